@@ -21,6 +21,7 @@ const common = {
 };
 
 module.exports = {
+  reporters: ['default', '<rootDir>/tests/src/support/summary-reporter.js'],
   projects: [
     {
       ...common,
