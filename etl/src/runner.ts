@@ -1,0 +1,249 @@
+import { Client } from 'pg';
+import { copyLines } from './extract/copy';
+import { buildBatchCopy, TABLES, type TableSpec } from './extract/tables';
+import type { Sink } from './load/sink';
+import { routeBatch, type Reject } from './transform/route';
+
+/**
+ * One ETL run: PostgreSQL → ClickHouse (DESIGN.md, "Change capture and the warehouse").
+ *
+ * - One run at a time across every process: a PostgreSQL advisory lock; a run that cannot
+ *   take it is skipped, not queued.
+ * - The extract reads every table in one REPEATABLE READ snapshot, in keyset batches. The
+ *   new watermark is the oldest transaction still running when that snapshot was taken;
+ *   the next run reads what was written by transactions from there on, so a transaction
+ *   that commits late is never missed, and re-reading is harmless.
+ * - Loads are idempotent (ReplacingMergeTree by record id and change sequence). The
+ *   watermark moves only after every batch was confirmed by the warehouse, so a run killed
+ *   at any point is simply done again by the next one.
+ * - A record that fails validation is written to etl_rejects with its reasons; the run
+ *   goes on. read = written + rejected, per table.
+ */
+export const ETL_LOCK_KEY = 0x58554e43; // "XUNC"
+const STATE_ID = 'main';
+
+export type EtlMode = 'incremental' | 'full';
+
+export interface TableStats {
+  read: number;
+  written: number;
+  rejected: number;
+}
+
+export interface EtlProgress {
+  table: string;
+  stats: TableStats;
+  tableIndex: number;
+  tableCount: number;
+}
+
+export interface EtlOptions {
+  databaseUrl: string;
+  sink: Sink;
+  mode?: EtlMode;
+  /** Rows per keyset batch. */
+  batchSize?: number;
+  /** What started the run: schedule, api, cli, startup. */
+  trigger?: string;
+  onProgress?: (progress: EtlProgress) => void;
+  /** Stops the run between batches (the watermark does not move). */
+  signal?: AbortSignal;
+  /** Attempts per warehouse insert before the run fails. */
+  insertAttempts?: number;
+}
+
+export interface EtlRunResult {
+  /** `skipped`: another run held the lock. */
+  status: 'succeeded' | 'skipped';
+  runId: number | null;
+  mode: EtlMode;
+  watermarkFrom: bigint;
+  watermarkTo: bigint | null;
+  tables: Record<string, TableStats>;
+  read: number;
+  written: number;
+  rejected: number;
+  seconds: number;
+}
+
+export class EtlRunError extends Error {
+  constructor(
+    message: string,
+    readonly runId: number,
+  ) {
+    super(message);
+    this.name = 'EtlRunError';
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function withRetries<T>(attempts: number, work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await sleep(200 * 4 ** (attempt - 1));
+    }
+  }
+}
+
+async function readWatermark(control: Client): Promise<bigint> {
+  const { rows } = await control.query<{ watermark: string }>('SELECT watermark::text FROM etl_state WHERE id = $1', [STATE_ID]);
+  return rows.length ? BigInt(rows[0].watermark) : 0n;
+}
+
+async function writeWatermark(control: Client, watermark: bigint, runId: number | null): Promise<void> {
+  await control.query(
+    `INSERT INTO etl_state (id, watermark, last_run_id, updated_at) VALUES ($1, $2, $3, now())
+     ON CONFLICT (id) DO UPDATE SET watermark = EXCLUDED.watermark, last_run_id = EXCLUDED.last_run_id, updated_at = now()`,
+    [STATE_ID, watermark.toString(), runId],
+  );
+}
+
+async function saveRejects(control: Client, runId: number, rejects: readonly Reject[]): Promise<void> {
+  if (rejects.length === 0) return;
+  await control.query(
+    `INSERT INTO etl_rejects (run_id, table_name, record_id, reason)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[])`,
+    [runId, rejects.map((r) => r.table), rejects.map((r) => r.recordId), rejects.map((r) => r.reason)],
+  );
+}
+
+function totals(tables: Record<string, TableStats>): TableStats {
+  const sum: TableStats = { read: 0, written: 0, rejected: 0 };
+  for (const stats of Object.values(tables)) {
+    sum.read += stats.read;
+    sum.written += stats.written;
+    sum.rejected += stats.rejected;
+  }
+  return sum;
+}
+
+export async function runEtl(options: EtlOptions): Promise<EtlRunResult> {
+  const control = new Client({ connectionString: options.databaseUrl, application_name: 'xuncha-etl' });
+  await control.connect();
+  try {
+    const { rows } = await control.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [ETL_LOCK_KEY]);
+    if (!rows[0].locked) {
+      const mode = options.mode ?? 'incremental';
+      return { status: 'skipped', runId: null, mode, watermarkFrom: 0n, watermarkTo: null, tables: {}, read: 0, written: 0, rejected: 0, seconds: 0 };
+    }
+    try {
+      return await runLocked(control, options);
+    } finally {
+      await control.query('SELECT pg_advisory_unlock($1)', [ETL_LOCK_KEY]).catch(() => undefined);
+    }
+  } finally {
+    await control.end().catch(() => undefined);
+  }
+}
+
+async function runLocked(control: Client, options: EtlOptions): Promise<EtlRunResult> {
+  const started = process.hrtime.bigint();
+  const mode: EtlMode = options.mode ?? 'incremental';
+  const batchSize = options.batchSize ?? 50_000;
+  const attempts = options.insertAttempts ?? 3;
+
+  // We hold the lock: a run still marked RUNNING belongs to a process that died.
+  await control.query(
+    `UPDATE etl_runs SET status = 'FAILED', finished_at = now(), error = '中断：进程在运行结束前退出 interrupted: the process stopped before the run finished'
+     WHERE status = 'RUNNING'`,
+  );
+
+  let watermarkFrom = await readWatermark(control);
+  if (mode === 'full') {
+    // Forget the watermark before emptying the warehouse: if this run dies, the next
+    // one reads everything again.
+    await writeWatermark(control, 0n, null);
+    watermarkFrom = 0n;
+    for (const spec of TABLES) await withRetries(attempts, () => options.sink.truncate(spec.target));
+  }
+  const readAll = watermarkFrom === 0n;
+
+  const { rows: runRows } = await control.query<{ id: number }>(
+    `INSERT INTO etl_runs (mode, status, watermark_from, trigger) VALUES ($1, 'RUNNING', $2, $3) RETURNING id`,
+    [mode, watermarkFrom.toString(), options.trigger ?? 'cli'],
+  );
+  const runId = runRows[0].id;
+  const tables: Record<string, TableStats> = {};
+
+  const reader = new Client({ connectionString: options.databaseUrl, application_name: 'xuncha-etl-extract' });
+  try {
+    await reader.connect();
+    await reader.query('SET DateStyle = ISO');
+    await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    // The first query takes the snapshot every batch below reads from.
+    const { rows: snap } = await reader.query<{ xmin: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin');
+    const watermarkTo = BigInt(snap[0].xmin);
+
+    for (const [index, spec] of TABLES.entries()) {
+      const stats: TableStats = { read: 0, written: 0, rejected: 0 };
+      tables[spec.target] = stats;
+      await copyTable(spec, { reader, control, runId, options, batchSize, attempts, readAll, watermarkFrom, stats });
+      options.onProgress?.({ table: spec.target, stats, tableIndex: index, tableCount: TABLES.length });
+    }
+    await reader.query('COMMIT');
+
+    const sum = totals(tables);
+    await control.query('BEGIN');
+    await writeWatermark(control, watermarkTo, runId);
+    await control.query(
+      `UPDATE etl_runs SET status = 'SUCCEEDED', finished_at = now(), watermark_to = $2,
+         rows_read = $3, rows_written = $4, rows_rejected = $5, stats = $6 WHERE id = $1`,
+      [runId, watermarkTo.toString(), sum.read, sum.written, sum.rejected, JSON.stringify(tables)],
+    );
+    await control.query('COMMIT');
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    return { status: 'succeeded', runId, mode, watermarkFrom, watermarkTo, tables, ...sum, seconds };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await control.query('ROLLBACK').catch(() => undefined);
+    const sum = totals(tables);
+    await control
+      .query(
+        `UPDATE etl_runs SET status = 'FAILED', finished_at = now(), error = $2,
+           rows_read = $3, rows_written = $4, rows_rejected = $5, stats = $6 WHERE id = $1`,
+        [runId, message.slice(0, 2000), sum.read, sum.written, sum.rejected, JSON.stringify(tables)],
+      )
+      .catch(() => undefined);
+    throw new EtlRunError(message, runId);
+  } finally {
+    await reader.end().catch(() => undefined);
+  }
+}
+
+interface CopyContext {
+  reader: Client;
+  control: Client;
+  runId: number;
+  options: EtlOptions;
+  batchSize: number;
+  attempts: number;
+  readAll: boolean;
+  watermarkFrom: bigint;
+  stats: TableStats;
+}
+
+async function copyTable(spec: TableSpec, ctx: CopyContext): Promise<void> {
+  const columns = spec.columns.map((c) => c.name);
+  let after = 0n;
+  for (;;) {
+    if (ctx.options.signal?.aborted) throw new Error('已停止 stopped before the run finished');
+    const statement = buildBatchCopy({ spec, watermark: ctx.readAll ? null : ctx.watermarkFrom, after, limit: ctx.batchSize });
+    const lines = await copyLines(ctx.reader, statement);
+    if (lines.length === 0) return;
+    const batch = routeBatch(spec, lines);
+    if (batch.accepted.length > 0) {
+      await withRetries(ctx.attempts, () => ctx.options.sink.insertTsv(spec.target, columns, batch.accepted));
+    }
+    await saveRejects(ctx.control, ctx.runId, batch.rejects);
+    ctx.stats.read += lines.length;
+    ctx.stats.written += batch.accepted.length;
+    ctx.stats.rejected += batch.rejects.length;
+    ctx.options.onProgress?.({ table: spec.target, stats: ctx.stats, tableIndex: TABLES.indexOf(spec), tableCount: TABLES.length });
+    if (lines.length < ctx.batchSize || batch.lastKey === null) return;
+    after = batch.lastKey;
+  }
+}
