@@ -1,0 +1,145 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Session, drainPending } from 'chdb';
+import { clickhouseError, messageOf, WarehouseError } from './errors';
+import { insertStatement, plainIdentifier } from './identifier';
+import { singleStatement } from './single-statement';
+import { parseJsonEachRow, prepareParams, toJsonEachRow } from './values';
+import { RAW_INSERT_FORMATS, type RawInsertFormat, type Warehouse, type WarehouseConfig } from './warehouse';
+
+/**
+ * Engine settings given at connect, so that chDB reads and writes like a ClickHouse server:
+ * 64-bit integers quoted in JSON (chDB's default prints them as bare numbers, which lose
+ * precision in JavaScript), the server's strict date-time parsing (chDB defaults to
+ * best_effort, which would hide input a server refuses), and no silently skipped unknown
+ * columns on insert.
+ */
+const ENGINE_ARGS = [
+  '--output_format_json_quote_64bit_integers=1',
+  '--date_time_input_format=basic',
+  '--input_format_skip_unknown_fields=0',
+];
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Why chDB could not open `dir`. The library says only "Failed to create connection" (the
+ * engine's own reason, "Cannot lock file <dir>/status", goes to stderr), so the reason is
+ * read from the lock file the engine keeps while it runs: `<dir>/status` names its PID.
+ */
+function openFailure(dir: string, error: unknown): WarehouseError {
+  const message = messageOf(error);
+  if (/one active data directory per process/.test(message)) {
+    return new WarehouseError(
+      `this process already has the embedded warehouse open in another directory (chDB opens one data directory per process); cannot open ${dir}: ${message}`,
+      { cause: error },
+    );
+  }
+  let holder: number | undefined;
+  try {
+    const pid = /^PID:\s*(\d+)/m.exec(fs.readFileSync(path.join(dir, 'status'), 'utf8'))?.[1];
+    if (pid !== undefined && Number(pid) !== process.pid && pidAlive(Number(pid))) holder = Number(pid);
+  } catch {
+    // no status file: nobody holds the directory
+  }
+  if (holder !== undefined) {
+    return new WarehouseError(
+      `another process (pid ${holder}, e.g. a running app) holds the embedded warehouse at ${dir}: stop it, or set CLICKHOUSE_URL to use a ClickHouse server`,
+      { cause: error },
+    );
+  }
+  return new WarehouseError(`cannot open the embedded warehouse at ${dir}: ${message}`, { cause: error });
+}
+
+class ChdbWarehouse implements Warehouse {
+  readonly engine = 'chdb' as const;
+  private closed = false;
+
+  constructor(
+    private readonly session: Session,
+    readonly database: string,
+    readonly dataDir: string,
+  ) {}
+
+  private async run(sql: string, params: Record<string, unknown> | undefined, format: string): Promise<string> {
+    if (this.closed) throw new WarehouseError(`the embedded warehouse at ${this.dataDir} is closed`);
+    const statement = singleStatement(sql);
+    const bound = prepareParams(statement, params);
+    try {
+      // A parameterized query is serialized process-wide by chdb; a plain one is not.
+      const result =
+        Object.keys(bound).length > 0
+          ? await this.session.queryBindAsync(statement, bound, { format })
+          : await this.session.queryAsync(statement, { format });
+      return result.text();
+    } catch (error) {
+      throw clickhouseError(error, statement);
+    }
+  }
+
+  async query<T>(sql: string, params?: Record<string, unknown>): Promise<T[]> {
+    return parseJsonEachRow<T>(await this.run(sql, params, 'JSONEachRow'));
+  }
+
+  async command(sql: string, params?: Record<string, unknown>): Promise<void> {
+    await this.run(sql, params, 'TabSeparated');
+  }
+
+  async insert(table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.insertRaw(table, undefined, 'JSONEachRow', await toJsonEachRow(rows));
+  }
+
+  async insertRaw(table: string, columns: readonly string[] | undefined, format: RawInsertFormat, payload: Buffer): Promise<void> {
+    if (this.closed) throw new WarehouseError(`the embedded warehouse at ${this.dataDir} is closed`);
+    if (!RAW_INSERT_FORMATS.includes(format)) throw new WarehouseError(`unsupported insert format ${JSON.stringify(format)}`);
+    const target = table.includes('.') ? table : `${this.database}.${table}`;
+    const statement = insertStatement(target, columns, format);
+    if (payload.length === 0) return;
+    try {
+      // The payload goes to the engine as bytes; its parser does the rest, off the event loop.
+      await this.session.insert({ table: target, values: payload, format, ...(columns ? { columns } : {}) });
+    } catch (error) {
+      throw clickhouseError(error, statement);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.session.close();
+    // close() defers the release while queries still run; wait, so that this process can
+    // open another directory (or another process this one) right after.
+    await drainPending();
+  }
+}
+
+/** Opens chDB on `config.dataDir` and makes `config.database` its current database. */
+export async function openChdbWarehouse(config: WarehouseConfig): Promise<Warehouse> {
+  const database = plainIdentifier(config.database, 'database');
+  const dir = path.resolve(config.dataDir);
+  fs.mkdirSync(dir, { recursive: true });
+  let session: Session;
+  try {
+    session = new Session(dir, { connectionArgs: ENGINE_ARGS });
+  } catch (error) {
+    throw openFailure(dir, error);
+  }
+  try {
+    await session.queryAsync(`CREATE DATABASE IF NOT EXISTS ${database}`);
+    // USE holds for this session's own connection: other sessions on the directory keep theirs.
+    await session.queryAsync(`USE ${database}`);
+  } catch (error) {
+    session.close();
+    await drainPending();
+    throw clickhouseError(error);
+  }
+  return new ChdbWarehouse(session, database, dir);
+}

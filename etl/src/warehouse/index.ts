@@ -1,0 +1,14 @@
+export {
+  openWarehouse,
+  warehouseConfigFromEnv,
+  DEFAULT_DATABASE,
+  RAW_INSERT_FORMATS,
+  type RawInsertFormat,
+  type Warehouse,
+  type WarehouseConfig,
+} from './warehouse';
+export { WarehouseError } from './errors';
+export { migrateWarehouse, readWarehouseMigrations, WAREHOUSE_MIGRATIONS_DIR, MIGRATIONS_TABLE } from './migrate';
+export { clusterizeDdl, onCluster } from './cluster';
+export { identifier, insertStatement } from './identifier';
+export { splitStatements } from './sql-text';

@@ -1,0 +1,75 @@
+import path from 'node:path';
+import { WarehouseError } from './errors';
+import { plainIdentifier } from './identifier';
+
+/**
+ * The ClickHouse warehouse, on either engine: chDB inside this process (the default,
+ * nothing to install) or a ClickHouse server over HTTP. The same SQL runs on both; values
+ * always travel as `{name:Type}` parameters.
+ */
+export interface Warehouse {
+  readonly engine: 'chdb' | 'server';
+  /** The database every statement runs in (created when missing). */
+  readonly database: string;
+  /** Set when DDL must go `ON CLUSTER` (server engine on a ClickHouse cluster). */
+  readonly cluster?: string;
+  /** SELECT with {name:Type} parameters; returns typed rows (JSONEachRow). 64-bit ints come back as strings. */
+  query<T>(sql: string, params?: Record<string, unknown>): Promise<T[]>;
+  /** DDL / statements without result; same parameters. */
+  command(sql: string, params?: Record<string, unknown>): Promise<void>;
+  /** Batched insert of plain objects (JSONEachRow); one call = one INSERT, never a row per call. */
+  insert(table: string, rows: readonly Record<string, unknown>[]): Promise<void>;
+  /**
+   * One INSERT of rows already serialized in `format` (e.g. TabSeparated lines, each ending
+   * in a newline) into `columns` (all columns when omitted). The fast path for big batches:
+   * no JavaScript object per row.
+   */
+  insertRaw(table: string, columns: readonly string[] | undefined, format: RawInsertFormat, payload: Buffer): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Formats `insertRaw` takes (the only ones spliced into SQL). */
+export const RAW_INSERT_FORMATS = ['TabSeparated', 'JSONEachRow'] as const;
+export type RawInsertFormat = (typeof RAW_INSERT_FORMATS)[number];
+
+export interface WarehouseConfig {
+  /** A ClickHouse server's HTTP URL; when absent, the embedded chDB engine is used. */
+  url?: string;
+  user?: string;
+  password?: string;
+  database: string;
+  /** Where chDB keeps its data (one process per directory, one directory per process). */
+  dataDir: string;
+  /** A ClickHouse cluster name: DDL goes ON CLUSTER, tables become Replicated + Distributed. */
+  cluster?: string;
+  /** Server engine: how long one request may take before it fails (default 60 s). */
+  requestTimeoutMs?: number;
+}
+
+export const DEFAULT_DATABASE = 'xuncha';
+
+export function warehouseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WarehouseConfig {
+  return {
+    url: env.CLICKHOUSE_URL || undefined,
+    user: env.CLICKHOUSE_USER || undefined,
+    password: env.CLICKHOUSE_PASSWORD || undefined,
+    database: env.CLICKHOUSE_DATABASE || DEFAULT_DATABASE,
+    dataDir: path.resolve(env.CH_DATA_DIR || path.join(env.DATA_DIR || 'data', 'ch')),
+    cluster: env.CLICKHOUSE_CLUSTER || undefined,
+  };
+}
+
+/** Opens the warehouse: the server when `url` is set, otherwise chDB in `dataDir`. */
+export async function openWarehouse(config: WarehouseConfig): Promise<Warehouse> {
+  plainIdentifier(config.database, 'database');
+  if (config.url) {
+    const { openServerWarehouse } = await import('./server-warehouse');
+    return openServerWarehouse({ ...config, url: config.url });
+  }
+  if (config.cluster) {
+    throw new WarehouseError('CLICKHOUSE_CLUSTER needs CLICKHOUSE_URL: the embedded engine is a single node');
+  }
+  // Loaded on demand: the native library is large and the server engine does not need it.
+  const { openChdbWarehouse } = await import('./chdb-warehouse');
+  return openChdbWarehouse(config);
+}

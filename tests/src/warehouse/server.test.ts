@@ -1,0 +1,175 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { migrateWarehouse, openWarehouse, WarehouseError, type Warehouse } from '../../../etl/src/warehouse';
+
+/** A localhost port with nothing listening on it. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('server warehouse: unreachable server', () => {
+  it('names the URL when nothing listens on the port', async () => {
+    const port = await closedPort();
+    const url = `http://127.0.0.1:${port}`;
+    const error = await openWarehouse({ url, database: 'xuncha', dataDir: '/nonexistent' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WarehouseError);
+    expect((error as Error).message).toBe(`cannot reach ClickHouse at ${url}: connect ECONNREFUSED 127.0.0.1:${port}`);
+  });
+
+  it('gives up after the request timeout when the server never answers, hiding the password', async () => {
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    try {
+      const started = Date.now();
+      const error = await openWarehouse({
+        url: `http://etl:secret@127.0.0.1:${port}`,
+        database: 'xuncha',
+        dataDir: '/nonexistent',
+        requestTimeoutMs: 300,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WarehouseError);
+      expect((error as Error).message).toMatch(new RegExp(`^cannot reach ClickHouse at http://etl:\\*\\*\\*@127\\.0\\.0\\.1:${port}: Timeout error`));
+      expect((error as Error).message).not.toContain('secret');
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it('refuses a malformed URL in one line', async () => {
+    await expect(openWarehouse({ url: 'localhost:8123', database: 'xuncha', dataDir: '/nonexistent' })).rejects.toThrow(
+      'CLICKHOUSE_URL is not a valid URL',
+    );
+  });
+});
+
+const serverUrl = process.env.CLICKHOUSE_URL;
+if (!serverUrl) console.log('server warehouse: skipped the live-server checks: CLICKHOUSE_URL is not set');
+
+(serverUrl ? describe : describe.skip)('server warehouse: live server (CLICKHOUSE_URL)', () => {
+  let wh: Warehouse;
+  let version = '';
+
+  beforeAll(async () => {
+    wh = await openWarehouse({
+      url: serverUrl!,
+      user: process.env.CLICKHOUSE_USER,
+      password: process.env.CLICKHOUSE_PASSWORD,
+      database: `xt_server_${process.pid}_${randomBytes(4).toString('hex')}`,
+      dataDir: '/nonexistent',
+    });
+    version = (await wh.query<{ v: string }>('SELECT version() AS v'))[0].v;
+  });
+
+  afterAll(async () => {
+    if (!wh) return;
+    await wh.command(`DROP DATABASE IF EXISTS ${wh.database}`);
+    await wh.close();
+  });
+
+  /** Runs `probe`; when the server refuses it with one of `codes`, logs one line and returns false. */
+  async function supports(feature: string, probe: () => Promise<unknown>, codes: number[]): Promise<boolean> {
+    try {
+      await probe();
+      return true;
+    } catch (error) {
+      if (error instanceof WarehouseError && error.code !== undefined && codes.includes(error.code)) {
+        console.log(`server warehouse: skipped ${feature} on ClickHouse ${version}: ${error.message.split('\n')[0].slice(0, 160)}`);
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  it('creates the database and runs in it', async () => {
+    expect(await wh.query('SELECT currentDatabase() AS db')).toEqual([{ db: wh.database }]);
+  });
+
+  it('creates a table, inserts in one call and reads it back', async () => {
+    await wh.command('CREATE TABLE plumbing (id UInt64, name String, day Date) ENGINE = MergeTree ORDER BY id');
+    const rows = Array.from({ length: 1000 }, (_, i) => ({ id: String(i + 1), name: `巡察'${i % 7}"`, day: '2025-03-31' }));
+    rows.push({ id: '18446744073709551615', name: '最大', day: '2025-12-31' });
+    await wh.insert('plumbing', rows);
+    expect(await wh.query('SELECT count() AS c, uniqExact(name) AS names, max(id) AS top FROM plumbing')).toEqual([
+      { c: '1001', names: '8', top: '18446744073709551615' },
+    ]);
+    expect(await wh.query("SELECT id, name, day FROM plumbing WHERE name = '最大'")).toEqual([
+      { id: '18446744073709551615', name: '最大', day: '2025-12-31' },
+    ]);
+  });
+
+  it('inserts TabSeparated lines into the named columns', async () => {
+    await wh.command("CREATE TABLE raw_lines (id UInt64, status String, note String DEFAULT 'none') ENGINE = MergeTree ORDER BY id");
+    await wh.insertRaw('raw_lines', ['id', 'status'], 'TabSeparated', Buffer.from('1\t整改中\n2\t已销号\n', 'utf8'));
+    expect(await wh.query('SELECT id, status, note FROM raw_lines ORDER BY id')).toEqual([
+      { id: '1', status: '整改中', note: 'none' },
+      { id: '2', status: '已销号', note: 'none' },
+    ]);
+  });
+
+  it("throws ClickHouse's errors with their code", async () => {
+    await expect(wh.query('SELEC 1')).rejects.toMatchObject({ code: 62 });
+    await expect(wh.query('SELECT * FROM no_such_table')).rejects.toMatchObject({ code: 60 });
+    await expect(wh.insert('no_such_table', [{ a: 1 }])).rejects.toMatchObject({ code: 60 });
+  });
+
+  it('binds {name:Type} parameters, where the server supports them', async () => {
+    // 115 UNKNOWN_SETTING: servers before query parameters read param_x as an unknown setting.
+    if (!(await supports('{name:Type} parameters', () => wh.query('SELECT {p:UInt8} AS p', { p: 1 }), [115]))) return;
+    const [row] = await wh.query<Record<string, unknown>>(
+      "SELECT {s:String} AS s, {d:Date} AS d, {t:DateTime('Asia/Shanghai')} AS t, {u:UInt64} AS u, {n:Nullable(String)} AS n, {a:Array(String)} AS a, {ids:Array(UInt64)} AS ids",
+      { s: `巡察办 "反馈" it's`, d: '2024-02-29', t: '2024-02-29 13:14:15', u: '18446744073709551615', n: null, a: ['县区', "o'b"], ids: ['1', '9007199254740993'] },
+    );
+    expect(row).toEqual({
+      s: `巡察办 "反馈" it's`,
+      d: '2024-02-29',
+      t: '2024-02-29 13:14:15',
+      u: '18446744073709551615',
+      n: null,
+      a: ['县区', "o'b"],
+      ids: ['1', '9007199254740993'],
+    });
+  });
+
+  it('deduplicates with ReplacingMergeTree(version, is_deleted) and FINAL, where the server supports it', async () => {
+    // 42 NUMBER_OF_ARGUMENTS_DOESNT_MATCH: servers before 23.2 take only a version column.
+    const created = await supports(
+      'ReplacingMergeTree(version, is_deleted)',
+      () => wh.command('CREATE TABLE facts (id UInt64, status String, version UInt64, is_deleted UInt8) ENGINE = ReplacingMergeTree(version, is_deleted) ORDER BY id'),
+      [42],
+    );
+    if (!created) return;
+    await wh.insert('facts', [
+      { id: 1, status: '整改中', version: 1, is_deleted: 0 },
+      { id: 2, status: '整改中', version: 1, is_deleted: 0 },
+    ]);
+    await wh.insert('facts', [
+      { id: 1, status: '已销号', version: 2, is_deleted: 0 },
+      { id: 2, status: '整改中', version: 2, is_deleted: 1 },
+    ]);
+    expect(await wh.query('SELECT id, status FROM facts FINAL ORDER BY id')).toEqual([{ id: '1', status: '已销号' }]);
+  });
+
+  it('runs the migration runner, where the server supports parameters', async () => {
+    if (!(await supports('the migration runner (records with parameters)', () => wh.query('SELECT {p:UInt8} AS p', { p: 1 }), [115]))) return;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuncha-wh-server-migrations-'));
+    try {
+      fs.writeFileSync(path.join(dir, '001_a.sql'), "CREATE TABLE IF NOT EXISTS m_a (x String) ENGINE = MergeTree ORDER BY x;\nINSERT INTO m_a VALUES ('a;b');\n");
+      expect(await migrateWarehouse(wh, dir)).toEqual({ applied: ['001_a.sql'], alreadyApplied: 0 });
+      expect(await migrateWarehouse(wh, dir)).toEqual({ applied: [], alreadyApplied: 1 });
+      expect(await wh.query('SELECT x FROM m_a')).toEqual([{ x: 'a;b' }]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
