@@ -34,20 +34,28 @@ ENGINE = Distributed('xuncha', 'xuncha_db', 'fact_tasks_local', cityHash64(task_
 
   it('shards by the whole sorting key, and uses currentDatabase() or the qualifier for the database', () => {
     const [local, distributed] = clusterizeDdl(
-      'CREATE TABLE events (task_id UInt64, at DateTime) ENGINE = MergeTree ORDER BY (task_id, at)',
+      'CREATE TABLE fact_events (task_id UInt64, at DateTime) ENGINE = MergeTree ORDER BY (task_id, at)',
       'c1',
     );
     expect(local).toBe(
-      "CREATE TABLE events_local ON CLUSTER 'c1' (task_id UInt64, at DateTime) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}') ORDER BY (task_id, at)",
+      "CREATE TABLE fact_events_local ON CLUSTER 'c1' (task_id UInt64, at DateTime) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}') ORDER BY (task_id, at)",
     );
     expect(distributed).toBe(
-      "CREATE TABLE events ON CLUSTER 'c1' AS events_local\nENGINE = Distributed('c1', currentDatabase(), 'events_local', cityHash64(task_id, at))",
+      "CREATE TABLE fact_events ON CLUSTER 'c1' AS fact_events_local\nENGINE = Distributed('c1', currentDatabase(), 'fact_events_local', cityHash64(task_id, at))",
     );
-    const [qualifiedLocal, qualified] = clusterizeDdl('CREATE TABLE x.`t` (a UInt8) ENGINE = SummingMergeTree() ORDER BY tuple()', 'c1');
+    const [qualifiedLocal, qualified] = clusterizeDdl('CREATE TABLE x.`fact_t` (a UInt8) ENGINE = SummingMergeTree() ORDER BY tuple()', 'c1');
     expect(qualifiedLocal).toBe(
-      "CREATE TABLE x.`t_local` ON CLUSTER 'c1' (a UInt8) ENGINE = ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}') ORDER BY tuple()",
+      "CREATE TABLE x.`fact_t_local` ON CLUSTER 'c1' (a UInt8) ENGINE = ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}') ORDER BY tuple()",
     );
-    expect(qualified).toBe("CREATE TABLE x.`t` ON CLUSTER 'c1' AS x.`t_local`\nENGINE = Distributed('c1', 'x', 't_local', rand())");
+    expect(qualified).toBe("CREATE TABLE x.`fact_t` ON CLUSTER 'c1' AS x.`fact_t_local`\nENGINE = Distributed('c1', 'x', 'fact_t_local', rand())");
+  });
+
+  it('copies other MergeTree tables (dimensions) to every node, under their own name', () => {
+    expect(clusterizeDdl('CREATE TABLE IF NOT EXISTS dim_units (id UInt64, version UInt64, is_deleted UInt8) ENGINE = ReplacingMergeTree(version, is_deleted) ORDER BY id', 'c1')).toEqual([
+      "CREATE TABLE IF NOT EXISTS dim_units ON CLUSTER 'c1' (id UInt64, version UInt64, is_deleted UInt8) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/{table}', '{replica}', version, is_deleted) ORDER BY id",
+    ]);
+    const [local] = clusterizeDdl('CREATE TABLE lookups (k String) ENGINE = MergeTree ORDER BY k', 'c1', { isFactTable: (name) => name === 'lookups' });
+    expect(local).toContain('CREATE TABLE lookups_local');
   });
 
   it('adds ON CLUSTER to other DDL and leaves the rest alone', () => {
@@ -90,7 +98,7 @@ ENGINE = Distributed('xuncha', 'xuncha_db', 'fact_tasks_local', cityHash64(task_
 
   it('refuses DDL it does not understand, a MergeTree without ORDER BY, and a bad cluster name', () => {
     expect(() => clusterizeDdl('CREATE USER bob', 'c1')).toThrow(WarehouseError);
-    expect(() => clusterizeDdl('CREATE TABLE t (a Date) ENGINE = MergeTree(a, (a), 8192)', 'c1')).toThrow('needs ORDER BY');
+    expect(() => clusterizeDdl('CREATE TABLE fact_t (a Date) ENGINE = MergeTree(a, (a), 8192)', 'c1')).toThrow('needs ORDER BY');
     expect(() => clusterizeDdl('SELECT 1', "c1' --")).toThrow('invalid cluster name');
     expect(onCluster('{cluster}')).toBe("ON CLUSTER '{cluster}'");
   });

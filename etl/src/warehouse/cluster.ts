@@ -6,12 +6,15 @@ import { splitStatements, tokenize, type Token } from './sql-text';
  * DDL for a ClickHouse cluster (`CLICKHOUSE_CLUSTER`):
  *
  * - CREATE / ALTER / DROP / TRUNCATE / RENAME get `ON CLUSTER '<cluster>'`;
- * - a table of the MergeTree family becomes `<name>_local` with the Replicated engine
- *   (`ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/{table}',
+ * - a fact table (`fact_*`) of the MergeTree family becomes `<name>_local` with the
+ *   Replicated engine (`ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/{table}',
  *   '{replica}', version, is_deleted)`), and a Distributed table takes its place under
  *   `<name>`, so queries and inserts keep using the one name. Rows are sharded by a hash of
  *   the sorting key: the rows a ReplacingMergeTree deduplicates (same sorting key) land on
  *   the same shard, so `FINAL` still sees every version of a record together;
+ * - any other MergeTree-family table (dimensions, small lookups) keeps its name and becomes
+ *   Replicated without `{shard}` in its path: a full copy on every node, so that a fact
+ *   query running on each shard joins it locally;
  * - a materialized view's own MergeTree engine becomes Replicated (no Distributed);
  * - anything else (INSERT, SELECT, OPTIMIZE, SYSTEM, ...) passes unchanged.
  *
@@ -24,11 +27,17 @@ const MERGE_TREE = /^(Replacing|Summing|Aggregating|Collapsing|VersionedCollapsi
 const TABLE_CLAUSES = new Set(['PARTITION', 'PRIMARY', 'SAMPLE', 'TTL', 'SETTINGS', 'COMMENT', 'AS']);
 const CLUSTER_NAME = /^[A-Za-z0-9_.{}-]+$/;
 
-export const REPLICA_PATH = "'/clickhouse/tables/{shard}/{database}/{table}', '{replica}'";
+/** Replication path of a sharded table (one copy per shard) and of a table copied to every node. */
+export const SHARDED_REPLICA = "'/clickhouse/tables/{shard}/{database}/{table}', '{replica}'";
+export const EVERY_NODE_REPLICA = "'/clickhouse/tables/all/{database}/{table}', '{replica}'";
+
+const FACT_TABLE = /^fact_/;
 
 export interface ClusterizeOptions {
   /** The database the statements run in, named in the Distributed engine (default: `currentDatabase()`). */
   database?: string;
+  /** Which tables are sharded behind a Distributed table (default: names starting with `fact_`). */
+  isFactTable?: (table: string) => boolean;
 }
 
 /** `ON CLUSTER '<cluster>'`, with the name checked. */
@@ -119,7 +128,7 @@ function renamed(token: Token, suffix: string): string {
 }
 
 /** Replaces a MergeTree-family engine by its Replicated form; returns the engine's edit or undefined. */
-function replicatedEngine(st: Statement, from: number): Edit | undefined {
+function replicatedEngine(st: Statement, from: number, replica: string): Edit | undefined {
   let i = st.find(from, 'ENGINE');
   if (i === -1) return undefined;
   i++;
@@ -133,7 +142,7 @@ function replicatedEngine(st: Statement, from: number): Edit | undefined {
     args = st.sql.slice(st.tokens[i + 1].end, st.tokens[close].start).trim();
     end = st.tokens[close].end;
   }
-  return { start: engine.start, end, text: `Replicated${engine.text}(${REPLICA_PATH}${args ? `, ${args}` : ''})` };
+  return { start: engine.start, end, text: `Replicated${engine.text}(${replica}${args ? `, ${args}` : ''})` };
 }
 
 /** The sharding key for a table: a hash of its sorting key (ORDER BY). */
@@ -177,10 +186,11 @@ function clusterizeCreate(st: Statement, cluster: string, options: ClusterizeOpt
   const edits: Edit[] = [{ start: nameEnd, end: nameEnd, text: ` ${on}` }];
   if (kind !== 'TABLE' && kind !== 'MATERIALIZED VIEW') return [applyEdits(st.sql, edits)];
 
-  const engine = replicatedEngine(st, name.last + 1);
+  const sharded = kind === 'TABLE' && (options.isFactTable ?? ((table: string) => FACT_TABLE.test(table)))(name.table);
+  const engine = replicatedEngine(st, name.last + 1, sharded || kind === 'MATERIALIZED VIEW' ? SHARDED_REPLICA : EVERY_NODE_REPLICA);
   if (!engine) return [applyEdits(st.sql, edits)];
   edits.push(engine);
-  if (kind === 'MATERIALIZED VIEW') return [applyEdits(st.sql, edits)];
+  if (!sharded) return [applyEdits(st.sql, edits)];
 
   // A MergeTree table: the replicated table becomes <name>_local, a Distributed table takes <name>.
   const key = shardingKey(st, name.last + 1);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { clusterizeDdl, onCluster } from './cluster';
+import { clusterizeDdl, EVERY_NODE_REPLICA, onCluster } from './cluster';
 import { messageOf, WarehouseError } from './errors';
 import { splitStatements, SqlTextError } from './sql-text';
 import type { Warehouse } from './warehouse';
@@ -48,7 +48,7 @@ function migrationsTableDdl(wh: Warehouse): string {
   // node the app reaches knows what was applied.
   return (
     `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} ${onCluster(wh.cluster)} ${columns} ` +
-    `ENGINE = ReplicatedMergeTree('/clickhouse/tables/{database}/${MIGRATIONS_TABLE}', '{replica}') ORDER BY name`
+    `ENGINE = ReplicatedMergeTree(${EVERY_NODE_REPLICA}) ORDER BY name`
   );
 }
 
