@@ -20,6 +20,8 @@ function isUnreachable(error: unknown): boolean {
 
 class ServerWarehouse implements Warehouse {
   readonly engine = 'server' as const;
+  /** Set while the database could not be created yet (ClickHouse was unreachable at open). */
+  private bootstrap: (() => Promise<void>) | undefined;
 
   constructor(
     private readonly client: ClickHouseClient,
@@ -27,6 +29,17 @@ class ServerWarehouse implements Warehouse {
     readonly cluster: string | undefined,
     private readonly url: string,
   ) {}
+
+  /** Creates the database before the first statement once ClickHouse answers. */
+  deferBootstrap(bootstrap: () => Promise<void>): void {
+    this.bootstrap = bootstrap;
+  }
+
+  private async ready(): Promise<void> {
+    if (!this.bootstrap) return;
+    await this.bootstrap();
+    this.bootstrap = undefined;
+  }
 
   private fail(error: unknown, sql: string): WarehouseError {
     if (isUnreachable(error)) {
@@ -38,6 +51,7 @@ class ServerWarehouse implements Warehouse {
   async query<T>(sql: string, params?: Record<string, unknown>): Promise<T[]> {
     const statement = singleStatement(sql);
     const queryParams = prepareParams(statement, params);
+    await this.ready();
     try {
       const result = await this.client.query({ query: statement, format: 'JSONEachRow', query_params: queryParams });
       return await result.json<T>();
@@ -49,6 +63,7 @@ class ServerWarehouse implements Warehouse {
   async command(sql: string, params?: Record<string, unknown>): Promise<void> {
     const statement = singleStatement(sql);
     const queryParams = prepareParams(statement, params);
+    await this.ready();
     try {
       await this.client.command({ query: statement, query_params: queryParams });
     } catch (error) {
@@ -68,6 +83,7 @@ class ServerWarehouse implements Warehouse {
     // On a cluster, wait until the Distributed table has written to the shards: the ETL
     // advances its watermark only after ClickHouse confirmed the batch.
     const settings: ClickHouseSettings = this.cluster ? { insert_distributed_sync: 1 } : {};
+    await this.ready();
     try {
       // The serialized rows are the body of one INSERT.
       const result = await this.client.exec({ query, values: Readable.from([payload], { objectMode: false }), clickhouse_settings: settings });
@@ -110,21 +126,32 @@ export async function openServerWarehouse(config: WarehouseConfig & { url: strin
     } satisfies ClickHouseSettings,
   };
 
-  // The database may not exist yet, so the first statement runs without one.
-  const bootstrap = new ServerWarehouse(createClient(options), 'default', config.cluster, config.url);
-  try {
-    await bootstrap.command(`CREATE DATABASE IF NOT EXISTS ${database}${config.cluster ? ` ${onCluster(config.cluster)}` : ''}`);
-  } catch (error) {
-    if (error instanceof WarehouseError && !error.message.startsWith('cannot reach')) {
-      throw new WarehouseError(`ClickHouse at ${shown} refused to create database ${database}: ${error.message}`, {
-        code: error.code,
-        type: error.type,
-        cause: error,
-      });
+  // The database may not exist yet, so the first statement runs without one. When
+  // ClickHouse does not answer, the warehouse opens all the same (the app starts, the
+  // ETL retries) and creates the database before its first statement.
+  const createDatabase = async () => {
+    const bootstrap = new ServerWarehouse(createClient(options), 'default', config.cluster, config.url);
+    try {
+      await bootstrap.command(`CREATE DATABASE IF NOT EXISTS ${database}${config.cluster ? ` ${onCluster(config.cluster)}` : ''}`);
+    } catch (error) {
+      if (error instanceof WarehouseError && !error.message.startsWith('cannot reach')) {
+        throw new WarehouseError(`ClickHouse at ${shown} refused to create database ${database}: ${error.message}`, {
+          code: error.code,
+          type: error.type,
+          cause: error,
+        });
+      }
+      throw error;
+    } finally {
+      await bootstrap.close();
     }
-    throw error;
-  } finally {
-    await bootstrap.close();
+  };
+  const warehouse = new ServerWarehouse(createClient({ ...options, database }), database, config.cluster, config.url);
+  try {
+    await createDatabase();
+  } catch (error) {
+    if (!(error instanceof WarehouseError && error.message.startsWith('cannot reach'))) throw error;
+    warehouse.deferBootstrap(createDatabase);
   }
-  return new ServerWarehouse(createClient({ ...options, database }), database, config.cluster, config.url);
+  return warehouse;
 }

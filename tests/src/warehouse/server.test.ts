@@ -15,10 +15,12 @@ async function closedPort(): Promise<number> {
 }
 
 describe('server warehouse: unreachable server', () => {
-  it('names the URL when nothing listens on the port', async () => {
+  it('opens all the same (the app can start), and names the URL when a statement finds nothing listening', async () => {
     const port = await closedPort();
     const url = `http://127.0.0.1:${port}`;
-    const error = await openWarehouse({ url, database: 'xuncha', dataDir: '/nonexistent' }).catch((e: unknown) => e);
+    const wh = await openWarehouse({ url, database: 'xuncha', dataDir: '/nonexistent' });
+    const error = await wh.query('SELECT 1').catch((e: unknown) => e);
+    await wh.close();
     expect(error).toBeInstanceOf(WarehouseError);
     expect((error as Error).message).toBe(`cannot reach ClickHouse at ${url}: connect ECONNREFUSED 127.0.0.1:${port}`);
   });
@@ -30,12 +32,14 @@ describe('server warehouse: unreachable server', () => {
     const { port } = silent.address() as net.AddressInfo;
     try {
       const started = Date.now();
-      const error = await openWarehouse({
+      const wh = await openWarehouse({
         url: `http://etl:secret@127.0.0.1:${port}`,
         database: 'xuncha',
         dataDir: '/nonexistent',
         requestTimeoutMs: 300,
-      }).catch((e: unknown) => e);
+      });
+      const error = await wh.command('SELECT 1').catch((e: unknown) => e);
+      await wh.close();
       expect(error).toBeInstanceOf(WarehouseError);
       expect((error as Error).message).toMatch(new RegExp(`^cannot reach ClickHouse at http://etl:\\*\\*\\*@127\\.0\\.0\\.1:${port}: Timeout error`));
       expect((error as Error).message).not.toContain('secret');
