@@ -1,0 +1,57 @@
+/**
+ * Calendar days as integers: days since 1970-01-01. All arithmetic of the generator runs
+ * on these; strings (YYYY-MM-DD) are made only when a row is written, from a cache.
+ */
+const MS_PER_DAY = 86_400_000;
+
+export function dayFromParts(year: number, month: number, day: number): number {
+  return Math.floor(Date.UTC(year, month - 1, day) / MS_PER_DAY);
+}
+
+/** Parses YYYY-MM-DD; undefined when it is not a real calendar date. */
+export function parseDay(text: string): number | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const value = dayFromParts(year, month, day);
+  const back = new Date(value * MS_PER_DAY);
+  if (back.getUTCFullYear() !== year || back.getUTCMonth() + 1 !== month || back.getUTCDate() !== day) return undefined;
+  return value;
+}
+
+export function yearOf(day: number): number {
+  return new Date(day * MS_PER_DAY).getUTCFullYear();
+}
+
+/** The same calendar day `years` later (29 Feb → 28 Feb). */
+export function addYears(day: number, years: number): number {
+  const date = new Date(day * MS_PER_DAY);
+  const target = date.getUTCFullYear() + years;
+  const month = date.getUTCMonth();
+  const last = new Date(Date.UTC(target, month + 1, 0)).getUTCDate();
+  return Math.floor(Date.UTC(target, month, Math.min(date.getUTCDate(), last)) / MS_PER_DAY);
+}
+
+const CACHE_BASE = dayFromParts(1950, 1, 1);
+const cache: (string | undefined)[] = new Array(60_000).fill(undefined); // 1950–2114
+
+/** YYYY-MM-DD of a day number (cached: the generator formats millions of dates). */
+export function formatDay(day: number): string {
+  const index = day - CACHE_BASE;
+  if (index >= 0 && index < cache.length) {
+    const hit = cache[index];
+    if (hit !== undefined) return hit;
+    return (cache[index] = isoDay(day));
+  }
+  return isoDay(day);
+}
+
+function isoDay(day: number): string {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/** Today's calendar date in Asia/Shanghai, YYYY-MM-DD. */
+export function shanghaiToday(now: Date = new Date()): string {
+  // UTC+8 all year (no daylight saving since 1991): no time-zone database needed.
+  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
