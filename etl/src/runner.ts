@@ -152,16 +152,8 @@ async function runLocked(control: Client, options: EtlOptions): Promise<EtlRunRe
      WHERE status = 'RUNNING'`,
   );
 
-  let watermarkFrom = await readWatermark(control);
-  if (mode === 'full') {
-    // Forget the watermark before emptying the warehouse: if this run dies, the next
-    // one reads everything again.
-    await writeWatermark(control, 0n, null);
-    watermarkFrom = 0n;
-    for (const spec of TABLES) await withRetries(attempts, () => options.sink.truncate(spec.target));
-  }
+  const watermarkFrom = mode === 'full' ? 0n : await readWatermark(control);
   const readAll = watermarkFrom === 0n;
-
   const { rows: runRows } = await control.query<{ id: number }>(
     `INSERT INTO etl_runs (mode, status, watermark_from, trigger) VALUES ($1, 'RUNNING', $2, $3) RETURNING id`,
     [mode, watermarkFrom.toString(), options.trigger ?? 'cli'],
@@ -171,6 +163,12 @@ async function runLocked(control: Client, options: EtlOptions): Promise<EtlRunRe
 
   const reader = new Client({ connectionString: options.databaseUrl, application_name: 'xuncha-etl-extract' });
   try {
+    if (mode === 'full') {
+      // Forget the watermark before emptying the warehouse: if this run dies, the next
+      // one reads everything again.
+      await writeWatermark(control, 0n, null);
+      for (const spec of TABLES) await withRetries(attempts, () => options.sink.truncate(spec.target));
+    }
     await reader.connect();
     await reader.query('SET DateStyle = ISO');
     await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');

@@ -1,0 +1,133 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openWarehouse, type Warehouse } from '../../../etl/src/warehouse';
+import { seedDatabase } from '../../../prisma/src/seed';
+import { REPO_ROOT } from '../support/cli';
+import { keyCounts, PARITY, warehouseParity } from '../support/parity';
+import { createTestDatabase, query, type TestDatabase } from '../support/pg';
+
+/**
+ * Crash safety: the ETL CLI, a child process with its own chDB directory, is killed with
+ * SIGKILL at 20 random points of full and incremental runs; a last run to completion must
+ * leave the warehouse equal to PostgreSQL, with no key missing and none twice.
+ */
+const CLI = path.join(REPO_ROOT, 'etl', 'src', 'cli.ts');
+const KILLS_PER_MODE = 10;
+
+/** mulberry32: reproducible kill points (the seed is printed when the test fails). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('ETL crash safety (SIGKILL at random points)', () => {
+  let db: TestDatabase;
+  let dir: string;
+  const seed = Number(process.env.CRASH_SEED ?? Date.now() % 100000);
+  const next = random(seed);
+
+  const run = (args: string[], killAfterMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number; output: string }> =>
+    new Promise((resolve) => {
+      const started = Date.now();
+      // node itself with tsx's loader: the `tsx` command runs the script in a child process,
+      // which a SIGKILL of the command would leave running.
+      const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--batch-size', '40', ...args], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, DATABASE_URL: db.url, CH_DATA_DIR: dir, CLICKHOUSE_DATABASE: 'crash', CLICKHOUSE_URL: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk) => (output += chunk));
+      child.stderr.on('data', (chunk) => (output += chunk));
+      const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      child.on('exit', (code, signal) => {
+        if (timer) clearTimeout(timer);
+        resolve({ code, signal, ms: Date.now() - started, output });
+      });
+    });
+
+  /** Changes of every kind, so that incremental runs have work to be killed in. */
+  const change = async (round: number) => {
+    await query(
+      db.url,
+      `UPDATE rectification_tasks SET status = 'IN_PROGRESS' WHERE id IN (SELECT id FROM rectification_tasks WHERE status = 'NOT_STARTED' ORDER BY id LIMIT 40)`,
+    );
+    await query(db.url, `UPDATE rectification_tasks SET measure = measure || '${round}' WHERE id % 7 = ${round % 7}`);
+    await query(db.url, `UPDATE findings SET deleted_at = now() WHERE id IN (SELECT id FROM findings WHERE deleted_at IS NULL ORDER BY id DESC LIMIT 2)`);
+    await query(
+      db.url,
+      `INSERT INTO findings (inspection_id, unit_id, category_id, description, found_date)
+       SELECT inspection_id, unit_id, category_id, description || '（复查${round}）', found_date FROM findings ORDER BY id LIMIT 30`,
+    );
+    await query(db.url, `UPDATE org_units SET name = name || '·' WHERE id = (SELECT unit_id FROM findings ORDER BY id LIMIT 1 OFFSET ${round})`);
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await seedDatabase(db.url, { scale: 'tiny', seed: 11, today: '2026-06-30' });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuncha-crash-ch-'));
+  });
+  afterAll(async () => {
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+    await db.drop();
+  });
+
+  /** The run's own seconds, from the CLI's closing line; the rest of the wall time is start-up. */
+  const timing = (result: { ms: number; output: string }) => {
+    const seconds = Number(/ in ([\d.]+) s/.exec(result.output)?.[1]);
+    expect(Number.isFinite(seconds)).toBe(true);
+    const runMs = Math.max(50, seconds * 1000);
+    return { startupMs: Math.max(0, result.ms - runMs), runMs };
+  };
+
+  it('20 kills, then one complete run: parity, no key missing, none twice', async () => {
+    const killed: string[] = [];
+    for (const mode of ['full', 'incremental'] as const) {
+      const args = mode === 'full' ? ['--full'] : [];
+      if (mode === 'incremental') await change(99);
+      const baseline = await run(args);
+      expect({ mode, code: baseline.code, output: baseline.output }).toMatchObject({ code: 0 });
+      const { startupMs, runMs } = timing(baseline);
+      for (let i = 0; i < KILLS_PER_MODE; i += 1) {
+        if (mode === 'incremental') await change(i);
+        const at = Math.round(startupMs + next() * runMs);
+        const result = await run(args, at);
+        killed.push(`${mode}@${at}ms:${result.signal ?? `exit ${result.code}`}`);
+        // a kill may land just after the run finished; a failure of its own is never fine
+        if (result.signal === null && result.code !== 0) throw new Error(`seed ${seed}: a ${mode} run killed at ${at} ms failed by itself:\n${result.output}`);
+      }
+    }
+
+    const final = await run([]);
+    expect({ seed, code: final.code, output: final.output }).toMatchObject({ code: 0 });
+
+    const warehouse: Warehouse = await openWarehouse({ database: 'crash', dataDir: dir });
+    try {
+      const parity = await warehouseParity(db.url, warehouse);
+      expect({ seed, broken: parity.filter((p) => p.pgChecksum !== p.chChecksum) }).toEqual({ seed, broken: [] });
+      for (const table of Object.keys(PARITY)) {
+        const counts = await keyCounts(warehouse, table);
+        expect({ table, ...counts }).toEqual({ table, final: counts.unique, unique: counts.unique });
+      }
+      // kills that landed inside a run left it RUNNING; the next run marked it interrupted
+      const runs = await query<{ running: string; interrupted: string }>(
+        db.url,
+        `SELECT count(*) FILTER (WHERE status = 'RUNNING')::text AS running,
+                count(*) FILTER (WHERE error LIKE '中断%')::text AS interrupted FROM etl_runs`,
+      );
+      expect(runs[0].running).toBe('0');
+      const interrupted = Number(runs[0].interrupted);
+      if (interrupted < 10) throw new Error(`seed ${seed}: only ${interrupted} of 20 kills landed inside a run: ${killed.join(', ')}`);
+    } finally {
+      await warehouse.close();
+    }
+  }, 300_000);
+});
