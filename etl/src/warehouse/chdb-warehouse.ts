@@ -29,6 +29,24 @@ function pidAlive(pid: number): boolean {
   }
 }
 
+/** The live process (not this one) whose engine holds `dir`, from the `status` lock file. */
+function lockHolder(dir: string): number | undefined {
+  try {
+    const pid = /^PID:\s*(\d+)/m.exec(fs.readFileSync(path.join(dir, 'status'), 'utf8'))?.[1];
+    if (pid !== undefined && Number(pid) !== process.pid && pidAlive(Number(pid))) return Number(pid);
+  } catch {
+    // no status file: nobody holds the directory
+  }
+  return undefined;
+}
+
+function heldBy(dir: string, holder: number, cause?: unknown): WarehouseError {
+  return new WarehouseError(
+    `another process (pid ${holder}, e.g. a running app) holds the embedded warehouse at ${dir}: stop it, or set CLICKHOUSE_URL to use a ClickHouse server`,
+    { cause },
+  );
+}
+
 /**
  * Why chDB could not open `dir`. The library says only "Failed to create connection" (the
  * engine's own reason, "Cannot lock file <dir>/status", goes to stderr), so the reason is
@@ -42,19 +60,8 @@ function openFailure(dir: string, error: unknown): WarehouseError {
       { cause: error },
     );
   }
-  let holder: number | undefined;
-  try {
-    const pid = /^PID:\s*(\d+)/m.exec(fs.readFileSync(path.join(dir, 'status'), 'utf8'))?.[1];
-    if (pid !== undefined && Number(pid) !== process.pid && pidAlive(Number(pid))) holder = Number(pid);
-  } catch {
-    // no status file: nobody holds the directory
-  }
-  if (holder !== undefined) {
-    return new WarehouseError(
-      `another process (pid ${holder}, e.g. a running app) holds the embedded warehouse at ${dir}: stop it, or set CLICKHOUSE_URL to use a ClickHouse server`,
-      { cause: error },
-    );
-  }
+  const holder = lockHolder(dir);
+  if (holder !== undefined) return heldBy(dir, holder, error);
   return new WarehouseError(`cannot open the embedded warehouse at ${dir}: ${message}`, { cause: error });
 }
 
@@ -126,6 +133,9 @@ export async function openChdbWarehouse(config: WarehouseConfig): Promise<Wareho
   const database = plainIdentifier(config.database, 'database');
   const dir = path.resolve(config.dataDir);
   fs.mkdirSync(dir, { recursive: true });
+  // Checked first, so that the engine does not print its own lock error on stderr.
+  const holder = lockHolder(dir);
+  if (holder !== undefined) throw heldBy(dir, holder);
   let session: Session;
   try {
     session = new Session(dir, { connectionArgs: ENGINE_ARGS });
