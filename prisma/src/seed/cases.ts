@@ -50,6 +50,7 @@ const MAX_EVENTS_PER_TASK = 16;
 const MAX_EVENTS = MAX_TASKS * MAX_EVENTS_PER_TASK;
 const POOL = 6; // earlier findings remembered per unit, for recurrences
 const NEVER = 0x7fffffff;
+const MINUTES_PER_DAY = 540; // office hours, 08:30 to 17:30
 
 export class CaseSimulator {
   private rng!: Rng;
@@ -74,7 +75,7 @@ export class CaseSimulator {
   readonly fKey = new Uint8Array(MAX_FINDINGS);
   readonly fRecurrence = new Float64Array(MAX_FINDINGS); // 0: none
   readonly fDesc = new Uint8Array(MAX_FINDINGS);
-  readonly fAmount = new Int32Array(MAX_FINDINGS);
+  readonly fAmount = new Int32Array(MAX_FINDINGS); // the number in the description, before scaling
   readonly fClosed = new Int32Array(MAX_FINDINGS); // day all its tasks were closed, NEVER if not
 
   // tasks of the current inspection
@@ -102,7 +103,7 @@ export class CaseSimulator {
   readonly eNote = new Int16Array(MAX_EVENTS);
   readonly eActor = new Uint8Array(MAX_EVENTS);
   readonly eOffice = new Uint8Array(MAX_EVENTS); // which of the office's staff
-  readonly eMinute = new Int16Array(MAX_EVENTS); // minutes after 08:30
+  readonly eMinute = new Int16Array(MAX_EVENTS); // minutes after 08:30, at most MINUTES_PER_DAY
 
   // one task's events before sorting and cutting at today
   private readonly xType = new Uint8Array(MAX_EVENTS_PER_TASK);
@@ -175,7 +176,7 @@ export class CaseSimulator {
         this.fCat[f] = rng.weighted(this.categoryCumulative[unitCategory]);
       }
       this.fDesc[f] = rng.int(0, LEVEL2[this.fCat[f]].descriptions.length - 1);
-      this.fAmount[f] = rng.int(2, 60);
+      this.fAmount[f] = rng.int(0, 999_999); // scaled to the description's unit when written
       this.fClosed[f] = feedback === NONE ? NEVER : this.simulateTasks(f, feedback, immediate, unitCategory);
     }
 
@@ -357,12 +358,18 @@ export class CaseSimulator {
     let status: number = STATUS.NOT_STARTED;
     let closed = NONE;
     let current = this.tOriginal[t];
+    let lastDate = NONE;
+    let lastMinute = 0;
     for (let j = 0; j < n; j++) {
       const k = order[j];
       const date = this.xDate[k];
       const office = rng.int(0, 2);
-      const minute = rng.int(0, 540);
+      let minute = rng.int(0, 480);
       if (date > today) continue; // drawn before the cut: one draw per event, kept or not
+      // times of day follow the events' order within a day
+      if (date === lastDate) minute = Math.min(MINUTES_PER_DAY, lastMinute + 1 + (minute % 40));
+      lastDate = date;
+      lastMinute = minute;
       const e = this.eCount++;
       this.eId[e] = this.nextEventId++;
       this.eTask[e] = t;

@@ -1,6 +1,6 @@
 /**
- * Calendar days as integers: days since 1970-01-01. All arithmetic of the generator runs
- * on these; strings (YYYY-MM-DD) are made only when a row is written, from a cache.
+ * Calendar days as integers: days since 1970-01-01. All date arithmetic of the generator
+ * runs on these; the loader writes them as PostgreSQL dates directly (binary COPY).
  */
 const MS_PER_DAY = 86_400_000;
 
@@ -30,24 +30,6 @@ export function addYears(day: number, years: number): number {
   const month = date.getUTCMonth();
   const last = new Date(Date.UTC(target, month + 1, 0)).getUTCDate();
   return Math.floor(Date.UTC(target, month, Math.min(date.getUTCDate(), last)) / MS_PER_DAY);
-}
-
-const CACHE_BASE = dayFromParts(1950, 1, 1);
-const cache: (string | undefined)[] = new Array(60_000).fill(undefined); // 1950–2114
-
-/** YYYY-MM-DD of a day number (cached: the generator formats millions of dates). */
-export function formatDay(day: number): string {
-  const index = day - CACHE_BASE;
-  if (index >= 0 && index < cache.length) {
-    const hit = cache[index];
-    if (hit !== undefined) return hit;
-    return (cache[index] = isoDay(day));
-  }
-  return isoDay(day);
-}
-
-function isoDay(day: number): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
 /** Today's calendar date in Asia/Shanghai, YYYY-MM-DD. */

@@ -1,13 +1,23 @@
 /**
- * Loads the demo data into PostgreSQL in one transaction, table by table with COPY.
+ * Loads the demo data into PostgreSQL in one transaction, table by table with binary COPY
+ * streamed from the generator (memory stays flat at any scale). Measured at the 1m scale
+ * (8.8M rows) on two cores, PostgreSQL's per-row work is the limit, so the loader spares it
+ * what it can without changing the outcome:
  *
- * Change capture: the `*_capture_change` triggers would run a PL/pgSQL function for each of
- * millions of rows. Inside the loading transaction the loader disables just those triggers,
- * writes change_seq from a block it reserved on `change_capture_seq` (in insertion order,
- * as the triggers would) and change_xid = pg_current_xact_id(), and enables them again
- * before committing; other sessions never see them disabled (ALTER TABLE holds its lock
- * to the end of the transaction). Where the triggers cannot be disabled (a role that does
- * not own the tables) the rows go through the triggers instead.
+ * - Change capture: the `*_capture_change` triggers would run a PL/pgSQL function per row.
+ *   The loader disables just those triggers inside its transaction, writes change_seq from
+ *   a block it reserved on `change_capture_seq` (in insertion order, as the triggers would)
+ *   and change_xid = pg_current_xact_id(), and enables them again before committing; other
+ *   sessions never see them disabled (ALTER TABLE holds its lock to the end).
+ * - Foreign keys: a per-row check costs more than the rest of the row's load. The loader
+ *   drops the foreign keys of the loaded tables and adds them again before committing, from
+ *   their own definitions; adding a key checks every row in one join. (`foreignKeys:
+ *   'per-row'` keeps them in place instead.)
+ * - The tables are truncated in the same transaction, so COPY ... FREEZE writes the rows
+ *   already frozen and all-visible: no hint-bit writes or freezing VACUUM afterwards.
+ *
+ * Where the role may not alter the tables, the loader falls back to the triggers and
+ * per-row checks.
  */
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';

@@ -46,6 +46,30 @@ const NOTE_BYTES = NOTES.map(utf8);
 const TEAMS = Array.from({ length: 13 }, (_, i) => utf8(`第${chineseNumber(i)}巡察组`));
 /** Level-2 descriptions; one with "#" becomes [before, after] so that a number goes in between. */
 const DESCRIPTIONS: string[][][] = LEVEL2.map((c) => c.descriptions.map((text) => text.split('#')));
+/** Plausible ranges for the number, by the word that follows it (万元, 次, 户 …). */
+const AMOUNT_RANGES: Record<string, [number, number]> = {
+  万: [2, 80],
+  元: [200, 6000],
+  次: [2, 30],
+  个: [2, 12],
+  项: [2, 15],
+  户: [3, 150],
+  人: [2, 25],
+  处: [2, 12],
+  笔: [3, 60],
+  年: [1, 3],
+  名: [1, 8],
+  份: [2, 30],
+  件: [2, 15],
+};
+const DESCRIPTION_RANGES: [number, number][][] = DESCRIPTIONS.map((texts) =>
+  texts.map((parts) => {
+    if (parts.length === 1) return [0, 0];
+    const range = AMOUNT_RANGES[parts[1].charAt(0)];
+    if (!range) throw new Error(`no number range for "${parts.join('#')}"`);
+    return range;
+  }),
+);
 const DESCRIPTION_BYTES: Buffer[][] = LEVEL2.map((c) => c.descriptions.map(utf8));
 const MEASURES: Buffer[][] = CATEGORY_TREE.map((c) => c.measures.map(utf8));
 const DEPARTMENT_LISTS: Buffer[][] = UNIT_CATEGORIES.map((c) => DEPARTMENTS[c].map(utf8));
@@ -241,7 +265,10 @@ function* cases(w: BinaryRows, fields: number, table: string, plan: Plan, sim: C
         w.int4(unit);
         w.int4(LEVEL2_ID_BASE + cat);
         if (parts.length === 1) w.bytes(DESCRIPTION_BYTES[cat][sim.fDesc[f]]);
-        else w.text(parts[0] + sim.fAmount[f] + parts[1]);
+        else {
+          const [low, high] = DESCRIPTION_RANGES[cat][sim.fDesc[f]];
+          w.text(parts[0] + (low + (sim.fAmount[f] % (high - low + 1))) + parts[1]);
+        }
         w.bool(sim.fImmediate[f]);
         w.bool(sim.fKey[f]);
         if (sim.fRecurrence[f] === 0) w.null();

@@ -140,11 +140,12 @@ export const CITY_EXTRA: Record<'PARTY_GOV' | 'INSTITUTION' | 'SOE' | 'OTHER', r
 };
 
 /** Syllables of the fictional township and village names. */
-const PLACE_FIRST = '青石白龙凤金银桃柳松竹梅兰清长新永安平和丰福宝双高黄红东西南北上下大小马牛鹤云杨李花枫沙泉'.split('');
-const PLACE_MIDDLE = '家水山溪林木岭河田'.split('');
+// no character in two of the lists, so that no name doubles a character (泉泉, 溪溪)
+const PLACE_FIRST = '青石白龙凤金银桃柳松竹梅兰清长新永安平和丰福宝双高黄红东西南北上下大小马牛鹤云杨李花枫沙'.split('');
+const PLACE_MIDDLE = '家子头里庙仙官坡窑'.split('');
 const PLACE_LAST = '山水河溪湖桥岭坪塘坝湾沟口庄林田泉冲岗港营铺集洲源峰台寨店阳'.split('');
 
-/** The i-th place name of a sequence (distinct for i below 40×33×(1+9) = 13,200), starting at a seeded offset. */
+/** The i-th place name of a sequence, starting at a seeded offset: distinct for i below 44×30×(1+9) = 13,200. */
 export function placeName(i: number, offset: number): string {
   const twoChar = PLACE_FIRST.length * PLACE_LAST.length;
   const total = twoChar * (1 + PLACE_MIDDLE.length);

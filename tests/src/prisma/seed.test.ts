@@ -404,11 +404,13 @@ describe('demo data generator (seed)', () => {
          WHERE (e.type = 'EXTENSION') <> (e.new_due_date IS NOT NULL)
             OR (e.type = 'EXTENSION' AND e.note IS NULL)
             OR (e.type NOT IN ('CREATED', 'STATUS_CHANGE') AND (e.from_status IS NOT NULL OR e.to_status IS NOT NULL))`,
-      'no event after today, dates never go back within a task, occurred_at on the event date': `
+      'no event after today, dates and times never go back within a task, occurred_at on the event date': `
         SELECT count(*) AS n FROM (
-          SELECT e.event_date, e.occurred_at, lag(e.event_date) OVER (PARTITION BY e.task_id ORDER BY e.id) AS before
+          SELECT e.event_date, e.occurred_at,
+                 lag(e.event_date) OVER (PARTITION BY e.task_id ORDER BY e.id) AS before,
+                 lag(e.occurred_at) OVER (PARTITION BY e.task_id ORDER BY e.id) AS before_at
             FROM task_events e) x
-         WHERE x.event_date > $1::date OR x.event_date < x.before
+         WHERE x.event_date > $1::date OR x.event_date < x.before OR x.occurred_at < x.before_at
             OR (x.occurred_at AT TIME ZONE 'Asia/Shanghai')::date <> x.event_date`,
     };
     for (const [rule, sql] of Object.entries(rules)) {
