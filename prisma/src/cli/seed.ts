@@ -15,7 +15,7 @@ const number = (n: number) => n.toLocaleString('en-US');
 /** One updating line on a terminal; a line every few seconds otherwise (logs, CI). */
 class Progress {
   private readonly started = Date.now();
-  private last = 0;
+  private last = this.started;
   private shown = false;
 
   constructor(private readonly tty: boolean) {}
