@@ -1,5 +1,6 @@
 import { UserError } from '../errors';
-import { parseDay, shanghaiToday } from './dates';
+import { shanghaiToday } from '../calendar';
+import { parseDay } from './dates';
 import { SCALE_FINDINGS, type Scale } from './plan';
 
 export const SEED_USAGE = 'usage: npm run db:seed -- [--scale demo|1m|10m|tiny] [--seed N] [--today YYYY-MM-DD] [--force]';

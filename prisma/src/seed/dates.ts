@@ -31,9 +31,3 @@ export function addYears(day: number, years: number): number {
   const last = new Date(Date.UTC(target, month + 1, 0)).getUTCDate();
   return Math.floor(Date.UTC(target, month, Math.min(date.getUTCDate(), last)) / MS_PER_DAY);
 }
-
-/** Today's calendar date in Asia/Shanghai, YYYY-MM-DD. */
-export function shanghaiToday(now: Date = new Date()): string {
-  // UTC+8 all year (no daylight saving since 1991): no time-zone database needed.
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
