@@ -1,6 +1,7 @@
 import { Client } from 'pg';
-import { copyLines } from './extract/copy';
-import { buildBatchCopy, TABLES, type TableSpec } from './extract/tables';
+import { changedKeys, type ChangedKeys } from './extract/changed';
+import { copyBatches } from './extract/copy';
+import { buildFullCopy, buildKeysCopy, TABLES, type TableSpec } from './extract/tables';
 import type { Sink } from './load/sink';
 import { routeBatch, type Reject } from './transform/route';
 
@@ -9,7 +10,9 @@ import { routeBatch, type Reject } from './transform/route';
  *
  * - One run at a time across every process: a PostgreSQL advisory lock; a run that cannot
  *   take it is skipped, not queued.
- * - The extract reads every table in one REPEATABLE READ snapshot, in keyset batches. The
+ * - The extract reads every table in one REPEATABLE READ snapshot: on a full run each table
+ *   as one stream, loaded in batches; on an incremental run the changed keys (and the facts
+ *   that copy from changed rows), in keyset batches. The
  *   new watermark is the oldest transaction still running when that snapshot was taken;
  *   the next run reads what was written by transactions from there on, so a transaction
  *   that commits late is never missed, and re-reading is harmless.
@@ -175,11 +178,12 @@ async function runLocked(control: Client, options: EtlOptions): Promise<EtlRunRe
     // The first query takes the snapshot every batch below reads from.
     const { rows: snap } = await reader.query<{ xmin: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin');
     const watermarkTo = BigInt(snap[0].xmin);
+    const keys: ChangedKeys | null = readAll ? null : await changedKeys(reader, watermarkFrom);
 
     for (const [index, spec] of TABLES.entries()) {
       const stats: TableStats = { read: 0, written: 0, rejected: 0 };
       tables[spec.target] = stats;
-      await copyTable(spec, { reader, control, runId, options, batchSize, attempts, readAll, watermarkFrom, stats });
+      await copyTable(spec, keys ? keys[spec.changedSet] : null, { reader, control, runId, options, batchSize, attempts, stats });
       options.onProgress?.({ table: spec.target, stats, tableIndex: index, tableCount: TABLES.length });
     }
     await reader.query('COMMIT');
@@ -219,29 +223,44 @@ interface CopyContext {
   options: EtlOptions;
   batchSize: number;
   attempts: number;
-  readAll: boolean;
-  watermarkFrom: bigint;
   stats: TableStats;
 }
 
-async function copyTable(spec: TableSpec, ctx: CopyContext): Promise<void> {
+/**
+ * Reads one table (every record when `keys` is null, else those keys) and loads it batch
+ * by batch. One insert may be in flight while the next batch is read and validated; each
+ * is awaited before the next starts, and all before the table is done.
+ */
+async function copyTable(spec: TableSpec, keys: readonly bigint[] | null, ctx: CopyContext): Promise<void> {
   const columns = spec.columns.map((c) => c.name);
-  let after = 0n;
-  for (;;) {
+  const tableIndex = TABLES.indexOf(spec);
+  let inflight: Promise<void> = Promise.resolve();
+  const handle = async (lines: string[]) => {
     if (ctx.options.signal?.aborted) throw new Error('已停止 stopped before the run finished');
-    const statement = buildBatchCopy({ spec, watermark: ctx.readAll ? null : ctx.watermarkFrom, after, limit: ctx.batchSize });
-    const lines = await copyLines(ctx.reader, statement);
-    if (lines.length === 0) return;
     const batch = routeBatch(spec, lines);
+    await inflight;
     if (batch.accepted.length > 0) {
-      await withRetries(ctx.attempts, () => ctx.options.sink.insertTsv(spec.target, columns, batch.accepted));
+      inflight = withRetries(ctx.attempts, () => ctx.options.sink.insertTsv(spec.target, columns, batch.accepted)).then(() => {
+        ctx.stats.written += batch.accepted.length;
+      });
+      inflight.catch(() => undefined); // awaited below; do not report it as unhandled meanwhile
     }
     await saveRejects(ctx.control, ctx.runId, batch.rejects);
     ctx.stats.read += lines.length;
-    ctx.stats.written += batch.accepted.length;
     ctx.stats.rejected += batch.rejects.length;
-    ctx.options.onProgress?.({ table: spec.target, stats: ctx.stats, tableIndex: TABLES.indexOf(spec), tableCount: TABLES.length });
-    if (lines.length < ctx.batchSize || batch.lastKey === null) return;
-    after = batch.lastKey;
+    ctx.options.onProgress?.({ table: spec.target, stats: ctx.stats, tableIndex, tableCount: TABLES.length });
+  };
+  try {
+    if (keys === null) {
+      await copyBatches(ctx.reader, buildFullCopy(spec), ctx.batchSize, handle);
+    } else {
+      for (let i = 0; i < keys.length; i += ctx.batchSize) {
+        await copyBatches(ctx.reader, buildKeysCopy(spec, keys.slice(i, i + ctx.batchSize)), ctx.batchSize, handle);
+      }
+    }
+  } catch (error) {
+    await inflight.catch(() => undefined);
+    throw error;
   }
+  await inflight;
 }

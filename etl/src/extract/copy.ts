@@ -1,17 +1,36 @@
-import type { PoolClient, Client } from 'pg';
+import { StringDecoder } from 'node:string_decoder';
+import type { Client, PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 
 /**
- * Runs a `COPY (…) TO STDOUT` statement and returns its lines (text format, one record a
- * line). Batches are bounded by the keyset LIMIT, so a batch fits in memory.
+ * Runs a `COPY (…) TO STDOUT` statement (text format, one record a line) and hands its
+ * lines to `onBatch` in batches of at most `batchSize`. The next chunk is not read until
+ * `onBatch` has finished, so a slow warehouse slows the read (backpressure) and memory
+ * stays bounded by one batch.
  */
-export async function copyLines(client: Client | PoolClient, statement: string): Promise<string[]> {
+export async function copyBatches(
+  client: Client | PoolClient,
+  statement: string,
+  batchSize: number,
+  onBatch: (lines: string[]) => Promise<void>,
+): Promise<void> {
   const stream = client.query(copyTo(statement));
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  if (chunks.length === 0) return [];
-  const text = Buffer.concat(chunks).toString('utf8');
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines;
+  let pending: string[] = [];
+  let partial = '';
+  // A chunk may end inside a multi-byte character: the decoder keeps the rest for the next.
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of stream) {
+    const text = partial + decoder.write(chunk as Buffer);
+    const lines = text.split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) pending.push(line);
+    while (pending.length >= batchSize) {
+      const batch = pending.slice(0, batchSize);
+      pending = pending.slice(batchSize);
+      await onBatch(batch);
+    }
+  }
+  partial += decoder.end();
+  if (partial) pending.push(partial);
+  if (pending.length > 0) await onBatch(pending);
 }

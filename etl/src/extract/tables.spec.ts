@@ -1,4 +1,4 @@
-import { buildBatchCopy, TABLES, tableSpec } from './tables';
+import { bigintArrayLiteral, buildFullCopy, buildKeysCopy, TABLES, tableSpec } from './tables';
 
 describe('extract specs', () => {
   it('name every warehouse column once, version and is_deleted last', () => {
@@ -10,21 +10,21 @@ describe('extract specs', () => {
     }
   });
 
-  it('a full batch reads by keyset with no watermark condition', () => {
-    const sql = buildBatchCopy({ spec: tableSpec('fact_tasks'), watermark: null, after: 41n, limit: 1000 });
+  it('a full read is one COPY of the whole join, without a watermark condition', () => {
+    const sql = buildFullCopy(tableSpec('fact_tasks'));
     expect(sql.startsWith('COPY (SELECT')).toBe(true);
-    expect(sql).toContain('WHERE t.id > 41 \nORDER BY t.id\nLIMIT 1000) TO STDOUT');
-    expect(sql).not.toContain('change_xid');
+    expect(sql).toContain('FROM rectification_tasks t');
+    expect(sql.endsWith('LEFT JOIN issue_categories c ON c.id = f.category_id) TO STDOUT')).toBe(true);
+    expect(sql).not.toContain('WHERE');
   });
 
-  it('an incremental batch reads the dependency set from the watermark', () => {
-    const sql = buildBatchCopy({ spec: tableSpec('fact_tasks'), watermark: 123456789n, after: 0n, limit: 10 });
-    expect(sql).toContain("change_xid >= '123456789'::xid8");
-    expect(sql).toContain('AND t.id IN (SELECT id FROM cs_tasks)');
-    expect(sql).toContain('UNION SELECT id FROM rectification_tasks WHERE finding_id IN (SELECT id FROM cs_findings)');
+  it('an incremental batch reads the given keys in key order', () => {
+    const sql = buildKeysCopy(tableSpec('fact_tasks'), [3n, 5n, 8n]);
+    expect(sql).toContain("WHERE t.id = ANY('{3,5,8}'::bigint[])\nORDER BY t.id) TO STDOUT");
   });
 
   it('splices only integers', () => {
-    expect(() => buildBatchCopy({ spec: TABLES[0], watermark: null, after: '1 OR 1=1' as unknown as bigint, limit: 1 })).toThrow();
+    expect(bigintArrayLiteral([1n, 22n])).toBe("'{1,22}'::bigint[]");
+    expect(() => bigintArrayLiteral(['1} OR 1=1' as unknown as bigint])).toThrow();
   });
 });

@@ -322,72 +322,30 @@ export const TABLES: TableSpec[] = [
   },
 ];
 
-/**
- * The keys an incremental run reads, as CTEs over the watermark `$W` (an xid8 literal):
- * records written since, and facts whose copied rows were written since. Each set is a
- * union of index lookups on change_xid and on the foreign keys.
- */
-export function changedSetsSql(watermark: bigint): string {
-  const w = `'${watermark.toString()}'::xid8`;
-  const since = (table: string) => `SELECT id FROM ${table} WHERE change_xid >= ${w}`;
-  return `WITH
-  cs_regions AS (${since('regions')}),
-  cs_region_tree AS (SELECT id FROM cs_regions UNION SELECT id FROM regions WHERE parent_id IN (SELECT id FROM cs_regions)),
-  cs_units AS (${since('org_units')} UNION SELECT id FROM org_units WHERE region_id IN (SELECT id FROM cs_regions)),
-  cs_categories AS (${since('issue_categories')}),
-  cs_terms AS (${since('terms')}),
-  cs_rounds AS (${since('rounds')}),
-  cs_inspections AS (${since('inspections')}
-    UNION SELECT id FROM inspections WHERE round_id IN (SELECT id FROM cs_rounds)
-    UNION SELECT id FROM inspections WHERE unit_id IN (SELECT id FROM cs_units)),
-  cs_findings AS (${since('findings')}
-    UNION SELECT id FROM findings WHERE inspection_id IN (SELECT id FROM cs_inspections)
-    UNION SELECT id FROM findings WHERE unit_id IN (SELECT id FROM cs_units)
-    UNION SELECT id FROM findings WHERE category_id IN (SELECT id FROM cs_categories)),
-  cs_tasks AS (${since('rectification_tasks')}
-    UNION SELECT id FROM rectification_tasks WHERE finding_id IN (SELECT id FROM cs_findings)),
-  cs_task_events AS (${since('task_events')}),
-  cs_clues AS (${since('clues')}
-    UNION SELECT id FROM clues WHERE inspection_id IN (SELECT id FROM cs_inspections))
-`;
+/** Renders keys as a PostgreSQL bigint[] literal; each goes through BigInt, so only integers reach the SQL. */
+export function bigintArrayLiteral(keys: readonly bigint[]): string {
+  return `'{${keys.map((key) => BigInt(key).toString()).join(',')}}'::bigint[]`;
 }
 
-const SET_CTE: Record<ChangedSet, string> = {
-  regions: 'cs_region_tree',
-  units: 'cs_units',
-  categories: 'cs_categories',
-  terms: 'cs_terms',
-  rounds: 'cs_rounds',
-  inspections: 'cs_inspections',
-  findings: 'cs_findings',
-  tasks: 'cs_tasks',
-  task_events: 'cs_task_events',
-  clues: 'cs_clues',
-};
-
-export interface BatchQuery {
-  spec: TableSpec;
-  /** null: a full run, every record. */
-  watermark: bigint | null;
-  /** Keys strictly greater than this. */
-  after: bigint;
-  limit: number;
+function selectList(spec: TableSpec): string {
+  return [...spec.columns, ...spec.checks].map((c) => c.sql).join(',\n  ');
 }
 
 /**
- * One keyset batch as a COPY statement. COPY takes no bind parameters; the only values
- * spliced in are bigints of our own (watermark, key, limit), rendered by BigInt.
+ * A full run's read of one table: every record, as one COPY that PostgreSQL answers with
+ * hash joins in a single pass; the loader batches the stream.
  */
-export function buildBatchCopy({ spec, watermark, after, limit }: BatchQuery): string {
-  const select = [...spec.columns, ...spec.checks].map((c) => c.sql).join(',\n  ');
-  const changed = watermark === null ? '' : `AND ${spec.key} IN (SELECT id FROM ${SET_CTE[spec.changedSet]})`;
-  const query = `${watermark === null ? '' : changedSetsSql(watermark)}SELECT
-  ${select}
-FROM ${spec.from}
-WHERE ${spec.key} > ${BigInt(after).toString()} ${changed}
-ORDER BY ${spec.key}
-LIMIT ${BigInt(limit).toString()}`;
-  return `COPY (${query}) TO STDOUT`;
+export function buildFullCopy(spec: TableSpec): string {
+  return `COPY (SELECT\n  ${selectList(spec)}\nFROM ${spec.from}) TO STDOUT`;
+}
+
+/**
+ * An incremental run's keyset batch: the records with these keys (a slice of the sorted
+ * changed keys), in key order. COPY takes no bind parameters; the keys are rendered by
+ * BigInt, so nothing but integers is spliced in.
+ */
+export function buildKeysCopy(spec: TableSpec, keys: readonly bigint[]): string {
+  return `COPY (SELECT\n  ${selectList(spec)}\nFROM ${spec.from}\nWHERE ${spec.key} = ANY(${bigintArrayLiteral(keys)})\nORDER BY ${spec.key}) TO STDOUT`;
 }
 
 export function tableSpec(target: string): TableSpec {

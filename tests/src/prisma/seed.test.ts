@@ -114,12 +114,18 @@ describe('demo data generator (seed)', () => {
     expect(user?.code).toBe(code);
   });
 
-  it('reports an empty database as empty', async () => {
+  it('reports an empty database as empty, and asks for migrations where the tables are missing', async () => {
     const fresh = await createTestDatabase();
+    const bare = await createTestDatabase({ migrated: false });
     try {
       expect(await isDatabaseEmpty(fresh.url)).toBe(true);
+      expect(await isDatabaseEmpty(bare.url)).toBe(true);
+      await expect(seedDatabase(bare.url, { scale: 'tiny', seed: 1, today: TODAY })).rejects.toThrow(/run npm run db:migrate first/);
+      await expect(seedDatabase(fresh.url, { scale: 'huge' as 'tiny', seed: 1, today: TODAY })).rejects.toThrow(UserError);
+      await expect(seedDatabase(fresh.url, { scale: 'tiny', seed: 1, today: '2026-13-01' })).rejects.toThrow(UserError);
+      expect(await isDatabaseEmpty(fresh.url)).toBe(true);
     } finally {
-      await fresh.drop();
+      await Promise.all([fresh.drop(), bare.drop()]);
     }
   });
 
