@@ -131,11 +131,15 @@ export class CaseSimulator {
   reset(): void {
     this.rng = new Rng(this.seed, 'cases');
     const units = this.plan.units.count + 1;
-    this.poolSeen = new Int32Array(units);
-    this.poolId = new Float64Array(units * POOL);
-    this.poolCat = new Uint8Array(units * POOL);
-    this.poolFound = new Int32Array(units * POOL);
-    this.poolClosed = new Int32Array(units * POOL);
+    if (this.poolSeen === undefined) {
+      this.poolSeen = new Int32Array(units);
+      this.poolId = new Float64Array(units * POOL);
+      this.poolCat = new Uint8Array(units * POOL);
+      this.poolFound = new Int32Array(units * POOL);
+      this.poolClosed = new Int32Array(units * POOL);
+    } else {
+      this.poolSeen.fill(0); // the only one read before written: slots beyond a unit's count are never read
+    }
     this.nextFindingId = 1;
     this.nextTaskId = 1;
     this.nextEventId = 1;

@@ -79,14 +79,25 @@ export async function isDatabaseEmpty(url: string): Promise<boolean> {
   }
 }
 
-async function caseTablesEmpty(client: Client): Promise<boolean> {
+async function presentTables(client: Client): Promise<string[]> {
   const present = await client.query<{ name: string }>(
     `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND c.relname = ANY($1)`,
     [CASE_TABLES],
   );
-  if (present.rows.length === 0) return true;
-  const sql = present.rows.map((row) => `EXISTS (SELECT 1 FROM ${ident(row.name)})`).join(' OR ');
+  return present.rows.map((row) => row.name);
+}
+
+async function missingTables(client: Client): Promise<string[]> {
+  const present = new Set(await presentTables(client));
+  return CASE_TABLES.filter((table) => !present.has(table));
+}
+
+/** No case-record table holds a row (tables not created yet count as empty). */
+async function caseTablesEmpty(client: Client): Promise<boolean> {
+  const present = await presentTables(client);
+  if (present.length === 0) return true;
+  const sql = present.map((name) => `EXISTS (SELECT 1 FROM ${ident(name)})`).join(' OR ');
   const result = await client.query<{ any: boolean }>(`SELECT ${sql} AS any`);
   return !result.rows[0].any;
 }
@@ -121,6 +132,8 @@ export async function seedDatabase(url: string, options: SeedOptions): Promise<S
   try {
     // one commit at the end; losing it in a crash only means seeding again
     await client.query('SET synchronous_commit = off');
+    const missing = await missingTables(client);
+    if (missing.length > 0) throw new UserError(`the database lacks the case-record tables (${missing.join(', ')}): run npm run db:migrate first`);
     await client.query('BEGIN');
     try {
       // a second seeder waits here, then finds the tables filled
