@@ -15,7 +15,7 @@ import { startScheduler, type Scheduler } from '../etl/src/scheduler';
 import { migrateWarehouse, openWarehouse, warehouseConfigFromEnv, type Warehouse } from '../etl/src/warehouse';
 
 function parseInterval(value: string | undefined): number {
-  if (value === undefined || value === '') return 5;
+  if (value === undefined || value === '') return 1;
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds < 1 || seconds > 86_400) {
     throw new UserError(`ETL_INTERVAL_SECONDS must be a number of seconds from 1 to 86400 (got "${value}")`);

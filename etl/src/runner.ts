@@ -23,6 +23,8 @@ import { routeBatch, type Reject } from './transform/route';
  *   goes on. read = written + rejected, per table.
  */
 export const ETL_LOCK_KEY = 0x58554e43; // "XUNC"
+/** Tables a full run reads on its second connection. */
+const SECOND_LANE = new Set(['fact_task_events']);
 const STATE_ID = 'main';
 
 export type EtlMode = 'incremental' | 'full';
@@ -58,6 +60,7 @@ export interface EtlOptions {
 export interface EtlRunResult {
   /** `skipped`: another run held the lock. */
   status: 'succeeded' | 'skipped';
+  /** null when skipped, or when an incremental run found nothing and left no record. */
   runId: number | null;
   mode: EtlMode;
   watermarkFrom: bigint;
@@ -100,7 +103,8 @@ async function readWatermark(control: Client): Promise<bigint> {
 async function writeWatermark(control: Client, watermark: bigint, runId: number | null): Promise<void> {
   await control.query(
     `INSERT INTO etl_state (id, watermark, last_run_id, updated_at) VALUES ($1, $2, $3, now())
-     ON CONFLICT (id) DO UPDATE SET watermark = EXCLUDED.watermark, last_run_id = EXCLUDED.last_run_id, updated_at = now()`,
+     ON CONFLICT (id) DO UPDATE SET watermark = EXCLUDED.watermark,
+       last_run_id = COALESCE(EXCLUDED.last_run_id, etl_state.last_run_id), updated_at = now()`,
     [STATE_ID, watermark.toString(), runId],
   );
 }
@@ -146,7 +150,7 @@ export async function runEtl(options: EtlOptions): Promise<EtlRunResult> {
 async function runLocked(control: Client, options: EtlOptions): Promise<EtlRunResult> {
   const started = process.hrtime.bigint();
   const mode: EtlMode = options.mode ?? 'incremental';
-  const batchSize = options.batchSize ?? 50_000;
+  const batchSize = options.batchSize ?? 100_000;
   const attempts = options.insertAttempts ?? 3;
 
   // We hold the lock: a run still marked RUNNING belongs to a process that died.
@@ -180,25 +184,57 @@ async function runLocked(control: Client, options: EtlOptions): Promise<EtlRunRe
     const watermarkTo = BigInt(snap[0].xmin);
     const keys: ChangedKeys | null = readAll ? null : await changedKeys(reader, watermarkFrom);
 
-    for (const [index, spec] of TABLES.entries()) {
-      const stats: TableStats = { read: 0, written: 0, rejected: 0 };
-      tables[spec.target] = stats;
-      await copyTable(spec, keys ? keys[spec.changedSet] : null, { reader, control, runId, options, batchSize, attempts, stats });
-      options.onProgress?.({ table: spec.target, stats, tableIndex: index, tableCount: TABLES.length });
+    for (const spec of TABLES) tables[spec.target] = { read: 0, written: 0, rejected: 0 };
+    const copyLane = async (client: Client, specs: readonly TableSpec[]) => {
+      for (const spec of specs) {
+        const stats = tables[spec.target];
+        await copyTable(spec, keys ? keys[spec.changedSet] : null, { reader: client, control, runId, options, batchSize, attempts, stats });
+        options.onProgress?.({ table: spec.target, stats, tableIndex: TABLES.indexOf(spec), tableCount: TABLES.length });
+      }
+    };
+    if (readAll) {
+      // A full run reads the task history, the largest table, on a second connection in
+      // the same snapshot, so that PostgreSQL uses both cores while the loader works.
+      const { rows: exported } = await reader.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
+      const second = new Client({ connectionString: options.databaseUrl, application_name: 'xuncha-etl-extract-2' });
+      await second.connect();
+      try {
+        await second.query('SET DateStyle = ISO');
+        await second.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        await second.query(`SET TRANSACTION SNAPSHOT '${exported[0].id.replace(/[^0-9A-F-]/gi, '')}'`);
+        const [firstLane, secondLane] = await Promise.allSettled([
+          copyLane(reader, TABLES.filter((spec) => !SECOND_LANE.has(spec.target))),
+          copyLane(second, TABLES.filter((spec) => SECOND_LANE.has(spec.target))),
+        ]);
+        if (firstLane.status === 'rejected') throw firstLane.reason;
+        if (secondLane.status === 'rejected') throw secondLane.reason;
+        await second.query('COMMIT');
+      } finally {
+        await second.end().catch(() => undefined);
+      }
+    } else {
+      await copyLane(reader, TABLES);
     }
     await reader.query('COMMIT');
 
     const sum = totals(tables);
+    // An incremental run that found nothing leaves no record (the schedule runs every
+    // second or so); etl_state.updated_at says when the warehouse was last checked.
+    const recorded = mode === 'full' || sum.read > 0;
     await control.query('BEGIN');
-    await writeWatermark(control, watermarkTo, runId);
-    await control.query(
-      `UPDATE etl_runs SET status = 'SUCCEEDED', finished_at = now(), watermark_to = $2,
-         rows_read = $3, rows_written = $4, rows_rejected = $5, stats = $6 WHERE id = $1`,
-      [runId, watermarkTo.toString(), sum.read, sum.written, sum.rejected, JSON.stringify(tables)],
-    );
+    await writeWatermark(control, watermarkTo, recorded ? runId : null);
+    if (recorded) {
+      await control.query(
+        `UPDATE etl_runs SET status = 'SUCCEEDED', finished_at = now(), watermark_to = $2,
+           rows_read = $3, rows_written = $4, rows_rejected = $5, stats = $6 WHERE id = $1`,
+        [runId, watermarkTo.toString(), sum.read, sum.written, sum.rejected, JSON.stringify(tables)],
+      );
+    } else {
+      await control.query('DELETE FROM etl_runs WHERE id = $1', [runId]);
+    }
     await control.query('COMMIT');
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    return { status: 'succeeded', runId, mode, watermarkFrom, watermarkTo, tables, ...sum, seconds };
+    return { status: 'succeeded', runId: recorded ? runId : null, mode, watermarkFrom, watermarkTo, tables, ...sum, seconds };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await control.query('ROLLBACK').catch(() => undefined);

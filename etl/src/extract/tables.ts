@@ -218,7 +218,6 @@ export const TABLES: TableSpec[] = [
       col('is_immediate', flag('f.is_immediate')),
       col('is_key_concern', flag('f.is_key_concern')),
       col('recurrence_of_id', 'f.recurrence_of_id'),
-      col('description', 'f.description'),
       col('found_date', text('f.found_date')),
       col('stationed_from', text('i.stationed_from')),
       col('feedback_date', text('i.feedback_date')),
@@ -230,6 +229,7 @@ export const TABLES: TableSpec[] = [
       col('inspection_found', flag('i.id IS NOT NULL AND ro.id IS NOT NULL')),
       col('category_level', 'COALESCE(c.level, 0)'),
       col('inspection_unit_id', 'i.unit_id'),
+      col('description_length', 'char_length(f.description)'),
     ],
   },
   {
@@ -262,7 +262,6 @@ export const TABLES: TableSpec[] = [
       col('category1_id', 'c.parent_id'),
       col('finding_is_immediate', flag('f.is_immediate')),
       col('track', text('t.track')),
-      col('measure', 't.measure'),
       col('responsible_dept', 't.responsible_dept'),
       col('original_due_date', text('t.original_due_date')),
       col('current_due_date', text('t.current_due_date')),
@@ -273,7 +272,10 @@ export const TABLES: TableSpec[] = [
       col('version', greatest('t', 'f', 'i', 'ro', 'u', 'r', 'c')),
       col('is_deleted', deleted('t', 'f', 'i')),
     ],
-    checks: [col('finding_found', flag('f.id IS NOT NULL AND i.id IS NOT NULL AND ro.id IS NOT NULL AND u.id IS NOT NULL AND r.id IS NOT NULL AND c.id IS NOT NULL'))],
+    checks: [
+      col('finding_found', flag('f.id IS NOT NULL AND i.id IS NOT NULL AND ro.id IS NOT NULL AND u.id IS NOT NULL AND r.id IS NOT NULL AND c.id IS NOT NULL')),
+      col('measure_length', 'char_length(t.measure)'),
+    ],
   },
   {
     target: 'fact_task_events',

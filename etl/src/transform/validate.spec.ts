@@ -11,7 +11,7 @@ const task = (overrides: Record<string, string | null> = {}) => ({
   original_due_date: '2026-03-01',
   current_due_date: '2026-03-01',
   feedback_date: '2026-01-10',
-  measure: '建立台账',
+  measure_length: '4',
   responsible_dept: '办公室',
   ...overrides,
 });
@@ -28,7 +28,7 @@ describe('validate', () => {
     ['a due date before feedback', { original_due_date: '2026-01-09', current_due_date: '2026-01-09' }, /due date before feedback \(original_due_date 2026-01-09 < feedback_date 2026-01-10\)/],
     ['a missing finding', { finding_found: '0', finding_id: '99' }, /unknown finding \(finding_id 99\)/],
     ['a deadline task without due date', { original_due_date: null, current_due_date: null }, /missing due date/],
-    ['an oversized measure', { measure: '整'.repeat(MAX_TEXT + 1) }, /measure too long \(10001 > 10000 characters\)/],
+    ['an oversized measure', { measure_length: String(MAX_TEXT + 1) }, /measure too long \(10001 > 10000 characters\)/],
   ])('rejects %s', (_label, overrides, reason) => {
     const reasons = validate('fact_tasks', task(overrides));
     expect(reasons.join('; ')).toMatch(reason);
@@ -40,7 +40,7 @@ describe('validate', () => {
   });
 
   it('rejects a finding of an unknown unit or on a level-1 category', () => {
-    const finding = { id: '1', unit_id: '5', unit_found: '0', inspection_found: '1', inspection_unit_id: '5', category_level: '1', category_id: '3', unit_category: null, description: 'x' };
+    const finding = { id: '1', unit_id: '5', unit_found: '0', inspection_found: '1', inspection_unit_id: '5', category_level: '1', category_id: '3', unit_category: null, description_length: '1' };
     expect(validate('fact_findings', finding)).toEqual([
       '未知单位 unknown unit (unit_id 5)',
       '问题分类须为二级 category must be a level-2 category (category_id 3)',

@@ -53,6 +53,12 @@ const maxText = (column: string, label: string): Check => (row, reasons) => {
   }
 };
 
+/** The same for a text that stays in PostgreSQL, whose length the extract reads. */
+const maxLength = (lengthColumn: string, column: string, label: string): Check => (row, reasons) => {
+  const length = Number(row[lengthColumn] ?? 0);
+  if (length > MAX_TEXT) reasons.push(`${label}超长 ${column} too long (${length} > ${MAX_TEXT} characters)`);
+};
+
 const notBefore = (later: string, earlier: string, message: string): Check => (row, reasons) => {
   const a = row[later];
   const b = row[earlier];
@@ -85,7 +91,7 @@ const CHECKS: Record<string, Check[]> = {
       }
     },
     oneOf('unit_category', UNIT_CATEGORIES, '单位类别', true),
-    maxText('description', '问题描述'),
+    maxLength('description_length', 'description', '问题描述'),
   ],
   fact_tasks: [
     found('finding_found', '问题', 'finding_id'),
@@ -106,7 +112,7 @@ const CHECKS: Record<string, Check[]> = {
       if (row.track !== 'IMMEDIATE') notBefore('original_due_date', 'feedback_date', '整改期限早于反馈日期 due date before feedback')(row, reasons);
     },
     notBefore('current_due_date', 'original_due_date', '当前期限早于原定期限 current due date before the original'),
-    maxText('measure', '整改措施'),
+    maxLength('measure_length', 'measure', '整改措施'),
     maxText('responsible_dept', '责任部门'),
   ],
   fact_task_events: [

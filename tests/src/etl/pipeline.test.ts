@@ -58,9 +58,13 @@ describe('ETL pipeline: PostgreSQL → chDB', () => {
     expect(state.watermark).toBe(runs[0].watermark_to);
   });
 
-  it('an incremental run with nothing changed reads nothing', async () => {
+  it('an incremental run with nothing changed reads nothing and leaves no run record', async () => {
+    const [before] = await query<{ n: string }>(db.url, 'SELECT count(*)::text AS n FROM etl_runs');
     const result = await etl();
     expect(result.read).toBe(0);
+    expect(result.runId).toBeNull();
+    const [after] = await query<{ n: string }>(db.url, 'SELECT count(*)::text AS n FROM etl_runs');
+    expect(after.n).toBe(before.n);
   });
 
   it('inserts, updates, status changes and soft deletes arrive after the next run, and nothing else changes', async () => {

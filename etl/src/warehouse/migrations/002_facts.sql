@@ -2,6 +2,8 @@
 -- round, term, mode and issue category it belongs to, so that the dashboard's filters need
 -- no joins. version = the highest change sequence among the record and every row it copies
 -- from, so a fact re-emitted because its unit moved (say) replaces the older copy.
+-- Long texts (a finding's description, a task's measure) stay in PostgreSQL: lists fetch
+-- them by id for the page shown, and the warehouse carries what is filtered and counted.
 -- The sort key is the record's identity only: a key column that could change would leave
 -- the old copy behind. Skip indexes serve the county and category filters.
 
@@ -48,7 +50,6 @@ CREATE TABLE IF NOT EXISTS fact_findings
     is_immediate         UInt8,
     is_key_concern       UInt8,
     recurrence_of_id     Nullable(UInt64),
-    description          String,
     found_date           Date,
     stationed_from       Date,
     feedback_date        Nullable(Date),
@@ -78,7 +79,6 @@ CREATE TABLE IF NOT EXISTS fact_tasks
     category1_id          UInt32,
     finding_is_immediate  UInt8,
     track                 LowCardinality(String),
-    measure               String,
     responsible_dept      String,
     original_due_date     Nullable(Date),
     current_due_date      Nullable(Date),
