@@ -183,6 +183,12 @@ async function runLocked(control: Client, options: EtlOptions): Promise<EtlRunRe
     const { rows: snap } = await reader.query<{ xmin: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin');
     const watermarkTo = BigInt(snap[0].xmin);
     const keys: ChangedKeys | null = readAll ? null : await changedKeys(reader, watermarkFrom);
+    if (!readAll) {
+      // Keyset batches of a few keys: look each joined row up by its index. Left to
+      // itself the planner hashes whole tables (a seq scan of every finding for 10k tasks).
+      await reader.query('SET LOCAL enable_hashjoin = off');
+      await reader.query('SET LOCAL enable_mergejoin = off');
+    }
 
     for (const spec of TABLES) tables[spec.target] = { read: 0, written: 0, rejected: 0 };
     const copyLane = async (client: Client, specs: readonly TableSpec[]) => {
