@@ -57,6 +57,28 @@ const countyOf = (r: string) => `(CASE ${r}.level WHEN 'TOWNSHIP' THEN ${r}.pare
 
 const col = (name: string, sql: string): ColumnSpec => ({ name, sql });
 
+/** What a finding's facts copy from its inspection, round, unit, region and category (joined as below, from `f`). */
+const FINDING_CONTEXT_JOINS = `
+      LEFT JOIN inspections i ON i.id = f.inspection_id
+      LEFT JOIN rounds ro ON ro.id = i.round_id
+      LEFT JOIN org_units u ON u.id = f.unit_id
+      LEFT JOIN regions r ON r.id = u.region_id
+      LEFT JOIN issue_categories c ON c.id = f.category_id`;
+const FINDING_CONTEXT: ColumnSpec[] = [
+      col('inspection_id', 'f.inspection_id'),
+      col('unit_id', 'f.unit_id'),
+      col('unit_category', text('u.category')),
+      col('region_id', 'u.region_id'),
+      col('county_id', countyOf('r')),
+      col('committee_region_id', 'u.committee_region_id'),
+      col('round_id', 'i.round_id'),
+      col('term_id', 'ro.term_id'),
+      col('round_year', 'ro.year'),
+      col('mode', text('i.mode')),
+      col('category_id', 'f.category_id'),
+      col('category1_id', 'c.parent_id'),
+];
+
 export const TABLES: TableSpec[] = [
   {
     target: 'dim_regions',
@@ -194,27 +216,11 @@ export const TABLES: TableSpec[] = [
     source: 'findings',
     alias: 'f',
     key: 'f.id',
-    from: `findings f
-      LEFT JOIN inspections i ON i.id = f.inspection_id
-      LEFT JOIN rounds ro ON ro.id = i.round_id
-      LEFT JOIN org_units u ON u.id = f.unit_id
-      LEFT JOIN regions r ON r.id = u.region_id
-      LEFT JOIN issue_categories c ON c.id = f.category_id`,
+    from: `findings f ${FINDING_CONTEXT_JOINS}`,
     changedSet: 'findings',
     columns: [
       col('id', 'f.id'),
-      col('inspection_id', 'f.inspection_id'),
-      col('unit_id', 'f.unit_id'),
-      col('unit_category', text('u.category')),
-      col('region_id', 'u.region_id'),
-      col('county_id', countyOf('r')),
-      col('committee_region_id', 'u.committee_region_id'),
-      col('round_id', 'i.round_id'),
-      col('term_id', 'ro.term_id'),
-      col('round_year', 'ro.year'),
-      col('mode', text('i.mode')),
-      col('category_id', 'f.category_id'),
-      col('category1_id', 'c.parent_id'),
+      ...FINDING_CONTEXT,
       col('is_immediate', flag('f.is_immediate')),
       col('is_key_concern', flag('f.is_key_concern')),
       col('recurrence_of_id', 'f.recurrence_of_id'),
@@ -237,29 +243,12 @@ export const TABLES: TableSpec[] = [
     source: 'rectification_tasks',
     alias: 't',
     key: 't.id',
-    from: `rectification_tasks t
-      LEFT JOIN findings f ON f.id = t.finding_id
-      LEFT JOIN inspections i ON i.id = f.inspection_id
-      LEFT JOIN rounds ro ON ro.id = i.round_id
-      LEFT JOIN org_units u ON u.id = f.unit_id
-      LEFT JOIN regions r ON r.id = u.region_id
-      LEFT JOIN issue_categories c ON c.id = f.category_id`,
+    from: `rectification_tasks t LEFT JOIN findings f ON f.id = t.finding_id ${FINDING_CONTEXT_JOINS}`,
     changedSet: 'tasks',
     columns: [
       col('id', 't.id'),
       col('finding_id', 't.finding_id'),
-      col('inspection_id', 'f.inspection_id'),
-      col('unit_id', 'f.unit_id'),
-      col('unit_category', text('u.category')),
-      col('region_id', 'u.region_id'),
-      col('county_id', countyOf('r')),
-      col('committee_region_id', 'u.committee_region_id'),
-      col('round_id', 'i.round_id'),
-      col('term_id', 'ro.term_id'),
-      col('round_year', 'ro.year'),
-      col('mode', text('i.mode')),
-      col('category_id', 'f.category_id'),
-      col('category1_id', 'c.parent_id'),
+      ...FINDING_CONTEXT,
       col('finding_is_immediate', flag('f.is_immediate')),
       col('track', text('t.track')),
       col('responsible_dept', 't.responsible_dept'),
