@@ -24,8 +24,6 @@ export interface TableSpec {
   source: string;
   /** Key column of the driving table, as `alias.id`. */
   key: string;
-  /** The driving table's alias. */
-  alias: string;
   /** FROM clause with its joins (LEFT joins: a missing reference reaches validation). */
   from: string;
   /** Columns sent to the warehouse, in order. */
@@ -83,7 +81,6 @@ export const TABLES: TableSpec[] = [
   {
     target: 'dim_regions',
     source: 'regions',
-    alias: 'g',
     key: 'g.id',
     from: 'regions g',
     changedSet: 'regions',
@@ -102,7 +99,6 @@ export const TABLES: TableSpec[] = [
   {
     target: 'dim_units',
     source: 'org_units',
-    alias: 'u',
     key: 'u.id',
     from: 'org_units u LEFT JOIN regions r ON r.id = u.region_id',
     changedSet: 'units',
@@ -125,7 +121,6 @@ export const TABLES: TableSpec[] = [
   {
     target: 'dim_categories',
     source: 'issue_categories',
-    alias: 'c',
     key: 'c.id',
     from: 'issue_categories c',
     changedSet: 'categories',
@@ -143,7 +138,6 @@ export const TABLES: TableSpec[] = [
   {
     target: 'dim_terms',
     source: 'terms',
-    alias: 'te',
     key: 'te.id',
     from: 'terms te',
     changedSet: 'terms',
@@ -162,7 +156,6 @@ export const TABLES: TableSpec[] = [
   {
     target: 'dim_rounds',
     source: 'rounds',
-    alias: 'ro',
     key: 'ro.id',
     from: 'rounds ro',
     changedSet: 'rounds',
@@ -182,7 +175,6 @@ export const TABLES: TableSpec[] = [
   {
     target: 'fact_inspections',
     source: 'inspections',
-    alias: 'i',
     key: 'i.id',
     from: `inspections i
       LEFT JOIN rounds ro ON ro.id = i.round_id
@@ -214,7 +206,6 @@ export const TABLES: TableSpec[] = [
   {
     target: 'fact_findings',
     source: 'findings',
-    alias: 'f',
     key: 'f.id',
     from: `findings f ${FINDING_CONTEXT_JOINS}`,
     changedSet: 'findings',
@@ -241,7 +232,6 @@ export const TABLES: TableSpec[] = [
   {
     target: 'fact_tasks',
     source: 'rectification_tasks',
-    alias: 't',
     key: 't.id',
     from: `rectification_tasks t LEFT JOIN findings f ON f.id = t.finding_id ${FINDING_CONTEXT_JOINS}`,
     changedSet: 'tasks',
@@ -269,7 +259,6 @@ export const TABLES: TableSpec[] = [
   {
     target: 'fact_task_events',
     source: 'task_events',
-    alias: 'e',
     key: 'e.id',
     from: 'task_events e LEFT JOIN rectification_tasks t ON t.id = e.task_id',
     changedSet: 'task_events',
@@ -289,7 +278,6 @@ export const TABLES: TableSpec[] = [
   {
     target: 'fact_clues',
     source: 'clues',
-    alias: 'k',
     key: 'k.id',
     from: `clues k
       LEFT JOIN inspections i ON i.id = k.inspection_id

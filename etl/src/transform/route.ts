@@ -12,8 +12,6 @@ export interface RoutedBatch {
   /** TabSeparated lines holding exactly the warehouse table's columns. */
   accepted: string[];
   rejects: Reject[];
-  /** The key of the batch's last record (keyset cursor); null for an empty batch. */
-  lastKey: bigint | null;
 }
 
 type RowFactory = (fields: readonly string[]) => Row;
@@ -36,15 +34,6 @@ function rowFactory(spec: TableSpec): RowFactory {
   return factory;
 }
 
-/** Splits one COPY text-format line into its fields; `\N` is SQL NULL. */
-export function parseCopyLine(line: string, names: readonly string[]): Row {
-  const fields = line.split('\t');
-  if (fields.length !== names.length) throw new Error(`expected ${names.length} fields, got ${fields.length}`);
-  const row: Record<string, string | null> = {};
-  for (let i = 0; i < names.length; i += 1) row[names[i]] = fields[i] === '\\N' ? null : fields[i];
-  return row;
-}
-
 /** The line without its last `count` fields (the columns read only for validation). */
 function dropLastFields(line: string, count: number): string {
   let end = line.length;
@@ -61,12 +50,10 @@ export function routeBatch(spec: TableSpec, lines: readonly string[]): RoutedBat
   const makeRow = rowFactory(spec);
   const accepted: string[] = [];
   const rejects: Reject[] = [];
-  let lastKey: string | null = null;
   for (const line of lines) {
     const fields = line.split('\t');
     if (fields.length !== width) throw new Error(`${spec.target}: expected ${width} fields, got ${fields.length}`);
     const id = fields[0];
-    lastKey = id;
     const reasons = validate(spec.target, makeRow(fields));
     if (reasons.length > 0) {
       rejects.push({ table: spec.source, recordId: id, reason: reasons.join('; ') });
@@ -74,5 +61,5 @@ export function routeBatch(spec: TableSpec, lines: readonly string[]): RoutedBat
     }
     accepted.push(spec.checks.length === 0 ? line : dropLastFields(line, spec.checks.length));
   }
-  return { accepted, rejects, lastKey: lastKey === null ? null : BigInt(lastKey) };
+  return { accepted, rejects };
 }

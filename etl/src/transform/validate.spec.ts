@@ -1,5 +1,5 @@
 import { tableSpec } from '../extract/tables';
-import { parseCopyLine, routeBatch } from './route';
+import { routeBatch } from './route';
 import { MAX_TEXT, textLength, validate } from './validate';
 
 const task = (overrides: Record<string, string | null> = {}) => ({
@@ -64,11 +64,12 @@ describe('routeBatch', () => {
       { table: 'task_events', recordId: '2', reason: '未知事件类型 unknown type "TELEPORT"' },
       { table: 'task_events', recordId: '3', reason: '未知任务 unknown task (task_id 3)' },
     ]);
-    expect(routed.lastKey).toBe(3n);
   });
 
   it('reads \\N as null and refuses a line with the wrong number of fields', () => {
-    expect(parseCopyLine('1\t\\N', ['a', 'b'])).toEqual({ a: '1', b: null });
-    expect(() => parseCopyLine('1', ['a', 'b'])).toThrow('expected 2 fields, got 1');
+    // \N is SQL NULL, which an optional status may be; any other text must be a known status
+    expect(routeBatch(spec, [line(4, 'PROGRESS_NOTE').replace('IN_PROGRESS', '\\N')]).rejects).toEqual([]);
+    expect(routeBatch(spec, [line(5, 'PROGRESS_NOTE').replace('IN_PROGRESS', 'N')]).rejects[0].reason).toContain('unknown to_status "N"');
+    expect(() => routeBatch(spec, ['1\t2'])).toThrow('fact_task_events: expected 10 fields, got 2');
   });
 });

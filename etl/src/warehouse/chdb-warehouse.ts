@@ -7,6 +7,7 @@ import { insertStatement, plainIdentifier } from './identifier';
 import { singleStatement } from './single-statement';
 import { parseJsonEachRow, prepareParams, toJsonEachRow } from './values';
 import { RAW_INSERT_FORMATS, type RawInsertFormat, type Warehouse, type WarehouseConfig } from './warehouse';
+import { pidAlive } from './pid';
 
 /**
  * Engine settings given at connect, so that chDB reads and writes like a ClickHouse server:
@@ -27,15 +28,6 @@ const INFILE_THRESHOLD_BYTES = 256 * 1024;
 /** A ClickHouse string literal. */
 function quoteString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** The live process (not this one) whose engine holds `dir`, from the `status` lock file. */

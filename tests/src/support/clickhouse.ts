@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openWarehouse, type Warehouse } from '../../../etl/src/warehouse';
+import { pidAlive } from '../../../etl/src/warehouse/pid';
 
 /**
  * The embedded warehouse for integration tests.
@@ -18,15 +19,6 @@ import { openWarehouse, type Warehouse } from '../../../etl/src/warehouse';
  */
 
 const DIR_PREFIX = 'xuncha-test-ch-';
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Removes the test warehouse folders of processes that have ended. */
 function removeStaleDirectories(): void {
