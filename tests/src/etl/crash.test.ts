@@ -117,7 +117,8 @@ describe('ETL crash safety (SIGKILL at random points)', () => {
       if (mode === 'incremental') await change(99);
       const baseline = await run(args);
       expect({ mode, code: baseline.code, output: baseline.output }).toMatchObject({ code: 0 });
-      const runMs = runLength(baseline);
+      // kill points fall within the shortest run seen so far of this mode
+      let runMs = runLength(baseline);
       for (let i = 0; i < KILLS_PER_MODE; i += 1) {
         if (mode === 'incremental') await change(i);
         const at = Math.round(next() * runMs);
@@ -125,6 +126,7 @@ describe('ETL crash safety (SIGKILL at random points)', () => {
         killed.push(`${mode}@${at}ms:${result.signal ?? `exit ${result.code}`}`);
         // a kill may land just after the run finished; a failure of its own is never fine
         if (result.signal === null && result.code !== 0) throw new Error(`seed ${seed}: a ${mode} run killed at ${at} ms failed by itself:\n${result.output}`);
+        if (result.signal === null) runMs = Math.min(runMs, runLength(result));
       }
     }
 
