@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/**
+ * The shared dashboard filters (DESIGN.md, "Metric definitions"). Every metric and list
+ * takes them as query parameters; a bad one is answered with a 400 naming the parameter.
+ */
+export const UNIT_CATEGORIES = ['PARTY_GOV', 'INSTITUTION', 'SOE', 'TOWNSHIP', 'VILLAGE', 'OTHER'] as const;
+export const INSPECTION_MODES = ['ROUTINE', 'SPECIAL', 'MOBILE', 'REVISIT'] as const;
+export const TASK_STATUSES = ['NOT_STARTED', 'IN_PROGRESS', 'CLOSE_REQUESTED', 'CLOSED', 'BASICALLY_DONE', 'NOT_DONE'] as const;
+export const TASK_TRACKS = ['IMMEDIATE', 'DEADLINE', 'LONG_TERM'] as const;
+export const AGING_BUCKETS = ['1-30', '31-90', '91-180', '180+'] as const;
+/** Modes whose inspections count for coverage unless COVERAGE_MODES says otherwise; 回头看 does not. */
+export const DEFAULT_COVERAGE_MODES = ['ROUTINE', 'SPECIAL', 'MOBILE'] as const;
+
+export type UnitCategory = (typeof UNIT_CATEGORIES)[number];
+export type InspectionMode = (typeof INSPECTION_MODES)[number];
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+export type AgingBucket = (typeof AGING_BUCKETS)[number];
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A calendar day, YYYY-MM-DD, that exists. */
+export const isoDate = z
+  .string()
+  .regex(ISO_DATE, 'must be a date as YYYY-MM-DD')
+  .refine((value) => {
+    const [y, m, d] = value.split('-').map(Number);
+    const date = new Date(Date.UTC(y, m - 1, d));
+    return y >= 1900 && y <= 2200 && date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+  }, 'is not a real calendar day');
+
+/** A positive database id given as a query parameter. */
+export const queryId = z.coerce
+  .number({ error: 'must be a positive integer id' })
+  .int('must be a positive integer id')
+  .positive('must be a positive integer id')
+  .max(2 ** 31 - 1, 'is too large');
+
+export const filtersSchema = z.object({
+  /** current: each committee's term containing asOf; previous: the term before it. */
+  term: z.enum(['current', 'previous']).optional(),
+  roundId: queryId.optional(),
+  /** A region includes everything under it. */
+  regionId: queryId.optional(),
+  unitCategory: z.enum(UNIT_CATEGORIES).optional(),
+  /** A level-1 category includes its level-2 children. */
+  categoryId: queryId.optional(),
+  mode: z.enum(INSPECTION_MODES).optional(),
+  /** Default: today in Asia/Shanghai. May not lie in the future. */
+  asOf: isoDate.optional(),
+});
+export type FiltersInput = z.infer<typeof filtersSchema>;
+
+/** Filters after validation and defaulting: what queries receive. */
+export interface Filters {
+  term?: 'current' | 'previous';
+  roundId?: number;
+  regionId?: number;
+  unitCategory?: UnitCategory;
+  categoryId?: number;
+  mode?: InspectionMode;
+  asOf: string;
+}
