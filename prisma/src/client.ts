@@ -26,7 +26,7 @@ const SOFT_DELETE_MODELS = new Set([
  * deletion into ClickHouse.
  */
 export function createPrismaClient(url: string) {
-  const base = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  const base = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, options: '-c TimeZone=UTC' }) });
   return base.$extends({
     name: 'soft-delete',
     query: {

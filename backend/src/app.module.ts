@@ -1,0 +1,25 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ZodSerializerInterceptor, ZodValidationPipe } from 'nestjs-zod';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import { InfraModule, type InfraDeps } from './infra/infra.module';
+import { DimensionsModule } from './dimensions/dimensions.module';
+import { HealthModule } from './health/health.module';
+import { OptionsModule } from './options/options.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { EtlModule } from './etl/etl.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(deps: InfraDeps): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [InfraModule.forRoot(deps), DimensionsModule, HealthModule, OptionsModule, MetricsModule, EtlModule],
+      providers: [
+        { provide: APP_PIPE, useClass: ZodValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: ZodSerializerInterceptor },
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+      ],
+    };
+  }
+}

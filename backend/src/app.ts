@@ -1,0 +1,60 @@
+import 'reflect-metadata';
+import { ConsoleLogger, type INestApplication, type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { cleanupOpenApiDoc } from 'nestjs-zod';
+import { AppModule } from './app.module';
+import type { InfraDeps } from './infra/infra.module';
+
+export interface CreateAppOptions extends InfraDeps {
+  /** Defaults to Nest's console logger, JSON when config.logFormat is json. */
+  logger?: LoggerService | false;
+}
+
+/**
+ * Builds the HTTP app (not listening yet): every route under /api, the OpenAPI document at
+ * /api/docs (JSON at /api/docs-json), request logs, and the built dashboard when
+ * config.staticDir is set. Used by `npm start` and by the end-to-end tests alike.
+ */
+export async function createApp(options: CreateAppOptions): Promise<NestExpressApplication> {
+  const logger = options.logger ?? new ConsoleLogger({ json: options.config.logFormat === 'json', colors: false, prefix: 'xuncha' });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
+    logger: logger === false ? false : logger,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.useBodyParser('json', { limit: '1mb' });
+  app.setGlobalPrefix('api');
+  app.enableShutdownHooks();
+  if (logger !== false) app.use(requestLog(logger));
+  const document = openApiDocument(app);
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}
+
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Xuncha Insight API 巡察整改监督分析平台')
+    .setDescription('Metrics, drill-down lists, case-record writes and ETL status. Dates are Asia/Shanghai calendar days (YYYY-MM-DD).')
+    .setVersion('1')
+    .build();
+  return cleanupOpenApiDoc(SwaggerModule.createDocument(app, config));
+}
+
+/** One structured line per request: method, path, status, milliseconds. */
+function requestLog(logger: LoggerService) {
+  return (request: Request, response: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    response.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const line = `${request.method} ${request.originalUrl} ${response.statusCode} ${ms.toFixed(1)}ms`;
+      if (response.statusCode >= 500) logger.error(line, undefined, 'HTTP');
+      else logger.log(line, 'HTTP');
+    });
+    next();
+  };
+}

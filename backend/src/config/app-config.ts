@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { DEFAULT_COVERAGE_MODES, INSPECTION_MODES, type InspectionMode } from '../common/filters';
+
+/**
+ * The app's configuration, parsed once at boot from the environment. A bad variable stops
+ * the boot with its name (ConfigError); code receives this typed object, never process.env.
+ * Where the engines live (DATABASE_URL, CLICKHOUSE_URL, DATA_DIR…) is read by the engine
+ * starters in prisma/ and etl/, which validate their own variables.
+ */
+export interface AppConfig {
+  port: number;
+  host: string;
+  /** Seconds between scheduled incremental ETL runs; 0 turns the schedule off. */
+  etlIntervalSeconds: number;
+  /** Inspection modes that count for coverage (回头看 does not by default). */
+  coverageModes: InspectionMode[];
+  logFormat: 'json' | 'text';
+  /** Largest upload (ledger import) in bytes. */
+  maxUploadBytes: number;
+  /** Where the built dashboard is served from (absent: API only). */
+  staticDir?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, detail: string) {
+    super(`${variable} ${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `must be from ${min} to ${max}`).max(max, `must be from ${min} to ${max}`));
+
+const envSchema = z.object({
+  PORT: integer(1, 65535).default(3000),
+  HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
+  ETL_INTERVAL_SECONDS: integer(0, 86_400).default(1),
+  COVERAGE_MODES: z
+    .string()
+    .transform((value) => value.split(',').map((mode) => mode.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(INSPECTION_MODES, `must list modes among ${INSPECTION_MODES.join(', ')}`)).min(1, 'must name at least one mode'))
+    .default([...DEFAULT_COVERAGE_MODES]),
+  LOG_FORMAT: z.enum(['json', 'text'], 'must be json or text').default('text'),
+  MAX_UPLOAD_MB: integer(1, 512).default(20),
+  STATIC_DIR: z.string().optional(),
+});
+
+/** Parses the environment; empty variables count as unset. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const present = Object.fromEntries(Object.keys(envSchema.shape).flatMap((key) => (env[key] ? [[key, env[key]]] : [])));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(variable, `${issue.message} (got "${env[variable] ?? ''}")`);
+  }
+  const v = parsed.data;
+  return {
+    port: v.PORT,
+    host: v.HOST,
+    etlIntervalSeconds: v.ETL_INTERVAL_SECONDS,
+    coverageModes: [...new Set(v.COVERAGE_MODES)],
+    logFormat: v.LOG_FORMAT,
+    maxUploadBytes: v.MAX_UPLOAD_MB * 1024 * 1024,
+    staticDir: v.STATIC_DIR,
+  };
+}

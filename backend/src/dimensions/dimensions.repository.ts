@@ -1,0 +1,84 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Warehouse } from '@xuncha/etl/src/warehouse';
+import { WAREHOUSE } from '../infra/tokens';
+import type { InspectionMode, UnitCategory } from '../common/filters';
+
+export interface RegionRow {
+  id: number;
+  code: string;
+  name: string;
+  level: 'CITY' | 'MUNICIPAL' | 'COUNTY' | 'TOWNSHIP';
+  parentId: number;
+  countyId: number;
+}
+export interface CategoryRow {
+  id: number;
+  code: string;
+  name: string;
+  level: 1 | 2;
+  parentId: number;
+}
+export interface TermRow {
+  id: number;
+  committeeRegionId: number;
+  ordinal: number;
+  name: string;
+  startDate: string;
+  endDate: string;
+}
+export interface RoundRow {
+  id: number;
+  termId: number;
+  ordinal: number;
+  year: number;
+  name: string;
+  startDate: string;
+  endDate: string;
+}
+
+export interface Dimensions {
+  regions: RegionRow[];
+  categories: CategoryRow[];
+  terms: TermRow[];
+  rounds: RoundRow[];
+  /** Modes and unit categories that occur (the option lists offer every value anyway). */
+  modes: InspectionMode[];
+  unitCategories: UnitCategory[];
+  /** The latest task-event day loaded: as-of days from it on can read the tasks' current state. */
+  maxEventDate: string | null;
+}
+
+/** The small dimension tables of the warehouse, read whole. */
+@Injectable()
+export class DimensionsRepository {
+  constructor(@Inject(WAREHOUSE) private readonly warehouse: Warehouse) {}
+
+  async load(): Promise<Dimensions> {
+    const w = this.warehouse;
+    const regions = await w.query<{ id: number; code: string; name: string; level: RegionRow['level']; parent_id: number; county_id: number }>(
+      'SELECT id, code, name, level, parent_id, county_id FROM dim_regions FINAL WHERE is_deleted = 0 ORDER BY code, id',
+    );
+    const categories = await w.query<{ id: number; code: string; name: string; level: number; parent_id: number }>(
+      'SELECT id, code, name, level, parent_id FROM dim_categories FINAL WHERE is_deleted = 0 ORDER BY code, id',
+    );
+    const terms = await w.query<{ id: number; committee_region_id: number; ordinal: number; name: string; start_date: string; end_date: string }>(
+      'SELECT id, committee_region_id, ordinal, name, start_date, end_date FROM dim_terms FINAL WHERE is_deleted = 0 ORDER BY committee_region_id, start_date, id',
+    );
+    const rounds = await w.query<{ id: number; term_id: number; ordinal: number; year: number; name: string; start_date: string; end_date: string }>(
+      'SELECT id, term_id, ordinal, year, name, start_date, end_date FROM dim_rounds FINAL WHERE is_deleted = 0 ORDER BY term_id, ordinal, id',
+    );
+    const [facts] = await w.query<{ modes: InspectionMode[]; categories: UnitCategory[] }>(
+      'SELECT groupUniqArray(mode) AS modes, groupUniqArray(unit_category) AS categories FROM fact_inspections',
+    );
+    const [events] = await w.query<{ n: string; max_date: string }>('SELECT count() AS n, max(event_date) AS max_date FROM fact_task_events');
+    return {
+      regions: regions.map((r) => ({ id: r.id, code: r.code, name: r.name, level: r.level, parentId: r.parent_id, countyId: r.county_id })),
+      categories: categories.map((c) => ({ id: c.id, code: c.code, name: c.name, level: c.level === 1 ? 1 : 2, parentId: c.parent_id })),
+      terms: terms.map((t) => ({ id: t.id, committeeRegionId: t.committee_region_id, ordinal: t.ordinal, name: t.name, startDate: t.start_date, endDate: t.end_date })),
+      rounds: rounds.map((r) => ({ id: r.id, termId: r.term_id, ordinal: r.ordinal, year: r.year, name: r.name, startDate: r.start_date, endDate: r.end_date })),
+      modes: [...(facts?.modes ?? [])].sort(),
+      unitCategories: [...(facts?.categories ?? [])].sort(),
+      maxEventDate: events && Number(events.n) > 0 ? events.max_date : null,
+    };
+  }
+}

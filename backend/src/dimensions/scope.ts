@@ -1,0 +1,78 @@
+import { AppError } from '../common/http-exception.filter';
+import type { Filters, FiltersInput, InspectionMode, UnitCategory } from '../common/filters';
+import type { Dimensions, TermRow } from './dimensions.repository';
+
+/**
+ * Filters resolved against the dimensions: what the warehouse queries need. Ids that do
+ * not exist are refused here, with a 400 naming the parameter.
+ */
+export interface Scope {
+  filters: Filters;
+  asOf: string;
+  /** Set when a term filter was given: the selected term of every committee that has one. */
+  termIds?: number[];
+  /** The term each committee is counted against for coverage (current unless term=previous). */
+  coverageTerms: TermRow[];
+  roundId?: number;
+  /** A MUNICIPAL or COUNTY region: units whose county it is. */
+  countyId?: number;
+  /** A TOWNSHIP region: units whose region it is. */
+  regionId?: number;
+  unitCategory?: UnitCategory;
+  category1Id?: number;
+  category2Id?: number;
+  mode?: InspectionMode;
+}
+
+export function badParameter(name: string, message: string): AppError {
+  return new AppError(400, `${name}: ${message}`, [{ field: name, message }]);
+}
+
+/** Each committee's term containing `day`, or with `previous`, the one before it. */
+export function committeeTerms(terms: readonly TermRow[], day: string, which: 'current' | 'previous'): TermRow[] {
+  const byCommittee = new Map<number, TermRow[]>();
+  for (const term of terms) byCommittee.set(term.committeeRegionId, [...(byCommittee.get(term.committeeRegionId) ?? []), term]);
+  const chosen: TermRow[] = [];
+  for (const list of byCommittee.values()) {
+    const current = list.find((t) => t.startDate <= day && day <= t.endDate);
+    if (!current) continue;
+    if (which === 'current') {
+      chosen.push(current);
+      continue;
+    }
+    const earlier = list.filter((t) => t.endDate < current.startDate).sort((a, b) => (a.endDate < b.endDate ? 1 : -1));
+    if (earlier[0]) chosen.push(earlier[0]);
+  }
+  return chosen.sort((a, b) => a.committeeRegionId - b.committeeRegionId);
+}
+
+export function resolveScope(input: FiltersInput, dims: Dimensions, today: string): Scope {
+  const asOf = input.asOf ?? today;
+  if (asOf > today) throw badParameter('asOf', `must not be after today (${today})`);
+  const filters: Filters = { ...input, asOf };
+  const scope: Scope = {
+    filters,
+    asOf,
+    coverageTerms: committeeTerms(dims.terms, asOf, input.term ?? 'current'),
+    unitCategory: input.unitCategory,
+    mode: input.mode,
+  };
+  if (input.term) scope.termIds = scope.coverageTerms.map((t) => t.id);
+  if (input.roundId !== undefined) {
+    if (!dims.rounds.some((r) => r.id === input.roundId)) throw badParameter('roundId', `no round with id ${input.roundId}`);
+    scope.roundId = input.roundId;
+  }
+  if (input.regionId !== undefined) {
+    const region = dims.regions.find((r) => r.id === input.regionId);
+    if (!region) throw badParameter('regionId', `no region with id ${input.regionId}`);
+    if (region.level === 'MUNICIPAL' || region.level === 'COUNTY') scope.countyId = region.id;
+    else if (region.level === 'TOWNSHIP') scope.regionId = region.id;
+  }
+  if (input.categoryId !== undefined) {
+    const category = dims.categories.find((c) => c.id === input.categoryId);
+    if (!category) throw badParameter('categoryId', `no issue category with id ${input.categoryId}`);
+    if (category.level === 1) scope.category1Id = category.id;
+    else scope.category2Id = category.id;
+  }
+  return scope;
+}

@@ -1,0 +1,47 @@
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
+import { queryId } from '../../common/filters';
+
+const page = z.coerce.number({ error: 'must be a whole number from 1' }).int('must be a whole number from 1').min(1, 'must be 1 or more').max(1_000_000, 'is too large');
+const pageSize = z.coerce.number({ error: 'must be a whole number from 1 to 200' }).int('must be a whole number from 1 to 200').min(1, 'must be from 1 to 200').max(200, 'must be from 1 to 200');
+
+export class PageQueryDto extends createZodDto(z.object({ page: page.default(1), pageSize: pageSize.default(20) }).strict()) {}
+export class RunIdParamDto extends createZodDto(z.object({ id: queryId }).strict()) {}
+export class RunEtlBodyDto extends createZodDto(z.object({ mode: z.enum(['incremental', 'full'], 'must be incremental or full').default('incremental') }).strict()) {}
+
+export const etlRunSchema = z.object({
+  id: z.number().int(),
+  mode: z.string(),
+  status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED']),
+  trigger: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  read: z.number().int(),
+  written: z.number().int(),
+  rejected: z.number().int(),
+  error: z.string().nullable(),
+});
+
+export class EtlRunsDto extends createZodDto(
+  z.object({ total: z.number().int(), page: z.number().int(), pageSize: z.number().int(), rows: z.array(etlRunSchema) }),
+) {}
+export class EtlRejectsDto extends createZodDto(
+  z.object({
+    total: z.number().int(),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+    rows: z.array(z.object({ id: z.number().int(), table: z.string(), recordId: z.string(), reason: z.string(), createdAt: z.string() })),
+  }),
+) {}
+export class EtlRunResultDto extends createZodDto(
+  z.object({
+    status: z.enum(['succeeded', 'skipped']),
+    runId: z.number().int().nullable(),
+    mode: z.enum(['incremental', 'full']),
+    read: z.number().int(),
+    written: z.number().int(),
+    rejected: z.number().int(),
+    seconds: z.number(),
+    message: z.string(),
+  }),
+) {}

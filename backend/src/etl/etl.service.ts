@@ -1,0 +1,117 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Warehouse } from '@xuncha/etl/src/warehouse';
+import { warehouseSink } from '@xuncha/etl/src/load/warehouse-sink';
+import { runEtl, type EtlMode, type EtlRunResult } from '@xuncha/etl/src/runner';
+import { startScheduler, type Scheduler } from '@xuncha/etl/src/scheduler';
+import type { AppConfig } from '../config/app-config';
+import { AppError } from '../common/http-exception.filter';
+import { APP_CONFIG, DATABASE_URL, WAREHOUSE } from '../infra/tokens';
+import { DimensionsService } from '../dimensions/dimensions.service';
+import { EtlRepository } from './etl.repository';
+
+const PAGE_SIZE_MAX = 200;
+
+/**
+ * Schedules the pipeline inside the service (every ETL_INTERVAL_SECONDS, backing off after
+ * failures), runs it on request, and reports the run history. The pipeline itself lives in
+ * etl/ and knows nothing of NestJS.
+ */
+@Injectable()
+export class EtlService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('ETL');
+  private scheduler?: Scheduler;
+  private readonly sink;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DATABASE_URL) private readonly databaseUrl: string,
+    @Inject(WAREHOUSE) warehouse: Warehouse,
+    @Inject(DimensionsService) private readonly dimensions: DimensionsService,
+    @Inject(EtlRepository) private readonly repository: EtlRepository,
+  ) {
+    this.sink = warehouseSink(warehouse);
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.etlIntervalSeconds <= 0) return;
+    this.scheduler = startScheduler({
+      intervalMs: this.config.etlIntervalSeconds * 1000,
+      job: async () => {
+        await this.run('incremental', 'schedule');
+      },
+      onError: (error) => this.logger.error(`同步失败 ETL run failed (retrying with backoff): ${error instanceof Error ? error.message : String(error)}`),
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // Lets the run under way finish its batch and record itself.
+    await this.scheduler?.stop();
+  }
+
+  /** One run; a run that wrote something makes the metrics re-read their dimensions. */
+  async run(mode: EtlMode, trigger: string): Promise<EtlRunResult> {
+    const result = await runEtl({ databaseUrl: this.databaseUrl, sink: this.sink, mode, trigger });
+    if (result.written > 0 || mode === 'full') this.dimensions.invalidate();
+    if (result.status === 'succeeded' && (result.read > 0 || mode === 'full')) {
+      this.logger.log(`同步 ETL run ${result.runId} (${mode}, ${trigger}): ${result.written} written, ${result.rejected} rejected in ${result.seconds.toFixed(2)} s`);
+    }
+    return result;
+  }
+
+  async runNow(mode: EtlMode) {
+    const result = await this.run(mode, 'manual');
+    return {
+      status: result.status,
+      runId: result.runId,
+      mode: result.mode,
+      read: result.read,
+      written: result.written,
+      rejected: result.rejected,
+      seconds: result.seconds,
+      message:
+        result.status === 'skipped'
+          ? '另一个同步正在进行，本次未执行 Another ETL run is under way; this one was skipped'
+          : `同步完成 ${result.written} written, ${result.rejected} rejected`,
+    };
+  }
+
+  async runs(page: number, pageSize: number) {
+    const { total, rows } = await this.repository.runs(page, Math.min(pageSize, PAGE_SIZE_MAX));
+    return { total, page, pageSize, rows: rows.map(runView) };
+  }
+
+  async rejects(runId: number, page: number, pageSize: number) {
+    const run = await this.repository.run(runId);
+    if (!run) throw new AppError(404, `同步记录不存在 No ETL run with id ${runId}`);
+    const { total, rows } = await this.repository.rejects(runId, page, Math.min(pageSize, PAGE_SIZE_MAX));
+    return {
+      total,
+      page,
+      pageSize,
+      rows: rows.map((r) => ({ id: Number(r.id), table: r.tableName, recordId: r.recordId, reason: r.reason, createdAt: r.createdAt.toISOString() })),
+    };
+  }
+
+  /** For /api/health: the last run and the last successful one. */
+  async lastRuns() {
+    const [last, succeeded] = await Promise.all([this.repository.lastRun(), this.repository.lastSucceeded()]);
+    return { last: last ? runView(last) : null, lastSucceeded: succeeded ? runView(succeeded) : null };
+  }
+}
+
+type RunRecord = NonNullable<Awaited<ReturnType<EtlRepository['run']>>>;
+
+function runView(run: RunRecord) {
+  return {
+    id: run.id,
+    mode: run.mode,
+    status: run.status,
+    trigger: run.trigger,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: run.finishedAt ? run.finishedAt.toISOString() : null,
+    read: Number(run.rowsRead),
+    written: Number(run.rowsWritten),
+    rejected: Number(run.rowsRejected),
+    error: run.error,
+  };
+}

@@ -1,0 +1,46 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ZodResponse } from 'nestjs-zod';
+import { CategoriesDto, CoverageDto, CoverageQueryDto, FiltersDto, OverviewDto, RecurrenceDto, RectificationDto } from './dto/metrics-query.dto';
+import { MetricsService } from './metrics.service';
+
+@ApiTags('metrics')
+@Controller('metrics')
+export class MetricsController {
+  constructor(@Inject(MetricsService) private readonly service: MetricsService) {}
+
+  @Get('overview')
+  @ApiOperation({ summary: '总览 KPI cards and the four main charts' })
+  @ZodResponse({ type: OverviewDto })
+  overview(@Query() query: FiltersDto) {
+    return this.service.overview(query);
+  }
+
+  @Get('coverage')
+  @ApiOperation({ summary: '覆盖率 coverage by region and unit category, pace, projection, uncovered units' })
+  @ZodResponse({ type: CoverageDto })
+  coverage(@Query() query: CoverageQueryDto) {
+    return this.service.coverage(query);
+  }
+
+  @Get('categories')
+  @ApiOperation({ summary: '问题分类 findings by issue category, region, unit category, round, mode and quarter' })
+  @ZodResponse({ type: CategoriesDto })
+  categories(@Query() query: FiltersDto) {
+    return this.service.categories(query);
+  }
+
+  @Get('rectification')
+  @ApiOperation({ summary: '整改 closure, on-time, overdue aging, due soon, extended, days to close' })
+  @ZodResponse({ type: RectificationDto })
+  rectification(@Query() query: FiltersDto) {
+    return this.service.rectification(query);
+  }
+
+  @Get('recurrence')
+  @ApiOperation({ summary: '复发 same-category repeat and rebound rates' })
+  @ZodResponse({ type: RecurrenceDto })
+  recurrence(@Query() query: FiltersDto) {
+    return this.service.recurrence(query);
+  }
+}

@@ -1,0 +1,502 @@
+/**
+ * Read queries of the metrics, as pure builders: `buildXQuery(scope) → { query, params }`.
+ * Values travel only as {name:Type} parameters. The definitions they implement are
+ * DESIGN.md's, with the choices pinned down in DEFINITIONS.md beside this file.
+ */
+import type { Scope } from '../dimensions/scope';
+
+export interface SqlQuery {
+  query: string;
+  params: Record<string, unknown>;
+}
+
+/** Which columns a fact table has for the shared filters. */
+interface FilterColumns {
+  /** issue-category columns (findings and tasks; inspections have none) */
+  categories: boolean;
+}
+
+/**
+ * The shared filters as conditions on a denormalized fact table (fact_findings,
+ * fact_tasks, fact_inspections); the parameter names are fixed, so several tables filtered
+ * by the same scope share them.
+ */
+export function filterConditions(scope: Scope, columns: FilterColumns, prefix = ''): { where: string[]; params: Record<string, unknown> } {
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  const c = (name: string) => `${prefix}${name}`;
+  if (scope.termIds) {
+    where.push(`${c('term_id')} IN {termIds:Array(UInt32)}`);
+    params.termIds = scope.termIds;
+  }
+  if (scope.roundId !== undefined) {
+    where.push(`${c('round_id')} = {roundId:UInt32}`);
+    params.roundId = scope.roundId;
+  }
+  if (scope.countyId !== undefined) {
+    where.push(`${c('county_id')} = {countyId:UInt32}`);
+    params.countyId = scope.countyId;
+  }
+  if (scope.regionId !== undefined) {
+    where.push(`${c('region_id')} = {regionId:UInt32}`);
+    params.regionId = scope.regionId;
+  }
+  if (scope.unitCategory !== undefined) {
+    where.push(`${c('unit_category')} = {unitCategory:String}`);
+    params.unitCategory = scope.unitCategory;
+  }
+  if (scope.mode !== undefined) {
+    where.push(`${c('mode')} = {mode:String}`);
+    params.mode = scope.mode;
+  }
+  if (columns.categories && scope.category1Id !== undefined) {
+    where.push(`${c('category1_id')} = {category1Id:UInt32}`);
+    params.category1Id = scope.category1Id;
+  }
+  if (columns.categories && scope.category2Id !== undefined) {
+    where.push(`${c('category_id')} = {category2Id:UInt32}`);
+    params.category2Id = scope.category2Id;
+  }
+  return { where, params };
+}
+
+const and = (conditions: readonly string[]) => conditions.join('\n    AND ');
+
+export interface TaskStateOptions {
+  /** Only tasks of findings fed back on or before as-of (rectification); recurrence needs all. */
+  fedBack: boolean;
+  /**
+   * Read the tasks' current state instead of replaying their events: right (and much
+   * cheaper) when no event loaded is later than as-of.
+   */
+  current: boolean;
+}
+
+/**
+ * `tasks` CTE: the tasks (of findings found by as-of, passing the filters) as they stood at
+ * the end of the as-of day, with status, due (current due date), closed_date and
+ * original_due_date. A task with no status event by then did not exist yet and is absent.
+ */
+export function taskStateCte(scope: Scope, options: TaskStateOptions): SqlQuery {
+  const { where, params } = filterConditions(scope, { categories: true });
+  const base = ['is_deleted = 0', 'found_date <= {asOf:Date}', ...(options.fedBack ? ['feedback_date <= {asOf:Date}'] : []), ...where];
+  const columns = 'id, finding_id, county_id, round_id, category1_id, unit_id, finding_is_immediate, original_due_date, feedback_date';
+  if (options.current) {
+    return {
+      query: `tasks AS (
+  SELECT ${columns}, status, current_due_date AS due, closed_date
+  FROM fact_tasks FINAL
+  WHERE ${and(base)}
+)`,
+      params: { ...params, asOf: scope.asOf },
+    };
+  }
+  return {
+    query: `tasks AS (
+  SELECT ${columns.split(', ').map((name) => `t.${name} AS ${name}`).join(', ')},
+    s.status AS status,
+    if(s.extensions > 0, s.extended_due, t.original_due_date) AS due,
+    if(s.status = 'CLOSED', s.status_date, NULL) AS closed_date
+  FROM (
+    SELECT ${columns}
+    FROM fact_tasks FINAL
+    WHERE ${and(base)}
+  ) AS t
+  INNER JOIN (
+    SELECT task_id,
+      argMaxIf(to_status, (event_date, id), to_status IS NOT NULL) AS status,
+      argMaxIf(event_date, (event_date, id), to_status IS NOT NULL) AS status_date,
+      argMaxIf(new_due_date, (event_date, id), type = 'EXTENSION') AS extended_due,
+      countIf(type = 'EXTENSION') AS extensions
+    FROM fact_task_events FINAL
+    WHERE is_deleted = 0 AND event_date <= {asOf:Date}
+      AND task_id IN (SELECT id FROM fact_tasks FINAL WHERE ${and(base)})
+    GROUP BY task_id
+    HAVING countIf(to_status IS NOT NULL) > 0
+  ) AS s ON s.task_id = t.id
+)`,
+    params: { ...params, asOf: scope.asOf },
+  };
+}
+
+/** `per_finding` CTE over `tasks`: each finding's task count, closed count and closure day. */
+const PER_FINDING_CTE = `per_finding AS (
+  SELECT finding_id, count() AS n, countIf(status = 'CLOSED') AS closed_n, max(closed_date) AS closure_day
+  FROM tasks
+  GROUP BY finding_id
+)`;
+
+function findingsSubquery(scope: Scope, fedBack: boolean, columns: string): SqlQuery {
+  const { where, params } = filterConditions(scope, { categories: true });
+  return {
+    query: `SELECT ${columns}
+    FROM fact_findings FINAL
+    WHERE ${and(['is_deleted = 0', 'found_date <= {asOf:Date}', ...(fedBack ? ['feedback_date <= {asOf:Date}'] : []), ...where])}`,
+    params: { ...params, asOf: scope.asOf },
+  };
+}
+
+// --- rectification ---------------------------------------------------------------------
+
+/** Findings fed back by as-of, grouped by county, round and 立行立改: how many, how many closed. */
+export function buildFindingClosureQuery(scope: Scope, current: boolean): SqlQuery {
+  const tasks = taskStateCte(scope, { fedBack: true, current });
+  const findings = findingsSubquery(scope, true, 'id, county_id, round_id, is_immediate');
+  return {
+    query: `WITH
+${tasks.query},
+${PER_FINDING_CTE}
+SELECT f.county_id AS county_id, f.round_id AS round_id, f.is_immediate AS immediate,
+  count() AS findings,
+  countIf(p.n > 0 AND p.closed_n = p.n) AS closed
+FROM (
+    ${findings.query}
+) AS f
+LEFT JOIN per_finding AS p ON p.finding_id = f.id
+GROUP BY county_id, round_id, immediate
+ORDER BY county_id, round_id, immediate`,
+    params: { ...tasks.params, ...findings.params },
+  };
+}
+export interface FindingClosureRow {
+  county_id: number;
+  round_id: number;
+  immediate: number;
+  findings: string;
+  closed: string;
+}
+
+/** Days from feedback to the last task's 销号, over findings closed by as-of: a histogram. */
+export function buildDaysToCloseQuery(scope: Scope, current: boolean): SqlQuery {
+  const tasks = taskStateCte(scope, { fedBack: true, current });
+  const findings = findingsSubquery(scope, true, 'id, feedback_date');
+  return {
+    query: `WITH
+${tasks.query},
+${PER_FINDING_CTE}
+SELECT greatest(0, dateDiff('day', assumeNotNull(f.feedback_date), assumeNotNull(p.closure_day))) AS days, count() AS n
+FROM (
+    ${findings.query}
+) AS f
+INNER JOIN per_finding AS p ON p.finding_id = f.id
+WHERE p.n > 0 AND p.closed_n = p.n
+GROUP BY days
+ORDER BY days`,
+    params: { ...tasks.params, ...findings.params },
+  };
+}
+export interface DaysRow {
+  days: string;
+  n: string;
+}
+
+/** Task-level figures by county and round: closed, on time, overdue by bucket, due soon, extended. */
+export function buildTaskFiguresQuery(scope: Scope, current: boolean): SqlQuery {
+  const tasks = taskStateCte(scope, { fedBack: true, current });
+  const open = "status != 'CLOSED'";
+  const late = `${open} AND due IS NOT NULL AND due < {asOf:Date}`;
+  const daysLate = "dateDiff('day', assumeNotNull(due), {asOf:Date})";
+  const dueIn = (days: number) => `${open} AND due IS NOT NULL AND due >= {asOf:Date} AND due <= addDays({asOf:Date}, ${days})`;
+  return {
+    query: `WITH
+${tasks.query}
+SELECT county_id, round_id,
+  count() AS tasks,
+  countIf(status = 'CLOSED') AS closed,
+  countIf(status = 'CLOSED' AND (original_due_date IS NULL OR closed_date <= original_due_date)) AS on_time,
+  countIf(${late}) AS overdue,
+  countIf(${late} AND ${daysLate} <= 30) AS aged_30,
+  countIf(${late} AND ${daysLate} BETWEEN 31 AND 90) AS aged_90,
+  countIf(${late} AND ${daysLate} BETWEEN 91 AND 180) AS aged_180,
+  countIf(${late} AND ${daysLate} > 180) AS aged_more,
+  countIf(${dueIn(20)}) AS due_20,
+  countIf(${dueIn(10)}) AS due_10,
+  countIf(due IS NOT NULL AND original_due_date IS NOT NULL AND due > original_due_date) AS extended
+FROM tasks
+GROUP BY county_id, round_id
+ORDER BY county_id, round_id`,
+    params: tasks.params,
+  };
+}
+export interface TaskFiguresRow {
+  county_id: number;
+  round_id: number;
+  tasks: string;
+  closed: string;
+  on_time: string;
+  overdue: string;
+  aged_30: string;
+  aged_90: string;
+  aged_180: string;
+  aged_more: string;
+  due_20: string;
+  due_10: string;
+  extended: string;
+}
+
+// --- categories ------------------------------------------------------------------------
+
+/** The grouping sets of the categories metric, in the order `grouping()` receives their columns. */
+export const CATEGORY_GROUPING_COLUMNS = ['category_id', 'county_id', 'category1_id', 'unit_category', 'round_id', 'mode', 'quarter'] as const;
+export const CATEGORY_SETS = {
+  level2: ['category_id'],
+  regionCategory: ['county_id', 'category1_id'],
+  unitCategoryMatrix: ['unit_category', 'category1_id'],
+  byRound: ['round_id'],
+  byMode: ['mode'],
+  quarterly: ['quarter', 'category1_id'],
+} as const satisfies Record<string, readonly (typeof CATEGORY_GROUPING_COLUMNS)[number][]>;
+
+/** The value `grouping(...)` takes for a set: bit 1 for every column not in it, first column highest. */
+export function groupingMask(set: readonly string[]): number {
+  const k = CATEGORY_GROUPING_COLUMNS.length;
+  return CATEGORY_GROUPING_COLUMNS.reduce((mask, column, i) => (set.includes(column) ? mask : mask | (1 << (k - 1 - i))), 0);
+}
+
+/** Findings found by as-of, counted in every grouping the categories page shows, in one scan. */
+export function buildCategoriesQuery(scope: Scope): SqlQuery {
+  const findings = findingsSubquery(scope, false, "category_id, county_id, category1_id, unit_category, round_id, mode, concat(toString(toYear(found_date)), 'Q', toString(toQuarter(found_date))) AS quarter");
+  const sets = Object.values(CATEGORY_SETS)
+    .map((set) => `(${set.join(', ')})`)
+    .join(', ');
+  return {
+    query: `SELECT ${CATEGORY_GROUPING_COLUMNS.join(', ')}, count() AS n, grouping(${CATEGORY_GROUPING_COLUMNS.join(', ')}) AS g
+FROM (
+    ${findings.query}
+)
+GROUP BY GROUPING SETS (${sets})`,
+    params: findings.params,
+  };
+}
+export interface CategoriesRow {
+  category_id: number;
+  county_id: number;
+  category1_id: number;
+  unit_category: string;
+  round_id: number;
+  mode: string;
+  quarter: string;
+  n: string;
+  g: string;
+}
+
+// --- coverage --------------------------------------------------------------------------
+
+export interface CoverageOptions {
+  /** Modes counting for coverage after the mode filter (may be empty: nothing counts). */
+  countingModes: string[];
+  uncoveredLimit: number;
+  uncoveredOffset: number;
+}
+
+/**
+ * `unit_status` CTE: every unit of a committee with a chosen term, passing the region and
+ * unit-category filters, with in_scope / covered and its last inspection by as-of.
+ */
+function unitStatusCte(scope: Scope, options: CoverageOptions): SqlQuery {
+  const unitFilter: string[] = ['u.is_deleted = 0'];
+  const params: Record<string, unknown> = {
+    asOf: scope.asOf,
+    coverageTermIds: scope.coverageTerms.map((t) => t.id),
+    countingModes: options.countingModes,
+  };
+  if (scope.countyId !== undefined) {
+    unitFilter.push('u.county_id = {countyId:UInt32}');
+    params.countyId = scope.countyId;
+  }
+  if (scope.regionId !== undefined) {
+    unitFilter.push('u.region_id = {regionId:UInt32}');
+    params.regionId = scope.regionId;
+  }
+  if (scope.unitCategory !== undefined) {
+    unitFilter.push('u.category = {unitCategory:String}');
+    params.unitCategory = scope.unitCategory;
+  }
+  const inspectionFilter = ['i.is_deleted = 0', 'i.mode IN {countingModes:Array(String)}', 'i.stationed_from >= t.start_date', 'i.stationed_from <= t.e'];
+  if (scope.roundId !== undefined) {
+    inspectionFilter.push('i.round_id = {roundId:UInt32}');
+    params.roundId = scope.roundId;
+  }
+  return {
+    query: `terms AS (
+  SELECT id AS term_id, committee_region_id, start_date, least(end_date, {asOf:Date}) AS e
+  FROM dim_terms FINAL
+  WHERE is_deleted = 0 AND id IN {coverageTermIds:Array(UInt32)}
+),
+units AS (
+  SELECT u.id AS unit_id, u.code AS code, u.name AS name, u.category AS unit_category, u.region_id AS region_id,
+    u.county_id AS county_id, t.term_id AS term_id, t.start_date AS term_start, t.e AS e, u.valid_from AS valid_from, u.valid_to AS valid_to
+  FROM dim_units AS u FINAL
+  INNER JOIN terms AS t ON t.committee_region_id = u.committee_region_id
+  WHERE ${and(unitFilter)}
+),
+counted AS (
+  SELECT DISTINCT i.unit_id AS unit_id
+  FROM fact_inspections AS i FINAL
+  INNER JOIN terms AS t ON t.committee_region_id = i.committee_region_id
+  WHERE ${and(inspectionFilter)}
+    AND i.unit_id IN (SELECT unit_id FROM units)
+),
+unit_status AS (
+  SELECT units.*,
+    units.unit_id IN (SELECT unit_id FROM counted) AS covered,
+    (valid_from <= e AND (valid_to IS NULL OR valid_to >= e)) AS active,
+    (valid_to IS NOT NULL AND valid_to >= term_start AND valid_to < e) AS abolished_in_term
+  FROM units
+)`,
+    params,
+  };
+}
+
+/** In scope and covered units by county and unit category. */
+export function buildCoverageQuery(scope: Scope, options: CoverageOptions): SqlQuery {
+  const status = unitStatusCte(scope, options);
+  return {
+    query: `WITH
+${status.query}
+SELECT county_id, term_id, unit_category, count() AS in_scope, countIf(covered) AS covered_units
+FROM unit_status
+WHERE active OR (abolished_in_term AND covered)
+GROUP BY county_id, term_id, unit_category
+ORDER BY county_id, term_id, unit_category`,
+    params: status.params,
+  };
+}
+export interface CoverageRow {
+  county_id: number;
+  term_id: number;
+  unit_category: string;
+  in_scope: string;
+  covered_units: string;
+}
+
+/** The uncovered units in scope, never inspected first, then by their last inspection. */
+export function buildUncoveredQuery(scope: Scope, options: CoverageOptions): SqlQuery {
+  const status = unitStatusCte(scope, options);
+  return {
+    query: `WITH
+${status.query},
+uncovered AS (
+  SELECT unit_id, code, name, unit_category, region_id, county_id
+  FROM unit_status
+  WHERE active AND NOT covered
+),
+last_seen AS (
+  SELECT unit_id, max(stationed_from) AS last_date
+  FROM fact_inspections FINAL
+  WHERE is_deleted = 0 AND stationed_from <= {asOf:Date} AND unit_id IN (SELECT unit_id FROM uncovered)
+  GROUP BY unit_id
+)
+SELECT u.unit_id AS unit_id, u.code AS code, u.name AS name, u.unit_category AS unit_category, u.region_id AS region_id,
+  u.county_id AS county_id, if(l.unit_id = 0, NULL, l.last_date) AS last_date
+FROM uncovered AS u
+LEFT JOIN last_seen AS l ON l.unit_id = u.unit_id
+ORDER BY (l.unit_id = 0) DESC, l.last_date, u.unit_id
+LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
+    params: { ...status.params, limit: options.uncoveredLimit, offset: options.uncoveredOffset },
+  };
+}
+export interface UncoveredRow {
+  unit_id: number;
+  code: string;
+  name: string;
+  unit_category: string;
+  region_id: number;
+  county_id: number;
+  last_date: string | null;
+}
+
+// --- recurrence ------------------------------------------------------------------------
+
+/**
+ * Findings of re-inspections and how many repeat a level-2 category found earlier at the
+ * unit, by county and level-1 category.
+ */
+export function buildRepeatQuery(scope: Scope): SqlQuery {
+  const findings = findingsSubquery(scope, false, 'unit_id, category_id, category1_id, county_id, stationed_from');
+  return {
+    query: `WITH
+f AS (
+    ${findings.query}
+),
+first_visit AS (
+  SELECT unit_id, min(stationed_from) AS first_date
+  FROM fact_inspections FINAL
+  WHERE is_deleted = 0 AND stationed_from <= {asOf:Date} AND unit_id IN (SELECT unit_id FROM f)
+  GROUP BY unit_id
+),
+first_found AS (
+  SELECT unit_id, category_id, min(stationed_from) AS first_date
+  FROM fact_findings FINAL
+  WHERE is_deleted = 0 AND stationed_from <= {asOf:Date} AND unit_id IN (SELECT unit_id FROM f)
+  GROUP BY unit_id, category_id
+)
+SELECT f.county_id AS county_id, f.category1_id AS category1_id,
+  count() AS reinspection_findings,
+  countIf(f.stationed_from > c.first_date) AS repeats
+FROM f
+INNER JOIN first_visit AS v ON v.unit_id = f.unit_id
+LEFT JOIN first_found AS c ON c.unit_id = f.unit_id AND c.category_id = f.category_id
+WHERE f.stationed_from > v.first_date
+GROUP BY county_id, category1_id
+ORDER BY county_id, category1_id`,
+    params: findings.params,
+  };
+}
+export interface RepeatRow {
+  county_id: number;
+  category1_id: number;
+  reinspection_findings: string;
+  repeats: string;
+}
+
+/**
+ * Findings closed by as-of whose unit was inspected again after the closure, and how many
+ * of them a later finding (found after the closure) names as its recurrence.
+ */
+export function buildReboundQuery(scope: Scope, current: boolean): SqlQuery {
+  const tasks = taskStateCte(scope, { fedBack: false, current });
+  const findings = findingsSubquery(scope, false, 'id, unit_id, county_id, category1_id');
+  return {
+    query: `WITH
+${tasks.query},
+${PER_FINDING_CTE},
+closed AS (
+  SELECT f.id AS id, f.unit_id AS unit_id, f.county_id AS county_id, f.category1_id AS category1_id, p.closure_day AS closure_day
+  FROM (
+    ${findings.query}
+  ) AS f
+  INNER JOIN per_finding AS p ON p.finding_id = f.id
+  WHERE p.n > 0 AND p.closed_n = p.n
+),
+last_visit AS (
+  SELECT unit_id, max(stationed_from) AS last_date
+  FROM fact_inspections FINAL
+  WHERE is_deleted = 0 AND stationed_from <= {asOf:Date} AND unit_id IN (SELECT unit_id FROM closed)
+  GROUP BY unit_id
+),
+linked AS (
+  SELECT assumeNotNull(recurrence_of_id) AS finding_id, max(found_date) AS last_found
+  FROM fact_findings FINAL
+  WHERE is_deleted = 0 AND found_date <= {asOf:Date} AND recurrence_of_id IS NOT NULL
+    AND assumeNotNull(recurrence_of_id) IN (SELECT id FROM closed)
+  GROUP BY finding_id
+)
+SELECT c.county_id AS county_id, c.category1_id AS category1_id,
+  count() AS closed_reinspected,
+  countIf(l.finding_id != 0 AND l.last_found > assumeNotNull(c.closure_day)) AS rebounds
+FROM closed AS c
+INNER JOIN last_visit AS v ON v.unit_id = c.unit_id
+LEFT JOIN linked AS l ON l.finding_id = c.id
+WHERE v.last_date > assumeNotNull(c.closure_day)
+GROUP BY county_id, category1_id
+ORDER BY county_id, category1_id`,
+    params: { ...tasks.params, ...findings.params },
+  };
+}
+export interface ReboundRow {
+  county_id: number;
+  category1_id: number;
+  closed_reinspected: string;
+  rebounds: string;
+}

@@ -1,0 +1,163 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Warehouse } from '@xuncha/etl/src/warehouse';
+import { WAREHOUSE } from '../infra/tokens';
+import type { Scope } from '../dimensions/scope';
+import {
+  buildCategoriesQuery,
+  buildCoverageQuery,
+  buildDaysToCloseQuery,
+  buildFindingClosureQuery,
+  buildReboundQuery,
+  buildRepeatQuery,
+  buildTaskFiguresQuery,
+  buildUncoveredQuery,
+  type CategoriesRow,
+  type CoverageOptions,
+  type CoverageRow,
+  type DaysRow,
+  type FindingClosureRow,
+  type ReboundRow,
+  type RepeatRow,
+  type SqlQuery,
+  type TaskFiguresRow,
+  type UncoveredRow,
+} from './metrics.queries';
+
+/** A ClickHouse count (UInt64, sent as a string) as a number; counts here stay far below 2^53. */
+export function count(value: string | number): number {
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isSafeInteger(n)) throw new Error(`count out of range: ${value}`);
+  return n;
+}
+
+export interface FindingClosure {
+  countyId: number;
+  roundId: number;
+  immediate: boolean;
+  findings: number;
+  closed: number;
+}
+export interface TaskFigures {
+  countyId: number;
+  roundId: number;
+  tasks: number;
+  closed: number;
+  onTime: number;
+  overdue: number;
+  aged: [number, number, number, number];
+  due20: number;
+  due10: number;
+  extended: number;
+}
+export interface CategoryCount {
+  categoryId: number;
+  countyId: number;
+  category1Id: number;
+  unitCategory: string;
+  roundId: number;
+  mode: string;
+  quarter: string;
+  n: number;
+  g: number;
+}
+export interface CoverageCount {
+  countyId: number;
+  termId: number;
+  unitCategory: string;
+  inScope: number;
+  covered: number;
+}
+export interface UncoveredUnit {
+  unitId: number;
+  code: string;
+  name: string;
+  unitCategory: string;
+  regionId: number;
+  countyId: number;
+  lastInspectionDate: string | null;
+}
+export interface RecurrenceCount {
+  countyId: number;
+  category1Id: number;
+  a: number;
+  b: number;
+}
+
+/** The metrics' reads from ClickHouse, returning typed rows with numbers as numbers. */
+@Injectable()
+export class MetricsRepository {
+  constructor(@Inject(WAREHOUSE) private readonly warehouse: Warehouse) {}
+
+  private run<T>(sql: SqlQuery): Promise<T[]> {
+    return this.warehouse.query<T>(sql.query, sql.params);
+  }
+
+  async findingClosure(scope: Scope, current: boolean): Promise<FindingClosure[]> {
+    const rows = await this.run<FindingClosureRow>(buildFindingClosureQuery(scope, current));
+    return rows.map((r) => ({ countyId: r.county_id, roundId: r.round_id, immediate: r.immediate === 1, findings: count(r.findings), closed: count(r.closed) }));
+  }
+
+  async daysToClose(scope: Scope, current: boolean): Promise<{ days: number; n: number }[]> {
+    const rows = await this.run<DaysRow>(buildDaysToCloseQuery(scope, current));
+    return rows.map((r) => ({ days: count(r.days), n: count(r.n) }));
+  }
+
+  async taskFigures(scope: Scope, current: boolean): Promise<TaskFigures[]> {
+    const rows = await this.run<TaskFiguresRow>(buildTaskFiguresQuery(scope, current));
+    return rows.map((r) => ({
+      countyId: r.county_id,
+      roundId: r.round_id,
+      tasks: count(r.tasks),
+      closed: count(r.closed),
+      onTime: count(r.on_time),
+      overdue: count(r.overdue),
+      aged: [count(r.aged_30), count(r.aged_90), count(r.aged_180), count(r.aged_more)],
+      due20: count(r.due_20),
+      due10: count(r.due_10),
+      extended: count(r.extended),
+    }));
+  }
+
+  async categories(scope: Scope): Promise<CategoryCount[]> {
+    const rows = await this.run<CategoriesRow>(buildCategoriesQuery(scope));
+    return rows.map((r) => ({
+      categoryId: r.category_id,
+      countyId: r.county_id,
+      category1Id: r.category1_id,
+      unitCategory: r.unit_category,
+      roundId: r.round_id,
+      mode: r.mode,
+      quarter: r.quarter,
+      n: count(r.n),
+      g: count(r.g),
+    }));
+  }
+
+  async coverage(scope: Scope, options: CoverageOptions): Promise<CoverageCount[]> {
+    const rows = await this.run<CoverageRow>(buildCoverageQuery(scope, options));
+    return rows.map((r) => ({ countyId: r.county_id, termId: r.term_id, unitCategory: r.unit_category, inScope: count(r.in_scope), covered: count(r.covered_units) }));
+  }
+
+  async uncovered(scope: Scope, options: CoverageOptions): Promise<UncoveredUnit[]> {
+    const rows = await this.run<UncoveredRow>(buildUncoveredQuery(scope, options));
+    return rows.map((r) => ({
+        unitId: r.unit_id,
+        code: r.code,
+        name: r.name,
+        unitCategory: r.unit_category,
+        regionId: r.region_id,
+        countyId: r.county_id,
+      lastInspectionDate: r.last_date,
+    }));
+  }
+
+  async repeats(scope: Scope): Promise<RecurrenceCount[]> {
+    const rows = await this.run<RepeatRow>(buildRepeatQuery(scope));
+    return rows.map((r) => ({ countyId: r.county_id, category1Id: r.category1_id, a: count(r.reinspection_findings), b: count(r.repeats) }));
+  }
+
+  async rebounds(scope: Scope, current: boolean): Promise<RecurrenceCount[]> {
+    const rows = await this.run<ReboundRow>(buildReboundQuery(scope, current));
+    return rows.map((r) => ({ countyId: r.county_id, category1Id: r.category1_id, a: count(r.closed_reinspected), b: count(r.rebounds) }));
+  }
+}

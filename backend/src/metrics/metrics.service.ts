@@ -1,0 +1,312 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AGING_BUCKETS, type FiltersInput, type UnitCategory } from '../common/filters';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../infra/tokens';
+import { DimensionsService } from '../dimensions/dimensions.service';
+import type { Dimensions } from '../dimensions/dimensions.repository';
+import { resolveScope, type Scope } from '../dimensions/scope';
+import { shanghaiToday } from '@xuncha/prisma/src/calendar';
+import type { CategoriesResponse, CoverageResponse, OverviewResponse, Ratio, RecurrenceResponse, RectificationResponse } from './dto/metrics.dto';
+import { CATEGORY_SETS, groupingMask } from './metrics.queries';
+import { MetricsRepository, type RecurrenceCount } from './metrics.repository';
+
+export interface CoverageQuery extends FiltersInput {
+  uncoveredLimit?: number;
+  uncoveredOffset?: number;
+}
+
+export function ratio(numerator: number, denominator: number): Ratio {
+  return { numerator, denominator, rate: denominator === 0 ? null : numerator / denominator };
+}
+
+/** Nearest-rank percentile over a histogram sorted by value: the value at rank ⌈p·n⌉. */
+export function nearestRank(histogram: readonly { days: number; n: number }[], p: number): number | null {
+  const n = histogram.reduce((sum, h) => sum + h.n, 0);
+  if (n === 0) return null;
+  const rank = Math.max(1, Math.ceil(p * n));
+  let seen = 0;
+  for (const h of histogram) {
+    seen += h.n;
+    if (seen >= rank) return h.days;
+  }
+  return histogram[histogram.length - 1].days;
+}
+
+/** Whole days from a to b (YYYY-MM-DD, b later). */
+export function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+}
+
+function sumBy<T, K>(rows: readonly T[], key: (row: T) => K, add: (target: Record<string, number>, row: T) => void): Map<K, Record<string, number>> {
+  const out = new Map<K, Record<string, number>>();
+  for (const row of rows) {
+    const k = key(row);
+    let target = out.get(k);
+    if (!target) out.set(k, (target = {}));
+    add(target, row);
+  }
+  return out;
+}
+
+const inc = (target: Record<string, number>, name: string, value: number) => {
+  target[name] = (target[name] ?? 0) + value;
+};
+
+const byKey = <K extends number | string>(a: K, b: K) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Assembles the metric responses from the repository's grouped rows. Authorization (the
+ * region scope of a county user) joins here when accounts arrive.
+ */
+@Injectable()
+export class MetricsService {
+  constructor(
+    @Inject(MetricsRepository) private readonly repository: MetricsRepository,
+    @Inject(DimensionsService) private readonly dimensions: DimensionsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private async scope(input: FiltersInput): Promise<{ scope: Scope; dims: Dimensions; current: boolean }> {
+    const dims = await this.dimensions.get();
+    const scope = resolveScope(input, dims, shanghaiToday());
+    // No event loaded lies after as-of: the tasks' current state is their state as of then.
+    const current = dims.maxEventDate !== null && scope.asOf >= dims.maxEventDate;
+    return { scope, dims, current };
+  }
+
+  private applied(scope: Scope, ignored: string[] = []) {
+    const f = scope.filters;
+    return {
+      asOf: scope.asOf,
+      term: f.term ?? null,
+      roundId: f.roundId ?? null,
+      regionId: f.regionId ?? null,
+      unitCategory: f.unitCategory ?? null,
+      categoryId: f.categoryId ?? null,
+      mode: f.mode ?? null,
+      ignored,
+    };
+  }
+
+  async coverage(input: CoverageQuery): Promise<CoverageResponse> {
+    const { scope } = await this.scope(input);
+    return this.coverageFor(scope, input.uncoveredLimit ?? 50, input.uncoveredOffset ?? 0);
+  }
+
+  private async coverageFor(scope: Scope, uncoveredLimit: number, uncoveredOffset: number): Promise<CoverageResponse> {
+    const countingModes = this.config.coverageModes.filter((m) => scope.mode === undefined || m === scope.mode);
+    const options = { countingModes, uncoveredLimit, uncoveredOffset };
+    const rows = await this.repository.coverage(scope, options);
+    // In scope and not covered means active and not covered: abolished units are in scope only when covered.
+    const uncovered = uncoveredLimit > 0 ? await this.repository.uncovered(scope, options) : [];
+    const terms = new Map(scope.coverageTerms.map((t) => [t.id, t]));
+    const paceOf = (termId: number) => {
+      const term = terms.get(termId);
+      if (!term) return 0;
+      const end = scope.asOf < term.endDate ? scope.asOf : term.endDate;
+      return (daysBetween(term.startDate, end) + 1) / (daysBetween(term.startDate, term.endDate) + 1);
+    };
+    const projected = (rate: number | null, pace: number) => (rate === null || pace <= 0 ? null : Math.min(1, rate / pace));
+    const regions = sumBy(rows, (r) => `${r.countyId}:${r.termId}`, (t, r) => {
+      inc(t, 'inScope', r.inScope);
+      inc(t, 'covered', r.covered);
+      t.countyId = r.countyId;
+      t.termId = r.termId;
+    });
+    const byRegion = [...regions.values()]
+      .filter((g) => g.inScope > 0)
+      .map((g) => {
+        const term = terms.get(g.termId)!;
+        const pace = paceOf(g.termId);
+        const rate = g.covered / g.inScope;
+        return { regionId: g.countyId, termId: g.termId, termStart: term.startDate, termEnd: term.endDate, pace, projected: projected(rate, pace), inScope: g.inScope, covered: g.covered, rate };
+      })
+      .sort((a, b) => a.regionId - b.regionId || a.termId - b.termId);
+    const categories = sumBy(rows, (r) => r.unitCategory, (t, r) => {
+      inc(t, 'inScope', r.inScope);
+      inc(t, 'covered', r.covered);
+    });
+    const byUnitCategory = [...categories.entries()]
+      .filter(([, g]) => g.inScope > 0)
+      .map(([unitCategory, g]) => ({ unitCategory: unitCategory as UnitCategory, inScope: g.inScope, covered: g.covered, rate: g.covered / g.inScope }))
+      .sort((a, b) => byKey(a.unitCategory, b.unitCategory));
+    const inScope = byRegion.reduce((s, r) => s + r.inScope, 0);
+    const covered = byRegion.reduce((s, r) => s + r.covered, 0);
+    const coverage = ratio(covered, inScope);
+    const pace = inScope === 0 ? null : byRegion.reduce((s, r) => s + r.pace * r.inScope, 0) / inScope;
+    return {
+      filters: this.applied(scope, scope.filters.categoryId !== undefined ? ['categoryId'] : []),
+      coverage,
+      pace,
+      projected: pace === null ? null : projected(coverage.rate, pace),
+      byRegion,
+      byUnitCategory,
+      uncovered: {
+        total: inScope - covered,
+        rows: uncovered.map((u) => {
+          const days = u.lastInspectionDate === null ? null : daysBetween(u.lastInspectionDate, scope.asOf);
+          return {
+            ...u,
+            unitCategory: u.unitCategory as UnitCategory,
+            daysSinceLast: days,
+            yearsSinceLast: days === null ? null : Math.round((days / 365.25) * 10) / 10,
+          };
+        }),
+      },
+    };
+  }
+
+  async categories(input: FiltersInput): Promise<CategoriesResponse> {
+    const { scope, dims } = await this.scope(input);
+    return this.categoriesFor(scope, dims);
+  }
+
+  private async categoriesFor(scope: Scope, dims: Dimensions): Promise<CategoriesResponse> {
+    const rows = await this.repository.categories(scope);
+    const of = (set: readonly string[]) => {
+      const mask = groupingMask(set);
+      return rows.filter((r) => r.g === mask && r.n > 0);
+    };
+    const level2Counts = new Map(of(CATEGORY_SETS.level2).map((r) => [r.categoryId, r.n]));
+    const level2 = dims.categories
+      .filter((c) => c.level === 2)
+      .map((c) => ({ categoryId: c.id, parentId: c.parentId, code: c.code, name: c.name, count: level2Counts.get(c.id) ?? 0 }));
+    const level1 = dims.categories
+      .filter((c) => c.level === 1)
+      .map((c) => ({ categoryId: c.id, code: c.code, name: c.name, count: level2.filter((l) => l.parentId === c.id).reduce((s, l) => s + l.count, 0) }));
+    const regionCategory = of(CATEGORY_SETS.regionCategory)
+      .map((r) => ({ regionId: r.countyId, categoryId: r.category1Id, count: r.n }))
+      .sort((a, b) => a.regionId - b.regionId || a.categoryId - b.categoryId);
+    const regionTotals = sumBy(regionCategory, (r) => r.regionId, (t, r) => inc(t, 'count', r.count));
+    return {
+      filters: this.applied(scope),
+      total: level2.reduce((s, l) => s + l.count, 0),
+      level1,
+      level2,
+      byRegion: [...regionTotals.entries()].map(([regionId, t]) => ({ regionId, count: t.count })).sort((a, b) => a.regionId - b.regionId),
+      regionCategory,
+      unitCategoryMatrix: of(CATEGORY_SETS.unitCategoryMatrix)
+        .map((r) => ({ unitCategory: r.unitCategory as UnitCategory, categoryId: r.category1Id, count: r.n }))
+        .sort((a, b) => byKey(a.unitCategory, b.unitCategory) || a.categoryId - b.categoryId),
+      byRound: of(CATEGORY_SETS.byRound)
+        .map((r) => ({ roundId: r.roundId, count: r.n }))
+        .sort((a, b) => a.roundId - b.roundId),
+      byMode: of(CATEGORY_SETS.byMode)
+        .map((r) => ({ mode: r.mode as CategoriesResponse['byMode'][number]['mode'], count: r.n }))
+        .sort((a, b) => byKey(a.mode, b.mode)),
+      quarterly: of(CATEGORY_SETS.quarterly)
+        .map((r) => ({ quarter: r.quarter, categoryId: r.category1Id, count: r.n }))
+        .sort((a, b) => byKey(a.quarter, b.quarter) || a.categoryId - b.categoryId),
+    };
+  }
+
+  async rectification(input: FiltersInput): Promise<RectificationResponse> {
+    const { scope, current } = await this.scope(input);
+    return this.rectificationFor(scope, current);
+  }
+
+  private async rectificationFor(scope: Scope, current: boolean): Promise<RectificationResponse> {
+    const findings = await this.repository.findingClosure(scope, current);
+    const tasks = await this.repository.taskFigures(scope, current);
+    const days = await this.repository.daysToClose(scope, current);
+    const total = <T, K extends keyof T>(rows: readonly T[], name: K) => rows.reduce((s, r) => s + Number(r[name]), 0);
+    const immediate = findings.filter((f) => f.immediate);
+    const group = (key: 'countyId' | 'roundId') => {
+      const out = new Map<number, { findings: number; findingsClosed: number; tasks: number; tasksClosed: number; overdue: number }>();
+      const get = (k: number) => out.get(k) ?? out.set(k, { findings: 0, findingsClosed: 0, tasks: 0, tasksClosed: 0, overdue: 0 }).get(k)!;
+      for (const f of findings) {
+        const g = get(f[key]);
+        g.findings += f.findings;
+        g.findingsClosed += f.closed;
+      }
+      for (const t of tasks) {
+        const g = get(t[key]);
+        g.tasks += t.tasks;
+        g.tasksClosed += t.closed;
+        g.overdue += t.overdue;
+      }
+      return [...out.entries()].sort(([a], [b]) => a - b);
+    };
+    const closedTasks = total(tasks, 'closed');
+    return {
+      filters: this.applied(scope),
+      findingClosure: ratio(total(findings, 'closed'), total(findings, 'findings')),
+      taskClosure: ratio(closedTasks, total(tasks, 'tasks')),
+      immediateClosure: ratio(total(immediate, 'closed'), total(immediate, 'findings')),
+      onTime: ratio(total(tasks, 'onTime'), closedTasks),
+      overdue: {
+        count: total(tasks, 'overdue'),
+        buckets: AGING_BUCKETS.map((bucket, i) => ({ bucket, count: tasks.reduce((s, t) => s + t.aged[i], 0) })),
+      },
+      dueSoon: { within20: total(tasks, 'due20'), within10: total(tasks, 'due10') },
+      extended: ratio(total(tasks, 'extended'), total(tasks, 'tasks')),
+      daysToClose: { count: days.reduce((s, d) => s + d.n, 0), median: nearestRank(days, 0.5), p90: nearestRank(days, 0.9) },
+      byRegion: group('countyId').map(([regionId, g]) => ({ regionId, ...g })),
+      byRound: group('roundId').map(([roundId, g]) => ({ roundId, ...g })),
+    };
+  }
+
+  async recurrence(input: FiltersInput): Promise<RecurrenceResponse> {
+    const { scope, current } = await this.scope(input);
+    return this.recurrenceFor(scope, current);
+  }
+
+  private async recurrenceFor(scope: Scope, current: boolean): Promise<RecurrenceResponse> {
+    const repeats = await this.repository.repeats(scope);
+    const rebounds = await this.repository.rebounds(scope, current);
+    const empty = () => ({ reinspectionFindings: 0, repeats: 0, closedReinspected: 0, rebounds: 0 });
+    const group = (key: 'countyId' | 'category1Id') => {
+      const out = new Map<number, ReturnType<typeof empty>>();
+      const get = (k: number) => out.get(k) ?? out.set(k, empty()).get(k)!;
+      const add = (rows: RecurrenceCount[], a: 'reinspectionFindings' | 'closedReinspected', b: 'repeats' | 'rebounds') => {
+        for (const r of rows) {
+          const g = get(r[key]);
+          g[a] += r.a;
+          g[b] += r.b;
+        }
+      };
+      add(repeats, 'reinspectionFindings', 'repeats');
+      add(rebounds, 'closedReinspected', 'rebounds');
+      return [...out.entries()].sort(([a], [b]) => a - b);
+    };
+    const sum = (rows: RecurrenceCount[], k: 'a' | 'b') => rows.reduce((s, r) => s + r[k], 0);
+    return {
+      filters: this.applied(scope),
+      repeat: ratio(sum(repeats, 'b'), sum(repeats, 'a')),
+      rebound: ratio(sum(rebounds, 'b'), sum(rebounds, 'a')),
+      byRegion: group('countyId').map(([regionId, g]) => ({ regionId, ...g })),
+      byCategory: group('category1Id').map(([categoryId, g]) => ({ categoryId, ...g })),
+    };
+  }
+
+  async overview(input: FiltersInput): Promise<OverviewResponse> {
+    const { scope, dims, current } = await this.scope(input);
+    const coverage = await this.coverageFor(scope, 0, 0);
+    const categories = await this.categoriesFor(scope, dims);
+    const rectification = await this.rectificationFor(scope, current);
+    const recurrence = await this.recurrenceFor(scope, current);
+    return {
+      filters: this.applied(scope),
+      cards: {
+        coverage: coverage.coverage,
+        pace: coverage.pace,
+        projected: coverage.projected,
+        findings: categories.total,
+        findingClosure: rectification.findingClosure,
+        taskClosure: rectification.taskClosure,
+        immediateClosure: rectification.immediateClosure,
+        onTime: rectification.onTime,
+        overdue: rectification.overdue.count,
+        dueSoon20: rectification.dueSoon.within20,
+        repeat: recurrence.repeat,
+        rebound: recurrence.rebound,
+      },
+      charts: {
+        coverageByRegion: coverage.byRegion,
+        categoriesLevel1: categories.level1,
+        closureByRegion: rectification.byRegion,
+        overdueBuckets: rectification.overdue.buckets,
+      },
+    };
+  }
+}
