@@ -1,9 +1,13 @@
 /**
  * npm start: the whole product on its embedded engines (or the servers named by
  * DATABASE_URL / CLICKHOUSE_URL): PostgreSQL started and migrated, demo data loaded into
- * an empty database, the warehouse migrated and fully loaded, then kept up to date by an
- * incremental ETL run every ETL_INTERVAL_SECONDS. Stops cleanly on Ctrl-C or SIGTERM.
+ * an empty database, the warehouse migrated and loaded, then the app on PORT (default
+ * 3000) serving the API, the dashboard, and an incremental ETL run every
+ * ETL_INTERVAL_SECONDS. Stops cleanly on Ctrl-C or SIGTERM: in-flight requests and the ETL
+ * batch under way finish first.
  */
+import path from 'node:path';
+import fs from 'node:fs';
 import { databaseConfigFromEnv, openDatabase, type DatabaseHandle } from '../prisma/src/database';
 import { runCli, UserError } from '../prisma/src/errors';
 import { migrate } from '../prisma/src/migrate';
@@ -11,17 +15,9 @@ import { isDatabaseEmpty, seedDatabase } from '../prisma/src/seed';
 import { shanghaiToday } from '../prisma/src/calendar';
 import { warehouseSink } from '../etl/src/load/warehouse-sink';
 import { runEtl, type EtlMode } from '../etl/src/runner';
-import { startScheduler, type Scheduler } from '../etl/src/scheduler';
 import { migrateWarehouse, openWarehouse, warehouseConfigFromEnv, type Warehouse } from '../etl/src/warehouse';
-
-function parseInterval(value: string | undefined): number {
-  if (value === undefined || value === '') return 1;
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 86_400) {
-    throw new UserError(`ETL_INTERVAL_SECONDS must be a number of seconds from 1 to 86400 (got "${value}")`);
-  }
-  return seconds;
-}
+import { ConfigError, loadConfig, type AppConfig } from '../backend/src/config/app-config';
+import { createApp } from '../backend/src/app';
 
 function parseSeed(value: string | undefined): number {
   if (value === undefined || value === '') return 1;
@@ -30,10 +26,22 @@ function parseSeed(value: string | undefined): number {
   return seed;
 }
 
+function configFromEnv(): AppConfig {
+  try {
+    const config = loadConfig();
+    // The built dashboard, when there is one (npm run build -w @xuncha/frontend).
+    const built = path.resolve(__dirname, '../frontend/dist');
+    return { ...config, staticDir: config.staticDir ?? (fs.existsSync(path.join(built, 'index.html')) ? built : undefined) };
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UserError(error.message);
+    throw error;
+  }
+}
+
 runCli(async () => {
+  const config = configFromEnv();
   const demoSeed = parseSeed(process.env.DEMO_SEED);
   const skipDemo = process.env.DEMO_DATA === 'off';
-  const intervalSeconds = parseInterval(process.env.ETL_INTERVAL_SECONDS);
   // The warehouse first: when another process holds the embedded one, say so before
   // starting anything else.
   const warehouse: Warehouse = await openWarehouse(warehouseConfigFromEnv());
@@ -44,13 +52,13 @@ runCli(async () => {
     await warehouse.close();
     throw error;
   }
-  let scheduler: Scheduler | undefined;
+  let app: Awaited<ReturnType<typeof createApp>> | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n收到 ${signal}，正在停止 stopping…`);
-    await scheduler?.stop();
+    await app?.close();
     await warehouse.close();
     await db.stop();
     console.log('已停止 stopped.');
@@ -74,24 +82,23 @@ runCli(async () => {
       `数据仓库 Warehouse: ${warehouse.engine === 'chdb' ? `embedded chDB, data in ${warehouseConfigFromEnv().dataDir}` : 'ClickHouse server'}` +
         ` (${warehouseMigrations.applied.length} migrations applied)`,
     );
-    const sink = warehouseSink(warehouse);
-    const etl = async (mode: EtlMode, trigger: string) => {
-      const result = await runEtl({ databaseUrl: db.url, sink, mode, trigger });
-      if (result.status === 'succeeded' && (result.read > 0 || mode === 'full')) {
-        console.log(`同步 ETL run ${result.runId} (${mode}): ${result.written} written, ${result.rejected} rejected in ${result.seconds.toFixed(2)} s`);
-      }
-    };
-    // A new warehouse (or one whose tables were just created) is loaded in full.
-    await etl(warehouseMigrations.applied.length > 0 ? 'full' : 'incremental', 'startup');
-    scheduler = startScheduler({
-      intervalMs: intervalSeconds * 1000,
-      job: () => etl('incremental', 'schedule'),
-      onError: (error) => console.error(`同步失败 ETL run failed (retrying with backoff): ${error instanceof Error ? error.message : String(error)}`),
-    });
-    console.log(`同步 ETL: incremental every ${intervalSeconds} s`);
+    // A new warehouse (or one whose tables were just created) is loaded in full before the
+    // app answers, so the dashboard's first figures are complete.
+    const mode: EtlMode = warehouseMigrations.applied.length > 0 ? 'full' : 'incremental';
+    const result = await runEtl({ databaseUrl: db.url, sink: warehouseSink(warehouse), mode, trigger: 'startup' });
+    console.log(`同步 ETL run ${result.runId ?? '-'} (${mode}): ${result.written} written, ${result.rejected} rejected in ${result.seconds.toFixed(2)} s`);
+
+    app = await createApp({ config, databaseUrl: db.url, warehouse });
+    await app.listen(config.port, config.host);
+    console.log(config.etlIntervalSeconds > 0 ? `同步 ETL: incremental every ${config.etlIntervalSeconds} s` : '同步 ETL: schedule off (ETL_INTERVAL_SECONDS=0)');
+    const where = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+    console.log(`接口 API: ${where}/api (OpenAPI: ${where}/api/docs)`);
+    console.log(config.staticDir ? `看板 Dashboard: ${where}/` : '看板 Dashboard: not built (npm run build -w @xuncha/frontend)');
   } catch (error) {
+    await app?.close().catch(() => undefined);
     await warehouse.close();
     await db.stop();
+    if ((error as { code?: string }).code === 'EADDRINUSE') throw new UserError(`PORT ${config.port} is already in use; set PORT to a free port`);
     throw error;
   }
   console.log('就绪 Ready. Press Ctrl-C to stop.');

@@ -8,13 +8,14 @@ import { HealthModule } from './health/health.module';
 import { OptionsModule } from './options/options.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { EtlModule } from './etl/etl.module';
+import { DrillModule } from './drill/drill.module';
 
 @Module({})
 export class AppModule {
   static forRoot(deps: InfraDeps): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(deps), DimensionsModule, HealthModule, OptionsModule, MetricsModule, EtlModule],
+      imports: [InfraModule.forRoot(deps), DimensionsModule, HealthModule, OptionsModule, MetricsModule, DrillModule, EtlModule],
       providers: [
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: ZodSerializerInterceptor },

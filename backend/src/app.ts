@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import path from 'node:path';
 import { ConsoleLogger, type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -33,6 +34,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestExpressA
   if (logger !== false) app.use(requestLog(logger));
   const document = openApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  if (options.config.staticDir) serveDashboard(app, options.config.staticDir);
   return app;
 }
 
@@ -43,6 +45,23 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1')
     .build();
   return cleanupOpenApiDoc(SwaggerModule.createDocument(app, config));
+}
+
+/**
+ * The built dashboard: its files, and index.html for every other GET outside /api so that
+ * the router's URLs survive a reload.
+ */
+function serveDashboard(app: NestExpressApplication, dir: string): void {
+  const root = path.resolve(dir);
+  app.useStaticAssets(root, { index: false, maxAge: '1h', setHeaders: (response, file) => {
+    if (file.endsWith('index.html')) response.setHeader('Cache-Control', 'no-cache');
+  } });
+  const index = path.join(root, 'index.html');
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if (request.method !== 'GET' || request.path === '/api' || request.path.startsWith('/api/')) return next();
+    response.setHeader('Cache-Control', 'no-cache');
+    response.sendFile(index);
+  });
 }
 
 /** One structured line per request: method, path, status, milliseconds. */

@@ -94,12 +94,15 @@ function reason(status: number): string {
 }
 
 export function validationBody(error: ZodError | undefined, request?: Request): ErrorBody {
-  const details = (error?.issues ?? []).map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.map(String).join('.') : 'body',
-    message: issue.code === 'unrecognized_keys' ? `unknown parameter(s): ${issue.keys.join(', ')}` : issue.message,
-  }));
+  const where = request?.method === 'GET' || request?.method === 'DELETE' ? 'query parameter' : 'field';
+  const details = (error?.issues ?? []).flatMap((issue) => {
+    const path = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: path ? `${path}.${key}` : key, message: `unknown ${where}` }));
+    }
+    return [{ field: path || 'body', message: issue.message }];
+  });
   const first = details[0];
-  const where = request?.method === 'GET' ? 'query parameter' : 'field';
   const message = first ? `${first.field}: ${first.message}` : `invalid ${where}`;
   return { statusCode: HttpStatus.BAD_REQUEST, error: 'Bad Request', message, details };
 }

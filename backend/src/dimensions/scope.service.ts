@@ -1,15 +1,28 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { shanghaiToday } from '@xuncha/prisma/src/calendar';
 import type { FiltersInput } from '../common/filters';
+import type { Dimensions } from './dimensions.repository';
 import { DimensionsService } from './dimensions.service';
 import { resolveScope, type Scope } from './scope';
+
+export interface ResolvedScope {
+  scope: Scope;
+  dims: Dimensions;
+  /**
+   * No task event loaded lies after as-of, so each task's current state is its state as
+   * of then: queries may read it instead of replaying the events.
+   */
+  current: boolean;
+}
 
 /** Turns request filters into a Scope against the current dimensions and today's date. */
 @Injectable()
 export class ScopeService {
   constructor(@Inject(DimensionsService) private readonly dimensions: DimensionsService) {}
 
-  async resolve(input: FiltersInput): Promise<Scope> {
-    return resolveScope(input, await this.dimensions.get(), shanghaiToday());
+  async resolve(input: FiltersInput): Promise<ResolvedScope> {
+    const dims = await this.dimensions.get();
+    const scope = resolveScope(input, dims, shanghaiToday());
+    return { scope, dims, current: dims.maxEventDate !== null && scope.asOf >= dims.maxEventDate };
   }
 }

@@ -80,7 +80,8 @@ export interface TaskStateOptions {
 export function taskStateCte(scope: Scope, options: TaskStateOptions): SqlQuery {
   const { where, params } = filterConditions(scope, { categories: true });
   const base = ['is_deleted = 0', 'found_date <= {asOf:Date}', ...(options.fedBack ? ['feedback_date <= {asOf:Date}'] : []), ...where];
-  const columns = 'id, finding_id, county_id, round_id, category1_id, unit_id, finding_is_immediate, original_due_date, feedback_date';
+  const columns =
+    'id, finding_id, county_id, region_id, round_id, category_id, category1_id, unit_id, unit_category, mode, finding_is_immediate, track, responsible_dept, original_due_date, feedback_date, found_date';
   if (options.current) {
     return {
       query: `tasks AS (
@@ -120,13 +121,13 @@ export function taskStateCte(scope: Scope, options: TaskStateOptions): SqlQuery 
 }
 
 /** `per_finding` CTE over `tasks`: each finding's task count, closed count and closure day. */
-const PER_FINDING_CTE = `per_finding AS (
+export const PER_FINDING_CTE = `per_finding AS (
   SELECT finding_id, count() AS n, countIf(status = 'CLOSED') AS closed_n, max(closed_date) AS closure_day
   FROM tasks
   GROUP BY finding_id
 )`;
 
-function findingsSubquery(scope: Scope, fedBack: boolean, columns: string): SqlQuery {
+export function findingsSubquery(scope: Scope, fedBack: boolean, columns: string): SqlQuery {
   const { where, params } = filterConditions(scope, { categories: true });
   return {
     query: `SELECT ${columns}

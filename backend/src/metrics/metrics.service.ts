@@ -2,10 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AGING_BUCKETS, type FiltersInput, type UnitCategory } from '../common/filters';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../infra/tokens';
-import { DimensionsService } from '../dimensions/dimensions.service';
+import { ScopeService } from '../dimensions/scope.service';
 import type { Dimensions } from '../dimensions/dimensions.repository';
-import { resolveScope, type Scope } from '../dimensions/scope';
-import { shanghaiToday } from '@xuncha/prisma/src/calendar';
+import type { Scope } from '../dimensions/scope';
 import type { CategoriesResponse, CoverageResponse, OverviewResponse, Ratio, RecurrenceResponse, RectificationResponse } from './dto/metrics.dto';
 import { CATEGORY_SETS, groupingMask } from './metrics.queries';
 import { MetricsRepository, type RecurrenceCount } from './metrics.repository';
@@ -62,16 +61,12 @@ const byKey = <K extends number | string>(a: K, b: K) => (a < b ? -1 : a > b ? 1
 export class MetricsService {
   constructor(
     @Inject(MetricsRepository) private readonly repository: MetricsRepository,
-    @Inject(DimensionsService) private readonly dimensions: DimensionsService,
+    @Inject(ScopeService) private readonly scopes: ScopeService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  private async scope(input: FiltersInput): Promise<{ scope: Scope; dims: Dimensions; current: boolean }> {
-    const dims = await this.dimensions.get();
-    const scope = resolveScope(input, dims, shanghaiToday());
-    // No event loaded lies after as-of: the tasks' current state is their state as of then.
-    const current = dims.maxEventDate !== null && scope.asOf >= dims.maxEventDate;
-    return { scope, dims, current };
+  private scope(input: FiltersInput) {
+    return this.scopes.resolve(input);
   }
 
   private applied(scope: Scope, ignored: string[] = []) {

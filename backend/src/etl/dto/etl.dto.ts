@@ -7,7 +7,10 @@ const pageSize = z.coerce.number({ error: 'must be a whole number from 1 to 200'
 
 export class PageQueryDto extends createZodDto(z.object({ page: page.default(1), pageSize: pageSize.default(20) }).strict()) {}
 export class RunIdParamDto extends createZodDto(z.object({ id: queryId }).strict()) {}
-export class RunEtlBodyDto extends createZodDto(z.object({ mode: z.enum(['incremental', 'full'], 'must be incremental or full').default('incremental') }).strict()) {}
+/** The body is optional: no body runs an incremental load. */
+export class RunEtlBodyDto extends createZodDto(
+  z.preprocess((body) => body ?? {}, z.object({ mode: z.enum(['incremental', 'full'], 'must be incremental or full').default('incremental') }).strict()),
+) {}
 
 export const etlRunSchema = z.object({
   id: z.number().int(),

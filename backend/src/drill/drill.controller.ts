@@ -1,0 +1,32 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ZodResponse } from 'nestjs-zod';
+import { FindingListQueryDto, FindingPageDto, TaskDetailDto, TaskIdParamDto, TaskListQueryDto, TaskPageDto } from './dto/drill.dto';
+import { DrillService } from './drill.service';
+
+@ApiTags('drill-down')
+@Controller()
+export class DrillController {
+  constructor(@Inject(DrillService) private readonly service: DrillService) {}
+
+  @Get('tasks')
+  @ApiOperation({ summary: '整改任务清单 tasks of findings fed back by as-of, with their state as of then; filter, sort, page' })
+  @ZodResponse({ type: TaskPageDto })
+  tasks(@Query() query: TaskListQueryDto) {
+    return this.service.tasks(query);
+  }
+
+  @Get('findings')
+  @ApiOperation({ summary: '问题清单 findings found by as-of; filter, sort, page' })
+  @ZodResponse({ type: FindingPageDto })
+  findings(@Query() query: FindingListQueryDto) {
+    return this.service.findings(query);
+  }
+
+  @Get('tasks/:id')
+  @ApiOperation({ summary: '任务详情 one task with its finding, unit, inspection and full timeline' })
+  @ZodResponse({ type: TaskDetailDto })
+  task(@Param() params: TaskIdParamDto) {
+    return this.service.task(params.id);
+  }
+}

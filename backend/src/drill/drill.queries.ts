@@ -1,0 +1,146 @@
+/**
+ * Drill-down lists over ClickHouse: the tasks and findings behind a figure, under the
+ * same filters and as-of day as the metric, a page at a time. Texts (measures,
+ * descriptions, people) are fetched from PostgreSQL for the page shown.
+ */
+import type { Scope } from '../dimensions/scope';
+import { findingsSubquery, PER_FINDING_CTE, taskStateCte, type SqlQuery } from '../metrics/metrics.queries';
+import type { FindingListQuery, TaskListQuery } from './dto/drill.dto';
+
+const AGING_RANGES = { '1-30': [1, 30], '31-90': [31, 90], '91-180': [91, 180], '180+': [181, 1_000_000] } as const;
+
+/** Sort keys offered to users, each mapped to an expression from an allow-list. */
+const TASK_ORDER: Record<TaskListQuery['sort'], string> = {
+  id: 'id',
+  '-id': 'id DESC',
+  dueDate: 'due ASC NULLS LAST, id',
+  '-dueDate': 'due DESC NULLS LAST, id',
+  daysOverdue: 'days_overdue, id',
+  '-daysOverdue': 'days_overdue DESC, id',
+  originalDueDate: 'original_due_date ASC NULLS LAST, id',
+  '-originalDueDate': 'original_due_date DESC NULLS LAST, id',
+  closedDate: 'closed_date ASC NULLS LAST, id',
+  '-closedDate': 'closed_date DESC NULLS LAST, id',
+};
+
+const FINDING_ORDER: Record<FindingListQuery['sort'], string> = {
+  id: 'id',
+  '-id': 'id DESC',
+  foundDate: 'found_date, id',
+  '-foundDate': 'found_date DESC, id',
+  feedbackDate: 'feedback_date ASC NULLS LAST, id',
+  '-feedbackDate': 'feedback_date DESC NULLS LAST, id',
+};
+
+export function buildTaskListQuery(scope: Scope, query: TaskListQuery, current: boolean): SqlQuery {
+  const tasks = taskStateCte(scope, { fedBack: true, current });
+  const open = "status != 'CLOSED'";
+  const late = `${open} AND due IS NOT NULL AND due < {asOf:Date}`;
+  const where: string[] = [];
+  const params: Record<string, unknown> = { ...tasks.params, limit: query.pageSize, offset: (query.page - 1) * query.pageSize };
+  if (query.status) {
+    where.push('status IN {statuses:Array(String)}');
+    params.statuses = query.status;
+  }
+  if (query.closed !== undefined) where.push(query.closed ? "status = 'CLOSED'" : open);
+  if (query.overdue !== undefined) where.push(query.overdue ? `(${late})` : `NOT (${late})`);
+  if (query.agingBucket) {
+    const [from, to] = AGING_RANGES[query.agingBucket];
+    where.push(`(${late})`, 'days_overdue BETWEEN {agingFrom:UInt32} AND {agingTo:UInt32}');
+    Object.assign(params, { agingFrom: from, agingTo: to });
+  }
+  if (query.dueSoon !== undefined) {
+    where.push(`${open} AND due IS NOT NULL AND due >= {asOf:Date} AND due <= addDays({asOf:Date}, {dueSoon:UInt8})`);
+    params.dueSoon = query.dueSoon;
+  }
+  if (query.extended !== undefined) {
+    const extended = 'due IS NOT NULL AND original_due_date IS NOT NULL AND due > original_due_date';
+    where.push(query.extended ? `(${extended})` : `NOT (${extended})`);
+  }
+  if (query.immediate !== undefined) where.push(`finding_is_immediate = ${query.immediate ? 1 : 0}`);
+  return {
+    query: `WITH
+${tasks.query}
+SELECT id, finding_id, unit_id, unit_category, region_id, county_id, category_id, category1_id, mode, track, responsible_dept,
+  status, original_due_date, due, closed_date, feedback_date,
+  if(${late}, dateDiff('day', assumeNotNull(due), {asOf:Date}), 0) AS days_overdue,
+  count() OVER () AS total
+FROM tasks
+${where.length > 0 ? `WHERE ${where.join('\n  AND ')}` : ''}
+ORDER BY ${TASK_ORDER[query.sort]}
+LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
+    params,
+  };
+}
+export interface TaskListRow {
+  id: string;
+  finding_id: string;
+  unit_id: number;
+  unit_category: string;
+  region_id: number;
+  county_id: number;
+  category_id: number;
+  category1_id: number;
+  mode: string;
+  track: string;
+  responsible_dept: string;
+  status: string;
+  original_due_date: string | null;
+  due: string | null;
+  closed_date: string | null;
+  feedback_date: string | null;
+  days_overdue: string;
+  total: string;
+}
+
+export function buildFindingListQuery(scope: Scope, query: FindingListQuery, current: boolean): SqlQuery {
+  const fedBack = query.fedBack === true;
+  const tasks = taskStateCte(scope, { fedBack, current });
+  const findings = findingsSubquery(
+    scope,
+    fedBack,
+    'id, inspection_id, unit_id, unit_category, county_id, category_id, category1_id, mode, round_id, is_immediate, found_date, feedback_date',
+  );
+  const where: string[] = [];
+  if (query.closed !== undefined) where.push(query.closed ? 'closed' : 'NOT closed');
+  if (query.immediate !== undefined) where.push(`is_immediate = ${query.immediate ? 1 : 0}`);
+  return {
+    query: `WITH
+${tasks.query},
+${PER_FINDING_CTE},
+listed AS (
+  SELECT f.*, p.n AS task_count, p.closed_n AS closed_count, (p.n > 0 AND p.closed_n = p.n) AS closed,
+    if(p.n > 0 AND p.closed_n = p.n, p.closure_day, NULL) AS closure_day
+  FROM (
+    ${findings.query}
+  ) AS f
+  LEFT JOIN per_finding AS p ON p.finding_id = f.id
+)
+SELECT id, inspection_id, unit_id, unit_category, county_id, category_id, category1_id, mode, round_id, is_immediate, found_date, feedback_date,
+  task_count, closed_count, closed, closure_day, count() OVER () AS total
+FROM listed
+${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+ORDER BY ${FINDING_ORDER[query.sort]}
+LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
+    params: { ...tasks.params, ...findings.params, limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
+  };
+}
+export interface FindingListRow {
+  id: string;
+  inspection_id: number;
+  unit_id: number;
+  unit_category: string;
+  county_id: number;
+  category_id: number;
+  category1_id: number;
+  mode: string;
+  round_id: number;
+  is_immediate: number;
+  found_date: string;
+  feedback_date: string | null;
+  task_count: string;
+  closed_count: string;
+  closed: number;
+  closure_day: string | null;
+  total: string;
+}

@@ -1,0 +1,67 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Db } from '@xuncha/prisma/src/client';
+import type { Warehouse } from '@xuncha/etl/src/warehouse';
+import { PRISMA, WAREHOUSE } from '../infra/tokens';
+import type { Scope } from '../dimensions/scope';
+import type { SqlQuery } from '../metrics/metrics.queries';
+import { count } from '../metrics/metrics.repository';
+import type { FindingListQuery, TaskListQuery } from './dto/drill.dto';
+import { buildFindingListQuery, buildTaskListQuery, type FindingListRow, type TaskListRow } from './drill.queries';
+
+/** ISO day of a PostgreSQL `date` read by Prisma (a JS Date at UTC midnight). */
+export function day(value: Date): string;
+export function day(value: Date | null): string | null;
+export function day(value: Date | null): string | null {
+  return value === null ? null : value.toISOString().slice(0, 10);
+}
+
+/** The lists' reads: ids and figures from ClickHouse, texts from PostgreSQL. */
+@Injectable()
+export class DrillRepository {
+  constructor(
+    @Inject(WAREHOUSE) private readonly warehouse: Warehouse,
+    @Inject(PRISMA) private readonly prisma: Db,
+  ) {}
+
+  /** One page and the total; past the last page, the total comes from a one-row read. */
+  private async page<T extends { total: string }>(sql: SqlQuery): Promise<{ total: number; rows: T[] }> {
+    const rows = await this.warehouse.query<T>(sql.query, sql.params);
+    if (rows.length > 0 || sql.params.offset === 0) return { total: rows.length > 0 ? count(rows[0].total) : 0, rows };
+    const first = await this.warehouse.query<T>(sql.query, { ...sql.params, offset: 0, limit: 1 });
+    return { total: first.length > 0 ? count(first[0].total) : 0, rows };
+  }
+
+  tasks(scope: Scope, query: TaskListQuery, current: boolean) {
+    return this.page<TaskListRow>(buildTaskListQuery(scope, query, current));
+  }
+
+  findings(scope: Scope, query: FindingListQuery, current: boolean) {
+    return this.page<FindingListRow>(buildFindingListQuery(scope, query, current));
+  }
+
+  async taskTexts(ids: bigint[]) {
+    const rows = await this.prisma.rectificationTask.findMany({ where: { id: { in: ids } }, select: { id: true, measure: true, responsiblePerson: true } });
+    return new Map(rows.map((r) => [r.id.toString(), r]));
+  }
+
+  async findingTexts(ids: bigint[]) {
+    const rows = await this.prisma.finding.findMany({ where: { id: { in: ids } }, select: { id: true, description: true } });
+    return new Map(rows.map((r) => [r.id.toString(), r.description]));
+  }
+
+  async unitNames(ids: number[]) {
+    const rows = await this.prisma.orgUnit.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
+  /** A task with its finding, inspection, unit and every event, or null when it does not exist (or was deleted). */
+  async taskDetail(id: bigint) {
+    return this.prisma.rectificationTask.findFirst({
+      where: { id, deletedAt: null, finding: { deletedAt: null, inspection: { deletedAt: null } } },
+      include: {
+        finding: { include: { category: true, inspection: { include: { round: true } }, unit: { include: { region: true } } } },
+        events: { where: { deletedAt: null }, orderBy: [{ eventDate: 'asc' }, { id: 'asc' }] },
+      },
+    });
+  }
+}

@@ -1,0 +1,173 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AGING_BUCKETS, type AgingBucket, type InspectionMode, type TaskStatus, type UnitCategory } from '../common/filters';
+import { AppError } from '../common/http-exception.filter';
+import { ScopeService } from '../dimensions/scope.service';
+import type { Dimensions } from '../dimensions/dimensions.repository';
+import { count } from '../metrics/metrics.repository';
+import { day, DrillRepository } from './drill.repository';
+import type { FindingListQuery, TaskListQuery } from './dto/drill.dto';
+
+type Track = 'IMMEDIATE' | 'DEADLINE' | 'LONG_TERM';
+
+function agingBucket(daysOverdue: number): AgingBucket | null {
+  if (daysOverdue <= 0) return null;
+  if (daysOverdue <= 30) return AGING_BUCKETS[0];
+  if (daysOverdue <= 90) return AGING_BUCKETS[1];
+  if (daysOverdue <= 180) return AGING_BUCKETS[2];
+  return AGING_BUCKETS[3];
+}
+
+/** The drill-down lists and one task's full record. */
+@Injectable()
+export class DrillService {
+  constructor(
+    @Inject(DrillRepository) private readonly repository: DrillRepository,
+    @Inject(ScopeService) private readonly scopes: ScopeService,
+  ) {}
+
+  private scope(input: TaskListQuery | FindingListQuery) {
+    return this.scopes.resolve(input);
+  }
+
+  private names(dims: Dimensions) {
+    const regions = new Map(dims.regions.map((r) => [r.id, r.name]));
+    const categories = new Map(dims.categories.map((c) => [c.id, c.name]));
+    return { region: (id: number) => regions.get(id) ?? '', category: (id: number) => categories.get(id) ?? '' };
+  }
+
+  async tasks(query: TaskListQuery) {
+    const { scope, dims, current } = await this.scope(query);
+    const { total, rows } = await this.repository.tasks(scope, query, current);
+    const [texts, units] = await Promise.all([
+      this.repository.taskTexts(rows.map((r) => BigInt(r.id))),
+      this.repository.unitNames([...new Set(rows.map((r) => r.unit_id))]),
+    ]);
+    const names = this.names(dims);
+    return {
+      asOf: scope.asOf,
+      total,
+      page: query.page,
+      pageSize: query.pageSize,
+      rows: rows.map((r) => {
+        const daysOverdue = count(r.days_overdue);
+        return {
+          id: count(r.id),
+          findingId: count(r.finding_id),
+          unitId: r.unit_id,
+          unitName: units.get(r.unit_id) ?? '',
+          unitCategory: r.unit_category as UnitCategory,
+          regionId: r.region_id,
+          countyId: r.county_id,
+          countyName: names.region(r.county_id),
+          categoryId: r.category_id,
+          categoryName: names.category(r.category_id),
+          category1Id: r.category1_id,
+          mode: r.mode as InspectionMode,
+          track: r.track as Track,
+          measure: texts.get(r.id)?.measure ?? '',
+          responsibleDept: r.responsible_dept,
+          responsiblePerson: texts.get(r.id)?.responsiblePerson ?? '',
+          status: r.status as TaskStatus,
+          originalDueDate: r.original_due_date,
+          dueDate: r.due,
+          closedDate: r.closed_date,
+          feedbackDate: r.feedback_date,
+          extended: r.due !== null && r.original_due_date !== null && r.due > r.original_due_date,
+          daysOverdue,
+          agingBucket: agingBucket(daysOverdue),
+        };
+      }),
+    };
+  }
+
+  async findings(query: FindingListQuery) {
+    const { scope, dims, current } = await this.scope(query);
+    const { total, rows } = await this.repository.findings(scope, query, current);
+    const [texts, units] = await Promise.all([
+      this.repository.findingTexts(rows.map((r) => BigInt(r.id))),
+      this.repository.unitNames([...new Set(rows.map((r) => r.unit_id))]),
+    ]);
+    const names = this.names(dims);
+    return {
+      asOf: scope.asOf,
+      total,
+      page: query.page,
+      pageSize: query.pageSize,
+      rows: rows.map((r) => ({
+        id: count(r.id),
+        inspectionId: r.inspection_id,
+        unitId: r.unit_id,
+        unitName: units.get(r.unit_id) ?? '',
+        unitCategory: r.unit_category as UnitCategory,
+        countyId: r.county_id,
+        countyName: names.region(r.county_id),
+        categoryId: r.category_id,
+        categoryName: names.category(r.category_id),
+        category1Id: r.category1_id,
+        mode: r.mode as InspectionMode,
+        roundId: r.round_id,
+        description: texts.get(r.id) ?? '',
+        isImmediate: r.is_immediate === 1,
+        foundDate: r.found_date,
+        feedbackDate: r.feedback_date,
+        tasks: count(r.task_count),
+        tasksClosed: count(r.closed_count),
+        closed: r.closed === 1,
+        closureDate: r.closure_day,
+      })),
+    };
+  }
+
+  async task(id: number) {
+    const task = await this.repository.taskDetail(BigInt(id));
+    if (!task) throw new AppError(404, `整改任务不存在 No rectification task with id ${id}`);
+    const { finding } = task;
+    const { inspection, unit } = finding;
+    return {
+      task: {
+        id: Number(task.id),
+        measure: task.measure,
+        responsibleDept: task.responsibleDept,
+        responsiblePerson: task.responsiblePerson,
+        track: task.track,
+        status: task.status,
+        originalDueDate: day(task.originalDueDate),
+        currentDueDate: day(task.currentDueDate),
+        closedDate: day(task.closedDate),
+      },
+      finding: {
+        id: Number(finding.id),
+        description: finding.description,
+        categoryId: finding.categoryId,
+        categoryCode: finding.category.code,
+        categoryName: finding.category.name,
+        isImmediate: finding.isImmediate,
+        isKeyConcern: finding.isKeyConcern,
+        foundDate: day(finding.foundDate),
+        recurrenceOfId: finding.recurrenceOfId === null ? null : Number(finding.recurrenceOfId),
+      },
+      inspection: {
+        id: inspection.id,
+        roundId: inspection.roundId,
+        roundName: inspection.round.name,
+        team: inspection.team,
+        mode: inspection.mode,
+        stationedFrom: day(inspection.stationedFrom),
+        stationedTo: day(inspection.stationedTo),
+        feedbackDate: day(inspection.feedbackDate),
+      },
+      unit: { id: unit.id, code: unit.code, name: unit.name, category: unit.category, regionId: unit.regionId, regionName: unit.region.name },
+      events: task.events.map((e) => ({
+        id: Number(e.id),
+        type: e.type,
+        eventDate: day(e.eventDate),
+        fromStatus: e.fromStatus,
+        toStatus: e.toStatus,
+        newDueDate: day(e.newDueDate),
+        note: e.note,
+        actor: e.actor,
+        occurredAt: e.occurredAt.toISOString(),
+      })),
+    };
+  }
+}

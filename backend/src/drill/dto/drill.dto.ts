@@ -1,0 +1,161 @@
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
+import { AGING_BUCKETS, filtersSchema, isoDate, queryId, TASK_STATUSES, TASK_TRACKS, UNIT_CATEGORIES, INSPECTION_MODES } from '../../common/filters';
+
+const bool = z.enum(['true', 'false'], 'must be true or false').transform((v) => v === 'true');
+const page = z.coerce.number({ error: 'must be a whole number from 1' }).int('must be a whole number from 1').min(1, 'must be 1 or more').max(1_000_000, 'is too large');
+const pageSize = z.coerce.number({ error: 'must be a whole number from 1 to 200' }).int('must be a whole number from 1 to 200').min(1, 'must be from 1 to 200').max(200, 'must be from 1 to 200');
+const statusList = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(TASK_STATUSES, `must list statuses among ${TASK_STATUSES.join(', ')}`)).min(1, 'must name at least one status'));
+
+export const TASK_SORTS = ['id', '-id', 'dueDate', '-dueDate', 'daysOverdue', '-daysOverdue', 'originalDueDate', '-originalDueDate', 'closedDate', '-closedDate'] as const;
+export const FINDING_SORTS = ['id', '-id', 'foundDate', '-foundDate', 'feedbackDate', '-feedbackDate'] as const;
+
+export const taskListQuerySchema = filtersSchema
+  .extend({
+    status: statusList.optional(),
+    closed: bool.optional(),
+    overdue: bool.optional(),
+    agingBucket: z.enum(AGING_BUCKETS, `must be one of ${AGING_BUCKETS.join(', ')}`).optional(),
+    dueSoon: z.enum(['10', '20'], 'must be 10 or 20').transform(Number).optional(),
+    extended: bool.optional(),
+    immediate: bool.optional(),
+    sort: z.enum(TASK_SORTS, `must be one of ${TASK_SORTS.join(', ')}`).default('id'),
+    page: page.default(1),
+    pageSize: pageSize.default(20),
+  })
+  .strict();
+export type TaskListQuery = z.infer<typeof taskListQuerySchema>;
+export class TaskListQueryDto extends createZodDto(taskListQuerySchema) {}
+
+export const findingListQuerySchema = filtersSchema
+  .extend({
+    /** only findings fed back by as-of (what closure counts) */
+    fedBack: bool.optional(),
+    /** rectified (every task 已销号) or not, as of as-of */
+    closed: bool.optional(),
+    immediate: bool.optional(),
+    sort: z.enum(FINDING_SORTS, `must be one of ${FINDING_SORTS.join(', ')}`).default('id'),
+    page: page.default(1),
+    pageSize: pageSize.default(20),
+  })
+  .strict();
+export type FindingListQuery = z.infer<typeof findingListQuerySchema>;
+export class FindingListQueryDto extends createZodDto(findingListQuerySchema) {}
+
+export class TaskIdParamDto extends createZodDto(z.object({ id: queryId }).strict()) {}
+
+const unitCategory = z.enum(UNIT_CATEGORIES);
+
+export const taskRowSchema = z.object({
+  id: z.number().int(),
+  findingId: z.number().int(),
+  unitId: z.number().int(),
+  unitName: z.string(),
+  unitCategory,
+  regionId: z.number().int(),
+  countyId: z.number().int(),
+  countyName: z.string(),
+  categoryId: z.number().int(),
+  categoryName: z.string(),
+  category1Id: z.number().int(),
+  mode: z.enum(INSPECTION_MODES),
+  track: z.enum(TASK_TRACKS),
+  measure: z.string(),
+  responsibleDept: z.string(),
+  responsiblePerson: z.string(),
+  /** as of the as-of day */
+  status: z.enum(TASK_STATUSES),
+  originalDueDate: z.string().nullable(),
+  dueDate: z.string().nullable(),
+  closedDate: z.string().nullable(),
+  feedbackDate: z.string().nullable(),
+  extended: z.boolean(),
+  /** days past the due date when overdue as of the as-of day, else 0 */
+  daysOverdue: z.number().int(),
+  agingBucket: z.enum(AGING_BUCKETS).nullable(),
+});
+export class TaskPageDto extends createZodDto(
+  z.object({ asOf: z.string(), total: z.number().int(), page: z.number().int(), pageSize: z.number().int(), rows: z.array(taskRowSchema) }),
+) {}
+
+export const findingRowSchema = z.object({
+  id: z.number().int(),
+  inspectionId: z.number().int(),
+  unitId: z.number().int(),
+  unitName: z.string(),
+  unitCategory,
+  countyId: z.number().int(),
+  countyName: z.string(),
+  categoryId: z.number().int(),
+  categoryName: z.string(),
+  category1Id: z.number().int(),
+  mode: z.enum(INSPECTION_MODES),
+  roundId: z.number().int(),
+  description: z.string(),
+  isImmediate: z.boolean(),
+  foundDate: z.string(),
+  feedbackDate: z.string().nullable(),
+  tasks: z.number().int(),
+  tasksClosed: z.number().int(),
+  closed: z.boolean(),
+  closureDate: z.string().nullable(),
+});
+export class FindingPageDto extends createZodDto(
+  z.object({ asOf: z.string(), total: z.number().int(), page: z.number().int(), pageSize: z.number().int(), rows: z.array(findingRowSchema) }),
+) {}
+
+const eventSchema = z.object({
+  id: z.number().int(),
+  type: z.enum(['CREATED', 'STATUS_CHANGE', 'EXTENSION', 'PROGRESS_NOTE', 'ESCALATION']),
+  eventDate: z.string(),
+  fromStatus: z.enum(TASK_STATUSES).nullable(),
+  toStatus: z.enum(TASK_STATUSES).nullable(),
+  newDueDate: z.string().nullable(),
+  note: z.string().nullable(),
+  actor: z.string().nullable(),
+  occurredAt: z.string(),
+});
+
+export class TaskDetailDto extends createZodDto(
+  z.object({
+    task: z.object({
+      id: z.number().int(),
+      measure: z.string(),
+      responsibleDept: z.string(),
+      responsiblePerson: z.string(),
+      track: z.enum(TASK_TRACKS),
+      status: z.enum(TASK_STATUSES),
+      originalDueDate: z.string().nullable(),
+      currentDueDate: z.string().nullable(),
+      closedDate: z.string().nullable(),
+    }),
+    finding: z.object({
+      id: z.number().int(),
+      description: z.string(),
+      categoryId: z.number().int(),
+      categoryCode: z.string(),
+      categoryName: z.string(),
+      isImmediate: z.boolean(),
+      isKeyConcern: z.boolean(),
+      foundDate: z.string(),
+      recurrenceOfId: z.number().int().nullable(),
+    }),
+    inspection: z.object({
+      id: z.number().int(),
+      roundId: z.number().int(),
+      roundName: z.string(),
+      team: z.string(),
+      mode: z.enum(INSPECTION_MODES),
+      stationedFrom: z.string(),
+      stationedTo: z.string().nullable(),
+      feedbackDate: z.string().nullable(),
+    }),
+    unit: z.object({ id: z.number().int(), code: z.string(), name: z.string(), category: unitCategory, regionId: z.number().int(), regionName: z.string() }),
+    events: z.array(eventSchema),
+  }),
+) {}
+
+export { isoDate };
