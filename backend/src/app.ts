@@ -4,7 +4,8 @@ import { ConsoleLogger, type INestApplication, type LoggerService } from '@nestj
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import type { NextFunction, Request, Response } from 'express';
+import { json, type NextFunction, type Request, type Response } from 'express';
+import { HttpExceptionFilter } from './common/http-exception.filter';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { AppModule } from './app.module';
 import type { InfraDeps } from './infra/infra.module';
@@ -28,7 +29,14 @@ export async function createApp(options: CreateAppOptions): Promise<NestExpressA
   });
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.useBodyParser('json', { limit: '1mb' });
+  // JSON bodies up to 1 MB; a body that is too large or not JSON gets the same error shape
+  // as everything else (these errors arise before any route, outside Nest's filters).
+  app.use(json({ limit: '1mb' }));
+  app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
+    if (response.headersSent) return next(error);
+    const body = new HttpExceptionFilter().toBody(error, request);
+    response.status(body.statusCode).json(body);
+  });
   app.setGlobalPrefix('api');
   app.enableShutdownHooks();
   if (logger !== false) app.use(requestLog(logger));

@@ -29,12 +29,20 @@ export const isoDate = z
     return y >= 1900 && y <= 2200 && date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
   }, 'is not a real calendar day');
 
-/** A positive database id given as a query parameter. */
-export const queryId = z.coerce
-  .number({ error: 'must be a positive integer id' })
-  .int('must be a positive integer id')
-  .positive('must be a positive integer id')
-  .max(2 ** 31 - 1, 'is too large');
+/**
+ * A whole number written in plain decimal digits (no sign, exponent, hex or blanks), from
+ * min to max: for ids, pages and limits in query strings and paths.
+ */
+export function wholeNumber(min: number, max: number, message = `must be a whole number from ${min} to ${max}`) {
+  return z
+    .string(message)
+    .regex(/^\d{1,16}$/, message)
+    .transform(Number)
+    .pipe(z.number().min(min, message).max(max, message));
+}
+
+/** A positive database id given as a query parameter or path segment. */
+export const queryId = wholeNumber(1, 2 ** 31 - 1, 'must be a positive integer id');
 
 export const filtersSchema = z.object({
   /** current: each committee's term containing asOf; previous: the term before it. */
@@ -61,3 +69,7 @@ export interface Filters {
   mode?: InspectionMode;
   asOf: string;
 }
+
+/** Paging of every list: page from 1, at most 200 rows a page. */
+export const pageParam = wholeNumber(1, 1_000_000);
+export const pageSizeParam = wholeNumber(1, 200);

@@ -1,14 +1,15 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { AGING_BUCKETS, filtersSchema, isoDate, queryId, TASK_STATUSES, TASK_TRACKS, UNIT_CATEGORIES, INSPECTION_MODES } from '../../common/filters';
+import { AGING_BUCKETS, filtersSchema, pageParam, pageSizeParam, isoDate, queryId, TASK_STATUSES, TASK_TRACKS, UNIT_CATEGORIES, INSPECTION_MODES } from '../../common/filters';
 
 const bool = z.enum(['true', 'false'], 'must be true or false').transform((v) => v === 'true');
-const page = z.coerce.number({ error: 'must be a whole number from 1' }).int('must be a whole number from 1').min(1, 'must be 1 or more').max(1_000_000, 'is too large');
-const pageSize = z.coerce.number({ error: 'must be a whole number from 1 to 200' }).int('must be a whole number from 1 to 200').min(1, 'must be from 1 to 200').max(200, 'must be from 1 to 200');
+const page = pageParam;
+const pageSize = pageSizeParam;
+const STATUS_MESSAGE = `must list statuses among ${TASK_STATUSES.join(', ')}, separated by commas`;
 const statusList = z
-  .string()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-  .pipe(z.array(z.enum(TASK_STATUSES, `must list statuses among ${TASK_STATUSES.join(', ')}`)).min(1, 'must name at least one status'));
+  .string(STATUS_MESSAGE)
+  .refine((v) => v.split(',').every((s) => (TASK_STATUSES as readonly string[]).includes(s)), STATUS_MESSAGE)
+  .transform((v) => v.split(',') as (typeof TASK_STATUSES)[number][]);
 
 export const TASK_SORTS = ['id', '-id', 'dueDate', '-dueDate', 'daysOverdue', '-daysOverdue', 'originalDueDate', '-originalDueDate', 'closedDate', '-closedDate'] as const;
 export const FINDING_SORTS = ['id', '-id', 'foundDate', '-foundDate', 'feedbackDate', '-feedbackDate'] as const;
@@ -19,7 +20,7 @@ export const taskListQuerySchema = filtersSchema
     closed: bool.optional(),
     overdue: bool.optional(),
     agingBucket: z.enum(AGING_BUCKETS, `must be one of ${AGING_BUCKETS.join(', ')}`).optional(),
-    dueSoon: z.enum(['10', '20'], 'must be 10 or 20').transform(Number).optional(),
+    dueSoon: z.enum(['10', '20'], 'must be 10 or 20').transform((v) => (v === '10' ? 10 : 20)).optional(),
     extended: bool.optional(),
     immediate: bool.optional(),
     sort: z.enum(TASK_SORTS, `must be one of ${TASK_SORTS.join(', ')}`).default('id'),

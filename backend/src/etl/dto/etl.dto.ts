@@ -1,11 +1,9 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { queryId } from '../../common/filters';
+import { pageParam, pageSizeParam, queryId } from '../../common/filters';
 
-const page = z.coerce.number({ error: 'must be a whole number from 1' }).int('must be a whole number from 1').min(1, 'must be 1 or more').max(1_000_000, 'is too large');
-const pageSize = z.coerce.number({ error: 'must be a whole number from 1 to 200' }).int('must be a whole number from 1 to 200').min(1, 'must be from 1 to 200').max(200, 'must be from 1 to 200');
 
-export class PageQueryDto extends createZodDto(z.object({ page: page.default(1), pageSize: pageSize.default(20) }).strict()) {}
+export class PageQueryDto extends createZodDto(z.object({ page: pageParam.default(1), pageSize: pageSizeParam.default(20) }).strict()) {}
 export class RunIdParamDto extends createZodDto(z.object({ id: queryId }).strict()) {}
 /** The body is optional: no body runs an incremental load. */
 export class RunEtlBodyDto extends createZodDto(

@@ -1,14 +1,12 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { filtersSchema } from '../../common/filters';
+import { filtersSchema, wholeNumber } from '../../common/filters';
 import { categoriesSchema, coverageSchema, overviewSchema, recurrenceSchema, rectificationSchema } from './metrics.dto';
 
-const pageNumber = (max: number) =>
-  z.coerce.number({ error: `must be a whole number from 0 to ${max}` }).int(`must be a whole number from 0 to ${max}`).min(0, `must be from 0 to ${max}`).max(max, `must be from 0 to ${max}`);
 
 export class FiltersDto extends createZodDto(filtersSchema.strict()) {}
 export class CoverageQueryDto extends createZodDto(
-  filtersSchema.extend({ uncoveredLimit: pageNumber(500).optional(), uncoveredOffset: pageNumber(10_000_000).optional() }).strict(),
+  filtersSchema.extend({ uncoveredLimit: wholeNumber(0, 500).optional(), uncoveredOffset: wholeNumber(0, 10_000_000).optional() }).strict(),
 ) {}
 
 export class CoverageDto extends createZodDto(coverageSchema) {}

@@ -1,0 +1,119 @@
+import { shanghaiToday } from '../../../prisma/src/calendar';
+import { startTestApp, type TestApp } from '../support/app';
+
+/**
+ * Bad filters and parameters on every read endpoint: each gets a 400 whose message
+ * starts with the parameter's name, and none gets a 500.
+ */
+const FILTERS: Record<string, string[]> = {
+  term: ['', 'next', 'CURRENT', '1', "current' OR '1'='1"],
+  roundId: ['', 'abc', '0', '-1', '1.5', '1e3', '99999999999', '999999', '1;DROP TABLE findings', '0x10'],
+  regionId: ['', 'x', '0', '-5', '2.5', '4294967296', '999999', '巡察'],
+  unitCategory: ['', 'party_gov', 'VILLAGES', "VILLAGE'--", '党政机关'],
+  categoryId: ['', 'one', '0', '-2', '999999', '3.0001'],
+  mode: ['', 'routine', 'REVISIT,ROUTINE', 'ROUTINE OR 1=1'],
+  asOf: ['', 'today', '2025-13-01', '2025-02-30', '20250101', '2025-1-1', '9999-12-31', '1899-12-31', "2025-01-01' OR 1=1 --", 'x'.repeat(5000)],
+};
+const LIST_PARAMS: Record<string, string[]> = {
+  page: ['', '0', '-1', 'a', '1.5', '10000000'],
+  pageSize: ['', '0', '201', '1000000', 'ten'],
+  sort: ['', 'unit_id', 'id;', 'dueDate DESC', '(SELECT 1)', '-'],
+  closed: ['', 'yes', '1', 'TRUE'],
+  immediate: ['', 'no', '0'],
+};
+const TASK_PARAMS: Record<string, string[]> = {
+  status: ['', 'DONE', 'CLOSED,', ',', 'closed', "CLOSED') OR ('1'='1"],
+  overdue: ['', 'maybe'],
+  agingBucket: ['', '1-31', '180', '>180'],
+  dueSoon: ['', '5', '30', 'ten'],
+  extended: ['', '2'],
+};
+const COVERAGE_PARAMS: Record<string, string[]> = {
+  uncoveredLimit: ['', '-1', '501', 'all'],
+  uncoveredOffset: ['', '-1', 'x', '1.5'],
+};
+
+const METRICS = ['overview', 'coverage', 'categories', 'rectification', 'recurrence'].map((m) => `/api/metrics/${m}`);
+
+function cases(): { path: string; param: string }[] {
+  const out: { path: string; param: string }[] = [];
+  const add = (base: string, params: Record<string, string[]>) => {
+    for (const [param, values] of Object.entries(params)) {
+      for (const value of values) out.push({ path: `${base}?${param}=${encodeURIComponent(value)}`, param });
+    }
+  };
+  for (const path of [...METRICS, '/api/findings', '/api/tasks']) add(path, FILTERS);
+  add('/api/metrics/coverage', COVERAGE_PARAMS);
+  for (const path of ['/api/findings', '/api/tasks']) add(path, LIST_PARAMS);
+  add('/api/tasks', TASK_PARAMS);
+  add('/api/etl/runs', { page: LIST_PARAMS.page, pageSize: LIST_PARAMS.pageSize });
+  // unknown and repeated parameters
+  for (const path of [...METRICS, '/api/findings', '/api/tasks', '/api/etl/runs']) {
+    out.push({ path: `${path}?regionID=3`, param: 'regionID' });
+    out.push({ path: `${path}?asOf=2025-01-01&asOf=2025-02-01`, param: 'asOf' });
+  }
+  for (const id of ['abc', '0', '-1', '1.5', '99999999999', '1 OR 1=1']) {
+    out.push({ path: `/api/tasks/${encodeURIComponent(id)}`, param: 'id' });
+    out.push({ path: `/api/etl/runs/${encodeURIComponent(id)}/rejects`, param: 'id' });
+  }
+  return out;
+}
+
+describe('malformed input', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ seed: { scale: 'tiny', today: shanghaiToday() } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const all = cases();
+
+  it(`covers at least 200 malformed requests (${all.length})`, () => {
+    expect(all.length).toBeGreaterThanOrEqual(200);
+  });
+
+  it('answers each bad read parameter with a 400 that names it', async () => {
+    const wrong: string[] = [];
+    for (const { path, param } of all) {
+      const { status, body } = await t.get<{ statusCode?: number; message?: string; details?: { field: string }[] }>(path);
+      const named = typeof body === 'object' && body !== null && typeof body.message === 'string' && body.message.startsWith(`${param}:`);
+      if (status !== 400 || !named || body.statusCode !== 400) wrong.push(`${path} → ${status} ${JSON.stringify(body).slice(0, 200)}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('answers bad bodies of POST /api/etl/run with a 400 naming the field, and broken JSON with a 400', async () => {
+    const bodies: [unknown, string][] = [
+      [{ mode: 'fast' }, 'mode'],
+      [{ mode: 1 }, 'mode'],
+      [{ mode: null }, 'mode'],
+      [{ mode: 'full', extra: true }, 'extra'],
+      [[], 'body'],
+      ['full', 'body'],
+    ];
+    for (const [body, field] of bodies) {
+      const response = await t.send<{ message: string }>('POST', '/api/etl/run', body);
+      expect([response.status, response.body.message.split(':')[0]]).toEqual([400, field]);
+    }
+    const broken = await fetch(`${t.url}/api/etl/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"mode": "full"' });
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as { message: string }).message).toMatch(/^body: /);
+  });
+
+  it('refuses a body over the limit with a 413, not a 500', async () => {
+    const response = await fetch(`${t.url}/api/etl/run`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ mode: 'x'.repeat(2 * 1024 * 1024) }),
+    });
+    expect(response.status).toBe(413);
+  });
+
+  it('answers an unknown route with a 404 in the same error shape', async () => {
+    const response = await t.get<{ statusCode: number; message: string }>('/api/nothing-here');
+    expect(response.status).toBe(404);
+    expect(response.body.statusCode).toBe(404);
+  });
+});
