@@ -1,0 +1,78 @@
+import type { Dimensions } from './dimensions.repository';
+import { committeeTerms, resolveScope } from './scope';
+
+const dims: Dimensions = {
+  regions: [
+    { id: 1, code: '990000', name: '示例市', level: 'CITY', parentId: 0, countyId: 0 },
+    { id: 2, code: '990001', name: '市本级', level: 'MUNICIPAL', parentId: 1, countyId: 2 },
+    { id: 3, code: '990100', name: '东城区', level: 'COUNTY', parentId: 1, countyId: 3 },
+    { id: 4, code: '990101', name: '东城街道', level: 'TOWNSHIP', parentId: 3, countyId: 3 },
+  ],
+  categories: [
+    { id: 1, code: '1', name: '一类', level: 1, parentId: 0 },
+    { id: 6, code: '1.01', name: '二类', level: 2, parentId: 1 },
+  ],
+  terms: [
+    { id: 1, committeeRegionId: 1, ordinal: 2, name: '市委第二届', startDate: '2018-01-01', endDate: '2022-12-31' },
+    { id: 2, committeeRegionId: 1, ordinal: 3, name: '市委第三届', startDate: '2023-01-01', endDate: '2027-12-31' },
+    { id: 3, committeeRegionId: 3, ordinal: 1, name: '区委第一届', startDate: '2019-06-01', endDate: '2024-05-31' },
+    { id: 4, committeeRegionId: 3, ordinal: 2, name: '区委第二届', startDate: '2024-06-01', endDate: '2029-05-31' },
+  ],
+  rounds: [{ id: 7, termId: 2, ordinal: 1, year: 2023, name: '第一轮', startDate: '2023-03-01', endDate: '2023-05-20' }],
+  modes: ['ROUTINE'],
+  unitCategories: ['VILLAGE'],
+  maxEventDate: '2026-11-20',
+};
+
+describe('committeeTerms', () => {
+  it("picks each committee's term containing the day, or the one before it", () => {
+    expect(committeeTerms(dims.terms, '2024-06-01', 'current').map((t) => t.id)).toEqual([2, 4]);
+    expect(committeeTerms(dims.terms, '2024-05-31', 'current').map((t) => t.id)).toEqual([2, 3]);
+    expect(committeeTerms(dims.terms, '2024-06-01', 'previous').map((t) => t.id)).toEqual([1, 3]);
+  });
+
+  it('leaves out a committee without a term on that day', () => {
+    expect(committeeTerms(dims.terms, '2019-01-01', 'current').map((t) => t.id)).toEqual([1]);
+    expect(committeeTerms(dims.terms, '2019-01-01', 'previous')).toEqual([]);
+  });
+});
+
+describe('resolveScope', () => {
+  it('defaults as-of to today and restricts terms only when asked', () => {
+    const scope = resolveScope({}, dims, '2026-11-24');
+    expect(scope.asOf).toBe('2026-11-24');
+    expect(scope.termIds).toBeUndefined();
+    expect(scope.coverageTerms.map((t) => t.id)).toEqual([2, 4]);
+    expect(resolveScope({ term: 'previous' }, dims, '2026-11-24').termIds).toEqual([1, 3]);
+  });
+
+  it('maps a region by its level: county-level regions by county, townships by region, the city to nothing', () => {
+    const city = resolveScope({ regionId: 1 }, dims, '2026-11-24');
+    expect([city.countyId, city.regionId]).toEqual([undefined, undefined]);
+    expect(resolveScope({ regionId: 2 }, dims, '2026-11-24')).toMatchObject({ countyId: 2 });
+    expect(resolveScope({ regionId: 3 }, dims, '2026-11-24')).toMatchObject({ countyId: 3 });
+    const township = resolveScope({ regionId: 4 }, dims, '2026-11-24');
+    expect([township.regionId, township.countyId]).toEqual([4, undefined]);
+  });
+
+  it('maps a category by its level', () => {
+    const level1 = resolveScope({ categoryId: 1 }, dims, '2026-11-24');
+    const level2 = resolveScope({ categoryId: 6 }, dims, '2026-11-24');
+    expect([level1.category1Id, level1.category2Id, level2.category1Id, level2.category2Id]).toEqual([1, undefined, undefined, 6]);
+  });
+
+  it('refuses unknown ids and a future as-of with a 400 naming the parameter', () => {
+    const message = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (error) {
+        return [(error as { getStatus(): number }).getStatus(), (error as Error).message];
+      }
+      return undefined;
+    };
+    expect(message(() => resolveScope({ regionId: 99 }, dims, '2026-11-24'))).toEqual([400, 'regionId: no region with id 99']);
+    expect(message(() => resolveScope({ roundId: 8 }, dims, '2026-11-24'))).toEqual([400, 'roundId: no round with id 8']);
+    expect(message(() => resolveScope({ categoryId: 2 }, dims, '2026-11-24'))).toEqual([400, 'categoryId: no issue category with id 2']);
+    expect(message(() => resolveScope({ asOf: '2026-11-25' }, dims, '2026-11-24'))).toEqual([400, 'asOf: must not be after today (2026-11-24)']);
+  });
+});

@@ -1,0 +1,111 @@
+import type { Scope } from '../dimensions/scope';
+import {
+  buildCategoriesQuery,
+  buildCoverageQuery,
+  buildFindingClosureQuery,
+  buildReboundQuery,
+  buildRepeatQuery,
+  buildTaskFiguresQuery,
+  buildUncoveredQuery,
+  CATEGORY_SETS,
+  filterConditions,
+  groupingMask,
+  taskStateCte,
+} from './metrics.queries';
+
+const base: Scope = { filters: { asOf: '2025-06-30' }, asOf: '2025-06-30', coverageTerms: [] };
+const full: Scope = {
+  ...base,
+  termIds: [2, 4],
+  roundId: 7,
+  countyId: 3,
+  unitCategory: 'VILLAGE',
+  category1Id: 1,
+  mode: 'ROUTINE',
+};
+
+/** Every {name:Type} placeholder of a query. */
+const placeholders = (sql: string) => [...new Set([...sql.matchAll(/\{(\w+):[^}]+\}/g)].map((m) => m[1]))].sort();
+
+describe('filterConditions', () => {
+  it('turns each filter into one parameterized condition', () => {
+    const { where, params } = filterConditions(full, { categories: true });
+    expect(where).toEqual([
+      'term_id IN {termIds:Array(UInt32)}',
+      'round_id = {roundId:UInt32}',
+      'county_id = {countyId:UInt32}',
+      'unit_category = {unitCategory:String}',
+      'mode = {mode:String}',
+      'category1_id = {category1Id:UInt32}',
+    ]);
+    expect(params).toEqual({ termIds: [2, 4], roundId: 7, countyId: 3, unitCategory: 'VILLAGE', mode: 'ROUTINE', category1Id: 1 });
+  });
+
+  it('leaves the category out for tables without one, and filters a township by region', () => {
+    const { where } = filterConditions({ ...base, regionId: 12, category2Id: 9 }, { categories: false });
+    expect(where).toEqual(['region_id = {regionId:UInt32}']);
+    expect(filterConditions({ ...base, category2Id: 9 }, { categories: true }).where).toEqual(['category_id = {category2Id:UInt32}']);
+  });
+
+  it('never splices a value into the text', () => {
+    const { where } = filterConditions({ ...full, unitCategory: "VILLAGE' OR 1=1 --" as never }, { categories: true });
+    expect(where.join(' ')).not.toContain('OR 1=1');
+  });
+});
+
+describe('taskStateCte', () => {
+  it('reads the current state when no later event is loaded', () => {
+    const cte = taskStateCte(full, { fedBack: true, current: true });
+    expect(cte.query).toContain('current_due_date AS due');
+    expect(cte.query).not.toContain('fact_task_events');
+    expect(cte.query).toContain('feedback_date <= {asOf:Date}');
+  });
+
+  it('replays the events up to as-of otherwise, keeping only tasks that had a status by then', () => {
+    const cte = taskStateCte(base, { fedBack: false, current: false });
+    expect(cte.query).toContain('event_date <= {asOf:Date}');
+    expect(cte.query).toContain("argMaxIf(new_due_date, (event_date, id), type = 'EXTENSION')");
+    expect(cte.query).toContain('HAVING countIf(to_status IS NOT NULL) > 0');
+    expect(cte.query).not.toContain('feedback_date <= {asOf:Date}');
+  });
+});
+
+describe('metric queries', () => {
+  const options = { countingModes: ['ROUTINE', 'SPECIAL'], uncoveredLimit: 50, uncoveredOffset: 100 };
+  const builders = {
+    findingClosure: buildFindingClosureQuery(full, false),
+    taskFigures: buildTaskFiguresQuery(full, true),
+    categories: buildCategoriesQuery(full),
+    coverage: buildCoverageQuery({ ...full, coverageTerms: [{ id: 2, committeeRegionId: 1, ordinal: 3, name: '', startDate: '2023-01-01', endDate: '2027-12-31' }] }, options),
+    uncovered: buildUncoveredQuery(full, options),
+    repeat: buildRepeatQuery(full),
+    rebound: buildReboundQuery(full, false),
+  };
+
+  it.each(Object.entries(builders))('%s: every placeholder has its parameter and no parameter is unused', (_name, sql) => {
+    expect(placeholders(sql.query)).toEqual(Object.keys(sql.params).sort());
+  });
+
+  it('coverage counts only the counting modes, within each committee’s term up to as-of', () => {
+    const { query, params } = builders.coverage;
+    expect(query).toContain('i.mode IN {countingModes:Array(String)}');
+    expect(query).toContain('least(end_date, {asOf:Date}) AS e');
+    expect(query).toContain('i.stationed_from >= t.start_date');
+    expect(query).toContain('WHERE active OR (abolished_in_term AND covered)');
+    expect(params).toMatchObject({ countingModes: ['ROUTINE', 'SPECIAL'], coverageTermIds: [2] });
+    expect(builders.uncovered.params).toMatchObject({ limit: 50, offset: 100 });
+  });
+
+  it('the categories query counts every grouping of the page in one pass', () => {
+    for (const set of Object.values(CATEGORY_SETS)) expect(builders.categories.query).toContain(`(${set.join(', ')})`);
+  });
+});
+
+describe('groupingMask', () => {
+  it('sets a bit for every column outside the set, the first column highest', () => {
+    // columns: category_id, county_id, category1_id, unit_category, round_id, mode, quarter
+    expect(groupingMask(['category_id'])).toBe(0b0111111);
+    expect(groupingMask(['county_id', 'category1_id'])).toBe(0b1001111);
+    expect(groupingMask(['quarter', 'category1_id'])).toBe(0b1101110);
+  });
+});

@@ -1,0 +1,85 @@
+import { shanghaiToday } from '../../../prisma/src/calendar';
+import { startTestApp, type TestApp } from '../support/app';
+import { query } from '../support/pg';
+
+/** The last day of the quarter before the one `day` lies in. */
+function previousQuarterEnd(day: string): string {
+  const [y, m] = day.split('-').map(Number);
+  const quarterStartMonth = Math.floor((m - 1) / 3) * 3 + 1;
+  const end = new Date(Date.UTC(y, quarterStartMonth - 1, 1) - 86_400_000);
+  return end.toISOString().slice(0, 10);
+}
+
+const METRICS = ['overview', 'coverage', 'categories', 'rectification', 'recurrence'];
+
+/**
+ * As-of reproducibility: the figures as of a quarter end do not change when later work
+ * (closures, extensions, reopened tasks) is recorded and loaded, while today's do.
+ */
+describe('figures as of a past quarter end', () => {
+  let t: TestApp;
+  const today = shanghaiToday();
+  const quarterEnd = previousQuarterEnd(today);
+
+  beforeAll(async () => {
+    t = await startTestApp({ seed: { scale: 'tiny', today } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const snapshot = async (asOf: string) => {
+    const out: Record<string, unknown> = {};
+    for (const metric of METRICS) {
+      const response = await t.get(`/api/metrics/${metric}?asOf=${asOf}`);
+      expect(response.status).toBe(200);
+      out[metric] = response.body;
+    }
+    const overdue = await t.get(`/api/tasks?asOf=${asOf}&overdue=true&sort=-daysOverdue&pageSize=200`);
+    expect(overdue.status).toBe(200);
+    out.overdueList = overdue.body;
+    return out;
+  };
+
+  it('stay the same after later status changes and extensions are recorded and loaded', async () => {
+    const before = await snapshot(quarterEnd);
+    const todayBefore = await snapshot(today);
+
+    // Later work, recorded as the app records it: the task row and its event in one transaction.
+    const open = await query<{ id: string; status: string; current_due_date: string | null }>(
+      t.db.url,
+      `SELECT t.id::text, t.status::text, t.current_due_date::text
+         FROM rectification_tasks t
+        WHERE t.deleted_at IS NULL AND t.status IN ('IN_PROGRESS', 'CLOSE_REQUESTED', 'NOT_STARTED') AND t.current_due_date IS NOT NULL
+        ORDER BY t.id LIMIT 20`,
+    );
+    expect(open.length).toBe(20);
+    const closing = open.slice(0, 10);
+    const extending = open.slice(10);
+    await query(
+      t.db.url,
+      // every CTE sees the rows as they were before the UPDATE: `old` keeps the previous status
+      `WITH old AS (SELECT id, status FROM rectification_tasks WHERE id = ANY($1::bigint[])),
+       changed AS (UPDATE rectification_tasks SET status = 'CLOSED', closed_date = $2::date WHERE id = ANY($1::bigint[]))
+       INSERT INTO task_events (task_id, type, event_date, from_status, to_status, actor, note)
+       SELECT old.id, 'STATUS_CHANGE', $2::date, old.status, 'CLOSED', 'test', '销号' FROM old`,
+      [closing.map((r) => r.id), today],
+    );
+    await query(
+      t.db.url,
+      `WITH moved AS (
+         UPDATE rectification_tasks SET current_due_date = current_due_date + 90 WHERE id = ANY($1::bigint[]) RETURNING id, current_due_date
+       )
+       INSERT INTO task_events (task_id, type, event_date, new_due_date, actor, note)
+       SELECT id, 'EXTENSION', $2::date, current_due_date, 'test', '延期九十天' FROM moved`,
+      [extending.map((r) => r.id), today],
+    );
+    await t.etl();
+
+    expect(await snapshot(quarterEnd)).toEqual(before);
+    // …while today's figures moved: 10 more tasks closed.
+    const todayAfter = await snapshot(today);
+    const closed = (s: Record<string, unknown>) => (s.rectification as { taskClosure: { numerator: number } }).taskClosure.numerator;
+    expect(closed(todayAfter)).toBe(closed(todayBefore) + 10);
+  });
+});
