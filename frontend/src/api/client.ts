@@ -1,0 +1,67 @@
+import createClient from 'openapi-fetch';
+import type { components, paths } from './schema';
+
+/** The dashboard's client for /api, typed from the backend's OpenAPI document. */
+export const api = createClient<paths>({ baseUrl: '' });
+
+export type Schemas = components['schemas'];
+
+/** The JSON body of a path's method on success (200, 201 or the documented default). */
+export type ResponseOf<P extends keyof paths, M extends 'get' | 'post'> = paths[P][M] extends {
+  responses: infer R;
+}
+  ? R extends { 200: { content: { 'application/json': infer T } } }
+    ? T
+    : R extends { 201: { content: { 'application/json': infer T } } }
+      ? T
+      : R extends { default: { content: { 'application/json': infer T } } }
+        ? T
+        : never
+  : never;
+
+/** The API's one error shape. */
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  details?: { field: string; message: string }[];
+}
+
+/** A failed call: its status and the message the API gave (shown to the user as is). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details?: ErrorBody['details'],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+function isErrorBody(value: unknown): value is ErrorBody {
+  return typeof value === 'object' && value !== null && typeof (value as ErrorBody).message === 'string';
+}
+
+/** An ApiError from a failed response and whatever body it had. */
+export function toApiError(response: Response, body: unknown): ApiError {
+  if (isErrorBody(body)) return new ApiError(response.status, body.message, body.details);
+  return new ApiError(response.status, `HTTP ${response.status} ${response.statusText}`.trim());
+}
+
+/**
+ * Unwraps an openapi-fetch result: the body on success, an ApiError otherwise. (The backend
+ * documents most GET answers as `default`, which openapi-fetch types as an error; the body
+ * is typed here from the path instead.)
+ */
+export async function unwrap<T>(call: Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<T> {
+  let result: { data?: unknown; error?: unknown; response: Response };
+  try {
+    result = await call;
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+    throw new ApiError(0, cause instanceof Error ? cause.message : String(cause));
+  }
+  if (!result.response.ok) throw toApiError(result.response, result.error);
+  return (result.data ?? result.error) as T;
+}

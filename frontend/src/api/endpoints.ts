@@ -1,0 +1,108 @@
+import type { Filters } from '../lib/filters';
+import { api, unwrap, toApiError, ApiError } from './client';
+import type { operations } from './schema';
+import type {
+  CategoriesResponse,
+  CoverageResponse,
+  EtlRejects,
+  EtlRunResult,
+  EtlRuns,
+  FindingPage,
+  OptionsResponse,
+  OverviewResponse,
+  RecurrenceResponse,
+  RectificationResponse,
+  TaskDetail,
+  TaskPage,
+  TaskStatus,
+} from './types';
+
+/**
+ * One function per endpoint the dashboard calls. Filters go straight from the URL into the
+ * query; every failure is an ApiError with the API's message.
+ */
+export type Signal = AbortSignal | undefined;
+
+export const getOptions = (signal?: Signal) => unwrap<OptionsResponse>(api.GET('/api/options', { signal }));
+export const getOverview = (q: Filters, signal?: Signal) => unwrap<OverviewResponse>(api.GET('/api/metrics/overview', { params: { query: q }, signal }));
+export const getCoverage = (q: Filters & { uncoveredLimit?: string; uncoveredOffset?: string }, signal?: Signal) =>
+  unwrap<CoverageResponse>(api.GET('/api/metrics/coverage', { params: { query: q }, signal }));
+export const getCategories = (q: Filters, signal?: Signal) => unwrap<CategoriesResponse>(api.GET('/api/metrics/categories', { params: { query: q }, signal }));
+export const getRectification = (q: Filters, signal?: Signal) =>
+  unwrap<RectificationResponse>(api.GET('/api/metrics/rectification', { params: { query: q }, signal }));
+export const getRecurrence = (q: Filters, signal?: Signal) => unwrap<RecurrenceResponse>(api.GET('/api/metrics/recurrence', { params: { query: q }, signal }));
+
+export type TaskListQuery = NonNullable<operations['DrillController_tasks']['parameters']['query']>;
+export type FindingListQuery = NonNullable<operations['DrillController_findings']['parameters']['query']>;
+
+export const getTasks = (q: TaskListQuery, signal?: Signal) => unwrap<TaskPage>(api.GET('/api/tasks', { params: { query: q }, signal }));
+export const getFindings = (q: FindingListQuery, signal?: Signal) => unwrap<FindingPage>(api.GET('/api/findings', { params: { query: q }, signal }));
+export const getTask = (id: number, signal?: Signal) => unwrap<TaskDetail>(api.GET('/api/tasks/{id}', { params: { path: { id: String(id) } }, signal }));
+
+export const getEtlRuns = (page: number, pageSize: number, signal?: Signal) =>
+  unwrap<EtlRuns>(api.GET('/api/etl/runs', { params: { query: { page: String(page), pageSize: String(pageSize) } }, signal }));
+export const getEtlRejects = (id: number, page: number, pageSize: number, signal?: Signal) =>
+  unwrap<EtlRejects>(api.GET('/api/etl/runs/{id}/rejects', { params: { path: { id: String(id) }, query: { page: String(page), pageSize: String(pageSize) } }, signal }));
+export const runEtl = () => unwrap<EtlRunResult>(api.POST('/api/etl/run', { body: { mode: 'incremental' } }));
+
+// --- task writes (case records) -----------------------------------------------------
+
+async function postJson<T>(path: string, body: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  } catch (cause) {
+    throw new ApiError(0, cause instanceof Error ? cause.message : String(cause));
+  }
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON
+  }
+  if (!response.ok) throw toApiError(response, parsed);
+  return parsed as T;
+}
+
+export const changeTaskStatus = (id: number, status: TaskStatus, note?: string) => postJson<unknown>(`/api/tasks/${id}/status`, note ? { status, note } : { status });
+export const extendTask = (id: number, newDueDate: string, reason: string) => postJson<unknown>(`/api/tasks/${id}/extensions`, { newDueDate, reason });
+export const addTaskNote = (id: number, note: string) => postJson<unknown>(`/api/tasks/${id}/notes`, { note });
+
+// --- export ---------------------------------------------------------------------------
+
+/** The quarterly workbook as a file: its bytes and the name the server gave it. */
+export async function downloadQuarterly(year: number, quarter: number): Promise<{ blob: Blob; filename: string }> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/exports/quarterly?year=${year}&quarter=${quarter}`);
+  } catch (cause) {
+    throw new ApiError(0, cause instanceof Error ? cause.message : String(cause));
+  }
+  if (!response.ok) {
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      body = undefined;
+    }
+    throw toApiError(response, body);
+  }
+  const blob = await response.blob();
+  return { blob, filename: filenameOf(response.headers.get('content-disposition')) ?? `巡察统计-${year}Q${quarter}.xlsx` };
+}
+
+/** The file name in a Content-Disposition header (filename* first, UTF-8). */
+export function filenameOf(header: string | null): string | undefined {
+  if (!header) return undefined;
+  const star = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(header);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim());
+    } catch {
+      // fall through to the plain name
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(header);
+  return plain?.[1]?.trim();
+}

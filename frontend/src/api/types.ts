@@ -1,0 +1,29 @@
+import type { ResponseOf } from './client';
+
+export type OptionsResponse = ResponseOf<'/api/options', 'get'>;
+export type OverviewResponse = ResponseOf<'/api/metrics/overview', 'get'>;
+/**
+ * The committed OpenAPI document declares coverage's top-level `pace` and `projected` as
+ * arrays of numbers; the API sends a number or null (metrics.dto.ts), as typed here.
+ */
+export type CoverageResponse = Omit<ResponseOf<'/api/metrics/coverage', 'get'>, 'pace' | 'projected'> & { pace: number | null; projected: number | null };
+export type CategoriesResponse = ResponseOf<'/api/metrics/categories', 'get'>;
+export type RectificationResponse = ResponseOf<'/api/metrics/rectification', 'get'>;
+export type RecurrenceResponse = ResponseOf<'/api/metrics/recurrence', 'get'>;
+export type TaskPage = ResponseOf<'/api/tasks', 'get'>;
+export type TaskRow = TaskPage['rows'][number];
+export type FindingPage = ResponseOf<'/api/findings', 'get'>;
+export type FindingRow = FindingPage['rows'][number];
+export type TaskDetail = ResponseOf<'/api/tasks/{id}', 'get'>;
+export type TaskEvent = TaskDetail['events'][number];
+export type EtlRuns = ResponseOf<'/api/etl/runs', 'get'>;
+export type EtlRun = EtlRuns['rows'][number];
+export type EtlRejects = ResponseOf<'/api/etl/runs/{id}/rejects', 'get'>;
+export type EtlRunResult = ResponseOf<'/api/etl/run', 'post'>;
+
+export type Ratio = OverviewResponse['cards']['coverage'];
+export type TaskStatus = TaskRow['status'];
+export type AgingBucket = NonNullable<TaskRow['agingBucket']>;
+export type UnitCategory = TaskRow['unitCategory'];
+export type InspectionMode = TaskRow['mode'];
+export type Track = TaskRow['track'];

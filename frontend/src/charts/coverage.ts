@@ -1,0 +1,122 @@
+import type { EChartsOption } from 'echarts';
+import { baseOption, bandAxes, percentAxis, tipRow } from './common';
+import { COLOR } from './palette';
+import { formatCount, formatPercent, percentPoints } from './format';
+
+export interface CoverageBarRow {
+  name: string;
+  inScope: number;
+  covered: number;
+  rate: number | null;
+  /** share of the committee's term elapsed by as-of */
+  pace: number | null;
+}
+
+export interface CoverageLabels {
+  rate: string;
+  pace: string;
+  covered: string;
+}
+
+interface TipParam {
+  dataIndex: number;
+  marker?: string;
+}
+
+/**
+ * Coverage by county against each committee's pace: a bar of the coverage rate (%) per
+ * county, and a marker at the share of the term that has passed. Counties top to bottom in
+ * the order given.
+ */
+export function buildCoverageByCountyOption(rows: CoverageBarRow[], labels: CoverageLabels): EChartsOption {
+  return {
+    ...baseOption,
+    ...bandAxes(
+      rows.map((r) => r.name),
+      percentAxis,
+    ),
+    legend: { top: 4, data: [labels.rate, labels.pace] },
+    tooltip: {
+      trigger: 'axis',
+      axisPointer: { type: 'shadow' },
+      formatter: (params: unknown) => coverageTip(rows, params as TipParam[], labels),
+    },
+    series: [
+      {
+        type: 'bar',
+        name: labels.rate,
+        barMaxWidth: 22,
+        itemStyle: { color: COLOR.covered },
+        label: {
+          show: true,
+          position: 'right',
+          formatter: (p: { dataIndex: number }) => {
+            const row = rows[p.dataIndex];
+            return `${formatPercent(row.rate)} ${formatCount(row.covered)}/${formatCount(row.inScope)}`;
+          },
+        },
+        data: rows.map((r) => percentPoints(r.rate)),
+      },
+      {
+        type: 'scatter',
+        name: labels.pace,
+        symbol: 'rect',
+        symbolSize: [3, 20],
+        itemStyle: { color: COLOR.pace },
+        z: 3,
+        data: rows.map((r) => percentPoints(r.pace)),
+      },
+    ],
+  };
+}
+
+function coverageTip(rows: CoverageBarRow[], params: TipParam[], labels: CoverageLabels): string {
+  const first = params[0];
+  if (!first) return '';
+  const row = rows[first.dataIndex];
+  return [
+    `<b>${row.name}</b>`,
+    tipRow('', labels.rate, `${formatPercent(row.rate)}（${formatCount(row.covered)} / ${formatCount(row.inScope)}）`),
+    tipRow('', labels.pace, formatPercent(row.pace)),
+  ].join('<br/>');
+}
+
+/** Coverage by unit category, with the overall pace as a line across. */
+export function buildCoverageByUnitCategoryOption(rows: CoverageBarRow[], pace: number | null, labels: CoverageLabels): EChartsOption {
+  const pacePoints = percentPoints(pace);
+  return {
+    ...baseOption,
+    grid: { left: 48, right: 24, top: 40, bottom: 32 },
+    legend: { top: 4, data: [labels.rate] },
+    tooltip: {
+      trigger: 'axis',
+      axisPointer: { type: 'shadow' },
+      formatter: (params: unknown) => coverageTip(rows, params as TipParam[], labels),
+    },
+    xAxis: { type: 'category', data: rows.map((r) => r.name), axisTick: { show: false }, axisLabel: { interval: 0 } },
+    yAxis: { type: 'value', ...percentAxis, splitLine: { lineStyle: { type: 'dashed' } } },
+    series: [
+      {
+        type: 'bar',
+        name: labels.rate,
+        barMaxWidth: 36,
+        itemStyle: { color: COLOR.covered },
+        label: {
+          show: true,
+          position: 'top',
+          formatter: (p: { dataIndex: number }) => formatPercent(rows[p.dataIndex].rate),
+        },
+        data: rows.map((r) => percentPoints(r.rate)),
+        markLine:
+          pacePoints == null
+            ? undefined
+            : {
+                symbol: 'none',
+                lineStyle: { color: COLOR.pace, type: 'dashed', width: 2 },
+                label: { formatter: `${labels.pace} ${formatPercent(pace)}`, position: 'insideEndTop' },
+                data: [{ yAxis: pacePoints }],
+              },
+      },
+    ],
+  };
+}

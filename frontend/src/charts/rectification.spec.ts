@@ -1,0 +1,56 @@
+import { buildAgingBucketsOption, buildClosureBarsOption, buildDaysToCloseOption } from './rectification';
+import { AGING_COLORS } from './palette';
+
+type Series = { type: string; name: string; data: unknown[]; stack?: string; label?: { formatter: (p: { dataIndex: number }) => string } };
+const series = (option: { series?: unknown }) => option.series as Series[];
+
+const labels = { closed: '已整改', open: '未整改', rate: '整改率', overdue: '超期', tasks: '任务' };
+
+describe('buildClosureBarsOption', () => {
+  const rows = [
+    { name: '东城区', findings: 10, findingsClosed: 4, tasks: 14, tasksClosed: 9, overdue: 2 },
+    { name: '西山县', findings: 3, findingsClosed: 3, tasks: 3, tasksClosed: 3, overdue: 0 },
+  ];
+
+  it('stacks rectified and open findings per group, labelled with rate and fraction', () => {
+    const [closed, open] = series(buildClosureBarsOption(rows, labels));
+    expect([closed.stack, closed.data]).toEqual(['findings', [4, 3]]);
+    expect([open.stack, open.data]).toEqual(['findings', [6, 0]]);
+    expect(open.label?.formatter({ dataIndex: 0 })).toBe('40.0% 4/10');
+    expect(open.label?.formatter({ dataIndex: 1 })).toBe('100.0% 3/3');
+  });
+
+  it('scrolls when there are more than twelve groups', () => {
+    const many = Array.from({ length: 13 }, (_, i) => ({ ...rows[0], name: `第${i + 1}轮` }));
+    expect(buildClosureBarsOption(many, labels).dataZoom).toBeDefined();
+    expect(buildClosureBarsOption(rows, labels).dataZoom).toBeUndefined();
+  });
+});
+
+describe('buildAgingBucketsOption', () => {
+  it('has the four buckets in order, each in its aging colour', () => {
+    const option = buildAgingBucketsOption(
+      [
+        { bucket: '1-30', count: 5 },
+        { bucket: '31-90', count: 0 },
+        { bucket: '91-180', count: 2 },
+        { bucket: '180+', count: 1 },
+      ],
+      { overdue: '超期任务', bucket: (b) => `${b}天` },
+    );
+    expect((option.xAxis as { data: string[] }).data).toEqual(['1-30天', '31-90天', '91-180天', '180+天']);
+    expect(series(option)[0].data).toEqual([
+      { value: 5, itemStyle: { color: AGING_COLORS['1-30'] } },
+      { value: 0, itemStyle: { color: AGING_COLORS['31-90'] } },
+      { value: 2, itemStyle: { color: AGING_COLORS['91-180'] } },
+      { value: 1, itemStyle: { color: AGING_COLORS['180+'] } },
+    ]);
+  });
+});
+
+describe('buildDaysToCloseOption', () => {
+  it('shows the median and the 90th percentile', () => {
+    const option = buildDaysToCloseOption({ count: 9, median: 41, p90: 120 }, { median: '中位数', p90: 'P90', days: '天' });
+    expect((series(option)[0].data as { value: number }[]).map((d) => d.value)).toEqual([41, 120]);
+  });
+});

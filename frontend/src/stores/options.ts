@@ -1,0 +1,64 @@
+import { defineStore } from 'pinia';
+import { computed, shallowRef } from 'vue';
+import { getOptions } from '../api/endpoints';
+import type { OptionsResponse } from '../api/types';
+
+type Region = OptionsResponse['regions'][number];
+
+/**
+ * The filter bar's values (/api/options), loaded once, and names by id for charts and
+ * tables: regions, rounds and issue categories.
+ */
+export const useOptionsStore = defineStore('options', () => {
+  const data = shallowRef<OptionsResponse>();
+  const error = shallowRef<Error>();
+  const loading = shallowRef(false);
+  let pending: Promise<void> | undefined;
+
+  function load(force = false): Promise<void> {
+    if (pending && !force) return pending;
+    loading.value = true;
+    error.value = undefined;
+    pending = getOptions()
+      .then((value) => {
+        data.value = value;
+      })
+      .catch((cause: unknown) => {
+        error.value = cause instanceof Error ? cause : new Error(String(cause));
+        pending = undefined;
+      })
+      .finally(() => {
+        loading.value = false;
+      });
+    return pending;
+  }
+
+  const regionNames = computed(() => {
+    const names = new Map<number, string>();
+    const walk = (region: { id: number; name: string; children?: unknown[] }) => {
+      names.set(region.id, region.name);
+      for (const child of (region.children ?? []) as Region[]) walk(child);
+    };
+    for (const region of data.value?.regions ?? []) walk(region);
+    return names;
+  });
+
+  /** 市本级 and the counties, in the order the API lists them. */
+  const counties = computed(() => (data.value?.regions ?? []).flatMap((city) => city.children.map((c) => ({ id: c.id, name: c.name }))));
+  const roundNames = computed(() => new Map((data.value?.rounds ?? []).map((r) => [r.id, r.name])));
+  const categoryNames = computed(() => {
+    const names = new Map<number, string>();
+    for (const c of data.value?.categories ?? []) {
+      names.set(c.id, c.name);
+      for (const child of c.children) names.set(child.id, child.name);
+    }
+    return names;
+  });
+  const level1 = computed(() => (data.value?.categories ?? []).map((c) => ({ id: c.id, name: c.name })));
+
+  const regionName = (id: number) => regionNames.value.get(id) ?? `#${id}`;
+  const roundName = (id: number) => roundNames.value.get(id) ?? `#${id}`;
+  const categoryName = (id: number) => categoryNames.value.get(id) ?? `#${id}`;
+
+  return { data, error, loading, load, counties, level1, regionName, roundName, categoryName };
+});
