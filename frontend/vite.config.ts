@@ -21,6 +21,13 @@ export default defineConfig({
   server: {
     proxy: { '/api': { target: process.env.XUNCHA_API ?? 'http://127.0.0.1:3000', changeOrigin: false } },
   },
+  define: {
+    // vue-i18n: Composition API only, no global components, no devtools in production
+    __VUE_I18N_LEGACY_API__: 'false',
+    __VUE_I18N_FULL_INSTALL__: 'false',
+    __INTLIFY_PROD_DEVTOOLS__: 'false',
+    __VUE_PROD_DEVTOOLS__: 'false',
+  },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 900,

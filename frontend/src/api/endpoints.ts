@@ -1,5 +1,5 @@
 import type { Filters } from '../lib/filters';
-import { api, unwrap, toApiError, ApiError } from './client';
+import { api, unwrap, toApiError, ApiError, type ResponseOf } from './client';
 import type { operations } from './schema';
 import type {
   CategoriesResponse,
@@ -47,27 +47,13 @@ export const runEtl = () => unwrap<EtlRunResult>(api.POST('/api/etl/run', { body
 
 // --- task writes (case records) -----------------------------------------------------
 
-async function postJson<T>(path: string, body: unknown): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  } catch (cause) {
-    throw new ApiError(0, cause instanceof Error ? cause.message : String(cause));
-  }
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON
-  }
-  if (!response.ok) throw toApiError(response, parsed);
-  return parsed as T;
-}
+export type TaskWriteResult = ResponseOf<'/api/tasks/{id}/notes', 'post'>;
 
-export const changeTaskStatus = (id: number, status: TaskStatus, note?: string) => postJson<unknown>(`/api/tasks/${id}/status`, note ? { status, note } : { status });
-export const extendTask = (id: number, newDueDate: string, reason: string) => postJson<unknown>(`/api/tasks/${id}/extensions`, { newDueDate, reason });
-export const addTaskNote = (id: number, note: string) => postJson<unknown>(`/api/tasks/${id}/notes`, { note });
+export const changeTaskStatus = (id: number, status: TaskStatus, note?: string) =>
+  unwrap<TaskWriteResult>(api.POST('/api/tasks/{id}/status', { params: { path: { id } }, body: note ? { status, note } : { status } }));
+export const extendTask = (id: number, newDueDate: string, reason: string) =>
+  unwrap<TaskWriteResult>(api.POST('/api/tasks/{id}/extensions', { params: { path: { id } }, body: { newDueDate, reason } }));
+export const addTaskNote = (id: number, note: string) => unwrap<TaskWriteResult>(api.POST('/api/tasks/{id}/notes', { params: { path: { id } }, body: { note } }));
 
 // --- export ---------------------------------------------------------------------------
 

@@ -133,7 +133,8 @@ export interface paths {
         /** 整改任务清单 tasks of findings fed back by as-of, with their state as of then; filter, sort, page */
         get: operations["DrillController_tasks"];
         put?: never;
-        post?: never;
+        /** 新建整改任务 create a rectification task (未开始 NOT_STARTED) with its CREATED event */
+        post: operations["RecordsController_createTask"];
         delete?: never;
         options?: never;
         head?: never;
@@ -150,7 +151,8 @@ export interface paths {
         /** 问题清单 findings found by as-of; filter, sort, page */
         get: operations["DrillController_findings"];
         put?: never;
-        post?: never;
+        /** 新建问题 record a finding of an inspection (level-2 category) */
+        post: operations["RecordsController_createFinding"];
         delete?: never;
         options?: never;
         head?: never;
@@ -168,7 +170,8 @@ export interface paths {
         get: operations["DrillController_task"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** 删除整改任务 soft-delete a rectification task */
+        delete: operations["RecordsController_deleteTask"];
         options?: never;
         head?: never;
         patch?: never;
@@ -219,6 +222,142 @@ export interface paths {
         get: operations["EtlController_rejects"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inspections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 新建巡察 record an inspection of a unit in a round */
+        post: operations["RecordsController_createInspection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inspections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** 删除巡察 soft-delete an inspection (its findings and tasks drop out with it) */
+        delete: operations["RecordsController_deleteInspection"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/findings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** 删除问题 soft-delete a finding (its tasks drop out with it) */
+        delete: operations["RecordsController_deleteFinding"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 变更任务状态 change a task's status along the allowed transitions (409 otherwise) */
+        post: operations["RecordsController_changeStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/{id}/extensions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 延期 extend a task's due date, with a reason */
+        post: operations["RecordsController_extend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 进展记录 add a progress note to a task */
+        post: operations["RecordsController_addNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/ledger/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 台账导入模板 the ledger import template (.xlsx: columns, 说明, category codes) */
+        get: operations["LedgerImportController_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 导入整改台账 import a ledger: every row or none (400 lists each bad row by its Excel row number) */
+        post: operations["LedgerImportController_import"];
         delete?: never;
         options?: never;
         head?: never;
@@ -822,6 +961,122 @@ export interface components {
                 createdAt: string;
             }[];
         };
+        CreateInspectionDto: {
+            roundId: number;
+            unitId: number;
+            team: string;
+            /** @enum {string} */
+            mode: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
+            isCross: boolean;
+            isElevated: boolean;
+            stationedFrom: string;
+            stationedTo?: string[];
+            feedbackDate?: string[];
+        };
+        InspectionRecordDto_Output: {
+            id: number;
+            roundId: number;
+            unitId: number;
+            team: string;
+            /** @enum {string} */
+            mode: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
+            isCross: boolean;
+            isElevated: boolean;
+            /** @description YYYY-MM-DD */
+            stationedFrom: string;
+            /** @description YYYY-MM-DD */
+            stationedTo: string | null;
+            /** @description YYYY-MM-DD */
+            feedbackDate: string | null;
+        };
+        DeletedRecordDto_Output: {
+            id: number;
+            /** @description ISO instant */
+            deletedAt: string;
+        };
+        CreateFindingDto: {
+            inspectionId: number;
+            categoryId: number;
+            description: string;
+            isImmediate: boolean;
+            isKeyConcern: boolean;
+            recurrenceOfId?: number | null;
+            foundDate: string;
+        };
+        FindingRecordDto_Output: {
+            id: number;
+            inspectionId: number;
+            unitId: number;
+            categoryId: number;
+            description: string;
+            isImmediate: boolean;
+            isKeyConcern: boolean;
+            recurrenceOfId: number | null;
+            /** @description YYYY-MM-DD */
+            foundDate: string;
+        };
+        CreateTaskDto: {
+            findingId: number;
+            measure: string;
+            responsibleDept: string;
+            responsiblePerson: string;
+            /** @enum {string} */
+            track: "IMMEDIATE" | "DEADLINE" | "LONG_TERM";
+            originalDueDate?: string[];
+        };
+        TaskWriteResultDto_Output: {
+            task: {
+                id: number;
+                findingId: number;
+                measure: string;
+                responsibleDept: string;
+                responsiblePerson: string;
+                /** @enum {string} */
+                track: "IMMEDIATE" | "DEADLINE" | "LONG_TERM";
+                /** @description YYYY-MM-DD */
+                originalDueDate: string | null;
+                /** @description YYYY-MM-DD */
+                currentDueDate: string | null;
+                /** @enum {string} */
+                status: "NOT_STARTED" | "IN_PROGRESS" | "CLOSE_REQUESTED" | "CLOSED" | "BASICALLY_DONE" | "NOT_DONE";
+                /** @description YYYY-MM-DD */
+                closedDate: string | null;
+            };
+            event: {
+                id: number;
+                taskId: number;
+                /** @enum {string} */
+                type: "CREATED" | "STATUS_CHANGE" | "EXTENSION" | "PROGRESS_NOTE" | "ESCALATION";
+                /** @description YYYY-MM-DD */
+                eventDate: string;
+                /** @enum {string|null} */
+                fromStatus: "NOT_STARTED" | "IN_PROGRESS" | "CLOSE_REQUESTED" | "CLOSED" | "BASICALLY_DONE" | "NOT_DONE" | null;
+                /** @enum {string|null} */
+                toStatus: "NOT_STARTED" | "IN_PROGRESS" | "CLOSE_REQUESTED" | "CLOSED" | "BASICALLY_DONE" | "NOT_DONE" | null;
+                /** @description YYYY-MM-DD */
+                newDueDate: string | null;
+                note: string | null;
+                actor: string;
+                occurredAt: string;
+            };
+        };
+        ChangeTaskStatusDto: {
+            /** @enum {string} */
+            status: "NOT_STARTED" | "IN_PROGRESS" | "CLOSE_REQUESTED" | "CLOSED" | "BASICALLY_DONE" | "NOT_DONE";
+            note?: string;
+            date?: string;
+        };
+        ExtendTaskDto: {
+            newDueDate: string;
+            reason: string;
+        };
+        TaskNoteDto: {
+            note: string;
+        };
+        LedgerImportResultDto_Output: {
+            /** @description rows imported: findings (and tasks) created */
+            imported: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -1043,6 +1298,29 @@ export interface operations {
             };
         };
     };
+    RecordsController_createTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTaskDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskWriteResultDto_Output"];
+                };
+            };
+        };
+    };
     DrillController_findings: {
         parameters: {
             query?: {
@@ -1076,6 +1354,29 @@ export interface operations {
             };
         };
     };
+    RecordsController_createFinding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateFindingDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingRecordDto_Output"];
+                };
+            };
+        };
+    };
     DrillController_task: {
         parameters: {
             query?: never;
@@ -1093,6 +1394,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TaskDetailDto_Output"];
+                };
+            };
+        };
+    };
+    RecordsController_deleteTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedRecordDto_Output"];
                 };
             };
         };
@@ -1162,6 +1484,195 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EtlRejectsDto_Output"];
+                };
+            };
+        };
+    };
+    RecordsController_createInspection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateInspectionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionRecordDto_Output"];
+                };
+            };
+        };
+    };
+    RecordsController_deleteInspection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedRecordDto_Output"];
+                };
+            };
+        };
+    };
+    RecordsController_deleteFinding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedRecordDto_Output"];
+                };
+            };
+        };
+    };
+    RecordsController_changeStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeTaskStatusDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskWriteResultDto_Output"];
+                };
+            };
+        };
+    };
+    RecordsController_extend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExtendTaskDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskWriteResultDto_Output"];
+                };
+            };
+        };
+    };
+    RecordsController_addNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskNoteDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskWriteResultDto_Output"];
+                };
+            };
+        };
+    };
+    LedgerImportController_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the template workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
+    LedgerImportController_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description 整改台账 .xlsx (from GET /api/imports/ledger/template)
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerImportResultDto_Output"];
                 };
             };
         };

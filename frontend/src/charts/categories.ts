@@ -22,6 +22,7 @@ export function buildLevel1BarOption(rows: Level1Row[], labels: { findings: stri
       trigger: 'item',
       formatter: (p: unknown) => {
         const row = rows[(p as { dataIndex: number }).dataIndex];
+        if (!row) return '';
         return `<b>${escapeHtml(row.name)}</b><br/>${tipRow('', labels.findings, `${formatCount(row.count)}（${formatPercent(total ? row.count / total : null)}）`)}`;
       },
     },
@@ -120,6 +121,7 @@ export function buildRegionCategoryHeatmapOption(
       trigger: 'item',
       formatter: (p: unknown) => {
         const [x, y, v] = (p as { value: [number, number, number] }).value;
+        if (!counties[y] || !categories[x]) return '';
         return `<b>${escapeHtml(counties[y].name)}</b> · ${escapeHtml(categories[x].name)}<br/>${tipRow('', labels.findings, formatCount(v))}`;
       },
     },

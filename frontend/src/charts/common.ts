@@ -12,15 +12,15 @@ export function escapeHtml(text: string): string {
 }
 
 /** A category y-axis listing `names` top to bottom, on the fixed grid the tests click on. */
-export function bandAxes(names: string[], valueAxis: Record<string, unknown>): Pick<EChartsOption, 'grid' | 'xAxis' | 'yAxis'> {
+export function bandAxes(names: string[], valueAxis: Record<string, unknown>, axisWidth: number = BAND_GRID.left): Pick<EChartsOption, 'grid' | 'xAxis' | 'yAxis'> {
   return {
-    grid: { ...BAND_GRID, outerBoundsMode: 'none' },
+    grid: { ...BAND_GRID, left: axisWidth, outerBoundsMode: 'none' },
     yAxis: {
       type: 'category',
       data: names,
       inverse: true,
       axisTick: { show: false },
-      axisLabel: { width: BAND_GRID.left - 12, overflow: 'truncate' },
+      axisLabel: { width: axisWidth - 12, overflow: 'truncate' },
     },
     xAxis: { type: 'value', splitLine: { lineStyle: { type: 'dashed' } }, ...valueAxis },
   };

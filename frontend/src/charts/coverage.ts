@@ -52,6 +52,7 @@ export function buildCoverageByCountyOption(rows: CoverageBarRow[], labels: Cove
           position: 'right',
           formatter: (p: { dataIndex: number }) => {
             const row = rows[p.dataIndex];
+            if (!row) return '';
             return `${formatPercent(row.rate)} ${formatCount(row.covered)}/${formatCount(row.inScope)}`;
           },
         },
@@ -74,6 +75,7 @@ function coverageTip(rows: CoverageBarRow[], params: TipParam[], labels: Coverag
   const first = params[0];
   if (!first) return '';
   const row = rows[first.dataIndex];
+  if (!row) return '';
   return [
     `<b>${row.name}</b>`,
     tipRow('', labels.rate, `${formatPercent(row.rate)}（${formatCount(row.covered)} / ${formatCount(row.inScope)}）`),
@@ -104,7 +106,7 @@ export function buildCoverageByUnitCategoryOption(rows: CoverageBarRow[], pace: 
         label: {
           show: true,
           position: 'top',
-          formatter: (p: { dataIndex: number }) => formatPercent(rows[p.dataIndex].rate),
+          formatter: (p: { dataIndex: number }) => formatPercent(rows[p.dataIndex]?.rate),
         },
         data: rows.map((r) => percentPoints(r.rate)),
         markLine:

@@ -24,13 +24,14 @@ export interface ClosureLabels {
  * Finding closure per group (county or round), top to bottom in the order given: rectified
  * and not yet rectified findings stacked, the rate and its fraction at the end of the bar.
  */
-export function buildClosureBarsOption(rows: ClosureRow[], labels: ClosureLabels): EChartsOption {
+export function buildClosureBarsOption(rows: ClosureRow[], labels: ClosureLabels, axisWidth?: number): EChartsOption {
   const many = rows.length > 12;
   return {
     ...baseOption,
     ...bandAxes(
       rows.map((r) => r.name),
       { minInterval: 1 },
+      axisWidth,
     ),
     legend: { top: 4, data: [labels.closed, labels.open] },
     tooltip: {
@@ -40,6 +41,7 @@ export function buildClosureBarsOption(rows: ClosureRow[], labels: ClosureLabels
         const first = (params as { dataIndex: number }[])[0];
         if (!first) return '';
         const r = rows[first.dataIndex];
+        if (!r) return '';
         return [
           `<b>${escapeHtml(r.name)}</b>`,
           tipRow('', labels.rate, `${formatPercent(rateOf(r.findingsClosed, r.findings))}（${formatCount(r.findingsClosed)} / ${formatCount(r.findings)}）`),
@@ -72,6 +74,7 @@ export function buildClosureBarsOption(rows: ClosureRow[], labels: ClosureLabels
           color: '#333',
           formatter: (p: { dataIndex: number }) => {
             const r = rows[p.dataIndex];
+            if (!r) return '';
             return `${formatPercent(rateOf(r.findingsClosed, r.findings))} ${formatCount(r.findingsClosed)}/${formatCount(r.findings)}`;
           },
         },
@@ -93,6 +96,7 @@ export function buildAgingBucketsOption(rows: BucketRow[], labels: { overdue: st
     grid: { left: 8, right: 16, top: 24, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
     tooltip: { trigger: 'item', formatter: (p: unknown) => {
       const { dataIndex } = p as { dataIndex: number };
+      if (!rows[dataIndex]) return '';
       return `<b>${escapeHtml(labels.bucket(rows[dataIndex].bucket))}</b><br/>${tipRow('', labels.overdue, formatCount(rows[dataIndex].count))}`;
     } },
     xAxis: { type: 'category', data: rows.map((r) => labels.bucket(r.bucket)), axisTick: { show: false } },

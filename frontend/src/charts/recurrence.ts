@@ -38,6 +38,7 @@ export function buildRecurrenceBarsOption(rows: RecurrenceRow[], labels: Recurre
         if (!first) return '';
         const i = first.dataIndex;
         const r = rows[i];
+        if (!r) return '';
         return [
           `<b>${escapeHtml(r.name)}</b>`,
           tipRow('', labels.repeat, `${formatPercent(repeat[i])}（${formatCount(r.repeats)} / ${formatCount(r.reinspectionFindings)}）`),
@@ -52,7 +53,7 @@ export function buildRecurrenceBarsOption(rows: RecurrenceRow[], labels: Recurre
         barMaxWidth: 14,
         cursor: 'pointer',
         itemStyle: { color: COLOR.repeat },
-        label: { show: true, position: 'right', fontSize: 10, formatter: (p: { dataIndex: number }) => `${formatPercent(repeat[p.dataIndex])} ${formatCount(rows[p.dataIndex].repeats)}/${formatCount(rows[p.dataIndex].reinspectionFindings)}` },
+        label: { show: true, position: 'right', fontSize: 10, formatter: (p: { dataIndex: number }) => (rows[p.dataIndex] ? `${formatPercent(repeat[p.dataIndex])} ${formatCount(rows[p.dataIndex].repeats)}/${formatCount(rows[p.dataIndex].reinspectionFindings)}` : '') },
         data: repeat.map(percentPoints),
       },
       {
@@ -61,7 +62,7 @@ export function buildRecurrenceBarsOption(rows: RecurrenceRow[], labels: Recurre
         barMaxWidth: 14,
         cursor: 'pointer',
         itemStyle: { color: COLOR.rebound },
-        label: { show: true, position: 'right', fontSize: 10, formatter: (p: { dataIndex: number }) => `${formatPercent(rebound[p.dataIndex])} ${formatCount(rows[p.dataIndex].rebounds)}/${formatCount(rows[p.dataIndex].closedReinspected)}` },
+        label: { show: true, position: 'right', fontSize: 10, formatter: (p: { dataIndex: number }) => (rows[p.dataIndex] ? `${formatPercent(rebound[p.dataIndex])} ${formatCount(rows[p.dataIndex].rebounds)}/${formatCount(rows[p.dataIndex].closedReinspected)}` : '') },
         data: rebound.map(percentPoints),
       },
     ],

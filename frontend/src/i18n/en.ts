@@ -79,6 +79,8 @@ const en: Messages = {
     closureByRegion: 'Rectification by region',
     overdueBuckets: 'Overdue tasks by age',
     categoryTree: 'Category breakdown',
+    level1: 'Category',
+    level2: 'Subcategory',
     heatmap: 'Region × category',
     quarterly: 'Findings by quarter',
     closureByRound: 'Rectification by round',

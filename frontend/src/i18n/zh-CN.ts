@@ -77,6 +77,8 @@ const zhCN = {
     closureByRegion: '各地区问题整改情况',
     overdueBuckets: '超期任务账龄',
     categoryTree: '问题类别构成',
+    level1: '一级类别',
+    level2: '二级类别',
     heatmap: '地区 × 问题类别',
     quarterly: '问题发现季度趋势',
     closureByRound: '各轮次整改情况',
