@@ -8,6 +8,7 @@ import { HealthModule } from './health/health.module';
 import { OptionsModule } from './options/options.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { EtlModule } from './etl/etl.module';
+import { RecordsModule } from './records/records.module';
 import { DrillModule } from './drill/drill.module';
 
 @Module({})
@@ -15,7 +16,7 @@ export class AppModule {
   static forRoot(deps: InfraDeps): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(deps), DimensionsModule, HealthModule, OptionsModule, MetricsModule, DrillModule, EtlModule],
+      imports: [InfraModule.forRoot(deps), DimensionsModule, HealthModule, OptionsModule, MetricsModule, DrillModule, EtlModule, RecordsModule],
       providers: [
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: ZodSerializerInterceptor },

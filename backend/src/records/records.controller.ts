@@ -1,0 +1,89 @@
+import { Body, Controller, Delete, Inject, Param, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ZodResponse } from 'nestjs-zod';
+import { Actor } from './actor';
+import {
+  ChangeTaskStatusDto,
+  CreateFindingDto,
+  CreateInspectionDto,
+  CreateTaskDto,
+  DeletedRecordDto,
+  ExtendTaskDto,
+  FindingIdParamDto,
+  FindingRecordDto,
+  InspectionIdParamDto,
+  InspectionRecordDto,
+  TaskNoteDto,
+  TaskRecordIdParamDto,
+  TaskWriteResultDto,
+} from './dto/records.dto';
+import { RecordsService } from './records.service';
+
+@ApiTags('records')
+@Controller()
+export class RecordsController {
+  constructor(@Inject(RecordsService) private readonly service: RecordsService) {}
+
+  @Post('inspections')
+  @ApiOperation({ summary: '新建巡察 record an inspection of a unit in a round' })
+  @ZodResponse({ status: 201, type: InspectionRecordDto })
+  createInspection(@Body() body: CreateInspectionDto) {
+    return this.service.createInspection(body);
+  }
+
+  @Delete('inspections/:id')
+  @ApiOperation({ summary: '删除巡察 soft-delete an inspection (its findings and tasks drop out with it)' })
+  @ZodResponse({ status: 200, type: DeletedRecordDto })
+  deleteInspection(@Param() params: InspectionIdParamDto) {
+    return this.service.deleteInspection(params.id);
+  }
+
+  @Post('findings')
+  @ApiOperation({ summary: '新建问题 record a finding of an inspection (level-2 category)' })
+  @ZodResponse({ status: 201, type: FindingRecordDto })
+  createFinding(@Body() body: CreateFindingDto) {
+    return this.service.createFinding(body);
+  }
+
+  @Delete('findings/:id')
+  @ApiOperation({ summary: '删除问题 soft-delete a finding (its tasks drop out with it)' })
+  @ZodResponse({ status: 200, type: DeletedRecordDto })
+  deleteFinding(@Param() params: FindingIdParamDto) {
+    return this.service.deleteFinding(params.id);
+  }
+
+  @Post('tasks')
+  @ApiOperation({ summary: '新建整改任务 create a rectification task (未开始 NOT_STARTED) with its CREATED event' })
+  @ZodResponse({ status: 201, type: TaskWriteResultDto })
+  createTask(@Body() body: CreateTaskDto, @Actor() actor: string) {
+    return this.service.createTask(body, actor);
+  }
+
+  @Delete('tasks/:id')
+  @ApiOperation({ summary: '删除整改任务 soft-delete a rectification task' })
+  @ZodResponse({ status: 200, type: DeletedRecordDto })
+  deleteTask(@Param() params: TaskRecordIdParamDto) {
+    return this.service.deleteTask(params.id);
+  }
+
+  @Post('tasks/:id/status')
+  @ApiOperation({ summary: '变更任务状态 change a task\'s status along the allowed transitions (409 otherwise)' })
+  @ZodResponse({ status: 201, type: TaskWriteResultDto })
+  changeStatus(@Param() params: TaskRecordIdParamDto, @Body() body: ChangeTaskStatusDto, @Actor() actor: string) {
+    return this.service.changeStatus(params.id, body, actor);
+  }
+
+  @Post('tasks/:id/extensions')
+  @ApiOperation({ summary: '延期 extend a task\'s due date, with a reason' })
+  @ZodResponse({ status: 201, type: TaskWriteResultDto })
+  extend(@Param() params: TaskRecordIdParamDto, @Body() body: ExtendTaskDto, @Actor() actor: string) {
+    return this.service.extend(params.id, body, actor);
+  }
+
+  @Post('tasks/:id/notes')
+  @ApiOperation({ summary: '进展记录 add a progress note to a task' })
+  @ZodResponse({ status: 201, type: TaskWriteResultDto })
+  addNote(@Param() params: TaskRecordIdParamDto, @Body() body: TaskNoteDto, @Actor() actor: string) {
+    return this.service.addNote(params.id, body, actor);
+  }
+}

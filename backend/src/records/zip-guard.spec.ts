@@ -1,0 +1,86 @@
+import ExcelJS from 'exceljs';
+import { crc32, deflateRawSync } from 'node:zlib';
+import { checkZip, looksLikeZip, ZipRefused } from './zip-guard';
+
+/** A zip of deflated parts; `declared` overrides the uncompressed size written, `flags` the general-purpose flags. */
+function zip(parts: { name: string; data: Buffer; declared?: number; flags?: number }[]): Buffer {
+  const out: Buffer[] = [];
+  const directory: Buffer[] = [];
+  let offset = 0;
+  for (const part of parts) {
+    const name = Buffer.from(part.name);
+    const data = deflateRawSync(part.data);
+    const header = (central: boolean) => {
+      const h = Buffer.alloc(central ? 46 : 30);
+      h.writeUInt32LE(central ? 0x02014b50 : 0x04034b50, 0);
+      const base = central ? 2 : 0;
+      h.writeUInt16LE(part.flags ?? 0, 6 + base);
+      h.writeUInt16LE(8, 8 + base);
+      h.writeUInt32LE(crc32(part.data), 14 + base);
+      h.writeUInt32LE(data.length, 18 + base);
+      h.writeUInt32LE(part.declared ?? part.data.length, 22 + base);
+      h.writeUInt16LE(name.length, 26 + base);
+      if (central) h.writeUInt32LE(offset, 42);
+      return h;
+    };
+    directory.push(header(true), name);
+    const local = header(false);
+    out.push(local, name, data);
+    offset += local.length + name.length + data.length;
+  }
+  const cd = Buffer.concat(directory);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(parts.length, 8);
+  end.writeUInt16LE(parts.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...out, cd, end]);
+}
+
+const LIMITS = { maxTotalBytes: 10 * 1024 * 1024, maxEntries: 100 };
+const refusal = (buffer: Buffer, limits = LIMITS) => {
+  try {
+    checkZip(buffer, limits);
+  } catch (error) {
+    if (error instanceof ZipRefused) return error.message;
+    throw error;
+  }
+  return undefined;
+};
+
+describe('checkZip', () => {
+  it('passes a workbook written by exceljs and sums its parts', async () => {
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet('整改台账').addRow(['巡察ID', '问题描述']);
+    const buffer = Buffer.from(await book.xlsx.writeBuffer());
+    expect(looksLikeZip(buffer)).toBe(true);
+    const summary = checkZip(buffer, LIMITS);
+    expect(summary.entries).toBeGreaterThan(5);
+    expect(summary.uncompressedBytes).toBeGreaterThan(summary.compressedBytes);
+  });
+
+  it('passes a hand-made zip within the limits, with its exact sizes', () => {
+    const data = Buffer.from('<x/>'.repeat(1000));
+    expect(checkZip(zip([{ name: 'a.xml', data }, { name: 'b.xml', data: Buffer.alloc(0) }]), LIMITS)).toMatchObject({ entries: 2, uncompressedBytes: 4000 });
+  });
+
+  it('refuses a declared total above the limit without expanding it', () => {
+    // declares 11 MB, holds 10 bytes: refused on the declaration alone
+    expect(refusal(zip([{ name: 'a.xml', data: Buffer.alloc(10), declared: 11 * 1024 * 1024 }]))).toMatch(/zip bomb/);
+  });
+
+  it('refuses a part that expands beyond the size it declares', () => {
+    expect(refusal(zip([{ name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(5 * 1024 * 1024), declared: 100 }]))).toMatch(/beyond its declared size/);
+  });
+
+  it('refuses too many parts, encryption, and what is not a zip', () => {
+    const parts = Array.from({ length: 3 }, (_, i) => ({ name: `${i}.xml`, data: Buffer.from('x') }));
+    expect(refusal(zip(parts), { ...LIMITS, maxEntries: 2 })).toMatch(/too many parts/);
+    expect(refusal(zip([{ name: 'a.xml', data: Buffer.from('x'), flags: 1 }]))).toMatch(/password-protected/);
+    expect(refusal(Buffer.from('not a zip at all'))).toMatch(/not a valid \.xlsx/);
+    expect(looksLikeZip(Buffer.from('PK'))).toBe(false);
+    const good = zip([{ name: 'a.xml', data: Buffer.from('hello') }]);
+    expect(refusal(good.subarray(0, good.length - 30))).toMatch(/not a valid \.xlsx|corrupt/);
+  });
+});
