@@ -1,5 +1,6 @@
 import { buildAgingBucketsOption, buildClosureBarsOption, buildDaysToCloseOption } from './rectification';
 import { AGING_COLORS } from './palette';
+import { COLUMN_GRID } from './layout';
 
 type Series = { type: string; name: string; data: unknown[]; stack?: string; label?: { formatter: (p: { dataIndex: number }) => string } };
 const series = (option: { series?: unknown }) => option.series as Series[];
@@ -39,6 +40,7 @@ describe('buildAgingBucketsOption', () => {
       { overdue: '超期任务', bucket: (b) => `${b}天` },
     );
     expect((option.xAxis as { data: string[] }).data).toEqual(['1-30天', '31-90天', '91-180天', '180+天']);
+    expect(option.grid).toEqual({ ...COLUMN_GRID, outerBoundsMode: 'none' });
     expect(series(option)[0].data).toEqual([
       { value: 5, itemStyle: { color: AGING_COLORS['1-30'] } },
       { value: 0, itemStyle: { color: AGING_COLORS['31-90'] } },

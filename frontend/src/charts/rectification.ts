@@ -1,6 +1,7 @@
 import type { EChartsOption } from 'echarts';
 import { bandAxes, baseOption, escapeHtml, tipRow } from './common';
 import { AGING_COLORS, COLOR } from './palette';
+import { COLUMN_GRID } from './layout';
 import { formatCount, formatPercent, rateOf } from './format';
 
 export interface ClosureRow {
@@ -93,7 +94,7 @@ export interface BucketRow {
 export function buildAgingBucketsOption(rows: BucketRow[], labels: { overdue: string; bucket: (bucket: string) => string }): EChartsOption {
   return {
     ...baseOption,
-    grid: { left: 8, right: 16, top: 24, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+    grid: { ...COLUMN_GRID, outerBoundsMode: 'none' },
     tooltip: { trigger: 'item', formatter: (p: unknown) => {
       const { dataIndex } = p as { dataIndex: number };
       if (!rows[dataIndex]) return '';

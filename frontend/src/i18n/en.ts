@@ -2,7 +2,7 @@ import type { Messages } from './zh-CN';
 
 /** English. Same keys as zh-CN.ts (the type checks that none is missing). */
 const en: Messages = {
-  app: { title: 'Xuncha Insight — Inspection Rectification Monitoring', short: 'Xuncha Insight', language: 'Language', switchTo: '中文', skip: 'Skip to main content' },
+  app: { title: 'Xuncha Insight — Inspection Rectification Monitoring', short: 'Xuncha Insight', language: 'Language', switchTo: '中文', skip: 'Skip to main content', navigation: 'Pages' },
   nav: {
     overview: 'Overview',
     coverage: 'Coverage',

@@ -26,6 +26,7 @@ export const i18n = createI18n({
 export function setLocale(locale: Locale): void {
   i18n.global.locale.value = locale;
   document.documentElement.lang = locale;
+  document.title = i18n.global.t('app.title');
   try {
     localStorage.setItem(STORAGE_KEY, locale);
   } catch {

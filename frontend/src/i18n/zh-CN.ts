@@ -1,6 +1,6 @@
 /** 简体中文 (default). Every visible string of the dashboard; en.ts has the same keys. */
 const zhCN = {
-  app: { title: '巡察整改监督分析平台', short: '巡察整改监督', language: '语言', switchTo: 'English', skip: '跳到主要内容' },
+  app: { title: '巡察整改监督分析平台', short: '巡察整改监督', language: '语言', switchTo: 'English', skip: '跳到主要内容', navigation: '页面导航' },
   nav: {
     overview: '总览',
     coverage: '覆盖',
