@@ -55,7 +55,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
     }
     return `#${id}`;
   };
-  const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  const shot = (name: string, fullPage = true) => page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage });
   const text = async (testid: string) => (await page.getByTestId(testid).innerText()).trim();
   const tableRows = (testid: string) =>
     page.$$eval(`[data-testid="${testid}"] tbody tr`, (rows) =>
@@ -320,7 +320,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
     const list = await api(`/api/tasks?mode=ROUTINE&overdue=true&agingBucket=${encodeURIComponent(bucket.bucket)}&sort=-daysOverdue&page=1&pageSize=20`);
     expect(list.total).toBe(bucket.count);
     expect((await tableRows('drill-tasks')).map((row) => Number(row[0].replace('#', '')))).toEqual(list.rows.map((x: Json) => x.id));
-    await shot('07-rectification-bucket-drill');
+    await shot('07-rectification-bucket-drill', false);
     await page.keyboard.press('Escape');
   });
 
@@ -386,7 +386,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
     const after = await api(`/api/tasks/${id}`);
     expect(after.events.filter((e: Json) => e.type === 'PROGRESS_NOTE' && e.note === note)).toHaveLength(1);
     await expect(page.locator('[data-testid="timeline-event"]').count()).resolves.toBe(after.events.length);
-    await shot('09-task-drawer');
+    await shot('09-task-drawer', false);
     await page.keyboard.press('Escape');
   });
 
