@@ -3,7 +3,7 @@
  * move with its labels (outerBoundsMode 'none'), so a bar's position is known from the
  * chart's box alone. The browser tests use the same numbers to click a county's bar.
  */
-export const BAND_GRID = { left: 88, right: 64, top: 36, bottom: 28 } as const;
+export const BAND_GRID = { left: 88, right: 100, top: 36, bottom: 28 } as const;
 
 /** Centre of band `index` of `count` on a category y-axis drawn top to bottom (inverse). */
 export function bandCenterY(box: { y: number; height: number }, index: number, count: number): number {
