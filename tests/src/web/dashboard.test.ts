@@ -42,6 +42,8 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
   let options: Json;
   const today = shanghaiToday();
   const errors: string[] = [];
+  /** Failed calls a test provoked on purpose (the browser logs them as errors). */
+  const expectedFailures: RegExp[] = [];
 
   const api = async (url: string): Promise<Json> => {
     const response = await t.get<Json>(url);
@@ -110,7 +112,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
     page = await context.newPage();
     page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
     page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+      if (message.type() === 'error') errors.push(`console: ${message.text()} ${message.location().url}`);
     });
   });
 
@@ -325,7 +327,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
   });
 
   it('a card whose call fails says what failed and why, and draws no chart', async () => {
-    const before = errors.length;
+    expectedFailures.push(/400 \(Bad Request\) .*regionId=abc/);
     await page.goto('/?regionId=abc');
     await page.waitForSelector('[data-testid="chart-coverage-by-region"][data-state="error"]');
     const answer = await t.get<{ message: string }>('/api/metrics/overview?regionId=abc');
@@ -334,8 +336,6 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
     expect(shown).toContain('各地区巡察覆盖率与时间进度');
     expect(shown).toContain(answer.body.message);
     await expect(page.locator('[data-testid="chart-coverage-by-region"] canvas').count()).resolves.toBe(0);
-    // the browser logs the failed call itself: expected here
-    expect(errors.splice(before).every((e) => e.includes('400 (Bad Request)'))).toBe(true);
   });
 
   it('超期督办: the overdue list sorts and pages like the API, aging in colour', async () => {
@@ -405,7 +405,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
     const answer = await response;
     expect(answer.url()).toContain(`year=${year}&quarter=4`);
     if (answer.status() === 404) {
-      errors.splice(0, errors.length, ...errors.filter((e) => !e.includes('404 (Not Found)')));
+      expectedFailures.push(/404 \(Not Found\) .*\/api\/exports\/quarterly/);
       console.log('export: skipped the download check: GET /api/exports/quarterly answers 404 (the export endpoint is not built yet)');
       const body = (await answer.json().catch(() => ({}))) as { message?: string };
       await expect(text('export-message')).resolves.toContain(body.message ?? '404');
@@ -460,6 +460,6 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
   });
 
   it('logged no errors in the page', () => {
-    expect(errors).toEqual([]);
+    expect(errors.filter((e) => !expectedFailures.some((pattern) => pattern.test(e)))).toEqual([]);
   });
 });
