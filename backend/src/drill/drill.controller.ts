@@ -11,21 +11,21 @@ export class DrillController {
 
   @Get('tasks')
   @ApiOperation({ summary: '整改任务清单 tasks of findings fed back by as-of, with their state as of then; filter, sort, page' })
-  @ZodResponse({ type: TaskPageDto })
+  @ZodResponse({ status: 200, type: TaskPageDto })
   tasks(@Query() query: TaskListQueryDto) {
     return this.service.tasks(query);
   }
 
   @Get('findings')
   @ApiOperation({ summary: '问题清单 findings found by as-of; filter, sort, page' })
-  @ZodResponse({ type: FindingPageDto })
+  @ZodResponse({ status: 200, type: FindingPageDto })
   findings(@Query() query: FindingListQueryDto) {
     return this.service.findings(query);
   }
 
   @Get('tasks/:id')
   @ApiOperation({ summary: '任务详情 one task with its finding, unit, inspection and full timeline' })
-  @ZodResponse({ type: TaskDetailDto })
+  @ZodResponse({ status: 200, type: TaskDetailDto })
   task(@Param() params: TaskIdParamDto) {
     return this.service.task(params.id);
   }

@@ -18,14 +18,14 @@ export class EtlController {
 
   @Get('runs')
   @ApiOperation({ summary: '同步记录 ETL runs, newest first, with counts' })
-  @ZodResponse({ type: EtlRunsDto })
+  @ZodResponse({ status: 200, type: EtlRunsDto })
   runs(@Query() query: PageQueryDto) {
     return this.service.runs(query.page, query.pageSize);
   }
 
   @Get('runs/:id/rejects')
   @ApiOperation({ summary: '拒收记录 the records a run rejected, with their reasons' })
-  @ZodResponse({ type: EtlRejectsDto })
+  @ZodResponse({ status: 200, type: EtlRejectsDto })
   rejects(@Param() params: RunIdParamDto, @Query() query: PageQueryDto) {
     return this.service.rejects(params.id, query.page, query.pageSize);
   }

@@ -23,7 +23,7 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ summary: '健康检查 PostgreSQL, ClickHouse and the last ETL run; 503 when an engine does not answer' })
-  @ZodResponse({ type: HealthDto })
+  @ZodResponse({ status: 200, type: HealthDto })
   async health(@Res({ passthrough: true }) response: Response) {
     const health = await this.service.health();
     if (health.status !== 'ok') response.status(503);

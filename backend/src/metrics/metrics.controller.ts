@@ -11,35 +11,35 @@ export class MetricsController {
 
   @Get('overview')
   @ApiOperation({ summary: '总览 KPI cards and the four main charts' })
-  @ZodResponse({ type: OverviewDto })
+  @ZodResponse({ status: 200, type: OverviewDto })
   overview(@Query() query: FiltersDto) {
     return this.service.overview(query);
   }
 
   @Get('coverage')
   @ApiOperation({ summary: '覆盖率 coverage by region and unit category, pace, projection, uncovered units' })
-  @ZodResponse({ type: CoverageDto })
+  @ZodResponse({ status: 200, type: CoverageDto })
   coverage(@Query() query: CoverageQueryDto) {
     return this.service.coverage(query);
   }
 
   @Get('categories')
   @ApiOperation({ summary: '问题分类 findings by issue category, region, unit category, round, mode and quarter' })
-  @ZodResponse({ type: CategoriesDto })
+  @ZodResponse({ status: 200, type: CategoriesDto })
   categories(@Query() query: FiltersDto) {
     return this.service.categories(query);
   }
 
   @Get('rectification')
   @ApiOperation({ summary: '整改 closure, on-time, overdue aging, due soon, extended, days to close' })
-  @ZodResponse({ type: RectificationDto })
+  @ZodResponse({ status: 200, type: RectificationDto })
   rectification(@Query() query: FiltersDto) {
     return this.service.rectification(query);
   }
 
   @Get('recurrence')
   @ApiOperation({ summary: '复发 same-category repeat and rebound rates' })
-  @ZodResponse({ type: RecurrenceDto })
+  @ZodResponse({ status: 200, type: RecurrenceDto })
   recurrence(@Query() query: FiltersDto) {
     return this.service.recurrence(query);
   }

@@ -11,7 +11,7 @@ export class OptionsController {
 
   @Get()
   @ApiOperation({ summary: '筛选项 the values the filter bar offers' })
-  @ZodResponse({ type: OptionsDto })
+  @ZodResponse({ status: 200, type: OptionsDto })
   options() {
     return this.service.options();
   }

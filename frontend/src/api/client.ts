@@ -6,7 +6,7 @@ export const api = createClient<paths>({ baseUrl: '' });
 
 export type Schemas = components['schemas'];
 
-/** The JSON body of a path's method on success (200, 201 or the documented default). */
+/** The JSON body of a path's method on success (200 or 201). */
 export type ResponseOf<P extends keyof paths, M extends 'get' | 'post'> = paths[P][M] extends {
   responses: infer R;
 }
@@ -14,9 +14,7 @@ export type ResponseOf<P extends keyof paths, M extends 'get' | 'post'> = paths[
     ? T
     : R extends { 201: { content: { 'application/json': infer T } } }
       ? T
-      : R extends { default: { content: { 'application/json': infer T } } }
-        ? T
-        : never
+      : never
   : never;
 
 /** The API's one error shape. */
@@ -49,11 +47,7 @@ export function toApiError(response: Response, body: unknown): ApiError {
   return new ApiError(response.status, `HTTP ${response.status} ${response.statusText}`.trim());
 }
 
-/**
- * Unwraps an openapi-fetch result: the body on success, an ApiError otherwise. (The backend
- * documents most GET answers as `default`, which openapi-fetch types as an error; the body
- * is typed here from the path instead.)
- */
+/** Unwraps an openapi-fetch result: the body on success, an ApiError otherwise. */
 export async function unwrap<T>(call: Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<T> {
   let result: { data?: unknown; error?: unknown; response: Response };
   try {
@@ -63,5 +57,5 @@ export async function unwrap<T>(call: Promise<{ data?: unknown; error?: unknown;
     throw new ApiError(0, cause instanceof Error ? cause.message : String(cause));
   }
   if (!result.response.ok) throw toApiError(result.response, result.error);
-  return (result.data ?? result.error) as T;
+  return result.data as T;
 }

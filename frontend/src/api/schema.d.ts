@@ -474,15 +474,12 @@ export interface components {
         OverviewDto_Output: {
             filters: {
                 asOf: string;
-                /** @enum {string|null} */
-                term: "current" | "previous" | null;
+                term: ("current" | "previous") | null;
                 roundId: number | null;
                 regionId: number | null;
-                /** @enum {string|null} */
-                unitCategory: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER" | null;
+                unitCategory: ("PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER") | null;
                 categoryId: number | null;
-                /** @enum {string|null} */
-                mode: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT" | null;
+                mode: ("ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT") | null;
                 ignored: string[];
             };
             cards: {
@@ -563,15 +560,12 @@ export interface components {
         CoverageDto_Output: {
             filters: {
                 asOf: string;
-                /** @enum {string|null} */
-                term: "current" | "previous" | null;
+                term: ("current" | "previous") | null;
                 roundId: number | null;
                 regionId: number | null;
-                /** @enum {string|null} */
-                unitCategory: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER" | null;
+                unitCategory: ("PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER") | null;
                 categoryId: number | null;
-                /** @enum {string|null} */
-                mode: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT" | null;
+                mode: ("ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT") | null;
                 ignored: string[];
             };
             coverage: {
@@ -579,8 +573,8 @@ export interface components {
                 denominator: number;
                 rate: number | null;
             };
-            pace: number[];
-            projected: number[];
+            pace: number | null;
+            projected: number | null;
             byRegion: {
                 regionId: number;
                 termId: number;
@@ -618,15 +612,12 @@ export interface components {
         CategoriesDto_Output: {
             filters: {
                 asOf: string;
-                /** @enum {string|null} */
-                term: "current" | "previous" | null;
+                term: ("current" | "previous") | null;
                 roundId: number | null;
                 regionId: number | null;
-                /** @enum {string|null} */
-                unitCategory: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER" | null;
+                unitCategory: ("PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER") | null;
                 categoryId: number | null;
-                /** @enum {string|null} */
-                mode: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT" | null;
+                mode: ("ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT") | null;
                 ignored: string[];
             };
             total: number;
@@ -676,15 +667,12 @@ export interface components {
         RectificationDto_Output: {
             filters: {
                 asOf: string;
-                /** @enum {string|null} */
-                term: "current" | "previous" | null;
+                term: ("current" | "previous") | null;
                 roundId: number | null;
                 regionId: number | null;
-                /** @enum {string|null} */
-                unitCategory: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER" | null;
+                unitCategory: ("PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER") | null;
                 categoryId: number | null;
-                /** @enum {string|null} */
-                mode: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT" | null;
+                mode: ("ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT") | null;
                 ignored: string[];
             };
             findingClosure: {
@@ -749,15 +737,12 @@ export interface components {
         RecurrenceDto_Output: {
             filters: {
                 asOf: string;
-                /** @enum {string|null} */
-                term: "current" | "previous" | null;
+                term: ("current" | "previous") | null;
                 roundId: number | null;
                 regionId: number | null;
-                /** @enum {string|null} */
-                unitCategory: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER" | null;
+                unitCategory: ("PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER") | null;
                 categoryId: number | null;
-                /** @enum {string|null} */
-                mode: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT" | null;
+                mode: ("ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT") | null;
                 ignored: string[];
             };
             repeat: {
@@ -818,8 +803,7 @@ export interface components {
                 feedbackDate: string | null;
                 extended: boolean;
                 daysOverdue: number;
-                /** @enum {string|null} */
-                agingBucket: "1-30" | "31-90" | "91-180" | "180+" | null;
+                agingBucket: ("1-30" | "31-90" | "91-180" | "180+") | null;
             }[];
         };
         FindingPageDto_Output: {
@@ -902,10 +886,8 @@ export interface components {
                 /** @enum {string} */
                 type: "CREATED" | "STATUS_CHANGE" | "EXTENSION" | "PROGRESS_NOTE" | "ESCALATION";
                 eventDate: string;
-                /** @enum {string|null} */
-                fromStatus: "NOT_STARTED" | "IN_PROGRESS" | "CLOSE_REQUESTED" | "CLOSED" | "BASICALLY_DONE" | "NOT_DONE" | null;
-                /** @enum {string|null} */
-                toStatus: "NOT_STARTED" | "IN_PROGRESS" | "CLOSE_REQUESTED" | "CLOSED" | "BASICALLY_DONE" | "NOT_DONE" | null;
+                fromStatus: ("NOT_STARTED" | "IN_PROGRESS" | "CLOSE_REQUESTED" | "CLOSED" | "BASICALLY_DONE" | "NOT_DONE") | null;
+                toStatus: ("NOT_STARTED" | "IN_PROGRESS" | "CLOSE_REQUESTED" | "CLOSED" | "BASICALLY_DONE" | "NOT_DONE") | null;
                 newDueDate: string | null;
                 note: string | null;
                 actor: string | null;
@@ -970,8 +952,8 @@ export interface components {
             isCross: boolean;
             isElevated: boolean;
             stationedFrom: string;
-            stationedTo?: string[];
-            feedbackDate?: string[];
+            stationedTo?: string | null;
+            feedbackDate?: string | null;
         };
         InspectionRecordDto_Output: {
             id: number;
@@ -984,9 +966,7 @@ export interface components {
             isElevated: boolean;
             /** @description YYYY-MM-DD */
             stationedFrom: string;
-            /** @description YYYY-MM-DD */
             stationedTo: string | null;
-            /** @description YYYY-MM-DD */
             feedbackDate: string | null;
         };
         DeletedRecordDto_Output: {
@@ -1022,7 +1002,7 @@ export interface components {
             responsiblePerson: string;
             /** @enum {string} */
             track: "IMMEDIATE" | "DEADLINE" | "LONG_TERM";
-            originalDueDate?: string[];
+            originalDueDate?: string | null;
         };
         TaskWriteResultDto_Output: {
             task: {
@@ -1033,13 +1013,10 @@ export interface components {
                 responsiblePerson: string;
                 /** @enum {string} */
                 track: "IMMEDIATE" | "DEADLINE" | "LONG_TERM";
-                /** @description YYYY-MM-DD */
                 originalDueDate: string | null;
-                /** @description YYYY-MM-DD */
                 currentDueDate: string | null;
                 /** @enum {string} */
                 status: "NOT_STARTED" | "IN_PROGRESS" | "CLOSE_REQUESTED" | "CLOSED" | "BASICALLY_DONE" | "NOT_DONE";
-                /** @description YYYY-MM-DD */
                 closedDate: string | null;
             };
             event: {
@@ -1049,11 +1026,8 @@ export interface components {
                 type: "CREATED" | "STATUS_CHANGE" | "EXTENSION" | "PROGRESS_NOTE" | "ESCALATION";
                 /** @description YYYY-MM-DD */
                 eventDate: string;
-                /** @enum {string|null} */
-                fromStatus: "NOT_STARTED" | "IN_PROGRESS" | "CLOSE_REQUESTED" | "CLOSED" | "BASICALLY_DONE" | "NOT_DONE" | null;
-                /** @enum {string|null} */
-                toStatus: "NOT_STARTED" | "IN_PROGRESS" | "CLOSE_REQUESTED" | "CLOSED" | "BASICALLY_DONE" | "NOT_DONE" | null;
-                /** @description YYYY-MM-DD */
+                fromStatus: ("NOT_STARTED" | "IN_PROGRESS" | "CLOSE_REQUESTED" | "CLOSED" | "BASICALLY_DONE" | "NOT_DONE") | null;
+                toStatus: ("NOT_STARTED" | "IN_PROGRESS" | "CLOSE_REQUESTED" | "CLOSED" | "BASICALLY_DONE" | "NOT_DONE") | null;
                 newDueDate: string | null;
                 note: string | null;
                 actor: string;
@@ -1095,7 +1069,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1114,7 +1088,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1141,7 +1115,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1170,7 +1144,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1197,7 +1171,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1224,7 +1198,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1251,7 +1225,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1288,7 +1262,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1344,7 +1318,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1388,7 +1362,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1454,7 +1428,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1478,7 +1452,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            default: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,11 +2,7 @@ import type { ResponseOf } from './client';
 
 export type OptionsResponse = ResponseOf<'/api/options', 'get'>;
 export type OverviewResponse = ResponseOf<'/api/metrics/overview', 'get'>;
-/**
- * The committed OpenAPI document declares coverage's top-level `pace` and `projected` as
- * arrays of numbers; the API sends a number or null (metrics.dto.ts), as typed here.
- */
-export type CoverageResponse = Omit<ResponseOf<'/api/metrics/coverage', 'get'>, 'pace' | 'projected'> & { pace: number | null; projected: number | null };
+export type CoverageResponse = ResponseOf<'/api/metrics/coverage', 'get'>;
 export type CategoriesResponse = ResponseOf<'/api/metrics/categories', 'get'>;
 export type RectificationResponse = ResponseOf<'/api/metrics/rectification', 'get'>;
 export type RecurrenceResponse = ResponseOf<'/api/metrics/recurrence', 'get'>;

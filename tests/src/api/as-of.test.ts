@@ -16,6 +16,8 @@ const METRICS = ['overview', 'coverage', 'categories', 'rectification', 'recurre
  * As-of reproducibility: the figures as of a quarter end do not change when later work
  * (closures, extensions, reopened tasks) is recorded and loaded, while today's do.
  */
+jest.setTimeout(300_000);
+
 describe('figures as of a past quarter end', () => {
   let t: TestApp;
   const today = shanghaiToday();

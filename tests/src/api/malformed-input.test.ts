@@ -59,6 +59,8 @@ function cases(): { path: string; param: string }[] {
   return out;
 }
 
+jest.setTimeout(300_000);
+
 describe('malformed input', () => {
   let t: TestApp;
   beforeAll(async () => {

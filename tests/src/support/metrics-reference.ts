@@ -202,10 +202,18 @@ function baseParams(filters: Filters, term: 'current' | 'previous' | null): unkn
   ];
 }
 
-async function withClient<T>(databaseUrl: string, work: (run: (sql: string, params: unknown[]) => Promise<Row[]>) => Promise<T>): Promise<T> {
+async function withClient<T>(
+  databaseUrl: string,
+  work: (run: (sql: string, params: unknown[]) => Promise<Row[]>) => Promise<T>,
+  options: { hashJoinsOnly?: boolean } = {},
+): Promise<T> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
+    // The generic "filter IS NULL OR …" conditions make the planner expect one row where
+    // there are tens of thousands; where it then picks nested loops over whole tables (the
+    // task-level joins), they take minutes: such queries ask for hash joins only.
+    if (options.hashJoinsOnly) await client.query('SET enable_nestloop = off');
     return await work(async (sql, params) => (await client.query<Row>(sql, params)).rows);
   } finally {
     await client.end();
@@ -520,7 +528,7 @@ export async function referenceRectification(databaseUrl: string, filters: Filte
       byRegion: byRegion.map((r) => ({ regionId: num(r.key), ...group(r) })),
       byRound: byRound.map((r) => ({ roundId: num(r.key), ...group(r) })),
     };
-  });
+  }, { hashJoinsOnly: true });
 }
 
 // --- recurrence ----------------------------------------------------------------------
@@ -533,20 +541,17 @@ export async function referenceRecurrence(databaseUrl: string, filters: Filters)
     FINDINGS,
     TASK_STATE,
     // the history compared with: every existing inspection stationed by D, any mode or round
-    `insp AS (
-      SELECT i.id, i.unit_id, i.stationed_from FROM inspections i CROSS JOIN p
-      WHERE i.deleted_at IS NULL AND i.stationed_from <= p.d
-    )`,
+    // (read from the tables in each EXISTS, so that their indexes serve the lookups)
     `reinspection_findings AS (
       SELECT ff.id, ff.county_id, ff.category1_id,
              EXISTS (
-               SELECT 1 FROM findings g JOIN insp gi ON gi.id = g.inspection_id
+               SELECT 1 FROM findings g JOIN inspections gi ON gi.id = g.inspection_id AND gi.deleted_at IS NULL
                WHERE g.deleted_at IS NULL AND g.unit_id = ff.unit_id AND g.category_id = ff.category_id
                  AND gi.stationed_from < ci.stationed_from
              ) AS is_repeat
-      FROM ff JOIN insp ci ON ci.id = ff.inspection_id CROSS JOIN p
-      WHERE ff.found_date <= p.d
-        AND EXISTS (SELECT 1 FROM insp e WHERE e.unit_id = ci.unit_id AND e.stationed_from < ci.stationed_from)
+      FROM ff JOIN inspections ci ON ci.id = ff.inspection_id AND ci.deleted_at IS NULL CROSS JOIN p
+      WHERE ff.found_date <= p.d AND ci.stationed_from <= p.d
+        AND EXISTS (SELECT 1 FROM inspections e WHERE e.deleted_at IS NULL AND e.unit_id = ci.unit_id AND e.stationed_from < ci.stationed_from)
     )`,
     `closed_reinspected AS (
       SELECT ff.id, ff.county_id, ff.category1_id,
@@ -557,7 +562,7 @@ export async function referenceRecurrence(databaseUrl: string, filters: Filters)
              ) AS is_rebound
       FROM ff JOIN finding_close fc ON fc.finding_id = ff.id CROSS JOIN p
       WHERE fc.n_tasks = fc.n_closed
-        AND EXISTS (SELECT 1 FROM insp j WHERE j.unit_id = ff.unit_id AND j.stationed_from > fc.closure)
+        AND EXISTS (SELECT 1 FROM inspections j WHERE j.deleted_at IS NULL AND j.unit_id = ff.unit_id AND j.stationed_from > fc.closure AND j.stationed_from <= p.d)
     )`,
     `counted AS (
       SELECT county_id, category1_id, 1 AS reinspection, is_repeat::int AS repeat, 0 AS closed_reinspected, 0 AS rebound
@@ -569,12 +574,11 @@ export async function referenceRecurrence(databaseUrl: string, filters: Filters)
   const sums = `COALESCE(sum(reinspection), 0)::int AS reinspection, COALESCE(sum(repeat), 0)::int AS repeat,
     COALESCE(sum(closed_reinspected), 0)::int AS closed_reinspected, COALESCE(sum(rebound), 0)::int AS rebound`;
   return withClient(databaseUrl, async (run) => {
-    const [t] = await run(`${sql} SELECT ${sums} FROM counted`, params);
-    const byRegion = await run(`${sql} SELECT county_id AS key, ${sums} FROM counted WHERE county_id IS NOT NULL GROUP BY 1 ORDER BY 1`, params);
-    const byCategory = await run(
-      `${sql} SELECT category1_id AS key, ${sums} FROM counted WHERE category1_id IS NOT NULL GROUP BY 1 ORDER BY 1`,
-      params,
-    );
+    // counted once into a temporary table, then summed three ways
+    await run(`CREATE TEMP TABLE counted_rows AS ${sql} SELECT * FROM counted`, params);
+    const [t] = await run(`SELECT ${sums} FROM counted_rows`, []);
+    const byRegion = await run(`SELECT county_id AS key, ${sums} FROM counted_rows WHERE county_id IS NOT NULL GROUP BY 1 ORDER BY 1`, []);
+    const byCategory = await run(`SELECT category1_id AS key, ${sums} FROM counted_rows WHERE category1_id IS NOT NULL GROUP BY 1 ORDER BY 1`, []);
     const group = (r: Row) => ({
       reinspectionFindings: num(r.reinspection),
       repeats: num(r.repeat),

@@ -57,10 +57,14 @@ export const coverageSchema = z.object({
   filters: appliedFiltersSchema,
   /** covered ÷ in scope */
   coverage: ratioSchema,
-  /** days from the term's first day through as-of ÷ days in the term; several committees: weighted by units in scope */
-  pace: z.number().nullable(),
+  /**
+   * days from the term's first day through as-of ÷ days in the term; several committees:
+   * weighted by units in scope (the bounds also keep nestjs-zod from documenting
+   * `number | null` at a DTO's top level as an array)
+   */
+  pace: z.number().min(0).max(1).nullable(),
   /** min(1, coverage rate ÷ pace) */
-  projected: z.number().nullable(),
+  projected: z.number().min(0).max(1).nullable(),
   byRegion: z.array(
     z.object({
       regionId: z.number().int(),

@@ -28,6 +28,10 @@ export const text = (label: string, max: number) =>
 export const day = (label: string) =>
   z
     .string({ error: typed(label, '日期 must be a date as YYYY-MM-DD') })
+    // length bounds also keep the OpenAPI document right for nullable dates (nestjs-zod
+    // otherwise documents `string | null` at a DTO's top level as an array of strings)
+    .min(10, `${label}须为有效日期 YYYY-MM-DD; must be a real calendar day as YYYY-MM-DD`)
+    .max(10, `${label}须为有效日期 YYYY-MM-DD; must be a real calendar day as YYYY-MM-DD`)
     .refine((value) => isoDate.safeParse(value).success, `${label}须为有效日期 YYYY-MM-DD; must be a real calendar day as YYYY-MM-DD`);
 
 const id = (label: string, max: number) =>
