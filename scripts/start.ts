@@ -6,8 +6,6 @@
  * ETL_INTERVAL_SECONDS. Stops cleanly on Ctrl-C or SIGTERM: in-flight requests and the ETL
  * batch under way finish first.
  */
-import path from 'node:path';
-import fs from 'node:fs';
 import { databaseConfigFromEnv, openDatabase, type DatabaseHandle } from '../prisma/src/database';
 import { runCli, UserError } from '../prisma/src/errors';
 import { migrate } from '../prisma/src/migrate';
@@ -18,6 +16,7 @@ import { runEtl, type EtlMode } from '../etl/src/runner';
 import { migrateWarehouse, openWarehouse, warehouseConfigFromEnv, type Warehouse } from '../etl/src/warehouse';
 import { ConfigError, loadConfig, type AppConfig } from '../backend/src/config/app-config';
 import { createApp } from '../backend/src/app';
+import { dashboardStale, DIST_DIR, ensureDashboardBuilt } from './dashboard';
 
 function parseSeed(value: string | undefined): number {
   if (value === undefined || value === '') return 1;
@@ -28,18 +27,28 @@ function parseSeed(value: string | undefined): number {
 
 function configFromEnv(): AppConfig {
   try {
-    const config = loadConfig();
-    // The built dashboard, when there is one (npm run build -w @xuncha/frontend).
-    const built = path.resolve(__dirname, '../frontend/dist');
-    return { ...config, staticDir: config.staticDir ?? (fs.existsSync(path.join(built, 'index.html')) ? built : undefined) };
+    return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) throw new UserError(error.message);
     throw error;
   }
 }
 
+/** The dashboard to serve: STATIC_DIR, or frontend/dist, built first when missing or stale. */
+function dashboardDir(config: AppConfig): string {
+  if (config.staticDir) return config.staticDir;
+  if (dashboardStale()) {
+    console.log('看板 Dashboard: building frontend/dist (first start or changed sources)…');
+    const started = Date.now();
+    ensureDashboardBuilt();
+    console.log(`看板 Dashboard: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+  return DIST_DIR;
+}
+
 runCli(async () => {
-  const config = configFromEnv();
+  const loaded = configFromEnv();
+  const config: AppConfig = { ...loaded, staticDir: dashboardDir(loaded) };
   const demoSeed = parseSeed(process.env.DEMO_SEED);
   const skipDemo = process.env.DEMO_DATA === 'off';
   // The warehouse first: when another process holds the embedded one, say so before
@@ -93,7 +102,7 @@ runCli(async () => {
     console.log(config.etlIntervalSeconds > 0 ? `同步 ETL: incremental every ${config.etlIntervalSeconds} s` : '同步 ETL: schedule off (ETL_INTERVAL_SECONDS=0)');
     const where = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
     console.log(`接口 API: ${where}/api (OpenAPI: ${where}/api/docs)`);
-    console.log(config.staticDir ? `看板 Dashboard: ${where}/` : '看板 Dashboard: not built (npm run build -w @xuncha/frontend)');
+    console.log(`看板 Dashboard: ${where}/`);
   } catch (error) {
     await app?.close().catch(() => undefined);
     await warehouse.close();
