@@ -6,6 +6,9 @@ import { withDatabase } from '../../prisma/src/database';
 import { startPostgres } from '../../prisma/src/embedded-postgres';
 import { migrate, readMigrations } from '../../prisma/src/migrate';
 import { seedDatabase, type Scale } from '../../prisma/src/seed';
+import { warehouseSink } from '../../etl/src/load/warehouse-sink';
+import { runEtl } from '../../etl/src/runner';
+import { migrateWarehouse, openWarehouse, type Warehouse } from '../../etl/src/warehouse';
 
 /**
  * Benchmarks share one embedded PostgreSQL under ./data/bench (kept between runs) with a
@@ -17,6 +20,8 @@ const ROOT = path.resolve(__dirname, '..', '..', 'data', 'bench');
 
 export interface BenchDatabase {
   url: string;
+  /** The seeded template this database was copied from (or is, with copy: false). */
+  template: string;
   /** Rows per case-record table in the copy. */
   counts: Record<string, number>;
   close(): Promise<void>;
@@ -32,7 +37,17 @@ async function admin<T>(url: string, work: (client: Client) => Promise<T>): Prom
   }
 }
 
-export async function benchDatabase(scale: Scale, log: (line: string) => void = (line) => console.error(line)): Promise<BenchDatabase> {
+export interface BenchDatabaseOptions {
+  /**
+   * false: work on the seeded template itself instead of a copy, for benchmarks that only
+   * read (a copy of 10M findings would double the disk taken).
+   */
+  copy?: boolean;
+  log?: (line: string) => void;
+}
+
+export async function benchDatabase(scale: Scale, options: BenchDatabaseOptions = {}): Promise<BenchDatabase> {
+  const log = options.log ?? ((line: string) => console.error(line));
   fs.mkdirSync(ROOT, { recursive: true });
   fs.chmodSync(ROOT, 0o755);
   const pg = await startPostgres({ dataDir: path.join(ROOT, 'pg'), settings: { fsync: 'off', synchronous_commit: 'off' } });
@@ -58,11 +73,13 @@ export async function benchDatabase(scale: Scale, log: (line: string) => void = 
       log(`bench: seeded in ${summary.seconds.toFixed(1)} s`);
       await admin(server, (c) => c.query(`COMMENT ON DATABASE "${template}" IS 'complete'`));
     }
-    const copy = `run_${process.pid}`;
-    await admin(server, async (c) => {
-      await c.query(`DROP DATABASE IF EXISTS "${copy}"`);
-      await c.query(`CREATE DATABASE "${copy}" TEMPLATE "${template}"`);
-    });
+    const copy = options.copy === false ? template : `run_${process.pid}`;
+    if (copy !== template) {
+      await admin(server, async (c) => {
+        await c.query(`DROP DATABASE IF EXISTS "${copy}"`);
+        await c.query(`CREATE DATABASE "${copy}" TEMPLATE "${template}"`);
+      });
+    }
     const url = withDatabase(pg.url, copy);
     const counts = await admin(url, async (c) => {
       const result: Record<string, number> = {};
@@ -74,14 +91,41 @@ export async function benchDatabase(scale: Scale, log: (line: string) => void = 
     });
     return {
       url,
+      template,
       counts,
       close: async () => {
-        await admin(server, (c) => c.query(`DROP DATABASE IF EXISTS "${copy}" WITH (FORCE)`)).catch(() => undefined);
+        if (copy !== template) await admin(server, (c) => c.query(`DROP DATABASE IF EXISTS "${copy}" WITH (FORCE)`)).catch(() => undefined);
         await pg.stop();
       },
     };
   } catch (error) {
     await pg.stop();
+    throw error;
+  }
+}
+
+/**
+ * A chDB warehouse fully loaded from the bench database's template, kept under
+ * ./data/bench/ch-<template> between runs: the first run loads it (a full ETL) and leaves a
+ * marker, later runs open it as it is. Only for benchmarks that read.
+ */
+export async function benchWarehouse(db: BenchDatabase, log: (line: string) => void = (line) => console.error(line)): Promise<Warehouse> {
+  const dir = path.join(ROOT, `ch-${db.template}`);
+  const marker = path.join(dir, 'loaded');
+  if (!fs.existsSync(marker)) fs.rmSync(dir, { recursive: true, force: true });
+  const warehouse = await openWarehouse({ database: 'bench', dataDir: dir });
+  if (fs.existsSync(marker)) return warehouse;
+  try {
+    log(`bench: loading the warehouse ${dir} from ${db.template} (once)…`);
+    await migrateWarehouse(warehouse);
+    const result = await runEtl({ databaseUrl: db.url, sink: warehouseSink(warehouse), mode: 'full', trigger: 'bench' });
+    // the steady state a running app reaches by background merges, reached at once
+    for (const table of ['fact_inspections', 'fact_findings', 'fact_tasks', 'fact_task_events']) await warehouse.command(`OPTIMIZE TABLE ${table} FINAL`);
+    log(`bench: loaded ${result.written.toLocaleString('en')} rows in ${result.seconds.toFixed(1)} s`);
+    fs.writeFileSync(marker, new Date().toISOString());
+    return warehouse;
+  } catch (error) {
+    await warehouse.close();
     throw error;
   }
 }
