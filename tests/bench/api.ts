@@ -1,0 +1,103 @@
+/**
+ * npm run bench -- api: the API's server-side time per endpoint (the app's Server-Timing
+ * header: from the request's arrival to its answer), warm, on embedded chDB, with the same
+ * metric computed by PostgreSQL alone beside it (the plain-SQL reference the tests check the
+ * API against) and their ratio.
+ *
+ *   BENCH api-<endpoint>-<scale>-chdb-p50-ms / -p95-ms
+ *   BENCH api-<metric>-<scale>-postgres-ms            one run of the same metric in PostgreSQL
+ *   BENCH api-<metric>-<scale>-postgres-vs-chdb-x     PostgreSQL time ÷ chDB p50
+ *
+ * Scales: BENCH_API_SCALES (default 1m; 10m seeds 10M findings once, ~15 min and ~30 GB).
+ * BENCH_API_POSTGRES=off leaves the PostgreSQL side out.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Filters } from '../../backend/src/common/filters';
+import { createApp } from '../../backend/src/app';
+import { loadConfig } from '../../backend/src/config/app-config';
+import type { Scale } from '../../prisma/src/seed';
+import { referenceCategories, referenceCoverage, referenceRecurrence, referenceRectification } from '../src/support/metrics-reference';
+import { bench, benchDatabase, benchWarehouse, percentile, BENCH_TODAY } from './fixture';
+
+const RUNS = 15;
+const WARMUP = 2;
+
+function quarterEndBefore(day: string): string {
+  const [y, m] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, Math.floor((m - 1) / 3) * 3, 1) - 86_400_000).toISOString().slice(0, 10);
+}
+
+export async function benchApi(): Promise<void> {
+  const scales = (process.env.BENCH_API_SCALES ?? '1m').split(',').map((s) => s.trim()) as Scale[];
+  for (const scale of scales) await benchScale(scale);
+}
+
+async function benchScale(scale: Scale): Promise<void> {
+  const db = await benchDatabase(scale, { copy: false });
+  const warehouse = await benchWarehouse(db);
+  const app = await createApp({ config: loadConfig({ ETL_INTERVAL_SECONDS: '0' }), databaseUrl: db.url, warehouse, logger: false });
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    const serverMs = async (path: string): Promise<number> => {
+      const response = await fetch(base + path);
+      const body = await response.text();
+      if (!response.ok) throw new Error(`${path} → ${response.status} ${body.slice(0, 300)}`);
+      const timing = /app;dur=([\d.]+)/.exec(response.headers.get('server-timing') ?? '');
+      if (!timing) throw new Error(`${path}: no Server-Timing header`);
+      return Number(timing[1]);
+    };
+    const firstTask = await fetch(`${base}/api/tasks?overdue=true&pageSize=1`).then((r) => r.json() as Promise<{ rows: { id: number }[] }>);
+    const county = await fetch(`${base}/api/options`).then((r) => r.json() as Promise<{ regions: { children: { id: number; level: string }[] }[] }>);
+    const countyId = county.regions[0].children.find((r) => r.level === 'COUNTY')!.id;
+    // The bench data's "today" lies in the past: as-of defaults to the real today, later than
+    // every event (the tasks' current state); a quarter end before BENCH_TODAY replays events.
+    const quarterEnd = quarterEndBefore(BENCH_TODAY);
+    const endpoints: Record<string, string> = {
+      overview: '/api/metrics/overview',
+      coverage: '/api/metrics/coverage',
+      categories: '/api/metrics/categories',
+      rectification: '/api/metrics/rectification',
+      recurrence: '/api/metrics/recurrence',
+      'overview-county': `/api/metrics/overview?regionId=${countyId}`,
+      'rectification-quarter-end': `/api/metrics/rectification?asOf=${quarterEnd}`,
+      'overview-quarter-end': `/api/metrics/overview?asOf=${quarterEnd}`,
+      options: '/api/options',
+      'tasks-overdue-page': '/api/tasks?overdue=true&sort=-daysOverdue&pageSize=50',
+      'tasks-overdue-page-100': '/api/tasks?overdue=true&sort=-daysOverdue&pageSize=50&page=100',
+      'findings-page': '/api/findings?fedBack=true&closed=false&sort=-foundDate&pageSize=50',
+      'task-detail': `/api/tasks/${firstTask.rows[0].id}`,
+    };
+    const p50: Record<string, number> = {};
+    for (const [name, path] of Object.entries(endpoints)) {
+      for (let i = 0; i < WARMUP; i++) await serverMs(path);
+      const times: number[] = [];
+      for (let i = 0; i < RUNS; i++) times.push(await serverMs(path));
+      p50[name] = percentile(times, 0.5);
+      bench(`api-${name}-${scale}-chdb-p50-ms`, p50[name], 'ms');
+      bench(`api-${name}-${scale}-chdb-p95-ms`, percentile(times, 0.95), 'ms');
+    }
+    if (process.env.BENCH_API_POSTGRES !== 'off') {
+      const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+      const filters: Filters = { asOf: today };
+      const references: Record<string, () => Promise<unknown>> = {
+        coverage: () => referenceCoverage(db.url, filters),
+        categories: () => referenceCategories(db.url, filters),
+        rectification: () => referenceRectification(db.url, filters),
+        recurrence: () => referenceRecurrence(db.url, filters),
+      };
+      for (const [metric, run] of Object.entries(references)) {
+        const started = performance.now();
+        await run();
+        const ms = performance.now() - started;
+        bench(`api-${metric}-${scale}-postgres-ms`, Math.round(ms), 'ms');
+        bench(`api-${metric}-${scale}-postgres-vs-chdb-x`, ms / p50[metric], 'x');
+      }
+    }
+  } finally {
+    await app.close();
+    await warehouse.close();
+    await db.close();
+  }
+}
