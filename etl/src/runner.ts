@@ -72,6 +72,16 @@ export interface EtlRunResult {
   seconds: number;
 }
 
+/** The tasks read in a run, and the tasks of the task events read (sorted, unique). */
+async function tasksTouched(reader: Client, keys: ChangedKeys): Promise<bigint[]> {
+  const { rows } = await reader.query<{ id: string }>(
+    'SELECT DISTINCT task_id::text AS id FROM task_events WHERE id = ANY($1::bigint[])',
+    [keys.task_events.map((key) => key.toString())],
+  );
+  const all = new Set<bigint>([...keys.tasks, ...rows.map((row) => BigInt(row.id))]);
+  return [...all].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 export class EtlRunError extends Error {
   constructor(
     message: string,
@@ -221,7 +231,15 @@ async function runLocked(control: Client, options: EtlOptions): Promise<EtlRunRe
     } else {
       await copyLane(reader, TABLES);
     }
+    // The tasks whose derived state must be rebuilt: those read, and those of the events read.
+    const derivedTasks: { all: true } | { taskIds: bigint[] } = keys
+      ? { taskIds: await tasksTouched(reader, keys) }
+      : { all: true };
     await reader.query('COMMIT');
+    const refresh = options.sink.refreshDerived?.bind(options.sink);
+    if (refresh && ('all' in derivedTasks || derivedTasks.taskIds.length > 0)) {
+      await withRetries(attempts, () => refresh(derivedTasks));
+    }
 
     const sum = totals(tables);
     // An incremental run that found nothing leaves no record (the schedule runs every

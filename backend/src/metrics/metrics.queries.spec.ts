@@ -61,11 +61,11 @@ describe('taskStateCte', () => {
     expect(cte.query).toContain('feedback_date <= {asOf:Date}');
   });
 
-  it('replays the events up to as-of otherwise, keeping only tasks that had a status by then', () => {
+  it('reads the state between events otherwise, keeping only tasks that had a status by then', () => {
     const cte = taskStateCte(base, { fedBack: false, current: false });
-    expect(cte.query).toContain('event_date <= {asOf:Date}');
-    expect(cte.query).toContain("argMaxIf(new_due_date, (event_date, id), type = 'EXTENSION')");
-    expect(cte.query).toContain('HAVING countIf(to_status IS NOT NULL) > 0');
+    expect(cte.query).toContain('FROM fact_task_state FINAL');
+    expect(cte.query).toContain('valid_from <= {asOf:Date} AND valid_to > {asOf:Date}');
+    expect(cte.query).toContain('status IS NOT NULL');
     expect(cte.query).not.toContain('feedback_date <= {asOf:Date}');
   });
 });

@@ -66,8 +66,8 @@ export interface TaskStateOptions {
   /** Only tasks of findings fed back on or before as-of (rectification); recurrence needs all. */
   fedBack: boolean;
   /**
-   * Read the tasks' current state instead of replaying their events: right (and much
-   * cheaper) when no event loaded is later than as-of.
+   * Read the tasks' current state instead of their state between events
+   * (fact_task_state): right (and cheaper) when no event loaded is later than as-of.
    */
   current: boolean;
 }
@@ -104,16 +104,10 @@ export function taskStateCte(scope: Scope, options: TaskStateOptions): SqlQuery 
     WHERE ${and(base)}
   ) AS t
   INNER JOIN (
-    SELECT task_id,
-      argMaxIf(to_status, (event_date, id), to_status IS NOT NULL) AS status,
-      argMaxIf(event_date, (event_date, id), to_status IS NOT NULL) AS status_date,
-      argMaxIf(new_due_date, (event_date, id), type = 'EXTENSION') AS extended_due,
-      countIf(type = 'EXTENSION') AS extensions
-    FROM fact_task_events FINAL
-    WHERE is_deleted = 0 AND event_date <= {asOf:Date}
+    SELECT task_id, status, status_date, due
+    FROM fact_task_state FINAL
+    WHERE is_deleted = 0 AND status IS NOT NULL AND valid_from <= {asOf:Date} AND valid_to > {asOf:Date}
       AND task_id IN (SELECT id FROM fact_tasks FINAL WHERE ${and(base)})
-    GROUP BY task_id
-    HAVING countIf(to_status IS NOT NULL) > 0
   ) AS s ON s.task_id = t.id
 )`,
     params: { ...params, asOf: scope.asOf },

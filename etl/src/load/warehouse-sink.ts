@@ -1,5 +1,6 @@
 import type { Warehouse } from '../warehouse';
 import type { Sink } from './sink';
+import { buildTaskStateRebuild, TASK_STATE_CHUNK } from './task-state';
 
 /** The warehouse as the pipeline's sink: TabSeparated lines in one raw INSERT per batch. */
 export function warehouseSink(warehouse: Warehouse): Sink {
@@ -10,6 +11,18 @@ export function warehouseSink(warehouse: Warehouse): Sink {
     },
     async truncate(table) {
       await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.${table}`);
+    },
+    async refreshDerived(tasks) {
+      if ('all' in tasks) {
+        await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.fact_task_state`);
+        const rebuild = buildTaskStateRebuild('all');
+        await warehouse.command(rebuild.query, rebuild.params);
+        return;
+      }
+      for (let i = 0; i < tasks.taskIds.length; i += TASK_STATE_CHUNK) {
+        const rebuild = buildTaskStateRebuild(tasks.taskIds.slice(i, i + TASK_STATE_CHUNK));
+        await warehouse.command(rebuild.query, rebuild.params);
+      }
     },
   };
 }
