@@ -3,5 +3,5 @@ import { DrillController } from './drill.controller';
 import { DrillRepository } from './drill.repository';
 import { DrillService } from './drill.service';
 
-@Module({ controllers: [DrillController], providers: [DrillRepository, DrillService] })
+@Module({ controllers: [DrillController], providers: [DrillRepository, DrillService], exports: [DrillService] })
 export class DrillModule {}

@@ -286,9 +286,11 @@ export interface CoverageOptions {
 
 /**
  * `unit_status` CTE: every unit of a committee with a chosen term, passing the region and
- * unit-category filters, with in_scope / covered and its last inspection by as-of.
+ * unit-category filters, with in_scope / covered and its last inspection by as-of. The
+ * `counted` CTE beside it holds each covered unit's latest counting inspection
+ * (`last_counted`), for coverage within a part of the term (the quarterly workbook).
  */
-function unitStatusCte(scope: Scope, options: CoverageOptions): SqlQuery {
+export function unitStatusCte(scope: Scope, options: Pick<CoverageOptions, 'countingModes'>): SqlQuery {
   const unitFilter: string[] = ['u.is_deleted = 0'];
   const params: Record<string, unknown> = {
     asOf: scope.asOf,
@@ -326,11 +328,12 @@ units AS (
   WHERE ${and(unitFilter)}
 ),
 counted AS (
-  SELECT DISTINCT i.unit_id AS unit_id
+  SELECT i.unit_id AS unit_id, max(i.stationed_from) AS last_counted
   FROM fact_inspections AS i FINAL
   INNER JOIN terms AS t ON t.committee_region_id = i.committee_region_id
   WHERE ${and(inspectionFilter)}
     AND i.unit_id IN (SELECT unit_id FROM units)
+  GROUP BY unit_id
 ),
 unit_status AS (
   SELECT units.*,

@@ -177,6 +177,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/exports/quarterly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 季度统计报表 the quarterly statistics workbook (.xlsx, five sheets) as of the quarter’s last day; the quarter must have ended (its last day on or before today) */
+        get: operations["ExportsController_quarterly"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 整改任务清单 CSV: every row of GET /api/tasks under the same parameters (UTF-8 with BOM, Chinese headers) */
+        get: operations["ExportsController_tasksCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/findings.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 问题清单 CSV: every row of GET /api/findings under the same parameters (UTF-8 with BOM, Chinese headers) */
+        get: operations["ExportsController_findingsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/etl/run": {
         parameters: {
             query?: never;
@@ -1389,6 +1440,97 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeletedRecordDto_Output"];
+                };
+            };
+        };
+    };
+    ExportsController_quarterly: {
+        parameters: {
+            query: {
+                year: string;
+                quarter: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
+    ExportsController_tasksCsv: {
+        parameters: {
+            query?: {
+                term?: "current" | "previous";
+                roundId?: string;
+                regionId?: string;
+                unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
+                categoryId?: string;
+                mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
+                asOf?: string;
+                status?: string;
+                closed?: "true" | "false";
+                overdue?: "true" | "false";
+                agingBucket?: "1-30" | "31-90" | "91-180" | "180+";
+                dueSoon?: "10" | "20";
+                extended?: "true" | "false";
+                immediate?: "true" | "false";
+                sort?: "id" | "-id" | "dueDate" | "-dueDate" | "daysOverdue" | "-daysOverdue" | "originalDueDate" | "-originalDueDate" | "closedDate" | "-closedDate";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the task list as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    ExportsController_findingsCsv: {
+        parameters: {
+            query?: {
+                term?: "current" | "previous";
+                roundId?: string;
+                regionId?: string;
+                unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
+                categoryId?: string;
+                mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
+                asOf?: string;
+                fedBack?: "true" | "false";
+                closed?: "true" | "false";
+                immediate?: "true" | "false";
+                sort?: "id" | "-id" | "foundDate" | "-foundDate" | "feedbackDate" | "-feedbackDate";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the finding list as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
                 };
             };
         };

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { DrillModule } from '../drill/drill.module';
+import { MetricsModule } from '../metrics/metrics.module';
+import { ExportsController } from './exports.controller';
+import { ExportsRepository } from './exports.repository';
+import { ExportsService } from './exports.service';
+
+@Module({
+  imports: [MetricsModule, DrillModule],
+  controllers: [ExportsController],
+  providers: [ExportsRepository, ExportsService],
+})
+export class ExportsModule {}

@@ -1,0 +1,206 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { Inject, Injectable, StreamableFile } from '@nestjs/common';
+import { shanghaiToday } from '@xuncha/prisma/src/calendar';
+import type { FiltersInput, InspectionMode } from '../common/filters';
+import { MODE_LABELS } from '../common/labels';
+import type { AppConfig } from '../config/app-config';
+import type { Dimensions } from '../dimensions/dimensions.repository';
+import { DimensionsService } from '../dimensions/dimensions.service';
+import { ScopeService } from '../dimensions/scope.service';
+import { DrillService } from '../drill/drill.service';
+import type { FindingListQuery, TaskListQuery } from '../drill/dto/drill.dto';
+import { APP_CONFIG } from '../infra/tokens';
+import { MetricsService } from '../metrics/metrics.service';
+import type { FindingCsvQuery, TaskCsvQuery } from './dto/exports.dto';
+import { ExportsRepository } from './exports.repository';
+import { contentDisposition, CSV_TYPE, csvHead, csvRows, XLSX_TYPE, type CsvColumn } from './files';
+import { FINDING_CSV_COLUMNS, TASK_CSV_COLUMNS } from './list-csv';
+import { writeQuarterlyWorkbook, type Named, type OverdueTask, type QuarterlyData } from './quarterly-workbook';
+import { endedQuarter, type QuarterPeriod } from './quarters';
+
+/** Rows read per query when a list is exported whole: memory stays flat however long the list. */
+export const EXPORT_CHUNK = 20_000;
+
+/** Limits an export to what a county account may see (accounts arrive later). */
+export interface ExportRestriction {
+  /** A county-level region (市本级 or a county). */
+  countyId: number;
+}
+
+interface Page<T> {
+  total: number;
+  rows: T[];
+}
+
+/**
+ * The downloads: the quarterly statistics workbook (.xlsx) and the drill-down lists as CSV.
+ * Every figure comes from the metric and list definitions the API uses, as of the same day.
+ */
+@Injectable()
+export class ExportsService {
+  /** Rows per read of a list exported whole (tests lower it to cross page boundaries). */
+  chunkSize = EXPORT_CHUNK;
+
+  constructor(
+    @Inject(ExportsRepository) private readonly repository: ExportsRepository,
+    @Inject(ScopeService) private readonly scopes: ScopeService,
+    @Inject(DimensionsService) private readonly dimensions: DimensionsService,
+    @Inject(MetricsService) private readonly metrics: MetricsService,
+    @Inject(DrillService) private readonly drill: DrillService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * The quarterly workbook as of the quarter's last day; with `restrict`, only that county's
+   * units, findings and tasks (and the county as 填报单位).
+   */
+  async quarterly(year: number, quarter: number, restrict?: ExportRestriction): Promise<StreamableFile> {
+    const period = endedQuarter(year, quarter, shanghaiToday());
+    const dims = await this.dimensions.get();
+    const county = restrict ? this.county(dims, restrict.countyId) : undefined;
+    const data = await this.quarterlyData(period, dims, county);
+    const name = `${data.reportingUnit}巡察工作统计-${period.label}.xlsx`;
+    const ascii = `xuncha-quarterly-${year}Q${quarter}${county ? `-county${county.id}` : ''}.xlsx`;
+    return this.fileOf((output) => writeQuarterlyWorkbook(output, data), { type: XLSX_TYPE, disposition: contentDisposition(ascii, name) });
+  }
+
+  private county(dims: Dimensions, countyId: number): Named {
+    const region = dims.regions.find((r) => r.id === countyId);
+    if (!region || (region.level !== 'COUNTY' && region.level !== 'MUNICIPAL')) throw new Error(`export restricted to region ${countyId}, which is not a county-level region`);
+    return { id: region.id, name: region.name };
+  }
+
+  private async quarterlyData(period: QuarterPeriod, dims: Dimensions, county: Named | undefined): Promise<QuarterlyData> {
+    const filters: FiltersInput = { asOf: period.end, ...(county ? { regionId: county.id } : {}) };
+    const { scope, current } = await this.scopes.resolve(filters);
+    const countingModes = this.config.coverageModes;
+    const coverage = await this.repository.coverageByPeriod(scope, countingModes, { quarterStart: period.start, yearStart: period.yearStart });
+    const categoryCounts = await this.repository.regionLevel2(scope);
+    const units = await this.repository.unitRectification(scope, current);
+    const recurrence = await this.metrics.recurrence(filters);
+    const overdueQuery: TaskListQuery = { ...filters, overdue: true, sort: '-daysOverdue', page: 1, pageSize: this.chunkSize };
+    const firstOverdue = await this.overduePage(overdueQuery);
+
+    const counties = county ? [county] : dims.regions.filter((r) => r.level === 'MUNICIPAL' || r.level === 'COUNTY').map((r) => ({ id: r.id, name: r.name }));
+    const city = dims.regions.find((r) => r.level === 'CITY');
+    const regionOrder = new Map(dims.regions.map((r, i) => [r.id, i]));
+    const terms = new Map(dims.terms.map((t) => [t.id, t]));
+    const rounds = [...dims.rounds].sort((a, b) => {
+      const ta = terms.get(a.termId);
+      const tb = terms.get(b.termId);
+      const committee = (regionOrder.get(ta?.committeeRegionId ?? 0) ?? 0) - (regionOrder.get(tb?.committeeRegionId ?? 0) ?? 0);
+      return committee || (ta?.startDate ?? '').localeCompare(tb?.startDate ?? '') || a.ordinal - b.ordinal || a.id - b.id;
+    });
+    const countyOrder = new Map(counties.map((c, i) => [c.id, i]));
+    units.sort((a, b) => (countyOrder.get(a.countyId) ?? 0) - (countyOrder.get(b.countyId) ?? 0) || a.unitCode.localeCompare(b.unitCode) || a.unitId - b.unitId);
+
+    return {
+      period,
+      reportingUnit: county?.name ?? city?.name ?? '',
+      asOfIsToday: period.end === shanghaiToday(),
+      counties,
+      coverageModes: countingModes.map((m: InspectionMode) => MODE_LABELS[m]),
+      coverage: coverage.map((c) => ({ countyId: c.countyId, unitCategory: c.unitCategory, inScope: c.inScope, quarter: c.coveredQuarter, year: c.coveredYear, term: c.covered })),
+      categories1: dims.categories.filter((c) => c.level === 1).map((c) => ({ id: c.id, name: c.name })),
+      categories2: dims.categories.filter((c) => c.level === 2).map((c) => ({ id: c.id, name: c.name, parentId: c.parentId })),
+      categoryCounts,
+      rounds: rounds.map((r) => ({ id: r.id, name: r.name })),
+      units,
+      overdueTotal: firstOverdue.total,
+      overdueSample: firstOverdue.rows,
+      overdue: this.pages(firstOverdue, (page) => this.overduePage({ ...overdueQuery, page })),
+      recurrenceByRegion: recurrence.byRegion,
+      recurrenceByCategory: recurrence.byCategory,
+    };
+  }
+
+  /** A page of the overdue list (the drill-down list's rows) with the findings' descriptions. */
+  private async overduePage(query: TaskListQuery): Promise<Page<OverdueTask>> {
+    const page = await this.drill.tasks(query);
+    const descriptions = await this.repository.findingDescriptions([...new Set(page.rows.map((r) => r.findingId))]);
+    return { total: page.total, rows: page.rows.map((r) => ({ ...r, description: descriptions.get(String(r.findingId)) ?? '' })) };
+  }
+
+  /**
+   * The pages of a list from the first on, until a page comes back short. Each next page is
+   * read ahead, while the current one is written (two pages in memory at most); the second
+   * is asked for at once.
+   */
+  private pages<T>(first: Page<T>, read: (page: number) => Promise<Page<T>>): AsyncIterable<T[]> {
+    const size = this.chunkSize;
+    const ahead = (current: Page<T>, page: number) => {
+      const next = current.rows.length < size ? undefined : read(page + 1);
+      // a read failing while the consumer is busy is reported where it is awaited, not as unhandled
+      next?.catch(() => undefined);
+      return next;
+    };
+    let next = ahead(first, 1);
+    return (async function* () {
+      let current = first;
+      for (let page = 1; ; page++) {
+        if (current.rows.length > 0) yield current.rows;
+        if (!next) return;
+        current = await next;
+        next = ahead(current, page + 1);
+      }
+    })();
+  }
+
+  /**
+   * A file written to a temporary place first, so that a failure while it is made is an error
+   * answer rather than a truncated download; the file is unlinked once opened.
+   */
+  private async fileOf(write: (output: fs.WriteStream) => Promise<void>, options: { type: string; disposition: string }): Promise<StreamableFile> {
+    const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'xuncha-export-'));
+    try {
+      const file = path.join(dir, 'export');
+      const output = fs.createWriteStream(file);
+      try {
+        await write(output);
+        await finished(output);
+      } catch (error) {
+        output.destroy();
+        throw error;
+      }
+      const handle = await fs.promises.open(file, 'r');
+      const { size } = await handle.stat();
+      return new StreamableFile(handle.createReadStream(), { ...options, length: size });
+    } finally {
+      await fs.promises.rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  // --- CSV ---------------------------------------------------------------------------------
+
+  /** Every row of GET /api/tasks under the same parameters, as CSV. */
+  async tasksCsv(query: TaskCsvQuery): Promise<StreamableFile> {
+    const read = (page: number) => this.drill.tasks({ ...query, page, pageSize: this.chunkSize });
+    const first = await read(1);
+    return this.csvFile(TASK_CSV_COLUMNS, this.pages(first, read), `tasks-${first.asOf}.csv`, `整改任务清单-${first.asOf}.csv`);
+  }
+
+  /** Every row of GET /api/findings under the same parameters, as CSV. */
+  async findingsCsv(query: FindingCsvQuery): Promise<StreamableFile> {
+    const read = (page: number) => this.drill.findings({ ...query, page, pageSize: this.chunkSize } satisfies FindingListQuery);
+    const first = await read(1);
+    return this.csvFile(FINDING_CSV_COLUMNS, this.pages(first, read), `findings-${first.asOf}.csv`, `问题清单-${first.asOf}.csv`);
+  }
+
+  /**
+   * CSV streamed a page at a time. The first page was read before (a bad parameter is a 400,
+   * not a broken download); a later failure aborts the transfer, so that a client never takes
+   * a truncated list for a whole one.
+   */
+  private csvFile<T>(columns: readonly CsvColumn<T>[], pages: AsyncIterable<T[]>, ascii: string, name: string): StreamableFile {
+    async function* text() {
+      yield Buffer.from(csvHead(columns));
+      for await (const rows of pages) yield Buffer.from(csvRows(columns, rows));
+    }
+    // Nest's handler of a stream failing after the headers went out destroys the connection
+    return new StreamableFile(Readable.from(text(), { objectMode: false }), { type: CSV_TYPE, disposition: contentDisposition(ascii, name) });
+  }
+}

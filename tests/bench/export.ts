@@ -1,0 +1,78 @@
+/**
+ * npm run bench -- export: the quarterly statistics workbook at 1M findings on embedded
+ * chDB, through HTTP (the whole download: queries, the five sheets streamed into the .xlsx,
+ * the transfer), warm.
+ *
+ *   BENCH export-quarterly-1m-chdb-seconds          a past quarter (as of its last day: task
+ *                                                   states between events), median of 3
+ *   BENCH export-quarterly-1m-chdb-peak-rss-mb      peak resident memory of the process during
+ *                                                   the exports (app and in-process chDB together)
+ *   BENCH export-quarterly-1m-chdb-peak-rss-above-open-mb  the same less the memory before the first export
+ *   BENCH export-quarterly-1m-chdb-mb               the file's size
+ *   BENCH export-tasks-csv-1m-chdb-seconds          GET /api/tasks.csv of that quarter's overdue list
+ */
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import ExcelJS from 'exceljs';
+import { createApp } from '../../backend/src/app';
+import { loadConfig } from '../../backend/src/config/app-config';
+import { runCli } from '../../prisma/src/errors';
+import { bench, benchDatabase, benchWarehouse, BENCH_TODAY, peakRssMb, percentile } from './fixture';
+
+const RUNS = 3;
+
+/** The last quarter that ended before `day`. */
+function quarterBefore(day: string): { year: number; quarter: number } {
+  const [y, m] = day.split('-').map(Number);
+  const current = Math.floor((m - 1) / 3) + 1;
+  return current === 1 ? { year: y - 1, quarter: 4 } : { year: y, quarter: current - 1 };
+}
+
+export async function benchExport(): Promise<void> {
+  const db = await benchDatabase('1m', { copy: false });
+  const warehouse = await benchWarehouse(db);
+  const app = await createApp({ config: loadConfig({ ETL_INTERVAL_SECONDS: '0' }), databaseUrl: db.url, warehouse, logger: false });
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    const { year, quarter } = quarterBefore(BENCH_TODAY);
+    const download = async (path: string) => {
+      const started = performance.now();
+      const response = await fetch(base + path);
+      const body = Buffer.from(await response.arrayBuffer());
+      if (!response.ok) throw new Error(`${path} → ${response.status} ${body.toString('utf8').slice(0, 300)}`);
+      return { seconds: (performance.now() - started) / 1000, body };
+    };
+    await fetch(`${base}/api/options`); // dimensions loaded, as in a running app
+
+    const openRssMb = process.memoryUsage().rss / 1048576;
+    fs.writeFileSync('/proc/self/clear_refs', '5'); // the kernel's peak-RSS counter starts again here
+    const times: number[] = [];
+    let file = Buffer.alloc(0);
+    for (let i = 0; i < RUNS; i++) {
+      const run = await download(`/api/exports/quarterly?year=${year}&quarter=${quarter}`);
+      times.push(run.seconds);
+      file = run.body;
+      console.error(`  run ${i + 1}: ${run.seconds.toFixed(2)} s`);
+    }
+    bench('export-quarterly-1m-chdb-seconds', percentile(times, 0.5), 's');
+    bench('export-quarterly-1m-chdb-peak-rss-mb', Math.round(peakRssMb()), 'MB');
+    bench('export-quarterly-1m-chdb-peak-rss-above-open-mb', Math.round(peakRssMb() - openRssMb), 'MB');
+    bench('export-quarterly-1m-chdb-mb', file.length / 1048576, 'MB');
+
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(file as unknown as ArrayBuffer);
+    console.error(`  (${year}Q${quarter}: ${workbook.worksheets.map((s) => `${s.name} ${s.rowCount} rows`).join(', ')})`);
+
+    const quarterEnd = new Date(Date.UTC(year, quarter * 3, 1) - 86_400_000).toISOString().slice(0, 10);
+    const csv = await download(`/api/tasks.csv?asOf=${quarterEnd}&overdue=true&sort=-daysOverdue`);
+    bench('export-tasks-csv-1m-chdb-seconds', csv.seconds, 's');
+  } finally {
+    await app.close();
+    await warehouse.close();
+    await db.close();
+  }
+}
+
+if (require.main === module) runCli(benchExport);
