@@ -96,7 +96,7 @@ export function taskStateCte(scope: Scope, options: TaskStateOptions): SqlQuery 
     query: `tasks AS (
   SELECT ${columns.split(', ').map((name) => `t.${name} AS ${name}`).join(', ')},
     s.status AS status,
-    if(s.extensions > 0, s.extended_due, t.original_due_date) AS due,
+    s.due AS due,
     if(s.status = 'CLOSED', s.status_date, NULL) AS closed_date
   FROM (
     SELECT ${columns}
