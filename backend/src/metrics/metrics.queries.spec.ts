@@ -2,7 +2,8 @@ import type { Scope } from '../dimensions/scope';
 import {
   buildCategoriesQuery,
   buildCoverageQuery,
-  buildFindingClosureQuery,
+  buildClosedFindingsQuery,
+  buildFindingTotalsQuery,
   buildReboundQuery,
   buildRepeatQuery,
   buildTaskFiguresQuery,
@@ -73,7 +74,8 @@ describe('taskStateCte', () => {
 describe('metric queries', () => {
   const options = { countingModes: ['ROUTINE', 'SPECIAL'], uncoveredLimit: 50, uncoveredOffset: 100 };
   const builders = {
-    findingClosure: buildFindingClosureQuery(full, false),
+    findingTotals: buildFindingTotalsQuery(full),
+    closedFindings: buildClosedFindingsQuery(full, false),
     taskFigures: buildTaskFiguresQuery(full, true),
     categories: buildCategoriesQuery(full),
     coverage: buildCoverageQuery({ ...full, coverageTerms: [{ id: 2, committeeRegionId: 1, ordinal: 3, name: '', startDate: '2023-01-01', endDate: '2027-12-31' }] }, options),
@@ -107,5 +109,6 @@ describe('groupingMask', () => {
     expect(groupingMask(['category_id'])).toBe(0b0111111);
     expect(groupingMask(['county_id', 'category1_id'])).toBe(0b1001111);
     expect(groupingMask(['quarter', 'category1_id'])).toBe(0b1101110);
+    expect(groupingMask(['days'], ['county_id', 'round_id', 'immediate', 'days'])).toBe(0b1110);
   });
 });

@@ -133,56 +133,59 @@ export function findingsSubquery(scope: Scope, fedBack: boolean, columns: string
 
 // --- rectification ---------------------------------------------------------------------
 
-/** Findings fed back by as-of, grouped by county, round and 立行立改: how many, how many closed. */
-export function buildFindingClosureQuery(scope: Scope, current: boolean): SqlQuery {
-  const tasks = taskStateCte(scope, { fedBack: true, current });
-  const findings = findingsSubquery(scope, true, 'id, county_id, round_id, is_immediate');
+/** Findings fed back by as-of (every filter), by county, round and 立行立改. */
+export function buildFindingTotalsQuery(scope: Scope): SqlQuery {
+  const findings = findingsSubquery(scope, true, 'county_id, round_id, is_immediate');
   return {
-    query: `WITH
-${tasks.query},
-${PER_FINDING_CTE}
-SELECT f.county_id AS county_id, f.round_id AS round_id, f.is_immediate AS immediate,
-  count() AS findings,
-  countIf(p.n > 0 AND p.closed_n = p.n) AS closed
+    query: `SELECT county_id, round_id, is_immediate AS immediate, count() AS findings
 FROM (
     ${findings.query}
-) AS f
-LEFT JOIN per_finding AS p ON p.finding_id = f.id
+)
 GROUP BY county_id, round_id, immediate
 ORDER BY county_id, round_id, immediate`,
-    params: { ...tasks.params, ...findings.params },
+    params: findings.params,
   };
 }
-export interface FindingClosureRow {
+export interface FindingTotalsRow {
   county_id: number;
   round_id: number;
   immediate: number;
   findings: string;
-  closed: string;
 }
 
-/** Days from feedback to the last task's 销号, over findings closed by as-of: a histogram. */
-export function buildDaysToCloseQuery(scope: Scope, current: boolean): SqlQuery {
+/** The grouping sets of the closed-findings query, in the order `grouping()` receives their columns. */
+export const CLOSED_GROUPING_COLUMNS = ['county_id', 'round_id', 'immediate', 'days'] as const;
+
+/**
+ * Findings closed by as-of (fed back, every task 已销号), counted by county, round and
+ * 立行立改, and by days from feedback to the last task's 销号 (a histogram), in one pass
+ * over their tasks: a finding's tasks carry its county, round, flags and feedback day, and
+ * a deleted finding's tasks are deleted with it, so no join with the findings is needed.
+ */
+export function buildClosedFindingsQuery(scope: Scope, current: boolean): SqlQuery {
   const tasks = taskStateCte(scope, { fedBack: true, current });
-  const findings = findingsSubquery(scope, true, 'id, feedback_date');
   return {
     query: `WITH
-${tasks.query},
-${PER_FINDING_CTE}
-SELECT greatest(0, dateDiff('day', assumeNotNull(f.feedback_date), assumeNotNull(p.closure_day))) AS days, count() AS n
+${tasks.query}
+SELECT county_id, round_id, immediate, days, count() AS n, grouping(${CLOSED_GROUPING_COLUMNS.join(', ')}) AS g
 FROM (
-    ${findings.query}
-) AS f
-INNER JOIN per_finding AS p ON p.finding_id = f.id
-WHERE p.n > 0 AND p.closed_n = p.n
-GROUP BY days
-ORDER BY days`,
-    params: { ...tasks.params, ...findings.params },
+  SELECT finding_id, any(county_id) AS county_id, any(round_id) AS round_id, any(finding_is_immediate) AS immediate,
+    greatest(0, dateDiff('day', assumeNotNull(any(feedback_date)), assumeNotNull(max(closed_date)))) AS days
+  FROM tasks
+  GROUP BY finding_id
+  HAVING countIf(status = 'CLOSED') = count()
+)
+GROUP BY GROUPING SETS ((county_id, round_id, immediate), (days))`,
+    params: tasks.params,
   };
 }
-export interface DaysRow {
+export interface ClosedFindingsRow {
+  county_id: number;
+  round_id: number;
+  immediate: number;
   days: string;
   n: string;
+  g: string;
 }
 
 /** Task-level figures by county and round: closed, on time, overdue by bucket, due soon, extended. */
@@ -242,10 +245,13 @@ export const CATEGORY_SETS = {
   quarterly: ['quarter', 'category1_id'],
 } as const satisfies Record<string, readonly (typeof CATEGORY_GROUPING_COLUMNS)[number][]>;
 
-/** The value `grouping(...)` takes for a set: bit 1 for every column not in it, first column highest. */
-export function groupingMask(set: readonly string[]): number {
-  const k = CATEGORY_GROUPING_COLUMNS.length;
-  return CATEGORY_GROUPING_COLUMNS.reduce((mask, column, i) => (set.includes(column) ? mask : mask | (1 << (k - 1 - i))), 0);
+/**
+ * The value `grouping(columns…)` takes for the rows of one grouping set: bit 1 for every
+ * column not in the set, the first column highest.
+ */
+export function groupingMask(set: readonly string[], columns: readonly string[] = CATEGORY_GROUPING_COLUMNS): number {
+  const k = columns.length;
+  return columns.reduce((mask, column, i) => (set.includes(column) ? mask : mask | (1 << (k - 1 - i))), 0);
 }
 
 /** Findings found by as-of, counted in every grouping the categories page shows, in one scan. */
@@ -450,22 +456,19 @@ export interface RepeatRow {
 
 /**
  * Findings closed by as-of whose unit was inspected again after the closure, and how many
- * of them a later finding (found after the closure) names as its recurrence.
+ * of them a later finding (found after the closure) names as its recurrence. The closed
+ * findings come from their tasks alone (as in buildClosedFindingsQuery).
  */
 export function buildReboundQuery(scope: Scope, current: boolean): SqlQuery {
   const tasks = taskStateCte(scope, { fedBack: false, current });
-  const findings = findingsSubquery(scope, false, 'id, unit_id, county_id, category1_id');
   return {
     query: `WITH
 ${tasks.query},
-${PER_FINDING_CTE},
 closed AS (
-  SELECT f.id AS id, f.unit_id AS unit_id, f.county_id AS county_id, f.category1_id AS category1_id, p.closure_day AS closure_day
-  FROM (
-    ${findings.query}
-  ) AS f
-  INNER JOIN per_finding AS p ON p.finding_id = f.id
-  WHERE p.n > 0 AND p.closed_n = p.n
+  SELECT finding_id AS id, any(unit_id) AS unit_id, any(county_id) AS county_id, any(category1_id) AS category1_id, max(closed_date) AS closure_day
+  FROM tasks
+  GROUP BY finding_id
+  HAVING countIf(status = 'CLOSED') = count()
 ),
 last_visit AS (
   SELECT unit_id, max(stationed_from) AS last_date
@@ -489,7 +492,7 @@ LEFT JOIN linked AS l ON l.finding_id = c.id
 WHERE v.last_date > assumeNotNull(c.closure_day)
 GROUP BY county_id, category1_id
 ORDER BY county_id, category1_id`,
-    params: { ...tasks.params, ...findings.params },
+    params: tasks.params,
   };
 }
 export interface ReboundRow {

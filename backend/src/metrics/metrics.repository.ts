@@ -5,8 +5,10 @@ import type { Scope } from '../dimensions/scope';
 import {
   buildCategoriesQuery,
   buildCoverageQuery,
-  buildDaysToCloseQuery,
-  buildFindingClosureQuery,
+  buildClosedFindingsQuery,
+  buildFindingTotalsQuery,
+  CLOSED_GROUPING_COLUMNS,
+  groupingMask,
   buildReboundQuery,
   buildRepeatQuery,
   buildTaskFiguresQuery,
@@ -14,8 +16,8 @@ import {
   type CategoriesRow,
   type CoverageOptions,
   type CoverageRow,
-  type DaysRow,
-  type FindingClosureRow,
+  type ClosedFindingsRow,
+  type FindingTotalsRow,
   type ReboundRow,
   type RepeatRow,
   type SqlQuery,
@@ -92,14 +94,27 @@ export class MetricsRepository {
     return this.warehouse.query<T>(sql.query, sql.params);
   }
 
-  async findingClosure(scope: Scope, current: boolean): Promise<FindingClosure[]> {
-    const rows = await this.run<FindingClosureRow>(buildFindingClosureQuery(scope, current));
-    return rows.map((r) => ({ countyId: r.county_id, roundId: r.round_id, immediate: r.immediate === 1, findings: count(r.findings), closed: count(r.closed) }));
-  }
-
-  async daysToClose(scope: Scope, current: boolean): Promise<{ days: number; n: number }[]> {
-    const rows = await this.run<DaysRow>(buildDaysToCloseQuery(scope, current));
-    return rows.map((r) => ({ days: count(r.days), n: count(r.n) }));
+  /** Findings fed back by as-of and how many of them are closed, by county, round and 立行立改; and the days-to-close histogram. */
+  async findingClosure(scope: Scope, current: boolean): Promise<{ groups: FindingClosure[]; days: { days: number; n: number }[] }> {
+    const totals = await this.run<FindingTotalsRow>(buildFindingTotalsQuery(scope));
+    const closed = await this.run<ClosedFindingsRow>(buildClosedFindingsQuery(scope, current));
+    const groupMask = groupingMask(['county_id', 'round_id', 'immediate'], CLOSED_GROUPING_COLUMNS);
+    const daysMask = groupingMask(['days'], CLOSED_GROUPING_COLUMNS);
+    const key = (county: number, round: number, immediate: number) => `${county}:${round}:${immediate}`;
+    const closedBy = new Map(closed.filter((r) => count(r.g) === groupMask).map((r) => [key(r.county_id, r.round_id, r.immediate), count(r.n)]));
+    return {
+      groups: totals.map((r) => ({
+        countyId: r.county_id,
+        roundId: r.round_id,
+        immediate: r.immediate === 1,
+        findings: count(r.findings),
+        closed: closedBy.get(key(r.county_id, r.round_id, r.immediate)) ?? 0,
+      })),
+      days: closed
+        .filter((r) => count(r.g) === daysMask)
+        .map((r) => ({ days: count(r.days), n: count(r.n) }))
+        .sort((a, b) => a.days - b.days),
+    };
   }
 
   async taskFigures(scope: Scope, current: boolean): Promise<TaskFigures[]> {

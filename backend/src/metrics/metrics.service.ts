@@ -201,9 +201,8 @@ export class MetricsService {
   }
 
   private async rectificationFor(scope: Scope, current: boolean): Promise<RectificationResponse> {
-    const findings = await this.repository.findingClosure(scope, current);
+    const { groups: findings, days } = await this.repository.findingClosure(scope, current);
     const tasks = await this.repository.taskFigures(scope, current);
-    const days = await this.repository.daysToClose(scope, current);
     const total = <T, K extends keyof T>(rows: readonly T[], name: K) => rows.reduce((s, r) => s + Number(r[name]), 0);
     const immediate = findings.filter((f) => f.immediate);
     const group = (key: 'countyId' | 'roundId') => {
