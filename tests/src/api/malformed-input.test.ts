@@ -104,6 +104,49 @@ describe('malformed input', () => {
     expect(((await broken.json()) as { message: string }).message).toMatch(/^body: /);
   });
 
+  it('answers bad bodies of every write with a 400 naming the field (or 404 for a record that does not exist), never a 500', async () => {
+    const task = (await t.get<{ rows: { id: number }[] }>('/api/tasks?closed=false&pageSize=1')).body.rows[0].id;
+    const inspection = { roundId: 1, unitId: 1, team: '第一巡察组', mode: 'ROUTINE', isCross: false, isElevated: false, stationedFrom: '2025-03-01' };
+    const finding = { inspectionId: 1, categoryId: 6, description: '问题', isImmediate: false, isKeyConcern: false, foundDate: '2025-03-02' };
+    const taskBody = { findingId: 1, measure: '措施', responsibleDept: '办公室', responsiblePerson: '张三', track: 'DEADLINE', originalDueDate: '2025-06-30' };
+    const bad = (base: Record<string, unknown>, field: string, values: unknown[]) =>
+      values.map((value) => ({ body: { ...base, [field]: value } as unknown, field }));
+    const junk = [null, '', 'x', -1, 0, 1.5, 1e20, [], {}, true, "1' OR '1'='1", '巡察'.repeat(3000)];
+    const cases: { path: string; body: unknown; field: string }[] = [
+      ...bad(inspection, 'roundId', junk).map((c) => ({ path: '/api/inspections', ...c })),
+      ...bad(inspection, 'mode', ['routine', 1, null, 'ROUTINE;']).map((c) => ({ path: '/api/inspections', ...c })),
+      ...bad(inspection, 'stationedFrom', ['2025-02-30', '20250301', 5, null, '']).map((c) => ({ path: '/api/inspections', ...c })),
+      ...bad(finding, 'categoryId', [0, -3, 'six', null]).map((c) => ({ path: '/api/findings', ...c })),
+      ...bad(taskBody, 'findingId', junk).map((c) => ({ path: '/api/tasks', ...c })),
+      ...bad(finding, 'description', ['', '   ', 7, 'x'.repeat(10_001)]).map((c) => ({ path: '/api/findings', ...c })),
+      ...bad(taskBody, 'track', ['FAST', null, 3]).map((c) => ({ path: '/api/tasks', ...c })),
+      ...bad(taskBody, 'originalDueDate', ['2025-13-01', 'tomorrow']).map((c) => ({ path: '/api/tasks', ...c })),
+      ...bad({ status: 'IN_PROGRESS' }, 'status', ['DONE', '', null, 4]).map((c) => ({ path: `/api/tasks/${task}/status`, ...c })),
+      ...bad({ newDueDate: '2030-01-01', reason: '等待审批' }, 'reason', ['', '   ', null, 5]).map((c) => ({ path: `/api/tasks/${task}/extensions`, ...c })),
+      ...bad({ newDueDate: '2030-01-01', reason: '等待审批' }, 'newDueDate', ['2030-02-30', 'soon', null]).map((c) => ({ path: `/api/tasks/${task}/extensions`, ...c })),
+      ...bad({ note: '已完成整改' }, 'note', ['', null, 12]).map((c) => ({ path: `/api/tasks/${task}/notes`, ...c })),
+      { path: '/api/inspections', body: { ...inspection, extra: 1 }, field: 'extra' },
+      { path: `/api/tasks/${task}/notes`, body: [], field: 'body' },
+      { path: '/api/tasks', body: 'measure', field: 'body' },
+    ];
+    const wrong: string[] = [];
+    for (const { path, body, field } of cases) {
+      const response = await t.send<{ message?: string }>('POST', path, body);
+      const message = typeof response.body === 'object' && response.body !== null ? (response.body.message ?? '') : '';
+      if (response.status !== 400 || !message.startsWith(`${field}:`)) wrong.push(`${path} ${JSON.stringify(body).slice(0, 120)} → ${response.status} ${message.slice(0, 120)}`);
+    }
+    for (const path of ['/api/tasks/0x10/notes', '/api/tasks/abc/status', '/api/inspections/-1', '/api/findings/1.5']) {
+      const response = await t.send(path.endsWith('notes') || path.endsWith('status') ? 'POST' : 'DELETE', path, { note: 'x', status: 'IN_PROGRESS' });
+      if (response.status !== 400) wrong.push(`${path} → ${response.status}`);
+    }
+    for (const path of ['/api/tasks/999999999/notes', '/api/inspections/999999', '/api/findings/999999999']) {
+      const response = await t.send(path.endsWith('notes') ? 'POST' : 'DELETE', path, { note: '进展' });
+      if (response.status !== 404) wrong.push(`${path} → ${response.status}`);
+    }
+    expect(cases.length).toBeGreaterThanOrEqual(60);
+    expect(wrong).toEqual([]);
+  });
+
   it('refuses a body over the limit with a 413, not a 500', async () => {
     const response = await fetch(`${t.url}/api/etl/run`, {
       method: 'POST',

@@ -1,6 +1,6 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { INSPECTION_MODES, isoDate, TASK_STATUSES, TASK_TRACKS } from '../../common/filters';
+import { INSPECTION_MODES, isoDate, TASK_STATUSES, TASK_TRACKS, wholeNumber } from '../../common/filters';
 
 /**
  * Requests and responses of the case-record writes. Messages are Chinese first, then
@@ -48,12 +48,8 @@ export const bigId = (label: string) => id(label, Number.MAX_SAFE_INTEGER);
 
 const flag = (label: string) => z.boolean({ error: typed(label, '布尔值 true/false; must be true or false') });
 
-const pathId = (label: string, max: number) =>
-  z.coerce
-    .number({ error: `${label}须为正整数 ID must be a positive integer id` })
-    .int(`${label}须为正整数 ID must be a positive integer id`)
-    .positive(`${label}须为正整数 ID must be a positive integer id`)
-    .max(max, `${label}过大 is too large`);
+/** A path id in plain decimal digits (the shared rule: no hex, exponents or blanks). */
+const pathId = (label: string, max: number) => wholeNumber(1, max, `${label}须为正整数 ID must be a positive integer id`);
 
 export class InspectionIdParamDto extends createZodDto(z.object({ id: pathId('巡察ID', INT_MAX) }).strict()) {}
 export class FindingIdParamDto extends createZodDto(z.object({ id: pathId('问题ID', Number.MAX_SAFE_INTEGER) }).strict()) {}
