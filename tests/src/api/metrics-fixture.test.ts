@@ -4,19 +4,7 @@ import { createApp } from '../../../backend/src/app';
 import { loadConfig } from '../../../backend/src/config/app-config';
 import { D1, D2, D3, FIXTURE_EXPECTED, loadMetricsFixture, overviewOf, type FilteredCase } from '../support/metrics-fixture';
 import { startTestApp, type TestApp } from '../support/app';
-
-/**
- * The API (ClickHouse) against the hand-built fixture's hand-computed figures: every
- * metric at three as-of days, and under filters (DESIGN.md's edge cases are in the fixture).
- */
-function rounded<T>(value: T): T {
-  if (typeof value === 'number') return (Number.isInteger(value) ? value : Math.round(value * 1e9) / 1e9) as T;
-  if (Array.isArray(value)) return value.map((v: unknown) => rounded(v)) as T;
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, rounded(v)])) as T;
-  }
-  return value;
-}
+import { rounded } from '../support/rounded';
 
 function queryOf(filters: Partial<Record<keyof Filters, unknown>>, extra: Record<string, string | number> = {}): string {
   const params = new URLSearchParams();
@@ -26,6 +14,10 @@ function queryOf(filters: Partial<Record<keyof Filters, unknown>>, extra: Record
 
 jest.setTimeout(300_000);
 
+/**
+ * The API (ClickHouse) against the hand-built fixture's hand-computed figures: every
+ * metric at three as-of days, and under filters (DESIGN.md's edge cases are in the fixture).
+ */
 describe('metrics API on the hand-built fixture', () => {
   let t: TestApp;
   beforeAll(async () => {

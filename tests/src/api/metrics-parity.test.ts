@@ -3,20 +3,7 @@ import type { OptionsResponse } from '../../../backend/src/options/dto/options.d
 import { shanghaiToday } from '../../../prisma/src/calendar';
 import { startTestApp, type TestApp } from '../support/app';
 import { referenceCategories, referenceCoverage, referenceRecurrence, referenceRectification } from '../support/metrics-reference';
-
-/**
- * Every metric from the API (ClickHouse) equals the independent plain-SQL computation on
- * PostgreSQL over the demo data, under filter combinations covering county, township,
- * unit category, round, term, issue category, mode and three as-of days.
- */
-function rounded<T>(value: T): T {
-  if (typeof value === 'number') return (Number.isInteger(value) ? value : Math.round(value * 1e9) / 1e9) as T;
-  if (Array.isArray(value)) return value.map((v: unknown) => rounded(v)) as T;
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, rounded(v)])) as T;
-  }
-  return value;
-}
+import { rounded } from '../support/rounded';
 
 function shiftDays(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
@@ -29,6 +16,11 @@ function quarterEndBefore(day: string): string {
 
 jest.setTimeout(300_000);
 
+/**
+ * Every metric from the API (ClickHouse) equals the independent plain-SQL computation on
+ * PostgreSQL over the demo data, under filter combinations covering county, township,
+ * unit category, round, term, issue category, mode and three as-of days.
+ */
 describe('metrics API = plain SQL on PostgreSQL, demo data', () => {
   const today = shanghaiToday();
   let t: TestApp;

@@ -15,16 +15,8 @@ import {
   referenceRecurrence,
 } from '../support/metrics-reference';
 import { createTestDatabase, type TestDatabase } from '../support/pg';
+import { rounded } from '../support/rounded';
 
-/** Rates and paces are quotients computed in different orders: compare them to 1e-9. */
-function rounded<T>(value: T): T {
-  if (typeof value === 'number') return (Number.isInteger(value) ? value : Math.round(value * 1e9) / 1e9) as T;
-  if (Array.isArray(value)) return value.map((v: unknown) => rounded(v)) as T;
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, rounded(v)])) as T;
-  }
-  return value;
-}
 
 function filtersOf(c: FilteredCase): Filters {
   const f: Filters = { asOf: c.filters.asOf };
