@@ -50,10 +50,10 @@ export const runEtl = () => unwrap<EtlRunResult>(api.POST('/api/etl/run', { body
 export type TaskWriteResult = ResponseOf<'/api/tasks/{id}/notes', 'post'>;
 
 export const changeTaskStatus = (id: number, status: TaskStatus, note?: string) =>
-  unwrap<TaskWriteResult>(api.POST('/api/tasks/{id}/status', { params: { path: { id } }, body: note ? { status, note } : { status } }));
+  unwrap<TaskWriteResult>(api.POST('/api/tasks/{id}/status', { params: { path: { id: String(id) } }, body: note ? { status, note } : { status } }));
 export const extendTask = (id: number, newDueDate: string, reason: string) =>
-  unwrap<TaskWriteResult>(api.POST('/api/tasks/{id}/extensions', { params: { path: { id } }, body: { newDueDate, reason } }));
-export const addTaskNote = (id: number, note: string) => unwrap<TaskWriteResult>(api.POST('/api/tasks/{id}/notes', { params: { path: { id } }, body: { note } }));
+  unwrap<TaskWriteResult>(api.POST('/api/tasks/{id}/extensions', { params: { path: { id: String(id) } }, body: { newDueDate, reason } }));
+export const addTaskNote = (id: number, note: string) => unwrap<TaskWriteResult>(api.POST('/api/tasks/{id}/notes', { params: { path: { id: String(id) } }, body: { note } }));
 
 // --- export ---------------------------------------------------------------------------
 
