@@ -214,6 +214,8 @@ async function withClient<T>(
     // there are tens of thousands; where it then picks nested loops over whole tables (the
     // task-level joins), they take minutes: such queries ask for hash joins only.
     if (options.hashJoinsOnly) await client.query('SET enable_nestloop = off');
+    // the task history is sorted per task: in memory, not in temporary files
+    await client.query("SET work_mem = '64MB'");
     return await work(async (sql, params) => (await client.query<Row>(sql, params)).rows);
   } finally {
     await client.end();
@@ -478,34 +480,34 @@ export async function referenceRectification(databaseUrl: string, filters: Filte
     COALESCE(sum(n_tasks), 0)::int AS tasks, COALESCE(sum(n_closed), 0)::int AS tasks_closed, COALESCE(sum(n_overdue), 0)::int AS overdue`;
 
   return withClient(databaseUrl, async (run) => {
+    // the findings with their task counts, once into a temporary table, then summed four ways
+    await run(`CREATE TEMP TABLE frc_rows AS ${sql} SELECT * FROM frc`, params);
     const [t] = await run(
-      `${sql}
-       SELECT ${groupCols},
+      `SELECT ${groupCols},
               count(*) FILTER (WHERE is_immediate)::int AS imm, count(*) FILTER (WHERE is_immediate AND closed)::int AS imm_closed,
               COALESCE(sum(n_on_time), 0)::int AS on_time,
               COALESCE(sum(n_b1), 0)::int AS b1, COALESCE(sum(n_b2), 0)::int AS b2,
               COALESCE(sum(n_b3), 0)::int AS b3, COALESCE(sum(n_b4), 0)::int AS b4,
               COALESCE(sum(n_due20), 0)::int AS due20, COALESCE(sum(n_due10), 0)::int AS due10,
               COALESCE(sum(n_extended), 0)::int AS extended
-       FROM frc`,
-      params,
+       FROM frc_rows`,
+      [],
     );
     const [dc] = await run(
-      `${sql},
-       dc AS (
+      `WITH dc AS (
          SELECT GREATEST(0, closure - feedback_date) AS days,
                 row_number() OVER (ORDER BY GREATEST(0, closure - feedback_date)) AS rk,
                 count(*) OVER () AS n
-         FROM frc WHERE closed
+         FROM frc_rows WHERE closed
        )
        SELECT count(*)::int AS n,
               max(days) FILTER (WHERE rk = (n + 1) / 2) AS median,
               max(days) FILTER (WHERE rk = (9 * n + 9) / 10) AS p90
        FROM dc`,
-      params,
+      [],
     );
-    const byRegion = await run(`${sql} SELECT county_id AS key, ${groupCols} FROM frc WHERE county_id IS NOT NULL GROUP BY 1 ORDER BY 1`, params);
-    const byRound = await run(`${sql} SELECT round_id AS key, ${groupCols} FROM frc GROUP BY 1 ORDER BY 1`, params);
+    const byRegion = await run(`SELECT county_id AS key, ${groupCols} FROM frc_rows WHERE county_id IS NOT NULL GROUP BY 1 ORDER BY 1`, []);
+    const byRound = await run(`SELECT round_id AS key, ${groupCols} FROM frc_rows GROUP BY 1 ORDER BY 1`, []);
 
     const group = (r: Row) => ({
       findings: num(r.findings),
@@ -540,29 +542,45 @@ export async function referenceRecurrence(databaseUrl: string, filters: Filters)
     UNIT_GEO,
     FINDINGS,
     TASK_STATE,
-    // the history compared with: every existing inspection stationed by D, any mode or round
-    // (read from the tables in each EXISTS, so that their indexes serve the lookups)
-    `reinspection_findings AS (
-      SELECT ff.id, ff.county_id, ff.category1_id,
-             EXISTS (
-               SELECT 1 FROM findings g JOIN inspections gi ON gi.id = g.inspection_id AND gi.deleted_at IS NULL
-               WHERE g.deleted_at IS NULL AND g.unit_id = ff.unit_id AND g.category_id = ff.category_id
-                 AND gi.stationed_from < ci.stationed_from
-             ) AS is_repeat
-      FROM ff JOIN inspections ci ON ci.id = ff.inspection_id AND ci.deleted_at IS NULL CROSS JOIN p
-      WHERE ff.found_date <= p.d AND ci.stationed_from <= p.d
-        AND EXISTS (SELECT 1 FROM inspections e WHERE e.deleted_at IS NULL AND e.unit_id = ci.unit_id AND e.stationed_from < ci.stationed_from)
+    // the history compared with: every existing inspection stationed by D, any mode or round,
+    // summed up per unit (first and last visit), per unit and level-2 category (first time
+    // found) and per finding named as a recurrence (last time named by D)
+    `visits AS (
+      SELECT i.unit_id, min(i.stationed_from) AS first_day, max(i.stationed_from) AS last_day
+      FROM inspections i CROSS JOIN p
+      WHERE i.deleted_at IS NULL AND i.stationed_from <= p.d
+      GROUP BY i.unit_id
     )`,
+    `first_found AS (
+      SELECT g.unit_id, g.category_id, min(gi.stationed_from) AS first_day
+      FROM findings g JOIN inspections gi ON gi.id = g.inspection_id AND gi.deleted_at IS NULL
+      WHERE g.deleted_at IS NULL
+      GROUP BY g.unit_id, g.category_id
+    )`,
+    `links AS (
+      SELECT g.recurrence_of_id AS finding_id, max(g.found_date) AS last_found
+      FROM findings g JOIN inspections gi ON gi.id = g.inspection_id AND gi.deleted_at IS NULL CROSS JOIN p
+      WHERE g.deleted_at IS NULL AND g.recurrence_of_id IS NOT NULL AND g.found_date <= p.d
+      GROUP BY g.recurrence_of_id
+    )`,
+    // a re-inspection: an earlier visit of the unit; a repeat: its category found at an earlier visit
+    `reinspection_findings AS (
+      SELECT ff.id, ff.county_id, ff.category1_id, (first_found.first_day < ci.stationed_from) AS is_repeat
+      FROM ff
+      JOIN inspections ci ON ci.id = ff.inspection_id AND ci.deleted_at IS NULL
+      JOIN visits v ON v.unit_id = ci.unit_id
+      JOIN first_found ON first_found.unit_id = ff.unit_id AND first_found.category_id = ff.category_id
+      CROSS JOIN p
+      WHERE ff.found_date <= p.d AND ci.stationed_from <= p.d AND v.first_day < ci.stationed_from
+    )`,
+    // closed, the unit visited again after the closure; a rebound: named by a finding found after it
     `closed_reinspected AS (
-      SELECT ff.id, ff.county_id, ff.category1_id,
-             EXISTS (
-               SELECT 1 FROM findings g JOIN inspections gi ON gi.id = g.inspection_id AND gi.deleted_at IS NULL
-               WHERE g.deleted_at IS NULL AND g.recurrence_of_id = ff.id
-                 AND g.found_date > fc.closure AND g.found_date <= p.d
-             ) AS is_rebound
-      FROM ff JOIN finding_close fc ON fc.finding_id = ff.id CROSS JOIN p
-      WHERE fc.n_tasks = fc.n_closed
-        AND EXISTS (SELECT 1 FROM inspections j WHERE j.deleted_at IS NULL AND j.unit_id = ff.unit_id AND j.stationed_from > fc.closure AND j.stationed_from <= p.d)
+      SELECT ff.id, ff.county_id, ff.category1_id, COALESCE(links.last_found > fc.closure, false) AS is_rebound
+      FROM ff
+      JOIN finding_close fc ON fc.finding_id = ff.id
+      JOIN visits v ON v.unit_id = ff.unit_id
+      LEFT JOIN links ON links.finding_id = ff.id
+      WHERE fc.n_tasks = fc.n_closed AND v.last_day > fc.closure
     )`,
     `counted AS (
       SELECT county_id, category1_id, 1 AS reinspection, is_repeat::int AS repeat, 0 AS closed_reinspected, 0 AS rebound
@@ -592,7 +610,7 @@ export async function referenceRecurrence(databaseUrl: string, filters: Filters)
       byRegion: byRegion.map((r) => ({ regionId: num(r.key), ...group(r) })),
       byCategory: byCategory.map((r) => ({ categoryId: num(r.key), ...group(r) })),
     };
-  });
+  }, { hashJoinsOnly: true });
 }
 
 // --- overview ------------------------------------------------------------------------
