@@ -8,13 +8,6 @@ import { count } from '../metrics/metrics.repository';
 import type { FindingListQuery, TaskListQuery } from './dto/drill.dto';
 import { buildFindingListQuery, buildTaskListQuery, type FindingListRow, type TaskListRow } from './drill.queries';
 
-/** ISO day of a PostgreSQL `date` read by Prisma (a JS Date at UTC midnight). */
-export function day(value: Date): string;
-export function day(value: Date | null): string | null;
-export function day(value: Date | null): string | null {
-  return value === null ? null : value.toISOString().slice(0, 10);
-}
-
 /** The lists' reads: ids and figures from ClickHouse, texts from PostgreSQL. */
 @Injectable()
 export class DrillRepository {

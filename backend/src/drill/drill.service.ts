@@ -4,7 +4,8 @@ import { AppError } from '../common/http-exception.filter';
 import { ScopeService } from '../dimensions/scope.service';
 import type { Dimensions } from '../dimensions/dimensions.repository';
 import { count } from '../metrics/metrics.repository';
-import { day, DrillRepository } from './drill.repository';
+import { isoDay, isoDayOrNull } from '../common/dates';
+import { DrillRepository } from './drill.repository';
 import type { FindingListQuery, TaskListQuery } from './dto/drill.dto';
 
 type Track = 'IMMEDIATE' | 'DEADLINE' | 'LONG_TERM';
@@ -131,9 +132,9 @@ export class DrillService {
         responsiblePerson: task.responsiblePerson,
         track: task.track,
         status: task.status,
-        originalDueDate: day(task.originalDueDate),
-        currentDueDate: day(task.currentDueDate),
-        closedDate: day(task.closedDate),
+        originalDueDate: isoDayOrNull(task.originalDueDate),
+        currentDueDate: isoDayOrNull(task.currentDueDate),
+        closedDate: isoDayOrNull(task.closedDate),
       },
       finding: {
         id: Number(finding.id),
@@ -143,7 +144,7 @@ export class DrillService {
         categoryName: finding.category.name,
         isImmediate: finding.isImmediate,
         isKeyConcern: finding.isKeyConcern,
-        foundDate: day(finding.foundDate),
+        foundDate: isoDay(finding.foundDate),
         recurrenceOfId: finding.recurrenceOfId === null ? null : Number(finding.recurrenceOfId),
       },
       inspection: {
@@ -152,18 +153,18 @@ export class DrillService {
         roundName: inspection.round.name,
         team: inspection.team,
         mode: inspection.mode,
-        stationedFrom: day(inspection.stationedFrom),
-        stationedTo: day(inspection.stationedTo),
-        feedbackDate: day(inspection.feedbackDate),
+        stationedFrom: isoDay(inspection.stationedFrom),
+        stationedTo: isoDayOrNull(inspection.stationedTo),
+        feedbackDate: isoDayOrNull(inspection.feedbackDate),
       },
       unit: { id: unit.id, code: unit.code, name: unit.name, category: unit.category, regionId: unit.regionId, regionName: unit.region.name },
       events: task.events.map((e) => ({
         id: Number(e.id),
         type: e.type,
-        eventDate: day(e.eventDate),
+        eventDate: isoDay(e.eventDate),
         fromStatus: e.fromStatus,
         toStatus: e.toStatus,
-        newDueDate: day(e.newDueDate),
+        newDueDate: isoDayOrNull(e.newDueDate),
         note: e.note,
         actor: e.actor,
         occurredAt: e.occurredAt.toISOString(),

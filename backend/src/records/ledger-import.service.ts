@@ -3,7 +3,7 @@ import { shanghaiToday } from '@xuncha/prisma/src/calendar';
 import type { AppConfig } from '../config/app-config';
 import { AppError } from '../common/http-exception.filter';
 import { APP_CONFIG } from '../infra/tokens';
-import { dbDate, isoDay } from './dates';
+import { dbDate, isoDay } from '../common/dates';
 import { buildLedgerTemplate, LedgerRefused, loadWorkbook, MAX_LEDGER_ROWS, readLedger, type LedgerRow, type RowProblem } from './ledger-workbook';
 import { RecordsRepository, type LedgerEntry } from './records.repository';
 import { checkZip, looksLikeZip, ZipRefused } from './zip-guard';

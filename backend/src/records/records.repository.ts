@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Db } from '@xuncha/prisma/src/client';
 import type { InspectionMode, TaskStatus } from '../common/filters';
 import { PRISMA } from '../infra/tokens';
-import { isoDay } from './dates';
+import { isoDay } from '../common/dates';
 
 /** The interactive-transaction client of the (soft-deleting) Prisma client. */
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];

@@ -2,7 +2,7 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { shanghaiToday } from '@xuncha/prisma/src/calendar';
 import { AppError } from '../common/http-exception.filter';
 import { TASK_STATUS_LABELS } from '../common/labels';
-import { dbDate, isoDay, isoDayOrNull } from './dates';
+import { dbDate, isoDay, isoDayOrNull } from '../common/dates';
 import type {
   ChangeStatus,
   CreateFinding,
