@@ -16,6 +16,7 @@ import { runEtl, type EtlMode } from '../etl/src/runner';
 import { migrateWarehouse, openWarehouse, warehouseConfigFromEnv, type Warehouse } from '../etl/src/warehouse';
 import { ConfigError, loadConfig, type AppConfig } from '../backend/src/config/app-config';
 import { createApp } from '../backend/src/app';
+import { AccountsSetupError, ensureStartAccounts } from '../backend/src/auth/bootstrap-users';
 import { dashboardStale, DIST_DIR, ensureDashboardBuilt } from './dashboard';
 
 function parseSeed(value: string | undefined): number {
@@ -86,6 +87,7 @@ runCli(async () => {
       const total = Object.values(summary.counts).reduce((a, b) => a + b, 0);
       console.log(`示例数据 Demo data: ${total.toLocaleString('zh-CN')} rows in ${summary.seconds.toFixed(1)} s`);
     }
+    await ensureStartAccounts(db.url, { embedded: db.embedded, demoPassword: config.demoPassword, adminPassword: config.adminPassword }, (line) => console.log(line));
     const warehouseMigrations = await migrateWarehouse(warehouse);
     console.log(
       `数据仓库 Warehouse: ${warehouse.engine === 'chdb' ? `embedded chDB, data in ${warehouseConfigFromEnv().dataDir}` : 'ClickHouse server'}` +
@@ -107,6 +109,7 @@ runCli(async () => {
     await app?.close().catch(() => undefined);
     await warehouse.close();
     await db.stop();
+    if (error instanceof AccountsSetupError) throw new UserError(error.message);
     if ((error as { code?: string }).code === 'EADDRINUSE') throw new UserError(`PORT ${config.port} is already in use; set PORT to a free port`);
     throw error;
   }

@@ -19,7 +19,20 @@ export interface AppConfig {
   maxUploadBytes: number;
   /** Where the built dashboard is served from (absent: API only). */
   staticDir?: string;
+  /** A session ends after this many hours without a request. */
+  sessionTtlHours: number;
+  /** The session cookie's Secure flag: auto = when the request came over HTTPS. */
+  cookieSecure: 'auto' | 'on' | 'off';
+  /** Express's `trust proxy`: false, a hop count, or addresses/subnets (loopback, 10.0.0.0/8…). */
+  trustProxy: boolean | number | string;
+  /** Embedded demo mode: the password of the demo accounts (default: DEFAULT_DEMO_PASSWORD). */
+  demoPassword?: string;
+  /** Server mode: the password of the `admin` account created on the first start. */
+  adminPassword?: string;
 }
+
+/** The demo accounts' password when DEMO_PASSWORD is unset; printed at start with a warning. */
+export const DEFAULT_DEMO_PASSWORD = 'xuncha-demo';
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, detail: string) {
@@ -36,6 +49,8 @@ const integer = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().min(min, `must be from ${min} to ${max}`).max(max, `must be from ${min} to ${max}`));
 
+const password = z.string().min(8, 'must be at least 8 characters').max(128, 'must be at most 128 characters');
+
 const envSchema = z.object({
   PORT: integer(1, 65535).default(3000),
   HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
@@ -48,6 +63,16 @@ const envSchema = z.object({
   LOG_FORMAT: z.enum(['json', 'text'], 'must be json or text').default('text'),
   MAX_UPLOAD_MB: integer(1, 512).default(20),
   STATIC_DIR: z.string().optional(),
+  SESSION_TTL_HOURS: integer(1, 24 * 30).default(12),
+  COOKIE_SECURE: z.enum(['auto', 'on', 'off'], 'must be auto, on or off').default('auto'),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .regex(/^(off|on|\d{1,2}|[\w.:/, -]+)$/, 'must be off, on, a hop count, or addresses')
+    .transform((value): boolean | number | string => (value === 'off' ? false : value === 'on' ? true : /^\d+$/.test(value) ? Number(value) : value))
+    .default(false),
+  DEMO_PASSWORD: password.optional(),
+  ADMIN_PASSWORD: password.optional(),
 });
 
 /** Parses the environment; empty variables count as unset. */
@@ -57,7 +82,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const variable = String(issue.path[0] ?? 'environment');
-    throw new ConfigError(variable, `${issue.message} (got "${env[variable] ?? ''}")`);
+    const got = /PASSWORD/.test(variable) ? '' : ` (got "${env[variable] ?? ''}")`;
+    throw new ConfigError(variable, `${issue.message}${got}`);
   }
   const v = parsed.data;
   return {
@@ -68,5 +94,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logFormat: v.LOG_FORMAT,
     maxUploadBytes: v.MAX_UPLOAD_MB * 1024 * 1024,
     staticDir: v.STATIC_DIR,
+    sessionTtlHours: v.SESSION_TTL_HOURS,
+    cookieSecure: v.COOKIE_SECURE,
+    trustProxy: v.TRUST_PROXY,
+    demoPassword: v.DEMO_PASSWORD,
+    adminPassword: v.ADMIN_PASSWORD,
   };
 }

@@ -3,7 +3,8 @@ import { shanghaiToday } from '@xuncha/prisma/src/calendar';
 import type { FiltersInput } from '../common/filters';
 import type { Dimensions } from './dimensions.repository';
 import { DimensionsService } from './dimensions.service';
-import { resolveScope, type Scope } from './scope';
+import { currentCountyLimit } from '../auth/principal';
+import { limitToCounty, resolveScope, type Scope } from './scope';
 
 export interface ResolvedScope {
   scope: Scope;
@@ -22,7 +23,8 @@ export class ScopeService {
 
   async resolve(input: FiltersInput): Promise<ResolvedScope> {
     const dims = await this.dimensions.get();
-    const scope = resolveScope(input, dims, shanghaiToday());
+    const county = currentCountyLimit();
+    const scope = resolveScope(county === null ? input : limitToCounty(input, county, dims), dims, shanghaiToday());
     return { scope, dims, current: dims.maxEventDate !== null && scope.asOf >= dims.maxEventDate };
   }
 }

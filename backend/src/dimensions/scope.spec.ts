@@ -1,5 +1,5 @@
 import type { Dimensions } from './dimensions.repository';
-import { committeeTerms, resolveScope } from './scope';
+import { committeeTerms, limitToCounty, resolveScope } from './scope';
 
 const dims: Dimensions = {
   regions: [
@@ -74,5 +74,37 @@ describe('resolveScope', () => {
     expect(message(() => resolveScope({ roundId: 8 }, dims, '2026-11-24'))).toEqual([400, 'roundId: no round with id 8']);
     expect(message(() => resolveScope({ categoryId: 2 }, dims, '2026-11-24'))).toEqual([400, 'categoryId: no issue category with id 2']);
     expect(message(() => resolveScope({ asOf: '2026-11-25' }, dims, '2026-11-24'))).toEqual([400, 'asOf: must not be after today (2026-11-24)']);
+  });
+});
+
+describe('limitToCounty', () => {
+  const county = {
+    regions: [
+      { id: 1, code: '1', name: '示例市', level: 'CITY', parentId: null },
+      { id: 2, code: '2', name: '甲县', level: 'COUNTY', parentId: 1 },
+      { id: 3, code: '3', name: '乙县', level: 'COUNTY', parentId: 1 },
+      { id: 4, code: '4', name: '甲镇', level: 'TOWNSHIP', parentId: 2 },
+      { id: 5, code: '5', name: '乙镇', level: 'TOWNSHIP', parentId: 3 },
+    ],
+    terms: [
+      { id: 10, committeeRegionId: 2 },
+      { id: 11, committeeRegionId: 3 },
+    ],
+    rounds: [
+      { id: 20, termId: 10, name: '甲县第一轮' },
+      { id: 21, termId: 11, name: '乙县第一轮' },
+    ],
+  } as never as Dimensions;
+
+  it('defaults the region to the county and keeps regions under it', () => {
+    expect(limitToCounty({}, 2, county)).toEqual({ regionId: 2 });
+    expect(limitToCounty({ regionId: 4 }, 2, county)).toEqual({ regionId: 4 });
+    expect(limitToCounty({ roundId: 20 }, 2, county)).toEqual({ roundId: 20, regionId: 2 });
+  });
+
+  it('refuses the city, another county, a township of another county and another county’s round', () => {
+    for (const input of [{ regionId: 1 }, { regionId: 3 }, { regionId: 5 }, { roundId: 21 }, { regionId: 4, roundId: 21 }]) {
+      expect(() => limitToCounty(input, 2, county)).toThrow(/不在您的辖区/);
+    }
   });
 });

@@ -76,3 +76,32 @@ export function resolveScope(input: FiltersInput, dims: Dimensions, today: strin
   }
   return scope;
 }
+
+/**
+ * A county user's filters: the region defaults to their county, and a region, round or term
+ * outside it is refused (403, naming the parameter). Everything the warehouse answers is
+ * then limited to units of that county.
+ */
+export function limitToCounty(input: FiltersInput, countyId: number, dims: Dimensions): FiltersInput {
+  const outside = (name: string, what: string) => new AppError(403, `${name}: ${what}不在您的辖区 is outside your county`, [{ field: name, message: 'outside your county' }]);
+  const region = input.regionId === undefined ? undefined : dims.regions.find((r) => r.id === input.regionId);
+  if (region && region.id !== countyId && region.parentId !== countyId) throw outside('regionId', `区划 ${region.name} `);
+  if (input.roundId !== undefined) {
+    const round = dims.rounds.find((r) => r.id === input.roundId);
+    const term = round && dims.terms.find((t) => t.id === round.termId);
+    if (term && term.committeeRegionId !== countyId) throw outside('roundId', `轮次 ${round.name} `);
+  }
+  return input.regionId === undefined ? { ...input, regionId: countyId } : input;
+}
+
+/** What a county user may see of the dimensions: the city, their county and its townships, their committee's terms and rounds. */
+export function countyDimensions(dims: Dimensions, countyId: number): Dimensions {
+  const terms = dims.terms.filter((t) => t.committeeRegionId === countyId);
+  const termIds = new Set(terms.map((t) => t.id));
+  return {
+    ...dims,
+    regions: dims.regions.filter((r) => r.level === 'CITY' || r.id === countyId || r.parentId === countyId),
+    terms,
+    rounds: dims.rounds.filter((r) => termIds.has(r.termId)),
+  };
+}

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AGING_BUCKETS, type AgingBucket, type InspectionMode, type TaskStatus, type UnitCategory } from '../common/filters';
 import { AppError } from '../common/http-exception.filter';
+import { CountyScope } from '../auth/county-scope';
 import { ScopeService } from '../dimensions/scope.service';
 import type { Dimensions } from '../dimensions/dimensions.repository';
 import { count } from '../metrics/metrics.repository';
@@ -24,6 +25,7 @@ export class DrillService {
   constructor(
     @Inject(DrillRepository) private readonly repository: DrillRepository,
     @Inject(ScopeService) private readonly scopes: ScopeService,
+    @Inject(CountyScope) private readonly county: CountyScope,
   ) {}
 
   private scope(input: TaskListQuery | FindingListQuery) {
@@ -120,6 +122,7 @@ export class DrillService {
   }
 
   async task(id: number) {
+    await this.county.check('task', id, () => new AppError(404, `整改任务不存在 No rectification task with id ${id}`));
     const task = await this.repository.taskDetail(BigInt(id));
     if (!task) throw new AppError(404, `整改任务不存在 No rectification task with id ${id}`);
     const { finding } = task;

@@ -2,6 +2,9 @@ import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/commo
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { EtlRejectsDto, EtlRunResultDto, EtlRunsDto, PageQueryDto, RunEtlBodyDto, RunIdParamDto } from './dto/etl.dto';
+import { Allow, Audited } from '../auth/access';
+import { currentCountyLimit } from '../auth/principal';
+import { AppError } from '../common/http-exception.filter';
 import { EtlService } from './etl.service';
 
 @ApiTags('etl')
@@ -10,6 +13,7 @@ export class EtlController {
   constructor(@Inject(EtlService) private readonly service: EtlService) {}
 
   @Post('run')
+  @Audited('etl.run')
   @ApiOperation({ summary: '立即同步 run the ETL now (incremental by default)' })
   @ZodResponse({ status: 200, type: EtlRunResultDto })
   run(@Body() body: RunEtlBodyDto) {
@@ -17,6 +21,7 @@ export class EtlController {
   }
 
   @Get('runs')
+  @Allow('etlStatus')
   @ApiOperation({ summary: '同步记录 ETL runs, newest first, with counts' })
   @ZodResponse({ status: 200, type: EtlRunsDto })
   runs(@Query() query: PageQueryDto) {
@@ -24,9 +29,12 @@ export class EtlController {
   }
 
   @Get('runs/:id/rejects')
+  @Allow('etlStatus')
   @ApiOperation({ summary: '拒收记录 the records a run rejected, with their reasons' })
   @ZodResponse({ status: 200, type: EtlRejectsDto })
   rejects(@Param() params: RunIdParamDto, @Query() query: PageQueryDto) {
+    // rejected rows may be of any county: a county user sees the counts, not the rows
+    if (currentCountyLimit() !== null) throw new AppError(403, '拒收明细可能含其他县区的数据，县区用户无权查看 rejected rows may be of other counties: not shown to county users');
     return this.service.rejects(params.id, query.page, query.pageSize);
   }
 }

@@ -1,6 +1,8 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { FindingCsvQueryDto, QuarterlyQueryDto, TaskCsvQueryDto } from './dto/exports.dto';
+import { Audited } from '../auth/access';
+import { currentCountyLimit } from '../auth/principal';
 import { ExportsService } from './exports.service';
 import { CSV_TYPE, XLSX_TYPE } from './files';
 
@@ -17,14 +19,17 @@ export class ExportsController {
     summary:
       '季度统计报表 the quarterly statistics workbook (.xlsx, five sheets) as of the quarter’s last day; the quarter must have ended (its last day on or before today)',
   })
+  @Audited('export.quarterly')
   @ApiProduces(XLSX_TYPE)
   @ApiOkResponse({ description: 'the workbook', ...FILE })
   quarterly(@Query() query: QuarterlyQueryDto) {
-    return this.service.quarterly(query.year, query.quarter, undefined);
+    const county = currentCountyLimit();
+    return this.service.quarterly(query.year, query.quarter, county === null ? undefined : { countyId: county });
   }
 
   @Get('tasks.csv')
   @ApiOperation({ summary: '整改任务清单 CSV: every row of GET /api/tasks under the same parameters (UTF-8 with BOM, Chinese headers)' })
+  @Audited('export.tasks-csv')
   @ApiProduces(CSV_TYPE)
   @ApiOkResponse({ description: 'the task list as CSV', ...FILE })
   tasksCsv(@Query() query: TaskCsvQueryDto) {
@@ -33,6 +38,7 @@ export class ExportsController {
 
   @Get('findings.csv')
   @ApiOperation({ summary: '问题清单 CSV: every row of GET /api/findings under the same parameters (UTF-8 with BOM, Chinese headers)' })
+  @Audited('export.findings-csv')
   @ApiProduces(CSV_TYPE)
   @ApiOkResponse({ description: 'the finding list as CSV', ...FILE })
   findingsCsv(@Query() query: FindingCsvQueryDto) {

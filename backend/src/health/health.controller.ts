@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Allow } from '../auth/access';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ZodResponse, createZodDto } from 'nestjs-zod';
@@ -18,6 +19,7 @@ class HealthDto extends createZodDto(
 
 @ApiTags('health')
 @Controller('health')
+@Allow('public')
 export class HealthController {
   constructor(@Inject(HealthService) private readonly service: HealthService) {}
 

@@ -4,7 +4,8 @@ import { INSPECTION_MODES, UNIT_CATEGORIES } from '../common/filters';
 import { MODE_LABELS, UNIT_CATEGORY_LABELS } from '../common/labels';
 import { DimensionsService } from '../dimensions/dimensions.service';
 import type { Dimensions } from '../dimensions/dimensions.repository';
-import { committeeTerms } from '../dimensions/scope';
+import { currentCountyLimit } from '../auth/principal';
+import { committeeTerms, countyDimensions } from '../dimensions/scope';
 import type { OptionsResponse } from './dto/options.dto';
 
 /** The values the filter bar offers, from the warehouse's dimensions. */
@@ -14,7 +15,8 @@ export class OptionsService {
 
   async options(): Promise<OptionsResponse> {
     const dims = await this.dimensions.get();
-    return buildOptions(dims, shanghaiToday());
+    const county = currentCountyLimit();
+    return buildOptions(county === null ? dims : countyDimensions(dims, county), shanghaiToday());
   }
 }
 

@@ -2,6 +2,7 @@ import { Controller, Get, Header, Inject, Post, StreamableFile, UploadedFile, Us
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
+import { Audited } from '../auth/access';
 import { Actor } from './actor';
 import { LEDGER_UPLOAD_BODY, LedgerImportResultDto } from './dto/ledger-import.dto';
 import { LedgerImportService, type Upload } from './ledger-import.service';
@@ -26,6 +27,7 @@ export class LedgerImportController {
   }
 
   @Post()
+  @Audited('ledger.import')
   @ApiOperation({ summary: '导入整改台账 import a ledger: every row or none (400 lists each bad row by its Excel row number)' })
   @ApiConsumes('multipart/form-data')
   @ApiBody(LEDGER_UPLOAD_BODY)

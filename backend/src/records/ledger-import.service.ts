@@ -1,6 +1,7 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { shanghaiToday } from '@xuncha/prisma/src/calendar';
 import type { AppConfig } from '../config/app-config';
+import { CountyScope } from '../auth/county-scope';
 import { AppError } from '../common/http-exception.filter';
 import { APP_CONFIG } from '../infra/tokens';
 import { dbDate, isoDay } from '../common/dates';
@@ -36,6 +37,7 @@ export class LedgerImportService {
   constructor(
     @Inject(RecordsRepository) private readonly repository: RecordsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CountyScope) private readonly county: CountyScope,
   ) {}
 
   async template(): Promise<Buffer> {
@@ -77,10 +79,13 @@ export class LedgerImportService {
   /** Checks what the rows refer to (inspections, categories) and the dates against them. */
   private async resolve(rows: LedgerRow[]): Promise<{ entries: LedgerEntry[]; problems: RowProblem[] }> {
     if (rows.length === 0) return { entries: [], problems: [] };
-    const [inspections, categories] = await Promise.all([
+    const [found, categories] = await Promise.all([
       this.repository.inspections([...new Set(rows.map((r) => r.inspectionId))]),
       this.repository.categoriesByCode([...new Set(rows.map((r) => r.categoryCode))]),
     ]);
+    // a county user's row naming another county's inspection reads as an unknown inspection
+    const allowed = await this.county.allowed('inspection', found.map((i) => i.id));
+    const inspections = found.filter((i) => allowed.has(String(i.id)));
     const inspectionById = new Map(inspections.map((i) => [i.id, i]));
     const categoryByCode = new Map(categories.map((c) => [c.code, c]));
     const today = shanghaiToday();

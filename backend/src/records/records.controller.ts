@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Inject, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
+import { Audited } from '../auth/access';
 import { Actor } from './actor';
 import {
   ChangeTaskStatusDto,
@@ -25,6 +26,7 @@ export class RecordsController {
   constructor(@Inject(RecordsService) private readonly service: RecordsService) {}
 
   @Post('inspections')
+  @Audited('inspection.create')
   @ApiOperation({ summary: '新建巡察 record an inspection of a unit in a round' })
   @ZodResponse({ status: 201, type: InspectionRecordDto })
   createInspection(@Body() body: CreateInspectionDto) {
@@ -32,6 +34,7 @@ export class RecordsController {
   }
 
   @Delete('inspections/:id')
+  @Audited('inspection.delete')
   @ApiOperation({ summary: '删除巡察 soft-delete an inspection (its findings and tasks drop out with it)' })
   @ZodResponse({ status: 200, type: DeletedRecordDto })
   deleteInspection(@Param() params: InspectionIdParamDto) {
@@ -39,6 +42,7 @@ export class RecordsController {
   }
 
   @Post('findings')
+  @Audited('finding.create')
   @ApiOperation({ summary: '新建问题 record a finding of an inspection (level-2 category)' })
   @ZodResponse({ status: 201, type: FindingRecordDto })
   createFinding(@Body() body: CreateFindingDto) {
@@ -46,6 +50,7 @@ export class RecordsController {
   }
 
   @Delete('findings/:id')
+  @Audited('finding.delete')
   @ApiOperation({ summary: '删除问题 soft-delete a finding (its tasks drop out with it)' })
   @ZodResponse({ status: 200, type: DeletedRecordDto })
   deleteFinding(@Param() params: FindingIdParamDto) {
@@ -53,6 +58,7 @@ export class RecordsController {
   }
 
   @Post('tasks')
+  @Audited('task.create')
   @ApiOperation({ summary: '新建整改任务 create a rectification task (未开始 NOT_STARTED) with its CREATED event' })
   @ZodResponse({ status: 201, type: TaskWriteResultDto })
   createTask(@Body() body: CreateTaskDto, @Actor() actor: string) {
@@ -60,6 +66,7 @@ export class RecordsController {
   }
 
   @Delete('tasks/:id')
+  @Audited('task.delete')
   @ApiOperation({ summary: '删除整改任务 soft-delete a rectification task' })
   @ZodResponse({ status: 200, type: DeletedRecordDto })
   deleteTask(@Param() params: TaskRecordIdParamDto) {
@@ -67,6 +74,7 @@ export class RecordsController {
   }
 
   @Post('tasks/:id/status')
+  @Audited('task.status')
   @ApiOperation({ summary: '变更任务状态 change a task\'s status along the allowed transitions (409 otherwise)' })
   @ZodResponse({ status: 201, type: TaskWriteResultDto })
   changeStatus(@Param() params: TaskRecordIdParamDto, @Body() body: ChangeTaskStatusDto, @Actor() actor: string) {
@@ -74,6 +82,7 @@ export class RecordsController {
   }
 
   @Post('tasks/:id/extensions')
+  @Audited('task.extend')
   @ApiOperation({ summary: '延期 extend a task\'s due date, with a reason' })
   @ZodResponse({ status: 201, type: TaskWriteResultDto })
   extend(@Param() params: TaskRecordIdParamDto, @Body() body: ExtendTaskDto, @Actor() actor: string) {
@@ -81,6 +90,7 @@ export class RecordsController {
   }
 
   @Post('tasks/:id/notes')
+  @Audited('task.note')
   @ApiOperation({ summary: '进展记录 add a progress note to a task' })
   @ZodResponse({ status: 201, type: TaskWriteResultDto })
   addNote(@Param() params: TaskRecordIdParamDto, @Body() body: TaskNoteDto, @Actor() actor: string) {

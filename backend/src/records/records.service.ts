@@ -1,5 +1,6 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { shanghaiToday } from '@xuncha/prisma/src/calendar';
+import { CountyScope } from '../auth/county-scope';
 import { AppError } from '../common/http-exception.filter';
 import { TASK_STATUS_LABELS } from '../common/labels';
 import { dbDate, isoDay, isoDayOrNull } from '../common/dates';
@@ -38,9 +39,14 @@ function badField(field: string, message: string): AppError {
  */
 @Injectable()
 export class RecordsService {
-  constructor(@Inject(RecordsRepository) private readonly repository: RecordsRepository) {}
+  constructor(
+    @Inject(RecordsRepository) private readonly repository: RecordsRepository,
+    @Inject(CountyScope) private readonly county: CountyScope,
+  ) {}
 
   async createInspection(input: CreateInspection): Promise<InspectionRecord> {
+    // a county user's unit of another county is answered as one that does not exist
+    await this.county.check('unit', input.unitId, () => badField('unitId', `被巡察单位不存在或已删除 unit ${input.unitId} does not exist or was deleted`));
     const [roundFound, unit] = await Promise.all([this.repository.roundExists(input.roundId), this.repository.unit(input.unitId)]);
     if (!roundFound) throw badField('roundId', `轮次不存在或已删除 round ${input.roundId} does not exist or was deleted`);
     if (!unit) throw badField('unitId', `被巡察单位不存在或已删除 unit ${input.unitId} does not exist or was deleted`);
@@ -65,6 +71,7 @@ export class RecordsService {
   }
 
   async createFinding(input: CreateFinding): Promise<FindingRecord> {
+    await this.county.check('inspection', input.inspectionId, () => badField('inspectionId', `巡察不存在或已删除 inspection ${input.inspectionId} does not exist or was deleted`));
     const [inspection, category] = await Promise.all([this.repository.inspection(input.inspectionId), this.repository.category(input.categoryId)]);
     if (!inspection) throw badField('inspectionId', `巡察不存在或已删除 inspection ${input.inspectionId} does not exist or was deleted`);
     if (!category) throw badField('categoryId', `问题类别不存在 category ${input.categoryId} does not exist`);
@@ -100,6 +107,7 @@ export class RecordsService {
   }
 
   async createTask(input: CreateTask, actor: string): Promise<TaskWrite> {
+    await this.county.check('finding', input.findingId, () => badField('findingId', `问题不存在或已删除 finding ${input.findingId} does not exist or was deleted`));
     const finding = await this.repository.finding(BigInt(input.findingId));
     if (!finding) throw badField('findingId', `问题不存在或已删除 finding ${input.findingId} does not exist or was deleted`);
     const due = input.originalDueDate ?? null;
@@ -127,6 +135,7 @@ export class RecordsService {
   }
 
   async changeStatus(id: number, input: ChangeStatus, actor: string): Promise<TaskWrite> {
+    await this.county.check('task', id, CountyScope.notFound('整改任务', id));
     const today = shanghaiToday();
     const date = input.date ?? today;
     if (date > today) throw badField('date', `变更日期不能晚于今天 must not be in the future (${date} > ${today})`);
@@ -145,6 +154,7 @@ export class RecordsService {
   }
 
   async extend(id: number, input: Extension, actor: string): Promise<TaskWrite> {
+    await this.county.check('task', id, CountyScope.notFound('整改任务', id));
     const today = shanghaiToday();
     const written = await this.repository.transaction(async (tx) => {
       const task = await this.lockedTask(tx, id);
@@ -168,6 +178,7 @@ export class RecordsService {
   }
 
   async addNote(id: number, input: ProgressNote, actor: string): Promise<TaskWrite> {
+    await this.county.check('task', id, CountyScope.notFound('整改任务', id));
     const today = shanghaiToday();
     const written = await this.repository.transaction(async (tx) => {
       const task = await this.lockedTask(tx, id);
@@ -177,18 +188,21 @@ export class RecordsService {
   }
 
   async deleteInspection(id: number): Promise<Deleted> {
+    await this.county.check('inspection', id, CountyScope.notFound('巡察', id));
     const row = await this.repository.deleteInspection(id);
     if (!row) throw new AppError(HttpStatus.NOT_FOUND, `巡察不存在或已删除 inspection ${id} does not exist or was deleted`);
     return deletedView(row);
   }
 
   async deleteFinding(id: number): Promise<Deleted> {
+    await this.county.check('finding', id, CountyScope.notFound('问题', id));
     const row = await this.repository.deleteFinding(BigInt(id));
     if (!row) throw new AppError(HttpStatus.NOT_FOUND, `问题不存在或已删除 finding ${id} does not exist or was deleted`);
     return deletedView(row);
   }
 
   async deleteTask(id: number): Promise<Deleted> {
+    await this.county.check('task', id, CountyScope.notFound('整改任务', id));
     const row = await this.repository.deleteTask(BigInt(id));
     if (!row) throw new AppError(HttpStatus.NOT_FOUND, `整改任务不存在或已删除 task ${id} does not exist or was deleted`);
     return deletedView(row);

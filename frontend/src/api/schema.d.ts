@@ -4,6 +4,126 @@
  */
 
 export interface paths {
+    "/api/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登录 sign in: sets the httpOnly session cookie; 401 for a wrong username or password, 429 after too many failures */
+        post: operations["AuthController_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 退出登录 sign out: ends this session */
+        post: operations["AuthController_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 当前用户 the signed-in user, their role and county */
+        get: operations["AuthController_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 修改密码 change your password (your other sessions end) */
+        post: operations["AuthController_changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 用户列表 every account (ADMIN) */
+        get: operations["UsersController_list"];
+        put?: never;
+        /** 新建用户 create an account (ADMIN) */
+        post: operations["UsersController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 修改用户 change an account: name, role, county, active, password (ADMIN) */
+        patch: operations["UsersController_update"];
+        trace?: never;
+    };
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 审计日志 who did what, when and from where, newest first (ADMIN) */
+        get: operations["AuditController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -419,6 +539,103 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        LoginDto: {
+            username: string;
+            password: string;
+        };
+        MeDto_Output: {
+            id: number;
+            username: string;
+            displayName: string;
+            /** @enum {string} */
+            role: "LEADER" | "STAFF" | "COUNTY_STAFF" | "ADMIN";
+            roleLabel: string;
+            region: {
+                id: number;
+                code: string;
+                name: string;
+            } | null;
+            can: {
+                read: boolean;
+                write: boolean;
+                admin: boolean;
+            };
+        };
+        OkDto_Output: {
+            /** @constant */
+            ok: true;
+        };
+        ChangePasswordDto: {
+            currentPassword: string;
+            newPassword: string;
+        };
+        UsersDto_Output: {
+            rows: {
+                id: number;
+                username: string;
+                displayName: string;
+                /** @enum {string} */
+                role: "LEADER" | "STAFF" | "COUNTY_STAFF" | "ADMIN";
+                roleLabel: string;
+                region: {
+                    id: number;
+                    code: string;
+                    name: string;
+                } | null;
+                active: boolean;
+                createdAt: string;
+                lastSeenAt: string | null;
+            }[];
+        };
+        CreateUserDto: {
+            username: string;
+            displayName: string;
+            /** @enum {string} */
+            role: "LEADER" | "STAFF" | "COUNTY_STAFF" | "ADMIN";
+            regionId?: number | null;
+            password: string;
+        };
+        UserDto_Output: {
+            id: number;
+            username: string;
+            displayName: string;
+            /** @enum {string} */
+            role: "LEADER" | "STAFF" | "COUNTY_STAFF" | "ADMIN";
+            roleLabel: string;
+            region: {
+                id: number;
+                code: string;
+                name: string;
+            } | null;
+            active: boolean;
+            createdAt: string;
+            lastSeenAt: string | null;
+        };
+        UpdateUserDto: {
+            displayName?: string;
+            /** @enum {string} */
+            role?: "LEADER" | "STAFF" | "COUNTY_STAFF" | "ADMIN";
+            regionId?: number | null;
+            active?: boolean;
+            password?: string;
+        };
+        AuditPageDto_Output: {
+            total: number;
+            page: number;
+            pageSize: number;
+            rows: {
+                id: string;
+                at: string;
+                username: string | null;
+                action: string;
+                target: string | null;
+                ip: string | null;
+                success: boolean;
+                detail: {
+                    [key: string]: unknown;
+                } | null;
+            }[];
+        };
         HealthDto_Output: {
             /** @enum {string} */
             status: "ok" | "degraded";
@@ -1111,6 +1328,182 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    AuthController_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeDto_Output"];
+                };
+            };
+        };
+    };
+    AuthController_logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OkDto_Output"];
+                };
+            };
+        };
+    };
+    AuthController_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeDto_Output"];
+                };
+            };
+        };
+    };
+    AuthController_changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OkDto_Output"];
+                };
+            };
+        };
+    };
+    UsersController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsersDto_Output"];
+                };
+            };
+        };
+    };
+    UsersController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUserDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDto_Output"];
+                };
+            };
+        };
+    };
+    UsersController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDto_Output"];
+                };
+            };
+        };
+    };
+    AuditController_list: {
+        parameters: {
+            query?: {
+                page?: string;
+                pageSize?: string;
+                username?: string;
+                action?: string;
+                success?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPageDto_Output"];
+                };
+            };
+        };
+    };
     HealthController_health: {
         parameters: {
             query?: never;

@@ -125,7 +125,7 @@ describe('exports', () => {
   const outDir = path.resolve(__dirname, '../../../test-output/exports');
 
   const download = async (urlPath: string) => {
-    const response = await fetch(t.url + urlPath);
+    const response = await fetch(t.url + urlPath, { headers: { cookie: t.cookie } });
     return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
   };
   const read = async (bytes: Buffer) => {

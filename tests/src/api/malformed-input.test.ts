@@ -99,7 +99,7 @@ describe('malformed input', () => {
       const response = await t.send<{ message: string }>('POST', '/api/etl/run', body);
       expect([response.status, response.body.message.split(':')[0]]).toEqual([400, field]);
     }
-    const broken = await fetch(`${t.url}/api/etl/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"mode": "full"' });
+    const broken = await fetch(`${t.url}/api/etl/run`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: t.cookie }, body: '{"mode": "full"' });
     expect(broken.status).toBe(400);
     expect(((await broken.json()) as { message: string }).message).toMatch(/^body: /);
   });
@@ -150,7 +150,7 @@ describe('malformed input', () => {
   it('refuses a body over the limit with a 413, not a 500', async () => {
     const response = await fetch(`${t.url}/api/etl/run`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', cookie: t.cookie },
       body: JSON.stringify({ mode: 'x'.repeat(2 * 1024 * 1024) }),
     });
     expect(response.status).toBe(413);

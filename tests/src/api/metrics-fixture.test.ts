@@ -70,7 +70,7 @@ describe('metrics API on the hand-built fixture', () => {
     await app.listen(0, '127.0.0.1');
     try {
       const { port } = app.getHttpServer().address() as AddressInfo;
-      const response = await fetch(`http://127.0.0.1:${port}/api/metrics/coverage?asOf=${D1}`);
+      const response = await fetch(`http://127.0.0.1:${port}/api/metrics/coverage?asOf=${D1}`, { headers: { cookie: t.cookie } });
       const body = (await response.json()) as { coverage: unknown; uncovered: { total: number } };
       expect(body.coverage).toEqual(FIXTURE_EXPECTED.coverageWithRevisitD1.coverage);
       expect(body.uncovered.total).toBe(FIXTURE_EXPECTED.coverageWithRevisitD1.uncoveredTotal);

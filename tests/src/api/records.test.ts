@@ -233,10 +233,10 @@ describe('creates', () => {
     expect(response.status).toBe(201);
     const { task, event } = response.body;
     expect(task).toMatchObject({ findingId: finding.id, status: 'NOT_STARTED', originalDueDate: addDays(TODAY, 30), currentDueDate: addDays(TODAY, 30), closedDate: null });
-    expect(event).toMatchObject({ taskId: task.id, type: 'CREATED', toStatus: 'NOT_STARTED', eventDate: TODAY, actor: 'system' });
+    expect(event).toMatchObject({ taskId: task.id, type: 'CREATED', toStatus: 'NOT_STARTED', eventDate: TODAY, actor: 'staff' });
     expect(await taskRow(task.id)).toMatchObject({ status: 'NOT_STARTED', original_due_date: addDays(TODAY, 30), current_due_date: addDays(TODAY, 30), closed_date: null });
     expect(await events(task.id)).toEqual([
-      { id: String(event.id), type: 'CREATED', event_date: TODAY, from_status: null, to_status: 'NOT_STARTED', new_due_date: null, note: null, actor: 'system' },
+      { id: String(event.id), type: 'CREATED', event_date: TODAY, from_status: null, to_status: 'NOT_STARTED', new_due_date: null, note: null, actor: 'staff' },
     ]);
 
     // 长期坚持 may go without a due date
@@ -286,7 +286,7 @@ describe('task status', () => {
         const response = await post<TaskWrite>(`/api/tasks/${task.id}/status`, { status: to, ...(note ? { note } : {}) });
         expect([from, to, response.status]).toEqual([from, to, 201]);
         expect(response.body.task.status).toBe(to);
-        expect(response.body.event).toMatchObject({ type: 'STATUS_CHANGE', fromStatus: from, toStatus: to, eventDate: TODAY, actor: 'system', note: note ?? null });
+        expect(response.body.event).toMatchObject({ type: 'STATUS_CHANGE', fromStatus: from, toStatus: to, eventDate: TODAY, actor: 'staff', note: note ?? null });
         const row = await taskRow(task.id);
         expect(row.status).toBe(to);
         expect(row.closed_date).toBe(to === 'CLOSED' ? TODAY : null);
@@ -366,7 +366,7 @@ describe('extensions and notes', () => {
     expect(response.status).toBe(201);
     expect(response.body.task).toMatchObject({ originalDueDate: addDays(TODAY, 30), currentDueDate: addDays(TODAY, 90) });
     expect(await taskRow(task.id)).toMatchObject({ original_due_date: addDays(TODAY, 30), current_due_date: addDays(TODAY, 90) });
-    expect((await events(task.id)).at(-1)).toMatchObject({ type: 'EXTENSION', event_date: TODAY, new_due_date: addDays(TODAY, 90), note: reason, actor: 'system', from_status: null, to_status: null });
+    expect((await events(task.id)).at(-1)).toMatchObject({ type: 'EXTENSION', event_date: TODAY, new_due_date: addDays(TODAY, 90), note: reason, actor: 'staff', from_status: null, to_status: null });
 
     // not later than the current due date
     expectFieldError(await post(`/api/tasks/${task.id}/extensions`, { newDueDate: addDays(TODAY, 90), reason }), 'newDueDate');
@@ -386,7 +386,7 @@ describe('extensions and notes', () => {
     const note = '已完成制度修订初稿，正在征求意见';
     const response = await post<TaskWrite>(`/api/tasks/${task.id}/notes`, { note });
     expect(response.status).toBe(201);
-    expect(response.body.event).toMatchObject({ type: 'PROGRESS_NOTE', note, eventDate: TODAY, actor: 'system' });
+    expect(response.body.event).toMatchObject({ type: 'PROGRESS_NOTE', note, eventDate: TODAY, actor: 'staff' });
     expect((await events(task.id)).at(-1)).toMatchObject({ type: 'PROGRESS_NOTE', note, event_date: TODAY, from_status: null, to_status: null });
     expect((await taskRow(task.id)).status).toBe(before.status);
     expectFieldError(await post(`/api/tasks/${task.id}/notes`, { note: '' }), 'note');
@@ -494,7 +494,7 @@ async function workbook(rows: unknown[][], headers: string[] | null = HEADERS): 
 async function upload(content: Buffer, name = 'ledger.xlsx'): Promise<{ status: number; body: ErrorBody & { imported?: number } }> {
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(content)]), name);
-  const response = await fetch(`${t.url}/api/imports/ledger`, { method: 'POST', body: form });
+  const response = await fetch(`${t.url}/api/imports/ledger`, { method: 'POST', body: form, headers: { cookie: t.cookie } });
   const text = await response.text();
   let body: unknown = text;
   try {
@@ -561,7 +561,7 @@ describe('ledger import', () => {
   });
 
   it('GET /api/imports/ledger/template is an .xlsx with the Chinese headers and a 说明 sheet', async () => {
-    const response = await fetch(`${t.url}/api/imports/ledger/template`);
+    const response = await fetch(`${t.url}/api/imports/ledger/template`, { headers: { cookie: t.cookie } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('spreadsheetml');
     const book = new ExcelJS.Workbook();
@@ -599,7 +599,7 @@ describe('ledger import', () => {
         WHERE f.description LIKE $1 ORDER BY f.id`,
       [`${tag}%`],
     );
-    const common = { unit_id: units[1].id, status: 'NOT_STARTED', event: 'CREATED', event_to: 'NOT_STARTED', event_date: TODAY, actor: 'system' };
+    const common = { unit_id: units[1].id, status: 'NOT_STARTED', event: 'CREATED', event_to: 'NOT_STARTED', event_date: TODAY, actor: 'staff' };
     expect(rows).toEqual([
       { ...common, description: `${tag} 一`, code: level2[0].code, is_immediate: true, found: addDays(TODAY, -30), track: 'IMMEDIATE', due: addDays(TODAY, 10), current: addDays(TODAY, 10) },
       { ...common, description: `${tag} 二`, code: level2[1].code, is_immediate: false, found: addDays(TODAY, -29), track: 'DEADLINE', due: addDays(TODAY, 90), current: addDays(TODAY, 90) },
@@ -678,11 +678,11 @@ describe('ledger import', () => {
   }, 120_000);
 
   it('refuses an upload without a file, or under another field name', async () => {
-    const empty = await fetch(`${t.url}/api/imports/ledger`, { method: 'POST', body: new FormData() });
+    const empty = await fetch(`${t.url}/api/imports/ledger`, { method: 'POST', body: new FormData(), headers: { cookie: t.cookie } });
     expect(empty.status).toBe(400);
     const form = new FormData();
     form.append('ledger', new Blob([new Uint8Array(await workbook([]))]), 'ledger.xlsx');
-    const wrong = await fetch(`${t.url}/api/imports/ledger`, { method: 'POST', body: form });
+    const wrong = await fetch(`${t.url}/api/imports/ledger`, { method: 'POST', body: form, headers: { cookie: t.cookie } });
     expect(wrong.status).toBe(400);
     expect(((await wrong.json()) as ErrorBody).message).toMatch(/^file: /);
   });

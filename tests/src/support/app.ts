@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../../backend/src/app';
+import { demoAccounts, ensureAccounts } from '../../../backend/src/auth/bootstrap-users';
 import { loadConfig, type AppConfig } from '../../../backend/src/config/app-config';
 import { warehouseSink } from '../../../etl/src/load/warehouse-sink';
 import { runEtl, type EtlMode } from '../../../etl/src/runner';
@@ -17,10 +18,30 @@ export interface TestApp {
   warehouse: Warehouse;
   /** One ETL run into this file's warehouse (what the scheduler would do next). */
   etl(mode?: EtlMode): Promise<void>;
+  /** Requests as the default user (`staff` unless options.user says otherwise). */
   get<T = unknown>(path: string): Promise<{ status: number; body: T }>;
   send<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** The default user's session cookie (`name=value`), for requests made by other means. */
+  cookie: string;
+  /** Signs in as another demo account (leader, staff, admin, county-<code>) or none. */
+  as(username: string | null): Promise<TestClient>;
   close(): Promise<void>;
 }
+
+export interface TestClient {
+  cookie: string;
+  get<T = unknown>(path: string, headers?: Record<string, string>): Promise<TestResponse<T>>;
+  send<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse<T>>;
+}
+
+export interface TestResponse<T> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** The password of every account a test app creates. */
+export const TEST_PASSWORD = 'test-password-1';
 
 export interface TestAppOptions {
   /** Demo data of this scale and seed, loaded before the app starts (default: none). */
@@ -28,6 +49,8 @@ export interface TestAppOptions {
   /** Runs before the first ETL: load a fixture, say. */
   prepare?: (databaseUrl: string) => Promise<void>;
   env?: NodeJS.ProcessEnv;
+  /** Who `get` and `send` sign in as (default staff). */
+  user?: string;
   /** Print the app's logs (errors included); default: silent. */
   logs?: boolean;
 }
@@ -40,6 +63,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const db = await createTestDatabase();
   if (options.seed) await seedDatabase(db.url, { scale: options.seed.scale, seed: options.seed.seed ?? 1, today: options.seed.today });
   if (options.prepare) await options.prepare(db.url);
+  await ensureAccounts(db.url, await demoAccounts(db.url), TEST_PASSWORD);
   const warehouse = await openTestWarehouse();
   await migrateWarehouse(warehouse);
   const sink = warehouseSink(warehouse);
@@ -53,33 +77,50 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  const send = async <T>(method: string, path: string, body?: unknown) => {
-    const response = await fetch(url + path, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // not JSON: keep the text
+  const as = async (username: string | null): Promise<TestClient> => {
+    let cookie = '';
+    if (username !== null) {
+      const login = await request(url, '', 'POST', '/api/auth/login', { username, password: TEST_PASSWORD });
+      if (login.status !== 200) throw new Error(`sign-in as ${username}: ${login.status} ${JSON.stringify(login.body)}`);
+      cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
     }
-    return { status: response.status, body: parsed as T };
+    return {
+      cookie,
+      get: (path, headers) => request(url, cookie, 'GET', path, undefined, headers),
+      send: (method, path, body, headers) => request(url, cookie, method, path, body, headers),
+    };
   };
+  const client = await as(options.user ?? 'staff');
   return {
     app,
     url,
     db,
     warehouse,
     etl,
-    get: (path) => send('GET', path),
-    send,
+    get: (path) => client.get(path),
+    send: (method, path, body) => client.send(method, path, body),
+    cookie: client.cookie,
+    as,
     close: async () => {
       await app.close();
       await dropTestDatabase();
       await db.drop();
     },
   };
+}
+
+async function request<T>(url: string, cookie: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<TestResponse<T>> {
+  const response = await fetch(url + path, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(cookie ? { cookie } : {}), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, body: parsed as T, headers: response.headers };
 }

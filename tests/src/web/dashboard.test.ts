@@ -109,6 +109,8 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
     options = await api('/api/options');
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', acceptDownloads: true, baseURL: t.url });
+    const [name, value] = t.cookie.split('=');
+    await context.addCookies([{ name, value, url: t.url }]);
     page = await context.newPage();
     page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
     page.on('console', (message) => {

@@ -1,0 +1,59 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Prisma, type Db } from '@xuncha/prisma/src/client';
+import { PRISMA } from '../infra/tokens';
+import type { Principal } from '../auth/principal';
+
+export interface AuditEntry {
+  action: string;
+  /** Who acted: the signed-in user, or for a sign-in attempt the username tried. */
+  principal?: Pick<Principal, 'userId' | 'username'>;
+  username?: string;
+  target?: string;
+  detail?: Record<string, unknown>;
+  ip?: string;
+  success: boolean;
+}
+
+/** Fields never written to the audit log, wherever they appear in a body. */
+const SECRET_FIELDS = /password/i;
+const MAX_DETAIL_CHARS = 4000;
+
+/** Removes secrets from a request body and keeps the entry small. */
+export function auditDetail(value: unknown): unknown {
+  if (Array.isArray(value)) return value.slice(0, 20).map(auditDetail);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, SECRET_FIELDS.test(key) ? '[hidden]' : auditDetail(v)]));
+  }
+  if (typeof value === 'string' && value.length > 500) return `${value.slice(0, 500)}…`;
+  return value;
+}
+
+/** The audit log (PostgreSQL audit_logs): every write, import, export and sign-in attempt. */
+@Injectable()
+export class AuditService {
+  private readonly logger = new Logger('Audit');
+
+  constructor(@Inject(PRISMA) private readonly prisma: Db) {}
+
+  async record(entry: AuditEntry): Promise<void> {
+    let detail = entry.detail === undefined ? undefined : (auditDetail(entry.detail) as Record<string, unknown>);
+    if (detail && JSON.stringify(detail).length > MAX_DETAIL_CHARS) detail = { truncated: JSON.stringify(detail).slice(0, MAX_DETAIL_CHARS) };
+    try {
+      await this.prisma.auditLog.create({
+        data: {
+          action: entry.action,
+          userId: entry.principal?.userId ?? null,
+          username: (entry.principal?.username ?? entry.username ?? null)?.slice(0, 64) ?? null,
+          target: entry.target?.slice(0, 256) ?? null,
+          detail: detail === undefined ? Prisma.DbNull : (detail as Prisma.InputJsonValue),
+          ip: entry.ip?.slice(0, 64) ?? null,
+          success: entry.success,
+        },
+      });
+    } catch (error) {
+      // The action itself has happened (or failed) already; an audit row that cannot be
+      // written is logged loudly rather than turning the answer into an error.
+      this.logger.error(`audit entry not written: ${entry.action} ${entry.target ?? ''} by ${entry.principal?.username ?? entry.username ?? '?'}: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import { SetMetadata } from '@nestjs/common';
+import type { Role } from './principal';
+
+/**
+ * Who may call a route:
+ * - public: anyone, without a session (health, login);
+ * - signedIn: any signed-in user (their own session and password);
+ * - read: the figures, lists, details and exports (LEADER, STAFF, COUNTY_STAFF);
+ * - write: case-record writes, imports and ETL runs (STAFF, COUNTY_STAFF);
+ * - admin: users and the audit log (ADMIN);
+ * - etlStatus: the ETL run history (everyone signed in, the administrator included);
+ * Routes without a declaration get `read` for GET and `write` for everything else.
+ */
+export type Access = 'public' | 'signedIn' | 'read' | 'write' | 'admin' | 'etlStatus';
+
+export const ACCESS_ROLES: Record<Exclude<Access, 'public' | 'signedIn'>, readonly Role[]> = {
+  read: ['LEADER', 'STAFF', 'COUNTY_STAFF'],
+  write: ['STAFF', 'COUNTY_STAFF'],
+  admin: ['ADMIN'],
+  // the sync status page: the office's staff and leaders, and the administrator who runs the system
+  etlStatus: ['LEADER', 'STAFF', 'COUNTY_STAFF', 'ADMIN'],
+};
+
+export const ACCESS_KEY = 'xuncha:access';
+export const AUDIT_KEY = 'xuncha:audit';
+
+/** Declares who may call a route (see Access). */
+export const Allow = (access: Access) => SetMetadata(ACCESS_KEY, access);
+
+/** Records every call of this route in the audit log under `action` (e.g. task.status). */
+export const Audited = (action: string) => SetMetadata(AUDIT_KEY, action);

@@ -1,0 +1,27 @@
+import type { NextFunction, Request, Response } from 'express';
+import { parse } from 'cookie';
+import { withPrincipal, type SignedRequest } from './principal';
+import { SESSION_COOKIE, type SessionsService } from './sessions.service';
+
+/**
+ * Reads the session cookie and makes its user the request's principal (on the request and
+ * for the services through withPrincipal). It refuses nothing itself: the AccessGuard
+ * decides per route; the OpenAPI pages, outside Nest's routes, need a session here.
+ */
+export function sessionMiddleware(sessions: SessionsService) {
+  return (request: Request, response: Response, next: NextFunction) => {
+    const token = request.headers.cookie ? parse(request.headers.cookie)[SESSION_COOKIE] : undefined;
+    const resolved = token ? sessions.principal(token) : Promise.resolve(undefined);
+    resolved.then(
+      (principal) => {
+        (request as SignedRequest).principal = principal;
+        if (!principal && (request.path === '/api/docs' || request.path.startsWith('/api/docs'))) {
+          response.status(401).json({ statusCode: 401, error: 'Unauthorized', message: '请先登录 sign in first', details: [] });
+          return;
+        }
+        withPrincipal(principal, () => next());
+      },
+      (error: unknown) => next(error),
+    );
+  };
+}

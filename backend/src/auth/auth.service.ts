@@ -1,0 +1,99 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import type { Db } from '@xuncha/prisma/src/client';
+import { AppError } from '../common/http-exception.filter';
+import { AuditService } from '../audit/audit.service';
+import { PRISMA } from '../infra/tokens';
+import { ACCESS_ROLES } from './access';
+import type { Me } from './dto/auth.dto';
+import { LoginLimiter } from './login-limiter';
+import { decoyHash, hashPassword, passwordProblem, verifyPassword } from './passwords';
+import { ROLE_LABELS, type Principal, type Role } from './principal';
+import { SessionsService } from './sessions.service';
+
+export interface Client {
+  ip?: string;
+  userAgent?: string;
+}
+
+const BAD_CREDENTIALS = '用户名或密码错误 wrong username or password';
+
+/** Sign-in, sign-out and password changes; every attempt lands in the audit log. */
+@Injectable()
+export class AuthService {
+  readonly limiter = new LoginLimiter();
+
+  constructor(
+    @Inject(PRISMA) private readonly prisma: Db,
+    @Inject(SessionsService) private readonly sessions: SessionsService,
+    @Inject(AuditService) private readonly audit: AuditService,
+  ) {}
+
+  /** Checks the password and opens a session: returns its cookie token and the user. */
+  async login(username: string, password: string, client: Client): Promise<{ token: string; me: Me }> {
+    const address = client.ip ?? 'unknown';
+    const wait = this.limiter.retryAfter(username, address);
+    if (wait > 0) {
+      await this.audit.record({ action: 'auth.login', username, ip: client.ip, success: false, detail: { refused: 'rate limited', retryAfterSeconds: wait } });
+      throw new AppError(HttpStatus.TOO_MANY_REQUESTS, `登录失败次数过多，请 ${Math.ceil(wait / 60)} 分钟后再试 too many failed sign-ins; try again in ${wait} s`, [
+        { field: 'retryAfter', message: String(wait) },
+      ]);
+    }
+    const user = await this.prisma.user.findUnique({ where: { username }, include: { region: true } });
+    // a county user without a county could see nothing: refused like an inactive one
+    const usable = user !== null && user.active && user.deletedAt === null && !(user.role === 'COUNTY_STAFF' && user.regionId === null);
+    const valid = await verifyPassword(usable ? user.passwordHash : await decoyHash(), password);
+    if (!usable || !valid) {
+      this.limiter.failed(username, address);
+      await this.audit.record({
+        action: 'auth.login',
+        username,
+        principal: user ? { userId: user.id, username: user.username } : undefined,
+        ip: client.ip,
+        success: false,
+        detail: { reason: !user ? 'unknown user' : !usable ? 'inactive user' : 'wrong password' },
+      });
+      throw new AppError(HttpStatus.UNAUTHORIZED, BAD_CREDENTIALS);
+    }
+    this.limiter.succeeded(username);
+    const token = await this.sessions.create(user.id, client.ip, client.userAgent);
+    await this.audit.record({ action: 'auth.login', principal: { userId: user.id, username: user.username }, ip: client.ip, success: true });
+    return { token, me: meView(user.id, user.username, user.displayName, user.role as Role, user.region) };
+  }
+
+  async logout(principal: Principal, client: Client): Promise<void> {
+    await this.sessions.end(principal.sessionId);
+    await this.audit.record({ action: 'auth.logout', principal, ip: client.ip, success: true });
+  }
+
+  async me(principal: Principal): Promise<Me> {
+    const region = principal.countyId === null ? null : await this.prisma.region.findUnique({ where: { id: principal.countyId } });
+    return meView(principal.userId, principal.username, principal.displayName, principal.role, region);
+  }
+
+  /** Changes the signed-in user's password; their other sessions end. */
+  async changePassword(principal: Principal, currentPassword: string, newPassword: string, client: Client): Promise<void> {
+    const user = await this.prisma.user.findUniqueOrThrow({ where: { id: principal.userId } });
+    const fail = async (status: number, field: string, message: string) => {
+      await this.audit.record({ action: 'auth.password', principal, ip: client.ip, success: false, detail: { reason: message } });
+      throw new AppError(status, `${field}: ${message}`, [{ field, message }]);
+    };
+    if (!(await verifyPassword(user.passwordHash, currentPassword))) await fail(HttpStatus.BAD_REQUEST, 'currentPassword', '当前密码不正确 the current password is wrong');
+    const problem = passwordProblem(newPassword, user.username);
+    if (problem) await fail(HttpStatus.BAD_REQUEST, 'newPassword', problem);
+    await this.prisma.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(newPassword) } });
+    await this.sessions.endAllOf(user.id, principal.sessionId);
+    await this.audit.record({ action: 'auth.password', principal, ip: client.ip, success: true });
+  }
+}
+
+export function meView(id: number, username: string, displayName: string, role: Role, region: { id: number; code: string; name: string } | null): Me {
+  return {
+    id,
+    username,
+    displayName,
+    role,
+    roleLabel: ROLE_LABELS[role],
+    region: role === 'COUNTY_STAFF' && region ? { id: region.id, code: region.code, name: region.name } : null,
+    can: { read: ACCESS_ROLES.read.includes(role), write: ACCESS_ROLES.write.includes(role), admin: ACCESS_ROLES.admin.includes(role) },
+  };
+}

@@ -1,0 +1,86 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Db } from '@xuncha/prisma/src/client';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG, PRISMA } from '../infra/tokens';
+import type { Principal, Role } from './principal';
+
+/** The session cookie's name. */
+export const SESSION_COOKIE = 'xuncha_session';
+
+/** A session lives at most this long, however active (the idle limit is SESSION_TTL_HOURS). */
+const ABSOLUTE_LIMIT_MS = 7 * 24 * 3_600_000;
+/** How often a session's last use is written back (not on every request). */
+const TOUCH_EVERY_MS = 60_000;
+
+const tokenId = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/**
+ * Sessions in PostgreSQL: the cookie carries 32 random bytes; the table keeps only their
+ * SHA-256, so a copy of the table signs nobody in. A session ends after SESSION_TTL_HOURS
+ * without use, after seven days in any case, at logout, at a password change, and when its
+ * user is deactivated.
+ */
+@Injectable()
+export class SessionsService {
+  constructor(
+    @Inject(PRISMA) private readonly prisma: Db,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  get ttlMs(): number {
+    return this.config.sessionTtlHours * 3_600_000;
+  }
+
+  /** A new session for the user; returns the cookie's token. */
+  async create(userId: number, ip: string | undefined, userAgent: string | undefined): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    await this.prisma.session.create({
+      data: { id: tokenId(token), userId, ip: ip?.slice(0, 64), userAgent: userAgent?.slice(0, 256), expiresAt: new Date(Date.now() + this.ttlMs) },
+    });
+    return token;
+  }
+
+  /** The principal of a cookie's token, or undefined when it is unknown, expired or its user inactive. */
+  async principal(token: string): Promise<Principal | undefined> {
+    if (!/^[\w-]{43}$/.test(token)) return undefined;
+    const id = tokenId(token);
+    const session = await this.prisma.session.findUnique({ where: { id }, include: { user: true } });
+    if (!session) return undefined;
+    const now = Date.now();
+    const user = session.user;
+    if (session.expiresAt.getTime() <= now || session.createdAt.getTime() + ABSOLUTE_LIMIT_MS <= now || !user.active || user.deletedAt || (user.role === 'COUNTY_STAFF' && user.regionId === null)) {
+      await this.prisma.session.deleteMany({ where: { id } });
+      return undefined;
+    }
+    if (now - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+      await this.prisma.session.update({ where: { id }, data: { lastSeenAt: new Date(now), expiresAt: new Date(now + this.ttlMs) } });
+    }
+    return {
+      userId: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      role: user.role as Role,
+      countyId: user.regionId,
+      sessionId: id,
+    };
+  }
+
+  async end(sessionId: string): Promise<void> {
+    await this.prisma.session.deleteMany({ where: { id: sessionId } });
+  }
+
+  /** Ends every session of a user but, optionally, one. */
+  async endAllOf(userId: number, except?: string): Promise<void> {
+    await this.prisma.session.deleteMany({ where: { userId, ...(except ? { id: { not: except } } : {}) } });
+  }
+
+  /** Removes sessions past their idle or absolute limit (called now and then). */
+  async sweep(): Promise<number> {
+    const now = new Date();
+    const { count } = await this.prisma.session.deleteMany({
+      where: { OR: [{ expiresAt: { lte: now } }, { createdAt: { lte: new Date(now.getTime() - ABSOLUTE_LIMIT_MS) } }] },
+    });
+    return count;
+  }
+}

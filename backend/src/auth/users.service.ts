@@ -1,0 +1,100 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import type { Db } from '@xuncha/prisma/src/client';
+import { AppError } from '../common/http-exception.filter';
+import { PRISMA } from '../infra/tokens';
+import type { CreateUserDto, UpdateUserDto, UserView } from './dto/auth.dto';
+import { hashPassword, passwordProblem } from './passwords';
+import { ROLE_LABELS, type Principal, type Role } from './principal';
+import { SessionsService } from './sessions.service';
+
+const bad = (field: string, message: string) => new AppError(HttpStatus.BAD_REQUEST, `${field}: ${message}`, [{ field, message }]);
+
+const include = { region: true, sessions: { select: { lastSeenAt: true }, orderBy: { lastSeenAt: 'desc' as const }, take: 1 } };
+
+/** Accounts, managed by ADMIN. Users are never deleted (the audit log names them): they are deactivated. */
+@Injectable()
+export class UsersService {
+  constructor(
+    @Inject(PRISMA) private readonly prisma: Db,
+    @Inject(SessionsService) private readonly sessions: SessionsService,
+  ) {}
+
+  async list(): Promise<{ rows: UserView[] }> {
+    const users = await this.prisma.user.findMany({ where: { deletedAt: null }, include, orderBy: [{ role: 'asc' }, { username: 'asc' }] });
+    return { rows: users.map(userView) };
+  }
+
+  async create(input: CreateUserDto): Promise<UserView> {
+    const regionId = await this.checkRegion(input.role, input.regionId ?? null);
+    const problem = passwordProblem(input.password, input.username);
+    if (problem) throw bad('password', problem);
+    if (await this.prisma.user.findUnique({ where: { username: input.username } })) {
+      throw new AppError(HttpStatus.CONFLICT, `username: 用户名已存在 "${input.username}" is taken`, [{ field: 'username', message: 'is taken' }]);
+    }
+    const user = await this.prisma.user.create({
+      data: { username: input.username, displayName: input.displayName, role: input.role, regionId, passwordHash: await hashPassword(input.password) },
+      include,
+    });
+    return userView(user);
+  }
+
+  async update(id: number, input: UpdateUserDto, by: Principal): Promise<UserView> {
+    const user = await this.prisma.user.findFirst({ where: { id, deletedAt: null } });
+    if (!user) throw new AppError(HttpStatus.NOT_FOUND, `用户不存在 user ${id} does not exist`);
+    const role = input.role ?? (user.role as Role);
+    const regionId = await this.checkRegion(role, input.regionId !== undefined ? input.regionId : role === 'COUNTY_STAFF' ? user.regionId : null);
+    if (id === by.userId && (role !== 'ADMIN' || input.active === false)) {
+      throw new AppError(HttpStatus.CONFLICT, '不能停用自己或取消自己的管理员角色 you cannot deactivate yourself or drop your own ADMIN role');
+    }
+    if (input.password !== undefined) {
+      const problem = passwordProblem(input.password, user.username);
+      if (problem) throw bad('password', problem);
+    }
+    const updated = await this.prisma.user.update({
+      where: { id },
+      data: {
+        displayName: input.displayName,
+        role,
+        regionId,
+        active: input.active,
+        passwordHash: input.password === undefined ? undefined : await hashPassword(input.password),
+      },
+      include,
+    });
+    // a new password, a deactivation or another role or county: the user signs in again
+    if (input.password !== undefined || input.active === false || role !== user.role || regionId !== user.regionId) await this.sessions.endAllOf(id);
+    return userView(updated);
+  }
+
+  /** COUNTY_STAFF needs a county (or 市本级) region; the other roles see the whole city and have none. */
+  private async checkRegion(role: Role, regionId: number | null): Promise<number | null> {
+    if (role !== 'COUNTY_STAFF') {
+      if (regionId !== null) throw bad('regionId', `只有县区用户 (COUNTY_STAFF) 限定辖区 only COUNTY_STAFF users have a region (got ${role})`);
+      return null;
+    }
+    if (regionId === null) throw bad('regionId', '县区用户须指定所属县区 a COUNTY_STAFF user needs a county region');
+    const region = await this.prisma.region.findUnique({ where: { id: regionId } });
+    if (!region || region.deletedAt) throw bad('regionId', `区划不存在 region ${regionId} does not exist`);
+    if (region.level !== 'COUNTY' && region.level !== 'MUNICIPAL') throw bad('regionId', `须为县(市、区)或市本级 must be a county or 市本级 region (${region.name} is ${region.level})`);
+    return region.id;
+  }
+}
+
+type UserRow = Awaited<ReturnType<Db['user']['findFirstOrThrow']>> & {
+  region: { id: number; code: string; name: string } | null;
+  sessions: { lastSeenAt: Date }[];
+};
+
+function userView(user: UserRow): UserView {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role as Role,
+    roleLabel: ROLE_LABELS[user.role as Role],
+    region: user.region ? { id: user.region.id, code: user.region.code, name: user.region.name } : null,
+    active: user.active,
+    createdAt: user.createdAt.toISOString(),
+    lastSeenAt: user.sessions[0]?.lastSeenAt.toISOString() ?? null,
+  };
+}
