@@ -1,0 +1,552 @@
+import ExcelJS from 'exceljs';
+import { shanghaiToday } from '../../../prisma/src/calendar';
+import { startTestApp, TEST_PASSWORD, type TestApp, type TestClient } from '../support/app';
+import { query } from '../support/pg';
+
+/**
+ * Accounts, roles and county scope over the real app: every route is enumerated from the
+ * app's router, so a route added later is covered (or fails here until it is).
+ */
+jest.setTimeout(300_000);
+
+const TODAY = shanghaiToday();
+
+interface Route {
+  method: string;
+  path: string;
+}
+
+let t: TestApp;
+let staff: TestClient;
+let leader: TestClient;
+let admin: TestClient;
+let county: TestClient;
+let anonymous: TestClient;
+let routes: Route[];
+/** The county user's county, and another county with records. */
+let own: { id: number; code: string; name: string };
+let other: { id: number; code: string; name: string };
+/** Records of the other county. */
+let foreign: { unitId: number; inspectionId: number; findingId: string; taskId: string };
+/** Records of the user's own county. */
+let mine: { unitId: number; inspectionId: number; findingId: string; taskId: string; roundId: number };
+
+const sql = <T extends Record<string, unknown>>(text: string, params: unknown[] = []) => query<T>(t.db.url, text, params);
+
+/** The (county) region of a unit, as the records define it: a township's parent, else the region. */
+const UNIT_COUNTY = `(SELECT CASE WHEN g.level = 'TOWNSHIP' THEN g.parent_id ELSE g.id END FROM regions g WHERE g.id = u.region_id)`;
+
+async function recordsOf(countyId: number) {
+  const [row] = await sql<{ unit_id: number; inspection_id: number; finding_id: string; task_id: string; round_id: number }>(
+    `SELECT u.id AS unit_id, i.id AS inspection_id, f.id::text AS finding_id, k.id::text AS task_id, i.round_id
+       FROM rectification_tasks k JOIN findings f ON f.id = k.finding_id JOIN inspections i ON i.id = f.inspection_id JOIN org_units u ON u.id = f.unit_id
+      WHERE ${UNIT_COUNTY} = $1 AND k.deleted_at IS NULL AND f.deleted_at IS NULL AND i.deleted_at IS NULL AND k.status <> 'CLOSED'
+      ORDER BY k.id LIMIT 1`,
+    [countyId],
+  );
+  return { unitId: row.unit_id, inspectionId: row.inspection_id, findingId: row.finding_id, taskId: row.task_id, roundId: row.round_id };
+}
+
+/** Row counts of everything a write could change. */
+async function footprint(): Promise<Record<string, number>> {
+  const [row] = await sql<Record<string, string>>(
+    `SELECT (SELECT count(*) FROM inspections WHERE deleted_at IS NULL) AS inspections,
+            (SELECT count(*) FROM findings WHERE deleted_at IS NULL) AS findings,
+            (SELECT count(*) FROM rectification_tasks WHERE deleted_at IS NULL) AS tasks,
+            (SELECT count(*) FROM task_events) AS events,
+            (SELECT count(*) FROM etl_runs) AS etl_runs,
+            (SELECT count(*) FROM users) AS users,
+            (SELECT max(change_seq) FROM rectification_tasks) AS task_seq`,
+  );
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)]));
+}
+
+/** A concrete URL for a route: ids of the given records, an ended quarter for the workbook. */
+function concrete(route: Route, ids: { taskId: string; findingId: string; inspectionId: number }, runId = 1, userId = 1): string {
+  const [year, quarter] = previousQuarter(TODAY);
+  const path = route.path
+    .replace('/tasks/:id', `/tasks/${ids.taskId}`)
+    .replace('/findings/:id', `/findings/${ids.findingId}`)
+    .replace('/inspections/:id', `/inspections/${ids.inspectionId}`)
+    .replace('/runs/:id', `/runs/${runId}`)
+    .replace('/users/:id', `/users/${userId}`);
+  return route.path === '/api/exports/quarterly' ? `${path}?year=${year}&quarter=${quarter}` : path;
+}
+
+function previousQuarter(day: string): [number, number] {
+  const [y, m] = day.split('-').map(Number);
+  const q = Math.floor((m - 1) / 3) + 1;
+  return q === 1 ? [y - 1, 4] : [y, q - 1];
+}
+
+/** Every route of the app, from its router (Nest registers them on the Express app). */
+function appRoutes(app: TestApp['app']): Route[] {
+  const router = (app.getHttpAdapter().getInstance() as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } }).router;
+  const found: Route[] = [];
+  for (const layer of router.stack) {
+    if (!layer.route) continue;
+    for (const [method, on] of Object.entries(layer.route.methods)) if (on && method !== '_all') found.push({ method: method.toUpperCase(), path: layer.route.path });
+  }
+  return found.filter((r) => r.path.startsWith('/api/'));
+}
+
+const key = (r: Route) => `${r.method} ${r.path}`;
+
+async function downloadText(client: TestClient, path: string): Promise<{ status: number; bytes: Buffer }> {
+  const response = await fetch(t.url + path, { headers: { cookie: client.cookie } });
+  return { status: response.status, bytes: Buffer.from(await response.arrayBuffer()) };
+}
+
+async function ledger(rows: unknown[][]): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet('整改台账');
+  sheet.addRow(['巡察ID', '问题类别代码', '问题描述', '立行立改(是/否)', '整改措施', '责任部门', '责任人', '整改类型(立行立改/限期整改/长期坚持)', '整改时限', '发现日期']);
+  for (const row of rows) sheet.addRow(row);
+  return Buffer.from(await book.xlsx.writeBuffer());
+}
+
+async function uploadLedger(client: TestClient, content: Buffer) {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(content)]), 'ledger.xlsx');
+  const response = await fetch(`${t.url}/api/imports/ledger`, { method: 'POST', body: form, headers: { cookie: client.cookie } });
+  return { status: response.status, body: (await response.json()) as { message: string; details?: { field: string; message: string }[]; imported?: number } };
+}
+
+beforeAll(async () => {
+  t = await startTestApp({ seed: { scale: 'tiny', today: TODAY } });
+  routes = appRoutes(t.app);
+  const counties = await sql<{ id: number; code: string; name: string; tasks: string }>(
+    `SELECT g.id, g.code, g.name, (SELECT count(*) FROM rectification_tasks k JOIN findings f ON f.id = k.finding_id JOIN org_units u ON u.id = f.unit_id WHERE ${UNIT_COUNTY} = g.id) AS tasks
+       FROM regions g WHERE g.level = 'COUNTY' ORDER BY g.code`,
+  );
+  const withTasks = counties.filter((c) => Number(c.tasks) > 0);
+  expect(withTasks.length).toBeGreaterThanOrEqual(2);
+  [own, other] = withTasks.map(({ id, code, name }) => ({ id, code, name }));
+  foreign = await recordsOf(other.id);
+  mine = await recordsOf(own.id);
+  staff = await t.as('staff');
+  leader = await t.as('leader');
+  admin = await t.as('admin');
+  county = await t.as(`county-${own.code}`);
+  anonymous = await t.as(null);
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('the routes', () => {
+  it('are found in the router (metrics, lists, writes, exports, accounts)', () => {
+    const keys = routes.map(key);
+    for (const expected of ['GET /api/metrics/overview', 'GET /api/tasks/:id', 'POST /api/tasks/:id/status', 'GET /api/exports/quarterly', 'POST /api/auth/login', 'GET /api/audit']) {
+      expect(keys).toContain(expected);
+    }
+    expect(routes.length).toBeGreaterThan(30);
+  });
+
+  it('answer 401 without a session, but health and login', async () => {
+    const open = new Set(['GET /api/health', 'POST /api/auth/login']);
+    const answered: Record<string, number> = {};
+    for (const route of routes) {
+      const response = await anonymous.send(route.method, concrete(route, foreign), route.method === 'GET' ? undefined : {});
+      answered[key(route)] = response.status;
+    }
+    const expected = Object.fromEntries(routes.map((r) => [key(r), open.has(key(r)) ? answered[key(r)] : 401]));
+    expect(answered).toEqual(expected);
+    expect(answered['GET /api/health']).toBe(200);
+    // the login route validates the body rather than asking for a session
+    expect(answered['POST /api/auth/login']).toBe(400);
+    // the OpenAPI pages, served outside the routes, too
+    expect((await anonymous.get('/api/docs')).status).toBe(401);
+    expect((await anonymous.get('/api/docs-json')).status).toBe(401);
+    expect((await staff.get('/api/docs-json')).status).toBe(200);
+  });
+
+  it('refuse every write to a leader, and nothing changes', async () => {
+    const own = new Set(['POST /api/auth/login', 'POST /api/auth/logout', 'POST /api/auth/password']);
+    const before = await footprint();
+    const refused: Record<string, number> = {};
+    for (const route of routes.filter((r) => r.method !== 'GET' && !own.has(key(r)))) {
+      refused[key(route)] = (await leader.send(route.method, concrete(route, foreign), {})).status;
+    }
+    expect(Object.keys(refused).length).toBeGreaterThanOrEqual(12);
+    expect(refused).toEqual(Object.fromEntries(Object.keys(refused).map((k) => [k, 403])));
+    expect(await footprint()).toEqual(before);
+  });
+
+  it('let a leader read the figures, lists, details and exports', async () => {
+    for (const path of ['/api/metrics/overview', '/api/options', `/api/tasks/${foreign.taskId}`, '/api/findings?pageSize=1', '/api/tasks.csv?overdue=true']) {
+      expect([path, (await leader.get(path)).status]).toEqual([path, 200]);
+    }
+  });
+
+  it('give the administrator users and the audit log, not the case records', async () => {
+    expect((await admin.get('/api/users')).status).toBe(200);
+    expect((await admin.get('/api/audit')).status).toBe(200);
+    expect((await admin.get('/api/etl/runs')).status).toBe(200);
+    for (const path of ['/api/metrics/overview', '/api/options', `/api/tasks/${foreign.taskId}`, '/api/findings']) {
+      expect([path, (await admin.get(path)).status]).toEqual([path, 403]);
+    }
+    for (const path of ['/api/users', '/api/audit']) {
+      expect([path, (await staff.get(path)).status, (await leader.get(path)).status, (await county.get(path)).status]).toEqual([path, 403, 403, 403]);
+    }
+  });
+});
+
+describe('a county user', () => {
+  /**
+   * For every route, what a county user gets of another county: nothing. The table must
+   * name every route of the app; a new route fails the first test until it has a probe.
+   */
+  const probes: Record<string, () => Promise<void>> = {
+    'GET /api/health': async () => {
+      expect((await county.get('/api/health')).status).toBe(200);
+    },
+    'GET /api/options': async () => {
+      const { body } = await county.get<{ regions: { id: number; children: { id: number; children: { id: number }[] }[] }[]; rounds: { committeeRegionId: number }[] }>('/api/options');
+      expect(body.regions).toHaveLength(1);
+      expect(body.regions[0].children.map((c) => c.id)).toEqual([own.id]);
+      const townships = await sql<{ id: number }>('SELECT id FROM regions WHERE parent_id = $1 ORDER BY id', [own.id]);
+      expect(body.regions[0].children[0].children.map((c) => c.id).sort((a, b) => a - b)).toEqual(townships.map((r) => r.id));
+      expect(body.rounds.length).toBeGreaterThan(0);
+      expect(new Set(body.rounds.map((r) => r.committeeRegionId))).toEqual(new Set([own.id]));
+    },
+    ...Object.fromEntries(
+      ['overview', 'coverage', 'categories', 'rectification', 'recurrence'].map((metric) => [
+        `GET /api/metrics/${metric}`,
+        async () => {
+          // their figures are exactly the whole office's figures for their county…
+          const mineOnly = await county.get(`/api/metrics/${metric}`);
+          const reference = await staff.get(`/api/metrics/${metric}?regionId=${own.id}`);
+          expect(mineOnly.status).toBe(200);
+          expect(mineOnly.body).toEqual(reference.body);
+          // …and another county, the city or another county's township is refused, naming the parameter
+          const [township] = await sql<{ id: number }>('SELECT id FROM regions WHERE parent_id = $1 LIMIT 1', [other.id]);
+          for (const regionId of [other.id, township.id, (await sql<{ id: number }>("SELECT id FROM regions WHERE level = 'CITY'"))[0].id]) {
+            const refused = await county.get<{ message: string }>(`/api/metrics/${metric}?regionId=${regionId}`);
+            expect([refused.status, refused.body.message.split(':')[0]]).toEqual([403, 'regionId']);
+          }
+          const foreignRound = await county.get<{ message: string }>(`/api/metrics/${metric}?roundId=${foreign.roundId ?? 0}`);
+          expect(foreignRound.status).toBe(403);
+        },
+      ]),
+    ),
+    'GET /api/tasks': async () => {
+      const { body } = await county.get<{ total: number; rows: { countyId: number }[] }>('/api/tasks?pageSize=200');
+      const reference = await staff.get<{ total: number }>(`/api/tasks?pageSize=200&regionId=${own.id}`);
+      expect(body.total).toBe(reference.body.total);
+      expect(body.total).toBeGreaterThan(0);
+      expect(new Set(body.rows.map((r) => r.countyId))).toEqual(new Set([own.id]));
+      expect((await county.get(`/api/tasks?regionId=${other.id}`)).status).toBe(403);
+    },
+    'GET /api/findings': async () => {
+      const { body } = await county.get<{ total: number; rows: { countyId: number }[] }>('/api/findings?pageSize=200');
+      expect(body.total).toBe((await staff.get<{ total: number }>(`/api/findings?regionId=${own.id}`)).body.total);
+      expect(new Set(body.rows.map((r) => r.countyId))).toEqual(new Set([own.id]));
+      expect((await county.get(`/api/findings?regionId=${other.id}`)).status).toBe(403);
+    },
+    'GET /api/tasks/:id': async () => {
+      expect((await county.get(`/api/tasks/${foreign.taskId}`)).status).toBe(404);
+      expect((await county.get(`/api/tasks/${mine.taskId}`)).status).toBe(200);
+    },
+    'GET /api/tasks.csv': async () => {
+      const mineCsv = await downloadText(county, '/api/tasks.csv');
+      const reference = await downloadText(staff, `/api/tasks.csv?regionId=${own.id}`);
+      expect(mineCsv.status).toBe(200);
+      expect(mineCsv.bytes.equals(reference.bytes)).toBe(true);
+      expect(mineCsv.bytes.toString('utf8')).not.toContain(other.name);
+      expect((await downloadText(county, `/api/tasks.csv?regionId=${other.id}`)).status).toBe(403);
+    },
+    'GET /api/findings.csv': async () => {
+      const mineCsv = await downloadText(county, '/api/findings.csv');
+      expect(mineCsv.bytes.equals((await downloadText(staff, `/api/findings.csv?regionId=${own.id}`)).bytes)).toBe(true);
+      expect(mineCsv.bytes.toString('utf8')).not.toContain(other.name);
+    },
+    'GET /api/exports/quarterly': async () => {
+      const [year, quarter] = previousQuarter(TODAY);
+      const download = await downloadText(county, `/api/exports/quarterly?year=${year}&quarter=${quarter}`);
+      expect(download.status).toBe(200);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(download.bytes as unknown as ArrayBuffer);
+      const texts: string[] = [];
+      book.eachSheet((sheet) => sheet.eachRow((row) => row.eachCell((cell) => texts.push(String(cell.text)))));
+      expect(texts.some((text) => text.includes(own.name))).toBe(true);
+      const others = await sql<{ name: string }>("SELECT name FROM regions WHERE level IN ('COUNTY', 'MUNICIPAL') AND id <> $1", [own.id]);
+      for (const { name } of others) expect([name, texts.filter((text) => text.includes(name))]).toEqual([name, []]);
+    },
+    'GET /api/imports/ledger/template': async () => {
+      expect((await county.get('/api/imports/ledger/template')).status).toBe(200);
+    },
+    'POST /api/imports/ledger': async () => {
+      const [category] = await sql<{ code: string }>('SELECT code FROM issue_categories WHERE level = 2 ORDER BY code LIMIT 1');
+      const due = new Date(Date.parse(`${TODAY}T00:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10);
+      const row = (inspectionId: number) => [inspectionId, category.code, '县区导入测试', '否', '整改', '办公室', '李四', '限期整改', due, TODAY];
+      const before = await footprint();
+      const refused = await uploadLedger(county, await ledger([row(mine.inspectionId), row(foreign.inspectionId)]));
+      expect(refused.status).toBe(400);
+      expect(refused.body.details).toEqual([{ field: 'row 3', message: expect.stringMatching(/^巡察ID: 巡察不存在或已删除/) }]);
+      expect(await footprint()).toEqual(before);
+    },
+    'POST /api/inspections': async () => {
+      const body = (unitId: number) => ({ roundId: mine.roundId, unitId, team: '县区测试组', mode: 'ROUTINE', isCross: false, isElevated: false, stationedFrom: TODAY });
+      const before = await footprint();
+      const refused = await county.send<{ message: string }>('POST', '/api/inspections', body(foreign.unitId));
+      expect([refused.status, refused.body.message.split(':')[0]]).toEqual([400, 'unitId']);
+      expect(await footprint()).toEqual(before);
+      expect((await county.send('POST', '/api/inspections', body(mine.unitId))).status).toBe(201);
+    },
+    'POST /api/findings': async () => {
+      const [category] = await sql<{ id: number }>('SELECT id FROM issue_categories WHERE level = 2 ORDER BY code LIMIT 1');
+      const refused = await county.send<{ message: string }>('POST', '/api/findings', {
+        inspectionId: foreign.inspectionId,
+        categoryId: category.id,
+        description: '跨县',
+        isImmediate: false,
+        isKeyConcern: false,
+        foundDate: TODAY,
+      });
+      expect([refused.status, refused.body.message.split(':')[0]]).toEqual([400, 'inspectionId']);
+    },
+    'POST /api/tasks': async () => {
+      const refused = await county.send<{ message: string }>('POST', '/api/tasks', { findingId: Number(foreign.findingId), measure: '跨县', responsibleDept: '办公室', responsiblePerson: '王五', track: 'DEADLINE', originalDueDate: '2099-01-01' });
+      expect([refused.status, refused.body.message.split(':')[0]]).toEqual([400, 'findingId']);
+    },
+    'POST /api/tasks/:id/status': async () => {
+      const before = await footprint();
+      expect((await county.send('POST', `/api/tasks/${foreign.taskId}/status`, { status: 'IN_PROGRESS' })).status).toBe(404);
+      expect(await footprint()).toEqual(before);
+    },
+    'POST /api/tasks/:id/extensions': async () => {
+      expect((await county.send('POST', `/api/tasks/${foreign.taskId}/extensions`, { newDueDate: '2099-01-01', reason: '跨县' })).status).toBe(404);
+    },
+    'POST /api/tasks/:id/notes': async () => {
+      const before = await footprint();
+      expect((await county.send('POST', `/api/tasks/${foreign.taskId}/notes`, { note: '跨县' })).status).toBe(404);
+      expect(await footprint()).toEqual(before);
+      expect((await county.send('POST', `/api/tasks/${mine.taskId}/notes`, { note: '本县进展' })).status).toBe(201);
+    },
+    'DELETE /api/tasks/:id': async () => {
+      expect((await county.send('DELETE', `/api/tasks/${foreign.taskId}`)).status).toBe(404);
+    },
+    'DELETE /api/findings/:id': async () => {
+      expect((await county.send('DELETE', `/api/findings/${foreign.findingId}`)).status).toBe(404);
+    },
+    'DELETE /api/inspections/:id': async () => {
+      const before = await footprint();
+      expect((await county.send('DELETE', `/api/inspections/${foreign.inspectionId}`)).status).toBe(404);
+      expect(await footprint()).toEqual(before);
+    },
+    'POST /api/etl/run': async () => {
+      // a run copies every county's changes but shows only counts
+      const run = await county.send<Record<string, unknown>>('POST', '/api/etl/run', {});
+      expect(run.status).toBe(200);
+    },
+    'GET /api/etl/runs': async () => {
+      expect((await county.get('/api/etl/runs')).status).toBe(200);
+    },
+    'GET /api/etl/runs/:id/rejects': async () => {
+      expect((await county.get('/api/etl/runs/1/rejects')).status).toBe(403);
+    },
+    'POST /api/auth/login': async () => {
+      expect((await county.send('POST', '/api/auth/login', { username: `county-${own.code}`, password: 'wrong-password' })).status).toBe(401);
+    },
+    'GET /api/auth/me': async () => {
+      const { body } = await county.get<{ role: string; region: { id: number } }>('/api/auth/me');
+      expect(body).toMatchObject({ role: 'COUNTY_STAFF', region: { id: own.id }, can: { read: true, write: true, admin: false } });
+    },
+    'POST /api/auth/logout': async () => {
+      const second = await t.as(`county-${own.code}`);
+      expect((await second.send('POST', '/api/auth/logout')).status).toBe(200);
+      expect((await second.get('/api/auth/me')).status).toBe(401);
+      expect((await county.get('/api/auth/me')).status).toBe(200);
+    },
+    'POST /api/auth/password': async () => {
+      const refused = await county.send<{ message: string }>('POST', '/api/auth/password', { currentPassword: 'not-it', newPassword: 'another-password' });
+      expect([refused.status, refused.body.message.split(':')[0]]).toEqual([400, 'currentPassword']);
+    },
+    'GET /api/users': async () => {
+      expect((await county.get('/api/users')).status).toBe(403);
+    },
+    'POST /api/users': async () => {
+      expect((await county.send('POST', '/api/users', { username: 'x', displayName: 'x', role: 'STAFF', password: 'password-123' })).status).toBe(403);
+    },
+    'PATCH /api/users/:id': async () => {
+      expect((await county.send('PATCH', '/api/users/1', { role: 'STAFF' })).status).toBe(403);
+    },
+    'GET /api/audit': async () => {
+      expect((await county.get('/api/audit')).status).toBe(403);
+    },
+  };
+
+  /** The OpenAPI pages (Swagger UI's files and the document) hold no records: the same for everyone signed in. */
+  const isDocs = (r: Route) => r.path === '/api/docs' || r.path.startsWith('/api/docs');
+
+  it('has a probe for every route of the app', () => {
+    expect(Object.keys(probes).sort()).toEqual(routes.filter((r) => !isDocs(r)).map(key).sort());
+    expect(routes.filter(isDocs).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('reads the OpenAPI pages, which hold no records', async () => {
+    for (const route of routes.filter(isDocs)) {
+      const response = await county.get<string>(route.path);
+      // Swagger UI registers a LICENSE route without the file: 404, but never 401/403/500
+      expect([route.path, response.status === 200 || response.status === 404]).toEqual([route.path, true]);
+      expect(JSON.stringify(response.body)).not.toContain(other.name);
+    }
+  });
+
+  for (const [route, probe] of Object.entries(probes)) {
+    it(`gets nothing of another county: ${route}`, probe);
+  }
+});
+
+describe('signing in', () => {
+  it('sets an httpOnly SameSite cookie that only a sign-in gives', async () => {
+    const response = await anonymous.send('POST', '/api/auth/login', { username: 'staff', password: TEST_PASSWORD });
+    expect(response.status).toBe(200);
+    const cookie = response.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^xuncha_session=[\w-]{43};/);
+    expect(cookie).toMatch(/; HttpOnly/i);
+    expect(cookie).toMatch(/; SameSite=Lax/i);
+    expect(cookie).toMatch(/; Path=\//);
+    expect(cookie).not.toMatch(/; Secure/i); // plain HTTP on loopback (COOKIE_SECURE=auto)
+    // the table keeps only a hash of the token
+    const token = cookie.split(';')[0].split('=')[1];
+    expect(await sql('SELECT 1 FROM sessions WHERE id = $1', [token])).toEqual([]);
+    // a made-up or tampered cookie is no session
+    const forged = await fetch(`${t.url}/api/auth/me`, { headers: { cookie: `xuncha_session=${token.slice(0, -1)}A` } });
+    expect(forged.status).toBe(401);
+  });
+
+  it('refuses a wrong password and an unknown user alike', async () => {
+    const wrong = await anonymous.send<{ message: string }>('POST', '/api/auth/login', { username: 'leader', password: 'nope-nope' });
+    const unknown = await anonymous.send<{ message: string }>('POST', '/api/auth/login', { username: 'nobody-here', password: 'nope-nope' });
+    expect([wrong.status, unknown.status]).toEqual([401, 401]);
+    expect(wrong.body.message).toBe(unknown.body.message);
+  });
+
+  it('is rate-limited per username after five failures, with the wait', async () => {
+    const attempts: number[] = [];
+    for (let i = 0; i < 6; i++) attempts.push((await anonymous.send('POST', '/api/auth/login', { username: `county-${other.code}`, password: `wrong-${i}` })).status);
+    expect(attempts).toEqual([401, 401, 401, 401, 401, 429]);
+    // even the right password waits now
+    const locked = await anonymous.send<{ message: string; details: { field: string; message: string }[] }>('POST', '/api/auth/login', { username: `county-${other.code}`, password: TEST_PASSWORD });
+    expect(locked.status).toBe(429);
+    expect(Number(locked.body.details[0].message)).toBeGreaterThan(800);
+    // another user is not locked out by it
+    expect((await t.as('leader')).cookie).toMatch(/^xuncha_session=/);
+  });
+
+  it('ends the other sessions at a password change, and the new password works', async () => {
+    const user = `county-${own.code}`; // the county probes are done with this account
+    const first = await t.as(user);
+    const second = await t.as(user);
+    const weak = await second.send<{ message: string }>('POST', '/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'short' });
+    expect([weak.status, weak.body.message.split(':')[0]]).toEqual([400, 'newPassword']);
+    expect((await second.send('POST', '/api/auth/password', { currentPassword: TEST_PASSWORD, newPassword: 'leader-new-password' })).status).toBe(200);
+    expect((await first.get('/api/auth/me')).status).toBe(401);
+    expect((await second.get('/api/auth/me')).status).toBe(200);
+    const again = await anonymous.send('POST', '/api/auth/login', { username: user, password: 'leader-new-password' });
+    expect(again.status).toBe(200);
+    await second.send('POST', '/api/auth/password', { currentPassword: 'leader-new-password', newPassword: TEST_PASSWORD });
+  });
+
+  it('puts security headers on every answer, the refusals included', async () => {
+    for (const response of [await anonymous.get('/api/health'), await anonymous.get('/api/metrics/overview'), await staff.get('/api/options')]) {
+      expect(response.headers.get('content-security-policy')).toMatch(/default-src 'self'.*frame-ancestors 'none'/);
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(response.headers.get('referrer-policy')).toBe('same-origin');
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('x-powered-by')).toBeNull();
+    }
+  });
+
+  it('refuses a write from another site even with the cookie', async () => {
+    const before = await footprint();
+    const note = { note: '跨站' };
+    const fromElsewhere = await staff.send<{ message: string }>('POST', `/api/tasks/${mine.taskId}/notes`, note, { origin: 'https://evil.example' });
+    expect(fromElsewhere.status).toBe(403);
+    expect(fromElsewhere.body.message).toMatch(/cross-site/);
+    expect((await staff.send('POST', `/api/tasks/${mine.taskId}/notes`, note, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect(await footprint()).toEqual(before);
+    expect((await staff.send('POST', `/api/tasks/${mine.taskId}/notes`, note, { origin: t.url, 'sec-fetch-site': 'same-origin' })).status).toBe(201);
+  });
+});
+
+describe('accounts (ADMIN)', () => {
+  it('creates a county user who sees only that county, and deactivates them', async () => {
+    const bad = await admin.send<{ message: string }>('POST', '/api/users', { username: 'county-new', displayName: '新县区用户', role: 'COUNTY_STAFF', password: 'county-new-pw' });
+    expect([bad.status, bad.body.message.split(':')[0]]).toEqual([400, 'regionId']);
+    const created = await admin.send<{ id: number; region: { id: number } }>('POST', '/api/users', { username: 'county-new', displayName: '新县区用户', role: 'COUNTY_STAFF', regionId: other.id, password: 'county-new-pw' });
+    expect(created.status).toBe(201);
+    expect(created.body.region.id).toBe(other.id);
+    expect((await admin.send('POST', '/api/users', { username: 'county-new', displayName: 'x', role: 'STAFF', password: 'county-new-pw' })).status).toBe(409);
+    const login = await anonymous.send('POST', '/api/auth/login', { username: 'county-new', password: 'county-new-pw' });
+    expect(login.status).toBe(200);
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    const overview = await fetch(`${t.url}/api/metrics/overview`, { headers: { cookie } }).then((r) => r.json());
+    expect(overview).toEqual((await staff.get(`/api/metrics/overview?regionId=${other.id}`)).body);
+    expect((await admin.send('PATCH', `/api/users/${created.body.id}`, { active: false })).status).toBe(200);
+    expect((await fetch(`${t.url}/api/auth/me`, { headers: { cookie } })).status).toBe(401);
+    expect((await anonymous.send('POST', '/api/auth/login', { username: 'county-new', password: 'county-new-pw' })).status).toBe(401);
+  });
+
+  it('cannot lock themselves out', async () => {
+    const [{ id }] = await sql<{ id: number }>("SELECT id FROM users WHERE username = 'admin'");
+    expect((await admin.send('PATCH', `/api/users/${id}`, { active: false })).status).toBe(409);
+    expect((await admin.send('PATCH', `/api/users/${id}`, { role: 'STAFF' })).status).toBe(409);
+  });
+});
+
+describe('the audit log', () => {
+  it('records every write, import, export and sign-in attempt: who, when, what, from where', async () => {
+    const since = new Date();
+    await anonymous.send('POST', '/api/auth/login', { username: 'staff', password: 'not-the-password' });
+    await t.as('staff');
+    const noted = await staff.send('POST', `/api/tasks/${mine.taskId}/notes`, { note: '审计测试' });
+    expect(noted.status).toBe(201);
+    await staff.send('POST', `/api/tasks/${mine.taskId}/status`, { status: 'CLOSED' }); // refused transition: recorded as failed
+    await leader.send('POST', `/api/tasks/${mine.taskId}/notes`, { note: '领导不能写' }); // refused role: recorded as failed
+    const [year, quarter] = previousQuarter(TODAY);
+    expect((await downloadText(leader, `/api/exports/quarterly?year=${year}&quarter=${quarter}`)).status).toBe(200);
+    expect((await downloadText(staff, '/api/tasks.csv?overdue=true')).status).toBe(200);
+    await uploadLedger(staff, await ledger([[999_999, 'X', '无效', '否', '整改', '办公室', '李四', '限期整改', null, TODAY]]));
+    await staff.send('POST', '/api/etl/run', {});
+
+    const rows = await sql<{ username: string; action: string; target: string; ip: string; success: boolean; detail: Record<string, unknown> }>(
+      'SELECT username, action, target, ip, success, detail FROM audit_logs WHERE at >= $1 ORDER BY id',
+      [since],
+    );
+    const seen = rows.map((r) => [r.username, r.action, r.success]);
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        ['staff', 'auth.login', false],
+        ['staff', 'auth.login', true],
+        ['staff', 'task.note', true],
+        ['staff', 'task.status', false],
+        ['leader', 'task.note', false],
+        ['leader', 'export.quarterly', true],
+        ['staff', 'export.tasks-csv', true],
+        ['staff', 'ledger.import', false],
+        ['staff', 'etl.run', true],
+      ]),
+    );
+    for (const row of rows) expect(row.ip).toMatch(/127\.0\.0\.1/);
+    const note = rows.find((r) => r.action === 'task.note' && r.success)!;
+    expect(note.target).toBe(`/api/tasks/${mine.taskId}/notes`);
+    expect(note.detail).toMatchObject({ body: { note: '审计测试' } });
+    // no password ever reaches the log
+    const all = await sql<{ detail: unknown }>('SELECT detail FROM audit_logs');
+    expect(JSON.stringify(all)).not.toContain(TEST_PASSWORD);
+  });
+
+  it('is shown to ADMIN, newest first, filtered', async () => {
+    const page = await admin.get<{ total: number; rows: { action: string; username: string; success: boolean }[] }>('/api/audit?action=auth.login&success=false&pageSize=5');
+    expect(page.status).toBe(200);
+    expect(page.body.rows.length).toBeGreaterThan(0);
+    for (const row of page.body.rows) expect(row).toMatchObject({ action: 'auth.login', success: false });
+    const [{ n }] = await sql<{ n: string }>("SELECT count(*) AS n FROM audit_logs WHERE action LIKE 'auth.login%' AND NOT success");
+    expect(page.body.total).toBe(Number(n));
+  });
+});
