@@ -17,7 +17,7 @@ import ExcelJS from 'exceljs';
 import { createApp } from '../../backend/src/app';
 import { loadConfig } from '../../backend/src/config/app-config';
 import { runCli } from '../../prisma/src/errors';
-import { bench, benchDatabase, benchWarehouse, BENCH_TODAY, peakRssMb, percentile } from './fixture';
+import { bench, benchSession, benchDatabase, benchWarehouse, BENCH_TODAY, peakRssMb, percentile } from './fixture';
 
 const RUNS = 3;
 
@@ -36,15 +36,16 @@ export async function benchExport(): Promise<void> {
   const { port } = app.getHttpServer().address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
   try {
+    const cookie = await benchSession(db.url, base);
     const { year, quarter } = quarterBefore(BENCH_TODAY);
     const download = async (path: string) => {
       const started = performance.now();
-      const response = await fetch(base + path);
+      const response = await fetch(base + path, { headers: { cookie } });
       const body = Buffer.from(await response.arrayBuffer());
       if (!response.ok) throw new Error(`${path} → ${response.status} ${body.toString('utf8').slice(0, 300)}`);
       return { seconds: (performance.now() - started) / 1000, body };
     };
-    await fetch(`${base}/api/options`); // dimensions loaded, as in a running app
+    await fetch(`${base}/api/options`, { headers: { cookie } }); // dimensions loaded, as in a running app
 
     const openRssMb = process.memoryUsage().rss / 1048576;
     fs.writeFileSync('/proc/self/clear_refs', '5'); // the kernel's peak-RSS counter starts again here

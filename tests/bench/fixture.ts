@@ -9,6 +9,7 @@ import { seedDatabase, type Scale } from '../../prisma/src/seed';
 import { warehouseSink } from '../../etl/src/load/warehouse-sink';
 import { runEtl } from '../../etl/src/runner';
 import { migrateWarehouse, openWarehouse, type Warehouse } from '../../etl/src/warehouse';
+import { demoAccounts, ensureAccounts } from '../../backend/src/auth/bootstrap-users';
 
 /**
  * Benchmarks share one embedded PostgreSQL under ./data/bench (kept between runs) with a
@@ -149,4 +150,21 @@ export function percentile(values: number[], p: number): number {
 export function bench(name: string, value: number, unit: string): void {
   const shown = Number.isInteger(value) ? String(value) : value.toFixed(value < 10 ? 2 : 1);
   console.log(`BENCH ${name} ${shown} ${unit}`);
+}
+
+const BENCH_PASSWORD = 'bench-password';
+
+/**
+ * A signed-in session for a benchmark's requests: creates the `staff` account in the bench
+ * database when missing (password BENCH_PASSWORD) and signs in; returns the Cookie header.
+ */
+export async function benchSession(databaseUrl: string, base: string, username = 'staff'): Promise<string> {
+  await ensureAccounts(databaseUrl, (await demoAccounts(databaseUrl)).filter((a) => a.username === username), BENCH_PASSWORD);
+  const response = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: BENCH_PASSWORD }),
+  });
+  if (!response.ok) throw new Error(`bench sign-in as ${username}: ${response.status} ${await response.text()}`);
+  return (response.headers.get('set-cookie') ?? '').split(';')[0];
 }

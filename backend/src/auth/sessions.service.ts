@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Db } from '@xuncha/prisma/src/client';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG, PRISMA } from '../infra/tokens';
@@ -22,11 +22,25 @@ const tokenId = (token: string) => createHash('sha256').update(token).digest('he
  * user is deactivated.
  */
 @Injectable()
-export class SessionsService {
+export class SessionsService implements OnModuleInit, OnModuleDestroy {
+  private sweeper?: NodeJS.Timeout;
+
   constructor(
     @Inject(PRISMA) private readonly prisma: Db,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  onModuleInit(): void {
+    // ended sessions are removed hourly; an unused one stops working at its limit regardless
+    this.sweeper = setInterval(() => {
+      this.sweep().catch((error: Error) => new Logger('Sessions').warn(`sweep failed: ${error.message}`));
+    }, 3_600_000);
+    this.sweeper.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweeper);
+  }
 
   get ttlMs(): number {
     return this.config.sessionTtlHours * 3_600_000;

@@ -27,7 +27,7 @@ let routes: Route[];
 let own: { id: number; code: string; name: string };
 let other: { id: number; code: string; name: string };
 /** Records of the other county. */
-let foreign: { unitId: number; inspectionId: number; findingId: string; taskId: string };
+let foreign: { unitId: number; inspectionId: number; findingId: string; taskId: string; roundId: number };
 /** Records of the user's own county. */
 let mine: { unitId: number; inspectionId: number; findingId: string; taskId: string; roundId: number };
 
@@ -226,7 +226,7 @@ describe('a county user', () => {
             const refused = await county.get<{ message: string }>(`/api/metrics/${metric}?regionId=${regionId}`);
             expect([refused.status, refused.body.message.split(':')[0]]).toEqual([403, 'regionId']);
           }
-          const foreignRound = await county.get<{ message: string }>(`/api/metrics/${metric}?roundId=${foreign.roundId ?? 0}`);
+          const foreignRound = await county.get<{ message: string }>(`/api/metrics/${metric}?roundId=${foreign.roundId}`);
           expect(foreignRound.status).toBe(403);
         },
       ]),
