@@ -46,6 +46,11 @@ export async function createApp(options: CreateAppOptions): Promise<NestExpressA
   });
   app.setGlobalPrefix('api');
   app.enableShutdownHooks();
+  // Keep idle connections longer than the clients and proxies in front do (nginx 75 s,
+  // undici 4 s), so that the server never closes one at the moment a client reuses it.
+  const server = app.getHttpServer();
+  server.keepAliveTimeout = 76_000;
+  server.headersTimeout = 77_000;
   const document = openApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   if (options.config.staticDir) serveDashboard(app, options.config.staticDir);

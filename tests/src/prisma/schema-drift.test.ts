@@ -5,7 +5,10 @@ import { errorLines, REPO_ROOT, runTsx } from '../support/cli';
 import { query, testServerUrl } from '../support/pg';
 
 // The diff runs in a child process: the WebAssembly schema engine is an ES module, which
-// Jest's CommonJS runtime cannot load. The shadow database goes on the test server.
+// Jest's CommonJS runtime cannot load. The shadow database goes on the test server. Each
+// case takes seconds, more on a busy machine.
+jest.setTimeout(180_000);
+
 describe('schema.prisma and the migrations (WebAssembly schema engine)', () => {
   const env = () => ({ SHADOW_DATABASE_URL: testServerUrl() });
 
