@@ -38,6 +38,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestExpressA
   // JSON bodies up to 1 MB; a body that is too large or not JSON gets the same error shape
   // as everything else (these errors arise before any route, outside Nest's filters).
   app.use(json({ limit: '1mb' }));
+  app.use(refuseNulCharacters);
   app.use(sessionMiddleware(app.get(SessionsService)));
   app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
     if (response.headersSent) return next(error);
@@ -65,6 +66,37 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     .setOpenAPIVersion('3.1.0')
     .build();
   return cleanupOpenApiDoc(SwaggerModule.createDocument(app, config));
+}
+
+/**
+ * A NUL character (U+0000) cannot be stored in PostgreSQL text or JSON and has no business
+ * in any field: a parameter or body field holding one is refused with a 400 naming it,
+ * before it reaches a query.
+ */
+function refuseNulCharacters(request: Request, response: Response, next: NextFunction): void {
+  const field = nulField({ query: request.query, body: request.body as unknown });
+  if (field === null) return next();
+  const name = field.replace(/^(query|body)\./, '');
+  response.status(400).json({ statusCode: 400, error: 'Bad Request', message: `${name}: 不能包含空字符 must not contain NUL characters (U+0000)`, details: [{ field: name, message: 'must not contain NUL characters' }] });
+}
+
+/** The path of the first string holding U+0000 (keys included), walking without recursion. */
+export function nulField(root: unknown): string | null {
+  const stack: [unknown, string][] = [[root, '']];
+  let visited = 0;
+  while (stack.length > 0 && visited++ < 100_000) {
+    const [value, at] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return at || 'body';
+    } else if (value && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) {
+        const here = at ? `${at}.${key}` : key;
+        if (key.includes('\u0000')) return here;
+        stack.push([child, here]);
+      }
+    }
+  }
+  return null;
 }
 
 /**

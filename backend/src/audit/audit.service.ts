@@ -18,13 +18,22 @@ export interface AuditEntry {
 const SECRET_FIELDS = /password/i;
 const MAX_DETAIL_CHARS = 4000;
 
-/** Removes secrets from a request body and keeps the entry small. */
-export function auditDetail(value: unknown): unknown {
-  if (Array.isArray(value)) return value.slice(0, 20).map(auditDetail);
+const MAX_DEPTH = 6;
+
+/**
+ * Removes secrets from a request body and keeps the entry small: long texts cut, long lists
+ * and deep nesting elided, NUL characters (which PostgreSQL cannot store) made visible.
+ */
+export function auditDetail(value: unknown, depth = 0): unknown {
+  if (Array.isArray(value)) return depth >= MAX_DEPTH ? '[…]' : value.slice(0, 20).map((v) => auditDetail(v, depth + 1));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, SECRET_FIELDS.test(key) ? '[hidden]' : auditDetail(v)]));
+    if (depth >= MAX_DEPTH) return '{…}';
+    return Object.fromEntries(Object.entries(value).slice(0, 50).map(([key, v]) => [key, SECRET_FIELDS.test(key) ? '[hidden]' : auditDetail(v, depth + 1)]));
   }
-  if (typeof value === 'string' && value.length > 500) return `${value.slice(0, 500)}…`;
+  if (typeof value === 'string') {
+    const text = value.replace(/\u0000/g, '\\0');
+    return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+  }
   return value;
 }
 

@@ -50,6 +50,14 @@ const refusal = (buffer: Buffer, limits = LIMITS) => {
 };
 
 describe('checkZip', () => {
+  it('refuses an XML part that declares a DTD (external or expanding entities)', () => {
+    const xxe = '<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><worksheet>&xxe;</worksheet>';
+    expect(refusal(zip([{ name: 'xl/worksheets/sheet1.xml', data: Buffer.from(xxe) }]))).toMatch(/DTD/);
+    expect(refusal(zip([{ name: '_rels/.rels', data: Buffer.from('<!ENTITY a "b">') }]))).toMatch(/DTD/);
+    // the same text in a part that is not XML (an embedded image, say) is left alone
+    expect(() => checkZip(zip([{ name: 'xl/media/image1.png', data: Buffer.from(xxe) }]), LIMITS)).not.toThrow();
+  });
+
   it('passes a workbook written by exceljs and sums its parts', async () => {
     const book = new ExcelJS.Workbook();
     book.addWorksheet('整改台账').addRow(['巡察ID', '问题描述']);

@@ -169,10 +169,12 @@ function verifyEntry(buffer: Buffer, entry: Entry): void {
   if (stop > buffer.length) throw corrupt(`${entry.name} runs past the end of the file`);
   if (entry.method === 0) {
     if (entry.compressedSize !== entry.uncompressedSize) throw corrupt(`stored part ${entry.name} has two sizes`);
+    refuseDoctype(entry.name, buffer.subarray(start, stop));
     return;
   }
+  let out: Buffer;
   try {
-    const out = inflateRawSync(buffer.subarray(start, stop), { maxOutputLength: Math.max(1, entry.uncompressedSize) });
+    out = inflateRawSync(buffer.subarray(start, stop), { maxOutputLength: Math.max(1, entry.uncompressedSize) });
     if (out.length !== entry.uncompressedSize) throw corrupt(`${entry.name} is not the size it declares`);
   } catch (error) {
     if (error instanceof ZipRefused) throw error;
@@ -180,6 +182,18 @@ function verifyEntry(buffer: Buffer, entry: Entry): void {
       throw new ZipRefused(`工作簿中的 ${entry.name} 解压后超过其声明大小，疑似压缩炸弹，已拒绝 part ${entry.name} expands beyond its declared size; refused as a possible zip bomb`);
     }
     throw corrupt(`${entry.name} cannot be decompressed`);
+  }
+  refuseDoctype(entry.name, out);
+}
+
+/**
+ * Excel never writes a document type declaration; one in an .xlsx part can only declare
+ * entities — external ones that read files, or nested ones that expand to gigabytes.
+ */
+function refuseDoctype(name: string, content: Buffer): void {
+  if (!/\.(xml|rels|vml)$/i.test(name)) return;
+  if (content.indexOf('<!DOCTYPE') >= 0 || content.indexOf('<!ENTITY') >= 0 || content.indexOf('<!doctype') >= 0) {
+    throw new ZipRefused(`工作簿的 ${name} 含有 DTD 声明（<!DOCTYPE>），Excel 不会写出它，已拒绝 part ${name} declares a DTD, which Excel never writes; refused (XML entity attack)`);
   }
 }
 
