@@ -111,7 +111,7 @@ export async function benchDatabase(scale: Scale, options: BenchDatabaseOptions 
  * marker, later runs open it as it is. Only for benchmarks that read.
  */
 export async function benchWarehouse(db: BenchDatabase, log: (line: string) => void = (line) => console.error(line)): Promise<Warehouse> {
-  const dir = path.join(ROOT, `ch-${db.template}`);
+  const dir = benchWarehouseDir(db);
   const marker = path.join(dir, 'loaded');
   if (!fs.existsSync(marker)) fs.rmSync(dir, { recursive: true, force: true });
   const warehouse = await openWarehouse({ database: 'bench', dataDir: dir });
@@ -133,6 +133,11 @@ export async function benchWarehouse(db: BenchDatabase, log: (line: string) => v
     await warehouse.close();
     throw error;
   }
+}
+
+/** Where benchWarehouse keeps the warehouse of a bench database (its database is `bench`). */
+export function benchWarehouseDir(db: BenchDatabase): string {
+  return path.join(ROOT, `ch-${db.template}`);
 }
 
 /** Peak resident memory of this process so far (VmHWM), in MB. */
