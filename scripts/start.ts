@@ -1,17 +1,19 @@
 /**
  * npm start: the whole product on its embedded engines (or the servers named by
- * DATABASE_URL / CLICKHOUSE_URL): PostgreSQL started and migrated, demo data loaded into
- * an empty database, the warehouse migrated and loaded, then the app on PORT (default
- * 3000) serving the API, the dashboard, and an incremental ETL run every
- * ETL_INTERVAL_SECONDS. Stops cleanly on Ctrl-C or SIGTERM: in-flight requests and the ETL
+ * DATABASE_URL / CLICKHOUSE_URL; the ETL's extract reads DATABASE_READ_URL when set):
+ * PostgreSQL started and migrated, demo data loaded into an empty database, the warehouse
+ * migrated and loaded, then the app on PORT (default 3000) serving the API, the dashboard,
+ * and an incremental ETL run every ETL_INTERVAL_SECONDS. Stops cleanly on Ctrl-C or SIGTERM: in-flight requests and the ETL
  * batch under way finish first.
  */
-import { databaseConfigFromEnv, openDatabase, type DatabaseHandle } from '../prisma/src/database';
+import { checkServer, databaseConfigFromEnv, openDatabase, redactUrl, type DatabaseHandle } from '../prisma/src/database';
 import { runCli, UserError } from '../prisma/src/errors';
 import { migrate } from '../prisma/src/migrate';
 import { isDatabaseEmpty, seedDatabase } from '../prisma/src/seed';
 import { shanghaiToday } from '../prisma/src/calendar';
 import { warehouseSink } from '../etl/src/load/warehouse-sink';
+import { etlConfigFromEnv } from '../etl/src/config';
+import { waitForReplay } from '../etl/src/extract/replica';
 import { runEtl, type EtlMode } from '../etl/src/runner';
 import { migrateWarehouse, openWarehouse, warehouseConfigFromEnv, type Warehouse } from '../etl/src/warehouse';
 import { ConfigError, loadConfig, type AppConfig } from '../backend/src/config/app-config';
@@ -24,6 +26,11 @@ function parseSeed(value: string | undefined): number {
   const seed = Number(value);
   if (!Number.isInteger(seed) || seed < 0) throw new UserError(`DEMO_SEED must be a non-negative integer (got "${value}")`);
   return seed;
+}
+
+function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return 'an unknown amount';
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} kB`;
 }
 
 function configFromEnv(): AppConfig {
@@ -49,6 +56,7 @@ function dashboardDir(config: AppConfig): string {
 
 runCli(async () => {
   const loaded = configFromEnv();
+  const { readDatabaseUrl } = etlConfigFromEnv();
   const config: AppConfig = { ...loaded, staticDir: dashboardDir(loaded) };
   const demoSeed = parseSeed(process.env.DEMO_SEED);
   const skipDemo = process.env.DEMO_DATA === 'off';
@@ -79,6 +87,10 @@ runCli(async () => {
 
   try {
     console.log(`数据库 Database: ${db.describe}`);
+    if (readDatabaseUrl) {
+      await checkServer(readDatabaseUrl, 'DATABASE_READ_URL');
+      console.log(`数据库 Database: the ETL reads from the replica ${redactUrl(readDatabaseUrl)}`);
+    }
     const migrated = await migrate(db.url, undefined, (line) => console.log(`  ${line}`));
     console.log(`迁移 Migrations: ${migrated.applied.length} applied, ${migrated.alreadyApplied} already applied`);
     if (!skipDemo && (await isDatabaseEmpty(db.url))) {
@@ -88,6 +100,13 @@ runCli(async () => {
       console.log(`示例数据 Demo data: ${total.toLocaleString('zh-CN')} rows in ${summary.seconds.toFixed(1)} s`);
     }
     await ensureStartAccounts(db.url, { embedded: db.embedded, demoPassword: config.demoPassword, adminPassword: config.adminPassword }, (line) => console.log(line));
+    if (readDatabaseUrl) {
+      // The first extract needs the tables and columns just migrated on the primary.
+      const replay = await waitForReplay(db.url, readDatabaseUrl);
+      if (!replay.caughtUp) {
+        console.log(`数据库 Database: the replica is still ${formatBytes(replay.behindBytes)} of WAL behind; the ETL catches up as it replays`);
+      }
+    }
     const warehouseMigrations = await migrateWarehouse(warehouse);
     console.log(
       `数据仓库 Warehouse: ${warehouse.engine === 'chdb' ? `embedded chDB, data in ${warehouseConfigFromEnv().dataDir}` : 'ClickHouse server'}` +
@@ -96,10 +115,10 @@ runCli(async () => {
     // A new warehouse (or one whose tables were just created) is loaded in full before the
     // app answers, so the dashboard's first figures are complete.
     const mode: EtlMode = warehouseMigrations.applied.length > 0 ? 'full' : 'incremental';
-    const result = await runEtl({ databaseUrl: db.url, sink: warehouseSink(warehouse), mode, trigger: 'startup' });
+    const result = await runEtl({ databaseUrl: db.url, readDatabaseUrl, sink: warehouseSink(warehouse), mode, trigger: 'startup' });
     console.log(`同步 ETL run ${result.runId ?? '-'} (${mode}): ${result.written} written, ${result.rejected} rejected in ${result.seconds.toFixed(2)} s`);
 
-    app = await createApp({ config, databaseUrl: db.url, warehouse });
+    app = await createApp({ config, databaseUrl: db.url, databaseReadUrl: readDatabaseUrl, warehouse });
     await app.listen(config.port, config.host);
     console.log(config.etlIntervalSeconds > 0 ? `同步 ETL: incremental every ${config.etlIntervalSeconds} s` : '同步 ETL: schedule off (ETL_INTERVAL_SECONDS=0)');
     const where = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;

@@ -2,13 +2,16 @@
  * npm run etl              incremental run: what changed since the last run
  * npm run etl -- --full    rebuild: empty the warehouse and load everything
  *
- * Uses DATABASE_URL (or the embedded PostgreSQL in ./data/pg) and CLICKHOUSE_URL (or the
- * embedded chDB in ./data/ch). A progress bar on a terminal; one line per table otherwise.
+ * Uses DATABASE_URL (or the embedded PostgreSQL in ./data/pg; the extract reads from
+ * DATABASE_READ_URL when set) and CLICKHOUSE_URL (or the embedded chDB in ./data/ch). A
+ * progress bar on a terminal; one line per table otherwise.
  */
-import { databaseConfigFromEnv, openDatabase } from '../../prisma/src/database';
+import { checkServer, databaseConfigFromEnv, openDatabase } from '../../prisma/src/database';
 import { runCli, UserError } from '../../prisma/src/errors';
 import { migrate } from '../../prisma/src/migrate';
 import { warehouseSink } from './load/warehouse-sink';
+import { etlConfigFromEnv } from './config';
+import { waitForReplay } from './extract/replica';
 import { runEtl, type EtlProgress } from './runner';
 import { migrateWarehouse, openWarehouse, warehouseConfigFromEnv, WarehouseError } from './warehouse';
 
@@ -43,6 +46,7 @@ function progressPrinter(): ((progress: EtlProgress) => void) | undefined {
 
 runCli(async () => {
   const args = parseArgs(process.argv.slice(2));
+  const { readDatabaseUrl } = etlConfigFromEnv();
   let warehouse;
   try {
     warehouse = await openWarehouse(warehouseConfigFromEnv());
@@ -55,9 +59,15 @@ runCli(async () => {
   const db = await openDatabase(databaseConfigFromEnv());
   try {
     await migrate(db.url);
+    if (readDatabaseUrl) {
+      await checkServer(readDatabaseUrl, 'DATABASE_READ_URL');
+      // The extract needs what the migrations just changed on the primary.
+      const replay = await waitForReplay(db.url, readDatabaseUrl);
+      if (!replay.caughtUp) console.log('the replica (DATABASE_READ_URL) is still replaying; this run reads what it has replayed so far');
+    }
     await migrateWarehouse(warehouse);
     const onProgress = progressPrinter();
-    const result = await runEtl({ databaseUrl: db.url, sink: warehouseSink(warehouse), mode: args.full ? 'full' : 'incremental', batchSize: args.batchSize, trigger: 'cli', onProgress });
+    const result = await runEtl({ databaseUrl: db.url, readDatabaseUrl, sink: warehouseSink(warehouse), mode: args.full ? 'full' : 'incremental', batchSize: args.batchSize, trigger: 'cli', onProgress });
     if (process.stdout.isTTY) process.stdout.write('\n');
     if (result.status === 'skipped') {
       console.log('另一个同步正在运行 another ETL run holds the lock; nothing done');

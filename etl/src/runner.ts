@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { redactUrl } from '../../prisma/src/database';
 import { changedKeys, type ChangedKeys } from './extract/changed';
 import { copyBatches } from './extract/copy';
 import { buildFullCopy, buildKeysCopy, TABLES, type TableSpec } from './extract/tables';
@@ -21,6 +22,13 @@ import { routeBatch, type Reject } from './transform/route';
  *   at any point is simply done again by the next one.
  * - A record that fails validation is written to etl_rejects with its reasons; the run
  *   goes on. read = written + rejected, per table.
+ * - The extract may read from a physical streaming replica (`readDatabaseUrl`,
+ *   DATABASE_READ_URL): its snapshots are snapshots of the primary as of the replayed WAL,
+ *   in the same transaction-id space, so the watermark means the same there. A replica
+ *   that lags delays what a run sees; it does not make a later run skip anything. Before
+ *   reading, the run checks that the replica belongs to the primary (same system
+ *   identifier, same database). The lock, run history, rejects and watermark stay on the
+ *   primary (`databaseUrl`).
  */
 export const ETL_LOCK_KEY = 0x58554e43; // "XUNC"
 /** Tables a full run reads on its second connection. */
@@ -43,7 +51,10 @@ export interface EtlProgress {
 }
 
 export interface EtlOptions {
+  /** The primary: the lock, run history, rejects and watermark; and the extract unless readDatabaseUrl is set. */
   databaseUrl: string;
+  /** Where the extract reads: a physical streaming replica of databaseUrl (DATABASE_READ_URL). */
+  readDatabaseUrl?: string;
   sink: Sink;
   mode?: EtlMode;
   /** Rows per keyset batch. */
@@ -178,15 +189,17 @@ async function runLocked(control: Client, options: EtlOptions): Promise<EtlRunRe
   const runId = runRows[0].id;
   const tables: Record<string, TableStats> = {};
 
-  const reader = new Client({ connectionString: options.databaseUrl, application_name: 'xuncha-etl-extract' });
+  const sourceUrl = options.readDatabaseUrl ?? options.databaseUrl;
+  const reader = new Client({ connectionString: sourceUrl, application_name: 'xuncha-etl-extract' });
   try {
+    // Connected (and a replica checked) before a full run empties the warehouse.
+    await connectSource(reader, control, options.readDatabaseUrl);
     if (mode === 'full') {
       // Forget the watermark before emptying the warehouse: if this run dies, the next
       // one reads everything again.
       await writeWatermark(control, 0n, null);
       for (const spec of TABLES) await withRetries(attempts, () => options.sink.truncate(spec.target));
     }
-    await reader.connect();
     await reader.query('SET DateStyle = ISO');
     await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     // The first query takes the snapshot every batch below reads from.
@@ -212,7 +225,7 @@ async function runLocked(control: Client, options: EtlOptions): Promise<EtlRunRe
       // A full run reads the task history, the largest table, on a second connection in
       // the same snapshot, so that PostgreSQL uses both cores while the loader works.
       const { rows: exported } = await reader.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
-      const second = new Client({ connectionString: options.databaseUrl, application_name: 'xuncha-etl-extract-2' });
+      const second = new Client({ connectionString: sourceUrl, application_name: 'xuncha-etl-extract-2' });
       await second.connect();
       try {
         await second.query('SET DateStyle = ISO');
@@ -273,6 +286,55 @@ async function runLocked(control: Client, options: EtlOptions): Promise<EtlRunRe
     throw new EtlRunError(message, runId);
   } finally {
     await reader.end().catch(() => undefined);
+  }
+}
+
+interface ServerIdentity {
+  system: string;
+  database: string;
+}
+
+const IDENTITY = 'SELECT system_identifier::text AS system, current_database() AS database FROM pg_control_system()';
+
+/**
+ * Connects the extract's reader. A replica (DATABASE_READ_URL) must be a physical copy of
+ * the primary's database: same system identifier (shared by a primary and its streaming
+ * replicas, different on any other server, a logical replica or a restored dump included)
+ * and same database. Elsewhere the watermark, a transaction id of the primary, would mean
+ * nothing, and runs could skip changes.
+ */
+async function connectSource(reader: Client, control: Client, readDatabaseUrl: string | undefined): Promise<void> {
+  if (readDatabaseUrl === undefined) {
+    await reader.connect();
+    return;
+  }
+  const shown = redactUrl(readDatabaseUrl);
+  try {
+    await reader.connect();
+  } catch (error) {
+    throw new Error(`cannot connect to DATABASE_READ_URL (${shown}): ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`);
+  }
+  const identity = async (client: Client, variable: string): Promise<ServerIdentity> => {
+    try {
+      return (await client.query<ServerIdentity>(IDENTITY)).rows[0];
+    } catch (error) {
+      if ((error as { code?: string }).code !== '42501') throw error;
+      throw new Error(
+        `cannot check that DATABASE_READ_URL is a replica of DATABASE_URL: the role of ${variable} may not call pg_control_system(); ` +
+          'grant it on the primary (GRANT EXECUTE ON FUNCTION pg_control_system() TO <role>), or unset DATABASE_READ_URL',
+      );
+    }
+  };
+  const primary = await identity(control, 'DATABASE_URL');
+  const replica = await identity(reader, 'DATABASE_READ_URL');
+  if (replica.system !== primary.system) {
+    throw new Error(
+      `DATABASE_READ_URL (${shown}) is not a streaming replica of DATABASE_URL: system identifier ${replica.system}, the primary's is ${primary.system}; ` +
+        'the ETL reads only from the primary or a physical (streaming) replica of it',
+    );
+  }
+  if (replica.database !== primary.database) {
+    throw new Error(`DATABASE_READ_URL (${shown}) names database "${replica.database}", DATABASE_URL "${primary.database}": the extract must read the same database`);
   }
 }
 

@@ -226,7 +226,8 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new UserError(`PostgreSQL did not start within 60 s: ${log.slice(-3).join(' | ')}`)), 60_000);
     const watch = (chunk: Buffer) => {
-      if (chunk.toString('utf8').includes('ready to accept connections')) {
+      // a standby (a copied data folder with standby.signal) says "read-only connections"
+      if (/ready to accept (read-only )?connections/.test(chunk.toString('utf8'))) {
         clearTimeout(timer);
         child.stderr?.off('data', watch);
         resolve();

@@ -5,7 +5,7 @@ import { runEtl, type EtlMode, type EtlRunResult } from '@xuncha/etl/src/runner'
 import { startScheduler, type Scheduler } from '@xuncha/etl/src/scheduler';
 import type { AppConfig } from '../config/app-config';
 import { AppError } from '../common/http-exception.filter';
-import { APP_CONFIG, DATABASE_URL, WAREHOUSE } from '../infra/tokens';
+import { APP_CONFIG, DATABASE_READ_URL, DATABASE_URL, WAREHOUSE } from '../infra/tokens';
 import { DimensionsService } from '../dimensions/dimensions.service';
 import { EtlRepository } from './etl.repository';
 
@@ -25,6 +25,7 @@ export class EtlService implements OnApplicationBootstrap, OnApplicationShutdown
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(DATABASE_URL) private readonly databaseUrl: string,
+    @Inject(DATABASE_READ_URL) private readonly databaseReadUrl: string | null,
     @Inject(WAREHOUSE) warehouse: Warehouse,
     @Inject(DimensionsService) private readonly dimensions: DimensionsService,
     @Inject(EtlRepository) private readonly repository: EtlRepository,
@@ -50,7 +51,7 @@ export class EtlService implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** One run; a run that wrote something makes the metrics re-read their dimensions. */
   async run(mode: EtlMode, trigger: string): Promise<EtlRunResult> {
-    const result = await runEtl({ databaseUrl: this.databaseUrl, sink: this.sink, mode, trigger });
+    const result = await runEtl({ databaseUrl: this.databaseUrl, readDatabaseUrl: this.databaseReadUrl ?? undefined, sink: this.sink, mode, trigger });
     if (result.written > 0 || mode === 'full') this.dimensions.invalidate();
     if (result.status === 'succeeded' && (result.read > 0 || mode === 'full')) {
       this.logger.log(`同步 ETL run ${result.runId} (${mode}, ${trigger}): ${result.written} written, ${result.rejected} rejected in ${result.seconds.toFixed(2)} s`);

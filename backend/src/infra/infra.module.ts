@@ -2,11 +2,13 @@ import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown 
 import { createPrismaClient, type Db } from '@xuncha/prisma/src/client';
 import type { Warehouse } from '@xuncha/etl/src/warehouse';
 import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG, DATABASE_URL, PRISMA, WAREHOUSE } from './tokens';
+import { APP_CONFIG, DATABASE_READ_URL, DATABASE_URL, PRISMA, WAREHOUSE } from './tokens';
 
 export interface InfraDeps {
   config: AppConfig;
   databaseUrl: string;
+  /** Where the ETL's extract reads: a streaming replica of databaseUrl (DATABASE_READ_URL). */
+  databaseReadUrl?: string;
   /** Owned by the caller (opened before the app, closed after it). */
   warehouse: Warehouse;
 }
@@ -21,6 +23,7 @@ export class InfraModule implements OnApplicationShutdown {
     const providers = [
       { provide: APP_CONFIG, useValue: deps.config },
       { provide: DATABASE_URL, useValue: deps.databaseUrl },
+      { provide: DATABASE_READ_URL, useValue: deps.databaseReadUrl ?? null }, // null: Nest ignores an undefined useValue
       { provide: WAREHOUSE, useValue: deps.warehouse },
       { provide: PRISMA, useFactory: () => createPrismaClient(deps.databaseUrl) },
     ];

@@ -2,6 +2,8 @@
 export const APP_CONFIG = Symbol('APP_CONFIG');
 /** PostgreSQL connection string of the case records. */
 export const DATABASE_URL = Symbol('DATABASE_URL');
+/** Where the ETL's extract reads (a streaming replica, DATABASE_READ_URL); null: DATABASE_URL. */
+export const DATABASE_READ_URL = Symbol('DATABASE_READ_URL');
 /** The Prisma client (with soft delete). */
 export const PRISMA = Symbol('PRISMA');
 /** The ClickHouse warehouse (chDB or server). */
