@@ -29,6 +29,8 @@ export interface AppConfig {
   demoPassword?: string;
   /** Server mode: the password of the `admin` account created on the first start. */
   adminPassword?: string;
+  /** Keep the answers of the metric, option and list routes until the warehouse's data changes. */
+  responseCache: boolean;
 }
 
 /** The demo accounts' password when DEMO_PASSWORD is unset; printed at start with a warning. */
@@ -71,6 +73,7 @@ const envSchema = z.object({
     .regex(/^(off|on|\d{1,2}|[\w.:/, -]+)$/, 'must be off, on, a hop count, or addresses')
     .transform((value): boolean | number | string => (value === 'off' ? false : value === 'on' ? true : /^\d+$/.test(value) ? Number(value) : value))
     .default(false),
+  RESPONSE_CACHE: z.enum(['on', 'off'], 'must be on or off').default('on'),
   DEMO_PASSWORD: password.optional(),
   ADMIN_PASSWORD: password.optional(),
 });
@@ -99,5 +102,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     trustProxy: v.TRUST_PROXY,
     demoPassword: v.DEMO_PASSWORD,
     adminPassword: v.ADMIN_PASSWORD,
+    responseCache: v.RESPONSE_CACHE === 'on',
   };
 }

@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
+import { ResponseCacheInterceptor } from '../common/response-cache.interceptor';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { FindingListQueryDto, FindingPageDto, TaskDetailDto, TaskIdParamDto, TaskListQueryDto, TaskPageDto } from './dto/drill.dto';
@@ -10,6 +11,7 @@ export class DrillController {
   constructor(@Inject(DrillService) private readonly service: DrillService) {}
 
   @Get('tasks')
+  @UseInterceptors(ResponseCacheInterceptor)
   @ApiOperation({ summary: '整改任务清单 tasks of findings fed back by as-of, with their state as of then; filter, sort, page' })
   @ZodResponse({ status: 200, type: TaskPageDto })
   tasks(@Query() query: TaskListQueryDto) {
@@ -17,6 +19,7 @@ export class DrillController {
   }
 
   @Get('findings')
+  @UseInterceptors(ResponseCacheInterceptor)
   @ApiOperation({ summary: '问题清单 findings found by as-of; filter, sort, page' })
   @ZodResponse({ status: 200, type: FindingPageDto })
   findings(@Query() query: FindingListQueryDto) {

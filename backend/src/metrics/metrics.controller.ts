@@ -1,10 +1,12 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Query, UseInterceptors } from '@nestjs/common';
+import { ResponseCacheInterceptor } from '../common/response-cache.interceptor';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { CategoriesDto, CoverageDto, CoverageQueryDto, FiltersDto, OverviewDto, RecurrenceDto, RectificationDto } from './dto/metrics-query.dto';
 import { MetricsService } from './metrics.service';
 
 @ApiTags('metrics')
+@UseInterceptors(ResponseCacheInterceptor)
 @Controller('metrics')
 export class MetricsController {
   constructor(@Inject(MetricsService) private readonly service: MetricsService) {}

@@ -1,10 +1,12 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, UseInterceptors } from '@nestjs/common';
+import { ResponseCacheInterceptor } from '../common/response-cache.interceptor';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { OptionsDto } from './dto/options.dto';
 import { OptionsService } from './options.service';
 
 @ApiTags('options')
+@UseInterceptors(ResponseCacheInterceptor)
 @Controller('options')
 export class OptionsController {
   constructor(@Inject(OptionsService) private readonly service: OptionsService) {}

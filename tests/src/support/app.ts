@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../../../backend/src/app';
 import { demoAccounts, ensureAccounts } from '../../../backend/src/auth/bootstrap-users';
 import { loadConfig, type AppConfig } from '../../../backend/src/config/app-config';
+import { DimensionsService } from '../../../backend/src/dimensions/dimensions.service';
 import { warehouseSink } from '../../../etl/src/load/warehouse-sink';
 import { runEtl, type EtlMode } from '../../../etl/src/runner';
 import { migrateWarehouse, type Warehouse } from '../../../etl/src/warehouse';
@@ -67,13 +68,16 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const warehouse = await openTestWarehouse();
   await migrateWarehouse(warehouse);
   const sink = warehouseSink(warehouse);
+  let app: NestExpressApplication | undefined;
   const etl = async (mode: EtlMode = 'incremental') => {
     const result = await runEtl({ databaseUrl: db.url, sink, mode, trigger: 'test' });
     if (result.status !== 'succeeded') throw new Error(`ETL run ${result.status}`);
+    // as the app's own runs do: the next request reads the new data, not a kept answer
+    app?.get(DimensionsService).invalidate();
   };
   await etl('full');
   const config: AppConfig = loadConfig({ ETL_INTERVAL_SECONDS: '0', ...options.env });
-  const app = await createApp({ config, databaseUrl: db.url, warehouse, logger: options.logs || process.env.XUNCHA_TEST_APP_LOGS ? undefined : false });
+  app = await createApp({ config, databaseUrl: db.url, warehouse, logger: options.logs || process.env.XUNCHA_TEST_APP_LOGS ? undefined : false });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
