@@ -47,7 +47,15 @@ export interface TableSpec {
   freezeColumns?: number;
   /** A filter button on every header cell (long lists). */
   autoFilter?: boolean;
+  /**
+   * Data rows per sheet before the list goes on in a next sheet, `<name>（续1）`… with the same
+   * header (default: as many as Excel's 1,048,576 rows allow).
+   */
+  maxDataRows?: number;
 }
+
+/** Excel's last row: a sheet holds no more. */
+export const EXCEL_MAX_ROWS = 1_048_576;
 
 export const NUMBER_FORMATS: Record<ColumnFormat, string | undefined> = {
   text: undefined,
@@ -120,64 +128,70 @@ export async function writeTable(workbook: ExcelJS.stream.xlsx.WorkbookWriter, s
   const n = columns.length;
   const widths = fitWidths(columns, Array.isArray(rows) ? (rows as readonly TableRow[]) : sample);
   const freezeColumns = spec.freezeColumns ?? 0;
-  const sheet = workbook.addWorksheet(spec.sheetName, {
-    views: [{ state: 'frozen', xSplit: freezeColumns, ySplit: HEADER_ROWS, topLeftCell: `${columnLetter(freezeColumns + 1)}${FIRST_DATA_ROW}`, activeCell: `A${FIRST_DATA_ROW}` }],
-    pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
-  });
-  sheet.columns = widths.map((width, i) => ({ width, style: { numFmt: NUMBER_FORMATS[columns[i].format] } }));
-  const last = columnLetter(n);
+  const startSheet = (name: string, note: string | undefined): ExcelJS.Worksheet => {
+    const sheet = workbook.addWorksheet(name, {
+      views: [{ state: 'frozen', xSplit: freezeColumns, ySplit: HEADER_ROWS, topLeftCell: `${columnLetter(freezeColumns + 1)}${FIRST_DATA_ROW}`, activeCell: `A${FIRST_DATA_ROW}` }],
+      pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+    });
+    sheet.columns = widths.map((width, i) => ({ width, style: { numFmt: NUMBER_FORMATS[columns[i].format] } }));
+    const last = columnLetter(n);
 
-  // title, 填报单位, 统计截止日期, note
-  const title = sheet.getRow(1);
-  title.getCell(1).value = spec.title;
-  title.getCell(1).style = { font: { ...FONT, size: 16, bold: true }, alignment: { horizontal: 'center', vertical: 'middle' } };
-  title.height = 30;
-  sheet.mergeCells(`A1:${last}1`);
-  title.commit();
-  labelledRow(sheet, 2, '填报单位：', spec.reportingUnit, widths);
-  labelledRow(sheet, 3, '统计截止日期：', excelDate(spec.asOf), widths);
-  const note = sheet.getRow(4);
-  if (spec.note) {
-    note.getCell(1).value = spec.note;
-    note.getCell(1).style = { font: { ...FONT, size: 10, color: { argb: 'FF595959' } }, alignment: { wrapText: true, vertical: 'top' } };
-    sheet.mergeCells(`A4:${last}4`);
-    note.height = 15 * Math.max(1, Math.ceil(textWidth(spec.note) / Math.max(1, widths.reduce((s, w) => s + w, 0))));
-  }
-  note.commit();
-
-  // two header rows: a group's header across its columns, a lone header down both rows
-  const top = sheet.getRow(5);
-  const bottom = sheet.getRow(6);
-  const headerStyle: Partial<ExcelJS.Style> = {
-    font: { ...FONT, bold: true },
-    alignment: { horizontal: 'center', vertical: 'middle', wrapText: true },
-    border: BORDER,
-    fill: HEADER_FILL,
-  };
-  for (let i = 0; i < n; ) {
-    const group = columns[i].group;
-    let j = i;
-    while (group !== undefined && j + 1 < n && columns[j + 1].group === group) j++;
-    if (group === undefined) {
-      top.getCell(i + 1).value = columns[i].header;
-      sheet.mergeCells(5, i + 1, 6, i + 1);
-    } else {
-      top.getCell(i + 1).value = group;
-      if (j > i) sheet.mergeCells(5, i + 1, 5, j + 1);
-      for (let k = i; k <= j; k++) bottom.getCell(k + 1).value = columns[k].header;
+    // title, 填报单位, 统计截止日期, note
+    const title = sheet.getRow(1);
+    title.getCell(1).value = spec.title;
+    title.getCell(1).style = { font: { ...FONT, size: 16, bold: true }, alignment: { horizontal: 'center', vertical: 'middle' } };
+    title.height = 30;
+    sheet.mergeCells(`A1:${last}1`);
+    title.commit();
+    labelledRow(sheet, 2, '填报单位：', spec.reportingUnit, widths);
+    labelledRow(sheet, 3, '统计截止日期：', excelDate(spec.asOf), widths);
+    const noteRow = sheet.getRow(4);
+    if (note) {
+      noteRow.getCell(1).value = note;
+      noteRow.getCell(1).style = { font: { ...FONT, size: 10, color: { argb: 'FF595959' } }, alignment: { wrapText: true, vertical: 'top' } };
+      sheet.mergeCells(`A4:${last}4`);
+      noteRow.height = 15 * Math.max(1, Math.ceil(textWidth(note) / Math.max(1, widths.reduce((s, w) => s + w, 0))));
     }
-    i = j + 1;
-  }
-  for (let c = 1; c <= n; c++) {
-    top.getCell(c).style = headerStyle;
-    bottom.getCell(c).style = headerStyle;
-  }
-  const headerLines = Math.max(1, ...columns.map((c, i) => Math.ceil(textWidth(c.header) / Math.max(1, widths[i] - 1))));
-  top.height = 20;
-  bottom.height = Math.max(20, 15 * headerLines);
-  top.commit();
-  bottom.commit();
-  if (spec.autoFilter) sheet.autoFilter = { from: { row: 6, column: 1 }, to: { row: 6, column: n } };
+    noteRow.commit();
+
+    // two header rows: a group's header across its columns, a lone header down both rows
+    const top = sheet.getRow(5);
+    const bottom = sheet.getRow(6);
+    const headerStyle: Partial<ExcelJS.Style> = {
+      font: { ...FONT, bold: true },
+      alignment: { horizontal: 'center', vertical: 'middle', wrapText: true },
+      border: BORDER,
+      fill: HEADER_FILL,
+    };
+    for (let i = 0; i < n; ) {
+      const group = columns[i].group;
+      let j = i;
+      while (group !== undefined && j + 1 < n && columns[j + 1].group === group) j++;
+      if (group === undefined) {
+        top.getCell(i + 1).value = columns[i].header;
+        sheet.mergeCells(5, i + 1, 6, i + 1);
+      } else {
+        top.getCell(i + 1).value = group;
+        if (j > i) sheet.mergeCells(5, i + 1, 5, j + 1);
+        for (let k = i; k <= j; k++) bottom.getCell(k + 1).value = columns[k].header;
+      }
+      i = j + 1;
+    }
+    for (let c = 1; c <= n; c++) {
+      top.getCell(c).style = headerStyle;
+      bottom.getCell(c).style = headerStyle;
+    }
+    const headerLines = Math.max(1, ...columns.map((c, i) => Math.ceil(textWidth(c.header) / Math.max(1, widths[i] - 1))));
+    top.height = 20;
+    bottom.height = Math.max(20, 15 * headerLines);
+    top.commit();
+    bottom.commit();
+    if (spec.autoFilter) sheet.autoFilter = { from: { row: 6, column: 1 }, to: { row: 6, column: n } };
+    return sheet;
+  };
+  let sheet = startSheet(spec.sheetName, spec.note);
+  const maxDataRows = spec.maxDataRows ?? EXCEL_MAX_ROWS - HEADER_ROWS;
+  let part = 0;
 
   // data rows; one style object per column and kind, shared by every cell that has it
   const groupColumns = spec.groupColumns ?? 0;
@@ -211,6 +225,14 @@ export async function writeTable(workbook: ExcelJS.stream.xlsx.WorkbookWriter, s
     run.value = null;
   };
   const writeRow = (row: TableRow) => {
+    if (rowNumber - FIRST_DATA_ROW >= maxDataRows) {
+      // the sheet is full: the list goes on in the next one, under the same header
+      for (let c = 0; c < groupColumns; c++) closeRun(c, rowNumber - 1);
+      sheet.commit();
+      part++;
+      sheet = startSheet(`${spec.sheetName}（续${part}）`, `（续表${part}）${spec.note ?? ''}`);
+      rowNumber = FIRST_DATA_ROW;
+    }
     const r = sheet.getRow(rowNumber);
     const kind = row.kind ?? 'data';
     const [mergeFrom, mergeTo] = row.merge ?? [-1, -1];
