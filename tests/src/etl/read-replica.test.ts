@@ -19,6 +19,9 @@ import { startReplicaPair, type ReplicaPair } from '../support/replica';
  */
 const TODAY = '2026-06-30';
 
+// starting a primary and a streaming standby takes seconds, more on a busy machine
+jest.setTimeout(300_000);
+
 function broken(results: TableParity[]): string[] {
   return results.filter((r) => r.pgChecksum !== r.chChecksum || r.pgCount !== r.chCount).map((r) => r.table);
 }
