@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { withDatabase } from '../../prisma/src/database';
 import { startPostgres } from '../../prisma/src/embedded-postgres';
-import { migrate, readMigrations } from '../../prisma/src/migrate';
+import { migrate } from '../../prisma/src/migrate';
 import { seedDatabase, type Scale } from '../../prisma/src/seed';
 import { warehouseSink } from '../../etl/src/load/warehouse-sink';
 import { runEtl } from '../../etl/src/runner';
@@ -52,21 +51,36 @@ export async function benchDatabase(scale: Scale, options: BenchDatabaseOptions 
   fs.mkdirSync(ROOT, { recursive: true });
   fs.chmodSync(ROOT, 0o755);
   const pg = await startPostgres({ dataDir: path.join(ROOT, 'pg'), settings: { fsync: 'off', synchronous_commit: 'off' } });
-  const migrations = createHash('sha256').update(readMigrations().map((m) => m.checksum).join()).digest('hex').slice(0, 10);
-  const template = `seed_${scale}_${migrations}`;
+  const template = `seed_${scale}`;
   const server = withDatabase(pg.url, 'postgres');
   try {
     const ready = await admin(server, async (c) => {
-      const { rows } = await c.query<{ description: string | null }>(
-        `SELECT shobj_description(oid, 'pg_database') AS description FROM pg_database WHERE datname = $1`,
-        [template],
+      const complete = async (name: string) =>
+        (await c.query<{ description: string | null }>(`SELECT shobj_description(oid, 'pg_database') AS description FROM pg_database WHERE datname = $1`, [name])).rows[0]?.description === 'complete';
+      if (await complete(template)) return true;
+      // a template seeded before under its migrations' checksum (seed_<scale>_<hash>): kept,
+      // renamed, and migrated forward below, as an upgrade would; its warehouse goes with it
+      const { rows: earlier } = await c.query<{ datname: string }>(
+        `SELECT datname FROM pg_database WHERE datname LIKE $1 AND shobj_description(oid, 'pg_database') = 'complete' ORDER BY datname LIMIT 1`,
+        [`seed\\_${scale}\\_%`],
       );
-      if (rows[0]?.description === 'complete') return true;
+      if (earlier[0]) {
+        await c.query(`DROP DATABASE IF EXISTS "${template}"`);
+        await c.query(`ALTER DATABASE "${earlier[0].datname}" RENAME TO "${template}"`);
+        const from = path.join(ROOT, `ch-${earlier[0].datname}`);
+        const to = path.join(ROOT, `ch-${template}`);
+        if (fs.existsSync(from) && !fs.existsSync(to)) fs.renameSync(from, to);
+        log(`bench: the template ${earlier[0].datname} is now ${template}`);
+        return true;
+      }
       await c.query(`DROP DATABASE IF EXISTS "${template}"`);
       await c.query(`CREATE DATABASE "${template}"`);
       return false;
     });
-    if (!ready) {
+    if (ready) {
+      // migrations added since the template was seeded, applied as an upgrade applies them
+      await migrate(withDatabase(pg.url, template));
+    } else {
       log(`bench: seeding ${scale} into the template database ${template} (once)…`);
       const url = withDatabase(pg.url, template);
       await migrate(url);
