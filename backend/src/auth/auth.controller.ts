@@ -9,7 +9,7 @@ import { Allow } from './access';
 import { AuthService, type Client } from './auth.service';
 import { ChangePasswordDto, LoginDto, MeDto, OkDto } from './dto/auth.dto';
 import type { Principal, SignedRequest } from './principal';
-import { SESSION_COOKIE, SessionsService } from './sessions.service';
+import { SESSION_COOKIE } from './sessions.service';
 
 const client = (request: SignedRequest): Client => ({ ip: request.ip, userAgent: request.headers['user-agent'] });
 
@@ -18,7 +18,6 @@ const client = (request: SignedRequest): Client => ({ ip: request.ip, userAgent:
 export class AuthController {
   constructor(
     @Inject(AuthService) private readonly auth: AuthService,
-    @Inject(SessionsService) private readonly sessions: SessionsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -29,7 +28,9 @@ export class AuthController {
   @ZodResponse({ status: 200, type: MeDto })
   async login(@Body() body: LoginDto, @Req() request: SignedRequest, @Res({ passthrough: true }) response: Response) {
     const { token, me } = await this.auth.login(body.username, body.password, client(request));
-    response.setHeader('Set-Cookie', this.cookie(request, token, Math.floor(this.sessions.ttlMs / 1000)));
+    // a browser-session cookie: the server ends the session after SESSION_TTL_HOURS idle, so an
+    // active user is not signed out by a cookie that expires while the session goes on
+    response.setHeader('Set-Cookie', this.cookie(request, token));
     return me;
   }
 
@@ -62,8 +63,9 @@ export class AuthController {
     return { ok: true as const };
   }
 
-  private cookie(request: SignedRequest, value: string, maxAge: number): string {
+  /** The session cookie; `maxAge` 0 removes it. */
+  private cookie(request: SignedRequest, value: string, maxAge?: number): string {
     const secure = this.config.cookieSecure === 'on' || (this.config.cookieSecure === 'auto' && request.secure);
-    return serialize(SESSION_COOKIE, value, { httpOnly: true, sameSite: 'lax', path: '/', maxAge, secure });
+    return serialize(SESSION_COOKIE, value, { httpOnly: true, sameSite: 'lax', path: '/', secure, ...(maxAge === undefined ? {} : { maxAge }) });
   }
 }

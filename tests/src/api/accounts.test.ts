@@ -356,7 +356,9 @@ describe('a county user', () => {
     },
     'POST /api/auth/logout': async () => {
       const second = await t.as(`county-${own.code}`);
-      expect((await second.send('POST', '/api/auth/logout')).status).toBe(200);
+      const out = await second.send('POST', '/api/auth/logout');
+    expect(out.status).toBe(200);
+    expect(out.headers.get('set-cookie')).toMatch(/^xuncha_session=; Max-Age=0;/);
       expect((await second.get('/api/auth/me')).status).toBe(401);
       expect((await county.get('/api/auth/me')).status).toBe(200);
     },
@@ -410,11 +412,14 @@ describe('signing in', () => {
     expect(cookie).toMatch(/; SameSite=Lax/i);
     expect(cookie).toMatch(/; Path=\//);
     expect(cookie).not.toMatch(/; Secure/i); // plain HTTP on loopback (COOKIE_SECURE=auto)
+    // a browser-session cookie: the server ends an idle session, not the browser an active one
+    expect(cookie).not.toMatch(/Max-Age|Expires/i);
     // the table keeps only a hash of the token
     const token = cookie.split(';')[0].split('=')[1];
     expect(await sql('SELECT 1 FROM sessions WHERE id = $1', [token])).toEqual([]);
     // a made-up or tampered cookie is no session
-    const forged = await fetch(`${t.url}/api/auth/me`, { headers: { cookie: `xuncha_session=${token.slice(0, -1)}A` } });
+    const tampered = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
+    const forged = await fetch(`${t.url}/api/auth/me`, { headers: { cookie: `xuncha_session=${tampered}` } });
     expect(forged.status).toBe(401);
   });
 
