@@ -1,5 +1,6 @@
 /// <reference types="vite/client" />
 import 'vue-router';
+import type { PageAccess } from './lib/access';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -7,5 +8,9 @@ declare module 'vue-router' {
     nav?: string;
     /** the page takes no dashboard filters (export, ETL) */
     noFilters?: boolean;
+    /** who may open the page (default: anyone signed in) */
+    access?: PageAccess;
+    /** the page stands alone: no header, navigation or filters (sign-in) */
+    bare?: boolean;
   }
 }

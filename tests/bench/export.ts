@@ -36,7 +36,7 @@ export async function benchExport(): Promise<void> {
   const { port } = app.getHttpServer().address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
   try {
-    const cookie = await benchSession(db.url, base);
+    const { cookie } = await benchSession(db.url, base);
     const { year, quarter } = quarterBefore(BENCH_TODAY);
     const download = async (path: string) => {
       const started = performance.now();

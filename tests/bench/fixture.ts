@@ -8,7 +8,7 @@ import { seedDatabase, type Scale } from '../../prisma/src/seed';
 import { warehouseSink } from '../../etl/src/load/warehouse-sink';
 import { runEtl } from '../../etl/src/runner';
 import { migrateWarehouse, openWarehouse, type Warehouse } from '../../etl/src/warehouse';
-import { demoAccounts, ensureAccounts } from '../../backend/src/auth/bootstrap-users';
+import { ensureAccounts } from '../../backend/src/auth/bootstrap-users';
 
 /**
  * Benchmarks share one embedded PostgreSQL under ./data/bench (kept between runs) with a
@@ -154,6 +154,27 @@ export function benchWarehouseDir(db: BenchDatabase): string {
   return path.join(ROOT, `ch-${db.template}`);
 }
 
+/** The account benchmarks sign in with (created in the bench database when missing). */
+export const BENCH_USER = { username: 'bench-staff', displayName: '基准测试（巡察办）', role: 'STAFF' as const, regionId: null };
+const BENCH_PASSWORD = 'bench-password-1';
+
+/**
+ * A session of the bench account on the app at `base`: its cookie (`name=value`), from a
+ * sign-in request as the dashboard makes it. Every route but /api/health needs one.
+ */
+export async function benchSession(databaseUrl: string, base: string): Promise<{ cookie: string; name: string; value: string }> {
+  await ensureAccounts(databaseUrl, [BENCH_USER], BENCH_PASSWORD);
+  const response = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: BENCH_USER.username, password: BENCH_PASSWORD }),
+  });
+  if (response.status !== 200) throw new Error(`bench: sign-in as ${BENCH_USER.username} → ${response.status} ${(await response.text()).slice(0, 300)}`);
+  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
+  const at = cookie.indexOf('=');
+  return { cookie, name: cookie.slice(0, at), value: cookie.slice(at + 1) };
+}
+
 /** Peak resident memory of this process so far (VmHWM), in MB. */
 export function peakRssMb(): number {
   const status = fs.readFileSync('/proc/self/status', 'utf8');
@@ -169,21 +190,4 @@ export function percentile(values: number[], p: number): number {
 export function bench(name: string, value: number, unit: string): void {
   const shown = Number.isInteger(value) ? String(value) : value.toFixed(value < 10 ? 2 : 1);
   console.log(`BENCH ${name} ${shown} ${unit}`);
-}
-
-const BENCH_PASSWORD = 'bench-password';
-
-/**
- * A signed-in session for a benchmark's requests: creates the `staff` account in the bench
- * database when missing (password BENCH_PASSWORD) and signs in; returns the Cookie header.
- */
-export async function benchSession(databaseUrl: string, base: string, username = 'staff'): Promise<string> {
-  await ensureAccounts(databaseUrl, (await demoAccounts(databaseUrl)).filter((a) => a.username === username), BENCH_PASSWORD);
-  const response = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: BENCH_PASSWORD }),
-  });
-  if (!response.ok) throw new Error(`bench sign-in as ${username}: ${response.status} ${await response.text()}`);
-  return (response.headers.get('set-cookie') ?? '').split(';')[0];
 }

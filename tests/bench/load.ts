@@ -49,7 +49,7 @@ export async function benchLoad(): Promise<void> {
   const { child, port } = await startApp({ DATABASE_URL: db.url, CH_DATA_DIR: benchWarehouseDir(db), CLICKHOUSE_DATABASE: 'bench', CLICKHOUSE_URL: '' });
   const base = `http://127.0.0.1:${port}`;
   try {
-    const cookie = await benchSession(db.url, base);
+    const { cookie } = await benchSession(db.url, base);
     const options = (await fetch(`${base}/api/options`, { headers: { cookie } }).then((r) => r.json())) as { regions: { children: { id: number; level: string }[] }[] };
     const counties = options.regions[0].children.filter((r) => r.level === 'COUNTY').slice(0, 3);
     const paths = [

@@ -7,13 +7,15 @@
  *   BENCH web-overview-1m-chdb-rendered-p95-ms
  *   BENCH web-filter-change-1m-chdb-p50-ms        a filter change (county) until the cards show the new figures
  *   BENCH web-filter-change-1m-chdb-p95-ms
+ *
+ * The browser is signed in as the bench account (its session cookie from a sign-in request).
  */
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { createApp } from '../../backend/src/app';
 import { loadConfig } from '../../backend/src/config/app-config';
 import { browserUnavailable, ensureDashboardBuilt, initialJavaScript, launchChromium } from '../src/support/browser';
-import { bench, benchDatabase, benchWarehouse, percentile } from './fixture';
+import { bench, benchDatabase, benchSession, benchWarehouse, percentile } from './fixture';
 
 const RUNS = 7;
 
@@ -43,9 +45,12 @@ export async function benchWeb(): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   const browser = await launchChromium();
   try {
-    const options = (await fetch(`${base}/api/options`).then((r) => r.json())) as { regions: { children: { id: number; level: string }[] }[] };
+    const session = await benchSession(db.url, base);
+    const options = (await fetch(`${base}/api/options`, { headers: { cookie: session.cookie } }).then((r) => r.json())) as { regions: { children: { id: number; level: string }[] }[] };
     const counties = options.regions[0].children.filter((r) => r.level === 'COUNTY').map((r) => r.id);
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    // bypassCSP: the app's Content-Security-Policy forbids eval, which waitForFunction's string predicates use
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, bypassCSP: true });
+    await context.addCookies([{ name: session.name, value: session.value, url: base }]);
     const page = await context.newPage();
     // warm: the server's caches and the browser's copy of the bundle
     await page.goto(`${base}/`);

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, Param, Patch, Post, Req } from '@nestjs/
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { Allow, Audited } from './access';
-import { CreateUserDto, UpdateUserDto, UserDto, UserIdParamDto, UsersDto } from './dto/auth.dto';
+import { CreateUserDto, UpdateUserDto, UserDto, UserIdParamDto, UserRegionsDto, UsersDto } from './dto/auth.dto';
 import type { Principal, SignedRequest } from './principal';
 import { UsersService } from './users.service';
 
@@ -17,6 +17,13 @@ export class UsersController {
   @ZodResponse({ status: 200, type: UsersDto })
   list() {
     return this.users.list();
+  }
+
+  @Get('regions')
+  @ApiOperation({ summary: '县区列表 the regions a county user may be limited to: counties and 市本级 (ADMIN)' })
+  @ZodResponse({ status: 200, type: UserRegionsDto })
+  regions() {
+    return this.users.regions();
   }
 
   @Post()

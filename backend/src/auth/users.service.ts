@@ -2,7 +2,7 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { Db } from '@xuncha/prisma/src/client';
 import { AppError } from '../common/http-exception.filter';
 import { PRISMA } from '../infra/tokens';
-import type { CreateUserDto, UpdateUserDto, UserView } from './dto/auth.dto';
+import type { CreateUserDto, UpdateUserDto, UserRegion, UserView } from './dto/auth.dto';
 import { hashPassword, passwordProblem } from './passwords';
 import { ROLE_LABELS, type Principal, type Role } from './principal';
 import { SessionsService } from './sessions.service';
@@ -22,6 +22,16 @@ export class UsersService {
   async list(): Promise<{ rows: UserView[] }> {
     const users = await this.prisma.user.findMany({ where: { deletedAt: null }, include, orderBy: [{ role: 'asc' }, { username: 'asc' }] });
     return { rows: users.map(userView) };
+  }
+
+  /** The regions checkRegion accepts for a COUNTY_STAFF user: 市本级 and the counties, by code. */
+  async regions(): Promise<{ rows: UserRegion[] }> {
+    const regions = await this.prisma.region.findMany({
+      where: { level: { in: ['MUNICIPAL', 'COUNTY'] }, deletedAt: null },
+      select: { id: true, code: true, name: true, level: true },
+      orderBy: { code: 'asc' },
+    });
+    return { rows: regions.map((r) => ({ id: r.id, code: r.code, name: r.name, level: r.level as UserRegion['level'] })) };
   }
 
   async create(input: CreateUserDto): Promise<UserView> {

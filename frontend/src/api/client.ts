@@ -7,7 +7,7 @@ export const api = createClient<paths>({ baseUrl: '' });
 export type Schemas = components['schemas'];
 
 /** The JSON body of a path's method on success (200 or 201). */
-export type ResponseOf<P extends keyof paths, M extends 'get' | 'post'> = paths[P][M] extends {
+export type ResponseOf<P extends keyof paths, M extends 'get' | 'post' | 'patch'> = paths[P][M] extends {
   responses: infer R;
 }
   ? R extends { 200: { content: { 'application/json': infer T } } }
@@ -47,6 +47,31 @@ export function toApiError(response: Response, body: unknown): ApiError {
   return new ApiError(response.status, `HTTP ${response.status} ${response.statusText}`.trim());
 }
 
+/**
+ * What the app does when a call finds the session gone (401) or the role refused (403):
+ * set once at start (main.ts). Sign-in and the first "who am I" answer 401 as part of their
+ * job, so they are not reported.
+ */
+export interface AccessHandlers {
+  sessionLost(): void;
+  forbidden(message: string): void;
+}
+let handlers: AccessHandlers | undefined;
+const SIGN_IN_PATHS = new Set(['/api/auth/login', '/api/auth/me']);
+
+export function onAccessProblem(next: AccessHandlers): void {
+  handlers = next;
+}
+
+/** The ApiError of a failed response, reported to the access handlers when it is a 401 or 403. */
+export function failure(response: Response, body: unknown): ApiError {
+  const error = toApiError(response, body);
+  const path = response.url ? new URL(response.url, 'http://localhost').pathname : '';
+  if (error.status === 401 && !SIGN_IN_PATHS.has(path)) handlers?.sessionLost();
+  else if (error.status === 403) handlers?.forbidden(error.message);
+  return error;
+}
+
 /** Unwraps an openapi-fetch result: the body on success, an ApiError otherwise. */
 export async function unwrap<T>(call: Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<T> {
   let result: { data?: unknown; error?: unknown; response: Response };
@@ -56,6 +81,6 @@ export async function unwrap<T>(call: Promise<{ data?: unknown; error?: unknown;
     if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
     throw new ApiError(0, cause instanceof Error ? cause.message : String(cause));
   }
-  if (!result.response.ok) throw toApiError(result.response, result.error);
+  if (!result.response.ok) throw failure(result.response, result.error);
   return result.data as T;
 }

@@ -1,8 +1,16 @@
 import type { Filters } from '../lib/filters';
-import { api, unwrap, toApiError, ApiError, type ResponseOf } from './client';
+import { api, unwrap, failure, ApiError, type ResponseOf } from './client';
 import type { operations } from './schema';
 import type {
+  AuditPage,
+  AuditQuery,
   CategoriesResponse,
+  CreateUserBody,
+  Me,
+  UpdateUserBody,
+  UserRegions,
+  Users,
+  UserView,
   CoverageResponse,
   EtlRejects,
   EtlRunResult,
@@ -22,6 +30,22 @@ import type {
  * query; every failure is an ApiError with the API's message.
  */
 export type Signal = AbortSignal | undefined;
+
+// --- accounts -------------------------------------------------------------------------
+
+export const getMe = (signal?: Signal) => unwrap<Me>(api.GET('/api/auth/me', { signal }));
+export const signIn = (username: string, password: string) => unwrap<Me>(api.POST('/api/auth/login', { body: { username, password } }));
+export const signOut = () => unwrap<unknown>(api.POST('/api/auth/logout'));
+export const changePassword = (currentPassword: string, newPassword: string) =>
+  unwrap<unknown>(api.POST('/api/auth/password', { body: { currentPassword, newPassword } }));
+
+export const getUsers = (signal?: Signal) => unwrap<Users>(api.GET('/api/users', { signal }));
+export const getUserRegions = (signal?: Signal) => unwrap<UserRegions>(api.GET('/api/users/regions', { signal }));
+export const createUser = (body: CreateUserBody) => unwrap<UserView>(api.POST('/api/users', { body }));
+export const updateUser = (id: number, body: UpdateUserBody) => unwrap<UserView>(api.PATCH('/api/users/{id}', { params: { path: { id: String(id) } }, body }));
+export const getAudit = (query: AuditQuery, signal?: Signal) => unwrap<AuditPage>(api.GET('/api/audit', { params: { query }, signal }));
+
+// --- figures and lists ------------------------------------------------------------------
 
 export const getOptions = (signal?: Signal) => unwrap<OptionsResponse>(api.GET('/api/options', { signal }));
 export const getOverview = (q: Filters, signal?: Signal) => unwrap<OverviewResponse>(api.GET('/api/metrics/overview', { params: { query: q }, signal }));
@@ -72,7 +96,7 @@ export async function downloadQuarterly(year: number, quarter: number): Promise<
     } catch {
       body = undefined;
     }
-    throw toApiError(response, body);
+    throw failure(response, body);
   }
   const blob = await response.blob();
   return { blob, filename: filenameOf(response.headers.get('content-disposition')) ?? `巡察统计-${year}Q${quarter}.xlsx` };

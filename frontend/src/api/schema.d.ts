@@ -90,6 +90,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/regions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 县区列表 the regions a county user may be limited to: counties and 市本级 (ADMIN) */
+        get: operations["UsersController_regions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/{id}": {
         parameters: {
             query?: never;
@@ -585,6 +602,15 @@ export interface components {
                 active: boolean;
                 createdAt: string;
                 lastSeenAt: string | null;
+            }[];
+        };
+        UserRegionsDto_Output: {
+            rows: {
+                id: number;
+                code: string;
+                name: string;
+                /** @enum {string} */
+                level: "MUNICIPAL" | "COUNTY";
             }[];
         };
         CreateUserDto: {
@@ -1450,6 +1476,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserDto_Output"];
+                };
+            };
+        };
+    };
+    UsersController_regions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserRegionsDto_Output"];
                 };
             };
         };

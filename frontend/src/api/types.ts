@@ -1,4 +1,5 @@
-import type { ResponseOf } from './client';
+import type { ResponseOf, Schemas } from './client';
+import type { operations } from './schema';
 
 export type OptionsResponse = ResponseOf<'/api/options', 'get'>;
 export type OverviewResponse = ResponseOf<'/api/metrics/overview', 'get'>;
@@ -23,3 +24,15 @@ export type AgingBucket = NonNullable<TaskRow['agingBucket']>;
 export type UnitCategory = TaskRow['unitCategory'];
 export type InspectionMode = TaskRow['mode'];
 export type Track = TaskRow['track'];
+
+export type Me = ResponseOf<'/api/auth/me', 'get'>;
+export type Role = Me['role'];
+export type Users = ResponseOf<'/api/users', 'get'>;
+export type UserView = Users['rows'][number];
+export type UserRegions = ResponseOf<'/api/users/regions', 'get'>;
+export type UserRegion = UserRegions['rows'][number];
+export type CreateUserBody = Schemas['CreateUserDto'];
+export type UpdateUserBody = Schemas['UpdateUserDto'];
+export type AuditPage = ResponseOf<'/api/audit', 'get'>;
+export type AuditEntry = AuditPage['rows'][number];
+export type AuditQuery = NonNullable<operations['AuditController_list']['parameters']['query']>;

@@ -14,23 +14,36 @@ export const useOptionsStore = defineStore('options', () => {
   const error = shallowRef<Error>();
   const loading = shallowRef(false);
   let pending: Promise<void> | undefined;
+  /** Goes up on reset: an answer for the previous user is dropped. */
+  let generation = 0;
 
   function load(force = false): Promise<void> {
     if (pending && !force) return pending;
+    const mine = generation;
     loading.value = true;
     error.value = undefined;
     pending = getOptions()
       .then((value) => {
-        data.value = value;
+        if (mine === generation) data.value = value;
       })
       .catch((cause: unknown) => {
+        if (mine !== generation) return;
         error.value = cause instanceof Error ? cause : new Error(String(cause));
         pending = undefined;
       })
       .finally(() => {
-        loading.value = false;
+        if (mine === generation) loading.value = false;
       });
     return pending;
+  }
+
+  /** Forgets the values (another user signs in: a county user sees their county only). */
+  function reset(): void {
+    generation += 1;
+    pending = undefined;
+    data.value = undefined;
+    error.value = undefined;
+    loading.value = false;
   }
 
   const regionNames = computed(() => {
@@ -60,5 +73,5 @@ export const useOptionsStore = defineStore('options', () => {
   const roundName = (id: number) => roundNames.value.get(id) ?? `#${id}`;
   const categoryName = (id: number) => categoryNames.value.get(id) ?? `#${id}`;
 
-  return { data, error, loading, load, counties, level1, regionName, roundName, categoryName };
+  return { data, error, loading, load, reset, counties, level1, regionName, roundName, categoryName };
 });

@@ -369,6 +369,9 @@ describe('a county user', () => {
     'GET /api/users': async () => {
       expect((await county.get('/api/users')).status).toBe(403);
     },
+    'GET /api/users/regions': async () => {
+      expect((await county.get('/api/users/regions')).status).toBe(403);
+    },
     'POST /api/users': async () => {
       expect((await county.send('POST', '/api/users', { username: 'x', displayName: 'x', role: 'STAFF', password: 'password-123' })).status).toBe(403);
     },

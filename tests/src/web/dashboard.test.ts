@@ -102,8 +102,9 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
   };
 
   beforeAll(async () => {
-    fs.rmSync(SCREENSHOT_DIR, { recursive: true, force: true });
+    // this file's screenshots (NN-name.png); other files keep theirs
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    for (const file of fs.readdirSync(SCREENSHOT_DIR)) if (/^\d\d-.*\.png$/.test(file)) fs.rmSync(path.join(SCREENSHOT_DIR, file));
     const dist = ensureDashboardBuilt();
     t = await startTestApp({ seed: { scale: 'tiny', today }, env: { STATIC_DIR: dist } });
     options = await api('/api/options');

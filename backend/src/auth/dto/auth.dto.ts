@@ -83,6 +83,11 @@ export class UserDto extends createZodDto(UserSchema) {}
 export class UsersDto extends createZodDto(z.object({ rows: z.array(UserSchema) })) {}
 export type UserView = z.infer<typeof UserSchema>;
 
+/** A region a COUNTY_STAFF user may be limited to: a county or 市本级. */
+export const UserRegionSchema = z.object({ id: z.number().int(), code: z.string(), name: z.string(), level: z.enum(['MUNICIPAL', 'COUNTY']) });
+export class UserRegionsDto extends createZodDto(z.object({ rows: z.array(UserRegionSchema) })) {}
+export type UserRegion = z.infer<typeof UserRegionSchema>;
+
 // ----- audit log (ADMIN) -----
 
 export const AuditQuerySchema = z.strictObject({
