@@ -16,7 +16,8 @@ import { ensureAccounts } from '../../backend/src/auth/bootstrap-users';
  * (CREATE DATABASE … TEMPLATE), so seeding 1M findings is paid once, not per run.
  */
 export const BENCH_TODAY = '2026-06-30';
-const ROOT = path.resolve(__dirname, '..', '..', 'data', 'bench');
+/** BENCH_DATA_DIR: another place for the bench data (say, a second set while the first is in use). */
+const ROOT = path.resolve(process.env.BENCH_DATA_DIR || path.join(__dirname, '..', '..', 'data', 'bench'));
 
 export interface BenchDatabase {
   url: string;
