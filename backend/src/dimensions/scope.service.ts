@@ -13,6 +13,14 @@ export interface ResolvedScope {
    * of then: queries may read it instead of replaying the events.
    */
   current: boolean;
+  /**
+   * Which metrics may read the current-state summary (fact_finding_summary) instead of the
+   * facts, giving the same figures: `categories` when every finding loaded was found by
+   * as-of, `all` (rectification, recurrence, drill-down figures) when every day loaded lies
+   * on or before as-of and the tasks' current state is their state then. Neither with a
+   * township filter (the summary is by county).
+   */
+  summary: { categories: boolean; all: boolean };
 }
 
 /** Turns request filters into a Scope against the current dimensions and today's date. */
@@ -23,6 +31,16 @@ export class ScopeService {
   async resolve(input: FiltersInput): Promise<ResolvedScope> {
     const dims = await this.dimensions.get();
     const scope = resolveScope(input, dims, shanghaiToday());
-    return { scope, dims, current: dims.maxEventDate !== null && scope.asOf >= dims.maxEventDate };
+    const current = dims.maxEventDate !== null && scope.asOf >= dims.maxEventDate;
+    const usable = dims.summary !== null && scope.regionId === undefined;
+    return {
+      scope,
+      dims,
+      current,
+      summary: {
+        categories: usable && scope.asOf >= dims.summary!.foundBy,
+        all: usable && current && scope.asOf >= dims.summary!.allBy,
+      },
+    };
   }
 }

@@ -22,6 +22,7 @@ const dims: Dimensions = {
   modes: ['ROUTINE'],
   unitCategories: ['VILLAGE'],
   maxEventDate: '2026-11-20',
+  summary: null,
 };
 
 describe('committeeTerms', () => {

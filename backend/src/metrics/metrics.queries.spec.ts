@@ -8,6 +8,11 @@ import {
   buildRepeatQuery,
   buildTaskFiguresQuery,
   buildUncoveredQuery,
+  buildSummaryCategoriesQuery,
+  buildSummaryCloseDaysQuery,
+  buildSummaryFindingClosureQuery,
+  buildSummaryRecurrenceQuery,
+  buildSummaryTaskFiguresQuery,
   CATEGORY_SETS,
   filterConditions,
   groupingMask,
@@ -82,6 +87,11 @@ describe('metric queries', () => {
     uncovered: buildUncoveredQuery(full, options),
     repeat: buildRepeatQuery(full),
     rebound: buildReboundQuery(full, false),
+    summaryCategories: buildSummaryCategoriesQuery(full),
+    summaryFindingClosure: buildSummaryFindingClosureQuery(full),
+    summaryCloseDays: buildSummaryCloseDaysQuery(full),
+    summaryTaskFigures: buildSummaryTaskFiguresQuery(full),
+    summaryRecurrence: buildSummaryRecurrenceQuery(full),
   };
 
   it.each(Object.entries(builders))('%s: every placeholder has its parameter and no parameter is unused', (_name, sql) => {
@@ -99,7 +109,39 @@ describe('metric queries', () => {
   });
 
   it('the categories query counts every grouping of the page in one pass', () => {
-    for (const set of Object.values(CATEGORY_SETS)) expect(builders.categories.query).toContain(`(${set.join(', ')})`);
+    for (const set of Object.values(CATEGORY_SETS)) {
+      expect(builders.categories.query).toContain(`(${set.join(', ')})`);
+      expect(builders.summaryCategories.query).toContain(`(${set.join(', ')})`);
+    }
+  });
+});
+
+describe('queries over the current-state summary', () => {
+  it('apply the same filters, by the same columns, to fact_finding_summary', () => {
+    const { where } = filterConditions(full, { categories: true });
+    for (const sql of [buildSummaryCategoriesQuery(full), buildSummaryTaskFiguresQuery(full), buildSummaryRecurrenceQuery(full)]) {
+      expect(sql.query).toContain('FROM fact_finding_summary FINAL');
+      for (const condition of where) expect(sql.query).toContain(condition);
+    }
+  });
+
+  it('rectification reads the findings fed back only; recurrence and categories every finding', () => {
+    expect(buildSummaryFindingClosureQuery(full).query).toContain('fed_back = 1');
+    expect(buildSummaryCloseDaysQuery(full).query).toContain('fed_back = 1');
+    expect(buildSummaryTaskFiguresQuery(full).query).toContain('fed_back = 1');
+    expect(buildSummaryRecurrenceQuery(full).query).not.toContain('fed_back');
+    expect(buildSummaryCategoriesQuery(full).query).not.toContain('fed_back');
+  });
+
+  it('evaluates overdue, aging and due soon at the as-of day from the open tasks’ due dates', () => {
+    const { query, params } = buildSummaryTaskFiguresQuery(full);
+    expect(query).toContain('sumMap(open_due)');
+    expect(query).toContain("dateDiff('day', d, {asOf:Date}) BETWEEN 31 AND 90");
+    expect(params.asOf).toBe('2025-06-30');
+  });
+
+  it('refuses a township filter: the summary is by county', () => {
+    expect(() => buildSummaryCategoriesQuery({ ...base, regionId: 12 })).toThrow(/township/);
   });
 });
 

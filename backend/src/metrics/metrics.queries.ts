@@ -501,3 +501,134 @@ export interface ReboundRow {
   closed_reinspected: string;
   rebounds: string;
 }
+
+// --- the current-state summary -----------------------------------------------------------
+
+/**
+ * Conditions on fact_finding_summary (see etl/src/load/finding-summary.ts): the same
+ * filters as on the facts, by the same column names. The summary is by county: not for a
+ * township filter. The caller reads it only when as-of lies on or after every day loaded
+ * (ResolvedScope.summary), so that the "on or before as-of" conditions hold for every row.
+ */
+function summaryConditions(scope: Scope, extra: readonly string[] = []): { where: string; params: Record<string, unknown> } {
+  if (scope.regionId !== undefined) throw new Error('the finding summary has no township column');
+  const { where, params } = filterConditions(scope, { categories: true });
+  return { where: and(['is_deleted = 0', ...extra, ...where]), params };
+}
+
+/** buildCategoriesQuery over the summary: the same rows. */
+export function buildSummaryCategoriesQuery(scope: Scope): SqlQuery {
+  const { where, params } = summaryConditions(scope);
+  const sets = Object.values(CATEGORY_SETS)
+    .map((set) => `(${set.join(', ')})`)
+    .join(', ');
+  return {
+    query: `SELECT ${CATEGORY_GROUPING_COLUMNS.join(', ')}, sum(findings) AS n, grouping(${CATEGORY_GROUPING_COLUMNS.join(', ')}) AS g
+FROM (
+    SELECT category_id, county_id, category1_id, unit_category, round_id, mode,
+      concat(toString(toYear(found_quarter)), 'Q', toString(toQuarter(found_quarter))) AS quarter, findings
+    FROM fact_finding_summary FINAL
+    WHERE ${where}
+)
+GROUP BY GROUPING SETS (${sets})`,
+    params,
+  };
+}
+
+/** Findings fed back and how many of them are closed, by county, round and 立行立改 (buildFindingTotalsQuery and buildClosedFindingsQuery's first set). */
+export function buildSummaryFindingClosureQuery(scope: Scope): SqlQuery {
+  const { where, params } = summaryConditions(scope, ['fed_back = 1']);
+  return {
+    query: `SELECT county_id, round_id, is_immediate AS immediate, sum(findings) AS n_findings, sum(findings_closed) AS n_closed
+FROM fact_finding_summary FINAL
+WHERE ${where}
+GROUP BY county_id, round_id, immediate
+HAVING n_findings > 0
+ORDER BY county_id, round_id, immediate`,
+    params,
+  };
+}
+export interface SummaryFindingClosureRow {
+  county_id: number;
+  round_id: number;
+  immediate: number;
+  n_findings: string;
+  n_closed: string;
+}
+
+/** The days-to-close histogram of the closed findings fed back (buildClosedFindingsQuery's second set). */
+export function buildSummaryCloseDaysQuery(scope: Scope): SqlQuery {
+  const { where, params } = summaryConditions(scope, ['fed_back = 1']);
+  return {
+    query: `SELECT days, n
+FROM (
+  SELECT sumMap(close_days) AS m
+  FROM fact_finding_summary FINAL
+  WHERE ${where}
+)
+ARRAY JOIN mapKeys(m) AS days, mapValues(m) AS n
+WHERE n > 0
+ORDER BY days`,
+    params,
+  };
+}
+export interface SummaryCloseDaysRow {
+  days: number;
+  n: string;
+}
+
+/**
+ * buildTaskFiguresQuery over the summary: the same rows. The open tasks' due dates (a map
+ * to their counts) give overdue, aging and due soon as of the as-of day.
+ */
+export function buildSummaryTaskFiguresQuery(scope: Scope): SqlQuery {
+  const { where, params } = summaryConditions(scope, ['fed_back = 1']);
+  const over = (condition: string) => `arraySum(arrayMap((d, k) -> if(${condition}, k, 0), mapKeys(due), mapValues(due)))`;
+  const late = 'd < {asOf:Date}';
+  const daysLate = "dateDiff('day', d, {asOf:Date})";
+  const dueIn = (days: number) => `d >= {asOf:Date} AND d <= addDays({asOf:Date}, ${days})`;
+  return {
+    query: `SELECT county_id, round_id, n_tasks AS tasks, n_closed AS closed, n_on_time AS on_time,
+  ${over(late)} AS overdue,
+  ${over(`${late} AND ${daysLate} <= 30`)} AS aged_30,
+  ${over(`${late} AND ${daysLate} BETWEEN 31 AND 90`)} AS aged_90,
+  ${over(`${late} AND ${daysLate} BETWEEN 91 AND 180`)} AS aged_180,
+  ${over(`${late} AND ${daysLate} > 180`)} AS aged_more,
+  ${over(dueIn(20))} AS due_20,
+  ${over(dueIn(10))} AS due_10,
+  n_extended AS extended
+FROM (
+  SELECT county_id, round_id, sum(tasks) AS n_tasks, sum(tasks_closed) AS n_closed, sum(tasks_on_time) AS n_on_time,
+    sum(tasks_extended) AS n_extended, sumMap(open_due) AS due
+  FROM fact_finding_summary FINAL
+  WHERE ${where}
+  GROUP BY county_id, round_id
+  HAVING n_tasks > 0
+)
+ORDER BY county_id, round_id`,
+    params: { ...params, asOf: scope.asOf },
+  };
+}
+
+/** buildRepeatQuery and buildReboundQuery over the summary, in one: a and b of each, by county and level-1 category. */
+export function buildSummaryRecurrenceQuery(scope: Scope): SqlQuery {
+  const { where, params } = summaryConditions(scope);
+  return {
+    query: `SELECT county_id, category1_id, sum(reinspection_findings) AS reinspection_findings, sum(repeats) AS repeats,
+  sum(closed_reinspected) AS closed_reinspected, sum(rebounds) AS rebounds
+FROM fact_finding_summary FINAL
+WHERE ${where}
+GROUP BY county_id, category1_id
+HAVING reinspection_findings > 0 OR closed_reinspected > 0
+ORDER BY county_id, category1_id`,
+    params,
+  };
+}
+export interface SummaryRecurrenceRow {
+  county_id: number;
+  category1_id: number;
+  reinspection_findings: string;
+  repeats: string;
+  closed_reinspected: string;
+  rebounds: string;
+}

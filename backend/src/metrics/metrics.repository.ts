@@ -13,7 +13,15 @@ import {
   buildRepeatQuery,
   buildTaskFiguresQuery,
   buildUncoveredQuery,
+  buildSummaryCategoriesQuery,
+  buildSummaryCloseDaysQuery,
+  buildSummaryFindingClosureQuery,
+  buildSummaryRecurrenceQuery,
+  buildSummaryTaskFiguresQuery,
   type CategoriesRow,
+  type SummaryCloseDaysRow,
+  type SummaryFindingClosureRow,
+  type SummaryRecurrenceRow,
   type CoverageOptions,
   type CoverageRow,
   type ClosedFindingsRow,
@@ -117,8 +125,19 @@ export class MetricsRepository {
     };
   }
 
-  async taskFigures(scope: Scope, current: boolean): Promise<TaskFigures[]> {
-    const rows = await this.run<TaskFiguresRow>(buildTaskFiguresQuery(scope, current));
+  /** findingClosure from the current-state summary (ResolvedScope.summary.all): the same figures. */
+  async findingClosureFromSummary(scope: Scope): Promise<{ groups: FindingClosure[]; days: { days: number; n: number }[] }> {
+    const groups = await this.run<SummaryFindingClosureRow>(buildSummaryFindingClosureQuery(scope));
+    const days = await this.run<SummaryCloseDaysRow>(buildSummaryCloseDaysQuery(scope));
+    return {
+      groups: groups.map((r) => ({ countyId: r.county_id, roundId: r.round_id, immediate: r.immediate === 1, findings: count(r.n_findings), closed: count(r.n_closed) })),
+      days: days.map((r) => ({ days: count(r.days), n: count(r.n) })),
+    };
+  }
+
+  /** Task figures; from the current-state summary with `summary` (ResolvedScope.summary.all). */
+  async taskFigures(scope: Scope, current: boolean, summary = false): Promise<TaskFigures[]> {
+    const rows = await this.run<TaskFiguresRow>(summary ? buildSummaryTaskFiguresQuery(scope) : buildTaskFiguresQuery(scope, current));
     return rows.map((r) => ({
       countyId: r.county_id,
       roundId: r.round_id,
@@ -133,8 +152,9 @@ export class MetricsRepository {
     }));
   }
 
-  async categories(scope: Scope): Promise<CategoryCount[]> {
-    const rows = await this.run<CategoriesRow>(buildCategoriesQuery(scope));
+  /** Category counts; from the current-state summary with `summary` (ResolvedScope.summary.categories). */
+  async categories(scope: Scope, summary = false): Promise<CategoryCount[]> {
+    const rows = await this.run<CategoriesRow>(summary ? buildSummaryCategoriesQuery(scope) : buildCategoriesQuery(scope));
     return rows.map((r) => ({
       categoryId: r.category_id,
       countyId: r.county_id,
@@ -169,6 +189,14 @@ export class MetricsRepository {
   async repeats(scope: Scope): Promise<RecurrenceCount[]> {
     const rows = await this.run<RepeatRow>(buildRepeatQuery(scope));
     return rows.map((r) => ({ countyId: r.county_id, category1Id: r.category1_id, a: count(r.reinspection_findings), b: count(r.repeats) }));
+  }
+
+  /** repeats and rebounds from the current-state summary (ResolvedScope.summary.all): the same rows. */
+  async recurrenceFromSummary(scope: Scope): Promise<{ repeats: RecurrenceCount[]; rebounds: RecurrenceCount[] }> {
+    const rows = await this.run<SummaryRecurrenceRow>(buildSummaryRecurrenceQuery(scope));
+    const of = (a: 'reinspection_findings' | 'closed_reinspected', b: 'repeats' | 'rebounds') =>
+      rows.filter((r) => count(r[a]) > 0).map((r) => ({ countyId: r.county_id, category1Id: r.category1_id, a: count(r[a]), b: count(r[b]) }));
+    return { repeats: of('reinspection_findings', 'repeats'), rebounds: of('closed_reinspected', 'rebounds') };
   }
 
   async rebounds(scope: Scope, current: boolean): Promise<RecurrenceCount[]> {
