@@ -291,6 +291,19 @@ export interface CoverageOptions {
 }
 
 /**
+ * The region and unit-category filters as conditions on fact_inspections, whose rows carry
+ * their unit's county, region and category: they prune the inspections read for units that
+ * the same filters select (parameters as in unitStatusCte).
+ */
+function inspectionUnitFilter(scope: Scope, prefix: string): string[] {
+  const where: string[] = [];
+  if (scope.countyId !== undefined) where.push(`${prefix}county_id = {countyId:UInt32}`);
+  if (scope.regionId !== undefined) where.push(`${prefix}region_id = {regionId:UInt32}`);
+  if (scope.unitCategory !== undefined) where.push(`${prefix}unit_category = {unitCategory:String}`);
+  return where;
+}
+
+/**
  * `unit_status` CTE: every unit of a committee with a chosen term, passing the region and
  * unit-category filters, with in_scope / covered and its last inspection by as-of. The
  * `counted` CTE beside it holds each covered unit's latest counting inspection
@@ -320,6 +333,7 @@ export function unitStatusCte(scope: Scope, options: Pick<CoverageOptions, 'coun
     inspectionFilter.push('i.round_id = {roundId:UInt32}');
     params.roundId = scope.roundId;
   }
+  inspectionFilter.push(...inspectionUnitFilter(scope, 'i.'));
   return {
     query: `terms AS (
   SELECT id AS term_id, committee_region_id, start_date, least(end_date, {asOf:Date}) AS e
@@ -338,15 +352,16 @@ counted AS (
   FROM fact_inspections AS i FINAL
   INNER JOIN terms AS t ON t.committee_region_id = i.committee_region_id
   WHERE ${and(inspectionFilter)}
-    AND i.unit_id IN (SELECT unit_id FROM units)
   GROUP BY unit_id
 ),
 unit_status AS (
-  SELECT units.*,
-    units.unit_id IN (SELECT unit_id FROM counted) AS covered,
-    (valid_from <= e AND (valid_to IS NULL OR valid_to >= e)) AS active,
-    (valid_to IS NOT NULL AND valid_to >= term_start AND valid_to < e) AS abolished_in_term
-  FROM units
+  SELECT u.unit_id AS unit_id, u.code AS code, u.name AS name, u.unit_category AS unit_category, u.region_id AS region_id,
+    u.county_id AS county_id, u.term_id AS term_id, u.term_start AS term_start, u.e AS e, u.valid_from AS valid_from, u.valid_to AS valid_to,
+    c.unit_id != 0 AS covered,
+    (u.valid_from <= u.e AND (u.valid_to IS NULL OR u.valid_to >= u.e)) AS active,
+    (u.valid_to IS NOT NULL AND u.valid_to >= u.term_start AND u.valid_to < u.e) AS abolished_in_term
+  FROM units AS u
+  LEFT JOIN counted AS c ON c.unit_id = u.unit_id
 )`,
     params,
   };
@@ -388,7 +403,7 @@ uncovered AS (
 last_seen AS (
   SELECT unit_id, max(stationed_from) AS last_date
   FROM fact_inspections FINAL
-  WHERE is_deleted = 0 AND stationed_from <= {asOf:Date} AND unit_id IN (SELECT unit_id FROM uncovered)
+  WHERE ${and(['is_deleted = 0', 'stationed_from <= {asOf:Date}', ...inspectionUnitFilter(scope, '')])}
   GROUP BY unit_id
 )
 SELECT u.unit_id AS unit_id, u.code AS code, u.name AS name, u.unit_category AS unit_category, u.region_id AS region_id,
