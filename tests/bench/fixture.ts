@@ -6,7 +6,7 @@ import { withDatabase } from '../../prisma/src/database';
 import { startPostgres } from '../../prisma/src/embedded-postgres';
 import { migrate, readMigrations } from '../../prisma/src/migrate';
 import { seedDatabase, type Scale } from '../../prisma/src/seed';
-import { DERIVED_BY_MIGRATION, rebuildDerived, warehouseSink } from '../../etl/src/load/warehouse-sink';
+import { DERIVED_BY_MIGRATION, nextGeneration, rebuildDerived, warehouseSink } from '../../etl/src/load/warehouse-sink';
 import { runEtl } from '../../etl/src/runner';
 import { migrateWarehouse, openWarehouse, type Warehouse } from '../../etl/src/warehouse';
 
@@ -126,6 +126,7 @@ export async function benchWarehouse(db: BenchDatabase, log: (line: string) => v
       for (const table of derived) await warehouse.command(`OPTIMIZE TABLE ${table} FINAL`);
       log(`bench: derived in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
+    if (applied.length > 0) await nextGeneration(warehouse);
     return warehouse;
   }
   try {

@@ -60,6 +60,12 @@ export interface Dimensions {
 export class DimensionsRepository {
   constructor(@Inject(WAREHOUSE) private readonly warehouse: Warehouse) {}
 
+  /** The warehouse's ETL generation (etl_generation): it changes with every ETL run that loaded something; null when unknown. */
+  async generation(): Promise<string | null> {
+    const [row] = await this.warehouse.query<{ n: string; g: string }>('SELECT count() AS n, toString(max(generation)) AS g FROM etl_generation');
+    return row && Number(row.n) > 0 ? row.g : null;
+  }
+
   async load(): Promise<Dimensions> {
     const w = this.warehouse;
     const regions = await w.query<{ id: number; code: string; name: string; level: RegionRow['level']; parent_id: number; county_id: number }>(

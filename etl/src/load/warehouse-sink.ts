@@ -12,6 +12,11 @@ export const DERIVED_BY_MIGRATION: Record<string, DerivedTable> = {
   '004_finding_summary.sql': 'fact_finding_summary',
 };
 
+/** Records that the warehouse changed (etl_generation), once the derived tables are up to date. */
+export async function nextGeneration(warehouse: Warehouse): Promise<void> {
+  await warehouse.command('INSERT INTO etl_generation (generation, at) SELECT (SELECT max(generation) FROM etl_generation) + 1, now()');
+}
+
 /** Rebuilds derived tables from scratch. */
 export async function rebuildDerived(warehouse: Warehouse, tables: readonly DerivedTable[]): Promise<void> {
   if (tables.includes('fact_task_state')) {
@@ -64,6 +69,7 @@ export function warehouseSink(warehouse: Warehouse): Sink {
     async refreshDerived(tasks) {
       if ('all' in tasks) {
         await rebuildDerived(warehouse, ['fact_task_state', 'fact_finding_summary']);
+        await nextGeneration(warehouse);
         return;
       }
       for (let i = 0; i < tasks.taskIds.length; i += TASK_STATE_CHUNK) {
@@ -77,6 +83,7 @@ export function warehouseSink(warehouse: Warehouse): Sink {
         await warehouse.command(rebuild.query, rebuild.params);
       }
       await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.etl_summary_dirty`);
+      await nextGeneration(warehouse);
     },
   };
 }
