@@ -2,11 +2,10 @@ import type { Scope } from '../dimensions/scope';
 import {
   buildCategoriesQuery,
   buildCoverageQuery,
-  buildClosedFindingsQuery,
+  buildRectificationTasksQuery,
   buildFindingTotalsQuery,
   buildReboundQuery,
   buildRepeatQuery,
-  buildTaskFiguresQuery,
   buildUncoveredQuery,
   buildSummaryCategoriesQuery,
   buildSummaryCloseDaysQuery,
@@ -67,6 +66,12 @@ describe('taskStateCte', () => {
     expect(cte.query).toContain('feedback_date <= {asOf:Date}');
   });
 
+  it('joins the states as of D with the filtered tasks once, without a second pass over the tasks', () => {
+    const cte = taskStateCte(full, { fedBack: true, current: false });
+    expect(cte.query.match(/FROM fact_tasks FINAL/g)).toHaveLength(1);
+    expect(cte.query).not.toContain('IN (SELECT');
+  });
+
   it('reads the state between events otherwise, keeping only tasks that had a status by then', () => {
     const cte = taskStateCte(base, { fedBack: false, current: false });
     expect(cte.query).toContain('FROM fact_task_state FINAL');
@@ -80,8 +85,8 @@ describe('metric queries', () => {
   const options = { countingModes: ['ROUTINE', 'SPECIAL'], uncoveredLimit: 50, uncoveredOffset: 100 };
   const builders = {
     findingTotals: buildFindingTotalsQuery(full),
-    closedFindings: buildClosedFindingsQuery(full, false),
-    taskFigures: buildTaskFiguresQuery(full, true),
+    rectificationAsOf: buildRectificationTasksQuery(full, false),
+    rectificationCurrent: buildRectificationTasksQuery(full, true),
     categories: buildCategoriesQuery(full),
     coverage: buildCoverageQuery({ ...full, coverageTerms: [{ id: 2, committeeRegionId: 1, ordinal: 3, name: '', startDate: '2023-01-01', endDate: '2027-12-31' }] }, options),
     uncovered: buildUncoveredQuery(full, options),
@@ -106,6 +111,18 @@ describe('metric queries', () => {
     expect(query).toContain('WHERE active OR (abolished_in_term AND covered)');
     expect(params).toMatchObject({ countingModes: ['ROUTINE', 'SPECIAL'], coverageTermIds: [2] });
     expect(builders.uncovered.params).toMatchObject({ limit: 50, offset: 100 });
+  });
+
+  it('rectification evaluates the tasks’ state as of D once for the closed findings, their days and the task figures', () => {
+    const { query } = builders.rectificationAsOf;
+    expect(query.match(/FROM fact_task_state FINAL/g)).toHaveLength(1);
+    expect(query).toContain('GROUP BY GROUPING SETS ((county_id, round_id, immediate), (days))');
+  });
+
+  it('recurrence compares with the units’ history without re-evaluating the counted findings', () => {
+    expect(builders.rebound.query.match(/FROM fact_task_state FINAL/g)).toHaveLength(1);
+    expect(builders.repeat.query).not.toContain('IN (SELECT');
+    expect(builders.rebound.query).not.toContain('IN (SELECT');
   });
 
   it('the categories query counts every grouping of the page in one pass', () => {

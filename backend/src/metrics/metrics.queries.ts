@@ -92,6 +92,8 @@ export function taskStateCte(scope: Scope, options: TaskStateOptions): SqlQuery 
       params: { ...params, asOf: scope.asOf },
     };
   }
+  // The tasks passing the filters are the join's build side: the states as of D (one per
+  // task) stream past them, with no second pass over the tasks to prune the states first.
   return {
     query: `tasks AS (
   SELECT ${columns.split(', ').map((name) => `t.${name} AS ${name}`).join(', ')},
@@ -99,16 +101,15 @@ export function taskStateCte(scope: Scope, options: TaskStateOptions): SqlQuery 
     s.due AS due,
     if(s.status = 'CLOSED', s.status_date, NULL) AS closed_date
   FROM (
-    SELECT ${columns}
-    FROM fact_tasks FINAL
-    WHERE ${and(base)}
-  ) AS t
-  INNER JOIN (
     SELECT task_id, status, status_date, due
     FROM fact_task_state FINAL
     WHERE is_deleted = 0 AND status IS NOT NULL AND valid_from <= {asOf:Date} AND valid_to > {asOf:Date}
-      AND task_id IN (SELECT id FROM fact_tasks FINAL WHERE ${and(base)})
-  ) AS s ON s.task_id = t.id
+  ) AS s
+  INNER JOIN (
+    SELECT ${columns}
+    FROM fact_tasks FINAL
+    WHERE ${and(base)}
+  ) AS t ON t.id = s.task_id
 )`,
     params: { ...params, asOf: scope.asOf },
   };
@@ -153,43 +154,20 @@ export interface FindingTotalsRow {
   findings: string;
 }
 
-/** The grouping sets of the closed-findings query, in the order `grouping()` receives their columns. */
+/** The grouping sets of the rectification query, in the order `grouping()` receives their columns. */
 export const CLOSED_GROUPING_COLUMNS = ['county_id', 'round_id', 'immediate', 'days'] as const;
 
 /**
- * Findings closed by as-of (fed back, every task 已销号), counted by county, round and
- * 立行立改, and by days from feedback to the last task's 销号 (a histogram), in one pass
- * over their tasks: a finding's tasks carry its county, round, flags and feedback day, and
- * a deleted finding's tasks are deleted with it, so no join with the findings is needed.
+ * The tasks of the findings fed back by as-of, in one pass over them (one evaluation of
+ * their state as of D), grouped by finding and then:
+ * - by county, round and 立行立改: findings closed (with tasks, all 已销号), and the task-level
+ *   figures (closed, on time, overdue by bucket, due soon, extended);
+ * - by days from feedback to the last task's 销号 (a histogram of the closed findings; days
+ *   is NULL for the others).
+ * A finding's tasks carry its county, round, flags and feedback day, and a deleted
+ * finding's tasks are deleted with it, so no join with the findings is needed.
  */
-export function buildClosedFindingsQuery(scope: Scope, current: boolean): SqlQuery {
-  const tasks = taskStateCte(scope, { fedBack: true, current });
-  return {
-    query: `WITH
-${tasks.query}
-SELECT county_id, round_id, immediate, days, count() AS n, grouping(${CLOSED_GROUPING_COLUMNS.join(', ')}) AS g
-FROM (
-  SELECT finding_id, any(county_id) AS county_id, any(round_id) AS round_id, any(finding_is_immediate) AS immediate,
-    greatest(0, dateDiff('day', assumeNotNull(any(feedback_date)), assumeNotNull(max(closed_date)))) AS days
-  FROM tasks
-  GROUP BY finding_id
-  HAVING countIf(status = 'CLOSED') = count()
-)
-GROUP BY GROUPING SETS ((county_id, round_id, immediate), (days))`,
-    params: tasks.params,
-  };
-}
-export interface ClosedFindingsRow {
-  county_id: number;
-  round_id: number;
-  immediate: number;
-  days: string;
-  n: string;
-  g: string;
-}
-
-/** Task-level figures by county and round: closed, on time, overdue by bucket, due soon, extended. */
-export function buildTaskFiguresQuery(scope: Scope, current: boolean): SqlQuery {
+export function buildRectificationTasksQuery(scope: Scope, current: boolean): SqlQuery {
   const tasks = taskStateCte(scope, { fedBack: true, current });
   const open = "status != 'CLOSED'";
   const late = `${open} AND due IS NOT NULL AND due < {asOf:Date}`;
@@ -198,24 +176,42 @@ export function buildTaskFiguresQuery(scope: Scope, current: boolean): SqlQuery 
   return {
     query: `WITH
 ${tasks.query}
-SELECT county_id, round_id,
-  count() AS tasks,
-  countIf(status = 'CLOSED') AS closed,
-  countIf(status = 'CLOSED' AND (original_due_date IS NULL OR closed_date <= original_due_date)) AS on_time,
-  countIf(${late}) AS overdue,
-  countIf(${late} AND ${daysLate} <= 30) AS aged_30,
-  countIf(${late} AND ${daysLate} BETWEEN 31 AND 90) AS aged_90,
-  countIf(${late} AND ${daysLate} BETWEEN 91 AND 180) AS aged_180,
-  countIf(${late} AND ${daysLate} > 180) AS aged_more,
-  countIf(${dueIn(20)}) AS due_20,
-  countIf(${dueIn(10)}) AS due_10,
-  countIf(due IS NOT NULL AND original_due_date IS NOT NULL AND due > original_due_date) AS extended
-FROM tasks
-GROUP BY county_id, round_id
-ORDER BY county_id, round_id`,
+SELECT county_id, round_id, immediate, days,
+  countIf(is_closed) AS closed_findings,
+  sum(n_tasks) AS tasks, sum(n_closed) AS closed, sum(n_on_time) AS on_time, sum(n_overdue) AS overdue,
+  sum(n_aged_30) AS aged_30, sum(n_aged_90) AS aged_90, sum(n_aged_180) AS aged_180, sum(n_aged_more) AS aged_more,
+  sum(n_due_20) AS due_20, sum(n_due_10) AS due_10, sum(n_extended) AS extended,
+  grouping(${CLOSED_GROUPING_COLUMNS.join(', ')}) AS g
+FROM (
+  SELECT finding_id, any(county_id) AS county_id, any(round_id) AS round_id, any(finding_is_immediate) AS immediate,
+    count() AS n_tasks,
+    countIf(status = 'CLOSED') AS n_closed,
+    n_closed = n_tasks AS is_closed,
+    if(is_closed, greatest(0, dateDiff('day', assumeNotNull(any(feedback_date)), assumeNotNull(max(closed_date)))), NULL) AS days,
+    countIf(status = 'CLOSED' AND (original_due_date IS NULL OR closed_date <= original_due_date)) AS n_on_time,
+    countIf(${late}) AS n_overdue,
+    countIf(${late} AND ${daysLate} <= 30) AS n_aged_30,
+    countIf(${late} AND ${daysLate} BETWEEN 31 AND 90) AS n_aged_90,
+    countIf(${late} AND ${daysLate} BETWEEN 91 AND 180) AS n_aged_180,
+    countIf(${late} AND ${daysLate} > 180) AS n_aged_more,
+    countIf(${dueIn(20)}) AS n_due_20,
+    countIf(${dueIn(10)}) AS n_due_10,
+    countIf(due IS NOT NULL AND original_due_date IS NOT NULL AND due > original_due_date) AS n_extended
+  FROM tasks
+  GROUP BY finding_id
+)
+GROUP BY GROUPING SETS ((county_id, round_id, immediate), (days))`,
     params: tasks.params,
   };
 }
+export interface RectificationTasksRow extends TaskFiguresRow {
+  immediate: number;
+  days: string | null;
+  closed_findings: string;
+  g: string;
+}
+
+/** Task-level figures by county and round: closed, on time, overdue by bucket, due soon, extended (the summary's). */
 export interface TaskFiguresRow {
   county_id: number;
   round_id: number;
@@ -441,13 +437,13 @@ f AS (
 first_visit AS (
   SELECT unit_id, min(stationed_from) AS first_date
   FROM fact_inspections FINAL
-  WHERE is_deleted = 0 AND stationed_from <= {asOf:Date} AND unit_id IN (SELECT unit_id FROM f)
+  WHERE ${and(['is_deleted = 0', 'stationed_from <= {asOf:Date}', ...inspectionUnitFilter(scope, '')])}
   GROUP BY unit_id
 ),
 first_found AS (
   SELECT unit_id, category_id, min(stationed_from) AS first_date
   FROM fact_findings FINAL
-  WHERE is_deleted = 0 AND stationed_from <= {asOf:Date} AND unit_id IN (SELECT unit_id FROM f)
+  WHERE ${and(['is_deleted = 0', 'stationed_from <= {asOf:Date}', ...inspectionUnitFilter(scope, '')])}
   GROUP BY unit_id, category_id
 )
 SELECT f.county_id AS county_id, f.category1_id AS category1_id,
@@ -472,7 +468,7 @@ export interface RepeatRow {
 /**
  * Findings closed by as-of whose unit was inspected again after the closure, and how many
  * of them a later finding (found after the closure) names as its recurrence. The closed
- * findings come from their tasks alone (as in buildClosedFindingsQuery).
+ * findings come from their tasks alone (as in buildRectificationTasksQuery).
  */
 export function buildReboundQuery(scope: Scope, current: boolean): SqlQuery {
   const tasks = taskStateCte(scope, { fedBack: false, current });
@@ -488,14 +484,13 @@ closed AS (
 last_visit AS (
   SELECT unit_id, max(stationed_from) AS last_date
   FROM fact_inspections FINAL
-  WHERE is_deleted = 0 AND stationed_from <= {asOf:Date} AND unit_id IN (SELECT unit_id FROM closed)
+  WHERE ${and(['is_deleted = 0', 'stationed_from <= {asOf:Date}', ...inspectionUnitFilter(scope, '')])}
   GROUP BY unit_id
 ),
 linked AS (
   SELECT assumeNotNull(recurrence_of_id) AS finding_id, max(found_date) AS last_found
   FROM fact_findings FINAL
   WHERE is_deleted = 0 AND found_date <= {asOf:Date} AND recurrence_of_id IS NOT NULL
-    AND assumeNotNull(recurrence_of_id) IN (SELECT id FROM closed)
   GROUP BY finding_id
 )
 SELECT c.county_id AS county_id, c.category1_id AS category1_id,
@@ -550,7 +545,7 @@ GROUP BY GROUPING SETS (${sets})`,
   };
 }
 
-/** Findings fed back and how many of them are closed, by county, round and 立行立改 (buildFindingTotalsQuery and buildClosedFindingsQuery's first set). */
+/** Findings fed back and how many of them are closed, by county, round and 立行立改 (buildFindingTotalsQuery, and buildRectificationTasksQuery's closed findings). */
 export function buildSummaryFindingClosureQuery(scope: Scope): SqlQuery {
   const { where, params } = summaryConditions(scope, ['fed_back = 1']);
   return {
@@ -571,7 +566,7 @@ export interface SummaryFindingClosureRow {
   n_closed: string;
 }
 
-/** The days-to-close histogram of the closed findings fed back (buildClosedFindingsQuery's second set). */
+/** The days-to-close histogram of the closed findings fed back (buildRectificationTasksQuery's days set). */
 export function buildSummaryCloseDaysQuery(scope: Scope): SqlQuery {
   const { where, params } = summaryConditions(scope, ['fed_back = 1']);
   return {
@@ -593,7 +588,7 @@ export interface SummaryCloseDaysRow {
 }
 
 /**
- * buildTaskFiguresQuery over the summary: the same rows. The open tasks' due dates (a map
+ * The task-level figures of buildRectificationTasksQuery over the summary, by county and round. The open tasks' due dates (a map
  * to their counts) give overdue, aging and due soon as of the as-of day.
  */
 export function buildSummaryTaskFiguresQuery(scope: Scope): SqlQuery {

@@ -203,8 +203,7 @@ export class MetricsService {
   }
 
   private async rectificationFor(scope: Scope, current: boolean, summary: Summary): Promise<RectificationResponse> {
-    const { groups: findings, days } = summary.all ? await this.repository.findingClosureFromSummary(scope) : await this.repository.findingClosure(scope, current);
-    const tasks = await this.repository.taskFigures(scope, current, summary.all);
+    const { groups: findings, days, tasks } = await this.repository.rectification(scope, current, summary.all);
     const total = <T, K extends keyof T>(rows: readonly T[], name: K) => rows.reduce((s, r) => s + Number(r[name]), 0);
     const immediate = findings.filter((f) => f.immediate);
     const group = (key: 'countyId' | 'roundId') => {
