@@ -6,7 +6,7 @@ import type { Scope } from '../dimensions/scope';
 import type { SqlQuery } from '../metrics/metrics.queries';
 import { count } from '../metrics/metrics.repository';
 import type { FindingListQuery, TaskListQuery } from './dto/drill.dto';
-import { buildFindingListQuery, buildTaskListQuery, type FindingListRow, type TaskListRow } from './drill.queries';
+import { buildFindingListQuery, buildTaskListQuery, type FindingListRow, type TaskListRow, type TaskPageRow } from './drill.queries';
 
 /** The lists' reads: ids and figures from ClickHouse, texts from PostgreSQL. */
 @Injectable()
@@ -24,8 +24,18 @@ export class DrillRepository {
     return { total: first.length > 0 ? count(first[0].total) : 0, rows };
   }
 
-  tasks(scope: Scope, query: TaskListQuery, current: boolean) {
-    return this.page<TaskListRow>(buildTaskListQuery(scope, query, current));
+  /** A page of tasks: its ids and the total from the columns the filters and the order need, then their rows. */
+  async tasks(scope: Scope, query: TaskListQuery, current: boolean): Promise<{ total: number; rows: TaskListRow[] }> {
+    const { total, rows: page } = await this.page<TaskPageRow>(buildTaskListQuery(scope, query, current));
+    if (page.length === 0) return { total, rows: [] };
+    const sql = buildTaskListQuery(
+      scope,
+      query,
+      current,
+      page.map((r) => r.id),
+    );
+    const rows = await this.warehouse.query<TaskListRow>(sql.query, sql.params);
+    return { total, rows };
   }
 
   findings(scope: Scope, query: FindingListQuery, current: boolean) {

@@ -66,6 +66,12 @@ describe('taskStateCte', () => {
     expect(cte.query).toContain('feedback_date <= {asOf:Date}');
   });
 
+  it('reads the open tasks alone (fact_open_tasks) when the caller wants only those and the state is current', () => {
+    expect(taskStateCte(full, { fedBack: true, current: true, openOnly: true }).query).toContain('FROM fact_open_tasks FINAL');
+    expect(taskStateCte(full, { fedBack: true, current: true }).query).toContain('FROM fact_tasks FINAL');
+    expect(taskStateCte(full, { fedBack: true, current: false, openOnly: true }).query).not.toContain('fact_open_tasks');
+  });
+
   it('joins the states as of D with the filtered tasks once, without a second pass over the tasks', () => {
     const cte = taskStateCte(full, { fedBack: true, current: false });
     expect(cte.query.match(/FROM fact_tasks FINAL/g)).toHaveLength(1);

@@ -1,15 +1,19 @@
 import type { Warehouse } from '../warehouse';
 import type { Sink } from './sink';
 import { buildFindingSummaryRebuild, buildMarkDirty, DIRTY_ROUNDS, SUMMARY_NEXT_VERSION, SUMMARY_ROUND_CHUNK } from './finding-summary';
+import { buildMarkFindingsDirty, buildOpenFindingsRebuild, DIRTY_FINDINGS, OPEN_FINDINGS_CHUNK, OPEN_FINDINGS_NEXT_VERSION } from './open-findings';
+import { buildOpenTasksRebuild } from './open-tasks';
 import { buildTaskStateRebuild, TASK_STATE_CHUNK } from './task-state';
 
 /** The tables the warehouse derives from the loaded facts. */
-export type DerivedTable = 'fact_task_state' | 'fact_finding_summary';
+export type DerivedTable = 'fact_task_state' | 'fact_finding_summary' | 'fact_open_tasks' | 'fact_open_findings';
 
 /** The derived tables each warehouse migration created: a warehouse migrated later derives them in full. */
 export const DERIVED_BY_MIGRATION: Record<string, DerivedTable> = {
   '003_task_state.sql': 'fact_task_state',
   '004_finding_summary.sql': 'fact_finding_summary',
+  '006_open_tasks.sql': 'fact_open_tasks',
+  '007_open_findings.sql': 'fact_open_findings',
 };
 
 /** Records that the warehouse changed (etl_generation), once the derived tables are up to date. */
@@ -23,6 +27,17 @@ export async function rebuildDerived(warehouse: Warehouse, tables: readonly Deri
     await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.fact_task_state`);
     const rebuild = buildTaskStateRebuild('all');
     await warehouse.command(rebuild.query, rebuild.params);
+  }
+  if (tables.includes('fact_open_tasks')) {
+    await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.fact_open_tasks`);
+    const rebuild = buildOpenTasksRebuild('all');
+    await warehouse.command(rebuild.query, rebuild.params);
+  }
+  if (tables.includes('fact_open_findings')) {
+    await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.fact_open_findings`);
+    const rebuild = buildOpenFindingsRebuild('all', 1n);
+    await warehouse.command(rebuild.query, rebuild.params);
+    await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.etl_findings_dirty`);
   }
   if (tables.includes('fact_finding_summary')) {
     await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.fact_finding_summary`);
@@ -49,8 +64,10 @@ export function warehouseSink(warehouse: Warehouse): Sink {
   let tracking = true;
   const markDirty = async (table: string, columns: readonly string[], lines: readonly string[]) => {
     if (!tracking || !columns.includes('id')) return;
-    const mark = buildMarkDirty(table, idsOf(columns, lines));
-    if (mark) await warehouse.command(mark.query, mark.params);
+    const ids = idsOf(columns, lines);
+    for (const mark of [buildMarkDirty(table, ids), buildMarkFindingsDirty(table, ids)]) {
+      if (mark) await warehouse.command(mark.query, mark.params);
+    }
   };
   return {
     begin(readsAll) {
@@ -68,13 +85,16 @@ export function warehouseSink(warehouse: Warehouse): Sink {
     },
     async refreshDerived(tasks) {
       if ('all' in tasks) {
-        await rebuildDerived(warehouse, ['fact_task_state', 'fact_finding_summary']);
+        await rebuildDerived(warehouse, ['fact_task_state', 'fact_finding_summary', 'fact_open_tasks', 'fact_open_findings']);
         await nextGeneration(warehouse);
         return;
       }
       for (let i = 0; i < tasks.taskIds.length; i += TASK_STATE_CHUNK) {
-        const rebuild = buildTaskStateRebuild(tasks.taskIds.slice(i, i + TASK_STATE_CHUNK));
+        const chunk = tasks.taskIds.slice(i, i + TASK_STATE_CHUNK);
+        const rebuild = buildTaskStateRebuild(chunk);
         await warehouse.command(rebuild.query, rebuild.params);
+        const open = buildOpenTasksRebuild(chunk);
+        await warehouse.command(open.query, open.params);
       }
       const rounds = (await warehouse.query<{ round_id: number }>(DIRTY_ROUNDS)).map((r) => r.round_id);
       for (let i = 0; i < rounds.length; i += SUMMARY_ROUND_CHUNK) {
@@ -83,6 +103,13 @@ export function warehouseSink(warehouse: Warehouse): Sink {
         await warehouse.command(rebuild.query, rebuild.params);
       }
       await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.etl_summary_dirty`);
+      const findings = (await warehouse.query<{ id: string }>(DIRTY_FINDINGS)).map((r) => r.id);
+      for (let i = 0; i < findings.length; i += OPEN_FINDINGS_CHUNK) {
+        const [next] = await warehouse.query<{ v: string }>(OPEN_FINDINGS_NEXT_VERSION);
+        const rebuild = buildOpenFindingsRebuild(findings.slice(i, i + OPEN_FINDINGS_CHUNK), BigInt(next?.v ?? '1'));
+        await warehouse.command(rebuild.query, rebuild.params);
+      }
+      await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.etl_findings_dirty`);
       await nextGeneration(warehouse);
     },
   };

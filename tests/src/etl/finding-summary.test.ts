@@ -13,13 +13,14 @@ const FIGURES =
 
 /**
  * fact_finding_summary, kept up to date round by round by each incremental run, equals the
- * summary derived from scratch from the facts after every kind of change: status changes,
+ * summary derived from scratch from the facts (and fact_open_tasks, fact_open_findings equal
+ * the open tasks and findings of the facts) after every kind of change: status changes,
  * reopening, extensions, deletions of tasks and findings, a new finding naming an earlier
  * one as its recurrence, a new inspection of a unit, an inspection moved to another round.
  * (That the summary gives the metrics' figures is shown by the API tests, which compare the
  * API with an independent PostgreSQL computation.)
  */
-describe('ETL: the current-state finding summary', () => {
+describe('ETL: the current-state finding summary and open tasks', () => {
   let db: TestDatabase;
   let warehouse: Warehouse;
   const etl = (mode: 'incremental' | 'full' = 'incremental'): Promise<EtlRunResult> =>
@@ -40,6 +41,24 @@ describe('ETL: the current-state finding summary', () => {
     expect(actual).toEqual(expected);
     const [dirty] = await warehouse.query<{ n: string }>('SELECT count() AS n FROM etl_summary_dirty');
     expect(dirty.n).toBe('0');
+    // and the open tasks are fact_tasks' rows of the tasks not closed
+    const open = await warehouse.query('SELECT * FROM fact_open_tasks FINAL ORDER BY id');
+    const expectedOpen = await warehouse.query("SELECT * FROM fact_tasks FINAL WHERE status != 'CLOSED' ORDER BY id");
+    expect(expectedOpen.length).toBeGreaterThan(0);
+    expect(open).toEqual(expectedOpen);
+    // and the open findings are fact_findings' rows of the findings not closed, with their task counts
+    const openFindings = await warehouse.query('SELECT * EXCEPT (version, is_deleted) FROM fact_open_findings FINAL ORDER BY id');
+    const expectedFindings = await warehouse.query(
+      `SELECT f.* EXCEPT (version, is_deleted), p.n AS task_count, p.closed_n AS closed_count
+       FROM fact_findings AS f FINAL
+       LEFT JOIN (SELECT finding_id, count() AS n, countIf(status = 'CLOSED') AS closed_n FROM fact_tasks FINAL GROUP BY finding_id) AS p ON p.finding_id = f.id
+       WHERE NOT (p.n > 0 AND p.closed_n = p.n)
+       ORDER BY f.id`,
+    );
+    expect(expectedFindings.length).toBeGreaterThan(0);
+    expect(openFindings).toEqual(expectedFindings);
+    const [dirtyFindings] = await warehouse.query<{ n: string }>('SELECT count() AS n FROM etl_findings_dirty');
+    expect(dirtyFindings.n).toBe('0');
   }
 
   beforeAll(async () => {
