@@ -53,6 +53,11 @@ export interface Dimensions {
    * by then; from `allBy` on, every date condition of the metrics holds for every row.
    */
   summary: { foundBy: string; allBy: string } | null;
+  /**
+   * The latest inspection day loaded, when fact_unit_coverage (each unit's latest inspection
+   * by mode) is there: as of a day from it on, coverage may read that table.
+   */
+  unitCoverageBy: string | null;
 }
 
 /** The small dimension tables of the warehouse, read whole. */
@@ -85,9 +90,18 @@ export class DimensionsRepository {
     );
     const [events] = await w.query<{ n: string; max_date: string }>('SELECT count() AS n, max(event_date) AS max_date FROM fact_task_events');
     // Upper bounds (deleted and replaced rows included) are enough: they only decide when the summary may be read.
-    const [summary] = await w.query<{ rows: string; findings: string; max_found: string; max_feedback: string | null; max_stationed: string }>(
+    const [summary] = await w.query<{
+      rows: string;
+      findings: string;
+      max_found: string;
+      max_feedback: string | null;
+      max_stationed: string;
+      unit_rows: string;
+      units: string;
+    }>(
       `SELECT count() AS rows, max(max_found) AS max_found, max(max_feedback) AS max_feedback,
-         (SELECT count() FROM fact_findings) AS findings, (SELECT max(stationed_from) FROM fact_inspections) AS max_stationed
+         (SELECT count() FROM fact_findings) AS findings, (SELECT max(stationed_from) FROM fact_inspections) AS max_stationed,
+         (SELECT count() FROM fact_unit_coverage) AS unit_rows, (SELECT count() FROM dim_units) AS units
        FROM fact_finding_summary FINAL WHERE is_deleted = 0`,
     );
     const maxEventDate = events && Number(events.n) > 0 ? events.max_date : null;
@@ -108,6 +122,9 @@ export class DimensionsRepository {
             allBy: latest(Number(summary.rows) > 0 ? summary.max_found : null, summary.max_feedback, summary.max_stationed, maxEventDate),
           }
         : null,
+      // Likewise: a table with no rows while units were loaded has not been derived yet.
+      unitCoverageBy:
+        summary !== undefined && (Number(summary.unit_rows) > 0 || Number(summary.units) === 0) ? latest(summary.max_stationed) : null,
     };
   }
 }

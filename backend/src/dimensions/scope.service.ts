@@ -18,9 +18,11 @@ export interface ResolvedScope {
    * facts, giving the same figures: `categories` when every finding loaded was found by
    * as-of, `all` (rectification, recurrence, drill-down figures) when every day loaded lies
    * on or before as-of and the tasks' current state is their state then. Neither with a
-   * township filter (the summary is by county).
+   * township filter (the summary is by county). `coverage`: coverage reads
+   * fact_unit_coverage (each unit's latest inspection by mode) when every inspection loaded
+   * lies on or before as-of, for the terms containing as-of, without a round filter.
    */
-  summary: { categories: boolean; all: boolean };
+  summary: { categories: boolean; all: boolean; coverage: boolean };
 }
 
 /** Turns request filters into a Scope against the current dimensions and today's date. */
@@ -40,6 +42,10 @@ export class ScopeService {
       summary: {
         categories: usable && scope.asOf >= dims.summary!.foundBy,
         all: usable && current && scope.asOf >= dims.summary!.allBy,
+        // coverage from each unit's latest inspection by mode: every inspection loaded lies on
+        // or before as-of, within each committee's term containing it; not by round
+        coverage:
+          dims.unitCoverageBy !== null && scope.asOf >= dims.unitCoverageBy && scope.roundId === undefined && input.term !== 'previous',
       },
     };
   }

@@ -23,6 +23,7 @@ const dims: Dimensions = {
   unitCategories: ['VILLAGE'],
   maxEventDate: '2026-11-20',
   summary: null,
+  unitCoverageBy: null,
 };
 
 describe('committeeTerms', () => {

@@ -96,6 +96,8 @@ describe('metric queries', () => {
     categories: buildCategoriesQuery(full),
     coverage: buildCoverageQuery({ ...full, coverageTerms: [{ id: 2, committeeRegionId: 1, ordinal: 3, name: '', startDate: '2023-01-01', endDate: '2027-12-31' }] }, options),
     uncovered: buildUncoveredQuery(full, options),
+    unitCoverage: buildCoverageQuery({ ...full, roundId: undefined }, { ...options, fromUnitCoverage: true }),
+    unitUncovered: buildUncoveredQuery({ ...full, roundId: undefined }, { ...options, fromUnitCoverage: true }),
     repeat: buildRepeatQuery(full),
     rebound: buildReboundQuery(full, false),
     summaryCategories: buildSummaryCategoriesQuery(full),
@@ -129,6 +131,18 @@ describe('metric queries', () => {
     expect(builders.rebound.query.match(/FROM fact_task_state FINAL/g)).toHaveLength(1);
     expect(builders.repeat.query).not.toContain('IN (SELECT');
     expect(builders.rebound.query).not.toContain('IN (SELECT');
+  });
+
+  it('coverage from each unit’s latest inspection by mode: the counting modes’ days within the term', () => {
+    const { query, params } = builders.unitCoverage;
+    expect(query).toContain('FROM fact_unit_coverage AS u FINAL');
+    expect(query).not.toContain('fact_inspections');
+    expect(query).toContain('coalesce(u.last_routine >= t.start_date AND u.last_routine <= t.e, 0) OR coalesce(u.last_special >= t.start_date AND u.last_special <= t.e, 0)');
+    expect(query).not.toContain('last_mobile >=');
+    expect(params).not.toHaveProperty('countingModes');
+    expect(builders.unitUncovered.query).toContain('ORDER BY (last_date IS NULL) DESC, last_date, unit_id');
+    expect(buildCoverageQuery(base, { ...options, countingModes: [], fromUnitCoverage: true }).query).toContain('toUInt8(0) AS covered');
+    expect(() => buildCoverageQuery(full, { ...options, fromUnitCoverage: true })).toThrow(/round/);
   });
 
   it('the categories query counts every grouping of the page in one pass', () => {

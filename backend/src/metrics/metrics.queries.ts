@@ -3,6 +3,7 @@
  * Values travel only as {name:Type} parameters. The definitions they implement are
  * DESIGN.md's, with the choices pinned down in DEFINITIONS.md beside this file.
  */
+import { LAST_BY_MODE } from '@xuncha/etl/src/load/unit-coverage';
 import type { Scope } from '../dimensions/scope';
 
 export interface SqlQuery {
@@ -294,6 +295,8 @@ export interface CategoriesRow {
 export interface CoverageOptions {
   /** Modes counting for coverage after the mode filter (may be empty: nothing counts). */
   countingModes: string[];
+  /** Read fact_unit_coverage (ResolvedScope.summary.coverage) instead of every inspection. */
+  fromUnitCoverage?: boolean;
   uncoveredLimit: number;
   uncoveredOffset: number;
 }
@@ -317,12 +320,11 @@ function inspectionUnitFilter(scope: Scope, prefix: string): string[] {
  * `counted` CTE beside it holds each covered unit's latest counting inspection
  * (`last_counted`), for coverage within a part of the term (the quarterly workbook).
  */
-export function unitStatusCte(scope: Scope, options: Pick<CoverageOptions, 'countingModes'>): SqlQuery {
+export function unitStatusCte(scope: Scope, options: Pick<CoverageOptions, 'countingModes' | 'fromUnitCoverage'>): SqlQuery {
   const unitFilter: string[] = ['u.is_deleted = 0'];
   const params: Record<string, unknown> = {
     asOf: scope.asOf,
     coverageTermIds: scope.coverageTerms.map((t) => t.id),
-    countingModes: options.countingModes,
   };
   if (scope.countyId !== undefined) {
     unitFilter.push('u.county_id = {countyId:UInt32}');
@@ -336,6 +338,38 @@ export function unitStatusCte(scope: Scope, options: Pick<CoverageOptions, 'coun
     unitFilter.push('u.category = {unitCategory:String}');
     params.unitCategory = scope.unitCategory;
   }
+  const terms = `terms AS (
+  SELECT id AS term_id, committee_region_id, start_date, least(end_date, {asOf:Date}) AS e
+  FROM dim_terms FINAL
+  WHERE is_deleted = 0 AND id IN {coverageTermIds:Array(UInt32)}
+)`;
+  if (options.fromUnitCoverage) {
+    if (scope.roundId !== undefined) throw new Error('fact_unit_coverage has no round');
+    // Every inspection loaded lies on or before as-of, and each term contains as-of (e = as-of):
+    // a unit has a counting inspection in [term start, e] when its latest of a counting mode is.
+    const inTerm = options.countingModes.map((mode) => {
+      const column = LAST_BY_MODE[mode as keyof typeof LAST_BY_MODE];
+      if (!column) throw new Error(`unknown mode ${mode}`);
+      return `coalesce(u.${column} >= t.start_date AND u.${column} <= t.e, 0)`;
+    });
+    const latest = Object.values(LAST_BY_MODE).map((column) => `coalesce(u.${column}, toDate(0))`);
+    return {
+      query: `${terms},
+unit_status AS (
+  SELECT u.id AS unit_id, u.code AS code, u.name AS name, u.category AS unit_category, u.region_id AS region_id,
+    u.county_id AS county_id, t.term_id AS term_id, t.start_date AS term_start, t.e AS e, u.valid_from AS valid_from, u.valid_to AS valid_to,
+    toUInt8(${inTerm.length > 0 ? inTerm.join(' OR ') : '0'}) AS covered,
+    (u.valid_from <= t.e AND (u.valid_to IS NULL OR u.valid_to >= t.e)) AS active,
+    (u.valid_to IS NOT NULL AND u.valid_to >= t.start_date AND u.valid_to < t.e) AS abolished_in_term,
+    nullIf(greatest(${latest.join(', ')}), toDate(0)) AS last_date
+  FROM fact_unit_coverage AS u FINAL
+  INNER JOIN terms AS t ON t.committee_region_id = u.committee_region_id
+  WHERE ${and(unitFilter)}
+)`,
+      params,
+    };
+  }
+  params.countingModes = options.countingModes;
   const inspectionFilter = ['i.is_deleted = 0', 'i.mode IN {countingModes:Array(String)}', 'i.stationed_from >= t.start_date', 'i.stationed_from <= t.e'];
   if (scope.roundId !== undefined) {
     inspectionFilter.push('i.round_id = {roundId:UInt32}');
@@ -343,11 +377,7 @@ export function unitStatusCte(scope: Scope, options: Pick<CoverageOptions, 'coun
   }
   inspectionFilter.push(...inspectionUnitFilter(scope, 'i.'));
   return {
-    query: `terms AS (
-  SELECT id AS term_id, committee_region_id, start_date, least(end_date, {asOf:Date}) AS e
-  FROM dim_terms FINAL
-  WHERE is_deleted = 0 AND id IN {coverageTermIds:Array(UInt32)}
-),
+    query: `${terms},
 units AS (
   SELECT u.id AS unit_id, u.code AS code, u.name AS name, u.category AS unit_category, u.region_id AS region_id,
     u.county_id AS county_id, t.term_id AS term_id, t.start_date AS term_start, t.e AS e, u.valid_from AS valid_from, u.valid_to AS valid_to
@@ -400,6 +430,18 @@ export interface CoverageRow {
 /** The uncovered units in scope, never inspected first, then by their last inspection. */
 export function buildUncoveredQuery(scope: Scope, options: CoverageOptions): SqlQuery {
   const status = unitStatusCte(scope, options);
+  if (options.fromUnitCoverage) {
+    return {
+      query: `WITH
+${status.query}
+SELECT unit_id, code, name, unit_category, region_id, county_id, last_date
+FROM unit_status
+WHERE active AND NOT covered
+ORDER BY (last_date IS NULL) DESC, last_date, unit_id
+LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
+      params: { ...status.params, limit: options.uncoveredLimit, offset: options.uncoveredOffset },
+    };
+  }
   return {
     query: `WITH
 ${status.query},

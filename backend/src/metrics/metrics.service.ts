@@ -86,13 +86,13 @@ export class MetricsService {
   }
 
   async coverage(input: CoverageQuery): Promise<CoverageResponse> {
-    const { scope } = await this.scope(input);
-    return this.coverageFor(scope, input.uncoveredLimit ?? 50, input.uncoveredOffset ?? 0);
+    const { scope, summary } = await this.scope(input);
+    return this.coverageFor(scope, summary, input.uncoveredLimit ?? 50, input.uncoveredOffset ?? 0);
   }
 
-  private async coverageFor(scope: Scope, uncoveredLimit: number, uncoveredOffset: number): Promise<CoverageResponse> {
+  private async coverageFor(scope: Scope, summary: Summary, uncoveredLimit: number, uncoveredOffset: number): Promise<CoverageResponse> {
     const countingModes = this.config.coverageModes.filter((m) => scope.mode === undefined || m === scope.mode);
-    const options = { countingModes, uncoveredLimit, uncoveredOffset };
+    const options = { countingModes, uncoveredLimit, uncoveredOffset, fromUnitCoverage: summary.coverage };
     const rows = await this.repository.coverage(scope, options);
     // In scope and not covered means active and not covered: abolished units are in scope only when covered.
     const uncovered = uncoveredLimit > 0 ? await this.repository.uncovered(scope, options) : [];
@@ -277,7 +277,7 @@ export class MetricsService {
 
   async overview(input: FiltersInput): Promise<OverviewResponse> {
     const { scope, dims, current, summary } = await this.scope(input);
-    const coverage = await this.coverageFor(scope, 0, 0);
+    const coverage = await this.coverageFor(scope, summary, 0, 0);
     const categories = await this.categoriesFor(scope, dims, summary);
     const rectification = await this.rectificationFor(scope, current, summary);
     const recurrence = await this.recurrenceFor(scope, current, summary);

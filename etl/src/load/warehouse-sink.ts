@@ -3,10 +3,11 @@ import type { Sink } from './sink';
 import { buildFindingSummaryRebuild, buildMarkDirty, DIRTY_ROUNDS, SUMMARY_NEXT_VERSION, SUMMARY_ROUND_CHUNK } from './finding-summary';
 import { buildMarkFindingsDirty, buildOpenFindingsRebuild, DIRTY_FINDINGS, OPEN_FINDINGS_CHUNK, OPEN_FINDINGS_NEXT_VERSION } from './open-findings';
 import { buildOpenTasksRebuild } from './open-tasks';
+import { buildMarkUnitsDirty, buildUnitCoverageRebuild, DIRTY_UNITS, UNIT_COVERAGE_CHUNK, UNIT_COVERAGE_NEXT_VERSION } from './unit-coverage';
 import { buildTaskStateRebuild, TASK_STATE_CHUNK } from './task-state';
 
 /** The tables the warehouse derives from the loaded facts. */
-export type DerivedTable = 'fact_task_state' | 'fact_finding_summary' | 'fact_open_tasks' | 'fact_open_findings';
+export type DerivedTable = 'fact_task_state' | 'fact_finding_summary' | 'fact_open_tasks' | 'fact_open_findings' | 'fact_unit_coverage';
 
 /** The derived tables each warehouse migration created: a warehouse migrated later derives them in full. */
 export const DERIVED_BY_MIGRATION: Record<string, DerivedTable> = {
@@ -14,6 +15,7 @@ export const DERIVED_BY_MIGRATION: Record<string, DerivedTable> = {
   '004_finding_summary.sql': 'fact_finding_summary',
   '006_open_tasks.sql': 'fact_open_tasks',
   '007_open_findings.sql': 'fact_open_findings',
+  '008_unit_coverage.sql': 'fact_unit_coverage',
 };
 
 /** Records that the warehouse changed (etl_generation), once the derived tables are up to date. */
@@ -38,6 +40,12 @@ export async function rebuildDerived(warehouse: Warehouse, tables: readonly Deri
     const rebuild = buildOpenFindingsRebuild('all', 1n);
     await warehouse.command(rebuild.query, rebuild.params);
     await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.etl_findings_dirty`);
+  }
+  if (tables.includes('fact_unit_coverage')) {
+    await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.fact_unit_coverage`);
+    const rebuild = buildUnitCoverageRebuild('all', 1n);
+    await warehouse.command(rebuild.query, rebuild.params);
+    await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.etl_units_dirty`);
   }
   if (tables.includes('fact_finding_summary')) {
     await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.fact_finding_summary`);
@@ -65,7 +73,7 @@ export function warehouseSink(warehouse: Warehouse): Sink {
   const markDirty = async (table: string, columns: readonly string[], lines: readonly string[]) => {
     if (!tracking || !columns.includes('id')) return;
     const ids = idsOf(columns, lines);
-    for (const mark of [buildMarkDirty(table, ids), buildMarkFindingsDirty(table, ids)]) {
+    for (const mark of [buildMarkDirty(table, ids), buildMarkFindingsDirty(table, ids), buildMarkUnitsDirty(table, ids)]) {
       if (mark) await warehouse.command(mark.query, mark.params);
     }
   };
@@ -85,7 +93,7 @@ export function warehouseSink(warehouse: Warehouse): Sink {
     },
     async refreshDerived(tasks) {
       if ('all' in tasks) {
-        await rebuildDerived(warehouse, ['fact_task_state', 'fact_finding_summary', 'fact_open_tasks', 'fact_open_findings']);
+        await rebuildDerived(warehouse, ['fact_task_state', 'fact_finding_summary', 'fact_open_tasks', 'fact_open_findings', 'fact_unit_coverage']);
         await nextGeneration(warehouse);
         return;
       }
@@ -110,6 +118,13 @@ export function warehouseSink(warehouse: Warehouse): Sink {
         await warehouse.command(rebuild.query, rebuild.params);
       }
       await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.etl_findings_dirty`);
+      const units = (await warehouse.query<{ unit_id: number }>(DIRTY_UNITS)).map((r) => r.unit_id);
+      for (let i = 0; i < units.length; i += UNIT_COVERAGE_CHUNK) {
+        const [next] = await warehouse.query<{ v: string }>(UNIT_COVERAGE_NEXT_VERSION);
+        const rebuild = buildUnitCoverageRebuild(units.slice(i, i + UNIT_COVERAGE_CHUNK), BigInt(next?.v ?? '1'));
+        await warehouse.command(rebuild.query, rebuild.params);
+      }
+      await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.etl_units_dirty`);
       await nextGeneration(warehouse);
     },
   };

@@ -13,8 +13,8 @@ const FIGURES =
 
 /**
  * fact_finding_summary, kept up to date round by round by each incremental run, equals the
- * summary derived from scratch from the facts (and fact_open_tasks, fact_open_findings equal
- * the open tasks and findings of the facts) after every kind of change: status changes,
+ * summary derived from scratch from the facts (and fact_open_tasks, fact_open_findings,
+ * fact_unit_coverage equal the open tasks and findings and the units' latest inspections) after every kind of change: status changes,
  * reopening, extensions, deletions of tasks and findings, a new finding naming an earlier
  * one as its recurrence, a new inspection of a unit, an inspection moved to another round.
  * (That the summary gives the metrics' figures is shown by the API tests, which compare the
@@ -59,6 +59,24 @@ describe('ETL: the current-state finding summary and open tasks', () => {
     expect(openFindings).toEqual(expectedFindings);
     const [dirtyFindings] = await warehouse.query<{ n: string }>('SELECT count() AS n FROM etl_findings_dirty');
     expect(dirtyFindings.n).toBe('0');
+    // and each unit's latest inspection day by mode
+    const units = await warehouse.query('SELECT * EXCEPT (version, is_deleted) FROM fact_unit_coverage FINAL ORDER BY id');
+    const expectedUnits = await warehouse.query(
+      `SELECT u.id AS id, u.code AS code, u.name AS name, u.category AS category, u.region_id AS region_id, u.county_id AS county_id,
+         u.committee_region_id AS committee_region_id, u.valid_from AS valid_from, u.valid_to AS valid_to,
+         i.r AS last_routine, i.s AS last_special, i.m AS last_mobile, i.v AS last_revisit
+       FROM dim_units AS u FINAL
+       LEFT JOIN (
+         SELECT unit_id, maxIfOrNull(stationed_from, mode = 'ROUTINE') AS r, maxIfOrNull(stationed_from, mode = 'SPECIAL') AS s,
+           maxIfOrNull(stationed_from, mode = 'MOBILE') AS m, maxIfOrNull(stationed_from, mode = 'REVISIT') AS v
+         FROM fact_inspections FINAL GROUP BY unit_id
+       ) AS i ON i.unit_id = u.id
+       ORDER BY id`,
+    );
+    expect(expectedUnits.length).toBeGreaterThan(0);
+    expect(units).toEqual(expectedUnits);
+    const [dirtyUnits] = await warehouse.query<{ n: string }>('SELECT count() AS n FROM etl_units_dirty');
+    expect(dirtyUnits.n).toBe('0');
   }
 
   beforeAll(async () => {
@@ -150,6 +168,13 @@ describe('ETL: the current-state finding summary and open tasks', () => {
        VALUES ($1, '再整改', '办公室', '李四', 'DEADLINE', DATE '${TODAY}' + 30, DATE '${TODAY}' + 30, 'NOT_STARTED')`,
       [again.id],
     );
+    const [fresh] = await query<{ id: number }>(
+      db.url,
+      `INSERT INTO org_units (code, name, category, region_id, committee_region_id, valid_from)
+       SELECT code || '-新', name || '（新设）', category, region_id, committee_region_id, DATE '${TODAY}' FROM org_units ORDER BY id LIMIT 1
+       RETURNING id`,
+    );
+
     const first = await etl();
     expect(first.status).toBe('succeeded');
     expect(first.written).toBeGreaterThan(0);
@@ -195,6 +220,11 @@ describe('ETL: the current-state finding summary and open tasks', () => {
     // the recurrence is withdrawn and the new inspection deleted
     await query(db.url, 'UPDATE findings SET deleted_at = now() WHERE id = $1', [again.id]);
     await query(db.url, `UPDATE inspections SET deleted_at = now() WHERE unit_id = $1 AND team = '第九组'`, [unit.unit_id]);
+
+    // a unit abolished and renamed; a new unit, never inspected, renamed too
+    const [abolished] = await query<{ id: number }>(db.url, 'SELECT id FROM org_units WHERE deleted_at IS NULL AND valid_to IS NULL ORDER BY id LIMIT 1');
+    await query(db.url, `UPDATE org_units SET valid_to = DATE '${TODAY}', name = name || '（撤并）' WHERE id = $1`, [abolished.id]);
+    await query(db.url, `UPDATE org_units SET name = name || '（更名）' WHERE id = $1`, [fresh.id]);
 
     const second = await etl();
     expect(second.status).toBe('succeeded');
