@@ -41,16 +41,22 @@ async function benchScale(scale: Scale): Promise<void> {
   const { port } = app.getHttpServer().address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
   try {
-    const serverMs = async (path: string): Promise<number> => {
+    // Every request of the bench goes through here (one place to add a session cookie).
+    const get = async (path: string): Promise<{ body: string; serverMs: number | undefined }> => {
       const response = await fetch(base + path);
       const body = await response.text();
       if (!response.ok) throw new Error(`${path} → ${response.status} ${body.slice(0, 300)}`);
       const timing = /app;dur=([\d.]+)/.exec(response.headers.get('server-timing') ?? '');
-      if (!timing) throw new Error(`${path}: no Server-Timing header`);
-      return Number(timing[1]);
+      return { body, serverMs: timing ? Number(timing[1]) : undefined };
     };
-    const firstTask = await fetch(`${base}/api/tasks?overdue=true&pageSize=1`).then((r) => r.json() as Promise<{ rows: { id: number }[] }>);
-    const county = await fetch(`${base}/api/options`).then((r) => r.json() as Promise<{ regions: { children: { id: number; level: string }[] }[] }>);
+    const serverMs = async (path: string): Promise<number> => {
+      const { serverMs: ms } = await get(path);
+      if (ms === undefined) throw new Error(`${path}: no Server-Timing header`);
+      return ms;
+    };
+    const getJson = async <T>(path: string): Promise<T> => JSON.parse((await get(path)).body) as T;
+    const firstTask = await getJson<{ rows: { id: number }[] }>('/api/tasks?overdue=true&pageSize=1');
+    const county = await getJson<{ regions: { children: { id: number; level: string }[] }[] }>('/api/options');
     const countyId = county.regions[0].children.find((r) => r.level === 'COUNTY')!.id;
     // The bench data's "today" lies in the past: as-of defaults to the real today, later than
     // every event (the tasks' current state); a quarter end before BENCH_TODAY replays events.
