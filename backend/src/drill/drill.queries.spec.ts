@@ -29,6 +29,11 @@ describe('finding list', () => {
     expect(query).toContain('FROM fact_open_findings FINAL');
     expect(query).not.toContain('fact_tasks');
     expect(query).toContain('feedback_date <= {asOf:Date}');
+    expect(query).toContain('count() OVER () AS total');
+    const rows = buildFindingListQuery(scope, findings({ closed: false, fedBack: true }), true, ['7', '9']);
+    expect(rows.query).toContain('id IN {ids:Array(UInt64)}');
+    expect(rows.query).not.toContain('LIMIT');
+    expect(rows.params.ids).toEqual(['7', '9']);
   });
 
   it('groups the tasks otherwise', () => {

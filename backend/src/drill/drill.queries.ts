@@ -124,9 +124,18 @@ export interface TaskListRow {
   days_overdue: string;
 }
 
-export function buildFindingListQuery(scope: Scope, query: FindingListQuery, current: boolean): SqlQuery {
+/** Whether a finding list reads fact_open_findings (two steps: the page's ids, then their rows). */
+export function listsOpenFindings(query: FindingListQuery, current: boolean): boolean {
+  return current && query.closed === false;
+}
+
+/**
+ * A page of the finding list. From fact_open_findings (listsOpenFindings) in two steps like
+ * the task list: `ids` omitted, the page's ids and the total; with `ids`, their rows.
+ */
+export function buildFindingListQuery(scope: Scope, query: FindingListQuery, current: boolean, ids?: readonly string[]): SqlQuery {
   const fedBack = query.fedBack === true;
-  if (current && query.closed === false) return buildOpenFindingListQuery(scope, query);
+  if (listsOpenFindings(query, current)) return buildOpenFindingListQuery(scope, query, ids);
   const tasks = taskStateCte(scope, { fedBack, current });
   const findings = findingsSubquery(
     scope,
@@ -162,23 +171,31 @@ LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
  * with their task counts (a tenth of the findings), so no pass over the tasks is needed.
  * The same rows as buildFindingListQuery's.
  */
-function buildOpenFindingListQuery(scope: Scope, query: FindingListQuery): SqlQuery {
+function buildOpenFindingListQuery(scope: Scope, query: FindingListQuery, ids?: readonly string[]): SqlQuery {
   const findings = findingsSubquery(
     scope,
     query.fedBack === true,
     "id, inspection_id, unit_id, unit_category, county_id, category_id, category1_id, mode, round_id, is_immediate, found_date, feedback_date, task_count, closed_count, toUInt8(0) AS closed, CAST(NULL, 'Nullable(Date)') AS closure_day",
     'fact_open_findings',
+    ids ? ['id IN {ids:Array(UInt64)}'] : [],
   );
-  return {
-    query: `SELECT *, count() OVER () AS total
-FROM (
+  const where = query.immediate !== undefined ? [`is_immediate = ${query.immediate ? 1 : 0}`] : [];
+  const body = `FROM (
     ${findings.query}
 )
-${query.immediate !== undefined ? `WHERE is_immediate = ${query.immediate ? 1 : 0}` : ''}
-ORDER BY ${FINDING_ORDER[query.sort]}
+${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+ORDER BY ${FINDING_ORDER[query.sort]}`;
+  if (ids) return { query: `SELECT *\n${body}`, params: { ...findings.params, ids: [...ids] } };
+  return {
+    query: `SELECT id, count() OVER () AS total
+${body}
 LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
     params: { ...findings.params, limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
   };
+}
+export interface FindingPageRow {
+  id: string;
+  total: string;
 }
 
 export interface FindingListRow {

@@ -135,12 +135,18 @@ export const PER_FINDING_CTE = `per_finding AS (
 )`;
 
 /** The findings (of `table`: fact_findings, or fact_open_findings, the same columns) found by as-of and passing the filters. */
-export function findingsSubquery(scope: Scope, fedBack: boolean, columns: string, table: 'fact_findings' | 'fact_open_findings' = 'fact_findings'): SqlQuery {
+export function findingsSubquery(
+  scope: Scope,
+  fedBack: boolean,
+  columns: string,
+  table: 'fact_findings' | 'fact_open_findings' = 'fact_findings',
+  extra: readonly string[] = [],
+): SqlQuery {
   const { where, params } = filterConditions(scope, { categories: true });
   return {
     query: `SELECT ${columns}
     FROM ${table} FINAL
-    WHERE ${and(['is_deleted = 0', 'found_date <= {asOf:Date}', ...(fedBack ? ['feedback_date <= {asOf:Date}'] : []), ...where])}`,
+    WHERE ${and(['is_deleted = 0', 'found_date <= {asOf:Date}', ...(fedBack ? ['feedback_date <= {asOf:Date}'] : []), ...where, ...extra])}`,
     params: { ...params, asOf: scope.asOf },
   };
 }
