@@ -182,6 +182,7 @@ async function runLocked(control: Client, options: EtlOptions): Promise<EtlRunRe
 
   const watermarkFrom = mode === 'full' ? 0n : await readWatermark(control);
   const readAll = watermarkFrom === 0n;
+  options.sink.begin?.(readAll);
   const { rows: runRows } = await control.query<{ id: number }>(
     `INSERT INTO etl_runs (mode, status, watermark_from, trigger) VALUES ($1, 'RUNNING', $2, $3) RETURNING id`,
     [mode, watermarkFrom.toString(), options.trigger ?? 'cli'],
@@ -250,7 +251,8 @@ async function runLocked(control: Client, options: EtlOptions): Promise<EtlRunRe
       : { all: true };
     await reader.query('COMMIT');
     const refresh = options.sink.refreshDerived?.bind(options.sink);
-    if (refresh && ('all' in derivedTasks || derivedTasks.taskIds.length > 0)) {
+    // Derived tables depend on the tasks and on the findings and inspections too.
+    if (refresh && ('all' in derivedTasks || derivedTasks.taskIds.length > 0 || totals(tables).written > 0)) {
       await withRetries(attempts, () => refresh(derivedTasks));
     }
 

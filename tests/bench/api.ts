@@ -9,7 +9,8 @@
  *   BENCH api-<metric>-<scale>-postgres-vs-chdb-x     PostgreSQL time ÷ chDB p50
  *
  * Scales: BENCH_API_SCALES (default 1m; 10m seeds 10M findings once, ~15 min and ~30 GB).
- * BENCH_API_POSTGRES=off leaves the PostgreSQL side out.
+ * BENCH_API_POSTGRES=off leaves the PostgreSQL side out. The response cache is off: every
+ * request is computed (npm run bench -- load shows the app with it).
  */
 import type { AddressInfo } from 'node:net';
 import type { Filters } from '../../backend/src/common/filters';
@@ -17,7 +18,7 @@ import { createApp } from '../../backend/src/app';
 import { loadConfig } from '../../backend/src/config/app-config';
 import type { Scale } from '../../prisma/src/seed';
 import { referenceCategories, referenceCoverage, referenceRecurrence, referenceRectification } from '../src/support/metrics-reference';
-import { bench, benchDatabase, benchWarehouse, percentile, BENCH_TODAY } from './fixture';
+import { bench, benchSession, benchDatabase, benchWarehouse, percentile, BENCH_TODAY } from './fixture';
 
 /** Measured requests per endpoint (after WARMUP), fewer where each takes seconds. */
 const RUNS: Record<string, number> = { '1m': 15, '10m': 7 };
@@ -36,21 +37,29 @@ export async function benchApi(): Promise<void> {
 async function benchScale(scale: Scale): Promise<void> {
   const db = await benchDatabase(scale, { copy: false });
   const warehouse = await benchWarehouse(db);
-  const app = await createApp({ config: loadConfig({ ETL_INTERVAL_SECONDS: '0' }), databaseUrl: db.url, warehouse, logger: false });
+  // every answer computed: the response cache would time repeated requests, not the queries
+  const app = await createApp({ config: loadConfig({ ETL_INTERVAL_SECONDS: '0', RESPONSE_CACHE: 'off' }), databaseUrl: db.url, warehouse, logger: false });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
   try {
-    const serverMs = async (path: string): Promise<number> => {
-      const response = await fetch(base + path);
+    const { cookie } = await benchSession(db.url, base);
+    // Every request of the bench goes through here, signed in.
+    const get = async (path: string): Promise<{ body: string; serverMs: number | undefined }> => {
+      const response = await fetch(base + path, { headers: { cookie } });
       const body = await response.text();
       if (!response.ok) throw new Error(`${path} → ${response.status} ${body.slice(0, 300)}`);
       const timing = /app;dur=([\d.]+)/.exec(response.headers.get('server-timing') ?? '');
-      if (!timing) throw new Error(`${path}: no Server-Timing header`);
-      return Number(timing[1]);
+      return { body, serverMs: timing ? Number(timing[1]) : undefined };
     };
-    const firstTask = await fetch(`${base}/api/tasks?overdue=true&pageSize=1`).then((r) => r.json() as Promise<{ rows: { id: number }[] }>);
-    const county = await fetch(`${base}/api/options`).then((r) => r.json() as Promise<{ regions: { children: { id: number; level: string }[] }[] }>);
+    const serverMs = async (path: string): Promise<number> => {
+      const { serverMs: ms } = await get(path);
+      if (ms === undefined) throw new Error(`${path}: no Server-Timing header`);
+      return ms;
+    };
+    const getJson = async <T>(path: string): Promise<T> => JSON.parse((await get(path)).body) as T;
+    const firstTask = await getJson<{ rows: { id: number }[] }>('/api/tasks?overdue=true&pageSize=1');
+    const county = await getJson<{ regions: { children: { id: number; level: string }[] }[] }>('/api/options');
     const countyId = county.regions[0].children.find((r) => r.level === 'COUNTY')!.id;
     // The bench data's "today" lies in the past: as-of defaults to the real today, later than
     // every event (the tasks' current state); a quarter end before BENCH_TODAY replays events.

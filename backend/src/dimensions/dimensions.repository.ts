@@ -46,12 +46,30 @@ export interface Dimensions {
   unitCategories: UnitCategory[];
   /** The latest task-event day loaded: as-of days from it on can read the tasks' current state. */
   maxEventDate: string | null;
+  /**
+   * The current-state summary (fact_finding_summary), when it is there: `foundBy` the latest
+   * finding day it holds, `allBy` the latest day of any kind loaded (found, fed back,
+   * stationed, task event). As of a day from `foundBy` on, every finding counts as found
+   * by then; from `allBy` on, every date condition of the metrics holds for every row.
+   */
+  summary: { foundBy: string; allBy: string } | null;
+  /**
+   * The latest inspection day loaded, when fact_unit_coverage (each unit's latest inspection
+   * by mode) is there: as of a day from it on, coverage may read that table.
+   */
+  unitCoverageBy: string | null;
 }
 
 /** The small dimension tables of the warehouse, read whole. */
 @Injectable()
 export class DimensionsRepository {
   constructor(@Inject(WAREHOUSE) private readonly warehouse: Warehouse) {}
+
+  /** The warehouse's ETL generation (etl_generation): it changes with every ETL run that loaded something; null when unknown. */
+  async generation(): Promise<string | null> {
+    const [row] = await this.warehouse.query<{ n: string; g: string }>('SELECT count() AS n, toString(max(generation)) AS g FROM etl_generation');
+    return row && Number(row.n) > 0 ? row.g : null;
+  }
 
   async load(): Promise<Dimensions> {
     const w = this.warehouse;
@@ -71,6 +89,25 @@ export class DimensionsRepository {
       'SELECT groupUniqArray(mode) AS modes, groupUniqArray(unit_category) AS categories FROM fact_inspections',
     );
     const [events] = await w.query<{ n: string; max_date: string }>('SELECT count() AS n, max(event_date) AS max_date FROM fact_task_events');
+    // Upper bounds (deleted and replaced rows included) are enough: they only decide when the summary may be read.
+    const [summary] = await w.query<{
+      rows: string;
+      findings: string;
+      max_found: string;
+      max_feedback: string | null;
+      max_stationed: string;
+      unit_rows: string;
+      units: string;
+    }>(
+      `SELECT count() AS rows, max(max_found) AS max_found, max(max_feedback) AS max_feedback,
+         (SELECT count() FROM fact_findings) AS findings, (SELECT max(stationed_from) FROM fact_inspections) AS max_stationed,
+         (SELECT count() FROM fact_unit_coverage) AS unit_rows, (SELECT count() FROM dim_units) AS units
+       FROM fact_finding_summary FINAL WHERE is_deleted = 0`,
+    );
+    const maxEventDate = events && Number(events.n) > 0 ? events.max_date : null;
+    // A summary with no rows while findings were loaded has not been derived yet.
+    const summaryReady = summary !== undefined && (Number(summary.rows) > 0 || Number(summary.findings) === 0);
+    const latest = (...days: (string | null)[]) => days.reduce<string>((a, b) => (b !== null && b > a ? b : a), '0000-00-00');
     return {
       regions: regions.map((r) => ({ id: r.id, code: r.code, name: r.name, level: r.level, parentId: r.parent_id, countyId: r.county_id })),
       categories: categories.map((c) => ({ id: c.id, code: c.code, name: c.name, level: c.level === 1 ? 1 : 2, parentId: c.parent_id })),
@@ -78,7 +115,16 @@ export class DimensionsRepository {
       rounds: rounds.map((r) => ({ id: r.id, termId: r.term_id, ordinal: r.ordinal, year: r.year, name: r.name, startDate: r.start_date, endDate: r.end_date })),
       modes: [...(facts?.modes ?? [])].sort(),
       unitCategories: [...(facts?.categories ?? [])].sort(),
-      maxEventDate: events && Number(events.n) > 0 ? events.max_date : null,
+      maxEventDate,
+      summary: summaryReady
+        ? {
+            foundBy: latest(Number(summary.rows) > 0 ? summary.max_found : null),
+            allBy: latest(Number(summary.rows) > 0 ? summary.max_found : null, summary.max_feedback, summary.max_stationed, maxEventDate),
+          }
+        : null,
+      // Likewise: a table with no rows while units were loaded has not been derived yet.
+      unitCoverageBy:
+        summary !== undefined && (Number(summary.unit_rows) > 0 || Number(summary.units) === 0) ? latest(summary.max_stationed) : null,
     };
   }
 }

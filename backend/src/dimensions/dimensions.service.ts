@@ -1,30 +1,51 @@
 import { Injectable } from '@nestjs/common';
 import { DimensionsRepository, type Dimensions } from './dimensions.repository';
 
-/** How long dimensions are reused before they are read again (other app instances may load). */
+/** How long dimensions are reused before the warehouse is asked whether they changed (other app instances may load). */
 const MAX_AGE_MS = 5_000;
 
 /**
  * The dimensions, cached: read once per ETL run that wrote something (the ETL module calls
- * `invalidate`) and at most every few seconds otherwise. Concurrent callers share one read.
+ * `invalidate`; other instances' runs show in the warehouse's ETL generation, checked every
+ * few seconds, a one-row read) and re-read every few seconds when the generation is not
+ * known. Concurrent callers share one read.
  */
 @Injectable()
 export class DimensionsService {
-  private cached?: { at: number; value: Promise<Dimensions> };
+  private cached?: { at: number; generation: string | null; value: Promise<Dimensions> };
+  private checking?: Promise<Dimensions>;
 
   constructor(private readonly repository: DimensionsRepository) {}
 
   get(): Promise<Dimensions> {
-    const now = Date.now();
-    if (!this.cached || now - this.cached.at > MAX_AGE_MS) {
-      const value = this.repository.load();
-      this.cached = { at: now, value };
-      // A failed read is not kept: the next request tries again.
-      value.catch(() => {
-        if (this.cached?.value === value) this.cached = undefined;
-      });
+    if (this.cached && Date.now() - this.cached.at <= MAX_AGE_MS) return this.cached.value;
+    if (!this.checking) {
+      const checking = this.refresh();
+      this.checking = checking;
+      const done = () => {
+        if (this.checking === checking) this.checking = undefined;
+      };
+      checking.then(done, done);
     }
-    return this.cached.value;
+    return this.checking;
+  }
+
+  private async refresh(): Promise<Dimensions> {
+    const now = Date.now();
+    const generation = await this.repository.generation();
+    const cached = this.cached;
+    if (cached && generation !== null && cached.generation === generation) {
+      cached.at = now;
+      return cached.value;
+    }
+    const value = this.repository.load();
+    const entry = { at: now, generation, value };
+    this.cached = entry;
+    // A failed read is not kept: the next request tries again.
+    value.catch(() => {
+      if (this.cached === entry) this.cached = undefined;
+    });
+    return value;
   }
 
   invalidate(): void {

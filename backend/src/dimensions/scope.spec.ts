@@ -22,6 +22,8 @@ const dims: Dimensions = {
   modes: ['ROUTINE'],
   unitCategories: ['VILLAGE'],
   maxEventDate: '2026-11-20',
+  summary: null,
+  unitCoverageBy: null,
 };
 
 describe('committeeTerms', () => {

@@ -6,7 +6,7 @@ import type { Scope } from '../dimensions/scope';
 import type { SqlQuery } from '../metrics/metrics.queries';
 import { count } from '../metrics/metrics.repository';
 import type { FindingListQuery, TaskListQuery } from './dto/drill.dto';
-import { buildFindingListQuery, buildTaskListQuery, type FindingListRow, type TaskListRow } from './drill.queries';
+import { buildFindingListQuery, buildTaskListQuery, listsOpenFindings, type FindingListRow, type FindingPageRow, type TaskListRow, type TaskPageRow } from './drill.queries';
 
 /** The lists' reads: ids and figures from ClickHouse, texts from PostgreSQL. */
 @Injectable()
@@ -24,12 +24,33 @@ export class DrillRepository {
     return { total: first.length > 0 ? count(first[0].total) : 0, rows };
   }
 
-  tasks(scope: Scope, query: TaskListQuery, current: boolean) {
-    return this.page<TaskListRow>(buildTaskListQuery(scope, query, current));
+  /** A page of tasks: its ids and the total from the columns the filters and the order need, then their rows. */
+  async tasks(scope: Scope, query: TaskListQuery, current: boolean): Promise<{ total: number; rows: TaskListRow[] }> {
+    const { total, rows: page } = await this.page<TaskPageRow>(buildTaskListQuery(scope, query, current));
+    if (page.length === 0) return { total, rows: [] };
+    const sql = buildTaskListQuery(
+      scope,
+      query,
+      current,
+      page.map((r) => r.id),
+    );
+    const rows = await this.warehouse.query<TaskListRow>(sql.query, sql.params);
+    return { total, rows };
   }
 
-  findings(scope: Scope, query: FindingListQuery, current: boolean) {
-    return this.page<FindingListRow>(buildFindingListQuery(scope, query, current));
+  /** A page of findings; from the open findings, its ids and the total first, then their rows. */
+  async findings(scope: Scope, query: FindingListQuery, current: boolean): Promise<{ total: number; rows: FindingListRow[] }> {
+    if (!listsOpenFindings(query, current)) return this.page<FindingListRow>(buildFindingListQuery(scope, query, current));
+    const { total, rows: page } = await this.page<FindingPageRow>(buildFindingListQuery(scope, query, current));
+    if (page.length === 0) return { total, rows: [] };
+    const sql = buildFindingListQuery(
+      scope,
+      query,
+      current,
+      page.map((r) => r.id),
+    );
+    const rows = await this.warehouse.query<Omit<FindingListRow, 'total'>>(sql.query, sql.params);
+    return { total, rows: rows.map((row) => ({ ...row, total: String(total) })) };
   }
 
   async taskTexts(ids: bigint[]) {

@@ -2,12 +2,16 @@ import type { Scope } from '../dimensions/scope';
 import {
   buildCategoriesQuery,
   buildCoverageQuery,
-  buildClosedFindingsQuery,
+  buildRectificationTasksQuery,
   buildFindingTotalsQuery,
   buildReboundQuery,
   buildRepeatQuery,
-  buildTaskFiguresQuery,
   buildUncoveredQuery,
+  buildSummaryCategoriesQuery,
+  buildSummaryCloseDaysQuery,
+  buildSummaryFindingClosureQuery,
+  buildSummaryRecurrenceQuery,
+  buildSummaryTaskFiguresQuery,
   CATEGORY_SETS,
   filterConditions,
   groupingMask,
@@ -62,6 +66,18 @@ describe('taskStateCte', () => {
     expect(cte.query).toContain('feedback_date <= {asOf:Date}');
   });
 
+  it('reads the open tasks alone (fact_open_tasks) when the caller wants only those and the state is current', () => {
+    expect(taskStateCte(full, { fedBack: true, current: true, openOnly: true }).query).toContain('FROM fact_open_tasks FINAL');
+    expect(taskStateCte(full, { fedBack: true, current: true }).query).toContain('FROM fact_tasks FINAL');
+    expect(taskStateCte(full, { fedBack: true, current: false, openOnly: true }).query).not.toContain('fact_open_tasks');
+  });
+
+  it('joins the states as of D with the filtered tasks once, without a second pass over the tasks', () => {
+    const cte = taskStateCte(full, { fedBack: true, current: false });
+    expect(cte.query.match(/FROM fact_tasks FINAL/g)).toHaveLength(1);
+    expect(cte.query).not.toContain('IN (SELECT');
+  });
+
   it('reads the state between events otherwise, keeping only tasks that had a status by then', () => {
     const cte = taskStateCte(base, { fedBack: false, current: false });
     expect(cte.query).toContain('FROM fact_task_state FINAL');
@@ -75,13 +91,20 @@ describe('metric queries', () => {
   const options = { countingModes: ['ROUTINE', 'SPECIAL'], uncoveredLimit: 50, uncoveredOffset: 100 };
   const builders = {
     findingTotals: buildFindingTotalsQuery(full),
-    closedFindings: buildClosedFindingsQuery(full, false),
-    taskFigures: buildTaskFiguresQuery(full, true),
+    rectificationAsOf: buildRectificationTasksQuery(full, false),
+    rectificationCurrent: buildRectificationTasksQuery(full, true),
     categories: buildCategoriesQuery(full),
     coverage: buildCoverageQuery({ ...full, coverageTerms: [{ id: 2, committeeRegionId: 1, ordinal: 3, name: '', startDate: '2023-01-01', endDate: '2027-12-31' }] }, options),
     uncovered: buildUncoveredQuery(full, options),
+    unitCoverage: buildCoverageQuery({ ...full, roundId: undefined }, { ...options, fromUnitCoverage: true }),
+    unitUncovered: buildUncoveredQuery({ ...full, roundId: undefined }, { ...options, fromUnitCoverage: true }),
     repeat: buildRepeatQuery(full),
     rebound: buildReboundQuery(full, false),
+    summaryCategories: buildSummaryCategoriesQuery(full),
+    summaryFindingClosure: buildSummaryFindingClosureQuery(full),
+    summaryCloseDays: buildSummaryCloseDaysQuery(full),
+    summaryTaskFigures: buildSummaryTaskFiguresQuery(full),
+    summaryRecurrence: buildSummaryRecurrenceQuery(full),
   };
 
   it.each(Object.entries(builders))('%s: every placeholder has its parameter and no parameter is unused', (_name, sql) => {
@@ -98,8 +121,64 @@ describe('metric queries', () => {
     expect(builders.uncovered.params).toMatchObject({ limit: 50, offset: 100 });
   });
 
+  it('rectification evaluates the tasks’ state as of D once for the closed findings, their days and the task figures', () => {
+    const { query } = builders.rectificationAsOf;
+    expect(query.match(/FROM fact_task_state FINAL/g)).toHaveLength(1);
+    expect(query).toContain('GROUP BY GROUPING SETS ((county_id, round_id, immediate), (days))');
+  });
+
+  it('recurrence compares with the units’ history without re-evaluating the counted findings', () => {
+    expect(builders.rebound.query.match(/FROM fact_task_state FINAL/g)).toHaveLength(1);
+    expect(builders.repeat.query).not.toContain('IN (SELECT');
+    expect(builders.rebound.query).not.toContain('IN (SELECT');
+  });
+
+  it('coverage from each unit’s latest inspection by mode: the counting modes’ days within the term', () => {
+    const { query, params } = builders.unitCoverage;
+    expect(query).toContain('FROM fact_unit_coverage AS u FINAL');
+    expect(query).not.toContain('fact_inspections');
+    expect(query).toContain('coalesce(u.last_routine >= t.start_date AND u.last_routine <= t.e, 0) OR coalesce(u.last_special >= t.start_date AND u.last_special <= t.e, 0)');
+    expect(query).not.toContain('last_mobile >=');
+    expect(params).not.toHaveProperty('countingModes');
+    expect(builders.unitUncovered.query).toContain('ORDER BY (last_date IS NULL) DESC, last_date, unit_id');
+    expect(buildCoverageQuery(base, { ...options, countingModes: [], fromUnitCoverage: true }).query).toContain('toUInt8(0) AS covered');
+    expect(() => buildCoverageQuery(full, { ...options, fromUnitCoverage: true })).toThrow(/round/);
+  });
+
   it('the categories query counts every grouping of the page in one pass', () => {
-    for (const set of Object.values(CATEGORY_SETS)) expect(builders.categories.query).toContain(`(${set.join(', ')})`);
+    for (const set of Object.values(CATEGORY_SETS)) {
+      expect(builders.categories.query).toContain(`(${set.join(', ')})`);
+      expect(builders.summaryCategories.query).toContain(`(${set.join(', ')})`);
+    }
+  });
+});
+
+describe('queries over the current-state summary', () => {
+  it('apply the same filters, by the same columns, to fact_finding_summary', () => {
+    const { where } = filterConditions(full, { categories: true });
+    for (const sql of [buildSummaryCategoriesQuery(full), buildSummaryTaskFiguresQuery(full), buildSummaryRecurrenceQuery(full)]) {
+      expect(sql.query).toContain('FROM fact_finding_summary FINAL');
+      for (const condition of where) expect(sql.query).toContain(condition);
+    }
+  });
+
+  it('rectification reads the findings fed back only; recurrence and categories every finding', () => {
+    expect(buildSummaryFindingClosureQuery(full).query).toContain('fed_back = 1');
+    expect(buildSummaryCloseDaysQuery(full).query).toContain('fed_back = 1');
+    expect(buildSummaryTaskFiguresQuery(full).query).toContain('fed_back = 1');
+    expect(buildSummaryRecurrenceQuery(full).query).not.toContain('fed_back');
+    expect(buildSummaryCategoriesQuery(full).query).not.toContain('fed_back');
+  });
+
+  it('evaluates overdue, aging and due soon at the as-of day from the open tasks’ due dates', () => {
+    const { query, params } = buildSummaryTaskFiguresQuery(full);
+    expect(query).toContain('sumMap(open_due)');
+    expect(query).toContain("dateDiff('day', d, {asOf:Date}) BETWEEN 31 AND 90");
+    expect(params.asOf).toBe('2025-06-30');
+  });
+
+  it('refuses a township filter: the summary is by county', () => {
+    expect(() => buildSummaryCategoriesQuery({ ...base, regionId: 12 })).toThrow(/township/);
   });
 });
 

@@ -3,6 +3,7 @@
  * Values travel only as {name:Type} parameters. The definitions they implement are
  * DESIGN.md's, with the choices pinned down in DEFINITIONS.md beside this file.
  */
+import { LAST_BY_MODE } from '@xuncha/etl/src/load/unit-coverage';
 import type { Scope } from '../dimensions/scope';
 
 export interface SqlQuery {
@@ -70,6 +71,13 @@ export interface TaskStateOptions {
    * (fact_task_state): right (and cheaper) when no event loaded is later than as-of.
    */
   current: boolean;
+  /**
+   * Only tasks not 已销号 are wanted (the caller filters them so): with `current`, read
+   * fact_open_tasks, the open tasks' rows of fact_tasks, a tenth of them.
+   */
+  openOnly?: boolean;
+  /** Only these tasks (a list page's ids: read by the primary key). */
+  ids?: readonly string[];
 }
 
 /**
@@ -80,18 +88,24 @@ export interface TaskStateOptions {
 export function taskStateCte(scope: Scope, options: TaskStateOptions): SqlQuery {
   const { where, params } = filterConditions(scope, { categories: true });
   const base = ['is_deleted = 0', 'found_date <= {asOf:Date}', ...(options.fedBack ? ['feedback_date <= {asOf:Date}'] : []), ...where];
+  if (options.ids) {
+    base.push('id IN {ids:Array(UInt64)}');
+    params.ids = options.ids;
+  }
   const columns =
     'id, finding_id, county_id, region_id, round_id, category_id, category1_id, unit_id, unit_category, mode, finding_is_immediate, track, responsible_dept, original_due_date, feedback_date, found_date';
   if (options.current) {
     return {
       query: `tasks AS (
   SELECT ${columns}, status, current_due_date AS due, closed_date
-  FROM fact_tasks FINAL
+  FROM ${options.openOnly ? 'fact_open_tasks' : 'fact_tasks'} FINAL
   WHERE ${and(base)}
 )`,
       params: { ...params, asOf: scope.asOf },
     };
   }
+  // The tasks passing the filters are the join's build side: the states as of D (one per
+  // task) stream past them, with no second pass over the tasks to prune the states first.
   return {
     query: `tasks AS (
   SELECT ${columns.split(', ').map((name) => `t.${name} AS ${name}`).join(', ')},
@@ -99,16 +113,15 @@ export function taskStateCte(scope: Scope, options: TaskStateOptions): SqlQuery 
     s.due AS due,
     if(s.status = 'CLOSED', s.status_date, NULL) AS closed_date
   FROM (
+    SELECT task_id, status, status_date, due
+    FROM fact_task_state FINAL
+    WHERE is_deleted = 0 AND status IS NOT NULL AND valid_from <= {asOf:Date} AND valid_to > {asOf:Date}${options.ids ? '\n      AND task_id IN {ids:Array(UInt64)}' : ''}
+  ) AS s
+  INNER JOIN (
     SELECT ${columns}
     FROM fact_tasks FINAL
     WHERE ${and(base)}
-  ) AS t
-  INNER JOIN (
-    SELECT task_id, status, status_date, due
-    FROM fact_task_state FINAL
-    WHERE is_deleted = 0 AND status IS NOT NULL AND valid_from <= {asOf:Date} AND valid_to > {asOf:Date}
-      AND task_id IN (SELECT id FROM fact_tasks FINAL WHERE ${and(base)})
-  ) AS s ON s.task_id = t.id
+  ) AS t ON t.id = s.task_id
 )`,
     params: { ...params, asOf: scope.asOf },
   };
@@ -121,12 +134,19 @@ export const PER_FINDING_CTE = `per_finding AS (
   GROUP BY finding_id
 )`;
 
-export function findingsSubquery(scope: Scope, fedBack: boolean, columns: string): SqlQuery {
+/** The findings (of `table`: fact_findings, or fact_open_findings, the same columns) found by as-of and passing the filters. */
+export function findingsSubquery(
+  scope: Scope,
+  fedBack: boolean,
+  columns: string,
+  table: 'fact_findings' | 'fact_open_findings' = 'fact_findings',
+  extra: readonly string[] = [],
+): SqlQuery {
   const { where, params } = filterConditions(scope, { categories: true });
   return {
     query: `SELECT ${columns}
-    FROM fact_findings FINAL
-    WHERE ${and(['is_deleted = 0', 'found_date <= {asOf:Date}', ...(fedBack ? ['feedback_date <= {asOf:Date}'] : []), ...where])}`,
+    FROM ${table} FINAL
+    WHERE ${and(['is_deleted = 0', 'found_date <= {asOf:Date}', ...(fedBack ? ['feedback_date <= {asOf:Date}'] : []), ...where, ...extra])}`,
     params: { ...params, asOf: scope.asOf },
   };
 }
@@ -153,43 +173,20 @@ export interface FindingTotalsRow {
   findings: string;
 }
 
-/** The grouping sets of the closed-findings query, in the order `grouping()` receives their columns. */
+/** The grouping sets of the rectification query, in the order `grouping()` receives their columns. */
 export const CLOSED_GROUPING_COLUMNS = ['county_id', 'round_id', 'immediate', 'days'] as const;
 
 /**
- * Findings closed by as-of (fed back, every task 已销号), counted by county, round and
- * 立行立改, and by days from feedback to the last task's 销号 (a histogram), in one pass
- * over their tasks: a finding's tasks carry its county, round, flags and feedback day, and
- * a deleted finding's tasks are deleted with it, so no join with the findings is needed.
+ * The tasks of the findings fed back by as-of, in one pass over them (one evaluation of
+ * their state as of D), grouped by finding and then:
+ * - by county, round and 立行立改: findings closed (with tasks, all 已销号), and the task-level
+ *   figures (closed, on time, overdue by bucket, due soon, extended);
+ * - by days from feedback to the last task's 销号 (a histogram of the closed findings; days
+ *   is NULL for the others).
+ * A finding's tasks carry its county, round, flags and feedback day, and a deleted
+ * finding's tasks are deleted with it, so no join with the findings is needed.
  */
-export function buildClosedFindingsQuery(scope: Scope, current: boolean): SqlQuery {
-  const tasks = taskStateCte(scope, { fedBack: true, current });
-  return {
-    query: `WITH
-${tasks.query}
-SELECT county_id, round_id, immediate, days, count() AS n, grouping(${CLOSED_GROUPING_COLUMNS.join(', ')}) AS g
-FROM (
-  SELECT finding_id, any(county_id) AS county_id, any(round_id) AS round_id, any(finding_is_immediate) AS immediate,
-    greatest(0, dateDiff('day', assumeNotNull(any(feedback_date)), assumeNotNull(max(closed_date)))) AS days
-  FROM tasks
-  GROUP BY finding_id
-  HAVING countIf(status = 'CLOSED') = count()
-)
-GROUP BY GROUPING SETS ((county_id, round_id, immediate), (days))`,
-    params: tasks.params,
-  };
-}
-export interface ClosedFindingsRow {
-  county_id: number;
-  round_id: number;
-  immediate: number;
-  days: string;
-  n: string;
-  g: string;
-}
-
-/** Task-level figures by county and round: closed, on time, overdue by bucket, due soon, extended. */
-export function buildTaskFiguresQuery(scope: Scope, current: boolean): SqlQuery {
+export function buildRectificationTasksQuery(scope: Scope, current: boolean): SqlQuery {
   const tasks = taskStateCte(scope, { fedBack: true, current });
   const open = "status != 'CLOSED'";
   const late = `${open} AND due IS NOT NULL AND due < {asOf:Date}`;
@@ -198,24 +195,42 @@ export function buildTaskFiguresQuery(scope: Scope, current: boolean): SqlQuery 
   return {
     query: `WITH
 ${tasks.query}
-SELECT county_id, round_id,
-  count() AS tasks,
-  countIf(status = 'CLOSED') AS closed,
-  countIf(status = 'CLOSED' AND (original_due_date IS NULL OR closed_date <= original_due_date)) AS on_time,
-  countIf(${late}) AS overdue,
-  countIf(${late} AND ${daysLate} <= 30) AS aged_30,
-  countIf(${late} AND ${daysLate} BETWEEN 31 AND 90) AS aged_90,
-  countIf(${late} AND ${daysLate} BETWEEN 91 AND 180) AS aged_180,
-  countIf(${late} AND ${daysLate} > 180) AS aged_more,
-  countIf(${dueIn(20)}) AS due_20,
-  countIf(${dueIn(10)}) AS due_10,
-  countIf(due IS NOT NULL AND original_due_date IS NOT NULL AND due > original_due_date) AS extended
-FROM tasks
-GROUP BY county_id, round_id
-ORDER BY county_id, round_id`,
+SELECT county_id, round_id, immediate, days,
+  countIf(is_closed) AS closed_findings,
+  sum(n_tasks) AS tasks, sum(n_closed) AS closed, sum(n_on_time) AS on_time, sum(n_overdue) AS overdue,
+  sum(n_aged_30) AS aged_30, sum(n_aged_90) AS aged_90, sum(n_aged_180) AS aged_180, sum(n_aged_more) AS aged_more,
+  sum(n_due_20) AS due_20, sum(n_due_10) AS due_10, sum(n_extended) AS extended,
+  grouping(${CLOSED_GROUPING_COLUMNS.join(', ')}) AS g
+FROM (
+  SELECT finding_id, any(county_id) AS county_id, any(round_id) AS round_id, any(finding_is_immediate) AS immediate,
+    count() AS n_tasks,
+    countIf(status = 'CLOSED') AS n_closed,
+    n_closed = n_tasks AS is_closed,
+    if(is_closed, greatest(0, dateDiff('day', assumeNotNull(any(feedback_date)), assumeNotNull(max(closed_date)))), NULL) AS days,
+    countIf(status = 'CLOSED' AND (original_due_date IS NULL OR closed_date <= original_due_date)) AS n_on_time,
+    countIf(${late}) AS n_overdue,
+    countIf(${late} AND ${daysLate} <= 30) AS n_aged_30,
+    countIf(${late} AND ${daysLate} BETWEEN 31 AND 90) AS n_aged_90,
+    countIf(${late} AND ${daysLate} BETWEEN 91 AND 180) AS n_aged_180,
+    countIf(${late} AND ${daysLate} > 180) AS n_aged_more,
+    countIf(${dueIn(20)}) AS n_due_20,
+    countIf(${dueIn(10)}) AS n_due_10,
+    countIf(due IS NOT NULL AND original_due_date IS NOT NULL AND due > original_due_date) AS n_extended
+  FROM tasks
+  GROUP BY finding_id
+)
+GROUP BY GROUPING SETS ((county_id, round_id, immediate), (days))`,
     params: tasks.params,
   };
 }
+export interface RectificationTasksRow extends TaskFiguresRow {
+  immediate: number;
+  days: string | null;
+  closed_findings: string;
+  g: string;
+}
+
+/** Task-level figures by county and round: closed, on time, overdue by bucket, due soon, extended (the summary's). */
 export interface TaskFiguresRow {
   county_id: number;
   round_id: number;
@@ -286,8 +301,23 @@ export interface CategoriesRow {
 export interface CoverageOptions {
   /** Modes counting for coverage after the mode filter (may be empty: nothing counts). */
   countingModes: string[];
+  /** Read fact_unit_coverage (ResolvedScope.summary.coverage) instead of every inspection. */
+  fromUnitCoverage?: boolean;
   uncoveredLimit: number;
   uncoveredOffset: number;
+}
+
+/**
+ * The region and unit-category filters as conditions on fact_inspections, whose rows carry
+ * their unit's county, region and category: they prune the inspections read for units that
+ * the same filters select (parameters as in unitStatusCte).
+ */
+function inspectionUnitFilter(scope: Scope, prefix: string): string[] {
+  const where: string[] = [];
+  if (scope.countyId !== undefined) where.push(`${prefix}county_id = {countyId:UInt32}`);
+  if (scope.regionId !== undefined) where.push(`${prefix}region_id = {regionId:UInt32}`);
+  if (scope.unitCategory !== undefined) where.push(`${prefix}unit_category = {unitCategory:String}`);
+  return where;
 }
 
 /**
@@ -296,12 +326,11 @@ export interface CoverageOptions {
  * `counted` CTE beside it holds each covered unit's latest counting inspection
  * (`last_counted`), for coverage within a part of the term (the quarterly workbook).
  */
-export function unitStatusCte(scope: Scope, options: Pick<CoverageOptions, 'countingModes'>): SqlQuery {
+export function unitStatusCte(scope: Scope, options: Pick<CoverageOptions, 'countingModes' | 'fromUnitCoverage'>): SqlQuery {
   const unitFilter: string[] = ['u.is_deleted = 0'];
   const params: Record<string, unknown> = {
     asOf: scope.asOf,
     coverageTermIds: scope.coverageTerms.map((t) => t.id),
-    countingModes: options.countingModes,
   };
   if (scope.countyId !== undefined) {
     unitFilter.push('u.county_id = {countyId:UInt32}');
@@ -315,17 +344,46 @@ export function unitStatusCte(scope: Scope, options: Pick<CoverageOptions, 'coun
     unitFilter.push('u.category = {unitCategory:String}');
     params.unitCategory = scope.unitCategory;
   }
+  const terms = `terms AS (
+  SELECT id AS term_id, committee_region_id, start_date, least(end_date, {asOf:Date}) AS e
+  FROM dim_terms FINAL
+  WHERE is_deleted = 0 AND id IN {coverageTermIds:Array(UInt32)}
+)`;
+  if (options.fromUnitCoverage) {
+    if (scope.roundId !== undefined) throw new Error('fact_unit_coverage has no round');
+    // Every inspection loaded lies on or before as-of, and each term contains as-of (e = as-of):
+    // a unit has a counting inspection in [term start, e] when its latest of a counting mode is.
+    const inTerm = options.countingModes.map((mode) => {
+      const column = LAST_BY_MODE[mode as keyof typeof LAST_BY_MODE];
+      if (!column) throw new Error(`unknown mode ${mode}`);
+      return `coalesce(u.${column} >= t.start_date AND u.${column} <= t.e, 0)`;
+    });
+    const latest = Object.values(LAST_BY_MODE).map((column) => `coalesce(u.${column}, toDate(0))`);
+    return {
+      query: `${terms},
+unit_status AS (
+  SELECT u.id AS unit_id, u.code AS code, u.name AS name, u.category AS unit_category, u.region_id AS region_id,
+    u.county_id AS county_id, t.term_id AS term_id, t.start_date AS term_start, t.e AS e, u.valid_from AS valid_from, u.valid_to AS valid_to,
+    toUInt8(${inTerm.length > 0 ? inTerm.join(' OR ') : '0'}) AS covered,
+    (u.valid_from <= t.e AND (u.valid_to IS NULL OR u.valid_to >= t.e)) AS active,
+    (u.valid_to IS NOT NULL AND u.valid_to >= t.start_date AND u.valid_to < t.e) AS abolished_in_term,
+    nullIf(greatest(${latest.join(', ')}), toDate(0)) AS last_date
+  FROM fact_unit_coverage AS u FINAL
+  INNER JOIN terms AS t ON t.committee_region_id = u.committee_region_id
+  WHERE ${and(unitFilter)}
+)`,
+      params,
+    };
+  }
+  params.countingModes = options.countingModes;
   const inspectionFilter = ['i.is_deleted = 0', 'i.mode IN {countingModes:Array(String)}', 'i.stationed_from >= t.start_date', 'i.stationed_from <= t.e'];
   if (scope.roundId !== undefined) {
     inspectionFilter.push('i.round_id = {roundId:UInt32}');
     params.roundId = scope.roundId;
   }
+  inspectionFilter.push(...inspectionUnitFilter(scope, 'i.'));
   return {
-    query: `terms AS (
-  SELECT id AS term_id, committee_region_id, start_date, least(end_date, {asOf:Date}) AS e
-  FROM dim_terms FINAL
-  WHERE is_deleted = 0 AND id IN {coverageTermIds:Array(UInt32)}
-),
+    query: `${terms},
 units AS (
   SELECT u.id AS unit_id, u.code AS code, u.name AS name, u.category AS unit_category, u.region_id AS region_id,
     u.county_id AS county_id, t.term_id AS term_id, t.start_date AS term_start, t.e AS e, u.valid_from AS valid_from, u.valid_to AS valid_to
@@ -338,15 +396,16 @@ counted AS (
   FROM fact_inspections AS i FINAL
   INNER JOIN terms AS t ON t.committee_region_id = i.committee_region_id
   WHERE ${and(inspectionFilter)}
-    AND i.unit_id IN (SELECT unit_id FROM units)
   GROUP BY unit_id
 ),
 unit_status AS (
-  SELECT units.*,
-    units.unit_id IN (SELECT unit_id FROM counted) AS covered,
-    (valid_from <= e AND (valid_to IS NULL OR valid_to >= e)) AS active,
-    (valid_to IS NOT NULL AND valid_to >= term_start AND valid_to < e) AS abolished_in_term
-  FROM units
+  SELECT u.unit_id AS unit_id, u.code AS code, u.name AS name, u.unit_category AS unit_category, u.region_id AS region_id,
+    u.county_id AS county_id, u.term_id AS term_id, u.term_start AS term_start, u.e AS e, u.valid_from AS valid_from, u.valid_to AS valid_to,
+    c.unit_id != 0 AS covered,
+    (u.valid_from <= u.e AND (u.valid_to IS NULL OR u.valid_to >= u.e)) AS active,
+    (u.valid_to IS NOT NULL AND u.valid_to >= u.term_start AND u.valid_to < u.e) AS abolished_in_term
+  FROM units AS u
+  LEFT JOIN counted AS c ON c.unit_id = u.unit_id
 )`,
     params,
   };
@@ -377,6 +436,18 @@ export interface CoverageRow {
 /** The uncovered units in scope, never inspected first, then by their last inspection. */
 export function buildUncoveredQuery(scope: Scope, options: CoverageOptions): SqlQuery {
   const status = unitStatusCte(scope, options);
+  if (options.fromUnitCoverage) {
+    return {
+      query: `WITH
+${status.query}
+SELECT unit_id, code, name, unit_category, region_id, county_id, last_date
+FROM unit_status
+WHERE active AND NOT covered
+ORDER BY (last_date IS NULL) DESC, last_date, unit_id
+LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
+      params: { ...status.params, limit: options.uncoveredLimit, offset: options.uncoveredOffset },
+    };
+  }
   return {
     query: `WITH
 ${status.query},
@@ -388,7 +459,7 @@ uncovered AS (
 last_seen AS (
   SELECT unit_id, max(stationed_from) AS last_date
   FROM fact_inspections FINAL
-  WHERE is_deleted = 0 AND stationed_from <= {asOf:Date} AND unit_id IN (SELECT unit_id FROM uncovered)
+  WHERE ${and(['is_deleted = 0', 'stationed_from <= {asOf:Date}', ...inspectionUnitFilter(scope, '')])}
   GROUP BY unit_id
 )
 SELECT u.unit_id AS unit_id, u.code AS code, u.name AS name, u.unit_category AS unit_category, u.region_id AS region_id,
@@ -426,13 +497,13 @@ f AS (
 first_visit AS (
   SELECT unit_id, min(stationed_from) AS first_date
   FROM fact_inspections FINAL
-  WHERE is_deleted = 0 AND stationed_from <= {asOf:Date} AND unit_id IN (SELECT unit_id FROM f)
+  WHERE ${and(['is_deleted = 0', 'stationed_from <= {asOf:Date}', ...inspectionUnitFilter(scope, '')])}
   GROUP BY unit_id
 ),
 first_found AS (
   SELECT unit_id, category_id, min(stationed_from) AS first_date
   FROM fact_findings FINAL
-  WHERE is_deleted = 0 AND stationed_from <= {asOf:Date} AND unit_id IN (SELECT unit_id FROM f)
+  WHERE ${and(['is_deleted = 0', 'stationed_from <= {asOf:Date}', ...inspectionUnitFilter(scope, '')])}
   GROUP BY unit_id, category_id
 )
 SELECT f.county_id AS county_id, f.category1_id AS category1_id,
@@ -457,7 +528,7 @@ export interface RepeatRow {
 /**
  * Findings closed by as-of whose unit was inspected again after the closure, and how many
  * of them a later finding (found after the closure) names as its recurrence. The closed
- * findings come from their tasks alone (as in buildClosedFindingsQuery).
+ * findings come from their tasks alone (as in buildRectificationTasksQuery).
  */
 export function buildReboundQuery(scope: Scope, current: boolean): SqlQuery {
   const tasks = taskStateCte(scope, { fedBack: false, current });
@@ -473,14 +544,13 @@ closed AS (
 last_visit AS (
   SELECT unit_id, max(stationed_from) AS last_date
   FROM fact_inspections FINAL
-  WHERE is_deleted = 0 AND stationed_from <= {asOf:Date} AND unit_id IN (SELECT unit_id FROM closed)
+  WHERE ${and(['is_deleted = 0', 'stationed_from <= {asOf:Date}', ...inspectionUnitFilter(scope, '')])}
   GROUP BY unit_id
 ),
 linked AS (
   SELECT assumeNotNull(recurrence_of_id) AS finding_id, max(found_date) AS last_found
   FROM fact_findings FINAL
   WHERE is_deleted = 0 AND found_date <= {asOf:Date} AND recurrence_of_id IS NOT NULL
-    AND assumeNotNull(recurrence_of_id) IN (SELECT id FROM closed)
   GROUP BY finding_id
 )
 SELECT c.county_id AS county_id, c.category1_id AS category1_id,
@@ -498,6 +568,137 @@ ORDER BY county_id, category1_id`,
 export interface ReboundRow {
   county_id: number;
   category1_id: number;
+  closed_reinspected: string;
+  rebounds: string;
+}
+
+// --- the current-state summary -----------------------------------------------------------
+
+/**
+ * Conditions on fact_finding_summary (see etl/src/load/finding-summary.ts): the same
+ * filters as on the facts, by the same column names. The summary is by county: not for a
+ * township filter. The caller reads it only when as-of lies on or after every day loaded
+ * (ResolvedScope.summary), so that the "on or before as-of" conditions hold for every row.
+ */
+function summaryConditions(scope: Scope, extra: readonly string[] = []): { where: string; params: Record<string, unknown> } {
+  if (scope.regionId !== undefined) throw new Error('the finding summary has no township column');
+  const { where, params } = filterConditions(scope, { categories: true });
+  return { where: and(['is_deleted = 0', ...extra, ...where]), params };
+}
+
+/** buildCategoriesQuery over the summary: the same rows. */
+export function buildSummaryCategoriesQuery(scope: Scope): SqlQuery {
+  const { where, params } = summaryConditions(scope);
+  const sets = Object.values(CATEGORY_SETS)
+    .map((set) => `(${set.join(', ')})`)
+    .join(', ');
+  return {
+    query: `SELECT ${CATEGORY_GROUPING_COLUMNS.join(', ')}, sum(findings) AS n, grouping(${CATEGORY_GROUPING_COLUMNS.join(', ')}) AS g
+FROM (
+    SELECT category_id, county_id, category1_id, unit_category, round_id, mode,
+      concat(toString(toYear(found_quarter)), 'Q', toString(toQuarter(found_quarter))) AS quarter, findings
+    FROM fact_finding_summary FINAL
+    WHERE ${where}
+)
+GROUP BY GROUPING SETS (${sets})`,
+    params,
+  };
+}
+
+/** Findings fed back and how many of them are closed, by county, round and 立行立改 (buildFindingTotalsQuery, and buildRectificationTasksQuery's closed findings). */
+export function buildSummaryFindingClosureQuery(scope: Scope): SqlQuery {
+  const { where, params } = summaryConditions(scope, ['fed_back = 1']);
+  return {
+    query: `SELECT county_id, round_id, is_immediate AS immediate, sum(findings) AS n_findings, sum(findings_closed) AS n_closed
+FROM fact_finding_summary FINAL
+WHERE ${where}
+GROUP BY county_id, round_id, immediate
+HAVING n_findings > 0
+ORDER BY county_id, round_id, immediate`,
+    params,
+  };
+}
+export interface SummaryFindingClosureRow {
+  county_id: number;
+  round_id: number;
+  immediate: number;
+  n_findings: string;
+  n_closed: string;
+}
+
+/** The days-to-close histogram of the closed findings fed back (buildRectificationTasksQuery's days set). */
+export function buildSummaryCloseDaysQuery(scope: Scope): SqlQuery {
+  const { where, params } = summaryConditions(scope, ['fed_back = 1']);
+  return {
+    query: `SELECT days, n
+FROM (
+  SELECT sumMap(close_days) AS m
+  FROM fact_finding_summary FINAL
+  WHERE ${where}
+)
+ARRAY JOIN mapKeys(m) AS days, mapValues(m) AS n
+WHERE n > 0
+ORDER BY days`,
+    params,
+  };
+}
+export interface SummaryCloseDaysRow {
+  days: number;
+  n: string;
+}
+
+/**
+ * The task-level figures of buildRectificationTasksQuery over the summary, by county and round. The open tasks' due dates (a map
+ * to their counts) give overdue, aging and due soon as of the as-of day.
+ */
+export function buildSummaryTaskFiguresQuery(scope: Scope): SqlQuery {
+  const { where, params } = summaryConditions(scope, ['fed_back = 1']);
+  const over = (condition: string) => `arraySum(arrayMap((d, k) -> if(${condition}, k, 0), mapKeys(due), mapValues(due)))`;
+  const late = 'd < {asOf:Date}';
+  const daysLate = "dateDiff('day', d, {asOf:Date})";
+  const dueIn = (days: number) => `d >= {asOf:Date} AND d <= addDays({asOf:Date}, ${days})`;
+  return {
+    query: `SELECT county_id, round_id, n_tasks AS tasks, n_closed AS closed, n_on_time AS on_time,
+  ${over(late)} AS overdue,
+  ${over(`${late} AND ${daysLate} <= 30`)} AS aged_30,
+  ${over(`${late} AND ${daysLate} BETWEEN 31 AND 90`)} AS aged_90,
+  ${over(`${late} AND ${daysLate} BETWEEN 91 AND 180`)} AS aged_180,
+  ${over(`${late} AND ${daysLate} > 180`)} AS aged_more,
+  ${over(dueIn(20))} AS due_20,
+  ${over(dueIn(10))} AS due_10,
+  n_extended AS extended
+FROM (
+  SELECT county_id, round_id, sum(tasks) AS n_tasks, sum(tasks_closed) AS n_closed, sum(tasks_on_time) AS n_on_time,
+    sum(tasks_extended) AS n_extended, sumMap(open_due) AS due
+  FROM fact_finding_summary FINAL
+  WHERE ${where}
+  GROUP BY county_id, round_id
+  HAVING n_tasks > 0
+)
+ORDER BY county_id, round_id`,
+    params: { ...params, asOf: scope.asOf },
+  };
+}
+
+/** buildRepeatQuery and buildReboundQuery over the summary, in one: a and b of each, by county and level-1 category. */
+export function buildSummaryRecurrenceQuery(scope: Scope): SqlQuery {
+  const { where, params } = summaryConditions(scope);
+  return {
+    query: `SELECT county_id, category1_id, sum(reinspection_findings) AS reinspection_findings, sum(repeats) AS repeats,
+  sum(closed_reinspected) AS closed_reinspected, sum(rebounds) AS rebounds
+FROM fact_finding_summary FINAL
+WHERE ${where}
+GROUP BY county_id, category1_id
+HAVING reinspection_findings > 0 OR closed_reinspected > 0
+ORDER BY county_id, category1_id`,
+    params,
+  };
+}
+export interface SummaryRecurrenceRow {
+  county_id: number;
+  category1_id: number;
+  reinspection_findings: string;
+  repeats: string;
   closed_reinspected: string;
   rebounds: string;
 }

@@ -5,18 +5,25 @@ import type { Scope } from '../dimensions/scope';
 import {
   buildCategoriesQuery,
   buildCoverageQuery,
-  buildClosedFindingsQuery,
+  buildRectificationTasksQuery,
   buildFindingTotalsQuery,
   CLOSED_GROUPING_COLUMNS,
   groupingMask,
   buildReboundQuery,
   buildRepeatQuery,
-  buildTaskFiguresQuery,
   buildUncoveredQuery,
+  buildSummaryCategoriesQuery,
+  buildSummaryCloseDaysQuery,
+  buildSummaryFindingClosureQuery,
+  buildSummaryRecurrenceQuery,
+  buildSummaryTaskFiguresQuery,
   type CategoriesRow,
+  type SummaryCloseDaysRow,
+  type SummaryFindingClosureRow,
+  type SummaryRecurrenceRow,
   type CoverageOptions,
   type CoverageRow,
-  type ClosedFindingsRow,
+  type RectificationTasksRow,
   type FindingTotalsRow,
   type ReboundRow,
   type RepeatRow,
@@ -85,6 +92,27 @@ export interface RecurrenceCount {
   b: number;
 }
 
+export interface Rectification {
+  groups: FindingClosure[];
+  days: { days: number; n: number }[];
+  tasks: TaskFigures[];
+}
+
+function taskFigures(r: TaskFiguresRow): TaskFigures {
+  return {
+    countyId: r.county_id,
+    roundId: r.round_id,
+    tasks: count(r.tasks),
+    closed: count(r.closed),
+    onTime: count(r.on_time),
+    overdue: count(r.overdue),
+    aged: [count(r.aged_30), count(r.aged_90), count(r.aged_180), count(r.aged_more)],
+    due20: count(r.due_20),
+    due10: count(r.due_10),
+    extended: count(r.extended),
+  };
+}
+
 /** The metrics' reads from ClickHouse, returning typed rows with numbers as numbers. */
 @Injectable()
 export class MetricsRepository {
@@ -94,14 +122,41 @@ export class MetricsRepository {
     return this.warehouse.query<T>(sql.query, sql.params);
   }
 
-  /** Findings fed back by as-of and how many of them are closed, by county, round and 立行立改; and the days-to-close histogram. */
-  async findingClosure(scope: Scope, current: boolean): Promise<{ groups: FindingClosure[]; days: { days: number; n: number }[] }> {
+  /**
+   * The rectification figures: findings fed back by as-of and how many of them are closed,
+   * by county, round and 立行立改; the days-to-close histogram; the task-level figures by
+   * county and round. From the current-state summary with `summary` (ResolvedScope.summary.all).
+   */
+  async rectification(scope: Scope, current: boolean, summary: boolean): Promise<Rectification> {
+    if (summary) {
+      const groups = await this.run<SummaryFindingClosureRow>(buildSummaryFindingClosureQuery(scope));
+      const days = await this.run<SummaryCloseDaysRow>(buildSummaryCloseDaysQuery(scope));
+      const tasks = await this.run<TaskFiguresRow>(buildSummaryTaskFiguresQuery(scope));
+      return {
+        groups: groups.map((r) => ({ countyId: r.county_id, roundId: r.round_id, immediate: r.immediate === 1, findings: count(r.n_findings), closed: count(r.n_closed) })),
+        days: days.map((r) => ({ days: count(r.days), n: count(r.n) })),
+        tasks: tasks.map(taskFigures),
+      };
+    }
     const totals = await this.run<FindingTotalsRow>(buildFindingTotalsQuery(scope));
-    const closed = await this.run<ClosedFindingsRow>(buildClosedFindingsQuery(scope, current));
+    const rows = await this.run<RectificationTasksRow>(buildRectificationTasksQuery(scope, current));
     const groupMask = groupingMask(['county_id', 'round_id', 'immediate'], CLOSED_GROUPING_COLUMNS);
     const daysMask = groupingMask(['days'], CLOSED_GROUPING_COLUMNS);
+    const groupRows = rows.filter((r) => count(r.g) === groupMask);
     const key = (county: number, round: number, immediate: number) => `${county}:${round}:${immediate}`;
-    const closedBy = new Map(closed.filter((r) => count(r.g) === groupMask).map((r) => [key(r.county_id, r.round_id, r.immediate), count(r.n)]));
+    const closedBy = new Map(groupRows.map((r) => [key(r.county_id, r.round_id, r.immediate), count(r.closed_findings)]));
+    // task figures by county and round: the sum over 立行立改 or not
+    const tasks = new Map<string, TaskFigures>();
+    for (const row of groupRows.map(taskFigures)) {
+      const k = `${row.countyId}:${row.roundId}`;
+      const seen = tasks.get(k);
+      if (!seen) {
+        tasks.set(k, row);
+        continue;
+      }
+      for (const name of ['tasks', 'closed', 'onTime', 'overdue', 'due20', 'due10', 'extended'] as const) seen[name] += row[name];
+      seen.aged = seen.aged.map((n, i) => n + row.aged[i]) as TaskFigures['aged'];
+    }
     return {
       groups: totals.map((r) => ({
         countyId: r.county_id,
@@ -110,31 +165,17 @@ export class MetricsRepository {
         findings: count(r.findings),
         closed: closedBy.get(key(r.county_id, r.round_id, r.immediate)) ?? 0,
       })),
-      days: closed
-        .filter((r) => count(r.g) === daysMask)
-        .map((r) => ({ days: count(r.days), n: count(r.n) }))
+      days: rows
+        .filter((r) => count(r.g) === daysMask && r.days !== null && count(r.closed_findings) > 0)
+        .map((r) => ({ days: count(r.days!), n: count(r.closed_findings) }))
         .sort((a, b) => a.days - b.days),
+      tasks: [...tasks.values()].sort((a, b) => a.countyId - b.countyId || a.roundId - b.roundId),
     };
   }
 
-  async taskFigures(scope: Scope, current: boolean): Promise<TaskFigures[]> {
-    const rows = await this.run<TaskFiguresRow>(buildTaskFiguresQuery(scope, current));
-    return rows.map((r) => ({
-      countyId: r.county_id,
-      roundId: r.round_id,
-      tasks: count(r.tasks),
-      closed: count(r.closed),
-      onTime: count(r.on_time),
-      overdue: count(r.overdue),
-      aged: [count(r.aged_30), count(r.aged_90), count(r.aged_180), count(r.aged_more)],
-      due20: count(r.due_20),
-      due10: count(r.due_10),
-      extended: count(r.extended),
-    }));
-  }
-
-  async categories(scope: Scope): Promise<CategoryCount[]> {
-    const rows = await this.run<CategoriesRow>(buildCategoriesQuery(scope));
+  /** Category counts; from the current-state summary with `summary` (ResolvedScope.summary.categories). */
+  async categories(scope: Scope, summary = false): Promise<CategoryCount[]> {
+    const rows = await this.run<CategoriesRow>(summary ? buildSummaryCategoriesQuery(scope) : buildCategoriesQuery(scope));
     return rows.map((r) => ({
       categoryId: r.category_id,
       countyId: r.county_id,
@@ -169,6 +210,14 @@ export class MetricsRepository {
   async repeats(scope: Scope): Promise<RecurrenceCount[]> {
     const rows = await this.run<RepeatRow>(buildRepeatQuery(scope));
     return rows.map((r) => ({ countyId: r.county_id, category1Id: r.category1_id, a: count(r.reinspection_findings), b: count(r.repeats) }));
+  }
+
+  /** repeats and rebounds from the current-state summary (ResolvedScope.summary.all): the same rows. */
+  async recurrenceFromSummary(scope: Scope): Promise<{ repeats: RecurrenceCount[]; rebounds: RecurrenceCount[] }> {
+    const rows = await this.run<SummaryRecurrenceRow>(buildSummaryRecurrenceQuery(scope));
+    const of = (a: 'reinspection_findings' | 'closed_reinspected', b: 'repeats' | 'rebounds') =>
+      rows.filter((r) => count(r[a]) > 0).map((r) => ({ countyId: r.county_id, category1Id: r.category1_id, a: count(r[a]), b: count(r[b]) }));
+    return { repeats: of('reinspection_findings', 'repeats'), rebounds: of('closed_reinspected', 'rebounds') };
   }
 
   async rebounds(scope: Scope, current: boolean): Promise<RecurrenceCount[]> {

@@ -2,12 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AGING_BUCKETS, type FiltersInput, type UnitCategory } from '../common/filters';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../infra/tokens';
-import { ScopeService } from '../dimensions/scope.service';
+import { ScopeService, type ResolvedScope } from '../dimensions/scope.service';
 import type { Dimensions } from '../dimensions/dimensions.repository';
 import type { Scope } from '../dimensions/scope';
 import type { CategoriesResponse, CoverageResponse, OverviewResponse, Ratio, RecurrenceResponse, RectificationResponse } from './dto/metrics.dto';
 import { CATEGORY_SETS, groupingMask } from './metrics.queries';
 import { MetricsRepository, type RecurrenceCount } from './metrics.repository';
+
+type Summary = ResolvedScope['summary'];
 
 export interface CoverageQuery extends FiltersInput {
   uncoveredLimit?: number;
@@ -84,13 +86,13 @@ export class MetricsService {
   }
 
   async coverage(input: CoverageQuery): Promise<CoverageResponse> {
-    const { scope } = await this.scope(input);
-    return this.coverageFor(scope, input.uncoveredLimit ?? 50, input.uncoveredOffset ?? 0);
+    const { scope, summary } = await this.scope(input);
+    return this.coverageFor(scope, summary, input.uncoveredLimit ?? 50, input.uncoveredOffset ?? 0);
   }
 
-  private async coverageFor(scope: Scope, uncoveredLimit: number, uncoveredOffset: number): Promise<CoverageResponse> {
+  private async coverageFor(scope: Scope, summary: Summary, uncoveredLimit: number, uncoveredOffset: number): Promise<CoverageResponse> {
     const countingModes = this.config.coverageModes.filter((m) => scope.mode === undefined || m === scope.mode);
-    const options = { countingModes, uncoveredLimit, uncoveredOffset };
+    const options = { countingModes, uncoveredLimit, uncoveredOffset, fromUnitCoverage: summary.coverage };
     const rows = await this.repository.coverage(scope, options);
     // In scope and not covered means active and not covered: abolished units are in scope only when covered.
     const uncovered = uncoveredLimit > 0 ? await this.repository.uncovered(scope, options) : [];
@@ -152,12 +154,12 @@ export class MetricsService {
   }
 
   async categories(input: FiltersInput): Promise<CategoriesResponse> {
-    const { scope, dims } = await this.scope(input);
-    return this.categoriesFor(scope, dims);
+    const { scope, dims, summary } = await this.scope(input);
+    return this.categoriesFor(scope, dims, summary);
   }
 
-  private async categoriesFor(scope: Scope, dims: Dimensions): Promise<CategoriesResponse> {
-    const rows = await this.repository.categories(scope);
+  private async categoriesFor(scope: Scope, dims: Dimensions, summary: Summary): Promise<CategoriesResponse> {
+    const rows = await this.repository.categories(scope, summary.categories);
     const of = (set: readonly string[]) => {
       const mask = groupingMask(set);
       return rows.filter((r) => r.g === mask && r.n > 0);
@@ -196,13 +198,12 @@ export class MetricsService {
   }
 
   async rectification(input: FiltersInput): Promise<RectificationResponse> {
-    const { scope, current } = await this.scope(input);
-    return this.rectificationFor(scope, current);
+    const { scope, current, summary } = await this.scope(input);
+    return this.rectificationFor(scope, current, summary);
   }
 
-  private async rectificationFor(scope: Scope, current: boolean): Promise<RectificationResponse> {
-    const { groups: findings, days } = await this.repository.findingClosure(scope, current);
-    const tasks = await this.repository.taskFigures(scope, current);
+  private async rectificationFor(scope: Scope, current: boolean, summary: Summary): Promise<RectificationResponse> {
+    const { groups: findings, days, tasks } = await this.repository.rectification(scope, current, summary.all);
     const total = <T, K extends keyof T>(rows: readonly T[], name: K) => rows.reduce((s, r) => s + Number(r[name]), 0);
     const immediate = findings.filter((f) => f.immediate);
     const group = (key: 'countyId' | 'roundId') => {
@@ -241,13 +242,14 @@ export class MetricsService {
   }
 
   async recurrence(input: FiltersInput): Promise<RecurrenceResponse> {
-    const { scope, current } = await this.scope(input);
-    return this.recurrenceFor(scope, current);
+    const { scope, current, summary } = await this.scope(input);
+    return this.recurrenceFor(scope, current, summary);
   }
 
-  private async recurrenceFor(scope: Scope, current: boolean): Promise<RecurrenceResponse> {
-    const repeats = await this.repository.repeats(scope);
-    const rebounds = await this.repository.rebounds(scope, current);
+  private async recurrenceFor(scope: Scope, current: boolean, summary: Summary): Promise<RecurrenceResponse> {
+    const { repeats, rebounds } = summary.all
+      ? await this.repository.recurrenceFromSummary(scope)
+      : { repeats: await this.repository.repeats(scope), rebounds: await this.repository.rebounds(scope, current) };
     const empty = () => ({ reinspectionFindings: 0, repeats: 0, closedReinspected: 0, rebounds: 0 });
     const group = (key: 'countyId' | 'category1Id') => {
       const out = new Map<number, ReturnType<typeof empty>>();
@@ -274,11 +276,11 @@ export class MetricsService {
   }
 
   async overview(input: FiltersInput): Promise<OverviewResponse> {
-    const { scope, dims, current } = await this.scope(input);
-    const coverage = await this.coverageFor(scope, 0, 0);
-    const categories = await this.categoriesFor(scope, dims);
-    const rectification = await this.rectificationFor(scope, current);
-    const recurrence = await this.recurrenceFor(scope, current);
+    const { scope, dims, current, summary } = await this.scope(input);
+    const coverage = await this.coverageFor(scope, summary, 0, 0);
+    const categories = await this.categoriesFor(scope, dims, summary);
+    const rectification = await this.rectificationFor(scope, current, summary);
+    const recurrence = await this.recurrenceFor(scope, current, summary);
     return {
       filters: this.applied(scope),
       cards: {

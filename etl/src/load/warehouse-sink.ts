@@ -1,28 +1,131 @@
 import type { Warehouse } from '../warehouse';
 import type { Sink } from './sink';
+import { buildFindingSummaryRebuild, buildMarkDirty, DIRTY_ROUNDS, SUMMARY_NEXT_VERSION, SUMMARY_ROUND_CHUNK } from './finding-summary';
+import { buildMarkFindingsDirty, buildOpenFindingsRebuild, DIRTY_FINDINGS, OPEN_FINDINGS_CHUNK, OPEN_FINDINGS_NEXT_VERSION } from './open-findings';
+import { buildOpenTasksRebuild } from './open-tasks';
+import { buildMarkUnitsDirty, buildUnitCoverageRebuild, DIRTY_UNITS, UNIT_COVERAGE_CHUNK, UNIT_COVERAGE_NEXT_VERSION } from './unit-coverage';
 import { buildTaskStateRebuild, TASK_STATE_CHUNK } from './task-state';
+
+/** The tables the warehouse derives from the loaded facts. */
+export type DerivedTable = 'fact_task_state' | 'fact_finding_summary' | 'fact_open_tasks' | 'fact_open_findings' | 'fact_unit_coverage';
+
+/** The derived tables each warehouse migration created: a warehouse migrated later derives them in full. */
+export const DERIVED_BY_MIGRATION: Record<string, DerivedTable> = {
+  '003_task_state.sql': 'fact_task_state',
+  '004_finding_summary.sql': 'fact_finding_summary',
+  '006_open_tasks.sql': 'fact_open_tasks',
+  '007_open_findings.sql': 'fact_open_findings',
+  '008_unit_coverage.sql': 'fact_unit_coverage',
+};
+
+/** Records that the warehouse changed (etl_generation), once the derived tables are up to date. */
+export async function nextGeneration(warehouse: Warehouse): Promise<void> {
+  await warehouse.command('INSERT INTO etl_generation (generation, at) SELECT (SELECT max(generation) FROM etl_generation) + 1, now()');
+}
+
+/** Rebuilds derived tables from scratch. */
+export async function rebuildDerived(warehouse: Warehouse, tables: readonly DerivedTable[]): Promise<void> {
+  if (tables.includes('fact_task_state')) {
+    await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.fact_task_state`);
+    const rebuild = buildTaskStateRebuild('all');
+    await warehouse.command(rebuild.query, rebuild.params);
+  }
+  if (tables.includes('fact_open_tasks')) {
+    await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.fact_open_tasks`);
+    const rebuild = buildOpenTasksRebuild('all');
+    await warehouse.command(rebuild.query, rebuild.params);
+  }
+  if (tables.includes('fact_open_findings')) {
+    await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.fact_open_findings`);
+    const rebuild = buildOpenFindingsRebuild('all', 1n);
+    await warehouse.command(rebuild.query, rebuild.params);
+    await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.etl_findings_dirty`);
+  }
+  if (tables.includes('fact_unit_coverage')) {
+    await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.fact_unit_coverage`);
+    const rebuild = buildUnitCoverageRebuild('all', 1n);
+    await warehouse.command(rebuild.query, rebuild.params);
+    await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.etl_units_dirty`);
+  }
+  if (tables.includes('fact_finding_summary')) {
+    await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.fact_finding_summary`);
+    const rebuild = buildFindingSummaryRebuild('all', 1n);
+    await warehouse.command(rebuild.query, rebuild.params);
+    await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.etl_summary_dirty`);
+  }
+}
+
+/** The ids (first column named id) of TabSeparated lines. */
+function idsOf(columns: readonly string[], lines: readonly string[]): string[] {
+  const at = columns.indexOf('id');
+  return lines.map((line) => {
+    let start = 0;
+    for (let i = 0; i < at; i++) start = line.indexOf('\t', start) + 1;
+    const end = line.indexOf('\t', start);
+    return line.slice(start, end === -1 ? undefined : end);
+  });
+}
 
 /** The warehouse as the pipeline's sink: TabSeparated lines in one raw INSERT per batch. */
 export function warehouseSink(warehouse: Warehouse): Sink {
+  // A run that reads everything rebuilds every derived table at its end: no need to track what it touched.
+  let tracking = true;
+  const markDirty = async (table: string, columns: readonly string[], lines: readonly string[]) => {
+    if (!tracking || !columns.includes('id')) return;
+    const ids = idsOf(columns, lines);
+    for (const mark of [buildMarkDirty(table, ids), buildMarkFindingsDirty(table, ids), buildMarkUnitsDirty(table, ids)]) {
+      if (mark) await warehouse.command(mark.query, mark.params);
+    }
+  };
   return {
+    begin(readsAll) {
+      tracking = !readsAll;
+    },
     async insertTsv(table, columns, lines) {
       if (lines.length === 0) return;
+      // Where the rows were (a row may leave a round), then where they are.
+      await markDirty(table, columns, lines);
       await warehouse.insertRaw(table, columns, 'TabSeparated', Buffer.from(`${lines.join('\n')}\n`, 'utf8'));
+      await markDirty(table, columns, lines);
     },
     async truncate(table) {
       await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.${table}`);
     },
     async refreshDerived(tasks) {
       if ('all' in tasks) {
-        await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.fact_task_state`);
-        const rebuild = buildTaskStateRebuild('all');
-        await warehouse.command(rebuild.query, rebuild.params);
+        await rebuildDerived(warehouse, ['fact_task_state', 'fact_finding_summary', 'fact_open_tasks', 'fact_open_findings', 'fact_unit_coverage']);
+        await nextGeneration(warehouse);
         return;
       }
       for (let i = 0; i < tasks.taskIds.length; i += TASK_STATE_CHUNK) {
-        const rebuild = buildTaskStateRebuild(tasks.taskIds.slice(i, i + TASK_STATE_CHUNK));
+        const chunk = tasks.taskIds.slice(i, i + TASK_STATE_CHUNK);
+        const rebuild = buildTaskStateRebuild(chunk);
+        await warehouse.command(rebuild.query, rebuild.params);
+        const open = buildOpenTasksRebuild(chunk);
+        await warehouse.command(open.query, open.params);
+      }
+      const rounds = (await warehouse.query<{ round_id: number }>(DIRTY_ROUNDS)).map((r) => r.round_id);
+      for (let i = 0; i < rounds.length; i += SUMMARY_ROUND_CHUNK) {
+        const [next] = await warehouse.query<{ v: string }>(SUMMARY_NEXT_VERSION);
+        const rebuild = buildFindingSummaryRebuild(rounds.slice(i, i + SUMMARY_ROUND_CHUNK), BigInt(next?.v ?? '1') + 1n);
         await warehouse.command(rebuild.query, rebuild.params);
       }
+      await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.etl_summary_dirty`);
+      const findings = (await warehouse.query<{ id: string }>(DIRTY_FINDINGS)).map((r) => r.id);
+      for (let i = 0; i < findings.length; i += OPEN_FINDINGS_CHUNK) {
+        const [next] = await warehouse.query<{ v: string }>(OPEN_FINDINGS_NEXT_VERSION);
+        const rebuild = buildOpenFindingsRebuild(findings.slice(i, i + OPEN_FINDINGS_CHUNK), BigInt(next?.v ?? '1'));
+        await warehouse.command(rebuild.query, rebuild.params);
+      }
+      await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.etl_findings_dirty`);
+      const units = (await warehouse.query<{ unit_id: number }>(DIRTY_UNITS)).map((r) => r.unit_id);
+      for (let i = 0; i < units.length; i += UNIT_COVERAGE_CHUNK) {
+        const [next] = await warehouse.query<{ v: string }>(UNIT_COVERAGE_NEXT_VERSION);
+        const rebuild = buildUnitCoverageRebuild(units.slice(i, i + UNIT_COVERAGE_CHUNK), BigInt(next?.v ?? '1'));
+        await warehouse.command(rebuild.query, rebuild.params);
+      }
+      await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.etl_units_dirty`);
+      await nextGeneration(warehouse);
     },
   };
 }

@@ -1,0 +1,46 @@
+import type { Scope } from '../dimensions/scope';
+import { buildFindingListQuery, buildTaskListQuery, listsOpenTasksOnly } from './drill.queries';
+import type { FindingListQuery, TaskListQuery } from './dto/drill.dto';
+
+const scope: Scope = { filters: { asOf: '2025-06-30' }, asOf: '2025-06-30', coverageTerms: [] };
+const list = (query: Partial<TaskListQuery>) => ({ page: 1, pageSize: 50, sort: 'id', ...query }) as TaskListQuery;
+
+describe('task list', () => {
+  it('reads the open tasks alone when its filters keep only tasks not closed', () => {
+    for (const query of [{ overdue: true }, { closed: false }, { agingBucket: '1-30' }, { dueSoon: 10 }, { status: ['IN_PROGRESS', 'NOT_STARTED'] }] as Partial<TaskListQuery>[]) {
+      expect(listsOpenTasksOnly(list(query))).toBe(true);
+      expect(buildTaskListQuery(scope, list(query), true).query).toContain('FROM fact_open_tasks FINAL');
+    }
+  });
+
+  it('reads every task otherwise', () => {
+    for (const query of [{}, { overdue: false }, { closed: true }, { status: ['CLOSED', 'IN_PROGRESS'] }, { extended: true }] as Partial<TaskListQuery>[]) {
+      expect(listsOpenTasksOnly(list(query))).toBe(false);
+      expect(buildTaskListQuery(scope, list(query), true).query).toContain('FROM fact_tasks FINAL');
+    }
+  });
+});
+
+describe('finding list', () => {
+  const findings = (query: Partial<FindingListQuery>) => ({ page: 1, pageSize: 50, sort: '-foundDate', ...query }) as FindingListQuery;
+
+  it('reads the open findings with their task counts when only those are wanted and the state is current', () => {
+    const { query } = buildFindingListQuery(scope, findings({ closed: false, fedBack: true }), true);
+    expect(query).toContain('FROM fact_open_findings FINAL');
+    expect(query).not.toContain('fact_tasks');
+    expect(query).toContain('feedback_date <= {asOf:Date}');
+    expect(query).toContain('count() OVER () AS total');
+    const rows = buildFindingListQuery(scope, findings({ closed: false, fedBack: true }), true, ['7', '9']);
+    expect(rows.query).toContain('id IN {ids:Array(UInt64)}');
+    expect(rows.query).not.toContain('LIMIT');
+    expect(rows.params.ids).toEqual(['7', '9']);
+  });
+
+  it('groups the tasks otherwise', () => {
+    for (const [query, current] of [[{ closed: false }, false], [{ closed: true }, true], [{}, true]] as const) {
+      const sql = buildFindingListQuery(scope, findings(query), current).query;
+      expect(sql).not.toContain('fact_open_findings');
+      expect(sql).toContain('per_finding AS');
+    }
+  });
+});
