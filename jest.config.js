@@ -34,7 +34,7 @@ module.exports = {
       testMatch: ['<rootDir>/tests/src/**/*.test.ts'],
       globalSetup: '<rootDir>/tests/src/support/global-setup.ts',
       globalTeardown: '<rootDir>/tests/src/support/global-teardown.ts',
-      testTimeout: 120000,
+      setupFilesAfterEnv: ['<rootDir>/tests/src/support/timeout.ts'],
     },
   ],
 };

@@ -12,6 +12,13 @@ export const SESSION_COOKIE = 'xuncha_session';
 const ABSOLUTE_LIMIT_MS = 7 * 24 * 3_600_000;
 /** How often a session's last use is written back (not on every request). */
 const TOUCH_EVERY_MS = 60_000;
+/**
+ * How long a session read from PostgreSQL is reused for the next requests with its cookie.
+ * Sign-out, a password change and a deactivation in this process take effect at once; done
+ * by another instance of the app, within this time.
+ */
+const REUSE_MS = 5_000;
+const MAX_REUSED = 10_000;
 
 const tokenId = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -24,6 +31,7 @@ const tokenId = (token: string) => createHash('sha256').update(token).digest('he
 @Injectable()
 export class SessionsService implements OnModuleInit, OnModuleDestroy {
   private sweeper?: NodeJS.Timeout;
+  private readonly recent = new Map<string, { principal: Principal; until: number }>();
 
   constructor(
     @Inject(PRISMA) private readonly prisma: Db,
@@ -59,6 +67,19 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   async principal(token: string): Promise<Principal | undefined> {
     if (!/^[\w-]{43}$/.test(token)) return undefined;
     const id = tokenId(token);
+    const reused = this.recent.get(id);
+    if (reused && reused.until > Date.now()) return reused.principal;
+    const principal = await this.read(id);
+    if (principal) {
+      if (this.recent.size >= MAX_REUSED) this.recent.clear();
+      this.recent.set(id, { principal, until: Date.now() + REUSE_MS });
+    } else {
+      this.recent.delete(id);
+    }
+    return principal;
+  }
+
+  private async read(id: string): Promise<Principal | undefined> {
     const session = await this.prisma.session.findUnique({ where: { id }, include: { user: true } });
     if (!session) return undefined;
     const now = Date.now();
@@ -81,11 +102,13 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   }
 
   async end(sessionId: string): Promise<void> {
+    this.recent.delete(sessionId);
     await this.prisma.session.deleteMany({ where: { id: sessionId } });
   }
 
   /** Ends every session of a user but, optionally, one. */
   async endAllOf(userId: number, except?: string): Promise<void> {
+    for (const [id, entry] of this.recent) if (entry.principal.userId === userId && id !== except) this.recent.delete(id);
     await this.prisma.session.deleteMany({ where: { userId, ...(except ? { id: { not: except } } : {}) } });
   }
 

@@ -29,6 +29,9 @@ function filtersOf(c: FilteredCase): Filters {
   return f;
 }
 
+// the reference SQL runs on PostgreSQL alone: seconds on a busy machine
+jest.setTimeout(120_000);
+
 describe('metrics reference (PostgreSQL) on the hand-built fixture', () => {
   let db: TestDatabase;
 
