@@ -7,6 +7,7 @@ import type { Dimensions } from '../dimensions/dimensions.repository';
 import { count } from '../metrics/metrics.repository';
 import { isoDay, isoDayOrNull } from '../common/dates';
 import { DrillRepository } from './drill.repository';
+import type { TaskListRow } from './drill.queries';
 import type { FindingListQuery, TaskListQuery } from './dto/drill.dto';
 
 type Track = 'IMMEDIATE' | 'DEADLINE' | 'LONG_TERM';
@@ -41,46 +42,58 @@ export class DrillService {
   async tasks(query: TaskListQuery) {
     const { scope, dims, current } = await this.scope(query);
     const { total, rows } = await this.repository.tasks(scope, query, current);
+    return { asOf: scope.asOf, total, page: query.page, pageSize: query.pageSize, rows: await this.taskRows(rows, dims) };
+  }
+
+  /**
+   * For exports: the whole task list, read once for its ids in order, then a chunk of rows
+   * at a time by id (instead of page after page, each evaluating the list again).
+   */
+  async taskChunks(query: TaskListQuery) {
+    const { scope, dims, current } = await this.scope(query);
+    const ids = await this.repository.taskIds(scope, query, current);
+    return {
+      asOf: scope.asOf,
+      total: ids.length,
+      chunk: async (from: number, size: number) => this.taskRows(await this.repository.tasksByIds(scope, query, current, ids.slice(from, from + size)), dims),
+    };
+  }
+
+  private async taskRows(rows: TaskListRow[], dims: Dimensions) {
     const [texts, units] = await Promise.all([
       this.repository.taskTexts(rows.map((r) => BigInt(r.id))),
       this.repository.unitNames([...new Set(rows.map((r) => r.unit_id))]),
     ]);
     const names = this.names(dims);
-    return {
-      asOf: scope.asOf,
-      total,
-      page: query.page,
-      pageSize: query.pageSize,
-      rows: rows.map((r) => {
-        const daysOverdue = count(r.days_overdue);
-        return {
-          id: count(r.id),
-          findingId: count(r.finding_id),
-          unitId: r.unit_id,
-          unitName: units.get(r.unit_id) ?? '',
-          unitCategory: r.unit_category as UnitCategory,
-          regionId: r.region_id,
-          countyId: r.county_id,
-          countyName: names.region(r.county_id),
-          categoryId: r.category_id,
-          categoryName: names.category(r.category_id),
-          category1Id: r.category1_id,
-          mode: r.mode as InspectionMode,
-          track: r.track as Track,
-          measure: texts.get(r.id)?.measure ?? '',
-          responsibleDept: r.responsible_dept,
-          responsiblePerson: texts.get(r.id)?.responsiblePerson ?? '',
-          status: r.status as TaskStatus,
-          originalDueDate: r.original_due_date,
-          dueDate: r.due,
-          closedDate: r.closed_date,
-          feedbackDate: r.feedback_date,
-          extended: r.due !== null && r.original_due_date !== null && r.due > r.original_due_date,
-          daysOverdue,
-          agingBucket: agingBucket(daysOverdue),
-        };
-      }),
-    };
+    return rows.map((r) => {
+      const daysOverdue = count(r.days_overdue);
+      return {
+        id: count(r.id),
+        findingId: count(r.finding_id),
+        unitId: r.unit_id,
+        unitName: units.get(r.unit_id) ?? '',
+        unitCategory: r.unit_category as UnitCategory,
+        regionId: r.region_id,
+        countyId: r.county_id,
+        countyName: names.region(r.county_id),
+        categoryId: r.category_id,
+        categoryName: names.category(r.category_id),
+        category1Id: r.category1_id,
+        mode: r.mode as InspectionMode,
+        track: r.track as Track,
+        measure: texts.get(r.id)?.measure ?? '',
+        responsibleDept: r.responsible_dept,
+        responsiblePerson: texts.get(r.id)?.responsiblePerson ?? '',
+        status: r.status as TaskStatus,
+        originalDueDate: r.original_due_date,
+        dueDate: r.due,
+        closedDate: r.closed_date,
+        feedbackDate: r.feedback_date,
+        extended: r.due !== null && r.original_due_date !== null && r.due > r.original_due_date,
+        daysOverdue,
+        agingBucket: agingBucket(daysOverdue),
+      };
+    });
   }
 
   async findings(query: FindingListQuery) {

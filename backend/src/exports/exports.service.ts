@@ -22,6 +22,9 @@ import { FINDING_CSV_COLUMNS, TASK_CSV_COLUMNS } from './list-csv';
 import { writeQuarterlyWorkbook, type Named, type OverdueTask, type QuarterlyData } from './quarterly-workbook';
 import { endedQuarter, type QuarterPeriod } from './quarters';
 
+/** A task list read for its ids, whose rows come a chunk at a time. */
+type TaskChunks = Awaited<ReturnType<DrillService['taskChunks']>>;
+
 /** Rows read per query when a list is exported whole: memory stays flat however long the list. */
 export const EXPORT_CHUNK = 20_000;
 
@@ -83,7 +86,9 @@ export class ExportsService {
     const units = await this.repository.unitRectification(scope, current);
     const recurrence = await this.metrics.recurrence(filters);
     const overdueQuery: TaskListQuery = { ...filters, overdue: true, sort: '-daysOverdue', page: 1, pageSize: this.chunkSize };
-    const firstOverdue = await this.overduePage(overdueQuery);
+    const overdueList = await this.drill.taskChunks(overdueQuery);
+    const overduePage = (page: number) => this.overduePage(overdueList, page);
+    const firstOverdue = await overduePage(1);
 
     const counties = county ? [county] : dims.regions.filter((r) => r.level === 'MUNICIPAL' || r.level === 'COUNTY').map((r) => ({ id: r.id, name: r.name }));
     const city = dims.regions.find((r) => r.level === 'CITY');
@@ -112,17 +117,17 @@ export class ExportsService {
       units,
       overdueTotal: firstOverdue.total,
       overdueSample: firstOverdue.rows,
-      overdue: this.pages(firstOverdue, (page) => this.overduePage({ ...overdueQuery, page })),
+      overdue: this.pages(firstOverdue, overduePage),
       recurrenceByRegion: recurrence.byRegion,
       recurrenceByCategory: recurrence.byCategory,
     };
   }
 
   /** A page of the overdue list (the drill-down list's rows) with the findings' descriptions. */
-  private async overduePage(query: TaskListQuery): Promise<Page<OverdueTask>> {
-    const page = await this.drill.tasks(query);
-    const descriptions = await this.repository.findingDescriptions([...new Set(page.rows.map((r) => r.findingId))]);
-    return { total: page.total, rows: page.rows.map((r) => ({ ...r, description: descriptions.get(String(r.findingId)) ?? '' })) };
+  private async overduePage(list: TaskChunks, page: number): Promise<Page<OverdueTask>> {
+    const rows = await list.chunk((page - 1) * this.chunkSize, this.chunkSize);
+    const descriptions = await this.repository.findingDescriptions([...new Set(rows.map((r) => r.findingId))]);
+    return { total: list.total, rows: rows.map((r) => ({ ...r, description: descriptions.get(String(r.findingId)) ?? '' })) };
   }
 
   /**
@@ -178,9 +183,10 @@ export class ExportsService {
 
   /** Every row of GET /api/tasks under the same parameters, as CSV. */
   async tasksCsv(query: TaskCsvQuery): Promise<StreamableFile> {
-    const read = (page: number) => this.drill.tasks({ ...query, page, pageSize: this.chunkSize });
+    const list = await this.drill.taskChunks({ ...query, page: 1, pageSize: this.chunkSize });
+    const read = async (page: number) => ({ total: list.total, rows: await list.chunk((page - 1) * this.chunkSize, this.chunkSize) });
     const first = await read(1);
-    return this.csvFile(TASK_CSV_COLUMNS, this.pages(first, read), `tasks-${first.asOf}.csv`, `整改任务清单-${first.asOf}.csv`);
+    return this.csvFile(TASK_CSV_COLUMNS, this.pages(first, read), `tasks-${list.asOf}.csv`, `整改任务清单-${list.asOf}.csv`);
   }
 
   /** Every row of GET /api/findings under the same parameters, as CSV. */
