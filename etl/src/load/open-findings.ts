@@ -27,7 +27,10 @@ FROM (${findings}) AS f
 LEFT JOIN (
   SELECT finding_id, count() AS n, countIf(status = 'CLOSED') AS closed_n
   FROM fact_tasks FINAL
-  WHERE is_deleted = 0${all ? '' : ' AND finding_id IN {ids:Array(UInt64)}'}
+  WHERE is_deleted = 0${
+    // the tasks' ids first, from every version of the rows (no FINAL): the primary key then prunes the FINAL read
+    all ? '' : ' AND finding_id IN {ids:Array(UInt64)} AND id IN (SELECT id FROM fact_tasks WHERE finding_id IN {ids:Array(UInt64)})'
+  }
   GROUP BY finding_id
 ) AS p ON p.finding_id = f.id${all ? '\nWHERE gone = 0' : ''}`,
     params: all ? { version: version.toString() } : { ids: [...findingIds], version: version.toString() },
