@@ -8,7 +8,7 @@ import { json, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { sessionMiddleware } from './auth/auth.middleware';
 import { SessionsService } from './auth/sessions.service';
-import { HttpExceptionFilter } from './common/http-exception.filter';
+import { AppError, HttpExceptionFilter } from './common/http-exception.filter';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { AppModule } from './app.module';
 import type { InfraDeps } from './infra/infra.module';
@@ -73,11 +73,11 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
  * in any field: a parameter or body field holding one is refused with a 400 naming it,
  * before it reaches a query.
  */
-function refuseNulCharacters(request: Request, response: Response, next: NextFunction): void {
+function refuseNulCharacters(request: Request, _response: Response, next: NextFunction): void {
   const field = nulField({ query: request.query, body: request.body as unknown });
   if (field === null) return next();
   const name = field.replace(/^(query|body)\./, '');
-  response.status(400).json({ statusCode: 400, error: 'Bad Request', message: `${name}: 不能包含空字符 must not contain NUL characters (U+0000)`, details: [{ field: name, message: 'must not contain NUL characters' }] });
+  next(new AppError(400, `${name}: 不能包含空字符 must not contain NUL characters (U+0000)`, [{ field: name, message: 'must not contain NUL characters' }]));
 }
 
 /** The path of the first string holding U+0000 (keys included), walking without recursion. */

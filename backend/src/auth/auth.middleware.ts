@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { parse } from 'cookie';
+import { AppError } from '../common/http-exception.filter';
 import { withPrincipal, type SignedRequest } from './principal';
 import { SESSION_COOKIE, type SessionsService } from './sessions.service';
 
@@ -9,16 +10,13 @@ import { SESSION_COOKIE, type SessionsService } from './sessions.service';
  * decides per route; the OpenAPI pages, outside Nest's routes, need a session here.
  */
 export function sessionMiddleware(sessions: SessionsService) {
-  return (request: Request, response: Response, next: NextFunction) => {
+  return (request: Request, _response: Response, next: NextFunction) => {
     const token = request.headers.cookie ? parse(request.headers.cookie)[SESSION_COOKIE] : undefined;
     const resolved = token ? sessions.principal(token) : Promise.resolve(undefined);
     resolved.then(
       (principal) => {
         (request as SignedRequest).principal = principal;
-        if (!principal && (request.path === '/api/docs' || request.path.startsWith('/api/docs'))) {
-          response.status(401).json({ statusCode: 401, error: 'Unauthorized', message: '请先登录 sign in first', details: [] });
-          return;
-        }
+        if (!principal && request.path.startsWith('/api/docs')) return next(new AppError(401, '请先登录 sign in first'));
         withPrincipal(principal, () => next());
       },
       (error: unknown) => next(error),

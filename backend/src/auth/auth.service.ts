@@ -4,7 +4,7 @@ import { AppError } from '../common/http-exception.filter';
 import { AuditService } from '../audit/audit.service';
 import { PRISMA } from '../infra/tokens';
 import { ACCESS_ROLES } from './access';
-import type { Me } from './dto/auth.dto';
+import type { AccountView, Me } from './dto/auth.dto';
 import { LoginLimiter } from './login-limiter';
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from './passwords';
 import { ROLE_LABELS, type Principal, type Role } from './principal';
@@ -86,14 +86,23 @@ export class AuthService {
   }
 }
 
-export function meView(id: number, username: string, displayName: string, role: Role, region: { id: number; code: string; name: string } | null): Me {
+type Region = { id: number; code: string; name: string };
+
+/** An account as the API shows it; a region only for COUNTY_STAFF, the one role limited to one. */
+export function accountView(user: { id: number; username: string; displayName: string; role: Role }, region: Region | null): AccountView {
   return {
-    id,
-    username,
-    displayName,
-    role,
-    roleLabel: ROLE_LABELS[role],
-    region: role === 'COUNTY_STAFF' && region ? { id: region.id, code: region.code, name: region.name } : null,
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    roleLabel: ROLE_LABELS[user.role],
+    region: user.role === 'COUNTY_STAFF' && region ? { id: region.id, code: region.code, name: region.name } : null,
+  };
+}
+
+export function meView(id: number, username: string, displayName: string, role: Role, region: Region | null): Me {
+  return {
+    ...accountView({ id, username, displayName, role }, region),
     can: { read: ACCESS_ROLES.read.includes(role), write: ACCESS_ROLES.write.includes(role), admin: ACCESS_ROLES.admin.includes(role) },
   };
 }

@@ -4,7 +4,8 @@ import { AppError } from '../common/http-exception.filter';
 import { PRISMA } from '../infra/tokens';
 import type { CreateUserDto, UpdateUserDto, UserRegion, UserView } from './dto/auth.dto';
 import { hashPassword, passwordProblem } from './passwords';
-import { ROLE_LABELS, type Principal, type Role } from './principal';
+import { accountView } from './auth.service';
+import type { Principal, Role } from './principal';
 import { SessionsService } from './sessions.service';
 
 const bad = (field: string, message: string) => new AppError(HttpStatus.BAD_REQUEST, `${field}: ${message}`, [{ field, message }]);
@@ -97,12 +98,7 @@ type UserRow = Awaited<ReturnType<Db['user']['findFirstOrThrow']>> & {
 
 function userView(user: UserRow): UserView {
   return {
-    id: user.id,
-    username: user.username,
-    displayName: user.displayName,
-    role: user.role as Role,
-    roleLabel: ROLE_LABELS[user.role as Role],
-    region: user.region ? { id: user.region.id, code: user.region.code, name: user.region.name } : null,
+    ...accountView({ ...user, role: user.role as Role }, user.region),
     active: user.active,
     createdAt: user.createdAt.toISOString(),
     lastSeenAt: user.sessions[0]?.lastSeenAt.toISOString() ?? null,

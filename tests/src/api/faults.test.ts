@@ -16,7 +16,7 @@ import { migrate } from '../../../prisma/src/migrate';
 import { seedDatabase } from '../../../prisma/src/seed';
 import { dropTestDatabase, openTestWarehouse, testWarehouseDir } from '../support/clickhouse';
 import { createTestDatabase, query, type TestDatabase } from '../support/pg';
-import { TEST_PASSWORD } from '../support/app';
+import { request, TEST_PASSWORD } from '../support/app';
 
 /**
  * Faults while the app runs: the warehouse engine stopped and started again, PostgreSQL
@@ -95,18 +95,8 @@ async function serve(databaseUrl: string, warehouse: Warehouse, env: NodeJS.Proc
   return { app, url, cookie: (login.headers.get('set-cookie') ?? '').split(';')[0] };
 }
 
-async function call(running: Running, method: string, urlPath: string, body?: unknown): Promise<{ status: number; body: { message?: string } & Record<string, unknown> }> {
-  const response = await fetch(running.url + urlPath, {
-    method,
-    headers: { cookie: running.cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  try {
-    return { status: response.status, body: JSON.parse(text) };
-  } catch {
-    return { status: response.status, body: { message: text } };
-  }
+function call(running: Running, method: string, urlPath: string, body?: unknown) {
+  return request<{ message?: string } & Record<string, unknown>>(running.url, running.cookie, method, urlPath, body);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

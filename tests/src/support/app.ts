@@ -113,7 +113,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
 }
 
-async function request<T>(url: string, cookie: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<TestResponse<T>> {
+/** One request to an app at `url` with a session cookie (or none); the body parsed when it is JSON. */
+export async function request<T>(url: string, cookie: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<TestResponse<T>> {
   const response = await fetch(url + path, {
     method,
     headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(cookie ? { cookie } : {}), ...headers },

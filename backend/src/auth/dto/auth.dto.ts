@@ -21,7 +21,8 @@ export class LoginDto extends createZodDto(LoginSchema) {}
 export const ChangePasswordSchema = z.strictObject({ currentPassword: password('当前密码'), newPassword: password('新密码') });
 export class ChangePasswordDto extends createZodDto(ChangePasswordSchema) {}
 
-export const MeSchema = z.object({
+/** What the signed-in user and the accounts list both show of an account. */
+const accountSchema = z.object({
   id: z.number().int(),
   username: z.string(),
   displayName: z.string(),
@@ -29,6 +30,10 @@ export const MeSchema = z.object({
   roleLabel: z.string(),
   /** COUNTY_STAFF: the region they are limited to. */
   region: z.object({ id: z.number().int(), code: z.string(), name: z.string() }).nullable(),
+});
+export type AccountView = z.infer<typeof accountSchema>;
+
+export const MeSchema = accountSchema.extend({
   /** What the dashboard may offer this user. */
   can: z.object({ read: z.boolean(), write: z.boolean(), admin: z.boolean() }),
 });
@@ -68,13 +73,7 @@ export class UpdateUserDto extends createZodDto(UpdateUserSchema) {}
 export const UserIdParamSchema = z.strictObject({ id: queryId });
 export class UserIdParamDto extends createZodDto(UserIdParamSchema) {}
 
-export const UserSchema = z.object({
-  id: z.number().int(),
-  username: z.string(),
-  displayName: z.string(),
-  role: z.enum(ROLES),
-  roleLabel: z.string(),
-  region: z.object({ id: z.number().int(), code: z.string(), name: z.string() }).nullable(),
+export const UserSchema = accountSchema.extend({
   active: z.boolean(),
   createdAt: z.string(),
   lastSeenAt: z.string().min(1).max(40).nullable(),
