@@ -389,7 +389,8 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     await shot(page, '06-admin-create-user');
     await page.getByTestId('user-form-submit').click();
     await page.locator('[data-testid="users-table"] tr', { hasText: created.username }).waitFor();
-    await expect(page.locator('[data-testid="user-form"]:visible').count()).resolves.toBe(0);
+    // the dialog closes (after its fade-out)
+    await page.getByTestId('user-form').waitFor({ state: 'hidden', timeout: 5_000 });
 
     const user = (await admin.get<Json>('/api/users')).body.rows.find((u: Json) => u.username === created.username);
     expect(user).toMatchObject({ displayName: '新县区用户', role: 'COUNTY_STAFF', region: { id: county.id, name: county.name }, active: true, lastSeenAt: null });
@@ -483,7 +484,8 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     await fill(page, 'password-current', created.password);
     await input(page, 'password-confirm').press('Enter');
     await page.locator('.el-message--success', { hasText: '密码已修改' }).waitFor();
-    await expect(page.locator('[data-testid="password-form"]:visible').count()).resolves.toBe(0);
+    // the dialog closes (after its fade-out)
+    await page.getByTestId('password-form').waitFor({ state: 'hidden', timeout: 5_000 });
 
     await openUserMenu(page, 'logout');
     await page.waitForURL((url) => url.pathname === '/login');
