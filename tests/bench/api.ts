@@ -18,7 +18,7 @@ import { createApp } from '../../backend/src/app';
 import { loadConfig } from '../../backend/src/config/app-config';
 import type { Scale } from '../../prisma/src/seed';
 import { referenceCategories, referenceCoverage, referenceRecurrence, referenceRectification } from '../src/support/metrics-reference';
-import { bench, benchSession, benchDatabase, benchWarehouse, percentile, BENCH_TODAY } from './fixture';
+import { bench, benchSession, benchDatabase, benchWarehouse, percentile, BENCH_APP_ENV, BENCH_TODAY } from './fixture';
 
 /** Measured requests per endpoint (after WARMUP), fewer where each takes seconds. */
 const RUNS: Record<string, number> = { '1m': 15, '10m': 7 };
@@ -38,7 +38,7 @@ async function benchScale(scale: Scale): Promise<void> {
   const db = await benchDatabase(scale, { copy: false });
   const warehouse = await benchWarehouse(db);
   // every answer computed: the response cache would time repeated requests, not the queries
-  const app = await createApp({ config: loadConfig({ ETL_INTERVAL_SECONDS: '0', RESPONSE_CACHE: 'off' }), databaseUrl: db.url, warehouse, logger: false });
+  const app = await createApp({ config: loadConfig({ ...BENCH_APP_ENV, RESPONSE_CACHE: 'off' }), databaseUrl: db.url, warehouse, logger: false });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;

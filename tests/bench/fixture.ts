@@ -16,6 +16,9 @@ import { ensureAccounts } from '../../backend/src/auth/bootstrap-users';
  * (CREATE DATABASE … TEMPLATE), so seeding 1M findings is paid once, not per run.
  */
 export const BENCH_TODAY = '2026-06-30';
+
+/** The settings of the benchmarks' apps: no ETL schedule, no workbooks kept or made ahead (the export bench sets its own). */
+export const BENCH_APP_ENV = { ETL_INTERVAL_SECONDS: '0', WORKBOOK_STORE_DIR: 'off', WORKBOOK_PREBUILD_MINUTES: '0' } as const;
 /** BENCH_DATA_DIR: another place for the bench data (say, a second set while the first is in use). */
 const ROOT = path.resolve(process.env.BENCH_DATA_DIR || path.join(__dirname, '..', '..', 'data', 'bench'));
 

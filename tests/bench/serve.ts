@@ -8,12 +8,13 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../../backend/src/app';
 import { loadConfig } from '../../backend/src/config/app-config';
 import { openWarehouse, warehouseConfigFromEnv } from '../../etl/src/warehouse';
+import { BENCH_APP_ENV } from './fixture';
 
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) throw new Error('DATABASE_URL is required');
   const warehouse = await openWarehouse(warehouseConfigFromEnv());
-  const app = await createApp({ config: loadConfig({ ...process.env, ETL_INTERVAL_SECONDS: '0' }), databaseUrl, warehouse, logger: false });
+  const app = await createApp({ config: loadConfig({ ...process.env, ...BENCH_APP_ENV }), databaseUrl, warehouse, logger: false });
   await app.listen(0, '127.0.0.1');
   console.log(`LISTENING ${(app.getHttpServer().address() as AddressInfo).port}`);
   process.once('SIGTERM', () => {

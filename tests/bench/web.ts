@@ -19,7 +19,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createApp } from '../../backend/src/app';
 import { loadConfig } from '../../backend/src/config/app-config';
 import { browserUnavailable, ensureDashboardBuilt, initialJavaScript, launchChromium } from '../src/support/browser';
-import { bench, benchDatabase, benchSession, benchWarehouse, percentile } from './fixture';
+import { bench, benchDatabase, benchSession, benchWarehouse, percentile, BENCH_APP_ENV } from './fixture';
 
 const RUNS = 7;
 
@@ -46,7 +46,7 @@ export async function benchWeb(): Promise<void> {
   const browser = await launchChromium();
   try {
     for (const cache of ['off', 'on'] as const) {
-      const app = await createApp({ config: { ...loadConfig({ ETL_INTERVAL_SECONDS: '0', RESPONSE_CACHE: cache }), staticDir: dist }, databaseUrl: db.url, warehouse, logger: false });
+      const app = await createApp({ config: { ...loadConfig({ ...BENCH_APP_ENV, RESPONSE_CACHE: cache }), staticDir: dist }, databaseUrl: db.url, warehouse, logger: false });
       await app.listen(0, '127.0.0.1');
       try {
         await measure(browser, `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`, db.url, cache === 'on' ? '-cached' : '');

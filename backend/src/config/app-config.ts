@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_COVERAGE_MODES, INSPECTION_MODES, type InspectionMode } from '../common/filters';
 
@@ -31,6 +32,10 @@ export interface AppConfig {
   adminPassword?: string;
   /** Keep the answers of the metric, option and list routes until the warehouse's data changes. */
   responseCache: boolean;
+  /** Where made quarterly workbooks are kept until their figures change (null: not kept). */
+  workbookStoreDir: string | null;
+  /** Minutes between checks that the last ended quarter's workbooks are made ahead (0: never). */
+  workbookPrebuildMinutes: number;
 }
 
 /** The demo accounts' password when DEMO_PASSWORD is unset; printed at start with a warning. */
@@ -74,6 +79,8 @@ const envSchema = z.object({
     .transform((value): boolean | number | string => (value === 'off' ? false : value === 'on' ? true : /^\d+$/.test(value) ? Number(value) : value))
     .default(false),
   RESPONSE_CACHE: z.enum(['on', 'off'], 'must be on or off').default('on'),
+  WORKBOOK_STORE_DIR: z.string().trim().min(1, 'must not be empty').optional(),
+  WORKBOOK_PREBUILD_MINUTES: integer(0, 7 * 24 * 60).default(10),
   DEMO_PASSWORD: password.optional(),
   ADMIN_PASSWORD: password.optional(),
 });
@@ -103,5 +110,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     demoPassword: v.DEMO_PASSWORD,
     adminPassword: v.ADMIN_PASSWORD,
     responseCache: v.RESPONSE_CACHE === 'on',
+    workbookStoreDir:
+      v.WORKBOOK_STORE_DIR === 'off' ? null : path.resolve(v.WORKBOOK_STORE_DIR ?? path.join(env.DATA_DIR || 'data', 'workbooks')),
+    workbookPrebuildMinutes: v.WORKBOOK_PREBUILD_MINUTES,
   };
 }

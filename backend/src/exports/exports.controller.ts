@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { FindingCsvQueryDto, QuarterlyQueryDto, TaskCsvQueryDto } from './dto/exports.dto';
 import { Audited } from '../auth/access';
@@ -21,10 +22,22 @@ export class ExportsController {
   })
   @Audited('export.quarterly')
   @ApiProduces(XLSX_TYPE)
-  @ApiOkResponse({ description: 'the workbook', ...FILE })
-  quarterly(@Query() query: QuarterlyQueryDto) {
+  @ApiOkResponse({
+    description: 'the workbook',
+    ...FILE,
+    headers: {
+      'X-Xuncha-Workbook': {
+        description: 'kept: made before and served as made (its figures have not changed since); made: made for this request',
+        schema: { type: 'string', enum: ['kept', 'made'] },
+      },
+    },
+  })
+  async quarterly(@Query() query: QuarterlyQueryDto, @Res({ passthrough: true }) response: Response) {
     const county = currentCountyLimit();
-    return this.service.quarterly(query.year, query.quarter, county === null ? undefined : { countyId: county });
+    const { file, source } = await this.service.quarterly(query.year, query.quarter, county === null ? undefined : { countyId: county });
+    // kept: made before, served as it was made (its figures have not changed since)
+    response.setHeader('X-Xuncha-Workbook', source);
+    return file;
   }
 
   @Get('tasks.csv')

@@ -4,10 +4,11 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { ExportsController } from './exports.controller';
 import { ExportsRepository } from './exports.repository';
 import { ExportsService } from './exports.service';
+import { WorkbookPrebuilder } from './workbook-prebuild';
 
 @Module({
   imports: [MetricsModule, DrillModule],
   controllers: [ExportsController],
-  providers: [ExportsRepository, ExportsService],
+  providers: [ExportsRepository, ExportsService, WorkbookPrebuilder],
 })
 export class ExportsModule {}

@@ -85,6 +85,15 @@ export class ExportsRepository {
     }));
   }
 
+  /**
+   * A token that changes whenever something loaded may change the figures as of `asOf`:
+   * for now any ETL run that wrote something (the warehouse's last generation and its time).
+   */
+  async changeToken(_asOf: string): Promise<string> {
+    const [row] = await this.warehouse.query<{ token: string }>('SELECT concat(toString(max(generation)), \'@\', toString(max(at))) AS token FROM etl_generation');
+    return row?.token ?? '';
+  }
+
   /** Findings' descriptions by id (as strings). */
   async findingDescriptions(ids: readonly number[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();

@@ -1,8 +1,5 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Readable } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import { createHash } from 'node:crypto';
+import { Readable, type Writable } from 'node:stream';
 import { Inject, Injectable, StreamableFile } from '@nestjs/common';
 import { shanghaiToday } from '@xuncha/prisma/src/calendar';
 import type { FiltersInput, InspectionMode } from '../common/filters';
@@ -21,6 +18,13 @@ import { contentDisposition, CSV_TYPE, csvHead, csvRows, XLSX_TYPE, type CsvColu
 import { FINDING_CSV_COLUMNS, TASK_CSV_COLUMNS } from './list-csv';
 import { writeQuarterlyWorkbook, type Named, type OverdueTask, type QuarterlyData } from './quarterly-workbook';
 import { endedQuarter, type QuarterPeriod } from './quarters';
+import { WorkbookStore, type OpenWorkbook, type WorkbookSlot } from './workbook-store';
+
+/**
+ * Bumped whenever the workbook's layout or the definitions behind its figures change in the
+ * code: the kept workbooks of earlier versions are then made again.
+ */
+const WORKBOOK_LAYOUT = 1;
 
 /** A task list read for its ids, whose rows come a chunk at a time. */
 type TaskChunks = Awaited<ReturnType<DrillService['taskChunks']>>;
@@ -47,6 +51,9 @@ interface Page<T> {
 export class ExportsService {
   /** Rows per read of a list exported whole (tests lower it to cross page boundaries). */
   chunkSize = EXPORT_CHUNK;
+  /** The quarterly workbooks made so far (WORKBOOK_STORE_DIR). */
+  readonly store: WorkbookStore;
+  private readonly dimensionsDigests = new WeakMap<Dimensions, string>();
 
   constructor(
     @Inject(ExportsRepository) private readonly repository: ExportsRepository,
@@ -55,20 +62,62 @@ export class ExportsService {
     @Inject(MetricsService) private readonly metrics: MetricsService,
     @Inject(DrillService) private readonly drill: DrillService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.store = new WorkbookStore(config.workbookStoreDir);
+  }
 
   /**
    * The quarterly workbook as of the quarter's last day; with `restrict`, only that county's
    * units, findings and tasks (and the county as 填报单位).
    */
-  async quarterly(year: number, quarter: number, restrict?: ExportRestriction): Promise<StreamableFile> {
+  async quarterly(year: number, quarter: number, restrict?: ExportRestriction): Promise<{ file: StreamableFile; source: OpenWorkbook['source'] }> {
     const period = endedQuarter(year, quarter, shanghaiToday());
     const dims = await this.dimensions.get();
     const county = restrict ? this.county(dims, restrict.countyId) : undefined;
-    const data = await this.quarterlyData(period, dims, county);
-    const name = `${data.reportingUnit}巡察工作统计-${period.label}.xlsx`;
+    const slot = await this.quarterlySlot(period, dims, county);
+    const made = await this.store.open(slot, (output, signal) => this.writeQuarterly(output, period, dims, county, signal));
+    const reportingUnit = county?.name ?? dims.regions.find((r) => r.level === 'CITY')?.name ?? '';
+    const name = `${reportingUnit}巡察工作统计-${period.label}.xlsx`;
     const ascii = `xuncha-quarterly-${year}Q${quarter}${county ? `-county${county.id}` : ''}.xlsx`;
-    return this.fileOf((output) => writeQuarterlyWorkbook(output, data), { type: XLSX_TYPE, disposition: contentDisposition(ascii, name) });
+    const file = new StreamableFile(made.handle.createReadStream(), { type: XLSX_TYPE, disposition: contentDisposition(ascii, name), length: made.size });
+    return { file, source: made.source };
+  }
+
+  /**
+   * Makes and keeps the workbook of a quarter (that has ended) for a scope unless it is kept
+   * already, as a request for it would: true when it was made. Stops early when `signal` aborts.
+   */
+  async prepareQuarterly(year: number, quarter: number, restrict: ExportRestriction | undefined, signal?: AbortSignal): Promise<boolean> {
+    const period = endedQuarter(year, quarter, shanghaiToday());
+    const dims = await this.dimensions.get();
+    const county = restrict ? this.county(dims, restrict.countyId) : undefined;
+    const slot = await this.quarterlySlot(period, dims, county);
+    return this.store.prepare(slot, (output, aborted) => this.writeQuarterly(output, period, dims, county, aborted), signal);
+  }
+
+  /**
+   * The kept file a quarter's workbook for a scope is: its version digests what the content
+   * depends on. The warehouse's change token is read before any figure, so that a file never
+   * holds older figures than its version names.
+   */
+  private async quarterlySlot(period: QuarterPeriod, dims: Dimensions, county: Named | undefined): Promise<WorkbookSlot> {
+    const token = await this.repository.changeToken(period.end);
+    let labels = this.dimensionsDigests.get(dims);
+    if (labels === undefined) {
+      const { regions, categories, terms, rounds, modes, unitCategories } = dims;
+      labels = createHash('sha256').update(JSON.stringify({ regions, categories, terms, rounds, modes, unitCategories })).digest('hex');
+      this.dimensionsDigests.set(dims, labels);
+    }
+    const version = createHash('sha256')
+      .update(JSON.stringify([WORKBOOK_LAYOUT, token, labels, this.config.coverageModes, period.end === shanghaiToday()]))
+      .digest('hex')
+      .slice(0, 32);
+    return { name: `${period.year}Q${period.quarter}-${county ? `county${county.id}` : 'city'}`, version };
+  }
+
+  private async writeQuarterly(output: Writable, period: QuarterPeriod, dims: Dimensions, county: Named | undefined, signal?: AbortSignal): Promise<void> {
+    const data = await this.quarterlyData(period, dims, county, signal);
+    await writeQuarterlyWorkbook(output, data);
   }
 
   private county(dims: Dimensions, countyId: number): Named {
@@ -77,7 +126,7 @@ export class ExportsService {
     return { id: region.id, name: region.name };
   }
 
-  private async quarterlyData(period: QuarterPeriod, dims: Dimensions, county: Named | undefined): Promise<QuarterlyData> {
+  private async quarterlyData(period: QuarterPeriod, dims: Dimensions, county: Named | undefined, signal?: AbortSignal): Promise<QuarterlyData> {
     const filters: FiltersInput = { asOf: period.end, ...(county ? { regionId: county.id } : {}) };
     const { scope, current } = await this.scopes.resolve(filters);
     const countingModes = this.config.coverageModes;
@@ -117,7 +166,7 @@ export class ExportsService {
       units,
       overdueTotal: firstOverdue.total,
       overdueSample: firstOverdue.rows,
-      overdue: this.pages(firstOverdue, overduePage),
+      overdue: this.pages(firstOverdue, overduePage, signal),
       recurrenceByRegion: recurrence.byRegion,
       recurrenceByCategory: recurrence.byCategory,
     };
@@ -135,7 +184,7 @@ export class ExportsService {
    * read ahead, while the current one is written (two pages in memory at most); the second
    * is asked for at once.
    */
-  private pages<T>(first: Page<T>, read: (page: number) => Promise<Page<T>>): AsyncIterable<T[]> {
+  private pages<T>(first: Page<T>, read: (page: number) => Promise<Page<T>>, signal?: AbortSignal): AsyncIterable<T[]> {
     const size = this.chunkSize;
     const ahead = (current: Page<T>, page: number) => {
       const next = current.rows.length < size ? undefined : read(page + 1);
@@ -148,35 +197,12 @@ export class ExportsService {
       let current = first;
       for (let page = 1; ; page++) {
         if (current.rows.length > 0) yield current.rows;
+        signal?.throwIfAborted();
         if (!next) return;
         current = await next;
         next = ahead(current, page + 1);
       }
     })();
-  }
-
-  /**
-   * A file written to a temporary place first, so that a failure while it is made is an error
-   * answer rather than a truncated download; the file is unlinked once opened.
-   */
-  private async fileOf(write: (output: fs.WriteStream) => Promise<void>, options: { type: string; disposition: string }): Promise<StreamableFile> {
-    const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'xuncha-export-'));
-    try {
-      const file = path.join(dir, 'export');
-      const output = fs.createWriteStream(file);
-      try {
-        await write(output);
-        await finished(output);
-      } catch (error) {
-        output.destroy();
-        throw error;
-      }
-      const handle = await fs.promises.open(file, 'r');
-      const { size } = await handle.stat();
-      return new StreamableFile(handle.createReadStream(), { ...options, length: size });
-    } finally {
-      await fs.promises.rm(dir, { recursive: true, force: true });
-    }
   }
 
   // --- CSV ---------------------------------------------------------------------------------

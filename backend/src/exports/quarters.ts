@@ -47,3 +47,10 @@ export function endedQuarter(year: number, quarter: number, today: string): Quar
   }
   return period;
 }
+
+/** The last quarter that ended before `today` (whose last day is earlier than today). */
+export function lastEndedQuarter(today: string): { year: number; quarter: number } {
+  const year = Number(today.slice(0, 4));
+  const current = Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1;
+  return current === 1 ? { year: year - 1, quarter: 4 } : { year, quarter: current - 1 };
+}

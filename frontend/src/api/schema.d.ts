@@ -1897,6 +1897,8 @@ export interface operations {
             /** @description the workbook */
             200: {
                 headers: {
+                    /** @description kept: made before and served as made (its figures have not changed since); made: made for this request */
+                    "X-Xuncha-Workbook"?: "kept" | "made";
                     [name: string]: unknown;
                 };
                 content: {

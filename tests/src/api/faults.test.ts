@@ -16,7 +16,7 @@ import { migrate } from '../../../prisma/src/migrate';
 import { seedDatabase } from '../../../prisma/src/seed';
 import { dropTestDatabase, openTestWarehouse, testWarehouseDir } from '../support/clickhouse';
 import { createTestDatabase, query, type TestDatabase } from '../support/pg';
-import { request, TEST_PASSWORD } from '../support/app';
+import { request, TEST_APP_ENV, TEST_PASSWORD } from '../support/app';
 
 /**
  * Faults while the app runs: the warehouse engine stopped and started again, PostgreSQL
@@ -87,7 +87,7 @@ interface Running {
 }
 
 async function serve(databaseUrl: string, warehouse: Warehouse, env: NodeJS.ProcessEnv = {}): Promise<Running> {
-  const app = await createApp({ config: loadConfig({ ETL_INTERVAL_SECONDS: '0', ...env }), databaseUrl, warehouse, logger: process.env.XUNCHA_TEST_APP_LOGS ? undefined : false });
+  const app = await createApp({ config: loadConfig({ ...TEST_APP_ENV, ...env }), databaseUrl, warehouse, logger: process.env.XUNCHA_TEST_APP_LOGS ? undefined : false });
   await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'staff', password: TEST_PASSWORD }) });

@@ -3,7 +3,7 @@ import type { Filters } from '../../../backend/src/common/filters';
 import { createApp } from '../../../backend/src/app';
 import { loadConfig } from '../../../backend/src/config/app-config';
 import { D1, D2, D3, FIXTURE_EXPECTED, loadMetricsFixture, overviewOf, type FilteredCase } from '../support/metrics-fixture';
-import { startTestApp, type TestApp } from '../support/app';
+import { startTestApp, TEST_APP_ENV, type TestApp } from '../support/app';
 import { rounded } from '../support/rounded';
 
 function queryOf(filters: Partial<Record<keyof Filters, unknown>>, extra: Record<string, string | number> = {}): string {
@@ -62,7 +62,7 @@ describe('metrics API on the hand-built fixture', () => {
 
   it('counts 回头看 for coverage when COVERAGE_MODES says so', async () => {
     const app = await createApp({
-      config: loadConfig({ ETL_INTERVAL_SECONDS: '0', COVERAGE_MODES: 'ROUTINE,SPECIAL,MOBILE,REVISIT' }),
+      config: loadConfig({ ...TEST_APP_ENV, COVERAGE_MODES: 'ROUTINE,SPECIAL,MOBILE,REVISIT' }),
       databaseUrl: t.db.url,
       warehouse: t.warehouse,
       logger: false,

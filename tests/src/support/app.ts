@@ -1,5 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { createApp } from '../../../backend/src/app';
 import { demoAccounts, ensureAccounts } from '../../../backend/src/auth/bootstrap-users';
 import { loadConfig, type AppConfig } from '../../../backend/src/config/app-config';
@@ -44,6 +47,9 @@ export interface TestResponse<T> {
 /** The password of every account a test app creates. */
 export const TEST_PASSWORD = 'test-password-1';
 
+/** The settings of every test app: no ETL schedule (tests run it), no workbooks kept or made ahead. */
+export const TEST_APP_ENV = { ETL_INTERVAL_SECONDS: '0', WORKBOOK_STORE_DIR: 'off', WORKBOOK_PREBUILD_MINUTES: '0' } as const;
+
 export interface TestAppOptions {
   /** Demo data of this scale and seed, loaded before the app starts (default: none). */
   seed?: { scale: 'tiny' | 'demo'; seed?: number; today: string };
@@ -76,7 +82,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     app?.get(DimensionsService).invalidate();
   };
   await etl('full');
-  const config: AppConfig = loadConfig({ ETL_INTERVAL_SECONDS: '0', ...options.env });
+  // each app keeps its workbooks in a folder of its own, emptied with it; nothing is made ahead
+  const workbooks = fs.mkdtempSync(path.join(os.tmpdir(), 'xuncha-test-workbooks-'));
+  const config: AppConfig = loadConfig({ ...TEST_APP_ENV, WORKBOOK_STORE_DIR: workbooks, ...options.env });
   app = await createApp({ config, databaseUrl: db.url, warehouse, logger: options.logs || process.env.XUNCHA_TEST_APP_LOGS ? undefined : false });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
@@ -107,6 +115,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     as,
     close: async () => {
       await app.close();
+      fs.rmSync(workbooks, { recursive: true, force: true });
       await dropTestDatabase();
       await db.drop();
     },
