@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { AGING_BUCKETS, UNIT_CATEGORIES, type AgingBucket, type TaskStatus, type UnitCategory } from '../common/filters';
 import { TASK_STATUS_LABELS, UNIT_CATEGORY_LABELS } from '../common/labels';
 import type { QuarterPeriod } from './quarters';
-import { writeTable, type CellValue, type TableColumn, type TableRow, type TableSpec } from './sheet-writer';
+import { textWidth, writeTable, type CellValue, type TableColumn, type TableRow, type TableSpec } from './sheet-writer';
 
 /**
  * The quarterly statistics workbook (DESIGN.md "Quarterly statistics workbook"): five sheets
@@ -167,7 +167,10 @@ export function categoriesSheet(data: QuarterlyData): { spec: TableSpec; rows: T
 
 // --- 3. 整改情况 ------------------------------------------------------------------------
 
-export function rectificationSheet(data: QuarterlyData): { spec: TableSpec; rows: TableRow[] } {
+/** Rows handed to the writer at a time when a sheet's rows are made as they are written. */
+const ROWS_PER_PAGE = 2000;
+
+export function rectificationSheet(data: QuarterlyData): { spec: TableSpec; rows: AsyncIterable<TableRow[]>; sample: TableRow[] } {
   const columns: TableColumn[] = [
     { header: '巡察轮次', format: 'text', width: 26 },
     { header: '所属地区', format: 'text' },
@@ -191,18 +194,44 @@ export function rectificationSheet(data: QuarterlyData): { spec: TableSpec; rows
     if (list) list.push(unit);
     else byRound.set(unit.roundId, [unit]);
   }
-  const rows: TableRow[] = [];
+  const unitRow = (roundName: string, unit: UnitRectification): TableRow => ({ cells: [roundName, countyName.get(unit.countyId) ?? '', unit.unitName, ...figures([unit])] });
+  const total: TableRow = { cells: ['合计', null, null, ...figures(data.units)], kind: 'total', merge: [0, 2] };
+  const subtotals = new Map<number, TableRow>();
   for (const round of data.rounds) {
     const units = byRound.get(round.id);
-    if (!units) continue;
-    for (const unit of units) rows.push({ cells: [round.name, countyName.get(unit.countyId) ?? '', unit.unitName, ...figures([unit])] });
-    rows.push({ cells: [round.name, '本轮小计', null, ...figures(units)], kind: 'subtotal', merge: [1, 2] });
+    if (units) subtotals.set(round.id, { cells: [round.name, '本轮小计', null, ...figures(units)], kind: 'subtotal', merge: [1, 2] });
   }
-  rows.push({ cells: ['合计', null, null, ...figures(data.units)], kind: 'total', merge: [0, 2] });
+  // made as they are written, a page at a time: a city at 10M findings has a million units × rounds
+  async function* rows() {
+    let page: TableRow[] = [];
+    for (const round of data.rounds) {
+      const units = byRound.get(round.id);
+      if (!units) continue;
+      for (const unit of units) {
+        page.push(unitRow(round.name, unit));
+        if (page.length === ROWS_PER_PAGE) {
+          yield page;
+          page = [];
+        }
+      }
+      page.push(subtotals.get(round.id)!);
+    }
+    page.push(total);
+    yield page;
+  }
+  // widths: each figure is at most its round's subtotal; the widest unit name; every county
+  let widest: UnitRectification | undefined;
+  for (const unit of data.units) if (!widest || textWidth(unit.unitName) > textWidth(widest.unitName)) widest = unit;
+  const sample = [
+    ...subtotals.values(),
+    total,
+    ...(widest ? [unitRow('', widest)] : []),
+    ...data.counties.map((c) => ({ cells: ['', c.name, ''] })),
+  ];
   const note =
     '反馈问题：巡察反馈日期在统计截止日及以前的问题；已整改销号：其全部整改任务截至统计截止日均已销号（基本完成不计）。' +
     '立行立改：其中立行立改的问题。超期未完成：截至统计截止日未销号、现行整改时限早于统计截止日的整改任务。';
-  return { spec: head(data, SHEET_NAMES[2], '巡察整改情况统计表', note, columns, { groupColumns: 1, freezeColumns: 3 }), rows };
+  return { spec: head(data, SHEET_NAMES[2], '巡察整改情况统计表', note, columns, { groupColumns: 1, freezeColumns: 3 }), rows: rows(), sample };
 }
 
 // --- 4. 超期整改清单 --------------------------------------------------------------------
@@ -306,7 +335,7 @@ export async function writeQuarterlyWorkbook(output: Writable, data: QuarterlyDa
   const categories = categoriesSheet(data);
   await writeTable(workbook, categories.spec, categories.rows);
   const rectification = rectificationSheet(data);
-  await writeTable(workbook, rectification.spec, rectification.rows);
+  await writeTable(workbook, rectification.spec, rectification.rows, rectification.sample);
   const overdue = overdueSheet(data);
   await writeTable(workbook, overdue.spec, overdue.rows, overdue.sample);
   const recurrence = recurrenceSheet(data);

@@ -1,5 +1,5 @@
 import { AppError } from '../common/http-exception.filter';
-import { endedQuarter, quarterPeriod } from './quarters';
+import { endedQuarter, lastEndedQuarter, quarterPeriod } from './quarters';
 
 const messageOf = (work: () => unknown) => {
   try {
@@ -31,5 +31,13 @@ describe('quarters', () => {
     expect(messageOf(() => endedQuarter(2026, 5, '2026-08-15'))).toMatch(/^quarter: /);
     expect(messageOf(() => endedQuarter(2027, 1, '2026-08-15'))).toBe('year: must be a year from 2000 to 2026');
     expect(messageOf(() => endedQuarter(1999, 4, '2026-08-15'))).toBe('year: must be a year from 2000 to 2026');
+  });
+
+  it('names the last quarter that ended before today (on a quarter’s last day, the one before it)', () => {
+    expect(lastEndedQuarter('2026-11-24')).toEqual({ year: 2026, quarter: 3 });
+    expect(lastEndedQuarter('2026-10-01')).toEqual({ year: 2026, quarter: 3 });
+    expect(lastEndedQuarter('2026-09-30')).toEqual({ year: 2026, quarter: 2 });
+    expect(lastEndedQuarter('2026-01-01')).toEqual({ year: 2025, quarter: 4 });
+    expect(lastEndedQuarter('2026-03-31')).toEqual({ year: 2025, quarter: 4 });
   });
 });

@@ -54,9 +54,9 @@ export class WorkbookPrebuilder implements OnApplicationBootstrap, OnApplication
     await this.running;
   }
 
-  /** One check: each scope's workbook of the last ended quarter, made where it is not kept as it stands. */
-  async pass(): Promise<void> {
-    const { year, quarter } = lastEndedQuarter(shanghaiToday());
+  /** One check: each scope's workbook of the last ended quarter (or of `which`), made where it is not kept as it stands. */
+  async pass(which?: { year: number; quarter: number }): Promise<void> {
+    const { year, quarter } = which ?? lastEndedQuarter(shanghaiToday());
     const dims = await this.dimensions.get();
     const counties = dims.regions.filter((r) => r.level === 'MUNICIPAL' || r.level === 'COUNTY').map((r) => ({ countyId: r.id }));
     for (const restrict of [undefined, ...counties]) {
