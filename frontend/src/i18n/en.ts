@@ -210,6 +210,7 @@ const en: Messages = {
     asOf: 'Figures as of {date}',
     download: 'Download workbook',
     downloading: 'Preparing…',
+    elapsed: 'Making the workbook: {seconds} s so far. With much data the first one can take minutes; once made, it downloads at once until that quarter’s data is corrected or backfilled.',
     done: 'Downloaded {name}',
     failed: 'Download failed: {message}',
     future: 'This quarter has not ended yet',

@@ -208,6 +208,7 @@ const zhCN = {
     asOf: '统计截止日期：{date}',
     download: '下载报表',
     downloading: '正在生成…',
+    elapsed: '正在生成报表，已用 {seconds} 秒。数据量大时首次生成可能需要数分钟；生成后再次下载将直接提供，直到该季度数据被补录或更正。',
     done: '已下载 {name}',
     failed: '报表下载失败：{message}',
     future: '该季度尚未结束',
