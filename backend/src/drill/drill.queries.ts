@@ -44,9 +44,10 @@ export function listsOpenTasksOnly(query: TaskListQuery): boolean {
 }
 
 /**
- * A page of the task list, in two steps: `ids` omitted, the page's ids (and the total) from
- * the few columns the filters and the order need; then, with `ids`, those tasks' rows, read
- * by their primary key, in the same order.
+ * A page of the task list, in two steps: `ids` omitted, the page's ids from the few columns
+ * the filters and the order need (a query for Warehouse.queryPage, which counts the list in
+ * the same pass); then, with `ids`, those tasks' rows, read by their primary key, in the
+ * same order.
  */
 export function buildTaskListQuery(scope: Scope, query: TaskListQuery, current: boolean, ids?: readonly string[]): SqlQuery {
   const tasks = taskStateCte(scope, { fedBack: true, current, openOnly: listsOpenTasksOnly(query), ids });
@@ -82,7 +83,7 @@ ORDER BY ${TASK_ORDER[query.sort]}`;
     return {
       query: `WITH
 ${tasks.query}
-SELECT id, ${daysOverdue}, count() OVER () AS total
+SELECT id, ${daysOverdue}
 ${filtered}
 LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
       params,
@@ -102,7 +103,6 @@ ${filtered}`,
 export interface TaskPageRow {
   id: string;
   days_overdue: string;
-  total: string;
 }
 export interface TaskListRow {
   id: string;
@@ -130,8 +130,9 @@ export function listsOpenFindings(query: FindingListQuery, current: boolean): bo
 }
 
 /**
- * A page of the finding list. From fact_open_findings (listsOpenFindings) in two steps like
- * the task list: `ids` omitted, the page's ids and the total; with `ids`, their rows.
+ * A page of the finding list (a query for Warehouse.queryPage, which counts the list in the
+ * same pass). From fact_open_findings (listsOpenFindings) in two steps like the task list:
+ * `ids` omitted, the page's ids; with `ids`, their rows.
  */
 export function buildFindingListQuery(scope: Scope, query: FindingListQuery, current: boolean, ids?: readonly string[]): SqlQuery {
   const fedBack = query.fedBack === true;
@@ -158,7 +159,7 @@ listed AS (
   LEFT JOIN per_finding AS p ON p.finding_id = f.id
 )
 SELECT id, inspection_id, unit_id, unit_category, county_id, category_id, category1_id, mode, round_id, is_immediate, found_date, feedback_date,
-  task_count, closed_count, closed, closure_day, count() OVER () AS total
+  task_count, closed_count, closed, closure_day
 FROM listed
 ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
 ORDER BY ${FINDING_ORDER[query.sort]}
@@ -187,7 +188,7 @@ ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
 ORDER BY ${FINDING_ORDER[query.sort]}`;
   if (ids) return { query: `SELECT *\n${body}`, params: { ...findings.params, ids: [...ids] } };
   return {
-    query: `SELECT id, count() OVER () AS total
+    query: `SELECT id
 ${body}
 LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
     params: { ...findings.params, limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
@@ -195,7 +196,6 @@ LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
 }
 export interface FindingPageRow {
   id: string;
-  total: string;
 }
 
 export interface FindingListRow {
@@ -215,5 +215,4 @@ export interface FindingListRow {
   closed_count: string;
   closed: number;
   closure_day: string | null;
-  total: string;
 }
