@@ -21,6 +21,32 @@ describe('task list', () => {
   });
 });
 
+describe('task list order', () => {
+  it('orders an overdue list by the due date itself (days overdue = as-of − due), its ids alone', () => {
+    for (const query of [{ overdue: true }, { agingBucket: '31-90' }] as Partial<TaskListQuery>[]) {
+      expect(buildTaskListQuery(scope, list({ ...query, sort: '-daysOverdue' }), true).query).toMatch(/ORDER BY due, id\nLIMIT/);
+      expect(buildTaskListQuery(scope, list({ ...query, sort: 'daysOverdue' }), true).query).toMatch(/ORDER BY due DESC, id\nLIMIT/);
+    }
+    expect(buildTaskListQuery(scope, list({ overdue: true, sort: '-daysOverdue' }), true).query).toMatch(/SELECT id\nFROM tasks/);
+    // the aging bucket filters on the days overdue: computed then
+    expect(buildTaskListQuery(scope, list({ agingBucket: '31-90', sort: '-daysOverdue' }), true).query).toMatch(/SELECT id, if\(.*\) AS days_overdue\nFROM tasks/);
+  });
+
+  it('computes the days overdue to order by them when some tasks of the list are not overdue', () => {
+    for (const query of [{}, { closed: false }, { overdue: false }] as Partial<TaskListQuery>[]) {
+      const sql = buildTaskListQuery(scope, list({ ...query, sort: '-daysOverdue' }), true).query;
+      expect(sql).toContain('AS days_overdue');
+      expect(sql).toMatch(/ORDER BY days_overdue DESC, id\nLIMIT/);
+    }
+  });
+
+  it('reads the rows of the page in the list order, with their days overdue', () => {
+    const sql = buildTaskListQuery(scope, list({ overdue: true, sort: '-daysOverdue' }), true, ['3', '1']).query;
+    expect(sql).toContain('AS days_overdue');
+    expect(sql).toMatch(/ORDER BY days_overdue DESC, id$/);
+  });
+});
+
 describe('finding list', () => {
   const findings = (query: Partial<FindingListQuery>) => ({ page: 1, pageSize: 50, sort: '-foundDate', ...query }) as FindingListQuery;
 

@@ -32,6 +32,15 @@ const FINDING_ORDER: Record<FindingListQuery['sort'], string> = {
   '-feedbackDate': 'feedback_date DESC NULLS LAST, id',
 };
 
+/**
+ * With every task of the list overdue, days overdue = as-of − due date, so ordering by the
+ * due date itself gives the same order without computing the days for every task first.
+ */
+const LATE_TASK_ORDER: Partial<Record<TaskListQuery['sort'], string>> = {
+  daysOverdue: 'due DESC, id',
+  '-daysOverdue': 'due, id',
+};
+
 /** Whether the list's filters keep only tasks not 已销号 (each of these conditions implies `status != 'CLOSED'`). */
 export function listsOpenTasksOnly(query: TaskListQuery): boolean {
   return (
@@ -76,15 +85,17 @@ export function buildTaskListQuery(scope: Scope, query: TaskListQuery, current: 
   }
   if (query.immediate !== undefined) where.push(`finding_is_immediate = ${query.immediate ? 1 : 0}`);
   const daysOverdue = `if(${late}, dateDiff('day', assumeNotNull(due), {asOf:Date}), 0) AS days_overdue`;
-  const filtered = `FROM tasks
+  const filtered = (order: string) => `FROM tasks
 ${where.length > 0 ? `WHERE ${where.join('\n  AND ')}` : ''}
-ORDER BY ${TASK_ORDER[query.sort]}`;
+ORDER BY ${order}`;
   if (ids === undefined) {
+    const allLate = query.overdue === true || query.agingBucket !== undefined;
+    const order = (allLate ? LATE_TASK_ORDER[query.sort] : undefined) ?? TASK_ORDER[query.sort];
     return {
       query: `WITH
 ${tasks.query}
-SELECT id, ${daysOverdue}
-${filtered}
+SELECT id${order.includes('days_overdue') || query.agingBucket !== undefined ? `, ${daysOverdue}` : ''}
+${filtered(order)}
 LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
       params,
     };
@@ -96,13 +107,12 @@ ${tasks.query}
 SELECT id, finding_id, unit_id, unit_category, region_id, county_id, category_id, category1_id, mode, track, responsible_dept,
   status, original_due_date, due, closed_date, feedback_date,
   ${daysOverdue}
-${filtered}`,
+${filtered(TASK_ORDER[query.sort])}`,
     params: rowParams,
   };
 }
 export interface TaskPageRow {
   id: string;
-  days_overdue: string;
 }
 export interface TaskListRow {
   id: string;

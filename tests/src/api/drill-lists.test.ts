@@ -115,6 +115,8 @@ describe('drill-down lists of open tasks and findings', () => {
       expect(overdue.length).toBeGreaterThan(regionId === null ? 30 : 5);
       await expectPages<TaskRow>(`/api/tasks?overdue=true&sort=-daysOverdue${region}`, overdue, regionId === null ? 7 : 2, (r) => ({ id: r.id, daysOverdue: r.daysOverdue }));
       await expectPages<TaskRow>(`/api/tasks?overdue=true&sort=-id${region}`, [...overdue].sort((a, b) => b.id - a.id), 13, (r) => ({ id: r.id, daysOverdue: r.daysOverdue }));
+      const shortestFirst = [...overdue].sort((a, b) => a.daysOverdue - b.daysOverdue || a.id - b.id);
+      await expectPages<TaskRow>(`/api/tasks?overdue=true&sort=daysOverdue${region}`, shortestFirst, regionId === null ? 11 : 3, (r) => ({ id: r.id, daysOverdue: r.daysOverdue }));
       // the earliest due first: the longest overdue first, as above
       const old = overdue.filter((r) => r.daysOverdue > 180);
       await expectPages<TaskRow>(`/api/tasks?overdue=true&agingBucket=180%2B&sort=dueDate${region}`, old, 5, (r) => ({ id: r.id, daysOverdue: r.daysOverdue }));
