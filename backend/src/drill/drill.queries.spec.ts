@@ -28,8 +28,15 @@ describe('task list order', () => {
       expect(buildTaskListQuery(scope, list({ ...query, sort: 'daysOverdue' }), true).query).toMatch(/ORDER BY due DESC, id\nLIMIT/);
     }
     expect(buildTaskListQuery(scope, list({ overdue: true, sort: '-daysOverdue' }), true).query).toMatch(/SELECT id\nFROM tasks/);
-    // the aging bucket filters on the days overdue: computed then
-    expect(buildTaskListQuery(scope, list({ agingBucket: '31-90', sort: '-daysOverdue' }), true).query).toMatch(/SELECT id, if\(.*\) AS days_overdue\nFROM tasks/);
+    // an aging bucket is a range of due dates
+    const bucket = buildTaskListQuery(scope, list({ agingBucket: '31-90', sort: '-daysOverdue' }), true);
+    expect(bucket.query).toMatch(/SELECT id\nFROM tasks/);
+    expect(bucket.query).toContain('due <= subtractDays({asOf:Date}, {agingFrom:UInt32})');
+    expect(bucket.query).toContain('due >= subtractDays({asOf:Date}, {agingTo:UInt32})');
+    expect(bucket.params).toMatchObject({ agingFrom: 31, agingTo: 90 });
+    const oldest = buildTaskListQuery(scope, list({ agingBucket: '180+' }), true);
+    expect(oldest.query).not.toContain('agingTo');
+    expect(oldest.params).toMatchObject({ agingFrom: 181 });
   });
 
   it('computes the days overdue to order by them when some tasks of the list are not overdue', () => {

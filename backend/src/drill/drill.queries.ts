@@ -7,7 +7,8 @@ import type { Scope } from '../dimensions/scope';
 import { findingsSubquery, PER_FINDING_CTE, taskStateCte, type SqlQuery } from '../metrics/metrics.queries';
 import type { FindingListQuery, TaskListQuery } from './dto/drill.dto';
 
-const AGING_RANGES = { '1-30': [1, 30], '31-90': [31, 90], '91-180': [91, 180], '180+': [181, 1_000_000] } as const;
+/** Days overdue of each aging bucket, from and to (none: no end). */
+const AGING_RANGES = { '1-30': [1, 30], '31-90': [31, 90], '91-180': [91, 180], '180+': [181, null] } as const;
 
 /** Sort keys offered to users, each mapped to an expression from an allow-list. */
 const TASK_ORDER: Record<TaskListQuery['sort'], string> = {
@@ -71,9 +72,15 @@ export function buildTaskListQuery(scope: Scope, query: TaskListQuery, current: 
   if (query.closed !== undefined) where.push(query.closed ? "status = 'CLOSED'" : open);
   if (query.overdue !== undefined) where.push(query.overdue ? `(${late})` : `NOT (${late})`);
   if (query.agingBucket) {
+    // from to to days overdue (as-of − due): due from as-of − to through as-of − from, a
+    // range of the column itself rather than a difference computed for every task
     const [from, to] = AGING_RANGES[query.agingBucket];
-    where.push(`(${late})`, 'days_overdue BETWEEN {agingFrom:UInt32} AND {agingTo:UInt32}');
-    Object.assign(params, { agingFrom: from, agingTo: to });
+    where.push(`(${late})`, 'due <= subtractDays({asOf:Date}, {agingFrom:UInt32})');
+    params.agingFrom = from;
+    if (to !== null) {
+      where.push('due >= subtractDays({asOf:Date}, {agingTo:UInt32})');
+      params.agingTo = to;
+    }
   }
   if (query.dueSoon !== undefined) {
     where.push(`${open} AND due IS NOT NULL AND due >= {asOf:Date} AND due <= addDays({asOf:Date}, {dueSoon:UInt8})`);
@@ -94,7 +101,7 @@ ORDER BY ${order}`;
     return {
       query: `WITH
 ${tasks.query}
-SELECT id${order.includes('days_overdue') || query.agingBucket !== undefined ? `, ${daysOverdue}` : ''}
+SELECT id${order.includes('days_overdue') ? `, ${daysOverdue}` : ''}
 ${filtered(order)}
 LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
       params,

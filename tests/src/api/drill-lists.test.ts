@@ -118,8 +118,10 @@ describe('drill-down lists of open tasks and findings', () => {
       const shortestFirst = [...overdue].sort((a, b) => a.daysOverdue - b.daysOverdue || a.id - b.id);
       await expectPages<TaskRow>(`/api/tasks?overdue=true&sort=daysOverdue${region}`, shortestFirst, regionId === null ? 11 : 3, (r) => ({ id: r.id, daysOverdue: r.daysOverdue }));
       // the earliest due first: the longest overdue first, as above
-      const old = overdue.filter((r) => r.daysOverdue > 180);
-      await expectPages<TaskRow>(`/api/tasks?overdue=true&agingBucket=180%2B&sort=dueDate${region}`, old, 5, (r) => ({ id: r.id, daysOverdue: r.daysOverdue }));
+      for (const [bucket, from, to] of [['180%2B', 181, Infinity], ['91-180', 91, 180], ['31-90', 31, 90], ['1-30', 1, 30]] as const) {
+        const aged = overdue.filter((r) => r.daysOverdue >= from && r.daysOverdue <= to);
+        await expectPages<TaskRow>(`/api/tasks?overdue=true&agingBucket=${bucket}&sort=dueDate${region}`, aged, 5, (r) => ({ id: r.id, daysOverdue: r.daysOverdue }));
+      }
 
       // every task fed back, by closed date (most recent first, the open ones last, ties by id): fact_tasks
       const byClosed = await query<{ id: number; dueDate: string | null; closed: string | null }>(
