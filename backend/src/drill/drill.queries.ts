@@ -72,8 +72,8 @@ export function buildTaskListQuery(scope: Scope, query: TaskListQuery, current: 
   if (query.closed !== undefined) where.push(query.closed ? "status = 'CLOSED'" : open);
   if (query.overdue !== undefined) where.push(query.overdue ? `(${late})` : `NOT (${late})`);
   if (query.agingBucket) {
-    // from to to days overdue (as-of − due): due from as-of − to through as-of − from, a
-    // range of the column itself rather than a difference computed for every task
+    // `from` through `to` days overdue (as-of − due) is a due date from as-of − `to` through
+    // as-of − `from`: a range of the column itself, not a difference computed for every task
     const [from, to] = AGING_RANGES[query.agingBucket];
     where.push(`(${late})`, 'due <= subtractDays({asOf:Date}, {agingFrom:UInt32})');
     params.agingFrom = from;

@@ -36,7 +36,7 @@ export class DrillRepository {
   }
 
   /**
-   * For exports: every id of the task list in its order (and its days overdue), in one read
+   * For exports: every id of the task list in its order, in one read
    * of the few columns the filters and the order need.
    */
   async taskIds(scope: Scope, query: TaskListQuery, current: boolean): Promise<string[]> {
