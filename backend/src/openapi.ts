@@ -17,6 +17,7 @@ export async function renderOpenApi(): Promise<string> {
     engine: 'chdb',
     database: 'none',
     query: unreachable,
+    queryPage: unreachable,
     command: unreachable,
     insert: unreachable,
     insertRaw: unreachable,

@@ -7,7 +7,8 @@ import type { Scope } from '../dimensions/scope';
 import { findingsSubquery, PER_FINDING_CTE, taskStateCte, type SqlQuery } from '../metrics/metrics.queries';
 import type { FindingListQuery, TaskListQuery } from './dto/drill.dto';
 
-const AGING_RANGES = { '1-30': [1, 30], '31-90': [31, 90], '91-180': [91, 180], '180+': [181, 1_000_000] } as const;
+/** Days overdue of each aging bucket, from and to (none: no end). */
+const AGING_RANGES = { '1-30': [1, 30], '31-90': [31, 90], '91-180': [91, 180], '180+': [181, null] } as const;
 
 /** Sort keys offered to users, each mapped to an expression from an allow-list. */
 const TASK_ORDER: Record<TaskListQuery['sort'], string> = {
@@ -32,6 +33,15 @@ const FINDING_ORDER: Record<FindingListQuery['sort'], string> = {
   '-feedbackDate': 'feedback_date DESC NULLS LAST, id',
 };
 
+/**
+ * With every task of the list overdue, days overdue = as-of − due date, so ordering by the
+ * due date itself gives the same order without computing the days for every task first.
+ */
+const LATE_TASK_ORDER: Partial<Record<TaskListQuery['sort'], string>> = {
+  daysOverdue: 'due DESC, id',
+  '-daysOverdue': 'due, id',
+};
+
 /** Whether the list's filters keep only tasks not 已销号 (each of these conditions implies `status != 'CLOSED'`). */
 export function listsOpenTasksOnly(query: TaskListQuery): boolean {
   return (
@@ -44,9 +54,10 @@ export function listsOpenTasksOnly(query: TaskListQuery): boolean {
 }
 
 /**
- * A page of the task list, in two steps: `ids` omitted, the page's ids (and the total) from
- * the few columns the filters and the order need; then, with `ids`, those tasks' rows, read
- * by their primary key, in the same order.
+ * A page of the task list, in two steps: `ids` omitted, the page's ids from the few columns
+ * the filters and the order need (a query for Warehouse.queryPage, which counts the list in
+ * the same pass); then, with `ids`, those tasks' rows, read by their primary key, in the
+ * same order.
  */
 export function buildTaskListQuery(scope: Scope, query: TaskListQuery, current: boolean, ids?: readonly string[]): SqlQuery {
   const tasks = taskStateCte(scope, { fedBack: true, current, openOnly: listsOpenTasksOnly(query), ids });
@@ -61,9 +72,15 @@ export function buildTaskListQuery(scope: Scope, query: TaskListQuery, current: 
   if (query.closed !== undefined) where.push(query.closed ? "status = 'CLOSED'" : open);
   if (query.overdue !== undefined) where.push(query.overdue ? `(${late})` : `NOT (${late})`);
   if (query.agingBucket) {
+    // `from` through `to` days overdue (as-of − due) is a due date from as-of − `to` through
+    // as-of − `from`: a range of the column itself, not a difference computed for every task
     const [from, to] = AGING_RANGES[query.agingBucket];
-    where.push(`(${late})`, 'days_overdue BETWEEN {agingFrom:UInt32} AND {agingTo:UInt32}');
-    Object.assign(params, { agingFrom: from, agingTo: to });
+    where.push(`(${late})`, 'due <= subtractDays({asOf:Date}, {agingFrom:UInt32})');
+    params.agingFrom = from;
+    if (to !== null) {
+      where.push('due >= subtractDays({asOf:Date}, {agingTo:UInt32})');
+      params.agingTo = to;
+    }
   }
   if (query.dueSoon !== undefined) {
     where.push(`${open} AND due IS NOT NULL AND due >= {asOf:Date} AND due <= addDays({asOf:Date}, {dueSoon:UInt8})`);
@@ -75,15 +92,17 @@ export function buildTaskListQuery(scope: Scope, query: TaskListQuery, current: 
   }
   if (query.immediate !== undefined) where.push(`finding_is_immediate = ${query.immediate ? 1 : 0}`);
   const daysOverdue = `if(${late}, dateDiff('day', assumeNotNull(due), {asOf:Date}), 0) AS days_overdue`;
-  const filtered = `FROM tasks
+  const filtered = (order: string) => `FROM tasks
 ${where.length > 0 ? `WHERE ${where.join('\n  AND ')}` : ''}
-ORDER BY ${TASK_ORDER[query.sort]}`;
+ORDER BY ${order}`;
   if (ids === undefined) {
+    const allLate = query.overdue === true || query.agingBucket !== undefined;
+    const order = (allLate ? LATE_TASK_ORDER[query.sort] : undefined) ?? TASK_ORDER[query.sort];
     return {
       query: `WITH
 ${tasks.query}
-SELECT id, ${daysOverdue}, count() OVER () AS total
-${filtered}
+SELECT id${order.includes('days_overdue') ? `, ${daysOverdue}` : ''}
+${filtered(order)}
 LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
       params,
     };
@@ -95,14 +114,12 @@ ${tasks.query}
 SELECT id, finding_id, unit_id, unit_category, region_id, county_id, category_id, category1_id, mode, track, responsible_dept,
   status, original_due_date, due, closed_date, feedback_date,
   ${daysOverdue}
-${filtered}`,
+${filtered(TASK_ORDER[query.sort])}`,
     params: rowParams,
   };
 }
 export interface TaskPageRow {
   id: string;
-  days_overdue: string;
-  total: string;
 }
 export interface TaskListRow {
   id: string;
@@ -130,8 +147,9 @@ export function listsOpenFindings(query: FindingListQuery, current: boolean): bo
 }
 
 /**
- * A page of the finding list. From fact_open_findings (listsOpenFindings) in two steps like
- * the task list: `ids` omitted, the page's ids and the total; with `ids`, their rows.
+ * A page of the finding list (a query for Warehouse.queryPage, which counts the list in the
+ * same pass). From fact_open_findings (listsOpenFindings) in two steps like the task list:
+ * `ids` omitted, the page's ids; with `ids`, their rows.
  */
 export function buildFindingListQuery(scope: Scope, query: FindingListQuery, current: boolean, ids?: readonly string[]): SqlQuery {
   const fedBack = query.fedBack === true;
@@ -158,7 +176,7 @@ listed AS (
   LEFT JOIN per_finding AS p ON p.finding_id = f.id
 )
 SELECT id, inspection_id, unit_id, unit_category, county_id, category_id, category1_id, mode, round_id, is_immediate, found_date, feedback_date,
-  task_count, closed_count, closed, closure_day, count() OVER () AS total
+  task_count, closed_count, closed, closure_day
 FROM listed
 ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
 ORDER BY ${FINDING_ORDER[query.sort]}
@@ -187,7 +205,7 @@ ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
 ORDER BY ${FINDING_ORDER[query.sort]}`;
   if (ids) return { query: `SELECT *\n${body}`, params: { ...findings.params, ids: [...ids] } };
   return {
-    query: `SELECT id, count() OVER () AS total
+    query: `SELECT id
 ${body}
 LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
     params: { ...findings.params, limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
@@ -195,7 +213,6 @@ LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
 }
 export interface FindingPageRow {
   id: string;
-  total: string;
 }
 
 export interface FindingListRow {
@@ -215,5 +232,4 @@ export interface FindingListRow {
   closed_count: string;
   closed: number;
   closure_day: string | null;
-  total: string;
 }

@@ -4,7 +4,6 @@ import type { Warehouse } from '@xuncha/etl/src/warehouse';
 import { PRISMA, WAREHOUSE } from '../infra/tokens';
 import type { Scope } from '../dimensions/scope';
 import type { SqlQuery } from '../metrics/metrics.queries';
-import { count } from '../metrics/metrics.repository';
 import type { FindingListQuery, TaskListQuery } from './dto/drill.dto';
 import { buildFindingListQuery, buildTaskListQuery, listsOpenFindings, type FindingListRow, type FindingPageRow, type TaskListRow, type TaskPageRow } from './drill.queries';
 
@@ -16,12 +15,10 @@ export class DrillRepository {
     @Inject(PRISMA) private readonly prisma: Db,
   ) {}
 
-  /** One page and the total; past the last page, the total comes from a one-row read. */
-  private async page<T extends { total: string }>(sql: SqlQuery): Promise<{ total: number; rows: T[] }> {
-    const rows = await this.warehouse.query<T>(sql.query, sql.params);
-    if (rows.length > 0 || sql.params.offset === 0) return { total: rows.length > 0 ? count(rows[0].total) : 0, rows };
-    const first = await this.warehouse.query<T>(sql.query, { ...sql.params, offset: 0, limit: 1 });
-    return { total: first.length > 0 ? count(first[0].total) : 0, rows };
+  /** One page and the total (the rows its LIMIT chose from, counted in the same pass). */
+  private async page<T>(sql: SqlQuery): Promise<{ total: number; rows: T[] }> {
+    const { rows, rowsBeforeLimit } = await this.warehouse.queryPage<T>(sql.query, sql.params);
+    return { total: rowsBeforeLimit, rows };
   }
 
   /** A page of tasks: its ids and the total from the columns the filters and the order need, then their rows. */
@@ -39,7 +36,7 @@ export class DrillRepository {
   }
 
   /**
-   * For exports: every id of the task list in its order (and its days overdue), in one read
+   * For exports: every id of the task list in its order, in one read
    * of the few columns the filters and the order need.
    */
   async taskIds(scope: Scope, query: TaskListQuery, current: boolean): Promise<string[]> {
@@ -66,8 +63,8 @@ export class DrillRepository {
       current,
       page.map((r) => r.id),
     );
-    const rows = await this.warehouse.query<Omit<FindingListRow, 'total'>>(sql.query, sql.params);
-    return { total, rows: rows.map((row) => ({ ...row, total: String(total) })) };
+    const rows = await this.warehouse.query<FindingListRow>(sql.query, sql.params);
+    return { total, rows };
   }
 
   async taskTexts(ids: bigint[]) {

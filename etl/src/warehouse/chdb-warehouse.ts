@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Session, drainPending } from 'chdb';
 import { clickhouseError, messageOf, WarehouseError } from './errors';
 import { insertStatement, plainIdentifier } from './identifier';
+import { pageStatement, parsePage, type WarehousePage } from './page';
 import { singleStatement } from './single-statement';
 import { parseJsonEachRow, prepareParams, toJsonEachRow } from './values';
 import { RAW_INSERT_FORMATS, type RawInsertFormat, type Warehouse, type WarehouseConfig } from './warehouse';
@@ -76,9 +77,10 @@ class ChdbWarehouse implements Warehouse {
     readonly dataDir: string,
   ) {}
 
-  private async run(sql: string, params: Record<string, unknown> | undefined, format: string): Promise<string> {
+  private async run(sql: string, params: Record<string, unknown> | undefined, format: string, page = false): Promise<string> {
     if (this.closed) throw new WarehouseError(`the embedded warehouse at ${this.dataDir} is closed`);
-    const statement = singleStatement(sql);
+    const single = singleStatement(sql);
+    const statement = page ? pageStatement(single) : single;
     const bound = prepareParams(statement, params);
     try {
       // A parameterized query is serialized process-wide by chdb; a plain one is not.
@@ -94,6 +96,10 @@ class ChdbWarehouse implements Warehouse {
 
   async query<T>(sql: string, params?: Record<string, unknown>): Promise<T[]> {
     return parseJsonEachRow<T>(await this.run(sql, params, 'JSONEachRow'));
+  }
+
+  async queryPage<T>(sql: string, params?: Record<string, unknown>): Promise<WarehousePage<T>> {
+    return parsePage<T>(JSON.parse(await this.run(sql, params, 'JSON', true)) as { data?: T[] }, sql);
   }
 
   async command(sql: string, params?: Record<string, unknown>): Promise<void> {

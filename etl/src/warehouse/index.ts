@@ -8,6 +8,7 @@ export {
   type WarehouseConfig,
 } from './warehouse';
 export { WarehouseError } from './errors';
+export type { WarehousePage } from './page';
 export { migrateWarehouse, readWarehouseMigrations, WAREHOUSE_MIGRATIONS_DIR, MIGRATIONS_TABLE } from './migrate';
 export { clusterizeDdl, onCluster } from './cluster';
 export { identifier, insertStatement } from './identifier';

@@ -3,6 +3,7 @@ import { ClickHouseLogLevel, createClient, drainStream, type ClickHouseClient, t
 import { clickhouseError, messageOf, redactUrl, WarehouseError } from './errors';
 import { insertStatement, plainIdentifier } from './identifier';
 import { onCluster } from './cluster';
+import { pageStatement, parsePage, type WarehousePage } from './page';
 import { singleStatement } from './single-statement';
 import { prepareParams, toJsonEachRow } from './values';
 import { RAW_INSERT_FORMATS, type RawInsertFormat, type Warehouse, type WarehouseConfig } from './warehouse';
@@ -58,6 +59,21 @@ class ServerWarehouse implements Warehouse {
     } catch (error) {
       throw this.fail(error, statement);
     }
+  }
+
+  async queryPage<T>(sql: string, params?: Record<string, unknown>): Promise<WarehousePage<T>> {
+    const single = singleStatement(sql);
+    const statement = pageStatement(single);
+    const queryParams = prepareParams(single, params);
+    await this.ready();
+    let answer: { data?: T[]; rows_before_limit_at_least?: number | string };
+    try {
+      const result = await this.client.query({ query: statement, format: 'JSON', query_params: queryParams });
+      answer = await result.json<T>();
+    } catch (error) {
+      throw this.fail(error, statement);
+    }
+    return parsePage<T>(answer, statement);
   }
 
   async command(sql: string, params?: Record<string, unknown>): Promise<void> {

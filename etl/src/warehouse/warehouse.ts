@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { WarehouseError } from './errors';
 import { plainIdentifier } from './identifier';
+import type { WarehousePage } from './page';
 
 /**
  * The ClickHouse warehouse, on either engine: chDB inside this process (the default,
@@ -15,6 +16,12 @@ export interface Warehouse {
   readonly cluster?: string;
   /** SELECT with {name:Type} parameters; returns typed rows (JSONEachRow). 64-bit ints come back as strings. */
   query<T>(sql: string, params?: Record<string, unknown>): Promise<T[]>;
+  /**
+   * A SELECT ending in LIMIT (… OFFSET …), without a SETTINGS clause: its rows, and how many
+   * rows its LIMIT chose them from, counted exactly in the same pass (a page and its list's
+   * total). Same parameters and row types as `query`.
+   */
+  queryPage<T>(sql: string, params?: Record<string, unknown>): Promise<WarehousePage<T>>;
   /** DDL / statements without result; same parameters. */
   command(sql: string, params?: Record<string, unknown>): Promise<void>;
   /** Batched insert of plain objects (JSONEachRow); one call = one INSERT, never a row per call. */

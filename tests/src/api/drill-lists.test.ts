@@ -68,8 +68,125 @@ describe('drill-down lists of open tasks and findings', () => {
     }
   }
 
+  /** A unit's county as the warehouse carries it: a township's parent, else its region. */
+  const UNIT_COUNTY = `(SELECT CASE g.level WHEN 'TOWNSHIP' THEN g.parent_id ELSE g.id END FROM regions g WHERE g.id = u.region_id)`;
+  /** The tasks and findings of this test's records, as PostgreSQL has them (none is rejected by the ETL). */
+  const TASKS = `FROM rectification_tasks k
+      JOIN findings f ON f.id = k.finding_id AND f.deleted_at IS NULL
+      JOIN inspections i ON i.id = f.inspection_id AND i.deleted_at IS NULL
+      JOIN org_units u ON u.id = f.unit_id
+     WHERE k.deleted_at IS NULL AND f.found_date <= $1::date AND i.feedback_date <= $1::date
+       AND ($2::int IS NULL OR ${UNIT_COUNTY} = $2)`;
+
+  /** Pages of `size` of the list at `path`: each page's total and rows equal to the reference's slice. */
+  async function expectPages<T extends { id: number }>(path: string, expected: Array<Partial<T> & { id: number }>, size: number, pick: (row: T) => Partial<T> & { id: number }) {
+    const last = Math.max(1, Math.ceil(expected.length / size));
+    for (const page of [...new Set([1, 2, Math.ceil(last / 2), last - 1, last, last + 1])].filter((p) => p >= 1)) {
+      const response = await t.get<Page<T>>(`${path}&pageSize=${size}&page=${page}`);
+      expect(response.status).toBe(200);
+      expect({ page, total: response.body.total, rows: response.body.rows.map(pick) }).toEqual({
+        page,
+        total: expected.length,
+        rows: expected.slice((page - 1) * size, page * size),
+      });
+    }
+  }
+
+  /**
+   * The lists against PostgreSQL's case records (today's state: every task's current status
+   * and due date), page by page: the total on every page (the last one, and past it, too),
+   * sort ties broken by id, deep pages, the whole city and one county.
+   */
+  async function expectSameAsPostgres(): Promise<void> {
+    const [{ county }] = await query<{ county: number }>(
+      t.db.url,
+      `SELECT ${UNIT_COUNTY} AS county ${TASKS} AND k.status <> 'CLOSED' AND k.current_due_date < $1::date GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`,
+      [today, null],
+    );
+    for (const regionId of [null, county]) {
+      const region = regionId === null ? '' : `&regionId=${regionId}`;
+      const overdue = await query<{ id: number; daysOverdue: number }>(
+        t.db.url,
+        `SELECT k.id::int AS id, ($1::date - k.current_due_date)::int AS "daysOverdue" ${TASKS}
+           AND k.status <> 'CLOSED' AND k.current_due_date < $1::date
+         ORDER BY 2 DESC, 1`,
+        [today, regionId],
+      );
+      expect(overdue.length).toBeGreaterThan(regionId === null ? 30 : 5);
+      await expectPages<TaskRow>(`/api/tasks?overdue=true&sort=-daysOverdue${region}`, overdue, regionId === null ? 7 : 2, (r) => ({ id: r.id, daysOverdue: r.daysOverdue }));
+      await expectPages<TaskRow>(`/api/tasks?overdue=true&sort=-id${region}`, [...overdue].sort((a, b) => b.id - a.id), 13, (r) => ({ id: r.id, daysOverdue: r.daysOverdue }));
+      const shortestFirst = [...overdue].sort((a, b) => a.daysOverdue - b.daysOverdue || a.id - b.id);
+      await expectPages<TaskRow>(`/api/tasks?overdue=true&sort=daysOverdue${region}`, shortestFirst, regionId === null ? 11 : 3, (r) => ({ id: r.id, daysOverdue: r.daysOverdue }));
+      // the earliest due first: the longest overdue first, as above
+      for (const [bucket, from, to] of [['180%2B', 181, Infinity], ['91-180', 91, 180], ['31-90', 31, 90], ['1-30', 1, 30]] as const) {
+        const aged = overdue.filter((r) => r.daysOverdue >= from && r.daysOverdue <= to);
+        await expectPages<TaskRow>(`/api/tasks?overdue=true&agingBucket=${bucket}&sort=dueDate${region}`, aged, 5, (r) => ({ id: r.id, daysOverdue: r.daysOverdue }));
+      }
+
+      // every task fed back, by closed date (most recent first, the open ones last, ties by id): fact_tasks
+      const byClosed = await query<{ id: number; dueDate: string | null; closed: string | null }>(
+        t.db.url,
+        `SELECT k.id::int AS id, to_char(k.current_due_date, 'YYYY-MM-DD') AS "dueDate", to_char(k.closed_date, 'YYYY-MM-DD') AS closed ${TASKS}
+         ORDER BY k.closed_date DESC NULLS LAST, k.id`,
+        [today, regionId],
+      );
+      // ties, broken by id: tasks closed the same day, and the open ones (no closed date)
+      expect(new Set(byClosed.map((r) => r.closed)).size).toBeLessThan(byClosed.length - 10);
+      await expectPages<TaskRow>(`/api/tasks?sort=-closedDate${region}`, byClosed.map(({ id, dueDate }) => ({ id, dueDate })), 50, (r) => ({ id: r.id, dueDate: r.dueDate }));
+
+      // the findings fed back and not rectified (without tasks, or with one not 已销号), newest first
+      const FINDINGS = `FROM findings f
+          JOIN inspections i ON i.id = f.inspection_id AND i.deleted_at IS NULL
+          JOIN org_units u ON u.id = f.unit_id
+         WHERE f.deleted_at IS NULL AND f.found_date <= $1::date AND i.feedback_date <= $1::date
+           AND ($2::int IS NULL OR ${UNIT_COUNTY} = $2)`;
+      const OPEN_TASKS = `(SELECT count(*) FROM rectification_tasks k WHERE k.finding_id = f.id AND k.deleted_at IS NULL AND k.status <> 'CLOSED')`;
+      const ALL_TASKS = `(SELECT count(*) FROM rectification_tasks k WHERE k.finding_id = f.id AND k.deleted_at IS NULL)`;
+      const open = await query<{ id: number; tasks: number; found: string }>(
+        t.db.url,
+        `SELECT f.id::int AS id, ${ALL_TASKS}::int AS tasks, f.found_date::text AS found ${FINDINGS} AND (${ALL_TASKS} = 0 OR ${OPEN_TASKS} > 0)
+         ORDER BY f.found_date DESC, f.id`,
+        [today, regionId],
+      );
+      expect(open.length).toBeGreaterThan(7);
+      // ties, broken by id: findings of one day
+      if (regionId === null) expect(new Set(open.map((r) => r.found)).size).toBeLessThan(open.length);
+      await expectPages<FindingRow>(`/api/findings?fedBack=true&closed=false&sort=-foundDate${region}`, open.map(({ id, tasks }) => ({ id, tasks })), 7, (r) => ({ id: r.id, tasks: r.tasks }));
+      // every finding fed back, by feedback day, ties by id: the tasks grouped per finding
+      const fed = await query<{ id: number; tasks: number }>(
+        t.db.url,
+        `SELECT f.id::int AS id, ${ALL_TASKS}::int AS tasks ${FINDINGS} ORDER BY i.feedback_date, f.id`,
+        [today, regionId],
+      );
+      await expectPages<FindingRow>(`/api/findings?fedBack=true&sort=feedbackDate${region}`, fed, 50, (r) => ({ id: r.id, tasks: r.tasks }));
+    }
+  }
+
+  /**
+   * As of a past day (the tasks' state then, replayed from their events): the list's total
+   * is the overdue figure the rectification metric gives, and its pages are the slices of
+   * the whole list read at once, the last one included.
+   */
+  async function expectAsOfPagesConsistent(): Promise<void> {
+    const [y, m] = today.split('-').map(Number);
+    const quarterEnd = new Date(Date.UTC(y, Math.floor((m - 1) / 3) * 3, 1) - 86_400_000).toISOString().slice(0, 10);
+    const metric = await t.get<{ overdue: { count: number } }>(`/api/metrics/rectification?asOf=${quarterEnd}`);
+    const whole = await all<TaskRow>(`/api/tasks?asOf=${quarterEnd}&overdue=true&sort=-daysOverdue`);
+    expect(whole.total).toBe(metric.body.overdue.count);
+    expect(whole.rows).toHaveLength(whole.total);
+    await expectPages<TaskRow>(`/api/tasks?asOf=${quarterEnd}&overdue=true&sort=-daysOverdue`, whole.rows.map((r) => ({ id: r.id, daysOverdue: r.daysOverdue })), 9, (r) => ({
+      id: r.id,
+      daysOverdue: r.daysOverdue,
+    }));
+  }
+
   it('give the same rows as the full lists filtered', async () => {
     await expectSameAsFiltered();
+  });
+
+  it('give the lists PostgreSQL gives, page by page, with their totals, for the city and a county', async () => {
+    await expectSameAsPostgres();
+    await expectAsOfPagesConsistent();
   });
 
   it('still do after closures, reopenings, extensions and deletions are loaded', async () => {
@@ -105,5 +222,7 @@ describe('drill-down lists of open tasks and findings', () => {
     );
     await t.etl();
     await expectSameAsFiltered();
+    await expectSameAsPostgres();
+    await expectAsOfPagesConsistent();
   });
 });

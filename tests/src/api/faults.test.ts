@@ -8,7 +8,7 @@ import { demoAccounts, ensureAccounts } from '../../../backend/src/auth/bootstra
 import { loadConfig } from '../../../backend/src/config/app-config';
 import { warehouseSink } from '../../../etl/src/load/warehouse-sink';
 import { runEtl } from '../../../etl/src/runner';
-import { migrateWarehouse, openWarehouse, WarehouseError, type RawInsertFormat, type Warehouse } from '../../../etl/src/warehouse';
+import { migrateWarehouse, openWarehouse, WarehouseError, type RawInsertFormat, type Warehouse, type WarehousePage } from '../../../etl/src/warehouse';
 import { shanghaiToday } from '../../../prisma/src/calendar';
 import { ensureDatabase } from '../../../prisma/src/database';
 import { freePort, startPostgres, type PostgresInstance } from '../../../prisma/src/embedded-postgres';
@@ -61,6 +61,10 @@ class RestartableWarehouse implements Warehouse {
 
   query<T>(sql: string, params?: Record<string, unknown>): Promise<T[]> {
     return this.engineFor().query<T>(sql, params);
+  }
+
+  queryPage<T>(sql: string, params?: Record<string, unknown>): Promise<WarehousePage<T>> {
+    return this.engineFor().queryPage<T>(sql, params);
   }
 
   command(sql: string, params?: Record<string, unknown>): Promise<void> {

@@ -116,6 +116,34 @@ describe('chDB warehouse', () => {
     ).toEqual([{ county: 'A', closed: '2', total: '2' }]);
   });
 
+  it('counts the list a page is taken from in the same pass, exactly, in any order and past the end', async () => {
+    await wh.command(
+      `CREATE TABLE listed (id UInt64, g UInt8, day Date, version UInt64, is_deleted UInt8)
+       ENGINE = ReplacingMergeTree(version, is_deleted) ORDER BY id`,
+    );
+    const rows = (from: number, to: number, version: number, isDeleted = 0) =>
+      Array.from({ length: to - from }, (_, i) => ({ id: from + i, g: (from + i) % 7, day: `2025-01-${String(1 + ((from + i) % 28)).padStart(2, '0')}`, version, is_deleted: isDeleted }));
+    await wh.insert('listed', rows(0, 100_000, 1));
+    // a later batch: 2,000 rows deleted, 3,000 moved to another group (g = 3 is filtered out below)
+    await wh.insert('listed', [...rows(10_000, 12_000, 2, 1), ...rows(50_000, 53_000, 2).map((r) => ({ ...r, g: 3 }))]);
+    const [{ n }] = await wh.query<{ n: string }>('SELECT count() AS n FROM listed FINAL WHERE is_deleted = 0 AND g != 3');
+    // 100,000 less 2,000 deleted, less g = 3: the 14,286 ids ≡ 3 (mod 7) but the 285 deleted, and
+    // the 3,000 moved there but the 428 that were there already
+    expect(Number(n)).toBe(100_000 - 2_000 - (14_286 - 285) - (3_000 - 428));
+    // orders the table's sort key serves (read in order, which stops early unless told not to) and others
+    for (const order of ['id', 'id DESC', 'day, id', 'g DESC, day DESC, id']) {
+      for (const offset of [0, 5_000, Number(n) - 3, Number(n) + 10]) {
+        const sql = `SELECT id, g FROM listed FINAL WHERE is_deleted = 0 AND g != {skip:UInt8} ORDER BY ${order} LIMIT {limit:UInt32} OFFSET {offset:UInt32}`;
+        const params = { skip: 3, limit: 10, offset };
+        const page = await wh.queryPage<{ id: string; g: number }>(sql, params);
+        expect({ order, offset, total: page.rowsBeforeLimit }).toEqual({ order, offset, total: Number(n) });
+        expect(page.rows).toEqual(await wh.query(sql, params));
+        expect(page.rows).toHaveLength(Math.max(0, Math.min(10, Number(n) - offset)));
+      }
+    }
+    await expect(wh.queryPage('SELECT count() AS n FROM listed')).rejects.toThrow('rows_before_limit_at_least');
+  });
+
   it("throws ClickHouse's errors instead of returning nothing", async () => {
     const syntax = await wh.query('SELEC 1').catch((error: unknown) => error);
     expect(syntax).toBeInstanceOf(WarehouseError);

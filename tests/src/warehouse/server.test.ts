@@ -173,6 +173,18 @@ if (!serverUrl) {
     expect(await wh.query('SELECT id, status FROM facts FINAL ORDER BY id')).toEqual([{ id: '1', status: '已销号' }]);
   });
 
+  it('counts the list a page is taken from in the same pass, exactly, where the server knows the settings', async () => {
+    await wh.command('CREATE TABLE listed (id UInt64, g UInt8) ENGINE = MergeTree ORDER BY id');
+    await wh.insert('listed', Array.from({ length: 50_000 }, (_, i) => ({ id: i, g: i % 5 })));
+    // 115 UNKNOWN_SETTING: servers without exact_rows_before_limit
+    const sql = 'SELECT id FROM listed WHERE g != 2 ORDER BY id DESC LIMIT 10 OFFSET 100';
+    if (!(await supports('exact rows before LIMIT', () => wh.queryPage(sql), [115]))) return;
+    const page = await wh.queryPage<{ id: string }>(sql);
+    expect(page.rowsBeforeLimit).toBe(40_000);
+    expect(page.rows).toEqual(await wh.query(sql));
+    expect(page.rows).toHaveLength(10);
+  });
+
   it('runs the migration runner, where the server supports parameters', async () => {
     if (!(await supports('the migration runner (records with parameters)', () => wh.query('SELECT {p:UInt8} AS p', { p: 1 }), [115]))) return;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuncha-wh-server-migrations-'));
