@@ -7,6 +7,11 @@
  *   BENCH api-<endpoint>-<scale>-chdb-p50-ms / -p95-ms
  *   BENCH api-<metric>-<scale>-postgres-ms            one run of the same metric in PostgreSQL
  *   BENCH api-<metric>-<scale>-postgres-vs-chdb-x     PostgreSQL time ÷ chDB p50
+ *   BENCH api-overview-quarter-end-first-<scale>-chdb-ms   the first request as of a past quarter end
+ *                                            with no state built for it (it builds the quarter end's
+ *                                            state: what a request pays after the day ended, a full
+ *                                            load, or a load that changed something on or before it)
+ *   BENCH api-quarter-end-build-<scale>-chdb-ms     building that state alone, in the same process
  *
  * Scales: BENCH_API_SCALES (default 1m; 10m seeds 10M findings once, ~15 min and ~30 GB).
  * BENCH_API_POSTGRES=off leaves the PostgreSQL side out. The response cache is off: every
@@ -18,6 +23,7 @@ import { createApp } from '../../backend/src/app';
 import { loadConfig } from '../../backend/src/config/app-config';
 import type { Scale } from '../../prisma/src/seed';
 import { referenceCategories, referenceCoverage, referenceRecurrence, referenceRectification } from '../src/support/metrics-reference';
+import { buildQuarterState } from '../../etl/src/load/quarter-state';
 import { bench, benchSession, benchDatabase, benchWarehouse, percentile, BENCH_TODAY } from './fixture';
 
 /** Measured requests per endpoint (after WARMUP), fewer where each takes seconds. */
@@ -73,12 +79,23 @@ async function benchScale(scale: Scale): Promise<void> {
       'overview-county': `/api/metrics/overview?regionId=${countyId}`,
       'rectification-quarter-end': `/api/metrics/rectification?asOf=${quarterEnd}`,
       'overview-quarter-end': `/api/metrics/overview?asOf=${quarterEnd}`,
+      'coverage-quarter-end': `/api/metrics/coverage?asOf=${quarterEnd}`,
+      'categories-quarter-end': `/api/metrics/categories?asOf=${quarterEnd}`,
+      'recurrence-quarter-end': `/api/metrics/recurrence?asOf=${quarterEnd}`,
+      'overview-county-quarter-end': `/api/metrics/overview?asOf=${quarterEnd}&regionId=${countyId}`,
       options: '/api/options',
       'tasks-overdue-page': '/api/tasks?overdue=true&sort=-daysOverdue&pageSize=50',
       'tasks-overdue-page-100': '/api/tasks?overdue=true&sort=-daysOverdue&pageSize=50&page=100',
       'findings-page': '/api/findings?fedBack=true&closed=false&sort=-foundDate&pageSize=50',
       'task-detail': `/api/tasks/${firstTask.rows[0].id}`,
     };
+    // The quarter end's state as a first request finds it: none built under the current token
+    // (the bench warehouse keeps what an earlier run built). Then the build alone, timed.
+    await warehouse.command('DELETE FROM quarter_builds WHERE as_of = {asOf:Date}', { asOf: quarterEnd });
+    bench(`api-overview-quarter-end-first-${scale}-chdb-ms`, Math.round(await serverMs(endpoints['overview-quarter-end'])), 'ms');
+    const buildStarted = performance.now();
+    await buildQuarterState(warehouse, quarterEnd);
+    bench(`api-quarter-end-build-${scale}-chdb-ms`, Math.round(performance.now() - buildStarted), 'ms');
     const p50: Record<string, number> = {};
     for (const [name, path] of Object.entries(endpoints)) {
       for (let i = 0; i < WARMUP; i++) await serverMs(path);
