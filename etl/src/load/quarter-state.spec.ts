@@ -69,20 +69,18 @@ describe('marking the earliest day a batch can affect', () => {
 
 describe('building a quarter end', () => {
   it('takes the day and the build id as parameters, in every statement', () => {
-    const statements = [...buildQuarterSummaryBuild('2025-06-30', '42'), buildQuarterUnitsBuild('2025-06-30', '42')];
-    expect(statements).toHaveLength(3);
-    for (const { query, params } of statements) {
+    for (const { query, params } of [buildQuarterSummaryBuild('2025-06-30', '42'), buildQuarterUnitsBuild('2025-06-30', '42')]) {
       expect(placeholders(query)).toEqual(['asOf', 'build']);
       expect(params).toEqual({ asOf: '2025-06-30', build: '42' });
     }
   });
 
-  it('evaluates each task as of the day, once', () => {
-    const [findings, tasks] = buildQuarterSummaryBuild('2025-06-30', '42');
-    expect(findings.query).not.toContain('fact_task_state');
-    expect(tasks.query.match(/FROM fact_task_state FINAL/g)).toHaveLength(1);
-    expect(tasks.query).toContain('valid_from <= {asOf:Date} AND valid_to > {asOf:Date}');
-    expect(findings.query).toContain('toUInt8(ifNull(feedback_date <= {asOf:Date}, 0)) AS fed_back');
+  it('evaluates each task as of the day, once, and the findings found and fed back by then', () => {
+    const { query } = buildQuarterSummaryBuild('2025-06-30', '42');
+    expect(query.match(/FROM fact_task_state FINAL/g)).toHaveLength(1);
+    expect(query).toContain('valid_from <= {asOf:Date} AND valid_to > {asOf:Date}');
+    expect(query).toContain('toUInt8(ifNull(f.feedback_date <= {asOf:Date}, 0)) AS fed_back');
+    expect(query).toContain('WHERE is_deleted = 0 AND found_date <= {asOf:Date}');
   });
 
   it('keeps the units that can be in scope by then', () => {

@@ -197,36 +197,47 @@ const KEY = ['round_id', 'term_id', 'county_id', 'unit_category', 'mode', 'categ
 const key = KEY.join(', ');
 const FIGURES =
   'findings, findings_closed, close_days, tasks, tasks_closed, tasks_on_time, tasks_extended, open_due, reinspection_findings, repeats, closed_reinspected, rebounds';
-const NO_DAYS = "CAST(map(), 'Map(UInt32, UInt64)')";
-const NO_DUE = "CAST(map(), 'Map(Date, UInt64)')";
 
 /**
  * quarter_summary's rows of one build: the definitions (backend/src/metrics/DEFINITIONS.md)
  * evaluated once per finding as of `asOf`, summed per key, as the metric queries evaluate
- * them over the facts for that day (buildRectificationTasksQuery, buildFindingTotalsQuery,
+ * them over the facts for that day (buildFindingTotalsQuery, buildRectificationTasksQuery,
  * buildCategoriesQuery, buildRepeatQuery, buildReboundQuery), with every filter left to the
- * key. Two statements, run one after the other (each alone is several times faster than
- * both in one): the findings' figures (counts, re-inspections, repeats), then the tasks'
- * (closure, on time, extended, open due dates, days to close, rebounds), each task in its
- * state as of the day. A key may so have two rows: every read sums.
+ * key. One statement: each task in its state as of the day, read once and reduced to its
+ * finding's figures (task count, closed, on time, extended, closure day, open tasks' due
+ * dates), then every finding found by the day with those figures and its unit's history.
+ * A finding's key comes from its own row (a task's copies of it are the same): carrying the
+ * key through the tasks' grouping instead takes longer.
  */
-export function buildQuarterSummaryBuild(asOf: string, build: string): QuarterQuery[] {
-  const fedBack = (column: string) => `toUInt8(ifNull(${column} <= {asOf:Date}, 0))`;
+export function buildQuarterSummaryBuild(asOf: string, build: string): QuarterQuery {
   // A map from each value of an array to how many times it occurs: one sumMap over the
   // collected array (a sumMap per row, merged per key, takes several times longer).
   const counted = (values: string, name: string) =>
     `mapFromArrays((arrayReduce('sumMap', [${values} AS ${name}], [arrayMap(x -> toUInt64(1), ${name})]) AS ${name}_counts).1, ${name}_counts.2)`;
-  const params = { asOf, build };
-  const findings = `INSERT INTO quarter_summary (as_of, build, ${key}, findings, reinspection_findings, repeats)
+  return {
+    query: `INSERT INTO quarter_summary (as_of, build, ${key}, ${FIGURES})
 WITH
-  f AS (
-    SELECT unit_id, round_id, term_id, county_id, unit_category, mode, category1_id, category_id, is_immediate,
-      ${fedBack('feedback_date')} AS fed_back, toStartOfQuarter(found_date) AS found_quarter, stationed_from
-    FROM fact_findings FINAL
-    WHERE is_deleted = 0 AND found_date <= {asOf:Date}
+  per_finding AS (
+    SELECT k.finding_id AS finding_id, 1 AS hit, count() AS n,
+      countIf(s.status = 'CLOSED') AS closed_n,
+      countIf(s.status = 'CLOSED' AND (k.original_due_date IS NULL OR s.status_date <= k.original_due_date)) AS on_time_n,
+      countIf(s.due IS NOT NULL AND k.original_due_date IS NOT NULL AND s.due > k.original_due_date) AS extended_n,
+      max(if(s.status = 'CLOSED', s.status_date, NULL)) AS closure_day,
+      groupArrayIf(assumeNotNull(s.due), s.status != 'CLOSED' AND s.due IS NOT NULL) AS open_due
+    FROM (
+      SELECT task_id, status, status_date, due
+      FROM fact_task_state FINAL
+      WHERE is_deleted = 0 AND status IS NOT NULL AND valid_from <= {asOf:Date} AND valid_to > {asOf:Date}
+    ) AS s
+    INNER JOIN (
+      SELECT id, finding_id, original_due_date
+      FROM fact_tasks FINAL
+      WHERE is_deleted = 0 AND found_date <= {asOf:Date}
+    ) AS k ON k.id = s.task_id
+    GROUP BY finding_id
   ),
-  first_visit AS (
-    SELECT unit_id, min(stationed_from) AS first_date, 1 AS hit
+  visits AS (
+    SELECT unit_id, min(stationed_from) AS first_date, max(stationed_from) AS last_date, 1 AS hit
     FROM fact_inspections FINAL
     WHERE is_deleted = 0 AND stationed_from <= {asOf:Date}
     GROUP BY unit_id
@@ -236,56 +247,6 @@ WITH
     FROM fact_findings FINAL
     WHERE is_deleted = 0 AND stationed_from <= {asOf:Date}
     GROUP BY unit_id, category_id
-  )
-SELECT {asOf:Date}, {build:UInt64}, f.round_id AS round_id, f.term_id AS term_id, f.county_id AS county_id, f.unit_category AS unit_category,
-  f.mode AS mode, f.category1_id AS category1_id, f.category_id AS category_id, f.is_immediate AS is_immediate, f.fed_back AS fed_back,
-  f.found_quarter AS found_quarter,
-  count(),
-  countIf(v.hit = 1 AND f.stationed_from > v.first_date),
-  countIf(v.hit = 1 AND f.stationed_from > v.first_date AND f.stationed_from > c.first_date)
-FROM f
-LEFT JOIN first_visit AS v ON v.unit_id = f.unit_id
-LEFT JOIN first_found AS c ON c.unit_id = f.unit_id AND c.category_id = f.category_id
-GROUP BY ${key}`;
-  const tasks = `INSERT INTO quarter_summary (as_of, build, ${key}, findings_closed, close_days, tasks, tasks_closed, tasks_on_time, tasks_extended,
-  open_due, closed_reinspected, rebounds)
-WITH
-  t AS (
-    SELECT k.finding_id AS finding_id, k.unit_id AS unit_id, k.round_id AS round_id, k.term_id AS term_id, k.county_id AS county_id,
-      k.unit_category AS unit_category, k.mode AS mode, k.category1_id AS category1_id, k.category_id AS category_id,
-      k.finding_is_immediate AS is_immediate, ${fedBack('k.feedback_date')} AS fed_back, toStartOfQuarter(k.found_date) AS found_quarter,
-      k.feedback_date AS feedback_date, k.original_due_date AS original_due_date,
-      s.status AS status, s.due AS due, if(s.status = 'CLOSED', s.status_date, NULL) AS closed_date
-    FROM (
-      SELECT task_id, status, status_date, due
-      FROM fact_task_state FINAL
-      WHERE is_deleted = 0 AND status IS NOT NULL AND valid_from <= {asOf:Date} AND valid_to > {asOf:Date}
-    ) AS s
-    INNER JOIN (
-      SELECT id, finding_id, unit_id, round_id, term_id, county_id, unit_category, mode, category1_id, category_id, finding_is_immediate,
-        feedback_date, found_date, original_due_date
-      FROM fact_tasks FINAL
-      WHERE is_deleted = 0 AND found_date <= {asOf:Date}
-    ) AS k ON k.id = s.task_id
-  ),
-  per_finding AS (
-    SELECT finding_id, any(unit_id) AS unit_id, any(round_id) AS round_id, any(term_id) AS term_id, any(county_id) AS county_id,
-      any(unit_category) AS unit_category, any(mode) AS mode, any(category1_id) AS category1_id, any(category_id) AS category_id,
-      any(is_immediate) AS is_immediate, any(fed_back) AS fed_back, any(found_quarter) AS found_quarter, any(feedback_date) AS feedback_date,
-      count() AS n,
-      countIf(status = 'CLOSED') AS closed_n,
-      countIf(status = 'CLOSED' AND (original_due_date IS NULL OR closed_date <= original_due_date)) AS on_time_n,
-      countIf(due IS NOT NULL AND original_due_date IS NOT NULL AND due > original_due_date) AS extended_n,
-      max(closed_date) AS closure_day,
-      groupArrayIf(assumeNotNull(due), status != 'CLOSED' AND due IS NOT NULL) AS open_due
-    FROM t
-    GROUP BY finding_id
-  ),
-  last_visit AS (
-    SELECT unit_id, max(stationed_from) AS last_date, 1 AS hit
-    FROM fact_inspections FINAL
-    WHERE is_deleted = 0 AND stationed_from <= {asOf:Date}
-    GROUP BY unit_id
   ),
   linked AS (
     SELECT assumeNotNull(recurrence_of_id) AS finding_id, max(found_date) AS last_found, 1 AS hit
@@ -293,26 +254,35 @@ WITH
     WHERE is_deleted = 0 AND found_date <= {asOf:Date} AND recurrence_of_id IS NOT NULL
     GROUP BY finding_id
   ),
-  finding_state AS (
-    SELECT p.*, p.closed_n = p.n AS closed,
+  state AS (
+    SELECT f.round_id AS round_id, f.term_id AS term_id, f.county_id AS county_id, f.unit_category AS unit_category, f.mode AS mode,
+      f.category1_id AS category1_id, f.category_id AS category_id, f.is_immediate AS is_immediate,
+      toUInt8(ifNull(f.feedback_date <= {asOf:Date}, 0)) AS fed_back, toStartOfQuarter(f.found_date) AS found_quarter,
+      v.hit = 1 AND f.stationed_from > v.first_date AS reinspection,
+      reinspection AND f.stationed_from > c.first_date AS repeat,
+      p.n AS n, p.closed_n AS closed_n, p.on_time_n AS on_time_n, p.extended_n AS extended_n, p.open_due AS open_due,
+      p.hit = 1 AND p.closed_n = p.n AS closed,
       closed AND v.hit = 1 AND v.last_date > assumeNotNull(p.closure_day) AS reinspected,
       reinspected AND l.hit = 1 AND l.last_found > assumeNotNull(p.closure_day) AS rebound,
-      if(closed AND p.fed_back = 1, toNullable(toUInt32(greatest(0, dateDiff('day', assumeNotNull(p.feedback_date), assumeNotNull(p.closure_day))))), NULL) AS days
-    FROM per_finding AS p
-    LEFT JOIN last_visit AS v ON v.unit_id = p.unit_id
-    LEFT JOIN linked AS l ON l.finding_id = p.finding_id
+      if(closed AND fed_back = 1, toNullable(toUInt32(greatest(0, dateDiff('day', assumeNotNull(f.feedback_date), assumeNotNull(p.closure_day))))), NULL) AS days
+    FROM (
+      SELECT id, unit_id, round_id, term_id, county_id, unit_category, mode, category1_id, category_id, is_immediate, found_date, feedback_date, stationed_from
+      FROM fact_findings FINAL
+      WHERE is_deleted = 0 AND found_date <= {asOf:Date}
+    ) AS f
+    LEFT JOIN per_finding AS p ON p.finding_id = f.id
+    LEFT JOIN visits AS v ON v.unit_id = f.unit_id
+    LEFT JOIN first_found AS c ON c.unit_id = f.unit_id AND c.category_id = f.category_id
+    LEFT JOIN linked AS l ON l.finding_id = f.id
   )
-SELECT {asOf:Date}, {build:UInt64}, ${key}, countIf(closed),
-  ${counted('groupArrayIf(assumeNotNull(days), days IS NOT NULL)', 'close_day_list')},
-  sum(n), sum(closed_n), sum(on_time_n), sum(extended_n),
-  ${counted('groupArrayArray(open_due)', 'due_list')},
-  countIf(reinspected), countIf(rebound)
-FROM finding_state
-GROUP BY ${key}`;
-  return [
-    { query: findings, params },
-    { query: tasks, params },
-  ];
+SELECT {asOf:Date}, {build:UInt64}, ${key},
+  count(), countIf(closed), ${counted('groupArrayIf(assumeNotNull(days), days IS NOT NULL)', 'close_day_list')},
+  sum(n), sum(closed_n), sum(on_time_n), sum(extended_n), ${counted('groupArrayArray(open_due)', 'due_list')},
+  countIf(reinspection), countIf(repeat), countIf(reinspected), countIf(rebound)
+FROM state
+GROUP BY ${key}`,
+    params: { asOf, build },
+  };
 }
 
 /** quarter_units' rows of one build: the units that can be in scope as of `asOf`, with their latest inspection by mode by then. */
@@ -361,7 +331,7 @@ export async function buildQuarterState(warehouse: Warehouse, asOf: string): Pro
   if (!DAY.test(asOf)) throw new Error(`not a day: ${asOf}`);
   const token = await quarterChangeToken(warehouse, asOf);
   const build = nextBuildId();
-  for (const statement of [...buildQuarterSummaryBuild(asOf, build), buildQuarterUnitsBuild(asOf, build)]) {
+  for (const statement of [buildQuarterSummaryBuild(asOf, build), buildQuarterUnitsBuild(asOf, build)]) {
     await warehouse.command(statement.query, statement.params);
   }
   await warehouse.command(

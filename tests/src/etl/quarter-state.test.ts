@@ -81,7 +81,7 @@ describe('ETL: the state as of quarter ends and its change tokens', () => {
     for (const table of QUARTER_STATE_TABLES) {
       await warehouse.command(`DELETE FROM ${table} WHERE as_of = {asOf:Date} AND build = {build:UInt64}`, { asOf, build: SCRATCH });
     }
-    for (const statement of [...buildQuarterSummaryBuild(asOf, SCRATCH), buildQuarterUnitsBuild(asOf, SCRATCH)]) {
+    for (const statement of [buildQuarterSummaryBuild(asOf, SCRATCH), buildQuarterUnitsBuild(asOf, SCRATCH)]) {
       await warehouse.command(statement.query, statement.params);
     }
     const expected = { summary: await summaryRows(asOf, SCRATCH), units: await unitRows(asOf, SCRATCH) };
