@@ -23,7 +23,7 @@ import { createApp } from '../../backend/src/app';
 import { loadConfig } from '../../backend/src/config/app-config';
 import type { Scale } from '../../prisma/src/seed';
 import { referenceCategories, referenceCoverage, referenceRecurrence, referenceRectification } from '../src/support/metrics-reference';
-import { buildQuarterState } from '../../etl/src/load/quarter-state';
+import { buildQuarterState, QUARTER_STATE_TABLES } from '../../etl/src/load/quarter-state';
 import { bench, benchSession, benchDatabase, benchWarehouse, percentile, BENCH_TODAY } from './fixture';
 
 /** Measured requests per endpoint (after WARMUP), fewer where each takes seconds. */
@@ -91,7 +91,7 @@ async function benchScale(scale: Scale): Promise<void> {
     };
     // The quarter end's state as a first request finds it: none built under the current token
     // (the bench warehouse keeps what an earlier run built). Then the build alone, timed.
-    await warehouse.command('DELETE FROM quarter_builds WHERE as_of = {asOf:Date}', { asOf: quarterEnd });
+    for (const table of QUARTER_STATE_TABLES) await warehouse.command(`DELETE FROM ${table} WHERE as_of = {asOf:Date}`, { asOf: quarterEnd });
     bench(`api-overview-quarter-end-first-${scale}-chdb-ms`, Math.round(await serverMs(endpoints['overview-quarter-end'])), 'ms');
     const buildStarted = performance.now();
     await buildQuarterState(warehouse, quarterEnd);

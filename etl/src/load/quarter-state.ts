@@ -331,8 +331,16 @@ export async function buildQuarterState(warehouse: Warehouse, asOf: string): Pro
   if (!DAY.test(asOf)) throw new Error(`not a day: ${asOf}`);
   const token = await quarterChangeToken(warehouse, asOf);
   const build = nextBuildId();
-  for (const statement of [buildQuarterSummaryBuild(asOf, build), buildQuarterUnitsBuild(asOf, build)]) {
-    await warehouse.command(statement.query, statement.params);
+  try {
+    for (const statement of [buildQuarterSummaryBuild(asOf, build), buildQuarterUnitsBuild(asOf, build)]) {
+      await warehouse.command(statement.query, statement.params);
+    }
+  } catch (error) {
+    // Not recorded, so never read; its rows are removed here, as no later cleanup lists them.
+    for (const table of QUARTER_STATE_TABLES) {
+      await warehouse.command(`DELETE FROM ${table} WHERE as_of = {asOf:Date} AND build = {build:UInt64}`, { asOf, build }).catch(() => undefined);
+    }
+    throw error;
   }
   await warehouse.command(
     'INSERT INTO quarter_builds (as_of, build, token, built_at) VALUES ({asOf:Date}, {build:UInt64}, {token:String}, now64(6))',
