@@ -7,6 +7,11 @@
  *   BENCH api-<endpoint>-<scale>-chdb-p50-ms / -p95-ms
  *   BENCH api-<metric>-<scale>-postgres-ms            one run of the same metric in PostgreSQL
  *   BENCH api-<metric>-<scale>-postgres-vs-chdb-x     PostgreSQL time ÷ chDB p50
+ *   BENCH api-overview-quarter-end-first-<scale>-chdb-ms   the first request as of a past quarter end
+ *                                            with no state built for it (it builds the quarter end's
+ *                                            state: what a request pays after the day ended, a full
+ *                                            load, or a load that changed something on or before it)
+ *   BENCH api-quarter-end-build-<scale>-chdb-ms     building that state alone, in the same process
  *
  * Scales: BENCH_API_SCALES (default 1m; 10m seeds 10M findings once, ~15 min and ~30 GB).
  * BENCH_API_POSTGRES=off leaves the PostgreSQL side out; BENCH_API_ONLY=<regex> measures only
@@ -19,6 +24,7 @@ import { createApp } from '../../backend/src/app';
 import { loadConfig } from '../../backend/src/config/app-config';
 import type { Scale } from '../../prisma/src/seed';
 import { referenceCategories, referenceCoverage, referenceRecurrence, referenceRectification } from '../src/support/metrics-reference';
+import { buildQuarterState, QUARTER_STATE_TABLES } from '../../etl/src/load/quarter-state';
 import { bench, benchSession, benchDatabase, benchWarehouse, percentile, BENCH_APP_ENV, BENCH_TODAY } from './fixture';
 
 /** Measured requests per endpoint (after WARMUP), fewer where each takes seconds. */
@@ -79,6 +85,10 @@ async function benchScale(scale: Scale): Promise<void> {
       'overview-county': `/api/metrics/overview?regionId=${countyId}`,
       'rectification-quarter-end': `/api/metrics/rectification?asOf=${quarterEnd}`,
       'overview-quarter-end': `/api/metrics/overview?asOf=${quarterEnd}`,
+      'coverage-quarter-end': `/api/metrics/coverage?asOf=${quarterEnd}`,
+      'categories-quarter-end': `/api/metrics/categories?asOf=${quarterEnd}`,
+      'recurrence-quarter-end': `/api/metrics/recurrence?asOf=${quarterEnd}`,
+      'overview-county-quarter-end': `/api/metrics/overview?asOf=${quarterEnd}&regionId=${countyId}`,
       options: '/api/options',
     };
     // The drill-down pages: the overdue list as the drill from a chart asks for it, a deep
@@ -105,6 +115,15 @@ async function benchScale(scale: Scale): Promise<void> {
       'task-detail': `/api/tasks/${firstTask.rows[0].id}`,
     };
     const only = process.env.BENCH_API_ONLY ? new RegExp(process.env.BENCH_API_ONLY) : undefined;
+    // The quarter end's state as a first request finds it: none built under the current token
+    // (the bench warehouse keeps what an earlier run built). Then the build alone, timed.
+    if (!only || only.test('overview-quarter-end')) {
+      for (const table of QUARTER_STATE_TABLES) await warehouse.command(`DELETE FROM ${table} WHERE as_of = {asOf:Date}`, { asOf: quarterEnd });
+      bench(`api-overview-quarter-end-first-${scale}-chdb-ms`, Math.round(await serverMs(endpoints['overview-quarter-end'])), 'ms');
+      const buildStarted = performance.now();
+      await buildQuarterState(warehouse, quarterEnd);
+      bench(`api-quarter-end-build-${scale}-chdb-ms`, Math.round(performance.now() - buildStarted), 'ms');
+    }
     const p50: Record<string, number> = {};
     const runs = [
       ...Object.entries(endpoints).map(([name, path]) => ({ name, path, count: RUNS[scale] ?? 7 })),

@@ -19,6 +19,8 @@ import {
 } from './metrics.queries';
 
 const base: Scope = { filters: { asOf: '2025-06-30' }, asOf: '2025-06-30', coverageTerms: [] };
+/** A quarter end's build (as-of = base's). */
+const quarter = { asOf: '2025-06-30', build: '1732400000000123' };
 const full: Scope = {
   ...base,
   termIds: [2, 4],
@@ -105,6 +107,13 @@ describe('metric queries', () => {
     summaryCloseDays: buildSummaryCloseDaysQuery(full),
     summaryTaskFigures: buildSummaryTaskFiguresQuery(full),
     summaryRecurrence: buildSummaryRecurrenceQuery(full),
+    quarterCoverage: buildCoverageQuery({ ...full, roundId: undefined }, { ...options, quarter }),
+    quarterUncovered: buildUncoveredQuery({ ...full, roundId: undefined }, { ...options, quarter }),
+    quarterCategories: buildSummaryCategoriesQuery(full, quarter),
+    quarterFindingClosure: buildSummaryFindingClosureQuery(full, quarter),
+    quarterCloseDays: buildSummaryCloseDaysQuery(full, quarter),
+    quarterTaskFigures: buildSummaryTaskFiguresQuery(full, quarter),
+    quarterRecurrence: buildSummaryRecurrenceQuery(full, quarter),
   };
 
   it.each(Object.entries(builders))('%s: every placeholder has its parameter and no parameter is unused', (_name, sql) => {
@@ -179,6 +188,44 @@ describe('queries over the current-state summary', () => {
 
   it('refuses a township filter: the summary is by county', () => {
     expect(() => buildSummaryCategoriesQuery({ ...base, regionId: 12 })).toThrow(/township/);
+    expect(() => buildSummaryCategoriesQuery({ ...base, regionId: 12 }, quarter)).toThrow(/township/);
+  });
+});
+
+describe('queries over a quarter end’s state', () => {
+  const options = { countingModes: ['ROUTINE', 'SPECIAL'], uncoveredLimit: 50, uncoveredOffset: 100 };
+  it('read one build of quarter_summary, with the same filters, without FINAL', () => {
+    const { where } = filterConditions(full, { categories: true });
+    for (const sql of [
+      buildSummaryCategoriesQuery(full, quarter),
+      buildSummaryFindingClosureQuery(full, quarter),
+      buildSummaryCloseDaysQuery(full, quarter),
+      buildSummaryTaskFiguresQuery(full, quarter),
+      buildSummaryRecurrenceQuery(full, quarter),
+    ]) {
+      expect(sql.query).toContain('FROM quarter_summary\n');
+      expect(sql.query).not.toContain('fact_finding_summary');
+      expect(sql.query).not.toContain('FINAL');
+      expect(sql.query).toContain('as_of = {quarterAsOf:Date}');
+      expect(sql.query).toContain('build = {quarterBuild:UInt64}');
+      expect(sql.params).toMatchObject({ quarterAsOf: '2025-06-30', quarterBuild: '1732400000000123' });
+      for (const condition of where) expect(sql.query).toContain(condition);
+    }
+  });
+
+  it('coverage reads the build’s units, as it reads fact_unit_coverage', () => {
+    const { query, params } = buildCoverageQuery({ ...full, roundId: undefined }, { ...options, quarter });
+    expect(query).toContain('FROM quarter_units AS u\n');
+    expect(query).toContain('u.as_of = {quarterAsOf:Date}');
+    expect(query).toContain('u.build = {quarterBuild:UInt64}');
+    expect(query).not.toContain('fact_inspections');
+    expect(query).not.toContain('u.is_deleted');
+    expect(params).toMatchObject({ quarterAsOf: '2025-06-30', quarterBuild: '1732400000000123' });
+    expect(() => buildCoverageQuery(full, { ...options, quarter })).toThrow(/round/);
+  });
+
+  it('refuses a build of another day', () => {
+    expect(() => buildSummaryCategoriesQuery({ ...full, asOf: '2025-03-31' }, quarter)).toThrow(/2025-06-30/);
   });
 });
 

@@ -303,6 +303,8 @@ export interface CoverageOptions {
   countingModes: string[];
   /** Read fact_unit_coverage (ResolvedScope.summary.coverage) instead of every inspection. */
   fromUnitCoverage?: boolean;
+  /** Read a quarter end's quarter_units (as-of = that quarter end) instead of every inspection. */
+  quarter?: QuarterBuild;
   uncoveredLimit: number;
   uncoveredOffset: number;
 }
@@ -326,7 +328,7 @@ function inspectionUnitFilter(scope: Scope, prefix: string): string[] {
  * `counted` CTE beside it holds each covered unit's latest counting inspection
  * (`last_counted`), for coverage within a part of the term (the quarterly workbook).
  */
-export function unitStatusCte(scope: Scope, options: Pick<CoverageOptions, 'countingModes' | 'fromUnitCoverage'>): SqlQuery {
+export function unitStatusCte(scope: Scope, options: Pick<CoverageOptions, 'countingModes' | 'fromUnitCoverage' | 'quarter'>): SqlQuery {
   const unitFilter: string[] = ['u.is_deleted = 0'];
   const params: Record<string, unknown> = {
     asOf: scope.asOf,
@@ -349,10 +351,14 @@ export function unitStatusCte(scope: Scope, options: Pick<CoverageOptions, 'coun
   FROM dim_terms FINAL
   WHERE is_deleted = 0 AND id IN {coverageTermIds:Array(UInt32)}
 )`;
-  if (options.fromUnitCoverage) {
+  if (options.fromUnitCoverage || options.quarter) {
     if (scope.roundId !== undefined) throw new Error('fact_unit_coverage has no round');
-    // Every inspection loaded lies on or before as-of, and each term contains as-of (e = as-of):
-    // a unit has a counting inspection in [term start, e] when its latest of a counting mode is.
+    // Every inspection loaded (quarter_units: kept) lies on or before as-of, and each term contains
+    // as-of (e = as-of): a unit has a counting inspection in [term start, e] when its latest of a
+    // counting mode is.
+    const source = options.quarter ? quarterSource(options.quarter, 'u.') : { from: 'fact_unit_coverage AS u FINAL', where: ['u.is_deleted = 0'], params: {} };
+    unitFilter.splice(0, 1, ...source.where);
+    Object.assign(params, source.params);
     const inTerm = options.countingModes.map((mode) => {
       const column = LAST_BY_MODE[mode as keyof typeof LAST_BY_MODE];
       if (!column) throw new Error(`unknown mode ${mode}`);
@@ -368,7 +374,7 @@ unit_status AS (
     (u.valid_from <= t.e AND (u.valid_to IS NULL OR u.valid_to >= t.e)) AS active,
     (u.valid_to IS NOT NULL AND u.valid_to >= t.start_date AND u.valid_to < t.e) AS abolished_in_term,
     nullIf(greatest(${latest.join(', ')}), toDate(0)) AS last_date
-  FROM fact_unit_coverage AS u FINAL
+  FROM ${source.from}
   INNER JOIN terms AS t ON t.committee_region_id = u.committee_region_id
   WHERE ${and(unitFilter)}
 )`,
@@ -436,7 +442,7 @@ export interface CoverageRow {
 /** The uncovered units in scope, never inspected first, then by their last inspection. */
 export function buildUncoveredQuery(scope: Scope, options: CoverageOptions): SqlQuery {
   const status = unitStatusCte(scope, options);
-  if (options.fromUnitCoverage) {
+  if (options.fromUnitCoverage || options.quarter) {
     return {
       query: `WITH
 ${status.query}
@@ -572,23 +578,47 @@ export interface ReboundRow {
   rebounds: string;
 }
 
-// --- the current-state summary -----------------------------------------------------------
+// --- the current-state summary, and the state as of quarter ends ---------------------------
 
 /**
- * Conditions on fact_finding_summary (see etl/src/load/finding-summary.ts): the same
- * filters as on the facts, by the same column names. The summary is by county: not for a
- * township filter. The caller reads it only when as-of lies on or after every day loaded
- * (ResolvedScope.summary), so that the "on or before as-of" conditions hold for every row.
+ * A quarter end's state, built by etl/src/load/quarter-state.ts: quarter_summary and
+ * quarter_units rows of build `build` of day `asOf` (ensured by QuarterStateService). The
+ * summary builders below read it instead of the current-state tables when given.
  */
-function summaryConditions(scope: Scope, extra: readonly string[] = []): { where: string; params: Record<string, unknown> } {
+export interface QuarterBuild {
+  asOf: string;
+  build: string;
+}
+
+/** The rows of one quarter build: plain MergeTree tables, no versions (every read sums). */
+function quarterSource(quarter: QuarterBuild, prefix = ''): { from: string; where: string[]; params: Record<string, unknown> } {
+  const table = prefix === 'u.' ? 'quarter_units AS u' : 'quarter_summary';
+  return {
+    from: table,
+    where: [`${prefix}as_of = {quarterAsOf:Date}`, `${prefix}build = {quarterBuild:UInt64}`],
+    params: { quarterAsOf: quarter.asOf, quarterBuild: quarter.build },
+  };
+}
+
+/**
+ * The table and conditions of a summary read: fact_finding_summary (see
+ * etl/src/load/finding-summary.ts), or with `quarter` that quarter end's quarter_summary (the
+ * same columns, figures as of that day); the same filters as on the facts, by the same column
+ * names. Both are by county: not for a township filter. The caller reads the current-state
+ * summary only when as-of lies on or after every day loaded (ResolvedScope.summary), so that
+ * the "on or before as-of" conditions hold for every row; a quarter build only for its day.
+ */
+function summaryConditions(scope: Scope, extra: readonly string[] = [], quarter?: QuarterBuild): { from: string; where: string; params: Record<string, unknown> } {
   if (scope.regionId !== undefined) throw new Error('the finding summary has no township column');
+  if (quarter && quarter.asOf !== scope.asOf) throw new Error(`a quarter build of ${quarter.asOf} read as of ${scope.asOf}`);
   const { where, params } = filterConditions(scope, { categories: true });
-  return { where: and(['is_deleted = 0', ...extra, ...where]), params };
+  const source = quarter ? quarterSource(quarter) : { from: 'fact_finding_summary FINAL', where: ['is_deleted = 0'], params: {} };
+  return { from: source.from, where: and([...source.where, ...extra, ...where]), params: { ...params, ...source.params } };
 }
 
 /** buildCategoriesQuery over the summary: the same rows. */
-export function buildSummaryCategoriesQuery(scope: Scope): SqlQuery {
-  const { where, params } = summaryConditions(scope);
+export function buildSummaryCategoriesQuery(scope: Scope, quarter?: QuarterBuild): SqlQuery {
+  const { from, where, params } = summaryConditions(scope, [], quarter);
   const sets = Object.values(CATEGORY_SETS)
     .map((set) => `(${set.join(', ')})`)
     .join(', ');
@@ -597,7 +627,7 @@ export function buildSummaryCategoriesQuery(scope: Scope): SqlQuery {
 FROM (
     SELECT category_id, county_id, category1_id, unit_category, round_id, mode,
       concat(toString(toYear(found_quarter)), 'Q', toString(toQuarter(found_quarter))) AS quarter, findings
-    FROM fact_finding_summary FINAL
+    FROM ${from}
     WHERE ${where}
 )
 GROUP BY GROUPING SETS (${sets})`,
@@ -606,11 +636,11 @@ GROUP BY GROUPING SETS (${sets})`,
 }
 
 /** Findings fed back and how many of them are closed, by county, round and 立行立改 (buildFindingTotalsQuery, and buildRectificationTasksQuery's closed findings). */
-export function buildSummaryFindingClosureQuery(scope: Scope): SqlQuery {
-  const { where, params } = summaryConditions(scope, ['fed_back = 1']);
+export function buildSummaryFindingClosureQuery(scope: Scope, quarter?: QuarterBuild): SqlQuery {
+  const { from, where, params } = summaryConditions(scope, ['fed_back = 1'], quarter);
   return {
     query: `SELECT county_id, round_id, is_immediate AS immediate, sum(findings) AS n_findings, sum(findings_closed) AS n_closed
-FROM fact_finding_summary FINAL
+FROM ${from}
 WHERE ${where}
 GROUP BY county_id, round_id, immediate
 HAVING n_findings > 0
@@ -627,13 +657,13 @@ export interface SummaryFindingClosureRow {
 }
 
 /** The days-to-close histogram of the closed findings fed back (buildRectificationTasksQuery's days set). */
-export function buildSummaryCloseDaysQuery(scope: Scope): SqlQuery {
-  const { where, params } = summaryConditions(scope, ['fed_back = 1']);
+export function buildSummaryCloseDaysQuery(scope: Scope, quarter?: QuarterBuild): SqlQuery {
+  const { from, where, params } = summaryConditions(scope, ['fed_back = 1'], quarter);
   return {
     query: `SELECT days, n
 FROM (
   SELECT sumMap(close_days) AS m
-  FROM fact_finding_summary FINAL
+  FROM ${from}
   WHERE ${where}
 )
 ARRAY JOIN mapKeys(m) AS days, mapValues(m) AS n
@@ -651,8 +681,8 @@ export interface SummaryCloseDaysRow {
  * The task-level figures of buildRectificationTasksQuery over the summary, by county and round. The open tasks' due dates (a map
  * to their counts) give overdue, aging and due soon as of the as-of day.
  */
-export function buildSummaryTaskFiguresQuery(scope: Scope): SqlQuery {
-  const { where, params } = summaryConditions(scope, ['fed_back = 1']);
+export function buildSummaryTaskFiguresQuery(scope: Scope, quarter?: QuarterBuild): SqlQuery {
+  const { from, where, params } = summaryConditions(scope, ['fed_back = 1'], quarter);
   const over = (condition: string) => `arraySum(arrayMap((d, k) -> if(${condition}, k, 0), mapKeys(due), mapValues(due)))`;
   const late = 'd < {asOf:Date}';
   const daysLate = "dateDiff('day', d, {asOf:Date})";
@@ -670,7 +700,7 @@ export function buildSummaryTaskFiguresQuery(scope: Scope): SqlQuery {
 FROM (
   SELECT county_id, round_id, sum(tasks) AS n_tasks, sum(tasks_closed) AS n_closed, sum(tasks_on_time) AS n_on_time,
     sum(tasks_extended) AS n_extended, sumMap(open_due) AS due
-  FROM fact_finding_summary FINAL
+  FROM ${from}
   WHERE ${where}
   GROUP BY county_id, round_id
   HAVING n_tasks > 0
@@ -681,12 +711,12 @@ ORDER BY county_id, round_id`,
 }
 
 /** buildRepeatQuery and buildReboundQuery over the summary, in one: a and b of each, by county and level-1 category. */
-export function buildSummaryRecurrenceQuery(scope: Scope): SqlQuery {
-  const { where, params } = summaryConditions(scope);
+export function buildSummaryRecurrenceQuery(scope: Scope, quarter?: QuarterBuild): SqlQuery {
+  const { from, where, params } = summaryConditions(scope, [], quarter);
   return {
     query: `SELECT county_id, category1_id, sum(reinspection_findings) AS reinspection_findings, sum(repeats) AS repeats,
   sum(closed_reinspected) AS closed_reinspected, sum(rebounds) AS rebounds
-FROM fact_finding_summary FINAL
+FROM ${from}
 WHERE ${where}
 GROUP BY county_id, category1_id
 HAVING reinspection_findings > 0 OR closed_reinspected > 0

@@ -30,6 +30,7 @@ import {
   type SqlQuery,
   type TaskFiguresRow,
   type UncoveredRow,
+  type QuarterBuild,
 } from './metrics.queries';
 
 /** A ClickHouse count (UInt64, sent as a string) as a number; counts here stay far below 2^53. */
@@ -125,13 +126,14 @@ export class MetricsRepository {
   /**
    * The rectification figures: findings fed back by as-of and how many of them are closed,
    * by county, round and 立行立改; the days-to-close histogram; the task-level figures by
-   * county and round. From the current-state summary with `summary` (ResolvedScope.summary.all).
+   * county and round. From the current-state summary with `summary` (ResolvedScope.summary.all),
+   * from a quarter end's state with `quarter`.
    */
-  async rectification(scope: Scope, current: boolean, summary: boolean): Promise<Rectification> {
-    if (summary) {
-      const groups = await this.run<SummaryFindingClosureRow>(buildSummaryFindingClosureQuery(scope));
-      const days = await this.run<SummaryCloseDaysRow>(buildSummaryCloseDaysQuery(scope));
-      const tasks = await this.run<TaskFiguresRow>(buildSummaryTaskFiguresQuery(scope));
+  async rectification(scope: Scope, current: boolean, summary: boolean, quarter?: QuarterBuild): Promise<Rectification> {
+    if (summary || quarter) {
+      const groups = await this.run<SummaryFindingClosureRow>(buildSummaryFindingClosureQuery(scope, quarter));
+      const days = await this.run<SummaryCloseDaysRow>(buildSummaryCloseDaysQuery(scope, quarter));
+      const tasks = await this.run<TaskFiguresRow>(buildSummaryTaskFiguresQuery(scope, quarter));
       return {
         groups: groups.map((r) => ({ countyId: r.county_id, roundId: r.round_id, immediate: r.immediate === 1, findings: count(r.n_findings), closed: count(r.n_closed) })),
         days: days.map((r) => ({ days: count(r.days), n: count(r.n) })),
@@ -173,9 +175,9 @@ export class MetricsRepository {
     };
   }
 
-  /** Category counts; from the current-state summary with `summary` (ResolvedScope.summary.categories). */
-  async categories(scope: Scope, summary = false): Promise<CategoryCount[]> {
-    const rows = await this.run<CategoriesRow>(summary ? buildSummaryCategoriesQuery(scope) : buildCategoriesQuery(scope));
+  /** Category counts; from the current-state summary with `summary` (ResolvedScope.summary.categories), from a quarter end's state with `quarter`. */
+  async categories(scope: Scope, summary = false, quarter?: QuarterBuild): Promise<CategoryCount[]> {
+    const rows = await this.run<CategoriesRow>(summary || quarter ? buildSummaryCategoriesQuery(scope, summary ? undefined : quarter) : buildCategoriesQuery(scope));
     return rows.map((r) => ({
       categoryId: r.category_id,
       countyId: r.county_id,
@@ -212,9 +214,9 @@ export class MetricsRepository {
     return rows.map((r) => ({ countyId: r.county_id, category1Id: r.category1_id, a: count(r.reinspection_findings), b: count(r.repeats) }));
   }
 
-  /** repeats and rebounds from the current-state summary (ResolvedScope.summary.all): the same rows. */
-  async recurrenceFromSummary(scope: Scope): Promise<{ repeats: RecurrenceCount[]; rebounds: RecurrenceCount[] }> {
-    const rows = await this.run<SummaryRecurrenceRow>(buildSummaryRecurrenceQuery(scope));
+  /** repeats and rebounds from the current-state summary (ResolvedScope.summary.all), or a quarter end's state: the same rows. */
+  async recurrenceFromSummary(scope: Scope, quarter?: QuarterBuild): Promise<{ repeats: RecurrenceCount[]; rebounds: RecurrenceCount[] }> {
+    const rows = await this.run<SummaryRecurrenceRow>(buildSummaryRecurrenceQuery(scope, quarter));
     const of = (a: 'reinspection_findings' | 'closed_reinspected', b: 'repeats' | 'rebounds') =>
       rows.filter((r) => count(r[a]) > 0).map((r) => ({ countyId: r.county_id, category1Id: r.category1_id, a: count(r[a]), b: count(r[b]) }));
     return { repeats: of('reinspection_findings', 'repeats'), rebounds: of('closed_reinspected', 'rebounds') };

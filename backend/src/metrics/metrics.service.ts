@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { shanghaiToday } from '@xuncha/prisma/src/calendar';
 import { AGING_BUCKETS, type FiltersInput, type UnitCategory } from '../common/filters';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../infra/tokens';
@@ -6,10 +7,13 @@ import { ScopeService, type ResolvedScope } from '../dimensions/scope.service';
 import type { Dimensions } from '../dimensions/dimensions.repository';
 import type { Scope } from '../dimensions/scope';
 import type { CategoriesResponse, CoverageResponse, OverviewResponse, Ratio, RecurrenceResponse, RectificationResponse } from './dto/metrics.dto';
-import { CATEGORY_SETS, groupingMask } from './metrics.queries';
+import { CATEGORY_SETS, groupingMask, type QuarterBuild } from './metrics.queries';
 import { MetricsRepository, type RecurrenceCount } from './metrics.repository';
+import { QuarterStateService } from './quarter-state.service';
 
 type Summary = ResolvedScope['summary'];
+/** The quarter-end state of as-of, when it is a past quarter end (built on first use), else undefined. */
+type Quarter = () => Promise<QuarterBuild | undefined>;
 
 export interface CoverageQuery extends FiltersInput {
   uncoveredLimit?: number;
@@ -65,10 +69,26 @@ export class MetricsService {
     @Inject(MetricsRepository) private readonly repository: MetricsRepository,
     @Inject(ScopeService) private readonly scopes: ScopeService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(QuarterStateService) private readonly quarters: QuarterStateService,
   ) {}
 
-  private scope(input: FiltersInput) {
-    return this.scopes.resolve(input);
+  /**
+   * The scope, and for as-of = a past quarter end its precomputed state, asked for only by a
+   * metric that cannot read the current-state tables (ResolvedScope.summary) and can read it:
+   * no township filter (the summaries are by county); coverage also without a round filter or
+   * the previous term (quarter_units, like fact_unit_coverage, holds each unit's latest
+   * inspections, for the terms containing as-of).
+   */
+  private async scope(input: FiltersInput) {
+    const resolved = await this.scopes.resolve(input);
+    const asOf = resolved.scope.asOf;
+    let build: Promise<QuarterBuild> | undefined;
+    const quarter: Quarter = async () => {
+      if (!QuarterStateService.covers(asOf, shanghaiToday())) return undefined;
+      build ??= this.quarters.get(asOf);
+      return build;
+    };
+    return { ...resolved, quarter };
   }
 
   private applied(scope: Scope, ignored: string[] = []) {
@@ -86,13 +106,14 @@ export class MetricsService {
   }
 
   async coverage(input: CoverageQuery): Promise<CoverageResponse> {
-    const { scope, summary } = await this.scope(input);
-    return this.coverageFor(scope, summary, input.uncoveredLimit ?? 50, input.uncoveredOffset ?? 0);
+    const { scope, summary, quarter } = await this.scope(input);
+    return this.coverageFor(scope, summary, quarter, input.uncoveredLimit ?? 50, input.uncoveredOffset ?? 0);
   }
 
-  private async coverageFor(scope: Scope, summary: Summary, uncoveredLimit: number, uncoveredOffset: number): Promise<CoverageResponse> {
+  private async coverageFor(scope: Scope, summary: Summary, quarter: Quarter, uncoveredLimit: number, uncoveredOffset: number): Promise<CoverageResponse> {
     const countingModes = this.config.coverageModes.filter((m) => scope.mode === undefined || m === scope.mode);
-    const options = { countingModes, uncoveredLimit, uncoveredOffset, fromUnitCoverage: summary.coverage };
+    const fromQuarter = !summary.coverage && scope.roundId === undefined && scope.filters.term !== 'previous';
+    const options = { countingModes, uncoveredLimit, uncoveredOffset, fromUnitCoverage: summary.coverage, quarter: fromQuarter ? await quarter() : undefined };
     const rows = await this.repository.coverage(scope, options);
     // In scope and not covered means active and not covered: abolished units are in scope only when covered.
     const uncovered = uncoveredLimit > 0 ? await this.repository.uncovered(scope, options) : [];
@@ -154,12 +175,13 @@ export class MetricsService {
   }
 
   async categories(input: FiltersInput): Promise<CategoriesResponse> {
-    const { scope, dims, summary } = await this.scope(input);
-    return this.categoriesFor(scope, dims, summary);
+    const { scope, dims, summary, quarter } = await this.scope(input);
+    return this.categoriesFor(scope, dims, summary, quarter);
   }
 
-  private async categoriesFor(scope: Scope, dims: Dimensions, summary: Summary): Promise<CategoriesResponse> {
-    const rows = await this.repository.categories(scope, summary.categories);
+  private async categoriesFor(scope: Scope, dims: Dimensions, summary: Summary, quarter: Quarter): Promise<CategoriesResponse> {
+    const fromQuarter = !summary.categories && scope.regionId === undefined;
+    const rows = await this.repository.categories(scope, summary.categories, fromQuarter ? await quarter() : undefined);
     const of = (set: readonly string[]) => {
       const mask = groupingMask(set);
       return rows.filter((r) => r.g === mask && r.n > 0);
@@ -198,12 +220,13 @@ export class MetricsService {
   }
 
   async rectification(input: FiltersInput): Promise<RectificationResponse> {
-    const { scope, current, summary } = await this.scope(input);
-    return this.rectificationFor(scope, current, summary);
+    const { scope, current, summary, quarter } = await this.scope(input);
+    return this.rectificationFor(scope, current, summary, quarter);
   }
 
-  private async rectificationFor(scope: Scope, current: boolean, summary: Summary): Promise<RectificationResponse> {
-    const { groups: findings, days, tasks } = await this.repository.rectification(scope, current, summary.all);
+  private async rectificationFor(scope: Scope, current: boolean, summary: Summary, quarter: Quarter): Promise<RectificationResponse> {
+    const fromQuarter = !summary.all && scope.regionId === undefined;
+    const { groups: findings, days, tasks } = await this.repository.rectification(scope, current, summary.all, fromQuarter ? await quarter() : undefined);
     const total = <T, K extends keyof T>(rows: readonly T[], name: K) => rows.reduce((s, r) => s + Number(r[name]), 0);
     const immediate = findings.filter((f) => f.immediate);
     const group = (key: 'countyId' | 'roundId') => {
@@ -242,14 +265,16 @@ export class MetricsService {
   }
 
   async recurrence(input: FiltersInput): Promise<RecurrenceResponse> {
-    const { scope, current, summary } = await this.scope(input);
-    return this.recurrenceFor(scope, current, summary);
+    const { scope, current, summary, quarter } = await this.scope(input);
+    return this.recurrenceFor(scope, current, summary, quarter);
   }
 
-  private async recurrenceFor(scope: Scope, current: boolean, summary: Summary): Promise<RecurrenceResponse> {
-    const { repeats, rebounds } = summary.all
-      ? await this.repository.recurrenceFromSummary(scope)
-      : { repeats: await this.repository.repeats(scope), rebounds: await this.repository.rebounds(scope, current) };
+  private async recurrenceFor(scope: Scope, current: boolean, summary: Summary, quarter: Quarter): Promise<RecurrenceResponse> {
+    const built = !summary.all && scope.regionId === undefined ? await quarter() : undefined;
+    const { repeats, rebounds } =
+      summary.all || built
+        ? await this.repository.recurrenceFromSummary(scope, built)
+        : { repeats: await this.repository.repeats(scope), rebounds: await this.repository.rebounds(scope, current) };
     const empty = () => ({ reinspectionFindings: 0, repeats: 0, closedReinspected: 0, rebounds: 0 });
     const group = (key: 'countyId' | 'category1Id') => {
       const out = new Map<number, ReturnType<typeof empty>>();
@@ -276,11 +301,11 @@ export class MetricsService {
   }
 
   async overview(input: FiltersInput): Promise<OverviewResponse> {
-    const { scope, dims, current, summary } = await this.scope(input);
-    const coverage = await this.coverageFor(scope, summary, 0, 0);
-    const categories = await this.categoriesFor(scope, dims, summary);
-    const rectification = await this.rectificationFor(scope, current, summary);
-    const recurrence = await this.recurrenceFor(scope, current, summary);
+    const { scope, dims, current, summary, quarter } = await this.scope(input);
+    const coverage = await this.coverageFor(scope, summary, quarter, 0, 0);
+    const categories = await this.categoriesFor(scope, dims, summary, quarter);
+    const rectification = await this.rectificationFor(scope, current, summary, quarter);
+    const recurrence = await this.recurrenceFor(scope, current, summary, quarter);
     return {
       filters: this.applied(scope),
       cards: {

@@ -5,6 +5,16 @@ import { buildMarkFindingsDirty, buildOpenFindingsRebuild, DIRTY_FINDINGS, OPEN_
 import { buildOpenTasksRebuild } from './open-tasks';
 import { buildMarkUnitsDirty, buildUnitCoverageRebuild, DIRTY_UNITS, UNIT_COVERAGE_CHUNK, UNIT_COVERAGE_NEXT_VERSION } from './unit-coverage';
 import { buildTaskStateRebuild, TASK_STATE_CHUNK } from './task-state';
+import {
+  buildQuarterMarkAfter,
+  buildQuarterMarkBefore,
+  QUARTER_MARK_TABLES,
+  QUARTER_STATE_TABLES,
+  quarterEndOnOrBefore,
+  RECORD_FULL_CHANGE,
+  RECORD_QUARTER_CHANGE,
+} from './quarter-state';
+import { shanghaiToday } from '../../../prisma/src/calendar';
 
 /** The tables the warehouse derives from the loaded facts. */
 export type DerivedTable = 'fact_task_state' | 'fact_finding_summary' | 'fact_open_tasks' | 'fact_open_findings' | 'fact_unit_coverage';
@@ -55,9 +65,9 @@ export async function rebuildDerived(warehouse: Warehouse, tables: readonly Deri
   }
 }
 
-/** The ids (first column named id) of TabSeparated lines. */
-function idsOf(columns: readonly string[], lines: readonly string[]): string[] {
-  const at = columns.indexOf('id');
+/** The values of column `name` (default id) of TabSeparated lines. */
+function idsOf(columns: readonly string[], lines: readonly string[], name = 'id'): string[] {
+  const at = columns.indexOf(name);
   return lines.map((line) => {
     let start = 0;
     for (let i = 0; i < at; i++) start = line.indexOf('\t', start) + 1;
@@ -66,14 +76,34 @@ function idsOf(columns: readonly string[], lines: readonly string[]): string[] {
   });
 }
 
+export interface WarehouseSinkOptions {
+  /**
+   * Whether incremental runs mark the earliest day what they load can affect, which changes
+   * the quarter ends' tokens (quarter-state.ts). Only a test turns it off, to show that its
+   * check of the quarter-end state notices what the marks prevent.
+   */
+  quarterMarks?: boolean;
+}
+
+/** Records a full run in etl_quarter_change and empties the state built as of quarter ends. */
+async function resetQuarterState(warehouse: Warehouse): Promise<void> {
+  await warehouse.command(RECORD_FULL_CHANGE);
+  for (const table of [...QUARTER_MARK_TABLES, ...QUARTER_STATE_TABLES]) {
+    await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.${table}`);
+  }
+}
+
 /** The warehouse as the pipeline's sink: TabSeparated lines in one raw INSERT per batch. */
-export function warehouseSink(warehouse: Warehouse): Sink {
+export function warehouseSink(warehouse: Warehouse, options: WarehouseSinkOptions = {}): Sink {
   // A run that reads everything rebuilds every derived table at its end: no need to track what it touched.
   let tracking = true;
-  const markDirty = async (table: string, columns: readonly string[], lines: readonly string[]) => {
+  const quarterMarks = options.quarterMarks ?? true;
+  const markDirty = async (table: string, columns: readonly string[], lines: readonly string[], when: 'before' | 'after') => {
     if (!tracking || !columns.includes('id')) return;
     const ids = idsOf(columns, lines);
-    for (const mark of [buildMarkDirty(table, ids), buildMarkFindingsDirty(table, ids), buildMarkUnitsDirty(table, ids)]) {
+    const taskIds = columns.includes('task_id') ? idsOf(columns, lines, 'task_id') : [];
+    const quarter = !quarterMarks ? null : when === 'before' ? buildQuarterMarkBefore(table, ids, taskIds) : buildQuarterMarkAfter(table, ids, taskIds);
+    for (const mark of [buildMarkDirty(table, ids), buildMarkFindingsDirty(table, ids), buildMarkUnitsDirty(table, ids), quarter]) {
       if (mark) await warehouse.command(mark.query, mark.params);
     }
   };
@@ -84,9 +114,9 @@ export function warehouseSink(warehouse: Warehouse): Sink {
     async insertTsv(table, columns, lines) {
       if (lines.length === 0) return;
       // Where the rows were (a row may leave a round), then where they are.
-      await markDirty(table, columns, lines);
+      await markDirty(table, columns, lines, 'before');
       await warehouse.insertRaw(table, columns, 'TabSeparated', Buffer.from(`${lines.join('\n')}\n`, 'utf8'));
-      await markDirty(table, columns, lines);
+      await markDirty(table, columns, lines, 'after');
     },
     async truncate(table) {
       await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.${table}`);
@@ -94,6 +124,7 @@ export function warehouseSink(warehouse: Warehouse): Sink {
     async refreshDerived(tasks) {
       if ('all' in tasks) {
         await rebuildDerived(warehouse, ['fact_task_state', 'fact_finding_summary', 'fact_open_tasks', 'fact_open_findings', 'fact_unit_coverage']);
+        await resetQuarterState(warehouse);
         await nextGeneration(warehouse);
         return;
       }
@@ -125,6 +156,9 @@ export function warehouseSink(warehouse: Warehouse): Sink {
         await warehouse.command(rebuild.query, rebuild.params);
       }
       await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.etl_units_dirty`);
+      // Last, once every derived table the quarter-end state is built from is up to date.
+      await warehouse.command(RECORD_QUARTER_CHANGE, { latest: quarterEndOnOrBefore(shanghaiToday()) });
+      for (const table of QUARTER_MARK_TABLES) await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.${table}`);
       await nextGeneration(warehouse);
     },
   };

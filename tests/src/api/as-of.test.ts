@@ -1,6 +1,8 @@
 import { shanghaiToday } from '../../../prisma/src/calendar';
 import { startTestApp, type TestApp } from '../support/app';
+import { referenceOverview, referenceRectification } from '../support/metrics-reference';
 import { query } from '../support/pg';
+import { rounded } from '../support/rounded';
 
 /** The last day of the quarter before the one `day` lies in. */
 function previousQuarterEnd(day: string): string {
@@ -83,5 +85,36 @@ describe('figures as of a past quarter end', () => {
     const todayAfter = await snapshot(today);
     const closed = (s: Record<string, unknown>) => (s.rectification as { taskClosure: { numerator: number } }).taskClosure.numerator;
     expect(closed(todayAfter)).toBe(closed(todayBefore) + 10);
+    // …and the quarter end was read from its precomputed state, built once and still valid
+    const builds = await t.warehouse.query<{ n: string }>('SELECT count() AS n FROM quarter_builds WHERE as_of = {q:Date}', { q: quarterEnd });
+    expect(builds[0].n).toBe('1');
+  });
+
+  it('change when work dated inside the quarter is recorded late, and equal the PostgreSQL reference', async () => {
+    const before = await snapshot(quarterEnd);
+    // a closure dated ten days before the quarter end, recorded today, of a task open until then
+    const day = new Date(Date.parse(`${quarterEnd}T00:00:00Z`) - 10 * 86_400_000).toISOString().slice(0, 10);
+    const [task] = await query<{ id: string; status: string }>(
+      t.db.url,
+      `SELECT t.id::text, t.status::text FROM rectification_tasks t
+        WHERE t.deleted_at IS NULL AND t.status <> 'CLOSED'
+          AND (SELECT min(e.event_date) FROM task_events e WHERE e.task_id = t.id) < $1::date - 30
+          AND NOT EXISTS (SELECT 1 FROM task_events e WHERE e.task_id = t.id AND e.event_date >= $1::date)
+        ORDER BY t.id LIMIT 1`,
+      [day],
+    );
+    expect(task).toBeDefined();
+    await query(
+      t.db.url,
+      `WITH changed AS (UPDATE rectification_tasks SET status = 'CLOSED', closed_date = $2::date WHERE id = $1)
+       INSERT INTO task_events (task_id, type, event_date, from_status, to_status, actor, note) VALUES ($1, 'STATUS_CHANGE', $2::date, $3::task_status, 'CLOSED', 'test', '补录销号')`,
+      [task.id, day, task.status],
+    );
+    await t.etl();
+    const after = await snapshot(quarterEnd);
+    const closed = (s: Record<string, unknown>) => (s.rectification as { taskClosure: { numerator: number } }).taskClosure.numerator;
+    expect(closed(after)).toBe(closed(before) + 1);
+    expect(rounded(after.rectification)).toEqual(rounded(await referenceRectification(t.db.url, { asOf: quarterEnd })));
+    expect(rounded(after.overview)).toEqual(rounded(await referenceOverview(t.db.url, { asOf: quarterEnd })));
   });
 });

@@ -38,6 +38,7 @@ describe('metrics API = plain SQL on PostgreSQL, demo data', () => {
     const countyRound = options.rounds.find((r) => r.committeeRegionId === counties[0].id)!;
     const lastQuarter = quarterEndBefore(today);
     const yearAgo = shiftDays(today, -400);
+    const olderQuarter = quarterEndBefore(yearAgo);
     combos = [
       { asOf: today },
       { asOf: lastQuarter },
@@ -61,6 +62,10 @@ describe('metrics API = plain SQL on PostgreSQL, demo data', () => {
       { asOf: today, term: 'previous', categoryId: category2.id, regionId: counties[0].id },
       { asOf: lastQuarter, mode: 'MOBILE', categoryId: category1.id },
       { asOf: today, regionId: counties[4].id, unitCategory: 'INSTITUTION', mode: 'ROUTINE' },
+      { asOf: olderQuarter },
+      { asOf: olderQuarter, regionId: counties[1].id, categoryId: category2.id, term: 'current' },
+      { asOf: olderQuarter, regionId: township.id },
+      { asOf: olderQuarter, term: 'previous', unitCategory: 'VILLAGE' },
     ];
   });
   afterAll(async () => {
@@ -88,4 +93,12 @@ describe('metrics API = plain SQL on PostgreSQL, demo data', () => {
   it('categories', () => check('categories', referenceCategories));
   it('rectification', () => check('rectification', referenceRectification));
   it('recurrence', () => check('recurrence', referenceRecurrence));
+
+  it('read the quarter ends from their precomputed state, one build each', async () => {
+    const rows = await t.warehouse.query<{ as_of: string; n: string }>('SELECT toString(as_of) AS as_of, count() AS n FROM quarter_builds GROUP BY as_of ORDER BY as_of');
+    expect(rows).toEqual([
+      { as_of: quarterEndBefore(shiftDays(shanghaiToday(), -400)), n: '1' },
+      { as_of: quarterEndBefore(shanghaiToday()), n: '1' },
+    ]);
+  });
 });

@@ -1,0 +1,38 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ensureQuarterState, isQuarterEnd } from '@xuncha/etl/src/load/quarter-state';
+import type { Warehouse } from '@xuncha/etl/src/warehouse';
+import { WAREHOUSE } from '../infra/tokens';
+import type { QuarterBuild } from './metrics.queries';
+
+/**
+ * The state as of past quarter ends (etl/src/load/quarter-state.ts) for the metrics: for
+ * as-of = a quarter's last day before today, the build recorded under that day's current
+ * change token, built first when there is none (the first request after the day ended, after
+ * a full load, or after a load that changed something on or before that day). Concurrent
+ * requests for the same day share one check and one build. Other days: null (the metrics
+ * read the facts, or the current-state tables).
+ */
+@Injectable()
+export class QuarterStateService {
+  private readonly inflight = new Map<string, Promise<QuarterBuild>>();
+
+  constructor(@Inject(WAREHOUSE) private readonly warehouse: Warehouse) {}
+
+  /** Whether `asOf` has a quarter-end state: a quarter's last day, before `today`. */
+  static covers(asOf: string, today: string): boolean {
+    return isQuarterEnd(asOf) && asOf < today;
+  }
+
+  get(asOf: string): Promise<QuarterBuild> {
+    let pending = this.inflight.get(asOf);
+    if (!pending) {
+      pending = ensureQuarterState(this.warehouse, asOf).then(({ build }) => ({ asOf, build }));
+      this.inflight.set(asOf, pending);
+      const done = () => {
+        if (this.inflight.get(asOf) === pending) this.inflight.delete(asOf);
+      };
+      pending.then(done, done);
+    }
+    return pending;
+  }
+}
