@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Db } from '@xuncha/prisma/src/client';
+import { quarterChangeToken } from '@xuncha/etl/src/load/quarter-state';
 import type { Warehouse } from '@xuncha/etl/src/warehouse';
 import type { UnitCategory } from '../common/filters';
 import type { Scope } from '../dimensions/scope';
@@ -86,12 +87,11 @@ export class ExportsRepository {
   }
 
   /**
-   * A token that changes whenever something loaded may change the figures as of `asOf`:
-   * for now any ETL run that wrote something (the warehouse's last generation and its time).
+   * A token that changes whenever something loaded may change the figures as of `asOf` (a
+   * quarter's last day): the warehouse's record of the earliest day each run's load touched.
    */
-  async changeToken(_asOf: string): Promise<string> {
-    const [row] = await this.warehouse.query<{ token: string }>('SELECT concat(toString(max(generation)), \'@\', toString(max(at))) AS token FROM etl_generation');
-    return row?.token ?? '';
+  changeToken(asOf: string): Promise<string> {
+    return quarterChangeToken(this.warehouse, asOf);
   }
 
   /** Findings' descriptions by id (as strings). */
