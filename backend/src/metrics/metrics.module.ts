@@ -7,6 +7,6 @@ import { QuarterStateService } from './quarter-state.service';
 @Module({
   controllers: [MetricsController],
   providers: [MetricsRepository, MetricsService, QuarterStateService],
-  exports: [MetricsService],
+  exports: [MetricsService, QuarterStateService],
 })
 export class MetricsModule {}

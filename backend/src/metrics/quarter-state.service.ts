@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ensureQuarterState, isQuarterEnd } from '@xuncha/etl/src/load/quarter-state';
 import type { Warehouse } from '@xuncha/etl/src/warehouse';
+import { shanghaiToday } from '@xuncha/prisma/src/calendar';
 import { WAREHOUSE } from '../infra/tokens';
 import type { QuarterBuild } from './metrics.queries';
 
@@ -14,7 +15,7 @@ import type { QuarterBuild } from './metrics.queries';
  */
 @Injectable()
 export class QuarterStateService {
-  private readonly inflight = new Map<string, Promise<QuarterBuild>>();
+  private readonly inflight = new Map<string, Promise<{ build: string; built: boolean }>>();
 
   constructor(@Inject(WAREHOUSE) private readonly warehouse: Warehouse) {}
 
@@ -24,9 +25,22 @@ export class QuarterStateService {
   }
 
   get(asOf: string): Promise<QuarterBuild> {
+    return this.ensure(asOf).then(({ build }) => ({ asOf, build }));
+  }
+
+  /**
+   * Builds the state as of `asOf` ahead of the first request for it, unless it stands under
+   * its current token: true when it was built. Days without a quarter-end state: false.
+   */
+  async prepare(asOf: string): Promise<boolean> {
+    if (!QuarterStateService.covers(asOf, shanghaiToday())) return false;
+    return (await this.ensure(asOf)).built;
+  }
+
+  private ensure(asOf: string): Promise<{ build: string; built: boolean }> {
     let pending = this.inflight.get(asOf);
     if (!pending) {
-      pending = ensureQuarterState(this.warehouse, asOf).then(({ build }) => ({ asOf, build }));
+      pending = ensureQuarterState(this.warehouse, asOf);
       this.inflight.set(asOf, pending);
       const done = () => {
         if (this.inflight.get(asOf) === pending) this.inflight.delete(asOf);

@@ -3,7 +3,9 @@ import ExcelJS from 'exceljs';
 import { ExportsService } from '../../../backend/src/exports/exports.service';
 import { lastEndedQuarter, quarterPeriod } from '../../../backend/src/exports/quarters';
 import { WorkbookPrebuilder } from '../../../backend/src/exports/workbook-prebuild';
+import { QuarterStateService } from '../../../backend/src/metrics/quarter-state.service';
 import type { OptionsResponse } from '../../../backend/src/options/dto/options.dto';
+import { QUARTER_STATE_TABLES } from '../../../etl/src/load/quarter-state';
 import { shanghaiToday } from '../../../prisma/src/calendar';
 import { startTestApp, type TestApp } from '../support/app';
 import { query } from '../support/pg';
@@ -149,9 +151,15 @@ describe('kept quarterly workbooks', () => {
     expect(await cells(again.body)).toEqual(await fresh(t.cookie));
   });
 
-  it('makes the last ended quarter’s workbooks ahead, for the city and for every county', async () => {
+  it('makes the last ended quarter’s state and workbooks ahead, for the city and for every county', async () => {
     await service.store.clear();
+    for (const table of QUARTER_STATE_TABLES) await t.warehouse.command(`DELETE FROM ${table} WHERE as_of = {asOf:Date}`, { asOf: q.end });
+    const builds = async () => (await t.warehouse.query<{ n: string }>('SELECT count() AS n FROM quarter_builds WHERE as_of = {asOf:Date}', { asOf: q.end }))[0].n;
+    expect(await builds()).toBe('0');
     await t.app.get(WorkbookPrebuilder).pass();
+    // the quarter end's state was built once, and stands: nothing left for a first request to build
+    expect(await builds()).toBe('1');
+    expect(await t.app.get(QuarterStateService).prepare(q.end)).toBe(false);
     const options = (await t.get<OptionsResponse>('/api/options')).body;
     const counties = options.regions[0].children.filter((r) => r.level === 'COUNTY' || r.level === 'MUNICIPAL');
     const kept = fs.readdirSync(dir).filter((name) => name.endsWith('.xlsx'));
