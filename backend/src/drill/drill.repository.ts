@@ -8,6 +8,21 @@ import type { FindingListQuery, TaskListQuery } from './dto/drill.dto';
 import { buildFindingListQuery, buildTaskListQuery, listsOpenFindings, type FindingListRow, type FindingPageRow, type TaskListRow, type TaskPageRow } from './drill.queries';
 
 /** The lists' reads: ids and figures from ClickHouse, texts from PostgreSQL. */
+export interface TaskTexts {
+  id: string;
+  measure: string;
+  responsiblePerson: string;
+  unitName: string;
+  /** Only when asked for. */
+  description?: string;
+}
+
+export interface FindingTexts {
+  id: string;
+  description: string;
+  unitName: string;
+}
+
 @Injectable()
 export class DrillRepository {
   constructor(
@@ -67,19 +82,35 @@ export class DrillRepository {
     return { total, rows };
   }
 
-  async taskTexts(ids: bigint[]) {
-    const rows = await this.prisma.rectificationTask.findMany({ where: { id: { in: ids } }, select: { id: true, measure: true, responsiblePerson: true } });
-    return new Map(rows.map((r) => [r.id.toString(), r]));
+  /**
+   * What a task list shows beside the warehouse's rows, from PostgreSQL in one query per
+   * list page: each task's measure, responsible person and unit name (its finding's unit),
+   * and with `descriptions` its finding's description, by task id (as strings).
+   */
+  async taskTexts(ids: readonly (bigint | string)[], descriptions = false): Promise<Map<string, TaskTexts>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.prisma.$queryRawUnsafe<TaskTexts[]>(
+      `SELECT t.id::text AS id, t.measure, t.responsible_person AS "responsiblePerson", u.name AS "unitName"${descriptions ? ', f.description' : ''}
+         FROM rectification_tasks t
+         JOIN findings f ON f.id = t.finding_id
+         JOIN org_units u ON u.id = f.unit_id
+        WHERE t.id = ANY($1::bigint[])`,
+      ids.map(String),
+    );
+    return new Map(rows.map((r) => [r.id, r]));
   }
 
-  async findingTexts(ids: bigint[]) {
-    const rows = await this.prisma.finding.findMany({ where: { id: { in: ids } }, select: { id: true, description: true } });
-    return new Map(rows.map((r) => [r.id.toString(), r.description]));
-  }
-
-  async unitNames(ids: number[]) {
-    const rows = await this.prisma.orgUnit.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
-    return new Map(rows.map((r) => [r.id, r.name]));
+  /** A finding list page's descriptions and unit names from PostgreSQL in one query, by finding id (as strings). */
+  async findingTexts(ids: readonly (bigint | string)[]): Promise<Map<string, FindingTexts>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.prisma.$queryRawUnsafe<FindingTexts[]>(
+      `SELECT f.id::text AS id, f.description, u.name AS "unitName"
+         FROM findings f
+         JOIN org_units u ON u.id = f.unit_id
+        WHERE f.id = ANY($1::bigint[])`,
+      ids.map(String),
+    );
+    return new Map(rows.map((r) => [r.id, r]));
   }
 
   /** A task with its finding, inspection, unit and every event, or null when it does not exist (or was deleted). */

@@ -49,29 +49,31 @@ export class DrillService {
    * For exports: the whole task list, read once for its ids in order, then a chunk of rows
    * at a time by id (instead of page after page, each evaluating the list again).
    */
-  async taskChunks(query: TaskListQuery) {
+  async taskChunks(query: TaskListQuery, options: { descriptions?: boolean } = {}) {
     const { scope, dims, current } = await this.scope(query);
     const ids = await this.repository.taskIds(scope, query, current);
     return {
       asOf: scope.asOf,
       total: ids.length,
-      chunk: async (from: number, size: number) => this.taskRows(await this.repository.tasksByIds(scope, query, current, ids.slice(from, from + size)), dims),
+      chunk: async (from: number, size: number) => this.taskRows(await this.repository.tasksByIds(scope, query, current, ids.slice(from, from + size)), dims, options.descriptions),
     };
   }
 
-  private async taskRows(rows: TaskListRow[], dims: Dimensions) {
-    const [texts, units] = await Promise.all([
-      this.repository.taskTexts(rows.map((r) => BigInt(r.id))),
-      this.repository.unitNames([...new Set(rows.map((r) => r.unit_id))]),
-    ]);
+  /** The list's rows from the warehouse's, with their texts (and with `descriptions`, the findings'). */
+  private async taskRows(rows: TaskListRow[], dims: Dimensions, descriptions = false) {
+    const texts = await this.repository.taskTexts(
+      rows.map((r) => r.id),
+      descriptions,
+    );
     const names = this.names(dims);
     return rows.map((r) => {
       const daysOverdue = count(r.days_overdue);
+      const text = texts.get(r.id);
       return {
         id: count(r.id),
         findingId: count(r.finding_id),
         unitId: r.unit_id,
-        unitName: units.get(r.unit_id) ?? '',
+        unitName: text?.unitName ?? '',
         unitCategory: r.unit_category as UnitCategory,
         regionId: r.region_id,
         countyId: r.county_id,
@@ -81,9 +83,9 @@ export class DrillService {
         category1Id: r.category1_id,
         mode: r.mode as InspectionMode,
         track: r.track as Track,
-        measure: texts.get(r.id)?.measure ?? '',
+        measure: text?.measure ?? '',
         responsibleDept: r.responsible_dept,
-        responsiblePerson: texts.get(r.id)?.responsiblePerson ?? '',
+        responsiblePerson: text?.responsiblePerson ?? '',
         status: r.status as TaskStatus,
         originalDueDate: r.original_due_date,
         dueDate: r.due,
@@ -92,6 +94,7 @@ export class DrillService {
         extended: r.due !== null && r.original_due_date !== null && r.due > r.original_due_date,
         daysOverdue,
         agingBucket: agingBucket(daysOverdue),
+        ...(descriptions ? { description: text?.description ?? '' } : {}),
       };
     });
   }
@@ -99,10 +102,7 @@ export class DrillService {
   async findings(query: FindingListQuery) {
     const { scope, dims, current } = await this.scope(query);
     const { total, rows } = await this.repository.findings(scope, query, current);
-    const [texts, units] = await Promise.all([
-      this.repository.findingTexts(rows.map((r) => BigInt(r.id))),
-      this.repository.unitNames([...new Set(rows.map((r) => r.unit_id))]),
-    ]);
+    const texts = await this.repository.findingTexts(rows.map((r) => r.id));
     const names = this.names(dims);
     return {
       asOf: scope.asOf,
@@ -113,7 +113,7 @@ export class DrillService {
         id: count(r.id),
         inspectionId: r.inspection_id,
         unitId: r.unit_id,
-        unitName: units.get(r.unit_id) ?? '',
+        unitName: texts.get(r.id)?.unitName ?? '',
         unitCategory: r.unit_category as UnitCategory,
         countyId: r.county_id,
         countyName: names.region(r.county_id),
@@ -122,7 +122,7 @@ export class DrillService {
         category1Id: r.category1_id,
         mode: r.mode as InspectionMode,
         roundId: r.round_id,
-        description: texts.get(r.id) ?? '',
+        description: texts.get(r.id)?.description ?? '',
         isImmediate: r.is_immediate === 1,
         foundDate: r.found_date,
         feedbackDate: r.feedback_date,

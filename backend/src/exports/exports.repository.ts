@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Db } from '@xuncha/prisma/src/client';
 import { quarterChangeToken } from '@xuncha/etl/src/load/quarter-state';
 import type { Warehouse } from '@xuncha/etl/src/warehouse';
 import type { UnitCategory } from '../common/filters';
 import type { Scope } from '../dimensions/scope';
-import { PRISMA, WAREHOUSE } from '../infra/tokens';
+import { WAREHOUSE } from '../infra/tokens';
 import type { SqlQuery } from '../metrics/metrics.queries';
 import { count } from '../metrics/metrics.repository';
 import {
@@ -40,13 +39,10 @@ export interface UnitRectificationFigures {
   overdue: number;
 }
 
-/** The exports' own reads: the workbook's groupings from ClickHouse, texts from PostgreSQL. */
+/** The exports' own reads: the workbook's groupings from ClickHouse (texts come with the drill-down lists'). */
 @Injectable()
 export class ExportsRepository {
-  constructor(
-    @Inject(WAREHOUSE) private readonly warehouse: Warehouse,
-    @Inject(PRISMA) private readonly prisma: Db,
-  ) {}
+  constructor(@Inject(WAREHOUSE) private readonly warehouse: Warehouse) {}
 
   private run<T>(sql: SqlQuery): Promise<T[]> {
     return this.warehouse.query<T>(sql.query, sql.params);
@@ -92,12 +88,5 @@ export class ExportsRepository {
    */
   changeToken(asOf: string): Promise<string> {
     return quarterChangeToken(this.warehouse, asOf);
-  }
-
-  /** Findings' descriptions by id (as strings). */
-  async findingDescriptions(ids: readonly number[]): Promise<Map<string, string>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.prisma.finding.findMany({ where: { id: { in: ids.map((id) => BigInt(id)) } }, select: { id: true, description: true } });
-    return new Map(rows.map((r) => [r.id.toString(), r.description]));
   }
 }

@@ -135,7 +135,7 @@ export class ExportsService {
     const units = await this.repository.unitRectification(scope, current);
     const recurrence = await this.metrics.recurrence(filters);
     const overdueQuery: TaskListQuery = { ...filters, overdue: true, sort: '-daysOverdue', page: 1, pageSize: this.chunkSize };
-    const overdueList = await this.drill.taskChunks(overdueQuery);
+    const overdueList = await this.drill.taskChunks(overdueQuery, { descriptions: true });
     const overduePage = (page: number) => this.overduePage(overdueList, page);
     const firstOverdue = await overduePage(1);
 
@@ -172,11 +172,10 @@ export class ExportsService {
     };
   }
 
-  /** A page of the overdue list (the drill-down list's rows) with the findings' descriptions. */
+  /** A page of the overdue list (the drill-down list's rows, with the findings' descriptions). */
   private async overduePage(list: TaskChunks, page: number): Promise<Page<OverdueTask>> {
     const rows = await list.chunk((page - 1) * this.chunkSize, this.chunkSize);
-    const descriptions = await this.repository.findingDescriptions([...new Set(rows.map((r) => r.findingId))]);
-    return { total: list.total, rows: rows.map((r) => ({ ...r, description: descriptions.get(String(r.findingId)) ?? '' })) };
+    return { total: list.total, rows: rows.map((r) => ({ ...r, description: r.description ?? '' })) };
   }
 
   /**
