@@ -36,6 +36,8 @@ export interface AppConfig {
   workbookStoreDir: string | null;
   /** Minutes between checks that the last ended quarter's workbooks are made ahead (0: never). */
   workbookPrebuildMinutes: number;
+  /** How many ended quarters the prebuilder keeps made, the last one first. */
+  workbookPrebuildQuarters: number;
 }
 
 /** The demo accounts' password when DEMO_PASSWORD is unset; printed at start with a warning. */
@@ -81,6 +83,7 @@ const envSchema = z.object({
   RESPONSE_CACHE: z.enum(['on', 'off'], 'must be on or off').default('on'),
   WORKBOOK_STORE_DIR: z.string().trim().min(1, 'must not be empty').optional(),
   WORKBOOK_PREBUILD_MINUTES: integer(0, 7 * 24 * 60).default(10),
+  WORKBOOK_PREBUILD_QUARTERS: integer(1, 40).default(4),
   DEMO_PASSWORD: password.optional(),
   ADMIN_PASSWORD: password.optional(),
 });
@@ -113,5 +116,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     workbookStoreDir:
       v.WORKBOOK_STORE_DIR === 'off' ? null : path.resolve(v.WORKBOOK_STORE_DIR ?? path.join(env.DATA_DIR || 'data', 'workbooks')),
     workbookPrebuildMinutes: v.WORKBOOK_PREBUILD_MINUTES,
+    workbookPrebuildQuarters: v.WORKBOOK_PREBUILD_QUARTERS,
   };
 }

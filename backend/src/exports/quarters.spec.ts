@@ -1,5 +1,5 @@
 import { AppError } from '../common/http-exception.filter';
-import { endedQuarter, lastEndedQuarter, quarterPeriod } from './quarters';
+import { endedQuarter, lastEndedQuarter, lastEndedQuarters, quarterPeriod } from './quarters';
 
 const messageOf = (work: () => unknown) => {
   try {
@@ -39,5 +39,15 @@ describe('quarters', () => {
     expect(lastEndedQuarter('2026-09-30')).toEqual({ year: 2026, quarter: 2 });
     expect(lastEndedQuarter('2026-01-01')).toEqual({ year: 2025, quarter: 4 });
     expect(lastEndedQuarter('2026-03-31')).toEqual({ year: 2025, quarter: 4 });
+  });
+
+  it('lists the last ended quarters, the last one first, across years', () => {
+    expect(lastEndedQuarters('2026-11-24', 1)).toEqual([{ year: 2026, quarter: 3 }]);
+    expect(lastEndedQuarters('2026-05-01', 4)).toEqual([
+      { year: 2026, quarter: 1 },
+      { year: 2025, quarter: 4 },
+      { year: 2025, quarter: 3 },
+      { year: 2025, quarter: 2 },
+    ]);
   });
 });

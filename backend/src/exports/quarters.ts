@@ -48,6 +48,17 @@ export function endedQuarter(year: number, quarter: number, today: string): Quar
   return period;
 }
 
+/** The `count` quarters that ended last before `today`, the last one first. */
+export function lastEndedQuarters(today: string, count: number): { year: number; quarter: number }[] {
+  const out: { year: number; quarter: number }[] = [];
+  let q = lastEndedQuarter(today);
+  while (out.length < count) {
+    out.push(q);
+    q = q.quarter === 1 ? { year: q.year - 1, quarter: 4 } : { year: q.year, quarter: q.quarter - 1 };
+  }
+  return out;
+}
+
 /** The last quarter that ended before `today` (whose last day is earlier than today). */
 export function lastEndedQuarter(today: string): { year: number; quarter: number } {
   const year = Number(today.slice(0, 4));

@@ -5,19 +5,20 @@ import { DimensionsService } from '../dimensions/dimensions.service';
 import { APP_CONFIG } from '../infra/tokens';
 import { QuarterStateService } from '../metrics/quarter-state.service';
 import { ExportsService } from './exports.service';
-import { lastEndedQuarter, quarterPeriod } from './quarters';
+import { lastEndedQuarters, quarterPeriod } from './quarters';
 
 /** The first check after the start, when the ETL has had time to load what the start found. */
 const FIRST_CHECK_MS = 30_000;
 
 /**
  * Makes ahead what is asked for most once a quarter has closed, every
- * WORKBOOK_PREBUILD_MINUTES (one at a time, in the background): first the quarter end's
- * state the metrics read as of that day (QuarterStateService: ~13 s at 10M findings for the
- * first request otherwise), then the last ended quarter's workbooks, for the city and for
- * each county (unless WORKBOOK_STORE_DIR is off), so that the first download after a quarter closes, or after a backdated
- * change, is served as kept instead of being computed for minutes at 10M findings. A check
- * finding everything as its figures stand costs a few small queries.
+ * WORKBOOK_PREBUILD_MINUTES (one at a time, in the background), for the last
+ * WORKBOOK_PREBUILD_QUARTERS ended quarters, the last one first: the quarter end's state the
+ * metrics read as of that day (QuarterStateService: ~13 s at 10M findings for the first
+ * request otherwise), then the quarter's workbooks, for the city and for each county (unless
+ * WORKBOOK_STORE_DIR is off), so that the first download after a quarter closes, or after a
+ * backdated change, is served as kept instead of being computed for a minute or two at 10M
+ * findings. A check finding everything as its figures stand costs a few small queries.
  */
 @Injectable()
 export class WorkbookPrebuilder implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -59,12 +60,20 @@ export class WorkbookPrebuilder implements OnApplicationBootstrap, OnApplication
   }
 
   /**
-   * One check: the quarter end's state of the last ended quarter (or of `which`), built
-   * where none stands under its change token, then each scope's workbook of that quarter,
-   * made where it is not kept as it stands.
+   * One check, for each of the last WORKBOOK_PREBUILD_QUARTERS ended quarters, the last one
+   * first (or for `which` alone): the quarter end's state, built where none stands under
+   * its change token, then each scope's workbook of that quarter, made where it is not kept
+   * as it stands.
    */
   async pass(which?: { year: number; quarter: number }): Promise<void> {
-    const { year, quarter } = which ?? lastEndedQuarter(shanghaiToday());
+    const quarters = which ? [which] : lastEndedQuarters(shanghaiToday(), this.config.workbookPrebuildQuarters);
+    for (const quarter of quarters) {
+      if (this.stopping.signal.aborted) return;
+      await this.quarter(quarter);
+    }
+  }
+
+  private async quarter({ year, quarter }: { year: number; quarter: number }): Promise<void> {
     const { end } = quarterPeriod(year, quarter);
     const stateStarted = performance.now();
     if (await this.quarterState.prepare(end)) {
