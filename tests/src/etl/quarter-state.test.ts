@@ -93,9 +93,16 @@ describe('ETL: the state as of quarter ends and its change tokens', () => {
   const tokens = async () => Object.fromEntries(await Promise.all(QUARTERS.map(async (q) => [q, await quarterChangeToken(warehouse, q)] as const)));
 
   /**
-   * After a run: the quarter ends on or after `from` have a new token and are rebuilt on use,
-   * the others keep theirs and their build; every one equals its state from scratch.
+   * One incremental run, then: the quarter ends on or after `from` have a new token and are
+   * rebuilt on use, the others keep theirs and their build; every one equals its state from
+   * scratch.
    */
+  async function loadAndExpect(before: Record<string, string>, from: string | null): Promise<Record<string, string>> {
+    await etl();
+    return expectAfterRun(before, from);
+  }
+
+  /** After a run: as loadAndExpect describes. */
   async function expectAfterRun(before: Record<string, string>, from: string | null): Promise<Record<string, string>> {
     const after = await tokens();
     for (const q of QUARTERS) {
@@ -210,8 +217,7 @@ describe('ETL: the state as of quarter ends and its change tokens', () => {
       `INSERT INTO task_events (task_id, type, event_date, from_status, to_status, actor) VALUES ($1, 'STATUS_CHANGE', $2::date, 'IN_PROGRESS', 'BASICALLY_DONE', 'test')`,
       [task.id, day],
     );
-    await etl();
-    current = await expectAfterRun(current, day);
+    current = await loadAndExpect(current, day);
   });
 
   it('a finding recorded late, found in a past quarter, changes the quarter ends from its stationing on', async () => {
@@ -230,8 +236,7 @@ describe('ETL: the state as of quarter ends and its change tokens', () => {
       [inspection.id, inspection.unit_id, addDays(inspection.stationed_from, 3)],
     );
     expect(finding).toBeDefined();
-    await etl();
-    current = await expectAfterRun(current, inspection.stationed_from);
+    current = await loadAndExpect(current, inspection.stationed_from);
   });
 
   it('an inspection moved, a finding deleted, a task reassigned: from the earliest day each concerns', async () => {
@@ -247,8 +252,7 @@ describe('ETL: the state as of quarter ends and its change tokens', () => {
     );
     expect(moved).toBeDefined();
     await query(db.url, 'UPDATE inspections SET stationed_from = stationed_from + 5 WHERE id = $1', [moved.id]);
-    await etl();
-    current = await expectAfterRun(current, moved.stationed_from);
+    current = await loadAndExpect(current, moved.stationed_from);
 
     // a finding of an inspection stationed between the third and the second last quarter end, deleted
     const [gone] = await query<{ id: string; day: string }>(
@@ -261,8 +265,7 @@ describe('ETL: the state as of quarter ends and its change tokens', () => {
     );
     expect(gone).toBeDefined();
     await query(db.url, 'UPDATE findings SET deleted_at = now() WHERE id = $1', [gone.id]);
-    await etl();
-    current = await expectAfterRun(current, gone.day);
+    current = await loadAndExpect(current, gone.day);
 
     // a task handed to another department: from its found day, or its first event when later
     const [task] = await query<{ id: string; day: string }>(
@@ -276,8 +279,7 @@ describe('ETL: the state as of quarter ends and its change tokens', () => {
     );
     expect(task).toBeDefined();
     await query(db.url, `UPDATE rectification_tasks SET responsible_dept = responsible_dept || '（调整）' WHERE id = $1`, [task.id]);
-    await etl();
-    current = await expectAfterRun(current, task.day);
+    current = await loadAndExpect(current, task.day);
   });
 
   it('a unit moved to another county: its facts, re-emitted, change the quarter ends from their earliest day', async () => {
@@ -295,8 +297,7 @@ describe('ETL: the state as of quarter ends and its change tokens', () => {
     );
     expect(unit).toBeDefined();
     await query(db.url, 'UPDATE org_units SET region_id = $2, committee_region_id = $2 WHERE id = $1', [unit.id, unit.other]);
-    await etl();
-    current = await expectAfterRun(current, unit.day);
+    current = await loadAndExpect(current, unit.day);
   });
 
   it('a full run changes every token again', async () => {
