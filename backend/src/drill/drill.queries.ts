@@ -4,7 +4,7 @@
  * descriptions, people) are fetched from PostgreSQL for the page shown.
  */
 import type { Scope } from '../dimensions/scope';
-import { findingsSubquery, PER_FINDING_CTE, taskStateCte, type SqlQuery } from '../metrics/metrics.queries';
+import { findingsSubquery, PER_FINDING_CTE, recurrenceMemberIdsSubquery, taskStateCte, type SqlQuery } from '../metrics/metrics.queries';
 import type { FindingListQuery, TaskListQuery } from './dto/drill.dto';
 
 /** Days overdue of each aging bucket, from and to (none: no end). */
@@ -143,7 +143,7 @@ export interface TaskListRow {
 
 /** Whether a finding list reads fact_open_findings (two steps: the page's ids, then their rows). */
 export function listsOpenFindings(query: FindingListQuery, current: boolean): boolean {
-  return current && query.closed === false;
+  return current && query.closed === false && query.recurrence === undefined;
 }
 
 /**
@@ -163,6 +163,8 @@ export function buildFindingListQuery(scope: Scope, query: FindingListQuery, cur
   const where: string[] = [];
   if (query.closed !== undefined) where.push(query.closed ? 'closed' : 'NOT closed');
   if (query.immediate !== undefined) where.push(`is_immediate = ${query.immediate ? 1 : 0}`);
+  const members = query.recurrence ? recurrenceMemberIdsSubquery(scope, query.recurrence, current) : undefined;
+  if (members) where.push(`id IN (\n${members.query}\n)`);
   return {
     query: `WITH
 ${tasks.query},
@@ -181,7 +183,7 @@ FROM listed
 ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
 ORDER BY ${FINDING_ORDER[query.sort]}
 LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
-    params: { ...tasks.params, ...findings.params, limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
+    params: { ...tasks.params, ...findings.params, ...members?.params, limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
   };
 }
 /**

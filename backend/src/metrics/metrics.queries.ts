@@ -490,14 +490,14 @@ export interface UncoveredRow {
 // --- recurrence ------------------------------------------------------------------------
 
 /**
- * Findings of re-inspections and how many repeat a level-2 category found earlier at the
- * unit, by county and level-1 category.
+ * `repeat_findings` CTE (after its helpers): each finding of a re-inspection (stationed after
+ * an earlier inspection of its unit), and whether it repeats a level-2 category found earlier
+ * at the unit (`is_repeat`). The repeat figures count these rows; the 复发 drill lists them.
  */
-export function buildRepeatQuery(scope: Scope): SqlQuery {
-  const findings = findingsSubquery(scope, false, 'unit_id, category_id, category1_id, county_id, stationed_from');
+function repeatFindingsCtes(scope: Scope): SqlQuery {
+  const findings = findingsSubquery(scope, false, 'id, unit_id, category_id, category1_id, county_id, stationed_from');
   return {
-    query: `WITH
-f AS (
+    query: `f AS (
     ${findings.query}
 ),
 first_visit AS (
@@ -511,17 +511,34 @@ first_found AS (
   FROM fact_findings FINAL
   WHERE ${and(['is_deleted = 0', 'stationed_from <= {asOf:Date}', ...inspectionUnitFilter(scope, '')])}
   GROUP BY unit_id, category_id
-)
-SELECT f.county_id AS county_id, f.category1_id AS category1_id,
+),
+repeat_findings AS (
+  SELECT f.id AS id, f.county_id AS county_id, f.category1_id AS category1_id, f.stationed_from > c.first_date AS is_repeat
+  FROM f
+  INNER JOIN first_visit AS v ON v.unit_id = f.unit_id
+  LEFT JOIN first_found AS c ON c.unit_id = f.unit_id AND c.category_id = f.category_id
+  WHERE f.stationed_from > v.first_date
+)`,
+    params: findings.params,
+  };
+}
+
+/**
+ * Findings of re-inspections and how many repeat a level-2 category found earlier at the
+ * unit, by county and level-1 category.
+ */
+export function buildRepeatQuery(scope: Scope): SqlQuery {
+  const ctes = repeatFindingsCtes(scope);
+  return {
+    query: `WITH
+${ctes.query}
+SELECT county_id, category1_id,
   count() AS reinspection_findings,
-  countIf(f.stationed_from > c.first_date) AS repeats
-FROM f
-INNER JOIN first_visit AS v ON v.unit_id = f.unit_id
-LEFT JOIN first_found AS c ON c.unit_id = f.unit_id AND c.category_id = f.category_id
-WHERE f.stationed_from > v.first_date
+  countIf(is_repeat) AS repeats
+FROM repeat_findings
 GROUP BY county_id, category1_id
 ORDER BY county_id, category1_id`,
-    params: findings.params,
+    params: ctes.params,
   };
 }
 export interface RepeatRow {
@@ -532,15 +549,15 @@ export interface RepeatRow {
 }
 
 /**
- * Findings closed by as-of whose unit was inspected again after the closure, and how many
- * of them a later finding (found after the closure) names as its recurrence. The closed
- * findings come from their tasks alone (as in buildRectificationTasksQuery).
+ * `rebound_findings` CTE (after its helpers): each finding closed by as-of (from its tasks
+ * alone, as in buildRectificationTasksQuery) whose unit was inspected again after the
+ * closure, and whether a later finding (found after the closure) names it as its
+ * recurrence (`is_rebound`). The rebound figures count these rows; the 复发 drill lists them.
  */
-export function buildReboundQuery(scope: Scope, current: boolean): SqlQuery {
+function reboundFindingsCtes(scope: Scope, current: boolean): SqlQuery {
   const tasks = taskStateCte(scope, { fedBack: false, current });
   return {
-    query: `WITH
-${tasks.query},
+    query: `${tasks.query},
 closed AS (
   SELECT finding_id AS id, any(unit_id) AS unit_id, any(county_id) AS county_id, any(category1_id) AS category1_id, max(closed_date) AS closure_day
   FROM tasks
@@ -558,24 +575,63 @@ linked AS (
   FROM fact_findings FINAL
   WHERE is_deleted = 0 AND found_date <= {asOf:Date} AND recurrence_of_id IS NOT NULL
   GROUP BY finding_id
-)
-SELECT c.county_id AS county_id, c.category1_id AS category1_id,
-  count() AS closed_reinspected,
-  countIf(l.finding_id != 0 AND l.last_found > assumeNotNull(c.closure_day)) AS rebounds
-FROM closed AS c
-INNER JOIN last_visit AS v ON v.unit_id = c.unit_id
-LEFT JOIN linked AS l ON l.finding_id = c.id
-WHERE v.last_date > assumeNotNull(c.closure_day)
-GROUP BY county_id, category1_id
-ORDER BY county_id, category1_id`,
+),
+rebound_findings AS (
+  SELECT c.id AS id, c.county_id AS county_id, c.category1_id AS category1_id,
+    l.finding_id != 0 AND l.last_found > assumeNotNull(c.closure_day) AS is_rebound
+  FROM closed AS c
+  INNER JOIN last_visit AS v ON v.unit_id = c.unit_id
+  LEFT JOIN linked AS l ON l.finding_id = c.id
+  WHERE v.last_date > assumeNotNull(c.closure_day)
+)`,
     params: tasks.params,
   };
 }
+
+/**
+ * Findings closed by as-of whose unit was inspected again after the closure, and how many
+ * of them a later finding (found after the closure) names as its recurrence.
+ */
+export function buildReboundQuery(scope: Scope, current: boolean): SqlQuery {
+  const ctes = reboundFindingsCtes(scope, current);
+  return {
+    query: `WITH
+${ctes.query}
+SELECT county_id, category1_id,
+  count() AS closed_reinspected,
+  countIf(is_rebound) AS rebounds
+FROM rebound_findings
+GROUP BY county_id, category1_id
+ORDER BY county_id, category1_id`,
+    params: ctes.params,
+  };
+}
+
 export interface ReboundRow {
   county_id: number;
   category1_id: number;
   closed_reinspected: string;
   rebounds: string;
+}
+
+/** The recurrence figures' members, as the 复发 drill lists them. */
+export type RecurrenceMembers = 'reinspection' | 'repeat' | 'closedReinspected' | 'rebound';
+
+/**
+ * A subquery of the ids of the findings one recurrence figure counts under `scope`: the
+ * same CTEs as buildRepeatQuery and buildReboundQuery, so a drill lists exactly what the
+ * clicked bar counts.
+ */
+export function recurrenceMemberIdsSubquery(scope: Scope, members: RecurrenceMembers, current: boolean): SqlQuery {
+  const repeat = members === 'reinspection' || members === 'repeat';
+  const ctes = repeat ? repeatFindingsCtes(scope) : reboundFindingsCtes(scope, current);
+  const condition = { reinspection: '', repeat: 'WHERE is_repeat', closedReinspected: '', rebound: 'WHERE is_rebound' }[members];
+  return {
+    query: `WITH
+${ctes.query}
+SELECT id FROM ${repeat ? 'repeat_findings' : 'rebound_findings'} ${condition}`,
+    params: ctes.params,
+  };
 }
 
 // --- the current-state summary, and the state as of quarter ends ---------------------------

@@ -1797,6 +1797,7 @@ export interface operations {
                 fedBack?: "true" | "false";
                 closed?: "true" | "false";
                 immediate?: "true" | "false";
+                recurrence?: "reinspection" | "repeat" | "closedReinspected" | "rebound";
                 sort?: "id" | "-id" | "foundDate" | "-foundDate" | "feedbackDate" | "-feedbackDate";
                 page?: string;
                 pageSize?: string;
@@ -1956,6 +1957,7 @@ export interface operations {
                 fedBack?: "true" | "false";
                 closed?: "true" | "false";
                 immediate?: "true" | "false";
+                recurrence?: "reinspection" | "repeat" | "closedReinspected" | "rebound";
                 sort?: "id" | "-id" | "foundDate" | "-foundDate" | "feedbackDate" | "-feedbackDate";
             };
             header?: never;

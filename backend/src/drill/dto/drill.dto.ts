@@ -12,6 +12,7 @@ const statusList = z
   .transform((v) => v.split(',') as (typeof TASK_STATUSES)[number][]);
 
 export const TASK_SORTS = ['id', '-id', 'dueDate', '-dueDate', 'daysOverdue', '-daysOverdue', 'originalDueDate', '-originalDueDate', 'closedDate', '-closedDate'] as const;
+export const RECURRENCE_MEMBERS = ['reinspection', 'repeat', 'closedReinspected', 'rebound'] as const;
 export const FINDING_SORTS = ['id', '-id', 'foundDate', '-foundDate', 'feedbackDate', '-feedbackDate'] as const;
 
 export const taskListQuerySchema = filtersSchema
@@ -38,6 +39,13 @@ export const findingListQuerySchema = filtersSchema
     /** rectified (every task 已销号) or not, as of as-of */
     closed: bool.optional(),
     immediate: bool.optional(),
+    /**
+     * only the findings a recurrence figure counts (复发 drill): `reinspection` and `repeat`
+     * (findings of re-inspections, and those repeating a category), `closedReinspected` and
+     * `rebound` (closed findings whose unit was inspected again, and those a later finding
+     * names as its recurrence)
+     */
+    recurrence: z.enum(RECURRENCE_MEMBERS, `must be one of ${RECURRENCE_MEMBERS.join(', ')}`).optional(),
     sort: z.enum(FINDING_SORTS, `must be one of ${FINDING_SORTS.join(', ')}`).default('id'),
     page: page.default(1),
     pageSize: pageSize.default(20),
