@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -69,9 +70,63 @@ if (!serverUrl) {
   }
 }
 
+/** What the live server can do, asked before the tests are collected. */
+interface ServerFeatures {
+  version: string;
+  /** `{name:Type}` query parameters (servers before them read param_x as an unknown setting, 115) */
+  parameters: boolean;
+  /** ReplacingMergeTree(version, is_deleted) (servers before 23.2 take only a version column) */
+  replacingIsDeleted: boolean;
+  /** the exact_rows_before_limit setting (115 on servers without it) */
+  exactRowsBeforeLimit: boolean;
+}
+
+/**
+ * Probes the server synchronously (Jest collects tests synchronously), so that a case the
+ * server cannot run is declared skipped at collection, with its reason printed, and the
+ * count of tests says what ran.
+ */
+function probeServer(url: string): ServerFeatures {
+  const script = `
+    const [url, user, password] = process.argv.slice(1);
+    const ask = async (sql, params = {}) => {
+      const u = new URL(url);
+      u.searchParams.set('query', sql);
+      for (const [k, v] of Object.entries(params)) u.searchParams.set('param_' + k, v);
+      const headers = {};
+      if (user) headers['X-ClickHouse-User'] = user;
+      if (password) headers['X-ClickHouse-Key'] = password;
+      const r = await fetch(u, { headers });
+      return { ok: r.ok, text: (await r.text()).trim() };
+    };
+    (async () => {
+      const version = await ask('SELECT version()');
+      if (!version.ok) throw new Error(version.text);
+      const parameters = await ask('SELECT {p:UInt8}', { p: '1' });
+      const exact = await ask('SELECT 1 SETTINGS exact_rows_before_limit = 1');
+      const [major, minor] = version.text.split('.').map(Number);
+      process.stdout.write(JSON.stringify({
+        version: version.text,
+        parameters: parameters.ok && parameters.text === '1',
+        replacingIsDeleted: major > 23 || (major === 23 && minor >= 2),
+        exactRowsBeforeLimit: exact.ok,
+      }));
+    })().catch((e) => { process.stderr.write(String(e && e.message || e)); process.exit(1); });`;
+  const out = execFileSync(process.execPath, ['-e', script, url, process.env.CLICKHOUSE_USER ?? '', process.env.CLICKHOUSE_PASSWORD ?? ''], { encoding: 'utf8', timeout: 30_000 });
+  return JSON.parse(out) as ServerFeatures;
+}
+
+const features = serverUrl ? probeServer(serverUrl) : undefined;
+
+/** `it`, or `it.skip` with the reason printed once at collection when the server lacks `feature`. */
+function itWhere(supported: boolean | undefined, feature: string): jest.It {
+  if (supported !== false) return it;
+  console.log(`server warehouse: skipped ${feature}: ClickHouse ${features?.version} does not support it`);
+  return it.skip;
+}
+
 (serverUrl ? describe : describe.skip)('server warehouse: live server (CLICKHOUSE_URL)', () => {
   let wh: Warehouse;
-  let version = '';
 
   beforeAll(async () => {
     wh = await openWarehouse({
@@ -81,7 +136,6 @@ if (!serverUrl) {
       database: `xt_server_${process.pid}_${randomBytes(4).toString('hex')}`,
       dataDir: '/nonexistent',
     });
-    version = (await wh.query<{ v: string }>('SELECT version() AS v'))[0].v;
   });
 
   afterAll(async () => {
@@ -89,20 +143,6 @@ if (!serverUrl) {
     await wh.command(`DROP DATABASE IF EXISTS ${wh.database}`);
     await wh.close();
   });
-
-  /** Runs `probe`; when the server refuses it with one of `codes`, logs one line and returns false. */
-  async function supports(feature: string, probe: () => Promise<unknown>, codes: number[]): Promise<boolean> {
-    try {
-      await probe();
-      return true;
-    } catch (error) {
-      if (error instanceof WarehouseError && error.code !== undefined && codes.includes(error.code)) {
-        console.log(`server warehouse: skipped ${feature} on ClickHouse ${version}: ${error.message.split('\n')[0].slice(0, 160)}`);
-        return false;
-      }
-      throw error;
-    }
-  }
 
   it('creates the database and runs in it', async () => {
     expect(await wh.query('SELECT currentDatabase() AS db')).toEqual([{ db: wh.database }]);
@@ -136,9 +176,7 @@ if (!serverUrl) {
     await expect(wh.insert('no_such_table', [{ a: 1 }])).rejects.toMatchObject({ code: 60 });
   });
 
-  it('binds {name:Type} parameters, where the server supports them', async () => {
-    // 115 UNKNOWN_SETTING: servers before query parameters read param_x as an unknown setting.
-    if (!(await supports('{name:Type} parameters', () => wh.query('SELECT {p:UInt8} AS p', { p: 1 }), [115]))) return;
+  itWhere(features?.parameters, '{name:Type} parameters')('binds {name:Type} parameters', async () => {
     const [row] = await wh.query<Record<string, unknown>>(
       "SELECT {s:String} AS s, {d:Date} AS d, {t:DateTime('Asia/Shanghai')} AS t, {u:UInt64} AS u, {n:Nullable(String)} AS n, {a:Array(String)} AS a, {ids:Array(UInt64)} AS ids",
       { s: `巡察办 "反馈" it's`, d: '2024-02-29', t: '2024-02-29 13:14:15', u: '18446744073709551615', n: null, a: ['县区', "o'b"], ids: ['1', '9007199254740993'] },
@@ -154,14 +192,8 @@ if (!serverUrl) {
     });
   });
 
-  it('deduplicates with ReplacingMergeTree(version, is_deleted) and FINAL, where the server supports it', async () => {
-    // 42 NUMBER_OF_ARGUMENTS_DOESNT_MATCH: servers before 23.2 take only a version column.
-    const created = await supports(
-      'ReplacingMergeTree(version, is_deleted)',
-      () => wh.command('CREATE TABLE facts (id UInt64, status String, version UInt64, is_deleted UInt8) ENGINE = ReplacingMergeTree(version, is_deleted) ORDER BY id'),
-      [42],
-    );
-    if (!created) return;
+  itWhere(features?.replacingIsDeleted, 'ReplacingMergeTree(version, is_deleted)')('deduplicates with ReplacingMergeTree(version, is_deleted) and FINAL', async () => {
+    await wh.command('CREATE TABLE facts (id UInt64, status String, version UInt64, is_deleted UInt8) ENGINE = ReplacingMergeTree(version, is_deleted) ORDER BY id');
     await wh.insert('facts', [
       { id: 1, status: '整改中', version: 1, is_deleted: 0 },
       { id: 2, status: '整改中', version: 1, is_deleted: 0 },
@@ -173,20 +205,17 @@ if (!serverUrl) {
     expect(await wh.query('SELECT id, status FROM facts FINAL ORDER BY id')).toEqual([{ id: '1', status: '已销号' }]);
   });
 
-  it('counts the list a page is taken from in the same pass, exactly, where the server knows the settings', async () => {
+  itWhere(features?.exactRowsBeforeLimit, 'exact rows before LIMIT')('counts the list a page is taken from in the same pass, exactly', async () => {
     await wh.command('CREATE TABLE listed (id UInt64, g UInt8) ENGINE = MergeTree ORDER BY id');
     await wh.insert('listed', Array.from({ length: 50_000 }, (_, i) => ({ id: i, g: i % 5 })));
-    // 115 UNKNOWN_SETTING: servers without exact_rows_before_limit
     const sql = 'SELECT id FROM listed WHERE g != 2 ORDER BY id DESC LIMIT 10 OFFSET 100';
-    if (!(await supports('exact rows before LIMIT', () => wh.queryPage(sql), [115]))) return;
     const page = await wh.queryPage<{ id: string }>(sql);
     expect(page.rowsBeforeLimit).toBe(40_000);
     expect(page.rows).toEqual(await wh.query(sql));
     expect(page.rows).toHaveLength(10);
   });
 
-  it('runs the migration runner, where the server supports parameters', async () => {
-    if (!(await supports('the migration runner (records with parameters)', () => wh.query('SELECT {p:UInt8} AS p', { p: 1 }), [115]))) return;
+  itWhere(features?.parameters, 'the migration runner (records with parameters)')('runs the migration runner', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuncha-wh-server-migrations-'));
     try {
       fs.writeFileSync(path.join(dir, '001_a.sql'), "CREATE TABLE IF NOT EXISTS m_a (x String) ENGINE = MergeTree ORDER BY x;\nINSERT INTO m_a VALUES ('a;b');\n");
