@@ -44,12 +44,13 @@ describe('metrics API on the hand-built fixture', () => {
     });
   });
 
+  // Each filtered case is checked for the metrics it has hand-computed figures for, and only those.
   describe.each(FIXTURE_EXPECTED.filtered.map((c) => [c.name, c] as const))('filtered: %s', (_name, c: FilteredCase) => {
     const query = queryOf(c.filters);
-    it.each(['coverage', 'categories', 'rectification', 'recurrence'] as const)('%s', async (metric) => {
+    const metrics = (['coverage', 'categories', 'rectification', 'recurrence'] as const).filter((metric) => c[metric] !== undefined);
+    it.each(metrics)('%s', async (metric) => {
       const actual = await get<Record<string, unknown>>(metric, query);
-      const part = c[metric];
-      if (part) expect(rounded(actual)).toMatchObject(rounded(part as Record<string, unknown>));
+      expect(rounded(actual)).toMatchObject(rounded(c[metric] as Record<string, unknown>));
       expect((actual.filters as { asOf: string }).asOf).toBe(c.filters.asOf);
     });
   });
