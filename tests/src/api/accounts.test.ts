@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
-import { shanghaiToday } from '../../../prisma/src/calendar';
 import { startTestApp, TEST_PASSWORD, type TestApp, type TestClient } from '../support/app';
 import { query } from '../support/pg';
+import { pinToday } from '../support/today';
 
 /**
  * Accounts, roles and county scope over the real app: every route is enumerated from the
@@ -9,7 +9,7 @@ import { query } from '../support/pg';
  */
 jest.setTimeout(300_000);
 
-const TODAY = shanghaiToday();
+const TODAY = pinToday();
 
 interface Route {
   method: string;

@@ -1,8 +1,8 @@
-import { shanghaiToday } from '../../../prisma/src/calendar';
 import { startTestApp, type TestApp } from '../support/app';
 import { referenceOverview, referenceRectification } from '../support/metrics-reference';
 import { query } from '../support/pg';
 import { rounded } from '../support/rounded';
+import { pinToday } from '../support/today';
 
 /** The last day of the quarter before the one `day` lies in. */
 function previousQuarterEnd(day: string): string {
@@ -22,7 +22,7 @@ jest.setTimeout(300_000);
 
 describe('figures as of a past quarter end', () => {
   let t: TestApp;
-  const today = shanghaiToday();
+  const today = pinToday();
   const quarterEnd = previousQuarterEnd(today);
 
   beforeAll(async () => {

@@ -1,6 +1,6 @@
-import { shanghaiToday } from '../../../prisma/src/calendar';
 import { startTestApp, type TestApp } from '../support/app';
 import { query } from '../support/pg';
+import { pinToday } from '../support/today';
 
 interface Page<T> {
   total: number;
@@ -28,7 +28,7 @@ jest.setTimeout(300_000);
 
 describe('drill-down lists of open tasks and findings', () => {
   let t: TestApp;
-  const today = shanghaiToday();
+  const today = pinToday();
 
   beforeAll(async () => {
     t = await startTestApp({ seed: { scale: 'tiny', today } });

@@ -10,9 +10,9 @@ import type { OptionsResponse } from '../../../backend/src/options/dto/options.d
 import type { CategoriesResponse, CoverageResponse, RecurrenceResponse, RectificationResponse } from '../../../backend/src/metrics/dto/metrics.dto';
 import { ExportsService } from '../../../backend/src/exports/exports.service';
 import { textWidth } from '../../../backend/src/exports/sheet-writer';
-import { shanghaiToday } from '../../../prisma/src/calendar';
 import { startTestApp, type TestApp } from '../support/app';
 import { query } from '../support/pg';
+import { pinToday } from '../support/today';
 
 /**
  * The quarterly statistics workbook and the CSV lists, end to end: the workbook read back
@@ -116,7 +116,7 @@ interface TaskPage {
 }
 
 describe('exports', () => {
-  const today = shanghaiToday();
+  const today = pinToday();
   const q = previousQuarter(today);
   let t: TestApp;
   let options: OptionsResponse;

@@ -9,7 +9,6 @@ import { loadConfig } from '../../../backend/src/config/app-config';
 import { warehouseSink } from '../../../etl/src/load/warehouse-sink';
 import { runEtl } from '../../../etl/src/runner';
 import { migrateWarehouse, openWarehouse, WarehouseError, type RawInsertFormat, type Warehouse, type WarehousePage } from '../../../etl/src/warehouse';
-import { shanghaiToday } from '../../../prisma/src/calendar';
 import { ensureDatabase } from '../../../prisma/src/database';
 import { freePort, startPostgres, type PostgresInstance } from '../../../prisma/src/embedded-postgres';
 import { migrate } from '../../../prisma/src/migrate';
@@ -17,6 +16,7 @@ import { seedDatabase } from '../../../prisma/src/seed';
 import { dropTestDatabase, openTestWarehouse, testWarehouseDir } from '../support/clickhouse';
 import { createTestDatabase, query, type TestDatabase } from '../support/pg';
 import { request, TEST_APP_ENV, TEST_PASSWORD } from '../support/app';
+import { pinToday } from '../support/today';
 
 /**
  * Faults while the app runs: the warehouse engine stopped and started again, PostgreSQL
@@ -24,7 +24,7 @@ import { request, TEST_APP_ENV, TEST_PASSWORD } from '../support/app';
  */
 jest.setTimeout(300_000);
 
-const TODAY = shanghaiToday();
+const TODAY = pinToday();
 
 afterAll(async () => {
   await dropTestDatabase();

@@ -1,5 +1,5 @@
-import { shanghaiToday } from '../../../prisma/src/calendar';
 import { startTestApp, type TestApp } from '../support/app';
+import { pinToday } from '../support/today';
 
 /**
  * Bad filters and parameters on every read endpoint: each gets a 400 whose message
@@ -64,7 +64,7 @@ jest.setTimeout(300_000);
 describe('malformed input', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ seed: { scale: 'tiny', today: shanghaiToday() } });
+    t = await startTestApp({ seed: { scale: 'tiny', today: pinToday() } });
   });
   afterAll(async () => {
     await t?.close();

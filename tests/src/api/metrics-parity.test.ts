@@ -1,9 +1,9 @@
 import type { Filters } from '../../../backend/src/common/filters';
 import type { OptionsResponse } from '../../../backend/src/options/dto/options.dto';
-import { shanghaiToday } from '../../../prisma/src/calendar';
 import { startTestApp, type TestApp } from '../support/app';
 import { referenceCategories, referenceCoverage, referenceRecurrence, referenceRectification } from '../support/metrics-reference';
 import { rounded } from '../support/rounded';
+import { pinToday } from '../support/today';
 
 function shiftDays(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
@@ -22,7 +22,7 @@ jest.setTimeout(300_000);
  * unit category, round, term, issue category, mode and three as-of days.
  */
 describe('metrics API = plain SQL on PostgreSQL, demo data', () => {
-  const today = shanghaiToday();
+  const today = pinToday();
   let t: TestApp;
   let combos: Filters[] = [];
 

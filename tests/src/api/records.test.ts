@@ -1,10 +1,10 @@
 import ExcelJS from 'exceljs';
 import { randomBytes } from 'node:crypto';
 import { ALLOWED_TRANSITIONS } from '../../../backend/src/records/task-transitions';
-import { shanghaiToday } from '../../../prisma/src/calendar';
 import { startTestApp, type TestApp } from '../support/app';
 import { query } from '../support/pg';
 import { zip } from '../support/zip';
+import { pinToday } from '../support/today';
 
 /**
  * Case-record writes through HTTP: creates, the task status machine, extensions, notes,
@@ -12,7 +12,7 @@ import { zip } from '../support/zip';
  * Every write is checked in PostgreSQL with plain SQL, refusals included (nothing written).
  */
 
-const TODAY = shanghaiToday();
+const TODAY = pinToday();
 const TAG = randomBytes(4).toString('hex');
 
 interface ErrorBody {

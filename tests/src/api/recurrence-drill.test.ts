@@ -1,5 +1,5 @@
-import { shanghaiToday } from '../../../prisma/src/calendar';
 import { startTestApp, type TestApp } from '../support/app';
+import { pinToday } from '../support/today';
 
 interface Group {
   reinspectionFindings: number;
@@ -20,7 +20,7 @@ interface Recurrence {
  */
 jest.setTimeout(300_000);
 
-const TODAY = shanghaiToday();
+const TODAY = pinToday();
 
 function addDays(day: string, days: number): string {
   const d = new Date(`${day}T00:00:00Z`);

@@ -1,6 +1,6 @@
-import { shanghaiToday } from '../../../prisma/src/calendar';
 import { startTestApp, type TestApp } from '../support/app';
 import { query } from '../support/pg';
+import { pinToday } from '../support/today';
 
 /**
  * The answers of the read routes are kept while the warehouse holds the same data: the same
@@ -9,7 +9,7 @@ import { query } from '../support/pg';
  */
 jest.setTimeout(300_000);
 
-const TODAY = shanghaiToday();
+const TODAY = pinToday();
 let t: TestApp;
 
 beforeAll(async () => {

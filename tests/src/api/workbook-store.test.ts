@@ -8,9 +8,9 @@ import { WorkbookPrebuilder } from '../../../backend/src/exports/workbook-prebui
 import { QuarterStateService } from '../../../backend/src/metrics/quarter-state.service';
 import type { OptionsResponse } from '../../../backend/src/options/dto/options.dto';
 import { QUARTER_STATE_TABLES } from '../../../etl/src/load/quarter-state';
-import { shanghaiToday } from '../../../prisma/src/calendar';
 import { startTestApp, type TestApp } from '../support/app';
 import { query } from '../support/pg';
+import { pinToday } from '../support/today';
 
 /**
  * Kept quarterly workbooks (WORKBOOK_STORE_DIR): a workbook asked for again is served as it
@@ -46,7 +46,7 @@ async function cells(bytes: Buffer): Promise<Record<string, Cell[][]>> {
 }
 
 describe('kept quarterly workbooks', () => {
-  const today = shanghaiToday();
+  const today = pinToday();
   const q = quarterPeriod(lastEndedQuarter(today).year, lastEndedQuarter(today).quarter);
   const quarterly = `/api/exports/quarterly?year=${q.year}&quarter=${q.quarter}`;
   let t: TestApp;

@@ -8,12 +8,12 @@ import {
 import { warehouseSink } from '../../../etl/src/load/warehouse-sink';
 import { runEtl, type EtlRunResult } from '../../../etl/src/runner';
 import { migrateWarehouse, type Warehouse } from '../../../etl/src/warehouse';
-import { shanghaiToday } from '../../../prisma/src/calendar';
 import { seedDatabase } from '../../../prisma/src/seed';
 import { dropTestDatabase, openTestWarehouse } from '../support/clickhouse';
 import { createTestDatabase, query, type TestDatabase } from '../support/pg';
+import { pinToday } from '../support/today';
 
-const TODAY = shanghaiToday();
+const TODAY = pinToday();
 const KEY = 'round_id, term_id, county_id, unit_category, mode, category1_id, category_id, is_immediate, fed_back, found_quarter';
 const FIGURES = [
   'sum(findings)',

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { shanghaiToday } from '../../../prisma/src/calendar';
 import { formatCount, formatFraction, formatPercent } from '../../../frontend/src/charts/format';
 import { formatShanghai } from '../../../frontend/src/lib/time';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
 import { browserUnavailable, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
+import { pinToday } from '../support/today';
 
 /**
  * Accounts in a real browser (Debian's chromium driven by playwright-core) against the real
@@ -46,7 +46,7 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
   let t: TestApp;
   let browser: Browser;
   let options: Json;
-  const today = shanghaiToday();
+  const today = pinToday();
   const errors: string[] = [];
   /** Failed calls a test provoked on purpose (the browser logs them as errors). */
   const expectedFailures: RegExp[] = [

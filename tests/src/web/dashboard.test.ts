@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { shanghaiToday } from '../../../prisma/src/calendar';
 import { formatCount, formatFraction, formatPercent, rateOf } from '../../../frontend/src/charts/format';
 import { BAND_GRID, COLUMN_GRID, bandCenterY, columnCenterX } from '../../../frontend/src/charts/layout';
 import { startTestApp, type TestApp } from '../support/app';
 import { browserUnavailable, ensureDashboardBuilt, initialJavaScript, launchChromium, SCREENSHOT_DIR } from '../support/browser';
+import { pinToday } from '../support/today';
 
 /**
  * The dashboard in a real browser (Debian's chromium driven by playwright-core) against the
@@ -40,7 +40,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
   let context: BrowserContext;
   let page: Page;
   let options: Json;
-  const today = shanghaiToday();
+  const today = pinToday();
   const errors: string[] = [];
   /** Failed calls a test provoked on purpose (the browser logs them as errors). */
   const expectedFailures: RegExp[] = [];

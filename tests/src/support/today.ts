@@ -1,0 +1,12 @@
+import { pinShanghaiToday, shanghaiToday } from '../../../prisma/src/calendar';
+
+/**
+ * Today in Asia/Shanghai, pinned for the rest of this test file: the app started in-process
+ * by the file answers the same day for its default as-of, so a run that crosses Shanghai
+ * midnight cannot fail. Call once at the top of a test file.
+ */
+export function pinToday(): string {
+  const day = shanghaiToday();
+  pinShanghaiToday(day);
+  return day;
+}
