@@ -28,7 +28,11 @@ export function bandAxes(names: string[], valueAxis: Record<string, unknown>, ax
 
 export const percentAxis = { min: 0, max: 100, axisLabel: { formatter: '{value}%' } };
 
+/** Whether the user asked for less motion (the system setting; the browser tests ask for it): charts are then drawn without animation. */
+const reducedMotion = typeof window !== 'undefined' && typeof window.matchMedia === 'function' && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+
 export const baseOption: EChartsOption = {
+  animation: !reducedMotion,
   animationDuration: 300,
   textStyle: { fontFamily: 'inherit' },
   aria: { enabled: true },

@@ -58,7 +58,7 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
   const created = { username: `county-new-${process.pid}`, password: 'first-password-1', newPassword: 'second-password-2', countyId: 0, countyName: '' };
 
   const newPage = async (cookie?: string): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', baseURL: t.url });
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', baseURL: t.url, reducedMotion: 'reduce' });
     contexts.push(context);
     if (cookie) {
       const [name, value] = cookie.split('=');
@@ -514,7 +514,7 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     await fill(page, 'user-form-display-name', '改名用户');
     await fill(page, 'user-form-password', 'third-password-3');
     await page.getByTestId('user-form-active').click();
-    await page.waitForTimeout(300); // the switch's animation
+    await page.waitForFunction(() => document.querySelector('[data-testid="user-form-active"]')?.classList.contains('is-checked') === false);
     await shot(page, '11-admin-edit-user');
     await page.getByTestId('user-form-submit').click();
     await page.locator('[data-testid="users-table"] tr', { hasText: '改名用户' }).waitFor();

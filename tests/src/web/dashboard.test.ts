@@ -109,7 +109,8 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
     t = await startTestApp({ seed: { scale: 'tiny', today }, env: { STATIC_DIR: dist } });
     options = await api('/api/options');
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', acceptDownloads: true, baseURL: t.url });
+    // reduced motion: the charts are drawn without animation, and a test waits for their `finished` event
+    context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', acceptDownloads: true, baseURL: t.url, reducedMotion: 'reduce' });
     const [name, value] = t.cookie.split('=');
     await context.addCookies([{ name, value, url: t.url }]);
     page = await context.newPage();
@@ -296,7 +297,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
     const target = rows[index];
     const chart = page.getByTestId('chart-closure-by-region-chart');
     await chart.scrollIntoViewIfNeeded();
-    await page.waitForTimeout(600); // the bars' entry animation
+    await page.waitForSelector('[data-testid="chart-closure-by-region-chart"][data-chart-state="finished"]');
     const box = (await chart.boundingBox())!;
     await page.mouse.click(box.x + BAND_GRID.left + 4, bandCenterY(box, index, rows.length));
     await page.waitForURL((url) => url.searchParams.get('regionId') === String(target.regionId));
@@ -317,7 +318,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
     expect(bucket.count).toBeGreaterThan(0);
     const chart = page.getByTestId('chart-overdue-buckets-chart');
     await chart.scrollIntoViewIfNeeded();
-    await page.waitForTimeout(600);
+    await page.waitForSelector('[data-testid="chart-overdue-buckets-chart"][data-chart-state="finished"]');
     const box = (await chart.boundingBox())!;
     await page.mouse.click(columnCenterX(box, index, buckets.length), box.y + box.height - COLUMN_GRID.bottom - 3);
     await page.waitForSelector('[data-testid="drill-list"][data-state="ready"][aria-busy="false"]');
@@ -455,7 +456,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
     await wall.setViewportSize({ width: 1920, height: 1080 });
     await wall.goto('/');
     await wall.waitForSelector('[data-testid="overview-kpis"][data-state="ready"][aria-busy="false"]');
-    await wall.waitForTimeout(500);
+    await wall.waitForFunction(() => [...document.querySelectorAll('[data-chart-state]')].every((e) => e.getAttribute('data-chart-state') === 'finished'));
     const width = await wall.evaluate<number>('document.documentElement.scrollWidth');
     expect(width).toBeLessThanOrEqual(1920);
     await wall.screenshot({ path: path.join(SCREENSHOT_DIR, '13-overview-1920.png'), fullPage: true });
