@@ -7,7 +7,7 @@ import type { Sink } from './load/sink';
 import { routeBatch, type Reject } from './transform/route';
 
 /**
- * One ETL run: PostgreSQL → ClickHouse (DESIGN.md, "Change capture and the warehouse").
+ * One ETL run: PostgreSQL → ClickHouse (docs/ARCHITECTURE.md, "One ETL run").
  *
  * - One run at a time across every process: a PostgreSQL advisory lock; a run that cannot
  *   take it is skipped, not queued.

@@ -1,6 +1,6 @@
 // Runs `prisma generate` offline. Prisma's CLI looks for a native schema engine and
 // tries to download one when it is missing; generation does not use it, so any existing
-// file satisfies the check. See DESIGN.md, "Storage engines".
+// file satisfies the check. See docs/ARCHITECTURE.md, "Storage engines".
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 

@@ -1,4 +1,4 @@
-/** Calendar days are Asia/Shanghai days (DESIGN.md, "Metric definitions"). */
+/** Calendar days are Asia/Shanghai days (backend/src/metrics/DEFINITIONS.md). */
 export const TIME_ZONE = 'Asia/Shanghai';
 
 let pinnedToday: string | undefined;

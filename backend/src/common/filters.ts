@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The shared dashboard filters (DESIGN.md, "Metric definitions"). Every metric and list
+ * The shared dashboard filters (backend/src/metrics/DEFINITIONS.md). Every metric and list
  * takes them as query parameters; a bad one is answered with a 400 naming the parameter.
  */
 export const UNIT_CATEGORIES = ['PARTY_GOV', 'INSTITUTION', 'SOE', 'TOWNSHIP', 'VILLAGE', 'OTHER'] as const;

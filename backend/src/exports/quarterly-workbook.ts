@@ -6,7 +6,7 @@ import type { QuarterPeriod } from './quarters';
 import { textWidth, writeTable, type CellValue, type TableColumn, type TableRow, type TableSpec } from './sheet-writer';
 
 /**
- * The quarterly statistics workbook (DESIGN.md "Quarterly statistics workbook"): five sheets
+ * The quarterly statistics workbook (docs/ARCHITECTURE.md, "The quarterly workbook"): five sheets
  * built from figures already computed as of the quarter's last day. Pure: the service
  * gathers the figures, this lays them out.
  */

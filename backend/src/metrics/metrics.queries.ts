@@ -1,7 +1,7 @@
 /**
  * Read queries of the metrics, as pure builders: `buildXQuery(scope) → { query, params }`.
  * Values travel only as {name:Type} parameters. The definitions they implement are
- * DESIGN.md's, with the choices pinned down in DEFINITIONS.md beside this file.
+ * those of DEFINITIONS.md beside this file, which pins down every choice.
  */
 import { LAST_BY_MODE } from '@xuncha/etl/src/load/unit-coverage';
 import type { Scope } from '../dimensions/scope';

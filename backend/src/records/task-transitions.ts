@@ -2,7 +2,7 @@ import { TASK_STATUS_LABELS } from '../common/labels';
 import type { TaskStatus } from '../common/filters';
 
 /**
- * The status changes a rectification task may go through (DESIGN.md: 未开始 → 整改中 →
+ * The status changes a rectification task may go through (docs/ARCHITECTURE.md, "Data model": 未开始 → 整改中 →
  * 申请销号 → 已销号; also 基本完成(持续整改) and 未完成). Every change the demo-data generator
  * makes (prisma/src/seed/cases.ts) is among these. 已销号 is final.
  */

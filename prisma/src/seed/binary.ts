@@ -1,6 +1,6 @@
 /**
  * PostgreSQL's binary COPY format, written into Buffers: dates, timestamps and enums cost
- * the server far less to read this way than as text (see DESIGN.md's performance notes).
+ * the server far less to read this way than as text (see docs/ARCHITECTURE.md, "Performance notes").
  * Each row is: int16 field count, then per field an int32 byte length (-1 = NULL) and the
  * value in the type's binary form (big-endian integers; date = days since 2000-01-01;
  * timestamptz = microseconds since 2000-01-01 00:00 UTC; enum and text = UTF-8 bytes).

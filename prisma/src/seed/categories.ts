@@ -1,5 +1,5 @@
 /**
- * The issue-category tree of DESIGN.md ("Seed categories"): five level-1 categories and
+ * The seeded issue-category tree (docs/ARCHITECTURE.md, "Data model"): five level-1 categories and
  * their level-2 categories, coded "1" … "5" and "1.01" … . Weights give the demo data its
  * skew (categories 2 and 3 most common), adjusted by the kind of unit inspected.
  */

@@ -16,7 +16,7 @@ jest.setTimeout(300_000);
 
 /**
  * The API (ClickHouse) against the hand-built fixture's hand-computed figures: every
- * metric at three as-of days, and under filters (DESIGN.md's edge cases are in the fixture).
+ * metric at three as-of days, and under filters (the definitions' edge cases are in the fixture).
  */
 describe('metrics API on the hand-built fixture', () => {
   let t: TestApp;

@@ -98,7 +98,7 @@ describe('demo data generator (seed)', () => {
     const sumC = await checksums(c.url);
     expect(sumB).toEqual(sumA);
     for (const table of CASE_TABLES) {
-      if (table === 'issue_categories') expect(sumC[table]).toBe(sumA[table]); // the fixed tree of DESIGN.md
+      if (table === 'issue_categories') expect(sumC[table]).toBe(sumA[table]); // the fixed seeded tree
       else expect(sumC[table]).not.toBe(sumA[table]);
     }
   });
