@@ -10,11 +10,12 @@ export interface DemoAccount {
   regionId: number | null;
 }
 
-/** The demo accounts: leader, staff, admin, and county-<code> for every county. */
+/** The demo accounts: leader, staff, admin, and county-<code> for every county and for 市本级. */
 export async function demoAccounts(databaseUrl: string): Promise<DemoAccount[]> {
   const prisma = createPrismaClient(databaseUrl);
   try {
-    const counties = await prisma.region.findMany({ where: { level: 'COUNTY', deletedAt: null }, orderBy: { code: 'asc' } });
+    // a county office's account for each county, and one for 市本级 (the city's own units)
+    const counties = await prisma.region.findMany({ where: { level: { in: ['COUNTY', 'MUNICIPAL'] }, deletedAt: null }, orderBy: { code: 'asc' } });
     return [
       { username: 'leader', displayName: '领导（演示）', role: 'LEADER', regionId: null },
       { username: 'staff', displayName: '巡察办（演示）', role: 'STAFF', regionId: null },
