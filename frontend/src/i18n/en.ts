@@ -42,6 +42,7 @@ const en: Messages = {
     event: { CREATED: 'Created', STATUS_CHANGE: 'Status change', EXTENSION: 'Extension', PROGRESS_NOTE: 'Progress note', ESCALATION: 'Escalation' },
     runStatus: { RUNNING: 'Running', SUCCEEDED: 'Succeeded', FAILED: 'Failed' },
     runMode: { incremental: 'Incremental', full: 'Full' },
+    runTrigger: { startup: 'At start', schedule: 'Scheduled', manual: 'Manual', cli: 'Command line', test: 'Test' },
   },
   state: {
     loading: 'Loading…',

@@ -40,6 +40,7 @@ const zhCN = {
     event: { CREATED: '创建', STATUS_CHANGE: '状态变更', EXTENSION: '延期', PROGRESS_NOTE: '进展记录', ESCALATION: '督办' },
     runStatus: { RUNNING: '运行中', SUCCEEDED: '成功', FAILED: '失败' },
     runMode: { incremental: '增量', full: '全量' },
+    runTrigger: { startup: '启动时', schedule: '定时', manual: '手动', cli: '命令行', test: '测试' },
   },
   state: {
     loading: '加载中…',

@@ -427,7 +427,12 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
     await page.goto('/etl');
     await waitReady('etl-runs');
     const runs = await api('/api/etl/runs?page=1&pageSize=20');
-    expect((await tableRows('etl-runs-table')).map((row) => row[0])).toEqual(runs.rows.map((r: Json) => `#${r.id}`));
+    const rows = await tableRows('etl-runs-table');
+    expect(rows.map((row) => row[0])).toEqual(runs.rows.map((r: Json) => `#${r.id}`));
+    // each run's trigger in words, not its code
+    const TRIGGER_WORDS: Record<string, string> = { startup: '启动时', schedule: '定时', manual: '手动', cli: '命令行', test: '测试' };
+    const words = Object.values(TRIGGER_WORDS);
+    expect(rows.map((row) => row.find((cell) => words.includes(cell)))).toEqual(runs.rows.map((r: Json) => TRIGGER_WORDS[r.trigger]));
     await page.getByTestId('etl-run-now').click();
     await page.getByTestId('etl-message').waitFor({ timeout: 60_000 });
     expect(await text('etl-message')).toMatch(/同步完成|未执行/);
