@@ -1,4 +1,4 @@
-import { buildAgingBucketsOption, buildClosureBarsOption, buildDaysToCloseOption } from './rectification';
+import { bandChartHeight, buildAgingBucketsOption, buildClosureBarsOption, buildDaysToCloseOption, groupRoundsByCommittee } from './rectification';
 import { AGING_COLORS } from './palette';
 import { COLUMN_GRID } from './layout';
 
@@ -21,10 +21,38 @@ describe('buildClosureBarsOption', () => {
     expect(open.label?.formatter({ dataIndex: 1 })).toBe('100.0% 3/3');
   });
 
-  it('scrolls when there are more than twelve groups', () => {
-    const many = Array.from({ length: 13 }, (_, i) => ({ ...rows[0], name: `第${i + 1}轮` }));
-    expect(buildClosureBarsOption(many, labels).dataZoom).toBeDefined();
-    expect(buildClosureBarsOption(rows, labels).dataZoom).toBeUndefined();
+  it('hides no group behind a scroll: every bar is drawn, in a chart tall enough for them', () => {
+    const many = Array.from({ length: 40 }, (_, i) => ({ ...rows[0], name: `第${i + 1}轮` }));
+    const option = buildClosureBarsOption(many, labels);
+    expect(option.dataZoom).toBeUndefined();
+    expect(series(option)[0].data).toHaveLength(40);
+    expect(bandChartHeight(40)).toBe('max(var(--chart-height), 1104px)');
+  });
+});
+
+describe('groupRoundsByCommittee', () => {
+  const round = (roundId: number, findings: number) => ({ roundId, findings });
+  const committeeOf = new Map([
+    [1, 100],
+    [2, 100],
+    [3, 200],
+    [4, 300],
+    [5, 999],
+  ]);
+  const order = [
+    { id: 100, name: '示例市委' },
+    { id: 200, name: '东城区委' },
+    { id: 300, name: '西山县委' },
+    { id: 400, name: '南湖县委' },
+  ];
+
+  it('groups rounds by their committee in the given order, newest first, each with its findings', () => {
+    const groups = groupRoundsByCommittee([round(1, 5), round(2, 7), round(3, 1), round(4, 0), round(5, 9)], committeeOf, order);
+    expect(groups).toEqual([
+      { committeeRegionId: 100, name: '示例市委', rows: [round(2, 7), round(1, 5)], findings: 12 },
+      { committeeRegionId: 200, name: '东城区委', rows: [round(3, 1)], findings: 1 },
+      { committeeRegionId: 300, name: '西山县委', rows: [round(4, 0)], findings: 0 },
+    ]);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { EChartsOption } from 'echarts';
 import { bandAxes, baseOption, escapeHtml, tipRow } from './common';
 import { AGING_COLORS, COLOR } from './palette';
-import { COLUMN_GRID } from './layout';
+import { BAND_GRID, COLUMN_GRID } from './layout';
 import { formatCount, formatPercent, rateOf } from './format';
 
 export interface ClosureRow {
@@ -26,7 +26,6 @@ export interface ClosureLabels {
  * and not yet rectified findings stacked, the rate and its fraction at the end of the bar.
  */
 export function buildClosureBarsOption(rows: ClosureRow[], labels: ClosureLabels, axisWidth?: number): EChartsOption {
-  const many = rows.length > 12;
   return {
     ...baseOption,
     ...bandAxes(
@@ -51,7 +50,6 @@ export function buildClosureBarsOption(rows: ClosureRow[], labels: ClosureLabels
         ].join('<br/>');
       },
     },
-    dataZoom: many ? [{ type: 'inside', yAxisIndex: 0, startValue: 0, endValue: 11, zoomOnMouseWheel: false, moveOnMouseWheel: true }] : undefined,
     series: [
       {
         type: 'bar',
@@ -83,6 +81,40 @@ export function buildClosureBarsOption(rows: ClosureRow[], labels: ClosureLabels
       },
     ],
   };
+}
+
+/**
+ * The chart height that shows every one of `rows` bars readably (no hidden scroll): at
+ * least the card's usual height, 26 px a bar beyond it.
+ */
+export function bandChartHeight(rows: number): string {
+  return `max(var(--chart-height), ${BAND_GRID.top + BAND_GRID.bottom + rows * 26}px)`;
+}
+
+/** A committee's rounds, as the rounds chart shows them one committee at a time. */
+export interface CommitteeRounds<R> {
+  committeeRegionId: number;
+  name: string;
+  rows: R[];
+  findings: number;
+}
+
+/**
+ * Rounds grouped by the committee that ran them (市委, each 县(区)委), committees in
+ * `committeeOrder`, each committee's rounds newest first (the order of `rows` reversed).
+ * Rounds whose committee is unknown are left out.
+ */
+export function groupRoundsByCommittee<R extends { roundId: number; findings: number }>(
+  rows: readonly R[],
+  committeeOf: ReadonlyMap<number, number>,
+  committeeOrder: readonly { id: number; name: string }[],
+): CommitteeRounds<R>[] {
+  return committeeOrder
+    .map((c) => {
+      const mine = rows.filter((r) => committeeOf.get(r.roundId) === c.id).reverse();
+      return { committeeRegionId: c.id, name: c.name, rows: mine, findings: mine.reduce((n, r) => n + r.findings, 0) };
+    })
+    .filter((c) => c.rows.length > 0);
 }
 
 export interface BucketRow {

@@ -230,9 +230,25 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
     await expectCount('kpi-due-soon-20', r.dueSoon.within20);
     await expectCount('kpi-due-soon-10', r.dueSoon.within10);
     for (const chart of ['chart-closure-by-region', 'chart-closure-by-round', 'chart-overdue-buckets', 'chart-days-to-close']) await expectCanvas(chart);
-    expect((await tableRows('chart-closure-by-round-table')).map((row) => row[2])).toEqual(
-      [...r.byRound].reverse().map((x: Json) => `${formatCount(x.findingsClosed)} / ${formatCount(x.findings)}`),
+    // every round, grouped by committee (市委 first, then each county's), newest first within each
+    const committeeOf = new Map<number, number>(options.rounds.map((x: Json) => [x.id, x.committeeRegionId]));
+    const city = options.regions[0];
+    const committees: Json[] = [city, ...city.children.filter((c: Json) => c.level === 'COUNTY')];
+    const expectedRounds = committees.flatMap((c: Json) =>
+      [...r.byRound]
+        .reverse()
+        .filter((x: Json) => committeeOf.get(x.roundId) === c.id)
+        .map((x: Json) => [`${c.name}委`, `${formatCount(x.findingsClosed)} / ${formatCount(x.findings)}`]),
     );
+    expect(expectedRounds).toHaveLength(r.byRound.length);
+    expect((await tableRows('chart-closure-by-round-table')).map((row) => [row[0], row[3]])).toEqual(expectedRounds);
+    // one committee's rounds at a time: the picker offers every committee with rounds
+    await page.getByTestId('closure-by-round-committee').click();
+    await page.locator('.el-select-dropdown__item:visible').first().waitFor();
+    const offered = await page.locator('.el-select-dropdown__item:visible').allInnerTexts();
+    expect(offered).toEqual(committees.map((c: Json) => [c, [...r.byRound].filter((x: Json) => committeeOf.get(x.roundId) === c.id).length] as const).filter(([, n]) => n > 0).map(([c, n]) => `${c.name}委（${n} 轮）`));
+    await page.keyboard.press('Escape');
+    await page.locator('.el-select-dropdown__item:visible').first().waitFor({ state: 'hidden' });
     expect(await tableRows('chart-days-to-close-table')).toEqual([[formatCount(r.daysToClose.count), formatCount(r.daysToClose.median), formatCount(r.daysToClose.p90)]]);
     await shot('04-rectification');
   });
