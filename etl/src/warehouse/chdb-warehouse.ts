@@ -5,6 +5,8 @@ import { Session, drainPending } from 'chdb';
 import { clickhouseError, messageOf, WarehouseError } from './errors';
 import { insertStatement, plainIdentifier } from './identifier';
 import { pageStatement, parsePage, type WarehousePage } from './page';
+import { parameterSettings } from './chdb-params';
+import { SessionPool } from './session-pool';
 import { singleStatement } from './single-statement';
 import { parseJsonEachRow, prepareParams, toJsonEachRow } from './values';
 import { RAW_INSERT_FORMATS, type RawInsertFormat, type Warehouse, type WarehouseConfig } from './warehouse';
@@ -21,7 +23,16 @@ const ENGINE_ARGS = [
   '--output_format_json_quote_64bit_integers=1',
   '--date_time_input_format=basic',
   '--input_format_skip_unknown_fields=0',
+  // Parameters travel in a SET statement (chdb-params.ts), whose text holds their values:
+  // a list of 300k ids is a few MB, far beyond the default 256 KiB a statement may have.
+  '--max_query_size=1073741824',
 ];
+
+/**
+ * Connections to the data directory, each running one statement at a time (chDB queues
+ * the statements of one connection): a slow query takes one, the others keep answering.
+ */
+export const DEFAULT_CHDB_CONNECTIONS = 6;
 
 /** Payloads from this size on are inserted through a spool file (FROM INFILE). */
 const INFILE_THRESHOLD_BYTES = 256 * 1024;
@@ -70,28 +81,34 @@ function openFailure(dir: string, error: unknown): WarehouseError {
 class ChdbWarehouse implements Warehouse {
   readonly engine = 'chdb' as const;
   private closed = false;
+  private readonly pool: SessionPool<Session>;
 
   constructor(
-    private readonly session: Session,
+    sessions: readonly Session[],
     readonly database: string,
     readonly dataDir: string,
-  ) {}
+  ) {
+    this.pool = new SessionPool(sessions, () => this.closedError());
+  }
+
+  private closedError(): WarehouseError {
+    return new WarehouseError(`the embedded warehouse at ${this.dataDir} is closed`);
+  }
 
   private async run(sql: string, params: Record<string, unknown> | undefined, format: string, page = false): Promise<string> {
-    if (this.closed) throw new WarehouseError(`the embedded warehouse at ${this.dataDir} is closed`);
+    if (this.closed) throw this.closedError();
     const single = singleStatement(sql);
     const statement = page ? pageStatement(single) : single;
-    const bound = prepareParams(statement, params);
-    try {
-      // A parameterized query is serialized process-wide by chdb; a plain one is not.
-      const result =
-        Object.keys(bound).length > 0
-          ? await this.session.queryBindAsync(statement, bound, { format })
-          : await this.session.queryAsync(statement, { format });
-      return result.text();
-    } catch (error) {
-      throw clickhouseError(error, statement);
-    }
+    const settings = parameterSettings(statement, prepareParams(statement, params));
+    return this.pool.use(async (session) => {
+      try {
+        // The parameters are settings of this connection, which runs nothing else meanwhile.
+        if (settings !== undefined) await session.queryAsync(settings);
+        return (await session.queryAsync(statement, { format })).text();
+      } catch (error) {
+        throw clickhouseError(error, statement);
+      }
+    });
   }
 
   async query<T>(sql: string, params?: Record<string, unknown>): Promise<T[]> {
@@ -112,18 +129,20 @@ class ChdbWarehouse implements Warehouse {
   }
 
   async insertRaw(table: string, columns: readonly string[] | undefined, format: RawInsertFormat, payload: Buffer): Promise<void> {
-    if (this.closed) throw new WarehouseError(`the embedded warehouse at ${this.dataDir} is closed`);
+    if (this.closed) throw this.closedError();
     if (!RAW_INSERT_FORMATS.includes(format)) throw new WarehouseError(`unsupported insert format ${JSON.stringify(format)}`);
     const target = table.includes('.') ? table : `${this.database}.${table}`;
     const statement = insertStatement(target, columns, format);
     if (payload.length === 0) return;
     if (payload.length < INFILE_THRESHOLD_BYTES) {
-      try {
-        // The payload goes to the engine as bytes; its parser does the rest, off the event loop.
-        await this.session.insert({ table: target, values: payload, format, ...(columns ? { columns } : {}) });
-      } catch (error) {
-        throw clickhouseError(error, statement);
-      }
+      await this.pool.use(async (session) => {
+        try {
+          // The payload goes to the engine as bytes; its parser does the rest, off the event loop.
+          await session.insert({ table: target, values: payload, format, ...(columns ? { columns } : {}) });
+        } catch (error) {
+          throw clickhouseError(error, statement);
+        }
+      });
       return;
     }
     // Large batches go through a file: chDB reads `INSERT … FROM INFILE` 3–8 times faster
@@ -134,7 +153,7 @@ class ChdbWarehouse implements Warehouse {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     try {
       await fs.promises.writeFile(file, payload);
-      await this.session.queryAsync(infile);
+      await this.pool.use((session) => session.queryAsync(infile));
     } catch (error) {
       throw clickhouseError(error, statement);
     } finally {
@@ -145,7 +164,8 @@ class ChdbWarehouse implements Warehouse {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.session.close();
+    this.pool.close();
+    for (const session of this.pool.sessions) session.close();
     // close() defers the release while queries still run; wait, so that this process can
     // open another directory (or another process this one) right after.
     await drainPending();
@@ -160,20 +180,24 @@ export async function openChdbWarehouse(config: WarehouseConfig): Promise<Wareho
   // Checked first, so that the engine does not print its own lock error on stderr.
   const holder = lockHolder(dir);
   if (holder !== undefined) throw heldBy(dir, holder);
-  let session: Session;
+  const count = config.connections ?? DEFAULT_CHDB_CONNECTIONS;
+  if (!Number.isInteger(count) || count < 1) throw new WarehouseError(`connections must be a whole number from 1 on, not ${count}`);
+  const sessions: Session[] = [];
   try {
-    session = new Session(dir, { connectionArgs: ENGINE_ARGS });
+    sessions.push(new Session(dir, { connectionArgs: ENGINE_ARGS }));
   } catch (error) {
     throw openFailure(dir, error);
   }
   try {
-    await session.queryAsync(`CREATE DATABASE IF NOT EXISTS ${database}`);
-    // USE holds for this session's own connection: other sessions on the directory keep theirs.
-    await session.queryAsync(`USE ${database}`);
+    await sessions[0].queryAsync(`CREATE DATABASE IF NOT EXISTS ${database}`);
+    // Further connections share the engine the first one started (same directory, same settings).
+    while (sessions.length < count) sessions.push(new Session(dir, { connectionArgs: ENGINE_ARGS }));
+    // USE holds for each connection of its own.
+    for (const session of sessions) await session.queryAsync(`USE ${database}`);
   } catch (error) {
-    session.close();
+    for (const session of sessions) session.close();
     await drainPending();
     throw clickhouseError(error);
   }
-  return new ChdbWarehouse(session, database, dir);
+  return new ChdbWarehouse(sessions, database, dir);
 }

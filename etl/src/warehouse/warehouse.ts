@@ -51,6 +51,8 @@ export interface WarehouseConfig {
   cluster?: string;
   /** Server engine: how long one request may take before it fails (default 60 s). */
   requestTimeoutMs?: number;
+  /** chDB: connections to the data directory, each running one statement at a time (default 6). */
+  connections?: number;
 }
 
 export const DEFAULT_DATABASE = 'xuncha';

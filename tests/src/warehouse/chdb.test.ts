@@ -180,6 +180,38 @@ describe('chDB warehouse', () => {
     expect(await wh.query('SELECT count() AS c FROM busy WHERE g = 99')).toEqual([{ c: '20' }]);
   });
 
+  it('answers a fast parameterized query while a slow one runs (no process-wide queue)', async () => {
+    const finished: string[] = [];
+    // sleep(3) holds its connection for three seconds without using the CPU
+    const slow = wh.query('SELECT sleep(3) AS s, {x:UInt8} AS x', { x: 1 }).then((rows) => {
+      finished.push('slow');
+      return rows;
+    });
+    const fast = wh.query('SELECT {y:UInt8} AS y, {d:Date} AS d', { y: 2, d: '2024-02-29' }).then((rows) => {
+      finished.push('fast');
+      return rows;
+    });
+    expect(await fast).toEqual([{ y: 2, d: '2024-02-29' }]);
+    expect(finished).toEqual(['fast']);
+    expect(await slow).toEqual([{ s: 0, x: 1 }]);
+    expect(finished).toEqual(['fast', 'slow']);
+  });
+
+  it('keeps each concurrent query to its own parameter values', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 120 }, (_, i) =>
+        wh.query<{ v: number; s: string; ids: string[] }>('SELECT {v:UInt32} AS v, {s:String} AS s, {ids:Array(UInt64)} AS ids', {
+          v: i,
+          s: `值 ${i}`,
+          ids: [String(i), '18446744073709551615'],
+        }),
+      ),
+    );
+    answers.forEach((rows, i) => expect(rows).toEqual([{ v: i, s: `值 ${i}`, ids: [String(i), '18446744073709551615'] }]));
+    // a placeholder left without a value is refused, not filled from an earlier query on the connection
+    await expect(wh.query('SELECT {v:UInt32} AS v')).rejects.toMatchObject({ code: 456 });
+  });
+
   it('refuses several statements in one call (chDB would leak the output of the first)', async () => {
     await expect(wh.query('SELECT 1; SELEC 2')).rejects.toThrow('2 statements in one call');
     expect(await wh.query('SELECT 3 AS x;')).toEqual([{ x: 3 }]);

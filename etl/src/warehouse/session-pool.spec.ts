@@ -1,0 +1,69 @@
+import { SessionPool } from './session-pool';
+
+/** A promise settled from outside. */
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
+describe('SessionPool', () => {
+  it('lets fast work finish on another session while slow work holds one', async () => {
+    const pool = new SessionPool(['a', 'b']);
+    const done: string[] = [];
+    const slowGate = gate();
+    const slow = pool.use(async (session) => {
+      await slowGate.promise;
+      done.push(`slow on ${session}`);
+    });
+    const fast = pool.use(async (session) => {
+      done.push(`fast on ${session}`);
+    });
+    await fast;
+    expect(done).toEqual(['fast on a']);
+    slowGate.open();
+    await slow;
+    expect(done).toEqual(['fast on a', 'slow on b']);
+  });
+
+  it('lends a session to one piece of work at a time, the waiting in arrival order', async () => {
+    const pool = new SessionPool(['only']);
+    const order: string[] = [];
+    const first = gate();
+    const jobs = [
+      pool.use(async () => {
+        order.push('1 start');
+        await first.promise;
+        order.push('1 end');
+      }),
+      pool.use(async () => void order.push('2')),
+      pool.use(async () => void order.push('3')),
+    ];
+    await Promise.resolve();
+    expect(order).toEqual(['1 start']);
+    first.open();
+    await Promise.all(jobs);
+    expect(order).toEqual(['1 start', '1 end', '2', '3']);
+  });
+
+  it('gives a session back after a failure', async () => {
+    const pool = new SessionPool(['only']);
+    await expect(pool.use(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(pool.use(async (session) => session)).resolves.toBe('only');
+  });
+
+  it('refuses waiting and new work once closed; work under way finishes', async () => {
+    const pool = new SessionPool(['only'], () => new Error('closed'));
+    const running = gate();
+    const first = pool.use(async () => {
+      await running.promise;
+      return 'finished';
+    });
+    const waiting = pool.use(async () => 'never');
+    pool.close();
+    await expect(waiting).rejects.toThrow('closed');
+    await expect(pool.use(async () => 'never')).rejects.toThrow('closed');
+    running.open();
+    await expect(first).resolves.toBe('finished');
+  });
+});
