@@ -514,7 +514,7 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     await fill(page, 'user-form-display-name', '改名用户');
     await fill(page, 'user-form-password', 'third-password-3');
     await page.getByTestId('user-form-active').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="user-form-active"]')?.classList.contains('is-checked') === false);
+    await page.waitForFunction(`document.querySelector('[data-testid="user-form-active"]')?.classList.contains('is-checked') === false`);
     await shot(page, '11-admin-edit-user');
     await page.getByTestId('user-form-submit').click();
     await page.locator('[data-testid="users-table"] tr', { hasText: '改名用户' }).waitFor();

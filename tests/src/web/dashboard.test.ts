@@ -477,7 +477,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
     await wall.setViewportSize({ width: 1920, height: 1080 });
     await wall.goto('/');
     await wall.waitForSelector('[data-testid="overview-kpis"][data-state="ready"][aria-busy="false"]');
-    await wall.waitForFunction(() => [...document.querySelectorAll('[data-chart-state]')].every((e) => e.getAttribute('data-chart-state') === 'finished'));
+    await wall.waitForFunction(`[...document.querySelectorAll('[data-chart-state]')].every((e) => e.getAttribute('data-chart-state') === 'finished')`);
     const width = await wall.evaluate<number>('document.documentElement.scrollWidth');
     expect(width).toBeLessThanOrEqual(1920);
     await wall.screenshot({ path: path.join(SCREENSHOT_DIR, '13-overview-1920.png'), fullPage: true });
