@@ -87,7 +87,7 @@ export class CaseRecordsService {
 
   async units(query: UnitLookupQuery): Promise<UnitChoices> {
     const rows = await this.repository.units(query.q, this.county.limit());
-    return { rows: rows.map((r) => ({ id: r.id, code: r.code, name: r.name, countyName: r.county_name, validFrom: r.valid_from, validTo: r.valid_to })) };
+    return { total: rows.length, rows: rows.map((r) => ({ id: r.id, code: r.code, name: r.name, countyName: r.county_name, validFrom: r.valid_from, validTo: r.valid_to })) };
   }
 
   // --- corrections ----------------------------------------------------------------------

@@ -1624,6 +1624,8 @@ export interface components {
             }[];
         };
         UnitChoicesDto_Output: {
+            /** @description units answered (20 at most) */
+            total: number;
             rows: {
                 id: number;
                 code: string;

@@ -384,4 +384,22 @@ describe('a correction reaching the warehouse', () => {
     await t.etl();
     expect(await figures()).toEqual({ total: before.total, from: before.from - 1, to: before.to + 1 });
   });
+
+  it('correcting an inspection\'s mode moves its findings between the modes\' figures after the ETL', async () => {
+    const [inspection] = await sql<{ id: number; n: number }>(
+      `SELECT i.id, count(*)::int AS n FROM inspections i JOIN findings f ON f.inspection_id = i.id AND f.deleted_at IS NULL AND f.found_date <= $1
+        WHERE i.deleted_at IS NULL AND i.mode = 'ROUTINE' GROUP BY i.id HAVING count(*) >= 2 ORDER BY i.id LIMIT 1`,
+      [TODAY],
+    );
+    const byMode = async () => {
+      const body = (await staff.get<{ byMode: { mode: string; count: number }[] }>('/api/metrics/categories')).body;
+      const of = (mode: string) => body.byMode.find((m) => m.mode === mode)?.count ?? 0;
+      return { routine: of('ROUTINE'), special: of('SPECIAL') };
+    };
+    await t.etl();
+    const before = await byMode();
+    expect((await staff.send('PATCH', `/api/inspections/${inspection.id}`, { mode: 'SPECIAL' })).status).toBe(200);
+    await t.etl();
+    expect(await byMode()).toEqual({ routine: before.routine - inspection.n, special: before.special + inspection.n });
+  });
 });

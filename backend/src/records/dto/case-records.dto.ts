@@ -10,7 +10,13 @@ import { bigId, day, findingRecordSchema, inspectionRecordSchema, intId, taskRec
  */
 
 const flag = (label: string) => z.boolean({ error: (issue) => (issue.input === undefined ? `${label}必填 is required` : `${label}须为布尔值 true/false; must be true or false`) });
-const search = (label: string) => z.string().trim().max(100, `${label}不能超过 100 个字 must be at most 100 characters`);
+/** A free-text search, taken as data (matched with ILIKE, its pattern characters literal). */
+const search = (label: string) =>
+  z
+    .string()
+    .trim()
+    .max(100, `${label}不能超过 100 个字 must be at most 100 characters`)
+    .refine((value) => !value.includes('\u0000'), `${label}不能包含空字符 must not contain NUL characters`);
 
 export const INSPECTION_SORTS = ['-stationedFrom', 'stationedFrom', '-feedbackDate', 'feedbackDate', '-id', 'id', 'unit', '-unit'] as const;
 export const FINDING_RECORD_SORTS = ['-foundDate', 'foundDate', '-id', 'id', 'unit', '-unit'] as const;
@@ -190,8 +196,8 @@ export const unitChoiceSchema = z.object({
   validFrom: dayOut,
   validTo: dayOut.nullable(),
 });
-export class UnitChoicesDto extends createZodDto(z.object({ rows: z.array(unitChoiceSchema) })) {}
-export type UnitChoices = { rows: z.infer<typeof unitChoiceSchema>[] };
+export class UnitChoicesDto extends createZodDto(z.object({ total: z.number().int().describe('units answered (20 at most)'), rows: z.array(unitChoiceSchema) })) {}
+export type UnitChoices = { total: number; rows: z.infer<typeof unitChoiceSchema>[] };
 
 export class InspectionUpdateResultDto extends createZodDto(z.object({ record: inspectionRecordSchema, changes: z.array(changeSchema) })) {}
 export class FindingUpdateResultDto extends createZodDto(z.object({ record: findingRecordSchema, changes: z.array(changeSchema) })) {}
