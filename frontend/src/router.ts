@@ -11,6 +11,10 @@ export const routes: RouteRecordRaw[] = [
   { path: '/rectification', name: 'rectification', component: () => import('./views/RectificationView.vue'), meta: { nav: 'nav.rectification', access: 'read' } },
   { path: '/recurrence', name: 'recurrence', component: () => import('./views/RecurrenceView.vue'), meta: { nav: 'nav.recurrence', access: 'read' } },
   { path: '/overdue', name: 'overdue', component: () => import('./views/OverdueView.vue'), meta: { nav: 'nav.overdue', access: 'read' } },
+  // case records (h/records): the 巡察 list, one inspection with its findings and tasks, the 问题 list
+  { path: '/records/inspections', name: 'inspections', component: () => import('./views/records/InspectionsView.vue'), meta: { nav: 'records.nav.inspections', noFilters: true, access: 'read', group: 'records' } },
+  { path: '/records/inspections/:id(\\d+)', name: 'inspection', component: () => import('./views/records/InspectionDetailView.vue'), meta: { noFilters: true, access: 'read', group: 'records' } },
+  { path: '/records/findings', name: 'finding-records', component: () => import('./views/records/FindingRecordsView.vue'), meta: { nav: 'records.nav.findings', noFilters: true, access: 'read', group: 'records' } },
   { path: '/export', name: 'export', component: () => import('./views/ExportView.vue'), meta: { nav: 'nav.export', noFilters: true, access: 'read' } },
   { path: '/admin/users', name: 'admin-users', component: () => import('./views/UsersView.vue'), meta: { nav: 'nav.users', noFilters: true, access: 'admin' } },
   { path: '/admin/audit', name: 'admin-audit', component: () => import('./views/AuditView.vue'), meta: { nav: 'nav.audit', noFilters: true, access: 'admin' } },

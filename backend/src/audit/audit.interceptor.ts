@@ -36,7 +36,9 @@ export class AuditInterceptor implements NestInterceptor {
     });
     return next.handle().pipe(
       concatMap(async (value: unknown) => {
-        await this.audit.record(entry(true, {}));
+        // a correction answers the fields it changed, before and after: the log keeps them
+        const changes = value && typeof value === 'object' && 'changes' in value ? { changes: (value as { changes: unknown }).changes } : {};
+        await this.audit.record(entry(true, changes));
         return value;
       }),
       catchError(async (error: unknown) => {

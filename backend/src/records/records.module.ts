@@ -3,11 +3,15 @@ import { MulterModule } from '@nestjs/platform-express';
 import { memoryStorage } from 'multer';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../infra/tokens';
+import { CaseRecordsController } from './case-records.controller';
+import { CaseRecordsRepository } from './case-records.repository';
+import { CaseRecordsService } from './case-records.service';
 import { LedgerImportController } from './ledger-import.controller';
 import { LedgerImportService } from './ledger-import.service';
 import { RecordsController } from './records.controller';
 import { RecordsRepository } from './records.repository';
 import { RecordsService } from './records.service';
+import { RoundRules } from './round-rules';
 
 /** Case-record writes (inspections, findings, tasks and their history) and the Excel ledger import. */
 @Module({
@@ -21,7 +25,7 @@ import { RecordsService } from './records.service';
       }),
     }),
   ],
-  controllers: [RecordsController, LedgerImportController],
-  providers: [RecordsRepository, RecordsService, LedgerImportService],
+  controllers: [RecordsController, LedgerImportController, CaseRecordsController],
+  providers: [RecordsRepository, RecordsService, LedgerImportService, CaseRecordsRepository, CaseRecordsService, RoundRules],
 })
 export class RecordsModule {}

@@ -19,6 +19,7 @@ import type {
   TaskWrite,
 } from './dto/records.dto';
 import { RecordsRepository, type Tx } from './records.repository';
+import { RoundRules } from './round-rules';
 import { isAllowedTransition, refusedTransitionMessage } from './task-transitions';
 
 type Row<K extends keyof RecordsRepository> = RecordsRepository[K] extends (...args: never[]) => Promise<infer R> ? NonNullable<R> : never;
@@ -42,14 +43,16 @@ export class RecordsService {
   constructor(
     @Inject(RecordsRepository) private readonly repository: RecordsRepository,
     @Inject(CountyScope) private readonly county: CountyScope,
+    @Inject(RoundRules) private readonly rounds: RoundRules,
   ) {}
 
   async createInspection(input: CreateInspection): Promise<InspectionRecord> {
     // a county user's unit of another county is answered as one that does not exist
     await this.county.check('unit', input.unitId, () => badField('unitId', `被巡察单位不存在或已删除 unit ${input.unitId} does not exist or was deleted`));
-    const [roundFound, unit] = await Promise.all([this.repository.roundExists(input.roundId), this.repository.unit(input.unitId)]);
-    if (!roundFound) throw badField('roundId', `轮次不存在或已删除 round ${input.roundId} does not exist or was deleted`);
+    const unit = await this.repository.unit(input.unitId);
     if (!unit) throw badField('unitId', `被巡察单位不存在或已删除 unit ${input.unitId} does not exist or was deleted`);
+    // the round: of the writer's own committee (403 otherwise), stationed within its dates
+    await this.rounds.check(input.roundId, input.stationedFrom);
     if (input.stationedFrom < isoDay(unit.validFrom)) {
       throw badField('unitId', `进驻时该单位尚未设立 unit ${input.unitId} was established on ${isoDay(unit.validFrom)}, after ${input.stationedFrom}`);
     }

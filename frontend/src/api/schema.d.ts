@@ -311,7 +311,8 @@ export interface paths {
         delete: operations["RecordsController_deleteTask"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** 修改整改任务 correct a task as entered (measure, department, person, track, original due date); a later due date is an extension */
+        patch: operations["CaseRecordsController_updateTask"];
         trace?: never;
     };
     "/api/exports/quarterly": {
@@ -423,7 +424,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** 巡察列表 inspections from PostgreSQL: search by unit and team, filter by round, region, mode and dates; sort; page */
+        get: operations["CaseRecordsController_inspections"];
         put?: never;
         /** 新建巡察 record an inspection of a unit in a round */
         post: operations["RecordsController_createInspection"];
@@ -440,14 +442,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** 巡察详情 one inspection with its findings and their tasks */
+        get: operations["CaseRecordsController_inspection"];
         put?: never;
         post?: never;
         /** 删除巡察 soft-delete an inspection (its findings and tasks drop out with it) */
         delete: operations["RecordsController_deleteInspection"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** 修改巡察 correct an inspection (round, unit, team, mode, flags, dates); answers the changed fields before and after */
+        patch: operations["CaseRecordsController_updateInspection"];
         trace?: never;
     };
     "/api/findings/{id}": {
@@ -464,7 +468,8 @@ export interface paths {
         delete: operations["RecordsController_deleteFinding"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** 修改问题 correct a finding (category, description, flags, recurrence-of, found date) */
+        patch: operations["CaseRecordsController_updateFinding"];
         trace?: never;
     };
     "/api/tasks/{id}/status": {
@@ -546,6 +551,57 @@ export interface paths {
         put?: never;
         /** 导入整改台账 import a ledger: every row or none (400 lists each bad row by its Excel row number) */
         post: operations["LedgerImportController_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inspections/{id}/earlier-findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 可关联的复发问题 the same unit's findings of earlier inspections (what a finding may be a recurrence of) */
+        get: operations["CaseRecordsController_earlierFindings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/records/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 问题列表 findings from PostgreSQL: search by description and unit, filter by category, round, region; page */
+        get: operations["CaseRecordsController_findings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/records/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 选择被巡察单位 units whose name or code contains q (20 at most), for the inspection form */
+        get: operations["CaseRecordsController_units"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1345,6 +1401,241 @@ export interface components {
             /** @description rows imported: findings (and tasks) created */
             imported: number;
         };
+        InspectionPageDto_Output: {
+            total: number;
+            page: number;
+            pageSize: number;
+            rows: {
+                id: number;
+                roundId: number;
+                unitId: number;
+                team: string;
+                /** @enum {string} */
+                mode: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
+                isCross: boolean;
+                isElevated: boolean;
+                /** @description YYYY-MM-DD */
+                stationedFrom: string;
+                stationedTo: string | null;
+                feedbackDate: string | null;
+                roundName: string;
+                committeeRegionId: number;
+                unitCode: string;
+                unitName: string;
+                countyId: number;
+                countyName: string;
+                /** @description findings not deleted */
+                findings: number;
+                /** @description tasks not deleted */
+                tasks: number;
+            }[];
+        };
+        InspectionDetailDto_Output: {
+            inspection: {
+                id: number;
+                roundId: number;
+                unitId: number;
+                team: string;
+                /** @enum {string} */
+                mode: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
+                isCross: boolean;
+                isElevated: boolean;
+                /** @description YYYY-MM-DD */
+                stationedFrom: string;
+                stationedTo: string | null;
+                feedbackDate: string | null;
+                roundName: string;
+                committeeRegionId: number;
+                unitCode: string;
+                unitName: string;
+                countyId: number;
+                countyName: string;
+                /** @description findings not deleted */
+                findings: number;
+                /** @description tasks not deleted */
+                tasks: number;
+            };
+            /** @description YYYY-MM-DD */
+            roundStartDate: string;
+            /** @description YYYY-MM-DD */
+            roundEndDate: string;
+            findings: {
+                id: number;
+                inspectionId: number;
+                unitId: number;
+                categoryId: number;
+                description: string;
+                isImmediate: boolean;
+                isKeyConcern: boolean;
+                recurrenceOfId: number | null;
+                /** @description YYYY-MM-DD */
+                foundDate: string;
+                unitCode: string;
+                unitName: string;
+                countyName: string;
+                roundId: number;
+                roundName: string;
+                categoryCode: string;
+                categoryName: string;
+                parentCategoryName: string;
+                tasks: number;
+                taskList: {
+                    id: number;
+                    findingId: number;
+                    measure: string;
+                    responsibleDept: string;
+                    responsiblePerson: string;
+                    /** @enum {string} */
+                    track: "IMMEDIATE" | "DEADLINE" | "LONG_TERM";
+                    originalDueDate: string | null;
+                    currentDueDate: string | null;
+                    /** @enum {string} */
+                    status: "NOT_STARTED" | "IN_PROGRESS" | "CLOSE_REQUESTED" | "CLOSED" | "BASICALLY_DONE" | "NOT_DONE";
+                    closedDate: string | null;
+                }[];
+            }[];
+        };
+        EarlierFindingsDto_Output: {
+            rows: {
+                id: number;
+                inspectionId: number;
+                roundName: string;
+                /** @description YYYY-MM-DD */
+                foundDate: string;
+                categoryName: string;
+                description: string;
+                /** @description every task 已销号 (and at least one) */
+                closed: boolean;
+            }[];
+        };
+        UpdateInspectionDto: {
+            roundId?: number;
+            unitId?: number;
+            team?: string;
+            /** @enum {string} */
+            mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
+            isCross?: boolean;
+            isElevated?: boolean;
+            stationedFrom?: string;
+            stationedTo?: string | null;
+            feedbackDate?: string | null;
+        };
+        InspectionUpdateResultDto_Output: {
+            record: {
+                id: number;
+                roundId: number;
+                unitId: number;
+                team: string;
+                /** @enum {string} */
+                mode: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
+                isCross: boolean;
+                isElevated: boolean;
+                /** @description YYYY-MM-DD */
+                stationedFrom: string;
+                stationedTo: string | null;
+                feedbackDate: string | null;
+            };
+            changes: {
+                field: string;
+                before: string | number | boolean | null;
+                after: string | number | boolean | null;
+            }[];
+        };
+        UpdateFindingDto: {
+            categoryId?: number;
+            description?: string;
+            isImmediate?: boolean;
+            isKeyConcern?: boolean;
+            recurrenceOfId?: number | null;
+            foundDate?: string;
+        };
+        FindingUpdateResultDto_Output: {
+            record: {
+                id: number;
+                inspectionId: number;
+                unitId: number;
+                categoryId: number;
+                description: string;
+                isImmediate: boolean;
+                isKeyConcern: boolean;
+                recurrenceOfId: number | null;
+                /** @description YYYY-MM-DD */
+                foundDate: string;
+            };
+            changes: {
+                field: string;
+                before: string | number | boolean | null;
+                after: string | number | boolean | null;
+            }[];
+        };
+        UpdateTaskDto: {
+            measure?: string;
+            responsibleDept?: string;
+            responsiblePerson?: string;
+            /** @enum {string} */
+            track?: "IMMEDIATE" | "DEADLINE" | "LONG_TERM";
+            originalDueDate?: string | null;
+        };
+        TaskUpdateResultDto_Output: {
+            record: {
+                id: number;
+                findingId: number;
+                measure: string;
+                responsibleDept: string;
+                responsiblePerson: string;
+                /** @enum {string} */
+                track: "IMMEDIATE" | "DEADLINE" | "LONG_TERM";
+                originalDueDate: string | null;
+                currentDueDate: string | null;
+                /** @enum {string} */
+                status: "NOT_STARTED" | "IN_PROGRESS" | "CLOSE_REQUESTED" | "CLOSED" | "BASICALLY_DONE" | "NOT_DONE";
+                closedDate: string | null;
+            };
+            changes: {
+                field: string;
+                before: string | number | boolean | null;
+                after: string | number | boolean | null;
+            }[];
+        };
+        FindingRecordPageDto_Output: {
+            total: number;
+            page: number;
+            pageSize: number;
+            rows: {
+                id: number;
+                inspectionId: number;
+                unitId: number;
+                categoryId: number;
+                description: string;
+                isImmediate: boolean;
+                isKeyConcern: boolean;
+                recurrenceOfId: number | null;
+                /** @description YYYY-MM-DD */
+                foundDate: string;
+                unitCode: string;
+                unitName: string;
+                countyName: string;
+                roundId: number;
+                roundName: string;
+                categoryCode: string;
+                categoryName: string;
+                parentCategoryName: string;
+                tasks: number;
+            }[];
+        };
+        UnitChoicesDto_Output: {
+            /** @description units answered (20 at most) */
+            total: number;
+            rows: {
+                id: number;
+                code: string;
+                name: string;
+                countyName: string;
+                /** @description YYYY-MM-DD */
+                validFrom: string;
+                validTo: string | null;
+            }[];
+        };
     };
     responses: never;
     parameters: never;
@@ -1883,6 +2174,31 @@ export interface operations {
             };
         };
     };
+    CaseRecordsController_updateTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTaskDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskUpdateResultDto_Output"];
+                };
+            };
+        };
+    };
     ExportsController_quarterly: {
         parameters: {
             query: {
@@ -2046,6 +2362,38 @@ export interface operations {
             };
         };
     };
+    CaseRecordsController_inspections: {
+        parameters: {
+            query?: {
+                unit?: string;
+                roundId?: string;
+                regionId?: string;
+                mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
+                team?: string;
+                stationedFrom?: string;
+                stationedTo?: string;
+                feedbackFrom?: string;
+                feedbackTo?: string;
+                sort?: "-stationedFrom" | "stationedFrom" | "-feedbackDate" | "feedbackDate" | "-id" | "id" | "unit" | "-unit";
+                page?: string;
+                pageSize?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionPageDto_Output"];
+                };
+            };
+        };
+    };
     RecordsController_createInspection: {
         parameters: {
             query?: never;
@@ -2065,6 +2413,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InspectionRecordDto_Output"];
+                };
+            };
+        };
+    };
+    CaseRecordsController_inspection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionDetailDto_Output"];
                 };
             };
         };
@@ -2090,6 +2459,31 @@ export interface operations {
             };
         };
     };
+    CaseRecordsController_updateInspection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateInspectionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionUpdateResultDto_Output"];
+                };
+            };
+        };
+    };
     RecordsController_deleteFinding: {
         parameters: {
             query?: never;
@@ -2107,6 +2501,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeletedRecordDto_Output"];
+                };
+            };
+        };
+    };
+    CaseRecordsController_updateFinding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateFindingDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingUpdateResultDto_Output"];
                 };
             };
         };
@@ -2231,6 +2650,77 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LedgerImportResultDto_Output"];
+                };
+            };
+        };
+    };
+    CaseRecordsController_earlierFindings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EarlierFindingsDto_Output"];
+                };
+            };
+        };
+    };
+    CaseRecordsController_findings: {
+        parameters: {
+            query?: {
+                q?: string;
+                unit?: string;
+                categoryId?: string;
+                roundId?: string;
+                regionId?: string;
+                inspectionId?: string;
+                sort?: "-foundDate" | "foundDate" | "-id" | "id" | "unit" | "-unit";
+                page?: string;
+                pageSize?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingRecordPageDto_Output"];
+                };
+            };
+        };
+    };
+    CaseRecordsController_units: {
+        parameters: {
+            query?: {
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitChoicesDto_Output"];
                 };
             };
         };

@@ -288,7 +288,9 @@ describe('a county user', () => {
       expect(await footprint()).toEqual(before);
     },
     'POST /api/inspections': async () => {
-      const body = (unitId: number) => ({ roundId: mine.roundId, unitId, team: '县区测试组', mode: 'ROUTINE', isCross: false, isElevated: false, stationedFrom: TODAY });
+      // stationed on the day of the unit's inspection in that round (a stationing lies within its round's dates)
+      const [{ start }] = await sql<{ start: string }>("SELECT to_char(stationed_from, 'YYYY-MM-DD') AS start FROM inspections WHERE id = $1", [mine.inspectionId]);
+      const body = (unitId: number) => ({ roundId: mine.roundId, unitId, team: '县区测试组', mode: 'ROUTINE', isCross: false, isElevated: false, stationedFrom: start });
       const before = await footprint();
       const refused = await county.send<{ message: string }>('POST', '/api/inspections', body(foreign.unitId));
       expect([refused.status, refused.body.message.split(':')[0]]).toEqual([400, 'unitId']);
@@ -381,6 +383,52 @@ describe('a county user', () => {
     'GET /api/audit': async () => {
       expect((await county.get('/api/audit')).status).toBe(403);
     },
+    // --- case-record pages (h/records): 巡察 and 问题 lists, one inspection, corrections ---
+    'GET /api/inspections': async () => {
+      const { body } = await county.get<{ total: number; rows: { countyId: number }[] }>('/api/inspections?pageSize=200');
+      const [{ n }] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM inspections i JOIN org_units u ON u.id = i.unit_id WHERE i.deleted_at IS NULL AND ${UNIT_COUNTY} = $1`, [own.id]);
+      expect(body.total).toBe(n);
+      expect(new Set(body.rows.map((r) => r.countyId))).toEqual(new Set([own.id]));
+    },
+    'GET /api/inspections/:id': async () => {
+      expect((await county.get(`/api/inspections/${foreign.inspectionId}`)).status).toBe(404);
+      expect((await county.get(`/api/inspections/${mine.inspectionId}`)).status).toBe(200);
+    },
+    'GET /api/inspections/:id/earlier-findings': async () => {
+      expect((await county.get(`/api/inspections/${foreign.inspectionId}/earlier-findings`)).status).toBe(404);
+      expect((await county.get(`/api/inspections/${mine.inspectionId}/earlier-findings`)).status).toBe(200);
+    },
+    'PATCH /api/inspections/:id': async () => {
+      const before = await footprint();
+      expect((await county.send('PATCH', `/api/inspections/${foreign.inspectionId}`, { team: '跨县' })).status).toBe(404);
+      // nor into the city's round
+      const [cityRound] = await sql<{ id: number }>("SELECT r.id FROM rounds r JOIN terms t ON t.id = r.term_id JOIN regions g ON g.id = t.committee_region_id WHERE g.level = 'CITY' LIMIT 1");
+      const refused = await county.send<{ message: string }>('PATCH', `/api/inspections/${mine.inspectionId}`, { roundId: cityRound.id });
+      expect([refused.status, refused.body.message.split(':')[0]]).toEqual([403, 'roundId']);
+      expect(await footprint()).toEqual(before);
+    },
+    'PATCH /api/findings/:id': async () => {
+      expect((await county.send('PATCH', `/api/findings/${foreign.findingId}`, { description: '跨县' })).status).toBe(404);
+    },
+    'PATCH /api/tasks/:id': async () => {
+      const before = await footprint();
+      expect((await county.send('PATCH', `/api/tasks/${foreign.taskId}`, { responsiblePerson: '跨县' })).status).toBe(404);
+      expect(await footprint()).toEqual(before);
+    },
+    'GET /api/records/findings': async () => {
+      const { body } = await county.get<{ total: number; rows: { countyName: string }[] }>('/api/records/findings?pageSize=200');
+      const [{ n }] = await sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM findings f JOIN inspections i ON i.id = f.inspection_id JOIN org_units u ON u.id = f.unit_id WHERE f.deleted_at IS NULL AND i.deleted_at IS NULL AND ${UNIT_COUNTY} = $1`,
+        [own.id],
+      );
+      expect(body.total).toBe(n);
+      expect(new Set(body.rows.map((r) => r.countyName))).toEqual(new Set([own.name]));
+    },
+    'GET /api/records/units': async () => {
+      const [unit] = await sql<{ code: string }>('SELECT code FROM org_units WHERE id = $1', [foreign.unitId]);
+      expect((await county.get<{ rows: unknown[] }>(`/api/records/units?q=${unit.code}`)).body.rows).toEqual([]);
+    },
+    // --- end of case-record pages ---
   };
 
   /** The OpenAPI pages (Swagger UI's files and the document) hold no records: the same for everyone signed in. */

@@ -76,7 +76,16 @@ function withPayload(op: Operation, name: string, payload: string): string {
 }
 
 /** Free-text search parameters: they take any text, as data, and must answer 200. */
-const FREE_TEXT = new Set(['GET /api/audit username', 'GET /api/audit action']);
+const FREE_TEXT = new Set([
+  'GET /api/audit username',
+  'GET /api/audit action',
+  // case-record pages (h/records): searches by unit, team and description
+  'GET /api/inspections unit',
+  'GET /api/inspections team',
+  'GET /api/records/findings q',
+  'GET /api/records/findings unit',
+  'GET /api/records/units q',
+]);
 
 beforeAll(async () => {
   t = await startTestApp({ seed: { scale: 'tiny', today: TODAY }, env: { MAX_UPLOAD_MB: '1' } });

@@ -82,7 +82,14 @@ const post = <T>(path: string, body: unknown) => t.send<T>('POST', path, body);
 beforeAll(async () => {
   // MAX_UPLOAD_MB=1 so that a too-large upload is cheap to send
   t = await startTestApp({ seed: { scale: 'tiny', today: TODAY }, env: { MAX_UPLOAD_MB: '1' } });
-  [{ id: roundId }] = await sql<{ id: number }>('SELECT id FROM rounds WHERE deleted_at IS NULL ORDER BY id LIMIT 1');
+  // a round of the first term whose dates hold every stationing these tests make (an
+  // inspection is stationed within its round's dates)
+  [{ id: roundId }] = await sql<{ id: number }>(
+    `INSERT INTO rounds (term_id, ordinal, year, name, start_date, end_date)
+     SELECT term_id, 90, extract(year FROM $1::date)::int, '记录测试轮次', $1::date, $2::date FROM rounds WHERE deleted_at IS NULL ORDER BY id LIMIT 1
+     RETURNING id`,
+    [addDays(TODAY, -400), TODAY],
+  );
   units = await sql<{ id: number }>('SELECT id FROM org_units WHERE deleted_at IS NULL AND valid_to IS NULL ORDER BY id LIMIT 2');
   level2 = await sql<{ id: number; code: string }>("SELECT id, code FROM issue_categories WHERE level = 2 AND deleted_at IS NULL ORDER BY code LIMIT 3");
   [{ id: level1Id }] = await sql<{ id: number }>('SELECT id FROM issue_categories WHERE level = 1 ORDER BY code LIMIT 1');

@@ -1,0 +1,88 @@
+import { Body, Controller, Get, Inject, Param, Patch, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ZodResponse } from 'nestjs-zod';
+import { Audited } from '../auth/access';
+import { CaseRecordsService } from './case-records.service';
+import {
+  EarlierFindingsDto,
+  FindingRecordListQueryDto,
+  FindingRecordPageDto,
+  FindingUpdateResultDto,
+  InspectionDetailDto,
+  InspectionPageDto,
+  InspectionPathDto,
+  InspectionListQueryDto,
+  InspectionUpdateResultDto,
+  TaskUpdateResultDto,
+  UnitChoicesDto,
+  UnitLookupQueryDto,
+  UpdateFindingDto,
+  UpdateInspectionDto,
+  UpdateTaskDto,
+} from './dto/case-records.dto';
+import { FindingIdParamDto, TaskRecordIdParamDto } from './dto/records.dto';
+
+@ApiTags('records')
+@Controller()
+export class CaseRecordsController {
+  constructor(@Inject(CaseRecordsService) private readonly service: CaseRecordsService) {}
+
+  @Get('inspections')
+  @ApiOperation({ summary: '巡察列表 inspections from PostgreSQL: search by unit and team, filter by round, region, mode and dates; sort; page' })
+  @ZodResponse({ status: 200, type: InspectionPageDto })
+  inspections(@Query() query: InspectionListQueryDto) {
+    return this.service.inspections(query);
+  }
+
+  @Get('inspections/:id')
+  @ApiOperation({ summary: '巡察详情 one inspection with its findings and their tasks' })
+  @ZodResponse({ status: 200, type: InspectionDetailDto })
+  inspection(@Param() params: InspectionPathDto) {
+    return this.service.inspection(params.id);
+  }
+
+  @Get('inspections/:id/earlier-findings')
+  @ApiOperation({ summary: '可关联的复发问题 the same unit\'s findings of earlier inspections (what a finding may be a recurrence of)' })
+  @ZodResponse({ status: 200, type: EarlierFindingsDto })
+  earlierFindings(@Param() params: InspectionPathDto) {
+    return this.service.earlierFindings(params.id);
+  }
+
+  @Patch('inspections/:id')
+  @Audited('inspection.update')
+  @ApiOperation({ summary: '修改巡察 correct an inspection (round, unit, team, mode, flags, dates); answers the changed fields before and after' })
+  @ZodResponse({ status: 200, type: InspectionUpdateResultDto })
+  updateInspection(@Param() params: InspectionPathDto, @Body() body: UpdateInspectionDto) {
+    return this.service.updateInspection(params.id, body);
+  }
+
+  @Patch('findings/:id')
+  @Audited('finding.update')
+  @ApiOperation({ summary: '修改问题 correct a finding (category, description, flags, recurrence-of, found date)' })
+  @ZodResponse({ status: 200, type: FindingUpdateResultDto })
+  updateFinding(@Param() params: FindingIdParamDto, @Body() body: UpdateFindingDto) {
+    return this.service.updateFinding(params.id, body);
+  }
+
+  @Patch('tasks/:id')
+  @Audited('task.update')
+  @ApiOperation({ summary: '修改整改任务 correct a task as entered (measure, department, person, track, original due date); a later due date is an extension' })
+  @ZodResponse({ status: 200, type: TaskUpdateResultDto })
+  updateTask(@Param() params: TaskRecordIdParamDto, @Body() body: UpdateTaskDto) {
+    return this.service.updateTask(params.id, body);
+  }
+
+  @Get('records/findings')
+  @ApiOperation({ summary: '问题列表 findings from PostgreSQL: search by description and unit, filter by category, round, region; page' })
+  @ZodResponse({ status: 200, type: FindingRecordPageDto })
+  findings(@Query() query: FindingRecordListQueryDto) {
+    return this.service.findings(query);
+  }
+
+  @Get('records/units')
+  @ApiOperation({ summary: '选择被巡察单位 units whose name or code contains q (20 at most), for the inspection form' })
+  @ZodResponse({ status: 200, type: UnitChoicesDto })
+  units(@Query() query: UnitLookupQueryDto) {
+    return this.service.units(query);
+  }
+}

@@ -1,0 +1,177 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { shanghaiToday } from '../../../prisma/src/calendar';
+import { startTestApp, type TestApp } from '../support/app';
+import { browserUnavailable, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
+import { query } from '../support/pg';
+
+/**
+ * The case-record pages in a real browser: create an inspection (after the server refused a
+ * stationing outside its round, at the field), a finding and a task from the pages, correct
+ * the task, delete it after confirming, find the finding in the 问题 list; each step checked
+ * in PostgreSQL by SQL.
+ */
+jest.setTimeout(180_000);
+
+const unavailable = browserUnavailable();
+if (unavailable) {
+  if (process.env.XUNCHA_REQUIRE_SYSTEM_PACKAGES === '1') {
+    it('runs in a real browser (required here)', () => {
+      throw new Error(unavailable);
+    });
+  } else {
+    console.log(unavailable);
+  }
+}
+
+function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+(unavailable ? describe.skip : describe)('case records in a browser', () => {
+  const today = shanghaiToday();
+  let t: TestApp;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+  const sql = <T extends Record<string, unknown>>(text: string, params: unknown[] = []) => query<T>(t.db.url, text, params);
+  const input = (testid: string) => page.locator(`input[data-testid="${testid}"], textarea[data-testid="${testid}"], [data-testid="${testid}"] input, [data-testid="${testid}"] textarea`).first();
+  const fill = (testid: string, value: string) => input(testid).fill(value);
+  const fillDate = async (testid: string, value: string) => {
+    await input(testid).fill(value);
+    await input(testid).press('Enter');
+  };
+  const pickOption = async (selectTestid: string, label: string) => {
+    await page.getByTestId(selectTestid).click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click();
+  };
+  const formErrors = (form: string) => page.$$eval(`[data-testid="${form}"] .el-form-item__error`, (els) => els.map((e) => (e.textContent ?? '').trim()));
+  const waitReady = (testid: string) => page.waitForSelector(`[data-testid="${testid}"][data-state="ready"][aria-busy="false"]`, { timeout: 30_000 });
+  /** Waits until `read` gives a value `accept` takes (a write lands when its dialog closes). */
+  const until = async <T>(read: () => Promise<T>, accept: (value: T) => boolean, timeout = 15_000): Promise<T> => {
+    const end = Date.now() + timeout;
+    let value = await read();
+    while (!accept(value) && Date.now() < end) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      value = await read();
+    }
+    expect(accept(value)).toBe(true);
+    return value;
+  };
+
+  beforeAll(async () => {
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const dist = ensureDashboardBuilt();
+    t = await startTestApp({ seed: { scale: 'tiny', today }, env: { STATIC_DIR: dist } });
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', baseURL: t.url });
+    const [name, value] = t.cookie.split('=');
+    await context.addCookies([{ name, value, url: t.url }]);
+    page = await context.newPage();
+    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('creates an inspection, a finding and a task from the pages, edits and deletes, as PostgreSQL shows', async () => {
+    // the city's latest round and a 市本级 unit existing at its start
+    const [round] = await sql<{ id: number; name: string; start: string }>(
+      `SELECT r.id, r.name, to_char(r.start_date, 'YYYY-MM-DD') AS start FROM rounds r JOIN terms t ON t.id = r.term_id JOIN regions g ON g.id = t.committee_region_id
+        WHERE g.level = 'CITY' AND r.deleted_at IS NULL ORDER BY r.start_date DESC LIMIT 1`,
+    );
+    const [unit] = await sql<{ id: number; code: string; name: string }>(
+      `SELECT u.id, u.code, u.name FROM org_units u JOIN regions g ON g.id = u.region_id
+        WHERE g.level = 'MUNICIPAL' AND u.deleted_at IS NULL AND u.valid_to IS NULL AND u.valid_from <= $1 ORDER BY u.id LIMIT 1`,
+      [round.start],
+    );
+    const [category] = await sql<{ id: number; code: string; name: string }>('SELECT id, code, name FROM issue_categories WHERE level = 2 ORDER BY code DESC LIMIT 1');
+    const team = `浏览器测试组${Date.now() % 100000}`;
+
+    await page.goto('/records/inspections');
+    await waitReady('inspection-list');
+    const [{ n: listed }] = await sql<{ n: number }>('SELECT count(*)::int AS n FROM inspections WHERE deleted_at IS NULL');
+    expect(Number((await page.getByTestId('inspections-total').innerText()).replace(/[^\d]/g, ''))).toBe(listed);
+
+    // --- a new inspection: first stationed a day before its round, refused at the field
+    await page.getByTestId('inspection-create').click();
+    await pickOption('inspection-form-round', round.name);
+    await page.getByTestId('inspection-form-unit').click();
+    await input('inspection-form-unit').fill(unit.code);
+    await page.locator('.el-select-dropdown__item:visible', { hasText: unit.code }).first().click();
+    await fill('inspection-form-team', team);
+    await fillDate('inspection-form-stationed-from', addDays(round.start, -1));
+    await page.getByTestId('inspection-form-submit').click();
+    const refused = await until(() => formErrors('inspection-form'), (e) => e.length > 0);
+    expect(refused).toEqual([expect.stringMatching(/^进驻日期须在该轮次的起止日期/)]);
+    expect(await sql('SELECT id FROM inspections WHERE team = $1', [team])).toEqual([]);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'records-01-inspection-refused.png') });
+
+    await fillDate('inspection-form-stationed-from', round.start);
+    await page.getByTestId('inspection-form-submit').click();
+    await page.waitForURL(/\/records\/inspections\/\d+$/);
+    const inspectionId = Number(new URL(page.url()).pathname.split('/').pop());
+    expect(await sql("SELECT round_id, unit_id, team, mode::text, to_char(stationed_from, 'YYYY-MM-DD') AS day, deleted_at FROM inspections WHERE id = $1", [inspectionId])).toEqual([
+      { round_id: round.id, unit_id: unit.id, team, mode: 'ROUTINE', day: round.start, deleted_at: null },
+    ]);
+    await waitReady('inspection-detail');
+
+    // --- a finding
+    await page.getByTestId('finding-create').click();
+    await pickOption('finding-form-category', `${category.code} ${category.name}`);
+    await fill('finding-form-description', `${team} 发现的问题`);
+    await fillDate('finding-form-found', today);
+    await page.getByTestId('finding-form-submit').click();
+    const [finding] = await until(
+      () => sql<{ id: string; category_id: number; unit_id: number; is_immediate: boolean; found: string }>(
+        "SELECT id::text, category_id, unit_id, is_immediate, to_char(found_date, 'YYYY-MM-DD') AS found FROM findings WHERE inspection_id = $1 AND deleted_at IS NULL",
+        [inspectionId],
+      ),
+      (rows) => rows.length === 1,
+    );
+    expect(finding).toMatchObject({ category_id: category.id, unit_id: unit.id, is_immediate: false, found: today });
+    await page.getByTestId(`task-create-${finding.id}`).waitFor();
+
+    // --- a task of it
+    await page.getByTestId(`task-create-${finding.id}`).click();
+    await fill('task-form-measure', '建立制度并逐项整改');
+    await fill('task-form-dept', '办公室');
+    await fill('task-form-person', '张三');
+    await fillDate('task-form-due', addDays(today, 30));
+    await page.getByTestId('task-form-submit').click();
+    const taskOf = () =>
+      sql<{ id: string; person: string; due: string; current: string; deleted: boolean }>(
+        "SELECT id::text, responsible_person AS person, to_char(original_due_date, 'YYYY-MM-DD') AS due, to_char(current_due_date, 'YYYY-MM-DD') AS current, deleted_at IS NOT NULL AS deleted FROM rectification_tasks WHERE finding_id = $1",
+        [finding.id],
+      );
+    const [task] = await until(taskOf, (rows) => rows.length === 1);
+    expect(task).toEqual({ id: task.id, person: '张三', due: addDays(today, 30), current: addDays(today, 30), deleted: false });
+    await page.getByTestId(`task-edit-${task.id}`).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'records-02-inspection-detail.png'), fullPage: true });
+
+    // --- a correction: the responsible person, audited with before and after
+    await page.getByTestId(`task-edit-${task.id}`).click();
+    await fill('task-form-person', '李四');
+    await page.getByTestId('task-form-submit').click();
+    await until(taskOf, (rows) => rows[0].person === '李四');
+    const [audit] = await sql<{ detail: { changes: unknown } }>("SELECT detail FROM audit_logs WHERE action = 'task.update' AND target = $1 ORDER BY id DESC LIMIT 1", [`/api/tasks/${task.id}`]);
+    expect(audit.detail.changes).toEqual([{ field: 'responsiblePerson', before: '张三', after: '李四' }]);
+
+    // --- a delete, after confirming
+    await page.locator(`[data-testid="tasks-of-${finding.id}"] tr`, { hasText: '李四' }).waitFor();
+    await page.getByTestId(`task-delete-${task.id}`).click();
+    await page.locator('.el-message-box__btns button', { hasText: '删除' }).click();
+    await until(taskOf, (rows) => rows[0].deleted);
+
+    // --- the 问题 list finds it and links to its inspection
+    await page.goto(`/records/findings?q=${encodeURIComponent(team)}`);
+    await waitReady('finding-record-list');
+    await page.getByTestId(`finding-inspection-${finding.id}`).click();
+    await page.waitForURL(new RegExp(`/records/inspections/${inspectionId}$`));
+    await waitReady('inspection-detail');
+    expect(errors).toEqual([]);
+  });
+});
