@@ -1,5 +1,5 @@
 import type { EChartsOption } from 'echarts';
-import { baseOption, escapeHtml, tipRow } from './common';
+import { baseOption, escapeHtml, tipRow, withDetail } from './common';
 import { SERIES_COLORS } from './palette';
 import { formatCount, formatPercent, shorten } from './format';
 
@@ -23,7 +23,7 @@ export function buildLevel1BarOption(rows: Level1Row[], labels: { findings: stri
       formatter: (p: unknown) => {
         const row = rows[(p as { dataIndex: number }).dataIndex];
         if (!row) return '';
-        return `<b>${escapeHtml(row.name)}</b><br/>${tipRow('', labels.findings, `${formatCount(row.count)}（${formatPercent(total ? row.count / total : null)}）`)}`;
+        return `<b>${escapeHtml(row.name)}</b><br/>${tipRow('', labels.findings, withDetail(labels.findings, formatCount(row.count), `${formatPercent(total ? row.count / total : null)}`))}`;
       },
     },
     yAxis: { type: 'category', inverse: true, data: rows.map((r) => shorten(r.name, 9)), axisTick: { show: false } },
@@ -74,7 +74,7 @@ export function buildCategoryTreeOption(level1: Level1Row[], level2: Level2Row[]
       trigger: 'item',
       formatter: (p: unknown) => {
         const { name, value } = p as { name: string; value: number };
-        return `<b>${escapeHtml(name)}</b><br/>${tipRow('', labels.findings, `${formatCount(value)}（${formatPercent(total ? value / total : null)}）`)}`;
+        return `<b>${escapeHtml(name)}</b><br/>${tipRow('', labels.findings, withDetail(labels.findings, formatCount(value), `${formatPercent(total ? value / total : null)}`))}`;
       },
     },
     series: [

@@ -2,9 +2,19 @@ import type { EChartsOption } from 'echarts';
 import { BAND_GRID } from './layout';
 import { formatCount, formatPercent } from './format';
 
-/** Text of one tooltip row. */
+/** Whether a text is Chinese (holds a CJK character): its punctuation is then full-width. */
+export function isChinese(text: string): boolean {
+  return /[\u3400-\u9fff]/.test(text);
+}
+
+/** Text of one tooltip row: `label：value` in Chinese, `label: value` in English. */
 export function tipRow(marker: string, label: string, value: string): string {
-  return `${marker}${escapeHtml(label)}：<b>${escapeHtml(value)}</b>`;
+  return `${marker}${escapeHtml(label)}${isChinese(label) ? '：' : ': '}<b>${escapeHtml(value)}</b>`;
+}
+
+/** `value（detail）` in Chinese, `value (detail)` in English, after the language of `label`. */
+export function withDetail(label: string, value: string, detail: string): string {
+  return isChinese(label) ? `${value}（${detail}）` : `${value} (${detail})`;
 }
 
 export function escapeHtml(text: string): string {
@@ -20,7 +30,9 @@ export function bandAxes(names: string[], valueAxis: Record<string, unknown>, ax
       data: names,
       inverse: true,
       axisTick: { show: false },
+      // a name too long for the axis is cut; hovering it shows it whole (ChartCard, `triggerEvent`)
       axisLabel: { width: axisWidth - 12, overflow: 'truncate' },
+      triggerEvent: true,
     },
     xAxis: { type: 'value', splitLine: { lineStyle: { type: 'dashed' } }, ...valueAxis },
   };

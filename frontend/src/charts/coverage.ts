@@ -1,5 +1,5 @@
 import type { EChartsOption } from 'echarts';
-import { baseOption, bandAxes, percentAxis, tipRow } from './common';
+import { baseOption, bandAxes, percentAxis, tipRow, withDetail } from './common';
 import { COLOR } from './palette';
 import { formatCount, formatPercent, percentPoints } from './format';
 
@@ -78,7 +78,7 @@ function coverageTip(rows: CoverageBarRow[], params: TipParam[], labels: Coverag
   if (!row) return '';
   return [
     `<b>${row.name}</b>`,
-    tipRow('', labels.rate, `${formatPercent(row.rate)}（${formatCount(row.covered)} / ${formatCount(row.inScope)}）`),
+    tipRow('', labels.rate, withDetail(labels.rate, formatPercent(row.rate), `${formatCount(row.covered)} / ${formatCount(row.inScope)}`)),
     tipRow('', labels.pace, formatPercent(row.pace)),
   ].join('<br/>');
 }

@@ -84,3 +84,19 @@ describe('buildDaysToCloseOption', () => {
     expect((series(option)[0].data as { value: number }[]).map((d) => d.value)).toEqual([41, 120]);
   });
 });
+
+describe('tooltip punctuation follows the language', () => {
+  it('is full-width in Chinese and plain in English', () => {
+    const rows = [{ name: 'East', findings: 10, findingsClosed: 4, tasks: 14, tasksClosed: 9, overdue: 2 }];
+    const tip = (l: typeof labels) => (buildClosureBarsOption(rows, l).tooltip as { formatter: (p: unknown) => string }).formatter([{ dataIndex: 0 }]);
+    expect(tip(labels)).toContain('整改率：<b>40.0%（4 / 10）</b>');
+    const english = tip({ closed: 'Closed', open: 'Open', rate: 'Closure rate', overdue: 'Overdue', tasks: 'Tasks' });
+    expect(english).toContain('Closure rate: <b>40.0% (4 / 10)</b>');
+    expect(english).not.toMatch(/[：；（）]/);
+  });
+
+  it('names a cut axis label in full on hover (the axis triggers events)', () => {
+    const option = buildClosureBarsOption([{ name: '贯彻落实党的路线方针政策和上级决策部署', findings: 1, findingsClosed: 0, tasks: 1, tasksClosed: 0, overdue: 0 }], labels);
+    expect((option.yAxis as { triggerEvent?: boolean }).triggerEvent).toBe(true);
+  });
+});

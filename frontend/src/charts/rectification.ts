@@ -1,5 +1,5 @@
 import type { EChartsOption } from 'echarts';
-import { bandAxes, baseOption, escapeHtml, tipRow } from './common';
+import { bandAxes, baseOption, escapeHtml, tipRow, withDetail } from './common';
 import { AGING_COLORS, COLOR } from './palette';
 import { BAND_GRID, COLUMN_GRID } from './layout';
 import { formatCount, formatPercent, rateOf } from './format';
@@ -44,7 +44,7 @@ export function buildClosureBarsOption(rows: ClosureRow[], labels: ClosureLabels
         if (!r) return '';
         return [
           `<b>${escapeHtml(r.name)}</b>`,
-          tipRow('', labels.rate, `${formatPercent(rateOf(r.findingsClosed, r.findings))}（${formatCount(r.findingsClosed)} / ${formatCount(r.findings)}）`),
+          tipRow('', labels.rate, withDetail(labels.rate, formatPercent(rateOf(r.findingsClosed, r.findings)), `${formatCount(r.findingsClosed)} / ${formatCount(r.findings)}`)),
           tipRow('', labels.tasks, `${formatCount(r.tasksClosed)} / ${formatCount(r.tasks)}`),
           tipRow('', labels.overdue, formatCount(r.overdue)),
         ].join('<br/>');

@@ -1,5 +1,5 @@
 import type { EChartsOption } from 'echarts';
-import { bandAxes, baseOption, escapeHtml, percentAxis, tipRow } from './common';
+import { bandAxes, baseOption, escapeHtml, percentAxis, tipRow, withDetail } from './common';
 import { COLOR } from './palette';
 import { formatCount, formatPercent, percentPoints, rateOf } from './format';
 
@@ -41,8 +41,8 @@ export function buildRecurrenceBarsOption(rows: RecurrenceRow[], labels: Recurre
         if (!r) return '';
         return [
           `<b>${escapeHtml(r.name)}</b>`,
-          tipRow('', labels.repeat, `${formatPercent(repeat[i])}（${formatCount(r.repeats)} / ${formatCount(r.reinspectionFindings)}）`),
-          tipRow('', labels.rebound, `${formatPercent(rebound[i])}（${formatCount(r.rebounds)} / ${formatCount(r.closedReinspected)}）`),
+          tipRow('', labels.repeat, withDetail(labels.repeat, formatPercent(repeat[i]), `${formatCount(r.repeats)} / ${formatCount(r.reinspectionFindings)}`)),
+          tipRow('', labels.rebound, withDetail(labels.rebound, formatPercent(rebound[i]), `${formatCount(r.rebounds)} / ${formatCount(r.closedReinspected)}`)),
         ].join('<br/>');
       },
     },
