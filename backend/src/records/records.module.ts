@@ -4,6 +4,7 @@ import { memoryStorage } from 'multer';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../infra/tokens';
 import { LedgerImportController } from './ledger-import.controller';
+import { LedgerImportRepository } from './ledger-import.repository';
 import { LedgerImportService } from './ledger-import.service';
 import { RecordsController } from './records.controller';
 import { RecordsRepository } from './records.repository';
@@ -22,6 +23,6 @@ import { RecordsService } from './records.service';
     }),
   ],
   controllers: [RecordsController, LedgerImportController],
-  providers: [RecordsRepository, RecordsService, LedgerImportService],
+  providers: [RecordsRepository, RecordsService, LedgerImportRepository, LedgerImportService],
 })
 export class RecordsModule {}
