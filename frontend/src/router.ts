@@ -12,6 +12,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/recurrence', name: 'recurrence', component: () => import('./views/RecurrenceView.vue'), meta: { nav: 'nav.recurrence', access: 'read' } },
   { path: '/overdue', name: 'overdue', component: () => import('./views/OverdueView.vue'), meta: { nav: 'nav.overdue', access: 'read' } },
   { path: '/export', name: 'export', component: () => import('./views/ExportView.vue'), meta: { nav: 'nav.export', noFilters: true, access: 'read' } },
+  { path: '/records/ledger-import', name: 'ledger-import', component: () => import('./views/LedgerImportView.vue'), meta: { nav: 'ledgerImport.nav', noFilters: true, access: 'write', group: 'records' } },
   { path: '/admin/users', name: 'admin-users', component: () => import('./views/UsersView.vue'), meta: { nav: 'nav.users', noFilters: true, access: 'admin' } },
   { path: '/admin/audit', name: 'admin-audit', component: () => import('./views/AuditView.vue'), meta: { nav: 'nav.audit', noFilters: true, access: 'admin' } },
   { path: '/etl', name: 'etl', component: () => import('./views/EtlView.vue'), meta: { nav: 'nav.etl', noFilters: true, access: 'etlStatus' } },
