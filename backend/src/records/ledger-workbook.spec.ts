@@ -194,5 +194,5 @@ describe('buildLedgerTemplate', () => {
     expect(ledger?.getCell('B2').dataValidation).toMatchObject({ type: 'list', formulae: ["'选项'!$A$2:$A$2"] });
     // the template itself reads back as a ledger without rows
     expect(refused(workbook)).toMatch(/no data rows/);
-  });
+  }, 30_000);
 });
