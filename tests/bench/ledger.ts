@@ -11,7 +11,7 @@
  *   BENCH ledger-10k-import-seconds           POST /api/imports/ledger (confirmNewInspections)
  *   BENCH ledger-10k-events                   task events written (CREATED and the history)
  *   BENCH ledger-10k-peak-rss-mb              peak resident memory of the process during both
- *                                             (app, in-process chDB and the generator's workbook)
+ *                                             (the app and the in-process chDB included)
  *   BENCH ledger-10k-peak-rss-above-open-mb   the same less the memory before the preview
  */
 import type { AddressInfo } from 'node:net';
