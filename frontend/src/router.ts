@@ -16,6 +16,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/records/inspections/:id(\\d+)', name: 'inspection', component: () => import('./views/records/InspectionDetailView.vue'), meta: { noFilters: true, access: 'read', group: 'records' } },
   { path: '/records/findings', name: 'finding-records', component: () => import('./views/records/FindingRecordsView.vue'), meta: { nav: 'records.nav.findings', noFilters: true, access: 'read', group: 'records' } },
   { path: '/export', name: 'export', component: () => import('./views/ExportView.vue'), meta: { nav: 'nav.export', noFilters: true, access: 'read' } },
+  { path: '/records/ledger-import', name: 'ledger-import', component: () => import('./views/LedgerImportView.vue'), meta: { nav: 'ledgerImport.nav', noFilters: true, access: 'write', group: 'records' } },
   { path: '/admin/users', name: 'admin-users', component: () => import('./views/UsersView.vue'), meta: { nav: 'nav.users', noFilters: true, access: 'admin' } },
   { path: '/admin/audit', name: 'admin-audit', component: () => import('./views/AuditView.vue'), meta: { nav: 'nav.audit', noFilters: true, access: 'admin' } },
   { path: '/etl', name: 'etl', component: () => import('./views/EtlView.vue'), meta: { nav: 'nav.etl', noFilters: true, access: 'etlStatus' } },

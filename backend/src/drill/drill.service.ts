@@ -184,6 +184,8 @@ export class DrillService {
         note: e.note,
         actor: e.actor,
         occurredAt: e.occurredAt.toISOString(),
+        backdated: e.backdated,
+        backdateReason: e.backdateReason,
       })),
     };
   }

@@ -1,10 +1,11 @@
-import { Controller, Get, Header, Inject, Post, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, Post, Req, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { Audited } from '../auth/access';
+import type { AuditedRequest } from '../audit/audit.interceptor';
 import { Actor } from './actor';
-import { LEDGER_UPLOAD_BODY, LedgerImportResultDto } from './dto/ledger-import.dto';
+import { LEDGER_PREVIEW_BODY, LEDGER_UPLOAD_BODY, LedgerImportResultDto, LedgerPreviewDto } from './dto/ledger-import.dto';
 import { LedgerImportService, type Upload } from './ledger-import.service';
 import { UploadErrorsInterceptor } from './upload-errors.interceptor';
 
@@ -17,7 +18,7 @@ export class LedgerImportController {
   constructor(@Inject(LedgerImportService) private readonly service: LedgerImportService) {}
 
   @Get('template')
-  @ApiOperation({ summary: '台账导入模板 the ledger import template (.xlsx: columns, 说明, category codes)' })
+  @ApiOperation({ summary: '台账导入模板 the ledger import template (.xlsx: 整改台账 and 历史 sheets with the office’s rounds, units, categories as dropdowns; 说明)' })
   @ApiProduces(XLSX)
   @ApiOkResponse({ description: 'the template workbook', schema: { type: 'string', format: 'binary' } })
   @Header('Content-Type', XLSX)
@@ -26,14 +27,30 @@ export class LedgerImportController {
     return new StreamableFile(await this.service.template());
   }
 
+  @Post('preview')
+  @HttpCode(200)
+  @ApiOperation({ summary: '预览台账导入 preview a ledger: every problem of every row, and the inspections it would create (writes nothing)' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody(LEDGER_PREVIEW_BODY)
+  @UseInterceptors(UploadErrorsInterceptor, FileInterceptor('file'))
+  @ZodResponse({ status: 200, type: LedgerPreviewDto })
+  preview(@UploadedFile() file: Upload | undefined) {
+    return this.service.preview(file);
+  }
+
   @Post()
   @Audited('ledger.import')
-  @ApiOperation({ summary: '导入整改台账 import a ledger: every row or none (400 lists each bad row by its Excel row number)' })
+  @ApiOperation({
+    summary:
+      '导入整改台账 import a ledger (with its history): every row or none (400 lists every problem of every row; 409 for the same file again within 10 minutes or while it is imported)',
+  })
   @ApiConsumes('multipart/form-data')
   @ApiBody(LEDGER_UPLOAD_BODY)
   @UseInterceptors(UploadErrorsInterceptor, FileInterceptor('file'))
   @ZodResponse({ status: 201, type: LedgerImportResultDto })
-  import(@UploadedFile() file: Upload | undefined, @Actor() actor: string) {
-    return this.service.import(file, actor);
+  async import(@UploadedFile() file: Upload | undefined, @Body() body: Record<string, unknown> | undefined, @Actor() actor: string, @Req() request: AuditedRequest) {
+    const result = await this.service.import(file, body?.confirmNewInspections === 'true', actor);
+    request.auditDetail = { result };
+    return result;
   }
 }

@@ -1,74 +1,145 @@
 import ExcelJS from 'exceljs';
-import { isoDate, TASK_TRACKS } from '../common/filters';
-import { TRACK_LABELS } from '../common/labels';
+import { INSPECTION_MODES, isoDate, TASK_STATUSES, TASK_TRACKS, type InspectionMode, type TaskStatus } from '../common/filters';
+import { MODE_LABELS, TASK_STATUS_LABELS, TRACK_LABELS } from '../common/labels';
 
 /**
- * The ledger (整改台账) workbook: its columns, the template offered for download, and the
- * reading of an uploaded sheet into rows. Pure: no database; what a row refers to
- * (inspection, category) is checked by the import service.
+ * The ledger (整改台账) workbook: its two sheets, the template offered for download, and the
+ * reading of an upload into rows. Pure: no database; what a row names (round, unit,
+ * category, inspection) is resolved by the import service.
+ *
+ * - 整改台账: one row per finding and its one task. The inspection is named by its round
+ *   and unit; a row whose inspection does not exist yet creates it (巡察组, 进驻日期 then
+ *   required). 建立日期 dates the task's creation (default today).
+ * - 历史 (optional): the task's later events, each with its day: status changes (销号
+ *   included), extensions with their reasons and progress notes; a row names its task by
+ *   the 任务编号 of the ledger row.
  */
 
 export type Track = (typeof TASK_TRACKS)[number];
+export type HistoryKind = 'STATUS_CHANGE' | 'EXTENSION' | 'PROGRESS_NOTE';
 
 export const LEDGER_SHEET = '整改台账';
+export const HISTORY_SHEET = '历史';
 export const HELP_SHEET = '说明';
 export const CATEGORY_SHEET = '问题类别代码';
-/** Most data rows one upload may hold. */
+/** The hidden sheet the dropdowns take their lists from. */
+export const LOOKUP_SHEET = '选项';
+/** Most data rows one upload may hold (ledger rows; history rows may be five times as many). */
 export const MAX_LEDGER_ROWS = 10_000;
+export const MAX_HISTORY_ROWS = 5 * MAX_LEDGER_ROWS;
 const TEMPLATE_ROWS = 1000;
 /** The header row is looked for among the first rows. */
 const HEADER_SEARCH_ROWS = 10;
 
-export interface LedgerColumn {
-  key: keyof Omit<LedgerRow, 'row'>;
+export const HISTORY_KIND_LABELS: Record<HistoryKind, string> = { STATUS_CHANGE: '状态变更', EXTENSION: '延期', PROGRESS_NOTE: '进展记录' };
+
+interface Column<K extends string> {
+  key: K;
   header: string;
+  /** Other headers read as this column (older templates). */
+  aliases?: string[];
   required: string;
   help: string;
   allowed: string;
   width: number;
   numFmt?: string;
+  /** Not needed in an upload: a missing column reads as blank. */
+  optional?: boolean;
 }
 
-export const LEDGER_COLUMNS: readonly LedgerColumn[] = [
-  { key: 'inspectionId', header: '巡察ID', required: '必填', help: '已录入系统的巡察记录的 ID（数字）；问题的被巡察单位取自该巡察', allowed: '正整数', width: 10, numFmt: '0' },
-  { key: 'categoryCode', header: '问题类别代码', required: '必填', help: '二级问题类别的代码，见“问题类别代码”工作表', allowed: '如 2.03（须为二级类别）', width: 14, numFmt: '@' },
+export type LedgerKey =
+  | 'taskKey'
+  | 'round'
+  | 'unit'
+  | 'team'
+  | 'mode'
+  | 'stationedFrom'
+  | 'feedbackDate'
+  | 'category'
+  | 'description'
+  | 'isImmediate'
+  | 'measure'
+  | 'responsibleDept'
+  | 'responsiblePerson'
+  | 'track'
+  | 'dueDate'
+  | 'foundDate'
+  | 'createdDate';
+
+const DATE_HELP = '日期，如 2026-03-31（也可用 2026/3/31、2026年3月31日 或 Excel 日期单元格）';
+
+export const LEDGER_COLUMNS: readonly Column<LedgerKey>[] = [
+  { key: 'taskKey', header: '任务编号', required: '有历史记录时必填', help: '本文件内唯一的编号（如 T001），“历史”工作表用它指明任务；没有历史记录可不填', allowed: '文本，文件内不重复', width: 10, numFmt: '@', optional: true },
+  { key: 'round', header: '轮次', required: '必填', help: '巡察轮次的名称，从下拉列表选择', allowed: '本单位已建立的轮次', width: 30 },
+  { key: 'unit', header: '被巡察单位', required: '必填', help: '被巡察单位，从下拉列表选择，或填写单位名称或单位代码；同名单位须填代码', allowed: '单位名录中的单位', width: 36 },
+  { key: 'team', header: '巡察组', required: '新建巡察时必填', help: '该轮次尚无该单位的巡察时，导入将新建巡察（须在预览中确认）', allowed: '1 至 64 字', width: 16, optional: true },
+  { key: 'mode', header: '巡察方式', required: '选填，默认常规巡察', help: '新建巡察时使用', allowed: INSPECTION_MODES.map((m) => MODE_LABELS[m]).join(' / '), width: 12, optional: true },
+  { key: 'stationedFrom', header: '进驻日期', required: '新建巡察时必填', help: '新建巡察的进驻日期', allowed: DATE_HELP, width: 14, numFmt: 'yyyy-mm-dd', optional: true },
+  { key: 'feedbackDate', header: '反馈日期', required: '选填', help: '新建巡察的反馈日期', allowed: DATE_HELP, width: 14, numFmt: 'yyyy-mm-dd', optional: true },
+  { key: 'category', header: '问题类别', aliases: ['问题类别代码'], required: '必填', help: '二级问题类别，从下拉列表选择，或填写其代码（见“问题类别代码”工作表）', allowed: '如 2.03 或 “2.03 惠民惠农…”（须为二级类别）', width: 30, numFmt: '@' },
   { key: 'description', header: '问题描述', required: '必填', help: '巡察发现的问题', allowed: '1 至 10000 字', width: 50 },
   { key: 'isImmediate', header: '立行立改(是/否)', required: '必填', help: '该问题是否立行立改', allowed: '是 / 否', width: 16 },
   { key: 'measure', header: '整改措施', required: '必填', help: '针对该问题的整改措施', allowed: '1 至 10000 字', width: 40 },
   { key: 'responsibleDept', header: '责任部门', required: '必填', help: '牵头整改的部门', allowed: '1 至 128 字', width: 20 },
   { key: 'responsiblePerson', header: '责任人', required: '必填', help: '整改责任人', allowed: '1 至 64 字', width: 12 },
   { key: 'track', header: '整改类型(立行立改/限期整改/长期坚持)', required: '必填', help: '整改任务的类型', allowed: '立行立改 / 限期整改 / 长期坚持', width: 22 },
-  {
-    key: 'dueDate',
-    header: '整改时限',
-    required: '长期坚持可不填，其余必填',
-    help: '整改完成期限；限期整改、长期坚持的时限不得早于巡察反馈日期',
-    allowed: '日期，如 2026-03-31（也可用 2026/3/31、2026年3月31日 或 Excel 日期单元格）',
-    width: 14,
-    numFmt: 'yyyy-mm-dd',
-  },
-  { key: 'foundDate', header: '发现日期', required: '必填', help: '发现问题的日期；不早于巡察进驻日期，不晚于今天', allowed: '日期，如 2026-01-15', width: 14, numFmt: 'yyyy-mm-dd' },
+  { key: 'dueDate', header: '整改时限', required: '长期坚持可不填，其余必填', help: '整改完成期限；限期整改、长期坚持的时限不得早于巡察反馈日期', allowed: DATE_HELP, width: 14, numFmt: 'yyyy-mm-dd' },
+  { key: 'foundDate', header: '发现日期', required: '必填', help: '发现问题的日期；不早于巡察进驻日期，不晚于今天', allowed: DATE_HELP, width: 14, numFmt: 'yyyy-mm-dd' },
+  { key: 'createdDate', header: '建立日期', required: '选填，默认今天', help: '整改任务建立的日期（历史台账填写当时的日期，记为补录）；不早于发现日期，不晚于今天', allowed: DATE_HELP, width: 14, numFmt: 'yyyy-mm-dd', optional: true },
 ];
 
+export type HistoryKey = 'taskKey' | 'date' | 'kind' | 'status' | 'newDueDate' | 'note';
+
+export const HISTORY_COLUMNS: readonly Column<HistoryKey>[] = [
+  { key: 'taskKey', header: '任务编号', required: '必填', help: '“整改台账”工作表中该任务的任务编号', allowed: '文本', width: 10, numFmt: '@' },
+  { key: 'date', header: '日期', required: '必填', help: '事件发生的日期；不早于任务建立日期，不晚于今天；同一任务的事件按日期先后排列', allowed: DATE_HELP, width: 14, numFmt: 'yyyy-mm-dd' },
+  { key: 'kind', header: '事件', required: '必填', help: '状态变更、延期或进展记录', allowed: Object.values(HISTORY_KIND_LABELS).join(' / '), width: 12 },
+  { key: 'status', header: '新状态', required: '状态变更时必填', help: '变更后的状态；历史台账可由整改中直接销号', allowed: TASK_STATUSES.map((s) => TASK_STATUS_LABELS[s]).join(' / '), width: 18, optional: true },
+  { key: 'newDueDate', header: '新整改时限', required: '延期时必填', help: '延期后的整改时限，须晚于当时的时限', allowed: DATE_HELP, width: 14, numFmt: 'yyyy-mm-dd', optional: true },
+  { key: 'note', header: '说明', required: '延期、进展记录时必填', help: '延期理由，或进展情况，或状态变更的说明', allowed: '1 至 1000 字（进展记录至 10000 字）', width: 40, optional: true },
+];
+
+/** A ledger row as read: a field is absent when its cell has a problem (or is blank and optional). */
 export interface LedgerRow {
   /** The Excel row number. */
   row: number;
-  inspectionId: number;
-  categoryCode: string;
-  description: string;
-  isImmediate: boolean;
-  measure: string;
-  responsibleDept: string;
-  responsiblePerson: string;
-  track: Track;
-  dueDate: string | null;
-  foundDate: string;
+  taskKey?: string;
+  round?: string;
+  unit?: string;
+  team?: string;
+  mode?: InspectionMode;
+  stationedFrom?: string;
+  feedbackDate?: string;
+  category?: string;
+  description?: string;
+  isImmediate?: boolean;
+  measure?: string;
+  responsibleDept?: string;
+  responsiblePerson?: string;
+  track?: Track;
+  /** null: none (长期坚持). */
+  dueDate?: string | null;
+  foundDate?: string;
+  createdDate?: string;
 }
 
-export interface RowProblem {
+export interface HistoryRow {
+  row: number;
+  taskKey?: string;
+  date?: string;
+  kind?: HistoryKind;
+  status?: TaskStatus;
+  newDueDate?: string;
+  note?: string;
+}
+
+/** One problem of one cell (or of a row, when column is ''). */
+export interface Problem {
+  sheet: string;
   /** The Excel row number. */
   row: number;
-  problems: string[];
+  column: string;
+  message: string;
 }
 
 /** Something wrong with the workbook as a whole (not one row): a 400 with this message. */
@@ -90,33 +161,25 @@ export interface TemplateCategory {
   parent: { code: string; name: string } | null;
 }
 
-export async function buildLedgerTemplate(categories: readonly TemplateCategory[]): Promise<Buffer> {
+/** What the template's dropdowns offer: the office's own rounds, units and categories. */
+export interface TemplateLists {
+  rounds: readonly string[];
+  units: readonly { code: string; name: string }[];
+  categories: readonly TemplateCategory[];
+}
+
+/** A unit as the dropdown offers it: its name with its code, which the reader takes. */
+export const unitLabel = (u: { code: string; name: string }) => `${u.name}（${u.code}）`;
+/** A category as the dropdown offers it: its code, then its name. */
+export const categoryLabel = (c: { code: string; name: string }) => `${c.code} ${c.name}`;
+
+export async function buildLedgerTemplate(lists: TemplateLists): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Xuncha Insight';
   workbook.created = new Date(0);
 
-  const sheet = workbook.addWorksheet(LEDGER_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = LEDGER_COLUMNS.map((c) => ({ header: c.header, key: c.key, width: c.width, style: c.numFmt ? { numFmt: c.numFmt } : {} }));
-  const header = sheet.getRow(1);
-  header.font = { bold: true };
-  header.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
-  header.height = 32;
-  header.eachCell((cell) => {
-    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } };
-    cell.numFmt = 'General';
-  });
-  const yesNo = columnLetter('isImmediate');
-  const track = columnLetter('track');
-  for (let r = 2; r <= TEMPLATE_ROWS + 1; r++) {
-    sheet.getCell(`${yesNo}${r}`).dataValidation = { type: 'list', allowBlank: true, formulae: ['"是,否"'], showErrorMessage: true, error: '请填写 是 或 否' };
-    sheet.getCell(`${track}${r}`).dataValidation = {
-      type: 'list',
-      allowBlank: true,
-      formulae: [`"${TASK_TRACKS.map((t) => TRACK_LABELS[t]).join(',')}"`],
-      showErrorMessage: true,
-      error: '请选择 立行立改、限期整改 或 长期坚持',
-    };
-  }
+  const ledger = addDataSheet(workbook, LEDGER_SHEET, LEDGER_COLUMNS);
+  const history = addDataSheet(workbook, HISTORY_SHEET, HISTORY_COLUMNS);
 
   const help = workbook.addWorksheet(HELP_SHEET);
   help.columns = [
@@ -126,13 +189,19 @@ export async function buildLedgerTemplate(categories: readonly TemplateCategory[
     { header: '允许的值', key: 'allowed', width: 56 },
   ];
   help.getRow(1).font = { bold: true };
+  help.addRow({ header: `【${LEDGER_SHEET}】每行一个问题及其一项整改任务` });
   for (const c of LEDGER_COLUMNS) help.addRow({ header: c.header, required: c.required, help: c.help, allowed: c.allowed });
   help.addRow({});
+  help.addRow({ header: `【${HISTORY_SHEET}】历史台账迁移（选填）：每行一个事件` });
+  for (const c of HISTORY_COLUMNS) help.addRow({ header: c.header, required: c.required, help: c.help, allowed: c.allowed });
+  help.addRow({});
   for (const line of [
-    '每一行建立一个问题及其一项整改任务（状态为“未开始”），并记录任务建立事件。',
-    `一次最多导入 ${MAX_LEDGER_ROWS} 行；第 1 行为表头，请勿修改；空行会被忽略。`,
-    '只要有一行有误，整个文件都不会导入；错误信息会列出每一个有误的行号（Excel 行号）及原因。',
-    '巡察记录须先在系统中建立；巡察ID 可在巡察列表中查到。',
+    '巡察以“轮次 + 被巡察单位”指明；该轮次尚无该单位的巡察时，导入会新建巡察（须填巡察组、进驻日期，并在预览中确认）。',
+    '每个任务建立时状态为“未开始”；“历史”工作表按日期依次记录其状态变更、延期（含延期理由）与进展记录，最终状态与销号日期由最后的事件决定。',
+    '状态变更须按规定的流程：未开始 → 整改中 → 申请销号 → 已销号（亦可 基本完成、未完成）；历史台账另允许 整改中（或基本完成） → 已销号 直接销号。',
+    '早于今天的建立日期和事件日期记为补录，在任务时间线和审计日志中标明。',
+    `一次最多导入 ${MAX_LEDGER_ROWS} 行台账、${MAX_HISTORY_ROWS} 行历史；第 1 行为表头，请勿修改；空行会被忽略。`,
+    '上传后先预览：列出每一行的每一个问题（行号为 Excel 行号）；只要有一处有误，整个文件都不会导入。同一文件 10 分钟内不能重复导入。',
   ]) {
     help.addRow({ header: line });
   }
@@ -145,13 +214,78 @@ export async function buildLedgerTemplate(categories: readonly TemplateCategory[
     { header: '一级类别', key: 'parentName', width: 48 },
   ];
   codes.getRow(1).font = { bold: true };
-  for (const c of categories) codes.addRow({ code: c.code, name: c.name, parentCode: c.parent?.code ?? '', parentName: c.parent?.name ?? '' });
+  for (const c of lists.categories) codes.addRow({ code: c.code, name: c.name, parentCode: c.parent?.code ?? '', parentName: c.parent?.name ?? '' });
+
+  // the dropdowns' lists, one column each, on a hidden sheet
+  const lookup = workbook.addWorksheet(LOOKUP_SHEET, { state: 'hidden' });
+  const listColumns: [string, string[]][] = [
+    ['轮次', [...lists.rounds]],
+    ['被巡察单位', lists.units.map(unitLabel)],
+    ['问题类别', lists.categories.map(categoryLabel)],
+    ['巡察方式', INSPECTION_MODES.map((m) => MODE_LABELS[m])],
+    ['是否', ['是', '否']],
+    ['整改类型', TASK_TRACKS.map((t) => TRACK_LABELS[t])],
+    ['事件', Object.values(HISTORY_KIND_LABELS)],
+    ['新状态', TASK_STATUSES.map((s) => TASK_STATUS_LABELS[s])],
+  ];
+  const ranges = new Map<string, string>();
+  listColumns.forEach(([name, values], i) => {
+    const letter = letterOf(i + 1);
+    lookup.getCell(`${letter}1`).value = name;
+    values.forEach((v, r) => {
+      lookup.getCell(`${letter}${r + 2}`).value = v;
+    });
+    // an empty list still gets a range (one blank cell): the dropdown is then empty, not broken
+    ranges.set(name, `'${LOOKUP_SHEET}'!$${letter}$2:$${letter}$${Math.max(2, values.length + 1)}`);
+  });
+
+  const dropdowns: [ExcelJS.Worksheet, readonly Column<string>[], string, string, string][] = [
+    [ledger, LEDGER_COLUMNS, 'round', '轮次', '请从列表中选择轮次'],
+    [ledger, LEDGER_COLUMNS, 'unit', '被巡察单位', '请从列表中选择被巡察单位'],
+    [ledger, LEDGER_COLUMNS, 'category', '问题类别', '请从列表中选择二级问题类别'],
+    [ledger, LEDGER_COLUMNS, 'mode', '巡察方式', '请选择巡察方式'],
+    [ledger, LEDGER_COLUMNS, 'isImmediate', '是否', '请填写 是 或 否'],
+    [ledger, LEDGER_COLUMNS, 'track', '整改类型', '请选择 立行立改、限期整改 或 长期坚持'],
+    [history, HISTORY_COLUMNS, 'kind', '事件', '请选择 状态变更、延期 或 进展记录'],
+    [history, HISTORY_COLUMNS, 'status', '新状态', '请选择状态'],
+  ];
+  for (const [sheet, columns, key, list, error] of dropdowns) {
+    const letter = letterOf(columns.findIndex((c) => c.key === key) + 1);
+    // units and rounds may be typed (a name or a code): a warning, not a refusal
+    const strict = key !== 'unit' && key !== 'category';
+    for (let r = 2; r <= TEMPLATE_ROWS + 1; r++) {
+      sheet.getCell(`${letter}${r}`).dataValidation = {
+        type: 'list',
+        allowBlank: true,
+        formulae: [ranges.get(list) as string],
+        showErrorMessage: true,
+        errorStyle: strict ? 'stop' : 'warning',
+        error,
+      };
+    }
+  }
 
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
-function columnLetter(key: LedgerColumn['key']): string {
-  return String.fromCharCode('A'.charCodeAt(0) + LEDGER_COLUMNS.findIndex((c) => c.key === key));
+function addDataSheet(workbook: ExcelJS.Workbook, name: string, columns: readonly Column<string>[]): ExcelJS.Worksheet {
+  const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = columns.map((c) => ({ header: c.header, key: c.key, width: c.width, style: c.numFmt ? { numFmt: c.numFmt } : {} }));
+  const header = sheet.getRow(1);
+  header.font = { bold: true };
+  header.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
+  header.height = 32;
+  header.eachCell((cell) => {
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } };
+    cell.numFmt = 'General';
+  });
+  return sheet;
+}
+
+function letterOf(n: number): string {
+  let s = '';
+  for (let k = n; k > 0; k = Math.floor((k - 1) / 26)) s = String.fromCharCode(65 + ((k - 1) % 26)) + s;
+  return s;
 }
 
 // --- reading an upload -------------------------------------------------------------
@@ -168,138 +302,200 @@ export async function loadWorkbook(buffer: Buffer): Promise<ExcelJS.Workbook> {
   return workbook;
 }
 
-/**
- * Reads the ledger sheet (named 整改台账, else the first sheet): the header row must name
- * every column; every non-empty row after it is parsed. Rows with problems are reported,
- * not thrown; the workbook as a whole is refused (LedgerRefused) when it has no ledger
- * sheet, lacks columns, has no data rows or more than MAX_LEDGER_ROWS.
- */
-export function readLedger(workbook: ExcelJS.Workbook, maxRows = MAX_LEDGER_ROWS): { rows: LedgerRow[]; problems: RowProblem[] } {
-  const sheet = workbook.getWorksheet(LEDGER_SHEET) ?? workbook.worksheets[0];
-  if (!sheet) throw new LedgerRefused('工作簿中没有工作表 the workbook has no worksheet');
+export interface ReadLedger {
+  rows: LedgerRow[];
+  history: HistoryRow[];
+  problems: Problem[];
+}
 
-  // the header is the first row naming every column, among the first few (a title may stand above it)
+/**
+ * Reads the ledger sheet (named 整改台账, else the first sheet) and the optional 历史 sheet:
+ * each header row must name every required column; every non-empty row after it is read,
+ * every problem of every cell reported (not thrown). The workbook as a whole is refused
+ * (LedgerRefused) when it has no ledger sheet, lacks columns, has no data rows or too many.
+ */
+export function readLedger(workbook: ExcelJS.Workbook, maxRows = MAX_LEDGER_ROWS): ReadLedger {
+  const ledger = workbook.getWorksheet(LEDGER_SHEET) ?? workbook.worksheets[0];
+  if (!ledger) throw new LedgerRefused('工作簿中没有工作表 the workbook has no worksheet');
+  const problems: Problem[] = [];
+  const read = readSheet(ledger, LEDGER_COLUMNS, maxRows);
+  if (read.rows.length === 0) throw new LedgerRefused('台账没有数据行 the ledger has no data rows (only a header)');
+  const rows = read.rows.map(({ row, values }) => parseLedgerRow(ledger.name, row, values, problems));
+
+  const historySheet = workbook.getWorksheet(HISTORY_SHEET);
+  const history: HistoryRow[] = [];
+  if (historySheet && historySheet !== ledger && historySheet.actualRowCount > 0) {
+    const readHistory = readSheet(historySheet, HISTORY_COLUMNS, MAX_HISTORY_ROWS, true);
+    for (const { row, values } of readHistory.rows) history.push(parseHistoryRow(historySheet.name, row, values, problems));
+  }
+  const order = new Map([...LEDGER_COLUMNS, ...HISTORY_COLUMNS].map((c, i) => [normalizeHeader(c.header), i]));
+  const sheetOrder = (p: Problem) => (p.sheet === ledger.name ? 0 : 1);
+  problems.sort((a, b) => sheetOrder(a) - sheetOrder(b) || a.row - b.row || (order.get(a.column) ?? 0) - (order.get(b.column) ?? 0));
+  return { rows, history, problems };
+}
+
+function readSheet<K extends string>(sheet: ExcelJS.Worksheet, columns: readonly Column<K>[], maxRows: number, mayBeEmpty = false): { rows: { row: number; values: Map<K, Plain> }[] } {
+  // the header is the first row naming every required column, among the first few (a title may stand above it)
+  const required = columns.filter((c) => !c.optional);
   let headerRow = 0;
-  let positions = new Map<LedgerColumn['key'], number>();
-  let best: { row: number; found: Map<LedgerColumn['key'], number> } | undefined;
+  let positions = new Map<K, number>();
+  let best: { row: number; found: Map<K, number> } | undefined;
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     if (headerRow !== 0 || rowNumber > HEADER_SEARCH_ROWS) return;
-    const found = new Map<LedgerColumn['key'], number>();
+    const found = new Map<K, number>();
     row.eachCell({ includeEmpty: false }, (cell, col) => {
       const name = normalizeHeader(textOf(plain(cell.value)));
-      const column = LEDGER_COLUMNS.find((c) => normalizeHeader(c.header) === name);
+      const column = columns.find((c) => [c.header, ...(c.aliases ?? [])].some((h) => normalizeHeader(h) === name));
       if (column && !found.has(column.key)) found.set(column.key, col);
     });
-    if (found.size === LEDGER_COLUMNS.length) {
+    if (required.every((c) => found.has(c.key))) {
       headerRow = rowNumber;
       positions = found;
     } else if (!best || found.size > best.found.size) {
       best = { row: rowNumber, found };
     }
   });
-  if (headerRow === 0 && !best) throw new LedgerRefused('台账为空，没有表头和数据行 the ledger is empty: no header and no data rows');
+  if (headerRow === 0 && !best) {
+    if (mayBeEmpty) return { rows: [] };
+    throw new LedgerRefused(`${sheet.name}为空，没有表头和数据行 the sheet ${sheet.name} is empty: no header and no data rows`);
+  }
   if (headerRow === 0 && best) {
     const found = best.found;
-    const missing = LEDGER_COLUMNS.filter((c) => !found.has(c.key)).map((c) => c.header);
-    throw new LedgerRefused(`表头缺少列：${missing.join('、')} the header row (row ${best.row}) lacks the columns ${missing.join(', ')}; use the template`, `row ${best.row}`);
+    const missing = required.filter((c) => !found.has(c.key)).map((c) => c.header);
+    throw new LedgerRefused(
+      `${sheet.name}表头缺少列：${missing.join('、')} the header row (row ${best.row}) of ${sheet.name} lacks the columns ${missing.join(', ')}; use the template`,
+      `row ${best.row}`,
+    );
   }
 
-  const rows: LedgerRow[] = [];
-  const problems: RowProblem[] = [];
+  const rows: { row: number; values: Map<K, Plain> }[] = [];
   let count = 0;
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     if (rowNumber <= headerRow) return;
-    const values = new Map<LedgerColumn['key'], Plain>();
+    const values = new Map<K, Plain>();
     let empty = true;
-    for (const column of LEDGER_COLUMNS) {
-      const value = plain(row.getCell(positions.get(column.key) ?? 0).value);
+    for (const column of columns) {
+      const at = positions.get(column.key);
+      const value = at === undefined ? null : plain(row.getCell(at).value);
       values.set(column.key, value);
       if (!isBlank(value)) empty = false;
     }
     if (empty) return;
     count += 1;
-    if (count > maxRows) return;
-    const parsed = parseRow(rowNumber, values);
-    if ('problems' in parsed) problems.push(parsed);
-    else rows.push(parsed);
+    if (count <= maxRows) rows.push({ row: rowNumber, values });
   });
-  if (count === 0) throw new LedgerRefused('台账没有数据行 the ledger has no data rows (only a header)');
-  if (count > maxRows) throw new LedgerRefused(`台账行数过多（${count} 行），一次最多导入 ${maxRows} 行 the ledger has ${count} data rows; at most ${maxRows} can be imported at once`);
-  return { rows, problems };
+  if (count > maxRows) {
+    throw new LedgerRefused(`${sheet.name}行数过多（${count} 行），一次最多导入 ${maxRows} 行 ${sheet.name} has ${count} data rows; at most ${maxRows} can be imported at once`);
+  }
+  return { rows };
 }
 
 /** Header text without spaces, a required-mark or a parenthesised hint: 立行立改(是/否) → 立行立改. */
 function normalizeHeader(text: string): string {
-  return text.replace(/[（(][^）)]*[）)]/g, '').replace(/[\s*＊]/g, '');
+  return text
+    .normalize('NFKC')
+    .replace(/[（(][^）)]*[）)]/g, '')
+    .replace(/[\s*＊]/g, '');
 }
 
-function parseRow(row: number, values: Map<LedgerColumn['key'], Plain>): LedgerRow | RowProblem {
-  const problems: string[] = [];
-  const get = (key: LedgerColumn['key']) => values.get(key) ?? null;
-  const need = <T>(key: LedgerColumn['key'], read: (value: Plain) => Read<T>): T | undefined => {
-    const value = get(key);
-    const name = normalizeHeader(LEDGER_COLUMNS.find((c) => c.key === key)?.header ?? key);
-    if (isBlank(value)) {
-      problems.push(`${name}: 必填 is required`);
+/** Reads cells of one row, collecting each cell's problem under the column's header. */
+function cellReader<K extends string>(sheet: string, row: number, columns: readonly Column<K>[], values: Map<K, Plain>, problems: Problem[]) {
+  const name = (key: K) => normalizeHeader(columns.find((c) => c.key === key)?.header ?? key);
+  const report = (key: K, message: string) => problems.push({ sheet, row, column: name(key), message });
+  /** The cell's value read by `read`; undefined when blank (reported when `required`) or bad (reported). */
+  const cell = <T>(key: K, read: (value: Plain) => Read<T>, required: boolean): T | undefined => {
+    const value = values.get(key) ?? null;
+    if (value instanceof CellFault) {
+      report(key, value.control ? `含有不允许的控制字符（如 _x0000_） contains a control character such as NUL (_x0000_); retype the cell` : `单元格为错误值 ${value.text} the cell holds an error value`);
       return undefined;
     }
-    if (value instanceof CellFault) {
-      problems.push(`${name}: 单元格为错误值 ${value.text} the cell holds an error value`);
+    if (isBlank(value)) {
+      if (required) report(key, '必填 is required');
       return undefined;
     }
     const result = read(value);
     if ('problem' in result) {
-      problems.push(`${name}: ${result.problem}`);
+      report(key, result.problem);
       return undefined;
     }
     return result.value;
   };
+  return { cell, report, blank: (key: K) => isBlank(values.get(key) ?? null) && !((values.get(key) ?? null) instanceof CellFault) };
+}
 
-  const inspectionId = need('inspectionId', readId);
-  const categoryCode = need('categoryCode', readCode);
-  const description = need('description', readText(10_000));
-  const isImmediate = need('isImmediate', readYesNo);
-  const measure = need('measure', readText(10_000));
-  const responsibleDept = need('responsibleDept', readText(128));
-  const responsiblePerson = need('responsiblePerson', readText(64));
-  const track = need('track', readTrack);
+function parseLedgerRow(sheet: string, row: number, values: Map<LedgerKey, Plain>, problems: Problem[]): LedgerRow {
+  const { cell, blank } = cellReader(sheet, row, LEDGER_COLUMNS, values, problems);
+  const track = cell('track', readTrack, true);
   // 长期坚持 may go without a due date; with an unreadable track, the track's problem is reported
-  const dueDate = isBlank(get('dueDate')) && (track === 'LONG_TERM' || track === undefined) ? null : need('dueDate', readDate);
-  const foundDate = need('foundDate', readDate);
-  if (
-    inspectionId === undefined ||
-    categoryCode === undefined ||
-    description === undefined ||
-    isImmediate === undefined ||
-    measure === undefined ||
-    responsibleDept === undefined ||
-    responsiblePerson === undefined ||
-    track === undefined ||
-    dueDate === undefined ||
-    foundDate === undefined
-  ) {
-    return { row, problems };
-  }
-  return { row, inspectionId, categoryCode, description, isImmediate, measure, responsibleDept, responsiblePerson, track, dueDate, foundDate };
+  const dueDate = blank('dueDate') && (track === 'LONG_TERM' || track === undefined) ? null : cell('dueDate', readDate, true);
+  return {
+    row,
+    taskKey: cell('taskKey', readText(32), false),
+    round: cell('round', readText(64), true),
+    unit: cell('unit', readText(160), true),
+    team: cell('team', readText(64), false),
+    mode: cell('mode', readMode, false),
+    stationedFrom: cell('stationedFrom', readDate, false),
+    feedbackDate: cell('feedbackDate', readDate, false),
+    category: cell('category', readCode, true),
+    description: cell('description', readText(10_000), true),
+    isImmediate: cell('isImmediate', readYesNo, true),
+    measure: cell('measure', readText(10_000), true),
+    responsibleDept: cell('responsibleDept', readText(128), true),
+    responsiblePerson: cell('responsiblePerson', readText(64), true),
+    track,
+    dueDate: track === undefined && dueDate === null ? undefined : dueDate,
+    foundDate: cell('foundDate', readDate, true),
+    createdDate: cell('createdDate', readDate, false),
+  };
+}
+
+function parseHistoryRow(sheet: string, row: number, values: Map<HistoryKey, Plain>, problems: Problem[]): HistoryRow {
+  const { cell, report, blank } = cellReader(sheet, row, HISTORY_COLUMNS, values, problems);
+  const kind = cell('kind', readKind, true);
+  const result: HistoryRow = {
+    row,
+    taskKey: cell('taskKey', readText(32), true),
+    date: cell('date', readDate, true),
+    kind,
+    status: cell('status', readStatus, kind === 'STATUS_CHANGE'),
+    newDueDate: cell('newDueDate', readDate, kind === 'EXTENSION'),
+    note: cell('note', readText(kind === 'PROGRESS_NOTE' ? 10_000 : 1000), kind === 'EXTENSION' || kind === 'PROGRESS_NOTE'),
+  };
+  if (kind !== undefined && kind !== 'STATUS_CHANGE' && !blank('status')) report('status', `只用于状态变更 only for a 状态变更 (status change) row`);
+  if (kind !== undefined && kind !== 'EXTENSION' && !blank('newDueDate')) report('newDueDate', `只用于延期 only for a 延期 (extension) row`);
+  return result;
 }
 
 // --- cell values -----------------------------------------------------------------
 
-/** A cell holding an Excel error (#N/A, #REF!…). */
+/** A cell holding an Excel error (#N/A, #REF!…), or text with control characters (a NUL from _x0000_). */
 class CellFault {
-  constructor(readonly text: string) {}
+  constructor(
+    readonly text: string,
+    readonly control = false,
+  ) {}
 }
 
 type Plain = string | number | boolean | Date | null | CellFault;
 
+/** C0 control characters other than tab and line breaks: PostgreSQL refuses NUL in text, and none belongs in a ledger. */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
 /** A cell's value with rich text, hyperlinks and formulas reduced to what they show. */
 function plain(value: ExcelJS.CellValue): Plain {
+  const result = plainValue(value);
+  if (typeof result === 'string' && CONTROL.test(result)) return new CellFault(result.replace(CONTROL, '?'), true);
+  return result;
+}
+
+function plainValue(value: ExcelJS.CellValue): Plain {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return value;
   if ('error' in value) return new CellFault(String(value.error));
   if ('richText' in value) return value.richText.map((r) => r.text).join('');
-  if ('hyperlink' in value) return typeof value.text === 'string' ? value.text : plain(value.text as ExcelJS.CellValue);
-  if ('formula' in value || 'sharedFormula' in value) return value.result === undefined ? null : plain(value.result as ExcelJS.CellValue);
+  if ('hyperlink' in value) return typeof value.text === 'string' ? value.text : plainValue(value.text as ExcelJS.CellValue);
+  if ('formula' in value || 'sharedFormula' in value) return value.result === undefined ? null : plainValue(value.result as ExcelJS.CellValue);
   return null;
 }
 
@@ -314,47 +510,64 @@ function textOf(value: Plain): string {
   return String(value).trim();
 }
 
+/** Text with full-width letters, digits and punctuation made half-width (for codes, dates, choices). */
+function folded(value: Plain): string {
+  return textOf(value).normalize('NFKC').trim();
+}
+
 /** What a reader makes of a non-blank cell: its value, or the problem with it. */
 type Read<T> = { value: T } | { problem: string };
 const ok = <T>(value: T): Read<T> => ({ value });
 const problem = (message: string): { problem: string } => ({ problem: message });
 
-function readId(value: Plain): Read<number> {
-  const text = textOf(value);
-  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 2 ** 31 - 1) return problem(`须为正整数 must be a positive whole number (got "${clip(text)}")`);
-  return ok(Number(text));
-}
-
 function readCode(value: Plain): Read<string> {
   // a code typed into a number cell: 2.1 was 2.10
   if (typeof value === 'number') return ok(Number.isInteger(value) ? String(value) : value.toFixed(2));
-  return ok(textOf(value));
+  return ok(folded(value));
 }
 
 const readText = (max: number) => (value: Plain): Read<string> => {
-  const text = textOf(value);
+  const text = typeof value === 'number' ? String(value) : textOf(value);
   const length = [...text].length;
   return length > max ? problem(`不能超过 ${max} 个字 must be at most ${max} characters (got ${length})`) : ok(text);
 };
 
 function readYesNo(value: Plain): Read<boolean> {
   if (typeof value === 'boolean') return ok(value);
-  const text = textOf(value);
+  const text = folded(value);
   if (text === '是') return ok(true);
   if (text === '否') return ok(false);
   return problem(`须填写 是 或 否 must be 是 or 否 (got "${clip(text)}")`);
 }
 
 function readTrack(value: Plain): Read<Track> {
-  const text = textOf(value);
+  const text = folded(value);
   const track = TASK_TRACKS.find((t) => TRACK_LABELS[t] === text || t === text.toUpperCase());
   return track ? ok(track) : problem(`须为 立行立改、限期整改 或 长期坚持 must be one of 立行立改, 限期整改, 长期坚持 (got "${clip(text)}")`);
+}
+
+function readMode(value: Plain): Read<InspectionMode> {
+  const text = folded(value);
+  const mode = INSPECTION_MODES.find((m) => MODE_LABELS[m] === text || MODE_LABELS[m].replace(/巡察$/, '') === text || m === text.toUpperCase());
+  return mode ? ok(mode) : problem(`须为 ${INSPECTION_MODES.map((m) => MODE_LABELS[m]).join('、')} 之一 must be one of ${INSPECTION_MODES.map((m) => MODE_LABELS[m]).join(', ')} (got "${clip(text)}")`);
+}
+
+function readStatus(value: Plain): Read<TaskStatus> {
+  const text = folded(value);
+  const status = TASK_STATUSES.find((s) => TASK_STATUS_LABELS[s].normalize('NFKC') === text || TASK_STATUS_LABELS[s].replace(/\(.*\)$/, '') === text || s === text.toUpperCase());
+  return status ? ok(status) : problem(`须为 ${TASK_STATUSES.map((s) => TASK_STATUS_LABELS[s]).join('、')} 之一 must be one of ${TASK_STATUSES.join(', ')} (got "${clip(text)}")`);
+}
+
+function readKind(value: Plain): Read<HistoryKind> {
+  const text = folded(value);
+  const kind = (Object.keys(HISTORY_KIND_LABELS) as HistoryKind[]).find((k) => HISTORY_KIND_LABELS[k] === text || k === text.toUpperCase());
+  return kind ? ok(kind) : problem(`须为 状态变更、延期 或 进展记录 must be one of 状态变更, 延期, 进展记录 (got "${clip(text)}")`);
 }
 
 const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
 const MS_PER_DAY = 86_400_000;
 
-/** A calendar day from a date cell, an Excel serial number or text like 2026-03-31, 2026/3/31, 2026年3月31日. */
+/** A calendar day from a date cell, an Excel serial number or text like 2026-03-31, 2026/3/31, 2026年3月31日 (full-width digits too). */
 function readDate(value: Plain): Read<string> {
   let day: string | undefined;
   if (value instanceof Date) {
@@ -362,7 +575,7 @@ function readDate(value: Plain): Read<string> {
   } else if (typeof value === 'number') {
     if (Number.isFinite(value) && value >= 1 && value < 2_958_466) day = new Date(EXCEL_EPOCH + Math.floor(value) * MS_PER_DAY).toISOString().slice(0, 10);
   } else {
-    const match = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(textOf(value));
+    const match = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(folded(value));
     if (match) day = `${match[1]}-${match[2].padStart(2, '0')}-${match[3].padStart(2, '0')}`;
   }
   if (day === undefined || !isoDate.safeParse(day).success) return problem(`须为有效日期，如 2026-03-31 must be a real date such as 2026-03-31 (got "${clip(textOf(value))}")`);

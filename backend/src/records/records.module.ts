@@ -7,6 +7,7 @@ import { CaseRecordsController } from './case-records.controller';
 import { CaseRecordsRepository } from './case-records.repository';
 import { CaseRecordsService } from './case-records.service';
 import { LedgerImportController } from './ledger-import.controller';
+import { LedgerImportRepository } from './ledger-import.repository';
 import { LedgerImportService } from './ledger-import.service';
 import { RecordsController } from './records.controller';
 import { RecordsRepository } from './records.repository';
@@ -26,6 +27,6 @@ import { RoundRules } from './round-rules';
     }),
   ],
   controllers: [RecordsController, LedgerImportController, CaseRecordsController],
-  providers: [RecordsRepository, RecordsService, LedgerImportService, CaseRecordsRepository, CaseRecordsService, RoundRules],
+  providers: [RecordsRepository, RecordsService, LedgerImportRepository, LedgerImportService, CaseRecordsRepository, CaseRecordsService, RoundRules],
 })
 export class RecordsModule {}

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Db } from '@xuncha/prisma/src/client';
 import type { InspectionMode, TaskStatus } from '../common/filters';
 import { PRISMA } from '../infra/tokens';
-import { isoDay } from '../common/dates';
 
 /** The interactive-transaction client of the (soft-deleting) Prisma client. */
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
@@ -49,12 +48,9 @@ export interface EventData {
   newDueDate?: Date | null;
   note?: string | null;
   actor: string;
-}
-
-/** One ledger row ready to be written: a finding and its one task. */
-export interface LedgerEntry {
-  finding: Omit<FindingData, 'recurrenceOfId'>;
-  task: Omit<TaskData, 'findingId'>;
+  /** 补录: recorded after its event day, and why. */
+  backdated?: boolean;
+  backdateReason?: string | null;
 }
 
 /** Not deleted, and neither is anything it hangs from. */
@@ -97,28 +93,6 @@ export class RecordsRepository {
     return this.prisma.finding.findFirst({
       where: { id, ...liveFinding },
       select: { id: true, unitId: true, foundDate: true, inspection: { select: { feedbackDate: true } } },
-    });
-  }
-
-  /** Inspections among `ids` that exist and are not deleted. */
-  inspections(ids: number[]) {
-    return this.prisma.inspection.findMany({
-      where: { id: { in: ids }, ...liveInspection },
-      select: { id: true, unitId: true, stationedFrom: true, feedbackDate: true },
-    });
-  }
-
-  /** Issue categories among `codes` that exist and are not deleted, of any level. */
-  categoriesByCode(codes: string[]) {
-    return this.prisma.issueCategory.findMany({ where: { code: { in: codes }, deletedAt: null }, select: { id: true, code: true, level: true } });
-  }
-
-  /** Level-2 categories with their level-1 parents, for the import template. */
-  level2Categories() {
-    return this.prisma.issueCategory.findMany({
-      where: { level: 2, deletedAt: null },
-      select: { code: true, name: true, parent: { select: { code: true, name: true } } },
-      orderBy: { code: 'asc' },
     });
   }
 
@@ -178,49 +152,4 @@ export class RecordsRepository {
     if ((await this.prisma.rectificationTask.count({ where: { id, ...liveTask } })) === 0) return null;
     return this.prisma.rectificationTask.delete({ where: { id, deletedAt: null } });
   }
-
-  // --- ledger import -------------------------------------------------------------
-
-  /**
-   * Writes every entry — a finding, its task (NOT_STARTED) and the task's CREATED event —
-   * in one transaction and three INSERTs, each taking its column values as array
-   * parameters (`unnest`): Prisma's createMany slows down sharply with thousands of rows
-   * (10,000 findings: ~10 s against ~1 s). The ids are drawn from the tables' sequences
-   * first so that tasks can name their findings and events their tasks.
-   */
-  async importLedger(entries: LedgerEntry[], created: Omit<EventData, 'type' | 'toStatus'>): Promise<number> {
-    const n = entries.length;
-    const day = (date: Date | null) => (date === null ? null : isoDay(date));
-    return this.transaction(
-      async (tx) => {
-        const findingIds = (await nextIds(tx, 'findings', n)).map(String);
-        const taskIds = (await nextIds(tx, 'rectification_tasks', n)).map(String);
-        const f = entries.map((e) => e.finding);
-        const t = entries.map((e) => e.task);
-        await tx.$executeRaw`
-          INSERT INTO findings (id, inspection_id, unit_id, category_id, description, is_immediate, is_key_concern, found_date)
-          SELECT * FROM unnest(${findingIds}::bigint[], ${f.map((x) => x.inspectionId)}::int[], ${f.map((x) => x.unitId)}::int[],
-                               ${f.map((x) => x.categoryId)}::int[], ${f.map((x) => x.description)}::text[], ${f.map((x) => x.isImmediate)}::bool[],
-                               ${f.map((x) => x.isKeyConcern)}::bool[], ${f.map((x) => day(x.foundDate))}::date[])`;
-        await tx.$executeRaw`
-          INSERT INTO rectification_tasks (id, finding_id, measure, responsible_dept, responsible_person, track, original_due_date, current_due_date, status)
-          SELECT id, finding_id, measure, dept, person, track, due, due, 'NOT_STARTED'::task_status
-            FROM unnest(${taskIds}::bigint[], ${findingIds}::bigint[], ${t.map((x) => x.measure)}::text[], ${t.map((x) => x.responsibleDept)}::text[],
-                        ${t.map((x) => x.responsiblePerson)}::text[], ${t.map((x) => x.track)}::task_track[], ${t.map((x) => day(x.originalDueDate))}::date[])
-                 AS r(id, finding_id, measure, dept, person, track, due)`;
-        await tx.$executeRaw`
-          INSERT INTO task_events (task_id, type, event_date, to_status, actor)
-          SELECT id, 'CREATED'::task_event_type, ${day(created.eventDate)}::date, 'NOT_STARTED'::task_status, ${created.actor}
-            FROM unnest(${taskIds}::bigint[]) AS r(id)`;
-        return n;
-      },
-      { timeoutMs: 120_000 },
-    );
-  }
-}
-
-/** `n` ids from the id sequence of `table` (one of ours, never user input). */
-async function nextIds(tx: Tx, table: 'findings' | 'rectification_tasks', n: number): Promise<bigint[]> {
-  const rows = await tx.$queryRaw<{ id: bigint | number | string }[]>`SELECT nextval(pg_get_serial_sequence(${table}, 'id')) AS id FROM generate_series(1, ${n}::int) ORDER BY 1`;
-  return rows.map((r) => BigInt(r.id));
 }

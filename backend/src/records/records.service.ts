@@ -21,6 +21,7 @@ import type {
 import { RecordsRepository, type Tx } from './records.repository';
 import { RoundRules } from './round-rules';
 import { isAllowedTransition, refusedTransitionMessage } from './task-transitions';
+import { effectiveDay, requireReason } from './backdating';
 
 type Row<K extends keyof RecordsRepository> = RecordsRepository[K] extends (...args: never[]) => Promise<infer R> ? NonNullable<R> : never;
 type InspectionRow = Row<'createInspection'>;
@@ -119,7 +120,11 @@ export class RecordsService {
     if (due && feedback && input.track !== 'IMMEDIATE' && due < feedback) {
       throw badField('originalDueDate', `整改时限早于巡察反馈日期 must not be before the inspection's feedback date (${due} < ${feedback})`);
     }
-    const today = shanghaiToday();
+    // backdating (补录): created on an effective day, not before the finding was found
+    const effective = effectiveDay(input, shanghaiToday());
+    const found = isoDay(finding.foundDate);
+    if (effective.day < found) throw badField('effectiveDate', `生效日期早于问题发现日期 must not be before the finding was found (${effective.day} < ${found})`);
+    requireReason(effective);
     const written = await this.repository.transaction((tx) =>
       this.repository.createTask(
         tx,
@@ -131,7 +136,7 @@ export class RecordsService {
           track: input.track,
           originalDueDate: due ? dbDate(due) : null,
         },
-        { type: 'CREATED', eventDate: dbDate(today), toStatus: 'NOT_STARTED', actor },
+        { type: 'CREATED', eventDate: dbDate(effective.day), toStatus: 'NOT_STARTED', actor, backdated: effective.backdated, backdateReason: effective.backdateReason },
       ),
     );
     return writeView(written);
@@ -139,18 +144,22 @@ export class RecordsService {
 
   async changeStatus(id: number, input: ChangeStatus, actor: string): Promise<TaskWrite> {
     await this.county.check('task', id, CountyScope.notFound('整改任务', id));
-    const today = shanghaiToday();
-    const date = input.date ?? today;
-    if (date > today) throw badField('date', `变更日期不能晚于今天 must not be in the future (${date} > ${today})`);
+    if (input.date !== undefined && input.effectiveDate !== undefined && input.date !== input.effectiveDate) {
+      throw badField('effectiveDate', `date 与 effectiveDate 不一致 date and effectiveDate differ (${input.date} ≠ ${input.effectiveDate}); send effectiveDate only`);
+    }
+    const field = input.effectiveDate === undefined && input.date !== undefined ? 'date' : 'effectiveDate';
+    const effective = effectiveDay(input, shanghaiToday(), field, input.effectiveDate ?? input.date);
+    const date = effective.day;
     const written = await this.repository.transaction(async (tx) => {
       const task = await this.lockedTask(tx, id);
       if (!isAllowedTransition(task.status, input.status)) throw new AppError(HttpStatus.CONFLICT, refusedTransitionMessage(task.status, input.status));
-      await this.notBeforeLastEvent(tx, task.id, date, 'date');
+      await this.notBeforeLastEvent(tx, task.id, date, field);
+      requireReason(effective);
       return this.repository.writeTask(
         tx,
         task.id,
         { status: input.status, closedDate: input.status === 'CLOSED' ? dbDate(date) : null },
-        { type: 'STATUS_CHANGE', eventDate: dbDate(date), fromStatus: task.status, toStatus: input.status, note: input.note ?? null, actor },
+        { type: 'STATUS_CHANGE', eventDate: dbDate(date), fromStatus: task.status, toStatus: input.status, note: input.note ?? null, actor, backdated: effective.backdated, backdateReason: effective.backdateReason },
       );
     });
     return writeView(written);
@@ -158,7 +167,7 @@ export class RecordsService {
 
   async extend(id: number, input: Extension, actor: string): Promise<TaskWrite> {
     await this.county.check('task', id, CountyScope.notFound('整改任务', id));
-    const today = shanghaiToday();
+    const effective = effectiveDay(input, shanghaiToday());
     const written = await this.repository.transaction(async (tx) => {
       const task = await this.lockedTask(tx, id);
       if (task.status === 'CLOSED') {
@@ -169,12 +178,21 @@ export class RecordsService {
       }
       const current = isoDay(task.currentDueDate);
       if (input.newDueDate <= current) throw badField('newDueDate', `新整改时限须晚于当前时限 must be later than the current due date (${input.newDueDate} ≤ ${current})`);
-      await this.notBeforeLastEvent(tx, task.id, today, 'date');
+      await this.notBeforeLastEvent(tx, task.id, effective.day, input.effectiveDate === undefined ? 'date' : 'effectiveDate');
+      requireReason(effective);
       return this.repository.writeTask(
         tx,
         task.id,
         { currentDueDate: dbDate(input.newDueDate) },
-        { type: 'EXTENSION', eventDate: dbDate(today), newDueDate: dbDate(input.newDueDate), note: input.reason, actor },
+        {
+          type: 'EXTENSION',
+          eventDate: dbDate(effective.day),
+          newDueDate: dbDate(input.newDueDate),
+          note: input.reason,
+          actor,
+          backdated: effective.backdated,
+          backdateReason: effective.backdateReason,
+        },
       );
     });
     return writeView(written);
@@ -282,6 +300,8 @@ function eventView(row: EventRow): TaskEventRecord {
     note: row.note,
     actor: row.actor,
     occurredAt: row.occurredAt.toISOString(),
+    backdated: row.backdated,
+    backdateReason: row.backdateReason,
   };
 }
 

@@ -530,10 +530,27 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 台账导入模板 the ledger import template (.xlsx: columns, 说明, category codes) */
+        /** 台账导入模板 the ledger import template (.xlsx: 整改台账 and 历史 sheets with the office’s rounds, units, categories as dropdowns; 说明) */
         get: operations["LedgerImportController_template"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/ledger/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 预览台账导入 preview a ledger: every problem of every row, and the inspections it would create (writes nothing) */
+        post: operations["LedgerImportController_preview"];
         delete?: never;
         options?: never;
         head?: never;
@@ -549,7 +566,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 导入整改台账 import a ledger: every row or none (400 lists each bad row by its Excel row number) */
+        /** 导入整改台账 import a ledger (with its history): every row or none (400 lists every problem of every row; 409 for the same file again within 10 minutes or while it is imported) */
         post: operations["LedgerImportController_import"];
         delete?: never;
         options?: never;
@@ -1242,6 +1259,8 @@ export interface components {
                 note: string | null;
                 actor: string | null;
                 occurredAt: string;
+                backdated: boolean;
+                backdateReason: string | null;
             }[];
         };
         RunEtlBodyDto: {
@@ -1353,6 +1372,10 @@ export interface components {
             /** @enum {string} */
             track: "IMMEDIATE" | "DEADLINE" | "LONG_TERM";
             originalDueDate?: string | null;
+            /** @description the day the write takes effect (YYYY-MM-DD); default today; before today = backdated (补录), which needs a reason */
+            effectiveDate?: string;
+            /** @description why the write is recorded late (required when effectiveDate is before today) */
+            backdateReason?: string;
         };
         TaskWriteResultDto_Output: {
             task: {
@@ -1382,6 +1405,8 @@ export interface components {
                 note: string | null;
                 actor: string;
                 occurredAt: string;
+                backdated: boolean;
+                backdateReason: string | null;
             };
         };
         ChangeTaskStatusDto: {
@@ -1389,17 +1414,59 @@ export interface components {
             status: "NOT_STARTED" | "IN_PROGRESS" | "CLOSE_REQUESTED" | "CLOSED" | "BASICALLY_DONE" | "NOT_DONE";
             note?: string;
             date?: string;
+            /** @description the day the write takes effect (YYYY-MM-DD); default today; before today = backdated (补录), which needs a reason */
+            effectiveDate?: string;
+            /** @description why the write is recorded late (required when effectiveDate is before today) */
+            backdateReason?: string;
         };
         ExtendTaskDto: {
             newDueDate: string;
             reason: string;
+            /** @description the day the write takes effect (YYYY-MM-DD); default today; before today = backdated (补录), which needs a reason */
+            effectiveDate?: string;
+            /** @description why the write is recorded late (required when effectiveDate is before today) */
+            backdateReason?: string;
         };
         TaskNoteDto: {
             note: string;
         };
+        LedgerPreviewDto_Output: {
+            fileName: string;
+            /** @description ledger rows read */
+            rows: number;
+            /** @description history events that would be written */
+            historyEvents: number;
+            /** @description creations and events dated before today (补录) */
+            backdated: number;
+            problems: {
+                /** @description 整改台账 or 历史 */
+                sheet: string;
+                /** @description the Excel row number */
+                row: number;
+                /** @description the column's header ('' for the row as a whole) */
+                column: string;
+                message: string;
+            }[];
+            newInspections: {
+                round: string;
+                unit: string;
+                team: string;
+                stationedFrom: string;
+                /** @description the Excel rows naming it */
+                rows: number[];
+            }[];
+            /** @description when this very file was imported within the duplicate window (an import would be refused) */
+            importedAt: string | null;
+        };
         LedgerImportResultDto_Output: {
             /** @description rows imported: findings (and tasks) created */
             imported: number;
+            /** @description inspections created for rows whose inspection did not exist */
+            inspectionsCreated: number;
+            /** @description task events written (CREATED and the history) */
+            events: number;
+            /** @description creations and events dated before today (补录) */
+            backdated: number;
         };
         InspectionPageDto_Output: {
             total: number;
@@ -2625,6 +2692,35 @@ export interface operations {
             };
         };
     };
+    LedgerImportController_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description 整改台账 .xlsx (from GET /api/imports/ledger/template)
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerPreviewDto_Output"];
+                };
+            };
+        };
+    };
     LedgerImportController_import: {
         parameters: {
             query?: never;
@@ -2640,6 +2736,11 @@ export interface operations {
                      * @description 整改台账 .xlsx (from GET /api/imports/ledger/template)
                      */
                     file: string;
+                    /**
+                     * @description create the inspections the preview listed as new (required when there are any)
+                     * @enum {string}
+                     */
+                    confirmNewInspections?: "true" | "false";
                 };
             };
         };

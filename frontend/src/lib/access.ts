@@ -10,14 +10,16 @@ export type { Role };
 
 /**
  * A page's audience: public (the sign-in page), signedIn (anyone signed in), read (the
- * figures and lists), admin (users and the audit log), etlStatus (the sync history).
+ * figures and lists), admin (users and the audit log), etlStatus (the sync history),
+ * write (case-record writes and imports).
  */
-export type PageAccess = 'public' | 'signedIn' | 'read' | 'admin' | 'etlStatus';
+export type PageAccess = 'public' | 'signedIn' | 'read' | 'admin' | 'etlStatus' | 'write';
 
 const PAGE_ROLES: Record<Exclude<PageAccess, 'public' | 'signedIn'>, readonly Role[]> = {
   read: ['LEADER', 'STAFF', 'COUNTY_STAFF'],
   admin: ['ADMIN'],
   etlStatus: ['LEADER', 'STAFF', 'COUNTY_STAFF', 'ADMIN'],
+  write: ['STAFF', 'COUNTY_STAFF'],
 };
 
 /** Whether a user of `role` (undefined: signed out) may open a page of `access`. */

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { LEDGER_COLUMNS } from '../../../backend/src/records/ledger-workbook';
 import { startTestApp, TEST_PASSWORD, type TestApp, type TestClient } from '../support/app';
 import { query } from '../support/pg';
 import { pinToday } from '../support/today';
@@ -45,6 +46,36 @@ async function recordsOf(countyId: number) {
     [countyId],
   );
   return { unitId: row.unit_id, inspectionId: row.inspection_id, findingId: row.finding_id, taskId: row.task_id, roundId: row.round_id };
+}
+
+/** Two ledger rows: one of an inspection of the county user's own county (its committee's round), one of the other county's. */
+async function ledgerRowsOfBoth() {
+  const [category] = await sql<{ code: string }>('SELECT code FROM issue_categories WHERE level = 2 ORDER BY code LIMIT 1');
+  const due = new Date(Date.parse(`${TODAY}T00:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10);
+  const inspectionOf = async (countyId: number) => {
+    const [row] = await sql<{ round: string; code: string }>(
+      `SELECT r.name AS round, u.code FROM inspections i JOIN rounds r ON r.id = i.round_id JOIN terms m ON m.id = r.term_id JOIN org_units u ON u.id = i.unit_id
+        WHERE m.committee_region_id = $1 AND ${UNIT_COUNTY} = $1 AND i.deleted_at IS NULL AND i.stationed_from <= $2::date AND (i.feedback_date IS NULL OR i.feedback_date <= $2::date)
+          AND (SELECT count(*) FROM inspections j WHERE j.round_id = i.round_id AND j.unit_id = i.unit_id AND j.deleted_at IS NULL) = 1
+        ORDER BY i.id LIMIT 1`,
+      [countyId, TODAY],
+    );
+    return row;
+  };
+  const row = (at: { round: string; code: string }) => ({
+    round: at.round,
+    unit: at.code,
+    category: category.code,
+    description: '县区导入测试',
+    isImmediate: '否',
+    measure: '整改',
+    responsibleDept: '办公室',
+    responsiblePerson: '李四',
+    track: '限期整改',
+    dueDate: due,
+    foundDate: TODAY,
+  });
+  return [row(await inspectionOf(own.id)), row(await inspectionOf(other.id))];
 }
 
 /** Row counts of everything a write could change. */
@@ -97,19 +128,24 @@ async function downloadText(client: TestClient, path: string): Promise<{ status:
   return { status: response.status, bytes: Buffer.from(await response.arrayBuffer()) };
 }
 
-async function ledger(rows: unknown[][]): Promise<Buffer> {
+/** A 整改台账 workbook of rows given by column key (the template's columns). */
+async function ledger(rows: Partial<Record<(typeof LEDGER_COLUMNS)[number]['key'], unknown>>[]): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet('整改台账');
-  sheet.addRow(['巡察ID', '问题类别代码', '问题描述', '立行立改(是/否)', '整改措施', '责任部门', '责任人', '整改类型(立行立改/限期整改/长期坚持)', '整改时限', '发现日期']);
-  for (const row of rows) sheet.addRow(row);
+  sheet.addRow(LEDGER_COLUMNS.map((c) => c.header));
+  for (const row of rows) sheet.addRow(LEDGER_COLUMNS.map((c) => row[c.key] ?? null));
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
-async function uploadLedger(client: TestClient, content: Buffer) {
+async function uploadLedger(client: TestClient, content: Buffer, preview = false) {
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(content)]), 'ledger.xlsx');
-  const response = await fetch(`${t.url}/api/imports/ledger`, { method: 'POST', body: form, headers: { cookie: client.cookie } });
-  return { status: response.status, body: (await response.json()) as { message: string; details?: { field: string; message: string }[]; imported?: number } };
+  form.append('confirmNewInspections', 'true');
+  const response = await fetch(`${t.url}/api/imports/ledger${preview ? '/preview' : ''}`, { method: 'POST', body: form, headers: { cookie: client.cookie } });
+  return {
+    status: response.status,
+    body: (await response.json()) as { message: string; details?: { field: string; message: string }[]; imported?: number; problems?: { row: number; column: string; message: string }[] },
+  };
 }
 
 beforeAll(async () => {
@@ -274,19 +310,49 @@ describe('a county user', () => {
       const others = await sql<{ name: string }>("SELECT name FROM regions WHERE level IN ('COUNTY', 'MUNICIPAL') AND id <> $1", [own.id]);
       for (const { name } of others) expect([name, texts.filter((text) => text.includes(name))]).toEqual([name, []]);
     },
+    // --- ledger import and history migration (整改台账导入) ---------------------------
     'GET /api/imports/ledger/template': async () => {
-      expect((await county.get('/api/imports/ledger/template')).status).toBe(200);
+      const download = await downloadText(county, '/api/imports/ledger/template');
+      expect(download.status).toBe(200);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(download.bytes as unknown as ArrayBuffer);
+      // the dropdowns offer the county's own units and rounds only
+      const offered: string[] = [];
+      book.getWorksheet('选项')?.eachRow((row) => row.eachCell((cell) => offered.push(String(cell.value))));
+      const theirs = await sql<{ code: string }>(`SELECT u.code FROM org_units u WHERE ${UNIT_COUNTY} = $1 AND u.deleted_at IS NULL AND u.valid_to IS NULL`, [other.id]);
+      expect(theirs.length).toBeGreaterThan(0);
+      for (const { code } of theirs) expect(offered.filter((text) => text.endsWith(`（${code}）`))).toEqual([]);
+      const ours = await sql<{ code: string }>(`SELECT u.code FROM org_units u WHERE ${UNIT_COUNTY} = $1 AND u.deleted_at IS NULL AND u.valid_to IS NULL LIMIT 1`, [own.id]);
+      expect(offered.some((text) => text.endsWith(`（${ours[0].code}）`))).toBe(true);
     },
-    'POST /api/imports/ledger': async () => {
-      const [category] = await sql<{ code: string }>('SELECT code FROM issue_categories WHERE level = 2 ORDER BY code LIMIT 1');
-      const due = new Date(Date.parse(`${TODAY}T00:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10);
-      const row = (inspectionId: number) => [inspectionId, category.code, '县区导入测试', '否', '整改', '办公室', '李四', '限期整改', due, TODAY];
+    'POST /api/imports/ledger/preview': async () => {
+      const rows = await ledgerRowsOfBoth();
       const before = await footprint();
-      const refused = await uploadLedger(county, await ledger([row(mine.inspectionId), row(foreign.inspectionId)]));
-      expect(refused.status).toBe(400);
-      expect(refused.body.details).toEqual([{ field: 'row 3', message: expect.stringMatching(/^巡察ID: 巡察不存在或已删除/) }]);
+      const preview = await uploadLedger(county, await ledger(rows), true);
+      expect(preview.status).toBe(200);
+      // the other county's round and unit read as unknown (the answer repeats only what the file says, never the unit's name)
+      expect(preview.body.problems?.map((p) => [p.row, p.column])).toEqual([
+        [3, '轮次'],
+        [3, '被巡察单位'],
+      ]);
+      const [theirs] = await sql<{ name: string }>('SELECT name FROM org_units WHERE code = $1', [rows[1].unit]);
+      expect(JSON.stringify(preview.body)).not.toContain(theirs.name);
       expect(await footprint()).toEqual(before);
     },
+    'POST /api/imports/ledger': async () => {
+      const rows = await ledgerRowsOfBoth();
+      const before = await footprint();
+      const refused = await uploadLedger(county, await ledger(rows));
+      expect(refused.status).toBe(400);
+      expect(refused.body.details).toEqual([
+        { field: 'row 3', message: expect.stringMatching(/^轮次: 未知的轮次/) },
+        { field: 'row 3', message: expect.stringMatching(/^被巡察单位: 未知的单位/) },
+      ]);
+      expect(await footprint()).toEqual(before);
+      const imported = await uploadLedger(county, await ledger(rows.slice(0, 1)));
+      expect([imported.status, imported.body.imported]).toEqual([201, 1]);
+    },
+    // --- end of ledger import --------------------------------------------------------
     'POST /api/inspections': async () => {
       // stationed on the day of the unit's inspection in that round (a stationing lies within its round's dates)
       const [{ start }] = await sql<{ start: string }>("SELECT to_char(stationed_from, 'YYYY-MM-DD') AS start FROM inspections WHERE id = $1", [mine.inspectionId]);
@@ -567,7 +633,7 @@ describe('the audit log', () => {
     const [year, quarter] = previousQuarter(TODAY);
     expect((await downloadText(leader, `/api/exports/quarterly?year=${year}&quarter=${quarter}`)).status).toBe(200);
     expect((await downloadText(staff, '/api/tasks.csv?overdue=true')).status).toBe(200);
-    await uploadLedger(staff, await ledger([[999_999, 'X', '无效', '否', '整改', '办公室', '李四', '限期整改', null, TODAY]]));
+    await uploadLedger(staff, await ledger([{ round: '无此轮次', unit: 'X', category: 'X', description: '无效', isImmediate: '否', measure: '整改', responsibleDept: '办公室', responsiblePerson: '李四', track: '限期整改', foundDate: TODAY }]));
     await staff.send('POST', '/api/etl/run', {});
 
     const rows = await sql<{ username: string; action: string; target: string; ip: string; success: boolean; detail: Record<string, unknown> }>(

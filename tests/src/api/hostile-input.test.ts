@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
+import { LEDGER_COLUMNS } from '../../../backend/src/records/ledger-workbook';
 import { startTestApp, type TestApp, type TestClient } from '../support/app';
 import { query } from '../support/pg';
 import { zip } from '../support/zip';
@@ -264,8 +265,9 @@ describe('oversized and malformed bodies', () => {
     // a real ledger whose sheet declares an external entity reading /etc/passwd and a billion-laughs entity
     const book = new ExcelJS.Workbook();
     const sheet = book.addWorksheet('整改台账');
-    sheet.addRow(['巡察ID', '问题类别代码', '问题描述', '立行立改(是/否)', '整改措施', '责任部门', '责任人', '整改类型(立行立改/限期整改/长期坚持)', '整改时限', '发现日期']);
-    sheet.addRow([1, '1.01', 'ENTITY_HERE', '否', '整改', '办公室', '李四', '限期整改', TODAY, TODAY]);
+    sheet.addRow(LEDGER_COLUMNS.map((c) => c.header));
+    const cells: Record<string, unknown> = { round: '第一轮', unit: 'U1', category: '1.01', description: 'ENTITY_HERE', isImmediate: '否', measure: '整改', responsibleDept: '办公室', responsiblePerson: '李四', track: '限期整改', dueDate: TODAY, foundDate: TODAY };
+    sheet.addRow(LEDGER_COLUMNS.map((c) => cells[c.key] ?? null));
     const archive = await JSZip.loadAsync(Buffer.from(await book.xlsx.writeBuffer()));
     const sheetPath = Object.keys(archive.files).find((name) => /xl\/worksheets\/sheet\d+\.xml$/.test(name))!;
     const xml = await archive.file(sheetPath)!.async('string');

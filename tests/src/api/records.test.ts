@@ -1,14 +1,13 @@
-import ExcelJS from 'exceljs';
 import { randomBytes } from 'node:crypto';
 import { ALLOWED_TRANSITIONS } from '../../../backend/src/records/task-transitions';
 import { startTestApp, type TestApp } from '../support/app';
 import { query } from '../support/pg';
-import { zip } from '../support/zip';
 import { pinToday } from '../support/today';
 
 /**
  * Case-record writes through HTTP: creates, the task status machine, extensions, notes,
- * soft deletes, a write reaching the metrics through the ETL, and the Excel ledger import.
+ * soft deletes and a write reaching the metrics through the ETL (the Excel ledger import:
+ * ledger-import.test.ts).
  * Every write is checked in PostgreSQL with plain SQL, refusals included (nothing written).
  */
 
@@ -80,8 +79,7 @@ const sql = <T extends Record<string, unknown>>(text: string, params: unknown[] 
 const post = <T>(path: string, body: unknown) => t.send<T>('POST', path, body);
 
 beforeAll(async () => {
-  // MAX_UPLOAD_MB=1 so that a too-large upload is cheap to send
-  t = await startTestApp({ seed: { scale: 'tiny', today: TODAY }, env: { MAX_UPLOAD_MB: '1' } });
+  t = await startTestApp({ seed: { scale: 'tiny', today: TODAY } });
   // a round of the first term whose dates hold every stationing these tests make (an
   // inspection is stationed within its round's dates)
   [{ id: roundId }] = await sql<{ id: number }>(
@@ -484,171 +482,4 @@ describe('metrics after the ETL', () => {
     expect(after).toEqual(await expected());
     expect(after).toEqual({ numerator: before.numerator + 1, denominator: before.denominator });
   }, 60_000);
-});
-
-// --- the ledger import -----------------------------------------------------------------
-
-const HEADERS = ['巡察ID', '问题类别代码', '问题描述', '立行立改(是/否)', '整改措施', '责任部门', '责任人', '整改类型(立行立改/限期整改/长期坚持)', '整改时限', '发现日期'];
-
-async function workbook(rows: unknown[][], headers: string[] | null = HEADERS): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
-  const sheet = book.addWorksheet('整改台账');
-  if (headers) sheet.addRow(headers);
-  for (const row of rows) sheet.addRow(row);
-  return Buffer.from(await book.xlsx.writeBuffer());
-}
-
-async function upload(content: Buffer, name = 'ledger.xlsx'): Promise<{ status: number; body: ErrorBody & { imported?: number } }> {
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(content)]), name);
-  const response = await fetch(`${t.url}/api/imports/ledger`, { method: 'POST', body: form, headers: { cookie: t.cookie } });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON
-  }
-  return { status: response.status, body: body as ErrorBody & { imported?: number } };
-}
-
-describe('ledger import', () => {
-  let inspection: Inspection;
-  const count = async (table: 'findings' | 'rectification_tasks' | 'task_events') => {
-    const [{ n }] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
-    return n;
-  };
-  const counts = async () => ({ findings: await count('findings'), tasks: await count('rectification_tasks'), events: await count('task_events') });
-
-  beforeAll(async () => {
-    // stationed TODAY-60, fed back TODAY-20
-    inspection = await newInspection({ unitId: units[1].id });
-  });
-
-  it('GET /api/imports/ledger/template is an .xlsx with the Chinese headers and a 说明 sheet', async () => {
-    const response = await fetch(`${t.url}/api/imports/ledger/template`, { headers: { cookie: t.cookie } });
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toContain('spreadsheetml');
-    const book = new ExcelJS.Workbook();
-    await book.xlsx.load(await response.arrayBuffer());
-    const sheet = book.getWorksheet('整改台账');
-    expect(sheet).toBeDefined();
-    const header = sheet!.getRow(1).values as unknown[];
-    expect(header.slice(1)).toEqual(HEADERS);
-    const help = book.getWorksheet('说明');
-    expect(help).toBeDefined();
-    const explained = new Set<string>();
-    help!.eachRow((row) => explained.add(String(row.getCell(1).value)));
-    for (const h of HEADERS) expect(explained.has(h)).toBe(true);
-    const codes = book.getWorksheet('问题类别代码');
-    expect(codes?.getCell('A2').value).toBe(level2[0].code);
-  });
-
-  it('imports a good 3-row ledger: 3 findings, 3 tasks, 3 CREATED events', async () => {
-    const tag = `导入${TAG}`;
-    const before = await counts();
-    const file = await workbook([
-      [inspection.id, level2[0].code, `${tag} 一`, '是', '立即整改', '办公室', '王五', '立行立改', addDays(TODAY, 10), addDays(TODAY, -30)],
-      [inspection.id, level2[1].code, `${tag} 二`, '否', '建章立制', '财务科', '赵六', '限期整改', new Date(`${addDays(TODAY, 90)}T00:00:00Z`), new Date(`${addDays(TODAY, -29)}T00:00:00Z`)],
-      [inspection.id, level2[2].code, `${tag} 三`, '否', '长期坚持抓', '党办', '钱七', '长期坚持', null, addDays(TODAY, -28).replace(/-/g, '/')],
-    ]);
-    const response = await upload(file);
-    expect(response.status).toBe(201);
-    expect(response.body).toEqual({ imported: 3 });
-    expect(await counts()).toEqual({ findings: before.findings + 3, tasks: before.tasks + 3, events: before.events + 3 });
-    const rows = await sql<Record<string, unknown>>(
-      `SELECT f.description, f.unit_id, c.code, f.is_immediate, to_char(f.found_date, 'YYYY-MM-DD') AS found, t.track::text, t.status::text,
-              to_char(t.original_due_date, 'YYYY-MM-DD') AS due, to_char(t.current_due_date, 'YYYY-MM-DD') AS current,
-              e.type::text AS event, e.to_status::text AS event_to, to_char(e.event_date, 'YYYY-MM-DD') AS event_date, e.actor
-         FROM findings f JOIN issue_categories c ON c.id = f.category_id JOIN rectification_tasks t ON t.finding_id = f.id JOIN task_events e ON e.task_id = t.id
-        WHERE f.description LIKE $1 ORDER BY f.id`,
-      [`${tag}%`],
-    );
-    const common = { unit_id: units[1].id, status: 'NOT_STARTED', event: 'CREATED', event_to: 'NOT_STARTED', event_date: TODAY, actor: 'staff' };
-    expect(rows).toEqual([
-      { ...common, description: `${tag} 一`, code: level2[0].code, is_immediate: true, found: addDays(TODAY, -30), track: 'IMMEDIATE', due: addDays(TODAY, 10), current: addDays(TODAY, 10) },
-      { ...common, description: `${tag} 二`, code: level2[1].code, is_immediate: false, found: addDays(TODAY, -29), track: 'DEADLINE', due: addDays(TODAY, 90), current: addDays(TODAY, 90) },
-      { ...common, description: `${tag} 三`, code: level2[2].code, is_immediate: false, found: addDays(TODAY, -28), track: 'LONG_TERM', due: null, current: null },
-    ]);
-  });
-
-  it('imports nothing when rows are bad, and names every bad row by its Excel row number', async () => {
-    const tag = `坏行${TAG}`;
-    const before = await counts();
-    const good = (n: number) => [inspection.id, level2[0].code, `${tag} ${n}`, '否', '整改', '办公室', '王五', '限期整改', addDays(TODAY, 30), addDays(TODAY, -30)];
-    const file = await workbook([
-      good(1),
-      [inspection.id, '9.99', `${tag} bad`, '否', '整改', '办公室', '王五', '限期整改', addDays(TODAY, 30), addDays(TODAY, -30)],
-      good(2),
-      [inspection.id, level2[0].code, `${tag} bad2`, '也许', '整改', '办公室', '王五', '限期整改', addDays(TODAY, 30), 'yesterday'],
-      [999_999, level2[0].code, `${tag} bad3`, '否', '整改', '办公室', '王五', '限期整改', addDays(TODAY, -25), addDays(TODAY, -30)],
-      good(3),
-    ]);
-    const response = await upload(file);
-    expect(response.status).toBe(400);
-    expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
-    const details = response.body.details ?? [];
-    expect(details.map((d) => d.field)).toEqual(['row 3', 'row 5', 'row 6']);
-    expect(details[0].message).toContain('问题类别代码');
-    expect(details[0].message).toContain('9.99');
-    expect(details[1].message).toContain('立行立改');
-    expect(details[1].message).toContain('发现日期');
-    expect(details[2].message).toContain('巡察ID');
-    // the due date before the feedback (TODAY-20) of the unknown inspection cannot be judged; the inspection is named
-    expect(response.body.message).toContain('row 3');
-    expect(await counts()).toEqual(before);
-    expect(await sql('SELECT id FROM findings WHERE description LIKE $1', [`${tag}%`])).toEqual([]);
-
-    // a due date before the feedback of a known inspection
-    const late = await upload(await workbook([[inspection.id, level2[0].code, `${tag} x`, '否', '整改', '办公室', '王五', '限期整改', addDays(TODAY, -25), addDays(TODAY, -30)]]));
-    expect(late.status).toBe(400);
-    expect(late.body.details).toEqual([{ field: 'row 2', message: expect.stringContaining('整改时限') }]);
-    expect(await counts()).toEqual(before);
-  });
-
-  it('refuses what is not a usable workbook with a 400 (or 413 when too large), never a 500', async () => {
-    const before = await counts();
-    const cases: [string, Buffer, string, number, RegExp][] = [
-      ['plain text named .xlsx', Buffer.from('巡察ID,问题描述\n1,x\n'), 'ledger.xlsx', 400, /xlsx/],
-      ['a csv', Buffer.from('a,b\n'), 'ledger.csv', 400, /\.xlsx/],
-      ['an empty file', Buffer.alloc(0), 'ledger.xlsx', 400, /空|empty/],
-      ['a truncated workbook', (await workbook([[1]])).subarray(0, 2000), 'ledger.xlsx', 400, /xlsx|corrupt/],
-      ['a zip that is no workbook', zip([{ name: 'hello.txt', data: Buffer.from('hello') }]), 'ledger.xlsx', 400, /xlsx|workbook|表/],
-      ['an empty workbook', await (async () => {
-        const book = new ExcelJS.Workbook();
-        book.addWorksheet('整改台账');
-        return Buffer.from(await book.xlsx.writeBuffer());
-      })(), 'ledger.xlsx', 400, /空|empty/],
-      ['a header without rows', await workbook([]), 'ledger.xlsx', 400, /no data rows/],
-      ['missing columns', await workbook([[1, '2.01']], ['巡察ID', '问题类别代码']), 'ledger.xlsx', 400, /问题描述/],
-      ['too large an upload', randomBytes(1024 * 1024 + 10), 'ledger.xlsx', 413, /file/],
-      // 100 MB of zeros in a ~100 KB upload
-      ['a zip bomb', zip([{ name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(100 * 1024 * 1024) }]), 'ledger.xlsx', 400, /压缩炸弹|zip bomb/],
-      // a part that declares 1 KB and expands to 20 MB
-      ['a zip bomb lying about its sizes', zip([{ name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(20 * 1024 * 1024), declared: 1024 }]), 'ledger.xlsx', 400, /压缩炸弹|zip bomb/],
-    ];
-    for (const [what, content, name, status, message] of cases) {
-      const response = await upload(content, name);
-      expect([what, response.status]).toEqual([what, status]);
-      expect([what, response.body.message]).toEqual([what, expect.stringMatching(message)]);
-    }
-    expect(await counts()).toEqual(before);
-  }, 60_000);
-
-  it('refuses more than 10,000 rows', async () => {
-    const row = [inspection.id, level2[0].code, 'x', '否', 'm', 'd', 'p', '限期整改', addDays(TODAY, 30), addDays(TODAY, -30)];
-    const response = await upload(await workbook(Array.from({ length: 10_001 }, () => row)));
-    expect(response.status).toBe(400);
-    expect(response.body.message).toContain('10000');
-  }, 120_000);
-
-  it('refuses an upload without a file, or under another field name', async () => {
-    const empty = await fetch(`${t.url}/api/imports/ledger`, { method: 'POST', body: new FormData(), headers: { cookie: t.cookie } });
-    expect(empty.status).toBe(400);
-    const form = new FormData();
-    form.append('ledger', new Blob([new Uint8Array(await workbook([]))]), 'ledger.xlsx');
-    const wrong = await fetch(`${t.url}/api/imports/ledger`, { method: 'POST', body: form, headers: { cookie: t.cookie } });
-    expect(wrong.status).toBe(400);
-    expect(((await wrong.json()) as ErrorBody).message).toMatch(/^file: /);
-  });
 });

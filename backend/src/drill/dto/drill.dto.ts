@@ -126,6 +126,9 @@ const eventSchema = z.object({
   note: z.string().nullable(),
   actor: z.string().nullable(),
   occurredAt: z.string(),
+  /** 补录: recorded after the day it took effect, and why. */
+  backdated: z.boolean(),
+  backdateReason: z.string().nullable(),
 });
 
 export class TaskDetailDto extends createZodDto(

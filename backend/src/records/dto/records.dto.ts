@@ -95,6 +95,15 @@ export const createFindingSchema = z
 export type CreateFinding = z.infer<typeof createFindingSchema>;
 export class CreateFindingDto extends createZodDto(createFindingSchema) {}
 
+/**
+ * Backdating (补录): the day a task write takes effect when it is recorded later, never in
+ * the future nor before the task's creation; a reason is required when it is before today.
+ */
+const backdating = {
+  effectiveDate: day('生效日期').optional().describe('the day the write takes effect (YYYY-MM-DD); default today; before today = backdated (补录), which needs a reason'),
+  backdateReason: text('补录原因', 1000).optional().describe('why the write is recorded late (required when effectiveDate is before today)'),
+};
+
 export const createTaskSchema = z
   .object({
     findingId: bigId('问题'),
@@ -104,6 +113,7 @@ export const createTaskSchema = z
     track: z.enum(TASK_TRACKS, `整改类型须为 ${TASK_TRACKS.join(', ')} 之一 must be one of ${TASK_TRACKS.join(', ')}`),
     /** Required unless the track is LONG_TERM (长期坚持). */
     originalDueDate: day('整改时限').nullable().optional(),
+    ...backdating,
   })
   .strict()
   .superRefine((value, ctx) => {
@@ -118,8 +128,9 @@ export const changeStatusSchema = z
   .object({
     status: z.enum(TASK_STATUSES, `状态须为 ${TASK_STATUSES.join(', ')} 之一 must be one of ${TASK_STATUSES.join(', ')}`),
     note: text('说明', 1000).optional(),
-    /** The day the change takes effect; default today (Asia/Shanghai). */
+    /** The day the change takes effect; default today (Asia/Shanghai). The older name of effectiveDate. */
     date: day('变更日期').optional(),
+    ...backdating,
   })
   .strict();
 export type ChangeStatus = z.infer<typeof changeStatusSchema>;
@@ -129,6 +140,7 @@ export const extensionSchema = z
   .object({
     newDueDate: day('新整改时限'),
     reason: text('延期理由', 1000),
+    ...backdating,
   })
   .strict();
 export type Extension = z.infer<typeof extensionSchema>;
@@ -197,6 +209,9 @@ export const taskEventRecordSchema = z.object({
   actor: z.string(),
   /** When it was recorded (ISO instant). */
   occurredAt: z.string(),
+  /** 补录: recorded after the day it took effect. */
+  backdated: z.boolean(),
+  backdateReason: z.string().nullable(),
 });
 export type TaskEventRecord = z.infer<typeof taskEventRecordSchema>;
 
