@@ -85,10 +85,18 @@ beforeAll(async () => {
     [TODAY],
   );
   existing = { id: i.id, round: i.round, unitCode: i.code, unitName: i.name, stationed: i.stationed, feedback: i.feedback };
+  // a round whose dates hold the stationings of the inspections the imports create (an
+  // inspection is stationed within its round's dates)
+  const [{ id: importRound }] = await sql<{ id: number }>(
+    `INSERT INTO rounds (term_id, ordinal, year, name, start_date, end_date)
+     SELECT term_id, 91, extract(year FROM $1::date)::int, '导入测试轮次', $1::date - 500, $1::date FROM rounds WHERE deleted_at IS NULL ORDER BY id LIMIT 1
+     RETURNING id`,
+    [TODAY],
+  );
   const pairs = await sql<{ round: string; round_id: number; code: string; name: string; unit_id: number }>(
     `SELECT r.name AS round, r.id AS round_id, u.code, u.name, u.id AS unit_id
        FROM rounds r CROSS JOIN org_units u
-      WHERE r.deleted_at IS NULL AND u.deleted_at IS NULL AND u.valid_to IS NULL AND u.valid_from < $1::date - 800
+      WHERE r.id = ${Number(importRound)} AND r.deleted_at IS NULL AND u.deleted_at IS NULL AND u.valid_to IS NULL AND u.valid_from < $1::date - 800
         AND NOT EXISTS (SELECT 1 FROM inspections i WHERE i.round_id = r.id AND i.unit_id = u.id)
         AND (SELECT count(*) FROM org_units v WHERE v.name = u.name) = 1
       ORDER BY r.id, u.id LIMIT 2`,
