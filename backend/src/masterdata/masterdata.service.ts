@@ -58,8 +58,8 @@ export function committeeOf(region: RegionRow, regions: ReadonlyMap<number, Regi
 }
 
 /** The name of a committee from its region: 市委 for the city, 某某县委 for a county. */
-export function committeeName(region: { name: string; level: string }): string {
-  return region.level === 'CITY' ? `${region.name}委` : `${region.name}委`;
+export function committeeName(region: { name: string }): string {
+  return `${region.name}委`;
 }
 
 /**
@@ -139,8 +139,13 @@ export class MasterdataService {
   // --- terms and rounds -------------------------------------------------------------
 
   async terms(): Promise<{ committees: { regionId: number; name: string; level: RegionLevel }[]; rows: TermRecord[] }> {
-    const [terms, regions] = await Promise.all([this.repository.terms(), this.repository.allRegions()]);
-    const committees = regions.filter((r) => r.level === 'CITY' || r.level === 'COUNTY').map((r) => ({ regionId: r.id, name: committeeName(r), level: r.level }));
+    const [all, regions] = await Promise.all([this.repository.terms(), this.repository.allRegions()]);
+    // a county user sees the city's committee and their own, not another county's
+    const limit = this.county.limit();
+    const shown = (r: RegionRow) => (r.level === 'CITY' || r.level === 'COUNTY') && (limit === null || r.level === 'CITY' || r.id === limit);
+    const committees = regions.filter(shown).map((r) => ({ regionId: r.id, name: committeeName(r), level: r.level }));
+    const ids = new Set(committees.map((c) => c.regionId));
+    const terms = all.filter((t) => ids.has(t.committeeRegionId));
     return {
       committees,
       rows: terms.map((t) => ({
