@@ -1795,12 +1795,12 @@ export interface components {
             committeeRegionId: number;
             committeeName: string;
             parentUnitId: number | null;
-            parentUnitName: string[];
+            parentUnitName: string | null;
             /** @description YYYY-MM-DD */
             validFrom: string;
             validTo: string | null;
             mergedIntoId: number | null;
-            mergedIntoName: string[];
+            mergedIntoName: string | null;
         };
         CreateUnitDto: {
             code: string;

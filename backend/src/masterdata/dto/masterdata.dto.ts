@@ -207,11 +207,11 @@ export const unitRecordSchema = z.object({
   committeeRegionId: z.number().int(),
   committeeName: z.string(),
   parentUnitId: z.number().int().nullable(),
-  parentUnitName: z.string().nullable(),
+  parentUnitName: z.string().max(128).nullable(),
   validFrom: dayOut,
   validTo: dayOut.nullable(),
   mergedIntoId: z.number().int().nullable(),
-  mergedIntoName: z.string().nullable(),
+  mergedIntoName: z.string().max(128).nullable(),
 });
 export type UnitRecord = z.infer<typeof unitRecordSchema>;
 export class UnitRecordDto extends createZodDto(unitRecordSchema) {}
