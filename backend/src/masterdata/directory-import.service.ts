@@ -199,7 +199,9 @@ export class DirectoryImportService {
       parsed.push({ row, problems: r.problems, code: code ?? '', name: name ?? '', level: level ?? 'CITY', parentCode: parentCode ?? null });
     }
     // parents: in the file (by code) or already in the system, of the level the rules want
-    const inFile = new Map(parsed.filter((p) => p.code !== '').map((p) => [p.code, p]));
+    // a code given twice is reported on its second row; parents refer to its first
+    const inFile = new Map<string, (typeof parsed)[number]>();
+    for (const p of parsed) if (p.code !== '' && !inFile.has(p.code)) inFile.set(p.code, p);
     for (const p of parsed) {
       const allowed = PARENT_LEVELS[p.level];
       const levelKnown = !p.problems.some((m) => m.startsWith('层级:'));
