@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ensureDefaultCategories } from '../../../backend/src/masterdata/default-categories';
@@ -43,7 +44,7 @@ if (unavailable) {
   };
   const done = async () => Object.fromEntries(await page.$$eval('[data-testid^="setup-item-"]', (items) => items.map((i) => [i.getAttribute('data-testid')!.replace('setup-item-', ''), i.getAttribute('data-done')])));
   const upload = async (kind: 'regions' | 'units', file: Buffer, name: string) => {
-    const where = path.join(fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'xuncha-setup-')), name);
+    const where = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xuncha-setup-')), name);
     fs.writeFileSync(where, file);
     await page.getByTestId(`${kind}-import-file`).setInputFiles(where);
   };
@@ -107,12 +108,12 @@ if (unavailable) {
       ]),
       'regions.xlsx',
     );
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="regions-table"] tbody tr').length >= 5);
+    await page.waitForFunction(`document.querySelectorAll('[data-testid="regions-table"] tbody tr').length >= 5`);
     await page.getByTestId('region-add-child-SC-B').click();
     await fill('region-form-code', 'SC-B1');
     await fill('region-form-name', '乙街道');
     await page.getByTestId('region-form-save').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="regions-table"]')?.textContent?.includes('乙街道'));
+    await page.waitForFunction(`document.querySelector('[data-testid="regions-table"]')?.textContent?.includes('乙街道')`);
     const rows = await sql<{ code: string; name: string; level: string; parent: string | null }>(
       "SELECT g.code, g.name, g.level::text AS level, p.code AS parent FROM regions g LEFT JOIN regions p ON p.id = g.parent_id ORDER BY g.code",
     );
@@ -146,7 +147,7 @@ if (unavailable) {
     await fillDate('round-form-end', '2027-06-30');
     await page.getByTestId('round-form-save').click();
     // a round outside its term is refused at its field, in Chinese
-    await page.waitForFunction(() => document.querySelector('[data-testid="round-dialog"]')?.textContent?.includes('结束日期晚于届期结束'));
+    await page.waitForFunction(`document.querySelector('[data-testid="round-dialog"]')?.textContent?.includes('结束日期晚于届期结束')`);
     await fillDate('round-form-end', '2022-06-30');
     await page.getByTestId('round-form-save').click();
     await page.getByTestId('round-dialog').waitFor({ state: 'hidden' });
@@ -184,7 +185,7 @@ if (unavailable) {
       ]),
       'units.xlsx',
     );
-    await page.waitForFunction(() => document.querySelector('[data-testid="units-total"]')?.textContent?.includes('5'));
+    await page.waitForFunction(`document.querySelector('[data-testid="units-total"]')?.textContent?.includes('5')`);
     const rows = await sql<{ code: string; name: string; committee: string; parent: string | null; valid_from: string }>(
       "SELECT u.code, u.name, c.code AS committee, p.code AS parent, to_char(u.valid_from, 'YYYY-MM-DD') AS valid_from FROM org_units u JOIN regions c ON c.id = u.committee_region_id LEFT JOIN org_units p ON p.id = u.parent_unit_id ORDER BY u.code",
     );
@@ -229,12 +230,12 @@ if (unavailable) {
 
   it('fits the grouped navigation into 1366 px, in Chinese and in English', async () => {
     for (const language of ['zh', 'en']) {
-      const fits = await page.evaluate(() => {
-        const header = document.querySelector('.app-header') as HTMLElement;
+      const fits = await page.evaluate<{ overflow: number; groups: number; clear: boolean }>(`(() => {
+        const header = document.querySelector('.app-header');
         const groups = [...document.querySelectorAll('.app-nav__group')].map((g) => g.getBoundingClientRect());
         const user = document.querySelector('.user-menu')?.getBoundingClientRect();
         return { overflow: header.scrollWidth - header.clientWidth, groups: groups.length, clear: user ? Math.max(...groups.map((g) => g.right)) <= user.left : false };
-      });
+      })()`);
       expect([language, fits]).toEqual([language, { overflow: 0, groups: 4, clear: true }]);
       // every page of a group is one click away
       await page.getByTestId('navgroup-masterdata').click();

@@ -144,7 +144,11 @@ export class TermListDto extends createZodDto(z.object({ committees: z.array(com
 
 export const unitQuerySchema = z
   .object({
-    q: z.string().max(64, '搜索词不能超过 64 个字 must be at most 64 characters').optional(),
+    q: z
+      .string()
+      .max(64, '搜索词不能超过 64 个字 must be at most 64 characters')
+      .refine((value) => !value.includes('\u0000'), '搜索词含有无效字符 holds a NUL character')
+      .optional(),
     regionId: pathId('区划').optional(),
     category: categoryEnum.optional(),
     committeeRegionId: pathId('党委').optional(),
