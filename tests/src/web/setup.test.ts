@@ -108,12 +108,12 @@ if (unavailable) {
       ]),
       'regions.xlsx',
     );
-    await page.waitForFunction(`document.querySelectorAll('[data-testid="regions-table"] tbody tr').length >= 5`);
+    await page.locator('[data-testid="regions-table"] tbody tr').nth(4).waitFor();
     await page.getByTestId('region-add-child-SC-B').click();
     await fill('region-form-code', 'SC-B1');
     await fill('region-form-name', '乙街道');
     await page.getByTestId('region-form-save').click();
-    await page.waitForFunction(`document.querySelector('[data-testid="regions-table"]')?.textContent?.includes('乙街道')`);
+    await page.locator('[data-testid="regions-table"] tbody tr', { hasText: '乙街道' }).waitFor();
     const rows = await sql<{ code: string; name: string; level: string; parent: string | null }>(
       "SELECT g.code, g.name, g.level::text AS level, p.code AS parent FROM regions g LEFT JOIN regions p ON p.id = g.parent_id ORDER BY g.code",
     );
@@ -147,7 +147,7 @@ if (unavailable) {
     await fillDate('round-form-end', '2027-06-30');
     await page.getByTestId('round-form-save').click();
     // a round outside its term is refused at its field, in Chinese
-    await page.waitForFunction(`document.querySelector('[data-testid="round-dialog"]')?.textContent?.includes('结束日期晚于届期结束')`);
+    await page.locator('.el-form-item__error', { hasText: '结束日期晚于届期结束' }).waitFor();
     await fillDate('round-form-end', '2022-06-30');
     await page.getByTestId('round-form-save').click();
     await page.getByTestId('round-dialog').waitFor({ state: 'hidden' });
@@ -185,7 +185,7 @@ if (unavailable) {
       ]),
       'units.xlsx',
     );
-    await page.waitForFunction(`document.querySelector('[data-testid="units-total"]')?.textContent?.includes('5')`);
+    await page.locator('[data-testid="units-total"]', { hasText: '共 5 条' }).waitFor();
     const rows = await sql<{ code: string; name: string; committee: string; parent: string | null; valid_from: string }>(
       "SELECT u.code, u.name, c.code AS committee, p.code AS parent, to_char(u.valid_from, 'YYYY-MM-DD') AS valid_from FROM org_units u JOIN regions c ON c.id = u.committee_region_id LEFT JOIN org_units p ON p.id = u.parent_unit_id ORDER BY u.code",
     );
@@ -230,12 +230,13 @@ if (unavailable) {
 
   it('fits the grouped navigation into 1366 px, in Chinese and in English', async () => {
     for (const language of ['zh', 'en']) {
-      const fits = await page.evaluate<{ overflow: number; groups: number; clear: boolean }>(`(() => {
-        const header = document.querySelector('.app-header');
-        const groups = [...document.querySelectorAll('.app-nav__group')].map((g) => g.getBoundingClientRect());
-        const user = document.querySelector('.user-menu')?.getBoundingClientRect();
+      type Box = { right: number; left: number };
+      type El = { scrollWidth: number; clientWidth: number; getBoundingClientRect(): Box; querySelector(s: string): El | null; querySelectorAll(s: string): ArrayLike<El> };
+      const fits = await page.locator('.app-header').evaluate((header: El) => {
+        const groups = Array.from(header.querySelectorAll('.app-nav__group'), (g) => g.getBoundingClientRect());
+        const user = header.querySelector('.user-menu')?.getBoundingClientRect();
         return { overflow: header.scrollWidth - header.clientWidth, groups: groups.length, clear: user ? Math.max(...groups.map((g) => g.right)) <= user.left : false };
-      })()`);
+      });
       expect([language, fits]).toEqual([language, { overflow: 0, groups: 4, clear: true }]);
       // every page of a group is one click away
       await page.getByTestId('navgroup-masterdata').click();
