@@ -19,6 +19,7 @@ import { migrateWarehouse, openWarehouse, warehouseConfigFromEnv, type Warehouse
 import { ConfigError, loadConfig, type AppConfig } from '../backend/src/config/app-config';
 import { createApp } from '../backend/src/app';
 import { AccountsSetupError, ensureStartAccounts } from '../backend/src/auth/bootstrap-users';
+import { ensureDefaultCategories } from '../backend/src/masterdata/default-categories';
 import { dashboardStale, DIST_DIR, ensureDashboardBuilt } from './dashboard';
 
 function parseSeed(value: string | undefined): number {
@@ -100,6 +101,9 @@ runCli(async () => {
       console.log(`示例数据 Demo data: ${total.toLocaleString('zh-CN')} rows in ${summary.seconds.toFixed(1)} s`);
     }
     await ensureStartAccounts(db.url, { embedded: db.embedded, demoPassword: config.demoPassword, adminPassword: config.adminPassword }, (line) => console.log(line));
+    // without demo data: the DESIGN's issue-category tree, which the office then edits (基础数据 → 问题分类)
+    const categories = await ensureDefaultCategories(db.url);
+    if (categories > 0) console.log(`基础数据 Master data: ${categories} default issue categories written; set up regions, terms, rounds and units at /setup`);
     if (readDatabaseUrl) {
       // The first extract needs the tables and columns just migrated on the primary.
       const replay = await waitForReplay(db.url, readDatabaseUrl);

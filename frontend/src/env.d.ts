@@ -12,7 +12,7 @@ declare module 'vue-router' {
     access?: PageAccess;
     /** the page stands alone: no header, navigation or filters (sign-in) */
     bare?: boolean;
-    /** the navigation menu the page belongs to */
+    /** the navigation menu the page sits in (default analysis) */
     group?: 'analysis' | 'records' | 'supervision' | 'masterdata' | 'system';
   }
 }

@@ -1,25 +1,37 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { homeOf, LOGIN_PATH, mayVisit, safeRedirect } from './lib/access';
 import { useAuthStore } from './stores/auth';
+import { getSetup } from './api/masterdata';
 
 /** One route per page, each loaded when first visited; `access` says who may open it. */
 export const routes: RouteRecordRaw[] = [
   { path: LOGIN_PATH, name: 'login', component: () => import('./views/LoginView.vue'), meta: { access: 'public', bare: true } },
-  { path: '/', name: 'overview', component: () => import('./views/OverviewView.vue'), meta: { nav: 'nav.overview', access: 'read' } },
-  { path: '/coverage', name: 'coverage', component: () => import('./views/CoverageView.vue'), meta: { nav: 'nav.coverage', access: 'read' } },
-  { path: '/categories', name: 'categories', component: () => import('./views/CategoriesView.vue'), meta: { nav: 'nav.categories', access: 'read' } },
-  { path: '/rectification', name: 'rectification', component: () => import('./views/RectificationView.vue'), meta: { nav: 'nav.rectification', access: 'read' } },
-  { path: '/recurrence', name: 'recurrence', component: () => import('./views/RecurrenceView.vue'), meta: { nav: 'nav.recurrence', access: 'read' } },
-  { path: '/overdue', name: 'overdue', component: () => import('./views/OverdueView.vue'), meta: { nav: 'nav.overdue', access: 'read' } },
+  { path: '/', name: 'overview', component: () => import('./views/OverviewView.vue'), meta: { group: 'analysis', nav: 'nav.overview', access: 'read' } },
+  { path: '/coverage', name: 'coverage', component: () => import('./views/CoverageView.vue'), meta: { group: 'analysis', nav: 'nav.coverage', access: 'read' } },
+  { path: '/categories', name: 'categories', component: () => import('./views/CategoriesView.vue'), meta: { group: 'analysis', nav: 'nav.categories', access: 'read' } },
+  { path: '/rectification', name: 'rectification', component: () => import('./views/RectificationView.vue'), meta: { group: 'analysis', nav: 'nav.rectification', access: 'read' } },
+  { path: '/recurrence', name: 'recurrence', component: () => import('./views/RecurrenceView.vue'), meta: { group: 'analysis', nav: 'nav.recurrence', access: 'read' } },
+  { path: '/overdue', name: 'overdue', component: () => import('./views/OverdueView.vue'), meta: { group: 'supervision', nav: 'nav.overdue', access: 'read' } },
   // case records (h/records): the 巡察 list, one inspection with its findings and tasks, the 问题 list
   { path: '/records/inspections', name: 'inspections', component: () => import('./views/records/InspectionsView.vue'), meta: { nav: 'records.nav.inspections', noFilters: true, access: 'read', group: 'records' } },
   { path: '/records/inspections/:id(\\d+)', name: 'inspection', component: () => import('./views/records/InspectionDetailView.vue'), meta: { noFilters: true, access: 'read', group: 'records' } },
   { path: '/records/findings', name: 'finding-records', component: () => import('./views/records/FindingRecordsView.vue'), meta: { nav: 'records.nav.findings', noFilters: true, access: 'read', group: 'records' } },
-  { path: '/export', name: 'export', component: () => import('./views/ExportView.vue'), meta: { nav: 'nav.export', noFilters: true, access: 'read' } },
   { path: '/records/ledger-import', name: 'ledger-import', component: () => import('./views/LedgerImportView.vue'), meta: { nav: 'ledgerImport.nav', noFilters: true, access: 'write', group: 'records' } },
-  { path: '/admin/users', name: 'admin-users', component: () => import('./views/UsersView.vue'), meta: { nav: 'nav.users', noFilters: true, access: 'admin' } },
-  { path: '/admin/audit', name: 'admin-audit', component: () => import('./views/AuditView.vue'), meta: { nav: 'nav.audit', noFilters: true, access: 'admin' } },
-  { path: '/etl', name: 'etl', component: () => import('./views/EtlView.vue'), meta: { nav: 'nav.etl', noFilters: true, access: 'etlStatus' } },
+  { path: '/export', name: 'export', component: () => import('./views/ExportView.vue'), meta: { group: 'system', nav: 'nav.export', noFilters: true, access: 'read' } },
+  { path: '/admin/users', name: 'admin-users', component: () => import('./views/UsersView.vue'), meta: { group: 'system', nav: 'nav.users', noFilters: true, access: 'admin' } },
+  { path: '/admin/audit', name: 'admin-audit', component: () => import('./views/AuditView.vue'), meta: { group: 'system', nav: 'nav.audit', noFilters: true, access: 'admin' } },
+  { path: '/etl', name: 'etl', component: () => import('./views/EtlView.vue'), meta: { group: 'system', nav: 'nav.etl', noFilters: true, access: 'etlStatus' } },
+  // 基础数据 (issue 14): the setup checklist and the master-data pages
+  { path: '/setup', name: 'setup', component: () => import('./views/masterdata/SetupView.vue'), meta: { group: 'masterdata', nav: 'masterdata.nav.setup', noFilters: true, access: 'masterdata' } },
+  { path: '/masterdata/regions', name: 'md-regions', component: () => import('./views/masterdata/RegionsView.vue'), meta: { group: 'masterdata', nav: 'masterdata.nav.regions', noFilters: true, access: 'masterdata' } },
+  { path: '/masterdata/terms', name: 'md-terms', component: () => import('./views/masterdata/TermsView.vue'), meta: { group: 'masterdata', nav: 'masterdata.nav.terms', noFilters: true, access: 'masterdata' } },
+  { path: '/masterdata/units', name: 'md-units', component: () => import('./views/masterdata/UnitsView.vue'), meta: { group: 'masterdata', nav: 'masterdata.nav.units', noFilters: true, access: 'masterdata' } },
+  {
+    path: '/masterdata/categories',
+    name: 'md-categories',
+    component: () => import('./views/masterdata/MasterCategoriesView.vue'),
+    meta: { group: 'masterdata', nav: 'masterdata.nav.categories', noFilters: true, access: 'masterdata' },
+  },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { noFilters: true, access: 'signedIn' } },
 ];
 
@@ -45,5 +57,17 @@ router.beforeEach(async (to) => {
   }
   if (!role) return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath }, replace: true };
   if (!mayVisit(role, to.meta.access)) return { name: homeOf(role), replace: true };
+  // a first start without demo data: the setup checklist instead of empty charts
+  if (to.name === 'overview' && (await setupMissing())) return { name: 'setup', replace: true };
   return true;
 });
+
+/** Whether the office has no units or no rounds yet (then the dashboards have nothing to show). */
+async function setupMissing(): Promise<boolean> {
+  try {
+    const { items } = await getSetup();
+    return items.some((i) => (i.key === 'units' || i.key === 'rounds') && !i.done);
+  } catch {
+    return false; // the overview says what went wrong
+  }
+}

@@ -9,9 +9,12 @@ import type { Role } from './principal';
  * - write: case-record writes, imports and ETL runs (STAFF, COUNTY_STAFF);
  * - admin: users and the audit log (ADMIN);
  * - etlStatus: the ETL run history (everyone signed in, the administrator included);
+ * - masterdataRead / masterdata: the office's master data (regions, terms, rounds, units,
+ *   categories) — read by everyone signed in, written by STAFF, COUNTY_STAFF (their county's
+ *   units and townships only, enforced by the service) and ADMIN, who sets the office up;
  * Routes without a declaration get `read` for GET and `write` for everything else.
  */
-export type Access = 'public' | 'signedIn' | 'read' | 'write' | 'admin' | 'etlStatus';
+export type Access = 'public' | 'signedIn' | 'read' | 'write' | 'admin' | 'etlStatus' | 'masterdataRead' | 'masterdata';
 
 export const ACCESS_ROLES: Record<Exclude<Access, 'public' | 'signedIn'>, readonly Role[]> = {
   read: ['LEADER', 'STAFF', 'COUNTY_STAFF'],
@@ -19,6 +22,9 @@ export const ACCESS_ROLES: Record<Exclude<Access, 'public' | 'signedIn'>, readon
   admin: ['ADMIN'],
   // the sync status page: the office's staff and leaders, and the administrator who runs the system
   etlStatus: ['LEADER', 'STAFF', 'COUNTY_STAFF', 'ADMIN'],
+  // master data: unlike the case records, the administrator may set it up (issue 14)
+  masterdataRead: ['LEADER', 'STAFF', 'COUNTY_STAFF', 'ADMIN'],
+  masterdata: ['STAFF', 'COUNTY_STAFF', 'ADMIN'],
 };
 
 export const ACCESS_KEY = 'xuncha:access';

@@ -625,6 +625,284 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/masterdata/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 初始化进度 what the office has set up: regions, terms, rounds, units, categories, users (counts) */
+        get: operations["MasterdataController_setup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/masterdata/regions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 行政区划 every region (a county user: their county and its townships), with its live units */
+        get: operations["MasterdataController_regions"];
+        put?: never;
+        /** 新增区划 add a region (the city, 市本级, a county or a township) */
+        post: operations["MasterdataController_createRegion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/masterdata/regions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 编辑区划 change a region's code, name or parent (the ETL re-emits the facts under it) */
+        patch: operations["MasterdataController_updateRegion"];
+        trace?: never;
+    };
+    "/api/masterdata/regions/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 区划导入模板 the region list template (.xlsx) */
+        get: operations["MasterdataController_regionTemplate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/masterdata/regions/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 导入区划表 import a region list: every row or none (400 names every problem of every row) */
+        post: operations["MasterdataController_importRegions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/masterdata/terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 届次与轮次 the committees, their terms and each term's rounds */
+        get: operations["MasterdataController_terms"];
+        put?: never;
+        /** 新增届次 add a committee's term (dates may not overlap its other terms) */
+        post: operations["MasterdataController_createTerm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/masterdata/terms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 编辑届次 change a term (its rounds must stay within its dates) */
+        patch: operations["MasterdataController_updateTerm"];
+        trace?: never;
+    };
+    "/api/masterdata/rounds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 新增轮次 add a round of a term (dates within the term) */
+        post: operations["MasterdataController_createRound"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/masterdata/rounds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 编辑轮次 change a round */
+        patch: operations["MasterdataController_updateRound"];
+        trace?: never;
+    };
+    "/api/masterdata/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 被巡察单位名录 the unit directory: search (q), filter, page */
+        get: operations["MasterdataController_units"];
+        put?: never;
+        /** 新增单位 add a unit to the directory */
+        post: operations["MasterdataController_createUnit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/masterdata/units/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 单位名录导入模板 the unit directory template (.xlsx, with the regions) */
+        get: operations["MasterdataController_unitTemplate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/masterdata/units/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 导入单位名录 import the unit directory: every row or none (400 names every problem of every row) */
+        post: operations["MasterdataController_importUnits"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/masterdata/units/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 单位 one unit of the directory */
+        get: operations["MasterdataController_unit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 编辑单位 change a unit: name, category, region (a move), committee, parent, dates */
+        patch: operations["MasterdataController_updateUnit"];
+        trace?: never;
+    };
+    "/api/masterdata/units/{id}/abolish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤并 abolish a unit on a day, or merge it into another unit (its successor) */
+        post: operations["MasterdataController_abolishUnit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/masterdata/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 问题分类 the issue-category tree with the findings filed under each */
+        get: operations["MasterdataController_categories"];
+        put?: never;
+        /** 新增问题类别 add a level-1 category, or a level-2 one under a level-1 parent */
+        post: operations["MasterdataController_createCategory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/masterdata/categories/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** 删除问题类别 delete an unused category (409 when findings use it) */
+        delete: operations["MasterdataController_deleteCategory"];
+        options?: never;
+        head?: never;
+        /** 重命名问题类别 rename a category (the ETL re-emits its findings) */
+        patch: operations["MasterdataController_renameCategory"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1702,6 +1980,239 @@ export interface components {
                 validFrom: string;
                 validTo: string | null;
             }[];
+        };
+        SetupStatusDto_Output: {
+            complete: boolean;
+            items: {
+                /** @enum {string} */
+                key: "regions" | "terms" | "rounds" | "units" | "categories" | "users";
+                count: number;
+                done: boolean;
+            }[];
+        };
+        RegionListDto_Output: {
+            rows: {
+                id: number;
+                code: string;
+                name: string;
+                /** @enum {string} */
+                level: "CITY" | "MUNICIPAL" | "COUNTY" | "TOWNSHIP";
+                parentId: number | null;
+                units: number;
+            }[];
+        };
+        CreateRegionDto: {
+            code: string;
+            name: string;
+            /** @enum {string} */
+            level: "CITY" | "MUNICIPAL" | "COUNTY" | "TOWNSHIP";
+            parentId?: number | null;
+        };
+        RegionRecordDto_Output: {
+            id: number;
+            code: string;
+            name: string;
+            /** @enum {string} */
+            level: "CITY" | "MUNICIPAL" | "COUNTY" | "TOWNSHIP";
+            parentId: number | null;
+            units: number;
+        };
+        UpdateRegionDto: {
+            code?: string;
+            name?: string;
+            parentId?: number | null;
+        };
+        DirectoryImportResultDto_Output: {
+            imported: number;
+        };
+        TermListDto_Output: {
+            committees: {
+                regionId: number;
+                name: string;
+                /** @enum {string} */
+                level: "CITY" | "MUNICIPAL" | "COUNTY" | "TOWNSHIP";
+            }[];
+            rows: {
+                id: number;
+                committeeRegionId: number;
+                committeeName: string;
+                ordinal: number;
+                name: string;
+                /** @description YYYY-MM-DD */
+                startDate: string;
+                /** @description YYYY-MM-DD */
+                endDate: string;
+                rounds: {
+                    id: number;
+                    termId: number;
+                    ordinal: number;
+                    year: number;
+                    name: string;
+                    /** @description YYYY-MM-DD */
+                    startDate: string;
+                    /** @description YYYY-MM-DD */
+                    endDate: string;
+                    inspections: number;
+                }[];
+            }[];
+        };
+        CreateTermDto: {
+            committeeRegionId: number;
+            ordinal: number;
+            name: string;
+            startDate: string;
+            endDate: string;
+        };
+        TermRecordDto_Output: {
+            id: number;
+            committeeRegionId: number;
+            committeeName: string;
+            ordinal: number;
+            name: string;
+            /** @description YYYY-MM-DD */
+            startDate: string;
+            /** @description YYYY-MM-DD */
+            endDate: string;
+            rounds: {
+                id: number;
+                termId: number;
+                ordinal: number;
+                year: number;
+                name: string;
+                /** @description YYYY-MM-DD */
+                startDate: string;
+                /** @description YYYY-MM-DD */
+                endDate: string;
+                inspections: number;
+            }[];
+        };
+        UpdateTermDto: {
+            ordinal?: number;
+            name?: string;
+            startDate?: string;
+            endDate?: string;
+        };
+        CreateRoundDto: {
+            termId: number;
+            ordinal: number;
+            name: string;
+            year: number;
+            startDate: string;
+            endDate: string;
+        };
+        RoundRecordDto_Output: {
+            id: number;
+            termId: number;
+            ordinal: number;
+            year: number;
+            name: string;
+            /** @description YYYY-MM-DD */
+            startDate: string;
+            /** @description YYYY-MM-DD */
+            endDate: string;
+            inspections: number;
+        };
+        UpdateRoundDto: {
+            ordinal?: number;
+            name?: string;
+            year?: number;
+            startDate?: string;
+            endDate?: string;
+        };
+        UnitPageDto_Output: {
+            total: number;
+            page: number;
+            pageSize: number;
+            rows: {
+                id: number;
+                code: string;
+                name: string;
+                /** @enum {string} */
+                category: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
+                regionId: number;
+                regionName: string;
+                committeeRegionId: number;
+                committeeName: string;
+                parentUnitId: number | null;
+                parentUnitName: string | null;
+                /** @description YYYY-MM-DD */
+                validFrom: string;
+                validTo: string | null;
+                mergedIntoId: number | null;
+                mergedIntoName: string | null;
+            }[];
+        };
+        UnitRecordDto_Output: {
+            id: number;
+            code: string;
+            name: string;
+            /** @enum {string} */
+            category: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
+            regionId: number;
+            regionName: string;
+            committeeRegionId: number;
+            committeeName: string;
+            parentUnitId: number | null;
+            parentUnitName: string | null;
+            /** @description YYYY-MM-DD */
+            validFrom: string;
+            validTo: string | null;
+            mergedIntoId: number | null;
+            mergedIntoName: string | null;
+        };
+        CreateUnitDto: {
+            code: string;
+            name: string;
+            /** @enum {string} */
+            category: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
+            regionId: number;
+            committeeRegionId?: number;
+            parentUnitId?: number | null;
+            validFrom: string;
+        };
+        UpdateUnitDto: {
+            code?: string;
+            name?: string;
+            /** @enum {string} */
+            category?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
+            regionId?: number;
+            committeeRegionId?: number;
+            parentUnitId?: number | null;
+            validFrom?: string;
+            validTo?: string | null;
+        };
+        AbolishUnitDto: {
+            date: string;
+            mergedIntoId?: number | null;
+        };
+        CategoryListDto_Output: {
+            rows: {
+                id: number;
+                code: string;
+                name: string;
+                level: number;
+                parentId: number | null;
+                findings: number;
+            }[];
+        };
+        CreateCategoryDto: {
+            code: string;
+            name: string;
+            parentId?: number | null;
+        };
+        CategoryRecordDto_Output: {
+            id: number;
+            code: string;
+            name: string;
+            level: number;
+            parentId: number | null;
+            findings: number;
+        };
+        RenameCategoryDto: {
+            name: string;
+        };
+        DeletedCategoryDto_Output: {
+            id: number;
         };
     };
     responses: never;
@@ -2822,6 +3333,514 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnitChoicesDto_Output"];
+                };
+            };
+        };
+    };
+    MasterdataController_setup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetupStatusDto_Output"];
+                };
+            };
+        };
+    };
+    MasterdataController_regions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionListDto_Output"];
+                };
+            };
+        };
+    };
+    MasterdataController_createRegion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRegionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionRecordDto_Output"];
+                };
+            };
+        };
+    };
+    MasterdataController_updateRegion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRegionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegionRecordDto_Output"];
+                };
+            };
+        };
+    };
+    MasterdataController_regionTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the template workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
+    MasterdataController_importRegions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description the .xlsx workbook (from the template)
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectoryImportResultDto_Output"];
+                };
+            };
+        };
+    };
+    MasterdataController_terms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TermListDto_Output"];
+                };
+            };
+        };
+    };
+    MasterdataController_createTerm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTermDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TermRecordDto_Output"];
+                };
+            };
+        };
+    };
+    MasterdataController_updateTerm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTermDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TermRecordDto_Output"];
+                };
+            };
+        };
+    };
+    MasterdataController_createRound: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRoundDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoundRecordDto_Output"];
+                };
+            };
+        };
+    };
+    MasterdataController_updateRound: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRoundDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoundRecordDto_Output"];
+                };
+            };
+        };
+    };
+    MasterdataController_units: {
+        parameters: {
+            query?: {
+                q?: string;
+                regionId?: string;
+                category?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
+                committeeRegionId?: string;
+                status?: "active" | "closed" | "all";
+                page?: string;
+                pageSize?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitPageDto_Output"];
+                };
+            };
+        };
+    };
+    MasterdataController_createUnit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUnitDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitRecordDto_Output"];
+                };
+            };
+        };
+    };
+    MasterdataController_unitTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the template workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
+    MasterdataController_importUnits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description the .xlsx workbook (from the template)
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DirectoryImportResultDto_Output"];
+                };
+            };
+        };
+    };
+    MasterdataController_unit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitRecordDto_Output"];
+                };
+            };
+        };
+    };
+    MasterdataController_updateUnit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUnitDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitRecordDto_Output"];
+                };
+            };
+        };
+    };
+    MasterdataController_abolishUnit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AbolishUnitDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitRecordDto_Output"];
+                };
+            };
+        };
+    };
+    MasterdataController_categories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryListDto_Output"];
+                };
+            };
+        };
+    };
+    MasterdataController_createCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCategoryDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryRecordDto_Output"];
+                };
+            };
+        };
+    };
+    MasterdataController_deleteCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedCategoryDto_Output"];
+                };
+            };
+        };
+    };
+    MasterdataController_renameCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenameCategoryDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryRecordDto_Output"];
                 };
             };
         };

@@ -11,16 +11,23 @@ export type { Role };
 /**
  * A page's audience: public (the sign-in page), signedIn (anyone signed in), read (the
  * figures and lists), admin (users and the audit log), etlStatus (the sync history),
- * write (case-record writes and imports).
+ * write (case-record writes and imports), masterdata (基础数据, read by every role).
  */
-export type PageAccess = 'public' | 'signedIn' | 'read' | 'admin' | 'etlStatus' | 'write';
+export type PageAccess = 'public' | 'signedIn' | 'read' | 'admin' | 'etlStatus' | 'write' | 'masterdata';
 
 const PAGE_ROLES: Record<Exclude<PageAccess, 'public' | 'signedIn'>, readonly Role[]> = {
   read: ['LEADER', 'STAFF', 'COUNTY_STAFF'],
   admin: ['ADMIN'],
   etlStatus: ['LEADER', 'STAFF', 'COUNTY_STAFF', 'ADMIN'],
   write: ['STAFF', 'COUNTY_STAFF'],
+  // 基础数据: read by everyone signed in (the API's masterdataRead)
+  masterdata: ['LEADER', 'STAFF', 'COUNTY_STAFF', 'ADMIN'],
 };
+
+/** Who may change master data (the API's masterdata access; a county user only their county's units and townships). */
+export function mayEditMasterdata(role: Role | undefined): boolean {
+  return role === 'STAFF' || role === 'COUNTY_STAFF' || role === 'ADMIN';
+}
 
 /** Whether a user of `role` (undefined: signed out) may open a page of `access`. */
 export function mayVisit(role: Role | undefined, access: PageAccess | undefined): boolean {

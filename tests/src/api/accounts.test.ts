@@ -227,6 +227,15 @@ describe('the routes', () => {
       expect([path, (await staff.get(path)).status, (await leader.get(path)).status, (await county.get(path)).status]).toEqual([path, 403, 403, 403]);
     }
   });
+
+  it('give the administrator the master data to set up (issue 14), and a leader reads it only', async () => {
+    for (const path of ['/api/masterdata/setup', '/api/masterdata/regions', '/api/masterdata/units', '/api/masterdata/terms', '/api/masterdata/categories']) {
+      expect([path, (await admin.get(path)).status, (await leader.get(path)).status]).toEqual([path, 200, 200]);
+    }
+    const created = await admin.send('POST', '/api/masterdata/categories', { code: '6', name: '管理员新增的类别' });
+    expect(created.status).toBe(201);
+    expect((await leader.send('POST', '/api/masterdata/categories', { code: '7', name: 'x' })).status).toBe(403);
+  });
 });
 
 describe('a county user', () => {
@@ -495,6 +504,118 @@ describe('a county user', () => {
       expect((await county.get<{ rows: unknown[] }>(`/api/records/units?q=${unit.code}`)).body.rows).toEqual([]);
     },
     // --- end of case-record pages ---
+
+    // --- 基础数据 master data (issue 14): a county user keeps their county's units and
+    // townships; another county's answer as missing (404), the city's master data is 403
+    'GET /api/masterdata/setup': async () => {
+      const { status, body } = await county.get('/api/masterdata/setup');
+      expect(status).toBe(200);
+      expect(JSON.stringify(body)).not.toContain(other.name);
+    },
+    'GET /api/masterdata/regions': async () => {
+      const { body } = await county.get<{ rows: { id: number; parentId: number | null }[] }>('/api/masterdata/regions');
+      expect(body.rows.length).toBeGreaterThan(0);
+      for (const r of body.rows) expect(r.id === own.id || r.parentId === own.id).toBe(true);
+    },
+    'POST /api/masterdata/regions': async () => {
+      const refused = await county.send<{ message: string }>('POST', '/api/masterdata/regions', { code: 'P-X1', name: '他县新镇', level: 'TOWNSHIP', parentId: other.id });
+      expect([refused.status, refused.body.message.split(':')[0]]).toEqual([400, 'parentId']);
+      expect((await county.send('POST', '/api/masterdata/regions', { code: 'P-X2', name: '新县', level: 'COUNTY', parentId: own.id })).status).toBe(403);
+    },
+    'PATCH /api/masterdata/regions/:id': async () => {
+      const [township] = await sql<{ id: number }>('SELECT id FROM regions WHERE parent_id = $1 LIMIT 1', [other.id]);
+      expect((await county.send('PATCH', `/api/masterdata/regions/${township.id}`, { name: '越权' })).status).toBe(404);
+      expect((await county.send('PATCH', `/api/masterdata/regions/${other.id}`, { name: '越权' })).status).toBe(404);
+    },
+    'GET /api/masterdata/regions/template': async () => {
+      expect((await county.get('/api/masterdata/regions/template')).status).toBe(200);
+    },
+    'POST /api/masterdata/regions/import': async () => {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(await ledger([]))]), 'regions.xlsx');
+      expect((await fetch(`${t.url}/api/masterdata/regions/import`, { method: 'POST', body: form, headers: { cookie: county.cookie } })).status).toBe(403);
+    },
+    'GET /api/masterdata/terms': async () => {
+      const { body } = await county.get<{ committees: { regionId: number }[]; rows: { committeeRegionId: number }[] }>('/api/masterdata/terms');
+      expect(body.rows.length).toBeGreaterThan(0);
+      expect(body.rows.some((r) => r.committeeRegionId === other.id)).toBe(false);
+      expect(body.committees.some((c) => c.regionId === other.id)).toBe(false);
+    },
+    'POST /api/masterdata/terms': async () => {
+      expect((await county.send('POST', '/api/masterdata/terms', { committeeRegionId: own.id, ordinal: 90, name: 'x', startDate: '2150-01-01', endDate: '2150-12-31' })).status).toBe(403);
+    },
+    'PATCH /api/masterdata/terms/:id': async () => {
+      const [term] = await sql<{ id: number }>('SELECT id FROM terms WHERE committee_region_id = $1 LIMIT 1', [other.id]);
+      expect((await county.send('PATCH', `/api/masterdata/terms/${term.id}`, { name: '越权' })).status).toBe(403);
+    },
+    'POST /api/masterdata/rounds': async () => {
+      const [term] = await sql<{ id: number }>('SELECT id FROM terms WHERE committee_region_id = $1 LIMIT 1', [own.id]);
+      expect((await county.send('POST', '/api/masterdata/rounds', { termId: term.id, ordinal: 90, name: 'x', year: 2020, startDate: '2020-01-01', endDate: '2020-01-02' })).status).toBe(403);
+    },
+    'PATCH /api/masterdata/rounds/:id': async () => {
+      expect((await county.send('PATCH', `/api/masterdata/rounds/${foreign.roundId}`, { name: '越权' })).status).toBe(403);
+    },
+    'GET /api/masterdata/units': async () => {
+      const { body } = await county.get<{ total: number; rows: { regionId: number; name: string }[] }>('/api/masterdata/units?pageSize=200');
+      expect(body.total).toBeGreaterThan(0);
+      const [unit] = await sql<{ name: string }>('SELECT name FROM org_units WHERE id = $1', [foreign.unitId]);
+      expect(body.rows.some((r) => r.name === unit.name)).toBe(false);
+      expect((await county.get(`/api/masterdata/units?regionId=${other.id}`)).status).toBe(403);
+    },
+    'GET /api/masterdata/units/template': async () => {
+      const download = await downloadText(county, '/api/masterdata/units/template');
+      expect(download.status).toBe(200);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(new Uint8Array(download.bytes).buffer);
+      const names: string[] = [];
+      book.getWorksheet('区划')?.eachRow((row) => names.push(String(row.getCell(2).value)));
+      expect(names).toContain(own.name);
+      expect(names).not.toContain(other.name);
+    },
+    'POST /api/masterdata/units/import': async () => {
+      const book = new ExcelJS.Workbook();
+      const sheet = book.addWorksheet('被巡察单位名录');
+      sheet.addRow(['单位代码', '单位名称', '单位类别', '所在区划']);
+      sheet.addRow(['P-U-1', '他县单位', '其他', other.code]);
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(await book.xlsx.writeBuffer())]), 'units.xlsx');
+      const response = await fetch(`${t.url}/api/masterdata/units/import`, { method: 'POST', body: form, headers: { cookie: county.cookie } });
+      const body = (await response.json()) as { details: { field: string; message: string }[] };
+      expect(response.status).toBe(400);
+      expect(body.details).toEqual([{ field: 'row 2', message: expect.stringMatching(/^所在区划: .*不在本县/) }]);
+    },
+    'GET /api/masterdata/units/:id': async () => {
+      expect((await county.get(`/api/masterdata/units/${foreign.unitId}`)).status).toBe(404);
+      expect((await county.get(`/api/masterdata/units/${mine.unitId}`)).status).toBe(200);
+    },
+    'POST /api/masterdata/units': async () => {
+      const refused = await county.send<{ message: string }>('POST', '/api/masterdata/units', { code: 'P-U-2', name: '他县单位', category: 'OTHER', regionId: other.id, validFrom: '2020-01-01' });
+      expect([refused.status, refused.body.message.split(':')[0]]).toEqual([400, 'regionId']);
+    },
+    'PATCH /api/masterdata/units/:id': async () => {
+      expect((await county.send('PATCH', `/api/masterdata/units/${foreign.unitId}`, { name: '越权' })).status).toBe(404);
+      // nor may they move their own unit into another county
+      const moved = await county.send<{ message: string }>('PATCH', `/api/masterdata/units/${mine.unitId}`, { regionId: other.id });
+      expect([moved.status, moved.body.message.split(':')[0]]).toEqual([400, 'regionId']);
+    },
+    'POST /api/masterdata/units/:id/abolish': async () => {
+      expect((await county.send('POST', `/api/masterdata/units/${foreign.unitId}/abolish`, { date: '2024-01-01' })).status).toBe(404);
+      const merged = await county.send<{ message: string }>('POST', `/api/masterdata/units/${mine.unitId}/abolish`, { date: TODAY, mergedIntoId: foreign.unitId });
+      expect([merged.status, merged.body.message.split(':')[0]]).toEqual([400, 'mergedIntoId']);
+    },
+    'GET /api/masterdata/categories': async () => {
+      expect((await county.get('/api/masterdata/categories')).status).toBe(200);
+    },
+    'POST /api/masterdata/categories': async () => {
+      expect((await county.send('POST', '/api/masterdata/categories', { code: '8', name: 'x' })).status).toBe(403);
+    },
+    'PATCH /api/masterdata/categories/:id': async () => {
+      expect((await county.send('PATCH', '/api/masterdata/categories/1', { name: 'x' })).status).toBe(403);
+    },
+    'DELETE /api/masterdata/categories/:id': async () => {
+      expect((await county.send('DELETE', '/api/masterdata/categories/1')).status).toBe(403);
+    },
+    // --- end of 基础数据 probes
   };
 
   /** The OpenAPI pages (Swagger UI's files and the document) hold no records: the same for everyone signed in. */

@@ -86,6 +86,8 @@ const FREE_TEXT = new Set([
   'GET /api/records/findings q',
   'GET /api/records/findings unit',
   'GET /api/records/units q',
+  // 基础数据 (h/masterdata)
+  'GET /api/masterdata/units q',
 ]);
 
 beforeAll(async () => {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../../prisma/src/embedded-postgres';
+import { CATEGORY_TREE } from '../../../prisma/src/seed/categories';
 import { REPO_ROOT, errorLines } from '../support/cli';
 import { createTestDatabase, query, type TestDatabase } from '../support/pg';
 
@@ -90,6 +91,17 @@ describe('npm start against a PostgreSQL server', () => {
     const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'first-admin-pw' }) });
     expect(login.status).toBe(200);
     expect(await query(db.url, 'SELECT username, role FROM users')).toEqual([{ username: 'admin', role: 'ADMIN' }]);
+    // no demo data: DESIGN.md's issue categories only, and the setup checklist says what is missing (issue 14)
+    expect(await query(db.url, 'SELECT level, count(*)::int AS n FROM issue_categories GROUP BY level ORDER BY level')).toEqual([
+      { level: 1, n: CATEGORY_TREE.length },
+      { level: 2, n: CATEGORY_TREE.reduce((sum, c) => sum + c.children.length, 0) },
+    ]);
+    expect(await query(db.url, 'SELECT (SELECT count(*)::int FROM regions) + (SELECT count(*)::int FROM org_units) AS n')).toEqual([{ n: 0 }]);
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    const setup = (await (await fetch(`${base}/api/masterdata/setup`, { headers: { cookie } })).json()) as { complete: boolean; items: { key: string; done: boolean }[] };
+    expect(setup.complete).toBe(false);
+    expect(setup.items.filter((i) => i.done).map((i) => i.key)).toEqual(['categories']);
+    expect(started.output()).toContain('default issue categories written');
     expect(await started.stop()).toBe(0);
     expect(started.output()).toContain('已停止 stopped.');
   });

@@ -37,3 +37,14 @@ export function initialJavaScript(distDir: string): { file: string; raw: number;
     return { file, raw: bytes.length, gzip: zlib.gzipSync(bytes, { level: 9 }).length };
   });
 }
+
+/**
+ * Opens a page through the navigation: the links sit in drop-down menus by group (分析,
+ * 业务记录, 督办, 基础数据, 系统), so the link's group is opened first.
+ */
+export async function clickNav(page: import('playwright-core').Page, routeName: string): Promise<void> {
+  const link = page.getByTestId(`nav-${routeName}`);
+  const group = await link.getAttribute('data-group');
+  if (!(await link.isVisible())) await page.getByTestId(`navgroup-${group}`).click();
+  await link.click();
+}

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { formatCount, formatFraction, formatPercent } from '../../../frontend/src/charts/format';
 import { formatShanghai } from '../../../frontend/src/lib/time';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
-import { browserUnavailable, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
+import { browserUnavailable, clickNav, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
 import { pinToday } from '../support/today';
 
 /**
@@ -169,7 +169,8 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     expect(await text(page, 'user-role')).toBe('巡察办工作人员');
     await expect(page.getByTestId('user-county').count()).resolves.toBe(0);
     const navs = await navItems(page);
-    expect(navs).toEqual(['nav-overview', 'nav-coverage', 'nav-categories', 'nav-rectification', 'nav-recurrence', 'nav-overdue', 'nav-inspections', 'nav-finding-records', 'nav-export', 'nav-ledger-import', 'nav-etl']);
+    // grouped by menu: 分析, 业务记录, 督办, 基础数据 (read only for a leader), 系统
+    expect(navs).toEqual(['nav-overview', 'nav-coverage', 'nav-categories', 'nav-rectification', 'nav-recurrence', 'nav-inspections', 'nav-finding-records', 'nav-ledger-import', 'nav-overdue', 'nav-setup', 'nav-md-regions', 'nav-md-terms', 'nav-md-units', 'nav-md-categories', 'nav-export', 'nav-etl']);
     // the session is the page's own httpOnly cookie
     const cookies = await page.context().cookies();
     expect(cookies.find((c) => c.name === 'xuncha_session')).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
@@ -253,7 +254,7 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     // the session ends elsewhere (here: signed out by another client with the same cookie)
     expect((await staff.send('POST', '/api/auth/logout')).status).toBe(200);
     expectedFailures.push(/401 \(Unauthorized\) .*\/api\/tasks/);
-    await page.getByTestId('nav-overdue').click();
+    await clickNav(page, 'overdue');
     await page.waitForURL((url) => url.pathname === '/login');
     expect(new URL(page.url()).searchParams.get('redirect')).toBe('/overdue');
     expect(await text(page, 'login-notice')).toBe('会话已过期，请重新登录');
@@ -286,7 +287,7 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     await shot(page, '04-leader-task-drawer');
     await page.keyboard.press('Escape');
 
-    await page.getByTestId('nav-etl').click();
+    await clickNav(page, 'etl');
     await waitReady(page, 'etl-runs');
     await expect(page.getByTestId('etl-run-now').count()).resolves.toBe(0);
     await page.goto('/admin/users');
@@ -343,7 +344,8 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     await signInThroughPage(page, 'admin', TEST_PASSWORD);
     await page.waitForURL((url) => url.pathname === '/admin/users');
     await waitReady(page, 'users');
-    expect(await navItems(page)).toEqual(['nav-admin-users', 'nav-admin-audit', 'nav-etl']);
+    // the administrator sets up the master data (issue 14) and keeps the system
+    expect(await navItems(page)).toEqual(['nav-setup', 'nav-md-regions', 'nav-md-terms', 'nav-md-units', 'nav-md-categories', 'nav-admin-users', 'nav-admin-audit', 'nav-etl']);
     await expect(page.getByTestId('filter-bar').count()).resolves.toBe(0);
     const admin = await t.as('admin');
     const listed = (await admin.get<Json>('/api/users')).body.rows;
@@ -427,7 +429,7 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     const page = await newPage((await t.as('admin')).cookie);
     await page.goto('/admin/users');
     await waitReady(page, 'users');
-    await page.getByTestId('nav-admin-audit').click();
+    await clickNav(page, 'admin-audit');
     await waitReady(page, 'audit');
     await fill(page, 'audit-username', created.username);
     await input(page, 'audit-username').press('Enter');
@@ -525,7 +527,7 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
 
     // the user's sessions ended: their next call finds out
     expectedFailures.push(/401 \(Unauthorized\) .*\/api\/metrics/);
-    await user.getByTestId('nav-coverage').click();
+    await clickNav(user, 'coverage');
     await user.waitForURL((url) => url.pathname === '/login');
     expect(await text(user, 'login-notice')).toBe('会话已过期，请重新登录');
     await signInThroughPage(user, created.username, 'third-password-3');

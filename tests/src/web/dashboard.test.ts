@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { formatCount, formatFraction, formatPercent, rateOf } from '../../../frontend/src/charts/format';
 import { BAND_GRID, COLUMN_GRID, bandCenterY, columnCenterX } from '../../../frontend/src/charts/layout';
 import { startTestApp, type TestApp } from '../support/app';
-import { browserUnavailable, ensureDashboardBuilt, initialJavaScript, launchChromium, SCREENSHOT_DIR } from '../support/browser';
+import { browserUnavailable, clickNav, ensureDashboardBuilt, initialJavaScript, launchChromium, SCREENSHOT_DIR } from '../support/browser';
 import { pinToday } from '../support/today';
 
 /**
@@ -178,7 +178,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
   });
 
   it('覆盖: coverage by county and unit category, the projection and the uncovered units', async () => {
-    await page.getByTestId('nav-coverage').click();
+    await clickNav(page, 'coverage');
     await waitReady('coverage-kpis');
     const coverage = await api('/api/metrics/coverage?uncoveredLimit=20&uncoveredOffset=0');
     await expectRatio('kpi-coverage', coverage.coverage);
@@ -198,7 +198,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
   });
 
   it('问题: the category tree, county × category and the quarterly trend', async () => {
-    await page.getByTestId('nav-categories').click();
+    await clickNav(page, 'categories');
     await waitReady('chart-category-tree');
     const categories = await api('/api/metrics/categories');
     for (const chart of ['chart-category-tree', 'chart-region-category', 'chart-quarterly']) await expectCanvas(chart);
@@ -219,7 +219,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
   });
 
   it('整改: closure by county and round, on-time, aging and days to close', async () => {
-    await page.getByTestId('nav-rectification').click();
+    await clickNav(page, 'rectification');
     await waitReady('rectification-kpis');
     const r = await api('/api/metrics/rectification');
     await expectRatio('kpi-finding-closure', r.findingClosure);
@@ -254,7 +254,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
   });
 
   it('复发: repeat and rebound by county and by category', async () => {
-    await page.getByTestId('nav-recurrence').click();
+    await clickNav(page, 'recurrence');
     await waitReady('recurrence-kpis');
     const r = await api('/api/metrics/recurrence');
     await expectRatio('kpi-repeat', r.repeat);

@@ -1,0 +1,268 @@
+import ExcelJS from 'exceljs';
+import { isoDate } from '../common/filters';
+
+/**
+ * Reading the office's own lists (区划表, 被巡察单位名录) from Excel, and writing their
+ * templates. Pure: no database. Every cell is read the way a clerk typed it: text or number
+ * cells, Excel date cells or dates as text (2024-03-01, 2024/3/1, 2024年3月1日), full-width
+ * digits, letters and brackets, and blanks around the value.
+ */
+
+export interface SheetColumn<K extends string> {
+  key: K;
+  header: string;
+  /** Other headers offices use for the same column. */
+  aliases?: readonly string[];
+  required: boolean;
+  help: string;
+  width: number;
+  numFmt?: string;
+}
+
+/** One data row: its Excel row number and its cells by column. */
+export interface SheetRow<K extends string> {
+  row: number;
+  cells: Record<K, Plain>;
+}
+
+/** Something wrong with the workbook as a whole: a 400 naming `field`. */
+export class SheetRefused extends Error {
+  constructor(
+    message: string,
+    readonly field = 'file',
+  ) {
+    super(message);
+    this.name = 'SheetRefused';
+  }
+}
+
+/** A cell holding an Excel error (#N/A, #REF!…). */
+export class CellFault {
+  constructor(readonly text: string) {}
+}
+
+export type Plain = string | number | boolean | Date | null | CellFault;
+
+const HEADER_SEARCH_ROWS = 10;
+
+/**
+ * The rows of the sheet named `sheetName` (else the first sheet) below its header row, the
+ * first of the first ten rows naming every required column. Empty rows are skipped.
+ */
+export function readSheet<K extends string>(workbook: ExcelJS.Workbook, sheetName: string, columns: readonly SheetColumn<K>[], maxRows: number): SheetRow<K>[] {
+  const sheet = workbook.getWorksheet(sheetName) ?? workbook.worksheets[0];
+  if (!sheet) throw new SheetRefused('工作簿中没有工作表 the workbook has no worksheet');
+  const required = columns.filter((c) => c.required);
+  let headerRow = 0;
+  let positions = new Map<K, number>();
+  let best: { row: number; found: Map<K, number> } | undefined;
+  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    if (headerRow !== 0 || rowNumber > HEADER_SEARCH_ROWS) return;
+    const found = new Map<K, number>();
+    row.eachCell({ includeEmpty: false }, (cell, col) => {
+      const name = normalizeHeader(textOf(plain(cell.value)));
+      const column = columns.find((c) => [c.header, ...(c.aliases ?? [])].some((h) => normalizeHeader(h) === name));
+      if (column && !found.has(column.key)) found.set(column.key, col);
+    });
+    if (required.every((c) => found.has(c.key))) {
+      headerRow = rowNumber;
+      positions = found;
+    } else if (!best || found.size > best.found.size) {
+      best = { row: rowNumber, found };
+    }
+  });
+  if (headerRow === 0) {
+    if (!best) throw new SheetRefused('表格为空，没有表头和数据行 the sheet is empty: no header and no data rows');
+    const found = best.found;
+    const missing = required.filter((c) => !found.has(c.key)).map((c) => c.header);
+    throw new SheetRefused(`表头缺少列：${missing.join('、')} the header row (row ${best.row}) lacks the columns ${missing.join(', ')}; use the template`, `row ${best.row}`);
+  }
+  const rows: SheetRow<K>[] = [];
+  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    if (rowNumber <= headerRow) return;
+    const cells = {} as Record<K, Plain>;
+    let empty = true;
+    for (const column of columns) {
+      const position = positions.get(column.key);
+      const value = position === undefined ? null : plain(row.getCell(position).value);
+      cells[column.key] = value;
+      if (!isBlank(value)) empty = false;
+    }
+    if (!empty) rows.push({ row: rowNumber, cells });
+  });
+  if (rows.length === 0) throw new SheetRefused('表格没有数据行 the sheet has no data rows (only a header)');
+  if (rows.length > maxRows) throw new SheetRefused(`行数过多（${rows.length} 行），一次最多导入 ${maxRows} 行 the sheet has ${rows.length} data rows; at most ${maxRows} can be imported at once`);
+  return rows;
+}
+
+/** Header text without blanks, a required mark or a parenthesised hint: 单位类别（必填） → 单位类别. */
+export function normalizeHeader(text: string): string {
+  return normalize(text).replace(/\([^)]*\)/g, '').replace(/[\s*]/g, '');
+}
+
+/** Full-width forms to their plain forms (ＡＢ１２（） → AB12()), blanks around removed. */
+export function normalize(text: string): string {
+  return text.normalize('NFKC').trim();
+}
+
+/** A cell's value with rich text, hyperlinks and formulas reduced to what they show. */
+export function plain(value: ExcelJS.CellValue): Plain {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return value;
+  if ('error' in value) return new CellFault(String(value.error));
+  if ('richText' in value) return value.richText.map((r) => r.text).join('');
+  if ('hyperlink' in value) return typeof value.text === 'string' ? value.text : plain(value.text as ExcelJS.CellValue);
+  if ('formula' in value || 'sharedFormula' in value) return value.result === undefined ? null : plain(value.result as ExcelJS.CellValue);
+  return null;
+}
+
+export function isBlank(value: Plain): boolean {
+  return value === null || (typeof value === 'string' && normalize(value) === '');
+}
+
+/** The cell as text: trimmed (full-width blanks too), a date cell as YYYY-MM-DD. */
+export function textOf(value: Plain): string {
+  if (value === null) return '';
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
+  if (value instanceof CellFault) return value.text;
+  return String(value).replace(/^[\s\u3000]+|[\s\u3000]+$/g, '');
+}
+
+/** What a reader makes of a non-blank cell: its value, or the problem with it. */
+export type Read<T> = { value: T } | { problem: string };
+export const ok = <T>(value: T): Read<T> => ({ value });
+export const problem = (message: string): { problem: string } => ({ problem: message });
+
+/**
+ * Reads one row's cells, collecting every problem as `列名: 问题`. `need` reads a required
+ * cell, `may` an optional one (null when blank).
+ */
+export function rowReader<K extends string>(columns: readonly SheetColumn<K>[], cells: Record<K, Plain>) {
+  const problems: string[] = [];
+  const label = (key: K) => normalizeHeader(columns.find((c) => c.key === key)?.header ?? key);
+  const read = <T>(key: K, reader: (value: Plain) => Read<T>, required: boolean): T | null | undefined => {
+    const value = cells[key];
+    if (isBlank(value)) {
+      if (required) problems.push(`${label(key)}: 必填 is required`);
+      return required ? undefined : null;
+    }
+    if (value instanceof CellFault) {
+      problems.push(`${label(key)}: 单元格为错误值 ${value.text} the cell holds an error value`);
+      return undefined;
+    }
+    const result = reader(value);
+    if ('problem' in result) {
+      problems.push(`${label(key)}: ${result.problem}`);
+      return undefined;
+    }
+    return result.value;
+  };
+  return {
+    problems,
+    need: <T>(key: K, reader: (value: Plain) => Read<T>) => read(key, reader, true) as T | undefined,
+    may: <T>(key: K, reader: (value: Plain) => Read<T>) => read(key, reader, false),
+    add: (key: K, message: string) => problems.push(`${label(key)}: ${message}`),
+  };
+}
+
+/** A code: a number cell as its digits, text normalized (full-width to plain). */
+export const readCode = (max: number) => (value: Plain): Read<string> => {
+  const text = typeof value === 'number' ? (Number.isInteger(value) ? String(value) : String(value)) : normalize(textOf(value));
+  if (!/^[0-9A-Za-z._-]+$/.test(text)) return problem(`只能包含字母、数字、点和短横线 may hold only letters, digits, '.', '-' and '_' (got "${clip(text)}")`);
+  if (text.length > max) return problem(`不能超过 ${max} 个字符 must be at most ${max} characters (got ${text.length})`);
+  return ok(text);
+};
+
+export const readText = (max: number) => (value: Plain): Read<string> => {
+  const text = textOf(value);
+  const length = [...text].length;
+  return length > max ? problem(`不能超过 ${max} 个字 must be at most ${max} characters (got ${length})`) : ok(text);
+};
+
+const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
+const MS_PER_DAY = 86_400_000;
+
+/** A calendar day from a date cell, an Excel serial number or text like 2024-03-01, 2024/3/1, 2024年3月1日 (full-width digits too). */
+export function readDay(value: Plain): Read<string> {
+  let day: string | undefined;
+  if (value instanceof Date) {
+    if (!Number.isNaN(value.getTime())) day = value.toISOString().slice(0, 10);
+  } else if (typeof value === 'number') {
+    if (Number.isFinite(value) && value >= 1 && value < 2_958_466) day = new Date(EXCEL_EPOCH + Math.floor(value) * MS_PER_DAY).toISOString().slice(0, 10);
+  } else {
+    const match = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(normalize(textOf(value)));
+    if (match) day = `${match[1]}-${match[2].padStart(2, '0')}-${match[3].padStart(2, '0')}`;
+  }
+  if (day === undefined || !isoDate.safeParse(day).success) return problem(`须为有效日期，如 2024-03-01 must be a real date such as 2024-03-01 (got "${clip(textOf(value))}")`);
+  return ok(day);
+}
+
+/** One of the given labels (or the enum value itself), compared without full-width forms and blanks. */
+export const readChoice = <T extends string>(labels: Record<T, readonly string[]>, what: string) => (value: Plain): Read<T> => {
+  const text = normalize(textOf(value)).replace(/\s/g, '');
+  for (const [key, names] of Object.entries(labels) as [T, readonly string[]][]) {
+    if (key === text.toUpperCase() || names.some((n) => normalize(n).replace(/\s/g, '') === text)) return ok(key);
+  }
+  const allowed = (Object.values(labels) as readonly string[][]).map((n) => n[0]).join('、');
+  return problem(`须为 ${allowed} 之一 ${what} must be one of ${allowed} (got "${clip(textOf(value))}")`);
+};
+
+export function clip(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+// --- templates -------------------------------------------------------------------
+
+export interface TemplateSpec<K extends string> {
+  sheet: string;
+  columns: readonly SheetColumn<K>[];
+  /** Lines of the 说明 sheet under the column descriptions. */
+  notes: readonly string[];
+  /** Drop-down lists (data validation) by column. */
+  choices?: Partial<Record<K, readonly string[]>>;
+  /** Example rows. */
+  examples?: readonly Partial<Record<K, string>>[];
+  /** A reference sheet (e.g. the regions with their codes). */
+  reference?: { sheet: string; headers: readonly string[]; rows: readonly (readonly string[])[] };
+  rows: number;
+}
+
+export async function buildTemplate<K extends string>(spec: TemplateSpec<K>): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'Xuncha Insight';
+  workbook.created = new Date(0);
+  const sheet = workbook.addWorksheet(spec.sheet, { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = spec.columns.map((c) => ({ header: c.header, key: c.key, width: c.width, style: c.numFmt ? { numFmt: c.numFmt } : {} }));
+  const header = sheet.getRow(1);
+  header.font = { bold: true };
+  header.eachCell((cell) => {
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } };
+    cell.numFmt = 'General';
+  });
+  for (const example of spec.examples ?? []) sheet.addRow(example);
+  spec.columns.forEach((column, index) => {
+    const choices = spec.choices?.[column.key];
+    if (!choices) return;
+    const letter = sheet.getColumn(index + 1).letter;
+    for (let r = 2; r <= spec.rows + 1; r++) {
+      sheet.getCell(`${letter}${r}`).dataValidation = { type: 'list', allowBlank: true, formulae: [`"${choices.join(',')}"`], showErrorMessage: true, error: `请选择：${choices.join('、')}` };
+    }
+  });
+  const help = workbook.addWorksheet('说明');
+  help.columns = [
+    { header: '列名', key: 'header', width: 20 },
+    { header: '是否必填', key: 'required', width: 10 },
+    { header: '说明', key: 'help', width: 90 },
+  ];
+  help.getRow(1).font = { bold: true };
+  for (const c of spec.columns) help.addRow({ header: c.header, required: c.required ? '必填' : '选填', help: c.help });
+  help.addRow({});
+  for (const line of spec.notes) help.addRow({ header: line });
+  if (spec.reference) {
+    const ref = workbook.addWorksheet(spec.reference.sheet);
+    ref.addRow([...spec.reference.headers]).font = { bold: true };
+    for (const row of spec.reference.rows) ref.addRow([...row]);
+    ref.columns.forEach((c) => (c.width = 24));
+  }
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

@@ -1,0 +1,85 @@
+/**
+ * npm run bench -- masterdata: the import of a 5,000-unit directory (被巡察单位名录) through
+ * HTTP into the tiny demo city's regions, warm, (embedded PostgreSQL, chDB): a generated .xlsx with
+ * townships and their villages (parents in the same file), Excel date cells and text dates.
+ *
+ *   BENCH masterdata-units-import-5k-seconds                 the upload: read, check every row, insert
+ *   BENCH masterdata-units-import-5k-refused-seconds         the same file with one bad row per 100:
+ *                                                            every problem named, nothing imported
+ *   BENCH masterdata-units-import-5k-peak-rss-mb             peak resident memory of the process (app,
+ *                                                            PostgreSQL client and in-process chDB, whose
+ *                                                            own few hundred MB are there before any import)
+ *   BENCH masterdata-units-import-5k-peak-rss-above-open-mb  the same less the memory before the imports
+ *
+ * Goal (issue 14): under 10 s and 500 MB.
+ */
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { Client } from 'pg';
+import { createApp } from '../../backend/src/app';
+import { loadConfig } from '../../backend/src/config/app-config';
+import { unitFile, upload } from '../src/support/directory-files';
+import { bench, BENCH_APP_ENV, benchDatabase, benchSession, benchWarehouse, peakRssMb } from './fixture';
+
+async function query<T>(url: string, text: string): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+const UNITS = 5_000;
+
+export async function benchMasterdata(): Promise<void> {
+  // a copy of the seeded tiny city (its regions), the app on it
+  const db = await benchDatabase('tiny');
+  const warehouse = await benchWarehouse(db);
+  const app = await createApp({ config: loadConfig({ ...BENCH_APP_ENV }), databaseUrl: db.url, warehouse, logger: false });
+  await app.listen(0, '127.0.0.1');
+  const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  const t = { db, url: base, cookie: (await benchSession(db.url, base)).cookie };
+  try {
+    const regions = await query<{ code: string; level: string }>(t.db.url, "SELECT code, level::text AS level FROM regions WHERE level IN ('TOWNSHIP', 'COUNTY') ORDER BY code");
+    const townships = regions.filter((r) => r.level === 'TOWNSHIP');
+    const rows: unknown[][] = [];
+    // per township: its 乡镇 unit and villages under it, until 5,000 rows
+    for (let i = 0; rows.length < UNITS; i++) {
+      const region = townships[i % townships.length].code;
+      const township = `B${String(i).padStart(5, '0')}`;
+      rows.push([township, `基准乡镇${i}党委`, '乡镇(街道)', region, null, null, new Date(Date.UTC(2001, i % 12, 1 + (i % 28))), null]);
+      for (let v = 0; v < 24 && rows.length < UNITS; v++) {
+        rows.push([`${township}-${String(v).padStart(2, '0')}`, `基准乡镇${i}第${v}村党支部 `, '村（社区）', region, null, township, `2002/${1 + (v % 12)}/${1 + (v % 28)}`, v === 23 ? '2024年3月1日' : null]);
+      }
+    }
+    const good = await unitFile(rows);
+    const bad = await unitFile(rows.map((row, i) => (i % 100 === 7 ? [row[0], '', '学校', '无此区', null, null, '2002-13-01', null] : row)));
+    console.error(`  (${rows.length} rows, ${(good.length / 1024).toFixed(0)} KB)`);
+    const url = `${t.url}/api/masterdata/units/import`;
+
+    // warm: one refused upload first (the app's first request loads and compiles exceljs)
+    await upload(url, t.cookie, bad);
+    const openRssMb = process.memoryUsage().rss / 1048576;
+    fs.writeFileSync('/proc/self/clear_refs', '5');
+    let started = performance.now();
+    const refused = await upload(url, t.cookie, bad);
+    const refusedSeconds = (performance.now() - started) / 1000;
+    if (refused.status !== 400 || refused.body.details?.length !== UNITS / 100) throw new Error(`bench: the bad file answered ${refused.status} with ${refused.body.details?.length} rows`);
+    started = performance.now();
+    const imported = await upload(url, t.cookie, good);
+    const seconds = (performance.now() - started) / 1000;
+    if (imported.status !== 201 || imported.body.imported !== UNITS) throw new Error(`bench: the import answered ${imported.status}: ${JSON.stringify(imported.body).slice(0, 300)}`);
+    const [{ n }] = await query<{ n: string }>(t.db.url, "SELECT count(*) AS n FROM org_units WHERE code LIKE 'B%'");
+    if (Number(n) !== UNITS) throw new Error(`bench: ${n} units in the directory, not ${UNITS}`);
+    bench('masterdata-units-import-5k-seconds', seconds, 's');
+    bench('masterdata-units-import-5k-refused-seconds', refusedSeconds, 's');
+    bench('masterdata-units-import-5k-peak-rss-mb', Math.round(peakRssMb()), 'MB');
+    bench('masterdata-units-import-5k-peak-rss-above-open-mb', Math.round(peakRssMb() - openRssMb), 'MB');
+  } finally {
+    await app.close();
+    await warehouse.close();
+    await db.close();
+  }
+}
