@@ -39,14 +39,20 @@ export class UsersService {
     const regionId = await this.checkRegion(input.role, input.regionId ?? null);
     const problem = passwordProblem(input.password, input.username);
     if (problem) throw bad('password', problem);
-    if (await this.prisma.user.findUnique({ where: { username: input.username } })) {
-      throw new AppError(HttpStatus.CONFLICT, `username: 用户名已存在 "${input.username}" is taken`, [{ field: 'username', message: 'is taken' }]);
+    // usernames are one whatever their case (`Staff` is `staff`): the unique index on
+    // lower(username) decides between two creations at once, this check names the field first
+    const taken = () =>
+      new AppError(HttpStatus.CONFLICT, `username: 用户名已存在（不区分大小写） "${input.username}" is taken (letter case aside)`, [{ field: 'username', message: 'is taken' }]);
+    const same = await this.prisma.$queryRaw<{ id: number }[]>`SELECT id FROM users WHERE lower(username) = lower(${input.username}) LIMIT 1`;
+    if (same.length > 0) throw taken();
+    const passwordHash = await hashPassword(input.password);
+    try {
+      const user = await this.prisma.user.create({ data: { username: input.username, displayName: input.displayName, role: input.role, regionId, passwordHash }, include });
+      return userView(user);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'P2002') throw taken();
+      throw error;
     }
-    const user = await this.prisma.user.create({
-      data: { username: input.username, displayName: input.displayName, role: input.role, regionId, passwordHash: await hashPassword(input.password) },
-      include,
-    });
-    return userView(user);
   }
 
   async update(id: number, input: UpdateUserDto, by: Principal): Promise<UserView> {

@@ -58,6 +58,19 @@ describe('readLedger', () => {
     expect(blank.problems).toEqual([{ row: 2, problems: [expect.stringMatching(/^整改类型: /)] }]);
   });
 
+  it('refuses dates outside what both engines hold, saying the range', () => {
+    const { problems } = readLedger(sheet([HEADERS, [1, '1.01', 'd', '否', 'm', 'd', 'p', '限期整改', '2150-01-01', '1969-12-31']]));
+    expect(problems).toEqual([
+      {
+        row: 2,
+        problems: [
+          '整改时限: 须在 1970-01-01 至 2100-12-31 之间 must lie from 1970-01-01 to 2100-12-31 (got "2150-01-01")',
+          '发现日期: 须在 1970-01-01 至 2100-12-31 之间 must lie from 1970-01-01 to 2100-12-31 (got "1969-12-31")',
+        ],
+      },
+    ]);
+  });
+
   it('requires a due date unless 长期坚持', () => {
     const { problems } = readLedger(sheet([HEADERS, [1, '1.01', 'd', '否', 'm', 'd', 'p', '限期整改', null, '2026-01-05']]));
     expect(problems).toEqual([{ row: 2, problems: ['整改时限: 必填 is required'] }]);
