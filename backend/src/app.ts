@@ -9,6 +9,7 @@ import helmet from 'helmet';
 import { sessionMiddleware } from './auth/auth.middleware';
 import { SessionsService } from './auth/sessions.service';
 import { AppError, HttpExceptionFilter } from './common/http-exception.filter';
+import { ShutdownGate } from './common/shutdown-gate';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { AppModule } from './app.module';
 import type { InfraDeps } from './infra/infra.module';
@@ -30,6 +31,34 @@ export async function createApp(options: CreateAppOptions): Promise<NestExpressA
     bodyParser: false,
     abortOnError: false,
   });
+  // Shutdown closes the door first: app.close() stops taking requests at once (new
+  // connections, kept-alive ones, requests arriving on them), lets those under way finish
+  // within SHUTDOWN_GRACE_SECONDS, and only then runs the modules' shutdown hooks. The
+  // caller (scripts/start.ts) owns the signals: Nest's own signal handling
+  // (enableShutdownHooks) would run the hooks before the server closes.
+  const gate = new ShutdownGate(app.getHttpServer(), options.config.shutdownGraceSeconds * 1000);
+  app.use(gate.middleware);
+  // Nest's own close (NestApplicationContext.close(signal?)), called on the app as usual
+  const nestClose = (Object.getPrototypeOf(app) as { close(this: NestExpressApplication, signal?: string): Promise<void> }).close;
+  const close = (signal?: string) => nestClose.call(app, signal);
+  let closed: Promise<void> | undefined;
+  // defined, not assigned: Nest's proxy around the app ignores assignments to it
+  Object.defineProperty(app, 'close', {
+    configurable: true,
+    writable: true,
+    value: (signal?: string): Promise<void> => {
+      // once: a second signal or call waits for the shutdown under way
+      closed ??= (async () => {
+        gate.begin();
+        try {
+          await close(signal);
+        } finally {
+          gate.end();
+        }
+      })();
+      return closed;
+    },
+  });
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('trust proxy', options.config.trustProxy);
@@ -46,7 +75,6 @@ export async function createApp(options: CreateAppOptions): Promise<NestExpressA
     response.status(body.statusCode).json(body);
   });
   app.setGlobalPrefix('api');
-  app.enableShutdownHooks();
   // Keep idle connections longer than the clients and proxies in front do (nginx 75 s,
   // undici 4 s), so that the server never closes one at the moment a client reuses it.
   const server = app.getHttpServer();
