@@ -1,17 +1,24 @@
-import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Inject, Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { HttpException } from '@nestjs/common';
 import { catchError, concatMap, type Observable } from 'rxjs';
 import { AUDIT_KEY } from '../auth/access';
 import type { SignedRequest } from '../auth/principal';
+import { auditContext, type PendingAudit } from './audit-context';
 import { AuditService } from './audit.service';
 
 /**
- * Writes one audit entry per call of an @Audited route, after the handler has answered or
- * failed: who, from where, the path, the query and body (secrets hidden), and the outcome.
+ * One audit entry per call of an @Audited route. Before the handler runs, the success
+ * entry is prepared in the request's audit context (audit-context.ts): the write's
+ * transaction inserts it, so that it commits with the write or not at all. After the
+ * handler: a read (GET: exports) or a route whose write did not join gets its entry written
+ * on its own — the latter marked `outsideTransaction` and logged as a defect; a refused or
+ * failed call gets a failure entry of its own (its transaction, if any, rolled back).
  */
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('Audit');
+
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(AuditService) private readonly audit: AuditService,
@@ -34,12 +41,21 @@ export class AuditInterceptor implements NestInterceptor {
         ...extra,
       },
     });
-    return next.handle().pipe(
+    const pending: PendingAudit = { committed: false, inserting: false, insert: (tx) => this.audit.insert(tx, entry(true, {})) };
+    // next.handle() binds the handler to the async context it is called in: the handler
+    // and every transaction it opens see `pending`
+    const handled = auditContext.run(pending, () => next.handle());
+    const isRead = request.method === 'GET' || request.method === 'HEAD';
+    return handled.pipe(
       concatMap(async (value: unknown) => {
-        await this.audit.record(entry(true, {}));
+        if (pending.committed) return value;
+        if (!isRead) this.logger.error(`audit entry written outside its write's transaction: ${action} ${request.method} ${request.path} (see audit-context.ts)`);
+        await this.audit.record(entry(true, isRead ? {} : { outsideTransaction: true }));
         return value;
       }),
       catchError(async (error: unknown) => {
+        // the write committed (with its entry) and something failed after it: nothing to add
+        if (pending.committed) throw error;
         const status = error instanceof HttpException ? error.getStatus() : 500;
         const message = error instanceof HttpException ? (error.getResponse() as { message?: unknown }).message : undefined;
         await this.audit.record(entry(false, { status, ...(typeof message === 'string' ? { error: message.slice(0, 300) } : {}) }));

@@ -81,9 +81,13 @@ export class AuthService {
     if (newPassword === currentPassword) await fail(HttpStatus.BAD_REQUEST, 'newPassword', '新密码不能与当前密码相同 must differ from the current password');
     const problem = passwordProblem(newPassword, user.username);
     if (problem) await fail(HttpStatus.BAD_REQUEST, 'newPassword', problem);
-    await this.prisma.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(newPassword) } });
-    await this.sessions.endAllOf(user.id, principal.sessionId);
-    await this.audit.record({ action: 'auth.password', principal, ip: client.ip, success: true });
+    const passwordHash = await hashPassword(newPassword);
+    // the new password, the other sessions' end and the audit entry commit together
+    await this.prisma.$transaction(async (tx) => {
+      await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
+      await this.sessions.endAllOf(user.id, principal.sessionId, tx);
+      await this.audit.insert(tx, { action: 'auth.password', principal, ip: client.ip, success: true });
+    });
   }
 }
 

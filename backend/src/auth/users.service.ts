@@ -1,5 +1,6 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { Db } from '@xuncha/prisma/src/client';
+import { auditedTransaction } from '../audit/audit-context';
 import { AppError } from '../common/http-exception.filter';
 import { PRISMA } from '../infra/tokens';
 import type { CreateUserDto, UpdateUserDto, UserRegion, UserView } from './dto/auth.dto';
@@ -47,7 +48,9 @@ export class UsersService {
     if (same.length > 0) throw taken();
     const passwordHash = await hashPassword(input.password);
     try {
-      const user = await this.prisma.user.create({ data: { username: input.username, displayName: input.displayName, role: input.role, regionId, passwordHash }, include });
+      const user = await auditedTransaction(this.prisma, (tx) =>
+        tx.user.create({ data: { username: input.username, displayName: input.displayName, role: input.role, regionId, passwordHash }, include }),
+      );
       return userView(user);
     } catch (error) {
       if ((error as { code?: unknown }).code === 'P2002') throw taken();
@@ -67,19 +70,14 @@ export class UsersService {
       const problem = passwordProblem(input.password, user.username);
       if (problem) throw bad('password', problem);
     }
-    const updated = await this.prisma.user.update({
-      where: { id },
-      data: {
-        displayName: input.displayName,
-        role,
-        regionId,
-        active: input.active,
-        passwordHash: input.password === undefined ? undefined : await hashPassword(input.password),
-      },
-      include,
+    const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
+    // the change, the sessions it ends and its audit entry commit together
+    const updated = await auditedTransaction(this.prisma, async (tx) => {
+      const row = await tx.user.update({ where: { id }, data: { displayName: input.displayName, role, regionId, active: input.active, passwordHash }, include });
+      // a new password, a deactivation or another role or county: the user signs in again
+      if (input.password !== undefined || input.active === false || role !== user.role || regionId !== user.regionId) await this.sessions.endAllOf(id, undefined, tx);
+      return row;
     });
-    // a new password, a deactivation or another role or county: the user signs in again
-    if (input.password !== undefined || input.active === false || role !== user.role || regionId !== user.regionId) await this.sessions.endAllOf(id);
     return userView(updated);
   }
 
