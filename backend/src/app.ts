@@ -168,11 +168,14 @@ function serveDashboard(app: NestExpressApplication, dir: string): void {
   app.useStaticAssets(root, { index: false, maxAge: '1h', setHeaders: (response, file) => {
     if (file.endsWith('index.html')) response.setHeader('Cache-Control', 'no-cache');
   } });
-  const index = path.join(root, 'index.html');
   app.use((request: Request, response: Response, next: NextFunction) => {
     if (request.method !== 'GET' || request.path === '/api' || request.path.startsWith('/api/')) return next();
     response.setHeader('Cache-Control', 'no-cache');
-    response.sendFile(index);
+    // relative to `root`: sendFile refuses an absolute path with a dot-folder in it
+    // (a checkout under ~/.local/…), while only the part under root is judged this way
+    response.sendFile('index.html', { root }, (error) => {
+      if (error) next(error);
+    });
   });
 }
 
