@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import path from 'node:path';
-import { ConsoleLogger, type INestApplication, type LoggerService } from '@nestjs/common';
+import { type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
@@ -9,6 +9,7 @@ import helmet from 'helmet';
 import { sessionMiddleware } from './auth/auth.middleware';
 import { SessionsService } from './auth/sessions.service';
 import { AppError, HttpExceptionFilter } from './common/http-exception.filter';
+import { AppLogger } from './common/app-logger';
 import { ShutdownGate } from './common/shutdown-gate';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { AppModule } from './app.module';
@@ -25,7 +26,7 @@ export interface CreateAppOptions extends InfraDeps {
  * config.staticDir is set. Used by `npm start` and by the end-to-end tests alike.
  */
 export async function createApp(options: CreateAppOptions): Promise<NestExpressApplication> {
-  const logger = options.logger ?? new ConsoleLogger({ json: options.config.logFormat === 'json', colors: false, prefix: 'xuncha' });
+  const logger = options.logger ?? new AppLogger({ json: options.config.logFormat === 'json', colors: false, prefix: 'xuncha' });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
     logger: logger === false ? false : logger,
     bodyParser: false,
