@@ -3,8 +3,9 @@
  * DATABASE_URL / CLICKHOUSE_URL; the ETL's extract reads DATABASE_READ_URL when set):
  * PostgreSQL started and migrated, demo data loaded into an empty database, the warehouse
  * migrated and loaded, then the app on PORT (default 3000) serving the API, the dashboard,
- * and an incremental ETL run every ETL_INTERVAL_SECONDS. Stops cleanly on Ctrl-C or SIGTERM: in-flight requests and the ETL
- * batch under way finish first.
+ * and an incremental ETL run every ETL_INTERVAL_SECONDS. Stops cleanly on Ctrl-C or SIGTERM: new requests are
+ * refused at once, in-flight requests (within SHUTDOWN_GRACE_SECONDS) and the ETL batch under way finish first,
+ * PostgreSQL stops last.
  */
 import { checkServer, databaseConfigFromEnv, openDatabase, redactUrl, type DatabaseHandle } from '../prisma/src/database';
 import { runCli, UserError } from '../prisma/src/errors';
@@ -77,8 +78,22 @@ runCli(async () => {
     if (stopping) return;
     stopping = true;
     console.log(`\n收到 ${signal}，正在停止 stopping…`);
-    await app?.close();
-    await warehouse.close();
+    // The app first: it refuses new requests at once, finishes those under way (cut after
+    // SHUTDOWN_GRACE_SECONDS) and the ETL run under way; then the warehouse; PostgreSQL last
+    // (it runs in a process group of its own, so Ctrl-C at the terminal does not stop it
+    // under the app's feet).
+    const bound = (config.shutdownGraceSeconds + 30) * 1000;
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      (app?.close() ?? Promise.resolve()).then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), bound))),
+    ]).catch((error: unknown) => {
+      console.error(`停止时出错 error while stopping: ${error instanceof Error ? error.message : String(error)}`);
+      return true;
+    });
+    clearTimeout(timer);
+    if (!finished) console.error(`停止超时 the app did not stop within ${bound / 1000} s; stopping the engines anyway`);
+    else await warehouse.close();
     await db.stop();
     console.log('已停止 stopped.');
     process.exit(0);

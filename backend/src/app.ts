@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import path from 'node:path';
-import { ConsoleLogger, type INestApplication, type LoggerService } from '@nestjs/common';
+import { type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
@@ -9,6 +9,8 @@ import helmet from 'helmet';
 import { sessionMiddleware } from './auth/auth.middleware';
 import { SessionsService } from './auth/sessions.service';
 import { AppError, HttpExceptionFilter } from './common/http-exception.filter';
+import { AppLogger } from './common/app-logger';
+import { ShutdownGate } from './common/shutdown-gate';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { AppModule } from './app.module';
 import type { InfraDeps } from './infra/infra.module';
@@ -24,11 +26,39 @@ export interface CreateAppOptions extends InfraDeps {
  * config.staticDir is set. Used by `npm start` and by the end-to-end tests alike.
  */
 export async function createApp(options: CreateAppOptions): Promise<NestExpressApplication> {
-  const logger = options.logger ?? new ConsoleLogger({ json: options.config.logFormat === 'json', colors: false, prefix: 'xuncha' });
+  const logger = options.logger ?? new AppLogger({ json: options.config.logFormat === 'json', colors: false, prefix: 'xuncha' });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
     logger: logger === false ? false : logger,
     bodyParser: false,
     abortOnError: false,
+  });
+  // Shutdown closes the door first: app.close() stops taking requests at once (new
+  // connections, kept-alive ones, requests arriving on them), lets those under way finish
+  // within SHUTDOWN_GRACE_SECONDS, and only then runs the modules' shutdown hooks. The
+  // caller (scripts/start.ts) owns the signals: Nest's own signal handling
+  // (enableShutdownHooks) would run the hooks before the server closes.
+  const gate = new ShutdownGate(app.getHttpServer(), options.config.shutdownGraceSeconds * 1000);
+  app.use(gate.middleware);
+  // Nest's own close (NestApplicationContext.close(signal?)), called on the app as usual
+  const nestClose = (Object.getPrototypeOf(app) as { close(this: NestExpressApplication, signal?: string): Promise<void> }).close;
+  const close = (signal?: string) => nestClose.call(app, signal);
+  let closed: Promise<void> | undefined;
+  // defined, not assigned: Nest's proxy around the app ignores assignments to it
+  Object.defineProperty(app, 'close', {
+    configurable: true,
+    writable: true,
+    value: (signal?: string): Promise<void> => {
+      // once: a second signal or call waits for the shutdown under way
+      closed ??= (async () => {
+        gate.begin();
+        try {
+          await close(signal);
+        } finally {
+          gate.end();
+        }
+      })();
+      return closed;
+    },
   });
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -46,7 +76,6 @@ export async function createApp(options: CreateAppOptions): Promise<NestExpressA
     response.status(body.statusCode).json(body);
   });
   app.setGlobalPrefix('api');
-  app.enableShutdownHooks();
   // Keep idle connections longer than the clients and proxies in front do (nginx 75 s,
   // undici 4 s), so that the server never closes one at the moment a client reuses it.
   const server = app.getHttpServer();
@@ -140,11 +169,14 @@ function serveDashboard(app: NestExpressApplication, dir: string): void {
   app.useStaticAssets(root, { index: false, maxAge: '1h', setHeaders: (response, file) => {
     if (file.endsWith('index.html')) response.setHeader('Cache-Control', 'no-cache');
   } });
-  const index = path.join(root, 'index.html');
   app.use((request: Request, response: Response, next: NextFunction) => {
     if (request.method !== 'GET' || request.path === '/api' || request.path.startsWith('/api/')) return next();
     response.setHeader('Cache-Control', 'no-cache');
-    response.sendFile(index);
+    // relative to `root`: sendFile refuses an absolute path with a dot-folder in it
+    // (a checkout under ~/.local/…), while only the part under root is judged this way
+    response.sendFile('index.html', { root }, (error) => {
+      if (error) next(error);
+    });
   });
 }
 

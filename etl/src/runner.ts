@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { pgClient } from '../../prisma/src/pg-client';
 import { redactUrl } from '../../prisma/src/database';
 import { changedKeys, type ChangedKeys } from './extract/changed';
 import { copyBatches } from './extract/copy';
@@ -150,7 +151,7 @@ function totals(tables: Record<string, TableStats>): TableStats {
 }
 
 export async function runEtl(options: EtlOptions): Promise<EtlRunResult> {
-  const control = new Client({ connectionString: options.databaseUrl, application_name: 'xuncha-etl' });
+  const control = pgClient({ connectionString: options.databaseUrl, application_name: 'xuncha-etl' });
   await control.connect();
   try {
     const { rows } = await control.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [ETL_LOCK_KEY]);
@@ -191,7 +192,7 @@ async function runLocked(control: Client, options: EtlOptions): Promise<EtlRunRe
   const tables: Record<string, TableStats> = {};
 
   const sourceUrl = options.readDatabaseUrl ?? options.databaseUrl;
-  const reader = new Client({ connectionString: sourceUrl, application_name: 'xuncha-etl-extract' });
+  const reader = pgClient({ connectionString: sourceUrl, application_name: 'xuncha-etl-extract' });
   try {
     // Connected (and a replica checked) before a full run empties the warehouse.
     await connectSource(reader, control, options.readDatabaseUrl);
@@ -226,7 +227,7 @@ async function runLocked(control: Client, options: EtlOptions): Promise<EtlRunRe
       // A full run reads the task history, the largest table, on a second connection in
       // the same snapshot, so that PostgreSQL uses both cores while the loader works.
       const { rows: exported } = await reader.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
-      const second = new Client({ connectionString: sourceUrl, application_name: 'xuncha-etl-extract-2' });
+      const second = pgClient({ connectionString: sourceUrl, application_name: 'xuncha-etl-extract-2' });
       await second.connect();
       try {
         await second.query('SET DateStyle = ISO');

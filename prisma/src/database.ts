@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Client } from 'pg';
+import { pgClient } from './pg-client';
 import { startPostgres, type PostgresInstance } from './embedded-postgres';
 import { UserError } from './errors';
 
@@ -49,7 +49,7 @@ export async function checkServer(url: string, variable = 'DATABASE_URL'): Promi
   if (parsed.protocol !== 'postgresql:' && parsed.protocol !== 'postgres:') {
     throw new UserError(`${variable} must start with postgresql:// (got ${parsed.protocol}//)`);
   }
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  const client = pgClient({ connectionString: url, connectionTimeoutMillis: 5000 });
   try {
     await client.connect();
     await client.query('SELECT 1');
@@ -70,7 +70,7 @@ export function withDatabase(url: string, database: string): string {
 /** Creates the database on the server when it does not exist yet. */
 export async function ensureDatabase(serverUrl: string, database: string): Promise<string> {
   if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new UserError(`invalid database name "${database}"`);
-  const client = new Client({ connectionString: serverUrl });
+  const client = pgClient({ connectionString: serverUrl });
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);

@@ -210,6 +210,9 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
     gid: account.gid,
     env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // a process group of its own: Ctrl-C at a terminal signals the whole foreground group,
+    // and PostgreSQL must stop after the app (by `stop`), not with it
+    detached: true,
   });
   const log: string[] = [];
   const onData = (chunk: Buffer) => {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
+import { pgClient } from './pg-client';
 import { UserError } from './errors';
 
 /**
@@ -59,7 +59,7 @@ interface AppliedRow {
 
 export async function migrate(url: string, dir = MIGRATIONS_DIR, log: (line: string) => void = () => undefined): Promise<MigrateResult> {
   const migrations = readMigrations(dir);
-  const client = new Client({ connectionString: url });
+  const client = pgClient({ connectionString: url });
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [PRISMA_ADVISORY_LOCK]);

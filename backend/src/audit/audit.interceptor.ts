@@ -1,9 +1,10 @@
-import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Inject, Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { HttpException } from '@nestjs/common';
 import { catchError, concatMap, type Observable } from 'rxjs';
 import { AUDIT_KEY } from '../auth/access';
 import type { SignedRequest } from '../auth/principal';
+import { auditContext, type PendingAudit } from './audit-context';
 import { AuditService } from './audit.service';
 
 /** A request whose handler may add to its audit entry (what a write did: rows imported, a backdated day). */
@@ -12,11 +13,17 @@ export interface AuditedRequest extends SignedRequest {
 }
 
 /**
- * Writes one audit entry per call of an @Audited route, after the handler has answered or
- * failed: who, from where, the path, the query and body (secrets hidden), and the outcome.
+ * One audit entry per call of an @Audited route. Before the handler runs, the success
+ * entry is prepared in the request's audit context (audit-context.ts): the write's
+ * transaction inserts it, so that it commits with the write or not at all. After the
+ * handler: a read (GET: exports) or a route whose write did not join gets its entry written
+ * on its own — the latter marked `outsideTransaction` and logged as a defect; a refused or
+ * failed call gets a failure entry of its own (its transaction, if any, rolled back).
  */
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {
+  private readonly logger = new Logger('Audit');
+
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(AuditService) private readonly audit: AuditService,
@@ -40,14 +47,34 @@ export class AuditInterceptor implements NestInterceptor {
         ...extra,
       },
     });
-    return next.handle().pipe(
+    let entryId: bigint | undefined;
+    const pending: PendingAudit = {
+      committed: false,
+      inserting: false,
+      insert: async (tx) => {
+        entryId = await this.audit.insert(tx, entry(true, {}));
+      },
+    };
+    // next.handle() binds the handler to the async context it is called in: the handler
+    // and every transaction it opens see `pending`
+    const handled = auditContext.run(pending, () => next.handle());
+    const isRead = request.method === 'GET' || request.method === 'HEAD';
+    return handled.pipe(
       concatMap(async (value: unknown) => {
-        // a correction answers the fields it changed, before and after: the log keeps them
-        const changes = value && typeof value === 'object' && 'changes' in value ? { changes: (value as { changes: unknown }).changes } : {};
-        await this.audit.record(entry(true, { ...changes, ...backdatedOf(value) }));
+        // what the handler's answer tells (a correction's fields before and after, a backdated
+        // day) and what it set on the request (an import's counts): added to the entry
+        const extras = { ...changesOf(value), ...backdatedOf(value), ...(request.auditDetail ?? {}) };
+        if (pending.committed) {
+          if (entryId !== undefined && Object.keys(extras).length > 0) await this.audit.addDetail(entryId, extras);
+          return value;
+        }
+        if (!isRead) this.logger.error(`audit entry written outside its write's transaction: ${action} ${request.method} ${request.path} (see audit-context.ts)`);
+        await this.audit.record(entry(true, { ...extras, ...(isRead ? {} : { outsideTransaction: true }) }));
         return value;
       }),
       catchError(async (error: unknown) => {
+        // the write committed (with its entry) and something failed after it: nothing to add
+        if (pending.committed) throw error;
         const status = error instanceof HttpException ? error.getStatus() : 500;
         const message = error instanceof HttpException ? (error.getResponse() as { message?: unknown }).message : undefined;
         await this.audit.record(entry(false, { status, ...(typeof message === 'string' ? { error: message.slice(0, 300) } : {}) }));
@@ -55,6 +82,11 @@ export class AuditInterceptor implements NestInterceptor {
       }),
     );
   }
+}
+
+/** A correction answers the fields it changed, before and after: the log keeps them. */
+function changesOf(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' && 'changes' in value ? { changes: (value as { changes: unknown }).changes } : {};
 }
 
 /** A task write recorded after its day (补录) says so in its audit entry, with the day. */

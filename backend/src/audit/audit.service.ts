@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Prisma, type Db } from '@xuncha/prisma/src/client';
 import { PRISMA } from '../infra/tokens';
 import type { Principal } from '../auth/principal';
+import type { AuditTx } from './audit-context';
 
 export interface AuditEntry {
   action: string;
@@ -45,24 +46,49 @@ export class AuditService {
   constructor(@Inject(PRISMA) private readonly prisma: Db) {}
 
   async record(entry: AuditEntry): Promise<void> {
-    let detail = entry.detail === undefined ? undefined : (auditDetail(entry.detail) as Record<string, unknown>);
-    if (detail && JSON.stringify(detail).length > MAX_DETAIL_CHARS) detail = { truncated: JSON.stringify(detail).slice(0, MAX_DETAIL_CHARS) };
     try {
-      await this.prisma.auditLog.create({
-        data: {
-          action: entry.action,
-          userId: entry.principal?.userId ?? null,
-          username: (entry.principal?.username ?? entry.username ?? null)?.slice(0, 64) ?? null,
-          target: entry.target?.slice(0, 256) ?? null,
-          detail: detail === undefined ? Prisma.DbNull : (detail as Prisma.InputJsonValue),
-          ip: entry.ip?.slice(0, 64) ?? null,
-          success: entry.success,
-        },
-      });
+      await this.insert(this.prisma, entry);
     } catch (error) {
       // The action itself has happened (or failed) already; an audit row that cannot be
       // written is logged loudly rather than turning the answer into an error.
       this.logger.error(`audit entry not written: ${entry.action} ${entry.target ?? ''} by ${entry.principal?.username ?? entry.username ?? '?'}: ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * Adds what the write's answer told (its changes, a backdated day, an import's counts) to
+   * the entry its transaction inserted. The entry itself committed with the write; should
+   * this addition fail, the entry stands without it and the failure is logged.
+   */
+  async addDetail(id: bigint, extra: Record<string, unknown>): Promise<void> {
+    try {
+      const row = await this.prisma.auditLog.findUnique({ where: { id }, select: { detail: true } });
+      let detail = auditDetail({ ...((row?.detail as Record<string, unknown> | null) ?? {}), ...extra }) as Record<string, unknown>;
+      if (JSON.stringify(detail).length > MAX_DETAIL_CHARS) detail = { truncated: JSON.stringify(detail).slice(0, MAX_DETAIL_CHARS) };
+      await this.prisma.auditLog.update({ where: { id }, data: { detail: detail as Prisma.InputJsonValue } });
+    } catch (error) {
+      this.logger.error(`audit entry ${id} not completed: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Inserts one entry with `client` — inside a write's transaction, the transaction's
+   * client (see audit-context.ts): then a failure here rolls the write back.
+   */
+  async insert(client: Pick<AuditTx, 'auditLog'>, entry: AuditEntry): Promise<bigint> {
+    let detail = entry.detail === undefined ? undefined : (auditDetail(entry.detail) as Record<string, unknown>);
+    if (detail && JSON.stringify(detail).length > MAX_DETAIL_CHARS) detail = { truncated: JSON.stringify(detail).slice(0, MAX_DETAIL_CHARS) };
+    const created = await client.auditLog.create({
+      data: {
+        action: entry.action,
+        userId: entry.principal?.userId ?? null,
+        username: (entry.principal?.username ?? entry.username ?? null)?.slice(0, 64) ?? null,
+        target: entry.target?.slice(0, 256) ?? null,
+        detail: detail === undefined ? Prisma.DbNull : (detail as Prisma.InputJsonValue),
+        ip: entry.ip?.slice(0, 64) ?? null,
+        success: entry.success,
+      },
+    });
+    return created.id;
   }
 }

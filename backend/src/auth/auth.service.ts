@@ -31,7 +31,8 @@ export class AuthService {
   /** Checks the password and opens a session: returns its cookie token and the user. */
   async login(username: string, password: string, client: Client): Promise<{ token: string; me: Me }> {
     const address = client.ip ?? 'unknown';
-    const wait = this.limiter.retryAfter(username, address);
+    // counted before the (slow) password check, so parallel attempts cannot pass the limit
+    const wait = this.limiter.begin(username, address);
     if (wait > 0) {
       await this.audit.record({ action: 'auth.login', username, ip: client.ip, success: false, detail: { refused: 'rate limited', retryAfterSeconds: wait } });
       throw new AppError(HttpStatus.TOO_MANY_REQUESTS, `登录失败次数过多，请 ${Math.ceil(wait / 60)} 分钟后再试 too many failed sign-ins; try again in ${wait} s`, [
@@ -43,7 +44,6 @@ export class AuthService {
     const usable = user !== null && user.active && user.deletedAt === null && !(user.role === 'COUNTY_STAFF' && user.regionId === null);
     const valid = await verifyPassword(usable ? user.passwordHash : await decoyHash(), password);
     if (!usable || !valid) {
-      this.limiter.failed(username, address);
       await this.audit.record({
         action: 'auth.login',
         username,
@@ -54,7 +54,7 @@ export class AuthService {
       });
       throw new AppError(HttpStatus.UNAUTHORIZED, BAD_CREDENTIALS);
     }
-    this.limiter.succeeded(username);
+    this.limiter.succeeded(username, address);
     const token = await this.sessions.create(user.id, client.ip, client.userAgent);
     await this.audit.record({ action: 'auth.login', principal: { userId: user.id, username: user.username }, ip: client.ip, success: true });
     return { token, me: meView(user.id, user.username, user.displayName, user.role as Role, user.region) };
@@ -78,11 +78,16 @@ export class AuthService {
       throw new AppError(status, `${field}: ${message}`, [{ field, message }]);
     };
     if (!(await verifyPassword(user.passwordHash, currentPassword))) await fail(HttpStatus.BAD_REQUEST, 'currentPassword', '当前密码不正确 the current password is wrong');
+    if (newPassword === currentPassword) await fail(HttpStatus.BAD_REQUEST, 'newPassword', '新密码不能与当前密码相同 must differ from the current password');
     const problem = passwordProblem(newPassword, user.username);
     if (problem) await fail(HttpStatus.BAD_REQUEST, 'newPassword', problem);
-    await this.prisma.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(newPassword) } });
-    await this.sessions.endAllOf(user.id, principal.sessionId);
-    await this.audit.record({ action: 'auth.password', principal, ip: client.ip, success: true });
+    const passwordHash = await hashPassword(newPassword);
+    // the new password, the other sessions' end and the audit entry commit together
+    await this.prisma.$transaction(async (tx) => {
+      await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
+      await this.sessions.endAllOf(user.id, principal.sessionId, tx);
+      await this.audit.insert(tx, { action: 'auth.password', principal, ip: client.ip, success: true });
+    });
   }
 }
 

@@ -31,3 +31,26 @@ describe('LoginLimiter', () => {
     expect(l.retryAfter('leader', '10.0.0.5')).toBe(0);
   });
 });
+
+describe('LoginLimiter.begin', () => {
+  const now = 5_000_000;
+  const limiter = () => new LoginLimiter({ perUser: 5, perAddress: 20, windowMs: 60_000 }, () => now);
+
+  it('counts an attempt when it begins, so 40 attempts begun at once let only 5 through', () => {
+    const l = limiter();
+    const waits = Array.from({ length: 40 }, () => l.begin('staff', '10.0.1.1'));
+    expect(waits.filter((w) => w === 0)).toHaveLength(5);
+    expect(waits.filter((w) => w > 0)).toHaveLength(35);
+  });
+
+  it('takes back a successful attempt: the username is free and the address not charged', () => {
+    const l = limiter();
+    for (let i = 0; i < 4; i++) l.begin('leader', '10.0.1.2');
+    expect(l.begin('leader', '10.0.1.2')).toBe(0);
+    l.succeeded('leader', '10.0.1.2');
+    expect(l.retryAfter('leader', '10.0.1.3')).toBe(0);
+    // 4 failures left on the address, 16 more allowed before it waits
+    for (let i = 0; i < 16; i++) expect(l.begin(`u${i}`, '10.0.1.2')).toBe(0);
+    expect(l.begin('u99', '10.0.1.2')).toBe(60);
+  });
+});

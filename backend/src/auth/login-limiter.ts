@@ -2,6 +2,10 @@
  * Failed sign-ins counted per username and per client address in a sliding window. Past
  * the limit, further attempts are refused (429) without checking the password until the
  * oldest failure leaves the window. In memory: one app process counts its own attempts.
+ *
+ * An attempt is counted as a failure when it begins (`begin`), before the slow password
+ * check, and taken back when it succeeds: so many attempts sent at once cannot all pass
+ * the limit while their checks are still running.
  */
 export class LoginLimiter {
   private readonly failures = new Map<string, number[]>();
@@ -17,13 +21,27 @@ export class LoginLimiter {
     return Math.ceil(wait / 1000);
   }
 
+  /**
+   * Starts an attempt: when one is allowed, counts it as a failure at once and returns 0;
+   * otherwise returns the seconds to wait (and counts nothing).
+   */
+  begin(username: string, address: string): number {
+    const wait = this.retryAfter(username, address);
+    if (wait === 0) this.failed(username, address);
+    return wait;
+  }
+
   failed(username: string, address: string): void {
     for (const key of [`u:${username.toLowerCase()}`, `a:${address}`]) this.failures.set(key, [...this.recent(key), this.now()]);
     if (this.failures.size > 100_000) this.prune();
   }
 
-  succeeded(username: string): void {
+  /** Forgets the username's failures, and takes back the address's count of this attempt. */
+  succeeded(username: string, address?: string): void {
     this.failures.delete(`u:${username.toLowerCase()}`);
+    if (address === undefined) return;
+    const recent = this.recent(`a:${address}`);
+    if (recent.length > 0) this.failures.set(`a:${address}`, recent.slice(0, -1));
   }
 
   private wait(key: string, limit: number): number {

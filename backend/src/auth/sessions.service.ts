@@ -106,10 +106,10 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     await this.prisma.session.deleteMany({ where: { id: sessionId } });
   }
 
-  /** Ends every session of a user but, optionally, one. */
-  async endAllOf(userId: number, except?: string): Promise<void> {
+  /** Ends every session of a user but, optionally, one; with `tx`, inside that transaction. */
+  async endAllOf(userId: number, except?: string, tx?: Pick<Db, 'session'>): Promise<void> {
     for (const [id, entry] of this.recent) if (entry.principal.userId === userId && id !== except) this.recent.delete(id);
-    await this.prisma.session.deleteMany({ where: { userId, ...(except ? { id: { not: except } } : {}) } });
+    await (tx ?? this.prisma).session.deleteMany({ where: { userId, ...(except ? { id: { not: except } } : {}) } });
   }
 
   /** Removes sessions past their idle or absolute limit (called now and then). */

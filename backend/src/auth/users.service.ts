@@ -1,5 +1,6 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { Db } from '@xuncha/prisma/src/client';
+import { auditedTransaction } from '../audit/audit-context';
 import { AppError } from '../common/http-exception.filter';
 import { PRISMA } from '../infra/tokens';
 import type { CreateUserDto, UpdateUserDto, UserRegion, UserView } from './dto/auth.dto';
@@ -39,14 +40,22 @@ export class UsersService {
     const regionId = await this.checkRegion(input.role, input.regionId ?? null);
     const problem = passwordProblem(input.password, input.username);
     if (problem) throw bad('password', problem);
-    if (await this.prisma.user.findUnique({ where: { username: input.username } })) {
-      throw new AppError(HttpStatus.CONFLICT, `username: 用户名已存在 "${input.username}" is taken`, [{ field: 'username', message: 'is taken' }]);
+    // usernames are one whatever their case (`Staff` is `staff`): the unique index on
+    // lower(username) decides between two creations at once, this check names the field first
+    const taken = () =>
+      new AppError(HttpStatus.CONFLICT, `username: 用户名已存在（不区分大小写） "${input.username}" is taken (letter case aside)`, [{ field: 'username', message: 'is taken' }]);
+    const same = await this.prisma.$queryRaw<{ id: number }[]>`SELECT id FROM users WHERE lower(username) = lower(${input.username}) LIMIT 1`;
+    if (same.length > 0) throw taken();
+    const passwordHash = await hashPassword(input.password);
+    try {
+      const user = await auditedTransaction(this.prisma, (tx) =>
+        tx.user.create({ data: { username: input.username, displayName: input.displayName, role: input.role, regionId, passwordHash }, include }),
+      );
+      return userView(user);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'P2002') throw taken();
+      throw error;
     }
-    const user = await this.prisma.user.create({
-      data: { username: input.username, displayName: input.displayName, role: input.role, regionId, passwordHash: await hashPassword(input.password) },
-      include,
-    });
-    return userView(user);
   }
 
   async update(id: number, input: UpdateUserDto, by: Principal): Promise<UserView> {
@@ -61,19 +70,14 @@ export class UsersService {
       const problem = passwordProblem(input.password, user.username);
       if (problem) throw bad('password', problem);
     }
-    const updated = await this.prisma.user.update({
-      where: { id },
-      data: {
-        displayName: input.displayName,
-        role,
-        regionId,
-        active: input.active,
-        passwordHash: input.password === undefined ? undefined : await hashPassword(input.password),
-      },
-      include,
+    const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
+    // the change, the sessions it ends and its audit entry commit together
+    const updated = await auditedTransaction(this.prisma, async (tx) => {
+      const row = await tx.user.update({ where: { id }, data: { displayName: input.displayName, role, regionId, active: input.active, passwordHash }, include });
+      // a new password, a deactivation or another role or county: the user signs in again
+      if (input.password !== undefined || input.active === false || role !== user.role || regionId !== user.regionId) await this.sessions.endAllOf(id, undefined, tx);
+      return row;
     });
-    // a new password, a deactivation or another role or county: the user signs in again
-    if (input.password !== undefined || input.active === false || role !== user.role || regionId !== user.regionId) await this.sessions.endAllOf(id);
     return userView(updated);
   }
 

@@ -19,15 +19,33 @@ export type AgingBucket = (typeof AGING_BUCKETS)[number];
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** A calendar day, YYYY-MM-DD, that exists. */
+/**
+ * The days every date may take, in requests and uploads alike: both engines hold them
+ * (ClickHouse's `Date` runs from 1970-01-01 to 2149-06-06 and silently clamps anything
+ * outside, PostgreSQL holds far more), with room for due dates moved later.
+ */
+export const DATE_RANGE = { first: '1970-01-01', last: '2100-12-31' } as const;
+export const DATE_RANGE_MESSAGE = `须在 ${DATE_RANGE.first} 至 ${DATE_RANGE.last} 之间 must lie from ${DATE_RANGE.first} to ${DATE_RANGE.last}`;
+
+/** 'YYYY-MM-DD' that names a day of the calendar (no 2026-02-30). */
+export function isRealDay(value: string): boolean {
+  if (!ISO_DATE.test(value)) return false;
+  const [y, m, d] = value.split('-').map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/** A real day inside DATE_RANGE (ISO days compare as strings). */
+export function isDayInRange(value: string): boolean {
+  return value >= DATE_RANGE.first && value <= DATE_RANGE.last;
+}
+
+/** A calendar day, YYYY-MM-DD, that exists and lies in DATE_RANGE. */
 export const isoDate = z
   .string()
   .regex(ISO_DATE, 'must be a date as YYYY-MM-DD')
-  .refine((value) => {
-    const [y, m, d] = value.split('-').map(Number);
-    const date = new Date(Date.UTC(y, m - 1, d));
-    return y >= 1900 && y <= 2200 && date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-  }, 'is not a real calendar day');
+  .refine(isRealDay, { message: 'is not a real calendar day', abort: true })
+  .refine(isDayInRange, DATE_RANGE_MESSAGE);
 
 /**
  * A whole number written in plain decimal digits (no sign, exponent, hex or blanks), from

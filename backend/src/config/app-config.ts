@@ -38,6 +38,8 @@ export interface AppConfig {
   workbookPrebuildMinutes: number;
   /** How many ended quarters the prebuilder keeps made, the last one first. */
   workbookPrebuildQuarters: number;
+  /** How long a shutdown waits for requests under way before it cuts their connections. */
+  shutdownGraceSeconds: number;
 }
 
 /** The demo accounts' password when DEMO_PASSWORD is unset; printed at start with a warning. */
@@ -84,6 +86,7 @@ const envSchema = z.object({
   WORKBOOK_STORE_DIR: z.string().trim().min(1, 'must not be empty').optional(),
   WORKBOOK_PREBUILD_MINUTES: integer(0, 7 * 24 * 60).default(10),
   WORKBOOK_PREBUILD_QUARTERS: integer(1, 40).default(4),
+  SHUTDOWN_GRACE_SECONDS: integer(1, 600).default(10),
   DEMO_PASSWORD: password.optional(),
   ADMIN_PASSWORD: password.optional(),
 });
@@ -117,5 +120,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       v.WORKBOOK_STORE_DIR === 'off' ? null : path.resolve(v.WORKBOOK_STORE_DIR ?? path.join(env.DATA_DIR || 'data', 'workbooks')),
     workbookPrebuildMinutes: v.WORKBOOK_PREBUILD_MINUTES,
     workbookPrebuildQuarters: v.WORKBOOK_PREBUILD_QUARTERS,
+    shutdownGraceSeconds: v.SHUTDOWN_GRACE_SECONDS,
   };
 }

@@ -1,11 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Db } from '@xuncha/prisma/src/client';
+import { auditedTransaction } from '../audit/audit-context';
 import { PRISMA } from '../infra/tokens';
 
 /** ETL run history and rejects, read from PostgreSQL (the runner writes them). */
 @Injectable()
 export class EtlRepository {
   constructor(@Inject(PRISMA) private readonly prisma: Db) {}
+
+  /**
+   * Commits the audit entry of a run request (POST /api/etl/run) before the run starts:
+   * the run's own record is written by the pipeline on its own connection, which no
+   * transaction of ours can share, so the request is on record before anything runs.
+   */
+  async recordRunRequest(): Promise<void> {
+    await auditedTransaction(this.prisma, async () => undefined);
+  }
 
   async runs(page: number, pageSize: number) {
     const [total, rows] = await Promise.all([

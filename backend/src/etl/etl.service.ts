@@ -60,6 +60,7 @@ export class EtlService implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   async runNow(mode: EtlMode) {
+    await this.repository.recordRunRequest();
     const result = await this.run(mode, 'manual');
     return {
       status: result.status,

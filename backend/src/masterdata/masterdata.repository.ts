@@ -4,6 +4,7 @@ import type { UnitCategory } from '../common/filters';
 import { isoDay } from '../common/dates';
 import { PRISMA } from '../infra/tokens';
 import type { RegionLevel, UnitQuery } from './dto/masterdata.dto';
+import { auditedTransaction } from '../audit/audit-context';
 
 export interface RegionRow {
   id: number;
@@ -116,7 +117,7 @@ export class MasterdataRepository {
 
   /** Inserts regions level by level (a parent before its children), all or none. */
   async importRegions(rows: RegionImportRow[]): Promise<number> {
-    return this.prisma.$transaction(
+    return auditedTransaction(this.prisma, 
       async (tx) => {
         let pending = rows;
         while (pending.length > 0) {
@@ -275,7 +276,7 @@ export class MasterdataRepository {
    * rows whose parent is already in the directory (one INSERT … unnest per pass).
    */
   async importUnits(rows: UnitImportRow[]): Promise<number> {
-    return this.prisma.$transaction(
+    return auditedTransaction(this.prisma, 
       async (tx) => {
         const parentCodes = [...new Set(rows.map((r) => r.parentCode).filter((c): c is string => c !== null))];
         const known = new Map((await tx.orgUnit.findMany({ where: { code: { in: parentCodes } }, select: { id: true, code: true } })).map((u) => [u.code, u.id]));

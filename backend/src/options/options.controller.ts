@@ -1,8 +1,8 @@
-import { Controller, Get, Inject, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Query, UseInterceptors } from '@nestjs/common';
 import { ResponseCacheInterceptor } from '../common/response-cache.interceptor';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ZodResponse } from 'nestjs-zod';
-import { OptionsDto } from './dto/options.dto';
+import { ZodResponse, ZodValidationPipe } from 'nestjs-zod';
+import { noQuerySchema, OptionsDto } from './dto/options.dto';
 import { OptionsService } from './options.service';
 
 @ApiTags('options')
@@ -14,7 +14,8 @@ export class OptionsController {
   @Get()
   @ApiOperation({ summary: '筛选项 the values the filter bar offers' })
   @ZodResponse({ status: 200, type: OptionsDto })
-  options() {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- validated only: it must be empty
+  options(@Query(new ZodValidationPipe(noQuerySchema)) _query: Record<string, never>) {
     return this.service.options();
   }
 }

@@ -3,6 +3,7 @@ import { Prisma, type Db } from '@xuncha/prisma/src/client';
 import { PRISMA } from '../infra/tokens';
 import type { FindingRecordListQuery, InspectionListQuery } from './dto/case-records.dto';
 import type { Tx } from './records.repository';
+import { auditedTransaction } from '../audit/audit-context';
 
 /** The county (or 市本级) region of the unit `u`: a township's parent, else its own region. */
 const COUNTY = Prisma.sql`(CASE WHEN g.level = 'TOWNSHIP' THEN g.parent_id ELSE g.id END)`;
@@ -113,7 +114,7 @@ export class CaseRecordsRepository {
   constructor(@Inject(PRISMA) private readonly prisma: Db) {}
 
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(work, { maxWait: 10_000, timeout: 15_000 });
+    return auditedTransaction(this.prisma, work, { maxWait: 10_000, timeout: 15_000 });
   }
 
   async inspections(query: InspectionListQuery, county: number | null): Promise<{ total: number; rows: InspectionRowSql[] }> {

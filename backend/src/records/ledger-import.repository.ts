@@ -5,6 +5,7 @@ import { AppError } from '../common/http-exception.filter';
 import { PRISMA } from '../infra/tokens';
 import type { Track } from './ledger-workbook';
 import type { HistoryEvent } from './ledger-history';
+import { auditedTransaction } from '../audit/audit-context';
 
 type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
@@ -111,7 +112,7 @@ export class LedgerImportRepository {
    * first and is then refused (409), as is the same file again within the window.
    */
   async importLedger(plan: ImportPlan): Promise<{ imported: number; inspectionsCreated: number; events: number }> {
-    return this.prisma.$transaction(
+    return auditedTransaction(this.prisma, 
       async (tx) => {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(('x' || substr(${plan.fileHash}, 1, 15))::bit(60)::bigint)`;
         const [earlier] = await tx.$queryRaw<{ created_at: Date }[]>`

@@ -110,6 +110,14 @@ describe('readLedger', () => {
     expect(problems).toEqual([{ sheet: '整改台账', row: 3, column: '问题描述', message: expect.stringContaining('_x0000_') }]);
   });
 
+  it('refuses dates outside what both engines hold, saying the range', () => {
+    const { problems } = readLedger(book([HEADERS, row({ dueDate: '2150-01-01', foundDate: '1969-12-31' })]));
+    expect(problems.map((p) => [p.row, p.column, p.message])).toEqual([
+      [2, '整改时限', expect.stringContaining('须在 1970-01-01 至 2100-12-31 之间')],
+      [2, '发现日期', expect.stringContaining('须在 1970-01-01 至 2100-12-31 之间')],
+    ]);
+  });
+
   it('requires a due date unless 长期坚持', () => {
     const { problems } = readLedger(book([HEADERS, row({ dueDate: null })]));
     expect(problems).toEqual([{ sheet: '整改台账', row: 2, column: '整改时限', message: '必填 is required' }]);

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { INSPECTION_MODES, isoDate, TASK_STATUSES, TASK_TRACKS, type InspectionMode, type TaskStatus } from '../common/filters';
+import { DATE_RANGE_MESSAGE, INSPECTION_MODES, isDayInRange, isoDate, isRealDay, TASK_STATUSES, TASK_TRACKS, type InspectionMode, type TaskStatus } from '../common/filters';
 import { MODE_LABELS, TASK_STATUS_LABELS, TRACK_LABELS } from '../common/labels';
 
 /**
@@ -578,7 +578,8 @@ function readDate(value: Plain): Read<string> {
     const match = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(folded(value));
     if (match) day = `${match[1]}-${match[2].padStart(2, '0')}-${match[3].padStart(2, '0')}`;
   }
-  if (day === undefined || !isoDate.safeParse(day).success) return problem(`须为有效日期，如 2026-03-31 must be a real date such as 2026-03-31 (got "${clip(textOf(value))}")`);
+  if (day === undefined || !isRealDay(day)) return problem(`须为有效日期，如 2026-03-31 must be a real date such as 2026-03-31 (got "${clip(textOf(value))}")`);
+  if (!isDayInRange(day)) return problem(`${DATE_RANGE_MESSAGE} (got "${day}")`);
   return ok(day);
 }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Db } from '@xuncha/prisma/src/client';
 import type { InspectionMode, TaskStatus } from '../common/filters';
 import { PRISMA } from '../infra/tokens';
+import { auditedTransaction } from '../audit/audit-context';
 
 /** The interactive-transaction client of the (soft-deleting) Prisma client. */
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
@@ -63,9 +64,13 @@ const liveTask = { deletedAt: null, finding: { is: liveFinding } };
 export class RecordsRepository {
   constructor(@Inject(PRISMA) private readonly prisma: Db) {}
 
-  /** Runs `work` in one PostgreSQL transaction. */
+  /**
+   * Runs `work` in one PostgreSQL transaction, which also inserts the audit entry of the
+   * @Audited request under way (audit/audit-context.ts): every case-record write goes
+   * through here, so that its entry commits with it.
+   */
   transaction<T>(work: (tx: Tx) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
-    return this.prisma.$transaction(work, { maxWait: 10_000, timeout: options.timeoutMs ?? 15_000 });
+    return auditedTransaction(this.prisma, work, { maxWait: 10_000, timeout: options.timeoutMs ?? 15_000 });
   }
 
   // --- lookups ---------------------------------------------------------------------
@@ -99,11 +104,11 @@ export class RecordsRepository {
   // --- inspections and findings --------------------------------------------------
 
   createInspection(data: InspectionData) {
-    return this.prisma.inspection.create({ data });
+    return this.transaction((tx) => tx.inspection.create({ data }));
   }
 
   createFinding(data: FindingData) {
-    return this.prisma.finding.create({ data });
+    return this.transaction((tx) => tx.finding.create({ data }));
   }
 
   // --- tasks -------------------------------------------------------------------------
@@ -136,20 +141,28 @@ export class RecordsRepository {
     return { task, event: created };
   }
 
-  // --- soft deletes (the client's delete sets deleted_at) ----------------------------
+  // --- soft deletes ------------------------------------------------------------------
+  // Written as the update the client's soft delete makes (deleted_at set), inside the
+  // transaction: the client's delete would run its update outside it.
 
-  async deleteInspection(id: number) {
-    if ((await this.prisma.inspection.count({ where: { id, ...liveInspection } })) === 0) return null;
-    return this.prisma.inspection.delete({ where: { id, deletedAt: null } });
+  deleteInspection(id: number) {
+    return this.transaction(async (tx) => {
+      if ((await tx.inspection.count({ where: { id, ...liveInspection } })) === 0) return null;
+      return tx.inspection.update({ where: { id, deletedAt: null }, data: { deletedAt: new Date() } });
+    });
   }
 
-  async deleteFinding(id: bigint) {
-    if ((await this.prisma.finding.count({ where: { id, ...liveFinding } })) === 0) return null;
-    return this.prisma.finding.delete({ where: { id, deletedAt: null } });
+  deleteFinding(id: bigint) {
+    return this.transaction(async (tx) => {
+      if ((await tx.finding.count({ where: { id, ...liveFinding } })) === 0) return null;
+      return tx.finding.update({ where: { id, deletedAt: null }, data: { deletedAt: new Date() } });
+    });
   }
 
-  async deleteTask(id: bigint) {
-    if ((await this.prisma.rectificationTask.count({ where: { id, ...liveTask } })) === 0) return null;
-    return this.prisma.rectificationTask.delete({ where: { id, deletedAt: null } });
+  deleteTask(id: bigint) {
+    return this.transaction(async (tx) => {
+      if ((await tx.rectificationTask.count({ where: { id, ...liveTask } })) === 0) return null;
+      return tx.rectificationTask.update({ where: { id, deletedAt: null }, data: { deletedAt: new Date() } });
+    });
   }
 }

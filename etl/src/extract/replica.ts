@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { pgClient } from '../../../prisma/src/pg-client';
 
 export interface ReplayWait {
   /** Whether the replica had replayed the primary's WAL as of the call before the time ran out. */
@@ -15,8 +15,8 @@ export interface ReplayWait {
  * lagging replica is only late, and the caller says so.
  */
 export async function waitForReplay(primaryUrl: string, readUrl: string, timeoutMs = 60_000): Promise<ReplayWait> {
-  const primary = new Client({ connectionString: primaryUrl, application_name: 'xuncha-etl-replay-wait' });
-  const replica = new Client({ connectionString: readUrl, application_name: 'xuncha-etl-replay-wait' });
+  const primary = pgClient({ connectionString: primaryUrl, application_name: 'xuncha-etl-replay-wait' });
+  const replica = pgClient({ connectionString: readUrl, application_name: 'xuncha-etl-replay-wait' });
   await primary.connect();
   try {
     await replica.connect();

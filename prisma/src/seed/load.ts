@@ -20,6 +20,7 @@
  * per-row checks.
  */
 import { Client } from 'pg';
+import { pgClient } from '../pg-client';
 import { from as copyFrom } from 'pg-copy-streams';
 import { CaseSimulator } from './cases';
 import { parseDay } from './dates';
@@ -70,7 +71,7 @@ const IN_FLIGHT_BYTES = 4 << 20;
 const ROWS_PER_COPY = 1_000_000;
 
 export async function isDatabaseEmpty(url: string): Promise<boolean> {
-  const client = new Client({ connectionString: url });
+  const client = pgClient({ connectionString: url });
   await client.connect();
   try {
     return await caseTablesEmpty(client);
@@ -124,7 +125,7 @@ export async function seedDatabase(url: string, options: SeedOptions): Promise<S
   const plan = buildPlan(options.scale, options.seed, today);
   const sim = new CaseSimulator(plan, options.seed);
 
-  const client = new Client({ connectionString: url });
+  const client = pgClient({ connectionString: url });
   // a connection lost mid-load fails the pending query; keep it from surfacing twice
   client.on('error', () => undefined);
   await client.connect();

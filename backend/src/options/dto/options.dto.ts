@@ -19,3 +19,9 @@ export const optionsSchema = z.object({
 });
 export type OptionsResponse = z.infer<typeof optionsSchema>;
 export class OptionsDto extends createZodDto(optionsSchema) {}
+
+/**
+ * The options take no parameter: any one is refused (400 naming it), as on every other
+ * route. A plain schema for a pipe, not a DTO: an empty DTO has no OpenAPI parameters to show.
+ */
+export const noQuerySchema = z.strictObject({});

@@ -1,6 +1,6 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { INSPECTION_MODES, isoDate, TASK_STATUSES, TASK_TRACKS, wholeNumber } from '../../common/filters';
+import { DATE_RANGE_MESSAGE, INSPECTION_MODES, isDayInRange, isRealDay, TASK_STATUSES, TASK_TRACKS, wholeNumber } from '../../common/filters';
 
 /**
  * Requests and responses of the case-record writes. Messages are Chinese first, then
@@ -24,7 +24,7 @@ export const text = (label: string, max: number) =>
     .min(1, `${label}不能为空 must not be blank`)
     .refine((value) => characters(value) <= max, `${label}不能超过 ${max} 个字 must be at most ${max} characters`);
 
-/** A real calendar day, YYYY-MM-DD (the shared `isoDate` rule). */
+/** A real calendar day, YYYY-MM-DD, inside the shared DATE_RANGE (the `isoDate` rule). */
 export const day = (label: string) =>
   z
     .string({ error: typed(label, '日期 must be a date as YYYY-MM-DD') })
@@ -32,7 +32,8 @@ export const day = (label: string) =>
     // otherwise documents `string | null` at a DTO's top level as an array of strings)
     .min(10, `${label}须为有效日期 YYYY-MM-DD; must be a real calendar day as YYYY-MM-DD`)
     .max(10, `${label}须为有效日期 YYYY-MM-DD; must be a real calendar day as YYYY-MM-DD`)
-    .refine((value) => isoDate.safeParse(value).success, `${label}须为有效日期 YYYY-MM-DD; must be a real calendar day as YYYY-MM-DD`);
+    .refine(isRealDay, { message: `${label}须为有效日期 YYYY-MM-DD; must be a real calendar day as YYYY-MM-DD`, abort: true })
+    .refine(isDayInRange, `${label}${DATE_RANGE_MESSAGE}`);
 
 const id = (label: string, max: number) =>
   z

@@ -1,0 +1,58 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Db } from '@xuncha/prisma/src/client';
+
+/** The interactive-transaction client of the Prisma client. */
+export type AuditTx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+/**
+ * The audit entry of the @Audited request under way, prepared by the AuditInterceptor
+ * before the handler runs. A write joins it to its transaction with `auditedTransaction`
+ * (or `joinAudit` inside a transaction of its own): the entry is inserted by the same
+ * transaction as the write and commits or rolls back with it, so a committed write always
+ * has its entry, whatever happens to the process a moment later.
+ *
+ * How a new write path joins: run the write through `RecordsRepository.transaction` (which
+ * calls `auditedTransaction`), or call `auditedTransaction(prisma, tx => …)` yourself. No
+ * per-route code is needed beyond that; the decorator stays `@Audited('thing.action')`.
+ * A write route that succeeds without joining still gets its entry, written on its own
+ * afterwards and marked `outsideTransaction` (tests/src/api/audit-atomicity.test.ts fails
+ * on such a route).
+ */
+export interface PendingAudit {
+  /** Inserts the success entry with `tx`. */
+  insert(tx: AuditTx): Promise<void>;
+  /** Set by the transaction that inserted the entry, once it has committed. */
+  committed: boolean;
+  /** Set while a transaction holding the entry is open (not yet committed). */
+  inserting: boolean;
+}
+
+export const auditContext = new AsyncLocalStorage<PendingAudit>();
+
+/** Inserts the request's pending audit entry with `tx`, once per request; a no-op outside an @Audited request. */
+export async function joinAudit(tx: AuditTx): Promise<void> {
+  const pending = auditContext.getStore();
+  if (!pending || pending.committed || pending.inserting) return;
+  pending.inserting = true;
+  await pending.insert(tx);
+}
+
+/**
+ * Runs `work` in one PostgreSQL transaction that also inserts the @Audited request's
+ * audit entry (when there is one): both commit together or neither does.
+ */
+export async function auditedTransaction<T>(prisma: Db, work: (tx: AuditTx) => Promise<T>, options: { maxWait?: number; timeout?: number } = {}): Promise<T> {
+  const pending = auditContext.getStore();
+  const joins = pending !== undefined && !pending.committed && !pending.inserting;
+  try {
+    const result = await prisma.$transaction(async (tx) => {
+      const value = await work(tx);
+      if (joins) await joinAudit(tx);
+      return value;
+    }, options);
+    if (joins) pending.committed = true;
+    return result;
+  } finally {
+    if (joins) pending.inserting = false;
+  }
+}

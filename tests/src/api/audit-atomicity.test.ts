@@ -1,0 +1,165 @@
+import ExcelJS from 'exceljs';
+import { ModulesContainer } from '@nestjs/core';
+import { METHOD_METADATA } from '@nestjs/common/constants';
+import { RequestMethod } from '@nestjs/common';
+import { AUDIT_KEY } from '../../../backend/src/auth/access';
+import { shanghaiToday } from '../../../prisma/src/calendar';
+import { startTestApp, type TestApp } from '../support/app';
+import { query } from '../support/pg';
+import { LEDGER_COLUMNS } from '../../../backend/src/records/ledger-workbook';
+
+/**
+ * Issue 15, item 7: an audit entry commits in the same transaction as the write it
+ * records. A write whose entry cannot be inserted is rolled back; every @Audited write
+ * route joins its transaction (a route that does not is found here).
+ */
+jest.setTimeout(300_000);
+
+const TODAY = shanghaiToday();
+let t: TestApp;
+const sql = <T extends Record<string, unknown>>(text: string, params: unknown[] = []) => query<T>(t.db.url, text, params);
+const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+beforeAll(async () => {
+  t = await startTestApp({ seed: { scale: 'tiny', today: TODAY } });
+}, 300_000);
+
+afterAll(async () => {
+  await t?.close();
+});
+
+/** The @Audited actions of routes that write (not GET), from the controllers' metadata. */
+/**
+ * Write routes this test does not call yet (the master data, corrections, the 销号 review,
+ * notices and clues, added since): their writes run through auditedTransaction where they
+ * take a transaction, but that is not proven here yet.
+ */
+const NOT_YET_COVERED: string[] = [
+  'finding.update',
+  'inspection.update',
+  'task.update',
+  'masterdata.category.create',
+  'masterdata.category.delete',
+  'masterdata.category.rename',
+  'masterdata.region.create',
+  'masterdata.region.import',
+  'masterdata.region.update',
+  'masterdata.round.create',
+  'masterdata.round.update',
+  'masterdata.term.create',
+  'masterdata.term.update',
+  'masterdata.unit.abolish',
+  'masterdata.unit.create',
+  'masterdata.unit.import',
+  'masterdata.unit.update',
+];
+
+function auditedWriteActions(): string[] {
+  const actions: string[] = [];
+  for (const module of t.app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const prototype = (wrapper.metatype as { prototype?: object } | null)?.prototype;
+      if (!prototype) continue;
+      for (const name of Object.getOwnPropertyNames(prototype)) {
+        const handler = (prototype as Record<string, unknown>)[name];
+        if (typeof handler !== 'function') continue;
+        const action = Reflect.getMetadata(AUDIT_KEY, handler) as string | undefined;
+        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+        if (action && method !== undefined && method !== RequestMethod.GET) actions.push(action);
+      }
+    }
+  }
+  return actions.sort();
+}
+
+async function fixtures() {
+  const [{ id: roundId }] = await sql<{ id: number }>('SELECT id FROM rounds WHERE deleted_at IS NULL ORDER BY id LIMIT 1');
+  const [{ id: unitId }] = await sql<{ id: number }>('SELECT id FROM org_units WHERE deleted_at IS NULL AND valid_to IS NULL ORDER BY id LIMIT 1');
+  const [category] = await sql<{ id: number; code: string }>('SELECT id, code FROM issue_categories WHERE level = 2 AND deleted_at IS NULL ORDER BY code LIMIT 1');
+  return { roundId, unitId, category };
+}
+
+async function created<T>(response: { status: number; body: unknown }): Promise<T> {
+  if (response.status !== 201 && response.status !== 200) throw new Error(`${response.status} ${JSON.stringify(response.body)}`);
+  return response.body as T;
+}
+
+describe('audit entries commit with their writes', () => {
+  it('rolls a write back when its audit entry cannot be inserted', async () => {
+    const [task] = await sql<{ id: string }>("SELECT id::text AS id FROM rectification_tasks WHERE status = 'IN_PROGRESS' AND deleted_at IS NULL ORDER BY id LIMIT 1");
+    // the audit insert of this one note fails, as a full disk or a lost connection would make it
+    await sql(`CREATE FUNCTION refuse_marked_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+                 BEGIN IF NEW.detail::text LIKE '%AUDIT-REFUSED%' THEN RAISE EXCEPTION 'audit insert refused for the test'; END IF; RETURN NEW; END $$`);
+    await sql('CREATE TRIGGER refuse_marked_audit BEFORE INSERT ON audit_logs FOR EACH ROW EXECUTE FUNCTION refuse_marked_audit()');
+    try {
+      const refused = await t.send('POST', `/api/tasks/${task.id}/notes`, { note: 'AUDIT-REFUSED 进展' });
+      expect(refused.status).toBe(500);
+      const kept = await t.send('POST', `/api/tasks/${task.id}/notes`, { note: '有审计记录的进展' });
+      expect(kept.status).toBe(201);
+    } finally {
+      await sql('DROP TRIGGER refuse_marked_audit ON audit_logs');
+      await sql('DROP FUNCTION refuse_marked_audit()');
+    }
+    const notes = await sql<{ note: string }>("SELECT note FROM task_events WHERE task_id = $1 AND type = 'PROGRESS_NOTE' ORDER BY id", [task.id]);
+    expect(notes.map((n) => n.note)).not.toContain('AUDIT-REFUSED 进展');
+    expect(notes.map((n) => n.note)).toContain('有审计记录的进展');
+    // every committed note of the task has its entry
+    const entries = await sql<{ n: number }>("SELECT count(*)::int AS n FROM audit_logs WHERE action = 'task.note' AND success AND target = $1", [`/api/tasks/${task.id}/notes`]);
+    const written = await sql<{ n: number }>("SELECT count(*)::int AS n FROM task_events WHERE task_id = $1 AND type = 'PROGRESS_NOTE' AND actor = 'staff'", [task.id]);
+    expect(entries[0].n).toBe(written[0].n);
+  });
+
+  it('every @Audited write route inserts its entry inside its transaction', async () => {
+    const [{ max: since }] = await sql<{ max: string }>('SELECT coalesce(max(id), 0)::text AS max FROM audit_logs');
+    const { roundId, unitId, category } = await fixtures();
+    const admin = await t.as('admin');
+    // one successful call of each write route
+    const inspection = await created<{ id: number }>(
+      await t.send('POST', '/api/inspections', {
+        roundId, unitId, team: '审计组', mode: 'ROUTINE', isCross: false, isElevated: false,
+        stationedFrom: addDays(TODAY, -60), stationedTo: addDays(TODAY, -40), feedbackDate: addDays(TODAY, -20),
+      }),
+    );
+    const finding = await created<{ id: number }>(
+      await t.send('POST', '/api/findings', { inspectionId: inspection.id, categoryId: category.id, description: '审计问题', isImmediate: false, isKeyConcern: false, foundDate: addDays(TODAY, -50) }),
+    );
+    const newTask = () =>
+      t.send('POST', '/api/tasks', { findingId: finding.id, measure: '整改', responsibleDept: '办公室', responsiblePerson: '张三', track: 'DEADLINE', originalDueDate: addDays(TODAY, 30) });
+    const task = (await created<{ task: { id: number } }>(await newTask())).task;
+    await created(await t.send('POST', `/api/tasks/${task.id}/status`, { status: 'IN_PROGRESS' }));
+    await created(await t.send('POST', `/api/tasks/${task.id}/extensions`, { newDueDate: addDays(TODAY, 60), reason: '延期' }));
+    await created(await t.send('POST', `/api/tasks/${task.id}/notes`, { note: '进展' }));
+    // the 整改台账 import: one row naming the inspection above by its round and unit
+    const [{ round, unit }] = await sql<{ round: string; unit: string }>('SELECT r.name AS round, u.code AS unit FROM rounds r, org_units u WHERE r.id = $1 AND u.id = $2', [roundId, unitId]);
+    const values: Record<string, unknown> = {
+      round, unit, category: category.code, description: '台账问题', isImmediate: '否', measure: '整改', responsibleDept: '办公室', responsiblePerson: '王五',
+      track: '限期整改', dueDate: addDays(TODAY, 30), foundDate: addDays(TODAY, -30),
+    };
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('整改台账');
+    sheet.addRow(LEDGER_COLUMNS.map((c) => c.header));
+    sheet.addRow(LEDGER_COLUMNS.map((c) => values[c.key] ?? null));
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(Buffer.from(await book.xlsx.writeBuffer()))]), 'ledger.xlsx');
+    const upload = await fetch(`${t.url}/api/imports/ledger`, { method: 'POST', body: form, headers: { cookie: t.cookie } });
+    expect(upload.status).toBe(201);
+    await created(await t.send('DELETE', `/api/tasks/${(await created<{ task: { id: number } }>(await newTask())).task.id}`));
+    await created(await t.send('DELETE', `/api/findings/${finding.id}`));
+    await created(await t.send('DELETE', `/api/inspections/${inspection.id}`));
+    const user = await created<{ id: number }>(await admin.send('POST', '/api/users', { username: 'audit-probe', displayName: '审计', role: 'STAFF', password: 'audit-probe-pw' }));
+    await created(await admin.send('PATCH', `/api/users/${user.id}`, { displayName: '审计二' }));
+    await created(await t.send('POST', '/api/etl/run', { mode: 'incremental' }));
+
+    const entries = await sql<{ action: string; outside: boolean }>(
+      "SELECT action, coalesce((detail->>'outsideTransaction')::boolean, false) AS outside FROM audit_logs WHERE id > $1 AND success AND action <> 'auth.login'",
+      [since],
+    );
+    // each write route was called here (a new one fails until it is added above or listed
+    // as not yet covered)…
+    const audited = [...new Set(auditedWriteActions())];
+    expect(NOT_YET_COVERED.filter((action) => !audited.includes(action))).toEqual([]);
+    expect([...new Set(entries.map((e) => e.action))].sort()).toEqual(audited.filter((action) => !NOT_YET_COVERED.includes(action)));
+    // …and none wrote its entry outside its transaction
+    expect(entries.filter((e) => e.outside).map((e) => e.action)).toEqual([]);
+  });
+});
