@@ -73,7 +73,14 @@ function auditedWriteActions(): string[] {
 }
 
 async function fixtures() {
-  const [{ id: roundId }] = await sql<{ id: number }>('SELECT id FROM rounds WHERE deleted_at IS NULL ORDER BY id LIMIT 1');
+  // a round of its own whose dates hold the stationing made here (an inspection is stationed within its round)
+  const [{ id: roundId }] = await sql<{ id: number }>(
+    `INSERT INTO rounds (term_id, ordinal, year, name, start_date, end_date)
+     SELECT term_id, 92, extract(year FROM $1::date)::int, '审计测试轮次', $1::date - 400, $1::date FROM rounds WHERE deleted_at IS NULL ORDER BY id LIMIT 1
+     ON CONFLICT (term_id, ordinal) DO UPDATE SET name = EXCLUDED.name
+     RETURNING id`,
+    [TODAY],
+  );
   const [{ id: unitId }] = await sql<{ id: number }>('SELECT id FROM org_units WHERE deleted_at IS NULL AND valid_to IS NULL ORDER BY id LIMIT 1');
   const [category] = await sql<{ id: number; code: string }>('SELECT id, code FROM issue_categories WHERE level = 2 AND deleted_at IS NULL ORDER BY code LIMIT 1');
   return { roundId, unitId, category };
