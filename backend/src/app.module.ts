@@ -12,13 +12,14 @@ import { RecordsModule } from './records/records.module';
 import { DrillModule } from './drill/drill.module';
 import { ExportsModule } from './exports/exports.module';
 import { AuthModule } from './auth/auth.module';
+import { ClosureModule } from './closure/closure.module';
 
 @Module({})
 export class AppModule {
   static forRoot(deps: InfraDeps): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(deps), AuthModule, DimensionsModule, HealthModule, OptionsModule, MetricsModule, DrillModule, ExportsModule, EtlModule, RecordsModule],
+      imports: [InfraModule.forRoot(deps), AuthModule, DimensionsModule, HealthModule, OptionsModule, MetricsModule, DrillModule, ExportsModule, EtlModule, RecordsModule, ClosureModule],
       providers: [
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: ZodSerializerInterceptor },

@@ -23,5 +23,6 @@ import { RecordsService } from './records.service';
   ],
   controllers: [RecordsController, LedgerImportController],
   providers: [RecordsRepository, RecordsService, LedgerImportService],
+  exports: [RecordsRepository],
 })
 export class RecordsModule {}

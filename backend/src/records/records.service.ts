@@ -19,7 +19,7 @@ import type {
   TaskWrite,
 } from './dto/records.dto';
 import { RecordsRepository, type Tx } from './records.repository';
-import { isAllowedTransition, refusedTransitionMessage } from './task-transitions';
+import { isDirectTransition, refusedTransitionMessage } from './task-transitions';
 
 type Row<K extends keyof RecordsRepository> = RecordsRepository[K] extends (...args: never[]) => Promise<infer R> ? NonNullable<R> : never;
 type InspectionRow = Row<'createInspection'>;
@@ -141,7 +141,7 @@ export class RecordsService {
     if (date > today) throw badField('date', `变更日期不能晚于今天 must not be in the future (${date} > ${today})`);
     const written = await this.repository.transaction(async (tx) => {
       const task = await this.lockedTask(tx, id);
-      if (!isAllowedTransition(task.status, input.status)) throw new AppError(HttpStatus.CONFLICT, refusedTransitionMessage(task.status, input.status));
+      if (!isDirectTransition(task.status, input.status)) throw new AppError(HttpStatus.CONFLICT, refusedTransitionMessage(task.status, input.status));
       await this.notBeforeLastEvent(tx, task.id, date, 'date');
       return this.repository.writeTask(
         tx,
@@ -252,7 +252,7 @@ function findingView(row: FindingRow): FindingRecord {
   };
 }
 
-function taskView(row: TaskRow): TaskRecord {
+export function taskView(row: TaskRow): TaskRecord {
   return {
     id: Number(row.id),
     findingId: Number(row.findingId),
@@ -267,7 +267,7 @@ function taskView(row: TaskRow): TaskRecord {
   };
 }
 
-function eventView(row: EventRow): TaskEventRecord {
+export function eventView(row: EventRow): TaskEventRecord {
   return {
     id: Number(row.id),
     taskId: Number(row.taskId),
@@ -282,7 +282,7 @@ function eventView(row: EventRow): TaskEventRecord {
   };
 }
 
-function writeView(written: { task: TaskRow; event: EventRow }): TaskWrite {
+export function writeView(written: { task: TaskRow; event: EventRow }): TaskWrite {
   return { task: taskView(written.task), event: eventView(written.event) };
 }
 
