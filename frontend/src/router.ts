@@ -11,6 +11,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/rectification', name: 'rectification', component: () => import('./views/RectificationView.vue'), meta: { nav: 'nav.rectification', access: 'read' } },
   { path: '/recurrence', name: 'recurrence', component: () => import('./views/RecurrenceView.vue'), meta: { nav: 'nav.recurrence', access: 'read' } },
   { path: '/overdue', name: 'overdue', component: () => import('./views/OverdueView.vue'), meta: { nav: 'nav.overdue', access: 'read' } },
+  { path: '/closure-review', name: 'closure-review', component: () => import('./views/ClosureQueueView.vue'), meta: { nav: 'closure.nav', noFilters: true, access: 'read', group: 'supervision' } },
   { path: '/export', name: 'export', component: () => import('./views/ExportView.vue'), meta: { nav: 'nav.export', noFilters: true, access: 'read' } },
   { path: '/admin/users', name: 'admin-users', component: () => import('./views/UsersView.vue'), meta: { nav: 'nav.users', noFilters: true, access: 'admin' } },
   { path: '/admin/audit', name: 'admin-audit', component: () => import('./views/AuditView.vue'), meta: { nav: 'nav.audit', noFilters: true, access: 'admin' } },

@@ -64,6 +64,13 @@ export class ClosureService {
     return this.records.transaction(
       async (tx) => {
         const task = await this.lockedTask(tx, taskId);
+        if (task.status === 'CLOSE_REQUESTED' && !(await this.repository.pendingOfTask(tx, task.id))) {
+          // 申请销号 recorded before the review existed (imported, or the demo data): its evidence is added, the status stays
+          await this.notBeforeLastEvent(tx, task.id, today);
+          const written = await this.records.writeTask(tx, task.id, {}, { type: 'PROGRESS_NOTE', eventDate: dbDate(today), note: `补充销号申请材料：${input.explanation}`, actor });
+          const request = await this.repository.createRequest(tx, { taskId: task.id, explanation: input.explanation, applicant: actor, requestDate: dbDate(today) }, files);
+          return { request: requestView(request), ...writeView(written) };
+        }
         if (task.status !== 'IN_PROGRESS' && task.status !== 'BASICALLY_DONE') {
           throw new AppError(
             HttpStatus.CONFLICT,

@@ -275,10 +275,10 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     await first.click();
     await page.waitForSelector('[data-testid="task-detail"][data-state="ready"]');
     expect((await leader.get<Json>(`/api/tasks/${id}`)).status).toBe(200);
-    for (const form of ['note-form', 'status-form', 'extend-form', 'note-submit', 'close-task', 'extend-submit', 'task-message']) {
+    for (const form of ['note-form', 'status-form', 'extend-form', 'note-submit', 'extend-submit', 'task-message', 'apply-form', 'review-form', 'reopen-form']) {
       await expect(page.getByTestId(form).count()).resolves.toBe(0);
     }
-    expect(await page.locator('[data-testid="task-drawer"] .section-title').allInnerTexts()).toEqual(['办理过程']);
+    expect(await page.locator('[data-testid="task-drawer"] .section-title').allInnerTexts()).toEqual(['办理过程', '销号申请']);
     // what the page hides, the API refuses
     const note = await leader.send<Json>('POST', `/api/tasks/${id}/notes`, { note: 'leader' });
     expect(note.status).toBe(403);
