@@ -169,7 +169,7 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     expect(await text(page, 'user-role')).toBe('巡察办工作人员');
     await expect(page.getByTestId('user-county').count()).resolves.toBe(0);
     const navs = await navItems(page);
-    expect(navs).toEqual(['nav-overview', 'nav-coverage', 'nav-categories', 'nav-rectification', 'nav-recurrence', 'nav-overdue', 'nav-export', 'nav-etl']);
+    expect(navs).toEqual(['nav-overview', 'nav-coverage', 'nav-categories', 'nav-rectification', 'nav-recurrence', 'nav-overdue', 'nav-closure-review', 'nav-export', 'nav-etl']);
     // the session is the page's own httpOnly cookie
     const cookies = await page.context().cookies();
     expect(cookies.find((c) => c.name === 'xuncha_session')).toMatchObject({ httpOnly: true, sameSite: 'Lax' });

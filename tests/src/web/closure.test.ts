@@ -67,11 +67,7 @@ const YESTERDAY = new Date(Date.parse(`${TODAY}T00:00:00Z`) - 86_400_000).toISOS
     await button.click();
   }
   async function untilText(page: Page, testid: string, pattern: RegExp) {
-    await page.waitForFunction(
-      ([id, source]) => new RegExp(source).test(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''),
-      [testid, pattern.source] as const,
-      { timeout: 30_000 },
-    );
+    await page.getByTestId(testid).filter({ hasText: pattern }).first().waitFor({ timeout: 30_000 });
   }
   async function untilStatus(page: Page, label: string) {
     await untilText(page, 'task-status', new RegExp(`^${label}$`));
