@@ -1981,6 +1981,7 @@ export interface operations {
                 dueSoon?: "10" | "20";
                 extended?: "true" | "false";
                 immediate?: "true" | "false";
+                q?: string;
                 sort?: "id" | "-id" | "dueDate" | "-dueDate" | "daysOverdue" | "-daysOverdue" | "originalDueDate" | "-originalDueDate" | "closedDate" | "-closedDate";
                 page?: string;
                 pageSize?: string;
@@ -2164,6 +2165,7 @@ export interface operations {
                 dueSoon?: "10" | "20";
                 extended?: "true" | "false";
                 immediate?: "true" | "false";
+                q?: string;
                 sort?: "id" | "-id" | "dueDate" | "-dueDate" | "daysOverdue" | "-daysOverdue" | "originalDueDate" | "-originalDueDate" | "closedDate" | "-closedDate";
             };
             header?: never;

@@ -378,6 +378,15 @@ const en: Messages = {
     person: 'Person',
     saved: 'Saved',
   },
+  // worklist (issue 16 item 6)
+  worklist: {
+    overdueOnly: 'Overdue only',
+    allTasks: 'All tasks',
+    status: 'Status',
+    anyStatus: 'Any status',
+    search: 'Search',
+    searchPlaceholder: 'Task number, unit, person or department',
+  },
 };
 
 export default en;

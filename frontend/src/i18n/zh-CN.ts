@@ -376,6 +376,15 @@ const zhCN = {
     person: '责任人',
     saved: '已保存',
   },
+  // 督办清单 worklist (issue 16 item 6)
+  worklist: {
+    overdueOnly: '仅超期',
+    allTasks: '全部任务',
+    status: '状态',
+    anyStatus: '全部状态',
+    search: '查询',
+    searchPlaceholder: '任务编号、单位、责任人或责任部门',
+  },
 };
 
 export default zhCN;
