@@ -215,4 +215,55 @@ const YESTERDAY = new Date(Date.parse(`${TODAY}T00:00:00Z`) - 86_400_000).toISOS
     const [row] = await sql<{ status: string }>('SELECT status::text FROM rectification_tasks WHERE id = $1', [taskId]);
     expect(row.status).toBe('IN_PROGRESS');
   });
+
+  it('worklist: status filter (申请销号), search by number, page size, a link to one task, and a write shown at once', async () => {
+    const cells = (page: Page) =>
+      page.$$eval('[data-testid="overdue-table"] tbody tr', (rows) =>
+        rows.map((row) => Array.from((row as unknown as { cells: ArrayLike<{ textContent: string | null }> }).cells, (cell) => (cell.textContent ?? '').trim())),
+      );
+    const waitList = () => staff.waitForSelector('[data-testid="overdue-list"][data-state="ready"][aria-busy="false"]', { timeout: 30_000 });
+
+    // every task in 申请销号, 50 a page (newest first without an overdue order): the rows the API lists, each 申请销号
+    await staff.goto('/overdue?scope=all&status=CLOSE_REQUESTED&pageSize=50');
+    await waitList();
+    const api = await t.get<{ total: number; rows: { id: number }[] }>('/api/tasks?status=CLOSE_REQUESTED&pageSize=50&sort=-id');
+    expect(api.body.total).toBeGreaterThan(0);
+    const requested = await cells(staff);
+    expect(requested.map((r) => r[0])).toEqual(api.body.rows.map((r) => `#${r.id}`));
+    expect(new Set(requested.map((r) => r[5]))).toEqual(new Set(['申请销号']));
+    expect(requested.length).toBe(Math.min(50, api.body.total));
+
+    // search by task number, typed into the box
+    await staff.goto('/overdue?scope=all');
+    await waitList();
+    await field(staff, 'worklist-search').fill(String(taskId));
+    await staff.getByTestId('worklist-search-submit').click();
+    await staff.waitForURL((url) => url.searchParams.get('q') === String(taskId));
+    await staff.locator(`[data-testid="open-task-${taskId}"]`).waitFor();
+    await waitList();
+    expect((await cells(staff)).map((r) => r[0])).toEqual([`#${taskId}`]);
+    expect((await cells(staff))[0][5]).toBe('整改中');
+
+    // the drawer's link carries the task; a status change shows in the row before any ETL run
+    await staff.getByTestId(`open-task-${taskId}`).click();
+    await staff.waitForURL((url) => url.searchParams.get('task') === String(taskId));
+    const link = staff.url();
+    await staff.waitForSelector('[data-testid="task-detail"][data-state="ready"]');
+    await staff.getByTestId('status-select').click();
+    await staff.locator('.el-select-dropdown__item:visible', { hasText: '基本完成' }).first().click();
+    await staff.getByTestId('status-submit').click();
+    await untilText(staff, 'task-status', /^基本完成/);
+    await staff.getByTestId('overdue-table').filter({ hasText: '基本完成' }).waitFor({ timeout: 15_000 });
+    expect((await cells(staff))[0][5]).toMatch(/^基本完成/);
+    // the warehouse has not run: the API's list still says 整改中
+    const stale = await t.get<{ rows: { status: string }[] }>(`/api/tasks?q=${taskId}`);
+    expect(stale.body.rows.map((r) => r.status)).toEqual(['IN_PROGRESS']);
+
+    // the link opens the same task for someone else
+    await reviewer.goto(link);
+    await reviewer.waitForSelector('[data-testid="task-detail"][data-state="ready"]');
+    await reviewer.getByText(`整改任务 #${taskId}`).first().waitFor();
+    expect(await reviewer.getByTestId('task-status').innerText()).toMatch(/^基本完成/);
+    await shot(staff, '04-worklist');
+  });
 });
