@@ -34,11 +34,18 @@ export interface QueueTaskRow {
 export class ClosureRepository {
   constructor(@Inject(PRISMA) private readonly prisma: Db) {}
 
-  createRequest(tx: Tx, data: { taskId: bigint; explanation: string; applicant: string; requestDate: Date }, files: EvidenceData[]) {
-    return tx.closureRequest.create({
-      data: { ...data, evidence: { create: files.map((f) => ({ ...f, content: new Uint8Array(f.content) })) } },
-      include: WITH_EVIDENCE,
-    });
+  /**
+   * The request and its files. The bytes go in by plain INSERTs with the file as a bytea
+   * parameter: Prisma's nested create of a 20 MB Bytes field takes seconds longer.
+   */
+  async createRequest(tx: Tx, data: { taskId: bigint; explanation: string; applicant: string; requestDate: Date }, files: EvidenceData[]) {
+    const request = await tx.closureRequest.create({ data });
+    for (const f of files) {
+      await tx.$executeRaw`
+        INSERT INTO closure_evidence (request_id, file_name, content_type, kind, size, sha256, content)
+        VALUES (${request.id}, ${f.fileName}, ${f.contentType}, ${f.kind}, ${f.size}, ${f.sha256}, ${f.content})`;
+    }
+    return tx.closureRequest.findUniqueOrThrow({ where: { id: request.id }, include: WITH_EVIDENCE });
   }
 
   /** The task's open (待审核) request, locked, or null. */
@@ -91,8 +98,13 @@ export class ClosureRepository {
        LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`;
   }
 
-  /** One evidence file with its bytes and the task it proves. */
-  evidence(id: bigint) {
-    return this.prisma.closureEvidence.findUnique({ where: { id }, include: { request: { select: { taskId: true } } } });
+  /** One evidence file with its bytes and the task it proves (a plain query: the bytes arrive without Prisma's model mapping). */
+  async evidence(id: bigint) {
+    const rows = await this.prisma.$queryRaw<{ file_name: string; content_type: string; kind: string; task_id: bigint; content: Uint8Array }[]>`
+      SELECT e.file_name, e.content_type, e.kind, r.task_id, e.content
+        FROM closure_evidence e JOIN closure_requests r ON r.id = e.request_id
+       WHERE e.id = ${id}`;
+    const row = rows[0];
+    return row ? { fileName: row.file_name, contentType: row.content_type, kind: row.kind, taskId: row.task_id, content: row.content } : null;
   }
 }

@@ -152,8 +152,9 @@ export class ClosureService {
     const row = await this.repository.evidence(BigInt(id));
     const missing = CountyScope.notFound('佐证材料', id);
     if (!row) throw missing();
-    await this.county.check('task', row.request.taskId, missing);
-    return { content: Buffer.from(row.content), fileName: row.fileName, contentType: row.contentType, kind: row.kind };
+    await this.county.check('task', row.taskId, missing);
+    const content = Buffer.isBuffer(row.content) ? row.content : Buffer.from(row.content.buffer, row.content.byteOffset, row.content.length);
+    return { content, fileName: row.fileName, contentType: row.contentType, kind: row.kind };
   }
 
   private async review(id: number, actor: string, outcome: 'APPROVED' | 'RETURNED', note: string | null): Promise<ClosureWrite> {
