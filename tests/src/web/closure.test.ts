@@ -265,5 +265,11 @@ const YESTERDAY = new Date(Date.parse(`${TODAY}T00:00:00Z`) - 86_400_000).toISOS
     await reviewer.getByText(`整改任务 #${taskId}`).first().waitFor();
     expect(await reviewer.getByTestId('task-status').innerText()).toMatch(/^基本完成/);
     await shot(staff, '04-worklist');
+
+    // a drill list's link opens the same list
+    const list = { kind: 'tasks', title: '待审核清单', query: { status: 'CLOSE_REQUESTED' } };
+    await reviewer.goto(`/overview?drill=${encodeURIComponent(JSON.stringify(list))}`);
+    await reviewer.getByText('待审核清单').first().waitFor({ timeout: 30_000 });
+    await reviewer.locator('[data-testid="drill-drawer"], .el-drawer').filter({ has: reviewer.locator('tbody tr', { hasText: '申请销号' }) }).first().waitFor({ timeout: 30_000 });
   });
 });
