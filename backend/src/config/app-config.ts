@@ -18,6 +18,9 @@ export interface AppConfig {
   logFormat: 'json' | 'text';
   /** Largest upload (ledger import) in bytes. */
   maxUploadBytes: number;
+  /** 佐证材料 (closure evidence): largest file in bytes, and most files per application. */
+  evidenceMaxBytes: number;
+  evidenceMaxFiles: number;
   /** Where the built dashboard is served from (absent: API only). */
   staticDir?: string;
   /** A session ends after this many hours without a request. */
@@ -73,6 +76,8 @@ const envSchema = z.object({
     .default([...DEFAULT_COVERAGE_MODES]),
   LOG_FORMAT: z.enum(['json', 'text'], 'must be json or text').default('text'),
   MAX_UPLOAD_MB: integer(1, 512).default(20),
+  EVIDENCE_MAX_MB: integer(1, 200).default(20),
+  EVIDENCE_MAX_FILES: integer(1, 50).default(10),
   STATIC_DIR: z.string().optional(),
   SESSION_TTL_HOURS: integer(1, 24 * 30).default(12),
   COOKIE_SECURE: z.enum(['auto', 'on', 'off'], 'must be auto, on or off').default('auto'),
@@ -109,6 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     coverageModes: [...new Set(v.COVERAGE_MODES)],
     logFormat: v.LOG_FORMAT,
     maxUploadBytes: v.MAX_UPLOAD_MB * 1024 * 1024,
+    evidenceMaxBytes: v.EVIDENCE_MAX_MB * 1024 * 1024,
+    evidenceMaxFiles: v.EVIDENCE_MAX_FILES,
     staticDir: v.STATIC_DIR,
     sessionTtlHours: v.SESSION_TTL_HOURS,
     cookieSecure: v.COOKIE_SECURE,

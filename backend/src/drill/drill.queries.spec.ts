@@ -21,6 +21,15 @@ describe('task list', () => {
   });
 });
 
+describe('task list search', () => {
+  it('keeps the tasks a search found (ids as a parameter), and only with a search', () => {
+    const found = buildTaskListQuery(scope, { ...list({}), searchIds: ['7', '42'] }, true);
+    expect(found.query).toContain('id IN {searchIds:Array(UInt64)}');
+    expect(found.params.searchIds).toEqual(['7', '42']);
+    expect(buildTaskListQuery(scope, list({}), true).query).not.toContain('searchIds');
+  });
+});
+
 describe('task list order', () => {
   it('orders an overdue list by the due date itself (days overdue = as-of − due), its ids alone', () => {
     for (const query of [{ overdue: true }, { agingBucket: '31-90' }] as Partial<TaskListQuery>[]) {

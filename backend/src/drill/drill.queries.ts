@@ -59,7 +59,7 @@ export function listsOpenTasksOnly(query: TaskListQuery): boolean {
  * the same pass); then, with `ids`, those tasks' rows, read by their primary key, in the
  * same order.
  */
-export function buildTaskListQuery(scope: Scope, query: TaskListQuery, current: boolean, ids?: readonly string[]): SqlQuery {
+export function buildTaskListQuery(scope: Scope, query: TaskListQuery & { searchIds?: readonly string[] }, current: boolean, ids?: readonly string[]): SqlQuery {
   const tasks = taskStateCte(scope, { fedBack: true, current, openOnly: listsOpenTasksOnly(query), ids });
   const open = "status != 'CLOSED'";
   const late = `${open} AND due IS NOT NULL AND due < {asOf:Date}`;
@@ -91,6 +91,11 @@ export function buildTaskListQuery(scope: Scope, query: TaskListQuery, current: 
     where.push(query.extended ? `(${extended})` : `NOT (${extended})`);
   }
   if (query.immediate !== undefined) where.push(`finding_is_immediate = ${query.immediate ? 1 : 0}`);
+  if (query.searchIds) {
+    // the tasks a search (q) found in PostgreSQL
+    where.push('id IN {searchIds:Array(UInt64)}');
+    params.searchIds = [...query.searchIds];
+  }
   const daysOverdue = `if(${late}, dateDiff('day', assumeNotNull(due), {asOf:Date}), 0) AS days_overdue`;
   const filtered = (order: string) => `FROM tasks
 ${where.length > 0 ? `WHERE ${where.join('\n  AND ')}` : ''}

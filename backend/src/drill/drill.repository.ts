@@ -87,6 +87,27 @@ export class DrillRepository {
    * list page: each task's measure, responsible person and unit name (its finding's unit),
    * and with `descriptions` its finding's description, by task id (as strings).
    */
+  /**
+   * 搜索: the live tasks whose number is `q`, or whose unit's name, responsible person or
+   * department contains it (case-insensitive), at most `limit` of them.
+   */
+  async searchTaskIds(q: string, limit: number): Promise<string[]> {
+    const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows = await this.prisma.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT t.id::text AS id
+         FROM rectification_tasks t
+         JOIN findings f ON f.id = t.finding_id
+         JOIN org_units u ON u.id = f.unit_id
+        WHERE t.deleted_at IS NULL
+          AND (t.id::text = $1 OR u.name ILIKE $2 OR t.responsible_person ILIKE $2 OR t.responsible_dept ILIKE $2)
+        LIMIT $3`,
+      q.replace(/^#/, ''),
+      pattern,
+      limit,
+    );
+    return rows.map((r) => r.id);
+  }
+
   async taskTexts(ids: readonly (bigint | string)[], descriptions = false): Promise<Map<string, TaskTexts>> {
     if (ids.length === 0) return new Map();
     const rows = await this.prisma.$queryRawUnsafe<TaskTexts[]>(

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { AGING_BUCKETS, type AgingBucket, type InspectionMode, type TaskStatus, type UnitCategory } from '../common/filters';
 import { AppError } from '../common/http-exception.filter';
 import { CountyScope } from '../auth/county-scope';
@@ -11,6 +11,9 @@ import type { TaskListRow } from './drill.queries';
 import type { FindingListQuery, TaskListQuery } from './dto/drill.dto';
 
 type Track = 'IMMEDIATE' | 'DEADLINE' | 'LONG_TERM';
+
+/** The most tasks a search may find (a list of ids handed to the warehouse). */
+const SEARCH_LIMIT = 20_000;
 
 function agingBucket(daysOverdue: number): AgingBucket | null {
   if (daysOverdue <= 0) return null;
@@ -33,13 +36,25 @@ export class DrillService {
     return this.scopes.resolve(input);
   }
 
+  /** A search (q) resolved in PostgreSQL to the tasks it finds; the warehouse list keeps only those. */
+  private async searched(query: TaskListQuery): Promise<TaskListQuery & { searchIds?: string[] }> {
+    if (query.q === undefined) return query;
+    const ids = await this.repository.searchTaskIds(query.q, SEARCH_LIMIT + 1);
+    if (ids.length > SEARCH_LIMIT) {
+      const message = `搜索结果超过 ${SEARCH_LIMIT} 条，请输入更具体的关键词 more than ${SEARCH_LIMIT} tasks match; search for something more specific`;
+      throw new AppError(HttpStatus.BAD_REQUEST, `q: ${message}`, [{ field: 'q', message }]);
+    }
+    return { ...query, searchIds: ids.length > 0 ? ids : ['0'] };
+  }
+
   private names(dims: Dimensions) {
     const regions = new Map(dims.regions.map((r) => [r.id, r.name]));
     const categories = new Map(dims.categories.map((c) => [c.id, c.name]));
     return { region: (id: number) => regions.get(id) ?? '', category: (id: number) => categories.get(id) ?? '' };
   }
 
-  async tasks(query: TaskListQuery) {
+  async tasks(input: TaskListQuery) {
+    const query = await this.searched(input);
     const { scope, dims, current } = await this.scope(query);
     const { total, rows } = await this.repository.tasks(scope, query, current);
     return { asOf: scope.asOf, total, page: query.page, pageSize: query.pageSize, rows: await this.taskRows(rows, dims) };
@@ -49,7 +64,8 @@ export class DrillService {
    * For exports: the whole task list, read once for its ids in order, then a chunk of rows
    * at a time by id (instead of page after page, each evaluating the list again).
    */
-  async taskChunks(query: TaskListQuery, options: { descriptions?: boolean } = {}) {
+  async taskChunks(input: TaskListQuery, options: { descriptions?: boolean } = {}) {
+    const query = await this.searched(input);
     const { scope, dims, current } = await this.scope(query);
     const ids = await this.repository.taskIds(scope, query, current);
     return {

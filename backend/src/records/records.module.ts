@@ -28,5 +28,6 @@ import { RoundRules } from './round-rules';
   ],
   controllers: [RecordsController, LedgerImportController, CaseRecordsController],
   providers: [RecordsRepository, RecordsService, LedgerImportRepository, LedgerImportService, CaseRecordsRepository, CaseRecordsService, RoundRules],
+  exports: [RecordsRepository],
 })
 export class RecordsModule {}

@@ -20,7 +20,7 @@ import type {
 } from './dto/records.dto';
 import { RecordsRepository, type Tx } from './records.repository';
 import { RoundRules } from './round-rules';
-import { isAllowedTransition, refusedTransitionMessage } from './task-transitions';
+import { isDirectTransition, refusedTransitionMessage } from './task-transitions';
 import { effectiveDay, requireReason } from './backdating';
 
 type Row<K extends keyof RecordsRepository> = RecordsRepository[K] extends (...args: never[]) => Promise<infer R> ? NonNullable<R> : never;
@@ -152,7 +152,7 @@ export class RecordsService {
     const date = effective.day;
     const written = await this.repository.transaction(async (tx) => {
       const task = await this.lockedTask(tx, id);
-      if (!isAllowedTransition(task.status, input.status)) throw new AppError(HttpStatus.CONFLICT, refusedTransitionMessage(task.status, input.status));
+      if (!isDirectTransition(task.status, input.status)) throw new AppError(HttpStatus.CONFLICT, refusedTransitionMessage(task.status, input.status));
       await this.notBeforeLastEvent(tx, task.id, date, field);
       requireReason(effective);
       return this.repository.writeTask(
@@ -273,7 +273,7 @@ function findingView(row: FindingRow): FindingRecord {
   };
 }
 
-function taskView(row: TaskRow): TaskRecord {
+export function taskView(row: TaskRow): TaskRecord {
   return {
     id: Number(row.id),
     findingId: Number(row.findingId),
@@ -288,7 +288,7 @@ function taskView(row: TaskRow): TaskRecord {
   };
 }
 
-function eventView(row: EventRow): TaskEventRecord {
+export function eventView(row: EventRow): TaskEventRecord {
   return {
     id: Number(row.id),
     taskId: Number(row.taskId),
@@ -305,7 +305,7 @@ function eventView(row: EventRow): TaskEventRecord {
   };
 }
 
-function writeView(written: { task: TaskRow; event: EventRow }): TaskWrite {
+export function writeView(written: { task: TaskRow; event: EventRow }): TaskWrite {
   return { task: taskView(written.task), event: eventView(written.event) };
 }
 

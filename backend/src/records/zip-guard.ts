@@ -209,3 +209,18 @@ function safeNumber(value: bigint): number {
 function mib(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
+
+/**
+ * The content of one part of a zip already passed by `checkZip` (null when absent), read
+ * with its declared size as the limit. Used to tell a Word document from a workbook by
+ * its `[Content_Types].xml`.
+ */
+export function readZipPart(buffer: Buffer, name: string): Buffer | null {
+  const entry = readEntries(buffer, readDirectory(buffer)).find((e) => e.name === name);
+  if (!entry) return null;
+  const at = entry.localOffset;
+  if (at + 30 > buffer.length || buffer.readUInt32LE(at) !== LOCAL) throw corrupt(`bad local header of ${entry.name}`);
+  const start = at + 30 + buffer.readUInt16LE(at + 26) + buffer.readUInt16LE(at + 28);
+  const part = buffer.subarray(start, start + entry.compressedSize);
+  return entry.method === 0 ? Buffer.from(part) : inflateRawSync(part, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
+}

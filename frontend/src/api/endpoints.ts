@@ -116,3 +116,43 @@ export function filenameOf(header: string | null): string | undefined {
   const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(header);
   return plain?.[1]?.trim();
 }
+
+// --- closure review (销号审核) -------------------------------------------------------------
+
+export type ClosureRequest = ResponseOf<'/api/closure-requests/{id}/approve', 'post'>['request'];
+export type ClosureWrite = ResponseOf<'/api/closure-requests/{id}/approve', 'post'>;
+export type ClosureQueue = ResponseOf<'/api/closure-requests', 'get'>;
+export type ClosureQueueQuery = NonNullable<operations['ClosureController_queue']['parameters']['query']>;
+
+export const getClosureRequests = (taskId: number, signal?: Signal) =>
+  unwrap<{ rows: ClosureRequest[] }>(api.GET('/api/tasks/{id}/closure-requests', { params: { path: { id: String(taskId) } }, signal }));
+export const getClosureQueue = (query: ClosureQueueQuery, signal?: Signal) => unwrap<ClosureQueue>(api.GET('/api/closure-requests', { params: { query }, signal }));
+export const approveClosure = (id: number, note?: string) =>
+  unwrap<ClosureWrite>(api.POST('/api/closure-requests/{id}/approve', { params: { path: { id: String(id) } }, body: note ? { note } : {} }));
+export const returnClosure = (id: number, reason: string) =>
+  unwrap<ClosureWrite>(api.POST('/api/closure-requests/{id}/return', { params: { path: { id: String(id) } }, body: { reason } }));
+export const reopenTask = (taskId: number, reason: string) =>
+  unwrap<TaskWriteResult>(api.POST('/api/tasks/{id}/reopen', { params: { path: { id: String(taskId) } }, body: { reason } }));
+/** Where an evidence file downloads from (an audited GET). */
+export const evidenceUrl = (id: number) => `/api/closure-evidence/${id}`;
+
+/** 申请销号: the explanation and the files as one multipart form (openapi-fetch sends JSON only). */
+export async function applyForClosure(taskId: number, explanation: string, files: File[]): Promise<ClosureWrite> {
+  const form = new FormData();
+  form.append('explanation', explanation);
+  for (const file of files) form.append('files', file, file.name);
+  let response: Response;
+  try {
+    response = await fetch(`/api/tasks/${taskId}/closure-requests`, { method: 'POST', body: form });
+  } catch (cause) {
+    throw new ApiError(0, cause instanceof Error ? cause.message : String(cause));
+  }
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    body = undefined;
+  }
+  if (!response.ok) throw failure(response, body);
+  return body as ClosureWrite;
+}

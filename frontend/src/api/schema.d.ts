@@ -903,6 +903,109 @@ export interface paths {
         patch: operations["MasterdataController_renameCategory"];
         trace?: never;
     };
+    "/api/tasks/{id}/closure-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 销号申请记录 a task's closure requests with their evidence (without the bytes) and review results */
+        get: operations["ClosureController_ofTask"];
+        put?: never;
+        /** 申请销号 apply for closure with a 整改情况说明 and evidence files (the type read from the bytes; → 申请销号 CLOSE_REQUESTED) */
+        post: operations["ClosureController_apply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤销销号 reopen a closed task with a reason (→ 整改中 IN_PROGRESS from today; earlier days keep it closed) */
+        post: operations["ClosureController_reopen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/closure-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 待审核销号 the closure review queue (default PENDING), oldest first, within the user's county */
+        get: operations["ClosureController_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/closure-requests/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 销号审核通过 approve a closure request (→ 已销号 CLOSED); the applicant may not (403) */
+        post: operations["ClosureController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/closure-requests/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 销号申请退回 return a closure request with a reason (→ 整改中 IN_PROGRESS); the applicant may not (403) */
+        post: operations["ClosureController_giveBack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/closure-evidence/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载佐证材料 download one evidence file (audited) */
+        get: operations["ClosureController_evidence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2214,6 +2317,145 @@ export interface components {
         DeletedCategoryDto_Output: {
             id: number;
         };
+        ClosureWriteDto_Output: {
+            request: {
+                id: number;
+                taskId: number;
+                explanation: string;
+                applicant: string;
+                /** @description YYYY-MM-DD */
+                requestDate: string;
+                /** @description ISO instant */
+                requestedAt: string;
+                /** @enum {string} */
+                status: "PENDING" | "APPROVED" | "RETURNED";
+                reviewer: string | null;
+                reviewNote: string | null;
+                /** @description ISO instant */
+                reviewedAt: string | null;
+                evidence: {
+                    id: number;
+                    fileName: string;
+                    contentType: string;
+                    /** @description pdf, png, jpeg, docx, doc, xlsx or xls, read from the bytes */
+                    kind: string;
+                    /** @description bytes */
+                    size: number;
+                    sha256: string;
+                    /** @description ISO instant */
+                    createdAt: string;
+                }[];
+            };
+            task: {
+                id: number;
+                findingId: number;
+                measure: string;
+                responsibleDept: string;
+                responsiblePerson: string;
+                /** @enum {string} */
+                track: "IMMEDIATE" | "DEADLINE" | "LONG_TERM";
+                originalDueDate: string | null;
+                currentDueDate: string | null;
+                /** @enum {string} */
+                status: "NOT_STARTED" | "IN_PROGRESS" | "CLOSE_REQUESTED" | "CLOSED" | "BASICALLY_DONE" | "NOT_DONE";
+                closedDate: string | null;
+            };
+            event: {
+                id: number;
+                taskId: number;
+                /** @enum {string} */
+                type: "CREATED" | "STATUS_CHANGE" | "EXTENSION" | "PROGRESS_NOTE" | "ESCALATION";
+                /** @description YYYY-MM-DD */
+                eventDate: string;
+                fromStatus: ("NOT_STARTED" | "IN_PROGRESS" | "CLOSE_REQUESTED" | "CLOSED" | "BASICALLY_DONE" | "NOT_DONE") | null;
+                toStatus: ("NOT_STARTED" | "IN_PROGRESS" | "CLOSE_REQUESTED" | "CLOSED" | "BASICALLY_DONE" | "NOT_DONE") | null;
+                newDueDate: string | null;
+                note: string | null;
+                actor: string;
+                occurredAt: string;
+                backdated: boolean;
+                backdateReason: string | null;
+            };
+        };
+        ClosureRequestListDto_Output: {
+            rows: {
+                id: number;
+                taskId: number;
+                explanation: string;
+                applicant: string;
+                /** @description YYYY-MM-DD */
+                requestDate: string;
+                /** @description ISO instant */
+                requestedAt: string;
+                /** @enum {string} */
+                status: "PENDING" | "APPROVED" | "RETURNED";
+                reviewer: string | null;
+                reviewNote: string | null;
+                /** @description ISO instant */
+                reviewedAt: string | null;
+                evidence: {
+                    id: number;
+                    fileName: string;
+                    contentType: string;
+                    /** @description pdf, png, jpeg, docx, doc, xlsx or xls, read from the bytes */
+                    kind: string;
+                    /** @description bytes */
+                    size: number;
+                    sha256: string;
+                    /** @description ISO instant */
+                    createdAt: string;
+                }[];
+            }[];
+        };
+        ClosureReasonDto: {
+            reason: string;
+        };
+        ClosureQueuePageDto_Output: {
+            total: number;
+            page: number;
+            pageSize: number;
+            rows: {
+                id: number;
+                taskId: number;
+                explanation: string;
+                applicant: string;
+                /** @description YYYY-MM-DD */
+                requestDate: string;
+                /** @description ISO instant */
+                requestedAt: string;
+                /** @enum {string} */
+                status: "PENDING" | "APPROVED" | "RETURNED";
+                reviewer: string | null;
+                reviewNote: string | null;
+                /** @description ISO instant */
+                reviewedAt: string | null;
+                evidence: {
+                    id: number;
+                    fileName: string;
+                    contentType: string;
+                    /** @description pdf, png, jpeg, docx, doc, xlsx or xls, read from the bytes */
+                    kind: string;
+                    /** @description bytes */
+                    size: number;
+                    sha256: string;
+                    /** @description ISO instant */
+                    createdAt: string;
+                }[];
+                task: {
+                    measure: string;
+                    responsibleDept: string;
+                    responsiblePerson: string;
+                    /** @enum {string} */
+                    status: "NOT_STARTED" | "IN_PROGRESS" | "CLOSE_REQUESTED" | "CLOSED" | "BASICALLY_DONE" | "NOT_DONE";
+                    currentDueDate: string | null;
+                    unitName: string;
+                    regionName: string;
+                };
+            }[];
+        };
+        ApproveClosureDto: {
+            note?: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -2610,6 +2852,7 @@ export interface operations {
                 dueSoon?: "10" | "20";
                 extended?: "true" | "false";
                 immediate?: "true" | "false";
+                q?: string;
                 sort?: "id" | "-id" | "dueDate" | "-dueDate" | "daysOverdue" | "-daysOverdue" | "originalDueDate" | "-originalDueDate" | "closedDate" | "-closedDate";
                 page?: string;
                 pageSize?: string;
@@ -2819,6 +3062,7 @@ export interface operations {
                 dueSoon?: "10" | "20";
                 extended?: "true" | "false";
                 immediate?: "true" | "false";
+                q?: string;
                 sort?: "id" | "-id" | "dueDate" | "-dueDate" | "daysOverdue" | "-daysOverdue" | "originalDueDate" | "-originalDueDate" | "closedDate" | "-closedDate";
             };
             header?: never;
@@ -3841,6 +4085,177 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CategoryRecordDto_Output"];
+                };
+            };
+        };
+    };
+    ClosureController_ofTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClosureRequestListDto_Output"];
+                };
+            };
+        };
+    };
+    ClosureController_apply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** @description 整改情况说明 */
+                    explanation: string;
+                    /** @description 佐证材料: PDF, PNG, JPEG, Word (.docx/.doc), Excel (.xlsx/.xls); the type is read from the bytes */
+                    files: string[];
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClosureWriteDto_Output"];
+                };
+            };
+        };
+    };
+    ClosureController_reopen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClosureReasonDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskWriteResultDto_Output"];
+                };
+            };
+        };
+    };
+    ClosureController_queue: {
+        parameters: {
+            query?: {
+                status?: "PENDING" | "APPROVED" | "RETURNED";
+                page?: string;
+                pageSize?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClosureQueuePageDto_Output"];
+                };
+            };
+        };
+    };
+    ClosureController_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveClosureDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClosureWriteDto_Output"];
+                };
+            };
+        };
+    };
+    ClosureController_giveBack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClosureReasonDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClosureWriteDto_Output"];
+                };
+            };
+        };
+    };
+    ClosureController_evidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
                 };
             };
         };

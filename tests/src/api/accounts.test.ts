@@ -3,6 +3,7 @@ import { LEDGER_COLUMNS } from '../../../backend/src/records/ledger-workbook';
 import { startTestApp, TEST_PASSWORD, type TestApp, type TestClient } from '../support/app';
 import { query } from '../support/pg';
 import { pinToday } from '../support/today';
+import { applyForClosure } from '../support/closure';
 
 /**
  * Accounts, roles and county scope over the real app: every route is enumerated from the
@@ -146,6 +147,22 @@ async function uploadLedger(client: TestClient, content: Buffer, preview = false
     status: response.status,
     body: (await response.json()) as { message: string; details?: { field: string; message: string }[]; imported?: number; problems?: { row: number; column: string; message: string }[] },
   };
+}
+
+/** A closure application (by staff) on a task of another county than the user's, made once. */
+let foreignRequest: { requestId: number; evidenceId: number } | undefined;
+async function foreignClosure(): Promise<{ requestId: number; evidenceId: number }> {
+  if (foreignRequest) return foreignRequest;
+  const [row] = await sql<{ id: string }>(
+    `SELECT k.id::text FROM rectification_tasks k JOIN findings f ON f.id = k.finding_id JOIN inspections i ON i.id = f.inspection_id JOIN org_units u ON u.id = f.unit_id
+      WHERE ${UNIT_COUNTY} <> $1 AND k.status IN ('IN_PROGRESS', 'BASICALLY_DONE') AND k.deleted_at IS NULL AND f.deleted_at IS NULL AND i.deleted_at IS NULL AND k.id <> $2::bigint ORDER BY k.id LIMIT 1`,
+    [own.id, foreign.taskId],
+  );
+  const applied = await applyForClosure(t, staff, row.id);
+  expect(applied.status).toBe(201);
+  const body = applied.body as unknown as { request: { id: number; evidence: { id: number }[] } };
+  foreignRequest = { requestId: body.request.id, evidenceId: body.request.evidence[0].id };
+  return foreignRequest;
 }
 
 beforeAll(async () => {
@@ -616,6 +633,41 @@ describe('a county user', () => {
       expect((await county.send('DELETE', '/api/masterdata/categories/1')).status).toBe(403);
     },
     // --- end of 基础数据 probes
+
+    // --- closure review (销号审核) ------------------------------------------------------------
+    'POST /api/tasks/:id/closure-requests': async () => {
+      const refused = await applyForClosure(t, county, foreign.taskId);
+      expect(refused.status).toBe(404);
+      expect(await sql('SELECT id FROM closure_requests WHERE task_id = $1 AND applicant = $2', [foreign.taskId, `county-${own.code}`])).toEqual([]);
+    },
+    'GET /api/tasks/:id/closure-requests': async () => {
+      expect((await county.get(`/api/tasks/${foreign.taskId}/closure-requests`)).status).toBe(404);
+      expect((await county.get(`/api/tasks/${mine.taskId}/closure-requests`)).status).toBe(200);
+    },
+    'POST /api/tasks/:id/reopen': async () => {
+      expect((await county.send('POST', `/api/tasks/${foreign.taskId}/reopen`, { reason: '跨县' })).status).toBe(404);
+    },
+    'GET /api/closure-requests': async () => {
+      const request = await foreignClosure();
+      const { body } = await county.get<{ rows: { id: number; taskId: number }[] }>('/api/closure-requests?pageSize=200');
+      expect(body.rows.map((r) => r.id)).not.toContain(request.requestId);
+      const city = await staff.get<{ rows: { id: number }[] }>('/api/closure-requests?pageSize=200');
+      expect(city.body.rows.map((r) => r.id)).toContain(request.requestId);
+    },
+    'POST /api/closure-requests/:id/approve': async () => {
+      const request = await foreignClosure();
+      expect((await county.send('POST', `/api/closure-requests/${request.requestId}/approve`, {})).status).toBe(404);
+      expect((await sql<{ status: string }>('SELECT status::text FROM closure_requests WHERE id = $1', [request.requestId]))[0].status).toBe('PENDING');
+    },
+    'POST /api/closure-requests/:id/return': async () => {
+      const request = await foreignClosure();
+      expect((await county.send('POST', `/api/closure-requests/${request.requestId}/return`, { reason: '跨县' })).status).toBe(404);
+    },
+    'GET /api/closure-evidence/:id': async () => {
+      const request = await foreignClosure();
+      expect((await downloadText(county, `/api/closure-evidence/${request.evidenceId}`)).status).toBe(404);
+      expect((await downloadText(leader, `/api/closure-evidence/${request.evidenceId}`)).status).toBe(200);
+    },
   };
 
   /** The OpenAPI pages (Swagger UI's files and the document) hold no records: the same for everyone signed in. */

@@ -35,6 +35,10 @@ afterAll(async () => {
  * take a transaction, but that is not proven here yet.
  */
 const NOT_YET_COVERED: string[] = [
+  'closure.apply',
+  'closure.approve',
+  'closure.reopen',
+  'closure.return',
   'finding.update',
   'inspection.update',
   'task.update',

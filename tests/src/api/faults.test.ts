@@ -15,7 +15,8 @@ import { migrate } from '../../../prisma/src/migrate';
 import { seedDatabase } from '../../../prisma/src/seed';
 import { dropTestDatabase, openTestWarehouse, testWarehouseDir } from '../support/clickhouse';
 import { createTestDatabase, query, type TestDatabase } from '../support/pg';
-import { request, TEST_APP_ENV, TEST_PASSWORD } from '../support/app';
+import { request, TEST_APP_ENV, TEST_PASSWORD, type TestApp } from '../support/app';
+import { applyForClosure } from '../support/closure';
 import { pinToday } from '../support/today';
 
 /**
@@ -140,7 +141,8 @@ describe('the warehouse engine stops and starts again', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     await seedDatabase(db.url, { scale: 'tiny', seed: 3, today: TODAY });
-    await ensureAccounts(db.url, await demoAccounts(db.url), TEST_PASSWORD);
+    // closures are applied for by one writer and approved by another
+    await ensureAccounts(db.url, [...(await demoAccounts(db.url)), { username: 'closure-reviewer', displayName: '销号审核人', role: 'STAFF', regionId: null }], TEST_PASSWORD);
     // a session of its own (the file's shared one stays open for the other tests)
     const engine = await openWarehouse({ database: `xt_faults_${process.pid}_${Date.now()}`, dataDir: testWarehouseDir() });
     await migrateWarehouse(engine);
@@ -173,12 +175,14 @@ describe('the warehouse engine stops and starts again', () => {
     expect(health.status).toBe(503);
 
     // the case records live in PostgreSQL: writes go on, each with its audit entry
-    const closed = await call(running, 'POST', `/api/tasks/${task.id}/status`, { status: 'CLOSE_REQUESTED' });
-    expect(closed.status).toBe(201);
-    expect((await call(running, 'POST', `/api/tasks/${task.id}/status`, { status: 'CLOSED' })).status).toBe(201);
+    const applied = await applyForClosure({ url: running.url } as TestApp, running, task.id);
+    expect(applied.status).toBe(201);
+    const login = await request(running.url, '', 'POST', '/api/auth/login', { username: 'closure-reviewer', password: TEST_PASSWORD });
+    const reviewer = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    expect((await request(running.url, reviewer, 'POST', `/api/closure-requests/${applied.body.request.id}/approve`, {})).status).toBe(201);
     expect((await call(running, 'GET', `/api/tasks/${task.id}`)).status).toBe(200); // the detail is read from PostgreSQL
     const audit = await query<{ action: string }>(db.url, 'SELECT action FROM audit_logs WHERE at >= $1 AND success ORDER BY id', [stoppedAt]);
-    expect(audit.map((a) => a.action)).toEqual(['task.status', 'task.status']);
+    expect(audit.map((a) => a.action)).toEqual(['closure.apply', 'auth.login', 'closure.approve']);
 
     // the scheduled runs fail meanwhile and wait longer each time (1 s, 2 s, 4 s…)
     await sleep(6_500);

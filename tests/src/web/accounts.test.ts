@@ -170,7 +170,7 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     await expect(page.getByTestId('user-county').count()).resolves.toBe(0);
     const navs = await navItems(page);
     // grouped by menu: 分析, 业务记录, 督办, 基础数据 (read only for a leader), 系统
-    expect(navs).toEqual(['nav-overview', 'nav-coverage', 'nav-categories', 'nav-rectification', 'nav-recurrence', 'nav-inspections', 'nav-finding-records', 'nav-ledger-import', 'nav-overdue', 'nav-setup', 'nav-md-regions', 'nav-md-terms', 'nav-md-units', 'nav-md-categories', 'nav-export', 'nav-etl']);
+    expect(navs).toEqual(['nav-overview', 'nav-coverage', 'nav-categories', 'nav-rectification', 'nav-recurrence', 'nav-inspections', 'nav-finding-records', 'nav-ledger-import', 'nav-overdue', 'nav-closure-review', 'nav-setup', 'nav-md-regions', 'nav-md-terms', 'nav-md-units', 'nav-md-categories', 'nav-export', 'nav-etl']);
     // the session is the page's own httpOnly cookie
     const cookies = await page.context().cookies();
     expect(cookies.find((c) => c.name === 'xuncha_session')).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
@@ -276,10 +276,10 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     await first.click();
     await page.waitForSelector('[data-testid="task-detail"][data-state="ready"]');
     expect((await leader.get<Json>(`/api/tasks/${id}`)).status).toBe(200);
-    for (const form of ['note-form', 'status-form', 'extend-form', 'note-submit', 'close-task', 'extend-submit', 'task-message']) {
+    for (const form of ['note-form', 'status-form', 'extend-form', 'note-submit', 'extend-submit', 'task-message', 'apply-form', 'review-form', 'reopen-form']) {
       await expect(page.getByTestId(form).count()).resolves.toBe(0);
     }
-    expect(await page.locator('[data-testid="task-drawer"] .section-title').allInnerTexts()).toEqual(['办理过程']);
+    expect(await page.locator('[data-testid="task-drawer"] .section-title').allInnerTexts()).toEqual(['办理过程', '销号申请']);
     // what the page hides, the API refuses
     const note = await leader.send<Json>('POST', `/api/tasks/${id}/notes`, { note: 'leader' });
     expect(note.status).toBe(403);

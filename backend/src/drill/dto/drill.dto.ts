@@ -24,6 +24,8 @@ export const taskListQuerySchema = filtersSchema
     dueSoon: z.enum(['10', '20'], 'must be 10 or 20').transform((v) => (v === '10' ? 10 : 20)).optional(),
     extended: bool.optional(),
     immediate: bool.optional(),
+    /** 搜索: a task number, or part of a unit's name, the responsible person or department */
+    q: z.string('must be text').trim().min(1, 'must not be blank').max(64, 'must be at most 64 characters').optional(),
     sort: z.enum(TASK_SORTS, `must be one of ${TASK_SORTS.join(', ')}`).default('id'),
     page: page.default(1),
     pageSize: pageSize.default(20),

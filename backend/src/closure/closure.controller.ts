@@ -1,0 +1,91 @@
+import { Body, Controller, Get, Inject, Param, Post, Query, Res, StreamableFile, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { FilesInterceptor } from '@nestjs/platform-express';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ZodResponse } from 'nestjs-zod';
+import { Audited } from '../auth/access';
+import { contentDisposition } from '../exports/files';
+import { Actor } from '../records/actor';
+import { TaskRecordIdParamDto, TaskWriteResultDto } from '../records/dto/records.dto';
+import { ClosureService, type EvidenceUpload } from './closure.service';
+import {
+  APPLY_BODY,
+  ApplyClosureDto,
+  ApproveClosureDto,
+  ClosureQueuePageDto,
+  ClosureQueueQueryDto,
+  ClosureReasonDto,
+  ClosureRequestIdParamDto,
+  ClosureRequestListDto,
+  ClosureWriteDto,
+  EvidenceIdParamDto,
+} from './dto/closure.dto';
+import { EvidenceErrorsInterceptor } from './evidence-errors.interceptor';
+
+/** 销号审核: apply with evidence, approve or return, reopen; the review queue; evidence downloads. */
+@ApiTags('closure')
+@Controller()
+export class ClosureController {
+  constructor(@Inject(ClosureService) private readonly service: ClosureService) {}
+
+  @Post('tasks/:id/closure-requests')
+  @Audited('closure.apply')
+  @ApiOperation({ summary: '申请销号 apply for closure with a 整改情况说明 and evidence files (the type read from the bytes; → 申请销号 CLOSE_REQUESTED)' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody(APPLY_BODY)
+  @UseInterceptors(EvidenceErrorsInterceptor, FilesInterceptor('files'))
+  @ZodResponse({ status: 201, type: ClosureWriteDto })
+  apply(@Param() params: TaskRecordIdParamDto, @Body() body: ApplyClosureDto, @UploadedFiles() files: EvidenceUpload[] | undefined, @Actor() actor: string) {
+    return this.service.apply(params.id, body, files, actor);
+  }
+
+  @Get('tasks/:id/closure-requests')
+  @ApiOperation({ summary: '销号申请记录 a task\'s closure requests with their evidence (without the bytes) and review results' })
+  @ZodResponse({ status: 200, type: ClosureRequestListDto })
+  ofTask(@Param() params: TaskRecordIdParamDto) {
+    return this.service.requestsOfTask(params.id);
+  }
+
+  @Post('tasks/:id/reopen')
+  @Audited('closure.reopen')
+  @ApiOperation({ summary: '撤销销号 reopen a closed task with a reason (→ 整改中 IN_PROGRESS from today; earlier days keep it closed)' })
+  @ZodResponse({ status: 201, type: TaskWriteResultDto })
+  reopen(@Param() params: TaskRecordIdParamDto, @Body() body: ClosureReasonDto, @Actor() actor: string) {
+    return this.service.reopen(params.id, body, actor);
+  }
+
+  @Get('closure-requests')
+  @ApiOperation({ summary: '待审核销号 the closure review queue (default PENDING), oldest first, within the user\'s county' })
+  @ZodResponse({ status: 200, type: ClosureQueuePageDto })
+  queue(@Query() query: ClosureQueueQueryDto) {
+    return this.service.queue(query);
+  }
+
+  @Post('closure-requests/:id/approve')
+  @Audited('closure.approve')
+  @ApiOperation({ summary: '销号审核通过 approve a closure request (→ 已销号 CLOSED); the applicant may not (403)' })
+  @ZodResponse({ status: 201, type: ClosureWriteDto })
+  approve(@Param() params: ClosureRequestIdParamDto, @Body() body: ApproveClosureDto, @Actor() actor: string) {
+    return this.service.approve(params.id, body, actor);
+  }
+
+  @Post('closure-requests/:id/return')
+  @Audited('closure.return')
+  @ApiOperation({ summary: '销号申请退回 return a closure request with a reason (→ 整改中 IN_PROGRESS); the applicant may not (403)' })
+  @ZodResponse({ status: 201, type: ClosureWriteDto })
+  giveBack(@Param() params: ClosureRequestIdParamDto, @Body() body: ClosureReasonDto, @Actor() actor: string) {
+    return this.service.giveBack(params.id, body, actor);
+  }
+
+  @Get('closure-evidence/:id')
+  @Audited('closure.evidence.download')
+  @ApiOperation({ summary: '下载佐证材料 download one evidence file (audited)' })
+  @ApiOkResponse({ description: 'the file', schema: { type: 'string', format: 'binary' } })
+  async evidence(@Param() params: EvidenceIdParamDto, @Res({ passthrough: true }) response: Response) {
+    const file = await this.service.evidence(params.id);
+    response.setHeader('Content-Type', file.contentType);
+    response.setHeader('Content-Disposition', contentDisposition(`evidence-${params.id}.${file.kind}`, file.fileName));
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+    return new StreamableFile(file.content);
+  }
+}
