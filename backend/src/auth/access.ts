@@ -9,9 +9,11 @@ import type { Role } from './principal';
  * - write: case-record writes, imports and ETL runs (STAFF, COUNTY_STAFF);
  * - admin: users and the audit log (ADMIN);
  * - etlStatus: the ETL run history (everyone signed in, the administrator included);
+ * - etlRun: an ETL run on request (STAFF, COUNTY_STAFF, ADMIN); the service lets only the
+ *   administrator ask for a full run (it replaces the whole warehouse);
  * Routes without a declaration get `read` for GET and `write` for everything else.
  */
-export type Access = 'public' | 'signedIn' | 'read' | 'write' | 'admin' | 'etlStatus';
+export type Access = 'public' | 'signedIn' | 'read' | 'write' | 'admin' | 'etlStatus' | 'etlRun';
 
 export const ACCESS_ROLES: Record<Exclude<Access, 'public' | 'signedIn'>, readonly Role[]> = {
   read: ['LEADER', 'STAFF', 'COUNTY_STAFF'],
@@ -19,6 +21,7 @@ export const ACCESS_ROLES: Record<Exclude<Access, 'public' | 'signedIn'>, readon
   admin: ['ADMIN'],
   // the sync status page: the office's staff and leaders, and the administrator who runs the system
   etlStatus: ['LEADER', 'STAFF', 'COUNTY_STAFF', 'ADMIN'],
+  etlRun: ['STAFF', 'COUNTY_STAFF', 'ADMIN'],
 };
 
 export const ACCESS_KEY = 'xuncha:access';
