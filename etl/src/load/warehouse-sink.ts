@@ -79,9 +79,9 @@ export function shadowDatabase(warehouse: Warehouse): string {
  * derived table is created empty in the shadow database with the live table's structure,
  * loaded and derived there, then exchanged with the live one. EXCHANGE TABLES swaps two
  * tables' names atomically (Atomic databases, chDB and a server alike), so each table
- * answers with its old rows or its new ones; the exchanges of the ~15 tables follow each
- * other within milliseconds, and only then does the generation change (which the response
- * cache keys on). Not on a cluster: there a fact table is a Distributed table over
+ * answers with its old rows or its new ones; the ~15 pairs go in one EXCHANGE statement,
+ * exchanged one after the other inside the engine (microseconds apart), and only then does
+ * the generation change (which the response cache keys on). Not on a cluster: there a fact table is a Distributed table over
  * `<table>_local` on every shard, which this does not exchange (see deploy/README.md).
  */
 class ShadowLoad {
@@ -108,7 +108,9 @@ class ShadowLoad {
 
   async publish(): Promise<void> {
     const database = this.shadow.database;
-    for (const table of this.tables) await this.live.command(`EXCHANGE TABLES ${this.live.database}.${table} AND ${database}.${table}`);
+    // One statement for every pair: the engine exchanges them one after the other with no
+    // round trip between (a reader's query resolving its tables just then could still mix them).
+    await this.live.command(`EXCHANGE TABLES ${this.tables.map((table) => `${this.live.database}.${table} AND ${database}.${table}`).join(', ')}`);
     for (const table of DIRTY_TABLES) await this.live.command(`TRUNCATE TABLE IF EXISTS ${this.live.database}.${table}`);
     await resetQuarterState(this.live);
     await nextGeneration(this.live);

@@ -707,7 +707,7 @@ export interface components {
             };
             warehouse: {
                 /** @enum {string} */
-                state: "current" | "catching_up" | "mismatch" | "full_load_pending";
+                state: "current" | "catching_up" | "mismatch" | "full_load_pending" | "unknown";
                 fullLoad: {
                     requestedAt: string;
                     reason: string;
