@@ -15,7 +15,7 @@ import { shanghaiToday } from '../prisma/src/calendar';
 import { warehouseSink } from '../etl/src/load/warehouse-sink';
 import { etlConfigFromEnv } from '../etl/src/config';
 import { waitForReplay } from '../etl/src/extract/replica';
-import { runEtl, type EtlMode } from '../etl/src/runner';
+import { requestWarehouseLoad, runEtl, type EtlMode } from '../etl/src/runner';
 import { migrateWarehouse, openWarehouse, warehouseConfigFromEnv, type Warehouse } from '../etl/src/warehouse';
 import { ConfigError, loadConfig, type AppConfig } from '../backend/src/config/app-config';
 import { createApp } from '../backend/src/app';
@@ -126,16 +126,25 @@ runCli(async () => {
         console.log(`数据库 Database: the replica is still ${formatBytes(replay.behindBytes)} of WAL behind; the ETL catches up as it replays`);
       }
     }
-    const warehouseMigrations = await migrateWarehouse(warehouse);
+    // A new or upgraded warehouse needs a full load: recorded in PostgreSQL before the
+    // migrations run, and cleared only by a full run that succeeds, so that a start killed
+    // in between (or a load skipped because another process held the ETL lock) still
+    // leads to one.
+    const warehouseMigrations = await migrateWarehouse(warehouse, undefined, { beforeApply: (pending) => requestWarehouseLoad(db.url, pending) });
     console.log(
       `数据仓库 Warehouse: ${warehouse.engine === 'chdb' ? `embedded chDB, data in ${warehouseConfigFromEnv().dataDir}` : 'ClickHouse server'}` +
         ` (${warehouseMigrations.applied.length} migrations applied)`,
     );
     // A new warehouse (or one whose tables were just created) is loaded in full before the
-    // app answers, so the dashboard's first figures are complete.
+    // app answers, so the dashboard's first figures are complete; so is one whose full load
+    // is still pending from an earlier start or a reseed (the runner reads etl_state).
     const mode: EtlMode = warehouseMigrations.applied.length > 0 ? 'full' : 'incremental';
     const result = await runEtl({ databaseUrl: db.url, readDatabaseUrl, sink: warehouseSink(warehouse), mode, trigger: 'startup' });
-    console.log(`同步 ETL run ${result.runId ?? '-'} (${mode}): ${result.written} written, ${result.rejected} rejected in ${result.seconds.toFixed(2)} s`);
+    if (result.status === 'skipped') {
+      console.log('同步 ETL: another process holds the ETL lock; the scheduled runs catch up (a pending full load stays pending until one succeeds)');
+    } else {
+      console.log(`同步 ETL run ${result.runId ?? '-'} (${result.mode}): ${result.written} written, ${result.rejected} rejected in ${result.seconds.toFixed(2)} s`);
+    }
 
     app = await createApp({ config, databaseUrl: db.url, databaseReadUrl: readDatabaseUrl, warehouse });
     await app.listen(config.port, config.host);

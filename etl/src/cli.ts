@@ -12,7 +12,7 @@ import { migrate } from '../../prisma/src/migrate';
 import { warehouseSink } from './load/warehouse-sink';
 import { etlConfigFromEnv } from './config';
 import { waitForReplay } from './extract/replica';
-import { runEtl, type EtlProgress } from './runner';
+import { requestWarehouseLoad, runEtl, type EtlProgress } from './runner';
 import { migrateWarehouse, openWarehouse, warehouseConfigFromEnv, WarehouseError } from './warehouse';
 
 function parseArgs(argv: string[]): { full: boolean; batchSize?: number } {
@@ -65,7 +65,7 @@ runCli(async () => {
       const replay = await waitForReplay(db.url, readDatabaseUrl);
       if (!replay.caughtUp) console.log('the replica (DATABASE_READ_URL) is still replaying; this run reads what it has replayed so far');
     }
-    await migrateWarehouse(warehouse);
+    await migrateWarehouse(warehouse, undefined, { beforeApply: (pending) => requestWarehouseLoad(db.url, pending) });
     const onProgress = progressPrinter();
     const result = await runEtl({ databaseUrl: db.url, readDatabaseUrl, sink: warehouseSink(warehouse), mode: args.full ? 'full' : 'incremental', batchSize: args.batchSize, trigger: 'cli', onProgress });
     if (process.stdout.isTTY) process.stdout.write('\n');
@@ -77,7 +77,7 @@ runCli(async () => {
       console.log(`${table.padEnd(18)} read ${stats.read}  written ${stats.written}  rejected ${stats.rejected}`);
     }
     console.log(
-      `run ${result.runId} (${result.mode}): ${result.read} read, ${result.written} written, ${result.rejected} rejected in ${result.seconds.toFixed(2)} s` +
+      `run ${result.runId} (${result.mode}${result.mode === 'full' && !args.full ? ', a full load the warehouse needed' : ''}): ${result.read} read, ${result.written} written, ${result.rejected} rejected in ${result.seconds.toFixed(2)} s` +
         (result.rejected ? ' — rejects with reasons are in etl_rejects' : ''),
     );
   } finally {

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { pgClient } from '../../prisma/src/pg-client';
 import { redactUrl } from '../../prisma/src/database';
+import { clearFullLoad, pendingFullLoad, requestFullLoad, type FullLoadRequest } from '../../prisma/src/etl-state';
 import { changedKeys, type ChangedKeys } from './extract/changed';
 import { copyBatches } from './extract/copy';
 import { buildFullCopy, buildKeysCopy, TABLES, type TableSpec } from './extract/tables';
@@ -11,7 +12,13 @@ import { routeBatch, type Reject } from './transform/route';
  * One ETL run: PostgreSQL → ClickHouse (docs/ARCHITECTURE.md, "One ETL run").
  *
  * - One run at a time across every process: a PostgreSQL advisory lock; a run that cannot
- *   take it is skipped, not queued.
+ *   take it is skipped (the schedule's incremental runs), or waits for it when asked to
+ *   (`waitForLock`: a full run asked for by hand queues behind the run under way).
+ * - A full load the warehouse needs (etl_state.full_load_requested_at, prisma/src/etl-state.ts)
+ *   turns any run into a full one, and is cleared only with the success of that run.
+ * - A full run loads into shadow tables beside the live ones and exchanges them in at its end
+ *   (the sink's `beginFull`/`publishFull`), so that readers see the old warehouse or the new
+ *   one; a sink without them (a ClickHouse cluster) empties the live tables first.
  * - The extract reads every table in one REPEATABLE READ snapshot: on a full run each table
  *   as one stream, loaded in batches; on an incremental run the changed keys (and the facts
  *   that copy from changed rows), in keyset batches. The
@@ -67,10 +74,12 @@ export interface EtlOptions {
   signal?: AbortSignal;
   /** Attempts per warehouse insert before the run fails. */
   insertAttempts?: number;
+  /** Wait for the run under way (queue behind it) instead of skipping. */
+  waitForLock?: boolean;
 }
 
 export interface EtlRunResult {
-  /** `skipped`: another run held the lock. */
+  /** `skipped`: another run held the lock (never with `waitForLock`). */
   status: 'succeeded' | 'skipped';
   /** null when skipped, or when an incremental run found nothing and left no record. */
   runId: number | null;
@@ -117,6 +126,12 @@ async function withRetries<T>(attempts: number, work: () => Promise<T>): Promise
   }
 }
 
+/** Records that a new or upgraded warehouse (these migrations pending) needs a full load. */
+export async function requestWarehouseLoad(databaseUrl: string, pending: readonly string[]): Promise<void> {
+  const shown = pending.length > 3 ? `${pending.slice(0, 3).join(', ')} … (${pending.length})` : pending.join(', ');
+  await requestFullLoad(databaseUrl, `数据仓库迁移 warehouse migrations ${shown}`);
+}
+
 async function readWatermark(control: Client): Promise<bigint> {
   const { rows } = await control.query<{ watermark: string }>('SELECT watermark::text FROM etl_state WHERE id = $1', [STATE_ID]);
   return rows.length ? BigInt(rows[0].watermark) : 0n;
@@ -154,7 +169,14 @@ export async function runEtl(options: EtlOptions): Promise<EtlRunResult> {
   const control = pgClient({ connectionString: options.databaseUrl, application_name: 'xuncha-etl' });
   await control.connect();
   try {
-    const { rows } = await control.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [ETL_LOCK_KEY]);
+    if (options.waitForLock) {
+      // PostgreSQL queues a waiting lock request ahead of later pg_try_advisory_lock calls,
+      // so the schedule's incremental runs cannot overtake this one.
+      await control.query('SELECT pg_advisory_lock($1)', [ETL_LOCK_KEY]);
+    }
+    const { rows } = options.waitForLock
+      ? { rows: [{ locked: true }] }
+      : await control.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [ETL_LOCK_KEY]);
     if (!rows[0].locked) {
       const mode = options.mode ?? 'incremental';
       return { status: 'skipped', runId: null, mode, watermarkFrom: 0n, watermarkTo: null, tables: {}, read: 0, written: 0, rejected: 0, seconds: 0 };
@@ -171,7 +193,9 @@ export async function runEtl(options: EtlOptions): Promise<EtlRunResult> {
 
 async function runLocked(control: Client, options: EtlOptions): Promise<EtlRunResult> {
   const started = process.hrtime.bigint();
-  const mode: EtlMode = options.mode ?? 'incremental';
+  // A full load the warehouse needs makes this run a full one.
+  const needed: FullLoadRequest | null = await pendingFullLoad(control);
+  const mode: EtlMode = needed ? 'full' : (options.mode ?? 'incremental');
   const batchSize = options.batchSize ?? 100_000;
   const attempts = options.insertAttempts ?? 3;
 
@@ -190,13 +214,18 @@ async function runLocked(control: Client, options: EtlOptions): Promise<EtlRunRe
   );
   const runId = runRows[0].id;
   const tables: Record<string, TableStats> = {};
+  let publishing = false;
 
   const sourceUrl = options.readDatabaseUrl ?? options.databaseUrl;
   const reader = pgClient({ connectionString: sourceUrl, application_name: 'xuncha-etl-extract' });
   try {
     // Connected (and a replica checked) before a full run empties the warehouse.
     await connectSource(reader, control, options.readDatabaseUrl);
-    if (mode === 'full') {
+    if (mode === 'full' && options.sink.beginFull) {
+      // Loads beside the live tables: they keep serving, and stay consistent with the
+      // watermark, until publishFull exchanges the loaded tables in.
+      await withRetries(attempts, () => options.sink.beginFull!(TABLES.map((spec) => spec.target)));
+    } else if (mode === 'full') {
       // Forget the watermark before emptying the warehouse: if this run dies, the next
       // one reads everything again.
       await writeWatermark(control, 0n, null);
@@ -256,6 +285,12 @@ async function runLocked(control: Client, options: EtlOptions): Promise<EtlRunRe
     if (refresh && ('all' in derivedTasks || derivedTasks.taskIds.length > 0 || totals(tables).written > 0)) {
       await withRetries(attempts, () => refresh(derivedTasks));
     }
+    if (mode === 'full' && options.sink.publishFull) {
+      // Not retried: an exchange done twice would swap the old tables back in.
+      publishing = true;
+      await options.sink.publishFull();
+      publishing = false;
+    }
 
     const sum = totals(tables);
     // An incremental run that found nothing leaves no record (the schedule runs every
@@ -263,6 +298,7 @@ async function runLocked(control: Client, options: EtlOptions): Promise<EtlRunRe
     const recorded = mode === 'full' || sum.read > 0;
     await control.query('BEGIN');
     await writeWatermark(control, watermarkTo, recorded ? runId : null);
+    if (needed) await clearFullLoad(control, needed);
     if (recorded) {
       await control.query(
         `UPDATE etl_runs SET status = 'SUCCEEDED', finished_at = now(), watermark_to = $2,
@@ -278,6 +314,10 @@ async function runLocked(control: Client, options: EtlOptions): Promise<EtlRunRe
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await control.query('ROLLBACK').catch(() => undefined);
+    if (publishing) {
+      // Some tables may have been exchanged and others not: only a full load repairs that.
+      await requestFullLoad(control, `全量同步 ${runId} 切换失败 the full run ${runId} failed while exchanging its tables: ${message.slice(0, 300)}`).catch(() => undefined);
+    }
     const sum = totals(tables);
     await control
       .query(

@@ -12,9 +12,11 @@ import type { Role } from './principal';
  * - masterdataRead / masterdata: the office's master data (regions, terms, rounds, units,
  *   categories) — read by everyone signed in, written by STAFF, COUNTY_STAFF (their county's
  *   units and townships only, enforced by the service) and ADMIN, who sets the office up;
+ * - etlRun: an ETL run on request (STAFF, COUNTY_STAFF, ADMIN); the service lets only the
+ *   administrator ask for a full run (it replaces the whole warehouse);
  * Routes without a declaration get `read` for GET and `write` for everything else.
  */
-export type Access = 'public' | 'signedIn' | 'read' | 'write' | 'admin' | 'etlStatus' | 'masterdataRead' | 'masterdata';
+export type Access = 'public' | 'signedIn' | 'read' | 'write' | 'admin' | 'etlStatus' | 'masterdataRead' | 'masterdata' | 'etlRun';
 
 export const ACCESS_ROLES: Record<Exclude<Access, 'public' | 'signedIn'>, readonly Role[]> = {
   read: ['LEADER', 'STAFF', 'COUNTY_STAFF'],
@@ -25,6 +27,7 @@ export const ACCESS_ROLES: Record<Exclude<Access, 'public' | 'signedIn'>, readon
   // master data: unlike the case records, the administrator may set it up (issue 14)
   masterdataRead: ['LEADER', 'STAFF', 'COUNTY_STAFF', 'ADMIN'],
   masterdata: ['STAFF', 'COUNTY_STAFF', 'ADMIN'],
+  etlRun: ['STAFF', 'COUNTY_STAFF', 'ADMIN'],
 };
 
 export const ACCESS_KEY = 'xuncha:access';

@@ -5,6 +5,7 @@ import { runEtl, type EtlMode, type EtlRunResult } from '@xuncha/etl/src/runner'
 import { startScheduler, type Scheduler } from '@xuncha/etl/src/scheduler';
 import type { AppConfig } from '../config/app-config';
 import { AppError } from '../common/http-exception.filter';
+import type { Principal } from '../auth/principal';
 import { APP_CONFIG, DATABASE_READ_URL, DATABASE_URL, WAREHOUSE } from '../infra/tokens';
 import { DimensionsService } from '../dimensions/dimensions.service';
 import { EtlRepository } from './etl.repository';
@@ -49,19 +50,31 @@ export class EtlService implements OnApplicationBootstrap, OnApplicationShutdown
     await this.scheduler?.stop();
   }
 
-  /** One run; a run that wrote something makes the metrics re-read their dimensions. */
-  async run(mode: EtlMode, trigger: string): Promise<EtlRunResult> {
-    const result = await runEtl({ databaseUrl: this.databaseUrl, readDatabaseUrl: this.databaseReadUrl ?? undefined, sink: this.sink, mode, trigger });
-    if (result.written > 0 || mode === 'full') this.dimensions.invalidate();
-    if (result.status === 'succeeded' && (result.read > 0 || mode === 'full')) {
-      this.logger.log(`同步 ETL run ${result.runId} (${mode}, ${trigger}): ${result.written} written, ${result.rejected} rejected in ${result.seconds.toFixed(2)} s`);
+  /**
+   * One run; a run that wrote something makes the metrics re-read their dimensions. The
+   * runner turns it into a full run when the warehouse needs one (etl_state). `waitForLock`
+   * queues it behind a run under way instead of skipping it.
+   */
+  async run(mode: EtlMode, trigger: string, waitForLock = false): Promise<EtlRunResult> {
+    const result = await runEtl({ databaseUrl: this.databaseUrl, readDatabaseUrl: this.databaseReadUrl ?? undefined, sink: this.sink, mode, trigger, waitForLock });
+    if (result.written > 0 || result.mode === 'full') this.dimensions.invalidate();
+    if (result.status === 'succeeded' && (result.read > 0 || result.mode === 'full')) {
+      this.logger.log(`同步 ETL run ${result.runId} (${result.mode}, ${trigger}): ${result.written} written, ${result.rejected} rejected in ${result.seconds.toFixed(2)} s`);
     }
     return result;
   }
 
-  async runNow(mode: EtlMode) {
+  /**
+   * A run on request. A full run replaces the whole warehouse: the administrator's alone.
+   * It waits for a run under way (the schedule's runs keep the lock most of the time while
+   * writes arrive) and answers once it has run, never `skipped`.
+   */
+  async runNow(mode: EtlMode, principal: Principal | undefined) {
+    if (mode === 'full' && principal?.role !== 'ADMIN') {
+      throw new AppError(403, '全量同步仅限系统管理员 only the administrator may run a full load (mode full); run an incremental one instead');
+    }
     await this.repository.recordRunRequest();
-    const result = await this.run(mode, 'manual');
+    const result = await this.run(mode, 'manual', mode === 'full');
     return {
       status: result.status,
       runId: result.runId,

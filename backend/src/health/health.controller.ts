@@ -14,6 +14,15 @@ class HealthDto extends createZodDto(
     postgres: component,
     clickhouse: component.extend({ engine: z.enum(['chdb', 'server']) }),
     etl: z.object({ last: etlRunSchema.nullable(), lastSucceeded: etlRunSchema.nullable() }),
+    /** Whether the warehouse holds what PostgreSQL holds (null when an engine does not answer). */
+    warehouse: z
+      .object({
+        state: z.enum(['current', 'catching_up', 'mismatch', 'full_load_pending', 'unknown']),
+        fullLoad: z.object({ requestedAt: z.string(), reason: z.string() }).nullable(),
+        counts: z.record(z.enum(['findings', 'tasks']), z.object({ postgres: z.number().int(), warehouse: z.number().int(), pending: z.number().int() })).nullable(),
+        error: z.string().nullable(),
+      })
+      .nullable(),
   }),
 ) {}
 
@@ -24,7 +33,10 @@ export class HealthController {
   constructor(@Inject(HealthService) private readonly service: HealthService) {}
 
   @Get()
-  @ApiOperation({ summary: '健康检查 PostgreSQL, ClickHouse and the last ETL run; 503 when an engine does not answer' })
+  @ApiOperation({
+    summary:
+      '健康检查 PostgreSQL, ClickHouse, the last ETL run and whether the warehouse holds what PostgreSQL holds; 503 when an engine does not answer, the counts disagree beyond what the ETL has yet to load, or a full load is pending',
+  })
   @ZodResponse({ status: 200, type: HealthDto })
   async health(@Res({ passthrough: true }) response: Response) {
     const health = await this.service.health();

@@ -11,6 +11,17 @@ export interface Sink {
   begin?(readsAll: boolean): void;
   /** Inserts TabSeparated lines whose fields are `columns`, in order. */
   insertTsv(table: string, columns: readonly string[], lines: readonly string[]): Promise<void>;
+  /**
+   * A full run starts: from here until publishFull, inserts and the derived rebuild go to
+   * empty tables beside the live ones (`tables`, and the derived tables), which keep serving.
+   * Repeatable: a second call starts over.
+   */
+  beginFull?(tables: readonly string[]): Promise<void>;
+  /**
+   * The full run is loaded: exchanges the loaded tables with the live ones, then marks the
+   * warehouse changed. Without beginFull/publishFull the runner empties the live tables first.
+   */
+  publishFull?(): Promise<void>;
   /** Empties a table (a full rebuild). */
   truncate(table: string): Promise<void>;
   /**

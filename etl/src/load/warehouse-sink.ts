@@ -65,6 +65,65 @@ export async function rebuildDerived(warehouse: Warehouse, tables: readonly Deri
   }
 }
 
+const DERIVED_TABLES: readonly DerivedTable[] = ['fact_task_state', 'fact_finding_summary', 'fact_open_tasks', 'fact_open_findings', 'fact_unit_coverage'];
+/** Marks of what incremental runs touched: emptied once a full load is in. */
+const DIRTY_TABLES = ['etl_summary_dirty', 'etl_findings_dirty', 'etl_units_dirty'];
+
+/** The database beside the warehouse's where a full run loads its shadow tables. */
+export function shadowDatabase(warehouse: Warehouse): string {
+  return `${warehouse.database}_full_load`;
+}
+
+/**
+ * A full load beside the live tables (the sink's beginFull/publishFull): every loaded and
+ * derived table is created empty in the shadow database with the live table's structure,
+ * loaded and derived there, then exchanged with the live one. EXCHANGE TABLES swaps two
+ * tables' names atomically (Atomic databases, chDB and a server alike), so each table
+ * answers with its old rows or its new ones; the ~15 pairs go in one EXCHANGE statement,
+ * exchanged one after the other inside the engine (microseconds apart), and only then does
+ * the generation change (which the response cache keys on). Not on a cluster: there a fact table is a Distributed table over
+ * `<table>_local` on every shard, which this does not exchange (see deploy/README.md).
+ */
+class ShadowLoad {
+  private constructor(
+    readonly live: Warehouse,
+    readonly shadow: Warehouse,
+    readonly tables: readonly string[],
+  ) {}
+
+  static async open(live: Warehouse, loaded: readonly string[]): Promise<ShadowLoad> {
+    const database = shadowDatabase(live);
+    // What a killed run left behind.
+    await live.command(`DROP DATABASE IF EXISTS ${database} SYNC`);
+    const shadow = await live.sibling!(database);
+    const tables = [...new Set([...loaded, ...DERIVED_TABLES])];
+    try {
+      for (const table of tables) await live.command(`CREATE TABLE ${database}.${table} AS ${live.database}.${table}`);
+    } catch (error) {
+      await shadow.close();
+      throw error;
+    }
+    return new ShadowLoad(live, shadow, tables);
+  }
+
+  async publish(): Promise<void> {
+    const database = this.shadow.database;
+    // One statement for every pair: the engine exchanges them one after the other with no
+    // round trip between (a reader's query resolving its tables just then could still mix them).
+    await this.live.command(`EXCHANGE TABLES ${this.tables.map((table) => `${this.live.database}.${table} AND ${database}.${table}`).join(', ')}`);
+    for (const table of DIRTY_TABLES) await this.live.command(`TRUNCATE TABLE IF EXISTS ${this.live.database}.${table}`);
+    await resetQuarterState(this.live);
+    await nextGeneration(this.live);
+    await this.close();
+    // The old tables, now in the shadow database.
+    await this.live.command(`DROP DATABASE IF EXISTS ${database} SYNC`);
+  }
+
+  async close(): Promise<void> {
+    await this.shadow.close();
+  }
+}
+
 /** The values of column `name` (default id) of TabSeparated lines. */
 function idsOf(columns: readonly string[], lines: readonly string[], name = 'id'): string[] {
   const at = columns.indexOf(name);
@@ -98,6 +157,9 @@ export function warehouseSink(warehouse: Warehouse, options: WarehouseSinkOption
   // A run that reads everything rebuilds every derived table at its end: no need to track what it touched.
   let tracking = true;
   const quarterMarks = options.quarterMarks ?? true;
+  // Set from beginFull to publishFull: where the full run loads.
+  let shadow: ShadowLoad | null = null;
+  const fullLoad = warehouse.sibling !== undefined && !warehouse.cluster;
   const markDirty = async (table: string, columns: readonly string[], lines: readonly string[], when: 'before' | 'after') => {
     if (!tracking || !columns.includes('id')) return;
     const ids = idsOf(columns, lines);
@@ -110,9 +172,31 @@ export function warehouseSink(warehouse: Warehouse, options: WarehouseSinkOption
   return {
     begin(readsAll) {
       tracking = !readsAll;
+      // A run that fails leaves its shadow load open; the next run does not use it.
+      if (shadow) void shadow.close().catch(() => undefined);
+      shadow = null;
     },
+    ...(fullLoad
+      ? {
+          async beginFull(tables: readonly string[]) {
+            if (shadow) await shadow.close().catch(() => undefined);
+            shadow = null;
+            shadow = await ShadowLoad.open(warehouse, tables);
+          },
+          async publishFull() {
+            if (!shadow) throw new Error('publishFull without beginFull');
+            const load = shadow;
+            shadow = null;
+            await load.publish();
+          },
+        }
+      : {}),
     async insertTsv(table, columns, lines) {
       if (lines.length === 0) return;
+      if (shadow) {
+        await shadow.shadow.insertRaw(table, columns, 'TabSeparated', Buffer.from(`${lines.join('\n')}\n`, 'utf8'));
+        return;
+      }
       // Where the rows were (a row may leave a round), then where they are.
       await markDirty(table, columns, lines, 'before');
       await warehouse.insertRaw(table, columns, 'TabSeparated', Buffer.from(`${lines.join('\n')}\n`, 'utf8'));
@@ -122,8 +206,13 @@ export function warehouseSink(warehouse: Warehouse, options: WarehouseSinkOption
       await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.${table}`);
     },
     async refreshDerived(tasks) {
+      if ('all' in tasks && shadow) {
+        // In the shadow database; publishFull marks the warehouse changed.
+        await rebuildDerived(shadow.shadow, DERIVED_TABLES);
+        return;
+      }
       if ('all' in tasks) {
-        await rebuildDerived(warehouse, ['fact_task_state', 'fact_finding_summary', 'fact_open_tasks', 'fact_open_findings', 'fact_unit_coverage']);
+        await rebuildDerived(warehouse, DERIVED_TABLES);
         await resetQuarterState(warehouse);
         await nextGeneration(warehouse);
         return;

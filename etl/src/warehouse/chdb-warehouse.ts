@@ -161,6 +161,11 @@ class ChdbWarehouse implements Warehouse {
     }
   }
 
+  async sibling(database: string): Promise<Warehouse> {
+    // Another session on the same directory, with its own current database.
+    return openChdbWarehouse({ database, dataDir: this.dataDir });
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

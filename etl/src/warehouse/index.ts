@@ -9,7 +9,7 @@ export {
 } from './warehouse';
 export { WarehouseError } from './errors';
 export type { WarehousePage } from './page';
-export { migrateWarehouse, readWarehouseMigrations, WAREHOUSE_MIGRATIONS_DIR, MIGRATIONS_TABLE } from './migrate';
+export { migrateWarehouse, readWarehouseMigrations, type MigrateWarehouseOptions, WAREHOUSE_MIGRATIONS_DIR, MIGRATIONS_TABLE } from './migrate';
 export { clusterizeDdl, onCluster } from './cluster';
 export { identifier, insertStatement } from './identifier';
 export { splitStatements } from './sql-text';

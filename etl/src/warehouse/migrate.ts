@@ -71,9 +71,20 @@ function statementsOf(wh: Warehouse, migration: WarehouseMigration): string[] {
  * write its statements to be repeatable (IF NOT EXISTS, IF EXISTS). A recorded file whose
  * text has changed since is refused: add a new migration instead.
  */
+export interface MigrateWarehouseOptions {
+  /**
+   * Called once before the first pending migration runs, with the names of those pending:
+   * where a caller records durably that the warehouse will need a full load
+   * (prisma/src/etl-state.ts), so that a process killed after the migrations and before
+   * that load still leads to it.
+   */
+  beforeApply?: (pending: readonly string[]) => Promise<void>;
+}
+
 export async function migrateWarehouse(
   wh: Warehouse,
   dir: string = WAREHOUSE_MIGRATIONS_DIR,
+  options: MigrateWarehouseOptions = {},
 ): Promise<{ applied: string[]; alreadyApplied: number }> {
   const migrations = readWarehouseMigrations(dir);
   await wh.command(migrationsTableDdl(wh));
@@ -81,6 +92,8 @@ export async function migrateWarehouse(
     (await wh.query<{ name: string; checksum: string }>(`SELECT name, checksum FROM ${MIGRATIONS_TABLE}`)).map((row) => [row.name, row.checksum]),
   );
 
+  const pending = migrations.filter((migration) => !recorded.has(migration.name)).map((migration) => migration.name);
+  if (pending.length > 0) await options.beforeApply?.(pending);
   const applied: string[] = [];
   let alreadyApplied = 0;
   for (const migration of migrations) {

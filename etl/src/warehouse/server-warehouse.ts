@@ -21,6 +21,8 @@ function isUnreachable(error: unknown): boolean {
 
 class ServerWarehouse implements Warehouse {
   readonly engine = 'server' as const;
+  /** Opens the same server on another database (set by openServerWarehouse). */
+  openSibling?: (database: string) => Promise<Warehouse>;
   /** Set while the database could not be created yet (ClickHouse was unreachable at open). */
   private bootstrap: (() => Promise<void>) | undefined;
 
@@ -109,6 +111,11 @@ class ServerWarehouse implements Warehouse {
     }
   }
 
+  async sibling(database: string): Promise<Warehouse> {
+    if (!this.openSibling) throw new WarehouseError(`cannot open database ${database} beside ${this.database}`);
+    return this.openSibling(database);
+  }
+
   async close(): Promise<void> {
     await this.client.close();
   }
@@ -163,6 +170,7 @@ export async function openServerWarehouse(config: WarehouseConfig & { url: strin
     }
   };
   const warehouse = new ServerWarehouse(createClient({ ...options, database }), database, config.cluster, config.url);
+  warehouse.openSibling = (other) => openServerWarehouse({ ...config, database: other });
   try {
     await createDatabase();
   } catch (error) {

@@ -32,6 +32,11 @@ export interface Warehouse {
    * no JavaScript object per row.
    */
   insertRaw(table: string, columns: readonly string[] | undefined, format: RawInsertFormat, payload: Buffer): Promise<void>;
+  /**
+   * The same engine opened on another database of it (created when missing): where a full
+   * run loads its shadow tables. Close it when done; this warehouse stays open.
+   */
+  sibling?(database: string): Promise<Warehouse>;
   close(): Promise<void>;
 }
 

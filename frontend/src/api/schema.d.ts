@@ -148,7 +148,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 健康检查 PostgreSQL, ClickHouse and the last ETL run; 503 when an engine does not answer */
+        /** 健康检查 PostgreSQL, ClickHouse, the last ETL run and whether the warehouse holds what PostgreSQL holds; 503 when an engine does not answer, the counts disagree beyond what the ETL has yet to load, or a full load is pending */
         get: operations["HealthController_health"];
         put?: never;
         post?: never;
@@ -375,7 +375,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 立即同步 run the ETL now (incremental by default) */
+        /** 立即同步 run the ETL now (incremental by default). A full run is the administrator's (403 otherwise); it waits behind a run under way and answers once it has run. An incremental run answers skipped while another run is under way. */
         post: operations["EtlController_run"];
         delete?: never;
         options?: never;
@@ -1159,6 +1159,22 @@ export interface components {
                     error: string | null;
                 } | null;
             };
+            warehouse: {
+                /** @enum {string} */
+                state: "current" | "catching_up" | "mismatch" | "full_load_pending" | "unknown";
+                fullLoad: {
+                    requestedAt: string;
+                    reason: string;
+                } | null;
+                counts: {
+                    [key: string]: {
+                        postgres: number;
+                        warehouse: number;
+                        pending: number;
+                    };
+                } | null;
+                error: string | null;
+            } | null;
         };
         OptionsDto_Output: {
             today: string;

@@ -623,6 +623,12 @@ const en: Messages = {
     search: 'Search',
     searchPlaceholder: 'Task number, unit, person or department',
   },
+  etlSafety: {
+    runFull: 'Full load',
+    confirmTitle: 'Full load',
+    confirmText:
+      'A full load reloads every record from the case database (about a minute at 1M findings); the dashboard keeps showing the current data until it is done. If another run is under way, it runs right after. Go ahead?',
+  },
 };
 
 export default en;

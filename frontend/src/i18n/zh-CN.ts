@@ -621,6 +621,11 @@ const zhCN = {
     search: '查询',
     searchPlaceholder: '任务编号、单位、责任人或责任部门',
   },
+  etlSafety: {
+    runFull: '全量同步',
+    confirmTitle: '全量同步',
+    confirmText: '全量同步将从业务库重新载入全部数据（100万条问题约需1分钟），完成前看板继续显示现有数据。如另一批同步正在进行，将在其结束后执行。确定执行吗？',
+  },
 };
 
 export default zhCN;

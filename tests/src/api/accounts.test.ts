@@ -237,6 +237,9 @@ describe('the routes', () => {
     expect((await admin.get('/api/users')).status).toBe(200);
     expect((await admin.get('/api/audit')).status).toBe(200);
     expect((await admin.get('/api/etl/runs')).status).toBe(200);
+    // etl-safety: the administrator runs a full load; staff may not
+    expect((await staff.send('POST', '/api/etl/run', { mode: 'full' })).status).toBe(403);
+    expect((await admin.send<{ status: string }>('POST', '/api/etl/run', { mode: 'full' })).body).toMatchObject({ status: 'succeeded' });
     for (const path of ['/api/metrics/overview', '/api/options', `/api/tasks/${foreign.taskId}`, '/api/findings']) {
       expect([path, (await admin.get(path)).status]).toEqual([path, 403]);
     }
@@ -434,6 +437,8 @@ describe('a county user', () => {
       // a run copies every county's changes but shows only counts
       const run = await county.send<Record<string, unknown>>('POST', '/api/etl/run', {});
       expect(run.status).toBe(200);
+      // etl-safety: a full run replaces the whole warehouse, the administrator's alone
+      expect((await county.send('POST', '/api/etl/run', { mode: 'full' })).status).toBe(403);
     },
     'GET /api/etl/runs': async () => {
       expect((await county.get('/api/etl/runs')).status).toBe(200);

@@ -91,11 +91,11 @@ interface Running {
   cookie: string;
 }
 
-async function serve(databaseUrl: string, warehouse: Warehouse, env: NodeJS.ProcessEnv = {}): Promise<Running> {
+async function serve(databaseUrl: string, warehouse: Warehouse, env: NodeJS.ProcessEnv = {}, username = 'staff'): Promise<Running> {
   const app = await createApp({ config: loadConfig({ ...TEST_APP_ENV, ...env }), databaseUrl, warehouse, logger: process.env.XUNCHA_TEST_APP_LOGS ? undefined : false });
   await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-  const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'staff', password: TEST_PASSWORD }) });
+  const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: TEST_PASSWORD }) });
   if (login.status !== 200) throw new Error(`sign-in: ${login.status}`);
   return { app, url, cookie: (login.headers.get('set-cookie') ?? '').split(';')[0] };
 }
@@ -273,8 +273,8 @@ describe('a graceful shutdown', () => {
       await seedDatabase(db.url, { scale: 'tiny', seed: 9, today: TODAY });
       await ensureAccounts(db.url, await demoAccounts(db.url), TEST_PASSWORD);
       await migrateWarehouse(warehouse);
-      const running = await serve(db.url, warehouse);
-      // a full run takes a while; the shutdown begins while it is under way
+      // a full run (the administrator's) takes a while; the shutdown begins while it is under way
+      const running = await serve(db.url, warehouse, {}, 'admin');
       const inFlight = call(running, 'POST', '/api/etl/run', { mode: 'full' });
       await until('the run to start', async () => ((await query(db.url, "SELECT 1 FROM etl_runs WHERE status = 'RUNNING'")).length > 0 ? true : undefined), 10_000);
       const closing = running.app.close();

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openWarehouse, type Warehouse } from '../../../etl/src/warehouse';
+import { freePort } from '../../../prisma/src/embedded-postgres';
 import { seedDatabase } from '../../../prisma/src/seed';
 import { REPO_ROOT } from '../support/cli';
 import { keyCounts, PARITY, warehouseParity } from '../support/parity';
@@ -11,10 +12,17 @@ import { createTestDatabase, query, type TestDatabase } from '../support/pg';
 /**
  * Crash safety: the ETL CLI, a child process with its own chDB directory, is killed with
  * SIGKILL at 20 random points of full and incremental runs; a last run to completion must
- * leave the warehouse equal to PostgreSQL, with no key missing and none twice.
+ * leave the warehouse equal to PostgreSQL, with no key missing and none twice. Then the
+ * records are replaced (`db:seed --force`, ids reused) and a run is killed again. And
+ * `npm start` on a new warehouse is killed right after its warehouse migrations and at
+ * random points of its full load; the next start must load in full.
+ *
+ * The kill points come from a seed printed at the start; XUNCHA_CRASH_SEED=<n> repeats them.
  */
 const CLI = path.join(REPO_ROOT, 'etl', 'src', 'cli.ts');
+const START = path.join(REPO_ROOT, 'scripts', 'start.ts');
 const KILLS_PER_MODE = 10;
+const SEED = Number(process.env.XUNCHA_CRASH_SEED ?? process.env.CRASH_SEED ?? Date.now() % 100000);
 
 /** mulberry32: reproducible kill points (the seed is printed when the test fails). */
 function random(seed: number): () => number {
@@ -31,8 +39,10 @@ function random(seed: number): () => number {
 describe('ETL crash safety (SIGKILL at random points)', () => {
   let db: TestDatabase;
   let dir: string;
-  const seed = Number(process.env.CRASH_SEED ?? Date.now() % 100000);
+  const seed = SEED;
   const next = random(seed);
+  /** The length of a complete full run, for the kill points after the reseed. */
+  let fullRunMs = 0;
 
   /** Runs before this one have ids up to here (an interrupted one stays RUNNING until the next run). */
   let lastRunId = 0;
@@ -94,6 +104,7 @@ describe('ETL crash safety (SIGKILL at random points)', () => {
   };
 
   beforeAll(async () => {
+    console.log(`crash test seed ${seed} (XUNCHA_CRASH_SEED=${seed} repeats its kill points)`);
     db = await createTestDatabase();
     await seedDatabase(db.url, { scale: 'tiny', seed: 11, today: '2026-06-30' });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuncha-crash-ch-'));
@@ -119,6 +130,7 @@ describe('ETL crash safety (SIGKILL at random points)', () => {
       expect({ mode, code: baseline.code, output: baseline.output }).toMatchObject({ code: 0 });
       // kill points fall within the shortest run seen so far of this mode
       let runMs = runLength(baseline);
+      if (mode === 'full') fullRunMs = runMs;
       for (let i = 0; i < KILLS_PER_MODE; i += 1) {
         if (mode === 'incremental') await change(i);
         const at = Math.round(next() * runMs);
@@ -153,5 +165,144 @@ describe('ETL crash safety (SIGKILL at random points)', () => {
     } finally {
       await warehouse.close();
     }
+  }, 420_000);
+
+  it('a reseed (db:seed --force, ids reused), a run killed at a random point, then one complete run: parity, no event id twice', async () => {
+    await seedDatabase(db.url, { scale: 'tiny', seed: 12, today: '2026-06-30', force: true });
+    const at = Math.round(next() * fullRunMs);
+    const killed = await run([], at);
+    if (killed.signal === null && killed.code !== 0) throw new Error(`seed ${seed}: the run killed at ${at} ms failed by itself:\n${killed.output}`);
+    const final = await run([]);
+    expect({ seed, code: final.code, output: final.output }).toMatchObject({ code: 0 });
+
+    const warehouse: Warehouse = await openWarehouse({ database: 'crash', dataDir: dir });
+    try {
+      const parity = await warehouseParity(db.url, warehouse);
+      expect({ seed, at, broken: parity.filter((p) => p.pgChecksum !== p.chChecksum) }).toEqual({ seed, at, broken: [] });
+      for (const table of Object.keys(PARITY)) {
+        const counts = await keyCounts(warehouse, table);
+        expect({ table, ...counts }).toEqual({ table, final: counts.unique, unique: counts.unique });
+      }
+    } finally {
+      await warehouse.close();
+    }
+    const [state] = await query<{ pending: boolean }>(db.url, 'SELECT full_load_requested_at IS NOT NULL AS pending FROM etl_state');
+    expect(state.pending).toBe(false);
   }, 300_000);
+});
+
+describe('npm start killed between the warehouse migrations and its full load', () => {
+  let db: TestDatabase;
+  let dir: string;
+  const seed = SEED;
+  const next = random(seed + 1);
+
+  interface Exited {
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    output: string;
+  }
+
+  /**
+   * One `npm start` (server mode: DATABASE_URL; chDB in `ch`). `kill`: SIGKILL as soon as
+   * the output shows the warehouse migrated, or `ms` after its startup run began; without
+   * it, the start runs until ready, answers /api/health, and is stopped with SIGTERM.
+   */
+  const start = async (env: NodeJS.ProcessEnv, kill?: 'migrated' | { ms: number }): Promise<Exited & { health?: { status: number; body: Record<string, unknown> } }> => {
+    const [{ max }] = await query<{ max: number | null }>(db.url, 'SELECT max(id) AS max FROM etl_runs');
+    const child = spawn(process.execPath, ['-r', './scripts/register.cjs', START], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    let exited = false;
+    let health: { status: number; body: Record<string, unknown> } | undefined;
+    const onOutput = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (kill === 'migrated' && /数据仓库 Warehouse: .*migrations applied/.test(output)) child.kill('SIGKILL');
+      if (kill === undefined && output.includes('就绪 Ready') && health === undefined) {
+        health = { status: 0, body: {} };
+        void fetch(`http://127.0.0.1:${env.PORT}/api/health`)
+          .then(async (response) => (health = { status: response.status, body: (await response.json()) as Record<string, unknown> }))
+          .finally(() => child.kill('SIGTERM'));
+      }
+    };
+    child.stdout.on('data', onOutput);
+    child.stderr.on('data', onOutput);
+    let timer: NodeJS.Timeout | undefined;
+    if (kill !== undefined && kill !== 'migrated') {
+      void (async () => {
+        while (!exited) {
+          const [row] = await query<{ running: boolean }>(db.url, `SELECT EXISTS (SELECT 1 FROM etl_runs WHERE status = 'RUNNING' AND id > $1) AS running`, [max ?? 0]);
+          if (row.running) {
+            timer = setTimeout(() => child.kill('SIGKILL'), kill.ms);
+            return;
+          }
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      })();
+    }
+    return new Promise((resolve) =>
+      child.on('exit', (code, signal) => {
+        exited = true;
+        if (timer) clearTimeout(timer);
+        resolve({ code, signal, output, health });
+      }),
+    );
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await seedDatabase(db.url, { scale: 'tiny', seed: 13, today: '2026-06-30' });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuncha-crash-start-'));
+    fs.mkdirSync(path.join(dir, 'dist'));
+    fs.writeFileSync(path.join(dir, 'dist', 'index.html'), '<!doctype html><title>巡察</title>');
+  });
+  afterAll(async () => {
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+    await db.drop();
+  });
+
+  it('the next start loads in full: parity, no key missing or twice, health current', async () => {
+    const env = (ch: string): NodeJS.ProcessEnv => ({
+      DATABASE_URL: db.url,
+      CH_DATA_DIR: path.join(dir, ch),
+      CLICKHOUSE_URL: '',
+      CLICKHOUSE_DATABASE: 'crash',
+      STATIC_DIR: path.join(dir, 'dist'),
+      DEMO_DATA: 'off',
+      ETL_INTERVAL_SECONDS: '0',
+      ADMIN_PASSWORD: 'crash-admin-password',
+      DEMO_PASSWORD: '',
+    });
+    // A first warehouse, loaded: PostgreSQL's watermark is past zero from here on.
+    const first = await start({ ...env('ch-old'), PORT: String(await freePort()) });
+    expect({ code: first.code, health: first.health?.status, output: first.output }).toMatchObject({ code: 0, health: 200 });
+    const fullMs = Math.max(50, 1000 * Number(/同步 ETL run \d+ \(full\): .* in ([\d.]+) s/.exec(first.output)?.[1] ?? '1'));
+
+    // A new warehouse (an empty directory), its starts killed.
+    const kills: string[] = [];
+    const migrated = await start({ ...env('ch-new'), PORT: String(await freePort()) }, 'migrated');
+    expect({ signal: migrated.signal, output: migrated.output }).toMatchObject({ signal: 'SIGKILL' });
+    kills.push('migrated');
+    for (let i = 0; i < 2; i += 1) {
+      const at = Math.round(next() * fullMs);
+      const killed = await start({ ...env('ch-new'), PORT: String(await freePort()) }, { ms: at });
+      if (killed.signal === null && killed.code !== 0) throw new Error(`seed ${seed}: a start killed at ${at} ms failed by itself:\n${killed.output}`);
+      kills.push(`${at}ms:${killed.signal ?? `exit ${killed.code}`}`);
+    }
+
+    const final = await start({ ...env('ch-new'), PORT: String(await freePort()) });
+    expect({ seed, kills, code: final.code, output: final.output }).toMatchObject({ code: 0 });
+    expect({ seed, kills, health: final.health }).toMatchObject({ health: { status: 200, body: { status: 'ok', warehouse: { state: 'current', fullLoad: null } } } });
+
+    const warehouse: Warehouse = await openWarehouse({ database: 'crash', dataDir: path.join(dir, 'ch-new') });
+    try {
+      const parity = await warehouseParity(db.url, warehouse);
+      expect({ seed, kills, broken: parity.filter((p) => p.pgChecksum !== p.chChecksum) }).toEqual({ seed, kills, broken: [] });
+      for (const table of Object.keys(PARITY)) {
+        const counts = await keyCounts(warehouse, table);
+        expect({ table, ...counts }).toEqual({ table, final: counts.unique, unique: counts.unique });
+      }
+    } finally {
+      await warehouse.close();
+    }
+  }, 600_000);
 });

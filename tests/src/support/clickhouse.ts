@@ -54,6 +54,8 @@ export async function dropTestDatabase(): Promise<void> {
   cached = undefined;
   try {
     await warehouse.command(`DROP DATABASE IF EXISTS ${warehouse.database} SYNC`);
+    // where a full run that failed left its shadow tables (etl/src/load/warehouse-sink.ts)
+    await warehouse.command(`DROP DATABASE IF EXISTS ${warehouse.database}_full_load SYNC`);
   } finally {
     await warehouse.close();
   }

@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { formatCount, formatFraction, formatPercent } from '../../../frontend/src/charts/format';
 import { formatShanghai } from '../../../frontend/src/lib/time';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
+import { query } from '../support/pg';
 import { browserUnavailable, clickNav, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
 import { pinToday } from '../support/today';
 
@@ -399,6 +400,17 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     const row = (await tableRows(page, 'users-table')).find((r) => r[0] === created.username)!;
     expect(row.slice(0, 6)).toEqual([created.username, '新县区用户', '县区巡察办工作人员', county.name, '启用', '从未登录']);
     await shot(page, '07-admin-users', true);
+
+    // etl-safety: the administrator's full load, confirmed first, on 数据同步
+    const [{ max }] = await query<{ max: number | null }>(t.db.url, 'SELECT max(id) AS max FROM etl_runs');
+    await page.getByTestId('nav-etl').click();
+    await waitReady(page, 'etl-runs');
+    await expect(page.getByTestId('etl-run-now').count()).resolves.toBe(0);
+    await page.getByTestId('etl-run-full').click();
+    await page.locator('.el-message-box', { hasText: '全量同步' }).getByRole('button', { name: '全量同步' }).click();
+    await page.getByTestId('etl-message').waitFor({ timeout: 60_000 });
+    expect(await text(page, 'etl-message')).toMatch(/^同步完成/);
+    expect(await query<{ mode: string; status: string }>(t.db.url, 'SELECT mode, status FROM etl_runs WHERE id > $1', [max ?? 0])).toEqual([{ mode: 'full', status: 'SUCCEEDED' }]);
   });
 
   it('the new county user signs in (another browser) and sees only that county', async () => {
