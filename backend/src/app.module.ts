@@ -12,13 +12,14 @@ import { RecordsModule } from './records/records.module';
 import { DrillModule } from './drill/drill.module';
 import { ExportsModule } from './exports/exports.module';
 import { AuthModule } from './auth/auth.module';
+import { WarningsModule } from './warnings/warnings.module';
 
 @Module({})
 export class AppModule {
   static forRoot(deps: InfraDeps): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(deps), AuthModule, DimensionsModule, HealthModule, OptionsModule, MetricsModule, DrillModule, ExportsModule, EtlModule, RecordsModule],
+      imports: [InfraModule.forRoot(deps), AuthModule, DimensionsModule, HealthModule, OptionsModule, MetricsModule, DrillModule, ExportsModule, EtlModule, RecordsModule, WarningsModule],
       providers: [
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: ZodSerializerInterceptor },

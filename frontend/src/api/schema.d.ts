@@ -338,8 +338,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 整改任务清单 CSV: every row of GET /api/tasks under the same parameters (UTF-8 with BOM, Chinese headers) */
+        /** 整改任务清单 CSV: every row of GET /api/tasks under the same parameters (UTF-8 with BOM, Chinese headers); the file named after the filters */
         get: operations["ExportsController_tasksCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 整改任务清单 .xlsx: every row of GET /api/tasks under the same parameters; the file named after the filters */
+        get: operations["ExportsController_tasksXlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -355,8 +372,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 问题清单 CSV: every row of GET /api/findings under the same parameters (UTF-8 with BOM, Chinese headers) */
+        /** 问题清单 CSV: every row of GET /api/findings under the same parameters (UTF-8 with BOM, Chinese headers); the file named after the filters */
         get: operations["ExportsController_findingsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/findings.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 问题清单 .xlsx: every row of GET /api/findings under the same parameters; the file named after the filters */
+        get: operations["ExportsController_findingsXlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -546,6 +580,40 @@ export interface paths {
         put?: never;
         /** 导入整改台账 import a ledger: every row or none (400 lists each bad row by its Excel row number) */
         post: operations["LedgerImportController_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/warnings/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 预警 open tasks per level of the ladder (yellow ≤ WARNING_YELLOW_DAYS, orange ≤ WARNING_ORANGE_DAYS before due, red overdue); the lists: GET /api/tasks?warning= */
+        get: operations["WarningsController_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 生成预警函/督办单 Word notices (.docx) for every task of GET /api/tasks under the same parameters, one per unit or per unit and responsible department (a zip when several); records an ESCALATION event on each task */
+        post: operations["WarningsController_issue"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1345,6 +1413,29 @@ export interface components {
             /** @description rows imported: findings (and tasks) created */
             imported: number;
         };
+        WarningSummaryDto_Output: {
+            asOf: string;
+            days: {
+                yellow: number;
+                orange: number;
+            };
+            levels: {
+                /** @enum {string} */
+                level: "yellow" | "orange" | "red";
+                label: string;
+                count: number;
+                recipients: string[];
+            }[];
+        };
+        NoticeBodyDto: {
+            /** @enum {string} */
+            kind: "WARNING" | "SUPERVISION";
+            /**
+             * @default unit
+             * @enum {string}
+             */
+            groupBy: "unit" | "dept";
+        };
     };
     responses: never;
     parameters: never;
@@ -1739,6 +1830,7 @@ export interface operations {
                 overdue?: "true" | "false";
                 agingBucket?: "1-30" | "31-90" | "91-180" | "180+";
                 dueSoon?: "10" | "20";
+                warning?: "yellow" | "orange" | "red";
                 extended?: "true" | "false";
                 immediate?: "true" | "false";
                 sort?: "id" | "-id" | "dueDate" | "-dueDate" | "daysOverdue" | "-daysOverdue" | "originalDueDate" | "-originalDueDate" | "closedDate" | "-closedDate";
@@ -1887,6 +1979,7 @@ export interface operations {
             query: {
                 year: string;
                 quarter: string;
+                regionId?: string;
             };
             header?: never;
             path?: never;
@@ -1922,6 +2015,7 @@ export interface operations {
                 overdue?: "true" | "false";
                 agingBucket?: "1-30" | "31-90" | "91-180" | "180+";
                 dueSoon?: "10" | "20";
+                warning?: "yellow" | "orange" | "red";
                 extended?: "true" | "false";
                 immediate?: "true" | "false";
                 sort?: "id" | "-id" | "dueDate" | "-dueDate" | "daysOverdue" | "-daysOverdue" | "originalDueDate" | "-originalDueDate" | "closedDate" | "-closedDate";
@@ -1939,6 +2033,43 @@ export interface operations {
                 };
                 content: {
                     "text/csv; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    ExportsController_tasksXlsx: {
+        parameters: {
+            query?: {
+                term?: "current" | "previous";
+                roundId?: string;
+                regionId?: string;
+                unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
+                categoryId?: string;
+                mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
+                asOf?: string;
+                status?: string;
+                closed?: "true" | "false";
+                overdue?: "true" | "false";
+                agingBucket?: "1-30" | "31-90" | "91-180" | "180+";
+                dueSoon?: "10" | "20";
+                warning?: "yellow" | "orange" | "red";
+                extended?: "true" | "false";
+                immediate?: "true" | "false";
+                sort?: "id" | "-id" | "dueDate" | "-dueDate" | "daysOverdue" | "-daysOverdue" | "originalDueDate" | "-originalDueDate" | "closedDate" | "-closedDate";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the task list as a workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
         };
@@ -1971,6 +2102,38 @@ export interface operations {
                 };
                 content: {
                     "text/csv; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    ExportsController_findingsXlsx: {
+        parameters: {
+            query?: {
+                term?: "current" | "previous";
+                roundId?: string;
+                regionId?: string;
+                unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
+                categoryId?: string;
+                mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
+                asOf?: string;
+                fedBack?: "true" | "false";
+                closed?: "true" | "false";
+                immediate?: "true" | "false";
+                sort?: "id" | "-id" | "foundDate" | "-foundDate" | "feedbackDate" | "-feedbackDate";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the finding list as a workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
         };
@@ -2229,6 +2392,75 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LedgerImportResultDto_Output"];
+                };
+            };
+        };
+    };
+    WarningsController_summary: {
+        parameters: {
+            query?: {
+                term?: "current" | "previous";
+                roundId?: string;
+                regionId?: string;
+                unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
+                categoryId?: string;
+                mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
+                asOf?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarningSummaryDto_Output"];
+                };
+            };
+        };
+    };
+    WarningsController_issue: {
+        parameters: {
+            query?: {
+                term?: "current" | "previous";
+                roundId?: string;
+                regionId?: string;
+                unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
+                categoryId?: string;
+                mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
+                asOf?: string;
+                status?: string;
+                closed?: "true" | "false";
+                overdue?: "true" | "false";
+                agingBucket?: "1-30" | "31-90" | "91-180" | "180+";
+                dueSoon?: "10" | "20";
+                warning?: "yellow" | "orange" | "red";
+                extended?: "true" | "false";
+                immediate?: "true" | "false";
+                sort?: "id" | "-id" | "dueDate" | "-dueDate" | "daysOverdue" | "-daysOverdue" | "originalDueDate" | "-originalDueDate" | "closedDate" | "-closedDate";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoticeBodyDto"];
+            };
+        };
+        responses: {
+            /** @description the notice, or a zip of notices */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/zip": string;
                 };
             };
         };
