@@ -13,13 +13,14 @@ import { DrillModule } from './drill/drill.module';
 import { ExportsModule } from './exports/exports.module';
 import { AuthModule } from './auth/auth.module';
 import { WarningsModule } from './warnings/warnings.module';
+import { CluesModule } from './clues/clues.module';
 
 @Module({})
 export class AppModule {
   static forRoot(deps: InfraDeps): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(deps), AuthModule, DimensionsModule, HealthModule, OptionsModule, MetricsModule, DrillModule, ExportsModule, EtlModule, RecordsModule, WarningsModule],
+      imports: [InfraModule.forRoot(deps), AuthModule, DimensionsModule, HealthModule, OptionsModule, MetricsModule, DrillModule, ExportsModule, EtlModule, RecordsModule, WarningsModule, CluesModule],
       providers: [
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: ZodSerializerInterceptor },

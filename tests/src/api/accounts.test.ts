@@ -273,7 +273,50 @@ describe('a county user', () => {
       expect(texts.some((text) => text.includes(own.name))).toBe(true);
       const others = await sql<{ name: string }>("SELECT name FROM regions WHERE level IN ('COUNTY', 'MUNICIPAL') AND id <> $1", [own.id]);
       for (const { name } of others) expect([name, texts.filter((text) => text.includes(name))]).toEqual([name, []]);
+      // another county's workbook, which a city user may ask for (regionId), is refused
+      expect((await downloadText(county, `/api/exports/quarterly?year=${year}&quarter=${quarter}&regionId=${other.id}`)).status).toBe(403);
     },
+    // --- 预警, 督办单 and list workbooks (branch h/warnings) ---------------------------------
+    'GET /api/warnings/summary': async () => {
+      const mineOnly = await county.get('/api/warnings/summary');
+      expect(mineOnly.status).toBe(200);
+      expect(mineOnly.body).toEqual((await staff.get(`/api/warnings/summary?regionId=${own.id}`)).body);
+      expect((await county.get(`/api/warnings/summary?regionId=${other.id}`)).status).toBe(403);
+    },
+    'POST /api/notices': async () => {
+      const before = await footprint();
+      expect((await county.send('POST', `/api/notices?regionId=${other.id}`, { kind: 'WARNING' })).status).toBe(403);
+      expect(await footprint()).toEqual(before);
+      const issued = await fetch(`${t.url}/api/notices?closed=false`, { method: 'POST', headers: { cookie: county.cookie, 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'WARNING' }) });
+      expect(issued.status).toBe(201);
+      const escalated = await sql<{ county: number }>(
+        `SELECT DISTINCT ${UNIT_COUNTY} AS county FROM task_events e JOIN rectification_tasks k ON k.id = e.task_id JOIN findings f ON f.id = k.finding_id JOIN org_units u ON u.id = f.unit_id
+          WHERE e.type = 'ESCALATION' AND e.actor = $1`,
+        [`county-${own.code}`],
+      );
+      expect(escalated.map((r) => r.county)).toEqual([own.id]);
+    },
+    'GET /api/tasks.xlsx': async () => {
+      const mineXlsx = await downloadText(county, '/api/tasks.xlsx?closed=false');
+      expect(mineXlsx.status).toBe(200);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(mineXlsx.bytes as unknown as ArrayBuffer);
+      const counties = new Set<string>();
+      book.worksheets[0].eachRow((row, n) => n > 6 && counties.add(String(row.getCell(3).value)));
+      expect([...counties]).toEqual([own.name]);
+      expect((await downloadText(county, `/api/tasks.xlsx?regionId=${other.id}`)).status).toBe(403);
+    },
+    'GET /api/findings.xlsx': async () => {
+      const mineXlsx = await downloadText(county, '/api/findings.xlsx');
+      expect(mineXlsx.status).toBe(200);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(mineXlsx.bytes as unknown as ArrayBuffer);
+      const counties = new Set<string>();
+      book.worksheets[0].eachRow((row, n) => n > 6 && counties.add(String(row.getCell(3).value)));
+      expect([...counties]).toEqual([own.name]);
+      expect((await downloadText(county, `/api/findings.xlsx?regionId=${other.id}`)).status).toBe(403);
+    },
+    // --- end of h/warnings ----------------------------------------------------------------
     'GET /api/imports/ledger/template': async () => {
       expect((await county.get('/api/imports/ledger/template')).status).toBe(200);
     },

@@ -635,7 +635,7 @@ describe('exports', () => {
     const response = await download(`/api/tasks.csv?asOf=${q.end}&closed=false`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(response.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent(`整改任务清单-${q.end}.csv`)}`);
+    expect(response.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent(`未销号任务_${q.end}.csv`)}`);
     expect([...response.body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = response.body.toString('utf8').slice(1);
     expect(text.endsWith('\r\n')).toBe(true);
