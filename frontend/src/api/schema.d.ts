@@ -620,6 +620,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/clues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 线索 clues handed over from inspections, with their feedback deadline and warning level (most urgent first) */
+        get: operations["CluesController_list"];
+        put?: never;
+        /** 登记线索 record a clue handed over from an inspection */
+        post: operations["CluesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clues/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 线索统计 clues, persons, concluded and warned, by county and by inspection */
+        get: operations["CluesController_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clues/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 更新线索 change a clue: recipient, handover day, persons, summary, disposal status, feedback day */
+        patch: operations["CluesController_update"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1435,6 +1487,108 @@ export interface components {
              * @enum {string}
              */
             groupBy: "unit" | "dept";
+        };
+        CluePageDto_Output: {
+            today: string;
+            feedbackMonths: number;
+            total: number;
+            page: number;
+            pageSize: number;
+            rows: {
+                id: number;
+                inspectionId: number;
+                unitName: string;
+                countyId: number;
+                countyName: string;
+                roundId: number;
+                roundName: string;
+                /** @enum {string} */
+                handedTo: "DISCIPLINE" | "ORGANIZATION" | "OTHER";
+                handedDate: string;
+                persons: number;
+                summary: string;
+                /** @enum {string} */
+                disposalStatus: "PENDING" | "IN_PROGRESS" | "CONCLUDED";
+                concludedDate: string | null;
+                feedbackDue: string;
+                warning: ("yellow" | "orange" | "red") | null;
+            }[];
+        };
+        ClueStatsDto_Output: {
+            today: string;
+            total: {
+                clues: number;
+                persons: number;
+                concluded: number;
+                yellow: number;
+                orange: number;
+                red: number;
+            };
+            byCounty: {
+                clues: number;
+                persons: number;
+                concluded: number;
+                yellow: number;
+                orange: number;
+                red: number;
+                countyId: number;
+                countyName: string;
+            }[];
+            byInspection: {
+                clues: number;
+                persons: number;
+                concluded: number;
+                yellow: number;
+                orange: number;
+                red: number;
+                inspectionId: number;
+                unitName: string;
+                countyName: string;
+                roundName: string;
+            }[];
+        };
+        CreateClueDto: {
+            inspectionId: number;
+            /** @enum {string} */
+            handedTo: "DISCIPLINE" | "ORGANIZATION" | "OTHER";
+            handedDate: string;
+            persons: number;
+            summary: string;
+            /**
+             * @default PENDING
+             * @enum {string}
+             */
+            disposalStatus: "PENDING" | "IN_PROGRESS" | "CONCLUDED";
+            concludedDate?: string | null;
+        };
+        ClueRowDto_Output: {
+            id: number;
+            inspectionId: number;
+            unitName: string;
+            countyId: number;
+            countyName: string;
+            roundId: number;
+            roundName: string;
+            /** @enum {string} */
+            handedTo: "DISCIPLINE" | "ORGANIZATION" | "OTHER";
+            handedDate: string;
+            persons: number;
+            summary: string;
+            /** @enum {string} */
+            disposalStatus: "PENDING" | "IN_PROGRESS" | "CONCLUDED";
+            concludedDate: string[];
+            feedbackDue: string;
+            warning: ("yellow" | "orange" | "red") | null;
+        };
+        UpdateClueDto: {
+            /** @enum {string} */
+            handedTo?: "DISCIPLINE" | "ORGANIZATION" | "OTHER";
+            handedDate?: string;
+            persons?: number;
+            summary?: string;
+            /** @enum {string} */
+            disposalStatus?: "PENDING" | "IN_PROGRESS" | "CONCLUDED";
+            concludedDate?: string | null;
         };
     };
     responses: never;
@@ -2461,6 +2615,101 @@ export interface operations {
                 content: {
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
                     "application/zip": string;
+                };
+            };
+        };
+    };
+    CluesController_list: {
+        parameters: {
+            query?: {
+                regionId?: string;
+                inspectionId?: string;
+                status?: "PENDING" | "IN_PROGRESS" | "CONCLUDED";
+                warning?: "yellow" | "orange" | "red";
+                page?: string;
+                pageSize?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CluePageDto_Output"];
+                };
+            };
+        };
+    };
+    CluesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateClueDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClueRowDto_Output"];
+                };
+            };
+        };
+    };
+    CluesController_stats: {
+        parameters: {
+            query?: {
+                regionId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClueStatsDto_Output"];
+                };
+            };
+        };
+    };
+    CluesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateClueDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClueRowDto_Output"];
                 };
             };
         };

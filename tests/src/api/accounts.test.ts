@@ -69,7 +69,8 @@ function concrete(route: Route, ids: { taskId: string; findingId: string; inspec
     .replace('/findings/:id', `/findings/${ids.findingId}`)
     .replace('/inspections/:id', `/inspections/${ids.inspectionId}`)
     .replace('/runs/:id', `/runs/${runId}`)
-    .replace('/users/:id', `/users/${userId}`);
+    .replace('/users/:id', `/users/${userId}`)
+    .replace('/clues/:id', '/clues/1');
   return route.path === '/api/exports/quarterly' ? `${path}?year=${year}&quarter=${quarter}` : path;
 }
 
@@ -315,6 +316,40 @@ describe('a county user', () => {
       book.worksheets[0].eachRow((row, n) => n > 6 && counties.add(String(row.getCell(3).value)));
       expect([...counties]).toEqual([own.name]);
       expect((await downloadText(county, `/api/findings.xlsx?regionId=${other.id}`)).status).toBe(403);
+    },
+    'GET /api/clues': async () => {
+      const { body } = await county.get<{ total: number; rows: { countyId: number }[] }>('/api/clues?pageSize=200');
+      expect(body.total).toBe((await staff.get<{ total: number }>(`/api/clues?regionId=${own.id}`)).body.total);
+      expect(new Set(body.rows.map((r) => r.countyId))).toEqual(new Set(body.total > 0 ? [own.id] : []));
+      expect((await county.get(`/api/clues?regionId=${other.id}`)).status).toBe(403);
+    },
+    'GET /api/clues/stats': async () => {
+      const mineOnly = await county.get<{ byCounty: { countyId: number }[] }>('/api/clues/stats');
+      expect(mineOnly.status).toBe(200);
+      expect(mineOnly.body).toEqual((await staff.get(`/api/clues/stats?regionId=${own.id}`)).body);
+      expect(mineOnly.body.byCounty.every((r) => r.countyId === own.id)).toBe(true);
+      expect((await county.get(`/api/clues/stats?regionId=${other.id}`)).status).toBe(403);
+    },
+    'POST /api/clues': async () => {
+      const body = (inspectionId: number) => ({ inspectionId, handedTo: 'DISCIPLINE', handedDate: TODAY, persons: 1, summary: '县区线索测试' });
+      const count = async () => Number((await sql<{ n: string }>('SELECT count(*) AS n FROM clues'))[0].n);
+      const before = await count();
+      const refused = await county.send<{ message: string }>('POST', '/api/clues', body(foreign.inspectionId));
+      expect([refused.status, refused.body.message.split(':')[0]]).toEqual([400, 'inspectionId']);
+      expect(await count()).toBe(before);
+      expect((await county.send('POST', '/api/clues', body(mine.inspectionId))).status).toBe(201);
+    },
+    'PATCH /api/clues/:id': async () => {
+      const [theirs] = await sql<{ id: number }>('SELECT c.id FROM clues c WHERE c.inspection_id = $1 LIMIT 1', [foreign.inspectionId]);
+      const [anyForeign] = theirs
+        ? [theirs]
+        : await sql<{ id: number }>(
+            `INSERT INTO clues (inspection_id, handed_to, handed_date, persons, summary) VALUES ($1, 'DISCIPLINE', $2::date, 1, '他县线索') RETURNING id`,
+            [foreign.inspectionId, TODAY],
+          );
+      expect((await county.send('PATCH', `/api/clues/${anyForeign.id}`, { persons: 3 })).status).toBe(404);
+      const [{ persons }] = await sql<{ persons: number }>('SELECT persons FROM clues WHERE id = $1', [anyForeign.id]);
+      expect(persons).not.toBe(3);
     },
     // --- end of h/warnings ----------------------------------------------------------------
     'GET /api/imports/ledger/template': async () => {
