@@ -12,5 +12,7 @@ declare module 'vue-router' {
     access?: PageAccess;
     /** the page stands alone: no header, navigation or filters (sign-in) */
     bare?: boolean;
+    /** the navigation group the page belongs to */
+    group?: 'analysis' | 'records' | 'supervision' | 'masterdata' | 'system';
   }
 }

@@ -1576,7 +1576,7 @@ export interface components {
             summary: string;
             /** @enum {string} */
             disposalStatus: "PENDING" | "IN_PROGRESS" | "CONCLUDED";
-            concludedDate: string[];
+            concludedDate: string | null;
             feedbackDue: string;
             warning: ("yellow" | "orange" | "red") | null;
         };

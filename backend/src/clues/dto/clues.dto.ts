@@ -76,8 +76,8 @@ export const clueRowSchema = z.object({
   persons: z.number().int(),
   summary: z.string(),
   disposalStatus: status,
-  /** 反馈日期 */
-  concludedDate: z.string().nullable(),
+  /** 反馈日期 (length bounds keep the OpenAPI document right for a nullable value) */
+  concludedDate: z.string().min(10).max(10).nullable(),
   /** 反馈期限: handover + CLUE_FEEDBACK_MONTHS */
   feedbackDue: z.string(),
   /** not concluded: the level against the feedback deadline as of today */
