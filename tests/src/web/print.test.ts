@@ -126,7 +126,7 @@ function pdfPages(file: string): string[] {
     await page.emulateMedia({ media: 'screen' });
     await page.goto('/warnings');
     for (const { level, count } of summary.levels) {
-      await page.waitForFunction(([l, n]) => document.querySelector(`[data-testid="warning-${l}-count"]`)?.textContent?.replace(/\D/g, '') === String(n), [level, count] as const, { timeout: 30_000 });
+      await page.locator(`[data-testid="warning-${level}-count"]`, { hasText: new RegExp(`^\\s*${count.toLocaleString('zh-CN').replace(/,/g, ',?')}\\s*$`) }).waitFor({ timeout: 30_000 });
     }
     await page.getByTestId('warning-orange').click();
     await page.waitForSelector('[data-testid="warning-list"][data-state="ready"][aria-busy="false"]', { timeout: 30_000 });
