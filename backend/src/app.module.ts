@@ -14,13 +14,15 @@ import { ExportsModule } from './exports/exports.module';
 import { AuthModule } from './auth/auth.module';
 import { MasterdataModule } from './masterdata/masterdata.module';
 import { ClosureModule } from './closure/closure.module';
+import { WarningsModule } from './warnings/warnings.module';
+import { CluesModule } from './clues/clues.module';
 
 @Module({})
 export class AppModule {
   static forRoot(deps: InfraDeps): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(deps), AuthModule, DimensionsModule, HealthModule, OptionsModule, MetricsModule, DrillModule, ExportsModule, EtlModule, RecordsModule, MasterdataModule, ClosureModule],
+      imports: [InfraModule.forRoot(deps), AuthModule, DimensionsModule, HealthModule, OptionsModule, MetricsModule, DrillModule, ExportsModule, EtlModule, RecordsModule, MasterdataModule, ClosureModule, WarningsModule, CluesModule],
       providers: [
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: ZodSerializerInterceptor },

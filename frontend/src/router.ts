@@ -13,6 +13,9 @@ export const routes: RouteRecordRaw[] = [
   { path: '/recurrence', name: 'recurrence', component: () => import('./views/RecurrenceView.vue'), meta: { group: 'analysis', nav: 'nav.recurrence', access: 'read' } },
   { path: '/overdue', name: 'overdue', component: () => import('./views/OverdueView.vue'), meta: { group: 'supervision', nav: 'nav.overdue', access: 'read' } },
   { path: '/closure-review', name: 'closure-review', component: () => import('./views/ClosureQueueView.vue'), meta: { nav: 'closure.nav', noFilters: true, access: 'read', group: 'supervision' } },
+  { path: '/warnings', name: 'warnings', component: () => import('./views/WarningsView.vue'), meta: { nav: 'warnings.nav', access: 'read', group: 'supervision' } },
+  { path: '/clues', name: 'clues', component: () => import('./views/CluesView.vue'), meta: { nav: 'clues.nav', access: 'read', group: 'supervision' } },
+  { path: '/print/worklist', name: 'print-worklist', component: () => import('./views/PrintWorklistView.vue'), meta: { access: 'read', bare: true, noFilters: true } },
   // case records (h/records): the 巡察 list, one inspection with its findings and tasks, the 问题 list
   { path: '/records/inspections', name: 'inspections', component: () => import('./views/records/InspectionsView.vue'), meta: { nav: 'records.nav.inspections', noFilters: true, access: 'read', group: 'records' } },
   { path: '/records/inspections/:id(\\d+)', name: 'inspection', component: () => import('./views/records/InspectionDetailView.vue'), meta: { noFilters: true, access: 'read', group: 'records' } },

@@ -43,6 +43,10 @@ export interface AppConfig {
   workbookPrebuildQuarters: number;
   /** How long a shutdown waits for requests under way before it cuts their connections. */
   shutdownGraceSeconds: number;
+  /** The early-warning ladder (预警): days before the due date a task turns yellow, then orange; overdue is red. */
+  warningDays: { yellow: number; orange: number };
+  /** Months after a clue's handover (线索移交) by which its disposal is to be fed back. */
+  clueFeedbackMonths: number;
 }
 
 /** The demo accounts' password when DEMO_PASSWORD is unset; printed at start with a warning. */
@@ -92,6 +96,9 @@ const envSchema = z.object({
   WORKBOOK_PREBUILD_MINUTES: integer(0, 7 * 24 * 60).default(10),
   WORKBOOK_PREBUILD_QUARTERS: integer(1, 40).default(4),
   SHUTDOWN_GRACE_SECONDS: integer(1, 600).default(10),
+  WARNING_YELLOW_DAYS: integer(1, 365).default(20),
+  WARNING_ORANGE_DAYS: integer(0, 365).default(10),
+  CLUE_FEEDBACK_MONTHS: integer(1, 36).default(3),
   DEMO_PASSWORD: password.optional(),
   ADMIN_PASSWORD: password.optional(),
 });
@@ -107,6 +114,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(variable, `${issue.message}${got}`);
   }
   const v = parsed.data;
+  if (v.WARNING_ORANGE_DAYS >= v.WARNING_YELLOW_DAYS) {
+    throw new ConfigError('WARNING_ORANGE_DAYS', `must be fewer days than WARNING_YELLOW_DAYS (${v.WARNING_YELLOW_DAYS}) (got "${v.WARNING_ORANGE_DAYS}")`);
+  }
   return {
     port: v.PORT,
     host: v.HOST,
@@ -128,5 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     workbookPrebuildMinutes: v.WORKBOOK_PREBUILD_MINUTES,
     workbookPrebuildQuarters: v.WORKBOOK_PREBUILD_QUARTERS,
     shutdownGraceSeconds: v.SHUTDOWN_GRACE_SECONDS,
+    warningDays: { yellow: v.WARNING_YELLOW_DAYS, orange: v.WARNING_ORANGE_DAYS },
+    clueFeedbackMonths: v.CLUE_FEEDBACK_MONTHS,
   };
 }

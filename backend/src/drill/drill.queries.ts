@@ -42,6 +42,13 @@ const LATE_TASK_ORDER: Partial<Record<TaskListQuery['sort'], string>> = {
   '-daysOverdue': 'due, id',
 };
 
+/** Days before the due date at which a task turns yellow and orange (WARNING_YELLOW_DAYS, WARNING_ORANGE_DAYS). */
+export interface WarningDays {
+  yellow: number;
+  orange: number;
+}
+export const DEFAULT_WARNING_DAYS: WarningDays = { yellow: 20, orange: 10 };
+
 /** Whether the list's filters keep only tasks not 已销号 (each of these conditions implies `status != 'CLOSED'`). */
 export function listsOpenTasksOnly(query: TaskListQuery): boolean {
   return (
@@ -49,6 +56,7 @@ export function listsOpenTasksOnly(query: TaskListQuery): boolean {
     query.closed === false ||
     query.agingBucket !== undefined ||
     query.dueSoon !== undefined ||
+    query.warning !== undefined ||
     (query.status !== undefined && query.status.length > 0 && !query.status.includes('CLOSED'))
   );
 }
@@ -59,7 +67,13 @@ export function listsOpenTasksOnly(query: TaskListQuery): boolean {
  * the same pass); then, with `ids`, those tasks' rows, read by their primary key, in the
  * same order.
  */
-export function buildTaskListQuery(scope: Scope, query: TaskListQuery & { searchIds?: readonly string[] }, current: boolean, ids?: readonly string[]): SqlQuery {
+export function buildTaskListQuery(
+  scope: Scope,
+  query: TaskListQuery & { searchIds?: readonly string[] },
+  current: boolean,
+  ids?: readonly string[],
+  ladder: WarningDays = DEFAULT_WARNING_DAYS,
+): SqlQuery {
   const tasks = taskStateCte(scope, { fedBack: true, current, openOnly: listsOpenTasksOnly(query), ids });
   const open = "status != 'CLOSED'";
   const late = `${open} AND due IS NOT NULL AND due < {asOf:Date}`;
@@ -86,6 +100,16 @@ export function buildTaskListQuery(scope: Scope, query: TaskListQuery & { search
     where.push(`${open} AND due IS NOT NULL AND due >= {asOf:Date} AND due <= addDays({asOf:Date}, {dueSoon:UInt8})`);
     params.dueSoon = query.dueSoon;
   }
+  if (query.warning !== undefined) {
+    // red: overdue (due < as-of); orange: as-of ≤ due ≤ as-of + orange days (due today is
+    // orange); yellow: as-of + orange days < due ≤ as-of + yellow days
+    const soon = `${open} AND due IS NOT NULL AND due >= {asOf:Date}`;
+    if (query.warning === 'red') where.push(`(${late})`);
+    else if (query.warning === 'orange') where.push(`${soon} AND due <= addDays({asOf:Date}, {orangeDays:UInt16})`);
+    else where.push(`${soon} AND due > addDays({asOf:Date}, {orangeDays:UInt16}) AND due <= addDays({asOf:Date}, {yellowDays:UInt16})`);
+    params.orangeDays = ladder.orange;
+    params.yellowDays = ladder.yellow;
+  }
   if (query.extended !== undefined) {
     const extended = 'due IS NOT NULL AND original_due_date IS NOT NULL AND due > original_due_date';
     where.push(query.extended ? `(${extended})` : `NOT (${extended})`);
@@ -101,7 +125,7 @@ export function buildTaskListQuery(scope: Scope, query: TaskListQuery & { search
 ${where.length > 0 ? `WHERE ${where.join('\n  AND ')}` : ''}
 ORDER BY ${order}`;
   if (ids === undefined) {
-    const allLate = query.overdue === true || query.agingBucket !== undefined;
+    const allLate = query.overdue === true || query.agingBucket !== undefined || query.warning === 'red';
     const order = (allLate ? LATE_TASK_ORDER[query.sort] : undefined) ?? TASK_ORDER[query.sort];
     return {
       query: `WITH

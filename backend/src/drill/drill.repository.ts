@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Db } from '@xuncha/prisma/src/client';
 import type { Warehouse } from '@xuncha/etl/src/warehouse';
-import { PRISMA, WAREHOUSE } from '../infra/tokens';
+import { APP_CONFIG, PRISMA, WAREHOUSE } from '../infra/tokens';
+import type { AppConfig } from '../config/app-config';
 import type { Scope } from '../dimensions/scope';
 import type { SqlQuery } from '../metrics/metrics.queries';
 import type { FindingListQuery, TaskListQuery } from './dto/drill.dto';
@@ -28,6 +29,7 @@ export class DrillRepository {
   constructor(
     @Inject(WAREHOUSE) private readonly warehouse: Warehouse,
     @Inject(PRISMA) private readonly prisma: Db,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** One page and the total (the rows its LIMIT chose from, counted in the same pass). */
@@ -38,13 +40,14 @@ export class DrillRepository {
 
   /** A page of tasks: its ids and the total from the columns the filters and the order need, then their rows. */
   async tasks(scope: Scope, query: TaskListQuery, current: boolean): Promise<{ total: number; rows: TaskListRow[] }> {
-    const { total, rows: page } = await this.page<TaskPageRow>(buildTaskListQuery(scope, query, current));
+    const { total, rows: page } = await this.page<TaskPageRow>(buildTaskListQuery(scope, query, current, undefined, this.config.warningDays));
     if (page.length === 0) return { total, rows: [] };
     const sql = buildTaskListQuery(
       scope,
       query,
       current,
       page.map((r) => r.id),
+      this.config.warningDays,
     );
     const rows = await this.warehouse.query<TaskListRow>(sql.query, sql.params);
     return { total, rows };
@@ -55,7 +58,7 @@ export class DrillRepository {
    * of the few columns the filters and the order need.
    */
   async taskIds(scope: Scope, query: TaskListQuery, current: boolean): Promise<string[]> {
-    const sql = buildTaskListQuery(scope, query, current);
+    const sql = buildTaskListQuery(scope, query, current, undefined, this.config.warningDays);
     const rows = await this.warehouse.query<TaskPageRow>(sql.query, { ...sql.params, limit: 4_000_000_000, offset: 0 });
     return rows.map((r) => r.id);
   }
@@ -63,7 +66,7 @@ export class DrillRepository {
   /** The rows of these tasks (read by their primary key), in the list's order. */
   async tasksByIds(scope: Scope, query: TaskListQuery, current: boolean, ids: readonly string[]): Promise<TaskListRow[]> {
     if (ids.length === 0) return [];
-    const sql = buildTaskListQuery(scope, query, current, ids);
+    const sql = buildTaskListQuery(scope, query, current, ids, this.config.warningDays);
     return this.warehouse.query<TaskListRow>(sql.query, sql.params);
   }
 

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { Readable, type Writable } from 'node:stream';
+import { PassThrough, Readable, type Writable } from 'node:stream';
+import { currentCountyLimit } from '../auth/principal';
 import { Inject, Injectable, StreamableFile } from '@nestjs/common';
 import { shanghaiToday } from '@xuncha/prisma/src/calendar';
 import type { FiltersInput, InspectionMode } from '../common/filters';
 import { MODE_LABELS } from '../common/labels';
+import { AppError } from '../common/http-exception.filter';
 import type { AppConfig } from '../config/app-config';
 import type { Dimensions } from '../dimensions/dimensions.repository';
 import { DimensionsService } from '../dimensions/dimensions.service';
@@ -15,7 +17,10 @@ import { MetricsService } from '../metrics/metrics.service';
 import type { FindingCsvQuery, TaskCsvQuery } from './dto/exports.dto';
 import { ExportsRepository } from './exports.repository';
 import { contentDisposition, CSV_TYPE, csvHead, csvRows, XLSX_TYPE, type CsvColumn } from './files';
-import { FINDING_CSV_COLUMNS, TASK_CSV_COLUMNS } from './list-csv';
+import { FINDING_CSV_COLUMNS, findingListLabel, listFileName, TASK_CSV_COLUMNS, taskListLabel, type ListNameParts } from './list-csv';
+import { writeTable, type TableColumn } from './sheet-writer';
+import ExcelJS from 'exceljs';
+import { UNIT_CATEGORY_LABELS } from '../common/labels';
 import { writeQuarterlyWorkbook, type Named, type OverdueTask, type QuarterlyData } from './quarterly-workbook';
 import { endedQuarter, type QuarterPeriod } from './quarters';
 import { WorkbookStore, type OpenWorkbook, type WorkbookSlot } from './workbook-store';
@@ -24,7 +29,7 @@ import { WorkbookStore, type OpenWorkbook, type WorkbookSlot } from './workbook-
  * Bumped whenever the workbook's layout or the definitions behind its figures change in the
  * code: the kept workbooks of earlier versions are then made again.
  */
-const WORKBOOK_LAYOUT = 1;
+const WORKBOOK_LAYOUT = 2;
 
 /** A task list read for its ids, whose rows come a chunk at a time. */
 type TaskChunks = Awaited<ReturnType<DrillService['taskChunks']>>;
@@ -73,6 +78,10 @@ export class ExportsService {
   async quarterly(year: number, quarter: number, restrict?: ExportRestriction): Promise<{ file: StreamableFile; source: OpenWorkbook['source'] }> {
     const period = endedQuarter(year, quarter, shanghaiToday());
     const dims = await this.dimensions.get();
+    const region = restrict ? dims.regions.find((r) => r.id === restrict.countyId) : undefined;
+    if (restrict && (!region || (region.level !== 'COUNTY' && region.level !== 'MUNICIPAL'))) {
+      throw new AppError(400, `regionId: 须为县（市、区）或市本级 must be a county-level region (got ${restrict.countyId})`);
+    }
     const county = restrict ? this.county(dims, restrict.countyId) : undefined;
     const slot = await this.quarterlySlot(period, dims, county);
     const made = await this.store.open(slot, (output, signal) => this.writeQuarterly(output, period, dims, county, signal));
@@ -81,6 +90,18 @@ export class ExportsService {
     const ascii = `xuncha-quarterly-${year}Q${quarter}${county ? `-county${county.id}` : ''}.xlsx`;
     const file = new StreamableFile(made.handle.createReadStream(), { type: XLSX_TYPE, disposition: contentDisposition(ascii, name), length: made.size });
     return { file, source: made.source };
+  }
+
+  /**
+   * Whose workbook a request gets: a county account its county's (naming another county is
+   * refused, 403); anyone else the city's, or with `regionId` that county-level region's.
+   */
+  quarterlyRestriction(countyLimit: number | null, regionId: number | undefined): ExportRestriction | undefined {
+    if (countyLimit !== null) {
+      if (regionId !== undefined && regionId !== countyLimit) throw new AppError(403, `regionId: 县区账号只能下载本县区的报表 a county account may download only its own county's workbook`);
+      return { countyId: countyLimit };
+    }
+    return regionId === undefined ? undefined : { countyId: regionId };
   }
 
   /**
@@ -206,19 +227,68 @@ export class ExportsService {
 
   // --- CSV ---------------------------------------------------------------------------------
 
-  /** Every row of GET /api/tasks under the same parameters, as CSV. */
-  async tasksCsv(query: TaskCsvQuery): Promise<StreamableFile> {
+  /** Every row of GET /api/tasks under the same parameters, as CSV or .xlsx; the file named after the filters. */
+  async tasksFile(query: TaskCsvQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
     const list = await this.drill.taskChunks({ ...query, page: 1, pageSize: this.chunkSize });
     const read = async (page: number) => ({ total: list.total, rows: await list.chunk((page - 1) * this.chunkSize, this.chunkSize) });
     const first = await read(1);
-    return this.csvFile(TASK_CSV_COLUMNS, this.pages(first, read), `tasks-${list.asOf}.csv`, `整改任务清单-${list.asOf}.csv`);
+    const label = taskListLabel(query);
+    const name = listFileName(label, await this.nameParts(query), list.asOf, format);
+    const ascii = `tasks-${list.asOf}.${format}`;
+    if (format === 'csv') return this.csvFile(TASK_CSV_COLUMNS, this.pages(first, read), ascii, name);
+    return this.xlsxFile(TASK_CSV_COLUMNS, this.pages(first, read), first.rows, { title: label, asOf: list.asOf, ascii, name });
   }
 
-  /** Every row of GET /api/findings under the same parameters, as CSV. */
-  async findingsCsv(query: FindingCsvQuery): Promise<StreamableFile> {
+  /** Every row of GET /api/findings under the same parameters, as CSV or .xlsx; the file named after the filters. */
+  async findingsFile(query: FindingCsvQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
     const read = (page: number) => this.drill.findings({ ...query, page, pageSize: this.chunkSize } satisfies FindingListQuery);
     const first = await read(1);
-    return this.csvFile(FINDING_CSV_COLUMNS, this.pages(first, read), `findings-${first.asOf}.csv`, `问题清单-${first.asOf}.csv`);
+    const label = findingListLabel(query);
+    const name = listFileName(label, await this.nameParts(query), first.asOf, format);
+    const ascii = `findings-${first.asOf}.${format}`;
+    if (format === 'csv') return this.csvFile(FINDING_CSV_COLUMNS, this.pages(first, read), ascii, name);
+    return this.xlsxFile(FINDING_CSV_COLUMNS, this.pages(first, read), first.rows, { title: label, asOf: first.asOf, ascii, name });
+  }
+
+  /** The names of a list's filters that pick a region, round, category, unit category or mode. */
+  private async nameParts(query: FiltersInput): Promise<ListNameParts> {
+    const dims = await this.dimensions.get();
+    return {
+      region: query.regionId === undefined ? undefined : dims.regions.find((r) => r.id === query.regionId)?.name,
+      round: query.roundId === undefined ? undefined : dims.rounds.find((r) => r.id === query.roundId)?.name,
+      category: query.categoryId === undefined ? undefined : dims.categories.find((c) => c.id === query.categoryId)?.name,
+      unitCategory: query.unitCategory === undefined ? undefined : UNIT_CATEGORY_LABELS[query.unitCategory],
+      mode: query.mode === undefined ? undefined : MODE_LABELS[query.mode],
+    };
+  }
+
+  /**
+   * A list as one table of a streamed workbook (the quarterly workbook's table layout: title,
+   * 填报单位, 统计截止日期, header repeated on every printed page), a page of rows at a time.
+   */
+  private xlsxFile<T>(columns: readonly CsvColumn<T>[], pages: AsyncIterable<T[]>, sample: readonly T[], file: { title: string; asOf: string; ascii: string; name: string }): StreamableFile {
+    const output = new PassThrough();
+    const tableColumns: TableColumn[] = columns.map((c) => ({ header: c.header, format: c.format ?? 'text' }));
+    const cell = (value: string | number | boolean | null) => (typeof value === 'boolean' ? (value ? '是' : '否') : value);
+    const rows = (list: readonly T[]) => list.map((r) => ({ cells: columns.map((c) => cell(c.value(r))) }));
+    const reportingUnit = this.reportingUnitName();
+    void (async () => {
+      const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
+      workbook.creator = 'Xuncha Insight 巡察整改监督分析平台';
+      async function* table() {
+        for await (const page of pages) yield rows(page);
+      }
+      await writeTable(workbook, { sheetName: file.title.slice(0, 31), title: file.title, reportingUnit: await reportingUnit, asOf: file.asOf, columns: tableColumns, autoFilter: true, freezeColumns: 1 }, table(), rows(sample.slice(0, 200)));
+      await workbook.commit();
+    })().catch((error: unknown) => output.destroy(error instanceof Error ? error : new Error(String(error))));
+    return new StreamableFile(output, { type: XLSX_TYPE, disposition: contentDisposition(file.ascii, file.name) });
+  }
+
+  /** 填报单位 of a list: the county account's county, else the city. */
+  private async reportingUnitName(): Promise<string> {
+    const dims = await this.dimensions.get();
+    const county = currentCountyLimit();
+    return dims.regions.find((r) => (county === null ? r.level === 'CITY' : r.id === county))?.name ?? '';
   }
 
   /**

@@ -44,6 +44,8 @@ export function csvLine(values: readonly (string | number | boolean | null)[]): 
 
 export interface CsvColumn<T> {
   header: string;
+  /** How the .xlsx version stores it (default text). */
+  format?: 'text' | 'wrap' | 'count' | 'date';
   value: (row: T) => string | number | boolean | null;
 }
 

@@ -74,8 +74,9 @@ async function written(data: QuarterlyData): Promise<ExcelJS.Workbook> {
   return workbook;
 }
 
+/** The rows of the table: from `from` to the row before the blank row above the signature block. */
 const values = (sheet: ExcelJS.Worksheet, from = 7) =>
-  Array.from({ length: sheet.rowCount - from + 1 }, (_, i) =>
+  Array.from({ length: sheet.rowCount - 2 - from + 1 }, (_, i) =>
     Array.from({ length: sheet.columnCount }, (_, c) => {
       const cell = sheet.getCell(from + i, c + 1);
       const v = cell.isMerged && cell.master !== cell ? null : cell.value;
@@ -99,6 +100,17 @@ describe('the quarterly workbook', () => {
       const date = sheet.getRow(3).values as unknown[];
       expect(date.find((v) => v instanceof Date)).toEqual(new Date('2025-09-30T00:00:00Z'));
       expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 6 });
+    }
+  });
+
+  it('prints: landscape A4 fit to width, the two header rows repeated, page numbers, and a signature block under every table', () => {
+    for (const name of SHEET_NAMES) {
+      const sheet = book.getWorksheet(name)!;
+      expect({ name, ...sheet.pageSetup }).toMatchObject({ name, orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '5:6' });
+      expect(sheet.headerFooter.oddFooter).toContain('&P');
+      expect(sheet.headerFooter.oddFooter).toContain('&N');
+      expect(sheet.getCell(sheet.rowCount, 1).value).toBe('填报人：              审核人：              单位负责人：              填报日期：        年    月    日');
+      expect(sheet.getRow(sheet.rowCount - 1).values).toEqual([]);
     }
   });
 

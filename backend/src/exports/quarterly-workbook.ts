@@ -100,6 +100,7 @@ function head(data: QuarterlyData, sheetName: string, title: string, note: strin
     asOf: data.period.end,
     note,
     columns,
+    signature: true,
     ...extra,
   };
 }

@@ -52,7 +52,12 @@ export interface TableSpec {
    * header (default: as many as Excel's 1,048,576 rows allow).
    */
   maxDataRows?: number;
+  /** A signature block under the table (填报人, 审核人, 单位负责人, 填报日期), on the last sheet of the list. */
+  signature?: boolean;
 }
+
+/** The signature block of a reported table. */
+export const SIGNATURE_LINE = '填报人：              审核人：              单位负责人：              填报日期：        年    月    日';
 
 /** Excel's last row: a sheet holds no more. */
 export const EXCEL_MAX_ROWS = 1_048_576;
@@ -131,7 +136,9 @@ export async function writeTable(workbook: ExcelJS.stream.xlsx.WorkbookWriter, s
   const startSheet = (name: string, note: string | undefined): ExcelJS.Worksheet => {
     const sheet = workbook.addWorksheet(name, {
       views: [{ state: 'frozen', xSplit: freezeColumns, ySplit: HEADER_ROWS, topLeftCell: `${columnLetter(freezeColumns + 1)}${FIRST_DATA_ROW}`, activeCell: `A${FIRST_DATA_ROW}` }],
-      pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+      // printed: A4 landscape, fit to the page's width, the two header rows on every page, page numbers at the foot
+      pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '5:6', horizontalCentered: true },
+      headerFooter: { oddFooter: '&C第 &P 页，共 &N 页', evenFooter: '&C第 &P 页，共 &N 页' },
     });
     sheet.columns = widths.map((width, i) => ({ width, style: { numFmt: NUMBER_FORMATS[columns[i].format] } }));
     const last = columnLetter(n);
@@ -275,6 +282,13 @@ export async function writeTable(workbook: ExcelJS.stream.xlsx.WorkbookWriter, s
     }
   }
   for (let c = 0; c < groupColumns; c++) closeRun(c, rowNumber - 1);
+  if (spec.signature) {
+    const line = sheet.getRow(rowNumber + 1);
+    line.getCell(1).value = SIGNATURE_LINE;
+    line.getCell(1).style = { font: FONT, alignment: { horizontal: 'left', vertical: 'middle' } };
+    line.height = 30;
+    sheet.mergeCells(rowNumber + 1, 1, rowNumber + 1, n);
+  }
   sheet.commit();
 }
 

@@ -23,7 +23,12 @@ import type {
   TaskDetail,
   TaskPage,
   TaskStatus,
+  ClueRow,
+  CluePage,
+  ClueStats,
+  WarningSummary,
 } from './types';
+import { listParams } from '../lib/download';
 
 /**
  * One function per endpoint the dashboard calls. Filters go straight from the URL into the
@@ -82,10 +87,10 @@ export const addTaskNote = (id: number, note: string) => unwrap<TaskWriteResult>
 // --- export ---------------------------------------------------------------------------
 
 /** The quarterly workbook as a file: its bytes and the name the server gave it. */
-export async function downloadQuarterly(year: number, quarter: number): Promise<{ blob: Blob; filename: string }> {
+export async function downloadQuarterly(year: number, quarter: number, regionId?: number): Promise<{ blob: Blob; filename: string }> {
   let response: Response;
   try {
-    response = await fetch(`/api/exports/quarterly?year=${year}&quarter=${quarter}`);
+    response = await fetch(`/api/exports/quarterly?year=${year}&quarter=${quarter}${regionId ? `&regionId=${regionId}` : ''}`);
   } catch (cause) {
     throw new ApiError(0, cause instanceof Error ? cause.message : String(cause));
   }
@@ -156,3 +161,43 @@ export async function applyForClosure(taskId: number, explanation: string, files
   if (!response.ok) throw failure(response, body);
   return body as ClosureWrite;
 }
+// --- 预警, 督办单, list downloads, 线索 (h/warnings) -------------------------------------
+
+export const getWarningSummary = (q: Filters, signal?: Signal) => unwrap<WarningSummary>(api.GET('/api/warnings/summary', { params: { query: q }, signal }));
+
+/** A file from the API: its bytes and the name the server gave it; a refusal as an ApiError. */
+async function fileOf(request: Promise<Response>, fallback: string): Promise<{ blob: Blob; filename: string }> {
+  let response: Response;
+  try {
+    response = await request;
+  } catch (cause) {
+    throw new ApiError(0, cause instanceof Error ? cause.message : String(cause));
+  }
+  if (!response.ok) {
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      body = undefined;
+    }
+    throw failure(response, body);
+  }
+  return { blob: await response.blob(), filename: filenameOf(response.headers.get('content-disposition')) ?? fallback };
+}
+
+/** Every row of a list (its filters, without paging) as .xlsx or CSV. */
+export const downloadList = (kind: 'tasks' | 'findings', format: 'xlsx' | 'csv', query: Record<string, unknown>) =>
+  fileOf(fetch(`/api/${kind}.${format}?${listParams(query)}`), `${kind}.${format}`);
+
+export type NoticeKind = 'WARNING' | 'SUPERVISION';
+/** 预警函 / 督办单 for every task of the list: a .docx, or a zip of several. Records an escalation on each task. */
+export const issueNotices = (query: Record<string, unknown>, body: { kind: NoticeKind; groupBy: 'unit' | 'dept' }) =>
+  fileOf(fetch(`/api/notices?${listParams(query)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }), 'notices.docx');
+
+export type ClueListQuery = NonNullable<operations['CluesController_list']['parameters']['query']>;
+export type ClueBody = { inspectionId: number; handedTo: ClueRow['handedTo']; handedDate: string; persons: number; summary: string; disposalStatus: ClueRow['disposalStatus']; concludedDate: string | null };
+export const getClues = (q: ClueListQuery, signal?: Signal) => unwrap<CluePage>(api.GET('/api/clues', { params: { query: q }, signal }));
+export const getClueStats = (regionId: string | undefined, signal?: Signal) =>
+  unwrap<ClueStats>(api.GET('/api/clues/stats', { params: { query: regionId ? { regionId } : {} }, signal }));
+export const createClue = (body: ClueBody) => unwrap<ClueRow>(api.POST('/api/clues', { body }));
+export const updateClue = (id: number, body: Partial<ClueBody>) => unwrap<ClueRow>(api.PATCH('/api/clues/{id}', { params: { path: { id: String(id) } }, body }));

@@ -339,8 +339,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 整改任务清单 CSV: every row of GET /api/tasks under the same parameters (UTF-8 with BOM, Chinese headers) */
+        /** 整改任务清单 CSV: every row of GET /api/tasks under the same parameters (UTF-8 with BOM, Chinese headers); the file named after the filters */
         get: operations["ExportsController_tasksCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tasks.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 整改任务清单 .xlsx: every row of GET /api/tasks under the same parameters; the file named after the filters */
+        get: operations["ExportsController_tasksXlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -356,8 +373,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 问题清单 CSV: every row of GET /api/findings under the same parameters (UTF-8 with BOM, Chinese headers) */
+        /** 问题清单 CSV: every row of GET /api/findings under the same parameters (UTF-8 with BOM, Chinese headers); the file named after the filters */
         get: operations["ExportsController_findingsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/findings.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 问题清单 .xlsx: every row of GET /api/findings under the same parameters; the file named after the filters */
+        get: operations["ExportsController_findingsXlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1004,6 +1038,92 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/warnings/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 预警 open tasks per level of the ladder (yellow ≤ WARNING_YELLOW_DAYS, orange ≤ WARNING_ORANGE_DAYS before due, red overdue); the lists: GET /api/tasks?warning= */
+        get: operations["WarningsController_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 生成预警函/督办单 Word notices (.docx) for every task of GET /api/tasks under the same parameters, one per unit or per unit and responsible department (a zip when several); records an ESCALATION event on each task */
+        post: operations["WarningsController_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 线索 clues handed over from inspections, with their feedback deadline and warning level (most urgent first) */
+        get: operations["CluesController_list"];
+        put?: never;
+        /** 登记线索 record a clue handed over from an inspection */
+        post: operations["CluesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clues/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 线索统计 clues, persons, concluded and warned, by county and by inspection */
+        get: operations["CluesController_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clues/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 更新线索 change a clue: recipient, handover day, persons, summary, disposal status, feedback day */
+        patch: operations["CluesController_update"];
         trace?: never;
     };
 }
@@ -2472,6 +2592,131 @@ export interface components {
         ApproveClosureDto: {
             note?: string;
         };
+        WarningSummaryDto_Output: {
+            asOf: string;
+            days: {
+                yellow: number;
+                orange: number;
+            };
+            levels: {
+                /** @enum {string} */
+                level: "yellow" | "orange" | "red";
+                label: string;
+                count: number;
+                recipients: string[];
+            }[];
+        };
+        NoticeBodyDto: {
+            /** @enum {string} */
+            kind: "WARNING" | "SUPERVISION";
+            /**
+             * @default unit
+             * @enum {string}
+             */
+            groupBy: "unit" | "dept";
+        };
+        CluePageDto_Output: {
+            today: string;
+            feedbackMonths: number;
+            total: number;
+            page: number;
+            pageSize: number;
+            rows: {
+                id: number;
+                inspectionId: number;
+                unitName: string;
+                countyId: number;
+                countyName: string;
+                roundId: number;
+                roundName: string;
+                /** @enum {string} */
+                handedTo: "DISCIPLINE" | "ORGANIZATION" | "OTHER";
+                handedDate: string;
+                persons: number;
+                summary: string;
+                /** @enum {string} */
+                disposalStatus: "PENDING" | "IN_PROGRESS" | "CONCLUDED";
+                concludedDate: string | null;
+                feedbackDue: string;
+                warning: ("yellow" | "orange" | "red") | null;
+            }[];
+        };
+        ClueStatsDto_Output: {
+            today: string;
+            total: {
+                clues: number;
+                persons: number;
+                concluded: number;
+                yellow: number;
+                orange: number;
+                red: number;
+            };
+            byCounty: {
+                clues: number;
+                persons: number;
+                concluded: number;
+                yellow: number;
+                orange: number;
+                red: number;
+                countyId: number;
+                countyName: string;
+            }[];
+            byInspection: {
+                clues: number;
+                persons: number;
+                concluded: number;
+                yellow: number;
+                orange: number;
+                red: number;
+                inspectionId: number;
+                unitName: string;
+                countyName: string;
+                roundName: string;
+            }[];
+        };
+        CreateClueDto: {
+            inspectionId: number;
+            /** @enum {string} */
+            handedTo: "DISCIPLINE" | "ORGANIZATION" | "OTHER";
+            handedDate: string;
+            persons: number;
+            summary: string;
+            /**
+             * @default PENDING
+             * @enum {string}
+             */
+            disposalStatus: "PENDING" | "IN_PROGRESS" | "CONCLUDED";
+            concludedDate?: string | null;
+        };
+        ClueRowDto_Output: {
+            id: number;
+            inspectionId: number;
+            unitName: string;
+            countyId: number;
+            countyName: string;
+            roundId: number;
+            roundName: string;
+            /** @enum {string} */
+            handedTo: "DISCIPLINE" | "ORGANIZATION" | "OTHER";
+            handedDate: string;
+            persons: number;
+            summary: string;
+            /** @enum {string} */
+            disposalStatus: "PENDING" | "IN_PROGRESS" | "CONCLUDED";
+            concludedDate: string | null;
+            feedbackDue: string;
+            warning: ("yellow" | "orange" | "red") | null;
+        };
+        UpdateClueDto: {
+            /** @enum {string} */
+            handedTo?: "DISCIPLINE" | "ORGANIZATION" | "OTHER";
+            handedDate?: string;
+            persons?: number;
+            summary?: string;
+            /** @enum {string} */
+            disposalStatus?: "PENDING" | "IN_PROGRESS" | "CONCLUDED";
+            concludedDate?: string | null;
+        };
     };
     responses: never;
     parameters: never;
@@ -2866,6 +3111,7 @@ export interface operations {
                 overdue?: "true" | "false";
                 agingBucket?: "1-30" | "31-90" | "91-180" | "180+";
                 dueSoon?: "10" | "20";
+                warning?: "yellow" | "orange" | "red";
                 extended?: "true" | "false";
                 immediate?: "true" | "false";
                 q?: string;
@@ -3041,6 +3287,7 @@ export interface operations {
             query: {
                 year: string;
                 quarter: string;
+                regionId?: string;
             };
             header?: never;
             path?: never;
@@ -3076,6 +3323,7 @@ export interface operations {
                 overdue?: "true" | "false";
                 agingBucket?: "1-30" | "31-90" | "91-180" | "180+";
                 dueSoon?: "10" | "20";
+                warning?: "yellow" | "orange" | "red";
                 extended?: "true" | "false";
                 immediate?: "true" | "false";
                 q?: string;
@@ -3094,6 +3342,44 @@ export interface operations {
                 };
                 content: {
                     "text/csv; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    ExportsController_tasksXlsx: {
+        parameters: {
+            query?: {
+                term?: "current" | "previous";
+                roundId?: string;
+                regionId?: string;
+                unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
+                categoryId?: string;
+                mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
+                asOf?: string;
+                status?: string;
+                closed?: "true" | "false";
+                overdue?: "true" | "false";
+                agingBucket?: "1-30" | "31-90" | "91-180" | "180+";
+                dueSoon?: "10" | "20";
+                warning?: "yellow" | "orange" | "red";
+                extended?: "true" | "false";
+                immediate?: "true" | "false";
+                q?: string;
+                sort?: "id" | "-id" | "dueDate" | "-dueDate" | "daysOverdue" | "-daysOverdue" | "originalDueDate" | "-originalDueDate" | "closedDate" | "-closedDate";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the task list as a workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
         };
@@ -3127,6 +3413,39 @@ export interface operations {
                 };
                 content: {
                     "text/csv; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    ExportsController_findingsXlsx: {
+        parameters: {
+            query?: {
+                term?: "current" | "previous";
+                roundId?: string;
+                regionId?: string;
+                unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
+                categoryId?: string;
+                mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
+                asOf?: string;
+                fedBack?: "true" | "false";
+                closed?: "true" | "false";
+                immediate?: "true" | "false";
+                recurrence?: "reinspection" | "repeat" | "closedReinspected" | "rebound";
+                sort?: "id" | "-id" | "foundDate" | "-foundDate" | "feedbackDate" | "-feedbackDate";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the finding list as a workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
         };
@@ -4272,6 +4591,171 @@ export interface operations {
                 };
                 content: {
                     "application/json": string;
+                };
+            };
+        };
+    };
+    WarningsController_summary: {
+        parameters: {
+            query?: {
+                term?: "current" | "previous";
+                roundId?: string;
+                regionId?: string;
+                unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
+                categoryId?: string;
+                mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
+                asOf?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WarningSummaryDto_Output"];
+                };
+            };
+        };
+    };
+    WarningsController_issue: {
+        parameters: {
+            query?: {
+                term?: "current" | "previous";
+                roundId?: string;
+                regionId?: string;
+                unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
+                categoryId?: string;
+                mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
+                asOf?: string;
+                status?: string;
+                closed?: "true" | "false";
+                overdue?: "true" | "false";
+                agingBucket?: "1-30" | "31-90" | "91-180" | "180+";
+                dueSoon?: "10" | "20";
+                warning?: "yellow" | "orange" | "red";
+                extended?: "true" | "false";
+                immediate?: "true" | "false";
+                q?: string;
+                sort?: "id" | "-id" | "dueDate" | "-dueDate" | "daysOverdue" | "-daysOverdue" | "originalDueDate" | "-originalDueDate" | "closedDate" | "-closedDate";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoticeBodyDto"];
+            };
+        };
+        responses: {
+            /** @description the notice, or a zip of notices */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/zip": string;
+                };
+            };
+        };
+    };
+    CluesController_list: {
+        parameters: {
+            query?: {
+                regionId?: string;
+                inspectionId?: string;
+                status?: "PENDING" | "IN_PROGRESS" | "CONCLUDED";
+                warning?: "yellow" | "orange" | "red";
+                page?: string;
+                pageSize?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CluePageDto_Output"];
+                };
+            };
+        };
+    };
+    CluesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateClueDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClueRowDto_Output"];
+                };
+            };
+        };
+    };
+    CluesController_stats: {
+        parameters: {
+            query?: {
+                regionId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClueStatsDto_Output"];
+                };
+            };
+        };
+    };
+    CluesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateClueDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClueRowDto_Output"];
                 };
             };
         };

@@ -36,3 +36,10 @@ export type UpdateUserBody = Schemas['UpdateUserDto'];
 export type AuditPage = ResponseOf<'/api/audit', 'get'>;
 export type AuditEntry = AuditPage['rows'][number];
 export type AuditQuery = NonNullable<operations['AuditController_list']['parameters']['query']>;
+
+// --- 预警, 线索 (h/warnings) -------------------------------------------------------------
+export type WarningSummary = ResponseOf<'/api/warnings/summary', 'get'>;
+export type WarningLevel = WarningSummary['levels'][number]['level'];
+export type CluePage = ResponseOf<'/api/clues', 'get'>;
+export type ClueRow = CluePage['rows'][number];
+export type ClueStats = ResponseOf<'/api/clues/stats', 'get'>;

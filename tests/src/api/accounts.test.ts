@@ -101,7 +101,8 @@ function concrete(route: Route, ids: { taskId: string; findingId: string; inspec
     .replace('/findings/:id', `/findings/${ids.findingId}`)
     .replace('/inspections/:id', `/inspections/${ids.inspectionId}`)
     .replace('/runs/:id', `/runs/${runId}`)
-    .replace('/users/:id', `/users/${userId}`);
+    .replace('/users/:id', `/users/${userId}`)
+    .replace('/clues/:id', '/clues/1');
   return route.path === '/api/exports/quarterly' ? `${path}?year=${year}&quarter=${quarter}` : path;
 }
 
@@ -338,8 +339,85 @@ describe('a county user', () => {
       expect(texts.some((text) => text.includes(own.name))).toBe(true);
       const others = await sql<{ name: string }>("SELECT name FROM regions WHERE level IN ('COUNTY', 'MUNICIPAL') AND id <> $1", [own.id]);
       for (const { name } of others) expect([name, texts.filter((text) => text.includes(name))]).toEqual([name, []]);
+      // another county's workbook, which a city user may ask for (regionId), is refused
+      expect((await downloadText(county, `/api/exports/quarterly?year=${year}&quarter=${quarter}&regionId=${other.id}`)).status).toBe(403);
     },
     // --- ledger import and history migration (整改台账导入) ---------------------------
+    // --- 预警, 督办单 and list workbooks (branch h/warnings) ---------------------------------
+    'GET /api/warnings/summary': async () => {
+      const mineOnly = await county.get('/api/warnings/summary');
+      expect(mineOnly.status).toBe(200);
+      expect(mineOnly.body).toEqual((await staff.get(`/api/warnings/summary?regionId=${own.id}`)).body);
+      expect((await county.get(`/api/warnings/summary?regionId=${other.id}`)).status).toBe(403);
+    },
+    'POST /api/notices': async () => {
+      const before = await footprint();
+      expect((await county.send('POST', `/api/notices?regionId=${other.id}`, { kind: 'WARNING' })).status).toBe(403);
+      expect(await footprint()).toEqual(before);
+      const issued = await fetch(`${t.url}/api/notices?closed=false`, { method: 'POST', headers: { cookie: county.cookie, 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'WARNING' }) });
+      expect(issued.status).toBe(201);
+      const escalated = await sql<{ county: number }>(
+        `SELECT DISTINCT ${UNIT_COUNTY} AS county FROM task_events e JOIN rectification_tasks k ON k.id = e.task_id JOIN findings f ON f.id = k.finding_id JOIN org_units u ON u.id = f.unit_id
+          WHERE e.type = 'ESCALATION' AND e.actor = $1`,
+        [`county-${own.code}`],
+      );
+      expect(escalated.map((r) => r.county)).toEqual([own.id]);
+    },
+    'GET /api/tasks.xlsx': async () => {
+      const mineXlsx = await downloadText(county, '/api/tasks.xlsx?closed=false');
+      expect(mineXlsx.status).toBe(200);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(mineXlsx.bytes as unknown as ArrayBuffer);
+      const counties = new Set<string>();
+      book.worksheets[0].eachRow((row, n) => n > 6 && counties.add(String(row.getCell(3).value)));
+      expect([...counties]).toEqual([own.name]);
+      expect((await downloadText(county, `/api/tasks.xlsx?regionId=${other.id}`)).status).toBe(403);
+    },
+    'GET /api/findings.xlsx': async () => {
+      const mineXlsx = await downloadText(county, '/api/findings.xlsx');
+      expect(mineXlsx.status).toBe(200);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(mineXlsx.bytes as unknown as ArrayBuffer);
+      const counties = new Set<string>();
+      book.worksheets[0].eachRow((row, n) => n > 6 && counties.add(String(row.getCell(3).value)));
+      expect([...counties]).toEqual([own.name]);
+      expect((await downloadText(county, `/api/findings.xlsx?regionId=${other.id}`)).status).toBe(403);
+    },
+    'GET /api/clues': async () => {
+      const { body } = await county.get<{ total: number; rows: { countyId: number }[] }>('/api/clues?pageSize=200');
+      expect(body.total).toBe((await staff.get<{ total: number }>(`/api/clues?regionId=${own.id}`)).body.total);
+      expect(new Set(body.rows.map((r) => r.countyId))).toEqual(new Set(body.total > 0 ? [own.id] : []));
+      expect((await county.get(`/api/clues?regionId=${other.id}`)).status).toBe(403);
+    },
+    'GET /api/clues/stats': async () => {
+      const mineOnly = await county.get<{ byCounty: { countyId: number }[] }>('/api/clues/stats');
+      expect(mineOnly.status).toBe(200);
+      expect(mineOnly.body).toEqual((await staff.get(`/api/clues/stats?regionId=${own.id}`)).body);
+      expect(mineOnly.body.byCounty.every((r) => r.countyId === own.id)).toBe(true);
+      expect((await county.get(`/api/clues/stats?regionId=${other.id}`)).status).toBe(403);
+    },
+    'POST /api/clues': async () => {
+      const body = (inspectionId: number) => ({ inspectionId, handedTo: 'DISCIPLINE', handedDate: TODAY, persons: 1, summary: '县区线索测试' });
+      const count = async () => Number((await sql<{ n: string }>('SELECT count(*) AS n FROM clues'))[0].n);
+      const before = await count();
+      const refused = await county.send<{ message: string }>('POST', '/api/clues', body(foreign.inspectionId));
+      expect([refused.status, refused.body.message.split(':')[0]]).toEqual([400, 'inspectionId']);
+      expect(await count()).toBe(before);
+      expect((await county.send('POST', '/api/clues', body(mine.inspectionId))).status).toBe(201);
+    },
+    'PATCH /api/clues/:id': async () => {
+      const [theirs] = await sql<{ id: number }>('SELECT c.id FROM clues c WHERE c.inspection_id = $1 LIMIT 1', [foreign.inspectionId]);
+      const [anyForeign] = theirs
+        ? [theirs]
+        : await sql<{ id: number }>(
+            `INSERT INTO clues (inspection_id, handed_to, handed_date, persons, summary) VALUES ($1, 'DISCIPLINE', $2::date, 1, '他县线索') RETURNING id`,
+            [foreign.inspectionId, TODAY],
+          );
+      expect((await county.send('PATCH', `/api/clues/${anyForeign.id}`, { persons: 3 })).status).toBe(404);
+      const [{ persons }] = await sql<{ persons: number }>('SELECT persons FROM clues WHERE id = $1', [anyForeign.id]);
+      expect(persons).not.toBe(3);
+    },
+    // --- end of h/warnings ----------------------------------------------------------------
     'GET /api/imports/ledger/template': async () => {
       const download = await downloadText(county, '/api/imports/ledger/template');
       expect(download.status).toBe(200);

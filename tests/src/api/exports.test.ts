@@ -9,7 +9,7 @@ import { UNIT_CATEGORY_LABELS } from '../../../backend/src/common/labels';
 import type { OptionsResponse } from '../../../backend/src/options/dto/options.dto';
 import type { CategoriesResponse, CoverageResponse, RecurrenceResponse, RectificationResponse } from '../../../backend/src/metrics/dto/metrics.dto';
 import { ExportsService } from '../../../backend/src/exports/exports.service';
-import { textWidth } from '../../../backend/src/exports/sheet-writer';
+import { SIGNATURE_LINE, textWidth } from '../../../backend/src/exports/sheet-writer';
 import { startTestApp, type TestApp } from '../support/app';
 import { query } from '../support/pg';
 import { pinToday } from '../support/today';
@@ -59,11 +59,13 @@ function masters(row: ExcelJS.Row): ExcelJS.Cell[] {
   return out;
 }
 
+/** The table's rows: from the first data row to the signature block under the table. */
 function dataRows(sheet: ExcelJS.Worksheet): Cell[][] {
   const rows: Cell[][] = [];
   for (let r = FIRST_DATA_ROW; r <= sheet.rowCount; r++) {
     const row = sheet.getRow(r);
     if (!row.hasValues) continue;
+    if (row.getCell(1).value === SIGNATURE_LINE) break;
     rows.push(Array.from({ length: sheet.columnCount }, (_, c) => plain(row.getCell(c + 1))));
   }
   return rows;
@@ -635,7 +637,7 @@ describe('exports', () => {
     const response = await download(`/api/tasks.csv?asOf=${q.end}&closed=false`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(response.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent(`整改任务清单-${q.end}.csv`)}`);
+    expect(response.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent(`未销号任务_${q.end}.csv`)}`);
     expect([...response.body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = response.body.toString('utf8').slice(1);
     expect(text.endsWith('\r\n')).toBe(true);

@@ -5,6 +5,7 @@ import type { AppConfig } from '../../../backend/src/config/app-config';
 import { lastEndedQuarter, lastEndedQuarters, quarterPeriod } from '../../../backend/src/exports/quarters';
 import { APP_CONFIG } from '../../../backend/src/infra/tokens';
 import { WorkbookPrebuilder } from '../../../backend/src/exports/workbook-prebuild';
+import { SIGNATURE_LINE } from '../../../backend/src/exports/sheet-writer';
 import { QuarterStateService } from '../../../backend/src/metrics/quarter-state.service';
 import type { OptionsResponse } from '../../../backend/src/options/dto/options.dto';
 import { QUARTER_STATE_TABLES } from '../../../etl/src/load/quarter-state';
@@ -62,7 +63,11 @@ describe('kept quarterly workbooks', () => {
   };
   /** The kept files of the city's slot of the quarter. */
   const cityFiles = () => fs.readdirSync(dir).filter((name) => name.startsWith(`${q.year}Q${q.quarter}-city.`));
-  const overdueIds = (book: Record<string, Cell[][]>) => book[OVERDUE_SHEET].slice(FIRST_DATA_ROW - 1).map((row) => row[1]);
+  /** The overdue sheet's task ids (the signature block under the table left out). */
+  const overdueIds = (book: Record<string, Cell[][]>) =>
+    book[OVERDUE_SHEET].slice(FIRST_DATA_ROW - 1)
+      .filter((row) => row[0] !== SIGNATURE_LINE && row.some((cell) => cell !== null && cell !== ''))
+      .map((row) => row[1]);
   /** The same workbook made afresh (the store emptied first). */
   const fresh = async (cookie: string) => {
     await service.store.clear();

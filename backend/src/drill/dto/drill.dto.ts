@@ -11,6 +11,10 @@ const statusList = z
   .refine((v) => v.split(',').every((s) => (TASK_STATUSES as readonly string[]).includes(s)), STATUS_MESSAGE)
   .transform((v) => v.split(',') as (typeof TASK_STATUSES)[number][]);
 
+/** The early-warning ladder (三色预警), from the least to the most urgent. */
+export const WARNING_LEVELS = ['yellow', 'orange', 'red'] as const;
+export type WarningLevel = (typeof WARNING_LEVELS)[number];
+
 export const TASK_SORTS = ['id', '-id', 'dueDate', '-dueDate', 'daysOverdue', '-daysOverdue', 'originalDueDate', '-originalDueDate', 'closedDate', '-closedDate'] as const;
 export const RECURRENCE_MEMBERS = ['reinspection', 'repeat', 'closedReinspected', 'rebound'] as const;
 export const FINDING_SORTS = ['id', '-id', 'foundDate', '-foundDate', 'feedbackDate', '-feedbackDate'] as const;
@@ -22,6 +26,8 @@ export const taskListQuerySchema = filtersSchema
     overdue: bool.optional(),
     agingBucket: z.enum(AGING_BUCKETS, `must be one of ${AGING_BUCKETS.join(', ')}`).optional(),
     dueSoon: z.enum(['10', '20'], 'must be 10 or 20').transform((v) => (v === '10' ? 10 : 20)).optional(),
+    /** 预警 level on the ladder (WARNING_YELLOW_DAYS, WARNING_ORANGE_DAYS; red = overdue) */
+    warning: z.enum(WARNING_LEVELS, `must be one of ${WARNING_LEVELS.join(', ')}`).optional(),
     extended: bool.optional(),
     immediate: bool.optional(),
     /** 搜索: a task number, or part of a unit's name, the responsible person or department */

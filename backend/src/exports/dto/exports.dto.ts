@@ -1,6 +1,6 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { wholeNumber } from '../../common/filters';
+import { queryId, wholeNumber } from '../../common/filters';
 import { findingListQuerySchema, taskListQuerySchema } from '../../drill/dto/drill.dto';
 
 export const quarterlyQuerySchema = z
@@ -8,6 +8,8 @@ export const quarterlyQuerySchema = z
     /** 2000 to the current year */
     year: wholeNumber(2000, 9999, 'must be a year from 2000 to the current year'),
     quarter: wholeNumber(1, 4, 'must be 1, 2, 3 or 4'),
+    /** a county-level region (a county or 市本级): that county's workbook; a county account may name only its own */
+    regionId: queryId.optional(),
   })
   .strict();
 export class QuarterlyQueryDto extends createZodDto(quarterlyQuerySchema) {}
