@@ -3,6 +3,7 @@ import { Prisma, type Db } from '@xuncha/prisma/src/client';
 import type { WarningDays } from '../drill/drill.queries';
 import { PRISMA } from '../infra/tokens';
 import type { ClueListQuery, CreateClue, UpdateClue } from './dto/clues.dto';
+import { auditedTransaction } from '../audit/audit-context';
 
 export interface ClueListRow {
   id: number;
@@ -118,8 +119,9 @@ export class CluesRepository {
     return clue?.inspectionId ?? null;
   }
 
+  /** In one transaction with the request's audit entry (audit-context.ts). */
   create(data: CreateClue): Promise<{ id: number }> {
-    return this.prisma.clue.create({
+    return auditedTransaction(this.prisma, (tx) => tx.clue.create({
       data: {
         inspectionId: data.inspectionId,
         handedTo: data.handedTo,
@@ -130,12 +132,13 @@ export class CluesRepository {
         concludedDate: data.concludedDate ? new Date(`${data.concludedDate}T00:00:00Z`) : null,
       },
       select: { id: true },
-    });
+    }));
   }
 
+  /** In one transaction with the request's audit entry (audit-context.ts). */
   update(id: number, data: UpdateClue): Promise<{ id: number }> {
     const date = (d: string | null | undefined) => (d === undefined ? undefined : d === null ? null : new Date(`${d}T00:00:00Z`));
-    return this.prisma.clue.update({
+    return auditedTransaction(this.prisma, (tx) => tx.clue.update({
       where: { id },
       data: {
         handedTo: data.handedTo,
@@ -146,7 +149,7 @@ export class CluesRepository {
         concludedDate: date(data.concludedDate),
       },
       select: { id: true },
-    });
+    }));
   }
 
   /** The clue's current handover day, status and feedback day (for checks across fields). */

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Prisma, type Db } from '@xuncha/prisma/src/client';
 import { PRISMA } from '../infra/tokens';
 import type { Principal } from '../auth/principal';
+import { auditedTransaction } from '../audit/audit-context';
 
 /** The interactive-transaction client. */
 type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
@@ -26,7 +27,7 @@ export class WarningsRepository {
    * issued before), `work` with it, then an ESCALATION event on every task and the audit entry.
    */
   async issue<T>(year: number, prefix: string, build: (number: string) => Promise<T>, record: (number: string, result: T) => Omit<Escalation, 'number'>): Promise<{ number: string; result: T }> {
-    return this.prisma.$transaction(
+    return auditedTransaction(this.prisma, 
       async (tx: Tx) => {
         // one issuer at a time, so that two notices never share a number
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('xuncha.notice-number'))`;

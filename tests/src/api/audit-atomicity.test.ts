@@ -35,6 +35,9 @@ afterAll(async () => {
  * take a transaction, but that is not proven here yet.
  */
 const NOT_YET_COVERED: string[] = [
+  'clue.create',
+  'clue.update',
+  'notice.issue',
   'closure.apply',
   'closure.approve',
   'closure.reopen',

@@ -171,7 +171,7 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     await expect(page.getByTestId('user-county').count()).resolves.toBe(0);
     const navs = await navItems(page);
     // grouped by menu: 分析, 业务记录, 督办, 基础数据 (read only for a leader), 系统
-    expect(navs).toEqual(['nav-overview', 'nav-coverage', 'nav-categories', 'nav-rectification', 'nav-recurrence', 'nav-inspections', 'nav-finding-records', 'nav-ledger-import', 'nav-overdue', 'nav-closure-review', 'nav-setup', 'nav-md-regions', 'nav-md-terms', 'nav-md-units', 'nav-md-categories', 'nav-export', 'nav-etl']);
+    expect(navs).toEqual(['nav-overview', 'nav-coverage', 'nav-categories', 'nav-rectification', 'nav-recurrence', 'nav-inspections', 'nav-finding-records', 'nav-ledger-import', 'nav-overdue', 'nav-closure-review', 'nav-warnings', 'nav-clues', 'nav-setup', 'nav-md-regions', 'nav-md-terms', 'nav-md-units', 'nav-md-categories', 'nav-export', 'nav-etl']);
     // the session is the page's own httpOnly cookie
     const cookies = await page.context().cookies();
     expect(cookies.find((c) => c.name === 'xuncha_session')).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
