@@ -642,7 +642,7 @@ describe('a county user', () => {
       expect(body.committees.some((c) => c.regionId === other.id)).toBe(false);
     },
     'POST /api/masterdata/terms': async () => {
-      expect((await county.send('POST', '/api/masterdata/terms', { committeeRegionId: own.id, ordinal: 90, name: 'x', startDate: '2150-01-01', endDate: '2150-12-31' })).status).toBe(403);
+      expect((await county.send('POST', '/api/masterdata/terms', { committeeRegionId: own.id, ordinal: 90, name: 'x', startDate: '2099-01-01', endDate: '2099-12-31' })).status).toBe(403);
     },
     'PATCH /api/masterdata/terms/:id': async () => {
       const [term] = await sql<{ id: number }>('SELECT id FROM terms WHERE committee_region_id = $1 LIMIT 1', [other.id]);

@@ -403,7 +403,7 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
 
     // etl-safety: the administrator's full load, confirmed first, on 数据同步
     const [{ max }] = await query<{ max: number | null }>(t.db.url, 'SELECT max(id) AS max FROM etl_runs');
-    await page.getByTestId('nav-etl').click();
+    await clickNav(page, 'etl');
     await waitReady(page, 'etl-runs');
     await expect(page.getByTestId('etl-run-now').count()).resolves.toBe(0);
     await page.getByTestId('etl-run-full').click();
