@@ -88,6 +88,10 @@ const FREE_TEXT = new Set([
   'GET /api/records/units q',
   // 基础数据 (h/masterdata)
   'GET /api/masterdata/units q',
+  // the worklist's search by task number, unit, person or department
+  'GET /api/tasks q',
+  'GET /api/tasks.csv q',
+  'GET /api/tasks.xlsx q',
 ]);
 
 beforeAll(async () => {
