@@ -69,9 +69,16 @@ function addDays(day: string, days: number): string {
       [today],
     );
     existing = { round: i.round, unitCode: i.code, stationed: i.stationed };
+    // a round whose dates hold the new inspection's stationing (stationed within its round)
+    const [{ id: importRound }] = await sql<{ id: number }>(
+      `INSERT INTO rounds (term_id, ordinal, year, name, start_date, end_date)
+       SELECT term_id, 93, extract(year FROM $1::date)::int, '网页导入测试轮次', $1::date - 200, $1::date FROM rounds WHERE deleted_at IS NULL ORDER BY id LIMIT 1
+       RETURNING id`,
+      [today],
+    );
     const [f] = await sql<{ round: string; code: string; name: string }>(
       `SELECT r.name AS round, u.code, u.name FROM rounds r CROSS JOIN org_units u
-        WHERE r.deleted_at IS NULL AND u.deleted_at IS NULL AND u.valid_to IS NULL AND u.valid_from < $1::date - 400
+        WHERE r.id = ${Number(importRound)} AND r.deleted_at IS NULL AND u.deleted_at IS NULL AND u.valid_to IS NULL AND u.valid_from < $1::date - 400
           AND NOT EXISTS (SELECT 1 FROM inspections i WHERE i.round_id = r.id AND i.unit_id = u.id)
         ORDER BY r.id, u.id LIMIT 1`,
       [today],
