@@ -142,7 +142,10 @@ it('survives PostgreSQL stopping during an ETL run: 503 meanwhile, the run faile
 
   // a full run that stays inside its first insert until PostgreSQL is down
   const release = warehouse.arm();
-  const run = request<{ status?: string }>(url, cookie, 'POST', '/api/etl/run', { mode: 'full' });
+  // (a full run is the administrator's)
+  const admin = await request(url, '', 'POST', '/api/auth/login', { username: 'admin', password: TEST_PASSWORD });
+  const adminCookie = (admin.headers.get('set-cookie') ?? '').split(';')[0];
+  const run = request<{ status?: string }>(url, adminCookie, 'POST', '/api/etl/run', { mode: 'full' });
   await warehouse.held;
   await pg.stop(); // every connection of the run is cut while the run's control client is idle
   release();
