@@ -109,8 +109,11 @@ class ShadowLoad {
   async publish(): Promise<void> {
     const database = this.shadow.database;
     // One statement for every pair: the engine exchanges them one after the other with no
-    // round trip between (a reader's query resolving its tables just then could still mix them).
-    await this.live.command(`EXCHANGE TABLES ${this.tables.map((table) => `${this.live.database}.${table} AND ${database}.${table}`).join(', ')}`);
+    // round trip between; the embedded engine runs it with no other statement under way.
+    const exchange = `EXCHANGE TABLES ${this.tables.map((table) => `${this.live.database}.${table} AND ${database}.${table}`).join(', ')}`;
+    // alone: no statement of this process under way mixes old and new tables (swap-gate.ts)
+    if (this.live.commandExclusive) await this.live.commandExclusive(exchange);
+    else await this.live.command(exchange);
     for (const table of DIRTY_TABLES) await this.live.command(`TRUNCATE TABLE IF EXISTS ${this.live.database}.${table}`);
     await resetQuarterState(this.live);
     await nextGeneration(this.live);

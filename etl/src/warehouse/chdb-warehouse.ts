@@ -7,6 +7,7 @@ import { insertStatement, plainIdentifier } from './identifier';
 import { pageStatement, parsePage, type WarehousePage } from './page';
 import { parameterSettings } from './chdb-params';
 import { SessionPool } from './session-pool';
+import { SwapGate } from './swap-gate';
 import { singleStatement } from './single-statement';
 import { parseJsonEachRow, prepareParams, toJsonEachRow } from './values';
 import { RAW_INSERT_FORMATS, type RawInsertFormat, type Warehouse, type WarehouseConfig } from './warehouse';
@@ -82,6 +83,8 @@ class ChdbWarehouse implements Warehouse {
   readonly engine = 'chdb' as const;
   private closed = false;
   private readonly pool: SessionPool<Session>;
+  /** Statements against the full load's table exchange (swap-gate.ts). */
+  private readonly gate = new SwapGate();
 
   constructor(
     sessions: readonly Session[],
@@ -100,15 +103,31 @@ class ChdbWarehouse implements Warehouse {
     const single = singleStatement(sql);
     const statement = page ? pageStatement(single) : single;
     const settings = parameterSettings(statement, prepareParams(statement, params));
-    return this.pool.use(async (session) => {
-      try {
-        // The parameters are settings of this connection, which runs nothing else meanwhile.
-        if (settings !== undefined) await session.queryAsync(settings);
-        return (await session.queryAsync(statement, { format })).text();
-      } catch (error) {
-        throw clickhouseError(error, statement);
-      }
-    });
+    return this.gate.shared(() =>
+      this.pool.use(async (session) => {
+        try {
+          // The parameters are settings of this connection, which runs nothing else meanwhile.
+          if (settings !== undefined) await session.queryAsync(settings);
+          return (await session.queryAsync(statement, { format })).text();
+        } catch (error) {
+          throw clickhouseError(error, statement);
+        }
+      }),
+    );
+  }
+
+  async commandExclusive(sql: string): Promise<void> {
+    if (this.closed) throw this.closedError();
+    const statement = singleStatement(sql);
+    await this.gate.exclusive(() =>
+      this.pool.use(async (session) => {
+        try {
+          await session.queryAsync(statement, { format: 'TabSeparated' });
+        } catch (error) {
+          throw clickhouseError(error, statement);
+        }
+      }),
+    );
   }
 
   async query<T>(sql: string, params?: Record<string, unknown>): Promise<T[]> {

@@ -37,6 +37,13 @@ export interface Warehouse {
    * run loads its shadow tables. Close it when done; this warehouse stays open.
    */
   sibling?(database: string): Promise<Warehouse>;
+  /**
+   * A statement without parameters run while no other statement of this warehouse object is
+   * under way (the full load's table exchange): a statement of this process reads every
+   * table before it or every table after it. The embedded engine has it; a server's readers
+   * are other processes, which it cannot hold (deploy/README.md).
+   */
+  commandExclusive?(sql: string): Promise<void>;
   close(): Promise<void>;
 }
 
