@@ -40,6 +40,7 @@ export async function createApp(options: CreateAppOptions): Promise<NestExpressA
   const gate = new ShutdownGate(app.getHttpServer(), options.config.shutdownGraceSeconds * 1000);
   app.use(gate.middleware);
   // Nest's own close (NestApplicationContext.close(signal?)), called on the app as usual
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with .call(app)
   const nestClose = (Object.getPrototypeOf(app) as { close(this: NestExpressApplication, signal?: string): Promise<void> }).close;
   const close = (signal?: string) => nestClose.call(app, signal);
   let closed: Promise<void> | undefined;
@@ -166,7 +167,7 @@ function securityHeaders() {
  */
 function serveDashboard(app: NestExpressApplication, dir: string): void {
   const root = path.resolve(dir);
-  app.useStaticAssets(root, { index: false, maxAge: '1h', setHeaders: (response, file) => {
+  app.useStaticAssets(root, { index: false, maxAge: '1h', setHeaders: (response: { setHeader(name: string, value: string): void }, file: string) => {
     if (file.endsWith('index.html')) response.setHeader('Cache-Control', 'no-cache');
   } });
   app.use((request: Request, response: Response, next: NextFunction) => {
@@ -188,6 +189,7 @@ function serveDashboard(app: NestExpressApplication, dir: string): void {
 function requestLog(logger: LoggerService | false) {
   return (request: Request, response: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with .apply(this)
     const writeHead = response.writeHead;
     response.writeHead = function timed(this: Response, ...args: unknown[]) {
       if (!this.headersSent) this.setHeader('Server-Timing', `app;dur=${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(1)}`);

@@ -21,7 +21,7 @@ export async function renderOpenApi(): Promise<string> {
     command: unreachable,
     insert: unreachable,
     insertRaw: unreachable,
-    close: async () => undefined,
+    close: () => Promise.resolve(),
   };
   const app = await createApp({ config: loadConfig({}), databaseUrl: 'postgresql://openapi@127.0.0.1:1/none', warehouse, logger: false });
   try {

@@ -355,7 +355,7 @@ async function connectSource(reader: Client, control: Client, readDatabaseUrl: s
   try {
     await reader.connect();
   } catch (error) {
-    throw new Error(`cannot connect to DATABASE_READ_URL (${shown}): ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`);
+    throw new Error(`cannot connect to DATABASE_READ_URL (${shown}): ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`, { cause: error });
   }
   const identity = async (client: Client, variable: string): Promise<ServerIdentity> => {
     try {
@@ -365,6 +365,7 @@ async function connectSource(reader: Client, control: Client, readDatabaseUrl: s
       throw new Error(
         `cannot check that DATABASE_READ_URL is a replica of DATABASE_URL: the role of ${variable} may not call pg_control_system(); ` +
           'grant it on the primary (GRANT EXECUTE ON FUNCTION pg_control_system() TO <role>), or unset DATABASE_READ_URL',
+        { cause: error },
       );
     }
   };

@@ -21,4 +21,5 @@ onAccessProblem({
   forbidden: (message) => void import('./lib/notify').then(({ notifyForbidden }) => notifyForbidden(message)),
 });
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-argument -- vue-tsc types App.vue; typescript-eslint's program cannot read it
 createApp(App).use(pinia).use(router).use(i18n).mount('#app');

@@ -32,12 +32,12 @@ export function createPrismaClient(url: string) {
     query: {
       $allModels: {
         async delete({ model, args }) {
-          if (!SOFT_DELETE_MODELS.has(model)) return delegate(base, model).delete(args) as never;
-          return delegate(base, model).update({ where: args.where, data: { deletedAt: new Date() } }) as never;
+          if (!SOFT_DELETE_MODELS.has(model)) return delegate(base, model).delete(args);
+          return delegate(base, model).update({ where: args.where, data: { deletedAt: new Date() } });
         },
         async deleteMany({ model, args }) {
-          if (!SOFT_DELETE_MODELS.has(model)) return delegate(base, model).deleteMany(args) as never;
-          return delegate(base, model).updateMany({ where: { ...(args.where ?? {}), deletedAt: null }, data: { deletedAt: new Date() } }) as never;
+          if (!SOFT_DELETE_MODELS.has(model)) return delegate(base, model).deleteMany(args);
+          return delegate(base, model).updateMany({ where: { ...(args.where ?? {}), deletedAt: null }, data: { deletedAt: new Date() } });
         },
       },
     },

@@ -92,7 +92,7 @@ export async function openDatabase(config: DatabaseConfig, onLog?: (line: string
       url: config.databaseUrl,
       embedded: false,
       describe: `PostgreSQL server ${redactUrl(config.databaseUrl)}`,
-      stop: async () => undefined,
+      stop: () => Promise.resolve(),
     };
   }
   const instance: PostgresInstance = await startPostgres({ dataDir: config.dataDir, onLog });
@@ -102,7 +102,7 @@ export async function openDatabase(config: DatabaseConfig, onLog?: (line: string
       url,
       embedded: true,
       describe: `embedded PostgreSQL on 127.0.0.1:${instance.port}, data in ${instance.dataDir}`,
-      stop: instance.stop,
+      stop: () => instance.stop(),
     };
   } catch (error) {
     await instance.stop();

@@ -70,7 +70,7 @@ async function startApp(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; 
   const child = spawn(process.execPath, ['-r', './scripts/register.cjs', 'tests/bench/serve.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
       const found = /LISTENING (\d+)/.exec(out);
       if (found) resolve(Number(found[1]));

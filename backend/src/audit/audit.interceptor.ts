@@ -33,6 +33,7 @@ export class AuditInterceptor implements NestInterceptor {
     const action = this.reflector.get<string | undefined>(AUDIT_KEY, context.getHandler());
     if (!action) return next.handle();
     const request = context.switchToHttp().getRequest<AuditedRequest & { file?: { originalname: string; size: number } }>();
+    const body: unknown = request.body;
     const entry = (success: boolean, extra: Record<string, unknown>) => ({
       action,
       principal: request.principal,
@@ -41,7 +42,7 @@ export class AuditInterceptor implements NestInterceptor {
       success,
       detail: {
         ...(Object.keys(request.query ?? {}).length > 0 ? { query: request.query } : {}),
-        ...(request.body && typeof request.body === 'object' && Object.keys(request.body).length > 0 ? { body: request.body } : {}),
+        ...(body && typeof body === 'object' && Object.keys(body).length > 0 ? { body } : {}),
         ...(request.file ? { file: { name: request.file.originalname, bytes: request.file.size } } : {}),
         ...(request.auditDetail ?? {}),
         ...extra,
@@ -86,7 +87,7 @@ export class AuditInterceptor implements NestInterceptor {
 
 /** A correction answers the fields it changed, before and after: the log keeps them. */
 function changesOf(value: unknown): Record<string, unknown> {
-  return value && typeof value === 'object' && 'changes' in value ? { changes: (value as { changes: unknown }).changes } : {};
+  return value && typeof value === 'object' && 'changes' in value ? { changes: (value).changes } : {};
 }
 
 /** A task write recorded after its day (补录) says so in its audit entry, with the day. */

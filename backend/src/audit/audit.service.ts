@@ -63,7 +63,9 @@ export class AuditService {
   async addDetail(id: bigint, extra: Record<string, unknown>): Promise<void> {
     try {
       const row = await this.prisma.auditLog.findUnique({ where: { id }, select: { detail: true } });
-      let detail = auditDetail({ ...((row?.detail as Record<string, unknown> | null) ?? {}), ...extra }) as Record<string, unknown>;
+      const stored = row?.detail;
+      const previous: Record<string, unknown> = stored && typeof stored === 'object' && !Array.isArray(stored) ? stored : {};
+      let detail = auditDetail({ ...previous, ...extra }) as Record<string, unknown>;
       if (JSON.stringify(detail).length > MAX_DETAIL_CHARS) detail = { truncated: JSON.stringify(detail).slice(0, MAX_DETAIL_CHARS) };
       await this.prisma.auditLog.update({ where: { id }, data: { detail: detail as Prisma.InputJsonValue } });
     } catch (error) {

@@ -57,7 +57,7 @@ export class AuthService {
     this.limiter.succeeded(username, address);
     const token = await this.sessions.create(user.id, client.ip, client.userAgent);
     await this.audit.record({ action: 'auth.login', principal: { userId: user.id, username: user.username }, ip: client.ip, success: true });
-    return { token, me: meView(user.id, user.username, user.displayName, user.role as Role, user.region) };
+    return { token, me: meView(user.id, user.username, user.displayName, user.role, user.region) };
   }
 
   async logout(principal: Principal, client: Client): Promise<void> {

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import type { Db } from '@xuncha/prisma/src/client';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG, PRISMA } from '../infra/tokens';
-import type { Principal, Role } from './principal';
+import type { Principal } from './principal';
 
 /** The session cookie's name. */
 export const SESSION_COOKIE = 'xuncha_session';
@@ -95,7 +95,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       userId: user.id,
       username: user.username,
       displayName: user.displayName,
-      role: user.role as Role,
+      role: user.role,
       countyId: user.regionId,
       sessionId: id,
     };

@@ -61,7 +61,7 @@ export class UsersService {
   async update(id: number, input: UpdateUserDto, by: Principal): Promise<UserView> {
     const user = await this.prisma.user.findFirst({ where: { id, deletedAt: null } });
     if (!user) throw new AppError(HttpStatus.NOT_FOUND, `用户不存在 user ${id} does not exist`);
-    const role = input.role ?? (user.role as Role);
+    const role = input.role ?? (user.role);
     const regionId = await this.checkRegion(role, input.regionId !== undefined ? input.regionId : role === 'COUNTY_STAFF' ? user.regionId : null);
     if (id === by.userId && (role !== 'ADMIN' || input.active === false)) {
       throw new AppError(HttpStatus.CONFLICT, '不能停用自己或取消自己的管理员角色 you cannot deactivate yourself or drop your own ADMIN role');
@@ -102,7 +102,7 @@ type UserRow = Awaited<ReturnType<Db['user']['findFirstOrThrow']>> & {
 
 function userView(user: UserRow): UserView {
   return {
-    ...accountView({ ...user, role: user.role as Role }, user.region),
+    ...accountView({ ...user, role: user.role }, user.region),
     active: user.active,
     createdAt: user.createdAt.toISOString(),
     lastSeenAt: user.sessions[0]?.lastSeenAt.toISOString() ?? null,

@@ -77,7 +77,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const bodyParser = bodyParserStatus(exception);
     if (bodyParser) return bodyParser;
     const message = exception instanceof Error ? exception.message : '';
-    if (PG_UNAVAILABLE.test(message) || PG_UNAVAILABLE.test(String((exception as { code?: unknown })?.code ?? ''))) {
+    if (PG_UNAVAILABLE.test(message) || PG_UNAVAILABLE.test(errorCode(exception))) {
       return plain(HttpStatus.SERVICE_UNAVAILABLE, '数据库暂不可用，请稍后再试 The case-record database (PostgreSQL) is unavailable; please retry shortly');
     }
     return plain(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error');
@@ -135,4 +135,10 @@ function bodyParserStatus(exception: unknown): ErrorBody | undefined {
   if (typeof e?.code === 'string' && e.code.startsWith('LIMIT_')) return plain(HttpStatus.BAD_REQUEST, `${typeof e.field === 'string' ? e.field : 'file'}: upload refused (${e.code})`);
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return plain(e.status, 'Bad request');
   return undefined;
+}
+
+/** A driver error's `code` (e.g. PostgreSQL's SQLSTATE), or '' when it has none. */
+function errorCode(exception: unknown): string {
+  const code = (exception as { code?: unknown } | null)?.code;
+  return typeof code === 'string' || typeof code === 'number' ? String(code) : '';
 }

@@ -3,7 +3,7 @@ import { buildFindingListQuery, buildTaskListQuery, listsOpenTasksOnly } from '.
 import type { FindingListQuery, TaskListQuery } from './dto/drill.dto';
 
 const scope: Scope = { filters: { asOf: '2025-06-30' }, asOf: '2025-06-30', coverageTerms: [] };
-const list = (query: Partial<TaskListQuery>) => ({ page: 1, pageSize: 50, sort: 'id', ...query }) as TaskListQuery;
+const list = (query: Partial<TaskListQuery>): TaskListQuery => ({ page: 1, pageSize: 50, sort: 'id', ...query });
 
 describe('task list', () => {
   it('reads the open tasks alone when its filters keep only tasks not closed', () => {
@@ -64,7 +64,7 @@ describe('task list order', () => {
 });
 
 describe('finding list', () => {
-  const findings = (query: Partial<FindingListQuery>) => ({ page: 1, pageSize: 50, sort: '-foundDate', ...query }) as FindingListQuery;
+  const findings = (query: Partial<FindingListQuery>): FindingListQuery => ({ page: 1, pageSize: 50, sort: '-foundDate', ...query });
 
   it('reads the open findings with their task counts when only those are wanted and the state is current', () => {
     const { query } = buildFindingListQuery(scope, findings({ closed: false, fedBack: true }), true);

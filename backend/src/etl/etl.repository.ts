@@ -14,7 +14,7 @@ export class EtlRepository {
    * transaction of ours can share, so the request is on record before anything runs.
    */
   async recordRunRequest(): Promise<void> {
-    await auditedTransaction(this.prisma, async () => undefined);
+    await auditedTransaction(this.prisma, () => Promise.resolve(undefined));
   }
 
   async runs(page: number, pageSize: number) {

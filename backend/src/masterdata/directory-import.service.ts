@@ -108,7 +108,7 @@ function regionFinder(regions: readonly RegionRow[]) {
       if (found.length > 1) return { problem: `区划名称“${text}”不唯一，请填写区划代码 the region name "${text}" is ambiguous; give its code (${found.map((r) => r.code).join(', ')})` };
       return { value: found[0] };
     }
-    return { value: found as RegionRow };
+    return { value: found };
   };
 }
 

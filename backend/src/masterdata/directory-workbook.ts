@@ -111,8 +111,8 @@ export function plain(value: ExcelJS.CellValue): Plain {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return value;
   if ('error' in value) return new CellFault(String(value.error));
   if ('richText' in value) return value.richText.map((r) => r.text).join('');
-  if ('hyperlink' in value) return typeof value.text === 'string' ? value.text : plain(value.text as ExcelJS.CellValue);
-  if ('formula' in value || 'sharedFormula' in value) return value.result === undefined ? null : plain(value.result as ExcelJS.CellValue);
+  if ('hyperlink' in value) return typeof value.text === 'string' ? value.text : plain(value.text);
+  if ('formula' in value || 'sharedFormula' in value) return value.result === undefined ? null : plain(value.result);
   return null;
 }
 

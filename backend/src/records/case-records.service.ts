@@ -182,7 +182,7 @@ export class CaseRecordsService {
     const data: Prisma.FindingUncheckedUpdateInput = {};
     for (const field of changed) {
       const value = after[field as keyof FindingRecord];
-      (data as Record<string, unknown>)[field] = field === 'foundDate' ? dbDate(value as string) : field === 'recurrenceOfId' ? (value === null ? null : BigInt(value as number)) : value;
+      (data as Record<string, unknown>)[field] = field === 'foundDate' ? dbDate(value as string) : field === 'recurrenceOfId' ? (value === null ? null : BigInt(value)) : value;
     }
     const row = await this.repository.updateFinding(current.id, data);
     return { record: findingRecord(row), changes };

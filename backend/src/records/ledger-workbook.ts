@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { DATE_RANGE_MESSAGE, INSPECTION_MODES, isDayInRange, isoDate, isRealDay, TASK_STATUSES, TASK_TRACKS, type InspectionMode, type TaskStatus } from '../common/filters';
+import { DATE_RANGE_MESSAGE, INSPECTION_MODES, isDayInRange, isRealDay, TASK_STATUSES, TASK_TRACKS, type InspectionMode, type TaskStatus } from '../common/filters';
 import { MODE_LABELS, TASK_STATUS_LABELS, TRACK_LABELS } from '../common/labels';
 
 /**
@@ -494,8 +494,8 @@ function plainValue(value: ExcelJS.CellValue): Plain {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return value;
   if ('error' in value) return new CellFault(String(value.error));
   if ('richText' in value) return value.richText.map((r) => r.text).join('');
-  if ('hyperlink' in value) return typeof value.text === 'string' ? value.text : plainValue(value.text as ExcelJS.CellValue);
-  if ('formula' in value || 'sharedFormula' in value) return value.result === undefined ? null : plainValue(value.result as ExcelJS.CellValue);
+  if ('hyperlink' in value) return typeof value.text === 'string' ? value.text : plainValue(value.text);
+  if ('formula' in value || 'sharedFormula' in value) return value.result === undefined ? null : plainValue(value.result);
   return null;
 }
 

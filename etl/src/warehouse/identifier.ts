@@ -15,7 +15,7 @@ export function isPlainIdentifier(name: string): boolean {
  *   const column = identifier(filters.groupBy, ['region_code', 'unit_category']);
  */
 export function identifier<const T extends string>(name: string, allowList: readonly T[] | ReadonlySet<T>): T {
-  const allowed = allowList instanceof Set ? allowList.has(name as T) : (allowList as readonly string[]).includes(name);
+  const allowed = allowList instanceof Set ? allowList.has(name) : (allowList as readonly string[]).includes(name);
   if (!allowed) {
     throw new WarehouseError(`identifier ${JSON.stringify(name)} is not allowed here`);
   }

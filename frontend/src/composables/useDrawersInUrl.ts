@@ -11,7 +11,7 @@ export function drillFromUrl(raw: unknown): DrillRequest | undefined {
     if ((value.kind !== 'tasks' && value.kind !== 'findings') || typeof value.title !== 'string') return undefined;
     if (typeof value.query !== 'object' || value.query === null || Array.isArray(value.query)) return undefined;
     const query = Object.fromEntries(Object.entries(value.query).filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean').map(([k, v]) => [k, String(v)]));
-    return { kind: value.kind, title: value.title, query } as DrillRequest;
+    return { kind: value.kind, title: value.title, query };
   } catch {
     return undefined;
   }

@@ -9,12 +9,12 @@ import { filterQuery, filtersFromQuery, withFilters, type FilterKey, type Filter
 export function useFilters() {
   const route = useRoute();
   const router = useRouter();
-  const filters = computed<Filters>(() => filtersFromQuery(route.query as Query));
+  const filters = computed<Filters>(() => filtersFromQuery(route.query));
   /** The filters as query parameters for links to other pages. */
   const linkQuery = computed(() => filterQuery(route.query as Query));
 
   function setFilters(patch: Partial<Record<FilterKey, string | undefined>>) {
-    return router.push({ query: withFilters(route.query as Query, patch) });
+    return router.push({ query: withFilters(route.query, patch) });
   }
 
   function resetFilters() {

@@ -53,11 +53,11 @@ const ORIGIN = 'http://same-origin.invalid';
  * scheme (`javascript:`), control characters, or the sign-in page itself.
  */
 export function safeRedirect(value: unknown): string | undefined {
-  const raw = Array.isArray(value) ? value[0] : value;
+  const raw: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
   if (typeof raw !== 'string' || raw.length === 0 || raw.length > 2000) return undefined;
   // a path of this site only: one leading slash, no backslash (browsers read it as a slash)
   if (!raw.startsWith('/') || raw.startsWith('//') || raw.includes('\\')) return undefined;
-  // eslint-disable-next-line no-control-regex
+   
   if (/[\u0000-\u001f\u007f]/.test(raw)) return undefined;
   let url: URL;
   try {

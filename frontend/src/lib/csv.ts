@@ -1,7 +1,7 @@
 /** A CSV file (UTF-8 with BOM, so that Excel reads Chinese) from a header and rows. */
 export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
   const cell = (value: unknown) => {
-    const text = value === null || value === undefined ? '' : String(value);
+    const text = textOf(value);
     // quote what needs it; a leading = + - @ is kept as text, never read as a formula
     const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
     return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
@@ -27,4 +27,13 @@ export function saveFile(content: string, name: string, type = 'text/csv;charset
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** A value as the text of a cell or a query parameter: empty for none, a list joined by commas, JSON for an object. */
+export function textOf(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (Array.isArray(value)) return value.map(textOf).join(',');
+  return JSON.stringify(value);
 }

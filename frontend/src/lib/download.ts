@@ -1,3 +1,4 @@
+import { textOf } from './csv';
 /** Saves a downloaded file under its name (the browser's download, as a link click would). */
 export function saveBlob(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);
@@ -15,7 +16,7 @@ export function listParams(query: Record<string, unknown>): URLSearchParams {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (key === 'page' || key === 'pageSize' || value === undefined || value === null || value === '') continue;
-    params.set(key, String(value));
+    params.set(key, textOf(value));
   }
   return params;
 }

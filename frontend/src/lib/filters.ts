@@ -33,7 +33,7 @@ export function filtersFromQuery(query: Query): Filters {
     const value = first(query[key]);
     if (value !== undefined) out[key] = value;
   }
-  return out as Filters;
+  return out;
 }
 
 /** The query with these filters changed (undefined or '' removes one); other keys kept, `page` reset. */
@@ -53,7 +53,7 @@ export function withFilters(query: Query, patch: Partial<Record<FilterKey, strin
 
 /** Only the filters of a query (for links between pages, which keep the filters and drop the rest). */
 export function filterQuery(query: Query): Record<string, string> {
-  return { ...filtersFromQuery(query) } as Record<string, string>;
+  return { ...filtersFromQuery(query) };
 }
 
 /** The last day of a quarter, 'YYYY-MM-DD'. */

@@ -46,7 +46,7 @@ function timestamp(date = new Date()): string {
 runCli(async () => {
   const args = parseArgs(process.argv.slice(2));
   let serverUrl = process.env.SHADOW_DATABASE_URL;
-  let stop = async () => undefined as void;
+  let stop = (): Promise<void> => Promise.resolve();
   if (serverUrl) {
     await checkServer(serverUrl, 'SHADOW_DATABASE_URL');
   } else {

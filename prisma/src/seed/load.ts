@@ -282,7 +282,7 @@ async function enableCaptureTriggers(client: Client): Promise<void> {
  * sequence meanwhile).
  */
 async function changeCapture(client: Client, direct: boolean, plan: Plan): Promise<Capture & { finish(): Promise<void> }> {
-  if (!direct) return { fields: 0, write: () => undefined, finish: async () => undefined };
+  if (!direct) return { fields: 0, write: () => undefined, finish: () => Promise.resolve() };
   const xid = (await client.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid')).rows[0].xid;
   const bound =
     plan.regions.length + plan.terms.length + plan.rounds.length + plan.units.count + 100 + plan.inspections.count * (1 + 2 + 15 + 45 + 45 * 16);
@@ -342,7 +342,7 @@ async function copyTable(
       // keep a few megabytes in flight, and let the socket take them while the next chunk is made
       if (!stream.write(chunk)) await settled(stream, 'drain');
       else await new Promise<void>((resolve) => setImmediate(resolve));
-      if (failure) throw failure;
+      if (failure) throw asError(failure);
       progress(counter.rows);
       if (counter.rows - batchStart >= ROWS_PER_COPY) {
         await finish(stream);
@@ -352,11 +352,11 @@ async function copyTable(
     }
     if (stream) await finish(stream);
     stream = undefined;
-    if (failure) throw failure;
+    if (failure) throw asError(failure);
   } catch (error) {
     if (stream && !stream.destroyed) stream.destroy();
     const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`loading ${table} failed: ${message}`);
+    throw new Error(`loading ${table} failed: ${message}`, { cause: error });
   }
 }
 
@@ -369,9 +369,14 @@ function settled(stream: NodeJS.EventEmitter, event: string): Promise<void> {
     };
     const onError = (error: unknown) => {
       stream.off(event, onEvent);
-      reject(error);
+      reject(asError(error));
     };
     stream.once(event, onEvent);
     stream.once('error', onError);
   });
+}
+
+/** What was thrown or emitted, as an Error. */
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
 }

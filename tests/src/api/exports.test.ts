@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { StreamableFile } from '@nestjs/common';
 import { UNIT_CATEGORY_LABELS } from '../../../backend/src/common/labels';
@@ -487,8 +486,8 @@ describe('exports', () => {
               const v = cell.value as number;
               if (cell.numFmt === '0.0%') {
                 // full precision as values; one decimal as shown (either rounding of a tie)
-                expect({ where, close: Math.abs(Number(value!.replace(/%$/, '')) / 100 - v) < 1e-12 }).toEqual({ where, close: true });
-                expect({ where, close: /^\d+\.\d%$/.test(text ?? '') && Math.abs(Number(text!.slice(0, -1)) - v * 100) <= 0.05 + 1e-9 }).toEqual({ where, close: true });
+                expect({ where, close: Math.abs(Number(value.replace(/%$/, '')) / 100 - v) < 1e-12 }).toEqual({ where, close: true });
+                expect({ where, close: /^\d+\.\d%$/.test(text ?? '') && Math.abs(Number(text.slice(0, -1)) - v * 100) <= 0.05 + 1e-9 }).toEqual({ where, close: true });
               } else {
                 expect({ where, value, text }).toEqual({ where, value: String(v), text: String(v) });
               }
@@ -566,7 +565,7 @@ describe('exports', () => {
     const service = t.app.get(ExportsService);
     const { file }: { file: StreamableFile } = await service.quarterly(q.year, q.quarter, { countyId: county.id });
     const chunks: Buffer[] = [];
-    for await (const chunk of file.getStream() as Readable) chunks.push(Buffer.from(chunk));
+    for await (const chunk of file.getStream()) chunks.push(Buffer.from(chunk));
     const restricted = await read(Buffer.concat(chunks));
     expect(file.getHeaders().disposition).toContain(encodeURIComponent(county.name));
     for (const sheet of restricted.worksheets) expect((sheet.getRow(2).values as unknown[]).includes(county.name)).toBe(true);

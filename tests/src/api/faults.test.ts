@@ -245,7 +245,7 @@ describe('PostgreSQL restarts while the app runs', () => {
     ] as const) {
       const response = await call(running, method, urlPath, body);
       expect([urlPath, response.status]).toEqual([urlPath, 503]);
-      expect(JSON.stringify(response.body)).not.toMatch(/at .*\.ts:\d+|    at /);
+      expect(JSON.stringify(response.body)).not.toMatch(/at .*\.ts:\d+| {4}at /);
     }
     // the figures come from the warehouse: served while the session is still known to the
     // app (it rereads sessions every few seconds), a clean 503 after

@@ -110,7 +110,7 @@ describe('malformed input', () => {
     const finding = { inspectionId: 1, categoryId: 6, description: '问题', isImmediate: false, isKeyConcern: false, foundDate: '2025-03-02' };
     const taskBody = { findingId: 1, measure: '措施', responsibleDept: '办公室', responsiblePerson: '张三', track: 'DEADLINE', originalDueDate: '2025-06-30' };
     const bad = (base: Record<string, unknown>, field: string, values: unknown[]) =>
-      values.map((value) => ({ body: { ...base, [field]: value } as unknown, field }));
+      values.map((value) => ({ body: { ...base, [field]: value }, field }));
     const junk = [null, '', 'x', -1, 0, 1.5, 1e20, [], {}, true, "1' OR '1'='1", '巡察'.repeat(3000)];
     const cases: { path: string; body: unknown; field: string }[] = [
       ...bad(inspection, 'roundId', junk).map((c) => ({ path: '/api/inspections', ...c })),

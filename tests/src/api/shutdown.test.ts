@@ -60,7 +60,7 @@ async function until(what: string, check: () => Promise<boolean> | boolean, time
 const connections = (server: Server) => new Promise<number>((resolve, reject) => server.getConnections((error, n) => (error ? reject(error) : resolve(n))));
 
 it('refuses new requests on kept-alive connections at once, finishes the one under way, and cuts a stalled one after the grace period', async () => {
-  const server = t.app.getHttpServer() as Server;
+  const server = t.app.getHttpServer();
   const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const slowAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const stalledAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });

@@ -231,7 +231,7 @@ describe('预警 and 督办单', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent(`超期任务_${countyName}_${today}.xlsx`)}`);
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load((await response.arrayBuffer()) as ArrayBuffer);
+    await book.xlsx.load((await response.arrayBuffer()));
     const sheet = book.worksheets[0];
     expect(sheet.getCell(6, 1).value).toBe('任务编号');
     const ids: number[] = [];
@@ -253,7 +253,7 @@ describe('预警 and 督办单', () => {
     const city = await fetch(`${t.url}/api/exports/quarterly?year=${year}&quarter=${quarter}&regionId=${county}`, { headers: { cookie: t.cookie } });
     expect(city.status).toBe(200);
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load((await city.arrayBuffer()) as ArrayBuffer);
+    await book.xlsx.load((await city.arrayBuffer()));
     expect(book.worksheets[0].getRow(2).values).toContain(countyName);
 
     const [{ code, other }] = await query<{ code: string; other: number }>(

@@ -295,7 +295,7 @@ describe('ETL: the state as of quarter ends and its change tokens', () => {
     );
     expect(task).toBeDefined();
     await query(db.url, `UPDATE rectification_tasks SET responsible_dept = responsible_dept || '（调整）' WHERE id = $1`, [task.id]);
-    current = await loadAndExpect(current, task.day);
+    await loadAndExpect(current, task.day);
   });
 
   it('a unit moved to another county: its facts, re-emitted, change the quarter ends from their earliest day', async () => {

@@ -518,7 +518,7 @@ describe('seed arguments', () => {
   ])('rejects %j with one line', (argv, message) => {
     let error: unknown;
     try {
-      parseSeedArgs(argv as string[], now);
+      parseSeedArgs(argv, now);
     } catch (e) {
       error = e;
     }

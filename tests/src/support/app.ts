@@ -74,6 +74,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const warehouse = await openTestWarehouse();
   await migrateWarehouse(warehouse);
   const sink = warehouseSink(warehouse);
+  // eslint-disable-next-line prefer-const -- the ETL closure just below refers to the app made after it
   let app: NestExpressApplication | undefined;
   const etl = async (mode: EtlMode = 'incremental') => {
     const result = await runEtl({ databaseUrl: db.url, sink, mode, trigger: 'test' });

@@ -34,7 +34,7 @@ const YESTERDAY = new Date(Date.parse(`${TODAY}T00:00:00Z`) - 86_400_000).toISOS
 (unavailable ? describe.skip : describe)('closure review in a browser', () => {
   let t: TestApp;
   let browser: Browser;
-  let contexts: BrowserContext[] = [];
+  const contexts: BrowserContext[] = [];
   let staff: Page;
   let reviewer: Page;
   let taskId: number;

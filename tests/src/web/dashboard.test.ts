@@ -76,7 +76,6 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
   const waitReady = async (testid: string) => {
     await page.waitForSelector(`[data-testid="${testid}"][data-state="ready"][aria-busy="false"]`, { timeout: 30_000 });
   };
-  const path_ = () => new URL(page.url()).pathname;
   const query = () => Object.fromEntries(new URL(page.url()).searchParams);
   /** Figures as the page shows them: value and fraction of a KPI. */
   const expectRatio = async (testid: string, ratio: Ratio) => {

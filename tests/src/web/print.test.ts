@@ -143,7 +143,7 @@ function pdfPages(file: string): string[] {
     // the page's list: its filters (the filter bar's too) and the orange level
     const params = new URL((await request).url()).searchParams;
     expect(params.get('warning')).toBe('orange');
-    const first = (await t.get<{ rows: { id: number }[] }>(`/api/tasks?${params}&pageSize=1`)).body.rows[0].id;
+    const first = (await t.get<{ rows: { id: number }[] }>(`/api/tasks?${params.toString()}&pageSize=1`)).body.rows[0].id;
     const escalated = await t.get<{ events: { type: string; eventDate: string; note: string | null }[] }>(`/api/tasks/${first}`);
     expect(escalated.body.events.filter((e) => e.type === 'ESCALATION' && e.eventDate === today)).toEqual([expect.objectContaining({ note: expect.stringMatching(/^整改督办单 巡督〔\d{4}〕\d+号$/) })]);
   });

@@ -1,5 +1,4 @@
 import { createZodDto } from 'nestjs-zod';
-import { z } from 'zod';
 import { filtersSchema, wholeNumber } from '../../common/filters';
 import { categoriesSchema, coverageSchema, overviewSchema, recurrenceSchema, rectificationSchema } from './metrics.dto';
 
