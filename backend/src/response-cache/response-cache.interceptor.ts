@@ -6,9 +6,7 @@ import { currentCountyLimit } from '../auth/principal';
 import type { AppConfig } from '../config/app-config';
 import { DimensionsService } from '../dimensions/dimensions.service';
 import { APP_CONFIG } from '../infra/tokens';
-
-/** Answers kept per warehouse generation; the oldest go first beyond this. */
-const MAX_ENTRIES = 2_000;
+import { ResponseCacheService } from './response-cache.service';
 
 /** The request's parameters in a fixed order, so that `a=1&b=2` and `b=2&a=1` share an answer. */
 function canonicalQuery(query: Request['query']): string {
@@ -28,9 +26,8 @@ function canonicalQuery(query: Request['query']): string {
  */
 @Injectable()
 export class ResponseCacheInterceptor implements NestInterceptor {
-  private readonly byGeneration = new WeakMap<object, Map<string, Promise<unknown>>>();
-
   constructor(
+    @Inject(ResponseCacheService) private readonly store: ResponseCacheService,
     @Inject(DimensionsService) private readonly dimensions: DimensionsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -41,22 +38,9 @@ export class ResponseCacheInterceptor implements NestInterceptor {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const generation = await this.dimensions.get();
-    let entries = this.byGeneration.get(generation);
-    if (!entries) {
-      entries = new Map();
-      this.byGeneration.set(generation, entries);
-    }
     const key = `${request.path}?${canonicalQuery(request.query)}|county=${currentCountyLimit() ?? ''}|today=${shanghaiToday()}`;
-    let answer = entries.get(key);
-    response.setHeader('X-Xuncha-Cache', answer ? 'hit' : 'miss');
-    if (!answer) {
-      const computed = lastValueFrom(next.handle());
-      const kept = entries;
-      kept.set(key, computed);
-      computed.catch(() => kept.delete(key));
-      if (kept.size > MAX_ENTRIES) kept.delete(kept.keys().next().value as string);
-      answer = computed;
-    }
+    const { hit, answer } = this.store.answer(generation, key, () => lastValueFrom(next.handle()));
+    response.setHeader('X-Xuncha-Cache', hit ? 'hit' : 'miss');
     return from(answer);
   }
 }
