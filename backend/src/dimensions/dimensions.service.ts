@@ -30,6 +30,13 @@ export class DimensionsService {
     return this.checking;
   }
 
+  /** The dimensions with the warehouse generation they were read at (null when unknown). */
+  async withGeneration(): Promise<{ dimensions: Dimensions; generation: string | null }> {
+    const dimensions = await this.get();
+    const cached = this.cached;
+    return { dimensions, generation: cached && (await cached.value) === dimensions ? cached.generation : null };
+  }
+
   private async refresh(): Promise<Dimensions> {
     const now = Date.now();
     const generation = await this.repository.generation();
