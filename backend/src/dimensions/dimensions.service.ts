@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { asOrdinaryWork } from '@xuncha/etl/src/warehouse';
 import { DimensionsRepository, type Dimensions } from './dimensions.repository';
 
 /** How long dimensions are reused before the warehouse is asked whether they changed (other app instances may load). */
@@ -20,7 +21,8 @@ export class DimensionsService {
   get(): Promise<Dimensions> {
     if (this.cached && Date.now() - this.cached.at <= MAX_AGE_MS) return this.cached.value;
     if (!this.checking) {
-      const checking = this.refresh();
+      // Others await it: not slow work, even when an uncached answer asked first.
+      const checking = asOrdinaryWork(() => this.refresh());
       this.checking = checking;
       const done = () => {
         if (this.checking === checking) this.checking = undefined;

@@ -2,6 +2,7 @@ import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestI
 import { shanghaiToday } from '@xuncha/prisma/src/calendar';
 import type { Request, Response } from 'express';
 import { from, lastValueFrom, type Observable } from 'rxjs';
+import { asSlowWork } from '@xuncha/etl/src/warehouse';
 import { currentCountyLimit } from '../auth/principal';
 import type { AppConfig } from '../config/app-config';
 import type { Dimensions } from '../dimensions/dimensions.repository';
@@ -58,7 +59,8 @@ export class ResponseCacheInterceptor implements NestInterceptor {
     const countyLimit = currentCountyLimit();
     const key = `${request.path}?${canonicalQuery(request.query)}|county=${countyLimit ?? ''}|today=${today}`;
     const scope = answerScope(request.query, countyLimit, dimensions, today);
-    const { hit, answer } = this.store.answer(key, scope, () => lastValueFrom(next.handle()));
+    // An answer not kept yet is slow work: it waits behind the ETL and the small reads for a connection.
+    const { hit, answer } = this.store.answer(key, scope, () => asSlowWork(() => lastValueFrom(next.handle())));
     response.setHeader('X-Xuncha-Cache', hit ? 'hit' : 'miss');
     return from(answer);
   }
