@@ -73,6 +73,11 @@ const FACT_RULES: Record<string, FactRule> = {
   },
 };
 
+/** Whether a task event moves its task: a status, a due date, or an event of a kind that may. */
+function movesTask(event: Record<string, string | null>): boolean {
+  return event.to_status !== null || event.new_due_date !== null || !['PROGRESS_NOTE', 'ESCALATION'].includes(event.type ?? '');
+}
+
 /** A TabSeparated field as text (null for \N). */
 function unescapeField(field: string): string | null {
   if (field === '\\N') return null;
@@ -140,21 +145,23 @@ async function recordFactRows(warehouse: Warehouse, table: string, rule: FactRul
   const taskCounties = new Set<string>();
   for (const row of incoming) {
     const previous = old.get(row.id as string);
-    const rows = previous ? [previous, row] : [row];
-    if (rule.county === 'own') for (const r of rows) into.counties.add(Number(r.county_id ?? 0));
-    else for (const r of rows) if (r.task_id !== null) taskCounties.add(r.task_id as string);
+    let from: string | null;
     if (!previous) {
+      // A progress note or an escalation moves no task's state or due date: no figure shows it.
+      if (rule.county === 'task' && !movesTask(row)) continue;
       // A new record shows from its first day.
-      into.showFrom(rule.newFrom.map((c) => row[c] ?? null).reduce(earlier, null));
-      continue;
-    }
-    const allDates = rows.flatMap((r) => rule.dates.map((c) => r[c] ?? null)).reduce(earlier, null);
-    const changed = columns.filter((c) => previous[c] !== row[c] && !rule.ignored.includes(c));
-    if (changed.length === 0) continue;
-    if (changed.every((c) => rule.happenedOn.includes(c))) {
-      for (const c of changed) into.showFrom(earlier(previous[c], row[c]));
+      from = rule.newFrom.map((c) => row[c] ?? null).reduce(earlier, null);
     } else {
-      into.showFrom(allDates);
+      const changed = columns.filter((c) => previous[c] !== row[c] && !rule.ignored.includes(c));
+      if (changed.length === 0) continue;
+      from = changed.every((c) => rule.happenedOn.includes(c))
+        ? changed.map((c) => earlier(previous[c], row[c])).reduce(earlier, null)
+        : [previous, row].flatMap((r) => rule.dates.map((c) => r[c] ?? null)).reduce(earlier, null);
+    }
+    into.showFrom(from);
+    for (const r of previous ? [previous, row] : [row]) {
+      if (rule.county === 'own') into.counties.add(Number(r.county_id ?? 0));
+      else if (r.task_id !== null) taskCounties.add(r.task_id as string);
     }
   }
   if (taskCounties.size > 0) {

@@ -57,6 +57,14 @@ export class DimensionsService {
     return value;
   }
 
+  /**
+   * This instance's ETL run moved the warehouse generation from `before` to `after` without
+   * changing what the dimensions hold: they agree with `after` too (no re-read).
+   */
+  acknowledge(before: string | null, after: string | null): void {
+    if (this.cached && before !== null && this.cached.generation === before) this.cached.generation = after;
+  }
+
   invalidate(): void {
     this.cached = undefined;
   }

@@ -56,7 +56,7 @@ export class EtlService implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /**
-   * One run; a run that wrote something makes the metrics re-read their dimensions, and the
+   * One run; a run that changed a figure makes the metrics re-read their dimensions, and the
    * response cache drop the answers its changes reach (also when it failed after loading
    * part of them: the next run would find those rows already there). The
    * runner turns it into a full run when the warehouse needs one (etl_state). `waitForLock`
@@ -69,10 +69,12 @@ export class EtlService implements OnApplicationBootstrap, OnApplicationShutdown
       result = await runEtl({ databaseUrl: this.databaseUrl, readDatabaseUrl: this.databaseReadUrl ?? undefined, sink: recorder.sink, mode, trigger, waitForLock });
     } finally {
       const changes = recorder.changes();
+      // A run whose rows change no figure (progress notes, rows loaded again unchanged)
+      // leaves the dimensions as they are: only the generation they agree with moves on.
       if (changes.everything || changes.counties.length > 0) this.dimensions.invalidate();
+      else if (changes.generation) this.dimensions.acknowledge(changes.generation.before, changes.generation.after);
       this.responseCache.applyRun(changes);
     }
-    if (result.written > 0 || result.mode === 'full') this.dimensions.invalidate();
     if (result.status === 'succeeded' && (result.read > 0 || result.mode === 'full')) {
       this.logger.log(`同步 ETL run ${result.runId} (${result.mode}, ${trigger}): ${result.written} written, ${result.rejected} rejected in ${result.seconds.toFixed(2)} s`);
     }

@@ -28,10 +28,10 @@ afterAll(async () => {
   await t?.close();
 });
 
-interface Task {
+type Task = {
   id: string;
   county: number;
-}
+};
 
 /** An open task of a county, overdue as of LAST_MONTH, found well before it (its extension may be dated then). */
 async function overdueTask(notCounty?: number): Promise<Task> {
@@ -105,5 +105,20 @@ describe('the response cache after an ETL run of the app', () => {
     expect(backdated.cache).toBe('miss');
     expect(backdated.body).toEqual(await reference());
     expect(overdue(backdated.body)).toBe(overdue(before.body) - 1);
+  });
+
+  it('keeps every answer through a progress note, which moves no figure', async () => {
+    const task = await overdueTask();
+    const paths = ['/api/metrics/rectification', `/api/metrics/rectification?regionId=${task.county}`];
+    for (const path of paths) await rectification(path);
+    const note = await t.send('POST', `/api/tasks/${task.id}/notes`, { note: '缓存测试进展 cache test note' });
+    expect(note.status).toBe(201);
+    const run = await t.send<{ written: number }>('POST', '/api/etl/run', {});
+    expect(run.body.written).toBeGreaterThan(0);
+    const city = await rectification(paths[0]);
+    const county = await rectification(paths[1]);
+    expect([city.cache, county.cache]).toEqual(['hit', 'hit']);
+    expect(city.body).toEqual(await referenceRectification(t.db.url, { asOf: TODAY }));
+    expect(county.body).toEqual(await referenceRectification(t.db.url, { asOf: TODAY, regionId: task.county }));
   });
 });
