@@ -37,10 +37,10 @@ export const DEFAULT_CHDB_CONNECTIONS = 6;
 
 /**
  * Of the connections, how many slow work (asSlowWork: the queries of answers not kept yet)
- * may hold at once: a third, at least one. The rest stay for the ETL and the small reads.
+ * may hold at once: all but two, at least one. The two stay for the ETL and the small reads.
  */
 export function slowConnections(connections: number): number {
-  return Math.max(1, Math.floor(connections / 3));
+  return Math.max(1, connections - 2);
 }
 
 /** Payloads from this size on are inserted through a spool file (FROM INFILE). */
