@@ -123,7 +123,14 @@ async function generationOf(warehouse: Warehouse): Promise<string | null> {
 }
 
 /** Compares the incoming rows of a fact table with the warehouse's current copy of them. */
-async function recordFactRows(warehouse: Warehouse, table: string, rule: FactRule, columns: readonly string[], lines: readonly string[], into: ChangeCollector): Promise<void> {
+async function recordFactRows(
+  warehouse: Warehouse,
+  table: string,
+  rule: FactRule,
+  columns: readonly string[],
+  lines: readonly string[],
+  into: ChangeCollector,
+): Promise<void> {
   const idAt = columns.indexOf('id');
   if (idAt < 0) {
     into.everything = true;
@@ -138,7 +145,10 @@ async function recordFactRows(warehouse: Warehouse, table: string, rule: FactRul
   // fact_task_events is ordered by task: looked up by task and id
   const where = rule.county === 'task' ? 'task_id IN {tasks:Array(UInt64)} AND id IN {ids:Array(UInt64)}' : 'id IN {ids:Array(UInt64)}';
   const tasks = rule.county === 'task' ? [...new Set(incoming.map((row) => row.task_id as string))] : [];
-  const before = await warehouse.query<Record<string, string | null>>(`SELECT ${compared} FROM ${table} FINAL WHERE ${where}`, rule.county === 'task' ? { ids, tasks } : { ids });
+  const before = await warehouse.query<Record<string, string | null>>(
+    `SELECT ${compared} FROM ${table} FINAL WHERE ${where}`,
+    rule.county === 'task' ? { ids, tasks } : { ids },
+  );
   const old = new Map<string, Record<string, string | null>>();
   for (const row of before) old.set(row.v_id as string, Object.fromEntries(columns.map((c) => [c, normalize(row[`v_${c}`] ?? null)])));
 

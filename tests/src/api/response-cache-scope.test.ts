@@ -59,7 +59,12 @@ async function rectification(path: string): Promise<{ cache: string | null; body
 const overdue = (body: RectificationResponse) => body.overdue.count;
 
 async function extend(task: Task, effectiveDate: string): Promise<void> {
-  const body = { newDueDate: addDays(TODAY, 90), reason: '缓存测试延期 cache test extension', effectiveDate, ...(effectiveDate < TODAY ? { backdateReason: '补录 backdated' } : {}) };
+  const body = {
+    newDueDate: addDays(TODAY, 90),
+    reason: '缓存测试延期 cache test extension',
+    effectiveDate,
+    ...(effectiveDate < TODAY ? { backdateReason: '补录 backdated' } : {}),
+  };
   const response = await t.send('POST', `/api/tasks/${task.id}/extensions`, body);
   expect(response.status).toBe(201);
   expect((await t.send('POST', '/api/etl/run', {})).status).toBe(200);
