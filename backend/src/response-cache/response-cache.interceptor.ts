@@ -33,6 +33,16 @@ export function answerScope(query: Request['query'], countyLimit: number | null,
 }
 
 /**
+ * Whether computing an answer is slow work (session-pool.ts), which waits behind the ETL and
+ * the small reads and holds only part of the warehouse's connections: an answer as of an
+ * earlier day reads each task's history (seconds of CPU at a million findings); as of today
+ * the current-state tables answer, and the dashboard's shared answers stay quick to refill.
+ */
+export function slowAnswer(scope: AnswerScope, today: string): boolean {
+  return scope.asOf < today;
+}
+
+/**
  * Keeps the answers of the read routes it decorates for as long as the warehouse holds the
  * same data for them (ResponseCacheService: an ETL run of this app drops what it changed,
  * another instance's run everything). The key is the path, the parameters, the user's
@@ -59,8 +69,8 @@ export class ResponseCacheInterceptor implements NestInterceptor {
     const countyLimit = currentCountyLimit();
     const key = `${request.path}?${canonicalQuery(request.query)}|county=${countyLimit ?? ''}|today=${today}`;
     const scope = answerScope(request.query, countyLimit, dimensions, today);
-    // An answer not kept yet is slow work: it waits behind the ETL and the small reads for a connection.
-    const { hit, answer } = this.store.answer(key, scope, () => asSlowWork(() => lastValueFrom(next.handle())));
+    const compute = () => lastValueFrom(next.handle());
+    const { hit, answer } = this.store.answer(key, scope, () => (slowAnswer(scope, today) ? asSlowWork(compute) : compute()));
     response.setHeader('X-Xuncha-Cache', hit ? 'hit' : 'miss');
     return from(answer);
   }

@@ -1,5 +1,5 @@
 import type { Dimensions } from '../dimensions/dimensions.repository';
-import { answerScope } from './response-cache.interceptor';
+import { answerScope, slowAnswer } from './response-cache.interceptor';
 import { ResponseCacheService } from './response-cache.service';
 
 const dims = {
@@ -62,5 +62,12 @@ describe('answerScope', () => {
     expect(answerScope({ regionId: '2' }, null, dims, '2026-12-03')).toEqual({ county: 2, asOf: '2026-12-03' });
     expect(answerScope({ regionId: '1' }, null, dims, '2026-12-03')).toEqual({ county: null, asOf: '2026-12-03' });
     expect(answerScope({ regionId: '99' }, null, dims, '2026-12-03')).toEqual({ county: null, asOf: '2026-12-03' });
+  });
+});
+
+describe('slowAnswer', () => {
+  it('is an answer as of an earlier day, not one as of today', () => {
+    expect(slowAnswer({ county: null, asOf: '2026-11-30' }, '2026-12-03')).toBe(true);
+    expect(slowAnswer({ county: 2, asOf: '2026-12-03' }, '2026-12-03')).toBe(false);
   });
 });
