@@ -138,7 +138,8 @@ async function recordFactRows(
   }
   const incoming = lines.map((line) => {
     const fields = line.split('\t').map((f) => normalize(unescapeField(f)));
-    return Object.fromEntries(columns.map((c, i) => [c, fields[i] ?? null])) as Record<string, string | null>;
+    const row: Record<string, string | null> = Object.fromEntries(columns.map((c, i) => [c, fields[i] ?? null]));
+    return row;
   });
   const ids = incoming.map((row) => row.id as string);
   const compared = columns.map((c) => `toString(${c}) AS v_${c}`).join(', ');
@@ -171,7 +172,7 @@ async function recordFactRows(
     into.showFrom(from);
     for (const r of previous ? [previous, row] : [row]) {
       if (rule.county === 'own') into.counties.add(Number(r.county_id ?? 0));
-      else if (r.task_id !== null) taskCounties.add(r.task_id as string);
+      else if (r.task_id !== null) taskCounties.add(r.task_id);
     }
   }
   if (taskCounties.size > 0) {

@@ -21,9 +21,9 @@ function keptAfter(changes: Parameters<ResponseCacheService['applyRun']>[0]): st
     'A last month': { county: 2, asOf: '2026-11-03' },
     'B today': { county: 4, asOf: '2026-12-03' },
   };
-  for (const [key, scope] of Object.entries(scopes)) store.answer(key, scope, async () => key);
+  for (const [key, scope] of Object.entries(scopes)) store.answer(key, scope, () => Promise.resolve(key));
   store.applyRun(changes);
-  return Object.keys(scopes).filter((key) => store.answer(key, scopes[key as keyof typeof scopes], async () => 'again').hit);
+  return Object.keys(scopes).filter((key) => store.answer(key, scopes[key as keyof typeof scopes], () => Promise.resolve('again')).hit);
 }
 
 describe('ResponseCacheService.applyRun', () => {
@@ -47,7 +47,7 @@ describe('ResponseCacheService.applyRun', () => {
   it('drops everything for a generation it was not told of, and nothing for an older view', () => {
     const store = new ResponseCacheService();
     store.observe('5', dims);
-    store.answer('k', { county: null, asOf: '2026-12-03' }, async () => 1);
+    store.answer('k', { county: null, asOf: '2026-12-03' }, () => Promise.resolve(1));
     store.observe('4', dims);
     expect(store.size).toBe(1);
     store.observe('6', dims);
