@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { asOrdinaryWork } from '@xuncha/etl/src/warehouse';
 import { DimensionsRepository, type Dimensions } from './dimensions.repository';
 
 /** How long dimensions are reused before the warehouse is asked whether they changed (other app instances may load). */
@@ -20,7 +21,8 @@ export class DimensionsService {
   get(): Promise<Dimensions> {
     if (this.cached && Date.now() - this.cached.at <= MAX_AGE_MS) return this.cached.value;
     if (!this.checking) {
-      const checking = this.refresh();
+      // Others await it: not slow work, even when an uncached answer asked first.
+      const checking = asOrdinaryWork(() => this.refresh());
       this.checking = checking;
       const done = () => {
         if (this.checking === checking) this.checking = undefined;
@@ -28,6 +30,13 @@ export class DimensionsService {
       checking.then(done, done);
     }
     return this.checking;
+  }
+
+  /** The dimensions with the warehouse generation they were read at (null when unknown). */
+  async withGeneration(): Promise<{ dimensions: Dimensions; generation: string | null }> {
+    const dimensions = await this.get();
+    const cached = this.cached;
+    return { dimensions, generation: cached && (await cached.value) === dimensions ? cached.generation : null };
   }
 
   private async refresh(): Promise<Dimensions> {
@@ -46,6 +55,14 @@ export class DimensionsService {
       if (this.cached === entry) this.cached = undefined;
     });
     return value;
+  }
+
+  /**
+   * This instance's ETL run moved the warehouse generation from `before` to `after` without
+   * changing what the dimensions hold: they agree with `after` too (no re-read).
+   */
+  acknowledge(before: string | null, after: string | null): void {
+    if (this.cached && before !== null && this.cached.generation === before) this.cached.generation = after;
   }
 
   invalidate(): void {

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query, UseInterceptors } from '@nestjs/common';
-import { ResponseCacheInterceptor } from '../common/response-cache.interceptor';
+import { ResponseCacheInterceptor } from '../response-cache/response-cache.interceptor';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { FindingListQueryDto, FindingPageDto, TaskDetailDto, TaskIdParamDto, TaskListQueryDto, TaskPageDto } from './dto/drill.dto';

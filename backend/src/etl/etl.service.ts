@@ -2,12 +2,14 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { Warehouse } from '@xuncha/etl/src/warehouse';
 import { warehouseSink } from '@xuncha/etl/src/load/warehouse-sink';
 import { runEtl, type EtlMode, type EtlRunResult } from '@xuncha/etl/src/runner';
+import { recordingChanges } from '@xuncha/etl/src/run-changes';
 import { startScheduler, type Scheduler } from '@xuncha/etl/src/scheduler';
 import type { AppConfig } from '../config/app-config';
 import { AppError } from '../common/http-exception.filter';
 import type { Principal } from '../auth/principal';
 import { APP_CONFIG, DATABASE_READ_URL, DATABASE_URL, WAREHOUSE } from '../infra/tokens';
 import { DimensionsService } from '../dimensions/dimensions.service';
+import { ResponseCacheService } from '../response-cache/response-cache.service';
 import { EtlRepository } from './etl.repository';
 
 const PAGE_SIZE_MAX = 200;
@@ -22,6 +24,7 @@ export class EtlService implements OnApplicationBootstrap, OnApplicationShutdown
   private readonly logger = new Logger('ETL');
   private scheduler?: Scheduler;
   private readonly sink;
+  private readonly warehouse: Warehouse;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -30,7 +33,9 @@ export class EtlService implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(WAREHOUSE) warehouse: Warehouse,
     @Inject(DimensionsService) private readonly dimensions: DimensionsService,
     @Inject(EtlRepository) private readonly repository: EtlRepository,
+    @Inject(ResponseCacheService) private readonly responseCache: ResponseCacheService,
   ) {
+    this.warehouse = warehouse;
     this.sink = warehouseSink(warehouse);
   }
 
@@ -51,13 +56,25 @@ export class EtlService implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /**
-   * One run; a run that wrote something makes the metrics re-read their dimensions. The
+   * One run; a run that changed a figure makes the metrics re-read their dimensions, and the
+   * response cache drop the answers its changes reach (also when it failed after loading
+   * part of them: the next run would find those rows already there). The
    * runner turns it into a full run when the warehouse needs one (etl_state). `waitForLock`
    * queues it behind a run under way instead of skipping it.
    */
   async run(mode: EtlMode, trigger: string, waitForLock = false): Promise<EtlRunResult> {
-    const result = await runEtl({ databaseUrl: this.databaseUrl, readDatabaseUrl: this.databaseReadUrl ?? undefined, sink: this.sink, mode, trigger, waitForLock });
-    if (result.written > 0 || result.mode === 'full') this.dimensions.invalidate();
+    const recorder = recordingChanges(this.sink, this.warehouse);
+    let result: EtlRunResult;
+    try {
+      result = await runEtl({ databaseUrl: this.databaseUrl, readDatabaseUrl: this.databaseReadUrl ?? undefined, sink: recorder.sink, mode, trigger, waitForLock });
+    } finally {
+      const changes = recorder.changes();
+      // A run whose rows change no figure (progress notes, rows loaded again unchanged)
+      // leaves the dimensions as they are: only the generation they agree with moves on.
+      if (changes.everything || changes.counties.length > 0) this.dimensions.invalidate();
+      else if (changes.generation) this.dimensions.acknowledge(changes.generation.before, changes.generation.after);
+      this.responseCache.applyRun(changes);
+    }
     if (result.status === 'succeeded' && (result.read > 0 || result.mode === 'full')) {
       this.logger.log(`同步 ETL run ${result.runId} (${result.mode}, ${trigger}): ${result.written} written, ${result.rejected} rejected in ${result.seconds.toFixed(2)} s`);
     }

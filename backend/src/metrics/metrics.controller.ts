@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query, UseInterceptors } from '@nestjs/common';
-import { ResponseCacheInterceptor } from '../common/response-cache.interceptor';
+import { ResponseCacheInterceptor } from '../response-cache/response-cache.interceptor';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { CategoriesDto, CoverageDto, CoverageQueryDto, FiltersDto, OverviewDto, RecurrenceDto, RectificationDto } from './dto/metrics-query.dto';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, Post, Query, UseInterceptors } from '@ne
 import { ApiCreatedResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { Audited } from '../auth/access';
-import { ResponseCacheInterceptor } from '../common/response-cache.interceptor';
+import { ResponseCacheInterceptor } from '../response-cache/response-cache.interceptor';
 import { Actor } from '../records/actor';
 import { NoticeBodyDto, NoticeQueryDto, WarningSummaryDto, WarningSummaryQueryDto } from './dto/warnings.dto';
 import { DOCX_TYPE, WarningsService, ZIP_TYPE } from './warnings.service';

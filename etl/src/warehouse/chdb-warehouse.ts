@@ -35,6 +35,15 @@ const ENGINE_ARGS = [
  */
 export const DEFAULT_CHDB_CONNECTIONS = 6;
 
+/**
+ * Of the connections, how many slow work (asSlowWork: the queries of as-of answers not kept
+ * yet) may hold at once: a third, at least one. Each such query can keep the machine's cores
+ * busy on its own; the rest stay for the ETL, today's answers and the small reads.
+ */
+export function slowConnections(connections: number): number {
+  return Math.max(1, Math.floor(connections / 3));
+}
+
 /** Payloads from this size on are inserted through a spool file (FROM INFILE). */
 const INFILE_THRESHOLD_BYTES = 256 * 1024;
 
@@ -91,7 +100,7 @@ class ChdbWarehouse implements Warehouse {
     readonly database: string,
     readonly dataDir: string,
   ) {
-    this.pool = new SessionPool(sessions, () => this.closedError());
+    this.pool = new SessionPool(sessions, () => this.closedError(), slowConnections(sessions.length));
   }
 
   private closedError(): WarehouseError {

@@ -1,4 +1,4 @@
-import { SessionPool } from './session-pool';
+import { asOrdinaryWork, asSlowWork, SessionPool } from './session-pool';
 
 /** A promise settled from outside. */
 function gate(): { promise: Promise<void>; open: () => void } {
@@ -65,5 +65,38 @@ describe('SessionPool', () => {
     await expect(pool.use(async () => 'never')).rejects.toThrow('closed');
     running.open();
     await expect(first).resolves.toBe('finished');
+  });
+
+  it('lends slow work at most its share of the sessions; ordinary work takes the others at once', async () => {
+    const pool = new SessionPool(['a', 'b', 'c'], undefined, 1);
+    const slowGate = gate();
+    const started: string[] = [];
+    const slow = [1, 2, 3].map((n) =>
+      asSlowWork(() =>
+        pool.use(async (session) => {
+          started.push(`slow ${n} on ${session}`);
+          await slowGate.promise;
+        }),
+      ),
+    );
+    // two ordinary pieces of work run beside the first slow one, not behind the other two
+    await pool.use(async (session) => started.push(`ordinary on ${session}`));
+    await Promise.all([pool.use(async () => started.push('ordinary 2')), pool.use(async () => started.push('ordinary 3'))]);
+    expect(started).toEqual(['slow 1 on c', 'ordinary on b', 'ordinary 2', 'ordinary 3']);
+    slowGate.open();
+    await Promise.all(slow);
+    expect(started.slice(4)).toEqual(['slow 2 on c', 'slow 3 on c']);
+  });
+
+  it('hands a freed session to waiting ordinary work before waiting slow work', async () => {
+    const pool = new SessionPool(['a', 'b'], undefined, 2);
+    const hold = gate();
+    const order: string[] = [];
+    const holders = [1, 2].map(() => pool.use(() => hold.promise));
+    const slow = asSlowWork(() => pool.use(async () => order.push('slow')));
+    const ordinary = asOrdinaryWork(() => pool.use(async () => order.push('ordinary')));
+    hold.open();
+    await Promise.all([...holders, slow, ordinary]);
+    expect(order).toEqual(['ordinary', 'slow']);
   });
 });

@@ -1,3 +1,4 @@
+import { MetricsService } from '../../../backend/src/metrics/metrics.service';
 import { startTestApp, type TestApp } from '../support/app';
 import { closeTask } from '../support/closure';
 import { query } from '../support/pg';
@@ -52,6 +53,25 @@ describe('the response cache', () => {
     const mine = await countyUser.get('/api/metrics/overview');
     expect(mine.body).not.toEqual(city.body);
     expect(mine.body).toEqual((await t.get(`/api/metrics/overview?regionId=${county.id}`)).body);
+  });
+
+  it('runs identical uncached requests arriving together as one computation', async () => {
+    const computed = jest.spyOn(t.app.get(MetricsService), 'rectification');
+    try {
+      // ten at once, as of a day nobody asked for: one computation, one answer for all
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () => fetch(`${t.url}/api/metrics/rectification?asOf=2026-01-06`, { headers: { cookie: t.cookie } })),
+      );
+      expect(computed).toHaveBeenCalledTimes(1);
+      expect(answers.map((a) => a.headers.get('x-xuncha-cache')).sort()).toEqual([...Array(9).fill('hit'), 'miss']);
+      const bodies = await Promise.all(answers.map((a) => a.json()));
+      for (const body of bodies) expect(body).toEqual(bodies[0]);
+      // another day: another computation
+      expect((await t.get('/api/metrics/rectification?asOf=2026-01-07')).status).toBe(200);
+      expect(computed).toHaveBeenCalledTimes(2);
+    } finally {
+      computed.mockRestore();
+    }
   });
 
   it('does not keep a refusal', async () => {
