@@ -91,7 +91,7 @@ describe('the quarterly workbook', () => {
     book = await written(fixture());
   });
 
-  it('has the five sheets in order, each with its title, 填报单位 and 统计截止日期 (a date)', () => {
+  it('has the sheets in order (summaries first, the details as annexes), each with its title, 填报单位 and 统计截止日期 (a date)', () => {
     expect(book.worksheets.map((s) => s.name)).toEqual([...SHEET_NAMES]);
     for (const sheet of book.worksheets) {
       expect(sheet.getCell('A1').value).toMatch(/^示例市.+（2025年第3季度）$/);
@@ -144,8 +144,21 @@ describe('the quarterly workbook', () => {
     expect(sheet.getCell('C5').value).toBe('地区');
   });
 
-  it('整改情况: units under their round (in the given round order), a subtotal per round, the total', () => {
-    const sheet = book.getWorksheet('整改情况')!;
+  it('整改情况汇总: the units summed by county and by round (rounds with findings), the total', () => {
+    const sheet = book.getWorksheet('整改情况汇总')!;
+    expect(values(sheet)).toEqual([
+      ['按地区', '市本级', 5, 2, 0.4, 1, 0, 0, 2],
+      [null, '东城区', 4, 1, 0.25, 2, 1, 0.5, 1],
+      ['按巡察轮次', '市委第一轮', 5, 2, 0.4, 1, 0, 0, 2],
+      [null, '东城区委第一轮', 4, 1, 0.25, 2, 1, 0.5, 1],
+      ['合计', null, 9, 3, 3 / 9, 3, 1, 1 / 3, 3],
+    ]);
+    expect(merges(sheet)).toEqual(expect.arrayContaining(['A7:A8', 'A9:A10', 'A11:B11']));
+    expect(book.worksheets.slice(0, 4).map((s) => s.name)).toEqual(['巡察覆盖情况', '发现问题分类统计', '整改情况汇总', '问题复发情况']);
+  });
+
+  it('附表1 整改情况明细: units under their round (in the given round order), a subtotal per round, the total', () => {
+    const sheet = book.getWorksheet('附表1 整改情况明细')!;
     expect(values(sheet)).toEqual([
       ['市委第一轮', '市本级', '市财政局', 2, 2, 1, 0, 0, null, 0],
       [null, '市本级', '市教育局', 3, 0, 0, 1, 0, 0, 2],
@@ -157,8 +170,8 @@ describe('the quarterly workbook', () => {
     expect(merges(sheet)).toEqual(expect.arrayContaining(['A7:A9', 'B9:C9', 'A10:A11', 'A12:C12']));
   });
 
-  it('超期整改清单: every page of the list in order, numbered, due dates as dates', () => {
-    const sheet = book.getWorksheet('超期整改清单')!;
+  it('附表2 超期整改清单: every page of the list in order, numbered, due dates as dates', () => {
+    const sheet = book.getWorksheet('附表2 超期整改清单')!;
     const rows = values(sheet);
     expect(rows.map((r) => [r[0], r[1], r[11], r[12]])).toEqual([
       [1, 9, '2025-06-01', 121],
