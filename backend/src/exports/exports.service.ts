@@ -135,7 +135,7 @@ export class ExportsService {
     const slot = await this.quarterlySlot(period, dims, county);
     const memo = this.figureMemo.get(slot.name);
     if (memo?.version === slot.version) return memo.figures;
-    const figures = workbookFigures(await this.quarterlyData(period, dims, county));
+    const figures = workbookFigures(await this.quarterlyData(period, dims, county, undefined, true));
     this.figureMemo.set(slot.name, { version: slot.version, figures });
     return figures;
   }
@@ -204,7 +204,8 @@ export class ExportsService {
     return { id: region.id, name: region.name };
   }
 
-  private async quarterlyData(period: QuarterPeriod, dims: Dimensions, county: Named | undefined, signal?: AbortSignal): Promise<QuarterlyData> {
+  /** The workbook's content as of the quarter's end; `figuresOnly`: without the overdue list's rows (for workbookFigures). */
+  private async quarterlyData(period: QuarterPeriod, dims: Dimensions, county: Named | undefined, signal?: AbortSignal, figuresOnly = false): Promise<QuarterlyData> {
     const filters: FiltersInput = { asOf: period.end, ...(county ? { regionId: county.id } : {}) };
     const { scope, current } = await this.scopes.resolve(filters);
     const countingModes = this.config.coverageModes;
@@ -215,7 +216,8 @@ export class ExportsService {
     const overdueQuery: TaskListQuery = { ...filters, overdue: true, sort: '-daysOverdue', page: 1, pageSize: this.chunkSize };
     const overdueList = await this.drill.taskChunks(overdueQuery, { descriptions: true });
     const overduePage = (page: number) => this.overduePage(overdueList, page);
-    const firstOverdue = await overduePage(1);
+    // the figures alone need the list's length, not its rows
+    const firstOverdue = figuresOnly ? { total: overdueList.total, rows: [] } : await overduePage(1);
 
     const counties = county ? [county] : dims.regions.filter((r) => r.level === 'MUNICIPAL' || r.level === 'COUNTY').map((r) => ({ id: r.id, name: r.name }));
     const city = dims.regions.find((r) => r.level === 'CITY');
