@@ -14,9 +14,12 @@ import type { Role } from './principal';
  *   units and townships only, enforced by the service) and ADMIN, who sets the office up;
  * - etlRun: an ETL run on request (STAFF, COUNTY_STAFF, ADMIN); the service lets only the
  *   administrator ask for a full run (it replaces the whole warehouse);
+ * - quarterReportRead / quarterReport: a quarter's 已报送 state and its corrections (read by
+ *   everyone signed in), marked by STAFF, COUNTY_STAFF (their county's workbook only, enforced
+ *   by the service) and ADMIN;
  * Routes without a declaration get `read` for GET and `write` for everything else.
  */
-export type Access = 'public' | 'signedIn' | 'read' | 'write' | 'admin' | 'etlStatus' | 'masterdataRead' | 'masterdata' | 'etlRun';
+export type Access = 'public' | 'signedIn' | 'read' | 'write' | 'admin' | 'etlStatus' | 'masterdataRead' | 'masterdata' | 'etlRun' | 'quarterReportRead' | 'quarterReport';
 
 export const ACCESS_ROLES: Record<Exclude<Access, 'public' | 'signedIn'>, readonly Role[]> = {
   read: ['LEADER', 'STAFF', 'COUNTY_STAFF'],
@@ -28,6 +31,9 @@ export const ACCESS_ROLES: Record<Exclude<Access, 'public' | 'signedIn'>, readon
   masterdataRead: ['LEADER', 'STAFF', 'COUNTY_STAFF', 'ADMIN'],
   masterdata: ['STAFF', 'COUNTY_STAFF', 'ADMIN'],
   etlRun: ['STAFF', 'COUNTY_STAFF', 'ADMIN'],
+  // 已报送 (issue 16 item 5): the office's staff or the administrator marks a quarter reported
+  quarterReportRead: ['LEADER', 'STAFF', 'COUNTY_STAFF', 'ADMIN'],
+  quarterReport: ['STAFF', 'COUNTY_STAFF', 'ADMIN'],
 };
 
 export const ACCESS_KEY = 'xuncha:access';

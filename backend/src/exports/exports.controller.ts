@@ -3,9 +3,9 @@ import type { Response } from 'express';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { FindingCsvQueryDto, QuarterlyQueryDto, TaskCsvQueryDto } from './dto/exports.dto';
 import { Audited } from '../auth/access';
-import { currentCountyLimit } from '../auth/principal';
 import { ExportsService } from './exports.service';
 import { CSV_TYPE, XLSX_TYPE } from './files';
+import { ReportedService } from './reported.service';
 
 const FILE = { schema: { type: 'string', format: 'binary' } } as const;
 
@@ -13,12 +13,15 @@ const FILE = { schema: { type: 'string', format: 'binary' } } as const;
 @ApiTags('exports')
 @Controller()
 export class ExportsController {
-  constructor(@Inject(ExportsService) private readonly service: ExportsService) {}
+  constructor(
+    @Inject(ExportsService) private readonly service: ExportsService,
+    @Inject(ReportedService) private readonly reported: ReportedService,
+  ) {}
 
   @Get('exports/quarterly')
   @ApiOperation({
     summary:
-      '季度统计报表 the quarterly statistics workbook (.xlsx, five sheets) as of the quarter’s last day; the quarter must have ended (its last day on or before today)',
+      '季度统计报表 the quarterly statistics workbook (.xlsx: the summaries, then the annexes 附表) as of the quarter’s last day; the quarter must have ended (its last day on or before today). A quarter marked 已报送 is served as reported (version=current: as computed now, labelled so)',
   })
   @Audited('export.quarterly')
   @ApiProduces(XLSX_TYPE)
@@ -27,14 +30,13 @@ export class ExportsController {
     ...FILE,
     headers: {
       'X-Xuncha-Workbook': {
-        description: 'kept: made before and served as made (its figures have not changed since); made: made for this request',
-        schema: { type: 'string', enum: ['kept', 'made'] },
+        description: 'reported: the workbook kept when the quarter was marked 已报送 (with a 更正说明 sheet when a figure differs now); kept: made before and served as made (its figures have not changed since); made: made for this request',
+        schema: { type: 'string', enum: ['reported', 'kept', 'made'] },
       },
     },
   })
   async quarterly(@Query() query: QuarterlyQueryDto, @Res({ passthrough: true }) response: Response) {
-    const { file, source } = await this.service.quarterly(query.year, query.quarter, this.service.quarterlyRestriction(currentCountyLimit(), query.regionId));
-    // kept: made before, served as it was made (its figures have not changed since)
+    const { file, source } = await this.reported.download(query.year, query.quarter, query.regionId, query.version);
     response.setHeader('X-Xuncha-Workbook', source);
     return file;
   }

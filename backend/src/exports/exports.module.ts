@@ -4,11 +4,14 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { ExportsController } from './exports.controller';
 import { ExportsRepository } from './exports.repository';
 import { ExportsService } from './exports.service';
+import { ReportedController } from './reported.controller';
+import { ReportedRepository } from './reported.repository';
+import { ReportedService } from './reported.service';
 import { WorkbookPrebuilder } from './workbook-prebuild';
 
 @Module({
   imports: [MetricsModule, DrillModule],
-  controllers: [ExportsController],
-  providers: [ExportsRepository, ExportsService, WorkbookPrebuilder],
+  controllers: [ExportsController, ReportedController],
+  providers: [ExportsRepository, ExportsService, ReportedRepository, ReportedService, WorkbookPrebuilder],
 })
 export class ExportsModule {}

@@ -21,7 +21,7 @@ import { FINDING_CSV_COLUMNS, findingListLabel, listFileName, TASK_CSV_COLUMNS, 
 import { writeTable, type TableColumn } from './sheet-writer';
 import ExcelJS from 'exceljs';
 import { UNIT_CATEGORY_LABELS } from '../common/labels';
-import { writeQuarterlyWorkbook, type Named, type OverdueTask, type QuarterlyData } from './quarterly-workbook';
+import { workbookFigures, writeQuarterlyWorkbook, type Named, type OverdueTask, type QuarterlyData, type WorkbookFigure } from './quarterly-workbook';
 import { endedQuarter, type QuarterPeriod } from './quarters';
 import { WorkbookStore, type OpenWorkbook, type WorkbookSlot } from './workbook-store';
 
@@ -29,7 +29,10 @@ import { WorkbookStore, type OpenWorkbook, type WorkbookSlot } from './workbook-
  * Bumped whenever the workbook's layout or the definitions behind its figures change in the
  * code: the kept workbooks of earlier versions are then made again.
  */
-const WORKBOOK_LAYOUT = 2;
+const WORKBOOK_LAYOUT = 3;
+
+/** Said in every title of a reported quarter's workbook as currently computed. */
+export const CURRENT_EDITION = '当前计算数，非已报送数';
 
 /** A task list read for its ids, whose rows come a chunk at a time. */
 type TaskChunks = Awaited<ReturnType<DrillService['taskChunks']>>;
@@ -59,6 +62,8 @@ export class ExportsService {
   /** The quarterly workbooks made so far (WORKBOOK_STORE_DIR). */
   readonly store: WorkbookStore;
   private readonly dimensionsDigests = new WeakMap<Dimensions, string>();
+  /** The summary figures of each workbook as it stands (by slot name), with the version they are of. */
+  private readonly figureMemo = new Map<string, { version: string; figures: WorkbookFigure[] }>();
 
   constructor(
     @Inject(ExportsRepository) private readonly repository: ExportsRepository,
@@ -73,23 +78,75 @@ export class ExportsService {
 
   /**
    * The quarterly workbook as of the quarter's last day; with `restrict`, only that county's
-   * units, findings and tasks (and the county as 填报单位).
+   * units, findings and tasks (and the county as 填报单位). `current`: a reported quarter's
+   * workbook as currently computed, said so in every title and in the file name.
    */
-  async quarterly(year: number, quarter: number, restrict?: ExportRestriction): Promise<{ file: StreamableFile; source: OpenWorkbook['source'] }> {
+  async quarterly(year: number, quarter: number, restrict?: ExportRestriction, current = false): Promise<{ file: StreamableFile; source: OpenWorkbook['source'] }> {
     const period = endedQuarter(year, quarter, shanghaiToday());
     const dims = await this.dimensions.get();
-    const region = restrict ? dims.regions.find((r) => r.id === restrict.countyId) : undefined;
-    if (restrict && (!region || (region.level !== 'COUNTY' && region.level !== 'MUNICIPAL'))) {
-      throw new AppError(400, `regionId: 须为县（市、区）或市本级 must be a county-level region (got ${restrict.countyId})`);
-    }
-    const county = restrict ? this.county(dims, restrict.countyId) : undefined;
+    const county = restrict ? this.checkedCounty(dims, restrict.countyId) : undefined;
     const slot = await this.quarterlySlot(period, dims, county);
-    const made = await this.store.open(slot, (output, signal) => this.writeQuarterly(output, period, dims, county, signal));
-    const reportingUnit = county?.name ?? dims.regions.find((r) => r.level === 'CITY')?.name ?? '';
-    const name = `${reportingUnit}巡察工作统计-${period.label}.xlsx`;
-    const ascii = `xuncha-quarterly-${year}Q${quarter}${county ? `-county${county.id}` : ''}.xlsx`;
+    const edition = current ? CURRENT_EDITION : undefined;
+    const kept = current ? { ...slot, name: `${slot.name}-current` } : slot;
+    const made = await this.store.open(kept, (output, signal) => this.writeQuarterly(output, period, dims, county, signal, edition));
+    const name = this.quarterlyFileName(period, dims, county, current ? '当前计算' : undefined);
+    const ascii = `xuncha-quarterly-${year}Q${quarter}${county ? `-county${county.id}` : ''}${current ? '-current' : ''}.xlsx`;
     const file = new StreamableFile(made.handle.createReadStream(), { type: XLSX_TYPE, disposition: contentDisposition(ascii, name), length: made.size });
     return { file, source: made.source };
+  }
+
+  /** The workbook's file name: `<填报单位>巡察工作统计-<quarter>[-<label>].xlsx`. */
+  quarterlyFileName(period: QuarterPeriod, dims: Dimensions, county: Named | undefined, label?: string): string {
+    const reportingUnit = county?.name ?? dims.regions.find((r) => r.level === 'CITY')?.name ?? '';
+    return `${reportingUnit}巡察工作统计-${period.label}${label ? `-${label}` : ''}.xlsx`;
+  }
+
+  /** The 填报单位 of a workbook: the county it is restricted to (a county-level region, else 400), or the city. */
+  async reportingRegion(restrict: ExportRestriction | undefined): Promise<Named> {
+    const dims = await this.dimensions.get();
+    if (restrict) return this.checkedCounty(dims, restrict.countyId);
+    const city = dims.regions.find((r) => r.level === 'CITY');
+    if (!city) throw new Error('no city region');
+    return { id: city.id, name: city.name };
+  }
+
+  /**
+   * A quarter's workbook made now, whole in memory, and its summary figures from the same
+   * reading: what marking a quarter 已报送 keeps.
+   */
+  async quarterlyToReport(year: number, quarter: number, restrict: ExportRestriction | undefined): Promise<{ content: Buffer; figures: WorkbookFigure[]; fileName: string }> {
+    const period = endedQuarter(year, quarter, shanghaiToday());
+    const dims = await this.dimensions.get();
+    const county = restrict ? this.checkedCounty(dims, restrict.countyId) : undefined;
+    const data = await this.quarterlyData(period, dims, county);
+    const figures = workbookFigures(data);
+    const output = new PassThrough();
+    const chunks: Buffer[] = [];
+    output.on('data', (chunk: Buffer) => chunks.push(chunk));
+    await writeQuarterlyWorkbook(output, data);
+    return { content: Buffer.concat(chunks), figures, fileName: this.quarterlyFileName(period, dims, county) };
+  }
+
+  /** The summary figures of a quarter's workbook as it stands now (kept while the warehouse's figures of that day hold). */
+  async currentFigures(year: number, quarter: number, restrict: ExportRestriction | undefined): Promise<WorkbookFigure[]> {
+    const period = endedQuarter(year, quarter, shanghaiToday());
+    const dims = await this.dimensions.get();
+    const county = restrict ? this.checkedCounty(dims, restrict.countyId) : undefined;
+    const slot = await this.quarterlySlot(period, dims, county);
+    const memo = this.figureMemo.get(slot.name);
+    if (memo?.version === slot.version) return memo.figures;
+    const figures = workbookFigures(await this.quarterlyData(period, dims, county, undefined, true));
+    this.figureMemo.set(slot.name, { version: slot.version, figures });
+    return figures;
+  }
+
+  /** A county-level region (市本级 or a county) by id; another region is a 400 naming regionId. */
+  private checkedCounty(dims: Dimensions, countyId: number): Named {
+    const region = dims.regions.find((r) => r.id === countyId);
+    if (!region || (region.level !== 'COUNTY' && region.level !== 'MUNICIPAL')) {
+      throw new AppError(400, `regionId: 须为县（市、区）或市本级 must be a county-level region (got ${countyId})`);
+    }
+    return { id: region.id, name: region.name };
   }
 
   /**
@@ -136,9 +193,9 @@ export class ExportsService {
     return { name: `${period.year}Q${period.quarter}-${county ? `county${county.id}` : 'city'}`, version };
   }
 
-  private async writeQuarterly(output: Writable, period: QuarterPeriod, dims: Dimensions, county: Named | undefined, signal?: AbortSignal): Promise<void> {
+  private async writeQuarterly(output: Writable, period: QuarterPeriod, dims: Dimensions, county: Named | undefined, signal?: AbortSignal, edition?: string): Promise<void> {
     const data = await this.quarterlyData(period, dims, county, signal);
-    await writeQuarterlyWorkbook(output, data);
+    await writeQuarterlyWorkbook(output, { ...data, edition });
   }
 
   private county(dims: Dimensions, countyId: number): Named {
@@ -147,7 +204,8 @@ export class ExportsService {
     return { id: region.id, name: region.name };
   }
 
-  private async quarterlyData(period: QuarterPeriod, dims: Dimensions, county: Named | undefined, signal?: AbortSignal): Promise<QuarterlyData> {
+  /** The workbook's content as of the quarter's end; `figuresOnly`: without the overdue list's rows (for workbookFigures). */
+  private async quarterlyData(period: QuarterPeriod, dims: Dimensions, county: Named | undefined, signal?: AbortSignal, figuresOnly = false): Promise<QuarterlyData> {
     const filters: FiltersInput = { asOf: period.end, ...(county ? { regionId: county.id } : {}) };
     const { scope, current } = await this.scopes.resolve(filters);
     const countingModes = this.config.coverageModes;
@@ -158,7 +216,8 @@ export class ExportsService {
     const overdueQuery: TaskListQuery = { ...filters, overdue: true, sort: '-daysOverdue', page: 1, pageSize: this.chunkSize };
     const overdueList = await this.drill.taskChunks(overdueQuery, { descriptions: true });
     const overduePage = (page: number) => this.overduePage(overdueList, page);
-    const firstOverdue = await overduePage(1);
+    // the figures alone need the list's length, not its rows
+    const firstOverdue = figuresOnly ? { total: overdueList.total, rows: [] } : await overduePage(1);
 
     const counties = county ? [county] : dims.regions.filter((r) => r.level === 'MUNICIPAL' || r.level === 'COUNTY').map((r) => ({ id: r.id, name: r.name }));
     const city = dims.regions.find((r) => r.level === 'CITY');

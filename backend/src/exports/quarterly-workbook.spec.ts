@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { quarterPeriod } from './quarters';
-import { SHEET_NAMES, writeQuarterlyWorkbook, type OverdueTask, type QuarterlyData } from './quarterly-workbook';
+import { figureCorrections, SHEET_NAMES, workbookFigures, writeQuarterlyWorkbook, type OverdueTask, type QuarterlyData } from './quarterly-workbook';
 import { columnLetter, fitWidths, textWidth } from './sheet-writer';
 
 const task = (id: number, daysOverdue: number): OverdueTask => ({
@@ -91,7 +91,7 @@ describe('the quarterly workbook', () => {
     book = await written(fixture());
   });
 
-  it('has the five sheets in order, each with its title, 填报单位 and 统计截止日期 (a date)', () => {
+  it('has the sheets in order (summaries first, the details as annexes), each with its title, 填报单位 and 统计截止日期 (a date)', () => {
     expect(book.worksheets.map((s) => s.name)).toEqual([...SHEET_NAMES]);
     for (const sheet of book.worksheets) {
       expect(sheet.getCell('A1').value).toMatch(/^示例市.+（2025年第3季度）$/);
@@ -144,8 +144,21 @@ describe('the quarterly workbook', () => {
     expect(sheet.getCell('C5').value).toBe('地区');
   });
 
-  it('整改情况: units under their round (in the given round order), a subtotal per round, the total', () => {
-    const sheet = book.getWorksheet('整改情况')!;
+  it('整改情况汇总: the units summed by county and by round (rounds with findings), the total', () => {
+    const sheet = book.getWorksheet('整改情况汇总')!;
+    expect(values(sheet)).toEqual([
+      ['按地区', '市本级', 5, 2, 0.4, 1, 0, 0, 2],
+      [null, '东城区', 4, 1, 0.25, 2, 1, 0.5, 1],
+      ['按巡察轮次', '市委第一轮', 5, 2, 0.4, 1, 0, 0, 2],
+      [null, '东城区委第一轮', 4, 1, 0.25, 2, 1, 0.5, 1],
+      ['合计', null, 9, 3, 3 / 9, 3, 1, 1 / 3, 3],
+    ]);
+    expect(merges(sheet)).toEqual(expect.arrayContaining(['A7:A8', 'A9:A10', 'A11:B11']));
+    expect(book.worksheets.slice(0, 4).map((s) => s.name)).toEqual(['巡察覆盖情况', '发现问题分类统计', '整改情况汇总', '问题复发情况']);
+  });
+
+  it('附表1 整改情况明细: units under their round (in the given round order), a subtotal per round, the total', () => {
+    const sheet = book.getWorksheet('附表1 整改情况明细')!;
     expect(values(sheet)).toEqual([
       ['市委第一轮', '市本级', '市财政局', 2, 2, 1, 0, 0, null, 0],
       [null, '市本级', '市教育局', 3, 0, 0, 1, 0, 0, 2],
@@ -157,8 +170,8 @@ describe('the quarterly workbook', () => {
     expect(merges(sheet)).toEqual(expect.arrayContaining(['A7:A9', 'B9:C9', 'A10:A11', 'A12:C12']));
   });
 
-  it('超期整改清单: every page of the list in order, numbered, due dates as dates', () => {
-    const sheet = book.getWorksheet('超期整改清单')!;
+  it('附表2 超期整改清单: every page of the list in order, numbered, due dates as dates', () => {
+    const sheet = book.getWorksheet('附表2 超期整改清单')!;
     const rows = values(sheet);
     expect(rows.map((r) => [r[0], r[1], r[11], r[12]])).toEqual([
       [1, 9, '2025-06-01', 121],
@@ -183,6 +196,39 @@ describe('the quarterly workbook', () => {
   it('notes the as-of day being today in every title', async () => {
     const today = await written({ ...fixture(), asOfIsToday: true });
     for (const sheet of today.worksheets) expect(sheet.getCell('A1').value).toContain('统计截止日为今日');
+  });
+});
+
+describe('the figures a reported quarter keeps', () => {
+  it('are every count and rate of the summaries, labelled by sheet, row and column, and the overdue count', () => {
+    const figures = workbookFigures(fixture());
+    expect(figures.find((f) => f.sheet === '整改情况汇总' && f.row === '按地区 / 东城区' && f.column === '反馈问题整改 整改完成率')).toEqual({ sheet: '整改情况汇总', row: '按地区 / 东城区', column: '反馈问题整改 整改完成率', format: 'rate', value: 0.25 });
+    expect(figures.find((f) => f.sheet === '巡察覆盖情况' && f.row === '东城区 / 小计' && f.column === '已巡察单位数 本届以来')).toMatchObject({ format: 'count', value: 3 });
+    expect(figures.find((f) => f.sheet === '问题复发情况' && f.row === '按地区 / 市本级' && f.column === '同类问题重复发生 重复率')).toMatchObject({ value: null });
+    expect(figures[figures.length - 1]).toEqual({ sheet: '附表2 超期整改清单', row: '合计', column: '超期整改任务数', format: 'count', value: 3 });
+    expect(new Set(figures.map((f) => f.sheet))).toEqual(new Set(['巡察覆盖情况', '发现问题分类统计', '整改情况汇总', '问题复发情况', '附表2 超期整改清单']));
+  });
+
+  it('list as corrections exactly the figures that differ, current − reported', () => {
+    const reported = workbookFigures(fixture());
+    const data = fixture();
+    // a unit's finding closed and its overdue task gone since
+    data.units = data.units.map((u) => (u.unitName === '市教育局' ? { ...u, closed: 1, overdue: 1 } : u));
+    data.overdueTotal = 2;
+    const corrections = figureCorrections(reported, workbookFigures(data));
+    expect(corrections.filter((c) => c.sheet === '整改情况汇总').map((c) => [c.row, c.column, c.reported, c.current, c.difference])).toEqual([
+      ['按地区 / 市本级', '反馈问题整改 已整改销号', 2, 3, 1],
+      ['按地区 / 市本级', '反馈问题整改 整改完成率', 0.4, 0.6, 0.6 - 0.4],
+      ['按地区 / 市本级', '超期未完成整改任务数', 2, 1, -1],
+      ['按巡察轮次 / 市委第一轮', '反馈问题整改 已整改销号', 2, 3, 1],
+      ['按巡察轮次 / 市委第一轮', '反馈问题整改 整改完成率', 0.4, 0.6, 0.6 - 0.4],
+      ['按巡察轮次 / 市委第一轮', '超期未完成整改任务数', 2, 1, -1],
+      ['合计', '反馈问题整改 已整改销号', 3, 4, 1],
+      ['合计', '反馈问题整改 整改完成率', 3 / 9, 4 / 9, 4 / 9 - 3 / 9],
+      ['合计', '超期未完成整改任务数', 3, 2, -1],
+    ]);
+    expect(corrections.filter((c) => c.sheet !== '整改情况汇总').map((c) => [c.sheet, c.difference])).toEqual([['附表2 超期整改清单', -1]]);
+    expect(figureCorrections(reported, workbookFigures(fixture()))).toEqual([]);
   });
 });
 

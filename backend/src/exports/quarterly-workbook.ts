@@ -6,12 +6,14 @@ import type { QuarterPeriod } from './quarters';
 import { textWidth, writeTable, type CellValue, type TableColumn, type TableRow, type TableSpec } from './sheet-writer';
 
 /**
- * The quarterly statistics workbook (docs/ARCHITECTURE.md, "The quarterly workbook"): five sheets
- * built from figures already computed as of the quarter's last day. Pure: the service
+ * The quarterly statistics workbook (docs/ARCHITECTURE.md, "The quarterly workbook"): the
+ * summaries by county and by round first (coverage, categories, rectification, recurrence),
+ * then the details as annexes (附表): rectification unit by unit, and the overdue tasks.
+ * Built from figures already computed as of the quarter's last day. Pure: the service
  * gathers the figures, this lays them out.
  */
 
-export const SHEET_NAMES = ['巡察覆盖情况', '发现问题分类统计', '整改情况', '超期整改清单', '问题复发情况'] as const;
+export const SHEET_NAMES = ['巡察覆盖情况', '发现问题分类统计', '整改情况汇总', '问题复发情况', '附表1 整改情况明细', '附表2 超期整改清单'] as const;
 
 export interface Named {
   id: number;
@@ -68,6 +70,8 @@ export interface QuarterlyData {
   reportingUnit: string;
   /** The as-of day is today: the figures may still change before the day ends. */
   asOfIsToday: boolean;
+  /** Said in every title, e.g. that a reported quarter's workbook is as currently computed, not as reported. */
+  edition?: string;
   /** County-level regions (市本级 and counties), in display order. */
   counties: Named[];
   /** Modes whose inspections count for coverage, as Chinese labels. */
@@ -93,9 +97,10 @@ const rate = (numerator: number, denominator: number) => (denominator === 0 ? nu
 
 function head(data: QuarterlyData, sheetName: string, title: string, note: string, columns: TableColumn[], extra: Partial<TableSpec> = {}): TableSpec {
   const today = data.asOfIsToday ? '（统计截止日为今日，数据可能仍有变动）' : '';
+  const edition = data.edition ? `（${data.edition}）` : '';
   return {
     sheetName,
-    title: `${data.reportingUnit}${title}（${data.period.label}）${today}`,
+    title: `${data.reportingUnit}${title}（${data.period.label}）${today}${edition}`,
     reportingUnit: data.reportingUnit,
     asOf: data.period.end,
     note,
@@ -166,7 +171,52 @@ export function categoriesSheet(data: QuarterlyData): { spec: TableSpec; rows: T
   return { spec: head(data, SHEET_NAMES[1], '巡察发现问题分类统计表', note, columns, { groupColumns: 1, freezeColumns: 2 }), rows };
 }
 
-// --- 3. 整改情况 ------------------------------------------------------------------------
+// --- 3. 整改情况汇总 --------------------------------------------------------------------
+
+const RECTIFICATION_FIGURES: TableColumn[] = [
+  { group: '反馈问题整改', header: '反馈问题数', format: 'count' },
+  { group: '反馈问题整改', header: '已整改销号', format: 'count' },
+  { group: '反馈问题整改', header: '整改完成率', format: 'rate' },
+  { group: '立行立改', header: '应立行立改', format: 'count' },
+  { group: '立行立改', header: '已完成', format: 'count' },
+  { group: '立行立改', header: '完成率', format: 'rate' },
+  { header: '超期未完成\n整改任务数', format: 'count' },
+];
+
+/** The rectification figures of some units' rows, summed: the columns of RECTIFICATION_FIGURES. */
+function rectificationFigures(rows: readonly UnitRectification[]): CellValue[] {
+  const sum = (k: 'findings' | 'closed' | 'immediate' | 'immediateClosed' | 'overdue') => rows.reduce((s, r) => s + r[k], 0);
+  return [sum('findings'), sum('closed'), rate(sum('closed'), sum('findings')), sum('immediate'), sum('immediateClosed'), rate(sum('immediateClosed'), sum('immediate')), sum('overdue')];
+}
+
+/** 整改情况汇总: the rectification figures by county and by round (the sums of the annex's units), and the total. */
+export function rectificationSummarySheet(data: QuarterlyData): { spec: TableSpec; rows: TableRow[] } {
+  const columns: TableColumn[] = [{ header: '统计口径', format: 'text' }, { header: '地区 / 巡察轮次', format: 'text' }, ...RECTIFICATION_FIGURES];
+  const byCounty = new Map<number, UnitRectification[]>();
+  const byRound = new Map<number, UnitRectification[]>();
+  const add = (map: Map<number, UnitRectification[]>, id: number, unit: UnitRectification) => {
+    const list = map.get(id);
+    if (list) list.push(unit);
+    else map.set(id, [unit]);
+  };
+  for (const unit of data.units) {
+    add(byCounty, unit.countyId, unit);
+    add(byRound, unit.roundId, unit);
+  }
+  const rows: TableRow[] = [];
+  for (const county of data.counties) rows.push({ cells: ['按地区', county.name, ...rectificationFigures(byCounty.get(county.id) ?? [])] });
+  for (const round of data.rounds) {
+    const units = byRound.get(round.id);
+    if (units) rows.push({ cells: ['按巡察轮次', round.name, ...rectificationFigures(units)] });
+  }
+  rows.push({ cells: ['合计', null, ...rectificationFigures(data.units)], kind: 'total', merge: [0, 1] });
+  const note =
+    '按地区：问题所在被巡察单位的县（市、区）；按巡察轮次：作出反馈的巡察轮次（有反馈问题的轮次）。两种口径的合计相同，逐单位明细见附表1。' +
+    '反馈问题：巡察反馈日期在统计截止日及以前的问题；已整改销号：其全部整改任务截至统计截止日均已销号（基本完成不计）。超期未完成：截至统计截止日未销号、现行整改时限早于统计截止日的整改任务。';
+  return { spec: head(data, SHEET_NAMES[2], '巡察整改情况汇总表', note, columns, { groupColumns: 1, freezeColumns: 2 }), rows };
+}
+
+// --- 附表1. 整改情况明细 ----------------------------------------------------------------
 
 /** Rows handed to the writer at a time when a sheet's rows are made as they are written. */
 const ROWS_PER_PAGE = 2000;
@@ -176,19 +226,10 @@ export function rectificationSheet(data: QuarterlyData): { spec: TableSpec; rows
     { header: '巡察轮次', format: 'text', width: 26 },
     { header: '所属地区', format: 'text' },
     { header: '被巡察单位', format: 'text' },
-    { group: '反馈问题整改', header: '反馈问题数', format: 'count' },
-    { group: '反馈问题整改', header: '已整改销号', format: 'count' },
-    { group: '反馈问题整改', header: '整改完成率', format: 'rate' },
-    { group: '立行立改', header: '应立行立改', format: 'count' },
-    { group: '立行立改', header: '已完成', format: 'count' },
-    { group: '立行立改', header: '完成率', format: 'rate' },
-    { header: '超期未完成\n整改任务数', format: 'count' },
+    ...RECTIFICATION_FIGURES,
   ];
   const countyName = new Map(data.counties.map((c) => [c.id, c.name]));
-  const figures = (rows: UnitRectification[]) => {
-    const sum = (k: 'findings' | 'closed' | 'immediate' | 'immediateClosed' | 'overdue') => rows.reduce((s, r) => s + r[k], 0);
-    return [sum('findings'), sum('closed'), rate(sum('closed'), sum('findings')), sum('immediate'), sum('immediateClosed'), rate(sum('immediateClosed'), sum('immediate')), sum('overdue')];
-  };
+  const figures = rectificationFigures;
   const byRound = new Map<number, UnitRectification[]>();
   for (const unit of data.units) {
     const list = byRound.get(unit.roundId);
@@ -232,10 +273,10 @@ export function rectificationSheet(data: QuarterlyData): { spec: TableSpec; rows
   const note =
     '反馈问题：巡察反馈日期在统计截止日及以前的问题；已整改销号：其全部整改任务截至统计截止日均已销号（基本完成不计）。' +
     '立行立改：其中立行立改的问题。超期未完成：截至统计截止日未销号、现行整改时限早于统计截止日的整改任务。';
-  return { spec: head(data, SHEET_NAMES[2], '巡察整改情况统计表', note, columns, { groupColumns: 1, freezeColumns: 3 }), rows: rows(), sample };
+  return { spec: head(data, SHEET_NAMES[4], '巡察整改情况明细表', note, columns, { groupColumns: 1, freezeColumns: 3 }), rows: rows(), sample };
 }
 
-// --- 4. 超期整改清单 --------------------------------------------------------------------
+// --- 附表2. 超期整改清单 ----------------------------------------------------------------
 
 export const OVERDUE_COLUMNS: TableColumn[] = [
   { header: '序号', format: 'count' },
@@ -295,10 +336,10 @@ export function overdueSheet(data: QuarterlyData): { spec: TableSpec; rows: Asyn
   const note =
     `共 ${data.overdueTotal} 项：截至统计截止日未销号（基本完成不计为销号）、现行整改时限早于统计截止日的整改任务（已反馈问题的），按超期天数从多到少排列。` +
     '超期天数 = 统计截止日 − 现行整改时限。';
-  return { spec: head(data, SHEET_NAMES[3], '超期整改任务清单', note, OVERDUE_COLUMNS, { freezeColumns: 2, autoFilter: true }), rows: rows(), sample };
+  return { spec: head(data, SHEET_NAMES[5], '超期整改任务清单', note, OVERDUE_COLUMNS, { freezeColumns: 2, autoFilter: true }), rows: rows(), sample };
 }
 
-// --- 5. 问题复发情况 --------------------------------------------------------------------
+// --- 4. 问题复发情况 --------------------------------------------------------------------
 
 export function recurrenceSheet(data: QuarterlyData): { spec: TableSpec; rows: TableRow[] } {
   const columns: TableColumn[] = [
@@ -323,10 +364,10 @@ export function recurrenceSheet(data: QuarterlyData): { spec: TableSpec; rows: T
   const note =
     '再次巡察发现问题：对此前巡察过的单位再次巡察所发现的问题；同类问题重复：该单位此前巡察已发现过同一二级类别的问题。' +
     '整改后反弹：已销号的问题，其单位在销号后再次被巡察，且销号后发现的问题被认定为其复发。重复率、反弹率分别为两组的比率；均截至统计截止日。';
-  return { spec: head(data, SHEET_NAMES[4], '问题复发情况统计表', note, columns, { groupColumns: 1, freezeColumns: 2 }), rows };
+  return { spec: head(data, SHEET_NAMES[3], '问题复发情况统计表', note, columns, { groupColumns: 1, freezeColumns: 2 }), rows };
 }
 
-/** Writes the five sheets to `output` (an .xlsx stream) and waits until the file is complete. */
+/** Writes the sheets (SHEET_NAMES, in order) to `output` (an .xlsx stream) and waits until the file is complete. */
 export async function writeQuarterlyWorkbook(output: Writable, data: QuarterlyData): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
   workbook.creator = 'Xuncha Insight 巡察整改监督分析平台';
@@ -335,11 +376,75 @@ export async function writeQuarterlyWorkbook(output: Writable, data: QuarterlyDa
   await writeTable(workbook, coverage.spec, coverage.rows);
   const categories = categoriesSheet(data);
   await writeTable(workbook, categories.spec, categories.rows);
+  const summary = rectificationSummarySheet(data);
+  await writeTable(workbook, summary.spec, summary.rows);
+  const recurrence = recurrenceSheet(data);
+  await writeTable(workbook, recurrence.spec, recurrence.rows);
   const rectification = rectificationSheet(data);
   await writeTable(workbook, rectification.spec, rectification.rows, rectification.sample);
   const overdue = overdueSheet(data);
   await writeTable(workbook, overdue.spec, overdue.rows, overdue.sample);
-  const recurrence = recurrenceSheet(data);
-  await writeTable(workbook, recurrence.spec, recurrence.rows);
   await workbook.commit();
+}
+
+// --- the figures, for keeping what was reported --------------------------------------
+
+/** One figure of the workbook's summaries: where it stands (sheet, row, column) and its value. */
+export interface WorkbookFigure {
+  sheet: string;
+  /** The row's labels, e.g. `东城区 / 党政机关`, `合计`. */
+  row: string;
+  /** The column's header under its group, e.g. `已巡察单位数 本届以来`. */
+  column: string;
+  format: 'count' | 'rate';
+  /** null: a rate without a denominator */
+  value: number | null;
+}
+
+/**
+ * Every figure of the summary sheets (coverage, categories, rectification, recurrence) and the
+ * number of overdue tasks, as laid out in the workbook: what a reported quarter keeps and
+ * compares against the figures as currently computed.
+ */
+export function workbookFigures(data: QuarterlyData): WorkbookFigure[] {
+  const figures: WorkbookFigure[] = [];
+  for (const { spec, rows } of [coverageSheet(data), categoriesSheet(data), rectificationSummarySheet(data), recurrenceSheet(data)]) {
+    const columns = spec.columns.map((c) => (c.group ? `${c.group} ${c.header}` : c.header).replace(/\n/g, ''));
+    for (const row of rows) {
+      const label = row.cells.filter((cell, i) => typeof cell === 'string' && spec.columns[i].format === 'text').join(' / ');
+      spec.columns.forEach((column, i) => {
+        if (column.format !== 'count' && column.format !== 'rate') return;
+        const value = row.cells[i];
+        figures.push({ sheet: spec.sheetName, row: label, column: columns[i], format: column.format, value: typeof value === 'number' ? value : null });
+      });
+    }
+  }
+  figures.push({ sheet: SHEET_NAMES[5], row: '合计', column: '超期整改任务数', format: 'count', value: data.overdueTotal });
+  return figures;
+}
+
+/** A figure that differs now from what was reported: the correction (更正) lists these. */
+export interface FigureCorrection extends Omit<WorkbookFigure, 'value'> {
+  reported: number | null;
+  current: number | null;
+  /** current − reported; null when either is null */
+  difference: number | null;
+}
+
+/**
+ * The figures whose current value differs from the reported one, in the reported order (a
+ * figure only one side has, e.g. a county's row that appeared, counts its missing side as null).
+ */
+export function figureCorrections(reported: readonly WorkbookFigure[], current: readonly WorkbookFigure[]): FigureCorrection[] {
+  const key = (f: WorkbookFigure) => `${f.sheet}\u0000${f.row}\u0000${f.column}`;
+  const now = new Map(current.map((f) => [key(f), f]));
+  const then = new Set(reported.map(key));
+  const same = (a: number | null, b: number | null) => (a === null || b === null ? a === b : Math.abs(a - b) < 1e-12);
+  const out: FigureCorrection[] = [];
+  const add = (f: WorkbookFigure, before: number | null, after: number | null) => {
+    if (!same(before, after)) out.push({ sheet: f.sheet, row: f.row, column: f.column, format: f.format, reported: before, current: after, difference: before === null || after === null ? null : after - before });
+  };
+  for (const f of reported) add(f, f.value, now.get(key(f))?.value ?? null);
+  for (const f of current) if (!then.has(key(f))) add(f, null, f.value);
+  return out;
 }

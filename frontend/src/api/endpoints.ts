@@ -86,11 +86,14 @@ export const addTaskNote = (id: number, note: string) => unwrap<TaskWriteResult>
 
 // --- export ---------------------------------------------------------------------------
 
-/** The quarterly workbook as a file: its bytes and the name the server gave it. */
-export async function downloadQuarterly(year: number, quarter: number, regionId?: number): Promise<{ blob: Blob; filename: string }> {
+/**
+ * The quarterly workbook as a file: its bytes and the name the server gave it. A quarter
+ * marked 已报送 comes as reported unless `version` is `current` (computed now, labelled so).
+ */
+export async function downloadQuarterly(year: number, quarter: number, regionId?: number, version?: 'reported' | 'current'): Promise<{ blob: Blob; filename: string }> {
   let response: Response;
   try {
-    response = await fetch(`/api/exports/quarterly?year=${year}&quarter=${quarter}${regionId ? `&regionId=${regionId}` : ''}`);
+    response = await fetch(`/api/exports/quarterly?year=${year}&quarter=${quarter}${regionId ? `&regionId=${regionId}` : ''}${version ? `&version=${version}` : ''}`);
   } catch (cause) {
     throw new ApiError(0, cause instanceof Error ? cause.message : String(cause));
   }
@@ -106,6 +109,18 @@ export async function downloadQuarterly(year: number, quarter: number, regionId?
   const blob = await response.blob();
   return { blob, filename: filenameOf(response.headers.get('content-disposition')) ?? `巡察统计-${year}Q${quarter}.xlsx` };
 }
+
+// --- 已报送 reported quarters ----------------------------------------------------------------
+
+export type ReportedState = ResponseOf<'/api/exports/quarterly/report', 'get'>;
+export type ReportedCorrection = ReportedState['corrections'][number];
+
+/** A quarter's 报送 state for the city's workbook, or a county-level region's. */
+export const getReportedState = (year: number, quarter: number, regionId?: number, signal?: Signal) =>
+  unwrap<ReportedState>(api.GET('/api/exports/quarterly/report', { params: { query: { year: String(year), quarter: String(quarter), ...(regionId ? { regionId: String(regionId) } : {}) } }, signal }));
+/** 标记已报送: the workbook and its figures are kept as they are now. */
+export const reportQuarter = (year: number, quarter: number, regionId?: number) =>
+  unwrap<ReportedState>(api.POST('/api/exports/quarterly/report', { body: { year, quarter, ...(regionId ? { regionId } : {}) } }));
 
 /** The file name in a Content-Disposition header (filename* first, UTF-8). */
 export function filenameOf(header: string | null): string | undefined {

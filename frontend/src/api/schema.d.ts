@@ -322,7 +322,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 季度统计报表 the quarterly statistics workbook (.xlsx, five sheets) as of the quarter’s last day; the quarter must have ended (its last day on or before today) */
+        /** 季度统计报表 the quarterly statistics workbook (.xlsx: the summaries, then the annexes 附表) as of the quarter’s last day; the quarter must have ended (its last day on or before today). A quarter marked 已报送 is served as reported (version=current: as computed now, labelled so) */
         get: operations["ExportsController_quarterly"];
         put?: never;
         post?: never;
@@ -394,6 +394,24 @@ export interface paths {
         get: operations["ExportsController_findingsXlsx"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/quarterly/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 季度统计报送状态 a quarter's state for a workbook (the city's, or regionId's; a county account's own): 未报送, 已报送 (when, by whom) or 已报送，有更正 with every figure that differs now (reported, current, difference) */
+        get: operations["ReportedController_state"];
+        put?: never;
+        /** 标记已报送 mark a quarter's statistics reported: the workbook and its figures are kept as they are now (in PostgreSQL) and served as reported from then on; a later change shows as a correction. Reported already: 409 */
+        post: operations["ReportedController_report"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1779,6 +1797,40 @@ export interface components {
                 backdated: boolean;
                 backdateReason: string | null;
             }[];
+        };
+        ReportedStateDto_Output: {
+            year: number;
+            quarter: number;
+            region: {
+                id: number;
+                name: string;
+            };
+            /** @enum {string} */
+            state: "unreported" | "reported" | "corrected";
+            reported: {
+                /** @description ISO timestamp */
+                at: string;
+                by: string;
+                fileName: string;
+                size: number;
+                sha256: string;
+                figures: number;
+            } | null;
+            corrections: {
+                sheet: string;
+                row: string;
+                column: string;
+                /** @enum {string} */
+                format: "count" | "rate";
+                reported: number | null;
+                current: number | null;
+                difference: number | null;
+            }[];
+        };
+        ReportQuarterDto: {
+            year: number;
+            quarter: number;
+            regionId?: number;
         };
         RunEtlBodyDto: {
             /**
@@ -3288,6 +3340,7 @@ export interface operations {
                 year: string;
                 quarter: string;
                 regionId?: string;
+                version?: "reported" | "current";
             };
             header?: never;
             path?: never;
@@ -3298,8 +3351,8 @@ export interface operations {
             /** @description the workbook */
             200: {
                 headers: {
-                    /** @description kept: made before and served as made (its figures have not changed since); made: made for this request */
-                    "X-Xuncha-Workbook"?: "kept" | "made";
+                    /** @description reported: the workbook kept when the quarter was marked 已报送 (with a 更正说明 sheet when a figure differs now); kept: made before and served as made (its figures have not changed since); made: made for this request */
+                    "X-Xuncha-Workbook"?: "reported" | "kept" | "made";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3446,6 +3499,52 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
+    ReportedController_state: {
+        parameters: {
+            query: {
+                year: string;
+                quarter: string;
+                regionId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportedStateDto_Output"];
+                };
+            };
+        };
+    };
+    ReportedController_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportQuarterDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportedStateDto_Output"];
                 };
             };
         };

@@ -342,6 +342,19 @@ describe('a county user', () => {
       // another county's workbook, which a city user may ask for (regionId), is refused
       expect((await downloadText(county, `/api/exports/quarterly?year=${year}&quarter=${quarter}&regionId=${other.id}`)).status).toBe(403);
     },
+    // --- 已报送 reported quarters (h/reported): a county account's state is its county's; another county's is refused
+    'GET /api/exports/quarterly/report': async () => {
+      const [year, quarter] = previousQuarter(TODAY);
+      const mineState = await county.get<{ region: { id: number } }>(`/api/exports/quarterly/report?year=${year}&quarter=${quarter}`);
+      expect([mineState.status, mineState.body.region.id]).toEqual([200, own.id]);
+      expect((await county.get(`/api/exports/quarterly/report?year=${year}&quarter=${quarter}&regionId=${other.id}`)).status).toBe(403);
+    },
+    'POST /api/exports/quarterly/report': async () => {
+      const [year, quarter] = previousQuarter(TODAY);
+      expect((await county.send('POST', '/api/exports/quarterly/report', { year, quarter, regionId: other.id })).status).toBe(403);
+      expect(await sql('SELECT id FROM reported_quarters WHERE region_id = $1', [other.id])).toEqual([]);
+    },
+    // --- end of 已报送 ---
     // --- ledger import and history migration (整改台账导入) ---------------------------
     // --- 预警, 督办单 and list workbooks (branch h/warnings) ---------------------------------
     'GET /api/warnings/summary': async () => {

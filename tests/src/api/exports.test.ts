@@ -23,7 +23,7 @@ import { pinToday } from '../support/today';
  */
 jest.setTimeout(600_000);
 
-const SHEETS = ['巡察覆盖情况', '发现问题分类统计', '整改情况', '超期整改清单', '问题复发情况'];
+const SHEETS = ['巡察覆盖情况', '发现问题分类统计', '整改情况汇总', '问题复发情况', '附表1 整改情况明细', '附表2 超期整改清单'];
 const FIRST_DATA_ROW = 7;
 type Cell = string | number | null;
 
@@ -175,7 +175,7 @@ describe('exports', () => {
     book = await read(workbookBytes);
   });
 
-  it('has the five sheets, each with title, 填报单位, 统计截止日期, merged two-row header, frozen panes and fitting widths', () => {
+  it('has the six sheets (summaries first, the annexes last), each with title, 填报单位, 统计截止日期, merged two-row header, frozen panes and fitting widths', () => {
     expect(book.worksheets.map((s) => s.name)).toEqual(SHEETS);
     for (const sheet of book.worksheets) {
       expect(String(sheet.getCell('A1').value)).toContain(`${q.year}年第${q.quarter}季度`);
@@ -325,7 +325,7 @@ describe('exports', () => {
 
   it('整改情况 equals GET /api/metrics/rectification by round and in total, and the finding and task lists unit by unit', async () => {
     const rectification = await api<RectificationResponse>(`/api/metrics/rectification?asOf=${q.end}`);
-    const rows = dataRows(book.getWorksheet('整改情况')!);
+    const rows = dataRows(book.getWorksheet('附表1 整改情况明细')!);
     const roundName = new Map(options.rounds.map((r) => [r.id, r.name]));
     const subtotals = rows.filter((r) => r[1] === '本轮小计');
     expect(subtotals.map((r) => r[0]).sort()).toEqual(rectification.byRound.map((r) => roundName.get(r.roundId)).sort());
@@ -375,10 +375,43 @@ describe('exports', () => {
     expect(new Map(sheetUnits.map((r) => [key(r[0] as string, r[1] as string, r[2] as string), [r[3], r[4], r[6], r[7], r[9]]]))).toEqual(units);
   });
 
+  it('整改情况汇总 equals GET /api/metrics/rectification by county, by round and in total', async () => {
+    const rectification = await api<RectificationResponse>(`/api/metrics/rectification?asOf=${q.end}`);
+    const rows = dataRows(book.getWorksheet('整改情况汇总')!);
+    const roundName = new Map(options.rounds.map((r) => [r.id, r.name]));
+    // the scope column is merged down its block: a row without it belongs to the one above
+    let scope: Cell = null;
+    const scoped = rows.map((r) => [(scope = r[0] ?? scope), ...r.slice(1)]);
+    const byCounty = scoped.filter((r) => r[0] === '按地区');
+    const byRound = scoped.filter((r) => r[0] === '按巡察轮次');
+    const countyName = new Map(options.regions[0].children.map((r) => [r.id, r.name]));
+    expect(byCounty.map((r) => r[1])).toEqual(options.regions[0].children.map((c) => c.name));
+    for (const region of rectification.byRegion) {
+      const row = byCounty.find((r) => r[1] === countyName.get(region.regionId))!;
+      expect([row[1], row[2], row[3], row[8]]).toEqual([countyName.get(region.regionId), region.findings, region.findingsClosed, region.overdue]);
+    }
+    expect(byRound.map((r) => r[1]).sort()).toEqual(rectification.byRound.filter((r) => r.findings > 0).map((r) => roundName.get(r.roundId)).sort());
+    for (const round of rectification.byRound.filter((r) => r.findings > 0)) {
+      const row = byRound.find((r) => r[1] === roundName.get(round.roundId))!;
+      expect([row[2], row[3], row[8]]).toEqual([round.findings, round.findingsClosed, round.overdue]);
+    }
+    const total = rows[rows.length - 1];
+    expect(total[0]).toBe('合计');
+    expect(total.slice(2)).toEqual([
+      rectification.findingClosure.denominator,
+      rectification.findingClosure.numerator,
+      rectification.findingClosure.rate,
+      rectification.immediateClosure.denominator,
+      rectification.immediateClosure.numerator,
+      rectification.immediateClosure.rate,
+      rectification.overdue.count,
+    ]);
+  });
+
   it('超期整改清单 holds exactly GET /api/tasks?overdue=true as of the quarter end, with descriptions from PostgreSQL', async () => {
     const expected = await allTasks(`asOf=${q.end}&overdue=true&sort=-daysOverdue`);
     expect(expected.total).toBeGreaterThan(5);
-    const sheet = book.getWorksheet('超期整改清单')!;
+    const sheet = book.getWorksheet('附表2 超期整改清单')!;
     const rows = dataRows(sheet);
     expect(rows).toHaveLength(expected.total);
     expect(rows.map((r) => r[0])).toEqual(rows.map((_, i) => i + 1));
@@ -581,12 +614,12 @@ describe('exports', () => {
     expect(categoryRows[categoryRows.length - 1][2]).toBe(categories.total);
 
     const rectification = await api<RectificationResponse>(`/api/metrics/rectification?asOf=${q.end}&regionId=${county.id}`);
-    const unitRows = dataRows(restricted.getWorksheet('整改情况')!);
+    const unitRows = dataRows(restricted.getWorksheet('附表1 整改情况明细')!);
     expect(unitRows[unitRows.length - 1].slice(3, 5)).toEqual([rectification.findingClosure.denominator, rectification.findingClosure.numerator]);
     expect(unitRows.filter((r) => r[0] !== '合计' && r[1] !== '本轮小计').every((r) => r[1] === county.name)).toBe(true);
 
     const overdue = await allTasks(`asOf=${q.end}&overdue=true&sort=-daysOverdue&regionId=${county.id}`);
-    expect(dataRows(restricted.getWorksheet('超期整改清单')!).map((r) => r[1])).toEqual(overdue.rows.map((r) => r.id));
+    expect(dataRows(restricted.getWorksheet('附表2 超期整改清单')!).map((r) => r[1])).toEqual(overdue.rows.map((r) => r.id));
 
     const recurrence = await api<RecurrenceResponse>(`/api/metrics/recurrence?asOf=${q.end}&regionId=${county.id}`);
     const recurrenceRows = dataRows(restricted.getWorksheet('问题复发情况')!);
@@ -603,7 +636,7 @@ describe('exports', () => {
       const response = await download(`/api/exports/quarterly?year=${q.year}&quarter=${q.quarter}`);
       const paged = await read(response.body);
       const expected = await allTasks(`asOf=${q.end}&overdue=true&sort=-daysOverdue`);
-      expect(dataRows(paged.getWorksheet('超期整改清单')!).map((r) => r[1])).toEqual(expected.rows.map((r) => r.id));
+      expect(dataRows(paged.getWorksheet('附表2 超期整改清单')!).map((r) => r[1])).toEqual(expected.rows.map((r) => r.id));
       const csv = await download(`/api/tasks.csv?asOf=${q.end}&overdue=true&sort=-daysOverdue`);
       expect(parseCsv(csv.body.toString('utf8').slice(1)).slice(1).map((r) => Number(r[0]))).toEqual(expected.rows.map((r) => r.id));
     } finally {

@@ -22,7 +22,7 @@ import { pinToday } from '../support/today';
 jest.setTimeout(600_000);
 
 type Cell = string | number | null;
-const OVERDUE_SHEET = '超期整改清单';
+const OVERDUE_SHEET = '附表2 超期整改清单';
 const FIRST_DATA_ROW = 7;
 
 async function cells(bytes: Buffer): Promise<Record<string, Cell[][]>> {

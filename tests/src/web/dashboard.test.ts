@@ -418,7 +418,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
     await pickOption('export-year', String(year));
     await pickOption('export-quarter', '第4季度');
     await expect(text('export-as-of')).resolves.toContain(`${year}-12-31`);
-    const response = page.waitForResponse((r) => r.url().includes('/api/exports/quarterly'));
+    const response = page.waitForResponse((r) => r.url().includes('/api/exports/quarterly?')); // not the 报送 state (/quarterly/report)
     const download = page.waitForEvent('download', { timeout: 60_000 }).catch(() => undefined);
     await page.getByTestId('export-download').click();
     const answer = await response;

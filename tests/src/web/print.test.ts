@@ -107,17 +107,30 @@ function pdfPages(file: string): string[] {
     const pdf = path.join(dir, 'quarterly.pdf');
     fs.copyFileSync(pdf, path.join(SCREENSHOT_DIR, 'print-quarterly.pdf'));
     const pages = pdfPages(pdf);
-    // five sheets, at least one of them longer than a page (its header repeated)
-    expect(pages.length).toBeGreaterThan(5);
-    // a header of each sheet: 巡察覆盖情况, 发现问题分类统计, 整改情况, 超期整改清单, 问题复发情况
-    const headers = [['地区', '单位类别', '应覆盖单位数'], ['一级类别', '二级类别', '占比'], ['巡察轮次', '所属地区', '被巡察单位'], ['序号', '任务编号', '整改状态', '超期天数'], ['统计口径']];
+    // six sheets, at least one of them longer than a page (its header repeated)
+    expect(pages.length).toBeGreaterThan(6);
+    // a header of each sheet: 巡察覆盖情况, 发现问题分类统计, 整改情况汇总, 问题复发情况, 附表1 整改情况明细, 附表2 超期整改清单
+    const headers = [
+      ['地区', '单位类别', '应覆盖单位数'],
+      ['一级类别', '二级类别', '占比'],
+      ['统计口径', '地区/巡察轮次', '反馈问题数', '已整改销号'],
+      ['统计口径', '地区/问题类别', '重复率', '反弹率'],
+      ['巡察轮次', '所属地区', '被巡察单位', '反馈问题数'],
+      ['序号', '任务编号', '整改状态', '超期天数'],
+    ];
+    const sheetOf = pages.map((text) => headers.findIndex((cells) => cells.every((h) => text.includes(h))));
     for (const [i, text] of pages.entries()) {
       // a page holds every header cell of its sheet (pdftotext may order a page's cells by column)
-      expect({ page: i + 1, header: headers.some((cells) => cells.every((h) => text.includes(h))) }).toEqual({ page: i + 1, header: true });
+      expect({ page: i + 1, header: sheetOf[i] >= 0 }).toEqual({ page: i + 1, header: true });
       expect({ page: i + 1, number: /第\d+页，共\d+页/.test(text) }).toEqual({ page: i + 1, number: true });
     }
+    // the summaries by county and by round come first, the annexes (附表) after them, in order
+    expect([...new Set(sheetOf)]).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(sheetOf).toEqual([...sheetOf].sort((a, b) => a - b));
+    // an annex runs over several pages, its header row on each
+    expect(sheetOf.filter((s) => s >= 4).length).toBeGreaterThan(2);
     // the signature block closes each sheet
-    expect(pages.filter((text) => text.includes('填报人：') && text.includes('审核人：') && text.includes('单位负责人：') && text.includes('填报日期：')).length).toBe(5);
+    expect(pages.filter((text) => text.includes('填报人：') && text.includes('审核人：') && text.includes('单位负责人：') && text.includes('填报日期：')).length).toBe(6);
     execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '2', pdf, path.join(SCREENSHOT_DIR, 'print-quarterly')], { stdio: 'pipe' });
   });
 

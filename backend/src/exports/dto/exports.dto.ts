@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { queryId, wholeNumber } from '../../common/filters';
 import { findingListQuerySchema, taskListQuerySchema } from '../../drill/dto/drill.dto';
 
+export const QUARTERLY_VERSIONS = ['reported', 'current'] as const;
+
 export const quarterlyQuerySchema = z
   .object({
     /** 2000 to the current year */
@@ -10,6 +12,8 @@ export const quarterlyQuerySchema = z
     quarter: wholeNumber(1, 4, 'must be 1, 2, 3 or 4'),
     /** a county-level region (a county or 市本级): that county's workbook; a county account may name only its own */
     regionId: queryId.optional(),
+    /** a quarter marked 已报送: reported (the default) the workbook kept when it was marked, with a 更正说明 sheet when a figure differs now; current: computed now, labelled so. An unreported quarter is computed now either way. */
+    version: z.enum(QUARTERLY_VERSIONS, `must be one of ${QUARTERLY_VERSIONS.join(', ')}`).optional(),
   })
   .strict();
 export class QuarterlyQueryDto extends createZodDto(quarterlyQuerySchema) {}
