@@ -277,11 +277,13 @@ export class CaseRecordsRepository {
     });
   }
 
+  /** Corrects a finding, in the request's audited transaction (its entry commits with it). */
   updateFinding(id: bigint, data: Prisma.FindingUncheckedUpdateInput) {
-    return this.prisma.finding.update({ where: { id }, data });
+    return this.transaction((tx) => tx.finding.update({ where: { id }, data }));
   }
 
+  /** Corrects a task, in the request's audited transaction. */
   updateTask(id: bigint, data: Prisma.RectificationTaskUncheckedUpdateInput) {
-    return this.prisma.rectificationTask.update({ where: { id }, data });
+    return this.transaction((tx) => tx.rectificationTask.update({ where: { id }, data }));
   }
 }
