@@ -146,6 +146,46 @@ describe('audit entries commit with their writes', () => {
     expect(entries[0].n).toBe(written[0].n);
   });
 
+  it('keeps nothing of a correction, a master-data write or a clue whose audit entry cannot be inserted', async () => {
+    const { unitId } = await fixtures();
+    const [city] = await sql<{ id: number }>("SELECT id FROM regions WHERE level = 'CITY'");
+    const [inspection] = await sql<{ id: number; team: string }>('SELECT id, team FROM inspections WHERE deleted_at IS NULL ORDER BY id LIMIT 1');
+    const [finding] = await sql<{ id: string; description: string }>('SELECT id::text AS id, description FROM findings WHERE deleted_at IS NULL ORDER BY id LIMIT 1');
+    const [task] = await sql<{ id: string; measure: string }>('SELECT id::text AS id, measure FROM rectification_tasks WHERE deleted_at IS NULL ORDER BY id LIMIT 1');
+    const [region] = await sql<{ code: string }>("SELECT code FROM regions WHERE level = 'COUNTY' ORDER BY code LIMIT 1");
+    const marked = 'AUDIT-REFUSED 审计';
+    const footprint = async () =>
+      sql(
+        `SELECT (SELECT count(*)::int FROM regions) AS regions, (SELECT count(*)::int FROM org_units) AS units, (SELECT count(*)::int FROM issue_categories) AS categories,
+                (SELECT count(*)::int FROM clues) AS clues, (SELECT team FROM inspections WHERE id = $1) AS team,
+                (SELECT description FROM findings WHERE id = $2) AS description, (SELECT measure FROM rectification_tasks WHERE id = $3) AS measure,
+                (SELECT count(*)::int FROM audit_logs WHERE success AND detail::text LIKE '%AUDIT-REFUSED%') AS entries`,
+        [inspection.id, finding.id, task.id],
+      );
+    const before = await footprint();
+    await sql(`CREATE FUNCTION refuse_marked_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+                 BEGIN IF NEW.detail::text LIKE '%AUDIT-REFUSED%' THEN RAISE EXCEPTION 'audit insert refused for the test'; END IF; RETURN NEW; END $$`);
+    await sql('CREATE TRIGGER refuse_marked_audit BEFORE INSERT ON audit_logs FOR EACH ROW EXECUTE FUNCTION refuse_marked_audit()');
+    try {
+      const calls: [string, string, unknown][] = [
+        ['PATCH', `/api/inspections/${inspection.id}`, { team: marked }],
+        ['PATCH', `/api/findings/${finding.id}`, { description: marked }],
+        ['PATCH', `/api/tasks/${task.id}`, { measure: marked }],
+        ['POST', '/api/masterdata/regions', { code: 'AU-REF', name: marked, level: 'COUNTY', parentId: city.id }],
+        ['POST', '/api/masterdata/units', { code: 'AU-REF-1', name: marked, category: 'PARTY_GOV', regionId: (await sql<{ id: number }>('SELECT id FROM regions WHERE code = $1', [region.code]))[0].id, validFrom: addDays(TODAY, -10) }],
+        ['PATCH', `/api/masterdata/units/${unitId}`, { name: marked }],
+        ['POST', '/api/masterdata/categories', { code: 'AUR', name: marked, parentId: null }],
+        ['POST', '/api/clues', await clueBody(marked)],
+      ];
+      for (const [method, url, body] of calls) expect([url, (await t.send(method, url, body)).status]).toEqual([url, 500]);
+    } finally {
+      await sql('DROP TRIGGER refuse_marked_audit ON audit_logs');
+      await sql('DROP FUNCTION refuse_marked_audit()');
+    }
+    expect(await footprint()).toEqual(before);
+    expect(await sql("SELECT id FROM org_units WHERE id = $1 AND name = 'AUDIT-REFUSED 审计'", [unitId])).toEqual([]);
+  });
+
   it('every @Audited write route inserts its entry inside its transaction', async () => {
     const [{ max: since }] = await sql<{ max: string }>('SELECT coalesce(max(id), 0)::text AS max FROM audit_logs');
     const { roundId, unitId, category } = await fixtures();
