@@ -10,9 +10,10 @@
  *   BENCH ledger-10k-preview-seconds          POST /api/imports/ledger/preview
  *   BENCH ledger-10k-import-seconds           POST /api/imports/ledger (confirmNewInspections)
  *   BENCH ledger-10k-events                   task events written (CREATED and the history)
- *   BENCH ledger-10k-peak-rss-mb              peak resident memory of the process during both
+ *   BENCH ledger-10k-peak-rss-mb              WHOLE PROCESS: peak resident memory during both
  *                                             (the app and the in-process chDB included)
- *   BENCH ledger-10k-peak-rss-above-open-mb   the same less the memory before the preview
+ *   BENCH ledger-10k-peak-rss-above-open-mb   THE IMPORT'S OWN: the same less the process's
+ *                                             memory before the preview (its baseline)
  */
 import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
@@ -54,17 +55,17 @@ async function targets(url: string, today: string): Promise<Target[]> {
         ORDER BY i.id LIMIT 500`,
       [today],
     );
-    const { rows: fresh } = await client.query<{ round: string; code: string }>(
-      `SELECT r.name AS round, u.code FROM rounds r CROSS JOIN org_units u
-        WHERE r.deleted_at IS NULL AND u.deleted_at IS NULL AND u.valid_to IS NULL AND u.valid_from < $1::date - 800
+    // stationed on the round's first day (an inspection is stationed within its round), the unit existing by then
+    const { rows: fresh } = await client.query<{ round: string; code: string; start: string }>(
+      `SELECT r.name AS round, u.code, to_char(r.start_date, 'YYYY-MM-DD') AS start FROM rounds r CROSS JOIN org_units u
+        WHERE r.deleted_at IS NULL AND u.deleted_at IS NULL AND u.valid_to IS NULL AND u.valid_from <= r.start_date AND r.start_date < $1::date - 400
           AND NOT EXISTS (SELECT 1 FROM inspections i WHERE i.round_id = r.id AND i.unit_id = u.id)
         ORDER BY r.id, u.id LIMIT 50`,
       [today],
     );
-    const stationed = addDays(today, -600);
     return [
       ...existing.map((e) => ({ round: e.round, unit: e.code, stationed: e.stationed, feedback: e.feedback })),
-      ...fresh.map((f, i) => ({ round: f.round, unit: f.code, stationed, feedback: addDays(stationed, 30), create: { team: `基准巡察组${i}`, stationedFrom: stationed, feedbackDate: addDays(stationed, 30) } })),
+      ...fresh.map((f, i) => ({ round: f.round, unit: f.code, stationed: f.start, feedback: addDays(f.start, 30), create: { team: `基准巡察组${i}`, stationedFrom: f.start, feedbackDate: addDays(f.start, 30) } })),
     ];
   } finally {
     await client.end();
@@ -179,6 +180,10 @@ export async function benchLedger(): Promise<void> {
     const peak = peakRssMb();
     bench(`${label}-peak-rss-mb`, peak, 'MB');
     bench(`${label}-peak-rss-above-open-mb`, peak - openRssMb, 'MB');
+    console.error(
+      `  (${label}-peak-rss-mb is the whole process: the app, its PostgreSQL client and the in-process chDB, ${Math.round(openRssMb)} MB before the preview; ` +
+        `${label}-peak-rss-above-open-mb is the import's own: the peak less that baseline)`,
+    );
   } finally {
     await app.close();
     await warehouse.close();

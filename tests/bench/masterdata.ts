@@ -77,6 +77,10 @@ export async function benchMasterdata(): Promise<void> {
     bench('masterdata-units-import-5k-refused-seconds', refusedSeconds, 's');
     bench('masterdata-units-import-5k-peak-rss-mb', Math.round(peakRssMb()), 'MB');
     bench('masterdata-units-import-5k-peak-rss-above-open-mb', Math.round(peakRssMb() - openRssMb), 'MB');
+    console.error(
+      `  (masterdata-units-import-5k-peak-rss-mb is the whole process, the in-process chDB included, ${Math.round(openRssMb)} MB before the imports; ` +
+        'masterdata-units-import-5k-peak-rss-above-open-mb is the imports\' own: the peak less that baseline)',
+    );
   } finally {
     await app.close();
     await warehouse.close();

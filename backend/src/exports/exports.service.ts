@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PassThrough, Readable, type Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { currentCountyLimit } from '../auth/principal';
 import { Inject, Injectable, StreamableFile } from '@nestjs/common';
 import { shanghaiToday } from '@xuncha/prisma/src/calendar';
@@ -16,10 +16,9 @@ import { APP_CONFIG } from '../infra/tokens';
 import { MetricsService } from '../metrics/metrics.service';
 import type { FindingCsvQuery, TaskCsvQuery } from './dto/exports.dto';
 import { ExportsRepository } from './exports.repository';
-import { contentDisposition, CSV_TYPE, csvHead, csvRows, XLSX_TYPE, type CsvColumn } from './files';
+import { contentDisposition, XLSX_TYPE } from './files';
+import { csvListFile, listPages, xlsxListFile, type ListPage } from './list-file';
 import { FINDING_CSV_COLUMNS, findingListLabel, listFileName, TASK_CSV_COLUMNS, taskListLabel, type ListNameParts } from './list-csv';
-import { writeTable, type TableColumn } from './sheet-writer';
-import ExcelJS from 'exceljs';
 import { UNIT_CATEGORY_LABELS } from '../common/labels';
 import { workbookFigures, writeQuarterlyWorkbook, type Named, type OverdueTask, type QuarterlyData, type WorkbookFigure } from './quarterly-workbook';
 import { endedQuarter, type QuarterPeriod } from './quarters';
@@ -46,10 +45,7 @@ export interface ExportRestriction {
   countyId: number;
 }
 
-interface Page<T> {
-  total: number;
-  rows: T[];
-}
+type Page<T> = ListPage<T>;
 
 /**
  * The downloads: the quarterly statistics workbook (.xlsx) and the drill-down lists as CSV.
@@ -246,7 +242,7 @@ export class ExportsService {
       units,
       overdueTotal: firstOverdue.total,
       overdueSample: firstOverdue.rows,
-      overdue: this.pages(firstOverdue, overduePage, signal),
+      overdue: listPages(firstOverdue, overduePage, this.chunkSize, signal),
       recurrenceByRegion: recurrence.byRegion,
       recurrenceByCategory: recurrence.byCategory,
     };
@@ -256,32 +252,6 @@ export class ExportsService {
   private async overduePage(list: TaskChunks, page: number): Promise<Page<OverdueTask>> {
     const rows = await list.chunk((page - 1) * this.chunkSize, this.chunkSize);
     return { total: list.total, rows: rows.map((r) => ({ ...r, description: r.description ?? '' })) };
-  }
-
-  /**
-   * The pages of a list from the first on, until a page comes back short. Each next page is
-   * read ahead, while the current one is written (two pages in memory at most); the second
-   * is asked for at once.
-   */
-  private pages<T>(first: Page<T>, read: (page: number) => Promise<Page<T>>, signal?: AbortSignal): AsyncIterable<T[]> {
-    const size = this.chunkSize;
-    const ahead = (current: Page<T>, page: number) => {
-      const next = current.rows.length < size ? undefined : read(page + 1);
-      // a read failing while the consumer is busy is reported where it is awaited, not as unhandled
-      next?.catch(() => undefined);
-      return next;
-    };
-    let next = ahead(first, 1);
-    return (async function* () {
-      let current = first;
-      for (let page = 1; ; page++) {
-        if (current.rows.length > 0) yield current.rows;
-        signal?.throwIfAborted();
-        if (!next) return;
-        current = await next;
-        next = ahead(current, page + 1);
-      }
-    })();
   }
 
   // --- CSV ---------------------------------------------------------------------------------
@@ -294,8 +264,9 @@ export class ExportsService {
     const label = taskListLabel(query);
     const name = listFileName(label, await this.nameParts(query), list.asOf, format);
     const ascii = `tasks-${list.asOf}.${format}`;
-    if (format === 'csv') return this.csvFile(TASK_CSV_COLUMNS, this.pages(first, read), ascii, name);
-    return this.xlsxFile(TASK_CSV_COLUMNS, this.pages(first, read), first.rows, { title: label, asOf: list.asOf, ascii, name });
+    const pages = listPages(first, read, this.chunkSize);
+    if (format === 'csv') return csvListFile(TASK_CSV_COLUMNS, pages, ascii, name);
+    return xlsxListFile(TASK_CSV_COLUMNS, pages, first.rows, { title: label, asOf: list.asOf, reportingUnit: await this.reportingUnitName(), ascii, name });
   }
 
   /** Every row of GET /api/findings under the same parameters, as CSV or .xlsx; the file named after the filters. */
@@ -305,8 +276,9 @@ export class ExportsService {
     const label = findingListLabel(query);
     const name = listFileName(label, await this.nameParts(query), first.asOf, format);
     const ascii = `findings-${first.asOf}.${format}`;
-    if (format === 'csv') return this.csvFile(FINDING_CSV_COLUMNS, this.pages(first, read), ascii, name);
-    return this.xlsxFile(FINDING_CSV_COLUMNS, this.pages(first, read), first.rows, { title: label, asOf: first.asOf, ascii, name });
+    const pages = listPages(first, read, this.chunkSize);
+    if (format === 'csv') return csvListFile(FINDING_CSV_COLUMNS, pages, ascii, name);
+    return xlsxListFile(FINDING_CSV_COLUMNS, pages, first.rows, { title: label, asOf: first.asOf, reportingUnit: await this.reportingUnitName(), ascii, name });
   }
 
   /** The names of a list's filters that pick a region, round, category, unit category or mode. */
@@ -321,46 +293,10 @@ export class ExportsService {
     };
   }
 
-  /**
-   * A list as one table of a streamed workbook (the quarterly workbook's table layout: title,
-   * 填报单位, 统计截止日期, header repeated on every printed page), a page of rows at a time.
-   */
-  private xlsxFile<T>(columns: readonly CsvColumn<T>[], pages: AsyncIterable<T[]>, sample: readonly T[], file: { title: string; asOf: string; ascii: string; name: string }): StreamableFile {
-    const output = new PassThrough();
-    const tableColumns: TableColumn[] = columns.map((c) => ({ header: c.header, format: c.format ?? 'text' }));
-    const cell = (value: string | number | boolean | null) => (typeof value === 'boolean' ? (value ? '是' : '否') : value);
-    const rows = (list: readonly T[]) => list.map((r) => ({ cells: columns.map((c) => cell(c.value(r))) }));
-    const reportingUnit = this.reportingUnitName();
-    void (async () => {
-      const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
-      workbook.creator = 'Xuncha Insight 巡察整改监督分析平台';
-      async function* table() {
-        for await (const page of pages) yield rows(page);
-      }
-      await writeTable(workbook, { sheetName: file.title.slice(0, 31), title: file.title, reportingUnit: await reportingUnit, asOf: file.asOf, columns: tableColumns, autoFilter: true, freezeColumns: 1 }, table(), rows(sample.slice(0, 200)));
-      await workbook.commit();
-    })().catch((error: unknown) => output.destroy(error instanceof Error ? error : new Error(String(error))));
-    return new StreamableFile(output, { type: XLSX_TYPE, disposition: contentDisposition(file.ascii, file.name) });
-  }
-
   /** 填报单位 of a list: the county account's county, else the city. */
   private async reportingUnitName(): Promise<string> {
     const dims = await this.dimensions.get();
     const county = currentCountyLimit();
     return dims.regions.find((r) => (county === null ? r.level === 'CITY' : r.id === county))?.name ?? '';
-  }
-
-  /**
-   * CSV streamed a page at a time. The first page was read before (a bad parameter is a 400,
-   * not a broken download); a later failure aborts the transfer, so that a client never takes
-   * a truncated list for a whole one.
-   */
-  private csvFile<T>(columns: readonly CsvColumn<T>[], pages: AsyncIterable<T[]>, ascii: string, name: string): StreamableFile {
-    async function* text() {
-      yield Buffer.from(csvHead(columns));
-      for await (const rows of pages) yield Buffer.from(csvRows(columns, rows));
-    }
-    // Nest's handler of a stream failing after the headers went out destroys the connection
-    return new StreamableFile(Readable.from(text(), { objectMode: false }), { type: CSV_TYPE, disposition: contentDisposition(ascii, name) });
   }
 }

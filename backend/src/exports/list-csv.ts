@@ -82,6 +82,11 @@ export function findingListLabel(query: { closed?: boolean; fedBack?: boolean; i
 
 /** `超期任务_某县_第一轮_2026-12-03.xlsx`: the list, its named filters, the as-of day; no path characters. */
 export function listFileName(label: string, parts: ListNameParts, asOf: string, extension: 'csv' | 'xlsx'): string {
-  const named = [label, parts.region, parts.round, parts.category, parts.unitCategory, parts.mode, asOf].filter((p): p is string => !!p);
+  return namedFileName([label, parts.region, parts.round, parts.category, parts.unitCategory, parts.mode, asOf], extension);
+}
+
+/** The named parts that are given, joined by `_`, each without path characters (nor `_`). */
+export function namedFileName(parts: readonly (string | undefined)[], extension: 'csv' | 'xlsx'): string {
+  const named = parts.filter((p): p is string => !!p);
   return `${named.map((p) => p.replace(/[\\/:*?"<>|_\u0000-\u001f]/g, '-')).join('_')}.${extension}`;
 }

@@ -108,11 +108,11 @@ export class MasterdataRepository {
   }
 
   createRegion(data: { code: string; name: string; level: RegionLevel; parentId: number | null }) {
-    return this.prisma.region.create({ data, select: { id: true, code: true, name: true, level: true, parentId: true } });
+    return auditedTransaction(this.prisma, (tx) => tx.region.create({ data, select: { id: true, code: true, name: true, level: true, parentId: true } }));
   }
 
   updateRegion(id: number, data: { code?: string; name?: string; parentId?: number | null }) {
-    return this.prisma.region.update({ where: { id }, data, select: { id: true, code: true, name: true, level: true, parentId: true } });
+    return auditedTransaction(this.prisma, (tx) => tx.region.update({ where: { id }, data, select: { id: true, code: true, name: true, level: true, parentId: true } }));
   }
 
   /** Inserts regions level by level (a parent before its children), all or none. */
@@ -160,11 +160,11 @@ export class MasterdataRepository {
   }
 
   createTerm(data: { committeeRegionId: number; ordinal: number; name: string; startDate: Date; endDate: Date }) {
-    return this.prisma.term.create({ data });
+    return auditedTransaction(this.prisma, (tx) => tx.term.create({ data }));
   }
 
   updateTerm(id: number, data: { ordinal?: number; name?: string; startDate?: Date; endDate?: Date }) {
-    return this.prisma.term.update({ where: { id }, data });
+    return auditedTransaction(this.prisma, (tx) => tx.term.update({ where: { id }, data }));
   }
 
   round(id: number) {
@@ -186,11 +186,11 @@ export class MasterdataRepository {
   }
 
   createRound(data: { termId: number; ordinal: number; name: string; year: number; startDate: Date; endDate: Date }) {
-    return this.prisma.round.create({ data });
+    return auditedTransaction(this.prisma, (tx) => tx.round.create({ data }));
   }
 
   updateRound(id: number, data: { ordinal?: number; name?: string; year?: number; startDate?: Date; endDate?: Date }) {
-    return this.prisma.round.update({ where: { id }, data });
+    return auditedTransaction(this.prisma, (tx) => tx.round.update({ where: { id }, data }));
   }
 
   // --- units -------------------------------------------------------------------------
@@ -249,20 +249,24 @@ export class MasterdataRepository {
   }
 
   async createUnit(data: UnitData): Promise<number> {
-    const row = await this.prisma.orgUnit.create({ data: { ...data, validFrom: new Date(`${data.validFrom}T00:00:00Z`), validTo: data.validTo ? new Date(`${data.validTo}T00:00:00Z`) : null }, select: { id: true } });
+    const row = await auditedTransaction(this.prisma, (tx) =>
+      tx.orgUnit.create({ data: { ...data, validFrom: new Date(`${data.validFrom}T00:00:00Z`), validTo: data.validTo ? new Date(`${data.validTo}T00:00:00Z`) : null }, select: { id: true } }),
+    );
     return row.id;
   }
 
   async updateUnit(id: number, data: Partial<UnitData> & { mergedIntoId?: number | null }): Promise<void> {
     const { validFrom, validTo, ...rest } = data;
-    await this.prisma.orgUnit.update({
-      where: { id },
-      data: {
-        ...rest,
-        ...(validFrom !== undefined ? { validFrom: new Date(`${validFrom}T00:00:00Z`) } : {}),
-        ...(validTo !== undefined ? { validTo: validTo === null ? null : new Date(`${validTo}T00:00:00Z`) } : {}),
-      },
-    });
+    await auditedTransaction(this.prisma, (tx) =>
+      tx.orgUnit.update({
+        where: { id },
+        data: {
+          ...rest,
+          ...(validFrom !== undefined ? { validFrom: new Date(`${validFrom}T00:00:00Z`) } : {}),
+          ...(validTo !== undefined ? { validTo: validTo === null ? null : new Date(`${validTo}T00:00:00Z`) } : {}),
+        },
+      }),
+    );
   }
 
   /** The earliest stationing day of the unit's live inspections, and the latest. */
@@ -326,15 +330,15 @@ export class MasterdataRepository {
   }
 
   createCategory(data: { code: string; name: string; level: number; parentId: number | null }) {
-    return this.prisma.issueCategory.create({ data, select: { id: true, code: true, name: true, level: true, parentId: true } });
+    return auditedTransaction(this.prisma, (tx) => tx.issueCategory.create({ data, select: { id: true, code: true, name: true, level: true, parentId: true } }));
   }
 
   renameCategory(id: number, name: string) {
-    return this.prisma.issueCategory.update({ where: { id }, data: { name }, select: { id: true, code: true, name: true, level: true, parentId: true } });
+    return auditedTransaction(this.prisma, (tx) => tx.issueCategory.update({ where: { id }, data: { name }, select: { id: true, code: true, name: true, level: true, parentId: true } }));
   }
 
   async deleteCategory(id: number): Promise<void> {
-    await this.prisma.issueCategory.delete({ where: { id } });
+    await auditedTransaction(this.prisma, (tx) => tx.issueCategory.delete({ where: { id } }));
   }
 
   // --- setup ----------------------------------------------------------------------------

@@ -1,14 +1,17 @@
 import { Body, Controller, Get, Inject, Param, Patch, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { Audited } from '../auth/access';
+import { CSV_TYPE, XLSX_TYPE } from '../exports/files';
 import { CaseRecordsService } from './case-records.service';
 import {
   EarlierFindingsDto,
+  FindingRecordFileQueryDto,
   FindingRecordListQueryDto,
   FindingRecordPageDto,
   FindingUpdateResultDto,
   InspectionDetailDto,
+  InspectionFileQueryDto,
   InspectionPageDto,
   InspectionPathDto,
   InspectionListQueryDto,
@@ -22,6 +25,9 @@ import {
 } from './dto/case-records.dto';
 import { FindingIdParamDto, TaskRecordIdParamDto } from './dto/records.dto';
 
+const FILE = { schema: { type: 'string', format: 'binary' } } as const;
+
+/** The 巡察 and 问题 lists, inspections with their findings and tasks, and their corrections. `inspections.csv` and the like sit beside their lists (and never match `inspections/:id`). */
 @ApiTags('records')
 @Controller()
 export class CaseRecordsController {
@@ -32,6 +38,24 @@ export class CaseRecordsController {
   @ZodResponse({ status: 200, type: InspectionPageDto })
   inspections(@Query() query: InspectionListQueryDto) {
     return this.service.inspections(query);
+  }
+
+  @Get('inspections.csv')
+  @ApiOperation({ summary: '巡察列表 CSV: every row of GET /api/inspections under the same parameters (UTF-8 with BOM, Chinese headers); the file named after the filters' })
+  @Audited('export.inspections-csv')
+  @ApiProduces(CSV_TYPE)
+  @ApiOkResponse({ description: 'the inspection list as CSV', ...FILE })
+  inspectionsCsv(@Query() query: InspectionFileQueryDto) {
+    return this.service.inspectionsFile(query, 'csv');
+  }
+
+  @Get('inspections.xlsx')
+  @ApiOperation({ summary: '巡察列表 .xlsx: every row of GET /api/inspections under the same parameters; the file named after the filters' })
+  @Audited('export.inspections-xlsx')
+  @ApiProduces(XLSX_TYPE)
+  @ApiOkResponse({ description: 'the inspection list as a workbook', ...FILE })
+  inspectionsXlsx(@Query() query: InspectionFileQueryDto) {
+    return this.service.inspectionsFile(query, 'xlsx');
   }
 
   @Get('inspections/:id')
@@ -77,6 +101,24 @@ export class CaseRecordsController {
   @ZodResponse({ status: 200, type: FindingRecordPageDto })
   findings(@Query() query: FindingRecordListQueryDto) {
     return this.service.findings(query);
+  }
+
+  @Get('records/findings.csv')
+  @ApiOperation({ summary: '问题列表 CSV: every row of GET /api/records/findings under the same parameters (UTF-8 with BOM, Chinese headers); the file named after the filters' })
+  @Audited('export.record-findings-csv')
+  @ApiProduces(CSV_TYPE)
+  @ApiOkResponse({ description: 'the finding list as CSV', ...FILE })
+  findingsCsv(@Query() query: FindingRecordFileQueryDto) {
+    return this.service.findingsFile(query, 'csv');
+  }
+
+  @Get('records/findings.xlsx')
+  @ApiOperation({ summary: '问题列表 .xlsx: every row of GET /api/records/findings under the same parameters; the file named after the filters' })
+  @Audited('export.record-findings-xlsx')
+  @ApiProduces(XLSX_TYPE)
+  @ApiOkResponse({ description: 'the finding list as a workbook', ...FILE })
+  findingsXlsx(@Query() query: FindingRecordFileQueryDto) {
+    return this.service.findingsFile(query, 'xlsx');
   }
 
   @Get('records/units')

@@ -163,6 +163,16 @@ export class CaseRecordsRepository {
     return { total: count[0].n, rows };
   }
 
+  /** The names of a list's round, region and category filters, and 填报单位 (the county, or the city). */
+  async filterNames(ids: { roundId?: number; regionId?: number; categoryId?: number }, county: number | null): Promise<{ round?: string; region?: string; category?: string; reportingUnit: string }> {
+    const [row] = await this.prisma.$queryRaw<{ round: string | null; region: string | null; category: string | null; reporting_unit: string | null }[]>`
+      SELECT (SELECT name FROM rounds WHERE id = ${ids.roundId ?? null}::int) AS round,
+             (SELECT name FROM regions WHERE id = ${ids.regionId ?? null}::int) AS region,
+             (SELECT name FROM issue_categories WHERE id = ${ids.categoryId ?? null}::int) AS category,
+             (SELECT name FROM regions WHERE ${county === null ? Prisma.sql`level = 'CITY'` : Prisma.sql`id = ${county}`} ORDER BY id LIMIT 1) AS reporting_unit`;
+    return { round: row.round ?? undefined, region: row.region ?? undefined, category: row.category ?? undefined, reportingUnit: row.reporting_unit ?? '' };
+  }
+
   /** The findings of one inspection, oldest first. */
   findingsOf(inspectionId: number): Promise<FindingRowSql[]> {
     return this.prisma.$queryRaw<FindingRowSql[]>`${FINDING_SELECT} WHERE f.inspection_id = ${inspectionId} AND f.deleted_at IS NULL ORDER BY f.found_date, f.id`;
@@ -267,11 +277,13 @@ export class CaseRecordsRepository {
     });
   }
 
+  /** Corrects a finding, in the request's audited transaction (its entry commits with it). */
   updateFinding(id: bigint, data: Prisma.FindingUncheckedUpdateInput) {
-    return this.prisma.finding.update({ where: { id }, data });
+    return this.transaction((tx) => tx.finding.update({ where: { id }, data }));
   }
 
+  /** Corrects a task, in the request's audited transaction. */
   updateTask(id: bigint, data: Prisma.RectificationTaskUncheckedUpdateInput) {
-    return this.prisma.rectificationTask.update({ where: { id }, data });
+    return this.transaction((tx) => tx.rectificationTask.update({ where: { id }, data }));
   }
 }

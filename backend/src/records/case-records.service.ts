@@ -1,17 +1,20 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, type StreamableFile } from '@nestjs/common';
 import { shanghaiToday } from '@xuncha/prisma/src/calendar';
 import type { Prisma } from '@xuncha/prisma/src/client';
 import { CountyScope } from '../auth/county-scope';
 import { AppError } from '../common/http-exception.filter';
 import { dbDate, isoDay, isoDayOrNull } from '../common/dates';
+import { csvListFile, listPages, xlsxListFile } from '../exports/list-file';
 import { CaseRecordsRepository, type FindingRowSql, type InspectionRowSql } from './case-records.repository';
 import type {
   Change,
   EarlierFindings,
+  FindingRecordFileQuery,
   FindingRecordListQuery,
   FindingRecordPage,
   FindingRow,
   InspectionDetail,
+  InspectionFileQuery,
   InspectionListQuery,
   InspectionPage,
   InspectionRow,
@@ -22,6 +25,7 @@ import type {
   UpdateTask,
 } from './dto/case-records.dto';
 import type { FindingRecord, InspectionRecord, TaskRecord } from './dto/records.dto';
+import { FINDING_LIST_COLUMNS, findingListFileName, INSPECTION_LIST_COLUMNS, inspectionListFileName } from './record-list-files';
 import { RecordsRepository } from './records.repository';
 import { badField, RoundRules } from './round-rules';
 
@@ -46,6 +50,9 @@ const notFound = (what: string, english: string, id: number | bigint) => () =>
  */
 @Injectable()
 export class CaseRecordsService {
+  /** Rows per read of a list downloaded whole (tests lower it to cross page boundaries). */
+  fileChunk = 5_000;
+
   constructor(
     @Inject(CaseRecordsRepository) private readonly repository: CaseRecordsRepository,
     @Inject(RecordsRepository) private readonly records: RecordsRepository,
@@ -63,6 +70,40 @@ export class CaseRecordsService {
   async findings(query: FindingRecordListQuery): Promise<FindingRecordPage> {
     const { total, rows } = await this.repository.findings(query, this.county.limit());
     return { total, page: query.page, pageSize: query.pageSize, rows: rows.map(findingRowView) };
+  }
+
+  /** Every row of the 巡察 list under the same parameters, as CSV or .xlsx; the file named after the filters. */
+  async inspectionsFile(query: InspectionFileQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
+    const county = this.county.limit();
+    const read = async (page: number) => {
+      const { total, rows } = await this.repository.inspections({ ...query, page, pageSize: this.fileChunk }, county);
+      return { total, rows: rows.map(inspectionRowView) };
+    };
+    const first = await read(1);
+    const names = await this.repository.filterNames(query, county);
+    const today = shanghaiToday();
+    const name = inspectionListFileName(query, names, today, format);
+    const ascii = `inspections-${today}.${format}`;
+    const pages = listPages(first, read, this.fileChunk);
+    if (format === 'csv') return csvListFile(INSPECTION_LIST_COLUMNS, pages, ascii, name);
+    return xlsxListFile(INSPECTION_LIST_COLUMNS, pages, first.rows, { title: '巡察列表', asOf: today, reportingUnit: names.reportingUnit, ascii, name });
+  }
+
+  /** Every row of the 问题 list under the same parameters, as CSV or .xlsx; the file named after the filters. */
+  async findingsFile(query: FindingRecordFileQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
+    const county = this.county.limit();
+    const read = async (page: number) => {
+      const { total, rows } = await this.repository.findings({ ...query, page, pageSize: this.fileChunk }, county);
+      return { total, rows: rows.map(findingRowView) };
+    };
+    const first = await read(1);
+    const names = await this.repository.filterNames(query, county);
+    const today = shanghaiToday();
+    const name = findingListFileName(query, names, today, format);
+    const ascii = `findings-${today}.${format}`;
+    const pages = listPages(first, read, this.fileChunk);
+    if (format === 'csv') return csvListFile(FINDING_LIST_COLUMNS, pages, ascii, name);
+    return xlsxListFile(FINDING_LIST_COLUMNS, pages, first.rows, { title: '问题列表', asOf: today, reportingUnit: names.reportingUnit, ascii, name });
   }
 
   async inspection(id: number): Promise<InspectionDetail> {

@@ -14,9 +14,8 @@ import {
   LEDGER_COLUMNS,
   LEDGER_SHEET,
   LedgerRefused,
-  loadWorkbook,
   MAX_LEDGER_ROWS,
-  readLedger,
+  readLedgerFile,
   unitLabel,
   type HistoryRow,
   type LedgerRow,
@@ -161,7 +160,7 @@ export class LedgerImportService {
         maxTotalBytes: Math.min(EXPANSION_CEILING, Math.max(EXPANSION_FLOOR, EXPANSION_RATIO * file.size)),
         maxEntries: MAX_PARTS,
       });
-      return readLedger(await loadWorkbook(file.buffer), MAX_LEDGER_ROWS);
+      return await readLedgerFile(file.buffer, MAX_LEDGER_ROWS);
     } catch (error) {
       if (error instanceof ZipRefused) throw badFile(error.message);
       if (error instanceof LedgerRefused) throw badFile(error.message, error.field);

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { DATE_RANGE_MESSAGE, INSPECTION_MODES, isDayInRange, isRealDay, TASK_STATUSES, TASK_TRACKS, type InspectionMode, type TaskStatus } from '../common/filters';
 import { MODE_LABELS, TASK_STATUS_LABELS, TRACK_LABELS } from '../common/labels';
@@ -308,6 +309,27 @@ export interface ReadLedger {
   problems: Problem[];
 }
 
+/** A sheet's rows that hold anything, as plain values by column (1-based), in order. */
+interface PlainSheet {
+  name: string;
+  rows: { row: number; cells: Plain[] }[];
+  /** Rows holding something that were counted but not kept (beyond what can be imported). */
+  notKept: number;
+}
+
+/** The rows of a loaded worksheet. */
+function plainSheet(sheet: ExcelJS.Worksheet): PlainSheet {
+  const rows: PlainSheet['rows'] = [];
+  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    const cells: Plain[] = [];
+    row.eachCell({ includeEmpty: false }, (cell, col) => {
+      cells[col] = plain(cell.value);
+    });
+    rows.push({ row: rowNumber, cells });
+  });
+  return { name: sheet.name, rows, notKept: 0 };
+}
+
 /**
  * Reads the ledger sheet (named 整改台账, else the first sheet) and the optional 历史 sheet:
  * each header row must name every required column; every non-empty row after it is read,
@@ -317,14 +339,70 @@ export interface ReadLedger {
 export function readLedger(workbook: ExcelJS.Workbook, maxRows = MAX_LEDGER_ROWS): ReadLedger {
   const ledger = workbook.getWorksheet(LEDGER_SHEET) ?? workbook.worksheets[0];
   if (!ledger) throw new LedgerRefused('工作簿中没有工作表 the workbook has no worksheet');
+  const historySheet = workbook.getWorksheet(HISTORY_SHEET);
+  return readPlainLedger(plainSheet(ledger), historySheet && historySheet !== ledger ? plainSheet(historySheet) : undefined, maxRows);
+}
+
+/**
+ * readLedger over the file itself, streamed (exceljs WorkbookReader): only the ledger and
+ * 历史 sheets' values are kept, as plain values, never the workbook's cell model; rows
+ * beyond what can be imported are counted, not kept. A file exceljs cannot read is refused.
+ */
+export async function readLedgerFile(buffer: Buffer, maxRows = MAX_LEDGER_ROWS): Promise<ReadLedger> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buffer]), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  const kept = new Map<string, PlainSheet>();
+  /** Sheet names in the workbook's order (workbook.xml comes before the sheets). */
+  const order = () => ((reader as unknown as { model?: { sheets?: { name: string }[] } }).model?.sheets ?? []).map((sheet) => sheet.name);
+  let first: string | undefined;
+  try {
+    for await (const worksheet of reader) {
+      const sheet = worksheet as unknown as AsyncIterable<ExcelJS.Row> & { name: string };
+      const names = order();
+      first ??= names[0] ?? sheet.name;
+      const wanted = sheet.name === LEDGER_SHEET || sheet.name === HISTORY_SHEET || (sheet.name === first && !names.includes(LEDGER_SHEET));
+      const plainRows: PlainSheet = { name: sheet.name, rows: [], notKept: 0 };
+      const cap = (sheet.name === HISTORY_SHEET ? MAX_HISTORY_ROWS : maxRows) + HEADER_SEARCH_ROWS + 1;
+      // every sheet is read to its end (the zip is one stream); only the wanted ones are kept
+      for await (const row of sheet) {
+        if (!wanted) continue;
+        const cells: Plain[] = [];
+        let blank = true;
+        row.eachCell({ includeEmpty: false }, (cell, col) => {
+          const value = plain(unescaped(cell.value));
+          cells[col] = value;
+          if (!isBlank(value)) blank = false;
+        });
+        if (cells.length === 0) continue; // a row that is only formatted
+        if (plainRows.rows.length < cap) plainRows.rows.push({ row: row.number, cells });
+        else if (!blank) plainRows.notKept += 1;
+      }
+      if (wanted) kept.set(sheet.name, plainRows);
+    }
+  } catch {
+    throw new LedgerRefused('文件已损坏或不是 .xlsx 工作簿 the file could not be read as an .xlsx workbook (corrupt, or another format)');
+  }
+  const ledger = kept.get(LEDGER_SHEET) ?? (first === undefined ? undefined : kept.get(first));
+  if (!ledger) throw new LedgerRefused('工作簿中没有工作表 the workbook has no worksheet');
+  const history = kept.get(HISTORY_SHEET);
+  return readPlainLedger(ledger, history && history !== ledger ? history : undefined, maxRows);
+}
+
+/** Text as the loaded workbook reads it: the XML escapes of characters (`_x0000_`) decoded, which the streaming reader leaves as written. */
+function unescaped(value: ExcelJS.CellValue): ExcelJS.CellValue {
+  const decode = (text: string) => text.replace(/_x([0-9A-F]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  if (typeof value === 'string') return decode(value);
+  if (value && typeof value === 'object' && 'richText' in value) return { richText: value.richText.map((run) => ({ ...run, text: decode(run.text) })) };
+  return value;
+}
+
+function readPlainLedger(ledger: PlainSheet, historySheet: PlainSheet | undefined, maxRows: number): ReadLedger {
   const problems: Problem[] = [];
   const read = readSheet(ledger, LEDGER_COLUMNS, maxRows);
   if (read.rows.length === 0) throw new LedgerRefused('台账没有数据行 the ledger has no data rows (only a header)');
   const rows = read.rows.map(({ row, values }) => parseLedgerRow(ledger.name, row, values, problems));
 
-  const historySheet = workbook.getWorksheet(HISTORY_SHEET);
   const history: HistoryRow[] = [];
-  if (historySheet && historySheet !== ledger && historySheet.actualRowCount > 0) {
+  if (historySheet && historySheet.rows.length > 0) {
     const readHistory = readSheet(historySheet, HISTORY_COLUMNS, MAX_HISTORY_ROWS, true);
     for (const { row, values } of readHistory.rows) history.push(parseHistoryRow(historySheet.name, row, values, problems));
   }
@@ -334,17 +412,17 @@ export function readLedger(workbook: ExcelJS.Workbook, maxRows = MAX_LEDGER_ROWS
   return { rows, history, problems };
 }
 
-function readSheet<K extends string>(sheet: ExcelJS.Worksheet, columns: readonly Column<K>[], maxRows: number, mayBeEmpty = false): { rows: { row: number; values: Map<K, Plain> }[] } {
+function readSheet<K extends string>(sheet: PlainSheet, columns: readonly Column<K>[], maxRows: number, mayBeEmpty = false): { rows: { row: number; values: Map<K, Plain> }[] } {
   // the header is the first row naming every required column, among the first few (a title may stand above it)
   const required = columns.filter((c) => !c.optional);
   let headerRow = 0;
   let positions = new Map<K, number>();
   let best: { row: number; found: Map<K, number> } | undefined;
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    if (headerRow !== 0 || rowNumber > HEADER_SEARCH_ROWS) return;
+  for (const { row: rowNumber, cells } of sheet.rows) {
+    if (headerRow !== 0 || rowNumber > HEADER_SEARCH_ROWS) break;
     const found = new Map<K, number>();
-    row.eachCell({ includeEmpty: false }, (cell, col) => {
-      const name = normalizeHeader(textOf(plain(cell.value)));
+    cells.forEach((value, col) => {
+      const name = normalizeHeader(textOf(value));
       const column = columns.find((c) => [c.header, ...(c.aliases ?? [])].some((h) => normalizeHeader(h) === name));
       if (column && !found.has(column.key)) found.set(column.key, col);
     });
@@ -354,7 +432,7 @@ function readSheet<K extends string>(sheet: ExcelJS.Worksheet, columns: readonly
     } else if (!best || found.size > best.found.size) {
       best = { row: rowNumber, found };
     }
-  });
+  }
   if (headerRow === 0 && !best) {
     if (mayBeEmpty) return { rows: [] };
     throw new LedgerRefused(`${sheet.name}为空，没有表头和数据行 the sheet ${sheet.name} is empty: no header and no data rows`);
@@ -369,21 +447,21 @@ function readSheet<K extends string>(sheet: ExcelJS.Worksheet, columns: readonly
   }
 
   const rows: { row: number; values: Map<K, Plain> }[] = [];
-  let count = 0;
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    if (rowNumber <= headerRow) return;
+  let count = sheet.notKept;
+  for (const { row: rowNumber, cells } of sheet.rows) {
+    if (rowNumber <= headerRow) continue;
     const values = new Map<K, Plain>();
     let empty = true;
     for (const column of columns) {
       const at = positions.get(column.key);
-      const value = at === undefined ? null : plain(row.getCell(at).value);
+      const value = at === undefined ? null : (cells[at] ?? null);
       values.set(column.key, value);
       if (!isBlank(value)) empty = false;
     }
-    if (empty) return;
+    if (empty) continue;
     count += 1;
     if (count <= maxRows) rows.push({ row: rowNumber, values });
-  });
+  }
   if (count > maxRows) {
     throw new LedgerRefused(`${sheet.name}行数过多（${count} 行），一次最多导入 ${maxRows} 行 ${sheet.name} has ${count} data rows; at most ${maxRows} can be imported at once`);
   }

@@ -78,10 +78,15 @@ export const runEtl = (mode: 'incremental' | 'full' = 'incremental') => unwrap<E
 
 export type TaskWriteResult = ResponseOf<'/api/tasks/{id}/notes', 'post'>;
 
-export const changeTaskStatus = (id: number, status: TaskStatus, note?: string) =>
-  unwrap<TaskWriteResult>(api.POST('/api/tasks/{id}/status', { params: { path: { id: String(id) } }, body: note ? { status, note } : { status } }));
-export const extendTask = (id: number, newDueDate: string, reason: string) =>
-  unwrap<TaskWriteResult>(api.POST('/api/tasks/{id}/extensions', { params: { path: { id: String(id) } }, body: { newDueDate, reason } }));
+/** 补录: the day a task write takes effect when it is recorded late, and why (both absent: today). */
+export interface Backdate {
+  effectiveDate?: string;
+  backdateReason?: string;
+}
+export const changeTaskStatus = (id: number, status: TaskStatus, note?: string, backdate: Backdate = {}) =>
+  unwrap<TaskWriteResult>(api.POST('/api/tasks/{id}/status', { params: { path: { id: String(id) } }, body: { status, ...(note ? { note } : {}), ...backdate } }));
+export const extendTask = (id: number, newDueDate: string, reason: string, backdate: Backdate = {}) =>
+  unwrap<TaskWriteResult>(api.POST('/api/tasks/{id}/extensions', { params: { path: { id: String(id) } }, body: { newDueDate, reason, ...backdate } }));
 export const addTaskNote = (id: number, note: string) => unwrap<TaskWriteResult>(api.POST('/api/tasks/{id}/notes', { params: { path: { id: String(id) } }, body: { note } }));
 
 // --- export ---------------------------------------------------------------------------
@@ -201,8 +206,10 @@ async function fileOf(request: Promise<Response>, fallback: string): Promise<{ b
 }
 
 /** Every row of a list (its filters, without paging) as .xlsx or CSV. */
-export const downloadList = (kind: 'tasks' | 'findings', format: 'xlsx' | 'csv', query: Record<string, unknown>) =>
-  fileOf(fetch(`/api/${kind}.${format}?${listParams(query)}`), `${kind}.${format}`);
+/** A list downloaded whole: the drill-down lists (tasks, findings) and the case-record lists (inspections, records/findings). */
+export type ListKind = 'tasks' | 'findings' | 'inspections' | 'records/findings';
+export const downloadList = (kind: ListKind, format: 'xlsx' | 'csv', query: Record<string, unknown>) =>
+  fileOf(fetch(`/api/${kind}.${format}?${listParams(query)}`), `${kind.replace('/', '-')}.${format}`);
 
 export type NoticeKind = 'WARNING' | 'SUPERVISION';
 /** 预警函 / 督办单 for every task of the list: a .docx, or a zip of several. Records an escalation on each task. */

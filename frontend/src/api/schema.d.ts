@@ -626,6 +626,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/inspections.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 巡察列表 CSV: every row of GET /api/inspections under the same parameters (UTF-8 with BOM, Chinese headers); the file named after the filters */
+        get: operations["CaseRecordsController_inspectionsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inspections.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 巡察列表 .xlsx: every row of GET /api/inspections under the same parameters; the file named after the filters */
+        get: operations["CaseRecordsController_inspectionsXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/inspections/{id}/earlier-findings": {
         parameters: {
             query?: never;
@@ -652,6 +686,40 @@ export interface paths {
         };
         /** 问题列表 findings from PostgreSQL: search by description and unit, filter by category, round, region; page */
         get: operations["CaseRecordsController_findings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/records/findings.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 问题列表 CSV: every row of GET /api/records/findings under the same parameters (UTF-8 with BOM, Chinese headers); the file named after the filters */
+        get: operations["CaseRecordsController_findingsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/records/findings.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 问题列表 .xlsx: every row of GET /api/records/findings under the same parameters; the file named after the filters */
+        get: operations["CaseRecordsController_findingsXlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3944,6 +4012,68 @@ export interface operations {
             };
         };
     };
+    CaseRecordsController_inspectionsCsv: {
+        parameters: {
+            query?: {
+                unit?: string;
+                roundId?: string;
+                regionId?: string;
+                mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
+                team?: string;
+                stationedFrom?: string;
+                stationedTo?: string;
+                feedbackFrom?: string;
+                feedbackTo?: string;
+                sort?: "-stationedFrom" | "stationedFrom" | "-feedbackDate" | "feedbackDate" | "-id" | "id" | "unit" | "-unit";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the inspection list as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    CaseRecordsController_inspectionsXlsx: {
+        parameters: {
+            query?: {
+                unit?: string;
+                roundId?: string;
+                regionId?: string;
+                mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
+                team?: string;
+                stationedFrom?: string;
+                stationedTo?: string;
+                feedbackFrom?: string;
+                feedbackTo?: string;
+                sort?: "-stationedFrom" | "stationedFrom" | "-feedbackDate" | "feedbackDate" | "-id" | "id" | "unit" | "-unit";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the inspection list as a workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
     CaseRecordsController_earlierFindings: {
         parameters: {
             query?: never;
@@ -3990,6 +4120,62 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FindingRecordPageDto_Output"];
+                };
+            };
+        };
+    };
+    CaseRecordsController_findingsCsv: {
+        parameters: {
+            query?: {
+                q?: string;
+                unit?: string;
+                categoryId?: string;
+                roundId?: string;
+                regionId?: string;
+                inspectionId?: string;
+                sort?: "-foundDate" | "foundDate" | "-id" | "id" | "unit" | "-unit";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the finding list as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    CaseRecordsController_findingsXlsx: {
+        parameters: {
+            query?: {
+                q?: string;
+                unit?: string;
+                categoryId?: string;
+                roundId?: string;
+                regionId?: string;
+                inspectionId?: string;
+                sort?: "-foundDate" | "foundDate" | "-id" | "id" | "unit" | "-unit";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the finding list as a workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
         };

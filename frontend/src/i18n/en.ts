@@ -702,6 +702,17 @@ const en: Messages = {
     downloadReported: 'Download as reported',
     downloadCurrent: 'Download as computed now',
   },
+  backdate: {
+    toggle: 'Backdate (takes effect on a past day)',
+    date: 'Effective date',
+    datePlaceholder: 'Pick the effective date',
+    reason: 'Reason for backdating',
+    reasonPlaceholder: 'Why this is recorded late',
+    hint: 'From {min} to today; an entry dated before today is marked as backdated in the timeline and the audit log.',
+    hintNoMin: 'Not after today; an entry dated before today is marked as backdated in the timeline and the audit log.',
+    dateRequired: 'Pick the effective date',
+    reasonRequired: 'The effective date is before today: give a reason for backdating',
+  },
 };
 
 export default en;

@@ -699,6 +699,17 @@ const zhCN = {
     downloadReported: '下载报送版',
     downloadCurrent: '下载当前计算版',
   },
+  backdate: {
+    toggle: '补录（按过去某日生效）',
+    date: '生效日期',
+    datePlaceholder: '选择生效日期',
+    reason: '补录原因',
+    reasonPlaceholder: '为何晚于实际日期录入',
+    hint: '可选 {min} 至今天；早于今天的记录在办理过程和审计日志中标注为补录。',
+    hintNoMin: '不晚于今天；早于今天的记录在办理过程和审计日志中标注为补录。',
+    dateRequired: '请选择生效日期',
+    reasonRequired: '生效日期早于今天，请填写补录原因',
+  },
 };
 
 export default zhCN;

@@ -618,6 +618,40 @@ describe('a county user', () => {
     },
     // --- end of case-record pages ---
 
+    // --- 导出 of the case-record lists (issue 14, h/ledger): a county user's file is the
+    // whole office's file for their county, and holds no other county
+    'GET /api/inspections.csv': async () => {
+      const mineCsv = await downloadText(county, '/api/inspections.csv');
+      expect(mineCsv.status).toBe(200);
+      expect(mineCsv.bytes.equals((await downloadText(staff, `/api/inspections.csv?regionId=${own.id}`)).bytes)).toBe(true);
+      expect(mineCsv.bytes.toString('utf8')).not.toContain(other.name);
+    },
+    'GET /api/inspections.xlsx': async () => {
+      const mineXlsx = await downloadText(county, '/api/inspections.xlsx');
+      expect(mineXlsx.status).toBe(200);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(mineXlsx.bytes as unknown as ArrayBuffer);
+      const counties = new Set<string>();
+      book.worksheets[0].eachRow((row, n) => n > 6 && counties.add(String(row.getCell(3).value)));
+      expect(counties).toEqual(new Set([own.name]));
+    },
+    'GET /api/records/findings.csv': async () => {
+      const mineCsv = await downloadText(county, '/api/records/findings.csv');
+      expect(mineCsv.status).toBe(200);
+      expect(mineCsv.bytes.equals((await downloadText(staff, `/api/records/findings.csv?regionId=${own.id}`)).bytes)).toBe(true);
+      expect(mineCsv.bytes.toString('utf8')).not.toContain(other.name);
+    },
+    'GET /api/records/findings.xlsx': async () => {
+      const mineXlsx = await downloadText(county, '/api/records/findings.xlsx');
+      expect(mineXlsx.status).toBe(200);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(mineXlsx.bytes as unknown as ArrayBuffer);
+      const counties = new Set<string>();
+      book.worksheets[0].eachRow((row, n) => n > 6 && counties.add(String(row.getCell(4).value)));
+      expect(counties).toEqual(new Set([own.name]));
+    },
+    // --- end of case-record list exports ---
+
     // --- 基础数据 master data (issue 14): a county user keeps their county's units and
     // townships; another county's answer as missing (404), the city's master data is 403
     'GET /api/masterdata/setup': async () => {

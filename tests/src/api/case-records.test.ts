@@ -1,3 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CaseRecordsService } from '../../../backend/src/records/case-records.service';
 import { shanghaiToday } from '../../../prisma/src/calendar';
 import { startTestApp, type TestApp, type TestClient } from '../support/app';
 import { query } from '../support/pg';
@@ -401,5 +406,155 @@ describe('a correction reaching the warehouse', () => {
     expect((await staff.send('PATCH', `/api/inspections/${inspection.id}`, { mode: 'SPECIAL' })).status).toBe(200);
     await t.etl();
     expect(await byMode()).toEqual({ routine: before.routine - inspection.n, special: before.special + inspection.n });
+  });
+});
+
+// --- 导出 of the case-record lists (issue 14): .xlsx and CSV, every row under the list's filters
+
+/** A download: its bytes and the UTF-8 file name of its Content-Disposition. */
+async function download(client: TestClient, url: string): Promise<{ status: number; bytes: Buffer; name: string }> {
+  const response = await fetch(t.url + url, { headers: { cookie: client.cookie } });
+  const star = /filename\*=UTF-8''([^;]+)/.exec(response.headers.get('content-disposition') ?? '');
+  return { status: response.status, bytes: Buffer.from(await response.arrayBuffer()), name: star ? decodeURIComponent(star[1]) : '' };
+}
+
+/** RFC 4180 records (quoted fields may hold commas, quotes and line breaks). */
+function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let field = '';
+  let record: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      record.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+    } else field += ch;
+  }
+  if (field !== '' || record.length > 0) {
+    record.push(field);
+    records.push(record);
+  }
+  return records;
+}
+
+/** The first sheet of a workbook as LibreOffice shows its cells, as CSV records (soffice --headless --convert-to csv). */
+function libreOfficeRows(workbook: Buffer): string[][] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuncha-records-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'list.xlsx'), workbook);
+    execFileSync(
+      'soffice',
+      [`-env:UserInstallation=file://${path.join(dir, 'profile')}`, '--headless', '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false', '--outdir', path.join(dir, 'out'), path.join(dir, 'list.xlsx')],
+      { stdio: 'pipe', timeout: 180_000 },
+    );
+    return parseCsv(fs.readFileSync(path.join(dir, 'out', 'list.csv'), 'utf8'));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The table of a converted list: its header row (first cell `first`) and every row under it that is not empty (the header spans two rows). */
+function tableOf(records: string[][], first: string): string[][] {
+  const start = records.findIndex((r) => r[0] === first);
+  expect(start).toBeGreaterThanOrEqual(0);
+  return records.slice(start).filter((record) => record.some((cell) => cell !== ''));
+}
+
+const yes = (value: boolean) => (value ? '是' : '否');
+
+describe('导出 of the 巡察 and 问题 lists', () => {
+  const service = () => t.app.get(CaseRecordsService);
+  let saved: number;
+  beforeAll(() => {
+    // small reads, so that the files cross several of them
+    saved = service().fileChunk;
+    service().fileChunk = 3;
+  });
+  afterAll(() => {
+    service().fileChunk = saved;
+  });
+
+  it('GET /api/inspections.xlsx and .csv hold the rows of the list under the same filters, the file named after them', async () => {
+    const [round] = await sql<{ id: number; name: string }>(
+      `SELECT r.id, r.name FROM rounds r JOIN inspections i ON i.round_id = r.id AND i.deleted_at IS NULL AND i.mode = 'ROUTINE' GROUP BY r.id ORDER BY count(*) DESC, r.id LIMIT 1`,
+    );
+    const filter = `roundId=${round.id}&mode=ROUTINE&sort=unit`;
+    const list = await staff.get<{ total: number; rows: { id: number; roundName: string; countyName: string; unitCode: string; unitName: string; team: string; isCross: boolean; isElevated: boolean; stationedFrom: string; stationedTo: string | null; feedbackDate: string | null; findings: number; tasks: number }[] }>(
+      `/api/inspections?${filter}&pageSize=200`,
+    );
+    const [{ n }] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM inspections WHERE deleted_at IS NULL AND round_id = $1 AND mode = 'ROUTINE'`, [round.id]);
+    expect(list.body.total).toBe(n);
+    expect(n).toBeGreaterThan(3);
+    expect(n).toBeLessThanOrEqual(200);
+    const header = ['巡察编号', '轮次', '县(市、区)', '单位代码', '被巡察单位', '巡察组', '巡察方式', '交叉巡察', '提级巡察', '进驻日期', '进驻结束日期', '反馈日期', '问题数', '整改任务数'];
+    const expected = [
+      header,
+      ...list.body.rows.map((r) => [String(r.id), r.roundName, r.countyName, r.unitCode, r.unitName, r.team, '常规巡察', yes(r.isCross), yes(r.isElevated), r.stationedFrom, r.stationedTo ?? '', r.feedbackDate ?? '', String(r.findings), String(r.tasks)]),
+    ];
+
+    const csv = await download(staff, `/api/inspections.csv?${filter}`);
+    expect([csv.status, csv.name]).toEqual([200, `巡察列表_${round.name.replace(/_/g, '-')}_常规巡察_${TODAY}.csv`]);
+    expect(parseCsv(csv.bytes.toString('utf8').replace(/^\ufeff/, ''))).toEqual(expected);
+
+    const xlsx = await download(staff, `/api/inspections.xlsx?${filter}`);
+    expect([xlsx.status, xlsx.name]).toEqual([200, `巡察列表_${round.name.replace(/_/g, '-')}_常规巡察_${TODAY}.xlsx`]);
+    expect(tableOf(libreOfficeRows(xlsx.bytes), '巡察编号')).toEqual(expected);
+
+    // a county user's file holds their county only, as their list does
+    const mine = await county.get<{ total: number }>('/api/inspections?pageSize=1');
+    const mineCsv = await download(county, '/api/inspections.csv');
+    expect(parseCsv(mineCsv.bytes.toString('utf8').replace(/^\ufeff/, '')).length - 1).toBe(mine.body.total);
+    expect((await staff.get('/api/inspections.xlsx?page=2')).status).toBe(400);
+  });
+
+  it('GET /api/records/findings.xlsx and .csv hold the rows of the 问题 list under the same filters, the file named after them', async () => {
+    const [category] = await sql<{ id: number; name: string }>(
+      `SELECT p.id, p.name FROM issue_categories p JOIN issue_categories k ON k.parent_id = p.id JOIN findings f ON f.category_id = k.id AND f.deleted_at IS NULL
+        GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT 1`,
+    );
+    const filter = `categoryId=${category.id}&regionId=${own.id}&sort=id`;
+    const [region] = await sql<{ name: string }>('SELECT name FROM regions WHERE id = $1', [own.id]);
+    const list = await staff.get<{ total: number; rows: { id: number; inspectionId: number; roundName: string; countyName: string; unitCode: string; unitName: string; parentCategoryName: string; categoryName: string; description: string; isImmediate: boolean; isKeyConcern: boolean; recurrenceOfId: number | null; foundDate: string; tasks: number }[] }>(
+      `/api/records/findings?${filter}&pageSize=200`,
+    );
+    const [{ n }] = await sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM findings f JOIN inspections i ON i.id = f.inspection_id JOIN org_units u ON u.id = f.unit_id JOIN issue_categories k ON k.id = f.category_id
+        WHERE f.deleted_at IS NULL AND i.deleted_at IS NULL AND k.parent_id = $1 AND ${UNIT_COUNTY} = $2`,
+      [category.id, own.id],
+    );
+    expect(list.body.total).toBe(n);
+    expect(n).toBeGreaterThan(3);
+    expect(n).toBeLessThanOrEqual(200);
+    const header = ['问题编号', '巡察编号', '轮次', '县(市、区)', '单位代码', '被巡察单位', '问题大类', '问题类别', '问题描述', '立行立改', '重点关注', '复发所指问题', '发现日期', '整改任务数'];
+    const expected = [
+      header,
+      ...list.body.rows.map((r) => [String(r.id), String(r.inspectionId), r.roundName, r.countyName, r.unitCode, r.unitName, r.parentCategoryName, r.categoryName, r.description, yes(r.isImmediate), yes(r.isKeyConcern), r.recurrenceOfId === null ? '' : String(r.recurrenceOfId), r.foundDate, String(r.tasks)]),
+    ];
+
+    const csv = await download(staff, `/api/records/findings.csv?${filter}`);
+    expect([csv.status, csv.name]).toEqual([200, `问题列表_${region.name}_${category.name}_${TODAY}.csv`]);
+    expect(parseCsv(csv.bytes.toString('utf8').replace(/^\ufeff/, ''))).toEqual(expected);
+
+    const xlsx = await download(staff, `/api/records/findings.xlsx?${filter}`);
+    expect([xlsx.status, xlsx.name]).toEqual([200, `问题列表_${region.name}_${category.name}_${TODAY}.xlsx`]);
+    expect(tableOf(libreOfficeRows(xlsx.bytes), '问题编号')).toEqual(expected);
+
+    // the export is audited like the drill-down lists' downloads
+    const [audit] = await sql<{ n: number }>("SELECT count(*)::int AS n FROM audit_logs WHERE action = 'export.record-findings-xlsx' AND success");
+    expect(audit.n).toBeGreaterThan(0);
   });
 });

@@ -174,4 +174,83 @@ function addDays(day: string, days: number): string {
     await waitReady('inspection-detail');
     expect(errors).toEqual([]);
   });
+
+  it('records a backdated (补录) status change and extension from the task drawer, shown as 补录 in the timeline', async () => {
+    // a task in progress whose last event is weeks old
+    const lastOf = "(SELECT max(e.event_date) FROM task_events e WHERE e.task_id = t.id AND e.deleted_at IS NULL)";
+    const [task] = await sql<{ id: string; last: string; due: string | null }>(
+      `SELECT t.id::text, to_char(${lastOf}, 'YYYY-MM-DD') AS last, to_char(t.current_due_date, 'YYYY-MM-DD') AS due FROM rectification_tasks t JOIN findings f ON f.id = t.finding_id JOIN inspections i ON i.id = f.inspection_id
+        WHERE t.deleted_at IS NULL AND f.deleted_at IS NULL AND i.deleted_at IS NULL AND t.status = 'IN_PROGRESS' AND t.current_due_date IS NOT NULL AND ${lastOf} <= $1::date
+        ORDER BY t.id LIMIT 1`,
+      [addDays(today, -20)],
+    );
+    expect(task).toBeDefined();
+    const effective = addDays(task.last, 3);
+    const reason = '纸质台账补录';
+
+    await page.goto(`/records/inspections?task=${task.id}`);
+    await page.waitForSelector('[data-testid="task-detail"][data-state="ready"]', { timeout: 30_000 });
+    await page.getByTestId('status-backdate-toggle').click();
+    await input('status-backdate-date').waitFor();
+    // the picker takes no future day and no day before the task's last event: the field stays empty
+    for (const refusedDay of [addDays(today, 1), addDays(task.last, -1)]) {
+      await fillDate('status-backdate-date', refusedDay);
+      await input('status-backdate-reason').click();
+      expect(await input('status-backdate-date').inputValue()).toBe('');
+    }
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'records-03-backdate-fields.png'), fullPage: true });
+
+    // a day before today needs its reason, asked for before anything is sent
+    await fillDate('status-backdate-date', effective);
+    expect(await input('status-backdate-date').inputValue()).toBe(effective);
+    await pickOption('status-select', '基本完成(持续整改)');
+    await page.getByTestId('status-submit').click();
+    await page.getByTestId('task-message').filter({ hasText: '补录原因' }).waitFor();
+    const eventsOf = () =>
+      sql<{ type: string; day: string; to: string | null; backdated: boolean; reason: string | null }>(
+        `SELECT type::text, to_char(event_date, 'YYYY-MM-DD') AS day, to_status::text AS to, backdated, backdate_reason AS reason
+           FROM task_events WHERE task_id = $1 AND deleted_at IS NULL AND event_date > $2::date ORDER BY id`,
+        [task.id, task.last],
+      );
+    expect(await eventsOf()).toEqual([]);
+
+    await fill('status-backdate-reason', reason);
+    await page.getByTestId('status-submit').click();
+    await until(eventsOf, (rows) => rows.length === 1);
+    expect(await eventsOf()).toEqual([{ type: 'STATUS_CHANGE', day: effective, to: 'BASICALLY_DONE', backdated: true, reason }]);
+    const [audit] = await sql<{ detail: { body?: { effectiveDate?: string; backdateReason?: string } } }>(
+      "SELECT detail FROM audit_logs WHERE action LIKE 'task.%' AND target LIKE $1 ORDER BY id DESC LIMIT 1",
+      [`/api/tasks/${task.id}/%`],
+    );
+    expect(audit.detail.body).toMatchObject({ effectiveDate: effective, backdateReason: reason });
+
+    // the timeline shows it on its day, marked 补录, with its reason
+    const backdatedEvent = page.locator('[data-testid="timeline-event"][data-type="STATUS_CHANGE"]', { has: page.getByTestId('event-backdated') });
+    await backdatedEvent.filter({ hasText: '基本完成' }).waitFor();
+    expect(await backdatedEvent.getByTestId('event-backdated').innerText()).toBe('补录');
+    expect(await backdatedEvent.getByTestId('event-backdated').getAttribute('title')).toBe(reason);
+    expect(await page.locator('.el-timeline-item', { has: backdatedEvent }).locator('.el-timeline-item__timestamp').innerText()).toBe(effective);
+    // the fields close again after the write
+    expect(await page.getByTestId('status-backdate-toggle').locator('input').isChecked()).toBe(false);
+
+    // an extension 补录 on a later past day: from the status change on
+    const extended = addDays(effective, 2);
+    await page.getByTestId('extend-backdate-toggle').click();
+    await fillDate('extend-backdate-date', addDays(effective, -1));
+    await input('extend-backdate-reason').click();
+    expect(await input('extend-backdate-date').inputValue()).toBe('');
+    await fillDate('extend-backdate-date', extended);
+    await fill('extend-backdate-reason', reason);
+    // later than the current due date (the server refuses any other)
+    await fillDate('extend-date', addDays(task.due && task.due > today ? task.due : today, 60));
+    await fill('extend-reason', '工程周期长');
+    await page.getByTestId('extend-submit').click();
+    await until(eventsOf, (rows) => rows.length === 2).catch(async (error: unknown) => {
+      throw new Error(`${String(error)}; the drawer says: ${await page.getByTestId('task-message').innerText().catch(() => '(nothing)')}`);
+    });
+    expect((await eventsOf())[1]).toEqual({ type: 'EXTENSION', day: extended, to: null, backdated: true, reason });
+    await page.locator('[data-testid="timeline-event"][data-type="EXTENSION"]', { has: page.getByTestId('event-backdated') }).first().waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'records-04-backdated-timeline.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  });
 });

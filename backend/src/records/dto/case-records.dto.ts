@@ -64,6 +64,16 @@ export const findingRecordListQuerySchema = z
 export type FindingRecordListQuery = z.infer<typeof findingRecordListQuerySchema>;
 export class FindingRecordListQueryDto extends createZodDto(findingRecordListQuerySchema) {}
 
+/** The 巡察 list's parameters without paging: the download holds every row. */
+export const inspectionFileQuerySchema = inspectionListQuerySchema.omit({ page: true, pageSize: true }).strict();
+export type InspectionFileQuery = z.infer<typeof inspectionFileQuerySchema>;
+export class InspectionFileQueryDto extends createZodDto(inspectionFileQuerySchema) {}
+
+/** The 问题 list's parameters without paging. */
+export const findingRecordFileQuerySchema = findingRecordListQuerySchema.omit({ page: true, pageSize: true }).strict();
+export type FindingRecordFileQuery = z.infer<typeof findingRecordFileQuerySchema>;
+export class FindingRecordFileQueryDto extends createZodDto(findingRecordFileQuerySchema) {}
+
 export const unitLookupQuerySchema = z.object({ q: search('被巡察单位').optional() }).strict();
 export type UnitLookupQuery = z.infer<typeof unitLookupQuerySchema>;
 export class UnitLookupQueryDto extends createZodDto(unitLookupQuerySchema) {}
