@@ -1,5 +1,4 @@
-import { redactUrl } from '../../prisma/src/database';
-import { UserError } from '../../prisma/src/errors';
+import { redactUrl, UserError } from '@xuncha/prisma';
 
 /**
  * The ETL's own configuration, read from the environment by whoever starts it (`npm start`,

@@ -1,5 +1,5 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import type { Db } from '@xuncha/prisma/src/client';
+import type { Db } from '@xuncha/prisma';
 import { AppError } from '../common/http-exception.filter';
 import { PRISMA } from '../infra/tokens';
 import { currentCountyLimit } from './principal';

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { Db } from '@xuncha/prisma/src/client';
+import type { Db } from '@xuncha/prisma';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG, PRISMA } from '../infra/tokens';
 import type { Principal, Role } from './principal';

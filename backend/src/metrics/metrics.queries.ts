@@ -3,7 +3,7 @@
  * Values travel only as {name:Type} parameters. The definitions they implement are
  * those of DEFINITIONS.md beside this file, which pins down every choice.
  */
-import { LAST_BY_MODE } from '@xuncha/etl/src/load/unit-coverage';
+import { LAST_BY_MODE } from '@xuncha/etl';
 import type { Scope } from '../dimensions/scope';
 
 export interface SqlQuery {

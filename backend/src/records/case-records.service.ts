@@ -1,6 +1,5 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { shanghaiToday } from '@xuncha/prisma/src/calendar';
-import type { Prisma } from '@xuncha/prisma/src/client';
+import { shanghaiToday, type Prisma } from '@xuncha/prisma';
 import { CountyScope } from '../auth/county-scope';
 import { AppError } from '../common/http-exception.filter';
 import { dbDate, isoDay, isoDayOrNull } from '../common/dates';

@@ -1,5 +1,5 @@
-import { shanghaiToday } from '../../../prisma/src/calendar';
-import { sniffEvidence } from '../../../backend/src/closure/evidence-type';
+import { shanghaiToday } from '@xuncha/prisma';
+import { sniffEvidence } from '@xuncha/backend';
 import { startTestApp, TEST_PASSWORD, type TestApp, type TestClient } from '../support/app';
 import { docxFile, exeFile, pdfFile, pdfOfSize, pngFile, xlsxFile } from '../support/evidence-files';
 import { query } from '../support/pg';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { migrate, readMigrations } from '../../../prisma/src/migrate';
+import { migrate, readMigrations } from '@xuncha/prisma';
 import { createTestDatabase, query, type TestDatabase } from '../support/pg';
 
 describe('migrations', () => {

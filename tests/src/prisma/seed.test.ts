@@ -4,8 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { UserError } from '../../../prisma/src/errors';
-import { isDatabaseEmpty, parseSeedArgs, seedDatabase, type SeedSummary } from '../../../prisma/src/seed';
+import { UserError, isDatabaseEmpty, parseSeedArgs, seedDatabase, type SeedSummary } from '@xuncha/prisma';
 import { createTestDatabase, query, type TestDatabase } from '../support/pg';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
