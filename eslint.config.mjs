@@ -15,7 +15,7 @@ const INTERNALS = {
     },
     {
       // The same internals reached by a relative path out of one's own package.
-      regex: '^(\\.\\./)+(prisma|etl|backend|frontend|tests)/src(/|$)',
+      regex: '^(\\.\\./)+(shared|prisma|etl|backend|frontend|tests)/src(/|$)',
       message: "Import another package's public API from its entry point (e.g. '@xuncha/prisma'), not a path into its src/.",
     },
   ],

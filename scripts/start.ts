@@ -7,19 +7,8 @@
  * refused at once, in-flight requests (within SHUTDOWN_GRACE_SECONDS) and the ETL batch under way finish first,
  * PostgreSQL stops last.
  */
-import {
-  checkServer,
-  databaseConfigFromEnv,
-  openDatabase,
-  redactUrl,
-  type DatabaseHandle,
-  runCli,
-  UserError,
-  migrate,
-  isDatabaseEmpty,
-  seedDatabase,
-  shanghaiToday,
-} from '@xuncha/prisma';
+import { checkServer, databaseConfigFromEnv, openDatabase, redactUrl, type DatabaseHandle, migrate, isDatabaseEmpty, seedDatabase } from '@xuncha/prisma';
+import { runCli, UserError, shanghaiToday } from '@xuncha/shared';
 import {
   warehouseSink,
   etlConfigFromEnv,

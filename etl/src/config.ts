@@ -1,4 +1,5 @@
-import { redactUrl, UserError } from '@xuncha/prisma';
+import { redactUrl } from '@xuncha/prisma';
+import { UserError } from '@xuncha/shared';
 
 /**
  * The ETL's own configuration, read from the environment by whoever starts it (`npm start`,

@@ -5,8 +5,6 @@
  * schema engine (src/schema-engine) are this package's own and not exported.
  */
 export * from './client';
-export { TIME_ZONE, pinShanghaiToday, shanghaiToday } from './calendar';
-export { runCli, UserError } from './errors';
 export {
   checkServer,
   databaseConfigFromEnv,

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { warehouseSink, runEtl, startScheduler, migrateWarehouse, openWarehouse } from '@xuncha/etl';
-import { runCli } from '@xuncha/prisma';
+import { runCli } from '@xuncha/shared';
 import { bench, benchDatabase, peakRssMb, percentile } from './fixture';
 
 const FRESHNESS_SAMPLES = 40;

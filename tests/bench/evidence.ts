@@ -12,7 +12,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { createApp, loadConfig } from '@xuncha/backend';
-import { runCli } from '@xuncha/prisma';
+import { runCli } from '@xuncha/shared';
 import { query } from '../src/support/pg';
 import { pdfOfSize } from '../src/support/evidence-files';
 import { bench, benchDatabase, benchSession, benchWarehouse, BENCH_APP_ENV, peakRssMb } from './fixture';

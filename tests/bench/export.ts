@@ -24,7 +24,8 @@ import { Readable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import ExcelJS from 'exceljs';
 import { createApp, loadConfig, ExportsService, lastEndedQuarter, WorkbookPrebuilder } from '@xuncha/backend';
-import { runCli, type Scale } from '@xuncha/prisma';
+import { type Scale } from '@xuncha/prisma';
+import { runCli } from '@xuncha/shared';
 import { bench, benchSession, benchDatabase, benchWarehouse, BENCH_APP_ENV, BENCH_TODAY, peakRssMb, percentile } from './fixture';
 
 const RUNS = Number(process.env.BENCH_EXPORT_RUNS ?? 3);

@@ -21,7 +21,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { Client } from 'pg';
 import { createApp, loadConfig, HISTORY_COLUMNS, LEDGER_COLUMNS } from '@xuncha/backend';
-import { shanghaiToday } from '@xuncha/prisma';
+import { shanghaiToday } from '@xuncha/shared';
 import { bench, benchDatabase, benchSession, benchWarehouse, BENCH_APP_ENV, peakRssMb } from './fixture';
 
 const ROWS = Number(process.env.BENCH_LEDGER_ROWS ?? 10_000);

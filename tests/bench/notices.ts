@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import JSZip from 'jszip';
 import { Client } from 'pg';
 import { createApp, loadConfig } from '@xuncha/backend';
-import { shanghaiToday, runCli } from '@xuncha/prisma';
+import { shanghaiToday, runCli } from '@xuncha/shared';
 import { warehouseSink, runEtl, migrateWarehouse, openWarehouse } from '@xuncha/etl';
 import { bench, benchDatabase, benchSession, BENCH_APP_ENV, peakRssMb, percentile } from './fixture';
 

@@ -12,7 +12,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureDatabase, startPostgres, runCli, migrate, seedDatabase } from '@xuncha/prisma';
+import { ensureDatabase, startPostgres, migrate, seedDatabase } from '@xuncha/prisma';
+import { runCli } from '@xuncha/shared';
 
 const TODAY = '2026-06-30';
 

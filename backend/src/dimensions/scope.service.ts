@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { shanghaiToday } from '@xuncha/prisma';
+import { shanghaiToday } from '@xuncha/shared';
 import type { FiltersInput } from '../common/filters';
 import type { Dimensions } from './dimensions.repository';
 import { DimensionsService } from './dimensions.service';

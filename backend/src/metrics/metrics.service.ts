@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { shanghaiToday } from '@xuncha/prisma';
+import { shanghaiToday } from '@xuncha/shared';
 import { AGING_BUCKETS, type FiltersInput, type UnitCategory } from '../common/filters';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../infra/tokens';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ensureQuarterState, isQuarterEnd, type Warehouse } from '@xuncha/etl';
-import { shanghaiToday } from '@xuncha/prisma';
+import { shanghaiToday } from '@xuncha/shared';
 import { WAREHOUSE } from '../infra/tokens';
 import type { QuarterBuild } from './metrics.queries';
 

@@ -1,5 +1,6 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { shanghaiToday, type Prisma } from '@xuncha/prisma';
+import { type Prisma } from '@xuncha/prisma';
+import { shanghaiToday } from '@xuncha/shared';
 import { CountyScope } from '../auth/county-scope';
 import { AppError } from '../common/http-exception.filter';
 import { dbDate, isoDay, isoDayOrNull } from '../common/dates';

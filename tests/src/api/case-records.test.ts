@@ -1,4 +1,4 @@
-import { shanghaiToday } from '@xuncha/prisma';
+import { shanghaiToday } from '@xuncha/shared';
 import { startTestApp, type TestApp, type TestClient } from '../support/app';
 import { query } from '../support/pg';
 

@@ -1,4 +1,4 @@
-import { shanghaiToday } from '@xuncha/prisma';
+import { shanghaiToday } from '@xuncha/shared';
 import { sniffEvidence } from '@xuncha/backend';
 import { startTestApp, TEST_PASSWORD, type TestApp, type TestClient } from '../support/app';
 import { docxFile, exeFile, pdfFile, pdfOfSize, pngFile, xlsxFile } from '../support/evidence-files';

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { HISTORY_COLUMNS, LEDGER_COLUMNS } from '@xuncha/backend';
-import { shanghaiToday } from '@xuncha/prisma';
+import { shanghaiToday } from '@xuncha/shared';
 import { startTestApp, type TestApp } from '../support/app';
 import { referenceOverview, referenceRectification } from '../support/metrics-reference';
 import { query } from '../support/pg';

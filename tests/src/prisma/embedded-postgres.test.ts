@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startPostgres, UserError } from '@xuncha/prisma';
+import { startPostgres } from '@xuncha/prisma';
+import { UserError } from '@xuncha/shared';
 
 const root = typeof process.getuid === 'function' && process.getuid() === 0;
 

@@ -4,7 +4,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { UserError, isDatabaseEmpty, parseSeedArgs, seedDatabase, type SeedSummary } from '@xuncha/prisma';
+import { isDatabaseEmpty, parseSeedArgs, seedDatabase, type SeedSummary } from '@xuncha/prisma';
+import { UserError } from '@xuncha/shared';
 import { createTestDatabase, query, type TestDatabase } from '../support/pg';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
