@@ -36,7 +36,7 @@ export class ScopeService {
     const county = currentCountyLimit();
     const scope = resolveScope(county === null ? input : limitToCounty(input, county, dims), dims, shanghaiToday());
     const current = dims.maxEventDate !== null && scope.asOf >= dims.maxEventDate;
-    const usable = dims.summary !== null && scope.regionId === undefined;
+    const usable = dims.summary !== null && scope.townshipId === undefined;
     return {
       scope,
       dims,
