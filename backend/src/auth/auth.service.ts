@@ -106,6 +106,13 @@ export function accountView(user: { id: number; username: string; displayName: s
 export function meView(id: number, username: string, displayName: string, role: Role, region: Region | null): Me {
   return {
     ...accountView({ id, username, displayName, role }, region),
-    can: { read: ACCESS_ROLES.read.includes(role), write: ACCESS_ROLES.write.includes(role), admin: ACCESS_ROLES.admin.includes(role) },
+    can: permissionsOf(role),
   };
+}
+
+/** Every access rule of the routes, and whether `role` passes it. */
+export function permissionsOf(role: Role): Me['can'] {
+  const can = {} as Me['can'];
+  for (const access of Object.keys(ACCESS_ROLES) as (keyof typeof ACCESS_ROLES)[]) can[access] = ACCESS_ROLES[access].includes(role);
+  return can;
 }

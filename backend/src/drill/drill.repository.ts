@@ -147,4 +147,9 @@ export class DrillRepository {
       },
     });
   }
+
+  /** Whether the task has a closure request awaiting review. */
+  async hasPendingClosure(taskId: bigint): Promise<boolean> {
+    return (await this.prisma.closureRequest.count({ where: { taskId, status: 'PENDING' } })) > 0;
+  }
 }

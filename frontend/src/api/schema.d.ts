@@ -1150,6 +1150,10 @@ export interface components {
                 read: boolean;
                 write: boolean;
                 admin: boolean;
+                etlStatus: boolean;
+                masterdataRead: boolean;
+                masterdata: boolean;
+                etlRun: boolean;
             };
         };
         OkDto_Output: {
@@ -1733,6 +1737,8 @@ export interface components {
                 originalDueDate: string | null;
                 currentDueDate: string | null;
                 closedDate: string | null;
+                nextStatuses: ("NOT_STARTED" | "IN_PROGRESS" | "CLOSE_REQUESTED" | "CLOSED" | "BASICALLY_DONE" | "NOT_DONE")[];
+                mayApplyForClosure: boolean;
             };
             finding: {
                 id: number;
