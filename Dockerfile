@@ -26,6 +26,7 @@ ENV CI=true \
 COPY package.json package-lock.json .npmrc ./
 COPY prisma/package.json prisma/schema.prisma prisma/
 COPY prisma/scripts prisma/scripts
+COPY shared/package.json shared/
 COPY etl/package.json etl/
 COPY backend/package.json backend/
 COPY frontend/package.json frontend/

@@ -13,6 +13,11 @@ const INTERNALS = {
       group: ['@xuncha/*/src', '@xuncha/*/src/*', '@xuncha/*/src/**'],
       message: "Import another package's public API from its entry point (e.g. '@xuncha/prisma'), not its src/ internals.",
     },
+    {
+      // The same internals reached by a relative path out of one's own package.
+      regex: '^(\\.\\./)+(shared|prisma|etl|backend|frontend|tests)/src(/|$)',
+      message: "Import another package's public API from its entry point (e.g. '@xuncha/prisma'), not a path into its src/.",
+    },
   ],
 };
 
@@ -85,8 +90,8 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    // The tests read JSON answers loosely typed (`Json`), and reach into every package's
-    // internals on purpose: that is what they test.
+    // The tests and unit specs read JSON answers and cells loosely typed (`Json`). Like any
+    // other package they reach the packages they test through their entry points.
     files: ['tests/**/*.ts', '**/*.spec.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
@@ -96,9 +101,5 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-base-to-string': 'off',
     },
-  },
-  {
-    files: ['tests/**/*.ts'],
-    rules: { 'no-restricted-imports': 'off' },
   },
 );

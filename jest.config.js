@@ -26,7 +26,7 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{prisma,etl,backend,frontend,tests}/src/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{shared,prisma,etl,backend,frontend,tests}/src/**/*.spec.ts'],
     },
     {
       ...common,

@@ -7,20 +7,21 @@
  * refused at once, in-flight requests (within SHUTDOWN_GRACE_SECONDS) and the ETL batch under way finish first,
  * PostgreSQL stops last.
  */
-import { checkServer, databaseConfigFromEnv, openDatabase, redactUrl, type DatabaseHandle } from '../prisma/src/database';
-import { runCli, UserError } from '../prisma/src/errors';
-import { migrate } from '../prisma/src/migrate';
-import { isDatabaseEmpty, seedDatabase } from '../prisma/src/seed';
-import { shanghaiToday } from '../prisma/src/calendar';
-import { warehouseSink } from '../etl/src/load/warehouse-sink';
-import { etlConfigFromEnv } from '../etl/src/config';
-import { waitForReplay } from '../etl/src/extract/replica';
-import { requestWarehouseLoad, runEtl, type EtlMode } from '../etl/src/runner';
-import { migrateWarehouse, openWarehouse, warehouseConfigFromEnv, type Warehouse } from '../etl/src/warehouse';
-import { ConfigError, loadConfig, type AppConfig } from '../backend/src/config/app-config';
-import { createApp } from '../backend/src/app';
-import { AccountsSetupError, ensureStartAccounts } from '../backend/src/auth/bootstrap-users';
-import { ensureDefaultCategories } from '../backend/src/masterdata/default-categories';
+import { checkServer, databaseConfigFromEnv, openDatabase, redactUrl, type DatabaseHandle, migrate, isDatabaseEmpty, seedDatabase } from '@xuncha/prisma';
+import { runCli, UserError, shanghaiToday } from '@xuncha/shared';
+import {
+  warehouseSink,
+  etlConfigFromEnv,
+  waitForReplay,
+  requestWarehouseLoad,
+  runEtl,
+  type EtlMode,
+  migrateWarehouse,
+  openWarehouse,
+  warehouseConfigFromEnv,
+  type Warehouse,
+} from '@xuncha/etl';
+import { ConfigError, loadConfig, type AppConfig, createApp, AccountsSetupError, ensureStartAccounts, ensureDefaultCategories } from '@xuncha/backend';
 import { dashboardStale, DIST_DIR, ensureDashboardBuilt } from './dashboard';
 
 function parseSeed(value: string | undefined): number {

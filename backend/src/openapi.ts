@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Warehouse } from '@xuncha/etl/src/warehouse';
+import type { Warehouse } from '@xuncha/etl';
 import { createApp, openApiDocument } from './app';
 import { loadConfig } from './config/app-config';
 

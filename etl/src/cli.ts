@@ -6,9 +6,8 @@
  * DATABASE_READ_URL when set) and CLICKHOUSE_URL (or the embedded chDB in ./data/ch). A
  * progress bar on a terminal; one line per table otherwise.
  */
-import { checkServer, databaseConfigFromEnv, openDatabase } from '../../prisma/src/database';
-import { runCli, UserError } from '../../prisma/src/errors';
-import { migrate } from '../../prisma/src/migrate';
+import { checkServer, databaseConfigFromEnv, openDatabase, migrate } from '@xuncha/prisma';
+import { runCli, UserError } from '@xuncha/shared';
 import { warehouseSink } from './load/warehouse-sink';
 import { etlConfigFromEnv } from './config';
 import { waitForReplay } from './extract/replica';

@@ -1,4 +1,4 @@
-import { UserError } from '../../prisma/src/errors';
+import { UserError } from '@xuncha/shared';
 import { etlConfigFromEnv } from './config';
 
 const PRIMARY = 'postgresql://xuncha:secret@db:5432/xuncha';

@@ -1,5 +1,5 @@
-import { redactUrl } from '../../prisma/src/database';
-import { UserError } from '../../prisma/src/errors';
+import { redactUrl } from '@xuncha/prisma';
+import { UserError } from '@xuncha/shared';
 
 /**
  * The ETL's own configuration, read from the environment by whoever starts it (`npm start`,

@@ -1,7 +1,5 @@
 import { Client } from 'pg';
-import { pgClient } from '../../prisma/src/pg-client';
-import { redactUrl } from '../../prisma/src/database';
-import { clearFullLoad, pendingFullLoad, requestFullLoad, type FullLoadRequest } from '../../prisma/src/etl-state';
+import { pgClient, redactUrl, clearFullLoad, pendingFullLoad, requestFullLoad, type FullLoadRequest } from '@xuncha/prisma';
 import { changedKeys, type ChangedKeys } from './extract/changed';
 import { copyBatches } from './extract/copy';
 import { buildFullCopy, buildKeysCopy, TABLES, type TableSpec } from './extract/tables';

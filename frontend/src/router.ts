@@ -47,20 +47,20 @@ export const router = createRouter({
 
 /**
  * Signed out: every page but the sign-in page goes to it, remembering where it was headed.
- * Signed in: the sign-in page goes on to that place (or the role's home), and a page the
- * role may not use goes to the role's home.
+ * Signed in: the sign-in page goes on to that place (or the user's home), and a page the
+ * user may not use goes to their home (the rules are /api/me's `can`).
  */
 router.beforeEach(async (to) => {
   const auth = useAuthStore();
   await auth.load();
-  const role = auth.role;
+  const can = auth.me?.can;
   if (to.name === 'login') {
-    if (!role) return true;
+    if (!can) return true;
     const next = safeRedirect(to.query.redirect);
-    return next ?? { name: homeOf(role), replace: true };
+    return next ?? { name: homeOf(can), replace: true };
   }
-  if (!role) return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath }, replace: true };
-  if (!mayVisit(role, to.meta.access)) return { name: homeOf(role), replace: true };
+  if (!can) return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath }, replace: true };
+  if (!mayVisit(can, to.meta.access)) return { name: homeOf(can), replace: true };
   // a first start without demo data: the setup checklist instead of empty charts
   if (to.name === 'overview' && (await setupMissing())) return { name: 'setup', replace: true };
   return true;

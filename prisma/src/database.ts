@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { pgClient } from './pg-client';
 import { startPostgres, type PostgresInstance } from './embedded-postgres';
-import { UserError } from './errors';
+import { UserError } from '@xuncha/shared';
 
 export interface DatabaseConfig {
   /** A PostgreSQL server; when absent, the embedded engine is started. */

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { UserError } from './errors';
+import { UserError } from '@xuncha/shared';
 
 /**
  * The embedded PostgreSQL engine: the real PostgreSQL binaries shipped by the

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pgClient } from './pg-client';
-import { UserError } from './errors';
+import { UserError } from '@xuncha/shared';
 
 /**
  * Applies `prisma/migrations` the way `prisma migrate deploy` does, without Prisma's

@@ -19,12 +19,10 @@
  * every request is computed (npm run bench -- load shows the app with it).
  */
 import type { AddressInfo } from 'node:net';
-import type { Filters } from '../../backend/src/common/filters';
-import { createApp } from '../../backend/src/app';
-import { loadConfig } from '../../backend/src/config/app-config';
-import type { Scale } from '../../prisma/src/seed';
+import { type Filters, createApp, loadConfig } from '@xuncha/backend';
+import type { Scale } from '@xuncha/prisma';
 import { referenceCategories, referenceCoverage, referenceRecurrence, referenceRectification } from '../src/support/metrics-reference';
-import { buildQuarterState, QUARTER_STATE_TABLES } from '../../etl/src/load/quarter-state';
+import { buildQuarterState, QUARTER_STATE_TABLES } from '@xuncha/etl';
 import { bench, benchSession, benchDatabase, benchWarehouse, percentile, BENCH_APP_ENV, BENCH_TODAY } from './fixture';
 
 /** Measured requests per endpoint (after WARMUP), fewer where each takes seconds. */

@@ -16,11 +16,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { warehouseSink } from '../../etl/src/load/warehouse-sink';
-import { runEtl } from '../../etl/src/runner';
-import { startScheduler } from '../../etl/src/scheduler';
-import { migrateWarehouse, openWarehouse } from '../../etl/src/warehouse';
-import { runCli } from '../../prisma/src/errors';
+import { warehouseSink, runEtl, startScheduler, migrateWarehouse, openWarehouse } from '@xuncha/etl';
+import { runCli } from '@xuncha/shared';
 import { bench, benchDatabase, peakRssMb, percentile } from './fixture';
 
 const FRESHNESS_SAMPLES = 40;

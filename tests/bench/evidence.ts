@@ -11,9 +11,8 @@
  *   BENCH evidence-peak-rss-above-open-mb           the same less the memory before the first upload
  */
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../../backend/src/app';
-import { loadConfig } from '../../backend/src/config/app-config';
-import { runCli } from '../../prisma/src/errors';
+import { createApp, loadConfig } from '@xuncha/backend';
+import { runCli } from '@xuncha/shared';
 import { query } from '../src/support/pg';
 import { pdfOfSize } from '../src/support/evidence-files';
 import { bench, benchDatabase, benchSession, benchWarehouse, BENCH_APP_ENV, peakRssMb } from './fixture';

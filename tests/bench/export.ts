@@ -23,13 +23,9 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import ExcelJS from 'exceljs';
-import { createApp } from '../../backend/src/app';
-import { loadConfig } from '../../backend/src/config/app-config';
-import { ExportsService } from '../../backend/src/exports/exports.service';
-import { lastEndedQuarter } from '../../backend/src/exports/quarters';
-import { WorkbookPrebuilder } from '../../backend/src/exports/workbook-prebuild';
-import { runCli } from '../../prisma/src/errors';
-import type { Scale } from '../../prisma/src/seed';
+import { createApp, loadConfig, ExportsService, lastEndedQuarter, WorkbookPrebuilder } from '@xuncha/backend';
+import { type Scale } from '@xuncha/prisma';
+import { runCli } from '@xuncha/shared';
 import { bench, benchSession, benchDatabase, benchWarehouse, BENCH_APP_ENV, BENCH_TODAY, peakRssMb, percentile } from './fixture';
 
 const RUNS = Number(process.env.BENCH_EXPORT_RUNS ?? 3);

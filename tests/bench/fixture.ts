@@ -1,14 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { withDatabase } from '../../prisma/src/database';
-import { startPostgres } from '../../prisma/src/embedded-postgres';
-import { migrate } from '../../prisma/src/migrate';
-import { seedDatabase, type Scale } from '../../prisma/src/seed';
-import { DERIVED_BY_MIGRATION, nextGeneration, rebuildDerived, warehouseSink } from '../../etl/src/load/warehouse-sink';
-import { runEtl } from '../../etl/src/runner';
-import { migrateWarehouse, openWarehouse, type Warehouse } from '../../etl/src/warehouse';
-import { ensureAccounts } from '../../backend/src/auth/bootstrap-users';
+import { withDatabase, startPostgres, migrate, seedDatabase, type Scale } from '@xuncha/prisma';
+import { DERIVED_BY_MIGRATION, nextGeneration, rebuildDerived, warehouseSink, runEtl, migrateWarehouse, openWarehouse, type Warehouse } from '@xuncha/etl';
+import { ensureAccounts } from '@xuncha/backend';
 
 /**
  * Benchmarks share one embedded PostgreSQL under ./data/bench (kept between runs) with a

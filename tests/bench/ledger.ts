@@ -21,10 +21,8 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { Client } from 'pg';
-import { createApp } from '../../backend/src/app';
-import { loadConfig } from '../../backend/src/config/app-config';
-import { HISTORY_COLUMNS, LEDGER_COLUMNS } from '../../backend/src/records/ledger-workbook';
-import { shanghaiToday } from '../../prisma/src/calendar';
+import { createApp, loadConfig, HISTORY_COLUMNS, LEDGER_COLUMNS } from '@xuncha/backend';
+import { shanghaiToday } from '@xuncha/shared';
 import { bench, benchDatabase, benchSession, benchWarehouse, BENCH_APP_ENV, peakRssMb } from './fixture';
 
 const ROWS = Number(process.env.BENCH_LEDGER_ROWS ?? 10_000);

@@ -38,10 +38,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
-import { warehouseSink } from '../../etl/src/load/warehouse-sink';
-import { runEtl } from '../../etl/src/runner';
-import { openWarehouse, type Warehouse } from '../../etl/src/warehouse';
-import type { Scale } from '../../prisma/src/seed';
+import { warehouseSink, runEtl, openWarehouse, type Warehouse } from '@xuncha/etl';
+import type { Scale } from '@xuncha/prisma';
 import { PARITY } from '../src/support/parity';
 import { bench, benchDatabase, benchSession, benchWarehouse, benchWarehouseDir, percentile, type BenchDatabase } from './fixture';
 

@@ -16,8 +16,7 @@
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { Client } from 'pg';
-import { createApp } from '../../backend/src/app';
-import { loadConfig } from '../../backend/src/config/app-config';
+import { createApp, loadConfig } from '@xuncha/backend';
 import { unitFile, upload } from '../src/support/directory-files';
 import { bench, BENCH_APP_ENV, benchDatabase, benchSession, benchWarehouse, peakRssMb } from './fixture';
 

@@ -15,13 +15,9 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import JSZip from 'jszip';
 import { Client } from 'pg';
-import { createApp } from '../../backend/src/app';
-import { loadConfig } from '../../backend/src/config/app-config';
-import { shanghaiToday } from '../../prisma/src/calendar';
-import { runCli } from '../../prisma/src/errors';
-import { warehouseSink } from '../../etl/src/load/warehouse-sink';
-import { runEtl } from '../../etl/src/runner';
-import { migrateWarehouse, openWarehouse } from '../../etl/src/warehouse';
+import { createApp, loadConfig } from '@xuncha/backend';
+import { shanghaiToday, runCli } from '@xuncha/shared';
+import { warehouseSink, runEtl, migrateWarehouse, openWarehouse } from '@xuncha/etl';
 import { bench, benchDatabase, benchSession, BENCH_APP_ENV, peakRssMb, percentile } from './fixture';
 
 const RUNS = Number(process.env.BENCH_NOTICES_RUNS ?? 3);

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { runCli, UserError } from '../../prisma/src/errors';
+import { runCli, UserError } from '@xuncha/shared';
 
 type Bench = () => Promise<void>;
 

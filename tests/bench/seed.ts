@@ -12,11 +12,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureDatabase } from '../../prisma/src/database';
-import { startPostgres } from '../../prisma/src/embedded-postgres';
-import { runCli } from '../../prisma/src/errors';
-import { migrate } from '../../prisma/src/migrate';
-import { seedDatabase } from '../../prisma/src/seed';
+import { ensureDatabase, startPostgres, migrate, seedDatabase } from '@xuncha/prisma';
+import { runCli } from '@xuncha/shared';
 
 const TODAY = '2026-06-30';
 

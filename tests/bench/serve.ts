@@ -6,9 +6,8 @@
  * `LISTENING <port>`, stops on SIGTERM.
  */
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../../backend/src/app';
-import { loadConfig } from '../../backend/src/config/app-config';
-import { openWarehouse, warehouseConfigFromEnv } from '../../etl/src/warehouse';
+import { createApp, loadConfig } from '@xuncha/backend';
+import { openWarehouse, warehouseConfigFromEnv } from '@xuncha/etl';
 import { BENCH_APP_ENV } from './fixture';
 
 async function main(): Promise<void> {

@@ -16,8 +16,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { createApp } from '../../backend/src/app';
-import { loadConfig } from '../../backend/src/config/app-config';
+import { createApp, loadConfig } from '@xuncha/backend';
 import { browserUnavailable, ensureDashboardBuilt, initialJavaScript, launchChromium } from '../src/support/browser';
 import { bench, benchDatabase, benchSession, benchWarehouse, percentile, BENCH_APP_ENV } from './fixture';
 

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Db } from '@xuncha/prisma/src/client';
+import type { Db } from '@xuncha/prisma';
 
 /** The interactive-transaction client of the Prisma client. */
 export type AuditTx = Parameters<Parameters<Db['$transaction']>[0]>[0];

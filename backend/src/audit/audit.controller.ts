@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
-import type { Db } from '@xuncha/prisma/src/client';
+import type { Db } from '@xuncha/prisma';
 import { Allow } from '../auth/access';
 import { AuditPageDto, AuditQueryDto, type AuditPage } from '../auth/dto/auth.dto';
 import { PRISMA } from '../infra/tokens';

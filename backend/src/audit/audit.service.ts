@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Prisma, type Db } from '@xuncha/prisma/src/client';
+import { Prisma, type Db } from '@xuncha/prisma';
 import { PRISMA } from '../infra/tokens';
 import type { Principal } from '../auth/principal';
 import type { AuditTx } from './audit-context';

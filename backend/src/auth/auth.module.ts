@@ -4,9 +4,12 @@ import { AuditController } from '../audit/audit.controller';
 import { AuditInterceptor } from '../audit/audit.interceptor';
 import { AuditService } from '../audit/audit.service';
 import { AccessGuard } from './access.guard';
+import { AccountsRepository } from './accounts.repository';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { CountyScope } from './county-scope';
+import { CountyScopeRepository } from './county-scope.repository';
+import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
@@ -16,6 +19,9 @@ import { UsersService } from './users.service';
 @Module({
   controllers: [AuthController, UsersController, AuditController],
   providers: [
+    AccountsRepository,
+    SessionsRepository,
+    CountyScopeRepository,
     SessionsService,
     AuthService,
     UsersService,

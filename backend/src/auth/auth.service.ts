@@ -1,9 +1,8 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import type { Db } from '@xuncha/prisma/src/client';
 import { AppError } from '../common/http-exception.filter';
 import { AuditService } from '../audit/audit.service';
-import { PRISMA } from '../infra/tokens';
 import { ACCESS_ROLES } from './access';
+import { AccountsRepository } from './accounts.repository';
 import type { AccountView, Me } from './dto/auth.dto';
 import { LoginLimiter } from './login-limiter';
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from './passwords';
@@ -23,7 +22,7 @@ export class AuthService {
   readonly limiter = new LoginLimiter();
 
   constructor(
-    @Inject(PRISMA) private readonly prisma: Db,
+    @Inject(AccountsRepository) private readonly accounts: AccountsRepository,
     @Inject(SessionsService) private readonly sessions: SessionsService,
     @Inject(AuditService) private readonly audit: AuditService,
   ) {}
@@ -39,7 +38,7 @@ export class AuthService {
         { field: 'retryAfter', message: String(wait) },
       ]);
     }
-    const user = await this.prisma.user.findUnique({ where: { username }, include: { region: true } });
+    const user = await this.accounts.byUsername(username);
     // a county user without a county could see nothing: refused like an inactive one
     const usable = user !== null && user.active && user.deletedAt === null && !(user.role === 'COUNTY_STAFF' && user.regionId === null);
     const valid = await verifyPassword(usable ? user.passwordHash : await decoyHash(), password);
@@ -66,13 +65,13 @@ export class AuthService {
   }
 
   async me(principal: Principal): Promise<Me> {
-    const region = principal.countyId === null ? null : await this.prisma.region.findUnique({ where: { id: principal.countyId } });
+    const region = principal.countyId === null ? null : await this.accounts.region(principal.countyId);
     return meView(principal.userId, principal.username, principal.displayName, principal.role, region);
   }
 
   /** Changes the signed-in user's password; their other sessions end. */
   async changePassword(principal: Principal, currentPassword: string, newPassword: string, client: Client): Promise<void> {
-    const user = await this.prisma.user.findUniqueOrThrow({ where: { id: principal.userId } });
+    const user = await this.accounts.byId(principal.userId);
     const fail = async (status: number, field: string, message: string) => {
       await this.audit.record({ action: 'auth.password', principal, ip: client.ip, success: false, detail: { reason: message } });
       throw new AppError(status, `${field}: ${message}`, [{ field, message }]);
@@ -83,8 +82,7 @@ export class AuthService {
     if (problem) await fail(HttpStatus.BAD_REQUEST, 'newPassword', problem);
     const passwordHash = await hashPassword(newPassword);
     // the new password, the other sessions' end and the audit entry commit together
-    await this.prisma.$transaction(async (tx) => {
-      await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
+    await this.accounts.setPassword(user.id, passwordHash, async (tx) => {
       await this.sessions.endAllOf(user.id, principal.sessionId, tx);
       await this.audit.insert(tx, { action: 'auth.password', principal, ip: client.ip, success: true });
     });
@@ -108,6 +106,13 @@ export function accountView(user: { id: number; username: string; displayName: s
 export function meView(id: number, username: string, displayName: string, role: Role, region: Region | null): Me {
   return {
     ...accountView({ id, username, displayName, role }, region),
-    can: { read: ACCESS_ROLES.read.includes(role), write: ACCESS_ROLES.write.includes(role), admin: ACCESS_ROLES.admin.includes(role) },
+    can: permissionsOf(role),
   };
+}
+
+/** Every access rule of the routes, and whether `role` passes it. */
+export function permissionsOf(role: Role): Me['can'] {
+  const can = {} as Me['can'];
+  for (const access of Object.keys(ACCESS_ROLES) as (keyof typeof ACCESS_ROLES)[]) can[access] = ACCESS_ROLES[access].includes(role);
+  return can;
 }

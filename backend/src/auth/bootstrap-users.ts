@@ -1,4 +1,4 @@
-import { createPrismaClient } from '@xuncha/prisma/src/client';
+import { createPrismaClient } from '@xuncha/prisma';
 import { DEFAULT_DEMO_PASSWORD } from '../config/app-config';
 import { hashPassword } from './passwords';
 import type { Role } from './principal';

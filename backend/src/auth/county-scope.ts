@@ -1,18 +1,9 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import type { Db } from '@xuncha/prisma/src/client';
 import { AppError } from '../common/http-exception.filter';
-import { PRISMA } from '../infra/tokens';
+import { CountyScopeRepository, type RecordKind } from './county-scope.repository';
 import { currentCountyLimit } from './principal';
 
-export type RecordKind = 'unit' | 'inspection' | 'finding' | 'task';
-
-/** A record's unit, and the county (or 市本级) region its unit's region belongs to. */
-const COUNTY_OF: Record<RecordKind, string> = {
-  unit: `SELECT x.id::bigint AS id, x.id AS unit_id FROM org_units x`,
-  inspection: `SELECT x.id::bigint AS id, x.unit_id FROM inspections x`,
-  finding: `SELECT x.id AS id, x.unit_id FROM findings x`,
-  task: `SELECT x.id AS id, f.unit_id FROM rectification_tasks x JOIN findings f ON f.id = x.finding_id`,
-};
+export type { RecordKind } from './county-scope.repository';
 
 /**
  * The county limit of a COUNTY_STAFF user applied to case records in PostgreSQL (writes and
@@ -22,7 +13,7 @@ const COUNTY_OF: Record<RecordKind, string> = {
  */
 @Injectable()
 export class CountyScope {
-  constructor(@Inject(PRISMA) private readonly prisma: Db) {}
+  constructor(@Inject(CountyScopeRepository) private readonly repository: CountyScopeRepository) {}
 
   /** The county the current request is limited to, or null. */
   limit(): number | null {
@@ -33,15 +24,7 @@ export class CountyScope {
   async allowed(kind: RecordKind, ids: readonly (number | bigint)[]): Promise<Set<string>> {
     const county = this.limit();
     if (county === null || ids.length === 0) return new Set(ids.map(String));
-    const rows = await this.prisma.$queryRawUnsafe<{ id: bigint }[]>(
-      `SELECT r.id FROM (${COUNTY_OF[kind]} WHERE x.id = ANY($1::bigint[])) r
-         JOIN org_units u ON u.id = r.unit_id
-         JOIN regions g ON g.id = u.region_id
-        WHERE (CASE WHEN g.level = 'TOWNSHIP' THEN g.parent_id ELSE g.id END) = $2`,
-      ids.map(String),
-      county,
-    );
-    return new Set(rows.map((r) => String(r.id)));
+    return this.repository.inCounty(kind, ids, county);
   }
 
   /** Throws `notFound` when the record lies outside the current user's county. */

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { Db } from '@xuncha/prisma/src/client';
+import type { AuditTx } from '../audit/audit-context';
 import type { AppConfig } from '../config/app-config';
-import { APP_CONFIG, PRISMA } from '../infra/tokens';
+import { APP_CONFIG } from '../infra/tokens';
 import type { Principal } from './principal';
+import { SessionsRepository } from './sessions.repository';
 
 /** The session cookie's name. */
 export const SESSION_COOKIE = 'xuncha_session';
@@ -34,7 +35,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   private readonly recent = new Map<string, { principal: Principal; until: number }>();
 
   constructor(
-    @Inject(PRISMA) private readonly prisma: Db,
+    @Inject(SessionsRepository) private readonly repository: SessionsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -57,9 +58,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   /** A new session for the user; returns the cookie's token. */
   async create(userId: number, ip: string | undefined, userAgent: string | undefined): Promise<string> {
     const token = randomBytes(32).toString('base64url');
-    await this.prisma.session.create({
-      data: { id: tokenId(token), userId, ip: ip?.slice(0, 64), userAgent: userAgent?.slice(0, 256), expiresAt: new Date(Date.now() + this.ttlMs) },
-    });
+    await this.repository.create({ id: tokenId(token), userId, ip: ip?.slice(0, 64), userAgent: userAgent?.slice(0, 256), expiresAt: new Date(Date.now() + this.ttlMs) });
     return token;
   }
 
@@ -80,16 +79,16 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async read(id: string): Promise<Principal | undefined> {
-    const session = await this.prisma.session.findUnique({ where: { id }, include: { user: true } });
+    const session = await this.repository.withUser(id);
     if (!session) return undefined;
     const now = Date.now();
     const user = session.user;
     if (session.expiresAt.getTime() <= now || session.createdAt.getTime() + ABSOLUTE_LIMIT_MS <= now || !user.active || user.deletedAt || (user.role === 'COUNTY_STAFF' && user.regionId === null)) {
-      await this.prisma.session.deleteMany({ where: { id } });
+      await this.repository.delete(id);
       return undefined;
     }
     if (now - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
-      await this.prisma.session.update({ where: { id }, data: { lastSeenAt: new Date(now), expiresAt: new Date(now + this.ttlMs) } });
+      await this.repository.touch(id, new Date(now), new Date(now + this.ttlMs));
     }
     return {
       userId: user.id,
@@ -103,21 +102,18 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
 
   async end(sessionId: string): Promise<void> {
     this.recent.delete(sessionId);
-    await this.prisma.session.deleteMany({ where: { id: sessionId } });
+    await this.repository.delete(sessionId);
   }
 
   /** Ends every session of a user but, optionally, one; with `tx`, inside that transaction. */
-  async endAllOf(userId: number, except?: string, tx?: Pick<Db, 'session'>): Promise<void> {
+  async endAllOf(userId: number, except?: string, tx?: Pick<AuditTx, 'session'>): Promise<void> {
     for (const [id, entry] of this.recent) if (entry.principal.userId === userId && id !== except) this.recent.delete(id);
-    await (tx ?? this.prisma).session.deleteMany({ where: { userId, ...(except ? { id: { not: except } } : {}) } });
+    await this.repository.deleteAllOf(userId, except, tx);
   }
 
   /** Removes sessions past their idle or absolute limit (called now and then). */
   async sweep(): Promise<number> {
     const now = new Date();
-    const { count } = await this.prisma.session.deleteMany({
-      where: { OR: [{ expiresAt: { lte: now } }, { createdAt: { lte: new Date(now.getTime() - ABSOLUTE_LIMIT_MS) } }] },
-    });
-    return count;
+    return this.repository.deleteEnded(now, new Date(now.getTime() - ABSOLUTE_LIMIT_MS));
   }
 }

@@ -1,8 +1,6 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import type { Db } from '@xuncha/prisma/src/client';
-import { auditedTransaction } from '../audit/audit-context';
 import { AppError } from '../common/http-exception.filter';
-import { PRISMA } from '../infra/tokens';
+import { AccountsRepository, type AccountRow } from './accounts.repository';
 import type { CreateUserDto, UpdateUserDto, UserRegion, UserView } from './dto/auth.dto';
 import { hashPassword, passwordProblem } from './passwords';
 import { accountView } from './auth.service';
@@ -11,28 +9,22 @@ import { SessionsService } from './sessions.service';
 
 const bad = (field: string, message: string) => new AppError(HttpStatus.BAD_REQUEST, `${field}: ${message}`, [{ field, message }]);
 
-const include = { region: true, sessions: { select: { lastSeenAt: true }, orderBy: { lastSeenAt: 'desc' as const }, take: 1 } };
-
 /** Accounts, managed by ADMIN. Users are never deleted (the audit log names them): they are deactivated. */
 @Injectable()
 export class UsersService {
   constructor(
-    @Inject(PRISMA) private readonly prisma: Db,
+    @Inject(AccountsRepository) private readonly accounts: AccountsRepository,
     @Inject(SessionsService) private readonly sessions: SessionsService,
   ) {}
 
   async list(): Promise<{ rows: UserView[] }> {
-    const users = await this.prisma.user.findMany({ where: { deletedAt: null }, include, orderBy: [{ role: 'asc' }, { username: 'asc' }] });
+    const users = await this.accounts.list();
     return { rows: users.map(userView) };
   }
 
   /** The regions checkRegion accepts for a COUNTY_STAFF user: 市本级 and the counties, by code. */
   async regions(): Promise<{ rows: UserRegion[] }> {
-    const regions = await this.prisma.region.findMany({
-      where: { level: { in: ['MUNICIPAL', 'COUNTY'] }, deletedAt: null },
-      select: { id: true, code: true, name: true, level: true },
-      orderBy: { code: 'asc' },
-    });
+    const regions = await this.accounts.countyRegions();
     return { rows: regions.map((r) => ({ id: r.id, code: r.code, name: r.name, level: r.level as UserRegion['level'] })) };
   }
 
@@ -44,13 +36,10 @@ export class UsersService {
     // lower(username) decides between two creations at once, this check names the field first
     const taken = () =>
       new AppError(HttpStatus.CONFLICT, `username: 用户名已存在（不区分大小写） "${input.username}" is taken (letter case aside)`, [{ field: 'username', message: 'is taken' }]);
-    const same = await this.prisma.$queryRaw<{ id: number }[]>`SELECT id FROM users WHERE lower(username) = lower(${input.username}) LIMIT 1`;
-    if (same.length > 0) throw taken();
+    if (await this.accounts.usernameTaken(input.username)) throw taken();
     const passwordHash = await hashPassword(input.password);
     try {
-      const user = await auditedTransaction(this.prisma, (tx) =>
-        tx.user.create({ data: { username: input.username, displayName: input.displayName, role: input.role, regionId, passwordHash }, include }),
-      );
+      const user = await this.accounts.create({ username: input.username, displayName: input.displayName, role: input.role, regionId, passwordHash });
       return userView(user);
     } catch (error) {
       if ((error as { code?: unknown }).code === 'P2002') throw taken();
@@ -59,7 +48,7 @@ export class UsersService {
   }
 
   async update(id: number, input: UpdateUserDto, by: Principal): Promise<UserView> {
-    const user = await this.prisma.user.findFirst({ where: { id, deletedAt: null } });
+    const user = await this.accounts.existing(id);
     if (!user) throw new AppError(HttpStatus.NOT_FOUND, `用户不存在 user ${id} does not exist`);
     const role = input.role ?? (user.role);
     const regionId = await this.checkRegion(role, input.regionId !== undefined ? input.regionId : role === 'COUNTY_STAFF' ? user.regionId : null);
@@ -72,11 +61,9 @@ export class UsersService {
     }
     const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
     // the change, the sessions it ends and its audit entry commit together
-    const updated = await auditedTransaction(this.prisma, async (tx) => {
-      const row = await tx.user.update({ where: { id }, data: { displayName: input.displayName, role, regionId, active: input.active, passwordHash }, include });
+    const updated = await this.accounts.update(id, { displayName: input.displayName, role, regionId, active: input.active, passwordHash }, async (tx) => {
       // a new password, a deactivation or another role or county: the user signs in again
       if (input.password !== undefined || input.active === false || role !== user.role || regionId !== user.regionId) await this.sessions.endAllOf(id, undefined, tx);
-      return row;
     });
     return userView(updated);
   }
@@ -88,19 +75,14 @@ export class UsersService {
       return null;
     }
     if (regionId === null) throw bad('regionId', '县区用户须指定所属县区 a COUNTY_STAFF user needs a county region');
-    const region = await this.prisma.region.findUnique({ where: { id: regionId } });
+    const region = await this.accounts.region(regionId);
     if (!region || region.deletedAt) throw bad('regionId', `区划不存在 region ${regionId} does not exist`);
     if (region.level !== 'COUNTY' && region.level !== 'MUNICIPAL') throw bad('regionId', `须为县(市、区)或市本级 must be a county or 市本级 region (${region.name} is ${region.level})`);
     return region.id;
   }
 }
 
-type UserRow = Awaited<ReturnType<Db['user']['findFirstOrThrow']>> & {
-  region: { id: number; code: string; name: string } | null;
-  sessions: { lastSeenAt: Date }[];
-};
-
-function userView(user: UserRow): UserView {
+function userView(user: AccountRow): UserView {
   return {
     ...accountView({ ...user, role: user.role }, user.region),
     active: user.active,

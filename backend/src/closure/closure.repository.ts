@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Db } from '@xuncha/prisma/src/client';
+import type { Db } from '@xuncha/prisma';
 import type { TaskStatus } from '../common/filters';
 import { PRISMA } from '../infra/tokens';
 import type { Tx } from '../records/records.repository';

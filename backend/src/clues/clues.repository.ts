@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Prisma, type Db } from '@xuncha/prisma/src/client';
+import { Prisma, type Db } from '@xuncha/prisma';
 import type { WarningDays } from '../drill/drill.queries';
 import { PRISMA } from '../infra/tokens';
 import type { ClueListQuery, CreateClue, UpdateClue } from './dto/clues.dto';

@@ -2,7 +2,7 @@ import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type Exce
 import type { Request, Response } from 'express';
 import { ZodSerializationException, ZodValidationException } from 'nestjs-zod';
 import { ZodError } from 'zod';
-import { WarehouseError } from '@xuncha/etl/src/warehouse';
+import { WarehouseError } from '@xuncha/etl';
 
 /** The one shape of every error body. */
 export interface ErrorBody {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Warehouse } from '@xuncha/etl/src/warehouse';
+import type { Warehouse } from '@xuncha/etl';
 import { WAREHOUSE } from '../infra/tokens';
 import type { InspectionMode, UnitCategory } from '../common/filters';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { asOrdinaryWork } from '@xuncha/etl/src/warehouse';
+import { asOrdinaryWork } from '@xuncha/etl';
 import { DimensionsRepository, type Dimensions } from './dimensions.repository';
 
 /** How long dimensions are reused before the warehouse is asked whether they changed (other app instances may load). */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { shanghaiToday } from '@xuncha/prisma/src/calendar';
+import { shanghaiToday } from '@xuncha/shared';
 import type { FiltersInput } from '../common/filters';
 import type { Dimensions } from './dimensions.repository';
 import { DimensionsService } from './dimensions.service';
@@ -36,7 +36,7 @@ export class ScopeService {
     const county = currentCountyLimit();
     const scope = resolveScope(county === null ? input : limitToCounty(input, county, dims), dims, shanghaiToday());
     const current = dims.maxEventDate !== null && scope.asOf >= dims.maxEventDate;
-    const usable = dims.summary !== null && scope.regionId === undefined;
+    const usable = dims.summary !== null && scope.townshipId === undefined;
     return {
       scope,
       dims,

@@ -50,11 +50,11 @@ describe('resolveScope', () => {
 
   it('maps a region by its level: county-level regions by county, townships by region, the city to nothing', () => {
     const city = resolveScope({ regionId: 1 }, dims, '2026-11-24');
-    expect([city.countyId, city.regionId]).toEqual([undefined, undefined]);
+    expect([city.countyId, city.townshipId]).toEqual([undefined, undefined]);
     expect(resolveScope({ regionId: 2 }, dims, '2026-11-24')).toMatchObject({ countyId: 2 });
     expect(resolveScope({ regionId: 3 }, dims, '2026-11-24')).toMatchObject({ countyId: 3 });
     const township = resolveScope({ regionId: 4 }, dims, '2026-11-24');
-    expect([township.regionId, township.countyId]).toEqual([4, undefined]);
+    expect([township.townshipId, township.countyId]).toEqual([4, undefined]);
   });
 
   it('maps a category by its level', () => {

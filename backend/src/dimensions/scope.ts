@@ -16,8 +16,11 @@ export interface Scope {
   roundId?: number;
   /** A MUNICIPAL or COUNTY region: units whose county it is. */
   countyId?: number;
-  /** A TOWNSHIP region: units whose region it is. */
-  regionId?: number;
+  /**
+   * A TOWNSHIP region: units whose region it is. (The API's `regionId` names any region;
+   * resolved, a county-level one becomes `countyId`, a township this.)
+   */
+  townshipId?: number;
   unitCategory?: UnitCategory;
   category1Id?: number;
   category2Id?: number;
@@ -66,7 +69,7 @@ export function resolveScope(input: FiltersInput, dims: Dimensions, today: strin
     const region = dims.regions.find((r) => r.id === input.regionId);
     if (!region) throw badParameter('regionId', `no region with id ${input.regionId}`);
     if (region.level === 'MUNICIPAL' || region.level === 'COUNTY') scope.countyId = region.id;
-    else if (region.level === 'TOWNSHIP') scope.regionId = region.id;
+    else if (region.level === 'TOWNSHIP') scope.townshipId = region.id;
   }
   if (input.categoryId !== undefined) {
     const category = dims.categories.find((c) => c.id === input.categoryId);

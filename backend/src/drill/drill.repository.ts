@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Db } from '@xuncha/prisma/src/client';
-import type { Warehouse } from '@xuncha/etl/src/warehouse';
+import type { Db } from '@xuncha/prisma';
+import type { Warehouse } from '@xuncha/etl';
 import { APP_CONFIG, PRISMA, WAREHOUSE } from '../infra/tokens';
 import type { AppConfig } from '../config/app-config';
 import type { Scope } from '../dimensions/scope';
@@ -146,5 +146,10 @@ export class DrillRepository {
         events: { where: { deletedAt: null }, orderBy: [{ eventDate: 'asc' }, { id: 'asc' }] },
       },
     });
+  }
+
+  /** Whether the task has a closure request awaiting review. */
+  async hasPendingClosure(taskId: bigint): Promise<boolean> {
+    return (await this.prisma.closureRequest.count({ where: { taskId, status: 'PENDING' } })) > 0;
   }
 }

@@ -6,6 +6,7 @@ import { ScopeService } from '../dimensions/scope.service';
 import type { Dimensions } from '../dimensions/dimensions.repository';
 import { count } from '../metrics/metrics.repository';
 import { isoDay, isoDayOrNull } from '../common/dates';
+import { DIRECT_TRANSITIONS, mayApplyForClosure } from '../records/task-transitions';
 import { DrillRepository } from './drill.repository';
 import type { TaskListRow } from './drill.queries';
 import type { FindingListQuery, TaskListQuery } from './dto/drill.dto';
@@ -167,6 +168,8 @@ export class DrillService {
         originalDueDate: isoDayOrNull(task.originalDueDate),
         currentDueDate: isoDayOrNull(task.currentDueDate),
         closedDate: isoDayOrNull(task.closedDate),
+        nextStatuses: [...DIRECT_TRANSITIONS[task.status]],
+        mayApplyForClosure: mayApplyForClosure(task.status, task.status === 'CLOSE_REQUESTED' && (await this.repository.hasPendingClosure(task.id))),
       },
       finding: {
         id: Number(finding.id),

@@ -1,9 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Warehouse } from '@xuncha/etl/src/warehouse';
-import { warehouseSink } from '@xuncha/etl/src/load/warehouse-sink';
-import { runEtl, type EtlMode, type EtlRunResult } from '@xuncha/etl/src/runner';
-import { recordingChanges } from '@xuncha/etl/src/run-changes';
-import { startScheduler, type Scheduler } from '@xuncha/etl/src/scheduler';
+import { type Warehouse, warehouseSink, runEtl, type EtlMode, type EtlRunResult, recordingChanges, startScheduler, type Scheduler } from '@xuncha/etl';
 import type { AppConfig } from '../config/app-config';
 import { AppError } from '../common/http-exception.filter';
 import type { Principal } from '../auth/principal';

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { quarterChangeToken } from '@xuncha/etl/src/load/quarter-state';
-import type { Warehouse } from '@xuncha/etl/src/warehouse';
+import { quarterChangeToken, type Warehouse } from '@xuncha/etl';
 import type { UnitCategory } from '../common/filters';
 import type { Scope } from '../dimensions/scope';
 import { WAREHOUSE } from '../infra/tokens';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Writable } from 'node:stream';
+import { PassThrough, type Writable } from 'node:stream';
 import { currentCountyLimit } from '../auth/principal';
 import { Inject, Injectable, StreamableFile } from '@nestjs/common';
-import { shanghaiToday } from '@xuncha/prisma/src/calendar';
+import { shanghaiToday } from '@xuncha/shared';
 import type { FiltersInput, InspectionMode } from '../common/filters';
 import { MODE_LABELS } from '../common/labels';
 import { AppError } from '../common/http-exception.filter';

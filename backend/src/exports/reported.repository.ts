@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Db } from '@xuncha/prisma/src/client';
+import type { Db } from '@xuncha/prisma';
 import { PRISMA } from '../infra/tokens';
 import type { WorkbookFigure } from './quarterly-workbook';
 

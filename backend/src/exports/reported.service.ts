@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, StreamableFile } from '@nestjs/common';
-import { shanghaiToday } from '@xuncha/prisma/src/calendar';
+import { shanghaiToday } from '@xuncha/shared';
 import { currentCountyLimit } from '../auth/principal';
 import { AppError } from '../common/http-exception.filter';
 import { withCorrectionSheet } from './correction-sheet';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { shanghaiToday } from '@xuncha/prisma/src/calendar';
+import { shanghaiToday } from '@xuncha/shared';
 import type { AppConfig } from '../config/app-config';
 import { DimensionsService } from '../dimensions/dimensions.service';
 import { APP_CONFIG } from '../infra/tokens';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Db } from '@xuncha/prisma/src/client';
-import type { Warehouse } from '@xuncha/etl/src/warehouse';
+import type { Db } from '@xuncha/prisma';
+import type { Warehouse } from '@xuncha/etl';
 import { PRISMA, WAREHOUSE } from '../infra/tokens';
 import { EtlService } from '../etl/etl.service';
 import { WarehouseCheckRepository, type CountedTable } from './warehouse-check.repository';

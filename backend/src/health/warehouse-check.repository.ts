@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Db } from '@xuncha/prisma/src/client';
-import { ETL_STATE_ID } from '@xuncha/prisma/src/etl-state';
-import type { Warehouse } from '@xuncha/etl/src/warehouse';
+import { type Db, ETL_STATE_ID } from '@xuncha/prisma';
+import type { Warehouse } from '@xuncha/etl';
 import { PRISMA, WAREHOUSE } from '../infra/tokens';
 
 /** The tables whose live records /api/health counts on both sides. */

@@ -1,6 +1,6 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { createPrismaClient, type Db } from '@xuncha/prisma/src/client';
-import type { Warehouse } from '@xuncha/etl/src/warehouse';
+import { createPrismaClient, type Db } from '@xuncha/prisma';
+import type { Warehouse } from '@xuncha/etl';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG, DATABASE_READ_URL, DATABASE_URL, PRISMA, WAREHOUSE } from './tokens';
 

@@ -1,5 +1,4 @@
-import { createPrismaClient } from '@xuncha/prisma/src/client';
-import { CATEGORY_TREE } from '@xuncha/prisma/src/seed/categories';
+import { createPrismaClient, CATEGORY_TREE } from '@xuncha/prisma';
 
 /**
  * The issue-category tree of DESIGN.md ("Seed categories") for an office starting without

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Db } from '@xuncha/prisma/src/client';
+import type { Db } from '@xuncha/prisma';
 import type { UnitCategory } from '../common/filters';
 import { isoDay } from '../common/dates';
 import { PRISMA } from '../infra/tokens';

@@ -49,7 +49,7 @@ describe('filterConditions', () => {
   });
 
   it('leaves the category out for tables without one, and filters a township by region', () => {
-    const { where } = filterConditions({ ...base, regionId: 12, category2Id: 9 }, { categories: false });
+    const { where } = filterConditions({ ...base, townshipId: 12, category2Id: 9 }, { categories: false });
     expect(where).toEqual(['region_id = {regionId:UInt32}']);
     expect(filterConditions({ ...base, category2Id: 9 }, { categories: true }).where).toEqual(['category_id = {category2Id:UInt32}']);
   });
@@ -187,8 +187,8 @@ describe('queries over the current-state summary', () => {
   });
 
   it('refuses a township filter: the summary is by county', () => {
-    expect(() => buildSummaryCategoriesQuery({ ...base, regionId: 12 })).toThrow(/township/);
-    expect(() => buildSummaryCategoriesQuery({ ...base, regionId: 12 }, quarter)).toThrow(/township/);
+    expect(() => buildSummaryCategoriesQuery({ ...base, townshipId: 12 })).toThrow(/township/);
+    expect(() => buildSummaryCategoriesQuery({ ...base, townshipId: 12 }, quarter)).toThrow(/township/);
   });
 });
 

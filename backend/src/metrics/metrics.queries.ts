@@ -3,7 +3,7 @@
  * Values travel only as {name:Type} parameters. The definitions they implement are
  * those of DEFINITIONS.md beside this file, which pins down every choice.
  */
-import { LAST_BY_MODE } from '@xuncha/etl/src/load/unit-coverage';
+import { LAST_BY_MODE } from '@xuncha/etl';
 import type { Scope } from '../dimensions/scope';
 
 export interface SqlQuery {
@@ -38,9 +38,9 @@ export function filterConditions(scope: Scope, columns: FilterColumns, prefix = 
     where.push(`${c('county_id')} = {countyId:UInt32}`);
     params.countyId = scope.countyId;
   }
-  if (scope.regionId !== undefined) {
+  if (scope.townshipId !== undefined) {
     where.push(`${c('region_id')} = {regionId:UInt32}`);
-    params.regionId = scope.regionId;
+    params.regionId = scope.townshipId;
   }
   if (scope.unitCategory !== undefined) {
     where.push(`${c('unit_category')} = {unitCategory:String}`);
@@ -317,7 +317,7 @@ export interface CoverageOptions {
 function inspectionUnitFilter(scope: Scope, prefix: string): string[] {
   const where: string[] = [];
   if (scope.countyId !== undefined) where.push(`${prefix}county_id = {countyId:UInt32}`);
-  if (scope.regionId !== undefined) where.push(`${prefix}region_id = {regionId:UInt32}`);
+  if (scope.townshipId !== undefined) where.push(`${prefix}region_id = {regionId:UInt32}`);
   if (scope.unitCategory !== undefined) where.push(`${prefix}unit_category = {unitCategory:String}`);
   return where;
 }
@@ -338,9 +338,9 @@ export function unitStatusCte(scope: Scope, options: Pick<CoverageOptions, 'coun
     unitFilter.push('u.county_id = {countyId:UInt32}');
     params.countyId = scope.countyId;
   }
-  if (scope.regionId !== undefined) {
+  if (scope.townshipId !== undefined) {
     unitFilter.push('u.region_id = {regionId:UInt32}');
-    params.regionId = scope.regionId;
+    params.regionId = scope.townshipId;
   }
   if (scope.unitCategory !== undefined) {
     unitFilter.push('u.category = {unitCategory:String}');
@@ -665,7 +665,7 @@ function quarterSource(quarter: QuarterBuild, prefix = ''): { from: string; wher
  * the "on or before as-of" conditions hold for every row; a quarter build only for its day.
  */
 function summaryConditions(scope: Scope, extra: readonly string[] = [], quarter?: QuarterBuild): { from: string; where: string; params: Record<string, unknown> } {
-  if (scope.regionId !== undefined) throw new Error('the finding summary has no township column');
+  if (scope.townshipId !== undefined) throw new Error('the finding summary has no township column');
   if (quarter && quarter.asOf !== scope.asOf) throw new Error(`a quarter build of ${quarter.asOf} read as of ${scope.asOf}`);
   const { where, params } = filterConditions(scope, { categories: true });
   const source = quarter ? quarterSource(quarter) : { from: 'fact_finding_summary FINAL', where: ['is_deleted = 0'], params: {} };

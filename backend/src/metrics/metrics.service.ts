@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { shanghaiToday } from '@xuncha/prisma/src/calendar';
+import { shanghaiToday } from '@xuncha/shared';
 import { AGING_BUCKETS, type FiltersInput, type UnitCategory } from '../common/filters';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../infra/tokens';
@@ -180,7 +180,7 @@ export class MetricsService {
   }
 
   private async categoriesFor(scope: Scope, dims: Dimensions, summary: Summary, quarter: Quarter): Promise<CategoriesResponse> {
-    const fromQuarter = !summary.categories && scope.regionId === undefined;
+    const fromQuarter = !summary.categories && scope.townshipId === undefined;
     const rows = await this.repository.categories(scope, summary.categories, fromQuarter ? await quarter() : undefined);
     const of = (set: readonly string[]) => {
       const mask = groupingMask(set);
@@ -225,7 +225,7 @@ export class MetricsService {
   }
 
   private async rectificationFor(scope: Scope, current: boolean, summary: Summary, quarter: Quarter): Promise<RectificationResponse> {
-    const fromQuarter = !summary.all && scope.regionId === undefined;
+    const fromQuarter = !summary.all && scope.townshipId === undefined;
     const { groups: findings, days, tasks } = await this.repository.rectification(scope, current, summary.all, fromQuarter ? await quarter() : undefined);
     const total = <T, K extends keyof T>(rows: readonly T[], name: K) => rows.reduce((s, r) => s + Number(r[name]), 0);
     const immediate = findings.filter((f) => f.immediate);
@@ -270,7 +270,7 @@ export class MetricsService {
   }
 
   private async recurrenceFor(scope: Scope, current: boolean, summary: Summary, quarter: Quarter): Promise<RecurrenceResponse> {
-    const built = !summary.all && scope.regionId === undefined ? await quarter() : undefined;
+    const built = !summary.all && scope.townshipId === undefined ? await quarter() : undefined;
     const { repeats, rebounds } =
       summary.all || built
         ? await this.repository.recurrenceFromSummary(scope, built)

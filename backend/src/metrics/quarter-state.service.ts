@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ensureQuarterState, isQuarterEnd } from '@xuncha/etl/src/load/quarter-state';
-import type { Warehouse } from '@xuncha/etl/src/warehouse';
-import { shanghaiToday } from '@xuncha/prisma/src/calendar';
+import { ensureQuarterState, isQuarterEnd, type Warehouse } from '@xuncha/etl';
+import { shanghaiToday } from '@xuncha/shared';
 import { WAREHOUSE } from '../infra/tokens';
 import type { QuarterBuild } from './metrics.queries';
 

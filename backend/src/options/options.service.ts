@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { shanghaiToday } from '@xuncha/prisma/src/calendar';
+import { shanghaiToday } from '@xuncha/shared';
 import { INSPECTION_MODES, UNIT_CATEGORIES } from '../common/filters';
 import { MODE_LABELS, UNIT_CATEGORY_LABELS } from '../common/labels';
 import { DimensionsService } from '../dimensions/dimensions.service';

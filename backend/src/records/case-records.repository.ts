@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Prisma, type Db } from '@xuncha/prisma/src/client';
+import { Prisma, type Db } from '@xuncha/prisma';
 import { PRISMA } from '../infra/tokens';
 import type { FindingRecordListQuery, InspectionListQuery } from './dto/case-records.dto';
 import type { Tx } from './records.repository';

@@ -1,6 +1,6 @@
 import { HttpStatus, Inject, Injectable, type StreamableFile } from '@nestjs/common';
-import { shanghaiToday } from '@xuncha/prisma/src/calendar';
-import type { Prisma } from '@xuncha/prisma/src/client';
+import { type Prisma } from '@xuncha/prisma';
+import { shanghaiToday } from '@xuncha/shared';
 import { CountyScope } from '../auth/county-scope';
 import { AppError } from '../common/http-exception.filter';
 import { dbDate, isoDay, isoDayOrNull } from '../common/dates';

@@ -1,5 +1,5 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import type { Db } from '@xuncha/prisma/src/client';
+import type { Db } from '@xuncha/prisma';
 import type { InspectionMode, TaskStatus } from '../common/filters';
 import { AppError } from '../common/http-exception.filter';
 import { PRISMA } from '../infra/tokens';

@@ -1,6 +1,6 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { shanghaiToday } from '@xuncha/prisma/src/calendar';
+import { shanghaiToday } from '@xuncha/shared';
 import type { AppConfig } from '../config/app-config';
 import { CountyScope } from '../auth/county-scope';
 import { AppError } from '../common/http-exception.filter';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Db } from '@xuncha/prisma/src/client';
+import type { Db } from '@xuncha/prisma';
 import type { InspectionMode, TaskStatus } from '../common/filters';
 import { PRISMA } from '../infra/tokens';
 import { auditedTransaction } from '../audit/audit-context';

@@ -1,5 +1,5 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { shanghaiToday } from '@xuncha/prisma/src/calendar';
+import { shanghaiToday } from '@xuncha/shared';
 import { CountyScope } from '../auth/county-scope';
 import { AppError } from '../common/http-exception.filter';
 import { TASK_STATUS_LABELS } from '../common/labels';

@@ -34,6 +34,14 @@ export const DIRECT_TRANSITIONS: Readonly<Record<TaskStatus, readonly TaskStatus
   Object.entries(ALLOWED_TRANSITIONS).map(([from, tos]) => [from, tos.filter((to) => !REVIEWED_TRANSITIONS.has(`${from}>${to}`))]),
 ) as unknown as Record<TaskStatus, readonly TaskStatus[]>;
 
+/**
+ * Whether 申请销号 is open to a task: one in progress or basically done, or one already
+ * 申请销号 whose review record is missing (a status set before the closure review existed).
+ */
+export function mayApplyForClosure(status: TaskStatus, hasPendingRequest: boolean): boolean {
+  return status === 'IN_PROGRESS' || status === 'BASICALLY_DONE' || (status === 'CLOSE_REQUESTED' && !hasPendingRequest);
+}
+
 export function isAllowedTransition(from: TaskStatus, to: TaskStatus): boolean {
   return ALLOWED_TRANSITIONS[from].includes(to);
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import { shanghaiToday } from '@xuncha/prisma/src/calendar';
+import { shanghaiToday } from '@xuncha/shared';
 import type { Request, Response } from 'express';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { asSlowWork } from '@xuncha/etl/src/warehouse';
+import { asSlowWork } from '@xuncha/etl';
 import { currentCountyLimit } from '../auth/principal';
 import type { AppConfig } from '../config/app-config';
 import type { Dimensions } from '../dimensions/dimensions.repository';

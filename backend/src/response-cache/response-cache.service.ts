@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { RunChanges } from '@xuncha/etl/src/run-changes';
+import type { RunChanges } from '@xuncha/etl';
 
 /** Answers kept; the oldest go first beyond this. */
 const MAX_ENTRIES = 2_000;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, StreamableFile } from '@nestjs/common';
 import JSZip from 'jszip';
-import { shanghaiToday } from '@xuncha/prisma/src/calendar';
+import { shanghaiToday } from '@xuncha/shared';
 import { currentCountyLimit, currentPrincipal } from '../auth/principal';
 import { AppError } from '../common/http-exception.filter';
 import type { FiltersInput } from '../common/filters';

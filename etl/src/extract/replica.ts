@@ -1,4 +1,4 @@
-import { pgClient } from '../../../prisma/src/pg-client';
+import { pgClient } from '@xuncha/prisma';
 
 export interface ReplayWait {
   /** Whether the replica had replayed the primary's WAL as of the call before the time ran out. */

@@ -14,7 +14,7 @@ import {
   RECORD_FULL_CHANGE,
   RECORD_QUARTER_CHANGE,
 } from './quarter-state';
-import { shanghaiToday } from '../../../prisma/src/calendar';
+import { shanghaiToday } from '@xuncha/shared';
 
 /** The tables the warehouse derives from the loaded facts. */
 export type DerivedTable = 'fact_task_state' | 'fact_finding_summary' | 'fact_open_tasks' | 'fact_open_findings' | 'fact_unit_coverage';

@@ -1,5 +1,5 @@
+export { openWarehouse } from './open';
 export {
-  openWarehouse,
   warehouseConfigFromEnv,
   DEFAULT_DATABASE,
   RAW_INSERT_FORMATS,

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { openWarehouse, warehouseConfigFromEnv } from './warehouse';
+import { openWarehouse } from './open';
+import { warehouseConfigFromEnv } from './warehouse';
 
 describe('warehouseConfigFromEnv', () => {
   it('defaults to chDB in ./data/ch with the xuncha database', () => {

@@ -1,6 +1,4 @@
 import path from 'node:path';
-import { WarehouseError } from './errors';
-import { plainIdentifier } from './identifier';
 import type { WarehousePage } from './page';
 
 /**
@@ -78,19 +76,4 @@ export function warehouseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Wa
     dataDir: path.resolve(env.CH_DATA_DIR || path.join(env.DATA_DIR || 'data', 'ch')),
     cluster: env.CLICKHOUSE_CLUSTER || undefined,
   };
-}
-
-/** Opens the warehouse: the server when `url` is set, otherwise chDB in `dataDir`. */
-export async function openWarehouse(config: WarehouseConfig): Promise<Warehouse> {
-  plainIdentifier(config.database, 'database');
-  if (config.url) {
-    const { openServerWarehouse } = await import('./server-warehouse');
-    return openServerWarehouse({ ...config, url: config.url });
-  }
-  if (config.cluster) {
-    throw new WarehouseError('CLICKHOUSE_CLUSTER needs CLICKHOUSE_URL: the embedded engine is a single node');
-  }
-  // Loaded on demand: the native library is large and the server engine does not need it.
-  const { openChdbWarehouse } = await import('./chdb-warehouse');
-  return openChdbWarehouse(config);
 }

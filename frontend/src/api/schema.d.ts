@@ -1236,6 +1236,10 @@ export interface components {
                 read: boolean;
                 write: boolean;
                 admin: boolean;
+                etlStatus: boolean;
+                masterdataRead: boolean;
+                masterdata: boolean;
+                etlRun: boolean;
             };
         };
         OkDto_Output: {
@@ -1819,6 +1823,8 @@ export interface components {
                 originalDueDate: string | null;
                 currentDueDate: string | null;
                 closedDate: string | null;
+                nextStatuses: ("NOT_STARTED" | "IN_PROGRESS" | "CLOSE_REQUESTED" | "CLOSED" | "BASICALLY_DONE" | "NOT_DONE")[];
+                mayApplyForClosure: boolean;
             };
             finding: {
                 id: number;

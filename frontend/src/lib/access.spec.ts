@@ -1,10 +1,18 @@
-import { homeOf, mayVisit, safeRedirect } from './access';
+import { homeOf, mayVisit, safeRedirect, type Permissions } from './access';
 
-describe('page access by role', () => {
-  it('gives the figures to LEADER, STAFF and COUNTY_STAFF, the admin pages to ADMIN only', () => {
-    expect(['LEADER', 'STAFF', 'COUNTY_STAFF', 'ADMIN'].map((role) => mayVisit(role as never, 'read'))).toEqual([true, true, true, false]);
-    expect(['LEADER', 'STAFF', 'COUNTY_STAFF', 'ADMIN'].map((role) => mayVisit(role as never, 'admin'))).toEqual([false, false, false, true]);
-    expect(['LEADER', 'STAFF', 'COUNTY_STAFF', 'ADMIN'].map((role) => mayVisit(role as never, 'etlStatus'))).toEqual([true, true, true, true]);
+// What /api/me answers for each role (the API's rules, checked in backend/src/auth/permissions.spec.ts).
+const none: Permissions = { read: false, write: false, admin: false, etlStatus: false, masterdataRead: false, masterdata: false, etlRun: false };
+const LEADER: Permissions = { ...none, read: true, etlStatus: true, masterdataRead: true };
+const COUNTY_STAFF: Permissions = { ...LEADER, write: true, masterdata: true, etlRun: true };
+const ADMIN: Permissions = { ...none, admin: true, etlStatus: true, masterdataRead: true, masterdata: true, etlRun: true };
+
+describe('page access by the API’s permissions', () => {
+  it('gives the figures to whoever may read them, the admin pages to the administrator only', () => {
+    expect([LEADER, COUNTY_STAFF, ADMIN].map((can) => mayVisit(can, 'read'))).toEqual([true, true, false]);
+    expect([LEADER, COUNTY_STAFF, ADMIN].map((can) => mayVisit(can, 'admin'))).toEqual([false, false, true]);
+    expect([LEADER, COUNTY_STAFF, ADMIN].map((can) => mayVisit(can, 'etlStatus'))).toEqual([true, true, true]);
+    expect([LEADER, COUNTY_STAFF, ADMIN].map((can) => mayVisit(can, 'write'))).toEqual([false, true, false]);
+    expect([LEADER, COUNTY_STAFF, ADMIN].map((can) => mayVisit(can, 'masterdata'))).toEqual([true, true, true]);
   });
 
   it('lets a signed-out visitor open only public pages; a page without a rule needs a session', () => {
@@ -12,13 +20,14 @@ describe('page access by role', () => {
     expect(mayVisit(undefined, 'signedIn')).toBe(false);
     expect(mayVisit(undefined, undefined)).toBe(false);
     expect(mayVisit(undefined, 'read')).toBe(false);
-    expect(mayVisit('LEADER', undefined)).toBe(true);
+    expect(mayVisit(LEADER, undefined)).toBe(true);
+    expect(mayVisit(none, 'signedIn')).toBe(true);
   });
 
-  it('lands ADMIN on 用户管理 and everyone else on 总览', () => {
-    expect(homeOf('ADMIN')).toBe('admin-users');
-    expect(homeOf('LEADER')).toBe('overview');
-    expect(homeOf('COUNTY_STAFF')).toBe('overview');
+  it('lands the administrator on 用户管理 and everyone who reads the figures on 总览', () => {
+    expect(homeOf(ADMIN)).toBe('admin-users');
+    expect(homeOf(LEADER)).toBe('overview');
+    expect(homeOf(COUNTY_STAFF)).toBe('overview');
   });
 });
 

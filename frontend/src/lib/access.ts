@@ -1,11 +1,12 @@
-import type { Role } from '../api/types';
+import type { Me } from '../api/types';
 
-export type { Role };
+/** What the signed-in user may do, as /api/me answers it: one flag per access rule of the API. */
+export type Permissions = Me['can'];
 
 /**
- * Who may open which page, where each role lands, and where a sign-in may send the user
- * back to. The same role lists as the API's access rules (backend/src/auth/access.ts): the
- * dashboard only hides what the API would refuse anyway.
+ * Who may open which page, where a user lands, and where a sign-in may send the user back
+ * to. The rules are the API's (backend/src/auth/access.ts), read from /api/me: the dashboard
+ * keeps no role table and only hides what the API would refuse anyway.
  */
 
 /**
@@ -15,31 +16,26 @@ export type { Role };
  */
 export type PageAccess = 'public' | 'signedIn' | 'read' | 'admin' | 'etlStatus' | 'write' | 'masterdata';
 
-const PAGE_ROLES: Record<Exclude<PageAccess, 'public' | 'signedIn'>, readonly Role[]> = {
-  read: ['LEADER', 'STAFF', 'COUNTY_STAFF'],
-  admin: ['ADMIN'],
-  etlStatus: ['LEADER', 'STAFF', 'COUNTY_STAFF', 'ADMIN'],
-  write: ['STAFF', 'COUNTY_STAFF'],
-  // 基础数据: read by everyone signed in (the API's masterdataRead)
-  masterdata: ['LEADER', 'STAFF', 'COUNTY_STAFF', 'ADMIN'],
+/** The API's access rule each page audience stands for. */
+const RULE_OF: Record<Exclude<PageAccess, 'public' | 'signedIn'>, keyof Permissions> = {
+  read: 'read',
+  admin: 'admin',
+  etlStatus: 'etlStatus',
+  write: 'write',
+  masterdata: 'masterdataRead',
 };
 
-/** Who may change master data (the API's masterdata access; a county user only their county's units and townships). */
-export function mayEditMasterdata(role: Role | undefined): boolean {
-  return role === 'STAFF' || role === 'COUNTY_STAFF' || role === 'ADMIN';
-}
-
-/** Whether a user of `role` (undefined: signed out) may open a page of `access`. */
-export function mayVisit(role: Role | undefined, access: PageAccess | undefined): boolean {
+/** Whether a user with these permissions (undefined: signed out) may open a page of `access`. */
+export function mayVisit(can: Permissions | undefined, access: PageAccess | undefined): boolean {
   const needed = access ?? 'signedIn';
   if (needed === 'public') return true;
-  if (role === undefined) return false;
-  return needed === 'signedIn' || PAGE_ROLES[needed].includes(role);
+  if (can === undefined) return false;
+  return needed === 'signedIn' || can[RULE_OF[needed]];
 }
 
-/** The route name a role lands on after sign-in, and when it opens a page it may not use. */
-export function homeOf(role: Role): 'admin-users' | 'overview' {
-  return role === 'ADMIN' ? 'admin-users' : 'overview';
+/** The route name a user lands on after sign-in, and when opening a page they may not use: the figures, or for the administrator 用户管理. */
+export function homeOf(can: Permissions): 'admin-users' | 'overview' {
+  return can.read ? 'overview' : 'admin-users';
 }
 
 /** Somewhere only a sign-in page belongs; never a place to go back to. */

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startPostgres } from '../embedded-postgres';
 import { checkServer } from '../database';
-import { runCli, UserError } from '../errors';
+import { runCli, UserError } from '@xuncha/shared';
 import { MIGRATIONS_DIR } from '../migrate';
 import { diffMigrationsToSchema } from '../schema-engine';
 

@@ -1,5 +1,5 @@
 import { databaseConfigFromEnv, openDatabase } from '../database';
-import { runCli } from '../errors';
+import { runCli } from '@xuncha/shared';
 import { migrate } from '../migrate';
 
 runCli(async () => {

@@ -6,7 +6,7 @@
  * which replaces them.
  */
 import { databaseConfigFromEnv, openDatabase } from '../database';
-import { runCli, UserError } from '../errors';
+import { runCli, UserError } from '@xuncha/shared';
 import { migrate } from '../migrate';
 import { isDatabaseEmpty, parseSeedArgs, seedDatabase, SEED_USAGE, type SeedProgress } from '../seed';
 

@@ -1,5 +1,4 @@
-import { UserError } from '../errors';
-import { shanghaiToday } from '../calendar';
+import { UserError, shanghaiToday } from '@xuncha/shared';
 import { parseDay } from './dates';
 import { SCALE_FINDINGS, type Scale } from './plan';
 

@@ -10,4 +10,3 @@ export type { Scale } from './plan';
 export { SCALE_FINDINGS } from './plan';
 export { seedDatabase, isDatabaseEmpty, CASE_TABLES, type SeedOptions, type SeedSummary, type SeedProgress } from './load';
 export { parseSeedArgs, SEED_USAGE, type SeedArgs } from './args';
-export { shanghaiToday } from '../calendar';

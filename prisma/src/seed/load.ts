@@ -25,7 +25,7 @@ import { requestFullLoad } from '../etl-state';
 import { from as copyFrom } from 'pg-copy-streams';
 import { CaseSimulator } from './cases';
 import { parseDay } from './dates';
-import { UserError } from '../errors';
+import { UserError } from '@xuncha/shared';
 import { buildPlan, SCALE_FINDINGS, type Plan, type Scale } from './plan';
 import { COPY_HEADER, COPY_TRAILER, type BinaryRows } from './binary';
 import { COLUMNS, rowsOf, TABLES, type Capture, type ChunkSource } from './rows';

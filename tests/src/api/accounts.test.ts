@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { LEDGER_COLUMNS } from '../../../backend/src/records/ledger-workbook';
+import { LEDGER_COLUMNS } from '@xuncha/backend';
 import { startTestApp, TEST_PASSWORD, type TestApp, type TestClient } from '../support/app';
 import { query } from '../support/pg';
 import { pinToday } from '../support/today';

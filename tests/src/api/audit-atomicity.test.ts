@@ -2,11 +2,10 @@ import ExcelJS from 'exceljs';
 import { ModulesContainer } from '@nestjs/core';
 import { METHOD_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
-import { AUDIT_KEY } from '../../../backend/src/auth/access';
-import { shanghaiToday } from '../../../prisma/src/calendar';
+import { AUDIT_KEY, LEDGER_COLUMNS } from '@xuncha/backend';
+import { shanghaiToday } from '@xuncha/shared';
 import { startTestApp, type TestApp } from '../support/app';
 import { query } from '../support/pg';
-import { LEDGER_COLUMNS } from '../../../backend/src/records/ledger-workbook';
 import { applyForClosure, closureReviewer } from '../support/closure';
 import { regionFile, unitFile, upload } from '../support/directory-files';
 

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CaseRecordsService } from '../../../backend/src/records/case-records.service';
-import { shanghaiToday } from '../../../prisma/src/calendar';
+import { CaseRecordsService } from '@xuncha/backend';
+import { shanghaiToday } from '@xuncha/shared';
 import { startTestApp, type TestApp, type TestClient } from '../support/app';
 import { query } from '../support/pg';
 

@@ -1,5 +1,5 @@
-import { shanghaiToday } from '../../../prisma/src/calendar';
-import { sniffEvidence } from '../../../backend/src/closure/evidence-type';
+import { shanghaiToday } from '@xuncha/shared';
+import { sniffEvidence } from '@xuncha/backend';
 import { startTestApp, TEST_PASSWORD, type TestApp, type TestClient } from '../support/app';
 import { docxFile, exeFile, pdfFile, pdfOfSize, pngFile, xlsxFile } from '../support/evidence-files';
 import { query } from '../support/pg';
@@ -127,6 +127,20 @@ describe('applying for closure', () => {
     // the queue shows it
     const queue = await reviewer.get<{ rows: { id: number; taskId: number }[] }>('/api/closure-requests?pageSize=200');
     expect(queue.body.rows.map((r) => r.taskId)).toContain(taskId);
+  });
+
+  it('the task detail answers what may come next: the plain status changes, and whether 申请销号 is open', async () => {
+    interface Detail {
+      task: { status: string; nextStatuses: string[]; mayApplyForClosure: boolean };
+    }
+    const taskId = nextTask();
+    // 整改中: the status form offers 基本完成 and 未完成; 申请销号 goes through the closure review
+    const before = await staff.get<Detail>(`/api/tasks/${taskId}`);
+    expect(before.body.task).toEqual(expect.objectContaining({ status: 'IN_PROGRESS', nextStatuses: ['BASICALLY_DONE', 'NOT_DONE'], mayApplyForClosure: true }));
+    expect((await apply(staff, taskId, [{ name: '报告.pdf', bytes: pdfFile() }])).status).toBe(201);
+    // 申请销号 with its request pending: only the review moves it (通过, 退回), and no second application
+    const after = await staff.get<Detail>(`/api/tasks/${taskId}`);
+    expect(after.body.task).toEqual(expect.objectContaining({ status: 'CLOSE_REQUESTED', nextStatuses: [], mayApplyForClosure: false }));
   });
 
   it('refuses a renamed executable, a file whose name lies, no file, and writes nothing', async () => {

@@ -4,11 +4,17 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { StreamableFile } from '@nestjs/common';
-import { UNIT_CATEGORY_LABELS } from '../../../backend/src/common/labels';
-import type { OptionsResponse } from '../../../backend/src/options/dto/options.dto';
-import type { CategoriesResponse, CoverageResponse, RecurrenceResponse, RectificationResponse } from '../../../backend/src/metrics/dto/metrics.dto';
-import { ExportsService } from '../../../backend/src/exports/exports.service';
-import { SIGNATURE_LINE, textWidth } from '../../../backend/src/exports/sheet-writer';
+import {
+  UNIT_CATEGORY_LABELS,
+  type OptionsResponse,
+  type CategoriesResponse,
+  type CoverageResponse,
+  type RecurrenceResponse,
+  type RectificationResponse,
+  ExportsService,
+  SIGNATURE_LINE,
+  textWidth,
+} from '@xuncha/backend';
 import { startTestApp, type TestApp } from '../support/app';
 import { query } from '../support/pg';
 import { pinToday } from '../support/today';

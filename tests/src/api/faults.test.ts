@@ -3,16 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createApp } from '../../../backend/src/app';
-import { demoAccounts, ensureAccounts } from '../../../backend/src/auth/bootstrap-users';
-import { loadConfig } from '../../../backend/src/config/app-config';
-import { warehouseSink } from '../../../etl/src/load/warehouse-sink';
-import { runEtl } from '../../../etl/src/runner';
-import { migrateWarehouse, openWarehouse, WarehouseError, type RawInsertFormat, type Warehouse, type WarehousePage } from '../../../etl/src/warehouse';
-import { ensureDatabase } from '../../../prisma/src/database';
-import { freePort, startPostgres, type PostgresInstance } from '../../../prisma/src/embedded-postgres';
-import { migrate } from '../../../prisma/src/migrate';
-import { seedDatabase } from '../../../prisma/src/seed';
+import { createApp, demoAccounts, ensureAccounts, loadConfig } from '@xuncha/backend';
+import { warehouseSink, runEtl, migrateWarehouse, openWarehouse, WarehouseError, type RawInsertFormat, type Warehouse, type WarehousePage } from '@xuncha/etl';
+import { ensureDatabase, freePort, startPostgres, type PostgresInstance, migrate, seedDatabase } from '@xuncha/prisma';
 import { dropTestDatabase, openTestWarehouse, testWarehouseDir } from '../support/clickhouse';
 import { createTestDatabase, query, type TestDatabase } from '../support/pg';
 import { request, TEST_APP_ENV, TEST_PASSWORD, type TestApp } from '../support/app';
@@ -184,9 +177,13 @@ describe('the warehouse engine stops and starts again', () => {
     const audit = await query<{ action: string }>(db.url, 'SELECT action FROM audit_logs WHERE at >= $1 AND success ORDER BY id', [stoppedAt]);
     expect(audit.map((a) => a.action)).toEqual(['closure.apply', 'auth.login', 'closure.approve']);
 
-    // the scheduled runs fail meanwhile and wait longer each time (1 s, 2 s, 4 s…)
-    await sleep(6_500);
-    const failed = await query<{ started_at: Date }>(db.url, "SELECT started_at FROM etl_runs WHERE status = 'FAILED' AND started_at >= $1 ORDER BY id", [stoppedAt]);
+    // the scheduled runs fail meanwhile and wait longer each time (1 s, 2 s, 4 s…): counted
+    // over the next 6.5 s, once a failed run has started after them (no fixed sleep)
+    const windowEnd = new Date(Date.now() + 6_500);
+    const failedSince = (from: Date, to: Date) =>
+      query<{ started_at: Date }>(db.url, "SELECT started_at FROM etl_runs WHERE status = 'FAILED' AND started_at >= $1 AND started_at < $2 ORDER BY id", [from, to]);
+    await until('a failed run after the counted 6.5 s', async () => ((await failedSince(windowEnd, new Date(8.64e15))).length > 0 ? true : undefined), 60_000);
+    const failed = await failedSince(stoppedAt, windowEnd);
     expect(failed.length).toBeGreaterThanOrEqual(2);
     expect(failed.length).toBeLessThanOrEqual(4); // without backoff, a run a second: 6 or more
     const gaps = failed.slice(1).map((run, i) => run.started_at.getTime() - failed[i].started_at.getTime());

@@ -1,4 +1,4 @@
-import { shanghaiToday } from '../../../prisma/src/calendar';
+import { shanghaiToday } from '@xuncha/shared';
 import { startTestApp, TEST_PASSWORD, type TestApp, type TestClient } from '../support/app';
 import { query } from '../support/pg';
 

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
-import { LEDGER_COLUMNS } from '../../../backend/src/records/ledger-workbook';
+import { LEDGER_COLUMNS } from '@xuncha/backend';
 import { startTestApp, type TestApp, type TestClient } from '../support/app';
 import { query } from '../support/pg';
 import { zip } from '../support/zip';

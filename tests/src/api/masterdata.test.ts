@@ -1,4 +1,4 @@
-import { shanghaiToday } from '../../../prisma/src/calendar';
+import { shanghaiToday } from '@xuncha/shared';
 import { startTestApp, type TestApp, type TestClient } from '../support/app';
 import { regionFile, unitFile, upload } from '../support/directory-files';
 import { query } from '../support/pg';

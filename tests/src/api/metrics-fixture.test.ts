@@ -1,7 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Filters } from '../../../backend/src/common/filters';
-import { createApp } from '../../../backend/src/app';
-import { loadConfig } from '../../../backend/src/config/app-config';
+import { type Filters, createApp, loadConfig } from '@xuncha/backend';
 import { D1, D2, D3, FIXTURE_EXPECTED, loadMetricsFixture, overviewOf, type FilteredCase } from '../support/metrics-fixture';
 import { startTestApp, TEST_APP_ENV, type TestApp } from '../support/app';
 import { rounded } from '../support/rounded';

@@ -1,5 +1,4 @@
-import type { Filters } from '../../../backend/src/common/filters';
-import type { OptionsResponse } from '../../../backend/src/options/dto/options.dto';
+import type { Filters, OptionsResponse } from '@xuncha/backend';
 import { startTestApp, type TestApp } from '../support/app';
 import { referenceCategories, referenceCoverage, referenceRecurrence, referenceRectification } from '../support/metrics-reference';
 import { rounded } from '../support/rounded';

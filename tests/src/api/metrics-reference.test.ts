@@ -1,11 +1,4 @@
-import type { Filters } from '../../../backend/src/common/filters';
-import {
-  categoriesSchema,
-  coverageSchema,
-  overviewSchema,
-  rectificationSchema,
-  recurrenceSchema,
-} from '../../../backend/src/metrics/dto/metrics.dto';
+import { type Filters, categoriesSchema, coverageSchema, overviewSchema, rectificationSchema, recurrenceSchema } from '@xuncha/backend';
 import { D1, D2, D3, FIXTURE_EXPECTED, filtersEcho, loadMetricsFixture, overviewOf, type FilteredCase } from '../support/metrics-fixture';
 import {
   referenceCategories,

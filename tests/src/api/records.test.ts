@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ALLOWED_TRANSITIONS, DIRECT_TRANSITIONS, REVIEWED_TRANSITIONS } from '../../../backend/src/records/task-transitions';
+import { ALLOWED_TRANSITIONS, DIRECT_TRANSITIONS, REVIEWED_TRANSITIONS } from '@xuncha/backend';
 import { startTestApp, type TestApp } from '../support/app';
 import { query } from '../support/pg';
 import { applyForClosure, closeTask, closureReviewer } from '../support/closure';

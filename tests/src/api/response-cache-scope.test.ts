@@ -1,4 +1,4 @@
-import type { RectificationResponse } from '../../../backend/src/metrics/dto/metrics.dto';
+import type { RectificationResponse } from '@xuncha/backend';
 import { startTestApp, type TestApp } from '../support/app';
 import { referenceRectification } from '../support/metrics-reference';
 import { query } from '../support/pg';

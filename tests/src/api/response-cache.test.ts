@@ -1,4 +1,4 @@
-import { MetricsService } from '../../../backend/src/metrics/metrics.service';
+import { MetricsService } from '@xuncha/backend';
 import { startTestApp, type TestApp } from '../support/app';
 import { closeTask } from '../support/closure';
 import { query } from '../support/pg';

@@ -1,14 +1,18 @@
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
-import { ExportsService } from '../../../backend/src/exports/exports.service';
-import type { AppConfig } from '../../../backend/src/config/app-config';
-import { lastEndedQuarter, lastEndedQuarters, quarterPeriod } from '../../../backend/src/exports/quarters';
-import { APP_CONFIG } from '../../../backend/src/infra/tokens';
-import { WorkbookPrebuilder } from '../../../backend/src/exports/workbook-prebuild';
-import { SIGNATURE_LINE } from '../../../backend/src/exports/sheet-writer';
-import { QuarterStateService } from '../../../backend/src/metrics/quarter-state.service';
-import type { OptionsResponse } from '../../../backend/src/options/dto/options.dto';
-import { QUARTER_STATE_TABLES } from '../../../etl/src/load/quarter-state';
+import {
+  ExportsService,
+  type AppConfig,
+  lastEndedQuarter,
+  lastEndedQuarters,
+  quarterPeriod,
+  APP_CONFIG,
+  WorkbookPrebuilder,
+  SIGNATURE_LINE,
+  QuarterStateService,
+  type OptionsResponse,
+} from '@xuncha/backend';
+import { QUARTER_STATE_TABLES } from '@xuncha/etl';
 import { startTestApp, type TestApp } from '../support/app';
 import { query } from '../support/pg';
 import { pinToday } from '../support/today';

@@ -1,8 +1,5 @@
-import { buildFindingSummaryRebuild } from '../../../etl/src/load/finding-summary';
-import { warehouseSink } from '../../../etl/src/load/warehouse-sink';
-import { runEtl, type EtlRunResult } from '../../../etl/src/runner';
-import { migrateWarehouse, type Warehouse } from '../../../etl/src/warehouse';
-import { seedDatabase } from '../../../prisma/src/seed';
+import { buildFindingSummaryRebuild, warehouseSink, runEtl, type EtlRunResult, migrateWarehouse, type Warehouse } from '@xuncha/etl';
+import { seedDatabase } from '@xuncha/prisma';
 import { dropTestDatabase, openTestWarehouse } from '../support/clickhouse';
 import { createTestDatabase, query, type TestDatabase } from '../support/pg';
 

@@ -1,9 +1,6 @@
 import { Client } from 'pg';
-import { warehouseSink } from '../../../etl/src/load/warehouse-sink';
-import { ETL_LOCK_KEY, requestWarehouseLoad, runEtl } from '../../../etl/src/runner';
-import { migrateWarehouse } from '../../../etl/src/warehouse';
-import { pendingFullLoad, requestFullLoad } from '../../../prisma/src/etl-state';
-import { seedDatabase } from '../../../prisma/src/seed';
+import { warehouseSink, ETL_LOCK_KEY, requestWarehouseLoad, runEtl, migrateWarehouse } from '@xuncha/etl';
+import { pendingFullLoad, requestFullLoad, seedDatabase } from '@xuncha/prisma';
 import { startTestApp, type TestApp, type TestClient } from '../support/app';
 import { keyCounts, PARITY, warehouseParity } from '../support/parity';
 import { query } from '../support/pg';

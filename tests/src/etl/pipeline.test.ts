@@ -1,8 +1,6 @@
 import { Client } from 'pg';
-import { warehouseSink } from '../../../etl/src/load/warehouse-sink';
-import { runEtl, type EtlRunResult } from '../../../etl/src/runner';
-import { migrateWarehouse, type Warehouse } from '../../../etl/src/warehouse';
-import { seedDatabase } from '../../../prisma/src/seed';
+import { warehouseSink, runEtl, type EtlRunResult, migrateWarehouse, type Warehouse } from '@xuncha/etl';
+import { seedDatabase } from '@xuncha/prisma';
 import { dropTestDatabase, openTestWarehouse } from '../support/clickhouse';
 import { warehouseParity, type TableParity } from '../support/parity';
 import { createTestDatabase, query, type TestDatabase } from '../support/pg';

@@ -4,11 +4,13 @@ import {
   ensureQuarterState,
   quarterChangeToken,
   QUARTER_STATE_TABLES,
-} from '../../../etl/src/load/quarter-state';
-import { warehouseSink } from '../../../etl/src/load/warehouse-sink';
-import { runEtl, type EtlRunResult } from '../../../etl/src/runner';
-import { migrateWarehouse, type Warehouse } from '../../../etl/src/warehouse';
-import { seedDatabase } from '../../../prisma/src/seed';
+  warehouseSink,
+  runEtl,
+  type EtlRunResult,
+  migrateWarehouse,
+  type Warehouse,
+} from '@xuncha/etl';
+import { seedDatabase } from '@xuncha/prisma';
 import { dropTestDatabase, openTestWarehouse } from '../support/clickhouse';
 import { createTestDatabase, query, type TestDatabase } from '../support/pg';
 import { pinToday } from '../support/today';

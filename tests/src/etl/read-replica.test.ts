@@ -1,11 +1,6 @@
 import { Client } from 'pg';
-import { waitForReplay } from '../../../etl/src/extract/replica';
-import { warehouseSink } from '../../../etl/src/load/warehouse-sink';
-import { runEtl, type EtlMode, type EtlRunResult } from '../../../etl/src/runner';
-import { migrateWarehouse, type Warehouse } from '../../../etl/src/warehouse';
-import { ensureDatabase } from '../../../prisma/src/database';
-import { migrate } from '../../../prisma/src/migrate';
-import { seedDatabase } from '../../../prisma/src/seed';
+import { waitForReplay, warehouseSink, runEtl, type EtlMode, type EtlRunResult, migrateWarehouse, type Warehouse } from '@xuncha/etl';
+import { ensureDatabase, migrate, seedDatabase } from '@xuncha/prisma';
 import { dropTestDatabase, openTestWarehouse } from '../support/clickhouse';
 import { warehouseParity, type TableParity } from '../support/parity';
 import { createTestDatabase, query, type TestDatabase } from '../support/pg';

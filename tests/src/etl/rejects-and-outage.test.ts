@@ -1,8 +1,5 @@
-import { warehouseSink } from '../../../etl/src/load/warehouse-sink';
-import { EtlRunError, runEtl } from '../../../etl/src/runner';
-import { migrateWarehouse, openWarehouse, type Warehouse } from '../../../etl/src/warehouse';
-import { freePort } from '../../../prisma/src/embedded-postgres';
-import { seedDatabase } from '../../../prisma/src/seed';
+import { warehouseSink, EtlRunError, runEtl, migrateWarehouse, openWarehouse, type Warehouse } from '@xuncha/etl';
+import { freePort, seedDatabase } from '@xuncha/prisma';
 import { dropTestDatabase, openTestWarehouse } from '../support/clickhouse';
 import { warehouseParity } from '../support/parity';
 import { createTestDatabase, query, type TestDatabase } from '../support/pg';

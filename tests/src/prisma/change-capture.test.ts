@@ -1,4 +1,4 @@
-import { createPrismaClient, type Db } from '../../../prisma/src/client';
+import { createPrismaClient, type Db } from '@xuncha/prisma';
 import { createTestDatabase, query, type TestDatabase } from '../support/pg';
 
 interface CaptureRow extends Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { errorLines, runTsx } from '../support/cli';
-import { freePort } from '../../../prisma/src/embedded-postgres';
+import { freePort } from '@xuncha/prisma';
 
 describe('a bad DATABASE_URL', () => {
   it.each([

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startPostgres } from '../../../prisma/src/embedded-postgres';
-import { UserError } from '../../../prisma/src/errors';
+import { startPostgres } from '@xuncha/prisma';
+import { UserError } from '@xuncha/shared';
 
 const root = typeof process.getuid === 'function' && process.getuid() === 0;
 

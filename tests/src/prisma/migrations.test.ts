@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { migrate, readMigrations } from '../../../prisma/src/migrate';
+import { migrate, readMigrations } from '@xuncha/prisma';
 import { createTestDatabase, query, type TestDatabase } from '../support/pg';
 
 describe('migrations', () => {

@@ -4,8 +4,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { UserError } from '../../../prisma/src/errors';
-import { isDatabaseEmpty, parseSeedArgs, seedDatabase, type SeedSummary } from '../../../prisma/src/seed';
+import { isDatabaseEmpty, parseSeedArgs, seedDatabase, type SeedSummary } from '@xuncha/prisma';
+import { UserError } from '@xuncha/shared';
 import { createTestDatabase, query, type TestDatabase } from '../support/pg';
 
 const ROOT = path.join(__dirname, '..', '..', '..');

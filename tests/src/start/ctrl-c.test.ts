@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../../prisma/src/embedded-postgres';
+import { freePort } from '@xuncha/prisma';
 import { REPO_ROOT } from '../support/cli';
 
 /**

@@ -2,8 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../../prisma/src/embedded-postgres';
-import { CATEGORY_TREE } from '../../../prisma/src/seed/categories';
+import { freePort, CATEGORY_TREE } from '@xuncha/prisma';
 import { REPO_ROOT, errorLines } from '../support/cli';
 import { createTestDatabase, query, type TestDatabase } from '../support/pg';
 

@@ -3,14 +3,9 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createApp } from '../../../backend/src/app';
-import { demoAccounts, ensureAccounts } from '../../../backend/src/auth/bootstrap-users';
-import { loadConfig, type AppConfig } from '../../../backend/src/config/app-config';
-import { DimensionsService } from '../../../backend/src/dimensions/dimensions.service';
-import { warehouseSink } from '../../../etl/src/load/warehouse-sink';
-import { runEtl, type EtlMode } from '../../../etl/src/runner';
-import { migrateWarehouse, type Warehouse } from '../../../etl/src/warehouse';
-import { seedDatabase } from '../../../prisma/src/seed';
+import { createApp, demoAccounts, ensureAccounts, loadConfig, type AppConfig, DimensionsService } from '@xuncha/backend';
+import { warehouseSink, runEtl, type EtlMode, migrateWarehouse, type Warehouse } from '@xuncha/etl';
+import { seedDatabase } from '@xuncha/prisma';
 import { dropTestDatabase, openTestWarehouse } from './clickhouse';
 import { createTestDatabase, type TestDatabase } from './pg';
 

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openWarehouse, type Warehouse } from '../../../etl/src/warehouse';
-import { pidAlive } from '../../../etl/src/warehouse/pid';
+import { openWarehouse, type Warehouse, pidAlive } from '@xuncha/etl';
 
 /**
  * The embedded warehouse for integration tests.

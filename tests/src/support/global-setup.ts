@@ -1,9 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checkServer, ensureDatabase } from '../../../prisma/src/database';
-import { startPostgres, type PostgresInstance } from '../../../prisma/src/embedded-postgres';
-import { migrate } from '../../../prisma/src/migrate';
+import { checkServer, ensureDatabase, startPostgres, type PostgresInstance, migrate } from '@xuncha/prisma';
 import { TEMPLATE_DATABASE } from './pg';
 
 /**

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { PostgresInstance } from '../../../prisma/src/embedded-postgres';
+import type { PostgresInstance } from '@xuncha/prisma';
 
 export default async function globalTeardown(): Promise<void> {
   const state = (globalThis as Record<string, unknown>).__xunchaPg as { instance: PostgresInstance; root: string } | undefined;

@@ -38,14 +38,15 @@
  * - findings closed before their feedback (立行立改): days to close 0 (1005, 1008, 1016).
  */
 import { Client } from 'pg';
-import type { InspectionMode, UnitCategory } from '../../../backend/src/common/filters';
 import type {
+  InspectionMode,
+  UnitCategory,
   CategoriesResponse,
   CoverageResponse,
   OverviewResponse,
   RectificationResponse,
   RecurrenceResponse,
-} from '../../../backend/src/metrics/dto/metrics.dto';
+} from '@xuncha/backend';
 
 export const D1 = '2025-03-31';
 export const D2 = '2025-06-30';

@@ -9,15 +9,18 @@
  * ($1 asOf … $7 mode); metric-specific values follow as $8, $9, ….
  */
 import { Client } from 'pg';
-import type { AgingBucket, Filters, InspectionMode, UnitCategory } from '../../../backend/src/common/filters';
 import type {
+  AgingBucket,
+  Filters,
+  InspectionMode,
+  UnitCategory,
   CategoriesResponse,
   CoverageResponse,
   OverviewResponse,
   Ratio,
   RectificationResponse,
   RecurrenceResponse,
-} from '../../../backend/src/metrics/dto/metrics.dto';
+} from '@xuncha/backend';
 
 type AppliedFilters = CoverageResponse['filters'];
 type Row = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Warehouse } from '../../../etl/src/warehouse';
+import type { Warehouse } from '@xuncha/etl';
 import { query } from './pg';
 
 /**

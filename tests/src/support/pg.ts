@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { withDatabase } from '../../../prisma/src/database';
+import { withDatabase } from '@xuncha/prisma';
 
 /** The migrated database that each test's database is copied from (built by the global setup). */
 export const TEMPLATE_DATABASE = 'xuncha_test_template';

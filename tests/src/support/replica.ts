@@ -2,8 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { withDatabase } from '../../../prisma/src/database';
-import { startPostgres, type PostgresInstance } from '../../../prisma/src/embedded-postgres';
+import { withDatabase, startPostgres, type PostgresInstance } from '@xuncha/prisma';
 
 /**
  * A PostgreSQL primary with a physical streaming replica (hot standby), both on the

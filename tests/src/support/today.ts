@@ -1,4 +1,4 @@
-import { pinShanghaiToday, shanghaiToday } from '../../../prisma/src/calendar';
+import { pinShanghaiToday, shanghaiToday } from '@xuncha/shared';
 
 /**
  * Today in Asia/Shanghai, pinned for the rest of this test file: the app started in-process

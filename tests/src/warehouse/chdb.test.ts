@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { migrateWarehouse, WarehouseError, type Warehouse } from '../../../etl/src/warehouse';
+import { migrateWarehouse, WarehouseError, type Warehouse } from '@xuncha/etl';
 import { dropTestDatabase, oneLine, openTestWarehouse, testWarehouseDir } from '../support/clickhouse';
 import { runTsx } from '../support/cli';
 

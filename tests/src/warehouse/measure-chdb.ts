@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openWarehouse } from '../../../etl/src/warehouse';
+import { openWarehouse } from '@xuncha/etl';
 
 const STATUSES = ['未开始', '整改中', '申请销号', '已销号', '基本完成(持续整改)', '未完成'];
 

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { migrateWarehouse, openWarehouse, WarehouseError, type Warehouse } from '../../../etl/src/warehouse';
+import { migrateWarehouse, openWarehouse, WarehouseError, type Warehouse } from '@xuncha/etl';
 
 /** A localhost port with nothing listening on it. */
 async function closedPort(): Promise<number> {

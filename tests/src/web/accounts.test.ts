@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { formatCount, formatFraction, formatPercent } from '../../../frontend/src/charts/format';
-import { formatShanghai } from '../../../frontend/src/lib/time';
+import { formatCount, formatFraction, formatPercent, formatShanghai } from '@xuncha/frontend';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
 import { query } from '../support/pg';
 import { browserUnavailable, clickNav, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';

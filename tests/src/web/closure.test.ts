@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { shanghaiToday } from '../../../prisma/src/calendar';
+import { shanghaiToday } from '@xuncha/shared';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
 import { browserUnavailable, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
 import { exeFile, pdfFile, pdfOfSize, pngFile } from '../support/evidence-files';

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { formatCount, formatFraction, formatPercent, rateOf } from '../../../frontend/src/charts/format';
-import { BAND_GRID, COLUMN_GRID, bandCenterY, columnCenterX } from '../../../frontend/src/charts/layout';
+import { formatCount, formatFraction, formatPercent, rateOf, BAND_GRID, COLUMN_GRID, bandCenterY, columnCenterX } from '@xuncha/frontend';
 import { startTestApp, type TestApp } from '../support/app';
 import { browserUnavailable, clickNav, ensureDashboardBuilt, initialJavaScript, launchChromium, SCREENSHOT_DIR } from '../support/browser';
 import { pinToday } from '../support/today';

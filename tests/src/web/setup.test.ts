@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ensureDefaultCategories } from '../../../backend/src/masterdata/default-categories';
+import { ensureDefaultCategories } from '@xuncha/backend';
 import { startTestApp, type TestApp } from '../support/app';
 import { browserUnavailable, clickNav, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
 import { regionFile, unitFile } from '../support/directory-files';

@@ -34,8 +34,21 @@ const accountSchema = z.object({
 export type AccountView = z.infer<typeof accountSchema>;
 
 export const MeSchema = accountSchema.extend({
-  /** What the dashboard may offer this user. */
-  can: z.object({ read: z.boolean(), write: z.boolean(), admin: z.boolean() }),
+  /**
+   * What this user may do, one flag per access rule of the routes (backend/src/auth/access.ts):
+   * the dashboard shows its pages and buttons by these, and keeps no role table of its own.
+   */
+  can: z.object({
+    read: z.boolean(),
+    write: z.boolean(),
+    admin: z.boolean(),
+    etlStatus: z.boolean(),
+    masterdataRead: z.boolean(),
+    masterdata: z.boolean(),
+    etlRun: z.boolean(),
+    quarterReportRead: z.boolean(),
+    quarterReport: z.boolean(),
+  }),
 });
 export class MeDto extends createZodDto(MeSchema) {}
 export type Me = z.infer<typeof MeSchema>;

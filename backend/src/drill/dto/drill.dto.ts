@@ -151,6 +151,10 @@ export class TaskDetailDto extends createZodDto(
       originalDueDate: z.string().nullable(),
       currentDueDate: z.string().nullable(),
       closedDate: z.string().nullable(),
+      /** The statuses the plain status route (POST /api/tasks/:id/status) accepts next; the closure review makes the others. */
+      nextStatuses: z.array(z.enum(TASK_STATUSES)),
+      /** Whether 申请销号 (POST /api/tasks/:id/closure-requests) is open to the task now. */
+      mayApplyForClosure: z.boolean(),
     }),
     finding: z.object({
       id: z.number().int(),
