@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PassThrough, Readable, type Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { currentCountyLimit } from '../auth/principal';
 import { Inject, Injectable, StreamableFile } from '@nestjs/common';
 import { shanghaiToday } from '@xuncha/prisma/src/calendar';
@@ -16,10 +16,9 @@ import { APP_CONFIG } from '../infra/tokens';
 import { MetricsService } from '../metrics/metrics.service';
 import type { FindingCsvQuery, TaskCsvQuery } from './dto/exports.dto';
 import { ExportsRepository } from './exports.repository';
-import { contentDisposition, CSV_TYPE, csvHead, csvRows, XLSX_TYPE, type CsvColumn } from './files';
+import { contentDisposition, XLSX_TYPE, type CsvColumn } from './files';
+import { listCsvFile, listXlsxFile } from './list-download';
 import { FINDING_CSV_COLUMNS, findingListLabel, listFileName, TASK_CSV_COLUMNS, taskListLabel, type ListNameParts } from './list-csv';
-import { writeTable, type TableColumn } from './sheet-writer';
-import ExcelJS from 'exceljs';
 import { UNIT_CATEGORY_LABELS } from '../common/labels';
 import { writeQuarterlyWorkbook, type Named, type OverdueTask, type QuarterlyData } from './quarterly-workbook';
 import { endedQuarter, type QuarterPeriod } from './quarters';
@@ -262,26 +261,9 @@ export class ExportsService {
     };
   }
 
-  /**
-   * A list as one table of a streamed workbook (the quarterly workbook's table layout: title,
-   * 填报单位, 统计截止日期, header repeated on every printed page), a page of rows at a time.
-   */
+  /** A list as one table of a streamed workbook (see `listXlsxFile`). */
   private xlsxFile<T>(columns: readonly CsvColumn<T>[], pages: AsyncIterable<T[]>, sample: readonly T[], file: { title: string; asOf: string; ascii: string; name: string }): StreamableFile {
-    const output = new PassThrough();
-    const tableColumns: TableColumn[] = columns.map((c) => ({ header: c.header, format: c.format ?? 'text' }));
-    const cell = (value: string | number | boolean | null) => (typeof value === 'boolean' ? (value ? '是' : '否') : value);
-    const rows = (list: readonly T[]) => list.map((r) => ({ cells: columns.map((c) => cell(c.value(r))) }));
-    const reportingUnit = this.reportingUnitName();
-    void (async () => {
-      const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
-      workbook.creator = 'Xuncha Insight 巡察整改监督分析平台';
-      async function* table() {
-        for await (const page of pages) yield rows(page);
-      }
-      await writeTable(workbook, { sheetName: file.title.slice(0, 31), title: file.title, reportingUnit: await reportingUnit, asOf: file.asOf, columns: tableColumns, autoFilter: true, freezeColumns: 1 }, table(), rows(sample.slice(0, 200)));
-      await workbook.commit();
-    })().catch((error: unknown) => output.destroy(error instanceof Error ? error : new Error(String(error))));
-    return new StreamableFile(output, { type: XLSX_TYPE, disposition: contentDisposition(file.ascii, file.name) });
+    return listXlsxFile(columns, pages, sample, { ...file, reportingUnit: this.reportingUnitName() });
   }
 
   /** 填报单位 of a list: the county account's county, else the city. */
@@ -291,17 +273,8 @@ export class ExportsService {
     return dims.regions.find((r) => (county === null ? r.level === 'CITY' : r.id === county))?.name ?? '';
   }
 
-  /**
-   * CSV streamed a page at a time. The first page was read before (a bad parameter is a 400,
-   * not a broken download); a later failure aborts the transfer, so that a client never takes
-   * a truncated list for a whole one.
-   */
+  /** CSV streamed a page at a time (see `listCsvFile`). */
   private csvFile<T>(columns: readonly CsvColumn<T>[], pages: AsyncIterable<T[]>, ascii: string, name: string): StreamableFile {
-    async function* text() {
-      yield Buffer.from(csvHead(columns));
-      for await (const rows of pages) yield Buffer.from(csvRows(columns, rows));
-    }
-    // Nest's handler of a stream failing after the headers went out destroys the connection
-    return new StreamableFile(Readable.from(text(), { objectMode: false }), { type: CSV_TYPE, disposition: contentDisposition(ascii, name) });
+    return listCsvFile(columns, pages, ascii, name);
   }
 }

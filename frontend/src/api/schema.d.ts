@@ -1092,6 +1092,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/clues.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 线索清单 CSV: every clue of GET /api/clues under the same filters (UTF-8 with BOM, Chinese headers); the file named after the filters */
+        get: operations["CluesController_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clues.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 线索清单 .xlsx: every clue of GET /api/clues under the same filters; the file named after the filters */
+        get: operations["CluesController_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/clues/stats": {
         parameters: {
             query?: never;
@@ -2379,6 +2413,8 @@ export interface components {
                 validTo: string | null;
                 mergedIntoId: number | null;
                 mergedIntoName: string | null;
+                principalLeader: string | null;
+                leaderInCharge: string | null;
             }[];
         };
         UnitRecordDto_Output: {
@@ -2398,6 +2434,8 @@ export interface components {
             validTo: string | null;
             mergedIntoId: number | null;
             mergedIntoName: string | null;
+            principalLeader: string | null;
+            leaderInCharge: string | null;
         };
         CreateUnitDto: {
             code: string;
@@ -2408,6 +2446,8 @@ export interface components {
             committeeRegionId?: number;
             parentUnitId?: number | null;
             validFrom: string;
+            principalLeader?: string | null;
+            leaderInCharge?: string | null;
         };
         UpdateUnitDto: {
             code?: string;
@@ -2418,6 +2458,8 @@ export interface components {
             committeeRegionId?: number;
             parentUnitId?: number | null;
             validFrom?: string;
+            principalLeader?: string | null;
+            leaderInCharge?: string | null;
             validTo?: string | null;
         };
         AbolishUnitDto: {
@@ -4710,6 +4752,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClueRowDto_Output"];
+                };
+            };
+        };
+    };
+    CluesController_csv: {
+        parameters: {
+            query?: {
+                regionId?: string;
+                inspectionId?: string;
+                status?: "PENDING" | "IN_PROGRESS" | "CONCLUDED";
+                warning?: "yellow" | "orange" | "red";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the clue list as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    CluesController_xlsx: {
+        parameters: {
+            query?: {
+                regionId?: string;
+                inspectionId?: string;
+                status?: "PENDING" | "IN_PROGRESS" | "CONCLUDED";
+                warning?: "yellow" | "orange" | "red";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the clue list as a workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
         };
