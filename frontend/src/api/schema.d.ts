@@ -1160,6 +1160,23 @@ export interface paths {
         patch: operations["CluesController_update"];
         trace?: never;
     };
+    "/api/units/{id}/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 单位画像 one inspected unit: inspections by mode, findings by category with repeats and rebounds, tasks, days to close against its county, clues, responsible persons */
+        get: operations["UnitProfileController_profile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2758,6 +2775,102 @@ export interface components {
             /** @enum {string} */
             disposalStatus?: "PENDING" | "IN_PROGRESS" | "CONCLUDED";
             concludedDate?: string | null;
+        };
+        UnitProfileDto_Output: {
+            asOf: string;
+            unit: {
+                id: number;
+                code: string;
+                name: string;
+                /** @enum {string} */
+                category: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
+                regionName: string;
+                countyId: number;
+                countyName: string;
+                validFrom: string;
+                validTo: string | null;
+                principalLeader: string | null;
+                leaderInCharge: string | null;
+            };
+            inspections: {
+                id: number;
+                termName: string;
+                roundName: string;
+                /** @enum {string} */
+                mode: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
+                isCross: boolean;
+                stationedFrom: string;
+                stationedTo: string | null;
+                feedbackDate: string | null;
+                findings: number;
+            }[];
+            byMode: {
+                /** @enum {string} */
+                mode: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
+                inspections: number;
+            }[];
+            categories: {
+                categoryId: number;
+                categoryName: string;
+                parentName: string;
+                findings: number;
+                repeats: number;
+                rebounds: number;
+            }[];
+            findings: {
+                id: number;
+                inspectionId: number;
+                categoryName: string;
+                description: string;
+                foundDate: string;
+                isRepeat: boolean;
+                isRebound: boolean;
+            }[];
+            tasks: {
+                id: number;
+                findingId: number;
+                categoryName: string;
+                measure: string;
+                responsibleDept: string;
+                responsiblePerson: string;
+                /** @enum {string} */
+                status: "NOT_STARTED" | "IN_PROGRESS" | "CLOSE_REQUESTED" | "CLOSED" | "BASICALLY_DONE" | "NOT_DONE";
+                originalDueDate: string | null;
+                dueDate: string | null;
+                extensions: number;
+                closedDate: string | null;
+                daysOverdue: number;
+            }[];
+            daysToClose: {
+                unit: {
+                    count: number;
+                    median: number | null;
+                };
+                county: {
+                    count: number;
+                    median: number | null;
+                };
+            };
+            clues: {
+                id: number;
+                inspectionId: number;
+                /** @enum {string} */
+                handedTo: "DISCIPLINE" | "ORGANIZATION" | "OTHER";
+                handedDate: string;
+                persons: number;
+                summary: string;
+                /** @enum {string} */
+                disposalStatus: "PENDING" | "IN_PROGRESS" | "CONCLUDED";
+                concludedDate: string | null;
+            }[];
+            persons: {
+                /** @enum {string} */
+                role: "PRINCIPAL" | "IN_CHARGE" | "RESPONSIBLE";
+                name: string;
+                dept: string | null;
+                tasks: number;
+                openTasks: number;
+            }[];
         };
     };
     responses: never;
@@ -4848,6 +4961,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClueRowDto_Output"];
+                };
+            };
+        };
+    };
+    UnitProfileController_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitProfileDto_Output"];
                 };
             };
         };

@@ -772,6 +772,13 @@ describe('a county user', () => {
       expect([...counties].filter((c) => c !== own.name)).toEqual([]);
       expect((await downloadText(county, `/api/clues.xlsx?regionId=${other.id}`)).status).toBe(403);
     },
+    // 单位画像: another county's unit answers as missing
+    'GET /api/units/:id/profile': async () => {
+      expect((await county.get(`/api/units/${foreign.unitId}/profile`)).status).toBe(404);
+      const mineProfile = await county.get<{ unit: { id: number } }>(`/api/units/${mine.unitId}/profile`);
+      expect([mineProfile.status, mineProfile.body.unit.id]).toEqual([200, mine.unitId]);
+      expect((await staff.get(`/api/units/${foreign.unitId}/profile`)).status).toBe(200);
+    },
     // --- end of unit profile branch probes
   };
 
