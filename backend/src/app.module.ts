@@ -17,13 +17,14 @@ import { ClosureModule } from './closure/closure.module';
 import { WarningsModule } from './warnings/warnings.module';
 import { CluesModule } from './clues/clues.module';
 import { ResponseCacheModule } from './response-cache/response-cache.module';
+import { UnitProfileModule } from './unitprofile/unit-profile.module';
 
 @Module({})
 export class AppModule {
   static forRoot(deps: InfraDeps): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(deps), AuthModule, DimensionsModule, ResponseCacheModule, HealthModule, OptionsModule, MetricsModule, DrillModule, ExportsModule, EtlModule, RecordsModule, MasterdataModule, ClosureModule, WarningsModule, CluesModule],
+      imports: [InfraModule.forRoot(deps), AuthModule, DimensionsModule, ResponseCacheModule, HealthModule, OptionsModule, MetricsModule, DrillModule, ExportsModule, EtlModule, RecordsModule, MasterdataModule, ClosureModule, WarningsModule, CluesModule, UnitProfileModule],
       providers: [
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: ZodSerializerInterceptor },

@@ -19,6 +19,7 @@ export const routes: RouteRecordRaw[] = [
   // case records (h/records): the 巡察 list, one inspection with its findings and tasks, the 问题 list
   { path: '/records/inspections', name: 'inspections', component: () => import('./views/records/InspectionsView.vue'), meta: { nav: 'records.nav.inspections', noFilters: true, access: 'read', group: 'records' } },
   { path: '/records/inspections/:id(\\d+)', name: 'inspection', component: () => import('./views/records/InspectionDetailView.vue'), meta: { noFilters: true, access: 'read', group: 'records' } },
+  { path: '/units/:id(\\d+)', name: 'unit-profile', component: () => import('./views/UnitProfileView.vue'), meta: { noFilters: true, access: 'read', group: 'records' } },
   { path: '/records/findings', name: 'finding-records', component: () => import('./views/records/FindingRecordsView.vue'), meta: { nav: 'records.nav.findings', noFilters: true, access: 'read', group: 'records' } },
   { path: '/records/ledger-import', name: 'ledger-import', component: () => import('./views/LedgerImportView.vue'), meta: { nav: 'ledgerImport.nav', noFilters: true, access: 'write', group: 'records' } },
   { path: '/export', name: 'export', component: () => import('./views/ExportView.vue'), meta: { group: 'system', nav: 'nav.export', noFilters: true, access: 'read' } },

@@ -1,9 +1,12 @@
 import { Body, Controller, Get, Inject, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { Audited } from '../auth/access';
-import { ClueIdParamDto, ClueListQueryDto, CluePageDto, ClueRowDto, ClueStatsDto, ClueStatsQueryDto, CreateClueDto, UpdateClueDto } from './dto/clues.dto';
+import { CSV_TYPE, XLSX_TYPE } from '../exports/files';
+import { ClueFileQueryDto, ClueIdParamDto, ClueListQueryDto, CluePageDto, ClueRowDto, ClueStatsDto, ClueStatsQueryDto, CreateClueDto, UpdateClueDto } from './dto/clues.dto';
 import { CluesService } from './clues.service';
+
+const FILE = { schema: { type: 'string', format: 'binary' } } as const;
 
 @ApiTags('clues')
 @Controller()
@@ -15,6 +18,24 @@ export class CluesController {
   @ZodResponse({ status: 200, type: CluePageDto })
   list(@Query() query: ClueListQueryDto) {
     return this.service.list(query);
+  }
+
+  @Get('clues.csv')
+  @ApiOperation({ summary: '线索清单 CSV: every clue of GET /api/clues under the same filters (UTF-8 with BOM, Chinese headers); the file named after the filters' })
+  @Audited('export.clues-csv')
+  @ApiProduces(CSV_TYPE)
+  @ApiOkResponse({ description: 'the clue list as CSV', ...FILE })
+  csv(@Query() query: ClueFileQueryDto) {
+    return this.service.file(query, 'csv');
+  }
+
+  @Get('clues.xlsx')
+  @ApiOperation({ summary: '线索清单 .xlsx: every clue of GET /api/clues under the same filters; the file named after the filters' })
+  @Audited('export.clues-xlsx')
+  @ApiProduces(XLSX_TYPE)
+  @ApiOkResponse({ description: 'the clue list as a workbook', ...FILE })
+  xlsx(@Query() query: ClueFileQueryDto) {
+    return this.service.file(query, 'xlsx');
   }
 
   @Get('clues/stats')

@@ -1,4 +1,4 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, type StreamableFile } from '@nestjs/common';
 import { shanghaiToday } from '@xuncha/shared';
 import { CountyScope } from '../auth/county-scope';
 import { isoDay } from '../common/dates';
@@ -8,7 +8,13 @@ import { DimensionsService } from '../dimensions/dimensions.service';
 import type { WarningLevel } from '../drill/dto/drill.dto';
 import { APP_CONFIG } from '../infra/tokens';
 import { CluesRepository, type ClueContext, type ClueListRow, type ClueTallyRow } from './clues.repository';
-import type { ClueListQuery, CreateClue, UpdateClue } from './dto/clues.dto';
+import type { ClueFileQuery, ClueListQuery, CreateClue, UpdateClue } from './dto/clues.dto';
+import { listFileName } from '../exports/list-csv';
+import { csvListFile, xlsxListFile } from '../exports/list-file';
+import { CLUE_FILE_COLUMNS, clueListLabel } from './clue-list-file';
+
+/** The most clues one download holds (far above any city's clues). */
+const MAX_CLUE_FILE_ROWS = 1_000_000;
 
 type Recipient = 'DISCIPLINE' | 'ORGANIZATION' | 'OTHER';
 type Status = 'PENDING' | 'IN_PROGRESS' | 'CONCLUDED';
@@ -77,6 +83,29 @@ export class CluesService {
       pageSize: query.pageSize,
       rows: rows.map((r) => this.view(r, county)),
     };
+  }
+
+  /**
+   * Every clue of the list under the same filters as .xlsx or CSV, named after the filters
+   * (`红色预警线索_某县_2026-12-03.xlsx`). Clues are hundreds, not millions: read at once.
+   */
+  async file(query: ClueFileQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
+    const context = await this.context(query.regionId);
+    const county = await this.names();
+    const rows = (await this.repository.list(context, { ...query, page: 1, pageSize: MAX_CLUE_FILE_ROWS })).map((r) => this.view(r, county));
+    const label = clueListLabel(query);
+    const inspection = query.inspectionId === undefined ? undefined : `巡察${query.inspectionId}`;
+    const name = listFileName(label, { region: context.countyId === null ? undefined : county(context.countyId), round: inspection }, context.today, format);
+    const ascii = `clues-${context.today}.${format}`;
+    if (format === 'csv') return csvListFile(CLUE_FILE_COLUMNS, [rows], ascii, name);
+    return xlsxListFile(CLUE_FILE_COLUMNS, [rows], rows, { title: label, reportingUnit: await this.reportingUnit(), asOf: context.today, ascii, name });
+  }
+
+  /** 填报单位: the county account's county, else the city. */
+  private async reportingUnit(): Promise<string> {
+    const limit = this.county.limit();
+    const regions = (await this.dimensions.get()).regions;
+    return regions.find((r) => (limit === null ? r.level === 'CITY' : r.id === limit))?.name ?? '';
   }
 
   async stats(regionId: number | undefined) {

@@ -59,7 +59,7 @@ export function listPages<T>(first: ListPage<T>, read: (page: number) => Promise
  * 填报单位, 统计截止日期, header repeated on every printed page), a page of rows at a time.
  * `sample` (the first page) fits the column widths.
  */
-export function xlsxListFile<T>(columns: readonly CsvColumn<T>[], pages: AsyncIterable<T[]>, sample: readonly T[], file: ListFile): StreamableFile {
+export function xlsxListFile<T>(columns: readonly CsvColumn<T>[], pages: AsyncIterable<T[]> | Iterable<T[]>, sample: readonly T[], file: ListFile): StreamableFile {
   const output = new PassThrough();
   const tableColumns: TableColumn[] = columns.map((c) => ({ header: c.header, format: c.format ?? 'text' }));
   const cell = (value: string | number | boolean | null) => (typeof value === 'boolean' ? (value ? '是' : '否') : value);
@@ -82,7 +82,7 @@ export function xlsxListFile<T>(columns: readonly CsvColumn<T>[], pages: AsyncIt
  * not a broken download); a later failure aborts the transfer, so that a client never takes
  * a truncated list for a whole one.
  */
-export function csvListFile<T>(columns: readonly CsvColumn<T>[], pages: AsyncIterable<T[]>, ascii: string, name: string): StreamableFile {
+export function csvListFile<T>(columns: readonly CsvColumn<T>[], pages: AsyncIterable<T[]> | Iterable<T[]>, ascii: string, name: string): StreamableFile {
   async function* text() {
     yield Buffer.from(csvHead(columns));
     for await (const rows of pages) yield Buffer.from(csvRows(columns, rows));

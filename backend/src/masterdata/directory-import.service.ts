@@ -36,7 +36,7 @@ export const DEFAULT_VALID_FROM = '2000-01-01';
 
 const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 
-type UnitKey = 'code' | 'name' | 'category' | 'region' | 'committee' | 'parent' | 'validFrom' | 'validTo';
+type UnitKey = 'code' | 'name' | 'category' | 'region' | 'committee' | 'parent' | 'validFrom' | 'validTo' | 'principalLeader' | 'leaderInCharge';
 type RegionKey = 'code' | 'name' | 'level' | 'parent';
 
 export const UNIT_SHEET = '被巡察单位名录';
@@ -49,6 +49,8 @@ export const UNIT_COLUMNS: readonly SheetColumn<UnitKey>[] = [
   { key: 'parent', header: '上级单位代码', aliases: ['上级单位'], required: false, help: '选填：上级单位的代码（如村（社区）所属的乡镇），可为本表中的单位或已在名录中的单位', width: 16, numFmt: '@' },
   { key: 'validFrom', header: '设立日期', aliases: ['成立日期'], required: false, help: `选填：日期，如 2024-03-01（也可用 2024/3/1、2024年3月1日 或 Excel 日期单元格）；留空视为 ${DEFAULT_VALID_FROM}`, width: 14, numFmt: 'yyyy-mm-dd' },
   { key: 'validTo', header: '撤销日期', aliases: ['撤并日期'], required: false, help: '选填：已撤销的单位填撤销日期，不早于设立日期', width: 14, numFmt: 'yyyy-mm-dd' },
+  { key: 'principalLeader', header: '主要负责人', aliases: ['单位主要负责人', '党组织书记'], required: false, help: '选填：主要负责人姓名，至多 64 字；预警函、督办单据此点名', width: 14 },
+  { key: 'leaderInCharge', header: '分管领导', aliases: ['分管整改领导'], required: false, help: '选填：分管整改工作的领导姓名，至多 64 字；预警函、督办单据此点名', width: 14 },
 ];
 
 export const REGION_SHEET = '行政区划';
@@ -271,6 +273,8 @@ export class DirectoryImportService {
       const parentCode = r.may('parent', readCode(24));
       const validFrom = r.may('validFrom', readDay);
       const validTo = r.may('validTo', readDay);
+      const principalLeader = r.may('principalLeader', readText(64));
+      const leaderInCharge = r.may('leaderInCharge', readText(64));
       if (code !== undefined) {
         if (existing.has(code)) r.add('code', `单位代码 ${code} 已在名录中 unit code ${code} already exists in the directory`);
         const first = firstRowOf.get(code);
@@ -319,6 +323,8 @@ export class DirectoryImportService {
         parentCode: parentCode ?? null,
         validFrom: from,
         validTo: validTo ?? null,
+        principalLeader: principalLeader || null,
+        leaderInCharge: leaderInCharge || null,
       });
     }
     // a parent in the file must itself come in, and the file's parents must not go round in a circle

@@ -29,6 +29,8 @@ export interface UnitRow {
   validTo: string | null;
   mergedIntoId: number | null;
   mergedIntoName: string | null;
+  principalLeader: string | null;
+  leaderInCharge: string | null;
 }
 
 export interface UnitData {
@@ -40,6 +42,9 @@ export interface UnitData {
   parentUnitId: number | null;
   validFrom: string;
   validTo: string | null;
+  /** 主要负责人 and 分管领导 (names; null when not known) */
+  principalLeader: string | null;
+  leaderInCharge: string | null;
 }
 
 /** A row of the unit import, its parent named by code (in the file or already in the directory). */
@@ -62,7 +67,8 @@ const UNIT_SELECT = `
          u.committee_region_id AS "committeeRegionId", c.name AS "committeeName",
          u.parent_unit_id AS "parentUnitId", p.name AS "parentUnitName",
          to_char(u.valid_from, 'YYYY-MM-DD') AS "validFrom", to_char(u.valid_to, 'YYYY-MM-DD') AS "validTo",
-         u.merged_into_id AS "mergedIntoId", m.name AS "mergedIntoName"
+         u.merged_into_id AS "mergedIntoId", m.name AS "mergedIntoName",
+         u.principal_leader AS "principalLeader", u.leader_in_charge AS "leaderInCharge"
     FROM org_units u
     JOIN regions g ON g.id = u.region_id
     JOIN regions c ON c.id = u.committee_region_id
@@ -289,11 +295,12 @@ export class MasterdataRepository {
           const ready = pending.filter((r) => r.parentCode === null || known.has(r.parentCode));
           if (ready.length === 0) throw new Error('unit import: parents never inserted');
           const inserted = await tx.$queryRaw<{ id: number; code: string }[]>`
-            INSERT INTO org_units (code, name, category, region_id, committee_region_id, parent_unit_id, valid_from, valid_to)
+            INSERT INTO org_units (code, name, category, region_id, committee_region_id, parent_unit_id, valid_from, valid_to, principal_leader, leader_in_charge)
             SELECT * FROM unnest(${ready.map((r) => r.code)}::text[], ${ready.map((r) => r.name)}::text[], ${ready.map((r) => r.category)}::unit_category[],
                                  ${ready.map((r) => r.regionId)}::int[], ${ready.map((r) => r.committeeRegionId)}::int[],
                                  ${ready.map((r) => (r.parentCode === null ? null : (known.get(r.parentCode) ?? null)))}::int[],
-                                 ${ready.map((r) => r.validFrom)}::date[], ${ready.map((r) => r.validTo)}::date[])
+                                 ${ready.map((r) => r.validFrom)}::date[], ${ready.map((r) => r.validTo)}::date[],
+                                 ${ready.map((r) => r.principalLeader)}::text[], ${ready.map((r) => r.leaderInCharge)}::text[])
             RETURNING id, code`;
           for (const u of inserted) known.set(u.code, u.id);
           const done = new Set(ready);

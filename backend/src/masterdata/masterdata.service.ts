@@ -288,7 +288,7 @@ export class MasterdataService {
   async createUnit(input: CreateUnit): Promise<UnitRecord> {
     const place = await this.placement(null, input.regionId, input.committeeRegionId, input.parentUnitId);
     if (await this.repository.unitIdByCode(input.code)) throw conflict('code', `单位代码 ${input.code} 已存在 unit code ${input.code} already exists`);
-    const id = await this.repository.createUnit({ code: input.code, name: input.name, category: input.category, ...place, parentUnitId: input.parentUnitId ?? null, validFrom: input.validFrom, validTo: null });
+    const id = await this.repository.createUnit({ code: input.code, name: input.name, category: input.category, ...place, parentUnitId: input.parentUnitId ?? null, validFrom: input.validFrom, validTo: null, principalLeader: input.principalLeader ?? null, leaderInCharge: input.leaderInCharge ?? null });
     return this.visibleUnit(id);
   }
 
@@ -313,6 +313,8 @@ export class MasterdataService {
       ...place,
       ...(input.parentUnitId !== undefined ? { parentUnitId: input.parentUnitId } : {}),
       validFrom: input.validFrom,
+      ...(input.principalLeader !== undefined ? { principalLeader: input.principalLeader } : {}),
+      ...(input.leaderInCharge !== undefined ? { leaderInCharge: input.leaderInCharge } : {}),
       ...(input.validTo !== undefined ? { validTo: input.validTo, ...(input.validTo === null ? { mergedIntoId: null } : {}) } : {}),
     });
     return this.visibleUnit(id);

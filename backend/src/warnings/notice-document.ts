@@ -39,6 +39,12 @@ export interface NoticeTask {
   level: WarningLevel | null;
 }
 
+/** The unit's leaders from the unit directory (null where not entered). */
+export interface UnitLeaders {
+  principalLeader: string | null;
+  leaderInCharge: string | null;
+}
+
 export interface NoticeData {
   kind: NoticeKind;
   /** 文号, e.g. 巡督〔2026〕3号 */
@@ -51,6 +57,8 @@ export interface NoticeData {
   date: string;
   /** The most urgent level among the tasks: who the notice is to be passed to. */
   level: WarningLevel | null;
+  /** The addressed unit's 主要负责人 and 分管领导, named where known. */
+  leaders: UnitLeaders;
   tasks: NoticeTask[];
 }
 
@@ -114,10 +122,26 @@ function taskTable(tasks: readonly NoticeTask[]): Table {
   });
 }
 
+/**
+ * Who the notice is to be passed to, by the ladder's roles of `level`, each followed by the
+ * person's name where known: 责任人 by the tasks' responsible persons, 分管领导 and 主要负责人
+ * by the unit directory. A role whose person is not known stays a role.
+ */
+export function recipientNames(level: WarningLevel | null, leaders: UnitLeaders, tasks: readonly NoticeTask[]): string {
+  const persons = [...new Set(tasks.map((t) => t.responsiblePerson.trim()).filter((p) => p !== ''))];
+  const named: Record<string, string | null> = {
+    责任人: persons.length > 0 ? persons.join('、') : null,
+    分管领导: leaders.leaderInCharge,
+    主要负责人: leaders.principalLeader,
+  };
+  const roles = level ? WARNING_RECIPIENTS[level] : WARNING_RECIPIENTS.yellow;
+  return roles.map((role) => (named[role] ? `${role}${named[role]}` : role)).join('，');
+}
+
 /** The document's paragraphs, in order (the table between them). */
 export function noticeText(data: NoticeData): { title: string; opening: string; paragraphs: string[] } {
   const overdue = data.tasks.filter((t) => t.daysOverdue > 0).length;
-  const recipients = data.level ? WARNING_RECIPIENTS[data.level].join('、') : '责任人';
+  const recipients = recipientNames(data.level, data.leaders, data.tasks);
   const state =
     overdue > 0
       ? `，其中${overdue}项已超过整改时限`

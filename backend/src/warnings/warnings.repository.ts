@@ -3,6 +3,7 @@ import { Prisma, type Db } from '@xuncha/prisma';
 import { PRISMA } from '../infra/tokens';
 import type { Principal } from '../auth/principal';
 import { auditedTransaction } from '../audit/audit-context';
+import type { UnitLeaders } from './notice-document';
 
 /** The interactive-transaction client. */
 type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
@@ -21,6 +22,12 @@ export interface Escalation {
 @Injectable()
 export class WarningsRepository {
   constructor(@Inject(PRISMA) private readonly prisma: Db) {}
+
+  /** The 主要负责人 and 分管领导 of the given units, from the unit directory. */
+  async unitLeaders(unitIds: readonly number[]): Promise<Map<number, UnitLeaders>> {
+    const rows = await this.prisma.orgUnit.findMany({ where: { id: { in: [...unitIds] } }, select: { id: true, principalLeader: true, leaderInCharge: true } });
+    return new Map(rows.map((r) => [r.id, { principalLeader: r.principalLeader, leaderInCharge: r.leaderInCharge }]));
+  }
 
   /**
    * In one transaction: the next 文号 of the year (`prefix〔year〕n号`, counted from the notices

@@ -60,10 +60,10 @@ export class WarningsService {
     const rows = await list.chunk(0, list.total);
     const asOf = list.asOf;
     const ladder = this.config.warningDays;
-    const groups = new Map<string, { addressee: string; tasks: NoticeTask[] }>();
+    const groups = new Map<string, { unitId: number; addressee: string; tasks: NoticeTask[] }>();
     for (const r of rows) {
       const key = body.groupBy === 'dept' ? `${r.unitId}\u0000${r.responsibleDept}` : String(r.unitId);
-      const group = groups.get(key) ?? { addressee: body.groupBy === 'dept' ? `${r.unitName}${r.responsibleDept}` : r.unitName, tasks: [] };
+      const group = groups.get(key) ?? { unitId: r.unitId, addressee: body.groupBy === 'dept' ? `${r.unitName}${r.responsibleDept}` : r.unitName, tasks: [] };
       group.tasks.push({
         id: r.id,
         unitName: r.unitName,
@@ -77,6 +77,7 @@ export class WarningsService {
       });
       groups.set(key, group);
     }
+    const leaders = await this.repository.unitLeaders([...new Set(rows.map((r) => r.unitId))]);
     const today = shanghaiToday();
     const issuer = await this.issuer();
     const title = NOTICE_TITLES[body.kind];
@@ -95,6 +96,7 @@ export class WarningsService {
             issuer,
             date: today,
             level: highestLevel(group.tasks.map((t) => t.level)),
+            leaders: leaders.get(group.unitId) ?? { principalLeader: null, leaderInCharge: null },
             tasks: group.tasks,
           };
           files.push({ name: `${title}_${safeName(group.addressee)}_${today}.docx`, bytes: await writeNoticeDocument(data) });

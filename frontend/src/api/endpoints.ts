@@ -206,8 +206,8 @@ async function fileOf(request: Promise<Response>, fallback: string): Promise<{ b
 }
 
 /** Every row of a list (its filters, without paging) as .xlsx or CSV. */
-/** A list downloaded whole: the drill-down lists (tasks, findings) and the case-record lists (inspections, records/findings). */
-export type ListKind = 'tasks' | 'findings' | 'inspections' | 'records/findings';
+/** A list downloaded whole: the drill-down lists (tasks, findings), the case-record lists (inspections, records/findings) and the clues. */
+export type ListKind = 'tasks' | 'findings' | 'inspections' | 'records/findings' | 'clues';
 export const downloadList = (kind: ListKind, format: 'xlsx' | 'csv', query: Record<string, unknown>) =>
   fileOf(fetch(`/api/${kind}.${format}?${listParams(query)}`), `${kind.replace('/', '-')}.${format}`);
 

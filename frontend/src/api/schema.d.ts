@@ -1178,6 +1178,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/clues.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 线索清单 CSV: every clue of GET /api/clues under the same filters (UTF-8 with BOM, Chinese headers); the file named after the filters */
+        get: operations["CluesController_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clues.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 线索清单 .xlsx: every clue of GET /api/clues under the same filters; the file named after the filters */
+        get: operations["CluesController_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/clues/stats": {
         parameters: {
             query?: never;
@@ -1210,6 +1244,23 @@ export interface paths {
         head?: never;
         /** 更新线索 change a clue: recipient, handover day, persons, summary, disposal status, feedback day */
         patch: operations["CluesController_update"];
+        trace?: never;
+    };
+    "/api/units/{id}/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 单位画像 one inspected unit: inspections by mode, findings by category with repeats and rebounds, tasks, days to close against its county, clues, responsible persons */
+        get: operations["UnitProfileController_profile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
 }
@@ -2505,6 +2556,8 @@ export interface components {
                 validTo: string | null;
                 mergedIntoId: number | null;
                 mergedIntoName: string | null;
+                principalLeader: string | null;
+                leaderInCharge: string | null;
             }[];
         };
         UnitRecordDto_Output: {
@@ -2524,6 +2577,8 @@ export interface components {
             validTo: string | null;
             mergedIntoId: number | null;
             mergedIntoName: string | null;
+            principalLeader: string | null;
+            leaderInCharge: string | null;
         };
         CreateUnitDto: {
             code: string;
@@ -2534,6 +2589,8 @@ export interface components {
             committeeRegionId?: number;
             parentUnitId?: number | null;
             validFrom: string;
+            principalLeader?: string | null;
+            leaderInCharge?: string | null;
         };
         UpdateUnitDto: {
             code?: string;
@@ -2544,6 +2601,8 @@ export interface components {
             committeeRegionId?: number;
             parentUnitId?: number | null;
             validFrom?: string;
+            principalLeader?: string | null;
+            leaderInCharge?: string | null;
             validTo?: string | null;
         };
         AbolishUnitDto: {
@@ -2842,6 +2901,102 @@ export interface components {
             /** @enum {string} */
             disposalStatus?: "PENDING" | "IN_PROGRESS" | "CONCLUDED";
             concludedDate?: string | null;
+        };
+        UnitProfileDto_Output: {
+            asOf: string;
+            unit: {
+                id: number;
+                code: string;
+                name: string;
+                /** @enum {string} */
+                category: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
+                regionName: string;
+                countyId: number;
+                countyName: string;
+                validFrom: string;
+                validTo: string | null;
+                principalLeader: string | null;
+                leaderInCharge: string | null;
+            };
+            inspections: {
+                id: number;
+                termName: string;
+                roundName: string;
+                /** @enum {string} */
+                mode: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
+                isCross: boolean;
+                stationedFrom: string;
+                stationedTo: string | null;
+                feedbackDate: string | null;
+                findings: number;
+            }[];
+            byMode: {
+                /** @enum {string} */
+                mode: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
+                inspections: number;
+            }[];
+            categories: {
+                categoryId: number;
+                categoryName: string;
+                parentName: string;
+                findings: number;
+                repeats: number;
+                rebounds: number;
+            }[];
+            findings: {
+                id: number;
+                inspectionId: number;
+                categoryName: string;
+                description: string;
+                foundDate: string;
+                isRepeat: boolean;
+                isRebound: boolean;
+            }[];
+            tasks: {
+                id: number;
+                findingId: number;
+                categoryName: string;
+                measure: string;
+                responsibleDept: string;
+                responsiblePerson: string;
+                /** @enum {string} */
+                status: "NOT_STARTED" | "IN_PROGRESS" | "CLOSE_REQUESTED" | "CLOSED" | "BASICALLY_DONE" | "NOT_DONE";
+                originalDueDate: string | null;
+                dueDate: string | null;
+                extensions: number;
+                closedDate: string | null;
+                daysOverdue: number;
+            }[];
+            daysToClose: {
+                unit: {
+                    count: number;
+                    median: number | null;
+                };
+                county: {
+                    count: number;
+                    median: number | null;
+                };
+            };
+            clues: {
+                id: number;
+                inspectionId: number;
+                /** @enum {string} */
+                handedTo: "DISCIPLINE" | "ORGANIZATION" | "OTHER";
+                handedDate: string;
+                persons: number;
+                summary: string;
+                /** @enum {string} */
+                disposalStatus: "PENDING" | "IN_PROGRESS" | "CONCLUDED";
+                concludedDate: string | null;
+            }[];
+            persons: {
+                /** @enum {string} */
+                role: "PRINCIPAL" | "IN_CHARGE" | "RESPONSIBLE";
+                name: string;
+                dept: string | null;
+                tasks: number;
+                openTasks: number;
+            }[];
         };
     };
     responses: never;
@@ -5005,6 +5160,56 @@ export interface operations {
             };
         };
     };
+    CluesController_csv: {
+        parameters: {
+            query?: {
+                regionId?: string;
+                inspectionId?: string;
+                status?: "PENDING" | "IN_PROGRESS" | "CONCLUDED";
+                warning?: "yellow" | "orange" | "red";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the clue list as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    CluesController_xlsx: {
+        parameters: {
+            query?: {
+                regionId?: string;
+                inspectionId?: string;
+                status?: "PENDING" | "IN_PROGRESS" | "CONCLUDED";
+                warning?: "yellow" | "orange" | "red";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the clue list as a workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
     CluesController_stats: {
         parameters: {
             query?: {
@@ -5047,6 +5252,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClueRowDto_Output"];
+                };
+            };
+        };
+    };
+    UnitProfileController_profile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitProfileDto_Output"];
                 };
             };
         };

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { LEDGER_COLUMNS } from '@xuncha/backend';
 import { startTestApp, TEST_PASSWORD, type TestApp, type TestClient } from '../support/app';
+import { parseCsv } from '../support/csv';
 import { query } from '../support/pg';
 import { pinToday } from '../support/today';
 import { applyForClosure } from '../support/closure';
@@ -798,6 +799,34 @@ describe('a county user', () => {
       expect((await downloadText(county, `/api/closure-evidence/${request.evidenceId}`)).status).toBe(404);
       expect((await downloadText(leader, `/api/closure-evidence/${request.evidenceId}`)).status).toBe(200);
     },
+
+    // --- unit profile branch: clue export (线索 导出) -------------------------------------------
+    'GET /api/clues.csv': async () => {
+      const mineCsv = await downloadText(county, '/api/clues.csv');
+      expect(mineCsv.status).toBe(200);
+      expect(mineCsv.bytes.equals((await downloadText(staff, `/api/clues.csv?regionId=${own.id}`)).bytes)).toBe(true);
+      const counties = new Set(parseCsv(mineCsv.bytes.toString('utf8')).slice(1).filter((r) => r.length > 1).map((r) => r[1]));
+      expect([...counties].filter((c) => c !== own.name)).toEqual([]);
+      expect((await downloadText(county, `/api/clues.csv?regionId=${other.id}`)).status).toBe(403);
+    },
+    'GET /api/clues.xlsx': async () => {
+      const mineXlsx = await downloadText(county, '/api/clues.xlsx');
+      expect(mineXlsx.status).toBe(200);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(mineXlsx.bytes as unknown as ArrayBuffer);
+      const counties = new Set<string>();
+      book.worksheets[0].eachRow((row, n) => n > 6 && counties.add(String(row.getCell(2).value)));
+      expect([...counties].filter((c) => c !== own.name)).toEqual([]);
+      expect((await downloadText(county, `/api/clues.xlsx?regionId=${other.id}`)).status).toBe(403);
+    },
+    // 单位画像: another county's unit answers as missing
+    'GET /api/units/:id/profile': async () => {
+      expect((await county.get(`/api/units/${foreign.unitId}/profile`)).status).toBe(404);
+      const mineProfile = await county.get<{ unit: { id: number } }>(`/api/units/${mine.unitId}/profile`);
+      expect([mineProfile.status, mineProfile.body.unit.id]).toEqual([200, mine.unitId]);
+      expect((await staff.get(`/api/units/${foreign.unitId}/profile`)).status).toBe(200);
+    },
+    // --- end of unit profile branch probes
   };
 
   /** The OpenAPI pages (Swagger UI's files and the document) hold no records: the same for everyone signed in. */

@@ -1,5 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { shanghaiToday } from '@xuncha/shared';
 import { startTestApp, type TestApp } from '../support/app';
+import { parseCsv } from '../support/csv';
 import { query } from '../support/pg';
 
 /**
@@ -111,5 +116,93 @@ describe('线索', () => {
       expect({ field, status: response.status, message: response.body.message.split(':')[0] }).toEqual({ field, status: 400, message: field });
     }
     expect((await t.send('PATCH', '/api/clues/2147483647', { persons: 2 })).status).toBe(404);
+  });
+
+  // --- 导出 (.xlsx and CSV) --------------------------------------------------------------
+  it('exports the filtered list as .xlsx (read back by LibreOffice) and CSV, named after the filters', async () => {
+    const UNIT_COUNTY = `(SELECT CASE g.level WHEN 'TOWNSHIP' THEN g.parent_id ELSE g.id END FROM regions g WHERE g.id = u.region_id)`;
+    const [{ county, countyName }] = await query<{ county: number; countyName: string }>(
+      t.db.url,
+      `SELECT ${UNIT_COUNTY} AS county, (SELECT name FROM regions WHERE id = ${UNIT_COUNTY}) AS "countyName"
+         FROM clues c JOIN inspections i ON i.id = c.inspection_id AND i.deleted_at IS NULL JOIN org_units u ON u.id = i.unit_id
+        WHERE c.deleted_at IS NULL GROUP BY 1, 2 ORDER BY count(*) DESC, 1 LIMIT 1`,
+    );
+    // a summary with a comma, a quote and a line break must survive both formats
+    const tricky = 'Ａ单位, "某某"问题\n第二行';
+    const [{ id: trickyInspection }] = await query<{ id: number }>(
+      t.db.url,
+      `SELECT i.id FROM inspections i JOIN org_units u ON u.id = i.unit_id WHERE i.deleted_at IS NULL AND ${UNIT_COUNTY} = $1 ORDER BY i.id LIMIT 1`,
+      [county],
+    );
+    expect((await t.send('POST', '/api/clues', { inspectionId: trickyInspection, handedTo: 'DISCIPLINE', handedDate: plus(today, -3), persons: 7, summary: tricky })).status).toBe(201);
+    expect((await t.send('POST', '/api/clues', { inspectionId: trickyInspection, handedTo: 'ORGANIZATION', handedDate: plus(today, -40), persons: 2, summary: '处置中的线索', disposalStatus: 'IN_PROGRESS' })).status).toBe(201);
+    const expected = await query<{ id: string; unit: string; persons: string; summary: string }>(
+      t.db.url,
+      `SELECT c.id::text AS id, u.name AS unit, c.persons::text AS persons, c.summary
+         FROM clues c JOIN inspections i ON i.id = c.inspection_id AND i.deleted_at IS NULL JOIN org_units u ON u.id = i.unit_id
+        WHERE c.deleted_at IS NULL AND c.disposal_status <> 'CONCLUDED' AND ${UNIT_COUNTY} = $1 ORDER BY c.id`,
+      [county],
+    );
+    expect(expected.length).toBeGreaterThan(1);
+    const byId = <T extends { id: string }>(rows: T[]) => [...rows].sort((a, b) => Number(a.id) - Number(b.id));
+    /** The data rows below the header row (first cell 线索编号): id, unit, persons, summary. */
+    const table = (records: string[][]) => {
+      const header = records.findIndex((r) => r[0] === '线索编号');
+      expect(header).toBeGreaterThanOrEqual(0);
+      const columns = records[header];
+      const at = (name: string) => columns.indexOf(name);
+      expect([at('被巡察单位'), at('涉及人数'), at('线索摘要'), at('处置状态')].every((i) => i > 0)).toBe(true);
+      return byId(records.slice(header + 1).filter((r) => /^\d+$/.test(r[0] ?? '')).map((r) => ({ id: r[0], unit: r[at('被巡察单位')], persons: r[at('涉及人数')], summary: r[at('线索摘要')] })));
+    };
+
+    const statuses = ['PENDING', 'IN_PROGRESS'];
+    const listed = (await Promise.all(statuses.map((s) => all(`&regionId=${county}&status=${s}`)))).flat();
+    expect(listed.map((r) => r.id).sort((a, b) => a - b)).toEqual(expected.map((r) => Number(r.id)));
+
+    // CSV, one status at a time: together every open clue of the county
+    const fromCsv: { id: string; summary: string }[] = [];
+    let pending: typeof fromCsv = [];
+    for (const status of statuses) {
+      const response = await fetch(`${t.url}/api/clues.csv?regionId=${county}&status=${status}`, { headers: { cookie: t.cookie } });
+      expect(response.status).toBe(200);
+      const label = status === 'PENDING' ? '待处置线索' : '处置中线索';
+      expect(response.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent(`${label}_${countyName}_${today}.csv`)}`);
+      const rows = table(parseCsv(await response.text()));
+      if (status === 'PENDING') pending = rows;
+      fromCsv.push(...rows);
+    }
+    expect(byId(fromCsv)).toEqual(expected);
+
+    // .xlsx of the PENDING ones, converted to CSV by LibreOffice
+    const xlsx = await fetch(`${t.url}/api/clues.xlsx?regionId=${county}&status=PENDING`, { headers: { cookie: t.cookie } });
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent(`待处置线索_${countyName}_${today}.xlsx`)}`);
+    const bytes = Buffer.from(await xlsx.arrayBuffer());
+    expect(pending.some((r) => r.summary === tricky)).toBe(true);
+    let soffice = true;
+    try {
+      execFileSync('soffice', ['--version'], { stdio: 'pipe', timeout: 60_000 });
+    } catch {
+      if (process.env.XUNCHA_REQUIRE_SYSTEM_PACKAGES === '1') throw new Error('soffice (LibreOffice) is not installed, and XUNCHA_REQUIRE_SYSTEM_PACKAGES=1');
+      soffice = false;
+    }
+    if (!soffice) {
+      console.log('clues: skipped the LibreOffice check: soffice is not installed');
+      return;
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuncha-clues-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'clues.xlsx'), bytes);
+      execFileSync(
+        'soffice',
+        [`-env:UserInstallation=file://${path.join(dir, 'profile')}`, '--headless', '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1', '--outdir', path.join(dir, 'out'), path.join(dir, 'clues.xlsx')],
+        { stdio: 'pipe', timeout: 180_000 },
+      );
+      const records = parseCsv(fs.readFileSync(path.join(dir, 'out', 'clues.csv'), 'utf8'));
+      expect(records[0][0]).toBe('待处置线索');
+      expect(table(records)).toEqual(pending);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { shanghaiToday } from '@xuncha/shared';
 import { startTestApp, type TestApp, type TestClient } from '../support/app';
-import { regionFile, unitFile, upload } from '../support/directory-files';
+import { regionFile, UNIT_HEADER, unitFile, upload, workbook } from '../support/directory-files';
 import { query } from '../support/pg';
 
 /**
@@ -283,7 +283,7 @@ describe('the unit import', () => {
     const ExcelJS = (await import('exceljs')).default;
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(await response.arrayBuffer());
-    expect(book.getWorksheet('被巡察单位名录')?.getRow(1).values).toEqual([undefined, '单位代码', '单位名称', '单位类别', '所在区划', '管辖党委', '上级单位代码', '设立日期', '撤销日期']);
+    expect(book.getWorksheet('被巡察单位名录')?.getRow(1).values).toEqual([undefined, '单位代码', '单位名称', '单位类别', '所在区划', '管辖党委', '上级单位代码', '设立日期', '撤销日期', '主要负责人', '分管领导']);
     expect(book.getWorksheet('区划')?.rowCount).toBeGreaterThan(5);
   });
 
@@ -344,6 +344,30 @@ describe('the unit import', () => {
     ]));
     expect(refused.status).toBe(400);
     expect(refused.body.details).toEqual([{ field: 'row 3', message: expect.stringMatching(/^所在区划: .*不在本县/) }]);
+  });
+
+  // --- unit leaders (主要负责人, 分管领导) -------------------------------------------------
+  it('keeps a unit\'s 主要负责人 and 分管领导: entered, changed, cleared, and imported as optional columns', async () => {
+    const created = await staff.send<{ id: number; principalLeader: string | null; leaderInCharge: string | null }>('POST', '/api/masterdata/units', {
+      code: 'L-001', name: '领导测试单位', category: 'SOE', regionId: own.id, validFrom: '2020-01-01', principalLeader: '张主任', leaderInCharge: ' 李副主任 ',
+    });
+    expect([created.status, created.body.principalLeader, created.body.leaderInCharge]).toEqual([201, '张主任', '李副主任']);
+    const tooLong = await staff.send<{ message: string }>('PATCH', `/api/masterdata/units/${created.body.id}`, { leaderInCharge: '长'.repeat(65) });
+    expect([tooLong.status, tooLong.body.message]).toEqual([400, expect.stringMatching(/^leaderInCharge: 分管领导不能超过 64 个字/)]);
+    const changed = await staff.send('PATCH', `/api/masterdata/units/${created.body.id}`, { principalLeader: null, leaderInCharge: '王副主任' });
+    expect(changed.body).toMatchObject({ principalLeader: null, leaderInCharge: '王副主任' });
+    expect((await staff.send('PATCH', `/api/masterdata/units/${created.body.id}`, { name: '领导测试单位（改名）' })).body).toMatchObject({ principalLeader: null, leaderInCharge: '王副主任' });
+
+    const file = await workbook('被巡察单位名录', [...UNIT_HEADER, '主要负责人', '分管领导'], [
+      ['L-002', '有领导的单位', '其他', own.code, null, null, null, null, '赵书记', '钱副书记'],
+      ['L-003', '无领导的单位', '其他', own.code, null, null, null, null, null, ''],
+    ]);
+    const imported = await upload(url(), staff.cookie, file);
+    expect([imported.status, imported.body.imported]).toEqual([201, 2]);
+    expect(await sql("SELECT code, principal_leader, leader_in_charge FROM org_units WHERE code IN ('L-002', 'L-003') ORDER BY code")).toEqual([
+      { code: 'L-002', principal_leader: '赵书记', leader_in_charge: '钱副书记' },
+      { code: 'L-003', principal_leader: null, leader_in_charge: null },
+    ]);
   });
 });
 

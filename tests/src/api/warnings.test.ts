@@ -143,13 +143,16 @@ describe('预警 and 督办单', () => {
   });
 
   it('issues 督办单 naming exactly the filtered tasks, read back by LibreOffice, and records the escalation on each', async () => {
-    const expected = await query<{ id: number; unit: string }>(
+    const expected = await query<{ id: number; unit: string; unitId: number; person: string }>(
       t.db.url,
-      `SELECT k.id::int AS id, u.name AS unit ${TASKS} AND k.status <> 'CLOSED' AND k.current_due_date < $1::date ORDER BY 1`,
+      `SELECT k.id::int AS id, u.name AS unit, u.id AS "unitId", k.responsible_person AS person ${TASKS} AND k.status <> 'CLOSED' AND k.current_due_date < $1::date ORDER BY 1`,
       [today, county],
     );
     expect(expected.length).toBeGreaterThan(1);
     const units = new Set(expected.map((r) => r.unit));
+    // one unit's leaders entered in the unit directory: its 督办单 names them; the others name the roles
+    const ledUnit = expected[0];
+    expect((await t.send('PATCH', `/api/masterdata/units/${ledUnit.unitId}`, { principalLeader: '督办测试主任', leaderInCharge: '督办测试副主任' })).status).toBe(200);
     const response = await fetch(`${t.url}/api/notices?warning=red&regionId=${county}`, {
       method: 'POST',
       headers: { cookie: t.cookie, 'content-type': 'application/json' },
@@ -186,7 +189,13 @@ describe('预警 and 督办单', () => {
           expect(text.split('\n')[0].trim()).toBe('整改督办单');
           expect(text).toMatch(/巡督〔\d{4}〕\d+号/);
           expect(text).toContain('主要负责人'); // red: up to the 主要负责人
-          addressees.push(text.split('\n').find((l) => l.trim().endsWith('：'))!.trim().slice(0, -1));
+          const addressee = text.split('\n').find((l) => l.trim().endsWith('：'))!.trim().slice(0, -1);
+          addressees.push(addressee);
+          const persons = [...new Set(expected.filter((r) => r.unit === addressee).map((r) => r.person))];
+          const ask = /请责任人(.+?)，(分管领导.*?)，(主要负责人.*?)切实履行整改责任/.exec(text);
+          expect(ask).not.toBeNull();
+          expect(ask![1].split('、').sort()).toEqual(persons.sort());
+          expect(ask!.slice(2)).toEqual(addressee === ledUnit.unit ? ['分管领导督办测试副主任', '主要负责人督办测试主任'] : ['分管领导', '主要负责人']);
           named.push(...taskIdsOf(text));
         }
         expect(named.sort((a, b) => a - b)).toEqual(expected.map((r) => r.id));

@@ -22,6 +22,11 @@ export const clueListQuerySchema = z
 export type ClueListQuery = z.infer<typeof clueListQuerySchema>;
 export class ClueListQueryDto extends createZodDto(clueListQuerySchema) {}
 
+/** 导出: the list's filters without paging (every row). */
+export const clueFileQuerySchema = clueListQuerySchema.omit({ page: true, pageSize: true }).strict();
+export type ClueFileQuery = z.infer<typeof clueFileQuerySchema>;
+export class ClueFileQueryDto extends createZodDto(clueFileQuerySchema) {}
+
 export const clueStatsQuerySchema = z.object({ regionId: queryId.optional() }).strict();
 export class ClueStatsQueryDto extends createZodDto(clueStatsQuerySchema) {}
 

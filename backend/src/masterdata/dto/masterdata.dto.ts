@@ -169,6 +169,9 @@ const unitFields = {
   committeeRegionId: intId('管辖党委').optional(),
   parentUnitId: intId('上级单位').nullable().optional(),
   validFrom: day('设立日期'),
+  /** 主要负责人 and 分管领导: names, named on the notices; null or absent when not known. */
+  principalLeader: text('主要负责人', 64).nullable().optional(),
+  leaderInCharge: text('分管领导', 64).nullable().optional(),
 };
 
 export const createUnitSchema = z.object(unitFields).strict();
@@ -184,6 +187,8 @@ export const updateUnitSchema = z
     committeeRegionId: unitFields.committeeRegionId,
     parentUnitId: unitFields.parentUnitId,
     validFrom: unitFields.validFrom.optional(),
+    principalLeader: unitFields.principalLeader,
+    leaderInCharge: unitFields.leaderInCharge,
     /** null: the unit is valid again (an abolition undone). */
     validTo: day('撤销日期').nullable().optional(),
   })
@@ -216,6 +221,8 @@ export const unitRecordSchema = z.object({
   validTo: dayOut.nullable(),
   mergedIntoId: z.number().int().nullable(),
   mergedIntoName: z.string().max(128).nullable(),
+  principalLeader: z.string().max(64).nullable(),
+  leaderInCharge: z.string().max(64).nullable(),
 });
 export type UnitRecord = z.infer<typeof unitRecordSchema>;
 export class UnitRecordDto extends createZodDto(unitRecordSchema) {}
