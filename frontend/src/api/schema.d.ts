@@ -1291,6 +1291,8 @@ export interface components {
                 masterdataRead: boolean;
                 masterdata: boolean;
                 etlRun: boolean;
+                quarterReportRead: boolean;
+                quarterReport: boolean;
             };
         };
         OkDto_Output: {
