@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Db } from '@xuncha/prisma';
+import { auditedTransaction } from '../audit/audit-context';
 import { PRISMA } from '../infra/tokens';
 import type { WorkbookFigure } from './quarterly-workbook';
 
@@ -39,10 +40,13 @@ export class ReportedRepository {
    * request too: the unique key decides). The file goes in as a plain bytea parameter.
    */
   async create(data: Omit<ReportedRecord, 'reportedAt'> & { content: Buffer }): Promise<boolean> {
-    const inserted = await this.prisma.$executeRaw`
-      INSERT INTO reported_quarters (year, quarter, region_id, reported_by, figures, file_name, size, sha256, content)
-      VALUES (${data.year}, ${data.quarter}, ${data.regionId}, ${data.reportedBy}, ${JSON.stringify(data.figures)}::jsonb, ${data.fileName}, ${data.size}, ${data.sha256}, ${data.content})
-      ON CONFLICT (year, quarter, region_id) DO NOTHING`;
-    return inserted === 1;
+    // the audit entry commits with the report, or neither does
+    return auditedTransaction(this.prisma, async (tx) => {
+      const inserted = await tx.$executeRaw`
+        INSERT INTO reported_quarters (year, quarter, region_id, reported_by, figures, file_name, size, sha256, content)
+        VALUES (${data.year}, ${data.quarter}, ${data.regionId}, ${data.reportedBy}, ${JSON.stringify(data.figures)}::jsonb, ${data.fileName}, ${data.size}, ${data.sha256}, ${data.content})
+        ON CONFLICT (year, quarter, region_id) DO NOTHING`;
+      return inserted === 1;
+    });
   }
 }

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { ModulesContainer } from '@nestjs/core';
 import { METHOD_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
-import { AUDIT_KEY, LEDGER_COLUMNS } from '@xuncha/backend';
+import { AUDIT_KEY, lastEndedQuarter, LEDGER_COLUMNS } from '@xuncha/backend';
 import { shanghaiToday } from '@xuncha/shared';
 import { startTestApp, type TestApp } from '../support/app';
 import { query } from '../support/pg';
@@ -235,6 +235,8 @@ describe('audit entries commit with their writes', () => {
     await created(await t.send('DELETE', `/api/inspections/${inspection.id}`));
     const user = await created<{ id: number }>(await admin.send('POST', '/api/users', { username: 'audit-probe', displayName: '审计', role: 'STAFF', password: 'audit-probe-pw' }));
     await created(await admin.send('PATCH', `/api/users/${user.id}`, { displayName: '审计二' }));
+    // 已报送: the last ended quarter's workbook kept as reported
+    await created(await t.send('POST', '/api/exports/quarterly/report', lastEndedQuarter(TODAY)));
     await created(await t.send('POST', '/api/etl/run', { mode: 'incremental' }));
 
     const entries = await sql<{ action: string; outside: boolean }>(
