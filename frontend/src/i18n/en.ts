@@ -51,6 +51,9 @@ const en: Messages = {
     retry: 'Retry',
     never: 'Never inspected',
   },
+  countyLink: {
+    moved: 'That link was for another county: showing your county, {county}, instead',
+  },
   kpi: {
     definition: 'Definition',
     definitionShort: 'def.',

@@ -49,6 +49,9 @@ const zhCN = {
     retry: '重试',
     never: '从未巡察',
   },
+  countyLink: {
+    moved: '该链接属于其他县（区），已为您打开本县（区）：{county}',
+  },
   kpi: {
     definition: '口径',
     definitionShort: '口径',
