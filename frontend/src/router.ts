@@ -4,7 +4,6 @@ import { useAuthStore } from './stores/auth';
 import { getSetup } from './api/masterdata';
 import { useOptionsStore } from './stores/options';
 import { ownCountyQuery, type LinkQuery } from './lib/county-link';
-import { notifyInfo } from './lib/notify';
 import { i18n } from './i18n';
 
 /** One route per page, each loaded when first visited; `access` says who may open it. */
@@ -90,7 +89,8 @@ async function ownCounty(query: LinkQuery, noFilters: boolean): Promise<LinkQuer
   // their county and its townships (the city above them is refused too)
   for (const city of options.data.regions) for (const c of city.children) walk(c);
   const fixed = ownCountyQuery(query, county.id, regions, new Set(options.data.rounds.map((r) => r.id)));
-  if (fixed) notifyInfo(i18n.global.t('countyLink.moved', { county: county.name }));
+  // Element Plus' message is loaded when needed, not with the first page (as in main.ts)
+  if (fixed) void import('./lib/notify').then(({ notifyInfo }) => notifyInfo(i18n.global.t('countyLink.moved', { county: county.name })));
   return fixed;
 }
 
