@@ -237,14 +237,15 @@ function addDays(day: string, days: number): string {
     // typed, the due date itself is not taken either
     await page.getByTestId('extend-date').locator('input').fill(task.due);
     await page.getByTestId('extend-date').locator('input').press('Enter');
-    await page.getByTestId('extend-reason').locator('input').click();
+    await page.getByTestId('extend-reason').click();
     expect(await page.getByTestId('extend-date').locator('input').inputValue()).not.toBe(task.due);
 
     // pick a day after the due date; meanwhile a colleague extends the task further: the server refuses
     const picked = addDays(task.due, 1);
     await page.getByTestId('extend-date').locator('input').fill(picked);
     await page.getByTestId('extend-date').locator('input').press('Enter');
-    await page.getByTestId('extend-reason').locator('input').fill('等待审批');
+    await page.getByTestId('extend-reason').fill('等待审批');
+    expect(await page.getByTestId('extend-date').locator('input').inputValue()).toBe(picked);
     const colleague = await t.send('POST', `/api/tasks/${task.id}/extensions`, { newDueDate: addDays(task.due, 30), reason: '同事已延期' });
     expect(colleague.status).toBeLessThan(300);
     expectedFailures.push(/400 \(Bad Request\)/);
@@ -258,18 +259,26 @@ function addDays(day: string, days: number): string {
 
     // in English: the English part alone
     await page.keyboard.press('Escape');
+    await page.getByTestId('task-drawer').waitFor({ state: 'hidden' });
     await page.getByTestId('lang-switch').click();
     await page.goto(`/overdue?scope=all&task=${task.id}`);
     await page.waitForSelector('[data-testid="task-detail"][data-state="ready"]');
-    await page.getByTestId('extend-date').locator('input').fill(picked);
+    // again: a day after the due date as it is now, and a colleague extends it further first
+    const pickedAgain = addDays(task.due, 31);
+    await page.getByTestId('extend-date').locator('input').fill(pickedAgain);
     await page.getByTestId('extend-date').locator('input').press('Enter');
-    await page.getByTestId('extend-reason').locator('input').fill('waiting');
+    await page.getByTestId('extend-reason').fill('waiting');
+    expect(await page.getByTestId('extend-date').locator('input').inputValue()).toBe(pickedAgain);
+    const again = await t.send('POST', `/api/tasks/${task.id}/extensions`, { newDueDate: addDays(task.due, 60), reason: '同事再次延期' });
+    expect(again.status).toBeLessThan(300);
     await page.getByTestId('extend-submit').click();
     await page.getByTestId('extend-date-error').waitFor();
     const english = (await page.getByTestId('extend-date-error').innerText()).trim();
     expect(english).toMatch(/^must be later than the current due date/);
     expect(english).not.toMatch(/[\u4e00-\u9fff]|newDueDate/);
     await shot(page, '07-extend-refused-en');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('task-drawer').waitFor({ state: 'hidden' });
     await page.getByTestId('lang-switch').click();
   });
 
