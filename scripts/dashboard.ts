@@ -16,7 +16,8 @@ function newestMtime(entry: string): number {
 /** Whether frontend/dist is missing or older than the dashboard's sources. */
 export function dashboardStale(): boolean {
   const index = path.join(DIST_DIR, 'index.html');
-  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => path.join(FRONTEND_DIR, p));
+  // the metric definitions (口径 tooltips) are imported from the backend
+  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json', '../backend/src/metrics/definitions.ts'].map((p) => path.join(FRONTEND_DIR, p));
   const sourceTime = Math.max(...sources.filter((p) => fs.existsSync(p)).map(newestMtime));
   return !fs.existsSync(index) || fs.statSync(index).mtimeMs < sourceTime;
 }

@@ -6,3 +6,5 @@
 export { formatCount, formatFraction, formatPercent, rateOf } from './charts/format';
 export { BAND_GRID, COLUMN_GRID, bandCenterY, columnCenterX } from './charts/layout';
 export { formatShanghai } from './lib/time';
+export { localized } from './lib/bilingual';
+export { drillQuery, type DrillParents } from './lib/drill-query';

@@ -2,6 +2,9 @@ import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { homeOf, LOGIN_PATH, mayVisit, safeRedirect } from './lib/access';
 import { useAuthStore } from './stores/auth';
 import { getSetup } from './api/masterdata';
+import { useOptionsStore } from './stores/options';
+import { ownCountyQuery, type LinkQuery } from './lib/county-link';
+import { i18n } from './i18n';
 
 /** One route per page, each loaded when first visited; `access` says who may open it. */
 export const routes: RouteRecordRaw[] = [
@@ -64,8 +67,33 @@ router.beforeEach(async (to) => {
   if (!mayVisit(can, to.meta.access)) return { name: homeOf(can), replace: true };
   // a first start without demo data: the setup checklist instead of empty charts
   if (to.name === 'overview' && (await setupMissing())) return { name: 'setup', replace: true };
+  const own = await ownCounty(to.query as LinkQuery, to.meta.noFilters === true);
+  if (own) return { path: to.path, query: own, hash: to.hash, replace: true };
   return true;
 });
+
+/**
+ * A county user's link to another county (shared by a colleague of the city, say): their own
+ * county instead, with a short notice, rather than a refusal the 重试 button cannot mend.
+ */
+async function ownCounty(query: LinkQuery, noFilters: boolean): Promise<LinkQuery | undefined> {
+  const county = useAuthStore().me?.region;
+  if (!county || noFilters || (query.regionId === undefined && query.roundId === undefined)) return undefined;
+  const options = useOptionsStore();
+  await options.load();
+  if (!options.data) return undefined; // the filter bar says why the options failed
+  const regions = new Set<number>();
+  const walk = (r: { id: number; children?: unknown[] }) => {
+    regions.add(r.id);
+    for (const child of (r.children ?? []) as { id: number }[]) walk(child);
+  };
+  // their county and its townships (the city above them is refused too)
+  for (const city of options.data.regions) for (const c of city.children) walk(c);
+  const fixed = ownCountyQuery(query, county.id, regions, new Set(options.data.rounds.map((r) => r.id)));
+  // Element Plus' message is loaded when needed, not with the first page (as in main.ts)
+  if (fixed) void import('./lib/notify').then(({ notifyInfo }) => notifyInfo(i18n.global.t('countyLink.moved', { county: county.name })));
+  return fixed;
+}
 
 /** Whether the office has no units or no rounds yet (then the dashboards have nothing to show). */
 async function setupMissing(): Promise<boolean> {

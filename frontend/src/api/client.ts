@@ -1,5 +1,7 @@
 import createClient from 'openapi-fetch';
 import type { components, paths } from './schema';
+import { i18n } from '../i18n';
+import { localized } from '../lib/bilingual';
 
 /** The dashboard's client for /api, typed from the backend's OpenAPI document. */
 export const api = createClient<paths>({ baseUrl: '' });
@@ -25,15 +27,29 @@ export interface ErrorBody {
   details?: { field: string; message: string }[];
 }
 
-/** A failed call: its status and the message the API gave (shown to the user as is). */
+/**
+ * A failed call: its status and the message the API gave. `message` and the details'
+ * messages read in the chosen language ("中文 English" → the Chinese part in Chinese, the
+ * English part in English, without the field name before it); `raw` is the message as sent.
+ */
 export class ApiError extends Error {
+  readonly raw: string;
+  readonly rawDetails?: ErrorBody['details'];
   constructor(
     readonly status: number,
     message: string,
-    readonly details?: ErrorBody['details'],
+    details?: ErrorBody['details'],
   ) {
     super(message);
     this.name = 'ApiError';
+    this.raw = message;
+    this.rawDetails = details;
+    Object.defineProperty(this, 'message', { get: () => localized(this.raw, i18n.global.locale.value), enumerable: false, configurable: true });
+  }
+
+  /** The API's per-field problems, each message in the chosen language. */
+  get details(): ErrorBody['details'] {
+    return this.rawDetails?.map((d) => ({ field: d.field, message: localized(d.message, i18n.global.locale.value) }));
   }
 }
 

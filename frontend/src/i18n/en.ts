@@ -51,6 +51,23 @@ const en: Messages = {
     retry: 'Retry',
     never: 'Never inspected',
   },
+  countyLink: {
+    moved: 'That link was for another county: showing your county, {county}, instead',
+  },
+  kpi: {
+    definition: 'Definition',
+    definitionShort: 'def.',
+    open: 'Open the list of {label}',
+    lists: {
+      findingClosure: 'findings fed back',
+      taskClosure: 'tasks',
+      immediateClosure: 'immediate findings fed back',
+      onTime: 'closed tasks',
+      extended: 'extended tasks',
+      repeat: 'repeated findings',
+      rebound: 'rebounded findings',
+    },
+  },
   metric: {
     coverage: 'Coverage rate',
     pace: 'Term elapsed',

@@ -49,6 +49,23 @@ const zhCN = {
     retry: '重试',
     never: '从未巡察',
   },
+  countyLink: {
+    moved: '该链接属于其他县（区），已为您打开本县（区）：{county}',
+  },
+  kpi: {
+    definition: '口径',
+    definitionShort: '口径',
+    open: '打开{label}清单',
+    lists: {
+      findingClosure: '已反馈问题',
+      taskClosure: '整改任务',
+      immediateClosure: '已反馈的立行立改问题',
+      onTime: '已销号任务',
+      extended: '延期任务',
+      repeat: '同类重复问题',
+      rebound: '整改后反弹问题',
+    },
+  },
   metric: {
     coverage: '巡察覆盖率',
     pace: '时间进度',

@@ -11,3 +11,8 @@ export function notifyForbidden(message: string): void {
 export function notifySuccess(message: string): void {
   ElMessage({ type: 'success', message, grouping: true });
 }
+
+/** A short notice at the top of the page (what the app did instead of what was asked). */
+export function notifyInfo(message: string): void {
+  ElMessage({ type: 'info', message, grouping: true, duration: 5000, customClass: 'notice-info' });
+}

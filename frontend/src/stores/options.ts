@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, shallowRef } from 'vue';
 import { getOptions } from '../api/endpoints';
 import type { OptionsResponse } from '../api/types';
+import type { DrillParents } from '../lib/drill-query';
 
 type Region = OptionsResponse['regions'][number];
 
@@ -67,11 +68,25 @@ export const useOptionsStore = defineStore('options', () => {
     }
     return names;
   });
+  /** Each region's and each level-2 category's parent: what a chart drill narrows by (lib/drill-query). */
+  const parents = computed((): DrillParents => {
+    const regions = new Map<number, number>();
+    const walk = (region: { id: number; children?: unknown[] }) => {
+      for (const child of (region.children ?? []) as Region[]) {
+        regions.set(child.id, region.id);
+        walk(child);
+      }
+    };
+    for (const region of data.value?.regions ?? []) walk(region);
+    const categories = new Map<number, number>();
+    for (const c of data.value?.categories ?? []) for (const child of c.children) categories.set(child.id, c.id);
+    return { region: (id) => regions.get(id), category: (id) => categories.get(id) };
+  });
   const level1 = computed(() => (data.value?.categories ?? []).map((c) => ({ id: c.id, name: c.name })));
 
   const regionName = (id: number) => regionNames.value.get(id) ?? `#${id}`;
   const roundName = (id: number) => roundNames.value.get(id) ?? `#${id}`;
   const categoryName = (id: number) => categoryNames.value.get(id) ?? `#${id}`;
 
-  return { data, error, loading, load, reset, counties, level1, regionName, roundName, categoryName };
+  return { data, error, loading, load, reset, counties, level1, parents, regionName, roundName, categoryName };
 });

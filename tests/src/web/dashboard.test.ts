@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { formatCount, formatFraction, formatPercent, rateOf, BAND_GRID, COLUMN_GRID, bandCenterY, columnCenterX } from '@xuncha/frontend';
+import { formatCount, formatFraction, formatPercent, localized, rateOf, BAND_GRID, COLUMN_GRID, bandCenterY, columnCenterX } from '@xuncha/frontend';
 import { startTestApp, type TestApp } from '../support/app';
 import { browserUnavailable, clickNav, ensureDashboardBuilt, initialJavaScript, launchChromium, SCREENSHOT_DIR } from '../support/browser';
 import { pinToday } from '../support/today';
@@ -352,7 +352,8 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
     expect(answer.status).toBe(400);
     const shown = await text('chart-coverage-by-region-error');
     expect(shown).toContain('各地区巡察覆盖率与时间进度');
-    expect(shown).toContain(answer.body.message);
+    // the message in the chosen language alone (Chinese), without the field name
+    expect(shown).toContain(localized(answer.body.message, 'zh-CN'));
     await expect(page.locator('[data-testid="chart-coverage-by-region"] canvas').count()).resolves.toBe(0);
   });
 
