@@ -186,7 +186,7 @@ async function fileOf(request: Promise<Response>, fallback: string): Promise<{ b
 }
 
 /** Every row of a list (its filters, without paging) as .xlsx or CSV. */
-export const downloadList = (kind: 'tasks' | 'findings', format: 'xlsx' | 'csv', query: Record<string, unknown>) =>
+export const downloadList = (kind: 'tasks' | 'findings' | 'audit', format: 'xlsx' | 'csv', query: Record<string, unknown>) =>
   fileOf(fetch(`/api/${kind}.${format}?${listParams(query)}`), `${kind}.${format}`);
 
 export type NoticeKind = 'WARNING' | 'SUPERVISION';

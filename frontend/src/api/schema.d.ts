@@ -4,6 +4,57 @@
  */
 
 export interface paths {
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 审计日志 who did what, when and from where, newest first, each entry named in words (ADMIN) */
+        get: operations["AuditController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 审计日志 CSV: every entry under the same filters as GET /api/audit; the file named after the filters (ADMIN) */
+        get: operations["AuditController_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 审计日志 .xlsx: every entry under the same filters as GET /api/audit; the file named after the filters (ADMIN) */
+        get: operations["AuditController_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/login": {
         parameters: {
             query?: never;
@@ -122,23 +173,6 @@ export interface paths {
         head?: never;
         /** 修改用户 change an account: name, role, county, active, password (ADMIN) */
         patch: operations["UsersController_update"];
-        trace?: never;
-    };
-    "/api/audit": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 审计日志 who did what, when and from where, newest first (ADMIN) */
-        get: operations["AuditController_list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
         trace?: never;
     };
     "/api/health": {
@@ -1130,6 +1164,38 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AuditPageDto_Output: {
+            total: number;
+            page: number;
+            pageSize: number;
+            rows: {
+                id: string;
+                at: string;
+                username: string | null;
+                /** @description the user’s name, when the entry is of a known account */
+                displayName: string | null;
+                action: string;
+                /** @description the action in Chinese (an unknown action as it is) */
+                actionLabel: string;
+                /** @description the record the entry is about, named: 整改任务 #12（某局） */
+                record: string | null;
+                /** @description the entry in one Chinese sentence: 更正整改任务 #12（某局）的责任人 */
+                summary: string;
+                /** @description a correction’s fields before and after, as a clerk reads them */
+                changes: {
+                    field: string;
+                    label: string;
+                    before: string;
+                    after: string;
+                }[];
+                target: string | null;
+                ip: string | null;
+                success: boolean;
+                detail: {
+                    [key: string]: unknown;
+                } | null;
+            }[];
+        };
         LoginDto: {
             username: string;
             password: string;
@@ -1218,23 +1284,6 @@ export interface components {
             regionId?: number | null;
             active?: boolean;
             password?: string;
-        };
-        AuditPageDto_Output: {
-            total: number;
-            page: number;
-            pageSize: number;
-            rows: {
-                id: string;
-                at: string;
-                username: string | null;
-                action: string;
-                target: string | null;
-                ip: string | null;
-                success: boolean;
-                detail: {
-                    [key: string]: unknown;
-                } | null;
-            }[];
         };
         HealthDto_Output: {
             /** @enum {string} */
@@ -2726,6 +2775,91 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    AuditController_list: {
+        parameters: {
+            query?: {
+                page?: string;
+                pageSize?: string;
+                username?: string;
+                action?: string;
+                success?: "true" | "false";
+                /** @description first day (Beijing time), YYYY-MM-DD */
+                from?: string;
+                /** @description last day (Beijing time), YYYY-MM-DD */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPageDto_Output"];
+                };
+            };
+        };
+    };
+    AuditController_csv: {
+        parameters: {
+            query?: {
+                username?: string;
+                action?: string;
+                success?: "true" | "false";
+                /** @description first day (Beijing time), YYYY-MM-DD */
+                from?: string;
+                /** @description last day (Beijing time), YYYY-MM-DD */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the audit log as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    AuditController_xlsx: {
+        parameters: {
+            query?: {
+                username?: string;
+                action?: string;
+                success?: "true" | "false";
+                /** @description first day (Beijing time), YYYY-MM-DD */
+                from?: string;
+                /** @description last day (Beijing time), YYYY-MM-DD */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the audit log as a workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
     AuthController_login: {
         parameters: {
             query?: never;
@@ -2892,31 +3026,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserDto_Output"];
-                };
-            };
-        };
-    };
-    AuditController_list: {
-        parameters: {
-            query?: {
-                page?: string;
-                pageSize?: string;
-                username?: string;
-                action?: string;
-                success?: "true" | "false";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AuditPageDto_Output"];
                 };
             };
         };

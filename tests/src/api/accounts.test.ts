@@ -558,6 +558,13 @@ describe('a county user', () => {
     'GET /api/audit': async () => {
       expect((await county.get('/api/audit')).status).toBe(403);
     },
+    // --- audit log downloads (h/polish) ---
+    'GET /api/audit.csv': async () => {
+      expect((await county.get('/api/audit.csv')).status).toBe(403);
+    },
+    'GET /api/audit.xlsx': async () => {
+      expect((await county.get('/api/audit.xlsx')).status).toBe(403);
+    },
     // --- case-record pages (h/records): 巡察 and 问题 lists, one inspection, corrections ---
     'GET /api/inspections': async () => {
       const { body } = await county.get<{ total: number; rows: { countyId: number }[] }>('/api/inspections?pageSize=200');
