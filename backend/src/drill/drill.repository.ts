@@ -147,4 +147,11 @@ export class DrillRepository {
       },
     });
   }
+
+  /** The names of the accounts that wrote events (TaskEvent.actor is a username), username → 姓名. */
+  async actorNames(usernames: readonly string[]): Promise<Map<string, string>> {
+    if (usernames.length === 0) return new Map();
+    const rows = await this.prisma.user.findMany({ where: { username: { in: [...new Set(usernames)] } }, select: { username: true, displayName: true } });
+    return new Map(rows.map((r) => [r.username, r.displayName]));
+  }
 }

@@ -72,6 +72,8 @@ export const getEtlRuns = (page: number, pageSize: number, signal?: Signal) =>
   unwrap<EtlRuns>(api.GET('/api/etl/runs', { params: { query: { page: String(page), pageSize: String(pageSize) } }, signal }));
 export const getEtlRejects = (id: number, page: number, pageSize: number, signal?: Signal) =>
   unwrap<EtlRejects>(api.GET('/api/etl/runs/{id}/rejects', { params: { path: { id: String(id) }, query: { page: String(page), pageSize: String(pageSize) } }, signal }));
+/** 数据更新于: the end of the last successful ETL run (null before the first). */
+export const getEtlFreshness = (signal?: Signal) => unwrap<{ lastSucceededAt: string | null }>(api.GET('/api/etl/freshness', { signal }));
 export const runEtl = (mode: 'incremental' | 'full' = 'incremental') => unwrap<EtlRunResult>(api.POST('/api/etl/run', { body: { mode } }));
 
 // --- task writes (case records) -----------------------------------------------------

@@ -468,6 +468,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/etl/freshness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 数据更新于 when the figures were last brought up to date: the end of the last successful ETL run */
+        get: operations["EtlController_freshness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/etl/runs/{id}/rejects": {
         parameters: {
             query?: never;
@@ -1823,7 +1840,10 @@ export interface components {
                 toStatus: ("NOT_STARTED" | "IN_PROGRESS" | "CLOSE_REQUESTED" | "CLOSED" | "BASICALLY_DONE" | "NOT_DONE") | null;
                 newDueDate: string | null;
                 note: string | null;
+                /** @description the username that wrote the event */
                 actor: string | null;
+                /** @description that account’s name (姓名); null when the actor is no account */
+                actorName: string | null;
                 occurredAt: string;
                 backdated: boolean;
                 backdateReason: string | null;
@@ -1865,6 +1885,10 @@ export interface components {
                 rejected: number;
                 error: string | null;
             }[];
+        };
+        EtlFreshnessDto_Output: {
+            /** @description the end of the last successful ETL run (ISO instant); null before the first */
+            lastSucceededAt: string[];
         };
         EtlRejectsDto_Output: {
             total: number;
@@ -3600,6 +3624,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EtlRunsDto_Output"];
+                };
+            };
+        };
+    };
+    EtlController_freshness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EtlFreshnessDto_Output"];
                 };
             };
         };

@@ -709,6 +709,8 @@ const en: Messages = {
     recipients: { DISCIPLINE: 'Discipline commission', ORGANIZATION: 'Organization dept.', OTHER: 'Other' },
     statuses: { PENDING: 'Pending', IN_PROGRESS: 'In progress', CONCLUDED: 'Concluded' },
   },
+  freshness: { updated: 'Data updated {time}' },
+  punct: { colon: ': ', semicolon: '; ', comma: ', ', open: ' (', close: ')', gap: '  ' },
 };
 
 export default en;

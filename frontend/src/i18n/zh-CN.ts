@@ -706,6 +706,8 @@ const zhCN = {
     recipients: { DISCIPLINE: '纪委监委', ORGANIZATION: '组织部', OTHER: '其他' },
     statuses: { PENDING: '待处置', IN_PROGRESS: '处置中', CONCLUDED: '已办结' },
   },
+  freshness: { updated: '数据更新于 {time}' },
+  punct: { colon: '：', semicolon: '；', comma: '，', open: '（', close: '）', gap: '　' },
 };
 
 export default zhCN;
