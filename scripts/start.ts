@@ -22,6 +22,7 @@ import { createApp } from '../backend/src/app';
 import { AccountsSetupError, ensureStartAccounts } from '../backend/src/auth/bootstrap-users';
 import { ensureDefaultCategories } from '../backend/src/masterdata/default-categories';
 import { dashboardStale, DIST_DIR, ensureDashboardBuilt } from './dashboard';
+import { nodeEngineProblem, requiredNode } from './node-engine';
 
 function parseSeed(value: string | undefined): number {
   if (value === undefined || value === '') return 1;
@@ -57,6 +58,8 @@ function dashboardDir(config: AppConfig): string {
 }
 
 runCli(async () => {
+  const engine = nodeEngineProblem(process.version, requiredNode());
+  if (engine) throw new UserError(engine);
   const loaded = configFromEnv();
   const { readDatabaseUrl } = etlConfigFromEnv();
   const config: AppConfig = { ...loaded, staticDir: dashboardDir(loaded) };
