@@ -711,6 +711,7 @@ const en: Messages = {
   },
   freshness: { updated: 'Data updated {time}' },
   punct: { colon: ': ', semicolon: '; ', comma: ', ', open: ' (', close: ')', gap: '  ' },
+  trend: { partialQuarter: 'to {day}', partialToday: 'to today' },
 };
 
 export default en;

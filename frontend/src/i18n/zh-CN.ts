@@ -708,6 +708,7 @@ const zhCN = {
   },
   freshness: { updated: '数据更新于 {time}' },
   punct: { colon: '：', semicolon: '；', comma: '，', open: '（', close: '）', gap: '　' },
+  trend: { partialQuarter: '截至{day}', partialToday: '截至今日' },
 };
 
 export default zhCN;
