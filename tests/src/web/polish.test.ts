@@ -45,7 +45,8 @@ const LOCALES = ['zh-CN', 'en'] as const;
   async function pageAs(cookie: string, locale: (typeof LOCALES)[number], size: (typeof SIZES)[number]): Promise<Page> {
     const context = await browser.newContext({ viewport: size, locale, acceptDownloads: true, baseURL: t.url, reducedMotion: 'reduce' });
     contexts.push(context);
-    await context.addInitScript((l) => localStorage.setItem('xuncha.locale', l), locale);
+    // runs in the page: the dashboard's remembered language (frontend/src/i18n/index.ts)
+    await context.addInitScript((l) => (globalThis as unknown as { localStorage: { setItem(key: string, value: string): void } }).localStorage.setItem('xuncha.locale', l), locale);
     const [name, value] = cookie.split('=');
     await context.addCookies([{ name, value, url: t.url }]);
     const page = await context.newPage();
