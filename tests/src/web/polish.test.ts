@@ -125,6 +125,8 @@ const LOCALES = ['zh-CN', 'en'] as const;
         expect(/-(03-31|06-30|09-30|12-31)$/.test(asOf)).toBe(true);
         expect(asOf < today).toBe(true);
         await expect(page.getByTestId('filter-quarter').innerText()).resolves.toBe(` · ${label}`);
+        // every card has its figures for the chosen day before the picture
+        await page.waitForFunction(`!document.querySelector('[aria-busy="true"]') && document.querySelectorAll('[data-state="ready"]').length > 3`, undefined, { timeout: 30_000 });
         await shot(page, `overview-${tag(locale, size)}`);
       });
 
