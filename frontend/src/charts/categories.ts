@@ -88,8 +88,13 @@ export function buildCategoryTreeOption(level1: Level1Row[], level2: Level2Row[]
         data,
         levels: [
           {},
-          { r0: '12%', r: '45%', label: { rotate: 'tangential', formatter: (p: { name: string }) => shorten(p.name, 6), fontSize: 11 } },
-          { r0: '45%', r: '92%', label: { align: 'right', formatter: (p: { name: string }) => shorten(p.name, 7), fontSize: 10 }, itemStyle: { opacity: 0.85 } },
+          // inner ring: level, short, white on the sector with a dark edge; none on a slice too thin to hold it
+          {
+            r0: '12%',
+            r: '46%',
+            label: { rotate: 0, formatter: (p: { name: string }) => shorten(p.name, 4), fontSize: 12, color: '#fff', textBorderColor: 'rgba(0,0,0,0.45)', textBorderWidth: 2, minAngle: 20 },
+          },
+          { r0: '46%', r: '92%', label: { align: 'right', formatter: (p: { name: string }) => shorten(p.name, 7), fontSize: 10, minAngle: 5 }, itemStyle: { opacity: 0.85 } },
         ],
       },
     ],

@@ -54,6 +54,16 @@ const LOCALES = ['zh-CN', 'en'] as const;
     return page;
   }
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOT_DIR, `polish-${name}.png`), fullPage: true });
+  /** Until no card is loading and more than `cards` are ready (a function: the page's CSP refuses string evaluation). */
+  const settled = (page: Page, cards: number) =>
+    page.waitForFunction(
+      (n) => {
+        const d = (globalThis as unknown as { document: { querySelector(s: string): unknown; querySelectorAll(s: string): { length: number } } }).document;
+        return !d.querySelector('[aria-busy="true"]') && d.querySelectorAll('[data-state="ready"]').length > n;
+      },
+      cards,
+      { timeout: 30_000 },
+    );
   const tag = (locale: string, size: { width: number }) => `${locale === 'en' ? 'en' : 'zh'}-${size.width}`;
 
   beforeAll(async () => {
@@ -126,8 +136,12 @@ const LOCALES = ['zh-CN', 'en'] as const;
         expect(asOf < today).toBe(true);
         await expect(page.getByTestId('filter-quarter').innerText()).resolves.toBe(` · ${label}`);
         // every card has its figures for the chosen day before the picture
-        await page.waitForFunction(`!document.querySelector('[aria-busy="true"]') && document.querySelectorAll('[data-state="ready"]').length > 3`, undefined, { timeout: 30_000 });
+        await settled(page, 3);
         await shot(page, `overview-${tag(locale, size)}`);
+        // the categories page: the sunburst's inner labels and the partial quarter of the trend
+        await page.goto(`/categories`);
+        await settled(page, 2);
+        await shot(page, `categories-${tag(locale, size)}`);
       });
 
       it(`shows the timeline's names apart from the text before them (${tag(locale, size)})`, async () => {
