@@ -23,6 +23,7 @@ import {
 } from '@xuncha/etl';
 import { ConfigError, loadConfig, type AppConfig, createApp, AccountsSetupError, ensureStartAccounts, ensureDefaultCategories } from '@xuncha/backend';
 import { dashboardStale, DIST_DIR, ensureDashboardBuilt } from './dashboard';
+import { nodeEngineProblem, requiredNode } from './node-engine';
 
 function parseSeed(value: string | undefined): number {
   if (value === undefined || value === '') return 1;
@@ -58,6 +59,8 @@ function dashboardDir(config: AppConfig): string {
 }
 
 runCli(async () => {
+  const engine = nodeEngineProblem(process.version, requiredNode());
+  if (engine) throw new UserError(engine);
   const loaded = configFromEnv();
   const { readDatabaseUrl } = etlConfigFromEnv();
   const config: AppConfig = { ...loaded, staticDir: dashboardDir(loaded) };

@@ -12,6 +12,7 @@ import { RecordsModule } from './records/records.module';
 import { DrillModule } from './drill/drill.module';
 import { ExportsModule } from './exports/exports.module';
 import { AuthModule } from './auth/auth.module';
+import { AuditModule } from './audit/audit.module';
 import { MasterdataModule } from './masterdata/masterdata.module';
 import { ClosureModule } from './closure/closure.module';
 import { WarningsModule } from './warnings/warnings.module';
@@ -24,7 +25,7 @@ export class AppModule {
   static forRoot(deps: InfraDeps): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(deps), AuthModule, DimensionsModule, ResponseCacheModule, HealthModule, OptionsModule, MetricsModule, DrillModule, ExportsModule, EtlModule, RecordsModule, MasterdataModule, ClosureModule, WarningsModule, CluesModule, UnitProfileModule],
+      imports: [InfraModule.forRoot(deps), AuditModule, AuthModule, DimensionsModule, ResponseCacheModule, HealthModule, OptionsModule, MetricsModule, DrillModule, ExportsModule, EtlModule, RecordsModule, MasterdataModule, ClosureModule, WarningsModule, CluesModule, UnitProfileModule],
       providers: [
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: ZodSerializerInterceptor },

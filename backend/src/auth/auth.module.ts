@@ -1,8 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { AuditController } from '../audit/audit.controller';
-import { AuditInterceptor } from '../audit/audit.interceptor';
-import { AuditService } from '../audit/audit.service';
+import { APP_GUARD } from '@nestjs/core';
 import { AccessGuard } from './access.guard';
 import { AccountsRepository } from './accounts.repository';
 import { AuthController } from './auth.controller';
@@ -14,10 +11,10 @@ import { SessionsService } from './sessions.service';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
-/** Accounts, sessions, the access rules of every route, county scope and the audit log. */
+/** Accounts, sessions, the access rules of every route and county scope (the audit log: AuditModule). */
 @Global()
 @Module({
-  controllers: [AuthController, UsersController, AuditController],
+  controllers: [AuthController, UsersController],
   providers: [
     AccountsRepository,
     SessionsRepository,
@@ -25,11 +22,9 @@ import { UsersService } from './users.service';
     SessionsService,
     AuthService,
     UsersService,
-    AuditService,
     CountyScope,
     { provide: APP_GUARD, useClass: AccessGuard },
-    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
   ],
-  exports: [SessionsService, AuditService, CountyScope],
+  exports: [SessionsService, CountyScope],
 })
 export class AuthModule {}

@@ -152,4 +152,11 @@ export class DrillRepository {
   async hasPendingClosure(taskId: bigint): Promise<boolean> {
     return (await this.prisma.closureRequest.count({ where: { taskId, status: 'PENDING' } })) > 0;
   }
+
+  /** The names of the accounts that wrote events (TaskEvent.actor is a username), username → 姓名. */
+  async actorNames(usernames: readonly string[]): Promise<Map<string, string>> {
+    if (usernames.length === 0) return new Map();
+    const rows = await this.prisma.user.findMany({ where: { username: { in: [...new Set(usernames)] } }, select: { username: true, displayName: true } });
+    return new Map(rows.map((r) => [r.username, r.displayName]));
+  }
 }

@@ -157,6 +157,7 @@ export class DrillService {
     if (!task) throw new AppError(404, `整改任务不存在 No rectification task with id ${id}`);
     const { finding } = task;
     const { inspection, unit } = finding;
+    const names = await this.repository.actorNames(task.events.map((e) => e.actor).filter((a): a is string => a !== null));
     return {
       task: {
         id: Number(task.id),
@@ -202,6 +203,7 @@ export class DrillService {
         newDueDate: isoDayOrNull(e.newDueDate),
         note: e.note,
         actor: e.actor,
+        actorName: e.actor === null ? null : (names.get(e.actor) ?? null),
         occurredAt: e.occurredAt.toISOString(),
         backdated: e.backdated,
         backdateReason: e.backdateReason,

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
-import { EtlRejectsDto, EtlRunResultDto, EtlRunsDto, PageQueryDto, RunEtlBodyDto, RunIdParamDto } from './dto/etl.dto';
+import { EtlFreshnessDto, EtlRejectsDto, EtlRunResultDto, EtlRunsDto, PageQueryDto, RunEtlBodyDto, RunIdParamDto } from './dto/etl.dto';
 import { Allow, Audited } from '../auth/access';
 import { currentCountyLimit, currentPrincipal } from '../auth/principal';
 import { AppError } from '../common/http-exception.filter';
@@ -30,6 +30,15 @@ export class EtlController {
   @ZodResponse({ status: 200, type: EtlRunsDto })
   runs(@Query() query: PageQueryDto) {
     return this.service.runs(query.page, query.pageSize);
+  }
+
+  @Get('freshness')
+  @Allow('etlStatus')
+  @ApiOperation({ summary: '数据更新于 when the figures were last brought up to date: the end of the last successful ETL run' })
+  @ZodResponse({ status: 200, type: EtlFreshnessDto })
+  async freshness() {
+    const { lastSucceeded } = await this.service.lastRuns();
+    return { lastSucceededAt: lastSucceeded?.finishedAt ?? null };
   }
 
   @Get('runs/:id/rejects')

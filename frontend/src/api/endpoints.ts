@@ -72,6 +72,8 @@ export const getEtlRuns = (page: number, pageSize: number, signal?: Signal) =>
   unwrap<EtlRuns>(api.GET('/api/etl/runs', { params: { query: { page: String(page), pageSize: String(pageSize) } }, signal }));
 export const getEtlRejects = (id: number, page: number, pageSize: number, signal?: Signal) =>
   unwrap<EtlRejects>(api.GET('/api/etl/runs/{id}/rejects', { params: { path: { id: String(id) }, query: { page: String(page), pageSize: String(pageSize) } }, signal }));
+/** 数据更新于: the end of the last successful ETL run (null before the first). */
+export const getEtlFreshness = (signal?: Signal) => unwrap<{ lastSucceededAt: string | null }>(api.GET('/api/etl/freshness', { signal }));
 export const runEtl = (mode: 'incremental' | 'full' = 'incremental') => unwrap<EtlRunResult>(api.POST('/api/etl/run', { body: { mode } }));
 
 // --- task writes (case records) -----------------------------------------------------
@@ -206,8 +208,8 @@ async function fileOf(request: Promise<Response>, fallback: string): Promise<{ b
 }
 
 /** Every row of a list (its filters, without paging) as .xlsx or CSV. */
-/** A list downloaded whole: the drill-down lists (tasks, findings), the case-record lists (inspections, records/findings) and the clues. */
-export type ListKind = 'tasks' | 'findings' | 'inspections' | 'records/findings' | 'clues';
+/** A list downloaded whole: the drill-down lists (tasks, findings), the case-record lists (inspections, records/findings), the clues and the audit log. */
+export type ListKind = 'tasks' | 'findings' | 'inspections' | 'records/findings' | 'clues' | 'audit';
 export const downloadList = (kind: ListKind, format: 'xlsx' | 'csv', query: Record<string, unknown>) =>
   fileOf(fetch(`/api/${kind}.${format}?${listParams(query)}`), `${kind.replace('/', '-')}.${format}`);
 

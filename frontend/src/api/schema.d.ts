@@ -4,6 +4,57 @@
  */
 
 export interface paths {
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 审计日志 who did what, when and from where, newest first, each entry named in words (ADMIN) */
+        get: operations["AuditController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 审计日志 CSV: every entry under the same filters as GET /api/audit; the file named after the filters (ADMIN) */
+        get: operations["AuditController_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 审计日志 .xlsx: every entry under the same filters as GET /api/audit; the file named after the filters (ADMIN) */
+        get: operations["AuditController_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/login": {
         parameters: {
             query?: never;
@@ -122,23 +173,6 @@ export interface paths {
         head?: never;
         /** 修改用户 change an account: name, role, county, active, password (ADMIN) */
         patch: operations["UsersController_update"];
-        trace?: never;
-    };
-    "/api/audit": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 审计日志 who did what, when and from where, newest first (ADMIN) */
-        get: operations["AuditController_list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
         trace?: never;
     };
     "/api/health": {
@@ -444,6 +478,23 @@ export interface paths {
         };
         /** 同步记录 ETL runs, newest first, with counts */
         get: operations["EtlController_runs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/etl/freshness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 数据更新于 when the figures were last brought up to date: the end of the last successful ETL run */
+        get: operations["EtlController_freshness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1267,6 +1318,38 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AuditPageDto_Output: {
+            total: number;
+            page: number;
+            pageSize: number;
+            rows: {
+                id: string;
+                at: string;
+                username: string | null;
+                /** @description the user’s name, when the entry is of a known account */
+                displayName: string | null;
+                action: string;
+                /** @description the action in Chinese (an unknown action as it is) */
+                actionLabel: string;
+                /** @description the record the entry is about, named: 整改任务 #12（某局） */
+                record: string | null;
+                /** @description the entry in one Chinese sentence: 更正整改任务 #12（某局）的责任人 */
+                summary: string;
+                /** @description a correction’s fields before and after, as a clerk reads them */
+                changes: {
+                    field: string;
+                    label: string;
+                    before: string;
+                    after: string;
+                }[];
+                target: string | null;
+                ip: string | null;
+                success: boolean;
+                detail: {
+                    [key: string]: unknown;
+                } | null;
+            }[];
+        };
         LoginDto: {
             username: string;
             password: string;
@@ -1361,23 +1444,6 @@ export interface components {
             regionId?: number | null;
             active?: boolean;
             password?: string;
-        };
-        AuditPageDto_Output: {
-            total: number;
-            page: number;
-            pageSize: number;
-            rows: {
-                id: string;
-                at: string;
-                username: string | null;
-                action: string;
-                target: string | null;
-                ip: string | null;
-                success: boolean;
-                detail: {
-                    [key: string]: unknown;
-                } | null;
-            }[];
         };
         HealthDto_Output: {
             /** @enum {string} */
@@ -1919,7 +1985,10 @@ export interface components {
                 toStatus: ("NOT_STARTED" | "IN_PROGRESS" | "CLOSE_REQUESTED" | "CLOSED" | "BASICALLY_DONE" | "NOT_DONE") | null;
                 newDueDate: string | null;
                 note: string | null;
+                /** @description the username that wrote the event */
                 actor: string | null;
+                /** @description that account’s name (姓名); null when the actor is no account */
+                actorName: string | null;
                 occurredAt: string;
                 backdated: boolean;
                 backdateReason: string | null;
@@ -1995,6 +2064,10 @@ export interface components {
                 rejected: number;
                 error: string | null;
             }[];
+        };
+        EtlFreshnessDto_Output: {
+            /** @description the end of the last successful ETL run (ISO instant); null before the first */
+            lastSucceededAt: string[];
         };
         EtlRejectsDto_Output: {
             total: number;
@@ -3009,6 +3082,91 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    AuditController_list: {
+        parameters: {
+            query?: {
+                page?: string;
+                pageSize?: string;
+                username?: string;
+                action?: string;
+                success?: "true" | "false";
+                /** @description first day (Beijing time), YYYY-MM-DD */
+                from?: string;
+                /** @description last day (Beijing time), YYYY-MM-DD */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPageDto_Output"];
+                };
+            };
+        };
+    };
+    AuditController_csv: {
+        parameters: {
+            query?: {
+                username?: string;
+                action?: string;
+                success?: "true" | "false";
+                /** @description first day (Beijing time), YYYY-MM-DD */
+                from?: string;
+                /** @description last day (Beijing time), YYYY-MM-DD */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the audit log as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    AuditController_xlsx: {
+        parameters: {
+            query?: {
+                username?: string;
+                action?: string;
+                success?: "true" | "false";
+                /** @description first day (Beijing time), YYYY-MM-DD */
+                from?: string;
+                /** @description last day (Beijing time), YYYY-MM-DD */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the audit log as a workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
     AuthController_login: {
         parameters: {
             query?: never;
@@ -3175,31 +3333,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserDto_Output"];
-                };
-            };
-        };
-    };
-    AuditController_list: {
-        parameters: {
-            query?: {
-                page?: string;
-                pageSize?: string;
-                username?: string;
-                action?: string;
-                success?: "true" | "false";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AuditPageDto_Output"];
                 };
             };
         };
@@ -3821,6 +3954,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EtlRunsDto_Output"];
+                };
+            };
+        };
+    };
+    EtlController_freshness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EtlFreshnessDto_Output"];
                 };
             };
         };

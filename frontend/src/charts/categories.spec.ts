@@ -85,6 +85,23 @@ describe('buildQuarterlyTrendOption', () => {
     ]);
   });
 
+  it('draws the as-of quarter as partial when the day is not its last: hatched bars, a dashed total, a label', () => {
+    const rows = [
+      { quarter: '2026Q3', categoryId: 1, count: 6 },
+      { quarter: '2026Q4', categoryId: 1, count: 2 },
+    ];
+    const option = buildQuarterlyTrendOption(rows, [{ id: 1, name: '贯彻落实' }], { total: '合计', partial: (day) => `截至${day}` }, '2026-11-15');
+    const [bars, solid, dashed] = series(option) as { data: unknown[]; lineStyle?: { type?: string } }[];
+    expect(bars.data[0]).toBe(6);
+    expect(bars.data[1]).toMatchObject({ value: 2, itemStyle: { opacity: 0.55 } });
+    expect([solid.data, solid.lineStyle?.type]).toEqual([[6, null], undefined]);
+    expect([dashed.data, dashed.lineStyle?.type]).toEqual([[6, 2], 'dashed']);
+    const label = (option.xAxis as { axisLabel: { formatter: (q: string, i: number) => string } }).axisLabel.formatter;
+    expect([label('2026Q3', 0), label('2026Q4', 1)]).toEqual(['2026Q3', '2026Q4\n截至11-15']);
+    // on a quarter's last day the quarter is whole: nothing marked
+    expect(series(buildQuarterlyTrendOption(rows, [{ id: 1, name: '贯彻落实' }], { total: '合计' }, '2026-12-31'))).toHaveLength(2);
+  });
+
   it('has no quarters and no counts for no rows', () => {
     const option = buildQuarterlyTrendOption([], [{ id: 1, name: '贯彻落实' }], { total: '合计' });
     expect((option.xAxis as { data: string[] }).data).toEqual([]);

@@ -88,8 +88,13 @@ export function buildCategoryTreeOption(level1: Level1Row[], level2: Level2Row[]
         data,
         levels: [
           {},
-          { r0: '12%', r: '45%', label: { rotate: 'tangential', formatter: (p: { name: string }) => shorten(p.name, 6), fontSize: 11 } },
-          { r0: '45%', r: '92%', label: { align: 'right', formatter: (p: { name: string }) => shorten(p.name, 7), fontSize: 10 }, itemStyle: { opacity: 0.85 } },
+          // inner ring: level, short, white on the sector with a dark edge; none on a slice too thin to hold it
+          {
+            r0: '12%',
+            r: '46%',
+            label: { rotate: 0, formatter: (p: { name: string }) => shorten(p.name, 4), fontSize: 12, color: '#fff', textBorderColor: 'rgba(0,0,0,0.45)', textBorderWidth: 2, minAngle: 20 },
+          },
+          { r0: '46%', r: '92%', label: { align: 'right', formatter: (p: { name: string }) => shorten(p.name, 7), fontSize: 10, minAngle: 5 }, itemStyle: { opacity: 0.85 } },
         ],
       },
     ],
@@ -161,21 +166,44 @@ export function quarterRange(first: string, last: string): string[] {
   return out;
 }
 
-/** Findings per quarter of their found date, stacked by level-1 category, gaps filled with zeros. */
+/** 'YYYYQn' of a day. */
+export function quarterKey(day: string): string {
+  return `${day.slice(0, 4)}Q${Math.floor((Number(day.slice(5, 7)) - 1) / 3) + 1}`;
+}
+
+/** Whether `day` is the last day of its quarter. */
+function isQuarterEnd(day: string): boolean {
+  return ['03-31', '06-30', '09-30', '12-31'].includes(day.slice(5));
+}
+
+/**
+ * Findings per quarter of their found date, stacked by level-1 category, gaps filled with
+ * zeros. The as-of day's quarter, when the day is not its last, holds part of a quarter: its
+ * bars are drawn hatched and pale, its total line dashed, its axis label says 截至 the day, so
+ * that it does not read as a drop.
+ */
 export function buildQuarterlyTrendOption(
   rows: { quarter: string; categoryId: number; count: number }[],
   categories: Named[],
-  labels: { total: string },
+  labels: { total: string; partial?: (day: string) => string },
+  asOf?: string,
 ): EChartsOption {
   const quarters = rows.length ? quarterRange(rows.reduce((a, r) => (r.quarter < a ? r.quarter : a), rows[0].quarter), rows.reduce((a, r) => (r.quarter > a ? r.quarter : a), rows[0].quarter)) : [];
   const counts = new Map(rows.map((r) => [`${r.quarter}:${r.categoryId}`, r.count]));
   const totals = quarters.map((q) => categories.reduce((sum, c) => sum + (counts.get(`${q}:${c.id}`) ?? 0), 0));
+  const partialIndex = asOf && !isQuarterEnd(asOf) && quarters[quarters.length - 1] === quarterKey(asOf) ? quarters.length - 1 : -1;
+  const partialLabel = partialIndex >= 0 && asOf ? (labels.partial?.(asOf.slice(5)) ?? `≤${asOf.slice(5)}`) : undefined;
+  const hatched = { decal: { symbol: 'rect', dashArrayX: [1, 0], dashArrayY: [3, 3], rotation: -Math.PI / 4, color: 'rgba(255,255,255,0.6)' }, opacity: 0.55 };
   return {
     ...baseOption,
     grid: { left: 8, right: 16, top: 56, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
     legend: { top: 0, type: 'scroll', formatter: (name: string) => shorten(name, 8) },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    xAxis: { type: 'category', data: quarters },
+    xAxis: {
+      type: 'category',
+      data: quarters,
+      axisLabel: { formatter: (q: string, i: number) => (i === partialIndex && partialLabel ? `${q}\n${partialLabel}` : q) },
+    },
     yAxis: { type: 'value', minInterval: 1, splitLine: { lineStyle: { type: 'dashed' } } },
     series: [
       ...categories.map((c, i) => ({
@@ -184,7 +212,10 @@ export function buildQuarterlyTrendOption(
         stack: 'findings',
         barMaxWidth: 28,
         itemStyle: { color: SERIES_COLORS[i % SERIES_COLORS.length] },
-        data: quarters.map((q) => counts.get(`${q}:${c.id}`) ?? 0),
+        data: quarters.map((q, k) => {
+          const value = counts.get(`${q}:${c.id}`) ?? 0;
+          return k === partialIndex ? { value, itemStyle: { color: SERIES_COLORS[i % SERIES_COLORS.length], ...hatched } } : value;
+        }),
       })),
       {
         type: 'line' as const,
@@ -193,8 +224,22 @@ export function buildQuarterlyTrendOption(
         symbolSize: 5,
         itemStyle: { color: '#444' },
         lineStyle: { width: 1.5 },
-        data: totals,
+        // up to the last whole quarter solid; the partial one joins it dashed (the next series)
+        data: partialIndex >= 0 ? totals.map((v, k) => (k < partialIndex ? v : null)) : totals,
       },
+      ...(partialIndex >= 0
+        ? [
+            {
+              type: 'line' as const,
+              name: labels.total,
+              symbol: 'emptyCircle',
+              symbolSize: 6,
+              itemStyle: { color: '#444' },
+              lineStyle: { width: 1.5, type: 'dashed' as const },
+              data: totals.map((v, k) => (k >= partialIndex - 1 ? v : null)),
+            },
+          ]
+        : []),
     ],
   };
 }

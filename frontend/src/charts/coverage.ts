@@ -50,6 +50,10 @@ export function buildCoverageByCountyOption(rows: CoverageBarRow[], labels: Cove
         label: {
           show: true,
           position: 'right',
+          // drawn over the time-progress marker (same z, labels above symbols), on white so the
+          // marker passing behind it does not overprint the figures
+          backgroundColor: 'rgba(255,255,255,0.9)',
+          padding: [1, 2],
           formatter: (p: { dataIndex: number }) => {
             const row = rows[p.dataIndex];
             if (!row) return '';
@@ -64,7 +68,7 @@ export function buildCoverageByCountyOption(rows: CoverageBarRow[], labels: Cove
         symbol: 'rect',
         symbolSize: [3, 20],
         itemStyle: { color: COLOR.pace },
-        z: 3,
+        z: 2,
         data: rows.map((r) => percentPoints(r.pace)),
       },
     ],

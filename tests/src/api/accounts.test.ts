@@ -572,6 +572,19 @@ describe('a county user', () => {
     'GET /api/audit': async () => {
       expect((await county.get('/api/audit')).status).toBe(403);
     },
+    // --- audit log downloads (h/polish) ---
+    'GET /api/audit.csv': async () => {
+      expect((await county.get('/api/audit.csv')).status).toBe(403);
+    },
+    'GET /api/audit.xlsx': async () => {
+      expect((await county.get('/api/audit.xlsx')).status).toBe(403);
+    },
+    'GET /api/etl/freshness': async () => {
+      // when the figures were brought up to date: the same for every county
+      const { status, body } = await county.get<{ lastSucceededAt: string | null }>('/api/etl/freshness');
+      const [last] = await sql<{ at: Date }>("SELECT finished_at AS at FROM etl_runs WHERE status = 'SUCCEEDED' ORDER BY id DESC LIMIT 1");
+      expect([status, body.lastSucceededAt]).toEqual([200, last!.at.toISOString()]);
+    },
     // --- case-record pages (h/records): 巡察 and 问题 lists, one inspection, corrections ---
     'GET /api/inspections': async () => {
       const { body } = await county.get<{ total: number; rows: { countyId: number }[] }>('/api/inspections?pageSize=200');

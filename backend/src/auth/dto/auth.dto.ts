@@ -99,27 +99,3 @@ export type UserView = z.infer<typeof UserSchema>;
 export const UserRegionSchema = z.object({ id: z.number().int(), code: z.string(), name: z.string(), level: z.enum(['MUNICIPAL', 'COUNTY']) });
 export class UserRegionsDto extends createZodDto(z.object({ rows: z.array(UserRegionSchema) })) {}
 export type UserRegion = z.infer<typeof UserRegionSchema>;
-
-// ----- audit log (ADMIN) -----
-
-export const AuditQuerySchema = z.strictObject({
-  page: pageParam.default(1),
-  pageSize: pageSizeParam.default(50),
-  username: z.string().trim().min(1).max(64).optional(),
-  action: z.string().trim().min(1).max(64).optional(),
-  success: z.enum(['true', 'false'], 'success 须为 true 或 false must be true or false').optional(),
-});
-export class AuditQueryDto extends createZodDto(AuditQuerySchema) {}
-
-export const AuditEntrySchema = z.object({
-  id: z.string(),
-  at: z.string(),
-  username: z.string().min(0).max(64).nullable(),
-  action: z.string(),
-  target: z.string().min(0).max(256).nullable(),
-  ip: z.string().min(0).max(64).nullable(),
-  success: z.boolean(),
-  detail: z.record(z.string(), z.unknown()).nullable(),
-});
-export class AuditPageDto extends createZodDto(z.object({ total: z.number().int(), page: z.number().int(), pageSize: z.number().int(), rows: z.array(AuditEntrySchema) })) {}
-export type AuditPage = z.infer<(typeof AuditPageDto)['schema']>;

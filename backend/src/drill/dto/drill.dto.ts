@@ -132,7 +132,8 @@ const eventSchema = z.object({
   toStatus: z.enum(TASK_STATUSES).nullable(),
   newDueDate: z.string().nullable(),
   note: z.string().nullable(),
-  actor: z.string().nullable(),
+  actor: z.string().nullable().describe('the username that wrote the event'),
+  actorName: z.string().nullable().describe('that account’s name (姓名); null when the actor is no account'),
   occurredAt: z.string(),
   /** 补录: recorded after the day it took effect, and why. */
   backdated: z.boolean(),
