@@ -5,6 +5,11 @@
  */
 import { LAST_BY_MODE } from '@xuncha/etl/src/load/unit-coverage';
 import type { Scope } from '../dimensions/scope';
+import type { BoundSource, TableSource } from './read-source';
+
+/** The source a builder reads when given none: the facts; the summary builders' own, the current-state summary. */
+const FACTS: BoundSource = { kind: 'facts', current: false };
+const SUMMARY: TableSource = { kind: 'summary' };
 
 export interface SqlQuery {
   query: string;
@@ -301,10 +306,11 @@ export interface CategoriesRow {
 export interface CoverageOptions {
   /** Modes counting for coverage after the mode filter (may be empty: nothing counts). */
   countingModes: string[];
-  /** Read fact_unit_coverage (ResolvedScope.summary.coverage) instead of every inspection. */
-  fromUnitCoverage?: boolean;
-  /** Read a quarter end's quarter_units (as-of = that quarter end) instead of every inspection. */
-  quarter?: QuarterBuild;
+  /**
+   * Where the units' inspections are read (read-source.ts; default the facts): every
+   * inspection, fact_unit_coverage (summary) or a quarter end's quarter_units (quarter).
+   */
+  source?: BoundSource;
   uncoveredLimit: number;
   uncoveredOffset: number;
 }
@@ -328,7 +334,7 @@ function inspectionUnitFilter(scope: Scope, prefix: string): string[] {
  * `counted` CTE beside it holds each covered unit's latest counting inspection
  * (`last_counted`), for coverage within a part of the term (the quarterly workbook).
  */
-export function unitStatusCte(scope: Scope, options: Pick<CoverageOptions, 'countingModes' | 'fromUnitCoverage' | 'quarter'>): SqlQuery {
+export function unitStatusCte(scope: Scope, options: Pick<CoverageOptions, 'countingModes' | 'source'>): SqlQuery {
   const unitFilter: string[] = ['u.is_deleted = 0'];
   const params: Record<string, unknown> = {
     asOf: scope.asOf,
@@ -351,14 +357,15 @@ export function unitStatusCte(scope: Scope, options: Pick<CoverageOptions, 'coun
   FROM dim_terms FINAL
   WHERE is_deleted = 0 AND id IN {coverageTermIds:Array(UInt32)}
 )`;
-  if (options.fromUnitCoverage || options.quarter) {
+  const source = options.source ?? FACTS;
+  if (source.kind !== 'facts') {
     if (scope.roundId !== undefined) throw new Error('fact_unit_coverage has no round');
     // Every inspection loaded (quarter_units: kept) lies on or before as-of, and each term contains
     // as-of (e = as-of): a unit has a counting inspection in [term start, e] when its latest of a
     // counting mode is.
-    const source = options.quarter ? quarterSource(options.quarter, 'u.') : { from: 'fact_unit_coverage AS u FINAL', where: ['u.is_deleted = 0'], params: {} };
-    unitFilter.splice(0, 1, ...source.where);
-    Object.assign(params, source.params);
+    const table = tableOf(source, 'units');
+    unitFilter.splice(0, 1, ...table.where);
+    Object.assign(params, table.params);
     const inTerm = options.countingModes.map((mode) => {
       const column = LAST_BY_MODE[mode as keyof typeof LAST_BY_MODE];
       if (!column) throw new Error(`unknown mode ${mode}`);
@@ -374,7 +381,7 @@ unit_status AS (
     (u.valid_from <= t.e AND (u.valid_to IS NULL OR u.valid_to >= t.e)) AS active,
     (u.valid_to IS NOT NULL AND u.valid_to >= t.start_date AND u.valid_to < t.e) AS abolished_in_term,
     nullIf(greatest(${latest.join(', ')}), toDate(0)) AS last_date
-  FROM ${source.from}
+  FROM ${table.from}
   INNER JOIN terms AS t ON t.committee_region_id = u.committee_region_id
   WHERE ${and(unitFilter)}
 )`,
@@ -442,7 +449,7 @@ export interface CoverageRow {
 /** The uncovered units in scope, never inspected first, then by their last inspection. */
 export function buildUncoveredQuery(scope: Scope, options: CoverageOptions): SqlQuery {
   const status = unitStatusCte(scope, options);
-  if (options.fromUnitCoverage || options.quarter) {
+  if ((options.source ?? FACTS).kind !== 'facts') {
     return {
       query: `WITH
 ${status.query}
@@ -637,44 +644,42 @@ SELECT id FROM ${repeat ? 'repeat_findings' : 'rebound_findings'} ${condition}`,
 // --- the current-state summary, and the state as of quarter ends ---------------------------
 
 /**
- * A quarter end's state, built by etl/src/load/quarter-state.ts: quarter_summary and
- * quarter_units rows of build `build` of day `asOf` (ensured by QuarterStateService). The
- * summary builders below read it instead of the current-state tables when given.
+ * The table of a precomputed source: the current-state summary (fact_finding_summary, and
+ * for coverage fact_unit_coverage, versioned: FINAL) or one quarter end's build (quarter_summary
+ * and quarter_units, built by etl/src/load/quarter-state.ts: plain MergeTree tables, no
+ * versions, every read sums). `units` reads the units' table, aliased `u`.
  */
-export interface QuarterBuild {
-  asOf: string;
-  build: string;
-}
-
-/** The rows of one quarter build: plain MergeTree tables, no versions (every read sums). */
-function quarterSource(quarter: QuarterBuild, prefix = ''): { from: string; where: string[]; params: Record<string, unknown> } {
-  const table = prefix === 'u.' ? 'quarter_units AS u' : 'quarter_summary';
+function tableOf(source: TableSource, of: 'findings' | 'units'): { from: string; where: string[]; params: Record<string, unknown> } {
+  const prefix = of === 'units' ? 'u.' : '';
+  if (source.kind === 'summary') {
+    return { from: of === 'units' ? 'fact_unit_coverage AS u FINAL' : 'fact_finding_summary FINAL', where: [`${prefix}is_deleted = 0`], params: {} };
+  }
   return {
-    from: table,
+    from: of === 'units' ? 'quarter_units AS u' : 'quarter_summary',
     where: [`${prefix}as_of = {quarterAsOf:Date}`, `${prefix}build = {quarterBuild:UInt64}`],
-    params: { quarterAsOf: quarter.asOf, quarterBuild: quarter.build },
+    params: { quarterAsOf: source.quarterEnd, quarterBuild: source.build },
   };
 }
 
 /**
  * The table and conditions of a summary read: fact_finding_summary (see
- * etl/src/load/finding-summary.ts), or with `quarter` that quarter end's quarter_summary (the
- * same columns, figures as of that day); the same filters as on the facts, by the same column
- * names. Both are by county: not for a township filter. The caller reads the current-state
- * summary only when as-of lies on or after every day loaded (ResolvedScope.summary), so that
- * the "on or before as-of" conditions hold for every row; a quarter build only for its day.
+ * etl/src/load/finding-summary.ts), or a quarter end's quarter_summary (the same columns,
+ * figures as of that day); the same filters as on the facts, by the same column names. Both
+ * are by county: not for a township filter. chooseReadSource picks the current-state summary
+ * only when as-of lies on or after every day it depends on, so that the "on or before as-of"
+ * conditions hold for every row; a quarter build only for its day.
  */
-function summaryConditions(scope: Scope, extra: readonly string[] = [], quarter?: QuarterBuild): { from: string; where: string; params: Record<string, unknown> } {
+function summaryConditions(scope: Scope, extra: readonly string[], source: TableSource): { from: string; where: string; params: Record<string, unknown> } {
   if (scope.regionId !== undefined) throw new Error('the finding summary has no township column');
-  if (quarter && quarter.asOf !== scope.asOf) throw new Error(`a quarter build of ${quarter.asOf} read as of ${scope.asOf}`);
+  if (source.kind === 'quarter' && source.quarterEnd !== scope.asOf) throw new Error(`a quarter build of ${source.quarterEnd} read as of ${scope.asOf}`);
   const { where, params } = filterConditions(scope, { categories: true });
-  const source = quarter ? quarterSource(quarter) : { from: 'fact_finding_summary FINAL', where: ['is_deleted = 0'], params: {} };
-  return { from: source.from, where: and([...source.where, ...extra, ...where]), params: { ...params, ...source.params } };
+  const table = tableOf(source, 'findings');
+  return { from: table.from, where: and([...table.where, ...extra, ...where]), params: { ...params, ...table.params } };
 }
 
 /** buildCategoriesQuery over the summary: the same rows. */
-export function buildSummaryCategoriesQuery(scope: Scope, quarter?: QuarterBuild): SqlQuery {
-  const { from, where, params } = summaryConditions(scope, [], quarter);
+export function buildSummaryCategoriesQuery(scope: Scope, source: TableSource = SUMMARY): SqlQuery {
+  const { from, where, params } = summaryConditions(scope, [], source);
   const sets = Object.values(CATEGORY_SETS)
     .map((set) => `(${set.join(', ')})`)
     .join(', ');
@@ -692,8 +697,8 @@ GROUP BY GROUPING SETS (${sets})`,
 }
 
 /** Findings fed back and how many of them are closed, by county, round and 立行立改 (buildFindingTotalsQuery, and buildRectificationTasksQuery's closed findings). */
-export function buildSummaryFindingClosureQuery(scope: Scope, quarter?: QuarterBuild): SqlQuery {
-  const { from, where, params } = summaryConditions(scope, ['fed_back = 1'], quarter);
+export function buildSummaryFindingClosureQuery(scope: Scope, source: TableSource = SUMMARY): SqlQuery {
+  const { from, where, params } = summaryConditions(scope, ['fed_back = 1'], source);
   return {
     query: `SELECT county_id, round_id, is_immediate AS immediate, sum(findings) AS n_findings, sum(findings_closed) AS n_closed
 FROM ${from}
@@ -713,8 +718,8 @@ export interface SummaryFindingClosureRow {
 }
 
 /** The days-to-close histogram of the closed findings fed back (buildRectificationTasksQuery's days set). */
-export function buildSummaryCloseDaysQuery(scope: Scope, quarter?: QuarterBuild): SqlQuery {
-  const { from, where, params } = summaryConditions(scope, ['fed_back = 1'], quarter);
+export function buildSummaryCloseDaysQuery(scope: Scope, source: TableSource = SUMMARY): SqlQuery {
+  const { from, where, params } = summaryConditions(scope, ['fed_back = 1'], source);
   return {
     query: `SELECT days, n
 FROM (
@@ -737,8 +742,8 @@ export interface SummaryCloseDaysRow {
  * The task-level figures of buildRectificationTasksQuery over the summary, by county and round. The open tasks' due dates (a map
  * to their counts) give overdue, aging and due soon as of the as-of day.
  */
-export function buildSummaryTaskFiguresQuery(scope: Scope, quarter?: QuarterBuild): SqlQuery {
-  const { from, where, params } = summaryConditions(scope, ['fed_back = 1'], quarter);
+export function buildSummaryTaskFiguresQuery(scope: Scope, source: TableSource = SUMMARY): SqlQuery {
+  const { from, where, params } = summaryConditions(scope, ['fed_back = 1'], source);
   const over = (condition: string) => `arraySum(arrayMap((d, k) -> if(${condition}, k, 0), mapKeys(due), mapValues(due)))`;
   const late = 'd < {asOf:Date}';
   const daysLate = "dateDiff('day', d, {asOf:Date})";
@@ -767,8 +772,8 @@ ORDER BY county_id, round_id`,
 }
 
 /** buildRepeatQuery and buildReboundQuery over the summary, in one: a and b of each, by county and level-1 category. */
-export function buildSummaryRecurrenceQuery(scope: Scope, quarter?: QuarterBuild): SqlQuery {
-  const { from, where, params } = summaryConditions(scope, [], quarter);
+export function buildSummaryRecurrenceQuery(scope: Scope, source: TableSource = SUMMARY): SqlQuery {
+  const { from, where, params } = summaryConditions(scope, [], source);
   return {
     query: `SELECT county_id, category1_id, sum(reinspection_findings) AS reinspection_findings, sum(repeats) AS repeats,
   sum(closed_reinspected) AS closed_reinspected, sum(rebounds) AS rebounds

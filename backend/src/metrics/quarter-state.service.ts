@@ -3,7 +3,12 @@ import { ensureQuarterState, isQuarterEnd } from '@xuncha/etl/src/load/quarter-s
 import type { Warehouse } from '@xuncha/etl/src/warehouse';
 import { shanghaiToday } from '@xuncha/prisma/src/calendar';
 import { WAREHOUSE } from '../infra/tokens';
-import type { QuarterBuild } from './metrics.queries';
+
+/** A quarter end's state: the quarter_summary and quarter_units rows of build `build` of day `asOf`. */
+export interface QuarterBuild {
+  asOf: string;
+  build: string;
+}
 
 /**
  * The state as of past quarter ends (etl/src/load/quarter-state.ts) for the metrics: for
