@@ -4,6 +4,7 @@
  * those of DEFINITIONS.md beside this file, which pins down every choice.
  */
 import { LAST_BY_MODE } from '@xuncha/etl/src/load/unit-coverage';
+import { AGING_WINDOWS, DUE_SOON_DAYS } from '../common/filters';
 import type { Scope } from '../dimensions/scope';
 import type { BoundSource, TableSource } from './read-source';
 
@@ -158,6 +159,25 @@ export function findingsSubquery(
 
 // --- rectification ---------------------------------------------------------------------
 
+/** The columns of the aging and due-soon windows (AGING_WINDOWS, DUE_SOON_DAYS), in their order. */
+export const AGED_COLUMNS = AGING_WINDOWS.map((_, i) => `aged_${i}` as const);
+export const DUE_SOON_COLUMNS = DUE_SOON_DAYS.map((days) => `due_${days}` as const);
+
+/**
+ * The aging and due-soon window figures of open tasks, one `<aggregate(condition)> AS <column>`
+ * each, over `due` (an open task's current due date, compared) and `dueDay` (the same, not
+ * nullable, for the days overdue), in the order of AGED_COLUMNS then DUE_SOON_COLUMNS.
+ */
+function windowFigures(aggregate: (condition: string) => string, due: string, dueDay: string, prefix = ''): string[] {
+  const late = `${due} < {asOf:Date}`;
+  const daysLate = `dateDiff('day', ${dueDay}, {asOf:Date})`;
+  const aged = AGING_WINDOWS.map(
+    (w, i) => `${aggregate(`${late} AND ${daysLate} ${w.to === null ? `>= ${w.from}` : `BETWEEN ${w.from} AND ${w.to}`}`)} AS ${prefix}${AGED_COLUMNS[i]}`,
+  );
+  const dueSoon = DUE_SOON_DAYS.map((days, i) => `${aggregate(`${due} >= {asOf:Date} AND ${due} <= addDays({asOf:Date}, ${days})`)} AS ${prefix}${DUE_SOON_COLUMNS[i]}`);
+  return [...aged, ...dueSoon];
+}
+
 /** Findings fed back by as-of (every filter), by county, round and 立行立改. */
 export function buildFindingTotalsQuery(scope: Scope): SqlQuery {
   const findings = findingsSubquery(scope, true, 'county_id, round_id, is_immediate');
@@ -195,16 +215,15 @@ export function buildRectificationTasksQuery(scope: Scope, current: boolean): Sq
   const tasks = taskStateCte(scope, { fedBack: true, current });
   const open = "status != 'CLOSED'";
   const late = `${open} AND due IS NOT NULL AND due < {asOf:Date}`;
-  const daysLate = "dateDiff('day', assumeNotNull(due), {asOf:Date})";
-  const dueIn = (days: number) => `${open} AND due IS NOT NULL AND due >= {asOf:Date} AND due <= addDays({asOf:Date}, ${days})`;
+  const windows = windowFigures((condition) => `countIf(${open} AND due IS NOT NULL AND ${condition})`, 'due', 'assumeNotNull(due)', 'n_');
+  const windowSums = [...AGED_COLUMNS, ...DUE_SOON_COLUMNS].map((column) => `sum(n_${column}) AS ${column}`).join(', ');
   return {
     query: `WITH
 ${tasks.query}
 SELECT county_id, round_id, immediate, days,
   countIf(is_closed) AS closed_findings,
   sum(n_tasks) AS tasks, sum(n_closed) AS closed, sum(n_on_time) AS on_time, sum(n_overdue) AS overdue,
-  sum(n_aged_30) AS aged_30, sum(n_aged_90) AS aged_90, sum(n_aged_180) AS aged_180, sum(n_aged_more) AS aged_more,
-  sum(n_due_20) AS due_20, sum(n_due_10) AS due_10, sum(n_extended) AS extended,
+  ${windowSums}, sum(n_extended) AS extended,
   grouping(${CLOSED_GROUPING_COLUMNS.join(', ')}) AS g
 FROM (
   SELECT finding_id, any(county_id) AS county_id, any(round_id) AS round_id, any(finding_is_immediate) AS immediate,
@@ -214,12 +233,7 @@ FROM (
     if(is_closed, greatest(0, dateDiff('day', assumeNotNull(any(feedback_date)), assumeNotNull(max(closed_date)))), NULL) AS days,
     countIf(status = 'CLOSED' AND (original_due_date IS NULL OR closed_date <= original_due_date)) AS n_on_time,
     countIf(${late}) AS n_overdue,
-    countIf(${late} AND ${daysLate} <= 30) AS n_aged_30,
-    countIf(${late} AND ${daysLate} BETWEEN 31 AND 90) AS n_aged_90,
-    countIf(${late} AND ${daysLate} BETWEEN 91 AND 180) AS n_aged_180,
-    countIf(${late} AND ${daysLate} > 180) AS n_aged_more,
-    countIf(${dueIn(20)}) AS n_due_20,
-    countIf(${dueIn(10)}) AS n_due_10,
+    ${windows.join(',\n    ')},
     countIf(due IS NOT NULL AND original_due_date IS NOT NULL AND due > original_due_date) AS n_extended
   FROM tasks
   GROUP BY finding_id
@@ -243,12 +257,8 @@ export interface TaskFiguresRow {
   closed: string;
   on_time: string;
   overdue: string;
-  aged_30: string;
-  aged_90: string;
-  aged_180: string;
-  aged_more: string;
-  due_20: string;
-  due_10: string;
+  /** per aging window: AGED_COLUMNS; per due-soon window: DUE_SOON_COLUMNS */
+  [window: `aged_${number}` | `due_${number}`]: string;
   extended: string;
 }
 
@@ -745,18 +755,10 @@ export interface SummaryCloseDaysRow {
 export function buildSummaryTaskFiguresQuery(scope: Scope, source: TableSource = SUMMARY): SqlQuery {
   const { from, where, params } = summaryConditions(scope, ['fed_back = 1'], source);
   const over = (condition: string) => `arraySum(arrayMap((d, k) -> if(${condition}, k, 0), mapKeys(due), mapValues(due)))`;
-  const late = 'd < {asOf:Date}';
-  const daysLate = "dateDiff('day', d, {asOf:Date})";
-  const dueIn = (days: number) => `d >= {asOf:Date} AND d <= addDays({asOf:Date}, ${days})`;
   return {
     query: `SELECT county_id, round_id, n_tasks AS tasks, n_closed AS closed, n_on_time AS on_time,
-  ${over(late)} AS overdue,
-  ${over(`${late} AND ${daysLate} <= 30`)} AS aged_30,
-  ${over(`${late} AND ${daysLate} BETWEEN 31 AND 90`)} AS aged_90,
-  ${over(`${late} AND ${daysLate} BETWEEN 91 AND 180`)} AS aged_180,
-  ${over(`${late} AND ${daysLate} > 180`)} AS aged_more,
-  ${over(dueIn(20))} AS due_20,
-  ${over(dueIn(10))} AS due_10,
+  ${over('d < {asOf:Date}')} AS overdue,
+  ${windowFigures(over, 'd', 'd').join(',\n  ')},
   n_extended AS extended
 FROM (
   SELECT county_id, round_id, sum(tasks) AS n_tasks, sum(tasks_closed) AS n_closed, sum(tasks_on_time) AS n_on_time,

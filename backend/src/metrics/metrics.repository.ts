@@ -3,6 +3,8 @@ import type { Warehouse } from '@xuncha/etl/src/warehouse';
 import { WAREHOUSE } from '../infra/tokens';
 import type { Scope } from '../dimensions/scope';
 import {
+  AGED_COLUMNS,
+  DUE_SOON_COLUMNS,
   buildCategoriesQuery,
   buildCoverageQuery,
   buildRectificationTasksQuery,
@@ -54,9 +56,10 @@ export interface TaskFigures {
   closed: number;
   onTime: number;
   overdue: number;
-  aged: [number, number, number, number];
-  due20: number;
-  due10: number;
+  /** open tasks overdue, per aging window (AGING_WINDOWS) */
+  aged: number[];
+  /** open tasks due soon, per due-soon window (DUE_SOON_DAYS) */
+  dueSoon: number[];
   extended: number;
 }
 export interface CategoryCount {
@@ -107,9 +110,8 @@ function taskFigures(r: TaskFiguresRow): TaskFigures {
     closed: count(r.closed),
     onTime: count(r.on_time),
     overdue: count(r.overdue),
-    aged: [count(r.aged_30), count(r.aged_90), count(r.aged_180), count(r.aged_more)],
-    due20: count(r.due_20),
-    due10: count(r.due_10),
+    aged: AGED_COLUMNS.map((column) => count(r[column])),
+    dueSoon: DUE_SOON_COLUMNS.map((column) => count(r[column])),
     extended: count(r.extended),
   };
 }
@@ -155,8 +157,9 @@ export class MetricsRepository {
         tasks.set(k, row);
         continue;
       }
-      for (const name of ['tasks', 'closed', 'onTime', 'overdue', 'due20', 'due10', 'extended'] as const) seen[name] += row[name];
-      seen.aged = seen.aged.map((n, i) => n + row.aged[i]) as TaskFigures['aged'];
+      for (const name of ['tasks', 'closed', 'onTime', 'overdue', 'extended'] as const) seen[name] += row[name];
+      seen.aged = seen.aged.map((n, i) => n + row.aged[i]);
+      seen.dueSoon = seen.dueSoon.map((n, i) => n + row.dueSoon[i]);
     }
     return {
       groups: totals.map((r) => ({

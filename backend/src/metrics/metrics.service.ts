@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AGING_BUCKETS, type FiltersInput, type UnitCategory } from '../common/filters';
+import { AGING_BUCKETS, DUE_SOON_DAYS, type DueSoonDays, type FiltersInput, type UnitCategory } from '../common/filters';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../infra/tokens';
 import { ScopeService } from '../dimensions/scope.service';
@@ -248,6 +248,7 @@ export class MetricsService {
       return [...out.entries()].sort(([a], [b]) => a - b);
     };
     const closedTasks = total(tasks, 'closed');
+    const dueWithin = (days: DueSoonDays) => tasks.reduce((s, t) => s + t.dueSoon[DUE_SOON_DAYS.indexOf(days)], 0);
     return {
       filters: this.applied(scope),
       findingClosure: ratio(total(findings, 'closed'), total(findings, 'findings')),
@@ -258,7 +259,7 @@ export class MetricsService {
         count: total(tasks, 'overdue'),
         buckets: AGING_BUCKETS.map((bucket, i) => ({ bucket, count: tasks.reduce((s, t) => s + t.aged[i], 0) })),
       },
-      dueSoon: { within20: total(tasks, 'due20'), within10: total(tasks, 'due10') },
+      dueSoon: { within20: dueWithin(20), within10: dueWithin(10) },
       extended: ratio(total(tasks, 'extended'), total(tasks, 'tasks')),
       daysToClose: { count: days.reduce((s, d) => s + d.n, 0), median: nearestRank(days, 0.5), p90: nearestRank(days, 0.9) },
       byRegion: group('countyId').map(([regionId, g]) => ({ regionId, ...g })),
