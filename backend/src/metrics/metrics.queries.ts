@@ -3,6 +3,7 @@
  * Values travel only as {name:Type} parameters. The definitions they implement are
  * those of DEFINITIONS.md beside this file, which pins down every choice.
  */
+import { closeDays, isRebound, isReinspectedAfterClosure, isReinspection, isRepeat, taskFigures } from '@xuncha/etl/src/load/figures';
 import { LAST_BY_MODE } from '@xuncha/etl/src/load/unit-coverage';
 import { AGING_WINDOWS, DUE_SOON_DAYS } from '../common/filters';
 import type { Scope } from '../dimensions/scope';
@@ -133,9 +134,12 @@ export function taskStateCte(scope: Scope, options: TaskStateOptions): SqlQuery 
   };
 }
 
+/** The per-task figures over the `tasks` CTE's columns (taskStateCte). */
+const TASK = taskFigures({ status: 'status', due: 'due', closedDate: 'closed_date', original: 'original_due_date' });
+
 /** `per_finding` CTE over `tasks`: each finding's task count, closed count and closure day. */
 export const PER_FINDING_CTE = `per_finding AS (
-  SELECT finding_id, count() AS n, countIf(status = 'CLOSED') AS closed_n, max(closed_date) AS closure_day
+  SELECT finding_id, count() AS n, countIf(${TASK.closed}) AS closed_n, ${TASK.closureDay} AS closure_day
   FROM tasks
   GROUP BY finding_id
 )`;
@@ -213,9 +217,8 @@ export const CLOSED_GROUPING_COLUMNS = ['county_id', 'round_id', 'immediate', 'd
  */
 export function buildRectificationTasksQuery(scope: Scope, current: boolean): SqlQuery {
   const tasks = taskStateCte(scope, { fedBack: true, current });
-  const open = "status != 'CLOSED'";
-  const late = `${open} AND due IS NOT NULL AND due < {asOf:Date}`;
-  const windows = windowFigures((condition) => `countIf(${open} AND due IS NOT NULL AND ${condition})`, 'due', 'assumeNotNull(due)', 'n_');
+  const late = `${TASK.openWithDue} AND due < {asOf:Date}`;
+  const windows = windowFigures((condition) => `countIf(${TASK.openWithDue} AND ${condition})`, 'due', 'assumeNotNull(due)', 'n_');
   const windowSums = [...AGED_COLUMNS, ...DUE_SOON_COLUMNS].map((column) => `sum(n_${column}) AS ${column}`).join(', ');
   return {
     query: `WITH
@@ -228,13 +231,13 @@ SELECT county_id, round_id, immediate, days,
 FROM (
   SELECT finding_id, any(county_id) AS county_id, any(round_id) AS round_id, any(finding_is_immediate) AS immediate,
     count() AS n_tasks,
-    countIf(status = 'CLOSED') AS n_closed,
+    countIf(${TASK.closed}) AS n_closed,
     n_closed = n_tasks AS is_closed,
-    if(is_closed, greatest(0, dateDiff('day', assumeNotNull(any(feedback_date)), assumeNotNull(max(closed_date)))), NULL) AS days,
-    countIf(status = 'CLOSED' AND (original_due_date IS NULL OR closed_date <= original_due_date)) AS n_on_time,
+    if(is_closed, ${closeDays('any(feedback_date)', TASK.closureDay)}, NULL) AS days,
+    countIf(${TASK.onTime}) AS n_on_time,
     countIf(${late}) AS n_overdue,
     ${windows.join(',\n    ')},
-    countIf(due IS NOT NULL AND original_due_date IS NOT NULL AND due > original_due_date) AS n_extended
+    countIf(${TASK.extended}) AS n_extended
   FROM tasks
   GROUP BY finding_id
 )
@@ -530,11 +533,11 @@ first_found AS (
   GROUP BY unit_id, category_id
 ),
 repeat_findings AS (
-  SELECT f.id AS id, f.county_id AS county_id, f.category1_id AS category1_id, f.stationed_from > c.first_date AS is_repeat
+  SELECT f.id AS id, f.county_id AS county_id, f.category1_id AS category1_id, ${isRepeat('f.stationed_from', 'c.first_date')} AS is_repeat
   FROM f
   INNER JOIN first_visit AS v ON v.unit_id = f.unit_id
   LEFT JOIN first_found AS c ON c.unit_id = f.unit_id AND c.category_id = f.category_id
-  WHERE f.stationed_from > v.first_date
+  WHERE ${isReinspection('f.stationed_from', 'v.first_date')}
 )`,
     params: findings.params,
   };
@@ -576,10 +579,10 @@ function reboundFindingsCtes(scope: Scope, current: boolean): SqlQuery {
   return {
     query: `${tasks.query},
 closed AS (
-  SELECT finding_id AS id, any(unit_id) AS unit_id, any(county_id) AS county_id, any(category1_id) AS category1_id, max(closed_date) AS closure_day
+  SELECT finding_id AS id, any(unit_id) AS unit_id, any(county_id) AS county_id, any(category1_id) AS category1_id, ${TASK.closureDay} AS closure_day
   FROM tasks
   GROUP BY finding_id
-  HAVING countIf(status = 'CLOSED') = count()
+  HAVING countIf(${TASK.closed}) = count()
 ),
 last_visit AS (
   SELECT unit_id, max(stationed_from) AS last_date
@@ -595,11 +598,11 @@ linked AS (
 ),
 rebound_findings AS (
   SELECT c.id AS id, c.county_id AS county_id, c.category1_id AS category1_id,
-    l.finding_id != 0 AND l.last_found > assumeNotNull(c.closure_day) AS is_rebound
+    l.finding_id != 0 AND ${isRebound('l.last_found', 'c.closure_day')} AS is_rebound
   FROM closed AS c
   INNER JOIN last_visit AS v ON v.unit_id = c.unit_id
   LEFT JOIN linked AS l ON l.finding_id = c.id
-  WHERE v.last_date > assumeNotNull(c.closure_day)
+  WHERE ${isReinspectedAfterClosure('v.last_date', 'c.closure_day')}
 )`,
     params: tasks.params,
   };

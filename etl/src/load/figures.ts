@@ -27,6 +27,8 @@ export function taskFigures(c: TaskColumns) {
     extended: `${c.due} IS NOT NULL AND ${c.original} IS NOT NULL AND ${c.due} > ${c.original}`,
     /** not 已销号, with a due date (overdue, aging and due soon are read off the due date) */
     openWithDue: `${c.status} != 'CLOSED' AND ${c.due} IS NOT NULL`,
+    /** aggregate over a finding's tasks: the day of the last 销号 (its closure day once all are 已销号) */
+    closureDay: `max(${c.closedDate})`,
   };
 }
 
