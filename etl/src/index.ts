@@ -34,3 +34,4 @@ export {
   type QuarterQuery,
 } from './load/quarter-state';
 export { LAST_BY_MODE } from './load/unit-coverage';
+export { closeDays, isRebound, isReinspectedAfterClosure, isReinspection, isRepeat, taskFigures, type TaskColumns } from './load/figures';

@@ -8,7 +8,22 @@ export const UNIT_CATEGORIES = ['PARTY_GOV', 'INSTITUTION', 'SOE', 'TOWNSHIP', '
 export const INSPECTION_MODES = ['ROUTINE', 'SPECIAL', 'MOBILE', 'REVISIT'] as const;
 export const TASK_STATUSES = ['NOT_STARTED', 'IN_PROGRESS', 'CLOSE_REQUESTED', 'CLOSED', 'BASICALLY_DONE', 'NOT_DONE'] as const;
 export const TASK_TRACKS = ['IMMEDIATE', 'DEADLINE', 'LONG_TERM'] as const;
-export const AGING_BUCKETS = ['1-30', '31-90', '91-180', '180+'] as const;
+/**
+ * The windows of the overdue and due-soon figures, the one table the metrics' queries, the
+ * drill lists' filters and each listed task's bucket read (DEFINITIONS.md): a task not 已销号
+ * overdue by `from` through `to` whole days (as-of − its current due date; `to` null: no
+ * bound) falls in `bucket`.
+ */
+export const AGING_WINDOWS = [
+  { bucket: '1-30', from: 1, to: 30 },
+  { bucket: '31-90', from: 31, to: 90 },
+  { bucket: '91-180', from: 91, to: 180 },
+  { bucket: '180+', from: 181, to: null },
+] as const;
+type BucketsOf<T extends readonly { bucket: string }[]> = { readonly [K in keyof T]: T[K] extends { bucket: infer B } ? B : never };
+export const AGING_BUCKETS = AGING_WINDOWS.map((w) => w.bucket) as unknown as BucketsOf<typeof AGING_WINDOWS>;
+/** The due-soon windows: a task not 已销号 whose current due date lies from as-of through as-of + N days. */
+export const DUE_SOON_DAYS = [10, 20] as const;
 /** Modes whose inspections count for coverage unless COVERAGE_MODES says otherwise; 回头看 does not. */
 export const DEFAULT_COVERAGE_MODES = ['ROUTINE', 'SPECIAL', 'MOBILE'] as const;
 
@@ -16,6 +31,13 @@ export type UnitCategory = (typeof UNIT_CATEGORIES)[number];
 export type InspectionMode = (typeof INSPECTION_MODES)[number];
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 export type AgingBucket = (typeof AGING_BUCKETS)[number];
+export type AgingWindow = (typeof AGING_WINDOWS)[number];
+export type DueSoonDays = (typeof DUE_SOON_DAYS)[number];
+
+/** The aging window of a task overdue by `days` whole days; none when it is not overdue. */
+export function agingWindowOf(days: number): AgingWindow | null {
+  return AGING_WINDOWS.find((w) => days >= w.from && (w.to === null || days <= w.to)) ?? null;
+}
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -14,16 +14,8 @@ export interface ResolvedScope {
    * of then: queries may read it instead of replaying the events.
    */
   current: boolean;
-  /**
-   * Which metrics may read the current-state summary (fact_finding_summary) instead of the
-   * facts, giving the same figures: `categories` when every finding loaded was found by
-   * as-of, `all` (rectification, recurrence, drill-down figures) when every day loaded lies
-   * on or before as-of and the tasks' current state is their state then. Neither with a
-   * township filter (the summary is by county). `coverage`: coverage reads
-   * fact_unit_coverage (each unit's latest inspection by mode) when every inspection loaded
-   * lies on or before as-of, for the terms containing as-of, without a round filter.
-   */
-  summary: { categories: boolean; all: boolean; coverage: boolean };
+  /** Today in Asia/Shanghai, the day the scope was resolved against (the default as-of). */
+  today: string;
 }
 
 /** Turns request filters into a Scope against the current dimensions and today's date. */
@@ -34,21 +26,9 @@ export class ScopeService {
   async resolve(input: FiltersInput): Promise<ResolvedScope> {
     const dims = await this.dimensions.get();
     const county = currentCountyLimit();
-    const scope = resolveScope(county === null ? input : limitToCounty(input, county, dims), dims, shanghaiToday());
+    const today = shanghaiToday();
+    const scope = resolveScope(county === null ? input : limitToCounty(input, county, dims), dims, today);
     const current = dims.maxEventDate !== null && scope.asOf >= dims.maxEventDate;
-    const usable = dims.summary !== null && scope.townshipId === undefined;
-    return {
-      scope,
-      dims,
-      current,
-      summary: {
-        categories: usable && scope.asOf >= dims.summary!.foundBy,
-        all: usable && current && scope.asOf >= dims.summary!.allBy,
-        // coverage from each unit's latest inspection by mode: every inspection loaded lies on
-        // or before as-of, within each committee's term containing it; not by round
-        coverage:
-          dims.unitCoverageBy !== null && scope.asOf >= dims.unitCoverageBy && scope.roundId === undefined && input.term !== 'previous',
-      },
-    };
+    return { scope, dims, current, today };
   }
 }

@@ -3,12 +3,12 @@
  * same filters and as-of day as the metric, a page at a time. Texts (measures,
  * descriptions, people) are fetched from PostgreSQL for the page shown.
  */
+import { AGING_WINDOWS } from '../common/filters';
 import type { Scope } from '../dimensions/scope';
 import { findingsSubquery, PER_FINDING_CTE, recurrenceMemberIdsSubquery, taskStateCte, type SqlQuery } from '../metrics/metrics.queries';
 import type { FindingListQuery, TaskListQuery } from './dto/drill.dto';
 
 /** Days overdue of each aging bucket, from and to (none: no end). */
-const AGING_RANGES = { '1-30': [1, 30], '31-90': [31, 90], '91-180': [91, 180], '180+': [181, null] } as const;
 
 /** Sort keys offered to users, each mapped to an expression from an allow-list. */
 const TASK_ORDER: Record<TaskListQuery['sort'], string> = {
@@ -88,7 +88,7 @@ export function buildTaskListQuery(
   if (query.agingBucket) {
     // `from` through `to` days overdue (as-of − due) is a due date from as-of − `to` through
     // as-of − `from`: a range of the column itself, not a difference computed for every task
-    const [from, to] = AGING_RANGES[query.agingBucket];
+    const { from, to } = AGING_WINDOWS.find((w) => w.bucket === query.agingBucket)!;
     where.push(`(${late})`, 'due <= subtractDays({asOf:Date}, {agingFrom:UInt32})');
     params.agingFrom = from;
     if (to !== null) {

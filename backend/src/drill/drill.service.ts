@@ -1,5 +1,5 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { AGING_BUCKETS, type AgingBucket, type InspectionMode, type TaskStatus, type UnitCategory } from '../common/filters';
+import { agingWindowOf, type AgingBucket, type InspectionMode, type TaskStatus, type UnitCategory } from '../common/filters';
 import { AppError } from '../common/http-exception.filter';
 import { CountyScope } from '../auth/county-scope';
 import { ScopeService } from '../dimensions/scope.service';
@@ -17,11 +17,7 @@ type Track = 'IMMEDIATE' | 'DEADLINE' | 'LONG_TERM';
 const SEARCH_LIMIT = 20_000;
 
 function agingBucket(daysOverdue: number): AgingBucket | null {
-  if (daysOverdue <= 0) return null;
-  if (daysOverdue <= 30) return AGING_BUCKETS[0];
-  if (daysOverdue <= 90) return AGING_BUCKETS[1];
-  if (daysOverdue <= 180) return AGING_BUCKETS[2];
-  return AGING_BUCKETS[3];
+  return agingWindowOf(daysOverdue)?.bucket ?? null;
 }
 
 /** The drill-down lists and one task's full record. */

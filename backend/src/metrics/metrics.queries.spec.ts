@@ -20,7 +20,9 @@ import {
 
 const base: Scope = { filters: { asOf: '2025-06-30' }, asOf: '2025-06-30', coverageTerms: [] };
 /** A quarter end's build (as-of = base's). */
-const quarter = { asOf: '2025-06-30', build: '1732400000000123' };
+const quarter = { kind: 'quarter', quarterEnd: '2025-06-30', build: '1732400000000123' } as const;
+/** The current-state tables. */
+const summary = { kind: 'summary' } as const;
 const full: Scope = {
   ...base,
   termIds: [2, 4],
@@ -98,8 +100,8 @@ describe('metric queries', () => {
     categories: buildCategoriesQuery(full),
     coverage: buildCoverageQuery({ ...full, coverageTerms: [{ id: 2, committeeRegionId: 1, ordinal: 3, name: '', startDate: '2023-01-01', endDate: '2027-12-31' }] }, options),
     uncovered: buildUncoveredQuery(full, options),
-    unitCoverage: buildCoverageQuery({ ...full, roundId: undefined }, { ...options, fromUnitCoverage: true }),
-    unitUncovered: buildUncoveredQuery({ ...full, roundId: undefined }, { ...options, fromUnitCoverage: true }),
+    unitCoverage: buildCoverageQuery({ ...full, roundId: undefined }, { ...options, source: summary }),
+    unitUncovered: buildUncoveredQuery({ ...full, roundId: undefined }, { ...options, source: summary }),
     repeat: buildRepeatQuery(full),
     rebound: buildReboundQuery(full, false),
     summaryCategories: buildSummaryCategoriesQuery(full),
@@ -107,8 +109,8 @@ describe('metric queries', () => {
     summaryCloseDays: buildSummaryCloseDaysQuery(full),
     summaryTaskFigures: buildSummaryTaskFiguresQuery(full),
     summaryRecurrence: buildSummaryRecurrenceQuery(full),
-    quarterCoverage: buildCoverageQuery({ ...full, roundId: undefined }, { ...options, quarter }),
-    quarterUncovered: buildUncoveredQuery({ ...full, roundId: undefined }, { ...options, quarter }),
+    quarterCoverage: buildCoverageQuery({ ...full, roundId: undefined }, { ...options, source: quarter }),
+    quarterUncovered: buildUncoveredQuery({ ...full, roundId: undefined }, { ...options, source: quarter }),
     quarterCategories: buildSummaryCategoriesQuery(full, quarter),
     quarterFindingClosure: buildSummaryFindingClosureQuery(full, quarter),
     quarterCloseDays: buildSummaryCloseDaysQuery(full, quarter),
@@ -150,8 +152,8 @@ describe('metric queries', () => {
     expect(query).not.toContain('last_mobile >=');
     expect(params).not.toHaveProperty('countingModes');
     expect(builders.unitUncovered.query).toContain('ORDER BY (last_date IS NULL) DESC, last_date, unit_id');
-    expect(buildCoverageQuery(base, { ...options, countingModes: [], fromUnitCoverage: true }).query).toContain('toUInt8(0) AS covered');
-    expect(() => buildCoverageQuery(full, { ...options, fromUnitCoverage: true })).toThrow(/round/);
+    expect(buildCoverageQuery(base, { ...options, countingModes: [], source: summary }).query).toContain('toUInt8(0) AS covered');
+    expect(() => buildCoverageQuery(full, { ...options, source: summary })).toThrow(/round/);
   });
 
   it('the categories query counts every grouping of the page in one pass', () => {
@@ -214,14 +216,14 @@ describe('queries over a quarter end’s state', () => {
   });
 
   it('coverage reads the build’s units, as it reads fact_unit_coverage', () => {
-    const { query, params } = buildCoverageQuery({ ...full, roundId: undefined }, { ...options, quarter });
+    const { query, params } = buildCoverageQuery({ ...full, roundId: undefined }, { ...options, source: quarter });
     expect(query).toContain('FROM quarter_units AS u\n');
     expect(query).toContain('u.as_of = {quarterAsOf:Date}');
     expect(query).toContain('u.build = {quarterBuild:UInt64}');
     expect(query).not.toContain('fact_inspections');
     expect(query).not.toContain('u.is_deleted');
     expect(params).toMatchObject({ quarterAsOf: '2025-06-30', quarterBuild: '1732400000000123' });
-    expect(() => buildCoverageQuery(full, { ...options, quarter })).toThrow(/round/);
+    expect(() => buildCoverageQuery(full, { ...options, source: quarter })).toThrow(/round/);
   });
 
   it('refuses a build of another day', () => {

@@ -3,6 +3,8 @@ import type { Warehouse } from '@xuncha/etl';
 import { WAREHOUSE } from '../infra/tokens';
 import type { Scope } from '../dimensions/scope';
 import {
+  AGED_COLUMNS,
+  DUE_SOON_COLUMNS,
   buildCategoriesQuery,
   buildCoverageQuery,
   buildRectificationTasksQuery,
@@ -30,8 +32,8 @@ import {
   type SqlQuery,
   type TaskFiguresRow,
   type UncoveredRow,
-  type QuarterBuild,
 } from './metrics.queries';
+import type { BoundSource } from './read-source';
 
 /** A ClickHouse count (UInt64, sent as a string) as a number; counts here stay far below 2^53. */
 export function count(value: string | number): number {
@@ -54,9 +56,10 @@ export interface TaskFigures {
   closed: number;
   onTime: number;
   overdue: number;
-  aged: [number, number, number, number];
-  due20: number;
-  due10: number;
+  /** open tasks overdue, per aging window (AGING_WINDOWS) */
+  aged: number[];
+  /** open tasks due soon, per due-soon window (DUE_SOON_DAYS) */
+  dueSoon: number[];
   extended: number;
 }
 export interface CategoryCount {
@@ -107,9 +110,8 @@ function taskFigures(r: TaskFiguresRow): TaskFigures {
     closed: count(r.closed),
     onTime: count(r.on_time),
     overdue: count(r.overdue),
-    aged: [count(r.aged_30), count(r.aged_90), count(r.aged_180), count(r.aged_more)],
-    due20: count(r.due_20),
-    due10: count(r.due_10),
+    aged: AGED_COLUMNS.map((column) => count(r[column])),
+    dueSoon: DUE_SOON_COLUMNS.map((column) => count(r[column])),
     extended: count(r.extended),
   };
 }
@@ -126,14 +128,13 @@ export class MetricsRepository {
   /**
    * The rectification figures: findings fed back by as-of and how many of them are closed,
    * by county, round and 立行立改; the days-to-close histogram; the task-level figures by
-   * county and round. From the current-state summary with `summary` (ResolvedScope.summary.all),
-   * from a quarter end's state with `quarter`.
+   * county and round, from `source` (chooseReadSource).
    */
-  async rectification(scope: Scope, current: boolean, summary: boolean, quarter?: QuarterBuild): Promise<Rectification> {
-    if (summary || quarter) {
-      const groups = await this.run<SummaryFindingClosureRow>(buildSummaryFindingClosureQuery(scope, quarter));
-      const days = await this.run<SummaryCloseDaysRow>(buildSummaryCloseDaysQuery(scope, quarter));
-      const tasks = await this.run<TaskFiguresRow>(buildSummaryTaskFiguresQuery(scope, quarter));
+  async rectification(scope: Scope, source: BoundSource): Promise<Rectification> {
+    if (source.kind !== 'facts') {
+      const groups = await this.run<SummaryFindingClosureRow>(buildSummaryFindingClosureQuery(scope, source));
+      const days = await this.run<SummaryCloseDaysRow>(buildSummaryCloseDaysQuery(scope, source));
+      const tasks = await this.run<TaskFiguresRow>(buildSummaryTaskFiguresQuery(scope, source));
       return {
         groups: groups.map((r) => ({ countyId: r.county_id, roundId: r.round_id, immediate: r.immediate === 1, findings: count(r.n_findings), closed: count(r.n_closed) })),
         days: days.map((r) => ({ days: count(r.days), n: count(r.n) })),
@@ -141,7 +142,7 @@ export class MetricsRepository {
       };
     }
     const totals = await this.run<FindingTotalsRow>(buildFindingTotalsQuery(scope));
-    const rows = await this.run<RectificationTasksRow>(buildRectificationTasksQuery(scope, current));
+    const rows = await this.run<RectificationTasksRow>(buildRectificationTasksQuery(scope, source.current));
     const groupMask = groupingMask(['county_id', 'round_id', 'immediate'], CLOSED_GROUPING_COLUMNS);
     const daysMask = groupingMask(['days'], CLOSED_GROUPING_COLUMNS);
     const groupRows = rows.filter((r) => count(r.g) === groupMask);
@@ -156,8 +157,9 @@ export class MetricsRepository {
         tasks.set(k, row);
         continue;
       }
-      for (const name of ['tasks', 'closed', 'onTime', 'overdue', 'due20', 'due10', 'extended'] as const) seen[name] += row[name];
-      seen.aged = seen.aged.map((n, i) => n + row.aged[i]) as TaskFigures['aged'];
+      for (const name of ['tasks', 'closed', 'onTime', 'overdue', 'extended'] as const) seen[name] += row[name];
+      seen.aged = seen.aged.map((n, i) => n + row.aged[i]);
+      seen.dueSoon = seen.dueSoon.map((n, i) => n + row.dueSoon[i]);
     }
     return {
       groups: totals.map((r) => ({
@@ -175,9 +177,9 @@ export class MetricsRepository {
     };
   }
 
-  /** Category counts; from the current-state summary with `summary` (ResolvedScope.summary.categories), from a quarter end's state with `quarter`. */
-  async categories(scope: Scope, summary = false, quarter?: QuarterBuild): Promise<CategoryCount[]> {
-    const rows = await this.run<CategoriesRow>(summary || quarter ? buildSummaryCategoriesQuery(scope, summary ? undefined : quarter) : buildCategoriesQuery(scope));
+  /** Category counts, from `source` (chooseReadSource). */
+  async categories(scope: Scope, source: BoundSource): Promise<CategoryCount[]> {
+    const rows = await this.run<CategoriesRow>(source.kind === 'facts' ? buildCategoriesQuery(scope) : buildSummaryCategoriesQuery(scope, source));
     return rows.map((r) => ({
       categoryId: r.category_id,
       countyId: r.county_id,
@@ -209,21 +211,23 @@ export class MetricsRepository {
     }));
   }
 
-  async repeats(scope: Scope): Promise<RecurrenceCount[]> {
-    const rows = await this.run<RepeatRow>(buildRepeatQuery(scope));
-    return rows.map((r) => ({ countyId: r.county_id, category1Id: r.category1_id, a: count(r.reinspection_findings), b: count(r.repeats) }));
-  }
-
-  /** repeats and rebounds from the current-state summary (ResolvedScope.summary.all), or a quarter end's state: the same rows. */
-  async recurrenceFromSummary(scope: Scope, quarter?: QuarterBuild): Promise<{ repeats: RecurrenceCount[]; rebounds: RecurrenceCount[] }> {
-    const rows = await this.run<SummaryRecurrenceRow>(buildSummaryRecurrenceQuery(scope, quarter));
+  /**
+   * The repeat figures (findings of re-inspections, and repeats) and the rebound figures
+   * (closed findings inspected again, and rebounds), by county and level-1 category, from
+   * `source` (chooseReadSource): the summaries hold both in the same rows.
+   */
+  async recurrence(scope: Scope, source: BoundSource): Promise<{ repeats: RecurrenceCount[]; rebounds: RecurrenceCount[] }> {
+    if (source.kind === 'facts') {
+      const repeats = await this.run<RepeatRow>(buildRepeatQuery(scope));
+      const rebounds = await this.run<ReboundRow>(buildReboundQuery(scope, source.current));
+      return {
+        repeats: repeats.map((r) => ({ countyId: r.county_id, category1Id: r.category1_id, a: count(r.reinspection_findings), b: count(r.repeats) })),
+        rebounds: rebounds.map((r) => ({ countyId: r.county_id, category1Id: r.category1_id, a: count(r.closed_reinspected), b: count(r.rebounds) })),
+      };
+    }
+    const rows = await this.run<SummaryRecurrenceRow>(buildSummaryRecurrenceQuery(scope, source));
     const of = (a: 'reinspection_findings' | 'closed_reinspected', b: 'repeats' | 'rebounds') =>
       rows.filter((r) => count(r[a]) > 0).map((r) => ({ countyId: r.county_id, category1Id: r.category1_id, a: count(r[a]), b: count(r[b]) }));
     return { repeats: of('reinspection_findings', 'repeats'), rebounds: of('closed_reinspected', 'rebounds') };
-  }
-
-  async rebounds(scope: Scope, current: boolean): Promise<RecurrenceCount[]> {
-    const rows = await this.run<ReboundRow>(buildReboundQuery(scope, current));
-    return rows.map((r) => ({ countyId: r.county_id, category1Id: r.category1_id, a: count(r.closed_reinspected), b: count(r.rebounds) }));
   }
 }

@@ -1,19 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { shanghaiToday } from '@xuncha/shared';
-import { AGING_BUCKETS, type FiltersInput, type UnitCategory } from '../common/filters';
+import { AGING_BUCKETS, DUE_SOON_DAYS, type DueSoonDays, type FiltersInput, type UnitCategory } from '../common/filters';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../infra/tokens';
-import { ScopeService, type ResolvedScope } from '../dimensions/scope.service';
+import { ScopeService } from '../dimensions/scope.service';
 import type { Dimensions } from '../dimensions/dimensions.repository';
 import type { Scope } from '../dimensions/scope';
 import type { CategoriesResponse, CoverageResponse, OverviewResponse, Ratio, RecurrenceResponse, RectificationResponse } from './dto/metrics.dto';
-import { CATEGORY_SETS, groupingMask, type QuarterBuild } from './metrics.queries';
+import { CATEGORY_SETS, groupingMask } from './metrics.queries';
 import { MetricsRepository, type RecurrenceCount } from './metrics.repository';
 import { QuarterStateService } from './quarter-state.service';
+import { chooseReadSource, type BoundSource, type MetricName } from './read-source';
 
-type Summary = ResolvedScope['summary'];
-/** The quarter-end state of as-of, when it is a past quarter end (built on first use), else undefined. */
-type Quarter = () => Promise<QuarterBuild | undefined>;
+/** One metric's read: the scope, and the source chosen for it (a quarter end bound to its build). */
+export interface MetricRead {
+  scope: Scope;
+  dims: Dimensions;
+  source: BoundSource;
+}
 
 export interface CoverageQuery extends FiltersInput {
   uncoveredLimit?: number;
@@ -73,22 +76,21 @@ export class MetricsService {
   ) {}
 
   /**
-   * The scope, and for as-of = a past quarter end its precomputed state, asked for only by a
-   * metric that cannot read the current-state tables (ResolvedScope.summary) and can read it:
-   * no township filter (the summaries are by county); coverage also without a round filter or
-   * the previous term (quarter_units, like fact_unit_coverage, holds each unit's latest
-   * inspections, for the terms containing as-of).
+   * Resolves the filters once and chooses each metric's source (read-source.ts) under them:
+   * `read(metric)` answers the metric's read, building a past quarter end's state on first
+   * use, once per request however many metrics read it.
    */
-  private async scope(input: FiltersInput) {
+  private async reads(input: FiltersInput) {
     const resolved = await this.scopes.resolve(input);
-    const asOf = resolved.scope.asOf;
-    let build: Promise<QuarterBuild> | undefined;
-    const quarter: Quarter = async () => {
-      if (!QuarterStateService.covers(asOf, shanghaiToday())) return undefined;
-      build ??= this.quarters.get(asOf);
-      return build;
+    const builds = new Map<string, Promise<string>>();
+    const bind = async (metric: MetricName): Promise<BoundSource> => {
+      const source = chooseReadSource(metric, resolved, resolved.today);
+      if (source.kind !== 'quarter') return source;
+      let build = builds.get(source.quarterEnd);
+      if (!build) builds.set(source.quarterEnd, (build = this.quarters.get(source.quarterEnd).then((q) => q.build)));
+      return { ...source, build: await build };
     };
-    return { ...resolved, quarter };
+    return async (metric: MetricName): Promise<MetricRead> => ({ scope: resolved.scope, dims: resolved.dims, source: await bind(metric) });
   }
 
   private applied(scope: Scope, ignored: string[] = []) {
@@ -106,14 +108,14 @@ export class MetricsService {
   }
 
   async coverage(input: CoverageQuery): Promise<CoverageResponse> {
-    const { scope, summary, quarter } = await this.scope(input);
-    return this.coverageFor(scope, summary, quarter, input.uncoveredLimit ?? 50, input.uncoveredOffset ?? 0);
+    const read = await this.reads(input);
+    return this.coverageFrom(await read('coverage'), input.uncoveredLimit ?? 50, input.uncoveredOffset ?? 0);
   }
 
-  private async coverageFor(scope: Scope, summary: Summary, quarter: Quarter, uncoveredLimit: number, uncoveredOffset: number): Promise<CoverageResponse> {
+  /** The coverage figures by a given read (any source that may answer its scope gives the same). */
+  async coverageFrom({ scope, source }: MetricRead, uncoveredLimit: number, uncoveredOffset: number): Promise<CoverageResponse> {
     const countingModes = this.config.coverageModes.filter((m) => scope.mode === undefined || m === scope.mode);
-    const fromQuarter = !summary.coverage && scope.roundId === undefined && scope.filters.term !== 'previous';
-    const options = { countingModes, uncoveredLimit, uncoveredOffset, fromUnitCoverage: summary.coverage, quarter: fromQuarter ? await quarter() : undefined };
+    const options = { countingModes, uncoveredLimit, uncoveredOffset, source };
     const rows = await this.repository.coverage(scope, options);
     // In scope and not covered means active and not covered: abolished units are in scope only when covered.
     const uncovered = uncoveredLimit > 0 ? await this.repository.uncovered(scope, options) : [];
@@ -175,13 +177,13 @@ export class MetricsService {
   }
 
   async categories(input: FiltersInput): Promise<CategoriesResponse> {
-    const { scope, dims, summary, quarter } = await this.scope(input);
-    return this.categoriesFor(scope, dims, summary, quarter);
+    const read = await this.reads(input);
+    return this.categoriesFrom(await read('categories'));
   }
 
-  private async categoriesFor(scope: Scope, dims: Dimensions, summary: Summary, quarter: Quarter): Promise<CategoriesResponse> {
-    const fromQuarter = !summary.categories && scope.townshipId === undefined;
-    const rows = await this.repository.categories(scope, summary.categories, fromQuarter ? await quarter() : undefined);
+  /** The category figures by a given read. */
+  async categoriesFrom({ scope, dims, source }: MetricRead): Promise<CategoriesResponse> {
+    const rows = await this.repository.categories(scope, source);
     const of = (set: readonly string[]) => {
       const mask = groupingMask(set);
       return rows.filter((r) => r.g === mask && r.n > 0);
@@ -220,13 +222,13 @@ export class MetricsService {
   }
 
   async rectification(input: FiltersInput): Promise<RectificationResponse> {
-    const { scope, current, summary, quarter } = await this.scope(input);
-    return this.rectificationFor(scope, current, summary, quarter);
+    const read = await this.reads(input);
+    return this.rectificationFrom(await read('rectification'));
   }
 
-  private async rectificationFor(scope: Scope, current: boolean, summary: Summary, quarter: Quarter): Promise<RectificationResponse> {
-    const fromQuarter = !summary.all && scope.townshipId === undefined;
-    const { groups: findings, days, tasks } = await this.repository.rectification(scope, current, summary.all, fromQuarter ? await quarter() : undefined);
+  /** The rectification figures by a given read. */
+  async rectificationFrom({ scope, source }: MetricRead): Promise<RectificationResponse> {
+    const { groups: findings, days, tasks } = await this.repository.rectification(scope, source);
     const total = <T, K extends keyof T>(rows: readonly T[], name: K) => rows.reduce((s, r) => s + Number(r[name]), 0);
     const immediate = findings.filter((f) => f.immediate);
     const group = (key: 'countyId' | 'roundId') => {
@@ -246,6 +248,7 @@ export class MetricsService {
       return [...out.entries()].sort(([a], [b]) => a - b);
     };
     const closedTasks = total(tasks, 'closed');
+    const dueWithin = (days: DueSoonDays) => tasks.reduce((s, t) => s + t.dueSoon[DUE_SOON_DAYS.indexOf(days)], 0);
     return {
       filters: this.applied(scope),
       findingClosure: ratio(total(findings, 'closed'), total(findings, 'findings')),
@@ -256,7 +259,7 @@ export class MetricsService {
         count: total(tasks, 'overdue'),
         buckets: AGING_BUCKETS.map((bucket, i) => ({ bucket, count: tasks.reduce((s, t) => s + t.aged[i], 0) })),
       },
-      dueSoon: { within20: total(tasks, 'due20'), within10: total(tasks, 'due10') },
+      dueSoon: { within20: dueWithin(20), within10: dueWithin(10) },
       extended: ratio(total(tasks, 'extended'), total(tasks, 'tasks')),
       daysToClose: { count: days.reduce((s, d) => s + d.n, 0), median: nearestRank(days, 0.5), p90: nearestRank(days, 0.9) },
       byRegion: group('countyId').map(([regionId, g]) => ({ regionId, ...g })),
@@ -265,16 +268,13 @@ export class MetricsService {
   }
 
   async recurrence(input: FiltersInput): Promise<RecurrenceResponse> {
-    const { scope, current, summary, quarter } = await this.scope(input);
-    return this.recurrenceFor(scope, current, summary, quarter);
+    const read = await this.reads(input);
+    return this.recurrenceFrom(await read('recurrence'));
   }
 
-  private async recurrenceFor(scope: Scope, current: boolean, summary: Summary, quarter: Quarter): Promise<RecurrenceResponse> {
-    const built = !summary.all && scope.townshipId === undefined ? await quarter() : undefined;
-    const { repeats, rebounds } =
-      summary.all || built
-        ? await this.repository.recurrenceFromSummary(scope, built)
-        : { repeats: await this.repository.repeats(scope), rebounds: await this.repository.rebounds(scope, current) };
+  /** The recurrence figures by a given read. */
+  async recurrenceFrom({ scope, source }: MetricRead): Promise<RecurrenceResponse> {
+    const { repeats, rebounds } = await this.repository.recurrence(scope, source);
     const empty = () => ({ reinspectionFindings: 0, repeats: 0, closedReinspected: 0, rebounds: 0 });
     const group = (key: 'countyId' | 'category1Id') => {
       const out = new Map<number, ReturnType<typeof empty>>();
@@ -301,13 +301,14 @@ export class MetricsService {
   }
 
   async overview(input: FiltersInput): Promise<OverviewResponse> {
-    const { scope, dims, current, summary, quarter } = await this.scope(input);
-    const coverage = await this.coverageFor(scope, summary, quarter, 0, 0);
-    const categories = await this.categoriesFor(scope, dims, summary, quarter);
-    const rectification = await this.rectificationFor(scope, current, summary, quarter);
-    const recurrence = await this.recurrenceFor(scope, current, summary, quarter);
+    const read = await this.reads(input);
+    const coverageRead = await read('coverage');
+    const coverage = await this.coverageFrom(coverageRead, 0, 0);
+    const categories = await this.categoriesFrom(await read('categories'));
+    const rectification = await this.rectificationFrom(await read('rectification'));
+    const recurrence = await this.recurrenceFrom(await read('recurrence'));
     return {
-      filters: this.applied(scope),
+      filters: this.applied(coverageRead.scope),
       cards: {
         coverage: coverage.coverage,
         pace: coverage.pace,

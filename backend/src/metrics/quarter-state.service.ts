@@ -2,7 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ensureQuarterState, isQuarterEnd, type Warehouse } from '@xuncha/etl';
 import { shanghaiToday } from '@xuncha/shared';
 import { WAREHOUSE } from '../infra/tokens';
-import type { QuarterBuild } from './metrics.queries';
+
+/** A quarter end's state: the quarter_summary and quarter_units rows of build `build` of day `asOf`. */
+export interface QuarterBuild {
+  asOf: string;
+  build: string;
+}
 
 /**
  * The state as of past quarter ends (etl/src/load/quarter-state.ts) for the metrics: for

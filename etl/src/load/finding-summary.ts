@@ -5,8 +5,8 @@
  *
  * It holds what the metric queries compute when as-of lies on or after every day loaded
  * (then every "on or before as-of" condition holds for every row, and each task's state is
- * its current one): the same definitions (backend/src/metrics/DEFINITIONS.md), evaluated
- * once per finding, summed per key.
+ * its current one): the same definitions (backend/src/metrics/DEFINITIONS.md), taken from
+ * figures.ts as the metric queries take them, evaluated once per finding, summed per key.
  *
  * Rebuilt a round at a time: a finding's figures depend on its own tasks, on its unit's
  * inspections and findings (re-inspection, repeat, rebound) and on the findings naming it
@@ -16,6 +16,8 @@
  * dirty unit too. Each rebuilt key gets version v + 1; every key the round had before gets
  * a tombstone with version v, so a key that no longer occurs disappears.
  */
+import { closeDays, isRebound, isReinspectedAfterClosure, isReinspection, isRepeat, taskFigures } from './figures';
+
 export interface SummaryQuery {
   query: string;
   params: Record<string, unknown>;
@@ -28,6 +30,8 @@ const FIGURES =
 const NO_DAYS = "CAST(map(), 'Map(UInt32, UInt64)')";
 const NO_DUE = "CAST(map(), 'Map(Date, UInt64)')";
 const NO_DAY = "CAST(NULL, 'Nullable(Date)')";
+/** The per-task figures over fact_tasks' columns: each task in its current state. */
+const TASK = taskFigures({ status: 'status', due: 'current_due_date', closedDate: 'closed_date', original: 'original_due_date' });
 
 /** Rebuilds the summary rows of some rounds (or of all: the table must be empty then). */
 export function buildFindingSummaryRebuild(rounds: readonly number[] | 'all', version: bigint): SummaryQuery {
@@ -80,10 +84,10 @@ WITH
       any(unit_category) AS unit_category, any(mode) AS mode, any(category1_id) AS category1_id, any(category_id) AS category_id,
       any(is_immediate) AS is_immediate, any(fed_back) AS fed_back, any(found_quarter) AS found_quarter, any(feedback_date) AS feedback_date,
       count() AS n,
-      countIf(status = 'CLOSED') AS closed_n,
-      countIf(status = 'CLOSED' AND (original_due_date IS NULL OR closed_date <= original_due_date)) AS on_time_n,
-      countIf(current_due_date IS NOT NULL AND original_due_date IS NOT NULL AND current_due_date > original_due_date) AS extended_n,
-      max(closed_date) AS closure_day
+      countIf(${TASK.closed}) AS closed_n,
+      countIf(${TASK.onTime}) AS on_time_n,
+      countIf(${TASK.extended}) AS extended_n,
+      ${TASK.closureDay} AS closure_day
     FROM t
     GROUP BY finding_id
   ),
@@ -101,9 +105,9 @@ WITH
   ),
   finding_state AS (
     SELECT p.*, p.closed_n = p.n AS closed,
-      closed AND v.hit = 1 AND v.last_date > assumeNotNull(p.closure_day) AS reinspected,
-      reinspected AND l.hit = 1 AND l.last_found > assumeNotNull(p.closure_day) AS rebound,
-      if(closed AND p.fed_back = 1, toNullable(toUInt32(greatest(0, dateDiff('day', assumeNotNull(p.feedback_date), assumeNotNull(p.closure_day))))), NULL) AS days
+      closed AND v.hit = 1 AND ${isReinspectedAfterClosure('v.last_date', 'p.closure_day')} AS reinspected,
+      reinspected AND l.hit = 1 AND ${isRebound('l.last_found', 'p.closure_day')} AS rebound,
+      if(closed AND p.fed_back = 1, toNullable(toUInt32(${closeDays('p.feedback_date', 'p.closure_day')})), NULL) AS days
     FROM per_finding AS p
     LEFT JOIN last_visit AS v ON v.unit_id = p.unit_id
     LEFT JOIN linked AS l ON l.finding_id = p.finding_id
@@ -116,8 +120,8 @@ FROM (
     f.category1_id AS category1_id, f.category_id AS category_id, f.is_immediate AS is_immediate, f.fed_back AS fed_back, f.found_quarter AS found_quarter,
     count() AS findings, 0 AS findings_closed, ${NO_DAYS} AS close_days, 0 AS tasks, 0 AS tasks_closed, 0 AS tasks_on_time, 0 AS tasks_extended,
     ${NO_DUE} AS open_due,
-    countIf(v.hit = 1 AND f.stationed_from > v.first_date) AS reinspection_findings,
-    countIf(v.hit = 1 AND f.stationed_from > v.first_date AND f.stationed_from > c.first_date) AS repeats,
+    countIf(v.hit = 1 AND ${isReinspection('f.stationed_from', 'v.first_date')}) AS reinspection_findings,
+    countIf(v.hit = 1 AND ${isReinspection('f.stationed_from', 'v.first_date')} AND ${isRepeat('f.stationed_from', 'c.first_date')}) AS repeats,
     0 AS closed_reinspected, 0 AS rebounds, max(f.found_date) AS max_found, max(f.feedback_date) AS max_feedback
   FROM f
   LEFT JOIN first_visit AS v ON v.unit_id = f.unit_id
@@ -138,7 +142,7 @@ FROM (
   FROM (
     SELECT ${key}, assumeNotNull(current_due_date) AS due, count() AS n
     FROM t
-    WHERE status != 'CLOSED' AND current_due_date IS NOT NULL
+    WHERE ${TASK.openWithDue}
     GROUP BY ${key}, due
   )
   GROUP BY ${key}

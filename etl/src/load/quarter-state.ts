@@ -38,6 +38,7 @@
  * and is stale once the load finishes.
  */
 import type { Warehouse } from '../warehouse';
+import { closeDays, isRebound, isReinspectedAfterClosure, isReinspection, isRepeat, taskFigures } from './figures';
 import { LAST_BY_MODE } from './unit-coverage';
 
 export interface QuarterQuery {
@@ -197,13 +198,14 @@ const KEY = ['round_id', 'term_id', 'county_id', 'unit_category', 'mode', 'categ
 const key = KEY.join(', ');
 const FIGURES =
   'findings, findings_closed, close_days, tasks, tasks_closed, tasks_on_time, tasks_extended, open_due, reinspection_findings, repeats, closed_reinspected, rebounds';
+/** The per-task figures over a task's state as of the day (`s`, fact_task_state) and its row (`k`, fact_tasks). */
+const TASK = taskFigures({ status: 's.status', due: 's.due', closedDate: "if(s.status = 'CLOSED', s.status_date, NULL)", original: 'k.original_due_date' });
 
 /**
- * quarter_summary's rows of one build: the definitions (backend/src/metrics/DEFINITIONS.md)
- * evaluated once per finding as of `asOf`, summed per key, as the metric queries evaluate
- * them over the facts for that day (buildFindingTotalsQuery, buildRectificationTasksQuery,
- * buildCategoriesQuery, buildRepeatQuery, buildReboundQuery), with every filter left to the
- * key. One statement: each task in its state as of the day, read once and reduced to its
+ * quarter_summary's rows of one build: the definitions (backend/src/metrics/DEFINITIONS.md,
+ * the per-task and per-finding figures of figures.ts, as the metric queries over the facts
+ * take them) evaluated once per finding as of `asOf`, summed per key, with every filter left
+ * to the key. One statement: each task in its state as of the day, read once and reduced to its
  * finding's figures (task count, closed, on time, extended, closure day, open tasks' due
  * dates), then every finding found by the day with those figures and its unit's history.
  * A finding's key comes from its own row (a task's copies of it are the same): carrying the
@@ -219,11 +221,11 @@ export function buildQuarterSummaryBuild(asOf: string, build: string): QuarterQu
 WITH
   per_finding AS (
     SELECT k.finding_id AS finding_id, 1 AS hit, count() AS n,
-      countIf(s.status = 'CLOSED') AS closed_n,
-      countIf(s.status = 'CLOSED' AND (k.original_due_date IS NULL OR s.status_date <= k.original_due_date)) AS on_time_n,
-      countIf(s.due IS NOT NULL AND k.original_due_date IS NOT NULL AND s.due > k.original_due_date) AS extended_n,
-      max(if(s.status = 'CLOSED', s.status_date, NULL)) AS closure_day,
-      groupArrayIf(assumeNotNull(s.due), s.status != 'CLOSED' AND s.due IS NOT NULL) AS open_due
+      countIf(${TASK.closed}) AS closed_n,
+      countIf(${TASK.onTime}) AS on_time_n,
+      countIf(${TASK.extended}) AS extended_n,
+      ${TASK.closureDay} AS closure_day,
+      groupArrayIf(assumeNotNull(s.due), ${TASK.openWithDue}) AS open_due
     FROM (
       SELECT task_id, status, status_date, due
       FROM fact_task_state FINAL
@@ -258,13 +260,13 @@ WITH
     SELECT f.round_id AS round_id, f.term_id AS term_id, f.county_id AS county_id, f.unit_category AS unit_category, f.mode AS mode,
       f.category1_id AS category1_id, f.category_id AS category_id, f.is_immediate AS is_immediate,
       toUInt8(ifNull(f.feedback_date <= {asOf:Date}, 0)) AS fed_back, toStartOfQuarter(f.found_date) AS found_quarter,
-      v.hit = 1 AND f.stationed_from > v.first_date AS reinspection,
-      reinspection AND f.stationed_from > c.first_date AS repeat,
+      v.hit = 1 AND ${isReinspection('f.stationed_from', 'v.first_date')} AS reinspection,
+      reinspection AND ${isRepeat('f.stationed_from', 'c.first_date')} AS repeat,
       p.n AS n, p.closed_n AS closed_n, p.on_time_n AS on_time_n, p.extended_n AS extended_n, p.open_due AS open_due,
       p.hit = 1 AND p.closed_n = p.n AS closed,
-      closed AND v.hit = 1 AND v.last_date > assumeNotNull(p.closure_day) AS reinspected,
-      reinspected AND l.hit = 1 AND l.last_found > assumeNotNull(p.closure_day) AS rebound,
-      if(closed AND fed_back = 1, toNullable(toUInt32(greatest(0, dateDiff('day', assumeNotNull(f.feedback_date), assumeNotNull(p.closure_day))))), NULL) AS days
+      closed AND v.hit = 1 AND ${isReinspectedAfterClosure('v.last_date', 'p.closure_day')} AS reinspected,
+      reinspected AND l.hit = 1 AND ${isRebound('l.last_found', 'p.closure_day')} AS rebound,
+      if(closed AND fed_back = 1, toNullable(toUInt32(${closeDays('f.feedback_date', 'p.closure_day')})), NULL) AS days
     FROM (
       SELECT id, unit_id, round_id, term_id, county_id, unit_category, mode, category1_id, category_id, is_immediate, found_date, feedback_date, stationed_from
       FROM fact_findings FINAL

@@ -28,6 +28,76 @@ export const DERIVED_BY_MIGRATION: Record<string, DerivedTable> = {
   '008_unit_coverage.sql': 'fact_unit_coverage',
 };
 
+interface DerivedQuery {
+  query: string;
+  params: Record<string, unknown>;
+}
+
+/**
+ * A derived table kept up to date by marks: loading rows of a table marks in `marks`, before
+ * and after each batch (where the rows were, where they are), the keys they may change; at
+ * the end of an incremental run the marked keys are rebuilt `chunk` at a time, each chunk
+ * under the version read just before it, and then the marks are emptied (a run that dies on
+ * the way leaves its marks for the next one). A full run rebuilds the table whole.
+ */
+interface MarkedDerived {
+  table: DerivedTable;
+  /** the table of marks */
+  marks: string;
+  /** marks what loading rows of `table` (by id) may change, as the warehouse holds them now */
+  mark(table: string, ids: readonly string[]): DerivedQuery | null;
+  /** the marked keys, in order: one column */
+  dirty: string;
+  chunk: number;
+  /** `v`: the version the next rebuild writes (the table's highest + 1) */
+  nextVersion: string;
+  /** the rebuild of some keys, `next` read from nextVersion; or of every key (the table empty) */
+  rebuild(keys: readonly never[] | 'all', next: bigint): DerivedQuery;
+}
+
+/** The derived tables refreshed from marks, in the order a run refreshes them. */
+const MARKED_DERIVED: readonly MarkedDerived[] = [
+  {
+    table: 'fact_finding_summary',
+    marks: 'etl_summary_dirty',
+    mark: buildMarkDirty,
+    dirty: DIRTY_ROUNDS,
+    chunk: SUMMARY_ROUND_CHUNK,
+    nextVersion: SUMMARY_NEXT_VERSION,
+    // tombstones with the version after the highest, the rebuilt rows one more
+    rebuild: (rounds, next) => (rounds === 'all' ? buildFindingSummaryRebuild('all', 1n) : buildFindingSummaryRebuild(rounds, next + 1n)),
+  },
+  {
+    table: 'fact_open_findings',
+    marks: 'etl_findings_dirty',
+    mark: buildMarkFindingsDirty,
+    dirty: DIRTY_FINDINGS,
+    chunk: OPEN_FINDINGS_CHUNK,
+    nextVersion: OPEN_FINDINGS_NEXT_VERSION,
+    rebuild: (ids, next) => buildOpenFindingsRebuild(ids === 'all' ? 'all' : ids, ids === 'all' ? 1n : next),
+  },
+  {
+    table: 'fact_unit_coverage',
+    marks: 'etl_units_dirty',
+    mark: buildMarkUnitsDirty,
+    dirty: DIRTY_UNITS,
+    chunk: UNIT_COVERAGE_CHUNK,
+    nextVersion: UNIT_COVERAGE_NEXT_VERSION,
+    rebuild: (units, next) => buildUnitCoverageRebuild(units === 'all' ? 'all' : units, units === 'all' ? 1n : next),
+  },
+];
+
+/** Rebuilds the marked keys of one derived table in chunks, then empties its marks. */
+async function refreshMarked(warehouse: Warehouse, derived: MarkedDerived): Promise<void> {
+  const keys = (await warehouse.query<Record<string, never>>(derived.dirty)).map((row) => Object.values(row)[0]);
+  for (let i = 0; i < keys.length; i += derived.chunk) {
+    const [next] = await warehouse.query<{ v: string }>(derived.nextVersion);
+    const rebuild = derived.rebuild(keys.slice(i, i + derived.chunk), BigInt(next?.v ?? '1'));
+    await warehouse.command(rebuild.query, rebuild.params);
+  }
+  await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.${derived.marks}`);
+}
+
 /** Records that the warehouse changed (etl_generation), once the derived tables are up to date. */
 export async function nextGeneration(warehouse: Warehouse): Promise<void> {
   await warehouse.command('INSERT INTO etl_generation (generation, at) SELECT (SELECT max(generation) FROM etl_generation) + 1, now()');
@@ -45,29 +115,20 @@ export async function rebuildDerived(warehouse: Warehouse, tables: readonly Deri
     const rebuild = buildOpenTasksRebuild('all');
     await warehouse.command(rebuild.query, rebuild.params);
   }
-  if (tables.includes('fact_open_findings')) {
-    await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.fact_open_findings`);
-    const rebuild = buildOpenFindingsRebuild('all', 1n);
+  // after the facts' own derived tables, as before: open findings, unit coverage, then the summary
+  for (const name of ['fact_open_findings', 'fact_unit_coverage', 'fact_finding_summary'] as const) {
+    const derived = MARKED_DERIVED.find((d) => d.table === name)!;
+    if (!tables.includes(name)) continue;
+    await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.${name}`);
+    const rebuild = derived.rebuild('all', 1n);
     await warehouse.command(rebuild.query, rebuild.params);
-    await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.etl_findings_dirty`);
-  }
-  if (tables.includes('fact_unit_coverage')) {
-    await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.fact_unit_coverage`);
-    const rebuild = buildUnitCoverageRebuild('all', 1n);
-    await warehouse.command(rebuild.query, rebuild.params);
-    await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.etl_units_dirty`);
-  }
-  if (tables.includes('fact_finding_summary')) {
-    await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.fact_finding_summary`);
-    const rebuild = buildFindingSummaryRebuild('all', 1n);
-    await warehouse.command(rebuild.query, rebuild.params);
-    await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.etl_summary_dirty`);
+    await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.${derived.marks}`);
   }
 }
 
 const DERIVED_TABLES: readonly DerivedTable[] = ['fact_task_state', 'fact_finding_summary', 'fact_open_tasks', 'fact_open_findings', 'fact_unit_coverage'];
 /** Marks of what incremental runs touched: emptied once a full load is in. */
-const DIRTY_TABLES = ['etl_summary_dirty', 'etl_findings_dirty', 'etl_units_dirty'];
+const DIRTY_TABLES = MARKED_DERIVED.map((d) => d.marks);
 
 /** The database beside the warehouse's where a full run loads its shadow tables. */
 export function shadowDatabase(warehouse: Warehouse): string {
@@ -168,7 +229,7 @@ export function warehouseSink(warehouse: Warehouse, options: WarehouseSinkOption
     const ids = idsOf(columns, lines);
     const taskIds = columns.includes('task_id') ? idsOf(columns, lines, 'task_id') : [];
     const quarter = !quarterMarks ? null : when === 'before' ? buildQuarterMarkBefore(table, ids, taskIds) : buildQuarterMarkAfter(table, ids, taskIds);
-    for (const mark of [buildMarkDirty(table, ids), buildMarkFindingsDirty(table, ids), buildMarkUnitsDirty(table, ids), quarter]) {
+    for (const mark of [...MARKED_DERIVED.map((d) => d.mark(table, ids)), quarter]) {
       if (mark) await warehouse.command(mark.query, mark.params);
     }
   };
@@ -227,27 +288,7 @@ export function warehouseSink(warehouse: Warehouse, options: WarehouseSinkOption
         const open = buildOpenTasksRebuild(chunk);
         await warehouse.command(open.query, open.params);
       }
-      const rounds = (await warehouse.query<{ round_id: number }>(DIRTY_ROUNDS)).map((r) => r.round_id);
-      for (let i = 0; i < rounds.length; i += SUMMARY_ROUND_CHUNK) {
-        const [next] = await warehouse.query<{ v: string }>(SUMMARY_NEXT_VERSION);
-        const rebuild = buildFindingSummaryRebuild(rounds.slice(i, i + SUMMARY_ROUND_CHUNK), BigInt(next?.v ?? '1') + 1n);
-        await warehouse.command(rebuild.query, rebuild.params);
-      }
-      await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.etl_summary_dirty`);
-      const findings = (await warehouse.query<{ id: string }>(DIRTY_FINDINGS)).map((r) => r.id);
-      for (let i = 0; i < findings.length; i += OPEN_FINDINGS_CHUNK) {
-        const [next] = await warehouse.query<{ v: string }>(OPEN_FINDINGS_NEXT_VERSION);
-        const rebuild = buildOpenFindingsRebuild(findings.slice(i, i + OPEN_FINDINGS_CHUNK), BigInt(next?.v ?? '1'));
-        await warehouse.command(rebuild.query, rebuild.params);
-      }
-      await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.etl_findings_dirty`);
-      const units = (await warehouse.query<{ unit_id: number }>(DIRTY_UNITS)).map((r) => r.unit_id);
-      for (let i = 0; i < units.length; i += UNIT_COVERAGE_CHUNK) {
-        const [next] = await warehouse.query<{ v: string }>(UNIT_COVERAGE_NEXT_VERSION);
-        const rebuild = buildUnitCoverageRebuild(units.slice(i, i + UNIT_COVERAGE_CHUNK), BigInt(next?.v ?? '1'));
-        await warehouse.command(rebuild.query, rebuild.params);
-      }
-      await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.etl_units_dirty`);
+      for (const derived of MARKED_DERIVED) await refreshMarked(warehouse, derived);
       // Last, once every derived table the quarter-end state is built from is up to date.
       await warehouse.command(RECORD_QUARTER_CHANGE, { latest: quarterEndOnOrBefore(shanghaiToday()) });
       for (const table of QUARTER_MARK_TABLES) await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.${table}`);

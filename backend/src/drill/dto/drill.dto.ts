@@ -1,7 +1,9 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { AGING_BUCKETS, filtersSchema, pageParam, pageSizeParam, isoDate, queryId, TASK_STATUSES, TASK_TRACKS, UNIT_CATEGORIES, INSPECTION_MODES } from '../../common/filters';
+import { AGING_BUCKETS, DUE_SOON_DAYS, type DueSoonDays, filtersSchema, pageParam, pageSizeParam, isoDate, queryId, TASK_STATUSES, TASK_TRACKS, UNIT_CATEGORIES, INSPECTION_MODES } from '../../common/filters';
 
+/** The due-soon windows a task list may ask for, as query values. */
+const DUE_SOON_CHOICES = DUE_SOON_DAYS.map(String) as unknown as readonly [`${DueSoonDays}`, ...`${DueSoonDays}`[]];
 const bool = z.enum(['true', 'false'], 'must be true or false').transform((v) => v === 'true');
 const page = pageParam;
 const pageSize = pageSizeParam;
@@ -25,7 +27,10 @@ export const taskListQuerySchema = filtersSchema
     closed: bool.optional(),
     overdue: bool.optional(),
     agingBucket: z.enum(AGING_BUCKETS, `must be one of ${AGING_BUCKETS.join(', ')}`).optional(),
-    dueSoon: z.enum(['10', '20'], 'must be 10 or 20').transform((v) => (v === '10' ? 10 : 20)).optional(),
+    dueSoon: z
+      .enum(DUE_SOON_CHOICES, `must be ${DUE_SOON_CHOICES.join(' or ')}`)
+      .transform((v) => Number(v) as DueSoonDays)
+      .optional(),
     /** 预警 level on the ladder (WARNING_YELLOW_DAYS, WARNING_ORANGE_DAYS; red = overdue) */
     warning: z.enum(WARNING_LEVELS, `must be one of ${WARNING_LEVELS.join(', ')}`).optional(),
     extended: bool.optional(),

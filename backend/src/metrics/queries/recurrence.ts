@@ -1,0 +1,175 @@
+/** The recurrence metric's queries (repeats and rebounds): over the facts and over a precomputed source, side by side. */
+import { isRebound, isReinspectedAfterClosure, isReinspection, isRepeat } from '@xuncha/etl';
+import type { Scope } from '../../dimensions/scope';
+import type { TableSource } from '../read-source';
+import { and, findingsSubquery, inspectionUnitFilter, SUMMARY, summaryConditions, TASK, taskStateCte, type SqlQuery } from './shared';
+
+/**
+ * `repeat_findings` CTE (after its helpers): each finding of a re-inspection (stationed after
+ * an earlier inspection of its unit), and whether it repeats a level-2 category found earlier
+ * at the unit (`is_repeat`). The repeat figures count these rows; the 复发 drill lists them.
+ */
+function repeatFindingsCtes(scope: Scope): SqlQuery {
+  const findings = findingsSubquery(scope, false, 'id, unit_id, category_id, category1_id, county_id, stationed_from');
+  return {
+    query: `f AS (
+    ${findings.query}
+),
+first_visit AS (
+  SELECT unit_id, min(stationed_from) AS first_date
+  FROM fact_inspections FINAL
+  WHERE ${and(['is_deleted = 0', 'stationed_from <= {asOf:Date}', ...inspectionUnitFilter(scope, '')])}
+  GROUP BY unit_id
+),
+first_found AS (
+  SELECT unit_id, category_id, min(stationed_from) AS first_date
+  FROM fact_findings FINAL
+  WHERE ${and(['is_deleted = 0', 'stationed_from <= {asOf:Date}', ...inspectionUnitFilter(scope, '')])}
+  GROUP BY unit_id, category_id
+),
+repeat_findings AS (
+  SELECT f.id AS id, f.county_id AS county_id, f.category1_id AS category1_id, ${isRepeat('f.stationed_from', 'c.first_date')} AS is_repeat
+  FROM f
+  INNER JOIN first_visit AS v ON v.unit_id = f.unit_id
+  LEFT JOIN first_found AS c ON c.unit_id = f.unit_id AND c.category_id = f.category_id
+  WHERE ${isReinspection('f.stationed_from', 'v.first_date')}
+)`,
+    params: findings.params,
+  };
+}
+
+/**
+ * Findings of re-inspections and how many repeat a level-2 category found earlier at the
+ * unit, by county and level-1 category.
+ */
+export function buildRepeatQuery(scope: Scope): SqlQuery {
+  const ctes = repeatFindingsCtes(scope);
+  return {
+    query: `WITH
+${ctes.query}
+SELECT county_id, category1_id,
+  count() AS reinspection_findings,
+  countIf(is_repeat) AS repeats
+FROM repeat_findings
+GROUP BY county_id, category1_id
+ORDER BY county_id, category1_id`,
+    params: ctes.params,
+  };
+}
+
+export interface RepeatRow {
+  county_id: number;
+  category1_id: number;
+  reinspection_findings: string;
+  repeats: string;
+}
+
+/**
+ * `rebound_findings` CTE (after its helpers): each finding closed by as-of (from its tasks
+ * alone, as in buildRectificationTasksQuery) whose unit was inspected again after the
+ * closure, and whether a later finding (found after the closure) names it as its
+ * recurrence (`is_rebound`). The rebound figures count these rows; the 复发 drill lists them.
+ */
+function reboundFindingsCtes(scope: Scope, current: boolean): SqlQuery {
+  const tasks = taskStateCte(scope, { fedBack: false, current });
+  return {
+    query: `${tasks.query},
+closed AS (
+  SELECT finding_id AS id, any(unit_id) AS unit_id, any(county_id) AS county_id, any(category1_id) AS category1_id, ${TASK.closureDay} AS closure_day
+  FROM tasks
+  GROUP BY finding_id
+  HAVING countIf(${TASK.closed}) = count()
+),
+last_visit AS (
+  SELECT unit_id, max(stationed_from) AS last_date
+  FROM fact_inspections FINAL
+  WHERE ${and(['is_deleted = 0', 'stationed_from <= {asOf:Date}', ...inspectionUnitFilter(scope, '')])}
+  GROUP BY unit_id
+),
+linked AS (
+  SELECT assumeNotNull(recurrence_of_id) AS finding_id, max(found_date) AS last_found
+  FROM fact_findings FINAL
+  WHERE is_deleted = 0 AND found_date <= {asOf:Date} AND recurrence_of_id IS NOT NULL
+  GROUP BY finding_id
+),
+rebound_findings AS (
+  SELECT c.id AS id, c.county_id AS county_id, c.category1_id AS category1_id,
+    l.finding_id != 0 AND ${isRebound('l.last_found', 'c.closure_day')} AS is_rebound
+  FROM closed AS c
+  INNER JOIN last_visit AS v ON v.unit_id = c.unit_id
+  LEFT JOIN linked AS l ON l.finding_id = c.id
+  WHERE ${isReinspectedAfterClosure('v.last_date', 'c.closure_day')}
+)`,
+    params: tasks.params,
+  };
+}
+
+/**
+ * Findings closed by as-of whose unit was inspected again after the closure, and how many
+ * of them a later finding (found after the closure) names as its recurrence.
+ */
+export function buildReboundQuery(scope: Scope, current: boolean): SqlQuery {
+  const ctes = reboundFindingsCtes(scope, current);
+  return {
+    query: `WITH
+${ctes.query}
+SELECT county_id, category1_id,
+  count() AS closed_reinspected,
+  countIf(is_rebound) AS rebounds
+FROM rebound_findings
+GROUP BY county_id, category1_id
+ORDER BY county_id, category1_id`,
+    params: ctes.params,
+  };
+}
+
+export interface ReboundRow {
+  county_id: number;
+  category1_id: number;
+  closed_reinspected: string;
+  rebounds: string;
+}
+
+/** The recurrence figures' members, as the 复发 drill lists them. */
+export type RecurrenceMembers = 'reinspection' | 'repeat' | 'closedReinspected' | 'rebound';
+
+/**
+ * A subquery of the ids of the findings one recurrence figure counts under `scope`: the
+ * same CTEs as buildRepeatQuery and buildReboundQuery, so a drill lists exactly what the
+ * clicked bar counts.
+ */
+export function recurrenceMemberIdsSubquery(scope: Scope, members: RecurrenceMembers, current: boolean): SqlQuery {
+  const repeat = members === 'reinspection' || members === 'repeat';
+  const ctes = repeat ? repeatFindingsCtes(scope) : reboundFindingsCtes(scope, current);
+  const condition = { reinspection: '', repeat: 'WHERE is_repeat', closedReinspected: '', rebound: 'WHERE is_rebound' }[members];
+  return {
+    query: `WITH
+${ctes.query}
+SELECT id FROM ${repeat ? 'repeat_findings' : 'rebound_findings'} ${condition}`,
+    params: ctes.params,
+  };
+}
+
+/** buildRepeatQuery and buildReboundQuery over the summary, in one: a and b of each, by county and level-1 category. */
+export function buildSummaryRecurrenceQuery(scope: Scope, source: TableSource = SUMMARY): SqlQuery {
+  const { from, where, params } = summaryConditions(scope, [], source);
+  return {
+    query: `SELECT county_id, category1_id, sum(reinspection_findings) AS reinspection_findings, sum(repeats) AS repeats,
+  sum(closed_reinspected) AS closed_reinspected, sum(rebounds) AS rebounds
+FROM ${from}
+WHERE ${where}
+GROUP BY county_id, category1_id
+HAVING reinspection_findings > 0 OR closed_reinspected > 0
+ORDER BY county_id, category1_id`,
+    params,
+  };
+}
+
+export interface SummaryRecurrenceRow {
+  county_id: number;
+  category1_id: number;
+  reinspection_findings: string;
+  repeats: string;
+  closed_reinspected: string;
+  rebounds: string;
+}
