@@ -21,8 +21,8 @@ export function nodeEngineProblem(version: string, range: string): string | unde
   const a = have.slice(1, 4).map(Number);
   const b = [want[1], want[2] ?? '0', want[3] ?? '0'].map(Number);
   for (let i = 0; i < 3; i++) {
-    if (a[i]! > b[i]!) return undefined;
-    if (a[i]! < b[i]!) return `Node.js ${range.replace('>=', '').trim()} or later is needed; this is ${version}`;
+    if (a[i] > b[i]) return undefined;
+    if (a[i] < b[i]) return `Node.js ${range.replace('>=', '').trim()} or later is needed; this is ${version}`;
   }
   return undefined;
 }

@@ -67,7 +67,7 @@ router.beforeEach(async (to) => {
   if (!mayVisit(can, to.meta.access)) return { name: homeOf(can), replace: true };
   // a first start without demo data: the setup checklist instead of empty charts
   if (to.name === 'overview' && (await setupMissing())) return { name: 'setup', replace: true };
-  const own = await ownCounty(to.query as LinkQuery, to.meta.noFilters === true);
+  const own = await ownCounty(to.query, to.meta.noFilters === true);
   if (own) return { path: to.path, query: own, hash: to.hash, replace: true };
   return true;
 });

@@ -100,7 +100,7 @@ export function recordOf(target: string | null): RecordRef | null {
   if (!target) return null;
   for (const [pattern, kind] of PATHS) {
     const match = pattern.exec(target);
-    if (match) return { kind, id: match[1]! };
+    if (match) return { kind, id: match[1] };
   }
   return null;
 }
@@ -148,8 +148,9 @@ const VALUE_LABELS: Record<string, Record<string, string>> = {
 export function valueText(field: string, value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'boolean') return value ? '是' : '否';
-  if (typeof value === 'string' && VALUE_LABELS[field]?.[value]) return VALUE_LABELS[field]![value]!;
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'string' && VALUE_LABELS[field]?.[value]) return VALUE_LABELS[field][value];
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value) ?? '—';
 }
 
 export interface ChangeView {
@@ -196,7 +197,7 @@ export function describeAudit(entry: { action: string; target: string | null; su
   const record = ref ? `${RECORD_KINDS[ref.kind]} #${ref.id}${recordName ? `（${recordName}）` : ''}` : null;
   const changes = changesOf(entry.detail);
   const fields =
-    entry.action === 'task.status' ? ['状态'] : changes.length > 0 ? changes.map((c) => c.label) : entry.action.endsWith('.update') ? bodyFields(entry.detail).map((k) => FIELD_LABELS[k]!) : [];
+    entry.action === 'task.status' ? ['状态'] : changes.length > 0 ? changes.map((c) => c.label) : entry.action.endsWith('.update') ? bodyFields(entry.detail).map((k) => FIELD_LABELS[k]) : [];
   let summary: string;
   if (!known) summary = record ? `${entry.action} ${record}` : entry.action;
   else if (record && known.verb === known.label) summary = `${known.verb}：${record}`;

@@ -60,7 +60,7 @@ export class AuditLogService {
       while (page.length > 0) {
         yield page;
         if (page.length < CHUNK) return;
-        page = await views(await repository.list(filters, { take: CHUNK, belowId: BigInt(page[page.length - 1]!.id) }));
+        page = await views(await repository.list(filters, { take: CHUNK, belowId: BigInt(page[page.length - 1].id) }));
       }
     }
     if (format === 'csv') {

@@ -14,7 +14,10 @@ import { ResponseCacheService, type AnswerScope } from './response-cache.service
 function canonicalQuery(query: Request['query']): string {
   return Object.keys(query)
     .sort()
-    .map((key) => `${key}=${String(query[key])}`)
+    .map((key) => {
+      const value = query[key];
+      return `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`;
+    })
     .join('&');
 }
 

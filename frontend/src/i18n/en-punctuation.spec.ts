@@ -1,7 +1,7 @@
 import en from './en';
 
 /** Full-width punctuation belongs to the Chinese texts; the English ones use ASCII marks. */
-const FULL_WIDTH = /[：；，。、（）！？【】《》「」　]/;
+const FULL_WIDTH = /[：；，。、（）！？【】《》「」\u3000]/;
 
 function* texts(value: unknown, key: string): Generator<[string, string]> {
   if (typeof value === 'string') yield [key, value];

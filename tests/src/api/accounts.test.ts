@@ -583,7 +583,7 @@ describe('a county user', () => {
       // when the figures were brought up to date: the same for every county
       const { status, body } = await county.get<{ lastSucceededAt: string | null }>('/api/etl/freshness');
       const [last] = await sql<{ at: Date }>("SELECT finished_at AS at FROM etl_runs WHERE status = 'SUCCEEDED' ORDER BY id DESC LIMIT 1");
-      expect([status, body.lastSucceededAt]).toEqual([200, last!.at.toISOString()]);
+      expect([status, body.lastSucceededAt]).toEqual([200, last.at.toISOString()]);
     },
     // --- case-record pages (h/records): 巡察 and 问题 lists, one inspection, corrections ---
     'GET /api/inspections': async () => {

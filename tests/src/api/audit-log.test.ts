@@ -44,19 +44,29 @@ function parseCsv(text: string): string[][] {
   let field = '';
   let quoted = false;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
+    const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') record.push(field), (field = '');
-    else if (c === '\n' || c === '\r') {
+    else if (c === ',') {
+      record.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
-      record.push(field), records.push(record), (record = []), (field = '');
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
     } else field += c;
   }
-  if (field !== '' || record.length > 0) record.push(field), records.push(record);
+  if (field !== '' || record.length > 0) {
+    record.push(field);
+    records.push(record);
+  }
   return records;
 }
 
@@ -98,7 +108,7 @@ describe('the audit log in words', () => {
     const [user] = await sql<{ display_name: string }>("SELECT display_name FROM users WHERE username = 'staff'");
     expect(entry).toMatchObject({
       username: 'staff',
-      displayName: user!.display_name,
+      displayName: user.display_name,
       action: 'task.update',
       actionLabel: '更正整改任务',
       record: `整改任务 #${task.id}（${task.unit}）`,
@@ -112,8 +122,8 @@ describe('the audit log in words', () => {
     await staff.send('POST', `/api/tasks/${task.id}/status`, { status: 'CLOSED' }); // not a transition staff may make directly
     const page = await admin.get<Page>('/api/audit?action=task.status&pageSize=1');
     const [entry] = page.body.rows;
-    expect(entry!.success).toBe(false);
-    expect(entry!.summary).toBe(`变更整改任务 #${task.id}（${task.unit}）的状态为「已销号」（未成功）`);
+    expect(entry.success).toBe(false);
+    expect(entry.summary).toBe(`变更整改任务 #${task.id}（${task.unit}）的状态为「已销号」（未成功）`);
   });
 });
 

@@ -62,8 +62,8 @@ describe('chart and KPI drills list exactly what the element counts', () => {
   beforeAll(async () => {
     t = await startTestApp({ seed: { scale: 'tiny', today: TODAY } });
     const { body } = await t.get<RectificationResponse>(`/api/metrics/rectification?asOf=${TODAY}`);
-    const county = [...body.byRegion].sort((a, b) => b.tasks - a.tasks)[0]!;
-    const round = [...body.byRound].sort((a, b) => b.tasks - a.tasks)[0]!;
+    const county = [...body.byRegion].sort((a, b) => b.tasks - a.tasks)[0];
+    const round = [...body.byRound].sort((a, b) => b.tasks - a.tasks)[0];
     const options = (await t.get<Options>('/api/options')).body;
     const regionParent = new Map<number, number>();
     for (const city of options.regions)
@@ -79,7 +79,7 @@ describe('chart and KPI drills list exactly what the element counts', () => {
       .find((id) => regionParent.get(id) === county.regionId);
     expect(township).toBeDefined();
     const categories = (await t.get<CategoriesResponse>(`/api/metrics/categories?asOf=${TODAY}`)).body;
-    const level2 = [...categories.level2].sort((a, b) => b.count - a.count)[0]!;
+    const level2 = [...categories.level2].sort((a, b) => b.count - a.count)[0];
     contexts.push(
       ['no filter', { asOf: TODAY }],
       ['400 days ago', { asOf: addDays(TODAY, -400) }],

@@ -35,6 +35,9 @@ const UNCOVERED = 20;
  * call it makes), the API's figure equals the plain-SQL reference on PostgreSQL, and every
  * other source that may answer the same scope gives that figure too.
  */
+const SUMMARY: ReadSource = { kind: 'summary' };
+const quarterOf = (quarterEnd: string): ReadSource => ({ kind: 'quarter', quarterEnd });
+
 describe('read sources: the scope picks the source, every source gives the reference figure', () => {
   const today = pinToday();
   const lastQuarter = quarterEndBefore(today);
@@ -96,7 +99,7 @@ describe('read sources: the scope picks the source, every source gives the refer
     const spy = jest.spyOn(repository, metric);
     try {
       const query = new URLSearchParams(Object.entries({ ...filters, ...(metric === 'coverage' ? { uncoveredLimit: UNCOVERED } : {}) }).map(([k, v]) => [k, String(v)] as [string, string]));
-      const response = await t.get(`/api/metrics/${metric}?${query}`);
+      const response = await t.get(`/api/metrics/${metric}?${query.toString()}`);
       expect(response.status).toBe(200);
       expect(spy).toHaveBeenCalledTimes(1);
       const arg = spy.mock.calls[0][1] as BoundSource | { source: BoundSource };
@@ -137,19 +140,19 @@ describe('read sources: the scope picks the source, every source gives the refer
       METRICS.map((metric) => ({
         metric,
         filters,
-        expected: { kind: 'summary' } as ReadSource,
+        expected: SUMMARY,
         // the facts, with the tasks' current state or replayed to the end of today, answer it too
         also: [FACTS_CURRENT, FACTS_REPLAYED],
       })),
     );
     // the finding summaries hold the round: a round filter keeps them
-    cases.push(...(['categories', 'rectification', 'recurrence'] as const).map((metric) => ({ metric, filters: { asOf: today, roundId: round }, expected: { kind: 'summary' } as ReadSource, also: [FACTS_CURRENT] })));
+    cases.push(...(['categories', 'rectification', 'recurrence'] as const).map((metric) => ({ metric, filters: { asOf: today, roundId: round }, expected: SUMMARY, also: [FACTS_CURRENT] })));
     await check(cases);
   });
 
   it('quarter: as of a past quarter end, before the last event, every metric reads its build', async () => {
     const quarterCases = [{ asOf: lastQuarter }, { asOf: lastQuarter, regionId: county, unitCategory: 'VILLAGE' as const }].flatMap((filters) =>
-      METRICS.map((metric) => ({ metric, filters, expected: { kind: 'quarter', quarterEnd: lastQuarter } as ReadSource, also: [FACTS_REPLAYED] })),
+      METRICS.map((metric) => ({ metric, filters, expected: quarterOf(lastQuarter), also: [FACTS_REPLAYED] })),
     );
     await check(quarterCases);
   });

@@ -1,6 +1,6 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { pageParam, pageSizeParam, queryId } from '../../common/filters';
+import { queryId } from '../../common/filters';
 import { ROLES } from '../principal';
 
 const username = z
