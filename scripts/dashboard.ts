@@ -37,7 +37,9 @@ export function ensureDashboardBuilt(): string {
     env: { ...process.env, NODE_ENV: 'production' },
   });
   if (result.status !== 0 || !fs.existsSync(path.join(DIST_DIR, 'index.html'))) {
-    throw new Error(`the dashboard could not be built (vite build in frontend/ failed; run npm run build -w @xuncha/frontend to see why):\n${result.stderr || result.stdout || result.error?.message}`);
+    throw new Error(
+      `the dashboard could not be built (vite build in frontend/ failed; run npm run build -w @xuncha/frontend to see why):\n${result.stderr || result.stdout || result.error?.message}`,
+    );
   }
   return DIST_DIR;
 }

@@ -119,7 +119,9 @@ runCli(async () => {
       const total = Object.values(summary.counts).reduce((a, b) => a + b, 0);
       console.log(`示例数据 Demo data: ${total.toLocaleString('zh-CN')} rows in ${summary.seconds.toFixed(1)} s`);
     }
-    await ensureStartAccounts(db.url, { embedded: db.embedded, demoPassword: config.demoPassword, adminPassword: config.adminPassword }, (line) => console.log(line));
+    await ensureStartAccounts(db.url, { embedded: db.embedded, demoPassword: config.demoPassword, adminPassword: config.adminPassword }, (line) =>
+      console.log(line),
+    );
     // without demo data: the DESIGN's issue-category tree, which the office then edits (基础数据 → 问题分类)
     const categories = await ensureDefaultCategories(db.url);
     if (categories > 0) console.log(`基础数据 Master data: ${categories} default issue categories written; set up regions, terms, rounds and units at /setup`);
@@ -147,12 +149,16 @@ runCli(async () => {
     if (result.status === 'skipped') {
       console.log('同步 ETL: another process holds the ETL lock; the scheduled runs catch up (a pending full load stays pending until one succeeds)');
     } else {
-      console.log(`同步 ETL run ${result.runId ?? '-'} (${result.mode}): ${result.written} written, ${result.rejected} rejected in ${result.seconds.toFixed(2)} s`);
+      console.log(
+        `同步 ETL run ${result.runId ?? '-'} (${result.mode}): ${result.written} written, ${result.rejected} rejected in ${result.seconds.toFixed(2)} s`,
+      );
     }
 
     app = await createApp({ config, databaseUrl: db.url, databaseReadUrl: readDatabaseUrl, warehouse });
     await app.listen(config.port, config.host);
-    console.log(config.etlIntervalSeconds > 0 ? `同步 ETL: incremental every ${config.etlIntervalSeconds} s` : '同步 ETL: schedule off (ETL_INTERVAL_SECONDS=0)');
+    console.log(
+      config.etlIntervalSeconds > 0 ? `同步 ETL: incremental every ${config.etlIntervalSeconds} s` : '同步 ETL: schedule off (ETL_INTERVAL_SECONDS=0)',
+    );
     const where = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
     console.log(`接口 API: ${where}/api (OpenAPI: ${where}/api/docs)`);
     console.log(`看板 Dashboard: ${where}/`);

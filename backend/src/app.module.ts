@@ -25,7 +25,25 @@ export class AppModule {
   static forRoot(deps: InfraDeps): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfraModule.forRoot(deps), AuditModule, AuthModule, DimensionsModule, ResponseCacheModule, HealthModule, OptionsModule, MetricsModule, DrillModule, ExportsModule, EtlModule, RecordsModule, MasterdataModule, ClosureModule, WarningsModule, CluesModule, UnitProfileModule],
+      imports: [
+        InfraModule.forRoot(deps),
+        AuditModule,
+        AuthModule,
+        DimensionsModule,
+        ResponseCacheModule,
+        HealthModule,
+        OptionsModule,
+        MetricsModule,
+        DrillModule,
+        ExportsModule,
+        EtlModule,
+        RecordsModule,
+        MasterdataModule,
+        ClosureModule,
+        WarningsModule,
+        CluesModule,
+        UnitProfileModule,
+      ],
       providers: [
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: ZodSerializerInterceptor },

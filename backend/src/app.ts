@@ -167,9 +167,13 @@ function securityHeaders() {
  */
 function serveDashboard(app: NestExpressApplication, dir: string): void {
   const root = path.resolve(dir);
-  app.useStaticAssets(root, { index: false, maxAge: '1h', setHeaders: (response: { setHeader(name: string, value: string): void }, file: string) => {
-    if (file.endsWith('index.html')) response.setHeader('Cache-Control', 'no-cache');
-  } });
+  app.useStaticAssets(root, {
+    index: false,
+    maxAge: '1h',
+    setHeaders: (response: { setHeader(name: string, value: string): void }, file: string) => {
+      if (file.endsWith('index.html')) response.setHeader('Cache-Control', 'no-cache');
+    },
+  });
   app.use((request: Request, response: Response, next: NextFunction) => {
     if (request.method !== 'GET' || request.path === '/api' || request.path.startsWith('/api/')) return next();
     response.setHeader('Cache-Control', 'no-cache');

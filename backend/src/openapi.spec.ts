@@ -7,7 +7,9 @@ describe('the committed OpenAPI document', () => {
   });
 
   it('documents no nullable value as an array (a nestjs-zod pitfall: give such values a bound)', async () => {
-    const document = JSON.parse(await renderOpenApi()) as { components: { schemas: Record<string, { properties?: Record<string, { type?: unknown; items?: { type?: unknown } }> }> } };
+    const document = JSON.parse(await renderOpenApi()) as {
+      components: { schemas: Record<string, { properties?: Record<string, { type?: unknown; items?: { type?: unknown } }> }> };
+    };
     const primitiveArrays = Object.entries(document.components.schemas).flatMap(([name, schema]) =>
       Object.entries(schema.properties ?? {})
         .filter(([, p]) => p.type === 'array' && ['number', 'integer', 'string', 'boolean'].includes(String(p.items?.type)))

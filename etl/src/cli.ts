@@ -66,7 +66,15 @@ runCli(async () => {
     }
     await migrateWarehouse(warehouse, undefined, { beforeApply: (pending) => requestWarehouseLoad(db.url, pending) });
     const onProgress = progressPrinter();
-    const result = await runEtl({ databaseUrl: db.url, readDatabaseUrl, sink: warehouseSink(warehouse), mode: args.full ? 'full' : 'incremental', batchSize: args.batchSize, trigger: 'cli', onProgress });
+    const result = await runEtl({
+      databaseUrl: db.url,
+      readDatabaseUrl,
+      sink: warehouseSink(warehouse),
+      mode: args.full ? 'full' : 'incremental',
+      batchSize: args.batchSize,
+      trigger: 'cli',
+      onProgress,
+    });
     if (process.stdout.isTTY) process.stdout.write('\n');
     if (result.status === 'skipped') {
       console.log('另一个同步正在运行 another ETL run holds the lock; nothing done');

@@ -93,10 +93,9 @@ export interface EtlRunResult {
 
 /** The tasks read in a run, and the tasks of the task events read (sorted, unique). */
 async function tasksTouched(reader: Client, keys: ChangedKeys): Promise<bigint[]> {
-  const { rows } = await reader.query<{ id: string }>(
-    'SELECT DISTINCT task_id::text AS id FROM task_events WHERE id = ANY($1::bigint[])',
-    [keys.task_events.map((key) => key.toString())],
-  );
+  const { rows } = await reader.query<{ id: string }>('SELECT DISTINCT task_id::text AS id FROM task_events WHERE id = ANY($1::bigint[])', [
+    keys.task_events.map((key) => key.toString()),
+  ]);
   const all = new Set<bigint>([...keys.tasks, ...rows.map((row) => BigInt(row.id))]);
   return [...all].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
@@ -261,8 +260,14 @@ async function runLocked(control: Client, options: EtlOptions): Promise<EtlRunRe
         await second.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
         await second.query(`SET TRANSACTION SNAPSHOT '${exported[0].id.replace(/[^0-9A-F-]/gi, '')}'`);
         const [firstLane, secondLane] = await Promise.allSettled([
-          copyLane(reader, TABLES.filter((spec) => !SECOND_LANE.has(spec.target))),
-          copyLane(second, TABLES.filter((spec) => SECOND_LANE.has(spec.target))),
+          copyLane(
+            reader,
+            TABLES.filter((spec) => !SECOND_LANE.has(spec.target)),
+          ),
+          copyLane(
+            second,
+            TABLES.filter((spec) => SECOND_LANE.has(spec.target)),
+          ),
         ]);
         if (firstLane.status === 'rejected') throw firstLane.reason;
         if (secondLane.status === 'rejected') throw secondLane.reason;
@@ -274,9 +279,7 @@ async function runLocked(control: Client, options: EtlOptions): Promise<EtlRunRe
       await copyLane(reader, TABLES);
     }
     // The tasks whose derived state must be rebuilt: those read, and those of the events read.
-    const derivedTasks: { all: true } | { taskIds: bigint[] } = keys
-      ? { taskIds: await tasksTouched(reader, keys) }
-      : { all: true };
+    const derivedTasks: { all: true } | { taskIds: bigint[] } = keys ? { taskIds: await tasksTouched(reader, keys) } : { all: true };
     await reader.query('COMMIT');
     const refresh = options.sink.refreshDerived?.bind(options.sink);
     // Derived tables depend on the tasks and on the findings and inspections too.
@@ -314,7 +317,9 @@ async function runLocked(control: Client, options: EtlOptions): Promise<EtlRunRe
     await control.query('ROLLBACK').catch(() => undefined);
     if (publishing) {
       // Some tables may have been exchanged and others not: only a full load repairs that.
-      await requestFullLoad(control, `全量同步 ${runId} 切换失败 the full run ${runId} failed while exchanging its tables: ${message.slice(0, 300)}`).catch(() => undefined);
+      await requestFullLoad(control, `全量同步 ${runId} 切换失败 the full run ${runId} failed while exchanging its tables: ${message.slice(0, 300)}`).catch(
+        () => undefined,
+      );
     }
     const sum = totals(tables);
     await control
@@ -353,7 +358,9 @@ async function connectSource(reader: Client, control: Client, readDatabaseUrl: s
   try {
     await reader.connect();
   } catch (error) {
-    throw new Error(`cannot connect to DATABASE_READ_URL (${shown}): ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`, { cause: error });
+    throw new Error(`cannot connect to DATABASE_READ_URL (${shown}): ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`, {
+      cause: error,
+    });
   }
   const identity = async (client: Client, variable: string): Promise<ServerIdentity> => {
     try {
@@ -376,7 +383,9 @@ async function connectSource(reader: Client, control: Client, readDatabaseUrl: s
     );
   }
   if (replica.database !== primary.database) {
-    throw new Error(`DATABASE_READ_URL (${shown}) names database "${replica.database}", DATABASE_URL "${primary.database}": the extract must read the same database`);
+    throw new Error(
+      `DATABASE_READ_URL (${shown}) names database "${replica.database}", DATABASE_URL "${primary.database}": the extract must read the same database`,
+    );
   }
 }
 

@@ -42,9 +42,7 @@ export function embeddedBinDir(): string {
   try {
     entry = require.resolve(pkg);
   } catch {
-    throw new UserError(
-      `the embedded PostgreSQL binaries (${pkg}) are not installed: run "npm install", or set DATABASE_URL to a PostgreSQL server`,
-    );
+    throw new UserError(`the embedded PostgreSQL binaries (${pkg}) are not installed: run "npm install", or set DATABASE_URL to a PostgreSQL server`);
   }
   return path.join(path.dirname(entry), '..', 'native', 'bin');
 }
@@ -106,9 +104,7 @@ function unreachableAncestor(target: string, account: RunAs): string | undefined
       return undefined; // not created yet: we create it below, owned by the account
     }
     const canEnter =
-      (stat.uid === account.uid && (stat.mode & 0o100) !== 0) ||
-      (stat.gid === account.gid && (stat.mode & 0o010) !== 0) ||
-      (stat.mode & 0o001) !== 0;
+      (stat.uid === account.uid && (stat.mode & 0o100) !== 0) || (stat.gid === account.gid && (stat.mode & 0o010) !== 0) || (stat.mode & 0o001) !== 0;
     if (!canEnter) return folder;
   }
   return undefined;

@@ -4,4 +4,12 @@
  */
 export { TIME_ZONE, pinShanghaiToday, shanghaiToday } from './calendar';
 export { runCli, UserError } from './cli-errors';
-export { DEFINITIONS_TABLE_END, DEFINITIONS_TABLE_START, METRIC_DEFINITIONS, definitionsTable, withDefinitionsTable, type MetricDefinition, type MetricKey } from './metric-definitions';
+export {
+  DEFINITIONS_TABLE_END,
+  DEFINITIONS_TABLE_START,
+  METRIC_DEFINITIONS,
+  definitionsTable,
+  withDefinitionsTable,
+  type MetricDefinition,
+  type MetricKey,
+} from './metric-definitions';

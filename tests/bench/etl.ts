@@ -41,18 +41,23 @@ export async function benchEtl(): Promise<void> {
     bench('etl-full-1m-chdb-seconds', full.seconds, 's');
     bench('etl-full-1m-chdb-peak-rss-mb', Math.round(peakRssMb()), 'MB');
     bench('etl-full-1m-chdb-peak-rss-above-open-mb', Math.round(peakRssMb() - openRssMb), 'MB');
-    console.error(`  (${full.written.toLocaleString('en')} rows: ${Object.entries(full.tables).map(([t, s]) => `${t} ${s.written}`).join(', ')})`);
+    console.error(
+      `  (${full.written.toLocaleString('en')} rows: ${Object.entries(full.tables)
+        .map(([t, s]) => `${t} ${s.written}`)
+        .join(', ')})`,
+    );
 
     // incremental: 10k task rows changed in one transaction
-    await pg.query(
-      `UPDATE rectification_tasks SET measure = measure || '。' WHERE id IN (SELECT id FROM rectification_tasks ORDER BY id DESC LIMIT 10000)`,
-    );
+    await pg.query(`UPDATE rectification_tasks SET measure = measure || '。' WHERE id IN (SELECT id FROM rectification_tasks ORDER BY id DESC LIMIT 10000)`);
     const incremental = await runEtl({ databaseUrl: db.url, sink, trigger: 'bench' });
     if (incremental.read !== 10_000) throw new Error(`expected 10000 rows read, got ${incremental.read}`);
     bench('etl-incremental-10k-chdb-ms', Math.round(incremental.seconds * 1000), 'ms');
 
     // freshness with the scheduler running
-    const scheduler = startScheduler({ intervalMs: SCHEDULER_INTERVAL_MS, job: async () => void (await runEtl({ databaseUrl: db.url, sink, trigger: 'bench' })) });
+    const scheduler = startScheduler({
+      intervalMs: SCHEDULER_INTERVAL_MS,
+      job: async () => void (await runEtl({ databaseUrl: db.url, sink, trigger: 'bench' })),
+    });
     const latencies: number[] = [];
     try {
       const { rows } = await pg.query<{ id: string }>(

@@ -36,7 +36,12 @@ export async function benchExport(): Promise<void> {
 
 /** Rows per sheet, read with exceljs's streaming reader (a 10M workbook does not fit a loaded one). */
 async function sheetRows(file: Buffer): Promise<string> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([file]), { worksheets: 'emit', sharedStrings: 'ignore', styles: 'ignore', hyperlinks: 'ignore' });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([file]), {
+    worksheets: 'emit',
+    sharedStrings: 'ignore',
+    styles: 'ignore',
+    hyperlinks: 'ignore',
+  });
   const counts: string[] = [];
   for await (const sheet of reader) {
     let rows = 0;

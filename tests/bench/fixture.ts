@@ -55,7 +55,11 @@ export async function benchDatabase(scale: Scale, options: BenchDatabaseOptions 
   try {
     const ready = await admin(server, async (c) => {
       const complete = async (name: string) =>
-        (await c.query<{ description: string | null }>(`SELECT shobj_description(oid, 'pg_database') AS description FROM pg_database WHERE datname = $1`, [name])).rows[0]?.description === 'complete';
+        (
+          await c.query<{ description: string | null }>(`SELECT shobj_description(oid, 'pg_database') AS description FROM pg_database WHERE datname = $1`, [
+            name,
+          ])
+        ).rows[0]?.description === 'complete';
       if (await complete(template)) return true;
       // a template seeded before under its migrations' checksum (seed_<scale>_<hash>): kept,
       // renamed, and migrated forward below, as an upgrade would; its warehouse goes with it
@@ -97,7 +101,18 @@ export async function benchDatabase(scale: Scale, options: BenchDatabaseOptions 
     const url = withDatabase(pg.url, copy);
     const counts = await admin(url, async (c) => {
       const result: Record<string, number> = {};
-      for (const table of ['regions', 'org_units', 'terms', 'rounds', 'inspections', 'issue_categories', 'findings', 'rectification_tasks', 'task_events', 'clues']) {
+      for (const table of [
+        'regions',
+        'org_units',
+        'terms',
+        'rounds',
+        'inspections',
+        'issue_categories',
+        'findings',
+        'rectification_tasks',
+        'task_events',
+        'clues',
+      ]) {
         const { rows } = await c.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table}`);
         result[table] = Number(rows[0].n);
       }
@@ -148,7 +163,17 @@ export async function benchWarehouse(db: BenchDatabase, log: (line: string) => v
     await migrateWarehouse(warehouse);
     const result = await runEtl({ databaseUrl: db.url, sink: warehouseSink(warehouse), mode: 'full', trigger: 'bench' });
     // the steady state a running app reaches by background merges, reached at once
-    for (const table of ['fact_inspections', 'fact_findings', 'fact_tasks', 'fact_task_events', 'fact_task_state', 'fact_finding_summary', 'fact_open_tasks', 'fact_open_findings', 'fact_unit_coverage']) {
+    for (const table of [
+      'fact_inspections',
+      'fact_findings',
+      'fact_tasks',
+      'fact_task_events',
+      'fact_task_state',
+      'fact_finding_summary',
+      'fact_open_tasks',
+      'fact_open_findings',
+      'fact_unit_coverage',
+    ]) {
       await warehouse.command(`OPTIMIZE TABLE ${table} FINAL`);
     }
     log(`bench: loaded ${result.written.toLocaleString('en')} rows in ${result.seconds.toFixed(1)} s`);

@@ -63,7 +63,13 @@ async function targets(url: string, today: string): Promise<Target[]> {
     );
     return [
       ...existing.map((e) => ({ round: e.round, unit: e.code, stationed: e.stationed, feedback: e.feedback })),
-      ...fresh.map((f, i) => ({ round: f.round, unit: f.code, stationed: f.start, feedback: addDays(f.start, 30), create: { team: `基准巡察组${i}`, stationedFrom: f.start, feedbackDate: addDays(f.start, 30) } })),
+      ...fresh.map((f, i) => ({
+        round: f.round,
+        unit: f.code,
+        stationed: f.start,
+        feedback: addDays(f.start, 30),
+        create: { team: `基准巡察组${i}`, stationedFrom: f.start, feedbackDate: addDays(f.start, 30) },
+      })),
     ];
   } finally {
     await client.end();
@@ -150,7 +156,11 @@ export async function benchLedger(): Promise<void> {
     await client.connect();
     const { rows: categories } = await client.query<{ code: string }>('SELECT code FROM issue_categories WHERE level = 2 AND deleted_at IS NULL ORDER BY code');
     await client.end();
-    const { file, events } = await ledger(await targets(db.url, today), categories.map((c) => c.code), today);
+    const { file, events } = await ledger(
+      await targets(db.url, today),
+      categories.map((c) => c.code),
+      today,
+    );
     bench(`${label}-file-mb`, file.length / 1048576, 'MB');
 
     const post = async (path: string, confirm: boolean) => {

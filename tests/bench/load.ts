@@ -47,7 +47,9 @@ const ROOT = path.resolve(__dirname, '..', '..');
 
 /** What the dashboard's pages ask for, for the city and three counties. */
 async function dashboardPaths(base: string, cookie: string): Promise<string[]> {
-  const options = (await fetch(`${base}/api/options`, { headers: { cookie } }).then((r) => r.json())) as { regions: { children: { id: number; level: string }[] }[] };
+  const options = (await fetch(`${base}/api/options`, { headers: { cookie } }).then((r) => r.json())) as {
+    regions: { children: { id: number; level: string }[] }[];
+  };
   const counties = options.regions[0].children.filter((r) => r.level === 'COUNTY').slice(0, 3);
   return [
     '/api/auth/me',
@@ -65,7 +67,11 @@ async function dashboardPaths(base: string, cookie: string): Promise<string[]> {
 
 /** Starts tests/bench/serve.ts; resolves with the child and its port. */
 async function startApp(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['-r', './scripts/register.cjs', 'tests/bench/serve.ts'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-r', './scripts/register.cjs', 'tests/bench/serve.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -115,7 +121,9 @@ async function dashboardProfile(): Promise<void> {
     bench('load-1m-chdb-p99-ms', result.latency.p99, 'ms');
     bench('load-1m-chdb-errors', errors, 'count');
     bench('load-1m-chdb-app-peak-rss-mb', Math.round(peakRssMbOf(child.pid!)), 'MB');
-    console.error(`load: ${result.requests.total} requests in ${seconds} s over ${connections} connections (${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts); max latency ${result.latency.max} ms`);
+    console.error(
+      `load: ${result.requests.total} requests in ${seconds} s over ${connections} connections (${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts); max latency ${result.latency.max} ms`,
+    );
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
@@ -172,9 +180,7 @@ async function drawingPool(databaseUrl: string): Promise<{ tasks: number[]; regi
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const tasks = await client.query<{ id: string }>(
-      'SELECT id::text FROM rectification_tasks WHERE deleted_at IS NULL ORDER BY hashint8(id) LIMIT 5000',
-    );
+    const tasks = await client.query<{ id: string }>('SELECT id::text FROM rectification_tasks WHERE deleted_at IS NULL ORDER BY hashint8(id) LIMIT 5000');
     const regions = await client.query<{ id: string }>('SELECT id::text FROM regions WHERE deleted_at IS NULL ORDER BY id');
     return { tasks: tasks.rows.map((r) => Number(r.id)), regions: regions.rows.map((r) => Number(r.id)) };
   } finally {
@@ -224,7 +230,12 @@ async function mixedProfile(): Promise<void> {
       const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
       const next = (): { kind: Kind; path: string; body?: string } => {
         const r = random();
-        if (r < 0.25) return { kind: 'write', path: `/api/tasks/${pick(tasks)}/notes`, body: JSON.stringify({ note: `基准测试进展记录 load bench note ${Math.floor(random() * 1e9)}` }) };
+        if (r < 0.25)
+          return {
+            kind: 'write',
+            path: `/api/tasks/${pick(tasks)}/notes`,
+            body: JSON.stringify({ note: `基准测试进展记录 load bench note ${Math.floor(random() * 1e9)}` }),
+          };
         if (r < 0.4) return { kind: 'detail', path: `/api/tasks/${pick(tasks)}` };
         if (r < 0.6) {
           const asOf = new Date(AS_OF_FROM + Math.floor(random() * AS_OF_DAYS) * 86_400_000).toISOString().slice(0, 10);

@@ -41,7 +41,10 @@ export async function benchMasterdata(): Promise<void> {
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   const t = { db, url: base, cookie: (await benchSession(db.url, base)).cookie };
   try {
-    const regions = await query<{ code: string; level: string }>(t.db.url, "SELECT code, level::text AS level FROM regions WHERE level IN ('TOWNSHIP', 'COUNTY') ORDER BY code");
+    const regions = await query<{ code: string; level: string }>(
+      t.db.url,
+      "SELECT code, level::text AS level FROM regions WHERE level IN ('TOWNSHIP', 'COUNTY') ORDER BY code",
+    );
     const townships = regions.filter((r) => r.level === 'TOWNSHIP');
     const rows: unknown[][] = [];
     // per township: its 乡镇 unit and villages under it, until 5,000 rows
@@ -50,7 +53,16 @@ export async function benchMasterdata(): Promise<void> {
       const township = `B${String(i).padStart(5, '0')}`;
       rows.push([township, `基准乡镇${i}党委`, '乡镇(街道)', region, null, null, new Date(Date.UTC(2001, i % 12, 1 + (i % 28))), null]);
       for (let v = 0; v < 24 && rows.length < UNITS; v++) {
-        rows.push([`${township}-${String(v).padStart(2, '0')}`, `基准乡镇${i}第${v}村党支部 `, '村（社区）', region, null, township, `2002/${1 + (v % 12)}/${1 + (v % 28)}`, v === 23 ? '2024年3月1日' : null]);
+        rows.push([
+          `${township}-${String(v).padStart(2, '0')}`,
+          `基准乡镇${i}第${v}村党支部 `,
+          '村（社区）',
+          region,
+          null,
+          township,
+          `2002/${1 + (v % 12)}/${1 + (v % 28)}`,
+          v === 23 ? '2024年3月1日' : null,
+        ]);
       }
     }
     const good = await unitFile(rows);
@@ -65,11 +77,13 @@ export async function benchMasterdata(): Promise<void> {
     let started = performance.now();
     const refused = await upload(url, t.cookie, bad);
     const refusedSeconds = (performance.now() - started) / 1000;
-    if (refused.status !== 400 || refused.body.details?.length !== UNITS / 100) throw new Error(`bench: the bad file answered ${refused.status} with ${refused.body.details?.length} rows`);
+    if (refused.status !== 400 || refused.body.details?.length !== UNITS / 100)
+      throw new Error(`bench: the bad file answered ${refused.status} with ${refused.body.details?.length} rows`);
     started = performance.now();
     const imported = await upload(url, t.cookie, good);
     const seconds = (performance.now() - started) / 1000;
-    if (imported.status !== 201 || imported.body.imported !== UNITS) throw new Error(`bench: the import answered ${imported.status}: ${JSON.stringify(imported.body).slice(0, 300)}`);
+    if (imported.status !== 201 || imported.body.imported !== UNITS)
+      throw new Error(`bench: the import answered ${imported.status}: ${JSON.stringify(imported.body).slice(0, 300)}`);
     const [{ n }] = await query<{ n: string }>(t.db.url, "SELECT count(*) AS n FROM org_units WHERE code LIKE 'B%'");
     if (Number(n) !== UNITS) throw new Error(`bench: ${n} units in the directory, not ${UNITS}`);
     bench('masterdata-units-import-5k-seconds', seconds, 's');
@@ -78,7 +92,7 @@ export async function benchMasterdata(): Promise<void> {
     bench('masterdata-units-import-5k-peak-rss-above-open-mb', Math.round(peakRssMb() - openRssMb), 'MB');
     console.error(
       `  (masterdata-units-import-5k-peak-rss-mb is the whole process, the in-process chDB included, ${Math.round(openRssMb)} MB before the imports; ` +
-        'masterdata-units-import-5k-peak-rss-above-open-mb is the imports\' own: the peak less that baseline)',
+        "masterdata-units-import-5k-peak-rss-above-open-mb is the imports' own: the peak less that baseline)",
     );
   } finally {
     await app.close();

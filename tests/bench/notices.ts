@@ -31,28 +31,38 @@ async function addRound(url: string, today: string): Promise<number> {
   try {
     await client.query('BEGIN');
     const day = (offset: number) => new Date(Date.parse(`${today}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
-    const { rows: [term] } = await client.query<{ id: number; committee: number }>(
+    const {
+      rows: [term],
+    } = await client.query<{ id: number; committee: number }>(
       `SELECT t.id, t.committee_region_id AS committee FROM terms t JOIN regions g ON g.id = t.committee_region_id
         WHERE g.level = 'CITY' AND t.deleted_at IS NULL ORDER BY t.start_date DESC LIMIT 1`,
     );
-    const { rows: [round] } = await client.query<{ id: number }>(
+    const {
+      rows: [round],
+    } = await client.query<{ id: number }>(
       `INSERT INTO rounds (term_id, ordinal, year, name, start_date, end_date, updated_at)
        SELECT $1, coalesce(max(ordinal), 0) + 1, $2, '督办基准轮次', $3::date, $4::date, now() FROM rounds WHERE term_id = $1 RETURNING id`,
       [term.id, Number(today.slice(0, 4)), day(-90), day(-60)],
     );
-    const { rows: [category] } = await client.query<{ id: number }>(`SELECT id FROM issue_categories WHERE level = 2 AND deleted_at IS NULL ORDER BY id LIMIT 1`);
+    const {
+      rows: [category],
+    } = await client.query<{ id: number }>(`SELECT id FROM issue_categories WHERE level = 2 AND deleted_at IS NULL ORDER BY id LIMIT 1`);
     const { rows: units } = await client.query<{ id: number }>(
       `SELECT id FROM org_units WHERE deleted_at IS NULL AND valid_to IS NULL ORDER BY committee_region_id = $1 DESC, id LIMIT ${UNITS}`,
       [term.committee],
     );
     if (units.length < UNITS) throw new Error(`bench: only ${units.length} units`);
     for (const unit of units) {
-      const { rows: [inspection] } = await client.query<{ id: number }>(
+      const {
+        rows: [inspection],
+      } = await client.query<{ id: number }>(
         `INSERT INTO inspections (round_id, unit_id, team, mode, stationed_from, stationed_to, feedback_date, updated_at)
          VALUES ($1, $2, '督办基准组', 'ROUTINE', $3::date, $4::date, $5::date, now()) RETURNING id`,
         [round.id, unit.id, day(-85), day(-70), day(-60)],
       );
-      const { rows: [finding] } = await client.query<{ id: string }>(
+      const {
+        rows: [finding],
+      } = await client.query<{ id: string }>(
         `INSERT INTO findings (inspection_id, unit_id, category_id, description, found_date, updated_at)
          VALUES ($1, $2, $3, '督办基准问题：制度执行不到位', $4::date, now()) RETURNING id`,
         [inspection.id, unit.id, category.id, day(-75)],

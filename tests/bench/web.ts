@@ -45,7 +45,12 @@ export async function benchWeb(): Promise<void> {
   const browser = await launchChromium();
   try {
     for (const cache of ['off', 'on'] as const) {
-      const app = await createApp({ config: { ...loadConfig({ ...BENCH_APP_ENV, RESPONSE_CACHE: cache }), staticDir: dist }, databaseUrl: db.url, warehouse, logger: false });
+      const app = await createApp({
+        config: { ...loadConfig({ ...BENCH_APP_ENV, RESPONSE_CACHE: cache }), staticDir: dist },
+        databaseUrl: db.url,
+        warehouse,
+        logger: false,
+      });
       await app.listen(0, '127.0.0.1');
       try {
         await measure(browser, `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`, db.url, cache === 'on' ? '-cached' : '');
@@ -63,7 +68,9 @@ export async function benchWeb(): Promise<void> {
 /** The overview's figures for one app: navigation until drawn, and county changes. */
 async function measure(browser: Browser, base: string, databaseUrl: string, suffix: string): Promise<void> {
   const session = await benchSession(databaseUrl, base);
-  const options = (await fetch(`${base}/api/options`, { headers: { cookie: session.cookie } }).then((r) => r.json())) as { regions: { children: { id: number; level: string }[] }[] };
+  const options = (await fetch(`${base}/api/options`, { headers: { cookie: session.cookie } }).then((r) => r.json())) as {
+    regions: { children: { id: number; level: string }[] }[];
+  };
   const counties = options.regions[0].children.filter((r) => r.level === 'COUNTY').map((r) => r.id);
   // bypassCSP: the app's Content-Security-Policy forbids eval, which waitForFunction's string predicates use
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, bypassCSP: true });

@@ -9,7 +9,17 @@ describe('describeAudit', () => {
   });
 
   it('says what a correction changed, before and after, in a clerk’s words', () => {
-    const entry = { action: 'task.update', target: '/api/tasks/12', success: true, detail: { changes: [{ field: 'track', before: 'DEADLINE', after: 'LONG_TERM' }, { field: 'originalDueDate', before: '2026-01-31', after: null }] } };
+    const entry = {
+      action: 'task.update',
+      target: '/api/tasks/12',
+      success: true,
+      detail: {
+        changes: [
+          { field: 'track', before: 'DEADLINE', after: 'LONG_TERM' },
+          { field: 'originalDueDate', before: '2026-01-31', after: null },
+        ],
+      },
+    };
     expect(describeAudit(entry, '某局')).toEqual({
       actionLabel: '更正整改任务',
       record: '整改任务 #12（某局）',

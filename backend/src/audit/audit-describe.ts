@@ -165,7 +165,9 @@ export function changesOf(detail: Record<string, unknown> | null): ChangeView[] 
   const changes = detail?.changes;
   if (!Array.isArray(changes)) return [];
   return changes
-    .filter((c): c is { field: string; before: unknown; after: unknown } => !!c && typeof c === 'object' && typeof (c as { field?: unknown }).field === 'string')
+    .filter(
+      (c): c is { field: string; before: unknown; after: unknown } => !!c && typeof c === 'object' && typeof (c as { field?: unknown }).field === 'string',
+    )
     .map((c) => ({ field: c.field, label: FIELD_LABELS[c.field] ?? c.field, before: valueText(c.field, c.before), after: valueText(c.field, c.after) }));
 }
 
@@ -190,14 +192,23 @@ export interface AuditDescription {
  * An entry in words. `recordName` is the name the repository found for the entry's record
  * (null when the path names none or the record is gone).
  */
-export function describeAudit(entry: { action: string; target: string | null; success: boolean; detail: Record<string, unknown> | null }, recordName: string | null): AuditDescription {
+export function describeAudit(
+  entry: { action: string; target: string | null; success: boolean; detail: Record<string, unknown> | null },
+  recordName: string | null,
+): AuditDescription {
   const known = AUDIT_ACTIONS[entry.action];
   const actionLabel = known?.label ?? entry.action;
   const ref = recordOf(entry.target);
   const record = ref ? `${RECORD_KINDS[ref.kind]} #${ref.id}${recordName ? `（${recordName}）` : ''}` : null;
   const changes = changesOf(entry.detail);
   const fields =
-    entry.action === 'task.status' ? ['状态'] : changes.length > 0 ? changes.map((c) => c.label) : entry.action.endsWith('.update') ? bodyFields(entry.detail).map((k) => FIELD_LABELS[k]) : [];
+    entry.action === 'task.status'
+      ? ['状态']
+      : changes.length > 0
+        ? changes.map((c) => c.label)
+        : entry.action.endsWith('.update')
+          ? bodyFields(entry.detail).map((k) => FIELD_LABELS[k])
+          : [];
   let summary: string;
   if (!known) summary = record ? `${entry.action} ${record}` : entry.action;
   else if (record && known.verb === known.label) summary = `${known.verb}：${record}`;

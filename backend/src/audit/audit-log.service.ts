@@ -81,7 +81,12 @@ export class AuditLogService {
       async function* table() {
         for await (const page of pages()) yield rows(page);
       }
-      await writeTable(workbook, { sheetName: '审计日志', title: parts.slice(0, -1).join(' '), reportingUnit, asOf: today, columns, autoFilter: true, freezeColumns: 1 }, table(), rows(first.slice(0, 200)));
+      await writeTable(
+        workbook,
+        { sheetName: '审计日志', title: parts.slice(0, -1).join(' '), reportingUnit, asOf: today, columns, autoFilter: true, freezeColumns: 1 },
+        table(),
+        rows(first.slice(0, 200)),
+      );
       await workbook.commit();
     })().catch((error: unknown) => output.destroy(error instanceof Error ? error : new Error(String(error))));
     return new StreamableFile(output, { type: XLSX_TYPE, disposition: contentDisposition(ascii, fileName) });

@@ -69,7 +69,8 @@ export class AuditInterceptor implements NestInterceptor {
           if (entryId !== undefined && Object.keys(extras).length > 0) await this.audit.addDetail(entryId, extras);
           return value;
         }
-        if (!isRead) this.logger.error(`audit entry written outside its write's transaction: ${action} ${request.method} ${request.path} (see audit-context.ts)`);
+        if (!isRead)
+          this.logger.error(`audit entry written outside its write's transaction: ${action} ${request.method} ${request.path} (see audit-context.ts)`);
         await this.audit.record(entry(true, { ...extras, ...(isRead ? {} : { outsideTransaction: true }) }));
         return value;
       }),
@@ -87,7 +88,7 @@ export class AuditInterceptor implements NestInterceptor {
 
 /** A correction answers the fields it changed, before and after: the log keeps them. */
 function changesOf(value: unknown): Record<string, unknown> {
-  return value && typeof value === 'object' && 'changes' in value ? { changes: (value).changes } : {};
+  return value && typeof value === 'object' && 'changes' in value ? { changes: value.changes } : {};
 }
 
 /** A task write recorded after its day (补录) says so in its audit entry, with the day. */

@@ -34,7 +34,9 @@ export class AuditRepository {
       ...(filters.username ? { username: filters.username } : {}),
       ...(filters.action ? { action: { startsWith: filters.action } } : {}),
       ...(filters.success ? { success: filters.success === 'true' } : {}),
-      ...(filters.from || filters.to ? { at: { ...(filters.from ? { gte: beijingStart(filters.from) } : {}), ...(filters.to ? { lt: beijingEnd(filters.to) } : {}) } } : {}),
+      ...(filters.from || filters.to
+        ? { at: { ...(filters.from ? { gte: beijingStart(filters.from) } : {}), ...(filters.to ? { lt: beijingEnd(filters.to) } : {}) } }
+        : {}),
     };
   }
 
@@ -72,14 +74,23 @@ export class AuditRepository {
    */
   async names(refs: readonly RecordRef[]): Promise<Map<string, string>> {
     const ids = (kind: RecordKind) => [...new Set(refs.filter((r) => r.kind === kind).map((r) => r.id))];
-    const ints = (kind: RecordKind) => ids(kind).map(Number).filter((n) => Number.isSafeInteger(n) && n <= 2 ** 31 - 1);
+    const ints = (kind: RecordKind) =>
+      ids(kind)
+        .map(Number)
+        .filter((n) => Number.isSafeInteger(n) && n <= 2 ** 31 - 1);
     const bigs = (kind: RecordKind) => ids(kind).map((id) => BigInt(id));
     const out = new Map<string, string>();
     const put = (kind: RecordKind, id: number | bigint, name: string) => out.set(`${kind}:${id.toString()}`, name);
     const [tasks, findings, inspections, users, regions, terms, rounds, units, categories, clues, closures] = await Promise.all([
-      this.prisma.rectificationTask.findMany({ where: { id: { in: bigs('task') } }, select: { id: true, finding: { select: { unit: { select: { name: true } } } } } }),
+      this.prisma.rectificationTask.findMany({
+        where: { id: { in: bigs('task') } },
+        select: { id: true, finding: { select: { unit: { select: { name: true } } } } },
+      }),
       this.prisma.finding.findMany({ where: { id: { in: bigs('finding') } }, select: { id: true, unit: { select: { name: true } } } }),
-      this.prisma.inspection.findMany({ where: { id: { in: ints('inspection') } }, select: { id: true, unit: { select: { name: true } }, round: { select: { name: true } } } }),
+      this.prisma.inspection.findMany({
+        where: { id: { in: ints('inspection') } },
+        select: { id: true, unit: { select: { name: true } }, round: { select: { name: true } } },
+      }),
       this.prisma.user.findMany({ where: { id: { in: ints('user') } }, select: { id: true, username: true, displayName: true } }),
       this.prisma.region.findMany({ where: { id: { in: ints('region') } }, select: { id: true, name: true } }),
       this.prisma.term.findMany({ where: { id: { in: ints('term') } }, select: { id: true, name: true } }),

@@ -29,7 +29,11 @@ export function auditDetail(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return depth >= MAX_DEPTH ? '[…]' : value.slice(0, 20).map((v) => auditDetail(v, depth + 1));
   if (value && typeof value === 'object') {
     if (depth >= MAX_DEPTH) return '{…}';
-    return Object.fromEntries(Object.entries(value).slice(0, 50).map(([key, v]) => [key, SECRET_FIELDS.test(key) ? '[hidden]' : auditDetail(v, depth + 1)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .slice(0, 50)
+        .map(([key, v]) => [key, SECRET_FIELDS.test(key) ? '[hidden]' : auditDetail(v, depth + 1)]),
+    );
   }
   if (typeof value === 'string') {
     const text = value.replace(/\u0000/g, '\\0');
@@ -51,7 +55,9 @@ export class AuditService {
     } catch (error) {
       // The action itself has happened (or failed) already; an audit row that cannot be
       // written is logged loudly rather than turning the answer into an error.
-      this.logger.error(`audit entry not written: ${entry.action} ${entry.target ?? ''} by ${entry.principal?.username ?? entry.username ?? '?'}: ${(error as Error).message}`);
+      this.logger.error(
+        `audit entry not written: ${entry.action} ${entry.target ?? ''} by ${entry.principal?.username ?? entry.username ?? '?'}: ${(error as Error).message}`,
+      );
     }
   }
 

@@ -9,7 +9,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The access a route declares, or its default: read for GET, write otherwise. */
 export function routeAccess(reflector: Reflector, context: ExecutionContext, method: string): Access {
-  return reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]) ?? (SAFE_METHODS.has(method) ? 'read' : 'write');
+  return (
+    reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]) ?? (SAFE_METHODS.has(method) ? 'read' : 'write')
+  );
 }
 
 /**

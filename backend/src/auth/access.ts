@@ -19,7 +19,8 @@ import type { Role } from './principal';
  *   by the service) and ADMIN;
  * Routes without a declaration get `read` for GET and `write` for everything else.
  */
-export type Access = 'public' | 'signedIn' | 'read' | 'write' | 'admin' | 'etlStatus' | 'masterdataRead' | 'masterdata' | 'etlRun' | 'quarterReportRead' | 'quarterReport';
+export type Access =
+  'public' | 'signedIn' | 'read' | 'write' | 'admin' | 'etlStatus' | 'masterdataRead' | 'masterdata' | 'etlRun' | 'quarterReportRead' | 'quarterReport';
 
 export const ACCESS_ROLES: Record<Exclude<Access, 'public' | 'signedIn'>, readonly Role[]> = {
   read: ['LEADER', 'STAFF', 'COUNTY_STAFF'],

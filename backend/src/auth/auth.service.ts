@@ -34,9 +34,11 @@ export class AuthService {
     const wait = this.limiter.begin(username, address);
     if (wait > 0) {
       await this.audit.record({ action: 'auth.login', username, ip: client.ip, success: false, detail: { refused: 'rate limited', retryAfterSeconds: wait } });
-      throw new AppError(HttpStatus.TOO_MANY_REQUESTS, `登录失败次数过多，请 ${Math.ceil(wait / 60)} 分钟后再试 too many failed sign-ins; try again in ${wait} s`, [
-        { field: 'retryAfter', message: String(wait) },
-      ]);
+      throw new AppError(
+        HttpStatus.TOO_MANY_REQUESTS,
+        `登录失败次数过多，请 ${Math.ceil(wait / 60)} 分钟后再试 too many failed sign-ins; try again in ${wait} s`,
+        [{ field: 'retryAfter', message: String(wait) }],
+      );
     }
     const user = await this.accounts.byUsername(username);
     // a county user without a county could see nothing: refused like an inactive one
@@ -76,7 +78,8 @@ export class AuthService {
       await this.audit.record({ action: 'auth.password', principal, ip: client.ip, success: false, detail: { reason: message } });
       throw new AppError(status, `${field}: ${message}`, [{ field, message }]);
     };
-    if (!(await verifyPassword(user.passwordHash, currentPassword))) await fail(HttpStatus.BAD_REQUEST, 'currentPassword', '当前密码不正确 the current password is wrong');
+    if (!(await verifyPassword(user.passwordHash, currentPassword)))
+      await fail(HttpStatus.BAD_REQUEST, 'currentPassword', '当前密码不正确 the current password is wrong');
     if (newPassword === currentPassword) await fail(HttpStatus.BAD_REQUEST, 'newPassword', '新密码不能与当前密码相同 must differ from the current password');
     const problem = passwordProblem(newPassword, user.username);
     if (problem) await fail(HttpStatus.BAD_REQUEST, 'newPassword', problem);

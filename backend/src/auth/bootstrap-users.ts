@@ -34,7 +34,9 @@ export async function demoAccounts(databaseUrl: string): Promise<DemoAccount[]> 
 export async function ensureAccounts(databaseUrl: string, accounts: DemoAccount[], password: string): Promise<string[]> {
   const prisma = createPrismaClient(databaseUrl);
   try {
-    const existing = new Set((await prisma.user.findMany({ where: { username: { in: accounts.map((a) => a.username) } }, select: { username: true } })).map((u) => u.username));
+    const existing = new Set(
+      (await prisma.user.findMany({ where: { username: { in: accounts.map((a) => a.username) } }, select: { username: true } })).map((u) => u.username),
+    );
     const missing = accounts.filter((a) => !existing.has(a.username));
     if (missing.length === 0) return [];
     const passwordHash = await hashPassword(password);
@@ -72,7 +74,9 @@ export async function ensureStartAccounts(
     const accounts = await demoAccounts(databaseUrl);
     const created = await ensureAccounts(databaseUrl, accounts, password);
     const counties = accounts.filter((a) => a.role === 'COUNTY_STAFF').map((a) => a.username);
-    log(`账号 Accounts: leader（领导）, staff（巡察办）, admin（管理员）, ${counties.length} 个县区账号 county accounts (${counties.slice(0, 2).join(', ')}${counties.length > 2 ? ', …' : ''})${created.length > 0 ? `; ${created.length} created now` : ''}`);
+    log(
+      `账号 Accounts: leader（领导）, staff（巡察办）, admin（管理员）, ${counties.length} 个县区账号 county accounts (${counties.slice(0, 2).join(', ')}${counties.length > 2 ? ', …' : ''})${created.length > 0 ? `; ${created.length} created now` : ''}`,
+    );
     if (options.demoPassword === undefined) {
       log(`⚠ 演示密码 Demo password: "${DEFAULT_DEMO_PASSWORD}" (the default; set DEMO_PASSWORD before a first start that anyone else can reach)`);
     } else if (created.length > 0) {
@@ -82,7 +86,9 @@ export async function ensureStartAccounts(
   }
   if (await hasAdmin(databaseUrl)) return;
   if (!options.adminPassword) {
-    throw new AccountsSetupError('ADMIN_PASSWORD must be set for the first start against a PostgreSQL server (DATABASE_URL): it becomes the password of the admin account');
+    throw new AccountsSetupError(
+      'ADMIN_PASSWORD must be set for the first start against a PostgreSQL server (DATABASE_URL): it becomes the password of the admin account',
+    );
   }
   await ensureAccounts(databaseUrl, [{ username: 'admin', displayName: '系统管理员', role: 'ADMIN', regionId: null }], options.adminPassword);
   log('账号 Accounts: created admin (password from ADMIN_PASSWORD); sign in and create the other accounts under 用户管理');

@@ -58,7 +58,13 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   /** A new session for the user; returns the cookie's token. */
   async create(userId: number, ip: string | undefined, userAgent: string | undefined): Promise<string> {
     const token = randomBytes(32).toString('base64url');
-    await this.repository.create({ id: tokenId(token), userId, ip: ip?.slice(0, 64), userAgent: userAgent?.slice(0, 256), expiresAt: new Date(Date.now() + this.ttlMs) });
+    await this.repository.create({
+      id: tokenId(token),
+      userId,
+      ip: ip?.slice(0, 64),
+      userAgent: userAgent?.slice(0, 256),
+      expiresAt: new Date(Date.now() + this.ttlMs),
+    });
     return token;
   }
 
@@ -83,7 +89,13 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     if (!session) return undefined;
     const now = Date.now();
     const user = session.user;
-    if (session.expiresAt.getTime() <= now || session.createdAt.getTime() + ABSOLUTE_LIMIT_MS <= now || !user.active || user.deletedAt || (user.role === 'COUNTY_STAFF' && user.regionId === null)) {
+    if (
+      session.expiresAt.getTime() <= now ||
+      session.createdAt.getTime() + ABSOLUTE_LIMIT_MS <= now ||
+      !user.active ||
+      user.deletedAt ||
+      (user.role === 'COUNTY_STAFF' && user.regionId === null)
+    ) {
       await this.repository.delete(id);
       return undefined;
     }

@@ -35,7 +35,9 @@ export class UsersService {
     // usernames are one whatever their case (`Staff` is `staff`): the unique index on
     // lower(username) decides between two creations at once, this check names the field first
     const taken = () =>
-      new AppError(HttpStatus.CONFLICT, `username: 用户名已存在（不区分大小写） "${input.username}" is taken (letter case aside)`, [{ field: 'username', message: 'is taken' }]);
+      new AppError(HttpStatus.CONFLICT, `username: 用户名已存在（不区分大小写） "${input.username}" is taken (letter case aside)`, [
+        { field: 'username', message: 'is taken' },
+      ]);
     if (await this.accounts.usernameTaken(input.username)) throw taken();
     const passwordHash = await hashPassword(input.password);
     try {
@@ -50,7 +52,7 @@ export class UsersService {
   async update(id: number, input: UpdateUserDto, by: Principal): Promise<UserView> {
     const user = await this.accounts.existing(id);
     if (!user) throw new AppError(HttpStatus.NOT_FOUND, `用户不存在 user ${id} does not exist`);
-    const role = input.role ?? (user.role);
+    const role = input.role ?? user.role;
     const regionId = await this.checkRegion(role, input.regionId !== undefined ? input.regionId : role === 'COUNTY_STAFF' ? user.regionId : null);
     if (id === by.userId && (role !== 'ADMIN' || input.active === false)) {
       throw new AppError(HttpStatus.CONFLICT, '不能停用自己或取消自己的管理员角色 you cannot deactivate yourself or drop your own ADMIN role');
@@ -63,7 +65,8 @@ export class UsersService {
     // the change, the sessions it ends and its audit entry commit together
     const updated = await this.accounts.update(id, { displayName: input.displayName, role, regionId, active: input.active, passwordHash }, async (tx) => {
       // a new password, a deactivation or another role or county: the user signs in again
-      if (input.password !== undefined || input.active === false || role !== user.role || regionId !== user.regionId) await this.sessions.endAllOf(id, undefined, tx);
+      if (input.password !== undefined || input.active === false || role !== user.role || regionId !== user.regionId)
+        await this.sessions.endAllOf(id, undefined, tx);
     });
     return userView(updated);
   }
@@ -77,7 +80,8 @@ export class UsersService {
     if (regionId === null) throw bad('regionId', '县区用户须指定所属县区 a COUNTY_STAFF user needs a county region');
     const region = await this.accounts.region(regionId);
     if (!region || region.deletedAt) throw bad('regionId', `区划不存在 region ${regionId} does not exist`);
-    if (region.level !== 'COUNTY' && region.level !== 'MUNICIPAL') throw bad('regionId', `须为县(市、区)或市本级 must be a county or 市本级 region (${region.name} is ${region.level})`);
+    if (region.level !== 'COUNTY' && region.level !== 'MUNICIPAL')
+      throw bad('regionId', `须为县(市、区)或市本级 must be a county or 市本级 region (${region.name} is ${region.level})`);
     return region.id;
   }
 }

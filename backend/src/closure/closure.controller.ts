@@ -40,7 +40,7 @@ export class ClosureController {
   }
 
   @Get('tasks/:id/closure-requests')
-  @ApiOperation({ summary: '销号申请记录 a task\'s closure requests with their evidence (without the bytes) and review results' })
+  @ApiOperation({ summary: "销号申请记录 a task's closure requests with their evidence (without the bytes) and review results" })
   @ZodResponse({ status: 200, type: ClosureRequestListDto })
   ofTask(@Param() params: TaskRecordIdParamDto) {
     return this.service.requestsOfTask(params.id);
@@ -55,7 +55,7 @@ export class ClosureController {
   }
 
   @Get('closure-requests')
-  @ApiOperation({ summary: '待审核销号 the closure review queue (default PENDING), oldest first, within the user\'s county' })
+  @ApiOperation({ summary: "待审核销号 the closure review queue (default PENDING), oldest first, within the user's county" })
   @ZodResponse({ status: 200, type: ClosureQueuePageDto })
   queue(@Query() query: ClosureQueueQueryDto) {
     return this.service.queue(query);

@@ -67,8 +67,17 @@ export class ClosureService {
         if (task.status === 'CLOSE_REQUESTED' && !(await this.repository.pendingOfTask(tx, task.id))) {
           // 申请销号 recorded before the review existed (imported, or the demo data): its evidence is added, the status stays
           await this.notBeforeLastEvent(tx, task.id, today);
-          const written = await this.records.writeTask(tx, task.id, {}, { type: 'PROGRESS_NOTE', eventDate: dbDate(today), note: `补充销号申请材料：${input.explanation}`, actor });
-          const request = await this.repository.createRequest(tx, { taskId: task.id, explanation: input.explanation, applicant: actor, requestDate: dbDate(today) }, files);
+          const written = await this.records.writeTask(
+            tx,
+            task.id,
+            {},
+            { type: 'PROGRESS_NOTE', eventDate: dbDate(today), note: `补充销号申请材料：${input.explanation}`, actor },
+          );
+          const request = await this.repository.createRequest(
+            tx,
+            { taskId: task.id, explanation: input.explanation, applicant: actor, requestDate: dbDate(today) },
+            files,
+          );
           return { request: requestView(request), ...writeView(written) };
         }
         if (task.status !== 'IN_PROGRESS' && task.status !== 'BASICALLY_DONE') {
@@ -82,9 +91,20 @@ export class ClosureService {
           tx,
           task.id,
           { status: 'CLOSE_REQUESTED' },
-          { type: 'STATUS_CHANGE', eventDate: dbDate(today), fromStatus: task.status, toStatus: 'CLOSE_REQUESTED', note: `申请销号：${input.explanation}`, actor },
+          {
+            type: 'STATUS_CHANGE',
+            eventDate: dbDate(today),
+            fromStatus: task.status,
+            toStatus: 'CLOSE_REQUESTED',
+            note: `申请销号：${input.explanation}`,
+            actor,
+          },
         );
-        const request = await this.repository.createRequest(tx, { taskId: task.id, explanation: input.explanation, applicant: actor, requestDate: dbDate(today) }, files);
+        const request = await this.repository.createRequest(
+          tx,
+          { taskId: task.id, explanation: input.explanation, applicant: actor, requestDate: dbDate(today) },
+          files,
+        );
         return { request: requestView(request), ...writeView(written) };
       },
       { timeoutMs: 120_000 },
@@ -105,7 +125,10 @@ export class ClosureService {
     return this.records.transaction(async (tx) => {
       const task = await this.lockedTask(tx, taskId);
       if (task.status !== 'CLOSED') {
-        throw new AppError(HttpStatus.CONFLICT, `只有已销号的任务可以撤销销号，该任务为${TASK_STATUS_LABELS[task.status]} only a CLOSED task can be reopened (task ${taskId} is ${task.status})`);
+        throw new AppError(
+          HttpStatus.CONFLICT,
+          `只有已销号的任务可以撤销销号，该任务为${TASK_STATUS_LABELS[task.status]} only a CLOSED task can be reopened (task ${taskId} is ${task.status})`,
+        );
       }
       await this.notBeforeLastEvent(tx, task.id, today);
       const written = await this.records.writeTask(
@@ -166,14 +189,23 @@ export class ClosureService {
       const request = await this.repository.lockRequest(tx, BigInt(id));
       if (!request) throw notFoundRequest(id);
       if (request.status !== 'PENDING') {
-        throw new AppError(HttpStatus.CONFLICT, `该销号申请已审核（${request.status === 'APPROVED' ? '已通过' : '已退回'}） closure request ${id} was already reviewed (${request.status})`);
+        throw new AppError(
+          HttpStatus.CONFLICT,
+          `该销号申请已审核（${request.status === 'APPROVED' ? '已通过' : '已退回'}） closure request ${id} was already reviewed (${request.status})`,
+        );
       }
       if (request.applicant === actor) {
-        throw new AppError(HttpStatus.FORBIDDEN, `不能审核本人提出的销号申请，请由其他有审核权限的同事审核 you applied for this closure yourself; another reviewer of the same office must review it`);
+        throw new AppError(
+          HttpStatus.FORBIDDEN,
+          `不能审核本人提出的销号申请，请由其他有审核权限的同事审核 you applied for this closure yourself; another reviewer of the same office must review it`,
+        );
       }
       const task = await this.lockedTask(tx, Number(request.taskId));
       if (task.status !== 'CLOSE_REQUESTED') {
-        throw new AppError(HttpStatus.CONFLICT, `任务当前为${TASK_STATUS_LABELS[task.status]}，不在申请销号状态 task ${task.id} is ${task.status}, not CLOSE_REQUESTED`);
+        throw new AppError(
+          HttpStatus.CONFLICT,
+          `任务当前为${TASK_STATUS_LABELS[task.status]}，不在申请销号状态 task ${task.id} is ${task.status}, not CLOSE_REQUESTED`,
+        );
       }
       await this.notBeforeLastEvent(tx, task.id, today);
       const approved = outcome === 'APPROVED';
@@ -203,7 +235,8 @@ export class ClosureService {
     return uploads.map((upload) => {
       const fileName = uploadedName(upload.originalname).slice(0, 255);
       if (upload.size === 0) throw badField('files', `${fileName}：文件为空 the file is empty`);
-      if (upload.size > maxBytes) throw badField('files', `${fileName}：文件超过 ${maxBytes / 1024 / 1024} MB the file is larger than ${maxBytes / 1024 / 1024} MB`);
+      if (upload.size > maxBytes)
+        throw badField('files', `${fileName}：文件超过 ${maxBytes / 1024 / 1024} MB the file is larger than ${maxBytes / 1024 / 1024} MB`);
       let kind;
       try {
         kind = evidenceKind(fileName, upload.buffer);
@@ -235,7 +268,15 @@ export class ClosureService {
 }
 
 function evidenceView(row: RequestRow['evidence'][number]): EvidenceRecord {
-  return { id: Number(row.id), fileName: row.fileName, contentType: row.contentType, kind: row.kind, size: row.size, sha256: row.sha256, createdAt: row.createdAt.toISOString() };
+  return {
+    id: Number(row.id),
+    fileName: row.fileName,
+    contentType: row.contentType,
+    kind: row.kind,
+    size: row.size,
+    sha256: row.sha256,
+    createdAt: row.createdAt.toISOString(),
+  };
 }
 
 function requestView(row: RequestRow): ClosureRequestRecord {

@@ -70,7 +70,9 @@ export function evidenceKind(name: string, bytes: Buffer): EvidenceKind {
   }
   const extension = /\.([A-Za-z0-9]+)$/.exec(name)?.[1]?.toLowerCase() ?? '';
   if (!EXTENSIONS[kind].includes(extension)) {
-    throw new EvidenceRefused(`${name}：文件扩展名与内容（${kind}）不符 the name of ${name} does not match its content (${kind}); rename it .${EXTENSIONS[kind][0]}`);
+    throw new EvidenceRefused(
+      `${name}：文件扩展名与内容（${kind}）不符 the name of ${name} does not match its content (${kind}); rename it .${EXTENSIONS[kind][0]}`,
+    );
   }
   return kind;
 }

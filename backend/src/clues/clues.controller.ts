@@ -3,7 +3,17 @@ import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import { ZodResponse } from 'nestjs-zod';
 import { Audited } from '../auth/access';
 import { CSV_TYPE, XLSX_TYPE } from '../exports/files';
-import { ClueFileQueryDto, ClueIdParamDto, ClueListQueryDto, CluePageDto, ClueRowDto, ClueStatsDto, ClueStatsQueryDto, CreateClueDto, UpdateClueDto } from './dto/clues.dto';
+import {
+  ClueFileQueryDto,
+  ClueIdParamDto,
+  ClueListQueryDto,
+  CluePageDto,
+  ClueRowDto,
+  ClueStatsDto,
+  ClueStatsQueryDto,
+  CreateClueDto,
+  UpdateClueDto,
+} from './dto/clues.dto';
 import { CluesService } from './clues.service';
 
 const FILE = { schema: { type: 'string', format: 'binary' } } as const;
@@ -21,7 +31,9 @@ export class CluesController {
   }
 
   @Get('clues.csv')
-  @ApiOperation({ summary: '线索清单 CSV: every clue of GET /api/clues under the same filters (UTF-8 with BOM, Chinese headers); the file named after the filters' })
+  @ApiOperation({
+    summary: '线索清单 CSV: every clue of GET /api/clues under the same filters (UTF-8 with BOM, Chinese headers); the file named after the filters',
+  })
   @Audited('export.clues-csv')
   @ApiProduces(CSV_TYPE)
   @ApiOkResponse({ description: 'the clue list as CSV', ...FILE })

@@ -121,35 +121,39 @@ export class CluesRepository {
 
   /** In one transaction with the request's audit entry (audit-context.ts). */
   create(data: CreateClue): Promise<{ id: number }> {
-    return auditedTransaction(this.prisma, (tx) => tx.clue.create({
-      data: {
-        inspectionId: data.inspectionId,
-        handedTo: data.handedTo,
-        handedDate: new Date(`${data.handedDate}T00:00:00Z`),
-        persons: data.persons,
-        summary: data.summary,
-        disposalStatus: data.disposalStatus,
-        concludedDate: data.concludedDate ? new Date(`${data.concludedDate}T00:00:00Z`) : null,
-      },
-      select: { id: true },
-    }));
+    return auditedTransaction(this.prisma, (tx) =>
+      tx.clue.create({
+        data: {
+          inspectionId: data.inspectionId,
+          handedTo: data.handedTo,
+          handedDate: new Date(`${data.handedDate}T00:00:00Z`),
+          persons: data.persons,
+          summary: data.summary,
+          disposalStatus: data.disposalStatus,
+          concludedDate: data.concludedDate ? new Date(`${data.concludedDate}T00:00:00Z`) : null,
+        },
+        select: { id: true },
+      }),
+    );
   }
 
   /** In one transaction with the request's audit entry (audit-context.ts). */
   update(id: number, data: UpdateClue): Promise<{ id: number }> {
     const date = (d: string | null | undefined) => (d === undefined ? undefined : d === null ? null : new Date(`${d}T00:00:00Z`));
-    return auditedTransaction(this.prisma, (tx) => tx.clue.update({
-      where: { id },
-      data: {
-        handedTo: data.handedTo,
-        handedDate: date(data.handedDate) ?? undefined,
-        persons: data.persons,
-        summary: data.summary,
-        disposalStatus: data.disposalStatus,
-        concludedDate: date(data.concludedDate),
-      },
-      select: { id: true },
-    }));
+    return auditedTransaction(this.prisma, (tx) =>
+      tx.clue.update({
+        where: { id },
+        data: {
+          handedTo: data.handedTo,
+          handedDate: date(data.handedDate) ?? undefined,
+          persons: data.persons,
+          summary: data.summary,
+          disposalStatus: data.disposalStatus,
+          concludedDate: date(data.concludedDate),
+        },
+        select: { id: true },
+      }),
+    );
   }
 
   /** The clue's current handover day, status and feedback day (for checks across fields). */

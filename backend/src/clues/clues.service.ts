@@ -36,11 +36,13 @@ export class CluesService {
   /** The county a read is limited to: a county account's own (another is refused), else the one asked for. */
   private async context(regionId: number | undefined): Promise<ClueContext> {
     const limit = this.county.limit();
-    if (limit !== null && regionId !== undefined && regionId !== limit) throw new AppError(HttpStatus.FORBIDDEN, `regionId: 只能查看本县区的线索 a county account sees only its own county (region ${regionId})`);
+    if (limit !== null && regionId !== undefined && regionId !== limit)
+      throw new AppError(HttpStatus.FORBIDDEN, `regionId: 只能查看本县区的线索 a county account sees only its own county (region ${regionId})`);
     const countyId = limit ?? regionId ?? null;
     if (countyId !== null && limit === null) {
       const region = (await this.dimensions.get()).regions.find((r) => r.id === countyId);
-      if (!region || (region.level !== 'COUNTY' && region.level !== 'MUNICIPAL')) throw new AppError(400, `regionId: 须为县（市、区）或市本级 must be a county-level region (got ${countyId})`);
+      if (!region || (region.level !== 'COUNTY' && region.level !== 'MUNICIPAL'))
+        throw new AppError(400, `regionId: 须为县（市、区）或市本级 must be a county-level region (got ${countyId})`);
     }
     return { today: shanghaiToday(), months: this.config.clueFeedbackMonths, ladder: this.config.warningDays, countyId };
   }
@@ -133,7 +135,11 @@ export class CluesService {
   }
 
   async create(input: CreateClue) {
-    await this.county.check('inspection', input.inspectionId, () => new AppError(400, `inspectionId: 巡察不存在或已删除 inspection ${input.inspectionId} does not exist or was deleted`));
+    await this.county.check(
+      'inspection',
+      input.inspectionId,
+      () => new AppError(400, `inspectionId: 巡察不存在或已删除 inspection ${input.inspectionId} does not exist or was deleted`),
+    );
     if (!(await this.repository.inspectionExists(input.inspectionId))) {
       throw new AppError(400, `inspectionId: 巡察不存在或已删除 inspection ${input.inspectionId} does not exist or was deleted`);
     }
@@ -161,9 +167,11 @@ export class CluesService {
   private checkDates(handedDate: string, status: Status, concludedDate: string | null) {
     const today = shanghaiToday();
     if (handedDate > today) throw new AppError(400, `handedDate: 移交日期不能晚于今天 must not be after today (${today})`);
-    if (concludedDate !== null && concludedDate < handedDate) throw new AppError(400, `concludedDate: 反馈日期不能早于移交日期 must not be before the handover (${handedDate})`);
+    if (concludedDate !== null && concludedDate < handedDate)
+      throw new AppError(400, `concludedDate: 反馈日期不能早于移交日期 must not be before the handover (${handedDate})`);
     if (concludedDate !== null && concludedDate > today) throw new AppError(400, `concludedDate: 反馈日期不能晚于今天 must not be after today (${today})`);
-    if (status === 'CONCLUDED' && concludedDate === null) throw new AppError(400, 'concludedDate: 已办结的线索须填写反馈日期 is required once the clue is concluded');
+    if (status === 'CONCLUDED' && concludedDate === null)
+      throw new AppError(400, 'concludedDate: 已办结的线索须填写反馈日期 is required once the clue is concluded');
   }
 
   private async one(id: number) {

@@ -19,13 +19,22 @@ export class AppLogger extends ConsoleLogger {
     return beijingIso();
   }
 
-  protected override printMessages(messages: unknown[], context = '', logLevel: LogLevel = 'log', writeStreamType?: 'stdout' | 'stderr', errorStack?: unknown): void {
+  protected override printMessages(
+    messages: unknown[],
+    context = '',
+    logLevel: LogLevel = 'log',
+    writeStreamType?: 'stdout' | 'stderr',
+    errorStack?: unknown,
+  ): void {
     if (logLevel === 'log' && QUIET_CONTEXTS.has(context)) return;
     super.printMessages(messages, context, logLevel, writeStreamType, errorStack);
   }
 
   /** One JSON object per line, its `timestamp` in Beijing time (Nest writes epoch milliseconds). */
-  protected override printAsJson(message: unknown, options: { context: string; logLevel: LogLevel; writeStreamType?: 'stdout' | 'stderr'; errorStack?: unknown }): void {
+  protected override printAsJson(
+    message: unknown,
+    options: { context: string; logLevel: LogLevel; writeStreamType?: 'stdout' | 'stderr'; errorStack?: unknown },
+  ): void {
     const line = JSON.stringify({ ...this.getJsonLogObject(message, options), timestamp: beijingIso() });
     process[options.writeStreamType ?? 'stdout'].write(`${line}\n`);
   }

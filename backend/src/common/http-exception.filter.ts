@@ -24,7 +24,8 @@ export class AppError extends HttpException {
 /** ClickHouse error codes that mean "busy or unavailable" rather than "our query is wrong". */
 const UNAVAILABLE_CODES = new Set([159, 202, 209, 210, 241, 242]);
 /** PostgreSQL / driver conditions that mean the database cannot be reached right now. */
-const PG_UNAVAILABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|the database system is (starting up|shutting down)|terminating connection|connect ECONN|Can't reach database/i;
+const PG_UNAVAILABLE =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|the database system is (starting up|shutting down)|terminating connection|connect ECONN|Can't reach database/i;
 
 /**
  * One global filter shapes every error: validation problems become 400s naming the field,
@@ -43,7 +44,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const body = this.toBody(exception, request);
     if (body.statusCode >= 500) {
       const zod = exception instanceof ZodSerializationException ? exception.getZodError() : undefined;
-      const detail = zod instanceof ZodError ? `response does not match its schema: ${zod.message}` : exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
+      const detail =
+        zod instanceof ZodError
+          ? `response does not match its schema: ${zod.message}`
+          : exception instanceof Error
+            ? (exception.stack ?? exception.message)
+            : String(exception);
       this.logger.error(`${request.method} ${request.originalUrl ?? request.url} → ${body.statusCode}: ${detail}`);
     }
     if (response.headersSent) return;
@@ -90,7 +96,12 @@ function plain(status: number, message: string): ErrorBody {
 
 function reason(status: number): string {
   const name = HttpStatus[status];
-  return typeof name === 'string' ? name.split('_').map((w) => w.charAt(0) + w.slice(1).toLowerCase()).join(' ') : 'Error';
+  return typeof name === 'string'
+    ? name
+        .split('_')
+        .map((w) => w.charAt(0) + w.slice(1).toLowerCase())
+        .join(' ')
+    : 'Error';
 }
 
 export function validationBody(error: ZodError | undefined, request?: Request): ErrorBody {
@@ -132,7 +143,8 @@ function bodyParserStatus(exception: unknown): ErrorBody | undefined {
   const e = exception as { status?: unknown; type?: unknown; code?: unknown; field?: unknown };
   if (e?.type === 'entity.too.large' || e?.code === 'LIMIT_FILE_SIZE') return plain(HttpStatus.PAYLOAD_TOO_LARGE, '请求体过大 The request body is too large');
   if (e?.type === 'entity.parse.failed') return plain(HttpStatus.BAD_REQUEST, 'body: 不是合法的 JSON; the request body is not valid JSON');
-  if (typeof e?.code === 'string' && e.code.startsWith('LIMIT_')) return plain(HttpStatus.BAD_REQUEST, `${typeof e.field === 'string' ? e.field : 'file'}: upload refused (${e.code})`);
+  if (typeof e?.code === 'string' && e.code.startsWith('LIMIT_'))
+    return plain(HttpStatus.BAD_REQUEST, `${typeof e.field === 'string' ? e.field : 'file'}: upload refused (${e.code})`);
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return plain(e.status, 'Bad request');
   return undefined;
 }

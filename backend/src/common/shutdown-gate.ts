@@ -32,7 +32,9 @@ export class ShutdownGate {
     if (this.closing) {
       response.setHeader('Connection', 'close');
       response.setHeader('Retry-After', '5');
-      response.status(503).json({ statusCode: 503, error: 'Service Unavailable', message: '服务正在停止，请稍后重试 the server is stopping; try again shortly' });
+      response
+        .status(503)
+        .json({ statusCode: 503, error: 'Service Unavailable', message: '服务正在停止，请稍后重试 the server is stopping; try again shortly' });
       return;
     }
     this.inFlight.add(response);

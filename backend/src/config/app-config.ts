@@ -53,7 +53,10 @@ export interface AppConfig {
 export const DEFAULT_DEMO_PASSWORD = 'xuncha-demo';
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, detail: string) {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
     super(`${variable} ${detail}`);
     this.name = 'ConfigError';
   }
@@ -75,7 +78,12 @@ const envSchema = z.object({
   ETL_INTERVAL_SECONDS: integer(0, 86_400).default(1),
   COVERAGE_MODES: z
     .string()
-    .transform((value) => value.split(',').map((mode) => mode.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((mode) => mode.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(INSPECTION_MODES, `must list modes among ${INSPECTION_MODES.join(', ')}`)).min(1, 'must name at least one mode'))
     .default([...DEFAULT_COVERAGE_MODES]),
   LOG_FORMAT: z.enum(['json', 'text'], 'must be json or text').default('text'),
@@ -133,8 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     demoPassword: v.DEMO_PASSWORD,
     adminPassword: v.ADMIN_PASSWORD,
     responseCache: v.RESPONSE_CACHE === 'on',
-    workbookStoreDir:
-      v.WORKBOOK_STORE_DIR === 'off' ? null : path.resolve(v.WORKBOOK_STORE_DIR ?? path.join(env.DATA_DIR || 'data', 'workbooks')),
+    workbookStoreDir: v.WORKBOOK_STORE_DIR === 'off' ? null : path.resolve(v.WORKBOOK_STORE_DIR ?? path.join(env.DATA_DIR || 'data', 'workbooks')),
     workbookPrebuildMinutes: v.WORKBOOK_PREBUILD_MINUTES,
     workbookPrebuildQuarters: v.WORKBOOK_PREBUILD_QUARTERS,
     shutdownGraceSeconds: v.SHUTDOWN_GRACE_SECONDS,

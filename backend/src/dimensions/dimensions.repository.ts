@@ -111,8 +111,23 @@ export class DimensionsRepository {
     return {
       regions: regions.map((r) => ({ id: r.id, code: r.code, name: r.name, level: r.level, parentId: r.parent_id, countyId: r.county_id })),
       categories: categories.map((c) => ({ id: c.id, code: c.code, name: c.name, level: c.level === 1 ? 1 : 2, parentId: c.parent_id })),
-      terms: terms.map((t) => ({ id: t.id, committeeRegionId: t.committee_region_id, ordinal: t.ordinal, name: t.name, startDate: t.start_date, endDate: t.end_date })),
-      rounds: rounds.map((r) => ({ id: r.id, termId: r.term_id, ordinal: r.ordinal, year: r.year, name: r.name, startDate: r.start_date, endDate: r.end_date })),
+      terms: terms.map((t) => ({
+        id: t.id,
+        committeeRegionId: t.committee_region_id,
+        ordinal: t.ordinal,
+        name: t.name,
+        startDate: t.start_date,
+        endDate: t.end_date,
+      })),
+      rounds: rounds.map((r) => ({
+        id: r.id,
+        termId: r.term_id,
+        ordinal: r.ordinal,
+        year: r.year,
+        name: r.name,
+        startDate: r.start_date,
+        endDate: r.end_date,
+      })),
       modes: [...(facts?.modes ?? [])].sort(),
       unitCategories: [...(facts?.categories ?? [])].sort(),
       maxEventDate,
@@ -123,8 +138,7 @@ export class DimensionsRepository {
           }
         : null,
       // Likewise: a table with no rows while units were loaded has not been derived yet.
-      unitCoverageBy:
-        summary !== undefined && (Number(summary.unit_rows) > 0 || Number(summary.units) === 0) ? latest(summary.max_stationed) : null,
+      unitCoverageBy: summary !== undefined && (Number(summary.unit_rows) > 0 || Number(summary.units) === 0) ? latest(summary.max_stationed) : null,
     };
   }
 }

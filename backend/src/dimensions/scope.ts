@@ -86,7 +86,8 @@ export function resolveScope(input: FiltersInput, dims: Dimensions, today: strin
  * then limited to units of that county.
  */
 export function limitToCounty(input: FiltersInput, countyId: number, dims: Dimensions): FiltersInput {
-  const outside = (name: string, what: string) => new AppError(403, `${name}: ${what}不在您的辖区 is outside your county`, [{ field: name, message: 'outside your county' }]);
+  const outside = (name: string, what: string) =>
+    new AppError(403, `${name}: ${what}不在您的辖区 is outside your county`, [{ field: name, message: 'outside your county' }]);
   const region = input.regionId === undefined ? undefined : dims.regions.find((r) => r.id === input.regionId);
   if (region && region.id !== countyId && region.parentId !== countyId) throw outside('regionId', `区划 ${region.name} `);
   if (input.roundId !== undefined) {

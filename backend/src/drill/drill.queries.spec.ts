@@ -7,7 +7,13 @@ const list = (query: Partial<TaskListQuery>): TaskListQuery => ({ page: 1, pageS
 
 describe('task list', () => {
   it('reads the open tasks alone when its filters keep only tasks not closed', () => {
-    for (const query of [{ overdue: true }, { closed: false }, { agingBucket: '1-30' }, { dueSoon: 10 }, { status: ['IN_PROGRESS', 'NOT_STARTED'] }] as Partial<TaskListQuery>[]) {
+    for (const query of [
+      { overdue: true },
+      { closed: false },
+      { agingBucket: '1-30' },
+      { dueSoon: 10 },
+      { status: ['IN_PROGRESS', 'NOT_STARTED'] },
+    ] as Partial<TaskListQuery>[]) {
       expect(listsOpenTasksOnly(list(query))).toBe(true);
       expect(buildTaskListQuery(scope, list(query), true).query).toContain('FROM fact_open_tasks FINAL');
     }
@@ -81,7 +87,11 @@ describe('finding list', () => {
   });
 
   it('groups the tasks otherwise', () => {
-    for (const [query, current] of [[{ closed: false }, false], [{ closed: true }, true], [{}, true]] as const) {
+    for (const [query, current] of [
+      [{ closed: false }, false],
+      [{ closed: true }, true],
+      [{}, true],
+    ] as const) {
       const sql = buildFindingListQuery(scope, findings(query), current).query;
       expect(sql).not.toContain('fact_open_findings');
       expect(sql).toContain('per_finding AS');

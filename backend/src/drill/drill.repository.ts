@@ -6,7 +6,15 @@ import type { AppConfig } from '../config/app-config';
 import type { Scope } from '../dimensions/scope';
 import type { SqlQuery } from '../metrics/metrics.queries';
 import type { FindingListQuery, TaskListQuery } from './dto/drill.dto';
-import { buildFindingListQuery, buildTaskListQuery, listsOpenFindings, type FindingListRow, type FindingPageRow, type TaskListRow, type TaskPageRow } from './drill.queries';
+import {
+  buildFindingListQuery,
+  buildTaskListQuery,
+  listsOpenFindings,
+  type FindingListRow,
+  type FindingPageRow,
+  type TaskListRow,
+  type TaskPageRow,
+} from './drill.queries';
 
 /** The lists' reads: ids and figures from ClickHouse, texts from PostgreSQL. */
 export interface TaskTexts {

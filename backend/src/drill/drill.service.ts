@@ -68,7 +68,8 @@ export class DrillService {
     return {
       asOf: scope.asOf,
       total: ids.length,
-      chunk: async (from: number, size: number) => this.taskRows(await this.repository.tasksByIds(scope, query, current, ids.slice(from, from + size)), dims, options.descriptions),
+      chunk: async (from: number, size: number) =>
+        this.taskRows(await this.repository.tasksByIds(scope, query, current, ids.slice(from, from + size)), dims, options.descriptions),
     };
   }
 

@@ -17,7 +17,7 @@ export class EtlController {
   @Audited('etl.run')
   @ApiOperation({
     summary:
-      '立即同步 run the ETL now (incremental by default). A full run is the administrator\'s (403 otherwise); it waits behind a run under way and answers once it has run. An incremental run answers skipped while another run is under way.',
+      "立即同步 run the ETL now (incremental by default). A full run is the administrator's (403 otherwise); it waits behind a run under way and answers once it has run. An incremental run answers skipped while another run is under way.",
   })
   @ZodResponse({ status: 200, type: EtlRunResultDto })
   run(@Body() body: RunEtlBodyDto) {
@@ -47,7 +47,8 @@ export class EtlController {
   @ZodResponse({ status: 200, type: EtlRejectsDto })
   rejects(@Param() params: RunIdParamDto, @Query() query: PageQueryDto) {
     // rejected rows may be of any county: a county user sees the counts, not the rows
-    if (currentCountyLimit() !== null) throw new AppError(403, '拒收明细可能含其他县区的数据，县区用户无权查看 rejected rows may be of other counties: not shown to county users');
+    if (currentCountyLimit() !== null)
+      throw new AppError(403, '拒收明细可能含其他县区的数据，县区用户无权查看 rejected rows may be of other counties: not shown to county users');
     return this.service.rejects(params.id, query.page, query.pageSize);
   }
 }

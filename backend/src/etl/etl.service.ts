@@ -62,7 +62,14 @@ export class EtlService implements OnApplicationBootstrap, OnApplicationShutdown
     const recorder = recordingChanges(this.sink, this.warehouse);
     let result: EtlRunResult;
     try {
-      result = await runEtl({ databaseUrl: this.databaseUrl, readDatabaseUrl: this.databaseReadUrl ?? undefined, sink: recorder.sink, mode, trigger, waitForLock });
+      result = await runEtl({
+        databaseUrl: this.databaseUrl,
+        readDatabaseUrl: this.databaseReadUrl ?? undefined,
+        sink: recorder.sink,
+        mode,
+        trigger,
+        waitForLock,
+      });
     } finally {
       const changes = recorder.changes();
       // A run whose rows change no figure (progress notes, rows loaded again unchanged)
@@ -72,7 +79,9 @@ export class EtlService implements OnApplicationBootstrap, OnApplicationShutdown
       this.responseCache.applyRun(changes);
     }
     if (result.status === 'succeeded' && (result.read > 0 || result.mode === 'full')) {
-      this.logger.log(`同步 ETL run ${result.runId} (${result.mode}, ${trigger}): ${result.written} written, ${result.rejected} rejected in ${result.seconds.toFixed(2)} s`);
+      this.logger.log(
+        `同步 ETL run ${result.runId} (${result.mode}, ${trigger}): ${result.written} written, ${result.rejected} rejected in ${result.seconds.toFixed(2)} s`,
+      );
     }
     return result;
   }

@@ -54,7 +54,12 @@ export async function withCorrectionSheet(reported: Buffer, corrections: readonl
   CORRECTION_HEADERS.forEach((text, i) => {
     const cell = header.getCell(i + 1);
     cell.value = text;
-    cell.style = { font: { ...FONT, bold: true }, alignment: { horizontal: 'center', vertical: 'middle' }, border: BORDER, fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9E1F2' } } };
+    cell.style = {
+      font: { ...FONT, bold: true },
+      alignment: { horizontal: 'center', vertical: 'middle' },
+      border: BORDER,
+      fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9E1F2' } },
+    };
   });
   corrections.forEach((c, i) => {
     const row = sheet.getRow(5 + i);

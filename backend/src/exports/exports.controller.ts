@@ -30,7 +30,8 @@ export class ExportsController {
     ...FILE,
     headers: {
       'X-Xuncha-Workbook': {
-        description: 'reported: the workbook kept when the quarter was marked 已报送 (with a 更正说明 sheet when a figure differs now); kept: made before and served as made (its figures have not changed since); made: made for this request',
+        description:
+          'reported: the workbook kept when the quarter was marked 已报送 (with a 更正说明 sheet when a figure differs now); kept: made before and served as made (its figures have not changed since); made: made for this request',
         schema: { type: 'string', enum: ['reported', 'kept', 'made'] },
       },
     },
@@ -42,7 +43,9 @@ export class ExportsController {
   }
 
   @Get('tasks.csv')
-  @ApiOperation({ summary: '整改任务清单 CSV: every row of GET /api/tasks under the same parameters (UTF-8 with BOM, Chinese headers); the file named after the filters' })
+  @ApiOperation({
+    summary: '整改任务清单 CSV: every row of GET /api/tasks under the same parameters (UTF-8 with BOM, Chinese headers); the file named after the filters',
+  })
   @Audited('export.tasks-csv')
   @ApiProduces(CSV_TYPE)
   @ApiOkResponse({ description: 'the task list as CSV', ...FILE })
@@ -60,7 +63,9 @@ export class ExportsController {
   }
 
   @Get('findings.csv')
-  @ApiOperation({ summary: '问题清单 CSV: every row of GET /api/findings under the same parameters (UTF-8 with BOM, Chinese headers); the file named after the filters' })
+  @ApiOperation({
+    summary: '问题清单 CSV: every row of GET /api/findings under the same parameters (UTF-8 with BOM, Chinese headers); the file named after the filters',
+  })
   @Audited('export.findings-csv')
   @ApiProduces(CSV_TYPE)
   @ApiOkResponse({ description: 'the finding list as CSV', ...FILE })

@@ -77,7 +77,12 @@ export class ExportsService {
    * units, findings and tasks (and the county as 填报单位). `current`: a reported quarter's
    * workbook as currently computed, said so in every title and in the file name.
    */
-  async quarterly(year: number, quarter: number, restrict?: ExportRestriction, current = false): Promise<{ file: StreamableFile; source: OpenWorkbook['source'] }> {
+  async quarterly(
+    year: number,
+    quarter: number,
+    restrict?: ExportRestriction,
+    current = false,
+  ): Promise<{ file: StreamableFile; source: OpenWorkbook['source'] }> {
     const period = endedQuarter(year, quarter, shanghaiToday());
     const dims = await this.dimensions.get();
     const county = restrict ? this.checkedCounty(dims, restrict.countyId) : undefined;
@@ -110,7 +115,11 @@ export class ExportsService {
    * A quarter's workbook made now, whole in memory, and its summary figures from the same
    * reading: what marking a quarter 已报送 keeps.
    */
-  async quarterlyToReport(year: number, quarter: number, restrict: ExportRestriction | undefined): Promise<{ content: Buffer; figures: WorkbookFigure[]; fileName: string }> {
+  async quarterlyToReport(
+    year: number,
+    quarter: number,
+    restrict: ExportRestriction | undefined,
+  ): Promise<{ content: Buffer; figures: WorkbookFigure[]; fileName: string }> {
     const period = endedQuarter(year, quarter, shanghaiToday());
     const dims = await this.dimensions.get();
     const county = restrict ? this.checkedCounty(dims, restrict.countyId) : undefined;
@@ -151,7 +160,8 @@ export class ExportsService {
    */
   quarterlyRestriction(countyLimit: number | null, regionId: number | undefined): ExportRestriction | undefined {
     if (countyLimit !== null) {
-      if (regionId !== undefined && regionId !== countyLimit) throw new AppError(403, `regionId: 县区账号只能下载本县区的报表 a county account may download only its own county's workbook`);
+      if (regionId !== undefined && regionId !== countyLimit)
+        throw new AppError(403, `regionId: 县区账号只能下载本县区的报表 a county account may download only its own county's workbook`);
       return { countyId: countyLimit };
     }
     return regionId === undefined ? undefined : { countyId: regionId };
@@ -189,19 +199,33 @@ export class ExportsService {
     return { name: `${period.year}Q${period.quarter}-${county ? `county${county.id}` : 'city'}`, version };
   }
 
-  private async writeQuarterly(output: Writable, period: QuarterPeriod, dims: Dimensions, county: Named | undefined, signal?: AbortSignal, edition?: string): Promise<void> {
+  private async writeQuarterly(
+    output: Writable,
+    period: QuarterPeriod,
+    dims: Dimensions,
+    county: Named | undefined,
+    signal?: AbortSignal,
+    edition?: string,
+  ): Promise<void> {
     const data = await this.quarterlyData(period, dims, county, signal);
     await writeQuarterlyWorkbook(output, { ...data, edition });
   }
 
   private county(dims: Dimensions, countyId: number): Named {
     const region = dims.regions.find((r) => r.id === countyId);
-    if (!region || (region.level !== 'COUNTY' && region.level !== 'MUNICIPAL')) throw new Error(`export restricted to region ${countyId}, which is not a county-level region`);
+    if (!region || (region.level !== 'COUNTY' && region.level !== 'MUNICIPAL'))
+      throw new Error(`export restricted to region ${countyId}, which is not a county-level region`);
     return { id: region.id, name: region.name };
   }
 
   /** The workbook's content as of the quarter's end; `figuresOnly`: without the overdue list's rows (for workbookFigures). */
-  private async quarterlyData(period: QuarterPeriod, dims: Dimensions, county: Named | undefined, signal?: AbortSignal, figuresOnly = false): Promise<QuarterlyData> {
+  private async quarterlyData(
+    period: QuarterPeriod,
+    dims: Dimensions,
+    county: Named | undefined,
+    signal?: AbortSignal,
+    figuresOnly = false,
+  ): Promise<QuarterlyData> {
     const filters: FiltersInput = { asOf: period.end, ...(county ? { regionId: county.id } : {}) };
     const { scope, current } = await this.scopes.resolve(filters);
     const countingModes = this.config.coverageModes;
@@ -226,7 +250,9 @@ export class ExportsService {
       return committee || (ta?.startDate ?? '').localeCompare(tb?.startDate ?? '') || a.ordinal - b.ordinal || a.id - b.id;
     });
     const countyOrder = new Map(counties.map((c, i) => [c.id, i]));
-    units.sort((a, b) => (countyOrder.get(a.countyId) ?? 0) - (countyOrder.get(b.countyId) ?? 0) || a.unitCode.localeCompare(b.unitCode) || a.unitId - b.unitId);
+    units.sort(
+      (a, b) => (countyOrder.get(a.countyId) ?? 0) - (countyOrder.get(b.countyId) ?? 0) || a.unitCode.localeCompare(b.unitCode) || a.unitId - b.unitId,
+    );
 
     return {
       period,
@@ -234,7 +260,14 @@ export class ExportsService {
       asOfIsToday: period.end === shanghaiToday(),
       counties,
       coverageModes: countingModes.map((m: InspectionMode) => MODE_LABELS[m]),
-      coverage: coverage.map((c) => ({ countyId: c.countyId, unitCategory: c.unitCategory, inScope: c.inScope, quarter: c.coveredQuarter, year: c.coveredYear, term: c.covered })),
+      coverage: coverage.map((c) => ({
+        countyId: c.countyId,
+        unitCategory: c.unitCategory,
+        inScope: c.inScope,
+        quarter: c.coveredQuarter,
+        year: c.coveredYear,
+        term: c.covered,
+      })),
       categories1: dims.categories.filter((c) => c.level === 1).map((c) => ({ id: c.id, name: c.name })),
       categories2: dims.categories.filter((c) => c.level === 2).map((c) => ({ id: c.id, name: c.name, parentId: c.parentId })),
       categoryCounts,

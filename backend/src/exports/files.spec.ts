@@ -40,6 +40,11 @@ describe('CSV', () => {
       { header: '名称', value: (r: { id: number; name: string }) => r.name },
     ];
     expect(csvHead(columns)).toBe(`${CSV_BOM}编号,名称\r\n`);
-    expect(csvRows(columns, [{ id: 1, name: '甲' }, { id: 2, name: '乙,丙' }])).toBe('1,甲\r\n2,"乙,丙"\r\n');
+    expect(
+      csvRows(columns, [
+        { id: 1, name: '甲' },
+        { id: 2, name: '乙,丙' },
+      ]),
+    ).toBe('1,甲\r\n2,"乙,丙"\r\n');
   });
 });

@@ -58,7 +58,16 @@ export interface ListNameParts {
 }
 
 /** What a task list holds, from its filters, in the words of the dashboard's cards. */
-export function taskListLabel(query: { warning?: 'yellow' | 'orange' | 'red'; overdue?: boolean; agingBucket?: string; dueSoon?: number; closed?: boolean; extended?: boolean; immediate?: boolean; status?: readonly string[] }): string {
+export function taskListLabel(query: {
+  warning?: 'yellow' | 'orange' | 'red';
+  overdue?: boolean;
+  agingBucket?: string;
+  dueSoon?: number;
+  closed?: boolean;
+  extended?: boolean;
+  immediate?: boolean;
+  status?: readonly string[];
+}): string {
   if (query.warning) return { yellow: '黄色预警任务', orange: '橙色预警任务', red: '红色预警任务' }[query.warning];
   if (query.agingBucket) return `超期${query.agingBucket}天任务`;
   if (query.overdue === true) return '超期任务';

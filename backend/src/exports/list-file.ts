@@ -59,7 +59,12 @@ export function listPages<T>(first: ListPage<T>, read: (page: number) => Promise
  * 填报单位, 统计截止日期, header repeated on every printed page), a page of rows at a time.
  * `sample` (the first page) fits the column widths.
  */
-export function xlsxListFile<T>(columns: readonly CsvColumn<T>[], pages: AsyncIterable<T[]> | Iterable<T[]>, sample: readonly T[], file: ListFile): StreamableFile {
+export function xlsxListFile<T>(
+  columns: readonly CsvColumn<T>[],
+  pages: AsyncIterable<T[]> | Iterable<T[]>,
+  sample: readonly T[],
+  file: ListFile,
+): StreamableFile {
   const output = new PassThrough();
   const tableColumns: TableColumn[] = columns.map((c) => ({ header: c.header, format: c.format ?? 'text' }));
   const cell = (value: string | number | boolean | null) => (typeof value === 'boolean' ? (value ? '是' : '否') : value);
@@ -70,7 +75,15 @@ export function xlsxListFile<T>(columns: readonly CsvColumn<T>[], pages: AsyncIt
     async function* table() {
       for await (const page of pages) yield rows(page);
     }
-    const spec = { sheetName: file.title.slice(0, 31), title: file.title, reportingUnit: file.reportingUnit, asOf: file.asOf, columns: tableColumns, autoFilter: true, freezeColumns: 1 };
+    const spec = {
+      sheetName: file.title.slice(0, 31),
+      title: file.title,
+      reportingUnit: file.reportingUnit,
+      asOf: file.asOf,
+      columns: tableColumns,
+      autoFilter: true,
+      freezeColumns: 1,
+    };
     await writeTable(workbook, spec, table(), rows(sample.slice(0, 200)));
     await workbook.commit();
   })().catch((error: unknown) => output.destroy(error instanceof Error ? error : new Error(String(error))));

@@ -106,10 +106,20 @@ describe('the quarterly workbook', () => {
   it('prints: landscape A4 fit to width, the two header rows repeated, page numbers, and a signature block under every table', () => {
     for (const name of SHEET_NAMES) {
       const sheet = book.getWorksheet(name)!;
-      expect({ name, ...sheet.pageSetup }).toMatchObject({ name, orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '5:6' });
+      expect({ name, ...sheet.pageSetup }).toMatchObject({
+        name,
+        orientation: 'landscape',
+        paperSize: 9,
+        fitToPage: true,
+        fitToWidth: 1,
+        fitToHeight: 0,
+        printTitlesRow: '5:6',
+      });
       expect(sheet.headerFooter.oddFooter).toContain('&P');
       expect(sheet.headerFooter.oddFooter).toContain('&N');
-      expect(sheet.getCell(sheet.rowCount, 1).value).toBe('填报人：              审核人：              单位负责人：              填报日期：        年    月    日');
+      expect(sheet.getCell(sheet.rowCount, 1).value).toBe(
+        '填报人：              审核人：              单位负责人：              填报日期：        年    月    日',
+      );
       expect(sheet.getRow(sheet.rowCount - 1).values).toEqual([]);
     }
   });
@@ -202,9 +212,20 @@ describe('the quarterly workbook', () => {
 describe('the figures a reported quarter keeps', () => {
   it('are every count and rate of the summaries, labelled by sheet, row and column, and the overdue count', () => {
     const figures = workbookFigures(fixture());
-    expect(figures.find((f) => f.sheet === '整改情况汇总' && f.row === '按地区 / 东城区' && f.column === '反馈问题整改 整改完成率')).toEqual({ sheet: '整改情况汇总', row: '按地区 / 东城区', column: '反馈问题整改 整改完成率', format: 'rate', value: 0.25 });
-    expect(figures.find((f) => f.sheet === '巡察覆盖情况' && f.row === '东城区 / 小计' && f.column === '已巡察单位数 本届以来')).toMatchObject({ format: 'count', value: 3 });
-    expect(figures.find((f) => f.sheet === '问题复发情况' && f.row === '按地区 / 市本级' && f.column === '同类问题重复发生 重复率')).toMatchObject({ value: null });
+    expect(figures.find((f) => f.sheet === '整改情况汇总' && f.row === '按地区 / 东城区' && f.column === '反馈问题整改 整改完成率')).toEqual({
+      sheet: '整改情况汇总',
+      row: '按地区 / 东城区',
+      column: '反馈问题整改 整改完成率',
+      format: 'rate',
+      value: 0.25,
+    });
+    expect(figures.find((f) => f.sheet === '巡察覆盖情况' && f.row === '东城区 / 小计' && f.column === '已巡察单位数 本届以来')).toMatchObject({
+      format: 'count',
+      value: 3,
+    });
+    expect(figures.find((f) => f.sheet === '问题复发情况' && f.row === '按地区 / 市本级' && f.column === '同类问题重复发生 重复率')).toMatchObject({
+      value: null,
+    });
     expect(figures[figures.length - 1]).toEqual({ sheet: '附表2 超期整改清单', row: '合计', column: '超期整改任务数', format: 'count', value: 3 });
     expect(new Set(figures.map((f) => f.sheet))).toEqual(new Set(['巡察覆盖情况', '发现问题分类统计', '整改情况汇总', '问题复发情况', '附表2 超期整改清单']));
   });

@@ -131,10 +131,26 @@ export function coverageSheet(data: QuarterlyData): { spec: TableSpec; rows: Tab
   for (const county of data.counties) {
     const cells = data.coverage.filter((c) => c.countyId === county.id);
     if (!cells.some((c) => c.inScope > 0)) continue;
-    for (const u of present(cells)) rows.push(line(county.name, UNIT_CATEGORY_LABELS[u], cells.filter((c) => c.unitCategory === u), 'data'));
+    for (const u of present(cells))
+      rows.push(
+        line(
+          county.name,
+          UNIT_CATEGORY_LABELS[u],
+          cells.filter((c) => c.unitCategory === u),
+          'data',
+        ),
+      );
     rows.push(line(county.name, '小计', cells, 'subtotal'));
   }
-  for (const u of present(data.coverage)) rows.push(line('各地区合计', UNIT_CATEGORY_LABELS[u], data.coverage.filter((c) => c.unitCategory === u), 'subtotal'));
+  for (const u of present(data.coverage))
+    rows.push(
+      line(
+        '各地区合计',
+        UNIT_CATEGORY_LABELS[u],
+        data.coverage.filter((c) => c.unitCategory === u),
+        'subtotal',
+      ),
+    );
   rows.push(line('合计', null, data.coverage, 'total', [0, 1]));
   const note =
     `应覆盖单位：各党委本届届期内应巡察的被巡察党组织（统计截止日在册的，及届内撤并但届内已巡察的）。` +
@@ -164,10 +180,26 @@ export function categoriesSheet(data: QuarterlyData): { spec: TableSpec; rows: T
   for (const level1 of data.categories1) {
     const children = data.categories2.filter((c) => c.parentId === level1.id);
     for (const level2 of children) rows.push(line(level1.name, level2.name, [level2.id], 'data'));
-    rows.push(line(level1.name, '小计', children.map((c) => c.id), 'subtotal'));
+    rows.push(
+      line(
+        level1.name,
+        '小计',
+        children.map((c) => c.id),
+        'subtotal',
+      ),
+    );
   }
-  rows.push(line('合计', null, data.categories2.map((c) => c.id), 'total', [0, 1]));
-  const note = '巡察发现问题：发现日期在统计截止日及以前的全部问题（累计），按问题所在被巡察单位的地区和问题类别统计；“小计”为一级类别合计。占比 = 本行合计 ÷ 问题总数。';
+  rows.push(
+    line(
+      '合计',
+      null,
+      data.categories2.map((c) => c.id),
+      'total',
+      [0, 1],
+    ),
+  );
+  const note =
+    '巡察发现问题：发现日期在统计截止日及以前的全部问题（累计），按问题所在被巡察单位的地区和问题类别统计；“小计”为一级类别合计。占比 = 本行合计 ÷ 问题总数。';
   return { spec: head(data, SHEET_NAMES[1], '巡察发现问题分类统计表', note, columns, { groupColumns: 1, freezeColumns: 2 }), rows };
 }
 
@@ -186,7 +218,15 @@ const RECTIFICATION_FIGURES: TableColumn[] = [
 /** The rectification figures of some units' rows, summed: the columns of RECTIFICATION_FIGURES. */
 function rectificationFigures(rows: readonly UnitRectification[]): CellValue[] {
   const sum = (k: 'findings' | 'closed' | 'immediate' | 'immediateClosed' | 'overdue') => rows.reduce((s, r) => s + r[k], 0);
-  return [sum('findings'), sum('closed'), rate(sum('closed'), sum('findings')), sum('immediate'), sum('immediateClosed'), rate(sum('immediateClosed'), sum('immediate')), sum('overdue')];
+  return [
+    sum('findings'),
+    sum('closed'),
+    rate(sum('closed'), sum('findings')),
+    sum('immediate'),
+    sum('immediateClosed'),
+    rate(sum('immediateClosed'), sum('immediate')),
+    sum('overdue'),
+  ];
 }
 
 /** 整改情况汇总: the rectification figures by county and by round (the sums of the annex's units), and the total. */
@@ -236,7 +276,9 @@ export function rectificationSheet(data: QuarterlyData): { spec: TableSpec; rows
     if (list) list.push(unit);
     else byRound.set(unit.roundId, [unit]);
   }
-  const unitRow = (roundName: string, unit: UnitRectification): TableRow => ({ cells: [roundName, countyName.get(unit.countyId) ?? '', unit.unitName, ...figures([unit])] });
+  const unitRow = (roundName: string, unit: UnitRectification): TableRow => ({
+    cells: [roundName, countyName.get(unit.countyId) ?? '', unit.unitName, ...figures([unit])],
+  });
   const total: TableRow = { cells: ['合计', null, null, ...figures(data.units)], kind: 'total', merge: [0, 2] };
   const subtotals = new Map<number, TableRow>();
   for (const round of data.rounds) {
@@ -265,12 +307,7 @@ export function rectificationSheet(data: QuarterlyData): { spec: TableSpec; rows
   // widths: each figure is at most its round's subtotal; the widest unit name; every county
   let widest: UnitRectification | undefined;
   for (const unit of data.units) if (!widest || textWidth(unit.unitName) > textWidth(widest.unitName)) widest = unit;
-  const sample = [
-    ...subtotals.values(),
-    total,
-    ...(widest ? [unitRow('', widest)] : []),
-    ...data.counties.map((c) => ({ cells: ['', c.name, ''] })),
-  ];
+  const sample = [...subtotals.values(), total, ...(widest ? [unitRow('', widest)] : []), ...data.counties.map((c) => ({ cells: ['', c.name, ''] }))];
   const note =
     '反馈问题：巡察反馈日期在统计截止日及以前的问题；已整改销号：其全部整改任务截至统计截止日均已销号（基本完成不计）。' +
     '立行立改：其中立行立改的问题。超期未完成：截至统计截止日未销号、现行整改时限早于统计截止日的整改任务。';
@@ -354,13 +391,30 @@ export function recurrenceSheet(data: QuarterlyData): { spec: TableSpec; rows: T
     { group: '整改后反弹', header: '反弹率', format: 'rate' },
   ];
   const empty: RecurrenceGroup = { reinspectionFindings: 0, repeats: 0, closedReinspected: 0, rebounds: 0 };
-  const figures = (g: RecurrenceGroup) => [g.reinspectionFindings, g.repeats, rate(g.repeats, g.reinspectionFindings), g.closedReinspected, g.rebounds, rate(g.rebounds, g.closedReinspected)];
+  const figures = (g: RecurrenceGroup) => [
+    g.reinspectionFindings,
+    g.repeats,
+    rate(g.repeats, g.reinspectionFindings),
+    g.closedReinspected,
+    g.rebounds,
+    rate(g.rebounds, g.closedReinspected),
+  ];
   const rows: TableRow[] = [];
-  for (const county of data.counties) rows.push({ cells: ['按地区', county.name, ...figures(data.recurrenceByRegion.find((r) => r.regionId === county.id) ?? empty)] });
-  for (const category of data.categories1) rows.push({ cells: ['按问题类别', category.name, ...figures(data.recurrenceByCategory.find((r) => r.categoryId === category.id) ?? empty)] });
+  for (const county of data.counties)
+    rows.push({ cells: ['按地区', county.name, ...figures(data.recurrenceByRegion.find((r) => r.regionId === county.id) ?? empty)] });
+  for (const category of data.categories1)
+    rows.push({ cells: ['按问题类别', category.name, ...figures(data.recurrenceByCategory.find((r) => r.categoryId === category.id) ?? empty)] });
   const total = data.recurrenceByRegion
     .filter((r) => data.counties.some((c) => c.id === r.regionId))
-    .reduce((t, r) => ({ reinspectionFindings: t.reinspectionFindings + r.reinspectionFindings, repeats: t.repeats + r.repeats, closedReinspected: t.closedReinspected + r.closedReinspected, rebounds: t.rebounds + r.rebounds }), empty);
+    .reduce(
+      (t, r) => ({
+        reinspectionFindings: t.reinspectionFindings + r.reinspectionFindings,
+        repeats: t.repeats + r.repeats,
+        closedReinspected: t.closedReinspected + r.closedReinspected,
+        rebounds: t.rebounds + r.rebounds,
+      }),
+      empty,
+    );
   rows.push({ cells: ['合计', null, ...figures(total)], kind: 'total', merge: [0, 1] });
   const note =
     '再次巡察发现问题：对此前巡察过的单位再次巡察所发现的问题；同类问题重复：该单位此前巡察已发现过同一二级类别的问题。' +
@@ -443,7 +497,16 @@ export function figureCorrections(reported: readonly WorkbookFigure[], current: 
   const same = (a: number | null, b: number | null) => (a === null || b === null ? a === b : Math.abs(a - b) < 1e-12);
   const out: FigureCorrection[] = [];
   const add = (f: WorkbookFigure, before: number | null, after: number | null) => {
-    if (!same(before, after)) out.push({ sheet: f.sheet, row: f.row, column: f.column, format: f.format, reported: before, current: after, difference: before === null || after === null ? null : after - before });
+    if (!same(before, after))
+      out.push({
+        sheet: f.sheet,
+        row: f.row,
+        column: f.column,
+        format: f.format,
+        reported: before,
+        current: after,
+        difference: before === null || after === null ? null : after - before,
+      });
   };
   for (const f of reported) add(f, f.value, now.get(key(f))?.value ?? null);
   for (const f of current) if (!then.has(key(f))) add(f, null, f.value);

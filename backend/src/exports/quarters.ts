@@ -43,7 +43,10 @@ export function endedQuarter(year: number, quarter: number, today: string): Quar
   const period = quarterPeriod(year, quarter);
   if (period.end > today) {
     const when = period.start > today ? 'lies in the future' : 'has not ended yet';
-    throw badParameter('quarter', `${period.label} ${when} (it ends ${period.end}); the workbook is computed as of a quarter's last day, so choose a quarter that has ended`);
+    throw badParameter(
+      'quarter',
+      `${period.label} ${when} (it ends ${period.end}); the workbook is computed as of a quarter's last day, so choose a quarter that has ended`,
+    );
   }
   return period;
 }

@@ -16,7 +16,7 @@ export class ReportedController {
   @Allow('quarterReportRead')
   @ApiOperation({
     summary:
-      '季度统计报送状态 a quarter\'s state for a workbook (the city\'s, or regionId\'s; a county account\'s own): 未报送, 已报送 (when, by whom) or 已报送，有更正 with every figure that differs now (reported, current, difference)',
+      "季度统计报送状态 a quarter's state for a workbook (the city's, or regionId's; a county account's own): 未报送, 已报送 (when, by whom) or 已报送，有更正 with every figure that differs now (reported, current, difference)",
   })
   @ZodResponse({ status: 200, type: ReportedStateDto })
   state(@Query() query: ReportedQueryDto) {
@@ -28,7 +28,7 @@ export class ReportedController {
   @Audited('export.quarterly-report')
   @ApiOperation({
     summary:
-      '标记已报送 mark a quarter\'s statistics reported: the workbook and its figures are kept as they are now (in PostgreSQL) and served as reported from then on; a later change shows as a correction. Reported already: 409',
+      "标记已报送 mark a quarter's statistics reported: the workbook and its figures are kept as they are now (in PostgreSQL) and served as reported from then on; a later change shows as a correction. Reported already: 409",
   })
   @ZodResponse({ status: 201, type: ReportedStateDto })
   report(@Body() body: ReportQuarterDto, @Actor() actor: string) {

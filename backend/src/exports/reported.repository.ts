@@ -16,7 +16,17 @@ export interface ReportedRecord {
   sha256: string;
 }
 
-const WITHOUT_CONTENT = { year: true, quarter: true, regionId: true, reportedBy: true, reportedAt: true, figures: true, fileName: true, size: true, sha256: true } as const;
+const WITHOUT_CONTENT = {
+  year: true,
+  quarter: true,
+  regionId: true,
+  reportedBy: true,
+  reportedAt: true,
+  figures: true,
+  fileName: true,
+  size: true,
+  sha256: true,
+} as const;
 
 /** The quarters marked 已报送, each with its workbook file and figures as reported, in PostgreSQL. */
 @Injectable()

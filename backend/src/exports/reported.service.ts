@@ -44,7 +44,16 @@ export class ReportedService {
       quarter,
       region,
       state: !record ? 'unreported' : corrections.length > 0 ? 'corrected' : 'reported',
-      reported: record ? { at: record.reportedAt.toISOString(), by: record.reportedBy, fileName: record.fileName, size: record.size, sha256: record.sha256, figures: record.figures.length } : null,
+      reported: record
+        ? {
+            at: record.reportedAt.toISOString(),
+            by: record.reportedBy,
+            fileName: record.fileName,
+            size: record.size,
+            sha256: record.sha256,
+            figures: record.figures.length,
+          }
+        : null,
       corrections,
     };
   }
@@ -78,14 +87,28 @@ export class ReportedService {
    * a figure differs now) unless `current` is asked for, which is computed now and labelled
    * so; an unreported quarter is computed now.
    */
-  async download(year: number, quarter: number, regionId: number | undefined, version: 'reported' | 'current' | undefined): Promise<{ file: StreamableFile; source: QuarterlySource }> {
+  async download(
+    year: number,
+    quarter: number,
+    regionId: number | undefined,
+    version: 'reported' | 'current' | undefined,
+  ): Promise<{ file: StreamableFile; source: QuarterlySource }> {
     const { restrict, region } = await this.target(year, quarter, regionId);
     const record = await this.repository.find(year, quarter, region.id);
     if (!record || version === 'current') return this.exports.quarterly(year, quarter, restrict, record !== null);
     const content = await this.repository.content(year, quarter, region.id);
     if (!content) throw new AppError(404, `quarter: ${year}年第${quarter}季度的报送记录已不存在 the report is gone`);
     const corrections = await this.corrections(record, restrict);
-    const bytes = corrections.length === 0 ? content : await withCorrectionSheet(content, corrections, { reportingUnit: region.name, periodLabel: quarterPeriod(year, quarter).label, reportedBy: record.reportedBy, reportedAt: shanghaiTime(record.reportedAt), today: shanghaiToday() });
+    const bytes =
+      corrections.length === 0
+        ? content
+        : await withCorrectionSheet(content, corrections, {
+            reportingUnit: region.name,
+            periodLabel: quarterPeriod(year, quarter).label,
+            reportedBy: record.reportedBy,
+            reportedAt: shanghaiTime(record.reportedAt),
+            today: shanghaiToday(),
+          });
     const label = corrections.length === 0 ? '已报送' : '已报送-含更正说明';
     const name = record.fileName.replace(/\.xlsx$/, `-${label}.xlsx`);
     const ascii = `xuncha-quarterly-${year}Q${quarter}${restrict ? `-county${region.id}` : ''}-reported.xlsx`;

@@ -10,7 +10,18 @@ async function roundTrip(rows: AsyncIterable<TableRow[]>, maxDataRows: number): 
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
   await writeTable(
     workbook,
-    { sheetName: '超期整改清单', title: '超期整改任务清单', reportingUnit: '示例市', asOf: '2026-09-30', note: '共 25 项', columns: [{ header: '序号', format: 'count' }, { header: '单位', format: 'text' }], maxDataRows },
+    {
+      sheetName: '超期整改清单',
+      title: '超期整改任务清单',
+      reportingUnit: '示例市',
+      asOf: '2026-09-30',
+      note: '共 25 项',
+      columns: [
+        { header: '序号', format: 'count' },
+        { header: '单位', format: 'text' },
+      ],
+      maxDataRows,
+    },
     rows,
   );
   await workbook.commit();

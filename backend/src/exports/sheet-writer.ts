@@ -87,7 +87,18 @@ export function textWidth(text: string): number {
   let width = 0;
   for (const ch of text) {
     const code = ch.codePointAt(0)!;
-    width += code >= 0x1100 && (code <= 0x115f || (code >= 0x2e80 && code <= 0xa4cf) || (code >= 0xac00 && code <= 0xd7a3) || (code >= 0xf900 && code <= 0xfaff) || (code >= 0xfe30 && code <= 0xfe4f) || (code >= 0xff00 && code <= 0xff60) || (code >= 0xffe0 && code <= 0xffe6) || code >= 0x20000) ? 2 : 1;
+    width +=
+      code >= 0x1100 &&
+      (code <= 0x115f ||
+        (code >= 0x2e80 && code <= 0xa4cf) ||
+        (code >= 0xac00 && code <= 0xd7a3) ||
+        (code >= 0xf900 && code <= 0xfaff) ||
+        (code >= 0xfe30 && code <= 0xfe4f) ||
+        (code >= 0xff00 && code <= 0xff60) ||
+        (code >= 0xffe0 && code <= 0xffe6) ||
+        code >= 0x20000)
+        ? 2
+        : 1;
   }
   return width;
 }
@@ -128,14 +139,27 @@ export type RowSource = readonly TableRow[] | AsyncIterable<readonly TableRow[]>
  * are written before all are seen: the widths are fitted to `sample` (say, the first page
  * and every value a column can take), and a column whose text is unbounded should wrap.
  */
-export async function writeTable(workbook: ExcelJS.stream.xlsx.WorkbookWriter, spec: TableSpec, rows: RowSource, sample: readonly TableRow[] = []): Promise<void> {
+export async function writeTable(
+  workbook: ExcelJS.stream.xlsx.WorkbookWriter,
+  spec: TableSpec,
+  rows: RowSource,
+  sample: readonly TableRow[] = [],
+): Promise<void> {
   const columns = spec.columns;
   const n = columns.length;
   const widths = fitWidths(columns, Array.isArray(rows) ? (rows as readonly TableRow[]) : sample);
   const freezeColumns = spec.freezeColumns ?? 0;
   const startSheet = (name: string, note: string | undefined): ExcelJS.Worksheet => {
     const sheet = workbook.addWorksheet(name, {
-      views: [{ state: 'frozen', xSplit: freezeColumns, ySplit: HEADER_ROWS, topLeftCell: `${columnLetter(freezeColumns + 1)}${FIRST_DATA_ROW}`, activeCell: `A${FIRST_DATA_ROW}` }],
+      views: [
+        {
+          state: 'frozen',
+          xSplit: freezeColumns,
+          ySplit: HEADER_ROWS,
+          topLeftCell: `${columnLetter(freezeColumns + 1)}${FIRST_DATA_ROW}`,
+          activeCell: `A${FIRST_DATA_ROW}`,
+        },
+      ],
       // printed: A4 landscape, fit to the page's width, the two header rows on every page, page numbers at the foot
       pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '5:6', horizontalCentered: true },
       headerFooter: { oddFooter: '&C第 &P 页，共 &N 页', evenFooter: '&C第 &P 页，共 &N 页' },
@@ -157,7 +181,18 @@ export async function writeTable(workbook: ExcelJS.stream.xlsx.WorkbookWriter, s
       noteRow.getCell(1).value = note;
       noteRow.getCell(1).style = { font: { ...FONT, size: 10, color: { argb: 'FF595959' } }, alignment: { wrapText: true, vertical: 'top' } };
       sheet.mergeCells(`A4:${last}4`);
-      noteRow.height = 15 * Math.max(1, Math.ceil(textWidth(note) / Math.max(1, widths.reduce((s, w) => s + w, 0))));
+      noteRow.height =
+        15 *
+        Math.max(
+          1,
+          Math.ceil(
+            textWidth(note) /
+              Math.max(
+                1,
+                widths.reduce((s, w) => s + w, 0),
+              ),
+          ),
+        );
     }
     noteRow.commit();
 
@@ -170,7 +205,7 @@ export async function writeTable(workbook: ExcelJS.stream.xlsx.WorkbookWriter, s
       border: BORDER,
       fill: HEADER_FILL,
     };
-    for (let i = 0; i < n; ) {
+    for (let i = 0; i < n;) {
       const group = columns[i].group;
       let j = i;
       while (group !== undefined && j + 1 < n && columns[j + 1].group === group) j++;

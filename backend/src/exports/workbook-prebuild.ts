@@ -39,7 +39,10 @@ export class WorkbookPrebuilder implements OnApplicationBootstrap, OnApplication
     const check = () => {
       this.running ??= this.pass()
         .catch((error) => {
-          if (!this.stopping.signal.aborted) this.logger.warn(`季度报表预生成失败 making the workbooks ahead failed (next check in ${this.config.workbookPrebuildMinutes} min): ${error instanceof Error ? error.message : String(error)}`);
+          if (!this.stopping.signal.aborted)
+            this.logger.warn(
+              `季度报表预生成失败 making the workbooks ahead failed (next check in ${this.config.workbookPrebuildMinutes} min): ${error instanceof Error ? error.message : String(error)}`,
+            );
         })
         .finally(() => (this.running = undefined));
     };

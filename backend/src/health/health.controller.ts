@@ -19,7 +19,9 @@ class HealthDto extends createZodDto(
       .object({
         state: z.enum(['current', 'catching_up', 'mismatch', 'full_load_pending', 'unknown']),
         fullLoad: z.object({ requestedAt: z.string(), reason: z.string() }).nullable(),
-        counts: z.record(z.enum(['findings', 'tasks']), z.object({ postgres: z.number().int(), warehouse: z.number().int(), pending: z.number().int() })).nullable(),
+        counts: z
+          .record(z.enum(['findings', 'tasks']), z.object({ postgres: z.number().int(), warehouse: z.number().int(), pending: z.number().int() }))
+          .nullable(),
         error: z.string().nullable(),
       })
       .nullable(),

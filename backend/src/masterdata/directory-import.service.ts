@@ -41,24 +41,123 @@ type RegionKey = 'code' | 'name' | 'level' | 'parent';
 
 export const UNIT_SHEET = '被巡察单位名录';
 export const UNIT_COLUMNS: readonly SheetColumn<UnitKey>[] = [
-  { key: 'code', header: '单位代码', aliases: ['代码', '单位编码'], required: true, help: '本单位在名录中的唯一代码（字母、数字、点、短横线，至多 24 位）', width: 16, numFmt: '@' },
-  { key: 'name', header: '单位名称', aliases: ['名称', '被巡察党组织', '党组织名称'], required: true, help: '被巡察党组织（单位）的名称，至多 128 字', width: 36 },
-  { key: 'category', header: '单位类别', aliases: ['类别'], required: true, help: `${UNIT_CATEGORIES.map((c) => UNIT_CATEGORY_LABELS[c]).join('、')} 之一`, width: 14 },
-  { key: 'region', header: '所在区划', aliases: ['区划', '所在区划代码', '区划代码'], required: true, help: '所在行政区划的代码或名称（市管单位填“市本级”），见“区划”工作表', width: 16, numFmt: '@' },
-  { key: 'committee', header: '管辖党委', aliases: ['巡察党委'], required: false, help: '选填：市委或县（区）委（填区划代码或名称，如“示例市委”“东城区委”）；留空时按所在区划确定：市本级为市委，县（区）及其乡镇为该县（区）委', width: 16, numFmt: '@' },
-  { key: 'parent', header: '上级单位代码', aliases: ['上级单位'], required: false, help: '选填：上级单位的代码（如村（社区）所属的乡镇），可为本表中的单位或已在名录中的单位', width: 16, numFmt: '@' },
-  { key: 'validFrom', header: '设立日期', aliases: ['成立日期'], required: false, help: `选填：日期，如 2024-03-01（也可用 2024/3/1、2024年3月1日 或 Excel 日期单元格）；留空视为 ${DEFAULT_VALID_FROM}`, width: 14, numFmt: 'yyyy-mm-dd' },
-  { key: 'validTo', header: '撤销日期', aliases: ['撤并日期'], required: false, help: '选填：已撤销的单位填撤销日期，不早于设立日期', width: 14, numFmt: 'yyyy-mm-dd' },
-  { key: 'principalLeader', header: '主要负责人', aliases: ['单位主要负责人', '党组织书记'], required: false, help: '选填：主要负责人姓名，至多 64 字；预警函、督办单据此点名', width: 14 },
-  { key: 'leaderInCharge', header: '分管领导', aliases: ['分管整改领导'], required: false, help: '选填：分管整改工作的领导姓名，至多 64 字；预警函、督办单据此点名', width: 14 },
+  {
+    key: 'code',
+    header: '单位代码',
+    aliases: ['代码', '单位编码'],
+    required: true,
+    help: '本单位在名录中的唯一代码（字母、数字、点、短横线，至多 24 位）',
+    width: 16,
+    numFmt: '@',
+  },
+  {
+    key: 'name',
+    header: '单位名称',
+    aliases: ['名称', '被巡察党组织', '党组织名称'],
+    required: true,
+    help: '被巡察党组织（单位）的名称，至多 128 字',
+    width: 36,
+  },
+  {
+    key: 'category',
+    header: '单位类别',
+    aliases: ['类别'],
+    required: true,
+    help: `${UNIT_CATEGORIES.map((c) => UNIT_CATEGORY_LABELS[c]).join('、')} 之一`,
+    width: 14,
+  },
+  {
+    key: 'region',
+    header: '所在区划',
+    aliases: ['区划', '所在区划代码', '区划代码'],
+    required: true,
+    help: '所在行政区划的代码或名称（市管单位填“市本级”），见“区划”工作表',
+    width: 16,
+    numFmt: '@',
+  },
+  {
+    key: 'committee',
+    header: '管辖党委',
+    aliases: ['巡察党委'],
+    required: false,
+    help: '选填：市委或县（区）委（填区划代码或名称，如“示例市委”“东城区委”）；留空时按所在区划确定：市本级为市委，县（区）及其乡镇为该县（区）委',
+    width: 16,
+    numFmt: '@',
+  },
+  {
+    key: 'parent',
+    header: '上级单位代码',
+    aliases: ['上级单位'],
+    required: false,
+    help: '选填：上级单位的代码（如村（社区）所属的乡镇），可为本表中的单位或已在名录中的单位',
+    width: 16,
+    numFmt: '@',
+  },
+  {
+    key: 'validFrom',
+    header: '设立日期',
+    aliases: ['成立日期'],
+    required: false,
+    help: `选填：日期，如 2024-03-01（也可用 2024/3/1、2024年3月1日 或 Excel 日期单元格）；留空视为 ${DEFAULT_VALID_FROM}`,
+    width: 14,
+    numFmt: 'yyyy-mm-dd',
+  },
+  {
+    key: 'validTo',
+    header: '撤销日期',
+    aliases: ['撤并日期'],
+    required: false,
+    help: '选填：已撤销的单位填撤销日期，不早于设立日期',
+    width: 14,
+    numFmt: 'yyyy-mm-dd',
+  },
+  {
+    key: 'principalLeader',
+    header: '主要负责人',
+    aliases: ['单位主要负责人', '党组织书记'],
+    required: false,
+    help: '选填：主要负责人姓名，至多 64 字；预警函、督办单据此点名',
+    width: 14,
+  },
+  {
+    key: 'leaderInCharge',
+    header: '分管领导',
+    aliases: ['分管整改领导'],
+    required: false,
+    help: '选填：分管整改工作的领导姓名，至多 64 字；预警函、督办单据此点名',
+    width: 14,
+  },
 ];
 
 export const REGION_SHEET = '行政区划';
 export const REGION_COLUMNS: readonly SheetColumn<RegionKey>[] = [
-  { key: 'code', header: '区划代码', aliases: ['代码'], required: true, help: '唯一代码（字母、数字、点、短横线，至多 12 位），如 330100', width: 14, numFmt: '@' },
+  {
+    key: 'code',
+    header: '区划代码',
+    aliases: ['代码'],
+    required: true,
+    help: '唯一代码（字母、数字、点、短横线，至多 12 位），如 330100',
+    width: 14,
+    numFmt: '@',
+  },
   { key: 'name', header: '区划名称', aliases: ['名称'], required: true, help: '如 示例市、市本级、东城区、城关街道，至多 64 字', width: 20 },
-  { key: 'level', header: '层级', aliases: ['级别'], required: true, help: '市、市本级、县(市、区)、乡镇(街道) 之一（也可填 县、区、乡、镇、街道）', width: 14 },
-  { key: 'parent', header: '上级区划代码', aliases: ['上级代码', '上级区划'], required: false, help: '市留空；市本级、县(市、区)填市的代码；乡镇(街道)填所属县(市、区)或市本级的代码。可为本表中的区划或系统中已有的区划', width: 16, numFmt: '@' },
+  {
+    key: 'level',
+    header: '层级',
+    aliases: ['级别'],
+    required: true,
+    help: '市、市本级、县(市、区)、乡镇(街道) 之一（也可填 县、区、乡、镇、街道）',
+    width: 14,
+  },
+  {
+    key: 'parent',
+    header: '上级区划代码',
+    aliases: ['上级代码', '上级区划'],
+    required: false,
+    help: '市留空；市本级、县(市、区)填市的代码；乡镇(街道)填所属县(市、区)或市本级的代码。可为本表中的区划或系统中已有的区划',
+    width: 16,
+    numFmt: '@',
+  },
 ];
 
 const CATEGORY_NAMES: Record<UnitCategory, readonly string[]> = {
@@ -107,7 +206,10 @@ function regionFinder(regions: readonly RegionRow[]) {
     const found = byCode.get(text) ?? byName.get(text);
     if (found === undefined) return { problem: `未知的区划 "${text}" unknown region (give its code or name, see the 区划 sheet)` };
     if (Array.isArray(found)) {
-      if (found.length > 1) return { problem: `区划名称“${text}”不唯一，请填写区划代码 the region name "${text}" is ambiguous; give its code (${found.map((r) => r.code).join(', ')})` };
+      if (found.length > 1)
+        return {
+          problem: `区划名称“${text}”不唯一，请填写区划代码 the region name "${text}" is ambiguous; give its code (${found.map((r) => r.code).join(', ')})`,
+        };
       return { value: found[0] };
     }
     return { value: found };
@@ -130,10 +232,14 @@ export class DirectoryImportService {
 
   private async workbook(file: Upload | undefined): Promise<ExcelJS.Workbook> {
     if (!file) throw badFile('请上传文件（表单字段 file） no file uploaded: send the workbook as multipart field "file"');
-    if (file.size > this.config.maxUploadBytes) throw new AppError(HttpStatus.PAYLOAD_TOO_LARGE, `file: 文件过大 the file is larger than ${this.config.maxUploadBytes} bytes`);
+    if (file.size > this.config.maxUploadBytes)
+      throw new AppError(HttpStatus.PAYLOAD_TOO_LARGE, `file: 文件过大 the file is larger than ${this.config.maxUploadBytes} bytes`);
     if (file.size === 0) throw badFile('文件为空 the file is empty');
     if (!/\.xlsx$/i.test(file.originalname)) throw badFile(`只接受 .xlsx 文件 only .xlsx workbooks are accepted (got "${file.originalname}")`);
-    if (file.buffer.subarray(0, 8).equals(OLE_MAGIC)) throw badFile('这是旧版 .xls 或加密的工作簿，请另存为 .xlsx 后再上传 this is an old-format .xls (or encrypted) workbook; save it as .xlsx and upload again');
+    if (file.buffer.subarray(0, 8).equals(OLE_MAGIC))
+      throw badFile(
+        '这是旧版 .xls 或加密的工作簿，请另存为 .xlsx 后再上传 this is an old-format .xls (or encrypted) workbook; save it as .xlsx and upload again',
+      );
     if (!looksLikeZip(file.buffer)) throw badFile('不是有效的 .xlsx 文件 the file is not an .xlsx workbook');
     try {
       checkZip(file.buffer, { maxTotalBytes: Math.min(256 * 1024 * 1024, Math.max(16 * 1024 * 1024, 100 * file.size)), maxEntries: 2000 });
@@ -178,7 +284,10 @@ export class DirectoryImportService {
 
   async importRegions(file: Upload | undefined): Promise<{ imported: number }> {
     if (this.county.limit() !== null) {
-      throw new AppError(HttpStatus.FORBIDDEN, '县区账号不能导入区划表，请在页面上添加本县（区）的乡镇（街道） a county account may not import the region list; add your townships on the page');
+      throw new AppError(
+        HttpStatus.FORBIDDEN,
+        '县区账号不能导入区划表，请在页面上添加本县（区）的乡镇（街道） a county account may not import the region list; add your townships on the page',
+      );
     }
     const rows = this.rows(await this.workbook(file), REGION_SHEET, REGION_COLUMNS);
     const existing = await this.repository.allRegions();
@@ -214,7 +323,9 @@ export class DirectoryImportService {
         if (!parent) p.problems.push(`上级区划代码: 未知的区划代码 ${p.parentCode} unknown region code (neither in this file nor in the system)`);
         else if (p.parentCode === p.code) p.problems.push('上级区划代码: 不能是自己 a region cannot be its own parent');
         else if (levelKnown && !allowed.includes(parent.level)) {
-          p.problems.push(`上级区划代码: ${LEVEL_NAMES[p.level]}的上级须为${allowed.map((l) => (l ? LEVEL_NAMES[l] : '无')).join('或')} the parent of a ${p.level} region must be ${allowed.join(' or ')} (${p.parentCode} is ${parent.level})`);
+          p.problems.push(
+            `上级区划代码: ${LEVEL_NAMES[p.level]}的上级须为${allowed.map((l) => (l ? LEVEL_NAMES[l] : '无')).join('或')} the parent of a ${p.level} region must be ${allowed.join(' or ')} (${p.parentCode} is ${parent.level})`,
+          );
         }
       }
       if (p.problems.length > 0) problems.push({ row: p.row, problems: p.problems });
@@ -301,14 +412,17 @@ export class DirectoryImportService {
       if (parentCode !== undefined && parentCode !== null) {
         const known = existing.get(parentCode);
         if (parentCode === code) r.add('parent', '上级单位不能是自己 a unit cannot be its own parent');
-        else if (!fileCodes.has(parentCode) && (!known || known.deletedAt !== null)) r.add('parent', `未知的单位代码 ${parentCode} unknown unit code (neither in this file nor in the directory)`);
+        else if (!fileCodes.has(parentCode) && (!known || known.deletedAt !== null))
+          r.add('parent', `未知的单位代码 ${parentCode} unknown unit code (neither in this file nor in the directory)`);
         else if (known && limit !== null && !fileCodes.has(parentCode)) {
           const parentRegion = regionById.get(known.regionId);
-          if (!parentRegion || countyOf(parentRegion) !== limit) r.add('parent', `未知的单位代码 ${parentCode} unknown unit code (neither in this file nor in the directory)`);
+          if (!parentRegion || countyOf(parentRegion) !== limit)
+            r.add('parent', `未知的单位代码 ${parentCode} unknown unit code (neither in this file nor in the directory)`);
         }
       }
       const from = validFrom ?? DEFAULT_VALID_FROM;
-      if (validFrom !== undefined && validTo !== undefined && validTo !== null && validTo < from) r.add('validTo', `早于设立日期 must not be before the establishment date (${validTo} < ${from})`);
+      if (validFrom !== undefined && validTo !== undefined && validTo !== null && validTo < from)
+        r.add('validTo', `早于设立日期 must not be before the establishment date (${validTo} < ${from})`);
       if (r.problems.length > 0) {
         problems.push({ row, problems: r.problems });
         continue;

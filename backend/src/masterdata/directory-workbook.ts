@@ -75,7 +75,10 @@ export function readSheet<K extends string>(workbook: ExcelJS.Workbook, sheetNam
     if (!best) throw new SheetRefused('表格为空，没有表头和数据行 the sheet is empty: no header and no data rows');
     const found = best.found;
     const missing = required.filter((c) => !found.has(c.key)).map((c) => c.header);
-    throw new SheetRefused(`表头缺少列：${missing.join('、')} the header row (row ${best.row}) lacks the columns ${missing.join(', ')}; use the template`, `row ${best.row}`);
+    throw new SheetRefused(
+      `表头缺少列：${missing.join('、')} the header row (row ${best.row}) lacks the columns ${missing.join(', ')}; use the template`,
+      `row ${best.row}`,
+    );
   }
   const rows: SheetRow<K>[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
@@ -91,13 +94,18 @@ export function readSheet<K extends string>(workbook: ExcelJS.Workbook, sheetNam
     if (!empty) rows.push({ row: rowNumber, cells });
   });
   if (rows.length === 0) throw new SheetRefused('表格没有数据行 the sheet has no data rows (only a header)');
-  if (rows.length > maxRows) throw new SheetRefused(`行数过多（${rows.length} 行），一次最多导入 ${maxRows} 行 the sheet has ${rows.length} data rows; at most ${maxRows} can be imported at once`);
+  if (rows.length > maxRows)
+    throw new SheetRefused(
+      `行数过多（${rows.length} 行），一次最多导入 ${maxRows} 行 the sheet has ${rows.length} data rows; at most ${maxRows} can be imported at once`,
+    );
   return rows;
 }
 
 /** Header text without blanks, a required mark or a parenthesised hint: 单位类别（必填） → 单位类别. */
 export function normalizeHeader(text: string): string {
-  return normalize(text).replace(/\([^)]*\)/g, '').replace(/[\s*]/g, '');
+  return normalize(text)
+    .replace(/\([^)]*\)/g, '')
+    .replace(/[\s*]/g, '');
 }
 
 /** Full-width forms to their plain forms (ＡＢ１２（） → AB12()), blanks around removed. */
@@ -166,18 +174,22 @@ export function rowReader<K extends string>(columns: readonly SheetColumn<K>[], 
 }
 
 /** A code: a number cell as its digits, text normalized (full-width to plain). */
-export const readCode = (max: number) => (value: Plain): Read<string> => {
-  const text = typeof value === 'number' ? (Number.isInteger(value) ? String(value) : String(value)) : normalize(textOf(value));
-  if (!/^[0-9A-Za-z._-]+$/.test(text)) return problem(`只能包含字母、数字、点和短横线 may hold only letters, digits, '.', '-' and '_' (got "${clip(text)}")`);
-  if (text.length > max) return problem(`不能超过 ${max} 个字符 must be at most ${max} characters (got ${text.length})`);
-  return ok(text);
-};
+export const readCode =
+  (max: number) =>
+  (value: Plain): Read<string> => {
+    const text = typeof value === 'number' ? (Number.isInteger(value) ? String(value) : String(value)) : normalize(textOf(value));
+    if (!/^[0-9A-Za-z._-]+$/.test(text)) return problem(`只能包含字母、数字、点和短横线 may hold only letters, digits, '.', '-' and '_' (got "${clip(text)}")`);
+    if (text.length > max) return problem(`不能超过 ${max} 个字符 must be at most ${max} characters (got ${text.length})`);
+    return ok(text);
+  };
 
-export const readText = (max: number) => (value: Plain): Read<string> => {
-  const text = textOf(value);
-  const length = [...text].length;
-  return length > max ? problem(`不能超过 ${max} 个字 must be at most ${max} characters (got ${length})`) : ok(text);
-};
+export const readText =
+  (max: number) =>
+  (value: Plain): Read<string> => {
+    const text = textOf(value);
+    const length = [...text].length;
+    return length > max ? problem(`不能超过 ${max} 个字 must be at most ${max} characters (got ${length})`) : ok(text);
+  };
 
 const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
 const MS_PER_DAY = 86_400_000;
@@ -193,19 +205,22 @@ export function readDay(value: Plain): Read<string> {
     const match = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(normalize(textOf(value)));
     if (match) day = `${match[1]}-${match[2].padStart(2, '0')}-${match[3].padStart(2, '0')}`;
   }
-  if (day === undefined || !isoDate.safeParse(day).success) return problem(`须为有效日期，如 2024-03-01 must be a real date such as 2024-03-01 (got "${clip(textOf(value))}")`);
+  if (day === undefined || !isoDate.safeParse(day).success)
+    return problem(`须为有效日期，如 2024-03-01 must be a real date such as 2024-03-01 (got "${clip(textOf(value))}")`);
   return ok(day);
 }
 
 /** One of the given labels (or the enum value itself), compared without full-width forms and blanks. */
-export const readChoice = <T extends string>(labels: Record<T, readonly string[]>, what: string) => (value: Plain): Read<T> => {
-  const text = normalize(textOf(value)).replace(/\s/g, '');
-  for (const [key, names] of Object.entries(labels) as [T, readonly string[]][]) {
-    if (key === text.toUpperCase() || names.some((n) => normalize(n).replace(/\s/g, '') === text)) return ok(key);
-  }
-  const allowed = (Object.values(labels) as readonly string[][]).map((n) => n[0]).join('、');
-  return problem(`须为 ${allowed} 之一 ${what} must be one of ${allowed} (got "${clip(textOf(value))}")`);
-};
+export const readChoice =
+  <T extends string>(labels: Record<T, readonly string[]>, what: string) =>
+  (value: Plain): Read<T> => {
+    const text = normalize(textOf(value)).replace(/\s/g, '');
+    for (const [key, names] of Object.entries(labels) as [T, readonly string[]][]) {
+      if (key === text.toUpperCase() || names.some((n) => normalize(n).replace(/\s/g, '') === text)) return ok(key);
+    }
+    const allowed = (Object.values(labels) as readonly string[][]).map((n) => n[0]).join('、');
+    return problem(`须为 ${allowed} 之一 ${what} must be one of ${allowed} (got "${clip(textOf(value))}")`);
+  };
 
 export function clip(text: string): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
@@ -245,7 +260,13 @@ export async function buildTemplate<K extends string>(spec: TemplateSpec<K>): Pr
     if (!choices) return;
     const letter = sheet.getColumn(index + 1).letter;
     for (let r = 2; r <= spec.rows + 1; r++) {
-      sheet.getCell(`${letter}${r}`).dataValidation = { type: 'list', allowBlank: true, formulae: [`"${choices.join(',')}"`], showErrorMessage: true, error: `请选择：${choices.join('、')}` };
+      sheet.getCell(`${letter}${r}`).dataValidation = {
+        type: 'list',
+        allowBlank: true,
+        formulae: [`"${choices.join(',')}"`],
+        showErrorMessage: true,
+        error: `请选择：${choices.join('、')}`,
+      };
     }
   });
   const help = workbook.addWorksheet('说明');

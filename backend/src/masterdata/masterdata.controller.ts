@@ -81,7 +81,7 @@ export class MasterdataController {
 
   @Patch('regions/:id')
   @Audited('masterdata.region.update')
-  @ApiOperation({ summary: '编辑区划 change a region\'s code, name or parent (the ETL re-emits the facts under it)' })
+  @ApiOperation({ summary: "编辑区划 change a region's code, name or parent (the ETL re-emits the facts under it)" })
   @ZodResponse({ status: 200, type: RegionRecordDto })
   updateRegion(@Param() params: MasterIdParamDto, @Body() body: UpdateRegionDto) {
     return this.service.updateRegion(params.id, body);
@@ -113,7 +113,7 @@ export class MasterdataController {
 
   @Get('terms')
   @Allow('masterdataRead')
-  @ApiOperation({ summary: '届次与轮次 the committees, their terms and each term\'s rounds' })
+  @ApiOperation({ summary: "届次与轮次 the committees, their terms and each term's rounds" })
   @ZodResponse({ status: 200, type: TermListDto })
   terms() {
     return this.service.terms();
@@ -121,7 +121,7 @@ export class MasterdataController {
 
   @Post('terms')
   @Audited('masterdata.term.create')
-  @ApiOperation({ summary: '新增届次 add a committee\'s term (dates may not overlap its other terms)' })
+  @ApiOperation({ summary: "新增届次 add a committee's term (dates may not overlap its other terms)" })
   @ZodResponse({ status: 201, type: TermRecordDto })
   createTerm(@Body() body: CreateTermDto) {
     return this.service.createTerm(body);

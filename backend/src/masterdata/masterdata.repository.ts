@@ -104,7 +104,11 @@ export class MasterdataRepository {
   }
 
   async allRegions(): Promise<RegionRow[]> {
-    return this.prisma.region.findMany({ where: { deletedAt: null }, select: { id: true, code: true, name: true, level: true, parentId: true }, orderBy: { code: 'asc' } });
+    return this.prisma.region.findMany({
+      where: { deletedAt: null },
+      select: { id: true, code: true, name: true, level: true, parentId: true },
+      orderBy: { code: 'asc' },
+    });
   }
 
   /** The levels of a region's live children. */
@@ -118,16 +122,26 @@ export class MasterdataRepository {
   }
 
   updateRegion(id: number, data: { code?: string; name?: string; parentId?: number | null }) {
-    return auditedTransaction(this.prisma, (tx) => tx.region.update({ where: { id }, data, select: { id: true, code: true, name: true, level: true, parentId: true } }));
+    return auditedTransaction(this.prisma, (tx) =>
+      tx.region.update({ where: { id }, data, select: { id: true, code: true, name: true, level: true, parentId: true } }),
+    );
   }
 
   /** Inserts regions level by level (a parent before its children), all or none. */
   async importRegions(rows: RegionImportRow[]): Promise<number> {
-    return auditedTransaction(this.prisma, 
+    return auditedTransaction(
+      this.prisma,
       async (tx) => {
         let pending = rows;
         while (pending.length > 0) {
-          const known = new Map((await tx.region.findMany({ where: { code: { in: [...new Set(pending.map((r) => r.parentCode).filter((c): c is string => c !== null))] } }, select: { id: true, code: true } })).map((r) => [r.code, r.id]));
+          const known = new Map(
+            (
+              await tx.region.findMany({
+                where: { code: { in: [...new Set(pending.map((r) => r.parentCode).filter((c): c is string => c !== null))] } },
+                select: { id: true, code: true },
+              })
+            ).map((r) => [r.code, r.id]),
+          );
           const ready = pending.filter((r) => r.parentCode === null || known.has(r.parentCode));
           if (ready.length === 0) throw new Error('region import: parents never inserted');
           await tx.$executeRaw`
@@ -183,8 +197,15 @@ export class MasterdataRepository {
 
   /** The earliest and latest stationing day of a round's live inspections. */
   async roundStationing(roundId: number): Promise<{ first: string | null; last: string | null }> {
-    const result = await this.prisma.inspection.aggregate({ where: { roundId, deletedAt: null }, _min: { stationedFrom: true }, _max: { stationedFrom: true } });
-    return { first: result._min.stationedFrom ? isoDay(result._min.stationedFrom) : null, last: result._max.stationedFrom ? isoDay(result._max.stationedFrom) : null };
+    const result = await this.prisma.inspection.aggregate({
+      where: { roundId, deletedAt: null },
+      _min: { stationedFrom: true },
+      _max: { stationedFrom: true },
+    });
+    return {
+      first: result._min.stationedFrom ? isoDay(result._min.stationedFrom) : null,
+      last: result._max.stationedFrom ? isoDay(result._max.stationedFrom) : null,
+    };
   }
 
   async roundInspections(roundId: number): Promise<number> {
@@ -223,10 +244,16 @@ export class MasterdataRepository {
     if (status === 'active') where.push(`(u.valid_to IS NULL OR u.valid_to > ${param(today)}::date)`);
     if (status === 'closed') where.push(`(u.valid_to IS NOT NULL AND u.valid_to <= ${param(today)}::date)`);
     const filter = where.join(' AND ');
-    const [{ n }] = await this.prisma.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM org_units u JOIN regions g ON g.id = u.region_id WHERE ${filter}`, ...params);
+    const [{ n }] = await this.prisma.$queryRawUnsafe<{ n: bigint }[]>(
+      `SELECT count(*) AS n FROM org_units u JOIN regions g ON g.id = u.region_id WHERE ${filter}`,
+      ...params,
+    );
     const page = query.page ?? 1;
     const size = query.pageSize ?? 20;
-    const rows = await this.prisma.$queryRawUnsafe<UnitRow[]>(`${UNIT_SELECT} WHERE ${filter} ORDER BY u.code LIMIT ${size} OFFSET ${(page - 1) * size}`, ...params);
+    const rows = await this.prisma.$queryRawUnsafe<UnitRow[]>(
+      `${UNIT_SELECT} WHERE ${filter} ORDER BY u.code LIMIT ${size} OFFSET ${(page - 1) * size}`,
+      ...params,
+    );
     return { total: Number(n), rows };
   }
 
@@ -256,7 +283,10 @@ export class MasterdataRepository {
 
   async createUnit(data: UnitData): Promise<number> {
     const row = await auditedTransaction(this.prisma, (tx) =>
-      tx.orgUnit.create({ data: { ...data, validFrom: new Date(`${data.validFrom}T00:00:00Z`), validTo: data.validTo ? new Date(`${data.validTo}T00:00:00Z`) : null }, select: { id: true } }),
+      tx.orgUnit.create({
+        data: { ...data, validFrom: new Date(`${data.validFrom}T00:00:00Z`), validTo: data.validTo ? new Date(`${data.validTo}T00:00:00Z`) : null },
+        select: { id: true },
+      }),
     );
     return row.id;
   }
@@ -277,8 +307,15 @@ export class MasterdataRepository {
 
   /** The earliest stationing day of the unit's live inspections, and the latest. */
   async unitStationing(id: number): Promise<{ first: string | null; last: string | null }> {
-    const result = await this.prisma.inspection.aggregate({ where: { unitId: id, deletedAt: null }, _min: { stationedFrom: true }, _max: { stationedFrom: true } });
-    return { first: result._min.stationedFrom ? isoDay(result._min.stationedFrom) : null, last: result._max.stationedFrom ? isoDay(result._max.stationedFrom) : null };
+    const result = await this.prisma.inspection.aggregate({
+      where: { unitId: id, deletedAt: null },
+      _min: { stationedFrom: true },
+      _max: { stationedFrom: true },
+    });
+    return {
+      first: result._min.stationedFrom ? isoDay(result._min.stationedFrom) : null,
+      last: result._max.stationedFrom ? isoDay(result._max.stationedFrom) : null,
+    };
   }
 
   /**
@@ -286,10 +323,13 @@ export class MasterdataRepository {
    * rows whose parent is already in the directory (one INSERT … unnest per pass).
    */
   async importUnits(rows: UnitImportRow[]): Promise<number> {
-    return auditedTransaction(this.prisma, 
+    return auditedTransaction(
+      this.prisma,
       async (tx) => {
         const parentCodes = [...new Set(rows.map((r) => r.parentCode).filter((c): c is string => c !== null))];
-        const known = new Map((await tx.orgUnit.findMany({ where: { code: { in: parentCodes } }, select: { id: true, code: true } })).map((u) => [u.code, u.id]));
+        const known = new Map(
+          (await tx.orgUnit.findMany({ where: { code: { in: parentCodes } }, select: { id: true, code: true } })).map((u) => [u.code, u.id]),
+        );
         let pending = rows;
         while (pending.length > 0) {
           const ready = pending.filter((r) => r.parentCode === null || known.has(r.parentCode));
@@ -332,16 +372,23 @@ export class MasterdataRepository {
 
   /** Findings (deleted ones too: they still name it) filed under the category, and its live children. */
   async categoryUse(id: number): Promise<{ findings: number; children: number }> {
-    const [findings, children] = await Promise.all([this.prisma.finding.count({ where: { categoryId: id } }), this.prisma.issueCategory.count({ where: { parentId: id, deletedAt: null } })]);
+    const [findings, children] = await Promise.all([
+      this.prisma.finding.count({ where: { categoryId: id } }),
+      this.prisma.issueCategory.count({ where: { parentId: id, deletedAt: null } }),
+    ]);
     return { findings, children };
   }
 
   createCategory(data: { code: string; name: string; level: number; parentId: number | null }) {
-    return auditedTransaction(this.prisma, (tx) => tx.issueCategory.create({ data, select: { id: true, code: true, name: true, level: true, parentId: true } }));
+    return auditedTransaction(this.prisma, (tx) =>
+      tx.issueCategory.create({ data, select: { id: true, code: true, name: true, level: true, parentId: true } }),
+    );
   }
 
   renameCategory(id: number, name: string) {
-    return auditedTransaction(this.prisma, (tx) => tx.issueCategory.update({ where: { id }, data: { name }, select: { id: true, code: true, name: true, level: true, parentId: true } }));
+    return auditedTransaction(this.prisma, (tx) =>
+      tx.issueCategory.update({ where: { id }, data: { name }, select: { id: true, code: true, name: true, level: true, parentId: true } }),
+    );
   }
 
   async deleteCategory(id: number): Promise<void> {

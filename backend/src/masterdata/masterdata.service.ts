@@ -35,7 +35,10 @@ function conflict(field: string, message: string): AppError {
 }
 
 const cityOnly = () =>
-  new AppError(HttpStatus.FORBIDDEN, '县区账号只能维护本县（区）的单位和乡镇（街道） a county account may manage only its own county\'s units and townships; this is the city\'s master data');
+  new AppError(
+    HttpStatus.FORBIDDEN,
+    "县区账号只能维护本县（区）的单位和乡镇（街道） a county account may manage only its own county's units and townships; this is the city's master data",
+  );
 
 /** Which level a region's parent must have. */
 export const PARENT_LEVELS: Record<RegionLevel, readonly (RegionLevel | null)[]> = {
@@ -48,7 +51,8 @@ export const PARENT_LEVELS: Record<RegionLevel, readonly (RegionLevel | null)[]>
 export const LEVEL_NAMES: Record<RegionLevel, string> = { CITY: '市', MUNICIPAL: '市本级', COUNTY: '县(市、区)', TOWNSHIP: '乡镇(街道)' };
 
 /** The county (or 市本级) a region belongs to: a township's parent, else itself. */
-export const countyOf = (region: Pick<RegionRow, 'id' | 'level' | 'parentId'>): number => (region.level === 'TOWNSHIP' && region.parentId !== null ? region.parentId : region.id);
+export const countyOf = (region: Pick<RegionRow, 'id' | 'level' | 'parentId'>): number =>
+  region.level === 'TOWNSHIP' && region.parentId !== null ? region.parentId : region.id;
 
 /** The committee a unit of `region` is managed by: the city's for the city and 市本级, else its county's. */
 export function committeeOf(region: RegionRow, regions: ReadonlyMap<number, RegionRow>): number {
@@ -102,9 +106,13 @@ export class MasterdataService {
     }
     const parent = await this.repository.region(parentId);
     const limit = this.county.limit();
-    if (!parent || (limit !== null && parent.id !== limit)) throw badField('parentId', `上级区划不存在或已删除 region ${parentId} does not exist or was deleted`);
+    if (!parent || (limit !== null && parent.id !== limit))
+      throw badField('parentId', `上级区划不存在或已删除 region ${parentId} does not exist or was deleted`);
     if (!allowed.includes(parent.level)) {
-      throw badField('parentId', `${LEVEL_NAMES[level]}的上级须为${allowed.map((l) => (l ? LEVEL_NAMES[l] : '无')).join('或')} the parent of a ${level} region must be ${allowed.join(' or ')} (got ${parent.level})`);
+      throw badField(
+        'parentId',
+        `${LEVEL_NAMES[level]}的上级须为${allowed.map((l) => (l ? LEVEL_NAMES[l] : '无')).join('或')} the parent of a ${level} region must be ${allowed.join(' or ')} (got ${parent.level})`,
+      );
     }
     return parent.id;
   }
@@ -168,7 +176,10 @@ export class MasterdataService {
     if (same) throw conflict('ordinal', `该党委已有第 ${ordinal} 届 the committee already has a term with ordinal ${ordinal} (${same.name})`);
     const overlap = others.find((t) => isoDay(t.startDate) <= end && isoDay(t.endDate) >= start);
     if (overlap) {
-      throw badField('startDate', `届期与${overlap.name}（${isoDay(overlap.startDate)} 至 ${isoDay(overlap.endDate)}）重叠 the term's dates overlap term "${overlap.name}" (${isoDay(overlap.startDate)} – ${isoDay(overlap.endDate)}) of the same committee`);
+      throw badField(
+        'startDate',
+        `届期与${overlap.name}（${isoDay(overlap.startDate)} 至 ${isoDay(overlap.endDate)}）重叠 the term's dates overlap term "${overlap.name}" (${isoDay(overlap.startDate)} – ${isoDay(overlap.endDate)}) of the same committee`,
+      );
     }
   }
 
@@ -177,11 +188,29 @@ export class MasterdataService {
     const region = await this.repository.region(input.committeeRegionId);
     if (!region) throw badField('committeeRegionId', `党委所在区划不存在 region ${input.committeeRegionId} does not exist`);
     if (region.level !== 'CITY' && region.level !== 'COUNTY') {
-      throw badField('committeeRegionId', `党委须为市委或县（区）委 the committee must be the city's or a county's (region level CITY or COUNTY, got ${region.level})`);
+      throw badField(
+        'committeeRegionId',
+        `党委须为市委或县（区）委 the committee must be the city's or a county's (region level CITY or COUNTY, got ${region.level})`,
+      );
     }
     await this.checkTerm(region.id, input.ordinal, input.startDate, input.endDate, null);
-    const term = await this.repository.createTerm({ committeeRegionId: region.id, ordinal: input.ordinal, name: input.name, startDate: dbDate(input.startDate), endDate: dbDate(input.endDate) });
-    return { id: term.id, committeeRegionId: region.id, committeeName: committeeName(region), ordinal: term.ordinal, name: term.name, startDate: input.startDate, endDate: input.endDate, rounds: [] };
+    const term = await this.repository.createTerm({
+      committeeRegionId: region.id,
+      ordinal: input.ordinal,
+      name: input.name,
+      startDate: dbDate(input.startDate),
+      endDate: dbDate(input.endDate),
+    });
+    return {
+      id: term.id,
+      committeeRegionId: region.id,
+      committeeName: committeeName(region),
+      ordinal: term.ordinal,
+      name: term.name,
+      startDate: input.startDate,
+      endDate: input.endDate,
+      rounds: [],
+    };
   }
 
   async updateTerm(id: number, input: UpdateTerm): Promise<TermRecord> {
@@ -194,7 +223,10 @@ export class MasterdataService {
     await this.checkTerm(term.committeeRegionId, input.ordinal ?? term.ordinal, start, end, id);
     for (const round of await this.repository.termRounds(id)) {
       if (isoDay(round.startDate) < start || isoDay(round.endDate) > end) {
-        throw badField(isoDay(round.startDate) < start ? 'startDate' : 'endDate', `${round.name}（${isoDay(round.startDate)} 至 ${isoDay(round.endDate)}）将超出届期 round "${round.name}" would fall outside the term's dates`);
+        throw badField(
+          isoDay(round.startDate) < start ? 'startDate' : 'endDate',
+          `${round.name}（${isoDay(round.startDate)} 至 ${isoDay(round.endDate)}）将超出届期 round "${round.name}" would fall outside the term's dates`,
+        );
       }
     }
     await this.repository.updateTerm(id, { ordinal: input.ordinal, name: input.name, startDate: dbDate(start), endDate: dbDate(end) });
@@ -229,7 +261,13 @@ export class MasterdataService {
     const end = input.endDate ?? isoDay(round.endDate);
     if (end < start) throw badField('endDate', `结束日期早于开始日期 must not be before startDate (${end} < ${start})`);
     await this.checkRound(round.termId, input.ordinal ?? round.ordinal, start, end, id);
-    const updated = await this.repository.updateRound(id, { ordinal: input.ordinal, name: input.name, year: input.year, startDate: dbDate(start), endDate: dbDate(end) });
+    const updated = await this.repository.updateRound(id, {
+      ordinal: input.ordinal,
+      name: input.name,
+      year: input.year,
+      startDate: dbDate(start),
+      endDate: dbDate(end),
+    });
     return roundView(updated, await this.repository.roundInspections(id));
   }
 
@@ -239,7 +277,11 @@ export class MasterdataService {
     const limit = this.county.limit();
     if (limit !== null && query.regionId !== undefined) {
       const region = await this.repository.region(query.regionId);
-      if (!region || countyOf(region) !== limit) throw new AppError(HttpStatus.FORBIDDEN, `regionId: 县区账号只能查看本县（区） a county account may see only its own county (region ${query.regionId})`);
+      if (!region || countyOf(region) !== limit)
+        throw new AppError(
+          HttpStatus.FORBIDDEN,
+          `regionId: 县区账号只能查看本县（区） a county account may see only its own county (region ${query.regionId})`,
+        );
     }
     const { total, rows } = await this.repository.units(query, limit, shanghaiToday());
     return { total, page: query.page ?? 1, pageSize: query.pageSize ?? 20, rows };
@@ -261,7 +303,8 @@ export class MasterdataService {
     const regions = new Map((await this.repository.allRegions()).map((r) => [r.id, r]));
     const region = regions.get(regionId);
     const limit = this.county.limit();
-    if (!region || (limit !== null && countyOf(region) !== limit)) throw badField('regionId', `所在区划不存在或已删除 region ${regionId} does not exist or was deleted`);
+    if (!region || (limit !== null && countyOf(region) !== limit))
+      throw badField('regionId', `所在区划不存在或已删除 region ${regionId} does not exist or was deleted`);
     if (region.level === 'CITY' && [...regions.values()].some((r) => r.level === 'MUNICIPAL')) {
       throw badField('regionId', '市管单位请选择“市本级”区划 units of the city belong to its 市本级 (MUNICIPAL) region, not the city itself');
     }
@@ -269,13 +312,18 @@ export class MasterdataService {
     if (committeeRegionId !== undefined && committeeRegionId !== committee) {
       const chosen = regions.get(committeeRegionId);
       if (!chosen || (chosen.level !== 'CITY' && chosen.level !== 'COUNTY') || (limit !== null && chosen.id !== limit)) {
-        throw badField('committeeRegionId', `管辖党委须为市委或本单位所在县（区）委 the managing committee must be the city's or a county's (region ${committeeRegionId})`);
+        throw badField(
+          'committeeRegionId',
+          `管辖党委须为市委或本单位所在县（区）委 the managing committee must be the city's or a county's (region ${committeeRegionId})`,
+        );
       }
       committee = chosen.id;
     }
     if (parentUnitId !== undefined && parentUnitId !== null) {
       if (parentUnitId === unitId) throw badField('parentUnitId', '上级单位不能是自己 a unit cannot be its own parent');
-      await this.county.check('unit', parentUnitId, () => badField('parentUnitId', `上级单位不存在或已删除 unit ${parentUnitId} does not exist or was deleted`));
+      await this.county.check('unit', parentUnitId, () =>
+        badField('parentUnitId', `上级单位不存在或已删除 unit ${parentUnitId} does not exist or was deleted`),
+      );
       const parent = await this.repository.unit(parentUnitId);
       if (!parent) throw badField('parentUnitId', `上级单位不存在或已删除 unit ${parentUnitId} does not exist or was deleted`);
       if (unitId !== null && (await this.repository.isUnitAncestor(unitId, parentUnitId))) {
@@ -288,23 +336,45 @@ export class MasterdataService {
   async createUnit(input: CreateUnit): Promise<UnitRecord> {
     const place = await this.placement(null, input.regionId, input.committeeRegionId, input.parentUnitId);
     if (await this.repository.unitIdByCode(input.code)) throw conflict('code', `单位代码 ${input.code} 已存在 unit code ${input.code} already exists`);
-    const id = await this.repository.createUnit({ code: input.code, name: input.name, category: input.category, ...place, parentUnitId: input.parentUnitId ?? null, validFrom: input.validFrom, validTo: null, principalLeader: input.principalLeader ?? null, leaderInCharge: input.leaderInCharge ?? null });
+    const id = await this.repository.createUnit({
+      code: input.code,
+      name: input.name,
+      category: input.category,
+      ...place,
+      parentUnitId: input.parentUnitId ?? null,
+      validFrom: input.validFrom,
+      validTo: null,
+      principalLeader: input.principalLeader ?? null,
+      leaderInCharge: input.leaderInCharge ?? null,
+    });
     return this.visibleUnit(id);
   }
 
   async updateUnit(id: number, input: UpdateUnit): Promise<UnitRecord> {
     const unit = await this.visibleUnit(id);
     const moved = input.regionId !== undefined && input.regionId !== unit.regionId;
-    const place = await this.placement(id, input.regionId ?? unit.regionId, input.committeeRegionId ?? (moved ? undefined : unit.committeeRegionId), input.parentUnitId);
+    const place = await this.placement(
+      id,
+      input.regionId ?? unit.regionId,
+      input.committeeRegionId ?? (moved ? undefined : unit.committeeRegionId),
+      input.parentUnitId,
+    );
     if (input.code !== undefined && input.code !== unit.code && (await this.repository.unitIdByCode(input.code))) {
       throw conflict('code', `单位代码 ${input.code} 已存在 unit code ${input.code} already exists`);
     }
     const validFrom = input.validFrom ?? unit.validFrom;
     const validTo = input.validTo === undefined ? unit.validTo : input.validTo;
-    if (validTo !== null && validTo < validFrom) throw badField(input.validTo !== undefined ? 'validTo' : 'validFrom', `撤销日期早于设立日期 validTo must not be before validFrom (${validTo} < ${validFrom})`);
+    if (validTo !== null && validTo < validFrom)
+      throw badField(
+        input.validTo !== undefined ? 'validTo' : 'validFrom',
+        `撤销日期早于设立日期 validTo must not be before validFrom (${validTo} < ${validFrom})`,
+      );
     const stationing = await this.repository.unitStationing(id);
     if (stationing.first !== null && validFrom > stationing.first) {
-      throw badField('validFrom', `该单位 ${stationing.first} 已被巡察，设立日期不能晚于此日 the unit was inspected on ${stationing.first}; it cannot be established later`);
+      throw badField(
+        'validFrom',
+        `该单位 ${stationing.first} 已被巡察，设立日期不能晚于此日 the unit was inspected on ${stationing.first}; it cannot be established later`,
+      );
     }
     await this.repository.updateUnit(id, {
       code: input.code,
@@ -323,12 +393,15 @@ export class MasterdataService {
   /** 撤并: abolished on `date`, or merged on `date` into another unit (its successor). */
   async abolishUnit(id: number, input: AbolishUnit): Promise<UnitRecord> {
     const unit = await this.visibleUnit(id);
-    if (unit.validTo !== null) throw conflict('date', `该单位已于 ${unit.validTo} 撤并 the unit was already abolished or merged on ${unit.validTo}; undo that first (validTo: null)`);
+    if (unit.validTo !== null)
+      throw conflict('date', `该单位已于 ${unit.validTo} 撤并 the unit was already abolished or merged on ${unit.validTo}; undo that first (validTo: null)`);
     if (input.date < unit.validFrom) throw badField('date', `撤并日期早于设立日期 must not be before the unit's validFrom (${input.date} < ${unit.validFrom})`);
     const mergedIntoId = input.mergedIntoId ?? null;
     if (mergedIntoId !== null) {
       if (mergedIntoId === id) throw badField('mergedIntoId', '不能并入自己 a unit cannot be merged into itself');
-      await this.county.check('unit', mergedIntoId, () => badField('mergedIntoId', `并入单位不存在或已删除 unit ${mergedIntoId} does not exist or was deleted`));
+      await this.county.check('unit', mergedIntoId, () =>
+        badField('mergedIntoId', `并入单位不存在或已删除 unit ${mergedIntoId} does not exist or was deleted`),
+      );
       const successor = await this.repository.unit(mergedIntoId);
       if (!successor) throw badField('mergedIntoId', `并入单位不存在或已删除 unit ${mergedIntoId} does not exist or was deleted`);
       if (successor.validFrom > input.date || (successor.validTo !== null && successor.validTo <= input.date)) {
@@ -351,13 +424,16 @@ export class MasterdataService {
     if (input.parentId !== undefined && input.parentId !== null) {
       const parent = await this.repository.category(input.parentId);
       if (!parent) throw badField('parentId', `上级类别不存在或已删除 category ${input.parentId} does not exist or was deleted`);
-      if (parent.level !== 1) throw badField('parentId', `上级类别须为一级类别 the parent must be a level-1 category (${parent.code} is level ${parent.level})`);
-      if (!input.code.startsWith(`${parent.code}.`)) throw badField('code', `二级类别代码须以“${parent.code}.”开头 a level-2 code must start with "${parent.code}." (e.g. ${parent.code}.01)`);
+      if (parent.level !== 1)
+        throw badField('parentId', `上级类别须为一级类别 the parent must be a level-1 category (${parent.code} is level ${parent.level})`);
+      if (!input.code.startsWith(`${parent.code}.`))
+        throw badField('code', `二级类别代码须以“${parent.code}.”开头 a level-2 code must start with "${parent.code}." (e.g. ${parent.code}.01)`);
       level = 2;
     } else if (input.code.includes('.')) {
       throw badField('code', '一级类别代码不能含“.” a level-1 code holds no "." (e.g. 6)');
     }
-    if (await this.repository.categoryByCode(input.code)) throw conflict('code', `类别代码 ${input.code} 已存在（或曾被使用） category code ${input.code} already exists (or was used before)`);
+    if (await this.repository.categoryByCode(input.code))
+      throw conflict('code', `类别代码 ${input.code} 已存在（或曾被使用） category code ${input.code} already exists (or was used before)`);
     const row = await this.repository.createCategory({ code: input.code, name: input.name, level, parentId: input.parentId ?? null });
     return { ...row, findings: 0 };
   }
@@ -381,8 +457,16 @@ export class MasterdataService {
     this.cityStaffOnly();
     const category = await this.liveCategory(id);
     const use = await this.repository.categoryUse(id);
-    if (use.findings > 0) throw new AppError(HttpStatus.CONFLICT, `问题类别 ${category.code} ${category.name} 已有 ${use.findings} 个问题使用，不能删除（可改名） category ${category.code} is used by ${use.findings} finding(s) and cannot be deleted (rename it instead)`);
-    if (use.children > 0) throw new AppError(HttpStatus.CONFLICT, `问题类别 ${category.code} 下还有 ${use.children} 个二级类别，请先删除它们 category ${category.code} still has ${use.children} level-2 categories; delete them first`);
+    if (use.findings > 0)
+      throw new AppError(
+        HttpStatus.CONFLICT,
+        `问题类别 ${category.code} ${category.name} 已有 ${use.findings} 个问题使用，不能删除（可改名） category ${category.code} is used by ${use.findings} finding(s) and cannot be deleted (rename it instead)`,
+      );
+    if (use.children > 0)
+      throw new AppError(
+        HttpStatus.CONFLICT,
+        `问题类别 ${category.code} 下还有 ${use.children} 个二级类别，请先删除它们 category ${category.code} still has ${use.children} level-2 categories; delete them first`,
+      );
     await this.repository.deleteCategory(id);
     return { id };
   }
@@ -396,6 +480,18 @@ export class MasterdataService {
   }
 }
 
-function roundView(round: { id: number; termId: number; ordinal: number; year: number; name: string; startDate: Date; endDate: Date }, inspections: number): RoundRecord {
-  return { id: round.id, termId: round.termId, ordinal: round.ordinal, year: round.year, name: round.name, startDate: isoDay(round.startDate), endDate: isoDay(round.endDate), inspections };
+function roundView(
+  round: { id: number; termId: number; ordinal: number; year: number; name: string; startDate: Date; endDate: Date },
+  inspections: number,
+): RoundRecord {
+  return {
+    id: round.id,
+    termId: round.termId,
+    ordinal: round.ordinal,
+    year: round.year,
+    name: round.name,
+    startDate: isoDay(round.startDate),
+    endDate: isoDay(round.endDate),
+    inspections,
+  };
 }

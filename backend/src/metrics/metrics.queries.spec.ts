@@ -98,7 +98,10 @@ describe('metric queries', () => {
     rectificationAsOf: buildRectificationTasksQuery(full, false),
     rectificationCurrent: buildRectificationTasksQuery(full, true),
     categories: buildCategoriesQuery(full),
-    coverage: buildCoverageQuery({ ...full, coverageTerms: [{ id: 2, committeeRegionId: 1, ordinal: 3, name: '', startDate: '2023-01-01', endDate: '2027-12-31' }] }, options),
+    coverage: buildCoverageQuery(
+      { ...full, coverageTerms: [{ id: 2, committeeRegionId: 1, ordinal: 3, name: '', startDate: '2023-01-01', endDate: '2027-12-31' }] },
+      options,
+    ),
     uncovered: buildUncoveredQuery(full, options),
     unitCoverage: buildCoverageQuery({ ...full, roundId: undefined }, { ...options, source: summary }),
     unitUncovered: buildUncoveredQuery({ ...full, roundId: undefined }, { ...options, source: summary }),
@@ -148,7 +151,9 @@ describe('metric queries', () => {
     const { query, params } = builders.unitCoverage;
     expect(query).toContain('FROM fact_unit_coverage AS u FINAL');
     expect(query).not.toContain('fact_inspections');
-    expect(query).toContain('coalesce(u.last_routine >= t.start_date AND u.last_routine <= t.e, 0) OR coalesce(u.last_special >= t.start_date AND u.last_special <= t.e, 0)');
+    expect(query).toContain(
+      'coalesce(u.last_routine >= t.start_date AND u.last_routine <= t.e, 0) OR coalesce(u.last_special >= t.start_date AND u.last_special <= t.e, 0)',
+    );
     expect(query).not.toContain('last_mobile >=');
     expect(params).not.toHaveProperty('countingModes');
     expect(builders.unitUncovered.query).toContain('ORDER BY (last_date IS NULL) DESC, last_date, unit_id');

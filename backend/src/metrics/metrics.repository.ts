@@ -136,7 +136,13 @@ export class MetricsRepository {
       const days = await this.run<SummaryCloseDaysRow>(buildSummaryCloseDaysQuery(scope, source));
       const tasks = await this.run<TaskFiguresRow>(buildSummaryTaskFiguresQuery(scope, source));
       return {
-        groups: groups.map((r) => ({ countyId: r.county_id, roundId: r.round_id, immediate: r.immediate === 1, findings: count(r.n_findings), closed: count(r.n_closed) })),
+        groups: groups.map((r) => ({
+          countyId: r.county_id,
+          roundId: r.round_id,
+          immediate: r.immediate === 1,
+          findings: count(r.n_findings),
+          closed: count(r.n_closed),
+        })),
         days: days.map((r) => ({ days: count(r.days), n: count(r.n) })),
         tasks: tasks.map(taskFigures),
       };
@@ -195,18 +201,24 @@ export class MetricsRepository {
 
   async coverage(scope: Scope, options: CoverageOptions): Promise<CoverageCount[]> {
     const rows = await this.run<CoverageRow>(buildCoverageQuery(scope, options));
-    return rows.map((r) => ({ countyId: r.county_id, termId: r.term_id, unitCategory: r.unit_category, inScope: count(r.in_scope), covered: count(r.covered_units) }));
+    return rows.map((r) => ({
+      countyId: r.county_id,
+      termId: r.term_id,
+      unitCategory: r.unit_category,
+      inScope: count(r.in_scope),
+      covered: count(r.covered_units),
+    }));
   }
 
   async uncovered(scope: Scope, options: CoverageOptions): Promise<UncoveredUnit[]> {
     const rows = await this.run<UncoveredRow>(buildUncoveredQuery(scope, options));
     return rows.map((r) => ({
-        unitId: r.unit_id,
-        code: r.code,
-        name: r.name,
-        unitCategory: r.unit_category,
-        regionId: r.region_id,
-        countyId: r.county_id,
+      unitId: r.unit_id,
+      code: r.code,
+      name: r.name,
+      unitCategory: r.unit_category,
+      regionId: r.region_id,
+      countyId: r.county_id,
       lastInspectionDate: r.last_date,
     }));
   }

@@ -20,7 +20,15 @@ describe('nearestRank', () => {
     expect(nearestRank([{ days: 7, n: 1 }], 0.9)).toBe(7);
     expect(nearestRank([], 0.5)).toBeNull();
     // n = 3: median rank ⌈1.5⌉ = 2
-    expect(nearestRank([{ days: 0, n: 1 }, { days: 4, n: 2 }], 0.5)).toBe(4);
+    expect(
+      nearestRank(
+        [
+          { days: 0, n: 1 },
+          { days: 4, n: 2 },
+        ],
+        0.5,
+      ),
+    ).toBe(4);
   });
 });
 

@@ -127,25 +127,43 @@ export class MetricsService {
       return (daysBetween(term.startDate, end) + 1) / (daysBetween(term.startDate, term.endDate) + 1);
     };
     const projected = (rate: number | null, pace: number) => (rate === null || pace <= 0 ? null : Math.min(1, rate / pace));
-    const regions = sumBy(rows, (r) => `${r.countyId}:${r.termId}`, (t, r) => {
-      inc(t, 'inScope', r.inScope);
-      inc(t, 'covered', r.covered);
-      t.countyId = r.countyId;
-      t.termId = r.termId;
-    });
+    const regions = sumBy(
+      rows,
+      (r) => `${r.countyId}:${r.termId}`,
+      (t, r) => {
+        inc(t, 'inScope', r.inScope);
+        inc(t, 'covered', r.covered);
+        t.countyId = r.countyId;
+        t.termId = r.termId;
+      },
+    );
     const byRegion = [...regions.values()]
       .filter((g) => g.inScope > 0)
       .map((g) => {
         const term = terms.get(g.termId)!;
         const pace = paceOf(g.termId);
         const rate = g.covered / g.inScope;
-        return { regionId: g.countyId, termId: g.termId, termStart: term.startDate, termEnd: term.endDate, pace, projected: projected(rate, pace), inScope: g.inScope, covered: g.covered, rate };
+        return {
+          regionId: g.countyId,
+          termId: g.termId,
+          termStart: term.startDate,
+          termEnd: term.endDate,
+          pace,
+          projected: projected(rate, pace),
+          inScope: g.inScope,
+          covered: g.covered,
+          rate,
+        };
       })
       .sort((a, b) => a.regionId - b.regionId || a.termId - b.termId);
-    const categories = sumBy(rows, (r) => r.unitCategory, (t, r) => {
-      inc(t, 'inScope', r.inScope);
-      inc(t, 'covered', r.covered);
-    });
+    const categories = sumBy(
+      rows,
+      (r) => r.unitCategory,
+      (t, r) => {
+        inc(t, 'inScope', r.inScope);
+        inc(t, 'covered', r.covered);
+      },
+    );
     const byUnitCategory = [...categories.entries()]
       .filter(([, g]) => g.inScope > 0)
       .map(([unitCategory, g]) => ({ unitCategory: unitCategory as UnitCategory, inScope: g.inScope, covered: g.covered, rate: g.covered / g.inScope }))
@@ -198,7 +216,11 @@ export class MetricsService {
     const regionCategory = of(CATEGORY_SETS.regionCategory)
       .map((r) => ({ regionId: r.countyId, categoryId: r.category1Id, count: r.n }))
       .sort((a, b) => a.regionId - b.regionId || a.categoryId - b.categoryId);
-    const regionTotals = sumBy(regionCategory, (r) => r.regionId, (t, r) => inc(t, 'count', r.count));
+    const regionTotals = sumBy(
+      regionCategory,
+      (r) => r.regionId,
+      (t, r) => inc(t, 'count', r.count),
+    );
     return {
       filters: this.applied(scope),
       total: level2.reduce((s, l) => s + l.count, 0),

@@ -25,7 +25,10 @@ export function buildOptions(dims: Dimensions, today: string): OptionsResponse {
     const chosen = committeeTerms(dims.terms, today, value);
     if (chosen.length === 0) return [];
     const startDate = chosen.map((t) => t.startDate).sort()[0];
-    const endDate = chosen.map((t) => t.endDate).sort().reverse()[0];
+    const endDate = chosen
+      .map((t) => t.endDate)
+      .sort()
+      .reverse()[0];
     const years = `${startDate.slice(0, 4)}—${endDate.slice(0, 4)}`;
     return [{ value, label: `${value === 'current' ? '本届' : '上届'}（${years}）`, startDate, endDate }];
   });

@@ -41,7 +41,9 @@ export class CaseRecordsController {
   }
 
   @Get('inspections.csv')
-  @ApiOperation({ summary: '巡察列表 CSV: every row of GET /api/inspections under the same parameters (UTF-8 with BOM, Chinese headers); the file named after the filters' })
+  @ApiOperation({
+    summary: '巡察列表 CSV: every row of GET /api/inspections under the same parameters (UTF-8 with BOM, Chinese headers); the file named after the filters',
+  })
   @Audited('export.inspections-csv')
   @ApiProduces(CSV_TYPE)
   @ApiOkResponse({ description: 'the inspection list as CSV', ...FILE })
@@ -66,7 +68,7 @@ export class CaseRecordsController {
   }
 
   @Get('inspections/:id/earlier-findings')
-  @ApiOperation({ summary: '可关联的复发问题 the same unit\'s findings of earlier inspections (what a finding may be a recurrence of)' })
+  @ApiOperation({ summary: "可关联的复发问题 the same unit's findings of earlier inspections (what a finding may be a recurrence of)" })
   @ZodResponse({ status: 200, type: EarlierFindingsDto })
   earlierFindings(@Param() params: InspectionPathDto) {
     return this.service.earlierFindings(params.id);
@@ -104,7 +106,10 @@ export class CaseRecordsController {
   }
 
   @Get('records/findings.csv')
-  @ApiOperation({ summary: '问题列表 CSV: every row of GET /api/records/findings under the same parameters (UTF-8 with BOM, Chinese headers); the file named after the filters' })
+  @ApiOperation({
+    summary:
+      '问题列表 CSV: every row of GET /api/records/findings under the same parameters (UTF-8 with BOM, Chinese headers); the file named after the filters',
+  })
   @Audited('export.record-findings-csv')
   @ApiProduces(CSV_TYPE)
   @ApiOkResponse({ description: 'the finding list as CSV', ...FILE })

@@ -131,7 +131,9 @@ export class CaseRecordsRepository {
     if (query.feedbackTo) where.push(Prisma.sql`i.feedback_date <= ${query.feedbackTo}::date`);
     const condition = Prisma.join(where, ' AND ');
     const [count, rows] = await Promise.all([
-      this.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM inspections i JOIN org_units u ON u.id = i.unit_id JOIN regions g ON g.id = u.region_id WHERE ${condition}`,
+      this.prisma.$queryRaw<
+        { n: number }[]
+      >`SELECT count(*)::int AS n FROM inspections i JOIN org_units u ON u.id = i.unit_id JOIN regions g ON g.id = u.region_id WHERE ${condition}`,
       this.prisma.$queryRaw<InspectionRowSql[]>`${INSPECTION_SELECT} WHERE ${condition} ORDER BY ${INSPECTION_ORDER[query.sort]}
         LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`,
     ]);
@@ -155,7 +157,9 @@ export class CaseRecordsRepository {
     if (query.inspectionId !== undefined) where.push(Prisma.sql`f.inspection_id = ${query.inspectionId}`);
     const condition = Prisma.join(where, ' AND ');
     const [count, rows] = await Promise.all([
-      this.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM findings f JOIN inspections i ON i.id = f.inspection_id JOIN org_units u ON u.id = f.unit_id
+      this.prisma.$queryRaw<
+        { n: number }[]
+      >`SELECT count(*)::int AS n FROM findings f JOIN inspections i ON i.id = f.inspection_id JOIN org_units u ON u.id = f.unit_id
         JOIN regions g ON g.id = u.region_id JOIN issue_categories k ON k.id = f.category_id WHERE ${condition}`,
       this.prisma.$queryRaw<FindingRowSql[]>`${FINDING_SELECT} WHERE ${condition} ORDER BY ${FINDING_ORDER[query.sort]}
         LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`,
@@ -164,7 +168,10 @@ export class CaseRecordsRepository {
   }
 
   /** The names of a list's round, region and category filters, and 填报单位 (the county, or the city). */
-  async filterNames(ids: { roundId?: number; regionId?: number; categoryId?: number }, county: number | null): Promise<{ round?: string; region?: string; category?: string; reportingUnit: string }> {
+  async filterNames(
+    ids: { roundId?: number; regionId?: number; categoryId?: number },
+    county: number | null,
+  ): Promise<{ round?: string; region?: string; category?: string; reportingUnit: string }> {
     const [row] = await this.prisma.$queryRaw<{ round: string | null; region: string | null; category: string | null; reporting_unit: string | null }[]>`
       SELECT (SELECT name FROM rounds WHERE id = ${ids.roundId ?? null}::int) AS round,
              (SELECT name FROM regions WHERE id = ${ids.regionId ?? null}::int) AS region,
@@ -175,7 +182,9 @@ export class CaseRecordsRepository {
 
   /** The findings of one inspection, oldest first. */
   findingsOf(inspectionId: number): Promise<FindingRowSql[]> {
-    return this.prisma.$queryRaw<FindingRowSql[]>`${FINDING_SELECT} WHERE f.inspection_id = ${inspectionId} AND f.deleted_at IS NULL ORDER BY f.found_date, f.id`;
+    return this.prisma.$queryRaw<
+      FindingRowSql[]
+    >`${FINDING_SELECT} WHERE f.inspection_id = ${inspectionId} AND f.deleted_at IS NULL ORDER BY f.found_date, f.id`;
   }
 
   /** The live tasks of the given findings. */
@@ -185,7 +194,9 @@ export class CaseRecordsRepository {
 
   /** Findings of the unit in its other live inspections stationed before `before`. */
   earlierFindings(unitId: number, inspectionId: number, before: string) {
-    return this.prisma.$queryRaw<{ id: bigint; inspection_id: number; round_name: string; found_date: string; category_name: string; description: string; closed: boolean }[]>`
+    return this.prisma.$queryRaw<
+      { id: bigint; inspection_id: number; round_name: string; found_date: string; category_name: string; description: string; closed: boolean }[]
+    >`
       SELECT f.id, f.inspection_id, r.name AS round_name, to_char(f.found_date, 'YYYY-MM-DD') AS found_date, k.name AS category_name,
              left(f.description, 200) AS description,
              (EXISTS (SELECT 1 FROM rectification_tasks x WHERE x.finding_id = f.id AND x.deleted_at IS NULL)

@@ -123,12 +123,25 @@ export class CaseRecordsService {
     const row = await this.repository.inspection(id, this.county.limit());
     if (!row) throw notFound('巡察', 'inspection', id)();
     const rows = await this.repository.earlierFindings(row.unit_id, id, row.stationed_from);
-    return { rows: rows.map((r) => ({ id: Number(r.id), inspectionId: r.inspection_id, roundName: r.round_name, foundDate: r.found_date, categoryName: r.category_name, description: r.description, closed: r.closed })) };
+    return {
+      rows: rows.map((r) => ({
+        id: Number(r.id),
+        inspectionId: r.inspection_id,
+        roundName: r.round_name,
+        foundDate: r.found_date,
+        categoryName: r.category_name,
+        description: r.description,
+        closed: r.closed,
+      })),
+    };
   }
 
   async units(query: UnitLookupQuery): Promise<UnitChoices> {
     const rows = await this.repository.units(query.q, this.county.limit());
-    return { total: rows.length, rows: rows.map((r) => ({ id: r.id, code: r.code, name: r.name, countyName: r.county_name, validFrom: r.valid_from, validTo: r.valid_to })) };
+    return {
+      total: rows.length,
+      rows: rows.map((r) => ({ id: r.id, code: r.code, name: r.name, countyName: r.county_name, validFrom: r.valid_from, validTo: r.valid_to })),
+    };
   }
 
   // --- corrections ----------------------------------------------------------------------
@@ -149,36 +162,58 @@ export class CaseRecordsService {
     const changed = new Set(changes.map((c) => c.field));
 
     if (after.stationedTo && after.stationedTo < after.stationedFrom) {
-      throw badField(changed.has('stationedTo') ? 'stationedTo' : 'stationedFrom', `进驻结束日期早于进驻日期 must not be before stationedFrom (${after.stationedTo} < ${after.stationedFrom})`);
+      throw badField(
+        changed.has('stationedTo') ? 'stationedTo' : 'stationedFrom',
+        `进驻结束日期早于进驻日期 must not be before stationedFrom (${after.stationedTo} < ${after.stationedFrom})`,
+      );
     }
     if (after.feedbackDate && after.feedbackDate < after.stationedFrom) {
-      throw badField(changed.has('feedbackDate') ? 'feedbackDate' : 'stationedFrom', `反馈日期早于进驻日期 must not be before stationedFrom (${after.feedbackDate} < ${after.stationedFrom})`);
+      throw badField(
+        changed.has('feedbackDate') ? 'feedbackDate' : 'stationedFrom',
+        `反馈日期早于进驻日期 must not be before stationedFrom (${after.feedbackDate} < ${after.stationedFrom})`,
+      );
     }
     const bounds = await this.repository.findingBounds(id);
     if (changed.has('unitId')) {
       await this.county.check('unit', after.unitId, () => badField('unitId', `被巡察单位不存在或已删除 unit ${after.unitId} does not exist or was deleted`));
       if (!(await this.records.unit(after.unitId))) throw badField('unitId', `被巡察单位不存在或已删除 unit ${after.unitId} does not exist or was deleted`);
-      if (bounds.linked) throw badField('unitId', `该巡察的问题已与其他问题建立复发关联，不能更换被巡察单位 findings of this inspection are linked as recurrences; unlink them before changing the unit`);
+      if (bounds.linked)
+        throw badField(
+          'unitId',
+          `该巡察的问题已与其他问题建立复发关联，不能更换被巡察单位 findings of this inspection are linked as recurrences; unlink them before changing the unit`,
+        );
     }
     if (changed.has('unitId') || changed.has('stationedFrom')) {
       const unit = await this.records.unit(after.unitId);
-      if (unit && after.stationedFrom < isoDay(unit.validFrom)) throw badField('unitId', `进驻时该单位尚未设立 unit ${after.unitId} was established on ${isoDay(unit.validFrom)}, after ${after.stationedFrom}`);
-      if (unit?.validTo && after.stationedFrom > isoDay(unit.validTo)) throw badField('unitId', `进驻时该单位已撤销 unit ${after.unitId} was abolished on ${isoDay(unit.validTo)}, before ${after.stationedFrom}`);
+      if (unit && after.stationedFrom < isoDay(unit.validFrom))
+        throw badField('unitId', `进驻时该单位尚未设立 unit ${after.unitId} was established on ${isoDay(unit.validFrom)}, after ${after.stationedFrom}`);
+      if (unit?.validTo && after.stationedFrom > isoDay(unit.validTo))
+        throw badField('unitId', `进驻时该单位已撤销 unit ${after.unitId} was abolished on ${isoDay(unit.validTo)}, before ${after.stationedFrom}`);
     }
     if (changed.has('roundId') || changed.has('stationedFrom')) await this.rounds.check(after.roundId, after.stationedFrom);
     if (changed.has('stationedFrom') && bounds.first_found && bounds.first_found < after.stationedFrom) {
-      throw badField('stationedFrom', `该巡察已有早于此日发现的问题（${bounds.first_found}） a finding of this inspection was found on ${bounds.first_found}, before ${after.stationedFrom}`);
+      throw badField(
+        'stationedFrom',
+        `该巡察已有早于此日发现的问题（${bounds.first_found}） a finding of this inspection was found on ${bounds.first_found}, before ${after.stationedFrom}`,
+      );
     }
     if (changed.has('feedbackDate') && after.feedbackDate) {
       const deadline = await this.repository.earliestDeadline(id);
       if (deadline && deadline < after.feedbackDate) {
-        throw badField('feedbackDate', `该巡察有整改时限早于此反馈日期的任务（${deadline}） a task of this inspection falls due on ${deadline}, before the feedback date ${after.feedbackDate}`);
+        throw badField(
+          'feedbackDate',
+          `该巡察有整改时限早于此反馈日期的任务（${deadline}） a task of this inspection falls due on ${deadline}, before the feedback date ${after.feedbackDate}`,
+        );
       }
     }
     const data: Prisma.InspectionUncheckedUpdateInput = {};
     for (const field of changed) {
       const value = after[field as keyof InspectionRecord];
-      (data as Record<string, unknown>)[field] = ['stationedFrom', 'stationedTo', 'feedbackDate'].includes(field) ? (value === null ? null : dbDate(value as string)) : value;
+      (data as Record<string, unknown>)[field] = ['stationedFrom', 'stationedTo', 'feedbackDate'].includes(field)
+        ? value === null
+          ? null
+          : dbDate(value as string)
+        : value;
     }
     const row = await this.repository.updateInspection(id, data);
     return { record: inspectionRecord(row), changes };
@@ -189,7 +224,11 @@ export class CaseRecordsService {
     const current = await this.repository.findingRow(BigInt(id));
     if (!current) throw notFound('问题', 'finding', id)();
     const before = findingRecord(current);
-    const after: FindingRecord = { ...before, ...definedOf(input), recurrenceOfId: input.recurrenceOfId === undefined ? before.recurrenceOfId : input.recurrenceOfId };
+    const after: FindingRecord = {
+      ...before,
+      ...definedOf(input),
+      recurrenceOfId: input.recurrenceOfId === undefined ? before.recurrenceOfId : input.recurrenceOfId,
+    };
     const changes = changesBetween(before, after);
     if (changes.length === 0) return { record: before, changes };
     const changed = new Set(changes.map((c) => c.field));
@@ -201,11 +240,15 @@ export class CaseRecordsService {
     }
     if (changed.has('foundDate')) {
       const stationed = isoDay(current.inspection.stationedFrom);
-      if (after.foundDate < stationed) throw badField('foundDate', `发现日期早于进驻日期 must not be before the inspection's stationing (${after.foundDate} < ${stationed})`);
+      if (after.foundDate < stationed)
+        throw badField('foundDate', `发现日期早于进驻日期 must not be before the inspection's stationing (${after.foundDate} < ${stationed})`);
       const today = shanghaiToday();
       if (after.foundDate > today) throw badField('foundDate', `发现日期不能晚于今天 must not be in the future (${after.foundDate} > ${today})`);
       if (await this.repository.laterRecurrenceFoundBy(current.id, after.foundDate)) {
-        throw badField('foundDate', `已有问题作为本问题的复发记录，发现日期须早于其发现日期 a finding recorded as a recurrence of this one was found on or before ${after.foundDate}`);
+        throw badField(
+          'foundDate',
+          `已有问题作为本问题的复发记录，发现日期须早于其发现日期 a finding recorded as a recurrence of this one was found on or before ${after.foundDate}`,
+        );
       }
     }
     if ((changed.has('recurrenceOfId') || changed.has('foundDate')) && after.recurrenceOfId !== null) {
@@ -213,17 +256,24 @@ export class CaseRecordsService {
       const earlier = await this.records.finding(BigInt(after.recurrenceOfId));
       if (!earlier) throw badField('recurrenceOfId', `复发所指问题不存在或已删除 finding ${after.recurrenceOfId} does not exist or was deleted`);
       if (earlier.unitId !== current.unitId) {
-        throw badField('recurrenceOfId', `复发所指问题须为同一单位的问题 finding ${after.recurrenceOfId} is of another unit (${earlier.unitId}, not ${current.unitId})`);
+        throw badField(
+          'recurrenceOfId',
+          `复发所指问题须为同一单位的问题 finding ${after.recurrenceOfId} is of another unit (${earlier.unitId}, not ${current.unitId})`,
+        );
       }
       const earlierFound = isoDay(earlier.foundDate);
       if (earlierFound >= after.foundDate) {
-        throw badField(changed.has('recurrenceOfId') ? 'recurrenceOfId' : 'foundDate', `复发所指问题须早于本问题发现 finding ${after.recurrenceOfId} was found on ${earlierFound}, not before ${after.foundDate}`);
+        throw badField(
+          changed.has('recurrenceOfId') ? 'recurrenceOfId' : 'foundDate',
+          `复发所指问题须早于本问题发现 finding ${after.recurrenceOfId} was found on ${earlierFound}, not before ${after.foundDate}`,
+        );
       }
     }
     const data: Prisma.FindingUncheckedUpdateInput = {};
     for (const field of changed) {
       const value = after[field as keyof FindingRecord];
-      (data as Record<string, unknown>)[field] = field === 'foundDate' ? dbDate(value as string) : field === 'recurrenceOfId' ? (value === null ? null : BigInt(value)) : value;
+      (data as Record<string, unknown>)[field] =
+        field === 'foundDate' ? dbDate(value as string) : field === 'recurrenceOfId' ? (value === null ? null : BigInt(value)) : value;
     }
     const row = await this.repository.updateFinding(current.id, data);
     return { record: findingRecord(row), changes };
@@ -251,15 +301,20 @@ export class CaseRecordsService {
       throw badField('originalDueDate', `整改时限早于巡察反馈日期 must not be before the inspection's feedback date (${after.originalDueDate} < ${feedback})`);
     }
     if (extended && changed.has('originalDueDate')) {
-      if (!after.originalDueDate) throw badField('originalDueDate', '该任务已延期，原整改时限不能清空 the task was extended; its original due date cannot be removed');
+      if (!after.originalDueDate)
+        throw badField('originalDueDate', '该任务已延期，原整改时限不能清空 the task was extended; its original due date cannot be removed');
       if (after.currentDueDate && after.originalDueDate > after.currentDueDate) {
-        throw badField('originalDueDate', `该任务已延期至 ${after.currentDueDate}，原整改时限不能晚于它 the task was extended to ${after.currentDueDate}; the original due date cannot be later`);
+        throw badField(
+          'originalDueDate',
+          `该任务已延期至 ${after.currentDueDate}，原整改时限不能晚于它 the task was extended to ${after.currentDueDate}; the original due date cannot be later`,
+        );
       }
     }
     const data: Prisma.RectificationTaskUncheckedUpdateInput = {};
     for (const field of changed) {
       const value = after[field as keyof TaskRecord];
-      (data as Record<string, unknown>)[field] = field === 'originalDueDate' || field === 'currentDueDate' ? (value === null ? null : dbDate(value as string)) : value;
+      (data as Record<string, unknown>)[field] =
+        field === 'originalDueDate' || field === 'currentDueDate' ? (value === null ? null : dbDate(value as string)) : value;
     }
     const row = await this.repository.updateTask(current.id, data);
     return { record: taskView(row), changes };
@@ -317,7 +372,18 @@ function findingRowView(row: FindingRowSql): FindingRow {
   };
 }
 
-function inspectionRecord(row: { id: number; roundId: number; unitId: number; team: string; mode: InspectionRecord['mode']; isCross: boolean; isElevated: boolean; stationedFrom: Date; stationedTo: Date | null; feedbackDate: Date | null }): InspectionRecord {
+function inspectionRecord(row: {
+  id: number;
+  roundId: number;
+  unitId: number;
+  team: string;
+  mode: InspectionRecord['mode'];
+  isCross: boolean;
+  isElevated: boolean;
+  stationedFrom: Date;
+  stationedTo: Date | null;
+  feedbackDate: Date | null;
+}): InspectionRecord {
   return {
     id: row.id,
     roundId: row.roundId,
@@ -332,7 +398,17 @@ function inspectionRecord(row: { id: number; roundId: number; unitId: number; te
   };
 }
 
-function findingRecord(row: { id: bigint; inspectionId: number; unitId: number; categoryId: number; description: string; isImmediate: boolean; isKeyConcern: boolean; recurrenceOfId: bigint | null; foundDate: Date }): FindingRecord {
+function findingRecord(row: {
+  id: bigint;
+  inspectionId: number;
+  unitId: number;
+  categoryId: number;
+  description: string;
+  isImmediate: boolean;
+  isKeyConcern: boolean;
+  recurrenceOfId: bigint | null;
+  foundDate: Date;
+}): FindingRecord {
   return {
     id: Number(row.id),
     inspectionId: row.inspectionId,
@@ -346,7 +422,18 @@ function findingRecord(row: { id: bigint; inspectionId: number; unitId: number; 
   };
 }
 
-function taskView(row: { id: bigint; findingId: bigint; measure: string; responsibleDept: string; responsiblePerson: string; track: TaskRecord['track']; originalDueDate: Date | null; currentDueDate: Date | null; status: TaskRecord['status']; closedDate: Date | null }): TaskRecord {
+function taskView(row: {
+  id: bigint;
+  findingId: bigint;
+  measure: string;
+  responsibleDept: string;
+  responsiblePerson: string;
+  track: TaskRecord['track'];
+  originalDueDate: Date | null;
+  currentDueDate: Date | null;
+  status: TaskRecord['status'];
+  closedDate: Date | null;
+}): TaskRecord {
   return {
     id: Number(row.id),
     findingId: Number(row.findingId),

@@ -39,7 +39,14 @@ export interface ReplayedTask {
  * Replays `rows` (one task's, complete: none with a problem of its own) over a task created
  * on `created` with the due date `due`; a row that cannot happen is reported in `problems`.
  */
-export function replayHistory(rows: readonly HistoryRow[], created: string, due: string | null, today: string, sheet: string, problems: Problem[]): ReplayedTask {
+export function replayHistory(
+  rows: readonly HistoryRow[],
+  created: string,
+  due: string | null,
+  today: string,
+  sheet: string,
+  problems: Problem[],
+): ReplayedTask {
   // in date order; rows of one day keep their order in the sheet
   const ordered = [...rows].sort((a, b) => (a.date as string).localeCompare(b.date as string) || a.row - b.row);
   let status: TaskStatus = 'NOT_STARTED';
@@ -60,7 +67,10 @@ export function replayHistory(rows: readonly HistoryRow[], created: string, due:
     if (row.kind === 'STATUS_CHANGE') {
       const to = row.status as TaskStatus;
       if (!HISTORY_TRANSITIONS[status].includes(to)) {
-        report('新状态', `不允许的状态变更：${TASK_STATUS_LABELS[status]} → ${TASK_STATUS_LABELS[to]} status change not allowed: ${status} → ${to} (on ${date})`);
+        report(
+          '新状态',
+          `不允许的状态变更：${TASK_STATUS_LABELS[status]} → ${TASK_STATUS_LABELS[to]} status change not allowed: ${status} → ${to} (on ${date})`,
+        );
         continue;
       }
       events.push({ type: 'STATUS_CHANGE', date, fromStatus: status, toStatus: to, newDueDate: null, note: row.note ?? null });

@@ -18,7 +18,9 @@ export class LedgerImportController {
   constructor(@Inject(LedgerImportService) private readonly service: LedgerImportService) {}
 
   @Get('template')
-  @ApiOperation({ summary: '台账导入模板 the ledger import template (.xlsx: 整改台账 and 历史 sheets with the office’s rounds, units, categories as dropdowns; 说明)' })
+  @ApiOperation({
+    summary: '台账导入模板 the ledger import template (.xlsx: 整改台账 and 历史 sheets with the office’s rounds, units, categories as dropdowns; 说明)',
+  })
   @ApiProduces(XLSX)
   @ApiOkResponse({ description: 'the template workbook', schema: { type: 'string', format: 'binary' } })
   @Header('Content-Type', XLSX)
@@ -48,7 +50,12 @@ export class LedgerImportController {
   @ApiBody(LEDGER_UPLOAD_BODY)
   @UseInterceptors(UploadErrorsInterceptor, FileInterceptor('file'))
   @ZodResponse({ status: 201, type: LedgerImportResultDto })
-  async import(@UploadedFile() file: Upload | undefined, @Body() body: Record<string, unknown> | undefined, @Actor() actor: string, @Req() request: AuditedRequest) {
+  async import(
+    @UploadedFile() file: Upload | undefined,
+    @Body() body: Record<string, unknown> | undefined,
+    @Actor() actor: string,
+    @Req() request: AuditedRequest,
+  ) {
     const result = await this.service.import(file, body?.confirmNewInspections === 'true', actor);
     request.auditDetail = { result };
     return result;

@@ -112,7 +112,8 @@ export class LedgerImportRepository {
    * first and is then refused (409), as is the same file again within the window.
    */
   async importLedger(plan: ImportPlan): Promise<{ imported: number; inspectionsCreated: number; events: number }> {
-    return auditedTransaction(this.prisma, 
+    return auditedTransaction(
+      this.prisma,
       async (tx) => {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(('x' || substr(${plan.fileHash}, 1, 15))::bit(60)::bigint)`;
         const [earlier] = await tx.$queryRaw<{ created_at: Date }[]>`
@@ -141,7 +142,16 @@ export class LedgerImportRepository {
                                ${entries.map((e) => e.currentDueDate)}::date[], ${entries.map((e) => e.status)}::task_status[], ${entries.map((e) => e.closedDate)}::date[])`;
 
         // the events in their order (ids ascending), CREATED first for each task
-        const ev = { task: [] as string[], type: [] as string[], date: [] as string[], from: [] as (string | null)[], to: [] as (string | null)[], due: [] as (string | null)[], note: [] as (string | null)[], backdated: [] as boolean[] };
+        const ev = {
+          task: [] as string[],
+          type: [] as string[],
+          date: [] as string[],
+          from: [] as (string | null)[],
+          to: [] as (string | null)[],
+          due: [] as (string | null)[],
+          note: [] as (string | null)[],
+          backdated: [] as boolean[],
+        };
         const push = (task: string, e: HistoryEvent) => {
           ev.task.push(task);
           ev.type.push(e.type);
@@ -153,7 +163,14 @@ export class LedgerImportRepository {
           ev.backdated.push(e.date < plan.today);
         };
         entries.forEach((e, i) => {
-          push(taskIds[i], { type: 'CREATED' as HistoryEvent['type'], date: e.createdDate, fromStatus: null, toStatus: 'NOT_STARTED', newDueDate: null, note: null });
+          push(taskIds[i], {
+            type: 'CREATED' as HistoryEvent['type'],
+            date: e.createdDate,
+            fromStatus: null,
+            toStatus: 'NOT_STARTED',
+            newDueDate: null,
+            note: null,
+          });
           for (const event of e.events) push(taskIds[i], event);
         });
         await tx.$executeRaw`
@@ -166,7 +183,14 @@ export class LedgerImportRepository {
            ORDER BY k`;
         const events = ev.task.length;
         await tx.ledgerImport.create({
-          data: { fileHash: plan.fileHash, fileName: plan.fileName.slice(0, 256), actor: plan.actor, rows: n, inspectionsCreated: plan.newInspections.length, events },
+          data: {
+            fileHash: plan.fileHash,
+            fileName: plan.fileName.slice(0, 256),
+            actor: plan.actor,
+            rows: n,
+            inspectionsCreated: plan.newInspections.length,
+            events,
+          },
         });
         return { imported: n, inspectionsCreated: plan.newInspections.length, events };
       },
@@ -196,6 +220,8 @@ function duplicate(at: Date): AppError {
 /** `n` ids from the id sequence of `table` (one of ours, never user input). */
 async function nextIds(tx: Tx, table: 'findings' | 'rectification_tasks', n: number): Promise<bigint[]> {
   if (n === 0) return [];
-  const rows = await tx.$queryRaw<{ id: bigint | number | string }[]>`SELECT nextval(pg_get_serial_sequence(${table}, 'id')) AS id FROM generate_series(1, ${n}::int) ORDER BY 1`;
+  const rows = await tx.$queryRaw<
+    { id: bigint | number | string }[]
+  >`SELECT nextval(pg_get_serial_sequence(${table}, 'id')) AS id FROM generate_series(1, ${n}::int) ORDER BY 1`;
   return rows.map((r) => BigInt(r.id));
 }

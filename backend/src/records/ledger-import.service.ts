@@ -145,10 +145,14 @@ export class LedgerImportService {
 
   private checkFile(file: Upload | undefined): Upload {
     if (!file) throw badFile('请上传台账文件（表单字段 file） no file uploaded: send the workbook as multipart field "file"');
-    if (file.size > this.config.maxUploadBytes) throw new AppError(HttpStatus.PAYLOAD_TOO_LARGE, `file: 文件过大 the file is larger than ${this.config.maxUploadBytes} bytes`);
+    if (file.size > this.config.maxUploadBytes)
+      throw new AppError(HttpStatus.PAYLOAD_TOO_LARGE, `file: 文件过大 the file is larger than ${this.config.maxUploadBytes} bytes`);
     if (file.size === 0) throw badFile('文件为空 the file is empty');
     if (!/\.xlsx$/i.test(file.originalname)) throw badFile(`只接受 .xlsx 文件 only .xlsx workbooks are accepted (got "${file.originalname}")`);
-    if (file.buffer.subarray(0, 8).equals(OLE_MAGIC)) throw badFile('这是旧版 .xls 或加密的工作簿，请另存为 .xlsx 后再上传 this is an old-format .xls (or encrypted) workbook; save it as .xlsx and upload again');
+    if (file.buffer.subarray(0, 8).equals(OLE_MAGIC))
+      throw badFile(
+        '这是旧版 .xls 或加密的工作簿，请另存为 .xlsx 后再上传 this is an old-format .xls (or encrypted) workbook; save it as .xlsx and upload again',
+      );
     if (!looksLikeZip(file.buffer)) throw badFile('不是有效的 .xlsx 文件 the file is not an .xlsx workbook');
     return file;
   }
@@ -190,7 +194,11 @@ export class LedgerImportService {
       if (row.round === undefined) return undefined;
       const found = roundByName.get(fold(row.round)) ?? [];
       if (found.length === 1) return found[0];
-      report(row.row, '轮次', found.length === 0 ? `未知的轮次 unknown round "${row.round}"` : `轮次名称重复，请联系管理员 the round name "${row.round}" is not unique`);
+      report(
+        row.row,
+        '轮次',
+        found.length === 0 ? `未知的轮次 unknown round "${row.round}"` : `轮次名称重复，请联系管理员 the round name "${row.round}" is not unique`,
+      );
       return undefined;
     };
     const unitOf = (row: LedgerRow) => {
@@ -202,7 +210,13 @@ export class LedgerImportService {
       if (found) return found;
       const named = unitByName.get(text) ?? [];
       if (named.length === 1) return named[0];
-      report(row.row, '被巡察单位', named.length === 0 ? `未知的单位 unknown unit "${row.unit}" (a name or code of the unit directory)` : `有 ${named.length} 个同名单位，请填写单位代码 ${named.length} units share the name "${row.unit}"; give the unit's code`);
+      report(
+        row.row,
+        '被巡察单位',
+        named.length === 0
+          ? `未知的单位 unknown unit "${row.unit}" (a name or code of the unit directory)`
+          : `有 ${named.length} 个同名单位，请填写单位代码 ${named.length} units share the name "${row.unit}"; give the unit's code`,
+      );
       return undefined;
     };
     const categoryOf = (row: LedgerRow) => {
@@ -238,10 +252,19 @@ export class LedgerImportService {
       if (event.taskKey === undefined) continue;
       const owner = byKey.get(fold(event.taskKey));
       if (!owner) {
-        problems.push({ sheet: HISTORY_SHEET, row: event.row, column: '任务编号', message: `整改台账中没有该任务编号 no ledger row has the 任务编号 "${event.taskKey}"` });
+        problems.push({
+          sheet: HISTORY_SHEET,
+          row: event.row,
+          column: '任务编号',
+          message: `整改台账中没有该任务编号 no ledger row has the 任务编号 "${event.taskKey}"`,
+        });
         continue;
       }
-      const complete = event.date !== undefined && event.kind !== undefined && (event.kind !== 'STATUS_CHANGE' || event.status !== undefined) && (event.kind !== 'EXTENSION' || event.newDueDate !== undefined);
+      const complete =
+        event.date !== undefined &&
+        event.kind !== undefined &&
+        (event.kind !== 'STATUS_CHANGE' || event.status !== undefined) &&
+        (event.kind !== 'EXTENSION' || event.newDueDate !== undefined);
       if (!complete) broken.add(owner);
       else historyOf.set(owner, [...(historyOf.get(owner) ?? []), event]);
     }
@@ -258,7 +281,11 @@ export class LedgerImportService {
       if (round && unit) {
         const found = inspectionsOf.get(`${round.id}:${unit.id}`) ?? [];
         if (found.length > 1) {
-          report(row.row, '被巡察单位', `该轮次对该单位有 ${found.length} 次巡察，无法确定 the round has ${found.length} inspections of this unit; enter the findings on the screen`);
+          report(
+            row.row,
+            '被巡察单位',
+            `该轮次对该单位有 ${found.length} 次巡察，无法确定 the round has ${found.length} inspections of this unit; enter the findings on the screen`,
+          );
         } else if (found.length === 1) {
           inspection = found[0].id;
           stationed = isoDay(found[0].stationedFrom);
@@ -268,26 +295,44 @@ export class LedgerImportService {
           const key = `${round.id}:${unit.id}`;
           const planned = newInspections.get(key);
           if (planned) {
-            if (row.stationedFrom !== undefined && row.stationedFrom !== planned.stationedFrom) report(row.row, '进驻日期', `与第 ${planned.firstRow} 行（同一新建巡察）不一致 differs from row ${planned.firstRow} of the same new inspection (${planned.stationedFrom})`);
-            if (row.team !== undefined && row.team !== planned.team) report(row.row, '巡察组', `与第 ${planned.firstRow} 行（同一新建巡察）不一致 differs from row ${planned.firstRow} of the same new inspection (${planned.team})`);
+            if (row.stationedFrom !== undefined && row.stationedFrom !== planned.stationedFrom)
+              report(
+                row.row,
+                '进驻日期',
+                `与第 ${planned.firstRow} 行（同一新建巡察）不一致 differs from row ${planned.firstRow} of the same new inspection (${planned.stationedFrom})`,
+              );
+            if (row.team !== undefined && row.team !== planned.team)
+              report(
+                row.row,
+                '巡察组',
+                `与第 ${planned.firstRow} 行（同一新建巡察）不一致 differs from row ${planned.firstRow} of the same new inspection (${planned.team})`,
+              );
             planned.view.rows.push(row.row);
             inspection = key;
             stationed = planned.stationedFrom;
             feedback = planned.feedbackDate;
           } else {
-            if (row.team === undefined) report(row.row, '巡察组', `该轮次尚无该单位的巡察，新建巡察须填巡察组 the inspection does not exist yet: 巡察组 is required to create it`);
-            if (row.stationedFrom === undefined) report(row.row, '进驻日期', `该轮次尚无该单位的巡察，新建巡察须填进驻日期 the inspection does not exist yet: 进驻日期 is required to create it`);
+            if (row.team === undefined)
+              report(row.row, '巡察组', `该轮次尚无该单位的巡察，新建巡察须填巡察组 the inspection does not exist yet: 巡察组 is required to create it`);
+            if (row.stationedFrom === undefined)
+              report(row.row, '进驻日期', `该轮次尚无该单位的巡察，新建巡察须填进驻日期 the inspection does not exist yet: 进驻日期 is required to create it`);
             if (row.stationedFrom !== undefined) {
               const from = isoDay(unit.valid_from);
               if (row.stationedFrom < from) report(row.row, '进驻日期', `进驻时该单位尚未设立 the unit was established on ${from}, after ${row.stationedFrom}`);
-              if (unit.valid_to && row.stationedFrom > isoDay(unit.valid_to)) report(row.row, '进驻日期', `进驻时该单位已撤销 the unit was abolished on ${isoDay(unit.valid_to)}, before ${row.stationedFrom}`);
+              if (unit.valid_to && row.stationedFrom > isoDay(unit.valid_to))
+                report(row.row, '进驻日期', `进驻时该单位已撤销 the unit was abolished on ${isoDay(unit.valid_to)}, before ${row.stationedFrom}`);
               if (row.stationedFrom > today) report(row.row, '进驻日期', `不能晚于今天 must not be in the future (${row.stationedFrom} > ${today})`);
               // as for an inspection entered on screen (RoundRules): stationed within the round's dates
               const [roundStart, roundEnd] = [isoDay(round.startDate), isoDay(round.endDate)];
               if (row.stationedFrom < roundStart || row.stationedFrom > roundEnd) {
-                report(row.row, '进驻日期', `须在该轮次的起止日期（${roundStart} 至 ${roundEnd}）之内 must lie within the round's dates (${roundStart} to ${roundEnd})`);
+                report(
+                  row.row,
+                  '进驻日期',
+                  `须在该轮次的起止日期（${roundStart} 至 ${roundEnd}）之内 must lie within the round's dates (${roundStart} to ${roundEnd})`,
+                );
               }
-              if (row.feedbackDate !== undefined && row.feedbackDate < row.stationedFrom) report(row.row, '反馈日期', `早于进驻日期 must not be before the stationing (${row.feedbackDate} < ${row.stationedFrom})`);
+              if (row.feedbackDate !== undefined && row.feedbackDate < row.stationedFrom)
+                report(row.row, '反馈日期', `早于进驻日期 must not be before the stationing (${row.feedbackDate} < ${row.stationedFrom})`);
             }
             if (row.team !== undefined && row.stationedFrom !== undefined) {
               newInspections.set(key, {
@@ -310,7 +355,8 @@ export class LedgerImportService {
       }
       if (row.foundDate !== undefined) {
         if (row.foundDate > today) report(row.row, '发现日期', `不能晚于今天 must not be in the future (${row.foundDate} > ${today})`);
-        if (stationed !== undefined && row.foundDate < stationed) report(row.row, '发现日期', `早于巡察进驻日期 must not be before the inspection's stationing (${row.foundDate} < ${stationed})`);
+        if (stationed !== undefined && row.foundDate < stationed)
+          report(row.row, '发现日期', `早于巡察进驻日期 must not be before the inspection's stationing (${row.foundDate} < ${stationed})`);
       }
       // as for POST /api/tasks: 立行立改 may fall due before the feedback, the others may not
       if (row.dueDate && feedback && row.track !== undefined && row.track !== 'IMMEDIATE' && row.dueDate < feedback) {
@@ -318,7 +364,8 @@ export class LedgerImportService {
       }
       const created = row.createdDate ?? today;
       if (created > today) report(row.row, '建立日期', `不能晚于今天 must not be in the future (${created} > ${today})`);
-      if (row.createdDate !== undefined && row.foundDate !== undefined && created < row.foundDate) report(row.row, '建立日期', `早于发现日期 must not be before the finding was found (${created} < ${row.foundDate})`);
+      if (row.createdDate !== undefined && row.foundDate !== undefined && created < row.foundDate)
+        report(row.row, '建立日期', `早于发现日期 must not be before the finding was found (${created} < ${row.foundDate})`);
 
       const events = historyOf.get(row) ?? [];
       const replayed = row.dueDate !== undefined ? replayHistory(events, created, row.dueDate, today, HISTORY_SHEET, problems) : undefined;
@@ -368,7 +415,9 @@ const COLUMN_ORDER = new Map(LEDGER_COLUMNS.map((c, i) => [c.header.replace(/\(.
 /** The ledger sheet's problems first, then the history's; by row, then by column. */
 function sortProblems(problems: Problem[]): Problem[] {
   const sheetOrder = (p: Problem) => (p.sheet === HISTORY_SHEET ? 1 : 0);
-  return [...problems].sort((a, b) => sheetOrder(a) - sheetOrder(b) || a.row - b.row || (COLUMN_ORDER.get(a.column) ?? 99) - (COLUMN_ORDER.get(b.column) ?? 99));
+  return [...problems].sort(
+    (a, b) => sheetOrder(a) - sheetOrder(b) || a.row - b.row || (COLUMN_ORDER.get(a.column) ?? 99) - (COLUMN_ORDER.get(b.column) ?? 99),
+  );
 }
 
 /** The 400 of a ledger with bad rows: nothing imported, every problem listed by its Excel row number and column. */

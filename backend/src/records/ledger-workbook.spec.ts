@@ -57,7 +57,13 @@ describe('readLedger', () => {
     const { rows, problems } = readLedger(
       book([
         HEADERS,
-        row({ category: 2.1, description: { richText: [{ text: '问题' }, { text: '描述' }] }, isImmediate: '是', dueDate: new Date('2026-03-31T00:00:00Z'), foundDate: '2026/1/5' }),
+        row({
+          category: 2.1,
+          description: { richText: [{ text: '问题' }, { text: '描述' }] },
+          isImmediate: '是',
+          dueDate: new Date('2026-03-31T00:00:00Z'),
+          foundDate: '2026/1/5',
+        }),
         [],
         row({ track: '长期坚持', dueDate: null, foundDate: '2026年1月6日' }),
         // 46112 is the Excel serial of 2026-03-31
@@ -76,11 +82,27 @@ describe('readLedger', () => {
     const { rows, problems } = readLedger(
       book([
         HEADERS,
-        row({ round: '示例市第一届第一轮巡察  ', category: '１．０１', isImmediate: ' 是　', track: '限期整改 ', dueDate: '２０２６－０３－３１', foundDate: '２０２６年１月５日', description: '问题描述　 ' }),
+        row({
+          round: '示例市第一届第一轮巡察  ',
+          category: '１．０１',
+          isImmediate: ' 是　',
+          track: '限期整改 ',
+          dueDate: '２０２６－０３－３１',
+          foundDate: '２０２６年１月５日',
+          description: '问题描述　 ',
+        }),
       ]),
     );
     expect(problems).toEqual([]);
-    expect(rows[0]).toMatchObject({ round: '示例市第一届第一轮巡察', category: '1.01', isImmediate: true, track: 'DEADLINE', dueDate: '2026-03-31', foundDate: '2026-01-05', description: '问题描述' });
+    expect(rows[0]).toMatchObject({
+      round: '示例市第一届第一轮巡察',
+      category: '1.01',
+      isImmediate: true,
+      track: 'DEADLINE',
+      dueDate: '2026-03-31',
+      foundDate: '2026-01-05',
+      description: '问题描述',
+    });
   });
 
   it('finds the header under a title row, accepts headers without hints and the old 问题类别代码', () => {
@@ -90,7 +112,12 @@ describe('readLedger', () => {
   });
 
   it('reports every problem of a row, by column, in one pass', () => {
-    const { problems } = readLedger(book([HEADERS, row({ round: '', category: '', description: '问'.repeat(10_001), isImmediate: '可能', track: '马上', dueDate: '2026-02-30', foundDate: '' })]));
+    const { problems } = readLedger(
+      book([
+        HEADERS,
+        row({ round: '', category: '', description: '问'.repeat(10_001), isImmediate: '可能', track: '马上', dueDate: '2026-02-30', foundDate: '' }),
+      ]),
+    );
     expect(problems.map((p) => [p.row, p.column])).toEqual([
       [2, '轮次'],
       [2, '问题类别'],
@@ -125,7 +152,15 @@ describe('readLedger', () => {
 
   it('reads the 历史 sheet: its events, and the problems of its cells', () => {
     const { history, problems } = readLedger(
-      book([HEADERS, row({ taskKey: 'T1' })], [HISTORY_HEADERS, ['T1', '2026-01-10', '状态变更', '整改中', null, null], ['T1', '2026/2/1', '延期', null, '2026-06-30', '需要协调'], ['T1', '2026-02-02', '延期', null, null, null]]),
+      book(
+        [HEADERS, row({ taskKey: 'T1' })],
+        [
+          HISTORY_HEADERS,
+          ['T1', '2026-01-10', '状态变更', '整改中', null, null],
+          ['T1', '2026/2/1', '延期', null, '2026-06-30', '需要协调'],
+          ['T1', '2026-02-02', '延期', null, null, null],
+        ],
+      ),
     );
     expect(history.slice(0, 2)).toEqual([
       { row: 2, taskKey: 'T1', date: '2026-01-10', kind: 'STATUS_CHANGE', status: 'IN_PROGRESS', newDueDate: undefined, note: undefined },
@@ -151,7 +186,18 @@ describe('replayHistory', () => {
 
   it('replays in date order, allows 整改中 → 已销号 directly, and ends with the closed day', () => {
     const problems: never[] = [];
-    const replayed = replayHistory(history([['2025-03-01', 'STATUS_CHANGE', 'CLOSED'], ['2025-01-10', 'STATUS_CHANGE', 'IN_PROGRESS'], ['2025-02-01', 'EXTENSION', undefined, '2025-05-01']]), '2025-01-05', '2025-03-31', '2026-01-01', '历史', problems);
+    const replayed = replayHistory(
+      history([
+        ['2025-03-01', 'STATUS_CHANGE', 'CLOSED'],
+        ['2025-01-10', 'STATUS_CHANGE', 'IN_PROGRESS'],
+        ['2025-02-01', 'EXTENSION', undefined, '2025-05-01'],
+      ]),
+      '2025-01-05',
+      '2025-03-31',
+      '2026-01-01',
+      '历史',
+      problems,
+    );
     expect(problems).toEqual([]);
     expect(replayed).toMatchObject({ status: 'CLOSED', closedDate: '2025-03-01', currentDueDate: '2025-05-01' });
     expect(replayed.events.map((e) => [e.type, e.date, e.fromStatus, e.toStatus])).toEqual([
@@ -164,7 +210,14 @@ describe('replayHistory', () => {
   it('names an event before creation, in the future, a refused change and an extension of a closed task', () => {
     const problems: { row: number; column: string }[] = [];
     replayHistory(
-      history([['2025-01-01', 'PROGRESS_NOTE'], ['2025-01-10', 'STATUS_CHANGE', 'CLOSED'], ['2025-01-11', 'STATUS_CHANGE', 'IN_PROGRESS'], ['2025-01-12', 'STATUS_CHANGE', 'CLOSED'], ['2025-01-13', 'EXTENSION', undefined, '2025-09-01'], ['2027-01-01', 'PROGRESS_NOTE']]),
+      history([
+        ['2025-01-01', 'PROGRESS_NOTE'],
+        ['2025-01-10', 'STATUS_CHANGE', 'CLOSED'],
+        ['2025-01-11', 'STATUS_CHANGE', 'IN_PROGRESS'],
+        ['2025-01-12', 'STATUS_CHANGE', 'CLOSED'],
+        ['2025-01-13', 'EXTENSION', undefined, '2025-09-01'],
+        ['2027-01-01', 'PROGRESS_NOTE'],
+      ]),
       '2025-01-05',
       '2025-03-31',
       '2026-01-01',
@@ -197,7 +250,11 @@ describe('buildLedgerTemplate', () => {
     expect(workbook.getWorksheet('问题类别代码')?.getCell('A2').value).toBe('2.03');
     const lookup = workbook.getWorksheet('选项');
     expect(lookup?.state).toBe('hidden');
-    expect([lookup?.getCell('A2').value, lookup?.getCell('B2').value, lookup?.getCell('C2').value]).toEqual(['示例市第一届第一轮巡察', '示例局（U001）', '2.03 惠民惠农和专项资金问题']);
+    expect([lookup?.getCell('A2').value, lookup?.getCell('B2').value, lookup?.getCell('C2').value]).toEqual([
+      '示例市第一届第一轮巡察',
+      '示例局（U001）',
+      '2.03 惠民惠农和专项资金问题',
+    ]);
     const ledger = workbook.getWorksheet('整改台账');
     expect(ledger?.getCell('B2').dataValidation).toMatchObject({ type: 'list', formulae: ["'选项'!$A$2:$A$2"] });
     // the template itself reads back as a ledger without rows

@@ -1,6 +1,15 @@
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { DATE_RANGE_MESSAGE, INSPECTION_MODES, isDayInRange, isRealDay, TASK_STATUSES, TASK_TRACKS, type InspectionMode, type TaskStatus } from '../common/filters';
+import {
+  DATE_RANGE_MESSAGE,
+  INSPECTION_MODES,
+  isDayInRange,
+  isRealDay,
+  TASK_STATUSES,
+  TASK_TRACKS,
+  type InspectionMode,
+  type TaskStatus,
+} from '../common/filters';
 import { MODE_LABELS, TASK_STATUS_LABELS, TRACK_LABELS } from '../common/labels';
 
 /**
@@ -70,34 +79,158 @@ export type LedgerKey =
 const DATE_HELP = '日期，如 2026-03-31（也可用 2026/3/31、2026年3月31日 或 Excel 日期单元格）';
 
 export const LEDGER_COLUMNS: readonly Column<LedgerKey>[] = [
-  { key: 'taskKey', header: '任务编号', required: '有历史记录时必填', help: '本文件内唯一的编号（如 T001），“历史”工作表用它指明任务；没有历史记录可不填', allowed: '文本，文件内不重复', width: 10, numFmt: '@', optional: true },
+  {
+    key: 'taskKey',
+    header: '任务编号',
+    required: '有历史记录时必填',
+    help: '本文件内唯一的编号（如 T001），“历史”工作表用它指明任务；没有历史记录可不填',
+    allowed: '文本，文件内不重复',
+    width: 10,
+    numFmt: '@',
+    optional: true,
+  },
   { key: 'round', header: '轮次', required: '必填', help: '巡察轮次的名称，从下拉列表选择', allowed: '本单位已建立的轮次', width: 30 },
-  { key: 'unit', header: '被巡察单位', required: '必填', help: '被巡察单位，从下拉列表选择，或填写单位名称或单位代码；同名单位须填代码', allowed: '单位名录中的单位', width: 36 },
-  { key: 'team', header: '巡察组', required: '新建巡察时必填', help: '该轮次尚无该单位的巡察时，导入将新建巡察（须在预览中确认）', allowed: '1 至 64 字', width: 16, optional: true },
-  { key: 'mode', header: '巡察方式', required: '选填，默认常规巡察', help: '新建巡察时使用', allowed: INSPECTION_MODES.map((m) => MODE_LABELS[m]).join(' / '), width: 12, optional: true },
-  { key: 'stationedFrom', header: '进驻日期', required: '新建巡察时必填', help: '新建巡察的进驻日期', allowed: DATE_HELP, width: 14, numFmt: 'yyyy-mm-dd', optional: true },
-  { key: 'feedbackDate', header: '反馈日期', required: '选填', help: '新建巡察的反馈日期', allowed: DATE_HELP, width: 14, numFmt: 'yyyy-mm-dd', optional: true },
-  { key: 'category', header: '问题类别', aliases: ['问题类别代码'], required: '必填', help: '二级问题类别，从下拉列表选择，或填写其代码（见“问题类别代码”工作表）', allowed: '如 2.03 或 “2.03 惠民惠农…”（须为二级类别）', width: 30, numFmt: '@' },
+  {
+    key: 'unit',
+    header: '被巡察单位',
+    required: '必填',
+    help: '被巡察单位，从下拉列表选择，或填写单位名称或单位代码；同名单位须填代码',
+    allowed: '单位名录中的单位',
+    width: 36,
+  },
+  {
+    key: 'team',
+    header: '巡察组',
+    required: '新建巡察时必填',
+    help: '该轮次尚无该单位的巡察时，导入将新建巡察（须在预览中确认）',
+    allowed: '1 至 64 字',
+    width: 16,
+    optional: true,
+  },
+  {
+    key: 'mode',
+    header: '巡察方式',
+    required: '选填，默认常规巡察',
+    help: '新建巡察时使用',
+    allowed: INSPECTION_MODES.map((m) => MODE_LABELS[m]).join(' / '),
+    width: 12,
+    optional: true,
+  },
+  {
+    key: 'stationedFrom',
+    header: '进驻日期',
+    required: '新建巡察时必填',
+    help: '新建巡察的进驻日期',
+    allowed: DATE_HELP,
+    width: 14,
+    numFmt: 'yyyy-mm-dd',
+    optional: true,
+  },
+  {
+    key: 'feedbackDate',
+    header: '反馈日期',
+    required: '选填',
+    help: '新建巡察的反馈日期',
+    allowed: DATE_HELP,
+    width: 14,
+    numFmt: 'yyyy-mm-dd',
+    optional: true,
+  },
+  {
+    key: 'category',
+    header: '问题类别',
+    aliases: ['问题类别代码'],
+    required: '必填',
+    help: '二级问题类别，从下拉列表选择，或填写其代码（见“问题类别代码”工作表）',
+    allowed: '如 2.03 或 “2.03 惠民惠农…”（须为二级类别）',
+    width: 30,
+    numFmt: '@',
+  },
   { key: 'description', header: '问题描述', required: '必填', help: '巡察发现的问题', allowed: '1 至 10000 字', width: 50 },
   { key: 'isImmediate', header: '立行立改(是/否)', required: '必填', help: '该问题是否立行立改', allowed: '是 / 否', width: 16 },
   { key: 'measure', header: '整改措施', required: '必填', help: '针对该问题的整改措施', allowed: '1 至 10000 字', width: 40 },
   { key: 'responsibleDept', header: '责任部门', required: '必填', help: '牵头整改的部门', allowed: '1 至 128 字', width: 20 },
   { key: 'responsiblePerson', header: '责任人', required: '必填', help: '整改责任人', allowed: '1 至 64 字', width: 12 },
-  { key: 'track', header: '整改类型(立行立改/限期整改/长期坚持)', required: '必填', help: '整改任务的类型', allowed: '立行立改 / 限期整改 / 长期坚持', width: 22 },
-  { key: 'dueDate', header: '整改时限', required: '长期坚持可不填，其余必填', help: '整改完成期限；限期整改、长期坚持的时限不得早于巡察反馈日期', allowed: DATE_HELP, width: 14, numFmt: 'yyyy-mm-dd' },
-  { key: 'foundDate', header: '发现日期', required: '必填', help: '发现问题的日期；不早于巡察进驻日期，不晚于今天', allowed: DATE_HELP, width: 14, numFmt: 'yyyy-mm-dd' },
-  { key: 'createdDate', header: '建立日期', required: '选填，默认今天', help: '整改任务建立的日期（历史台账填写当时的日期，记为补录）；不早于发现日期，不晚于今天', allowed: DATE_HELP, width: 14, numFmt: 'yyyy-mm-dd', optional: true },
+  {
+    key: 'track',
+    header: '整改类型(立行立改/限期整改/长期坚持)',
+    required: '必填',
+    help: '整改任务的类型',
+    allowed: '立行立改 / 限期整改 / 长期坚持',
+    width: 22,
+  },
+  {
+    key: 'dueDate',
+    header: '整改时限',
+    required: '长期坚持可不填，其余必填',
+    help: '整改完成期限；限期整改、长期坚持的时限不得早于巡察反馈日期',
+    allowed: DATE_HELP,
+    width: 14,
+    numFmt: 'yyyy-mm-dd',
+  },
+  {
+    key: 'foundDate',
+    header: '发现日期',
+    required: '必填',
+    help: '发现问题的日期；不早于巡察进驻日期，不晚于今天',
+    allowed: DATE_HELP,
+    width: 14,
+    numFmt: 'yyyy-mm-dd',
+  },
+  {
+    key: 'createdDate',
+    header: '建立日期',
+    required: '选填，默认今天',
+    help: '整改任务建立的日期（历史台账填写当时的日期，记为补录）；不早于发现日期，不晚于今天',
+    allowed: DATE_HELP,
+    width: 14,
+    numFmt: 'yyyy-mm-dd',
+    optional: true,
+  },
 ];
 
 export type HistoryKey = 'taskKey' | 'date' | 'kind' | 'status' | 'newDueDate' | 'note';
 
 export const HISTORY_COLUMNS: readonly Column<HistoryKey>[] = [
   { key: 'taskKey', header: '任务编号', required: '必填', help: '“整改台账”工作表中该任务的任务编号', allowed: '文本', width: 10, numFmt: '@' },
-  { key: 'date', header: '日期', required: '必填', help: '事件发生的日期；不早于任务建立日期，不晚于今天；同一任务的事件按日期先后排列', allowed: DATE_HELP, width: 14, numFmt: 'yyyy-mm-dd' },
+  {
+    key: 'date',
+    header: '日期',
+    required: '必填',
+    help: '事件发生的日期；不早于任务建立日期，不晚于今天；同一任务的事件按日期先后排列',
+    allowed: DATE_HELP,
+    width: 14,
+    numFmt: 'yyyy-mm-dd',
+  },
   { key: 'kind', header: '事件', required: '必填', help: '状态变更、延期或进展记录', allowed: Object.values(HISTORY_KIND_LABELS).join(' / '), width: 12 },
-  { key: 'status', header: '新状态', required: '状态变更时必填', help: '变更后的状态；历史台账可由整改中直接销号', allowed: TASK_STATUSES.map((s) => TASK_STATUS_LABELS[s]).join(' / '), width: 18, optional: true },
-  { key: 'newDueDate', header: '新整改时限', required: '延期时必填', help: '延期后的整改时限，须晚于当时的时限', allowed: DATE_HELP, width: 14, numFmt: 'yyyy-mm-dd', optional: true },
-  { key: 'note', header: '说明', required: '延期、进展记录时必填', help: '延期理由，或进展情况，或状态变更的说明', allowed: '1 至 1000 字（进展记录至 10000 字）', width: 40, optional: true },
+  {
+    key: 'status',
+    header: '新状态',
+    required: '状态变更时必填',
+    help: '变更后的状态；历史台账可由整改中直接销号',
+    allowed: TASK_STATUSES.map((s) => TASK_STATUS_LABELS[s]).join(' / '),
+    width: 18,
+    optional: true,
+  },
+  {
+    key: 'newDueDate',
+    header: '新整改时限',
+    required: '延期时必填',
+    help: '延期后的整改时限，须晚于当时的时限',
+    allowed: DATE_HELP,
+    width: 14,
+    numFmt: 'yyyy-mm-dd',
+    optional: true,
+  },
+  {
+    key: 'note',
+    header: '说明',
+    required: '延期、进展记录时必填',
+    help: '延期理由，或进展情况，或状态变更的说明',
+    allowed: '1 至 1000 字（进展记录至 10000 字）',
+    width: 40,
+    optional: true,
+  },
 ];
 
 /** A ledger row as read: a field is absent when its cell has a problem (or is blank and optional). */
@@ -349,7 +482,13 @@ export function readLedger(workbook: ExcelJS.Workbook, maxRows = MAX_LEDGER_ROWS
  * beyond what can be imported are counted, not kept. A file exceljs cannot read is refused.
  */
 export async function readLedgerFile(buffer: Buffer, maxRows = MAX_LEDGER_ROWS): Promise<ReadLedger> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buffer]), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buffer]), {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  });
   const kept = new Map<string, PlainSheet>();
   /** Sheet names in the workbook's order (workbook.xml comes before the sheets). */
   const order = () => ((reader as unknown as { model?: { sheets?: { name: string }[] } }).model?.sheets ?? []).map((sheet) => sheet.name);
@@ -412,7 +551,12 @@ function readPlainLedger(ledger: PlainSheet, historySheet: PlainSheet | undefine
   return { rows, history, problems };
 }
 
-function readSheet<K extends string>(sheet: PlainSheet, columns: readonly Column<K>[], maxRows: number, mayBeEmpty = false): { rows: { row: number; values: Map<K, Plain> }[] } {
+function readSheet<K extends string>(
+  sheet: PlainSheet,
+  columns: readonly Column<K>[],
+  maxRows: number,
+  mayBeEmpty = false,
+): { rows: { row: number; values: Map<K, Plain> }[] } {
   // the header is the first row naming every required column, among the first few (a title may stand above it)
   const required = columns.filter((c) => !c.optional);
   let headerRow = 0;
@@ -463,7 +607,9 @@ function readSheet<K extends string>(sheet: PlainSheet, columns: readonly Column
     if (count <= maxRows) rows.push({ row: rowNumber, values });
   }
   if (count > maxRows) {
-    throw new LedgerRefused(`${sheet.name}行数过多（${count} 行），一次最多导入 ${maxRows} 行 ${sheet.name} has ${count} data rows; at most ${maxRows} can be imported at once`);
+    throw new LedgerRefused(
+      `${sheet.name}行数过多（${count} 行），一次最多导入 ${maxRows} 行 ${sheet.name} has ${count} data rows; at most ${maxRows} can be imported at once`,
+    );
   }
   return { rows };
 }
@@ -484,7 +630,12 @@ function cellReader<K extends string>(sheet: string, row: number, columns: reado
   const cell = <T>(key: K, read: (value: Plain) => Read<T>, required: boolean): T | undefined => {
     const value = values.get(key) ?? null;
     if (value instanceof CellFault) {
-      report(key, value.control ? `含有不允许的控制字符（如 _x0000_） contains a control character such as NUL (_x0000_); retype the cell` : `单元格为错误值 ${value.text} the cell holds an error value`);
+      report(
+        key,
+        value.control
+          ? `含有不允许的控制字符（如 _x0000_） contains a control character such as NUL (_x0000_); retype the cell`
+          : `单元格为错误值 ${value.text} the cell holds an error value`,
+      );
       return undefined;
     }
     if (isBlank(value)) {
@@ -604,11 +755,13 @@ function readCode(value: Plain): Read<string> {
   return ok(folded(value));
 }
 
-const readText = (max: number) => (value: Plain): Read<string> => {
-  const text = typeof value === 'number' ? String(value) : textOf(value);
-  const length = [...text].length;
-  return length > max ? problem(`不能超过 ${max} 个字 must be at most ${max} characters (got ${length})`) : ok(text);
-};
+const readText =
+  (max: number) =>
+  (value: Plain): Read<string> => {
+    const text = typeof value === 'number' ? String(value) : textOf(value);
+    const length = [...text].length;
+    return length > max ? problem(`不能超过 ${max} 个字 must be at most ${max} characters (got ${length})`) : ok(text);
+  };
 
 function readYesNo(value: Plain): Read<boolean> {
   if (typeof value === 'boolean') return ok(value);
@@ -627,13 +780,21 @@ function readTrack(value: Plain): Read<Track> {
 function readMode(value: Plain): Read<InspectionMode> {
   const text = folded(value);
   const mode = INSPECTION_MODES.find((m) => MODE_LABELS[m] === text || MODE_LABELS[m].replace(/巡察$/, '') === text || m === text.toUpperCase());
-  return mode ? ok(mode) : problem(`须为 ${INSPECTION_MODES.map((m) => MODE_LABELS[m]).join('、')} 之一 must be one of ${INSPECTION_MODES.map((m) => MODE_LABELS[m]).join(', ')} (got "${clip(text)}")`);
+  return mode
+    ? ok(mode)
+    : problem(
+        `须为 ${INSPECTION_MODES.map((m) => MODE_LABELS[m]).join('、')} 之一 must be one of ${INSPECTION_MODES.map((m) => MODE_LABELS[m]).join(', ')} (got "${clip(text)}")`,
+      );
 }
 
 function readStatus(value: Plain): Read<TaskStatus> {
   const text = folded(value);
-  const status = TASK_STATUSES.find((s) => TASK_STATUS_LABELS[s].normalize('NFKC') === text || TASK_STATUS_LABELS[s].replace(/\(.*\)$/, '') === text || s === text.toUpperCase());
-  return status ? ok(status) : problem(`须为 ${TASK_STATUSES.map((s) => TASK_STATUS_LABELS[s]).join('、')} 之一 must be one of ${TASK_STATUSES.join(', ')} (got "${clip(text)}")`);
+  const status = TASK_STATUSES.find(
+    (s) => TASK_STATUS_LABELS[s].normalize('NFKC') === text || TASK_STATUS_LABELS[s].replace(/\(.*\)$/, '') === text || s === text.toUpperCase(),
+  );
+  return status
+    ? ok(status)
+    : problem(`须为 ${TASK_STATUSES.map((s) => TASK_STATUS_LABELS[s]).join('、')} 之一 must be one of ${TASK_STATUSES.join(', ')} (got "${clip(text)}")`);
 }
 
 function readKind(value: Plain): Read<HistoryKind> {

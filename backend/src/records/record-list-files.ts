@@ -49,7 +49,12 @@ export interface FilterNames {
 const range = (label: string, from: string | undefined, to: string | undefined) => (from || to ? `${label}${from ?? ''}~${to ?? ''}` : undefined);
 
 /** `巡察列表_某县_第一轮_单位-卫健_巡察组-第二组_常规巡察_进驻2026-01-01~2026-06-30_2026-12-03.xlsx` */
-export function inspectionListFileName(query: Omit<InspectionListQuery, 'page' | 'pageSize'>, names: FilterNames, today: string, extension: 'csv' | 'xlsx'): string {
+export function inspectionListFileName(
+  query: Omit<InspectionListQuery, 'page' | 'pageSize'>,
+  names: FilterNames,
+  today: string,
+  extension: 'csv' | 'xlsx',
+): string {
   return namedFileName(
     [
       '巡察列表',
@@ -67,7 +72,12 @@ export function inspectionListFileName(query: Omit<InspectionListQuery, 'page' |
 }
 
 /** `问题列表_某县_第一轮_党的建设_单位-卫健_描述-公车_2026-12-03.csv` */
-export function findingListFileName(query: Omit<FindingRecordListQuery, 'page' | 'pageSize'>, names: FilterNames, today: string, extension: 'csv' | 'xlsx'): string {
+export function findingListFileName(
+  query: Omit<FindingRecordListQuery, 'page' | 'pageSize'>,
+  names: FilterNames,
+  today: string,
+  extension: 'csv' | 'xlsx',
+): string {
   return namedFileName(
     [
       '问题列表',

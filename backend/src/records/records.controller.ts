@@ -75,7 +75,7 @@ export class RecordsController {
 
   @Post('tasks/:id/status')
   @Audited('task.status')
-  @ApiOperation({ summary: '变更任务状态 change a task\'s status along the allowed transitions (409 otherwise)' })
+  @ApiOperation({ summary: "变更任务状态 change a task's status along the allowed transitions (409 otherwise)" })
   @ZodResponse({ status: 201, type: TaskWriteResultDto })
   changeStatus(@Param() params: TaskRecordIdParamDto, @Body() body: ChangeTaskStatusDto, @Actor() actor: string) {
     return this.service.changeStatus(params.id, body, actor);
@@ -83,7 +83,7 @@ export class RecordsController {
 
   @Post('tasks/:id/extensions')
   @Audited('task.extend')
-  @ApiOperation({ summary: '延期 extend a task\'s due date, with a reason' })
+  @ApiOperation({ summary: "延期 extend a task's due date, with a reason" })
   @ZodResponse({ status: 201, type: TaskWriteResultDto })
   extend(@Param() params: TaskRecordIdParamDto, @Body() body: ExtendTaskDto, @Actor() actor: string) {
     return this.service.extend(params.id, body, actor);

@@ -136,7 +136,10 @@ export class RecordsRepository {
 
   /** Updates the task and appends its event. */
   async writeTask(tx: Tx, id: bigint, data: { status?: TaskStatus; closedDate?: Date | null; currentDueDate?: Date }, event: EventData) {
-    const task = Object.keys(data).length > 0 ? await tx.rectificationTask.update({ where: { id }, data }) : await tx.rectificationTask.findUniqueOrThrow({ where: { id } });
+    const task =
+      Object.keys(data).length > 0
+        ? await tx.rectificationTask.update({ where: { id }, data })
+        : await tx.rectificationTask.findUniqueOrThrow({ where: { id } });
     const created = await tx.taskEvent.create({ data: { ...event, taskId: id } });
     return { task, event: created };
   }

@@ -75,13 +75,16 @@ export class RecordsService {
   }
 
   async createFinding(input: CreateFinding): Promise<FindingRecord> {
-    await this.county.check('inspection', input.inspectionId, () => badField('inspectionId', `巡察不存在或已删除 inspection ${input.inspectionId} does not exist or was deleted`));
+    await this.county.check('inspection', input.inspectionId, () =>
+      badField('inspectionId', `巡察不存在或已删除 inspection ${input.inspectionId} does not exist or was deleted`),
+    );
     const [inspection, category] = await Promise.all([this.repository.inspection(input.inspectionId), this.repository.category(input.categoryId)]);
     if (!inspection) throw badField('inspectionId', `巡察不存在或已删除 inspection ${input.inspectionId} does not exist or was deleted`);
     if (!category) throw badField('categoryId', `问题类别不存在 category ${input.categoryId} does not exist`);
     if (category.level !== 2) throw badField('categoryId', `问题类别须为二级类别 category ${category.code} is not a level-2 category`);
     const stationed = isoDay(inspection.stationedFrom);
-    if (input.foundDate < stationed) throw badField('foundDate', `发现日期早于进驻日期 must not be before the inspection's stationing (${input.foundDate} < ${stationed})`);
+    if (input.foundDate < stationed)
+      throw badField('foundDate', `发现日期早于进驻日期 must not be before the inspection's stationing (${input.foundDate} < ${stationed})`);
     const today = shanghaiToday();
     if (input.foundDate > today) throw badField('foundDate', `发现日期不能晚于今天 must not be in the future (${input.foundDate} > ${today})`);
     let recurrenceOfId: bigint | null = null;
@@ -89,11 +92,17 @@ export class RecordsService {
       const earlier = await this.repository.finding(BigInt(input.recurrenceOfId));
       if (!earlier) throw badField('recurrenceOfId', `复发所指问题不存在或已删除 finding ${input.recurrenceOfId} does not exist or was deleted`);
       if (earlier.unitId !== inspection.unitId) {
-        throw badField('recurrenceOfId', `复发所指问题须为同一单位的问题 finding ${input.recurrenceOfId} is of another unit (${earlier.unitId}, not ${inspection.unitId})`);
+        throw badField(
+          'recurrenceOfId',
+          `复发所指问题须为同一单位的问题 finding ${input.recurrenceOfId} is of another unit (${earlier.unitId}, not ${inspection.unitId})`,
+        );
       }
       const earlierFound = isoDay(earlier.foundDate);
       if (earlierFound >= input.foundDate) {
-        throw badField('recurrenceOfId', `复发所指问题须早于本问题发现 finding ${input.recurrenceOfId} was found on ${earlierFound}, not before ${input.foundDate}`);
+        throw badField(
+          'recurrenceOfId',
+          `复发所指问题须早于本问题发现 finding ${input.recurrenceOfId} was found on ${earlierFound}, not before ${input.foundDate}`,
+        );
       }
       recurrenceOfId = earlier.id;
     }
@@ -111,7 +120,9 @@ export class RecordsService {
   }
 
   async createTask(input: CreateTask, actor: string): Promise<TaskWrite> {
-    await this.county.check('finding', input.findingId, () => badField('findingId', `问题不存在或已删除 finding ${input.findingId} does not exist or was deleted`));
+    await this.county.check('finding', input.findingId, () =>
+      badField('findingId', `问题不存在或已删除 finding ${input.findingId} does not exist or was deleted`),
+    );
     const finding = await this.repository.finding(BigInt(input.findingId));
     if (!finding) throw badField('findingId', `问题不存在或已删除 finding ${input.findingId} does not exist or was deleted`);
     const due = input.originalDueDate ?? null;
@@ -123,7 +134,8 @@ export class RecordsService {
     // backdating (补录): created on an effective day, not before the finding was found
     const effective = effectiveDay(input, shanghaiToday());
     const found = isoDay(finding.foundDate);
-    if (effective.day < found) throw badField('effectiveDate', `生效日期早于问题发现日期 must not be before the finding was found (${effective.day} < ${found})`);
+    if (effective.day < found)
+      throw badField('effectiveDate', `生效日期早于问题发现日期 must not be before the finding was found (${effective.day} < ${found})`);
     requireReason(effective);
     const written = await this.repository.transaction((tx) =>
       this.repository.createTask(
@@ -136,7 +148,14 @@ export class RecordsService {
           track: input.track,
           originalDueDate: due ? dbDate(due) : null,
         },
-        { type: 'CREATED', eventDate: dbDate(effective.day), toStatus: 'NOT_STARTED', actor, backdated: effective.backdated, backdateReason: effective.backdateReason },
+        {
+          type: 'CREATED',
+          eventDate: dbDate(effective.day),
+          toStatus: 'NOT_STARTED',
+          actor,
+          backdated: effective.backdated,
+          backdateReason: effective.backdateReason,
+        },
       ),
     );
     return writeView(written);
@@ -145,7 +164,10 @@ export class RecordsService {
   async changeStatus(id: number, input: ChangeStatus, actor: string): Promise<TaskWrite> {
     await this.county.check('task', id, CountyScope.notFound('整改任务', id));
     if (input.date !== undefined && input.effectiveDate !== undefined && input.date !== input.effectiveDate) {
-      throw badField('effectiveDate', `date 与 effectiveDate 不一致 date and effectiveDate differ (${input.date} ≠ ${input.effectiveDate}); send effectiveDate only`);
+      throw badField(
+        'effectiveDate',
+        `date 与 effectiveDate 不一致 date and effectiveDate differ (${input.date} ≠ ${input.effectiveDate}); send effectiveDate only`,
+      );
     }
     const field = input.effectiveDate === undefined && input.date !== undefined ? 'date' : 'effectiveDate';
     const effective = effectiveDay(input, shanghaiToday(), field, input.effectiveDate ?? input.date);
@@ -159,7 +181,16 @@ export class RecordsService {
         tx,
         task.id,
         { status: input.status, closedDate: input.status === 'CLOSED' ? dbDate(date) : null },
-        { type: 'STATUS_CHANGE', eventDate: dbDate(date), fromStatus: task.status, toStatus: input.status, note: input.note ?? null, actor, backdated: effective.backdated, backdateReason: effective.backdateReason },
+        {
+          type: 'STATUS_CHANGE',
+          eventDate: dbDate(date),
+          fromStatus: task.status,
+          toStatus: input.status,
+          note: input.note ?? null,
+          actor,
+          backdated: effective.backdated,
+          backdateReason: effective.backdateReason,
+        },
       );
     });
     return writeView(written);
@@ -177,7 +208,8 @@ export class RecordsService {
         throw new AppError(HttpStatus.CONFLICT, `该任务没有整改时限，无需延期 task ${id} has no due date to extend (长期坚持 LONG_TERM without a due date)`);
       }
       const current = isoDay(task.currentDueDate);
-      if (input.newDueDate <= current) throw badField('newDueDate', `新整改时限须晚于当前时限 must be later than the current due date (${input.newDueDate} ≤ ${current})`);
+      if (input.newDueDate <= current)
+        throw badField('newDueDate', `新整改时限须晚于当前时限 must be later than the current due date (${input.newDueDate} ≤ ${current})`);
       await this.notBeforeLastEvent(tx, task.id, effective.day, input.effectiveDate === undefined ? 'date' : 'effectiveDate');
       requireReason(effective);
       return this.repository.writeTask(

@@ -28,10 +28,17 @@ export class RoundRules {
     if (!round) throw badField('roundId', `轮次不存在或已删除 round ${roundId} does not exist or was deleted`);
     const county = this.county.limit();
     if (county !== null && round.committee_region_id !== county) {
-      throw badField('roundId', `轮次 ${round.name} 不属于本县（区）委，不能在其中录入巡察 round ${roundId} is not a round of your county's committee`, HttpStatus.FORBIDDEN);
+      throw badField(
+        'roundId',
+        `轮次 ${round.name} 不属于本县（区）委，不能在其中录入巡察 round ${roundId} is not a round of your county's committee`,
+        HttpStatus.FORBIDDEN,
+      );
     }
     if (stationedFrom < round.start || stationedFrom > round.end) {
-      throw badField('stationedFrom', `进驻日期须在该轮次的起止日期（${round.start} 至 ${round.end}）之内 must lie within the round's dates (${round.start} to ${round.end}), not ${stationedFrom}`);
+      throw badField(
+        'stationedFrom',
+        `进驻日期须在该轮次的起止日期（${round.start} 至 ${round.end}）之内 must lie within the round's dates (${round.start} to ${round.end}), not ${stationedFrom}`,
+      );
     }
   }
 }

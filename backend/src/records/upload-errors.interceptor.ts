@@ -1,4 +1,12 @@
-import { BadRequestException, HttpStatus, Injectable, PayloadTooLargeException, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  BadRequestException,
+  HttpStatus,
+  Injectable,
+  PayloadTooLargeException,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { catchError, type Observable, throwError } from 'rxjs';
 import { AppError } from '../common/http-exception.filter';
 
@@ -12,7 +20,9 @@ export class UploadErrorsInterceptor implements NestInterceptor {
     return next.handle().pipe(
       catchError((error: unknown) => {
         if (error instanceof PayloadTooLargeException) {
-          return throwError(() => new AppError(HttpStatus.PAYLOAD_TOO_LARGE, 'file: 文件超过上传大小上限 the file is larger than the upload limit (MAX_UPLOAD_MB)'));
+          return throwError(
+            () => new AppError(HttpStatus.PAYLOAD_TOO_LARGE, 'file: 文件超过上传大小上限 the file is larger than the upload limit (MAX_UPLOAD_MB)'),
+          );
         }
         // exactly BadRequestException: what FileInterceptor makes of multer's errors (not subclasses such as validation errors)
         if (error instanceof BadRequestException && error.constructor === BadRequestException) {

@@ -70,7 +70,15 @@ describe('checkZip', () => {
 
   it('passes a hand-made zip within the limits, with its exact sizes', () => {
     const data = Buffer.from('<x/>'.repeat(1000));
-    expect(checkZip(zip([{ name: 'a.xml', data }, { name: 'b.xml', data: Buffer.alloc(0) }]), LIMITS)).toMatchObject({ entries: 2, uncompressedBytes: 4000 });
+    expect(
+      checkZip(
+        zip([
+          { name: 'a.xml', data },
+          { name: 'b.xml', data: Buffer.alloc(0) },
+        ]),
+        LIMITS,
+      ),
+    ).toMatchObject({ entries: 2, uncompressedBytes: 4000 });
   });
 
   it('refuses a declared total above the limit without expanding it', () => {

@@ -50,7 +50,8 @@ export function looksLikeZip(buffer: Buffer): boolean {
 /** Checks the zip in `buffer` against `limits`; throws ZipRefused with the reason. */
 export function checkZip(buffer: Buffer, limits: ZipLimits): ZipSummary {
   const directory = readDirectory(buffer);
-  if (directory.count > limits.maxEntries) throw new ZipRefused(`压缩包内文件过多（${directory.count} 个） the workbook holds too many parts (${directory.count} > ${limits.maxEntries})`);
+  if (directory.count > limits.maxEntries)
+    throw new ZipRefused(`压缩包内文件过多（${directory.count} 个） the workbook holds too many parts (${directory.count} > ${limits.maxEntries})`);
   const entries = readEntries(buffer, directory);
   let total = 0;
   let compressed = 0;
@@ -179,7 +180,9 @@ function verifyEntry(buffer: Buffer, entry: Entry): void {
   } catch (error) {
     if (error instanceof ZipRefused) throw error;
     if (error instanceof RangeError || (error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new ZipRefused(`工作簿中的 ${entry.name} 解压后超过其声明大小，疑似压缩炸弹，已拒绝 part ${entry.name} expands beyond its declared size; refused as a possible zip bomb`);
+      throw new ZipRefused(
+        `工作簿中的 ${entry.name} 解压后超过其声明大小，疑似压缩炸弹，已拒绝 part ${entry.name} expands beyond its declared size; refused as a possible zip bomb`,
+      );
     }
     throw corrupt(`${entry.name} cannot be decompressed`);
   }
@@ -193,7 +196,9 @@ function verifyEntry(buffer: Buffer, entry: Entry): void {
 function refuseDoctype(name: string, content: Buffer): void {
   if (!/\.(xml|rels|vml)$/i.test(name)) return;
   if (content.indexOf('<!DOCTYPE') >= 0 || content.indexOf('<!ENTITY') >= 0 || content.indexOf('<!doctype') >= 0) {
-    throw new ZipRefused(`工作簿的 ${name} 含有 DTD 声明（<!DOCTYPE>），Excel 不会写出它，已拒绝 part ${name} declares a DTD, which Excel never writes; refused (XML entity attack)`);
+    throw new ZipRefused(
+      `工作簿的 ${name} 含有 DTD 声明（<!DOCTYPE>），Excel 不会写出它，已拒绝 part ${name} declares a DTD, which Excel never writes; refused (XML entity attack)`,
+    );
   }
 }
 

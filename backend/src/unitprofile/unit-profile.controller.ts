@@ -10,7 +10,10 @@ export class UnitProfileController {
   constructor(@Inject(UnitProfileService) private readonly service: UnitProfileService) {}
 
   @Get('units/:id/profile')
-  @ApiOperation({ summary: '单位画像 one inspected unit: inspections by mode, findings by category with repeats and rebounds, tasks, days to close against its county, clues, responsible persons' })
+  @ApiOperation({
+    summary:
+      '单位画像 one inspected unit: inspections by mode, findings by category with repeats and rebounds, tasks, days to close against its county, clues, responsible persons',
+  })
   @ZodResponse({ status: 200, type: UnitProfileDto })
   profile(@Param() params: UnitProfileParamDto) {
     return this.service.profile(params.id);

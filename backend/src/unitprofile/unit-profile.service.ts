@@ -39,13 +39,24 @@ export class UnitProfileService {
 
     // repeats and rebounds: the members of the county's 复发 figures that are this unit's findings
     const { scope, current } = await this.scopes.resolve({ regionId: unit.countyId, asOf });
-    const [repeats, rebounds] = findings.length === 0
-      ? [new Set<string>(), new Set<string>()]
-      : await Promise.all([this.repository.memberIds(recurrenceMemberIdsSubquery(scope, 'repeat', current)), this.repository.memberIds(recurrenceMemberIdsSubquery(scope, 'rebound', current))]);
+    const [repeats, rebounds] =
+      findings.length === 0
+        ? [new Set<string>(), new Set<string>()]
+        : await Promise.all([
+            this.repository.memberIds(recurrenceMemberIdsSubquery(scope, 'repeat', current)),
+            this.repository.memberIds(recurrenceMemberIdsSubquery(scope, 'rebound', current)),
+          ]);
 
     const categories = new Map<number, UnitProfile['categories'][number]>();
     for (const f of findings) {
-      const c = categories.get(f.categoryId) ?? { categoryId: f.categoryId, categoryName: f.categoryName, parentName: f.parentName, findings: 0, repeats: 0, rebounds: 0 };
+      const c = categories.get(f.categoryId) ?? {
+        categoryId: f.categoryId,
+        categoryName: f.categoryName,
+        parentName: f.parentName,
+        findings: 0,
+        repeats: 0,
+        rebounds: 0,
+      };
       c.findings++;
       if (repeats.has(f.id)) c.repeats++;
       if (rebounds.has(f.id)) c.rebounds++;
@@ -87,7 +98,11 @@ export class UnitProfileService {
         unit: { count: closeDays.reduce((s, d) => s + d.n, 0), median: nearestRank(closeDays, 0.5) },
         county: { count: county.count, median: county.median },
       },
-      clues: clues.map((c) => ({ ...c, handedTo: c.handedTo as UnitProfile['clues'][number]['handedTo'], disposalStatus: c.disposalStatus as UnitProfile['clues'][number]['disposalStatus'] })),
+      clues: clues.map((c) => ({
+        ...c,
+        handedTo: c.handedTo as UnitProfile['clues'][number]['handedTo'],
+        disposalStatus: c.disposalStatus as UnitProfile['clues'][number]['disposalStatus'],
+      })),
       persons,
     };
   }

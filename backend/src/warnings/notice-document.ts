@@ -91,7 +91,9 @@ function body(text: string, options: { indent?: boolean; align?: (typeof Alignme
 function cell(text: string, width: number, bold = false): TableCell {
   return new TableCell({
     width: { size: width, type: WidthType.DXA },
-    children: text.split('\n').map((line) => new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: line, font: TABLE_FONT, size: TABLE_SIZE, bold })] })),
+    children: text
+      .split('\n')
+      .map((line) => new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: line, font: TABLE_FONT, size: TABLE_SIZE, bold })] })),
   });
 }
 
@@ -142,10 +144,7 @@ export function recipientNames(level: WarningLevel | null, leaders: UnitLeaders,
 export function noticeText(data: NoticeData): { title: string; opening: string; paragraphs: string[] } {
   const overdue = data.tasks.filter((t) => t.daysOverdue > 0).length;
   const recipients = recipientNames(data.level, data.leaders, data.tasks);
-  const state =
-    overdue > 0
-      ? `，其中${overdue}项已超过整改时限`
-      : '即将到达整改时限';
+  const state = overdue > 0 ? `，其中${overdue}项已超过整改时限` : '即将到达整改时限';
   const paragraphs =
     data.kind === 'WARNING'
       ? [

@@ -1,6 +1,16 @@
 import { recipientNames, type NoticeTask } from './notice-document';
 
-const task = (responsiblePerson: string): NoticeTask => ({ id: 1, unitName: '某局', categoryName: '类', measure: '措施', responsibleDept: '办公室', responsiblePerson, dueDate: null, daysOverdue: 0, level: null });
+const task = (responsiblePerson: string): NoticeTask => ({
+  id: 1,
+  unitName: '某局',
+  categoryName: '类',
+  measure: '措施',
+  responsibleDept: '办公室',
+  responsiblePerson,
+  dueDate: null,
+  daysOverdue: 0,
+  level: null,
+});
 const none = { principalLeader: null, leaderInCharge: null };
 const both = { principalLeader: '李主任', leaderInCharge: '王副主任' };
 

@@ -14,7 +14,10 @@ export class WarningsController {
 
   @Get('warnings/summary')
   @UseInterceptors(ResponseCacheInterceptor)
-  @ApiOperation({ summary: '预警 open tasks per level of the ladder (yellow ≤ WARNING_YELLOW_DAYS, orange ≤ WARNING_ORANGE_DAYS before due, red overdue); the lists: GET /api/tasks?warning=' })
+  @ApiOperation({
+    summary:
+      '预警 open tasks per level of the ladder (yellow ≤ WARNING_YELLOW_DAYS, orange ≤ WARNING_ORANGE_DAYS before due, red overdue); the lists: GET /api/tasks?warning=',
+  })
   @ZodResponse({ status: 200, type: WarningSummaryDto })
   summary(@Query() query: WarningSummaryQueryDto) {
     return this.service.summary(query);

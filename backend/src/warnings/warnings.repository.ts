@@ -33,8 +33,14 @@ export class WarningsRepository {
    * In one transaction: the next 文号 of the year (`prefix〔year〕n号`, counted from the notices
    * issued before), `work` with it, then an ESCALATION event on every task and the audit entry.
    */
-  async issue<T>(year: number, prefix: string, build: (number: string) => Promise<T>, record: (number: string, result: T) => Omit<Escalation, 'number'>): Promise<{ number: string; result: T }> {
-    return auditedTransaction(this.prisma, 
+  async issue<T>(
+    year: number,
+    prefix: string,
+    build: (number: string) => Promise<T>,
+    record: (number: string, result: T) => Omit<Escalation, 'number'>,
+  ): Promise<{ number: string; result: T }> {
+    return auditedTransaction(
+      this.prisma,
       async (tx: Tx) => {
         // one issuer at a time, so that two notices never share a number
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('xuncha.notice-number'))`;

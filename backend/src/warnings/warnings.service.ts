@@ -55,7 +55,10 @@ export class WarningsService {
     const list = await this.drill.taskChunks({ ...query, page: 1, pageSize: MAX_NOTICE_TASKS });
     if (list.total === 0) throw new AppError(400, '筛选条件下没有整改任务，无法生成文书 no task matches the filters');
     if (list.total > MAX_NOTICE_TASKS) {
-      throw new AppError(400, `一次最多对 ${MAX_NOTICE_TASKS} 项任务生成文书（当前 ${list.total} 项），请缩小筛选范围 at most ${MAX_NOTICE_TASKS} tasks per issue (got ${list.total})`);
+      throw new AppError(
+        400,
+        `一次最多对 ${MAX_NOTICE_TASKS} 项任务生成文书（当前 ${list.total} 项），请缩小筛选范围 at most ${MAX_NOTICE_TASKS} tasks per issue (got ${list.total})`,
+      );
     }
     const rows = await list.chunk(0, list.total);
     const asOf = list.asOf;
@@ -113,7 +116,11 @@ export class WarningsService {
       }),
     );
     if (result.length === 1) {
-      return new StreamableFile(result[0].bytes, { type: DOCX_TYPE, disposition: contentDisposition(`notice-${today}.docx`, result[0].name), length: result[0].bytes.length });
+      return new StreamableFile(result[0].bytes, {
+        type: DOCX_TYPE,
+        disposition: contentDisposition(`notice-${today}.docx`, result[0].name),
+        length: result[0].bytes.length,
+      });
     }
     const zip = new JSZip();
     const used = new Set<string>();

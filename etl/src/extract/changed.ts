@@ -23,7 +23,9 @@ export async function changedKeys(client: Client, watermark: bigint): Promise<Ch
 
   const regions = await ids(client, `${since('regions')} UNION SELECT id FROM regions WHERE parent_id IN (${since('regions')})`, [w]);
   const units = await ids(client, `${since('org_units')} UNION SELECT id FROM org_units WHERE region_id = ANY($2::int[])`, [w, strings(regions)]);
-  const categories = await ids(client, `${since('issue_categories')} UNION SELECT id FROM issue_categories WHERE parent_id IN (${since('issue_categories')})`, [w]);
+  const categories = await ids(client, `${since('issue_categories')} UNION SELECT id FROM issue_categories WHERE parent_id IN (${since('issue_categories')})`, [
+    w,
+  ]);
   const terms = await ids(client, since('terms'), [w]);
   const rounds = await ids(client, since('rounds'), [w]);
   const inspections = await ids(

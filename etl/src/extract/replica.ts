@@ -27,10 +27,9 @@ export async function waitForReplay(primaryUrl: string, readUrl: string, timeout
       const { rows: target } = await primary.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn');
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const { rows } = await replica.query<{ behind: string | null }>(
-          'SELECT pg_wal_lsn_diff($1::pg_lsn, pg_last_wal_replay_lsn())::text AS behind',
-          [target[0].lsn],
-        );
+        const { rows } = await replica.query<{ behind: string | null }>('SELECT pg_wal_lsn_diff($1::pg_lsn, pg_last_wal_replay_lsn())::text AS behind', [
+          target[0].lsn,
+        ]);
         // NULL: nothing replayed yet since the replica started
         const behind = rows[0].behind === null ? Number.POSITIVE_INFINITY : Math.max(0, Number(rows[0].behind));
         if (behind === 0) return { caughtUp: true, behindBytes: 0 };

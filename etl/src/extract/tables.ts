@@ -34,17 +34,7 @@ export interface TableSpec {
   changedSet: ChangedSet;
 }
 
-export type ChangedSet =
-  | 'regions'
-  | 'units'
-  | 'categories'
-  | 'terms'
-  | 'rounds'
-  | 'inspections'
-  | 'findings'
-  | 'tasks'
-  | 'task_events'
-  | 'clues';
+export type ChangedSet = 'regions' | 'units' | 'categories' | 'terms' | 'rounds' | 'inspections' | 'findings' | 'tasks' | 'task_events' | 'clues';
 
 const text = (expr: string) => `${expr}::text`;
 const flag = (expr: string) => `(${expr})::int`;
@@ -63,18 +53,18 @@ const FINDING_CONTEXT_JOINS = `
       LEFT JOIN regions r ON r.id = u.region_id
       LEFT JOIN issue_categories c ON c.id = f.category_id`;
 const FINDING_CONTEXT: ColumnSpec[] = [
-      col('inspection_id', 'f.inspection_id'),
-      col('unit_id', 'f.unit_id'),
-      col('unit_category', text('u.category')),
-      col('region_id', 'u.region_id'),
-      col('county_id', countyOf('r')),
-      col('committee_region_id', 'u.committee_region_id'),
-      col('round_id', 'i.round_id'),
-      col('term_id', 'ro.term_id'),
-      col('round_year', 'ro.year'),
-      col('mode', text('i.mode')),
-      col('category_id', 'f.category_id'),
-      col('category1_id', 'c.parent_id'),
+  col('inspection_id', 'f.inspection_id'),
+  col('unit_id', 'f.unit_id'),
+  col('unit_category', text('u.category')),
+  col('region_id', 'u.region_id'),
+  col('county_id', countyOf('r')),
+  col('committee_region_id', 'u.committee_region_id'),
+  col('round_id', 'i.round_id'),
+  col('term_id', 'ro.term_id'),
+  col('round_year', 'ro.year'),
+  col('mode', text('i.mode')),
+  col('category_id', 'f.category_id'),
+  col('category1_id', 'c.parent_id'),
 ];
 
 export const TABLES: TableSpec[] = [

@@ -172,9 +172,15 @@ WHERE id IN (SELECT assumeNotNull(recurrence_of_id) FROM fact_findings FINAL WHE
         params,
       };
     case 'fact_tasks':
-      return { query: 'INSERT INTO etl_summary_dirty (round_id, unit_id) SELECT DISTINCT round_id, 0 FROM fact_tasks FINAL WHERE id IN {ids:Array(UInt64)}', params };
+      return {
+        query: 'INSERT INTO etl_summary_dirty (round_id, unit_id) SELECT DISTINCT round_id, 0 FROM fact_tasks FINAL WHERE id IN {ids:Array(UInt64)}',
+        params,
+      };
     case 'fact_inspections':
-      return { query: 'INSERT INTO etl_summary_dirty (round_id, unit_id) SELECT DISTINCT 0, unit_id FROM fact_inspections FINAL WHERE id IN {ids:Array(UInt64)}', params };
+      return {
+        query: 'INSERT INTO etl_summary_dirty (round_id, unit_id) SELECT DISTINCT 0, unit_id FROM fact_inspections FINAL WHERE id IN {ids:Array(UInt64)}',
+        params,
+      };
     default:
       return null;
   }

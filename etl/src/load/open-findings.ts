@@ -21,7 +21,9 @@ export function buildOpenFindingsRebuild(findingIds: readonly string[] | 'all', 
     : 'SELECT * FROM fact_findings WHERE id IN {ids:Array(UInt64)} ORDER BY id, version DESC LIMIT 1 BY id';
   return {
     query: `INSERT INTO fact_open_findings (${COLUMNS}, task_count, closed_count, version, is_deleted)
-SELECT ${COLUMNS.split(', ').map((c) => `f.${c}`).join(', ')}, p.n, p.closed_n, {version:UInt64},
+SELECT ${COLUMNS.split(', ')
+      .map((c) => `f.${c}`)
+      .join(', ')}, p.n, p.closed_n, {version:UInt64},
   toUInt8(f.is_deleted = 1 OR (p.n > 0 AND p.closed_n = p.n)) AS gone
 FROM (${findings}) AS f
 LEFT JOIN (
@@ -42,9 +44,13 @@ export const OPEN_FINDINGS_NEXT_VERSION = 'SELECT max(version) + 1 AS v FROM fac
 
 /** Marks the findings that loading these rows (by id) may change, as the warehouse holds them now. */
 export function buildMarkFindingsDirty(table: string, ids: readonly string[]): OpenFindingsQuery | null {
-  if (table === 'fact_findings') return { query: 'INSERT INTO etl_findings_dirty (finding_id) SELECT arrayJoin({ids:Array(UInt64)})', params: { ids: [...ids] } };
+  if (table === 'fact_findings')
+    return { query: 'INSERT INTO etl_findings_dirty (finding_id) SELECT arrayJoin({ids:Array(UInt64)})', params: { ids: [...ids] } };
   if (table === 'fact_tasks') {
-    return { query: 'INSERT INTO etl_findings_dirty (finding_id) SELECT DISTINCT finding_id FROM fact_tasks FINAL WHERE id IN {ids:Array(UInt64)}', params: { ids: [...ids] } };
+    return {
+      query: 'INSERT INTO etl_findings_dirty (finding_id) SELECT DISTINCT finding_id FROM fact_tasks FINAL WHERE id IN {ids:Array(UInt64)}',
+      params: { ids: [...ids] },
+    };
   }
   return null;
 }

@@ -47,7 +47,8 @@ describe('marking the earliest day a batch can affect', () => {
     const after = buildQuarterMarkAfter('fact_tasks', ['7']);
     expect(after?.query).toContain('HAVING uniqExact(h) > 1 OR uniqExact(side) = 1');
     expect(after?.query).toContain('greatest(c.found, e.first_day)');
-    for (const column of ['status', 'current_due_date', 'closed_date', 'version']) expect(before?.query).not.toMatch(new RegExp(`tuple\\([^)]*\\b${column}\\b`));
+    for (const column of ['status', 'current_due_date', 'closed_date', 'version'])
+      expect(before?.query).not.toMatch(new RegExp(`tuple\\([^)]*\\b${column}\\b`));
     expect(before?.query).toMatch(/tuple\([^)]*\boriginal_due_date\b/);
     expect(before?.query).toMatch(/tuple\([^)]*\bresponsible_dept\b/);
   });

@@ -344,10 +344,11 @@ export async function buildQuarterState(warehouse: Warehouse, asOf: string): Pro
     }
     throw error;
   }
-  await warehouse.command(
-    'INSERT INTO quarter_builds (as_of, build, token, built_at) VALUES ({asOf:Date}, {build:UInt64}, {token:String}, now64(6))',
-    { asOf, build, token },
-  );
+  await warehouse.command('INSERT INTO quarter_builds (as_of, build, token, built_at) VALUES ({asOf:Date}, {build:UInt64}, {token:String}, now64(6))', {
+    asOf,
+    build,
+    token,
+  });
   const older = await warehouse.query<{ build: string }>(
     'SELECT toString(build) AS build FROM quarter_builds WHERE as_of = {asOf:Date} ORDER BY build DESC LIMIT 100 OFFSET 2',
     { asOf },

@@ -25,7 +25,11 @@ describe('validate', () => {
     ['an unknown status', { status: 'SUSPENDED' }, /未知整改状态 unknown status "SUSPENDED"/],
     ['closed without a date', { status: 'CLOSED' }, /impossible status: CLOSED without a closed date/],
     ['a closed date on an open task', { closed_date: '2026-02-01' }, /impossible status: IN_PROGRESS with closed date 2026-02-01/],
-    ['a due date before feedback', { original_due_date: '2026-01-09', current_due_date: '2026-01-09' }, /due date before feedback \(original_due_date 2026-01-09 < feedback_date 2026-01-10\)/],
+    [
+      'a due date before feedback',
+      { original_due_date: '2026-01-09', current_due_date: '2026-01-09' },
+      /due date before feedback \(original_due_date 2026-01-09 < feedback_date 2026-01-10\)/,
+    ],
     ['a missing finding', { finding_found: '0', finding_id: '99' }, /unknown finding \(finding_id 99\)/],
     ['a deadline task without due date', { original_due_date: null, current_due_date: null }, /missing due date/],
     ['an oversized measure', { measure_length: String(MAX_TEXT + 1) }, /measure too long \(10001 > 10000 characters\)/],
@@ -40,7 +44,17 @@ describe('validate', () => {
   });
 
   it('rejects a finding of an unknown unit or on a level-1 category', () => {
-    const finding = { id: '1', unit_id: '5', unit_found: '0', inspection_found: '1', inspection_unit_id: '5', category_level: '1', category_id: '3', unit_category: null, description_length: '1' };
+    const finding = {
+      id: '1',
+      unit_id: '5',
+      unit_found: '0',
+      inspection_found: '1',
+      inspection_unit_id: '5',
+      category_level: '1',
+      category_id: '3',
+      unit_category: null,
+      description_length: '1',
+    };
     expect(validate('fact_findings', finding)).toEqual([
       '未知单位 unknown unit (unit_id 5)',
       '问题分类须为二级 category must be a level-2 category (category_id 3)',

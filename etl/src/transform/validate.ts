@@ -31,39 +31,49 @@ export function textLength(field: string): number {
 
 type Check = (row: Row, reasons: string[]) => void;
 
-const oneOf = (column: string, allowed: Set<string>, label: string, optional = false): Check => (row, reasons) => {
-  const value = row[column];
-  if (value === null || value === undefined) {
-    if (!optional) reasons.push(`缺少${label} missing ${column}`);
-  } else if (!allowed.has(value)) {
-    reasons.push(`未知${label} unknown ${column} "${value}"`);
-  }
-};
+const oneOf =
+  (column: string, allowed: Set<string>, label: string, optional = false): Check =>
+  (row, reasons) => {
+    const value = row[column];
+    if (value === null || value === undefined) {
+      if (!optional) reasons.push(`缺少${label} missing ${column}`);
+    } else if (!allowed.has(value)) {
+      reasons.push(`未知${label} unknown ${column} "${value}"`);
+    }
+  };
 
 /** A referenced record (checked by a join in the extract) exists. */
-const found = (column: string, label: string, idColumn: string): Check => (row, reasons) => {
-  if (row[column] !== '1') reasons.push(`未知${label} unknown ${idColumn.replace(/_id$/, '')} (${idColumn} ${row[idColumn] ?? 'null'})`);
-};
+const found =
+  (column: string, label: string, idColumn: string): Check =>
+  (row, reasons) => {
+    if (row[column] !== '1') reasons.push(`未知${label} unknown ${idColumn.replace(/_id$/, '')} (${idColumn} ${row[idColumn] ?? 'null'})`);
+  };
 
-const maxText = (column: string, label: string): Check => (row, reasons) => {
-  const value = row[column];
-  if (value !== null && value !== undefined) {
-    const length = textLength(value);
-    if (length > MAX_TEXT) reasons.push(`${label}超长 ${column} too long (${length} > ${MAX_TEXT} characters)`);
-  }
-};
+const maxText =
+  (column: string, label: string): Check =>
+  (row, reasons) => {
+    const value = row[column];
+    if (value !== null && value !== undefined) {
+      const length = textLength(value);
+      if (length > MAX_TEXT) reasons.push(`${label}超长 ${column} too long (${length} > ${MAX_TEXT} characters)`);
+    }
+  };
 
 /** The same for a text that stays in PostgreSQL, whose length the extract reads. */
-const maxLength = (lengthColumn: string, column: string, label: string): Check => (row, reasons) => {
-  const length = Number(row[lengthColumn] ?? 0);
-  if (length > MAX_TEXT) reasons.push(`${label}超长 ${column} too long (${length} > ${MAX_TEXT} characters)`);
-};
+const maxLength =
+  (lengthColumn: string, column: string, label: string): Check =>
+  (row, reasons) => {
+    const length = Number(row[lengthColumn] ?? 0);
+    if (length > MAX_TEXT) reasons.push(`${label}超长 ${column} too long (${length} > ${MAX_TEXT} characters)`);
+  };
 
-const notBefore = (later: string, earlier: string, message: string): Check => (row, reasons) => {
-  const a = row[later];
-  const b = row[earlier];
-  if (a && b && a < b) reasons.push(`${message} (${later} ${a} < ${earlier} ${b})`);
-};
+const notBefore =
+  (later: string, earlier: string, message: string): Check =>
+  (row, reasons) => {
+    const a = row[later];
+    const b = row[earlier];
+    if (a && b && a < b) reasons.push(`${message} (${later} ${a} < ${earlier} ${b})`);
+  };
 
 const CHECKS: Record<string, Check[]> = {
   dim_regions: [],

@@ -17,7 +17,15 @@ describe('parameterSettings', () => {
 
   it('sets each placeholder to the text a server receives for it, as one literal per value', () => {
     const sql = 'SELECT {s:String}, {n:Nullable(String)}, {ids:Array(UInt64)}, {names:Array(String)}, {d:Date}, {flag:UInt8}';
-    const params = prepareParams(sql, { s: "it's a\\b\tc", n: null, ids: ['1', '18446744073709551615'], names: ["o'brien"], d: '2024-02-29', flag: true, extra: 'x; DROP' });
+    const params = prepareParams(sql, {
+      s: "it's a\\b\tc",
+      n: null,
+      ids: ['1', '18446744073709551615'],
+      names: ["o'brien"],
+      d: '2024-02-29',
+      flag: true,
+      extra: 'x; DROP',
+    });
     // The value texts are what @clickhouse/client sends as param_<name> (TSV-escaped, \N for
     // NULL, quoted array elements); the SET literal quotes that text once more.
     expect(parameterSettings(sql, params)).toBe(

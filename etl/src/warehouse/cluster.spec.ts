@@ -33,10 +33,7 @@ ENGINE = Distributed('xuncha', 'xuncha_db', 'fact_tasks_local', cityHash64(task_
   });
 
   it('shards by the whole sorting key, and uses currentDatabase() or the qualifier for the database', () => {
-    const [local, distributed] = clusterizeDdl(
-      'CREATE TABLE fact_events (task_id UInt64, at DateTime) ENGINE = MergeTree ORDER BY (task_id, at)',
-      'c1',
-    );
+    const [local, distributed] = clusterizeDdl('CREATE TABLE fact_events (task_id UInt64, at DateTime) ENGINE = MergeTree ORDER BY (task_id, at)', 'c1');
     expect(local).toBe(
       "CREATE TABLE fact_events_local ON CLUSTER 'c1' (task_id UInt64, at DateTime) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}') ORDER BY (task_id, at)",
     );
@@ -51,7 +48,12 @@ ENGINE = Distributed('xuncha', 'xuncha_db', 'fact_tasks_local', cityHash64(task_
   });
 
   it('copies other MergeTree tables (dimensions) to every node, under their own name', () => {
-    expect(clusterizeDdl('CREATE TABLE IF NOT EXISTS dim_units (id UInt64, version UInt64, is_deleted UInt8) ENGINE = ReplacingMergeTree(version, is_deleted) ORDER BY id', 'c1')).toEqual([
+    expect(
+      clusterizeDdl(
+        'CREATE TABLE IF NOT EXISTS dim_units (id UInt64, version UInt64, is_deleted UInt8) ENGINE = ReplacingMergeTree(version, is_deleted) ORDER BY id',
+        'c1',
+      ),
+    ).toEqual([
       "CREATE TABLE IF NOT EXISTS dim_units ON CLUSTER 'c1' (id UInt64, version UInt64, is_deleted UInt8) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/{table}', '{replica}', version, is_deleted) ORDER BY id",
     ]);
     const [local] = clusterizeDdl('CREATE TABLE lookups (k String) ENGINE = MergeTree ORDER BY k', 'c1', { isFactTable: (name) => name === 'lookups' });
@@ -84,9 +86,7 @@ ENGINE = Distributed('xuncha', 'xuncha_db', 'fact_tasks_local', cityHash64(task_
   });
 
   it("replicates a materialized view's own engine without a Distributed table", () => {
-    expect(
-      clusterizeDdl('CREATE MATERIALIZED VIEW mv ENGINE = AggregatingMergeTree ORDER BY k AS SELECT k FROM t', 'c1'),
-    ).toEqual([
+    expect(clusterizeDdl('CREATE MATERIALIZED VIEW mv ENGINE = AggregatingMergeTree ORDER BY k AS SELECT k FROM t', 'c1')).toEqual([
       "CREATE MATERIALIZED VIEW mv ON CLUSTER 'c1' ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/{table}', '{replica}') ORDER BY k AS SELECT k FROM t",
     ]);
   });

@@ -33,7 +33,9 @@ describe('plainIdentifier', () => {
 
 describe('insertStatement', () => {
   it('names the table, the columns and the format', () => {
-    expect(insertStatement('xuncha.fact_tasks', ['task_id', 'status'], 'TabSeparated')).toBe('INSERT INTO xuncha.fact_tasks (task_id, status) FORMAT TabSeparated');
+    expect(insertStatement('xuncha.fact_tasks', ['task_id', 'status'], 'TabSeparated')).toBe(
+      'INSERT INTO xuncha.fact_tasks (task_id, status) FORMAT TabSeparated',
+    );
     expect(insertStatement('facts', undefined, 'JSONEachRow')).toBe('INSERT INTO facts FORMAT JSONEachRow');
   });
 

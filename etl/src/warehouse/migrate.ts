@@ -47,8 +47,7 @@ function migrationsTableDdl(wh: Warehouse): string {
   // On a cluster: one copy on every node of every shard (no {shard} in the path), so any
   // node the app reaches knows what was applied.
   return (
-    `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} ${onCluster(wh.cluster)} ${columns} ` +
-    `ENGINE = ReplicatedMergeTree(${EVERY_NODE_REPLICA}) ORDER BY name`
+    `CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} ${onCluster(wh.cluster)} ${columns} ` + `ENGINE = ReplicatedMergeTree(${EVERY_NODE_REPLICA}) ORDER BY name`
   );
 }
 

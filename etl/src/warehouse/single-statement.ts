@@ -15,10 +15,7 @@ export function singleStatement(sql: string): string {
     throw error;
   }
   if (statements.length !== 1) {
-    throw new WarehouseError(
-      statements.length === 0 ? 'empty statement' : `${statements.length} statements in one call: run one statement per call`,
-      { sql },
-    );
+    throw new WarehouseError(statements.length === 0 ? 'empty statement' : `${statements.length} statements in one call: run one statement per call`, { sql });
   }
   return statements[0];
 }

@@ -11,14 +11,8 @@ describe('splitStatements', () => {
   });
 
   it('does not split at semicolons inside string literals, with both escape styles', () => {
-    const script = [
-      "INSERT INTO t VALUES ('a;b', 'it''s; fine', 'back\\'slash; too');",
-      "SELECT ';' AS semi;",
-    ].join('\n');
-    expect(splitStatements(script)).toEqual([
-      "INSERT INTO t VALUES ('a;b', 'it''s; fine', 'back\\'slash; too')",
-      "SELECT ';' AS semi",
-    ]);
+    const script = ["INSERT INTO t VALUES ('a;b', 'it''s; fine', 'back\\'slash; too');", "SELECT ';' AS semi;"].join('\n');
+    expect(splitStatements(script)).toEqual(["INSERT INTO t VALUES ('a;b', 'it''s; fine', 'back\\'slash; too')", "SELECT ';' AS semi"]);
   });
 
   it('does not split inside quoted identifiers, comments or heredocs', () => {
@@ -55,6 +49,10 @@ describe('tokenize', () => {
         .map((t) => t.text)
         .join(''),
     ).toBe(sql);
-    expect(tokenize(sql).filter((t) => t.kind === 'string').map((t) => t.text)).toEqual(["'a''b'"]);
+    expect(
+      tokenize(sql)
+        .filter((t) => t.kind === 'string')
+        .map((t) => t.text),
+    ).toEqual(["'a''b'"]);
   });
 });

@@ -3,7 +3,7 @@ import { parseJsonEachRow, placeholderTypes, prepareParams, toJsonEachRow } from
 
 describe('prepareParams', () => {
   it('reads placeholder types', () => {
-    expect(placeholderTypes('SELECT {a:UInt64}, { b : Array(Nullable(UInt64)) }, {c:DateTime(\'Asia/Shanghai\')}')).toEqual(
+    expect(placeholderTypes("SELECT {a:UInt64}, { b : Array(Nullable(UInt64)) }, {c:DateTime('Asia/Shanghai')}")).toEqual(
       new Map([
         ['a', 'UInt64'],
         ['b', 'Array(Nullable(UInt64))'],
@@ -32,10 +32,12 @@ describe('prepareParams', () => {
 
 describe('toJsonEachRow', () => {
   it('writes one JSON object a line, bigint as string, booleans as 1/0', async () => {
-    const text = (await toJsonEachRow([
-      { id: 1n, name: '巡察 "办"', ok: true, tags: ['a'], note: null },
-      { id: '2', name: 'x', ok: false, tags: [], note: 'n' },
-    ])).toString('utf8');
+    const text = (
+      await toJsonEachRow([
+        { id: 1n, name: '巡察 "办"', ok: true, tags: ['a'], note: null },
+        { id: '2', name: 'x', ok: false, tags: [], note: 'n' },
+      ])
+    ).toString('utf8');
     expect(text).toBe('{"id":"1","name":"巡察 \\"办\\"","ok":1,"tags":["a"],"note":null}\n{"id":"2","name":"x","ok":0,"tags":[],"note":"n"}\n');
     expect(parseJsonEachRow(text)).toHaveLength(2);
   });

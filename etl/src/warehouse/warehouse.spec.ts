@@ -32,8 +32,6 @@ describe('warehouseConfigFromEnv', () => {
 describe('openWarehouse', () => {
   it('refuses a database name that is not a plain identifier, and a cluster without a server', async () => {
     await expect(openWarehouse({ database: 'x; DROP', dataDir: '/nonexistent' })).rejects.toThrow('invalid database name');
-    await expect(openWarehouse({ database: 'xuncha', dataDir: '/nonexistent', cluster: 'main' })).rejects.toThrow(
-      'CLICKHOUSE_CLUSTER needs CLICKHOUSE_URL',
-    );
+    await expect(openWarehouse({ database: 'xuncha', dataDir: '/nonexistent', cluster: 'main' })).rejects.toThrow('CLICKHOUSE_CLUSTER needs CLICKHOUSE_URL');
   });
 });

@@ -71,7 +71,9 @@ export const getTask = (id: number, signal?: Signal) => unwrap<TaskDetail>(api.G
 export const getEtlRuns = (page: number, pageSize: number, signal?: Signal) =>
   unwrap<EtlRuns>(api.GET('/api/etl/runs', { params: { query: { page: String(page), pageSize: String(pageSize) } }, signal }));
 export const getEtlRejects = (id: number, page: number, pageSize: number, signal?: Signal) =>
-  unwrap<EtlRejects>(api.GET('/api/etl/runs/{id}/rejects', { params: { path: { id: String(id) }, query: { page: String(page), pageSize: String(pageSize) } }, signal }));
+  unwrap<EtlRejects>(
+    api.GET('/api/etl/runs/{id}/rejects', { params: { path: { id: String(id) }, query: { page: String(page), pageSize: String(pageSize) } }, signal }),
+  );
 /** 数据更新于: the end of the last successful ETL run (null before the first). */
 export const getEtlFreshness = (signal?: Signal) => unwrap<{ lastSucceededAt: string | null }>(api.GET('/api/etl/freshness', { signal }));
 export const runEtl = (mode: 'incremental' | 'full' = 'incremental') => unwrap<EtlRunResult>(api.POST('/api/etl/run', { body: { mode } }));
@@ -86,10 +88,13 @@ export interface Backdate {
   backdateReason?: string;
 }
 export const changeTaskStatus = (id: number, status: TaskStatus, note?: string, backdate: Backdate = {}) =>
-  unwrap<TaskWriteResult>(api.POST('/api/tasks/{id}/status', { params: { path: { id: String(id) } }, body: { status, ...(note ? { note } : {}), ...backdate } }));
+  unwrap<TaskWriteResult>(
+    api.POST('/api/tasks/{id}/status', { params: { path: { id: String(id) } }, body: { status, ...(note ? { note } : {}), ...backdate } }),
+  );
 export const extendTask = (id: number, newDueDate: string, reason: string, backdate: Backdate = {}) =>
   unwrap<TaskWriteResult>(api.POST('/api/tasks/{id}/extensions', { params: { path: { id: String(id) } }, body: { newDueDate, reason, ...backdate } }));
-export const addTaskNote = (id: number, note: string) => unwrap<TaskWriteResult>(api.POST('/api/tasks/{id}/notes', { params: { path: { id: String(id) } }, body: { note } }));
+export const addTaskNote = (id: number, note: string) =>
+  unwrap<TaskWriteResult>(api.POST('/api/tasks/{id}/notes', { params: { path: { id: String(id) } }, body: { note } }));
 
 // --- export ---------------------------------------------------------------------------
 
@@ -97,10 +102,17 @@ export const addTaskNote = (id: number, note: string) => unwrap<TaskWriteResult>
  * The quarterly workbook as a file: its bytes and the name the server gave it. A quarter
  * marked 已报送 comes as reported unless `version` is `current` (computed now, labelled so).
  */
-export async function downloadQuarterly(year: number, quarter: number, regionId?: number, version?: 'reported' | 'current'): Promise<{ blob: Blob; filename: string }> {
+export async function downloadQuarterly(
+  year: number,
+  quarter: number,
+  regionId?: number,
+  version?: 'reported' | 'current',
+): Promise<{ blob: Blob; filename: string }> {
   let response: Response;
   try {
-    response = await fetch(`/api/exports/quarterly?year=${year}&quarter=${quarter}${regionId ? `&regionId=${regionId}` : ''}${version ? `&version=${version}` : ''}`);
+    response = await fetch(
+      `/api/exports/quarterly?year=${year}&quarter=${quarter}${regionId ? `&regionId=${regionId}` : ''}${version ? `&version=${version}` : ''}`,
+    );
   } catch (cause) {
     throw new ApiError(0, cause instanceof Error ? cause.message : String(cause));
   }
@@ -124,7 +136,12 @@ export type ReportedCorrection = ReportedState['corrections'][number];
 
 /** A quarter's 报送 state for the city's workbook, or a county-level region's. */
 export const getReportedState = (year: number, quarter: number, regionId?: number, signal?: Signal) =>
-  unwrap<ReportedState>(api.GET('/api/exports/quarterly/report', { params: { query: { year: String(year), quarter: String(quarter), ...(regionId ? { regionId: String(regionId) } : {}) } }, signal }));
+  unwrap<ReportedState>(
+    api.GET('/api/exports/quarterly/report', {
+      params: { query: { year: String(year), quarter: String(quarter), ...(regionId ? { regionId: String(regionId) } : {}) } },
+      signal,
+    }),
+  );
 /** 标记已报送: the workbook and its figures are kept as they are now. */
 export const reportQuarter = (year: number, quarter: number, regionId?: number) =>
   unwrap<ReportedState>(api.POST('/api/exports/quarterly/report', { body: { year, quarter, ...(regionId ? { regionId } : {}) } }));
@@ -153,7 +170,8 @@ export type ClosureQueueQuery = NonNullable<operations['ClosureController_queue'
 
 export const getClosureRequests = (taskId: number, signal?: Signal) =>
   unwrap<{ rows: ClosureRequest[] }>(api.GET('/api/tasks/{id}/closure-requests', { params: { path: { id: String(taskId) } }, signal }));
-export const getClosureQueue = (query: ClosureQueueQuery, signal?: Signal) => unwrap<ClosureQueue>(api.GET('/api/closure-requests', { params: { query }, signal }));
+export const getClosureQueue = (query: ClosureQueueQuery, signal?: Signal) =>
+  unwrap<ClosureQueue>(api.GET('/api/closure-requests', { params: { query }, signal }));
 export const approveClosure = (id: number, note?: string) =>
   unwrap<ClosureWrite>(api.POST('/api/closure-requests/{id}/approve', { params: { path: { id: String(id) } }, body: note ? { note } : {} }));
 export const returnClosure = (id: number, reason: string) =>
@@ -216,12 +234,24 @@ export const downloadList = (kind: ListKind, format: 'xlsx' | 'csv', query: Reco
 export type NoticeKind = 'WARNING' | 'SUPERVISION';
 /** 预警函 / 督办单 for every task of the list: a .docx, or a zip of several. Records an escalation on each task. */
 export const issueNotices = (query: Record<string, unknown>, body: { kind: NoticeKind; groupBy: 'unit' | 'dept' }) =>
-  fileOf(fetch(`/api/notices?${listParams(query)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }), 'notices.docx');
+  fileOf(
+    fetch(`/api/notices?${listParams(query)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    'notices.docx',
+  );
 
 export type ClueListQuery = NonNullable<operations['CluesController_list']['parameters']['query']>;
-export type ClueBody = { inspectionId: number; handedTo: ClueRow['handedTo']; handedDate: string; persons: number; summary: string; disposalStatus: ClueRow['disposalStatus']; concludedDate: string | null };
+export type ClueBody = {
+  inspectionId: number;
+  handedTo: ClueRow['handedTo'];
+  handedDate: string;
+  persons: number;
+  summary: string;
+  disposalStatus: ClueRow['disposalStatus'];
+  concludedDate: string | null;
+};
 export const getClues = (q: ClueListQuery, signal?: Signal) => unwrap<CluePage>(api.GET('/api/clues', { params: { query: q }, signal }));
 export const getClueStats = (regionId: string | undefined, signal?: Signal) =>
   unwrap<ClueStats>(api.GET('/api/clues/stats', { params: { query: regionId ? { regionId } : {} }, signal }));
 export const createClue = (body: ClueBody) => unwrap<ClueRow>(api.POST('/api/clues', { body }));
-export const updateClue = (id: number, body: Partial<ClueBody>) => unwrap<ClueRow>(api.PATCH('/api/clues/{id}', { params: { path: { id: String(id) } }, body }));
+export const updateClue = (id: number, body: Partial<ClueBody>) =>
+  unwrap<ClueRow>(api.PATCH('/api/clues/{id}', { params: { path: { id: String(id) } }, body }));

@@ -52,7 +52,8 @@ export const abolishUnit = (id: number, body: AbolishBody) => unwrap<Unit>(api.P
 
 export const getMasterCategories = (signal?: Signal) => unwrap<CategoryList>(api.GET('/api/masterdata/categories', { signal }));
 export const createCategory = (body: CategoryBody) => unwrap<Category>(api.POST('/api/masterdata/categories', { body }));
-export const renameCategory = (id: number, name: string) => unwrap<Category>(api.PATCH('/api/masterdata/categories/{id}', { params: path(id), body: { name } }));
+export const renameCategory = (id: number, name: string) =>
+  unwrap<Category>(api.PATCH('/api/masterdata/categories/{id}', { params: path(id), body: { name } }));
 export const deleteCategory = (id: number) => unwrap<{ id: number }>(api.DELETE('/api/masterdata/categories/{id}', { params: path(id) }));
 
 export type DirectoryKind = 'regions' | 'units';

@@ -24,13 +24,15 @@ export type UpdateTaskBody = Schemas['UpdateTaskDto'];
 
 const path = (id: number) => ({ path: { id: String(id) } });
 
-export const getInspections = (query: InspectionListQuery, signal?: Signal) => unwrap<InspectionPage>(api.GET('/api/inspections', { params: { query }, signal }));
+export const getInspections = (query: InspectionListQuery, signal?: Signal) =>
+  unwrap<InspectionPage>(api.GET('/api/inspections', { params: { query }, signal }));
 export const getInspection = (id: number, signal?: Signal) => unwrap<InspectionDetail>(api.GET('/api/inspections/{id}', { params: path(id), signal }));
 export const getEarlierFindings = (id: number, signal?: Signal) =>
   unwrap<{ rows: EarlierFinding[] }>(api.GET('/api/inspections/{id}/earlier-findings', { params: path(id), signal }));
 export const getFindingRecords = (query: FindingRecordListQuery, signal?: Signal) =>
   unwrap<FindingRecordPage>(api.GET('/api/records/findings', { params: { query }, signal }));
-export const findUnits = (q: string, signal?: Signal) => unwrap<{ total: number; rows: UnitChoice[] }>(api.GET('/api/records/units', { params: { query: q ? { q } : {} }, signal }));
+export const findUnits = (q: string, signal?: Signal) =>
+  unwrap<{ total: number; rows: UnitChoice[] }>(api.GET('/api/records/units', { params: { query: q ? { q } : {} }, signal }));
 
 export const createInspection = (body: CreateInspectionBody) => unwrap<{ id: number }>(api.POST('/api/inspections', { body }));
 export const updateInspection = (id: number, body: UpdateInspectionBody) => unwrap<unknown>(api.PATCH('/api/inspections/{id}', { params: path(id), body }));

@@ -10,6 +10,7 @@ describe('generated API client', () => {
     const frontend = path.resolve(__dirname, '../..');
     const bin = path.resolve(frontend, '../node_modules/openapi-typescript/bin/cli.js');
     const result = spawnSync(process.execPath, [bin, '../backend/openapi.json', '-o', 'src/api/schema.d.ts', '--check'], { cwd: frontend, encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`src/api/schema.d.ts is stale against backend/openapi.json; run npm run gen:api -w @xuncha/frontend\n${result.stderr}`);
+    if (result.status !== 0)
+      throw new Error(`src/api/schema.d.ts is stale against backend/openapi.json; run npm run gen:api -w @xuncha/frontend\n${result.stderr}`);
   });
 });

@@ -30,7 +30,14 @@ describe('buildCategoryTreeOption', () => {
     expect(sunburst.type).toBe('sunburst');
     const data = sunburst.data as { categoryId: number; value: number; children: { categoryId: number; value: number }[] }[];
     expect(data.map((d) => [d.categoryId, d.value, d.children.map((c) => [c.categoryId, c.value])])).toEqual([
-      [1, 5, [[11, 3], [12, 2]]],
+      [
+        1,
+        5,
+        [
+          [11, 3],
+          [12, 2],
+        ],
+      ],
       [3, 2, [[31, 2]]],
     ]);
   });

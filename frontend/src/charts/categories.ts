@@ -92,9 +92,22 @@ export function buildCategoryTreeOption(level1: Level1Row[], level2: Level2Row[]
           {
             r0: '12%',
             r: '46%',
-            label: { rotate: 0, formatter: (p: { name: string }) => shorten(p.name, 4), fontSize: 12, color: '#fff', textBorderColor: 'rgba(0,0,0,0.45)', textBorderWidth: 2, minAngle: 20 },
+            label: {
+              rotate: 0,
+              formatter: (p: { name: string }) => shorten(p.name, 4),
+              fontSize: 12,
+              color: '#fff',
+              textBorderColor: 'rgba(0,0,0,0.45)',
+              textBorderWidth: 2,
+              minAngle: 20,
+            },
           },
-          { r0: '46%', r: '92%', label: { align: 'right', formatter: (p: { name: string }) => shorten(p.name, 7), fontSize: 10, minAngle: 5 }, itemStyle: { opacity: 0.85 } },
+          {
+            r0: '46%',
+            r: '92%',
+            label: { align: 'right', formatter: (p: { name: string }) => shorten(p.name, 7), fontSize: 10, minAngle: 5 },
+            itemStyle: { opacity: 0.85 },
+          },
         ],
       },
     ],
@@ -147,7 +160,13 @@ export function buildRegionCategoryHeatmapOption(
         type: 'heatmap',
         name: labels.findings,
         cursor: 'pointer',
-        label: { show: true, formatter: (p: { value?: unknown }) => { const count = (p.value as [number, number, number])[2]; return count ? formatCount(count) : ''; } },
+        label: {
+          show: true,
+          formatter: (p: { value?: unknown }) => {
+            const count = (p.value as [number, number, number])[2];
+            return count ? formatCount(count) : '';
+          },
+        },
         emphasis: { itemStyle: { borderColor: '#333', borderWidth: 1 } },
         data,
       },
@@ -188,7 +207,12 @@ export function buildQuarterlyTrendOption(
   labels: { total: string; partial?: (day: string) => string },
   asOf?: string,
 ): EChartsOption {
-  const quarters = rows.length ? quarterRange(rows.reduce((a, r) => (r.quarter < a ? r.quarter : a), rows[0].quarter), rows.reduce((a, r) => (r.quarter > a ? r.quarter : a), rows[0].quarter)) : [];
+  const quarters = rows.length
+    ? quarterRange(
+        rows.reduce((a, r) => (r.quarter < a ? r.quarter : a), rows[0].quarter),
+        rows.reduce((a, r) => (r.quarter > a ? r.quarter : a), rows[0].quarter),
+      )
+    : [];
   const counts = new Map(rows.map((r) => [`${r.quarter}:${r.categoryId}`, r.count]));
   const totals = quarters.map((q) => categories.reduce((sum, c) => sum + (counts.get(`${q}:${c.id}`) ?? 0), 0));
   const partialIndex = asOf && !isQuarterEnd(asOf) && quarters[quarters.length - 1] === quarterKey(asOf) ? quarters.length - 1 : -1;

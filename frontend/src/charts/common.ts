@@ -22,7 +22,11 @@ export function escapeHtml(text: string): string {
 }
 
 /** A category y-axis listing `names` top to bottom, on the fixed grid the tests click on. */
-export function bandAxes(names: string[], valueAxis: Record<string, unknown>, axisWidth: number = BAND_GRID.left): Pick<EChartsOption, 'grid' | 'xAxis' | 'yAxis'> {
+export function bandAxes(
+  names: string[],
+  valueAxis: Record<string, unknown>,
+  axisWidth: number = BAND_GRID.left,
+): Pick<EChartsOption, 'grid' | 'xAxis' | 'yAxis'> {
   return {
     grid: { ...BAND_GRID, left: axisWidth, outerBoundsMode: 'none' },
     yAxis: {

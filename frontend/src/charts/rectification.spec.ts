@@ -96,7 +96,10 @@ describe('tooltip punctuation follows the language', () => {
   });
 
   it('names a cut axis label in full on hover (the axis triggers events)', () => {
-    const option = buildClosureBarsOption([{ name: '贯彻落实党的路线方针政策和上级决策部署', findings: 1, findingsClosed: 0, tasks: 1, tasksClosed: 0, overdue: 0 }], labels);
+    const option = buildClosureBarsOption(
+      [{ name: '贯彻落实党的路线方针政策和上级决策部署', findings: 1, findingsClosed: 0, tasks: 1, tasksClosed: 0, overdue: 0 }],
+      labels,
+    );
     expect((option.yAxis as { triggerEvent?: boolean }).triggerEvent).toBe(true);
   });
 });

@@ -44,7 +44,11 @@ export function buildClosureBarsOption(rows: ClosureRow[], labels: ClosureLabels
         if (!r) return '';
         return [
           `<b>${escapeHtml(r.name)}</b>`,
-          tipRow('', labels.rate, withDetail(labels.rate, formatPercent(rateOf(r.findingsClosed, r.findings)), `${formatCount(r.findingsClosed)} / ${formatCount(r.findings)}`)),
+          tipRow(
+            '',
+            labels.rate,
+            withDetail(labels.rate, formatPercent(rateOf(r.findingsClosed, r.findings)), `${formatCount(r.findingsClosed)} / ${formatCount(r.findings)}`),
+          ),
           tipRow('', labels.tasks, `${formatCount(r.tasksClosed)} / ${formatCount(r.tasks)}`),
           tipRow('', labels.overdue, formatCount(r.overdue)),
         ].join('<br/>');
@@ -127,11 +131,14 @@ export function buildAgingBucketsOption(rows: BucketRow[], labels: { overdue: st
   return {
     ...baseOption,
     grid: { ...COLUMN_GRID, outerBoundsMode: 'none' },
-    tooltip: { trigger: 'item', formatter: (p: unknown) => {
-      const { dataIndex } = p as { dataIndex: number };
-      if (!rows[dataIndex]) return '';
-      return `<b>${escapeHtml(labels.bucket(rows[dataIndex].bucket))}</b><br/>${tipRow('', labels.overdue, formatCount(rows[dataIndex].count))}`;
-    } },
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: unknown) => {
+        const { dataIndex } = p as { dataIndex: number };
+        if (!rows[dataIndex]) return '';
+        return `<b>${escapeHtml(labels.bucket(rows[dataIndex].bucket))}</b><br/>${tipRow('', labels.overdue, formatCount(rows[dataIndex].count))}`;
+      },
+    },
     xAxis: { type: 'category', data: rows.map((r) => labels.bucket(r.bucket)), axisTick: { show: false } },
     yAxis: { type: 'value', minInterval: 1, splitLine: { lineStyle: { type: 'dashed' } } },
     series: [

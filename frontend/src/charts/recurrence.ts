@@ -53,7 +53,15 @@ export function buildRecurrenceBarsOption(rows: RecurrenceRow[], labels: Recurre
         barMaxWidth: 14,
         cursor: 'pointer',
         itemStyle: { color: COLOR.repeat },
-        label: { show: true, position: 'right', fontSize: 10, formatter: (p: { dataIndex: number }) => (rows[p.dataIndex] ? `${formatPercent(repeat[p.dataIndex])} ${formatCount(rows[p.dataIndex].repeats)}/${formatCount(rows[p.dataIndex].reinspectionFindings)}` : '') },
+        label: {
+          show: true,
+          position: 'right',
+          fontSize: 10,
+          formatter: (p: { dataIndex: number }) =>
+            rows[p.dataIndex]
+              ? `${formatPercent(repeat[p.dataIndex])} ${formatCount(rows[p.dataIndex].repeats)}/${formatCount(rows[p.dataIndex].reinspectionFindings)}`
+              : '',
+        },
         data: repeat.map(percentPoints),
       },
       {
@@ -62,7 +70,15 @@ export function buildRecurrenceBarsOption(rows: RecurrenceRow[], labels: Recurre
         barMaxWidth: 14,
         cursor: 'pointer',
         itemStyle: { color: COLOR.rebound },
-        label: { show: true, position: 'right', fontSize: 10, formatter: (p: { dataIndex: number }) => (rows[p.dataIndex] ? `${formatPercent(rebound[p.dataIndex])} ${formatCount(rows[p.dataIndex].rebounds)}/${formatCount(rows[p.dataIndex].closedReinspected)}` : '') },
+        label: {
+          show: true,
+          position: 'right',
+          fontSize: 10,
+          formatter: (p: { dataIndex: number }) =>
+            rows[p.dataIndex]
+              ? `${formatPercent(rebound[p.dataIndex])} ${formatCount(rows[p.dataIndex].rebounds)}/${formatCount(rows[p.dataIndex].closedReinspected)}`
+              : '',
+        },
         data: rebound.map(percentPoints),
       },
     ],

@@ -39,7 +39,11 @@ export function useApi<A, T>(args: () => A | undefined, fetcher: (args: A, signa
     }
   }
 
-  watch(() => JSON.stringify(args() ?? null), () => void run(), { immediate: true });
+  watch(
+    () => JSON.stringify(args() ?? null),
+    () => void run(),
+    { immediate: true },
+  );
   onScopeDispose(() => controller?.abort());
   return { data, error, loading, reload: run };
 }

@@ -10,7 +10,11 @@ export function drillFromUrl(raw: unknown): DrillRequest | undefined {
     const value = JSON.parse(raw) as { kind?: unknown; title?: unknown; query?: unknown };
     if ((value.kind !== 'tasks' && value.kind !== 'findings') || typeof value.title !== 'string') return undefined;
     if (typeof value.query !== 'object' || value.query === null || Array.isArray(value.query)) return undefined;
-    const query = Object.fromEntries(Object.entries(value.query).filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean').map(([k, v]) => [k, String(v)]));
+    const query = Object.fromEntries(
+      Object.entries(value.query)
+        .filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+        .map(([k, v]) => [k, String(v)]),
+    );
     return { kind: value.kind, title: value.title, query };
   } catch {
     return undefined;

@@ -2,7 +2,14 @@ import type { Messages } from './zh-CN';
 
 /** English. Same keys as zh-CN.ts (the type checks that none is missing). */
 const en: Messages = {
-  app: { title: 'Xuncha Insight — Inspection Rectification Monitoring', short: 'Xuncha Insight', language: 'Language', switchTo: '中文', skip: 'Skip to main content', navigation: 'Pages' },
+  app: {
+    title: 'Xuncha Insight — Inspection Rectification Monitoring',
+    short: 'Xuncha Insight',
+    language: 'Language',
+    switchTo: '中文',
+    skip: 'Skip to main content',
+    navigation: 'Pages',
+  },
   nav: {
     overview: 'Overview',
     coverage: 'Coverage',
@@ -34,9 +41,23 @@ const en: Messages = {
     optionsFailed: 'Filter options failed to load',
   },
   enums: {
-    unitCategory: { PARTY_GOV: 'Party & government', INSTITUTION: 'Public institution', SOE: 'State-owned enterprise', TOWNSHIP: 'Township (subdistrict)', VILLAGE: 'Village (community)', OTHER: 'Other' },
+    unitCategory: {
+      PARTY_GOV: 'Party & government',
+      INSTITUTION: 'Public institution',
+      SOE: 'State-owned enterprise',
+      TOWNSHIP: 'Township (subdistrict)',
+      VILLAGE: 'Village (community)',
+      OTHER: 'Other',
+    },
     mode: { ROUTINE: 'Routine', SPECIAL: 'Special', MOBILE: 'Mobile', REVISIT: 'Revisit' },
-    status: { NOT_STARTED: 'Not started', IN_PROGRESS: 'In progress', CLOSE_REQUESTED: 'Closure requested', CLOSED: 'Closed', BASICALLY_DONE: 'Basically done (ongoing)', NOT_DONE: 'Not done' },
+    status: {
+      NOT_STARTED: 'Not started',
+      IN_PROGRESS: 'In progress',
+      CLOSE_REQUESTED: 'Closure requested',
+      CLOSED: 'Closed',
+      BASICALLY_DONE: 'Basically done (ongoing)',
+      NOT_DONE: 'Not done',
+    },
     track: { IMMEDIATE: 'Immediate', DEADLINE: 'Deadline', LONG_TERM: 'Long-term' },
     bucket: { '1-30': '1–30 days', '31-90': '31–90 days', '91-180': '91–180 days', '180+': 'Over 180 days' },
     event: { CREATED: 'Created', STATUS_CHANGE: 'Status change', EXTENSION: 'Extension', PROGRESS_NOTE: 'Progress note', ESCALATION: 'Escalation' },
@@ -224,14 +245,16 @@ const en: Messages = {
   },
   export: {
     title: 'Quarterly statistics workbook',
-    description: 'The inspection statistics workbook (.xlsx) computed as of the chosen quarter’s last day: the summaries first (coverage, issue categories, rectification by county and round, recurrence), then the annexes (rectification unit by unit, the overdue list).',
+    description:
+      'The inspection statistics workbook (.xlsx) computed as of the chosen quarter’s last day: the summaries first (coverage, issue categories, rectification by county and round, recurrence), then the annexes (rectification unit by unit, the overdue list).',
     year: 'Year',
     quarter: 'Quarter',
     quarterN: 'Q{n}',
     asOf: 'Figures as of {date}',
     download: 'Download workbook',
     downloading: 'Preparing…',
-    elapsed: 'Making the workbook: {seconds} s so far. With much data the first one can take minutes; once made, it downloads at once until that quarter’s data is corrected or backfilled.',
+    elapsed:
+      'Making the workbook: {seconds} s so far. With much data the first one can take minutes; once made, it downloads at once until that quarter’s data is corrected or backfilled.',
     done: 'Downloaded {name}',
     failed: 'Download failed: {message}',
     future: 'This quarter has not ended yet',
@@ -352,7 +375,13 @@ const en: Messages = {
       inspection: { create: 'Inspection created', update: 'Inspection corrected', delete: 'Inspection deleted' },
       finding: { create: 'Finding created', update: 'Finding corrected', delete: 'Finding deleted' },
       task: { create: 'Task created', update: 'Task corrected', delete: 'Task deleted', status: 'Task status', extend: 'Task extended', note: 'Progress note' },
-      closure: { apply: 'Closure requested', reopen: 'Task reopened', approve: 'Closure approved', return: 'Closure returned', evidence: { download: 'Evidence downloaded' } },
+      closure: {
+        apply: 'Closure requested',
+        reopen: 'Task reopened',
+        approve: 'Closure approved',
+        return: 'Closure returned',
+        evidence: { download: 'Evidence downloaded' },
+      },
       ledger: { import: 'Ledger import' },
       notice: { issue: 'Notice issued' },
       clue: { create: 'Clue created', update: 'Clue changed' },
@@ -467,7 +496,8 @@ const en: Messages = {
   ledgerImport: {
     nav: 'Ledger import',
     title: 'Rectification ledger import',
-    description: 'Download the template (with this office’s rounds, inspected units, issue categories and tracks as dropdowns) and fill in the ledger; to migrate past ledgers, list each task’s status changes, extensions and progress notes with their days on the 历史 (history) sheet. An upload is previewed first and can be imported only when it has no problem; an import takes every row or none.',
+    description:
+      'Download the template (with this office’s rounds, inspected units, issue categories and tracks as dropdowns) and fill in the ledger; to migrate past ledgers, list each task’s status changes, extensions and progress notes with their days on the 历史 (history) sheet. An upload is previewed first and can be imported only when it has no problem; an import takes every row or none.',
     template: 'Download template',
     templateDone: 'Downloaded the template {name}',
     choose: 'Choose a ledger file (.xlsx)',
@@ -732,11 +762,14 @@ const en: Messages = {
     states: { unreported: 'Not reported', reported: 'Reported', corrected: 'Reported, with corrections' },
     by: 'marked reported on {at} by {by}',
     mark: 'Mark as reported',
-    confirm: 'Mark the statistics of {unit} for {quarter} as reported? The workbook and its figures are then kept as they are now and no longer change with backfilled or corrected records; later changes are listed as corrections. This cannot be undone.',
+    confirm:
+      'Mark the statistics of {unit} for {quarter} as reported? The workbook and its figures are then kept as they are now and no longer change with backfilled or corrected records; later changes are listed as corrections. This cannot be undone.',
     marked: 'Marked as reported',
     failed: 'Marking failed: {message}',
-    unreportedNote: 'A quarter not reported is computed from the current records; once its figures are sent, mark it reported to keep the workbook and figures as sent.',
-    keptNote: 'The reported version is the workbook kept when it was reported; if records were backfilled or corrected since, it ends with a correction sheet. The current version is computed from the records now and says so in its titles.',
+    unreportedNote:
+      'A quarter not reported is computed from the current records; once its figures are sent, mark it reported to keep the workbook and figures as sent.',
+    keptNote:
+      'The reported version is the workbook kept when it was reported; if records were backfilled or corrected since, it ends with a correction sheet. The current version is computed from the records now and says so in its titles.',
     noCorrections: 'No figure has changed since it was reported: no corrections.',
     correctionsTitle: 'Corrections: {n} figures differ from what was reported',
     sheet: 'Sheet',
@@ -775,7 +808,15 @@ const en: Messages = {
     days: '{n} days',
     countyMedian: '{county} median: {days}',
     compare: { slower: 'slower than its county', faster: 'faster than its county', same: 'same as its county' },
-    kpi: { inspections: 'Inspections', findings: 'Findings', repeats: 'Repeats', rebounds: 'Rebounds', openTasks: 'Open tasks', overdue: 'Overdue tasks', closeDays: 'Days to close (median)' },
+    kpi: {
+      inspections: 'Inspections',
+      findings: 'Findings',
+      repeats: 'Repeats',
+      rebounds: 'Rebounds',
+      openTasks: 'Open tasks',
+      overdue: 'Overdue tasks',
+      closeDays: 'Days to close (median)',
+    },
     inspections: 'Inspections',
     term: 'Term',
     round: 'Round',

@@ -34,7 +34,14 @@ const zhCN = {
   enums: {
     unitCategory: { PARTY_GOV: '党政机关', INSTITUTION: '事业单位', SOE: '国有企业', TOWNSHIP: '乡镇(街道)', VILLAGE: '村(社区)', OTHER: '其他' },
     mode: { ROUTINE: '常规巡察', SPECIAL: '专项巡察', MOBILE: '机动巡察', REVISIT: '回头看' },
-    status: { NOT_STARTED: '未开始', IN_PROGRESS: '整改中', CLOSE_REQUESTED: '申请销号', CLOSED: '已销号', BASICALLY_DONE: '基本完成(持续整改)', NOT_DONE: '未完成' },
+    status: {
+      NOT_STARTED: '未开始',
+      IN_PROGRESS: '整改中',
+      CLOSE_REQUESTED: '申请销号',
+      CLOSED: '已销号',
+      BASICALLY_DONE: '基本完成(持续整改)',
+      NOT_DONE: '未完成',
+    },
     track: { IMMEDIATE: '立行立改', DEADLINE: '限期整改', LONG_TERM: '长期坚持' },
     bucket: { '1-30': '1–30天', '31-90': '31–90天', '91-180': '91–180天', '180+': '180天以上' },
     event: { CREATED: '创建', STATUS_CHANGE: '状态变更', EXTENSION: '延期', PROGRESS_NOTE: '进展记录', ESCALATION: '督办' },
@@ -222,7 +229,8 @@ const zhCN = {
   },
   export: {
     title: '季度统计报表',
-    description: '按所选季度末（统计截止日期）计算的巡察统计工作簿（.xlsx）：先为覆盖、问题分类、整改（按地区和轮次）、复发四张汇总表，后附整改情况明细（附表1）和超期整改清单（附表2）。',
+    description:
+      '按所选季度末（统计截止日期）计算的巡察统计工作簿（.xlsx）：先为覆盖、问题分类、整改（按地区和轮次）、复发四张汇总表，后附整改情况明细（附表1）和超期整改清单（附表2）。',
     year: '年度',
     quarter: '季度',
     quarterN: '第{n}季度',
@@ -465,7 +473,8 @@ const zhCN = {
   ledgerImport: {
     nav: '台账导入',
     title: '整改台账导入',
-    description: '下载模板（已含本单位的轮次、被巡察单位、问题类别和整改类型下拉列表），按模板填写整改台账；迁移历史台账时在“历史”工作表填写各任务的状态变更、延期和进展记录及其日期。上传后先预览，全部无误才能导入；导入要么全部成功，要么一行也不导入。',
+    description:
+      '下载模板（已含本单位的轮次、被巡察单位、问题类别和整改类型下拉列表），按模板填写整改台账；迁移历史台账时在“历史”工作表填写各任务的状态变更、延期和进展记录及其日期。上传后先预览，全部无误才能导入；导入要么全部成功，要么一行也不导入。',
     template: '下载模板',
     templateDone: '已下载模板 {name}',
     choose: '选择台账文件（.xlsx）',
@@ -772,7 +781,15 @@ const zhCN = {
     days: '{n} 天',
     countyMedian: '{county}中位数 {days}',
     compare: { slower: '慢于本县区', faster: '快于本县区', same: '与本县区持平' },
-    kpi: { inspections: '巡察次数', findings: '发现问题', repeats: '重复问题', rebounds: '反弹问题', openTasks: '未销号任务', overdue: '超期任务', closeDays: '整改完成用时（中位数）' },
+    kpi: {
+      inspections: '巡察次数',
+      findings: '发现问题',
+      repeats: '重复问题',
+      rebounds: '反弹问题',
+      openTasks: '未销号任务',
+      overdue: '超期任务',
+      closeDays: '整改完成用时（中位数）',
+    },
     inspections: '历次巡察',
     term: '届次',
     round: '轮次',

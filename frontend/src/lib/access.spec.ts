@@ -1,10 +1,29 @@
 import { homeOf, mayVisit, safeRedirect, type Permissions } from './access';
 
 // What /api/me answers for each role (the API's rules, checked in backend/src/auth/permissions.spec.ts).
-const none: Permissions = { read: false, write: false, admin: false, etlStatus: false, masterdataRead: false, masterdata: false, etlRun: false, quarterReportRead: false, quarterReport: false };
+const none: Permissions = {
+  read: false,
+  write: false,
+  admin: false,
+  etlStatus: false,
+  masterdataRead: false,
+  masterdata: false,
+  etlRun: false,
+  quarterReportRead: false,
+  quarterReport: false,
+};
 const LEADER: Permissions = { ...none, read: true, etlStatus: true, masterdataRead: true, quarterReportRead: true };
 const COUNTY_STAFF: Permissions = { ...LEADER, write: true, masterdata: true, etlRun: true, quarterReport: true };
-const ADMIN: Permissions = { ...none, admin: true, etlStatus: true, masterdataRead: true, masterdata: true, etlRun: true, quarterReportRead: true, quarterReport: true };
+const ADMIN: Permissions = {
+  ...none,
+  admin: true,
+  etlStatus: true,
+  masterdataRead: true,
+  masterdata: true,
+  etlRun: true,
+  quarterReportRead: true,
+  quarterReport: true,
+};
 
 describe('page access by the API’s permissions', () => {
   it('gives the figures to whoever may read them, the admin pages to the administrator only', () => {

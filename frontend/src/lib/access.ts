@@ -53,7 +53,7 @@ export function safeRedirect(value: unknown): string | undefined {
   if (typeof raw !== 'string' || raw.length === 0 || raw.length > 2000) return undefined;
   // a path of this site only: one leading slash, no backslash (browsers read it as a slash)
   if (!raw.startsWith('/') || raw.startsWith('//') || raw.includes('\\')) return undefined;
-   
+
   if (/[\u0000-\u001f\u007f]/.test(raw)) return undefined;
   let url: URL;
   try {

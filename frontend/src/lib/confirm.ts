@@ -6,7 +6,11 @@ import { i18n } from '../i18n';
 export async function confirmAction(message: string): Promise<boolean> {
   const t = i18n.global.t;
   try {
-    await ElMessageBox.confirm(message, t('closure.confirmTitle'), { confirmButtonText: t('closure.ok'), cancelButtonText: t('closure.cancel'), type: 'warning' });
+    await ElMessageBox.confirm(message, t('closure.confirmTitle'), {
+      confirmButtonText: t('closure.ok'),
+      cancelButtonText: t('closure.cancel'),
+      type: 'warning',
+    });
     return true;
   } catch {
     return false;

@@ -1,13 +1,25 @@
 import { drillQuery, type DrillParents } from './drill-query';
 
 // city 1 → county 10 → townships 101, 102; county 20. Level-1 category 5 → 51, 52; level-1 6.
-const regions = new Map([[10, 1], [20, 1], [101, 10], [102, 10]]);
-const categories = new Map([[51, 5], [52, 5]]);
+const regions = new Map([
+  [10, 1],
+  [20, 1],
+  [101, 10],
+  [102, 10],
+]);
+const categories = new Map([
+  [51, 5],
+  [52, 5],
+]);
 const parents: DrillParents = { region: (id) => regions.get(id), category: (id) => categories.get(id) };
 
 describe('the query a chart element opens', () => {
   it("adds the element's keys to the page's filters", () => {
-    expect(drillQuery({ mode: 'ROUTINE' }, { categoryId: '5', recurrence: 'repeat' }, parents)).toEqual({ mode: 'ROUTINE', categoryId: '5', recurrence: 'repeat' });
+    expect(drillQuery({ mode: 'ROUTINE' }, { categoryId: '5', recurrence: 'repeat' }, parents)).toEqual({
+      mode: 'ROUTINE',
+      categoryId: '5',
+      recurrence: 'repeat',
+    });
   });
   it("keeps the page's narrower filter inside the element", () => {
     expect(drillQuery({ regionId: '101', categoryId: '52' }, { regionId: '10', categoryId: '5' }, parents)).toEqual({ regionId: '101', categoryId: '52' });

@@ -7,7 +7,17 @@ import type { Me } from '../api/types';
 /** Why the sign-in page is showing: the session ran out, or the user signed out. */
 export type SignInNotice = 'expired' | 'signedOut';
 
-const NOBODY: Me['can'] = { read: false, write: false, admin: false, etlStatus: false, masterdataRead: false, masterdata: false, etlRun: false, quarterReportRead: false, quarterReport: false };
+const NOBODY: Me['can'] = {
+  read: false,
+  write: false,
+  admin: false,
+  etlStatus: false,
+  masterdataRead: false,
+  masterdata: false,
+  etlRun: false,
+  quarterReportRead: false,
+  quarterReport: false,
+};
 
 /**
  * Who is signed in (/api/auth/me, asked once at start), what they may do, and sign-in,

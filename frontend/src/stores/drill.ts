@@ -10,9 +10,7 @@ export interface TaskWrittenFields {
   closedDate: string | null;
 }
 
-export type DrillRequest =
-  | { kind: 'tasks'; title: string; query: TaskListQuery }
-  | { kind: 'findings'; title: string; query: FindingListQuery };
+export type DrillRequest = { kind: 'tasks'; title: string; query: TaskListQuery } | { kind: 'findings'; title: string; query: FindingListQuery };
 
 /**
  * What is open on top of the page: the list a chart element counts (a drill), and one

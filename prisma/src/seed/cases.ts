@@ -325,7 +325,15 @@ export class CaseSimulator {
 
     if (rng.chance(0.12)) {
       const until = closed === NEVER ? start + 300 : closed - 1;
-      this.push(start + rng.int(0, Math.max(0, until - start)), EVENT.PROGRESS_NOTE, NONE, NONE, NONE, NOTE_PROGRESS + rng.int(0, PROGRESS_NOTES.length - 1), ACTOR_RESPONSIBLE);
+      this.push(
+        start + rng.int(0, Math.max(0, until - start)),
+        EVENT.PROGRESS_NOTE,
+        NONE,
+        NONE,
+        NONE,
+        NOTE_PROGRESS + rng.int(0, PROGRESS_NOTES.length - 1),
+        ACTOR_RESPONSIBLE,
+      );
     }
     if (due !== NONE && closed > due + 15 && rng.chance(0.4)) {
       const day = due + rng.int(15, 45);

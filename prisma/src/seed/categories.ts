@@ -58,20 +58,13 @@ export const CATEGORY_TREE: readonly Level1[] = [
         code: '1.03',
         name: '履行职能责任不到位',
         weight: 4,
-        descriptions: [
-          '履行主责主业不到位，#项重点工作未按期完成',
-          '行业监管存在盲区，对下属单位监督指导不力',
-          '服务群众意识不强，#件群众反映问题办理不及时',
-        ],
+        descriptions: ['履行主责主业不到位，#项重点工作未按期完成', '行业监管存在盲区，对下属单位监督指导不力', '服务群众意识不强，#件群众反映问题办理不及时'],
       },
       {
         code: '1.04',
         name: '意识形态工作责任制落实不到位',
         weight: 2,
-        descriptions: [
-          '未定期分析研判意识形态领域情况，责任清单未落实',
-          '宣传阵地管理不规范，网络平台信息发布审核把关不严',
-        ],
+        descriptions: ['未定期分析研判意识形态领域情况，责任清单未落实', '宣传阵地管理不规范，网络平台信息发布审核把关不严'],
       },
       {
         code: '1.05',
@@ -107,51 +100,31 @@ export const CATEGORY_TREE: readonly Level1[] = [
         code: '2.02',
         name: '形式主义、官僚主义',
         weight: 6,
-        descriptions: [
-          '督查检查考核过多过频，基层负担较重',
-          '工作台账弄虚作假，搞“痕迹主义”',
-          '调查研究走过场，#项调研成果未转化运用',
-        ],
+        descriptions: ['督查检查考核过多过频，基层负担较重', '工作台账弄虚作假，搞“痕迹主义”', '调查研究走过场，#项调研成果未转化运用'],
       },
       {
         code: '2.03',
         name: '惠民惠农和专项资金问题',
         weight: 5,
-        descriptions: [
-          '惠民惠农补贴资金发放不及时，涉及群众#户',
-          '专项资金被挤占挪用#万元',
-          '低保、特困供养对象认定把关不严，#人不符合条件',
-        ],
+        descriptions: ['惠民惠农补贴资金发放不及时，涉及群众#户', '专项资金被挤占挪用#万元', '低保、特困供养对象认定把关不严，#人不符合条件'],
       },
       {
         code: '2.04',
         name: '农村集体“三资”管理',
         weight: 5,
-        descriptions: [
-          '村集体资产出租未经民主程序，涉及#处',
-          '集体资金管理混乱，白条入账#万元',
-          '集体资源发包价格明显偏低，合同期限过长',
-        ],
+        descriptions: ['村集体资产出租未经民主程序，涉及#处', '集体资金管理混乱，白条入账#万元', '集体资源发包价格明显偏低，合同期限过长'],
       },
       {
         code: '2.05',
         name: '工程建设和政府采购',
         weight: 4,
-        descriptions: [
-          '工程项目未批先建、化整为零规避招标，涉及#个项目',
-          '政府采购程序不规范，#项采购未按规定公开',
-          '工程款支付审核不严，多付工程款#万元',
-        ],
+        descriptions: ['工程项目未批先建、化整为零规避招标，涉及#个项目', '政府采购程序不规范，#项采购未按规定公开', '工程款支付审核不严，多付工程款#万元'],
       },
       {
         code: '2.06',
         name: '以权谋私、违规经商办企业',
         weight: 2,
-        descriptions: [
-          '干部亲属违规承揽本单位工程项目',
-          '利用职务便利为亲友经营活动谋取利益',
-          '干部违规在企业兼职取酬#万元',
-        ],
+        descriptions: ['干部亲属违规承揽本单位工程项目', '利用职务便利为亲友经营活动谋取利益', '干部违规在企业兼职取酬#万元'],
       },
       {
         code: '2.07',
@@ -176,21 +149,13 @@ export const CATEGORY_TREE: readonly Level1[] = [
         code: '3.01',
         name: '领导作用弱化、软弱涣散',
         weight: 8,
-        descriptions: [
-          '党组织领导作用发挥不充分，班子凝聚力不强',
-          '党组织软弱涣散，#年未按期换届',
-          '党建工作与业务工作“两张皮”',
-        ],
+        descriptions: ['党组织领导作用发挥不充分，班子凝聚力不强', '党组织软弱涣散，#年未按期换届', '党建工作与业务工作“两张皮”'],
       },
       {
         code: '3.02',
         name: '组织生活不规范',
         weight: 7,
-        descriptions: [
-          '“三会一课”制度落实不到位，#次党员大会无记录',
-          '组织生活会批评和自我批评辣味不足',
-          '主题党日活动流于形式',
-        ],
+        descriptions: ['“三会一课”制度落实不到位，#次党员大会无记录', '组织生活会批评和自我批评辣味不足', '主题党日活动流于形式'],
       },
       {
         code: '3.03',
@@ -215,11 +180,7 @@ export const CATEGORY_TREE: readonly Level1[] = [
   {
     code: '4',
     name: '全面从严治党“两个责任”',
-    measures: [
-      '制定主体责任清单，层层压实责任',
-      '建立廉政风险防控台账，完善内控制度',
-      '加强日常监督，开展廉政谈话提醒',
-    ],
+    measures: ['制定主体责任清单，层层压实责任', '建立廉政风险防控台账，完善内控制度', '加强日常监督，开展廉政谈话提醒'],
     children: [
       {
         code: '4.01',
@@ -273,9 +234,7 @@ export const CATEGORY_TREE: readonly Level1[] = [
 ];
 
 /** Level-2 categories in tree order; a finding's category is an index into this list. */
-export const LEVEL2: readonly (Level2 & { level1: number })[] = CATEGORY_TREE.flatMap((l1, i) =>
-  l1.children.map((l2) => ({ ...l2, level1: i })),
-);
+export const LEVEL2: readonly (Level2 & { level1: number })[] = CATEGORY_TREE.flatMap((l1, i) => l1.children.map((l2) => ({ ...l2, level1: i })));
 
 /** Per unit category, multipliers on the base weight of some level-2 categories. */
 const AFFINITY: Record<UnitCategoryName, Record<string, number>> = {

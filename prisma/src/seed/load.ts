@@ -154,7 +154,9 @@ export async function seedDatabase(url: string, options: SeedOptions): Promise<S
         const counter = { rows: 0 };
         const columns = direct ? [...COLUMNS[table], 'change_seq', 'change_xid'] : [...COLUMNS[table]];
         const source = rowsOf(table, plan, sim, options.seed, capture, counter);
-        await copyTable(client, table, columns, freezable.has(table), source, counter, (rows) => options.onProgress?.({ table, rows, totalRows: totalRows + rows }));
+        await copyTable(client, table, columns, freezable.has(table), source, counter, (rows) =>
+          options.onProgress?.({ table, rows, totalRows: totalRows + rows }),
+        );
         counts[table] = counter.rows;
         totalRows += counter.rows;
         options.onProgress?.({ table, rows: counter.rows, totalRows });
@@ -284,8 +286,7 @@ async function enableCaptureTriggers(client: Client): Promise<void> {
 async function changeCapture(client: Client, direct: boolean, plan: Plan): Promise<Capture & { finish(): Promise<void> }> {
   if (!direct) return { fields: 0, write: () => undefined, finish: () => Promise.resolve() };
   const xid = (await client.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid')).rows[0].xid;
-  const bound =
-    plan.regions.length + plan.terms.length + plan.rounds.length + plan.units.count + 100 + plan.inspections.count * (1 + 2 + 15 + 45 + 45 * 16);
+  const bound = plan.regions.length + plan.terms.length + plan.rounds.length + plan.units.count + 100 + plan.inspections.count * (1 + 2 + 15 + 45 + 45 * 16);
   const first = Number((await client.query<{ v: string }>(`SELECT nextval('change_capture_seq') AS v`)).rows[0].v);
   const reservedTo = first + bound - 1;
   await client.query(`SELECT setval('change_capture_seq', $1::bigint)`, [reservedTo]);
@@ -301,10 +302,7 @@ async function changeCapture(client: Client, direct: boolean, plan: Plan): Promi
     finish: async () => {
       const last = Math.max(first, next - 1);
       // give the unused part of the block back unless someone drew from the sequence since
-      await client.query(
-        `SELECT setval('change_capture_seq', $1::bigint) FROM change_capture_seq WHERE last_value = $2::bigint`,
-        [last, reservedTo],
-      );
+      await client.query(`SELECT setval('change_capture_seq', $1::bigint) FROM change_capture_seq WHERE last_value = $2::bigint`, [last, reservedTo]);
     },
   };
 }

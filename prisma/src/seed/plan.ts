@@ -205,7 +205,15 @@ export function buildPlan(scale: Scale, seed: number, today: number): Plan {
     };
     const previous = makeTerm(spec.ordinal - 1, previousStart, false);
     const current = makeTerm(spec.ordinal, currentStart, true);
-    committees.push({ index, regionId: spec.regionId, unitRegionId: spec.unitRegionId, placeName: spec.placeName, shortName: spec.shortName, coverage: spec.coverage, terms: [previous, current] });
+    committees.push({
+      index,
+      regionId: spec.regionId,
+      unitRegionId: spec.unitRegionId,
+      placeName: spec.placeName,
+      shortName: spec.shortName,
+      coverage: spec.coverage,
+      terms: [previous, current],
+    });
     for (const term of [previous, current]) {
       const length = term.end - term.start + 1;
       for (let k = 0; k < ROUNDS_PER_TERM; k++) {
@@ -233,7 +241,8 @@ export function buildPlan(scale: Scale, seed: number, today: number): Plan {
   const estimate = 400 + townshipsPerCounty.reduce((sum, n) => sum + n, 0) * 32 + 9 * 120;
   const units = new Units(estimate);
 
-  const countyLevelCount = (list: readonly UnitTemplate[], min: number) => Math.min(list.length, Math.max(min, Math.round(list.length * Math.min(1, factor * 1.2))));
+  const countyLevelCount = (list: readonly UnitTemplate[], min: number) =>
+    Math.min(list.length, Math.max(min, Math.round(list.length * Math.min(1, factor * 1.2))));
 
   const longAgo = (committee: Committee) => dayFromParts(yearOf(committee.terms[0].start) - rng.int(1, 20), 1, 1);
   const duringTerm = (committee: Committee) => {

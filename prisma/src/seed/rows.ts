@@ -20,7 +20,18 @@ export const COLUMNS: Record<string, readonly string[]> = {
   inspections: ['id', 'round_id', 'unit_id', 'team', 'mode', 'is_cross', 'is_elevated', 'stationed_from', 'stationed_to', 'feedback_date'],
   clues: ['id', 'inspection_id', 'handed_to', 'handed_date', 'persons', 'summary', 'disposal_status', 'concluded_date'],
   findings: ['id', 'inspection_id', 'unit_id', 'category_id', 'description', 'is_immediate', 'is_key_concern', 'recurrence_of_id', 'found_date'],
-  rectification_tasks: ['id', 'finding_id', 'measure', 'responsible_dept', 'responsible_person', 'track', 'original_due_date', 'current_due_date', 'status', 'closed_date'],
+  rectification_tasks: [
+    'id',
+    'finding_id',
+    'measure',
+    'responsible_dept',
+    'responsible_person',
+    'track',
+    'original_due_date',
+    'current_due_date',
+    'status',
+    'closed_date',
+  ],
   task_events: ['id', 'task_id', 'type', 'event_date', 'from_status', 'to_status', 'new_due_date', 'note', 'actor', 'occurred_at'],
 };
 

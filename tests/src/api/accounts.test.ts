@@ -119,7 +119,8 @@ function appRoutes(app: TestApp['app']): Route[] {
   const found: Route[] = [];
   for (const layer of router.stack) {
     if (!layer.route) continue;
-    for (const [method, on] of Object.entries(layer.route.methods)) if (on && method !== '_all') found.push({ method: method.toUpperCase(), path: layer.route.path });
+    for (const [method, on] of Object.entries(layer.route.methods))
+      if (on && method !== '_all') found.push({ method: method.toUpperCase(), path: layer.route.path });
   }
   return found.filter((r) => r.path.startsWith('/api/'));
 }
@@ -147,7 +148,12 @@ async function uploadLedger(client: TestClient, content: Buffer, preview = false
   const response = await fetch(`${t.url}/api/imports/ledger${preview ? '/preview' : ''}`, { method: 'POST', body: form, headers: { cookie: client.cookie } });
   return {
     status: response.status,
-    body: (await response.json()) as { message: string; details?: { field: string; message: string }[]; imported?: number; problems?: { row: number; column: string; message: string }[] },
+    body: (await response.json()) as {
+      message: string;
+      details?: { field: string; message: string }[];
+      imported?: number;
+      problems?: { row: number; column: string; message: string }[];
+    },
   };
 }
 
@@ -193,7 +199,14 @@ afterAll(async () => {
 describe('the routes', () => {
   it('are found in the router (metrics, lists, writes, exports, accounts)', () => {
     const keys = routes.map(key);
-    for (const expected of ['GET /api/metrics/overview', 'GET /api/tasks/:id', 'POST /api/tasks/:id/status', 'GET /api/exports/quarterly', 'POST /api/auth/login', 'GET /api/audit']) {
+    for (const expected of [
+      'GET /api/metrics/overview',
+      'GET /api/tasks/:id',
+      'POST /api/tasks/:id/status',
+      'GET /api/exports/quarterly',
+      'POST /api/auth/login',
+      'GET /api/audit',
+    ]) {
       expect(keys).toContain(expected);
     }
     expect(routes.length).toBeGreaterThan(30);
@@ -270,7 +283,10 @@ describe('a county user', () => {
       expect((await county.get('/api/health')).status).toBe(200);
     },
     'GET /api/options': async () => {
-      const { body } = await county.get<{ regions: { id: number; children: { id: number; children: { id: number }[] }[] }[]; rounds: { committeeRegionId: number }[] }>('/api/options');
+      const { body } = await county.get<{
+        regions: { id: number; children: { id: number; children: { id: number }[] }[] }[];
+        rounds: { committeeRegionId: number }[];
+      }>('/api/options');
       expect(body.regions).toHaveLength(1);
       expect(body.regions[0].children.map((c) => c.id)).toEqual([own.id]);
       const townships = await sql<{ id: number }>('SELECT id FROM regions WHERE parent_id = $1 ORDER BY id', [own.id]);
@@ -368,7 +384,11 @@ describe('a county user', () => {
       const before = await footprint();
       expect((await county.send('POST', `/api/notices?regionId=${other.id}`, { kind: 'WARNING' })).status).toBe(403);
       expect(await footprint()).toEqual(before);
-      const issued = await fetch(`${t.url}/api/notices?closed=false`, { method: 'POST', headers: { cookie: county.cookie, 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'WARNING' }) });
+      const issued = await fetch(`${t.url}/api/notices?closed=false`, {
+        method: 'POST',
+        headers: { cookie: county.cookie, 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'WARNING' }),
+      });
       expect(issued.status).toBe(201);
       const escalated = await sql<{ county: number }>(
         `SELECT DISTINCT ${UNIT_COUNTY} AS county FROM task_events e JOIN rectification_tasks k ON k.id = e.task_id JOIN findings f ON f.id = k.finding_id JOIN org_units u ON u.id = f.unit_id
@@ -440,10 +460,15 @@ describe('a county user', () => {
       // the dropdowns offer the county's own units and rounds only
       const offered: string[] = [];
       book.getWorksheet('选项')?.eachRow((row) => row.eachCell((cell) => offered.push(String(cell.value))));
-      const theirs = await sql<{ code: string }>(`SELECT u.code FROM org_units u WHERE ${UNIT_COUNTY} = $1 AND u.deleted_at IS NULL AND u.valid_to IS NULL`, [other.id]);
+      const theirs = await sql<{ code: string }>(`SELECT u.code FROM org_units u WHERE ${UNIT_COUNTY} = $1 AND u.deleted_at IS NULL AND u.valid_to IS NULL`, [
+        other.id,
+      ]);
       expect(theirs.length).toBeGreaterThan(0);
       for (const { code } of theirs) expect(offered.filter((text) => text.endsWith(`（${code}）`))).toEqual([]);
-      const ours = await sql<{ code: string }>(`SELECT u.code FROM org_units u WHERE ${UNIT_COUNTY} = $1 AND u.deleted_at IS NULL AND u.valid_to IS NULL LIMIT 1`, [own.id]);
+      const ours = await sql<{ code: string }>(
+        `SELECT u.code FROM org_units u WHERE ${UNIT_COUNTY} = $1 AND u.deleted_at IS NULL AND u.valid_to IS NULL LIMIT 1`,
+        [own.id],
+      );
       expect(offered.some((text) => text.endsWith(`（${ours[0].code}）`))).toBe(true);
     },
     'POST /api/imports/ledger/preview': async () => {
@@ -476,8 +501,18 @@ describe('a county user', () => {
     // --- end of ledger import --------------------------------------------------------
     'POST /api/inspections': async () => {
       // stationed on the day of the unit's inspection in that round (a stationing lies within its round's dates)
-      const [{ start }] = await sql<{ start: string }>("SELECT to_char(stationed_from, 'YYYY-MM-DD') AS start FROM inspections WHERE id = $1", [mine.inspectionId]);
-      const body = (unitId: number) => ({ roundId: mine.roundId, unitId, team: '县区测试组', mode: 'ROUTINE', isCross: false, isElevated: false, stationedFrom: start });
+      const [{ start }] = await sql<{ start: string }>("SELECT to_char(stationed_from, 'YYYY-MM-DD') AS start FROM inspections WHERE id = $1", [
+        mine.inspectionId,
+      ]);
+      const body = (unitId: number) => ({
+        roundId: mine.roundId,
+        unitId,
+        team: '县区测试组',
+        mode: 'ROUTINE',
+        isCross: false,
+        isElevated: false,
+        stationedFrom: start,
+      });
       const before = await footprint();
       const refused = await county.send<{ message: string }>('POST', '/api/inspections', body(foreign.unitId));
       expect([refused.status, refused.body.message.split(':')[0]]).toEqual([400, 'unitId']);
@@ -497,7 +532,14 @@ describe('a county user', () => {
       expect([refused.status, refused.body.message.split(':')[0]]).toEqual([400, 'inspectionId']);
     },
     'POST /api/tasks': async () => {
-      const refused = await county.send<{ message: string }>('POST', '/api/tasks', { findingId: Number(foreign.findingId), measure: '跨县', responsibleDept: '办公室', responsiblePerson: '王五', track: 'DEADLINE', originalDueDate: '2099-01-01' });
+      const refused = await county.send<{ message: string }>('POST', '/api/tasks', {
+        findingId: Number(foreign.findingId),
+        measure: '跨县',
+        responsibleDept: '办公室',
+        responsiblePerson: '王五',
+        track: 'DEADLINE',
+        originalDueDate: '2099-01-01',
+      });
       expect([refused.status, refused.body.message.split(':')[0]]).toEqual([400, 'findingId']);
     },
     'POST /api/tasks/:id/status': async () => {
@@ -548,8 +590,8 @@ describe('a county user', () => {
     'POST /api/auth/logout': async () => {
       const second = await t.as(`county-${own.code}`);
       const out = await second.send('POST', '/api/auth/logout');
-    expect(out.status).toBe(200);
-    expect(out.headers.get('set-cookie')).toMatch(/^xuncha_session=; Max-Age=0;/);
+      expect(out.status).toBe(200);
+      expect(out.headers.get('set-cookie')).toMatch(/^xuncha_session=; Max-Age=0;/);
       expect((await second.get('/api/auth/me')).status).toBe(401);
       expect((await county.get('/api/auth/me')).status).toBe(200);
     },
@@ -588,7 +630,10 @@ describe('a county user', () => {
     // --- case-record pages (h/records): 巡察 and 问题 lists, one inspection, corrections ---
     'GET /api/inspections': async () => {
       const { body } = await county.get<{ total: number; rows: { countyId: number }[] }>('/api/inspections?pageSize=200');
-      const [{ n }] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM inspections i JOIN org_units u ON u.id = i.unit_id WHERE i.deleted_at IS NULL AND ${UNIT_COUNTY} = $1`, [own.id]);
+      const [{ n }] = await sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM inspections i JOIN org_units u ON u.id = i.unit_id WHERE i.deleted_at IS NULL AND ${UNIT_COUNTY} = $1`,
+        [own.id],
+      );
       expect(body.total).toBe(n);
       expect(new Set(body.rows.map((r) => r.countyId))).toEqual(new Set([own.id]));
     },
@@ -604,7 +649,9 @@ describe('a county user', () => {
       const before = await footprint();
       expect((await county.send('PATCH', `/api/inspections/${foreign.inspectionId}`, { team: '跨县' })).status).toBe(404);
       // nor into the city's round
-      const [cityRound] = await sql<{ id: number }>("SELECT r.id FROM rounds r JOIN terms t ON t.id = r.term_id JOIN regions g ON g.id = t.committee_region_id WHERE g.level = 'CITY' LIMIT 1");
+      const [cityRound] = await sql<{ id: number }>(
+        "SELECT r.id FROM rounds r JOIN terms t ON t.id = r.term_id JOIN regions g ON g.id = t.committee_region_id WHERE g.level = 'CITY' LIMIT 1",
+      );
       const refused = await county.send<{ message: string }>('PATCH', `/api/inspections/${mine.inspectionId}`, { roundId: cityRound.id });
       expect([refused.status, refused.body.message.split(':')[0]]).toEqual([403, 'roundId']);
       expect(await footprint()).toEqual(before);
@@ -679,7 +726,12 @@ describe('a county user', () => {
       for (const r of body.rows) expect(r.id === own.id || r.parentId === own.id).toBe(true);
     },
     'POST /api/masterdata/regions': async () => {
-      const refused = await county.send<{ message: string }>('POST', '/api/masterdata/regions', { code: 'P-X1', name: '他县新镇', level: 'TOWNSHIP', parentId: other.id });
+      const refused = await county.send<{ message: string }>('POST', '/api/masterdata/regions', {
+        code: 'P-X1',
+        name: '他县新镇',
+        level: 'TOWNSHIP',
+        parentId: other.id,
+      });
       expect([refused.status, refused.body.message.split(':')[0]]).toEqual([400, 'parentId']);
       expect((await county.send('POST', '/api/masterdata/regions', { code: 'P-X2', name: '新县', level: 'COUNTY', parentId: own.id })).status).toBe(403);
     },
@@ -703,7 +755,17 @@ describe('a county user', () => {
       expect(body.committees.some((c) => c.regionId === other.id)).toBe(false);
     },
     'POST /api/masterdata/terms': async () => {
-      expect((await county.send('POST', '/api/masterdata/terms', { committeeRegionId: own.id, ordinal: 90, name: 'x', startDate: '2099-01-01', endDate: '2099-12-31' })).status).toBe(403);
+      expect(
+        (
+          await county.send('POST', '/api/masterdata/terms', {
+            committeeRegionId: own.id,
+            ordinal: 90,
+            name: 'x',
+            startDate: '2099-01-01',
+            endDate: '2099-12-31',
+          })
+        ).status,
+      ).toBe(403);
     },
     'PATCH /api/masterdata/terms/:id': async () => {
       const [term] = await sql<{ id: number }>('SELECT id FROM terms WHERE committee_region_id = $1 LIMIT 1', [other.id]);
@@ -711,7 +773,18 @@ describe('a county user', () => {
     },
     'POST /api/masterdata/rounds': async () => {
       const [term] = await sql<{ id: number }>('SELECT id FROM terms WHERE committee_region_id = $1 LIMIT 1', [own.id]);
-      expect((await county.send('POST', '/api/masterdata/rounds', { termId: term.id, ordinal: 90, name: 'x', year: 2020, startDate: '2020-01-01', endDate: '2020-01-02' })).status).toBe(403);
+      expect(
+        (
+          await county.send('POST', '/api/masterdata/rounds', {
+            termId: term.id,
+            ordinal: 90,
+            name: 'x',
+            year: 2020,
+            startDate: '2020-01-01',
+            endDate: '2020-01-02',
+          })
+        ).status,
+      ).toBe(403);
     },
     'PATCH /api/masterdata/rounds/:id': async () => {
       expect((await county.send('PATCH', `/api/masterdata/rounds/${foreign.roundId}`, { name: '越权' })).status).toBe(403);
@@ -750,7 +823,13 @@ describe('a county user', () => {
       expect((await county.get(`/api/masterdata/units/${mine.unitId}`)).status).toBe(200);
     },
     'POST /api/masterdata/units': async () => {
-      const refused = await county.send<{ message: string }>('POST', '/api/masterdata/units', { code: 'P-U-2', name: '他县单位', category: 'OTHER', regionId: other.id, validFrom: '2020-01-01' });
+      const refused = await county.send<{ message: string }>('POST', '/api/masterdata/units', {
+        code: 'P-U-2',
+        name: '他县单位',
+        category: 'OTHER',
+        regionId: other.id,
+        validFrom: '2020-01-01',
+      });
       expect([refused.status, refused.body.message.split(':')[0]]).toEqual([400, 'regionId']);
     },
     'PATCH /api/masterdata/units/:id': async () => {
@@ -761,7 +840,10 @@ describe('a county user', () => {
     },
     'POST /api/masterdata/units/:id/abolish': async () => {
       expect((await county.send('POST', `/api/masterdata/units/${foreign.unitId}/abolish`, { date: '2024-01-01' })).status).toBe(404);
-      const merged = await county.send<{ message: string }>('POST', `/api/masterdata/units/${mine.unitId}/abolish`, { date: TODAY, mergedIntoId: foreign.unitId });
+      const merged = await county.send<{ message: string }>('POST', `/api/masterdata/units/${mine.unitId}/abolish`, {
+        date: TODAY,
+        mergedIntoId: foreign.unitId,
+      });
       expect([merged.status, merged.body.message.split(':')[0]]).toEqual([400, 'mergedIntoId']);
     },
     'GET /api/masterdata/categories': async () => {
@@ -818,7 +900,12 @@ describe('a county user', () => {
       const mineCsv = await downloadText(county, '/api/clues.csv');
       expect(mineCsv.status).toBe(200);
       expect(mineCsv.bytes.equals((await downloadText(staff, `/api/clues.csv?regionId=${own.id}`)).bytes)).toBe(true);
-      const counties = new Set(parseCsv(mineCsv.bytes.toString('utf8')).slice(1).filter((r) => r.length > 1).map((r) => r[1]));
+      const counties = new Set(
+        parseCsv(mineCsv.bytes.toString('utf8'))
+          .slice(1)
+          .filter((r) => r.length > 1)
+          .map((r) => r[1]),
+      );
       expect([...counties].filter((c) => c !== own.name)).toEqual([]);
       expect((await downloadText(county, `/api/clues.csv?regionId=${other.id}`)).status).toBe(403);
     },
@@ -846,7 +933,12 @@ describe('a county user', () => {
   const isDocs = (r: Route) => r.path === '/api/docs' || r.path.startsWith('/api/docs');
 
   it('has a probe for every route of the app', () => {
-    expect(Object.keys(probes).sort()).toEqual(routes.filter((r) => !isDocs(r)).map(key).sort());
+    expect(Object.keys(probes).sort()).toEqual(
+      routes
+        .filter((r) => !isDocs(r))
+        .map(key)
+        .sort(),
+    );
     expect(routes.filter(isDocs).length).toBeGreaterThanOrEqual(2);
   });
 
@@ -894,10 +986,14 @@ describe('signing in', () => {
 
   it('is rate-limited per username after five failures, with the wait', async () => {
     const attempts: number[] = [];
-    for (let i = 0; i < 6; i++) attempts.push((await anonymous.send('POST', '/api/auth/login', { username: `county-${other.code}`, password: `wrong-${i}` })).status);
+    for (let i = 0; i < 6; i++)
+      attempts.push((await anonymous.send('POST', '/api/auth/login', { username: `county-${other.code}`, password: `wrong-${i}` })).status);
     expect(attempts).toEqual([401, 401, 401, 401, 401, 429]);
     // even the right password waits now
-    const locked = await anonymous.send<{ message: string; details: { field: string; message: string }[] }>('POST', '/api/auth/login', { username: `county-${other.code}`, password: TEST_PASSWORD });
+    const locked = await anonymous.send<{ message: string; details: { field: string; message: string }[] }>('POST', '/api/auth/login', {
+      username: `county-${other.code}`,
+      password: TEST_PASSWORD,
+    });
     expect(locked.status).toBe(429);
     expect(Number(locked.body.details[0].message)).toBeGreaterThan(800);
     // another user is not locked out by it
@@ -943,9 +1039,20 @@ describe('signing in', () => {
 
 describe('accounts (ADMIN)', () => {
   it('creates a county user who sees only that county, and deactivates them', async () => {
-    const bad = await admin.send<{ message: string }>('POST', '/api/users', { username: 'county-new', displayName: '新县区用户', role: 'COUNTY_STAFF', password: 'county-new-pw' });
+    const bad = await admin.send<{ message: string }>('POST', '/api/users', {
+      username: 'county-new',
+      displayName: '新县区用户',
+      role: 'COUNTY_STAFF',
+      password: 'county-new-pw',
+    });
     expect([bad.status, bad.body.message.split(':')[0]]).toEqual([400, 'regionId']);
-    const created = await admin.send<{ id: number; region: { id: number } }>('POST', '/api/users', { username: 'county-new', displayName: '新县区用户', role: 'COUNTY_STAFF', regionId: other.id, password: 'county-new-pw' });
+    const created = await admin.send<{ id: number; region: { id: number } }>('POST', '/api/users', {
+      username: 'county-new',
+      displayName: '新县区用户',
+      role: 'COUNTY_STAFF',
+      regionId: other.id,
+      password: 'county-new-pw',
+    });
     expect(created.status).toBe(201);
     expect(created.body.region.id).toBe(other.id);
     expect((await admin.send('POST', '/api/users', { username: 'county-new', displayName: 'x', role: 'STAFF', password: 'county-new-pw' })).status).toBe(409);
@@ -978,7 +1085,23 @@ describe('the audit log', () => {
     const [year, quarter] = previousQuarter(TODAY);
     expect((await downloadText(leader, `/api/exports/quarterly?year=${year}&quarter=${quarter}`)).status).toBe(200);
     expect((await downloadText(staff, '/api/tasks.csv?overdue=true')).status).toBe(200);
-    await uploadLedger(staff, await ledger([{ round: '无此轮次', unit: 'X', category: 'X', description: '无效', isImmediate: '否', measure: '整改', responsibleDept: '办公室', responsiblePerson: '李四', track: '限期整改', foundDate: TODAY }]));
+    await uploadLedger(
+      staff,
+      await ledger([
+        {
+          round: '无此轮次',
+          unit: 'X',
+          category: 'X',
+          description: '无效',
+          isImmediate: '否',
+          measure: '整改',
+          responsibleDept: '办公室',
+          responsiblePerson: '李四',
+          track: '限期整改',
+          foundDate: TODAY,
+        },
+      ]),
+    );
     await staff.send('POST', '/api/etl/run', {});
 
     const rows = await sql<{ username: string; action: string; target: string; ip: string; success: boolean; detail: Record<string, unknown> }>(
@@ -1009,7 +1132,9 @@ describe('the audit log', () => {
   });
 
   it('is shown to ADMIN, newest first, filtered', async () => {
-    const page = await admin.get<{ total: number; rows: { action: string; username: string; success: boolean }[] }>('/api/audit?action=auth.login&success=false&pageSize=5');
+    const page = await admin.get<{ total: number; rows: { action: string; username: string; success: boolean }[] }>(
+      '/api/audit?action=auth.login&success=false&pageSize=5',
+    );
     expect(page.status).toBe(200);
     expect(page.body.rows.length).toBeGreaterThan(0);
     for (const row of page.body.rows) expect(row).toMatchObject({ action: 'auth.login', success: false });

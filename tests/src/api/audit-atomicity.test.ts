@@ -58,7 +58,9 @@ async function fixtures() {
     [TODAY],
   );
   const [{ id: unitId }] = await sql<{ id: number }>('SELECT id FROM org_units WHERE deleted_at IS NULL AND valid_to IS NULL ORDER BY id LIMIT 1');
-  const [category] = await sql<{ id: number; code: string }>('SELECT id, code FROM issue_categories WHERE level = 2 AND deleted_at IS NULL ORDER BY code LIMIT 1');
+  const [category] = await sql<{ id: number; code: string }>(
+    'SELECT id, code FROM issue_categories WHERE level = 2 AND deleted_at IS NULL ORDER BY code LIMIT 1',
+  );
   return { roundId, unitId, category };
 }
 
@@ -83,23 +85,54 @@ async function clueBody(summary: string) {
 async function masterDataWrites(): Promise<void> {
   const n = ++serial;
   const [city] = await sql<{ id: number }>("SELECT id FROM regions WHERE level = 'CITY'");
-  const region = await created<{ id: number }>(await t.send('POST', '/api/masterdata/regions', { code: `AU-C${n}`, name: `审计区${n}`, level: 'COUNTY', parentId: city.id }));
+  const region = await created<{ id: number }>(
+    await t.send('POST', '/api/masterdata/regions', { code: `AU-C${n}`, name: `审计区${n}`, level: 'COUNTY', parentId: city.id }),
+  );
   await created(await t.send('PATCH', `/api/masterdata/regions/${region.id}`, { name: `审计新区${n}` }));
-  expect((await upload(`${t.url}/api/masterdata/regions/import`, t.cookie, await regionFile([[`AU-T${n}`, `审计街道${n}`, '街道', `AU-C${n}`]]))).status).toBe(201);
+  expect((await upload(`${t.url}/api/masterdata/regions/import`, t.cookie, await regionFile([[`AU-T${n}`, `审计街道${n}`, '街道', `AU-C${n}`]]))).status).toBe(
+    201,
+  );
   const term = await created<{ id: number }>(
-    await t.send('POST', '/api/masterdata/terms', { committeeRegionId: region.id, ordinal: 1, name: `审计区委第一届${n}`, startDate: addDays(TODAY, -700), endDate: addDays(TODAY, 1000) }),
+    await t.send('POST', '/api/masterdata/terms', {
+      committeeRegionId: region.id,
+      ordinal: 1,
+      name: `审计区委第一届${n}`,
+      startDate: addDays(TODAY, -700),
+      endDate: addDays(TODAY, 1000),
+    }),
   );
   await created(await t.send('PATCH', `/api/masterdata/terms/${term.id}`, { name: `审计区委第一届（更正）${n}` }));
   const start = addDays(TODAY, -300);
   const round = await created<{ id: number }>(
-    await t.send('POST', '/api/masterdata/rounds', { termId: term.id, ordinal: 1, name: `审计区委第一轮${n}`, year: Number(start.slice(0, 4)), startDate: start, endDate: addDays(start, 60) }),
+    await t.send('POST', '/api/masterdata/rounds', {
+      termId: term.id,
+      ordinal: 1,
+      name: `审计区委第一轮${n}`,
+      year: Number(start.slice(0, 4)),
+      startDate: start,
+      endDate: addDays(start, 60),
+    }),
   );
   await created(await t.send('PATCH', `/api/masterdata/rounds/${round.id}`, { name: `审计区委第一轮（更正）${n}` }));
   const unit = await created<{ id: number }>(
-    await t.send('POST', '/api/masterdata/units', { code: `AU-${n}-001`, name: `审计单位${n}`, category: 'PARTY_GOV', regionId: region.id, validFrom: addDays(TODAY, -600) }),
+    await t.send('POST', '/api/masterdata/units', {
+      code: `AU-${n}-001`,
+      name: `审计单位${n}`,
+      category: 'PARTY_GOV',
+      regionId: region.id,
+      validFrom: addDays(TODAY, -600),
+    }),
   );
   await created(await t.send('PATCH', `/api/masterdata/units/${unit.id}`, { name: `审计单位（更正）${n}` }));
-  expect((await upload(`${t.url}/api/masterdata/units/import`, t.cookie, await unitFile([[`AU-${n}-002`, `审计事业单位${n}`, '事业单位', `AU-C${n}`, null, null, addDays(TODAY, -600), null]]))).status).toBe(201);
+  expect(
+    (
+      await upload(
+        `${t.url}/api/masterdata/units/import`,
+        t.cookie,
+        await unitFile([[`AU-${n}-002`, `审计事业单位${n}`, '事业单位', `AU-C${n}`, null, null, addDays(TODAY, -600), null]]),
+      )
+    ).status,
+  ).toBe(201);
   const [merged] = await sql<{ id: number }>('SELECT id FROM org_units WHERE code = $1', [`AU-${n}-002`]);
   await created(await t.send('POST', `/api/masterdata/units/${unit.id}/abolish`, { date: addDays(TODAY, -1), mergedIntoId: merged.id }));
   const category = await created<{ id: number }>(await t.send('POST', '/api/masterdata/categories', { code: `A${n}`, name: `审计大类${n}`, parentId: null }));
@@ -109,7 +142,9 @@ async function masterDataWrites(): Promise<void> {
 
 /** The 销号 review of a seeded task in progress: applied for, returned, applied again, approved, reopened. */
 async function closureWrites(): Promise<void> {
-  const [task] = await sql<{ id: string }>("SELECT id::text AS id FROM rectification_tasks WHERE status = 'IN_PROGRESS' AND deleted_at IS NULL ORDER BY id DESC LIMIT 1");
+  const [task] = await sql<{ id: string }>(
+    "SELECT id::text AS id FROM rectification_tasks WHERE status = 'IN_PROGRESS' AND deleted_at IS NULL ORDER BY id DESC LIMIT 1",
+  );
   const reviewer = await closureReviewer(t);
   const first = await applyForClosure(t, { cookie: t.cookie }, task.id);
   expect(first.status).toBe(201);
@@ -122,7 +157,9 @@ async function closureWrites(): Promise<void> {
 
 describe('audit entries commit with their writes', () => {
   it('rolls a write back when its audit entry cannot be inserted', async () => {
-    const [task] = await sql<{ id: string }>("SELECT id::text AS id FROM rectification_tasks WHERE status = 'IN_PROGRESS' AND deleted_at IS NULL ORDER BY id LIMIT 1");
+    const [task] = await sql<{ id: string }>(
+      "SELECT id::text AS id FROM rectification_tasks WHERE status = 'IN_PROGRESS' AND deleted_at IS NULL ORDER BY id LIMIT 1",
+    );
     // the audit insert of this one note fails, as a full disk or a lost connection would make it
     await sql(`CREATE FUNCTION refuse_marked_audit() RETURNS trigger LANGUAGE plpgsql AS $$
                  BEGIN IF NEW.detail::text LIKE '%AUDIT-REFUSED%' THEN RAISE EXCEPTION 'audit insert refused for the test'; END IF; RETURN NEW; END $$`);
@@ -140,8 +177,12 @@ describe('audit entries commit with their writes', () => {
     expect(notes.map((n) => n.note)).not.toContain('AUDIT-REFUSED 进展');
     expect(notes.map((n) => n.note)).toContain('有审计记录的进展');
     // every committed note of the task has its entry
-    const entries = await sql<{ n: number }>("SELECT count(*)::int AS n FROM audit_logs WHERE action = 'task.note' AND success AND target = $1", [`/api/tasks/${task.id}/notes`]);
-    const written = await sql<{ n: number }>("SELECT count(*)::int AS n FROM task_events WHERE task_id = $1 AND type = 'PROGRESS_NOTE' AND actor = 'staff'", [task.id]);
+    const entries = await sql<{ n: number }>("SELECT count(*)::int AS n FROM audit_logs WHERE action = 'task.note' AND success AND target = $1", [
+      `/api/tasks/${task.id}/notes`,
+    ]);
+    const written = await sql<{ n: number }>("SELECT count(*)::int AS n FROM task_events WHERE task_id = $1 AND type = 'PROGRESS_NOTE' AND actor = 'staff'", [
+      task.id,
+    ]);
     expect(entries[0].n).toBe(written[0].n);
   });
 
@@ -149,8 +190,12 @@ describe('audit entries commit with their writes', () => {
     const { unitId } = await fixtures();
     const [city] = await sql<{ id: number }>("SELECT id FROM regions WHERE level = 'CITY'");
     const [inspection] = await sql<{ id: number; team: string }>('SELECT id, team FROM inspections WHERE deleted_at IS NULL ORDER BY id LIMIT 1');
-    const [finding] = await sql<{ id: string; description: string }>('SELECT id::text AS id, description FROM findings WHERE deleted_at IS NULL ORDER BY id LIMIT 1');
-    const [task] = await sql<{ id: string; measure: string }>('SELECT id::text AS id, measure FROM rectification_tasks WHERE deleted_at IS NULL ORDER BY id LIMIT 1');
+    const [finding] = await sql<{ id: string; description: string }>(
+      'SELECT id::text AS id, description FROM findings WHERE deleted_at IS NULL ORDER BY id LIMIT 1',
+    );
+    const [task] = await sql<{ id: string; measure: string }>(
+      'SELECT id::text AS id, measure FROM rectification_tasks WHERE deleted_at IS NULL ORDER BY id LIMIT 1',
+    );
     const [region] = await sql<{ code: string }>("SELECT code FROM regions WHERE level = 'COUNTY' ORDER BY code LIMIT 1");
     const marked = 'AUDIT-REFUSED 审计';
     const footprint = async () =>
@@ -171,7 +216,17 @@ describe('audit entries commit with their writes', () => {
         ['PATCH', `/api/findings/${finding.id}`, { description: marked }],
         ['PATCH', `/api/tasks/${task.id}`, { measure: marked }],
         ['POST', '/api/masterdata/regions', { code: 'AU-REF', name: marked, level: 'COUNTY', parentId: city.id }],
-        ['POST', '/api/masterdata/units', { code: 'AU-REF-1', name: marked, category: 'PARTY_GOV', regionId: (await sql<{ id: number }>('SELECT id FROM regions WHERE code = $1', [region.code]))[0].id, validFrom: addDays(TODAY, -10) }],
+        [
+          'POST',
+          '/api/masterdata/units',
+          {
+            code: 'AU-REF-1',
+            name: marked,
+            category: 'PARTY_GOV',
+            regionId: (await sql<{ id: number }>('SELECT id FROM regions WHERE code = $1', [region.code]))[0].id,
+            validFrom: addDays(TODAY, -10),
+          },
+        ],
         ['PATCH', `/api/masterdata/units/${unitId}`, { name: marked }],
         ['POST', '/api/masterdata/categories', { code: 'AUR', name: marked, parentId: null }],
         ['POST', '/api/clues', await clueBody(marked)],
@@ -192,24 +247,57 @@ describe('audit entries commit with their writes', () => {
     // one successful call of each write route
     const inspection = await created<{ id: number }>(
       await t.send('POST', '/api/inspections', {
-        roundId, unitId, team: '审计组', mode: 'ROUTINE', isCross: false, isElevated: false,
-        stationedFrom: addDays(TODAY, -60), stationedTo: addDays(TODAY, -40), feedbackDate: addDays(TODAY, -20),
+        roundId,
+        unitId,
+        team: '审计组',
+        mode: 'ROUTINE',
+        isCross: false,
+        isElevated: false,
+        stationedFrom: addDays(TODAY, -60),
+        stationedTo: addDays(TODAY, -40),
+        feedbackDate: addDays(TODAY, -20),
       }),
     );
     const finding = await created<{ id: number }>(
-      await t.send('POST', '/api/findings', { inspectionId: inspection.id, categoryId: category.id, description: '审计问题', isImmediate: false, isKeyConcern: false, foundDate: addDays(TODAY, -50) }),
+      await t.send('POST', '/api/findings', {
+        inspectionId: inspection.id,
+        categoryId: category.id,
+        description: '审计问题',
+        isImmediate: false,
+        isKeyConcern: false,
+        foundDate: addDays(TODAY, -50),
+      }),
     );
     const newTask = () =>
-      t.send('POST', '/api/tasks', { findingId: finding.id, measure: '整改', responsibleDept: '办公室', responsiblePerson: '张三', track: 'DEADLINE', originalDueDate: addDays(TODAY, 30) });
+      t.send('POST', '/api/tasks', {
+        findingId: finding.id,
+        measure: '整改',
+        responsibleDept: '办公室',
+        responsiblePerson: '张三',
+        track: 'DEADLINE',
+        originalDueDate: addDays(TODAY, 30),
+      });
     const task = (await created<{ task: { id: number } }>(await newTask())).task;
     await created(await t.send('POST', `/api/tasks/${task.id}/status`, { status: 'IN_PROGRESS' }));
     await created(await t.send('POST', `/api/tasks/${task.id}/extensions`, { newDueDate: addDays(TODAY, 60), reason: '延期' }));
     await created(await t.send('POST', `/api/tasks/${task.id}/notes`, { note: '进展' }));
     // the 整改台账 import: one row naming the inspection above by its round and unit
-    const [{ round, unit }] = await sql<{ round: string; unit: string }>('SELECT r.name AS round, u.code AS unit FROM rounds r, org_units u WHERE r.id = $1 AND u.id = $2', [roundId, unitId]);
+    const [{ round, unit }] = await sql<{ round: string; unit: string }>(
+      'SELECT r.name AS round, u.code AS unit FROM rounds r, org_units u WHERE r.id = $1 AND u.id = $2',
+      [roundId, unitId],
+    );
     const values: Record<string, unknown> = {
-      round, unit, category: category.code, description: '台账问题', isImmediate: '否', measure: '整改', responsibleDept: '办公室', responsiblePerson: '王五',
-      track: '限期整改', dueDate: addDays(TODAY, 30), foundDate: addDays(TODAY, -30),
+      round,
+      unit,
+      category: category.code,
+      description: '台账问题',
+      isImmediate: '否',
+      measure: '整改',
+      responsibleDept: '办公室',
+      responsiblePerson: '王五',
+      track: '限期整改',
+      dueDate: addDays(TODAY, 30),
+      foundDate: addDays(TODAY, -30),
     };
     const book = new ExcelJS.Workbook();
     const sheet = book.addWorksheet('整改台账');
@@ -226,14 +314,20 @@ describe('audit entries commit with their writes', () => {
     await masterDataWrites();
     await closureWrites();
     // 预警函 for the red tasks (each gets an escalation event) and a clue of a seeded inspection
-    const notice = await fetch(`${t.url}/api/notices?warning=red`, { method: 'POST', headers: { cookie: t.cookie, 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'WARNING' }) });
+    const notice = await fetch(`${t.url}/api/notices?warning=red`, {
+      method: 'POST',
+      headers: { cookie: t.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'WARNING' }),
+    });
     expect(notice.status).toBe(201);
     const clue = await created<{ id: number }>(await t.send('POST', '/api/clues', await clueBody('审计线索')));
     await created(await t.send('PATCH', `/api/clues/${clue.id}`, { persons: 2 }));
     await created(await t.send('DELETE', `/api/tasks/${(await created<{ task: { id: number } }>(await newTask())).task.id}`));
     await created(await t.send('DELETE', `/api/findings/${finding.id}`));
     await created(await t.send('DELETE', `/api/inspections/${inspection.id}`));
-    const user = await created<{ id: number }>(await admin.send('POST', '/api/users', { username: 'audit-probe', displayName: '审计', role: 'STAFF', password: 'audit-probe-pw' }));
+    const user = await created<{ id: number }>(
+      await admin.send('POST', '/api/users', { username: 'audit-probe', displayName: '审计', role: 'STAFF', password: 'audit-probe-pw' }),
+    );
     await created(await admin.send('PATCH', `/api/users/${user.id}`, { displayName: '审计二' }));
     // 已报送: the last ended quarter's workbook kept as reported
     await created(await t.send('POST', '/api/exports/quarterly/report', lastEndedQuarter(TODAY)));

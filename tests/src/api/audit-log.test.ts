@@ -164,7 +164,11 @@ describe('the audit log downloads', () => {
     expect(records[0]).toEqual(['时间(北京时间)', '用户名', '姓名', '操作', '对象', '内容', '修改前后', '结果', '地址', '接口路径']);
     expect(records.length - 1).toBe(page.body.total);
     const correction = records.find((r) => r[3] === '更正整改任务')!;
-    expect(correction.slice(4, 7)).toEqual([`整改任务 #${task.id}（${task.unit}）`, `更正整改任务 #${task.id}（${task.unit}）的责任人`, `责任人: ${task.person} → 审计测试人`]);
+    expect(correction.slice(4, 7)).toEqual([
+      `整改任务 #${task.id}（${task.unit}）`,
+      `更正整改任务 #${task.id}（${task.unit}）的责任人`,
+      `责任人: ${task.person} → 审计测试人`,
+    ]);
   });
 
   it('answers .xlsx that LibreOffice reads: the entries of the filtered days', async () => {
@@ -176,7 +180,15 @@ describe('the audit log downloads', () => {
       fs.writeFileSync(path.join(dir, 'audit.xlsx'), file.bytes);
       execFileSync(
         'soffice',
-        [`-env:UserInstallation=file://${path.join(dir, 'profile')}`, '--headless', '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1', '--outdir', dir, path.join(dir, 'audit.xlsx')],
+        [
+          `-env:UserInstallation=file://${path.join(dir, 'profile')}`,
+          '--headless',
+          '--convert-to',
+          'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1',
+          '--outdir',
+          dir,
+          path.join(dir, 'audit.xlsx'),
+        ],
         { stdio: 'pipe', timeout: 180_000 },
       );
       const csvFile = fs.readdirSync(dir).find((f) => f.endsWith('.csv'))!;

@@ -111,7 +111,9 @@ afterAll(async () => {
 
 describe('the 巡察 list', () => {
   it('pages every inspection, newest stationing first, with the total SQL counts', async () => {
-    const page = await staff.get<{ total: number; rows: { id: number; stationedFrom: string; unitName: string; findings: number }[] }>('/api/inspections?pageSize=50');
+    const page = await staff.get<{ total: number; rows: { id: number; stationedFrom: string; unitName: string; findings: number }[] }>(
+      '/api/inspections?pageSize=50',
+    );
     expect(page.status).toBe(200);
     const [{ n }] = await sql<{ n: number }>('SELECT count(*)::int AS n FROM inspections WHERE deleted_at IS NULL');
     expect(page.body.total).toBe(n);
@@ -131,12 +133,21 @@ describe('the 巡察 list', () => {
     );
     const [round] = await sql<{ round_id: number }>('SELECT round_id FROM inspections WHERE deleted_at IS NULL ORDER BY id LIMIT 1');
     const count = async (where: string, params: unknown[]) =>
-      (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM inspections i JOIN org_units u ON u.id = i.unit_id WHERE i.deleted_at IS NULL AND ${where}`, params))[0].n;
+      (
+        await sql<{ n: number }>(
+          `SELECT count(*)::int AS n FROM inspections i JOIN org_units u ON u.id = i.unit_id WHERE i.deleted_at IS NULL AND ${where}`,
+          params,
+        )
+      )[0].n;
     const cases: [string, string, unknown[]][] = [
       [`unit=${encodeURIComponent(unit.name)}`, 'u.name LIKE $1', [`%${unit.name}%`]],
       [`unit=${encodeURIComponent(unit.code)}`, '(u.code LIKE $1 OR u.name LIKE $1)', [`%${unit.code}%`]],
       [`roundId=${round.round_id}&mode=ROUTINE`, "i.round_id = $1 AND i.mode = 'ROUTINE'", [round.round_id]],
-      [`stationedFrom=${addDays(TODAY, -365)}&stationedTo=${addDays(TODAY, -100)}`, 'i.stationed_from BETWEEN $1::date AND $2::date', [addDays(TODAY, -365), addDays(TODAY, -100)]],
+      [
+        `stationedFrom=${addDays(TODAY, -365)}&stationedTo=${addDays(TODAY, -100)}`,
+        'i.stationed_from BETWEEN $1::date AND $2::date',
+        [addDays(TODAY, -365), addDays(TODAY, -100)],
+      ],
       [`feedbackFrom=${addDays(TODAY, -200)}`, 'i.feedback_date >= $1::date', [addDays(TODAY, -200)]],
       [`team=${encodeURIComponent('第一')}`, "i.team LIKE '%第一%'", []],
     ];
@@ -157,7 +168,10 @@ describe('the 巡察 list', () => {
 
   it('shows a county user their county only', async () => {
     const page = await county.get<{ total: number; rows: { countyId: number }[] }>('/api/inspections?pageSize=200');
-    const [{ n }] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM inspections i JOIN org_units u ON u.id = i.unit_id WHERE i.deleted_at IS NULL AND ${UNIT_COUNTY} = $1`, [own.id]);
+    const [{ n }] = await sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM inspections i JOIN org_units u ON u.id = i.unit_id WHERE i.deleted_at IS NULL AND ${UNIT_COUNTY} = $1`,
+      [own.id],
+    );
     expect(page.body.total).toBe(n);
     expect(n).toBeGreaterThan(0);
     expect(new Set(page.body.rows.map((r) => r.countyId))).toEqual(new Set([own.id]));
@@ -165,7 +179,7 @@ describe('the 巡察 list', () => {
 });
 
 describe('a new inspection (issue 15 item 9: the round)', () => {
-  it('refuses a county user another county\'s round and the city\'s round with a 403 naming roundId, and writes nothing', async () => {
+  it("refuses a county user another county's round and the city's round with a 403 naming roundId, and writes nothing", async () => {
     const [before] = await sql<{ n: number }>('SELECT count(*)::int AS n FROM inspections');
     expectField(await newInspection(county, { roundId: otherRound }), 403, 'roundId');
     expectField(await newInspection(county, { roundId: cityRound }), 403, 'roundId');
@@ -173,13 +187,23 @@ describe('a new inspection (issue 15 item 9: the round)', () => {
     expect((await newInspection(county)).status).toBe(201);
   });
 
-  it('refuses anyone a stationing outside the round\'s dates, naming stationedFrom', async () => {
-    const [round] = await sql<{ start: string; end: string }>("SELECT to_char(start_date, 'YYYY-MM-DD') AS start, to_char(end_date, 'YYYY-MM-DD') AS end FROM rounds WHERE id = $1", [ownRound]);
+  it("refuses anyone a stationing outside the round's dates, naming stationedFrom", async () => {
+    const [round] = await sql<{ start: string; end: string }>(
+      "SELECT to_char(start_date, 'YYYY-MM-DD') AS start, to_char(end_date, 'YYYY-MM-DD') AS end FROM rounds WHERE id = $1",
+      [ownRound],
+    );
     const early = await newInspection(staff, { stationedFrom: addDays(round.start, -1), stationedTo: null, feedbackDate: null });
     expectField(early, 400, 'stationedFrom');
     expect((early.body as ErrorBody).message).toContain(round.start);
-    const [seeded] = await sql<{ id: number; end: string }>("SELECT id, to_char(end_date, 'YYYY-MM-DD') AS end FROM rounds WHERE end_date < $1 ORDER BY id LIMIT 1", [addDays(TODAY, -30)]);
-    expectField(await newInspection(staff, { roundId: seeded.id, stationedFrom: addDays(seeded.end, 1), stationedTo: null, feedbackDate: null }), 400, 'stationedFrom');
+    const [seeded] = await sql<{ id: number; end: string }>(
+      "SELECT id, to_char(end_date, 'YYYY-MM-DD') AS end FROM rounds WHERE end_date < $1 ORDER BY id LIMIT 1",
+      [addDays(TODAY, -30)],
+    );
+    expectField(
+      await newInspection(staff, { roundId: seeded.id, stationedFrom: addDays(seeded.end, 1), stationedTo: null, feedbackDate: null }),
+      400,
+      'stationedFrom',
+    );
     expectField(await newInspection(county, { stationedFrom: addDays(round.start, -1), stationedTo: null, feedbackDate: null }), 400, 'stationedFrom');
     // the first and the last day are within
     expect((await newInspection(staff, { stationedFrom: round.start, stationedTo: null, feedbackDate: null })).status).toBe(201);
@@ -198,12 +222,16 @@ describe('a new inspection (issue 15 item 9: the round)', () => {
 describe('corrections', () => {
   it('PATCH /api/inspections/:id changes only what is sent and audits each field before and after', async () => {
     const created = await newInspection(staff, { team: '第二巡察组' });
-    const response = await staff.send<{ record: { team: string; isCross: boolean; feedbackDate: string }; changes: Change[] }>('PATCH', `/api/inspections/${created.body.id}`, {
-      team: '第三巡察组',
-      isCross: true,
-      feedbackDate: addDays(TODAY, -50),
-      mode: 'ROUTINE',
-    });
+    const response = await staff.send<{ record: { team: string; isCross: boolean; feedbackDate: string }; changes: Change[] }>(
+      'PATCH',
+      `/api/inspections/${created.body.id}`,
+      {
+        team: '第三巡察组',
+        isCross: true,
+        feedbackDate: addDays(TODAY, -50),
+        mode: 'ROUTINE',
+      },
+    );
     expect(response.status).toBe(200);
     expect(response.body.changes).toEqual([
       { field: 'team', before: '第二巡察组', after: '第三巡察组' },
@@ -226,7 +254,14 @@ describe('corrections', () => {
     expectField(await staff.send('PATCH', `/api/inspections/${created.body.id}`, { stationedTo: addDays(TODAY, -101) }), 400, 'stationedTo');
     expectField(await staff.send('PATCH', `/api/inspections/${created.body.id}`, { feedbackDate: addDays(TODAY, -120) }), 400, 'feedbackDate');
     expectField(await staff.send('PATCH', `/api/inspections/${created.body.id}`, { extra: 1 }), 400, 'extra');
-    const finding = await staff.send<{ id: number }>('POST', '/api/findings', { inspectionId: created.body.id, categoryId: level2[0].id, description: '问题', isImmediate: false, isKeyConcern: false, foundDate: addDays(TODAY, -95) });
+    const finding = await staff.send<{ id: number }>('POST', '/api/findings', {
+      inspectionId: created.body.id,
+      categoryId: level2[0].id,
+      description: '问题',
+      isImmediate: false,
+      isKeyConcern: false,
+      foundDate: addDays(TODAY, -95),
+    });
     expect(finding.status).toBe(201);
     expectField(await staff.send('PATCH', `/api/inspections/${created.body.id}`, { stationedFrom: addDays(TODAY, -90) }), 400, 'stationedFrom');
     expect((await staff.send('PATCH', '/api/inspections/99999999', { team: 'x' })).status).toBe(404);
@@ -248,13 +283,19 @@ describe('corrections', () => {
     );
     expect(offered.body.rows).toHaveLength(n);
 
-    const patched = await staff.send<{ changes: Change[] }>('PATCH', `/api/findings/${second.body.id}`, { categoryId: level2[1].id, recurrenceOfId: first.body.id, description: '原问题' });
+    const patched = await staff.send<{ changes: Change[] }>('PATCH', `/api/findings/${second.body.id}`, {
+      categoryId: level2[1].id,
+      recurrenceOfId: first.body.id,
+      description: '原问题',
+    });
     expect(patched.status).toBe(200);
     expect(patched.body.changes).toEqual([
       { field: 'categoryId', before: level2[0].id, after: level2[1].id },
       { field: 'recurrenceOfId', before: null, after: first.body.id },
     ]);
-    const [row] = await sql<{ category_id: number; recurrence_of_id: string }>('SELECT category_id, recurrence_of_id::text FROM findings WHERE id = $1', [second.body.id]);
+    const [row] = await sql<{ category_id: number; recurrence_of_id: string }>('SELECT category_id, recurrence_of_id::text FROM findings WHERE id = $1', [
+      second.body.id,
+    ]);
     expect(row).toEqual({ category_id: level2[1].id, recurrence_of_id: String(first.body.id) });
     expect((await auditEntry('finding.update', `/api/findings/${second.body.id}`)).detail.changes).toEqual(patched.body.changes);
 
@@ -267,12 +308,27 @@ describe('corrections', () => {
 
   it('PATCH /api/tasks/:id corrects the due date as entered (not an extension): no event, the current due date follows until extended', async () => {
     const inspection = await newInspection(staff);
-    const finding = await staff.send<{ id: number }>('POST', '/api/findings', { inspectionId: inspection.body.id, categoryId: level2[0].id, description: '任务问题', isImmediate: false, isKeyConcern: false, foundDate: addDays(TODAY, -90) });
+    const finding = await staff.send<{ id: number }>('POST', '/api/findings', {
+      inspectionId: inspection.body.id,
+      categoryId: level2[0].id,
+      description: '任务问题',
+      isImmediate: false,
+      isKeyConcern: false,
+      foundDate: addDays(TODAY, -90),
+    });
     const task = await staff.send<{ task: { id: number } }>('POST', '/api/tasks', {
-      findingId: finding.body.id, measure: '整改', responsibleDept: '办公室', responsiblePerson: '张三', track: 'DEADLINE', originalDueDate: addDays(TODAY, 30),
+      findingId: finding.body.id,
+      measure: '整改',
+      responsibleDept: '办公室',
+      responsiblePerson: '张三',
+      track: 'DEADLINE',
+      originalDueDate: addDays(TODAY, 30),
     });
     const id = task.body.task.id;
-    const patched = await staff.send<{ record: { originalDueDate: string; currentDueDate: string }; changes: Change[] }>('PATCH', `/api/tasks/${id}`, { originalDueDate: addDays(TODAY, 20), responsiblePerson: '李四' });
+    const patched = await staff.send<{ record: { originalDueDate: string; currentDueDate: string }; changes: Change[] }>('PATCH', `/api/tasks/${id}`, {
+      originalDueDate: addDays(TODAY, 20),
+      responsiblePerson: '李四',
+    });
     expect(patched.status).toBe(200);
     expect(patched.body.changes).toEqual([
       { field: 'responsiblePerson', before: '张三', after: '李四' },
@@ -280,7 +336,12 @@ describe('corrections', () => {
       { field: 'currentDueDate', before: addDays(TODAY, 30), after: addDays(TODAY, 20) },
     ]);
     const due = async () =>
-      (await sql<{ o: string; c: string; p: string }>("SELECT to_char(original_due_date, 'YYYY-MM-DD') AS o, to_char(current_due_date, 'YYYY-MM-DD') AS c, responsible_person AS p FROM rectification_tasks WHERE id = $1", [id]))[0];
+      (
+        await sql<{ o: string; c: string; p: string }>(
+          "SELECT to_char(original_due_date, 'YYYY-MM-DD') AS o, to_char(current_due_date, 'YYYY-MM-DD') AS c, responsible_person AS p FROM rectification_tasks WHERE id = $1",
+          [id],
+        )
+      )[0];
     expect(await due()).toEqual({ o: addDays(TODAY, 20), c: addDays(TODAY, 20), p: '李四' });
     expect(await sql<{ type: string }>('SELECT type::text FROM task_events WHERE task_id = $1', [id])).toEqual([{ type: 'CREATED' }]);
     expect((await auditEntry('task.update', `/api/tasks/${id}`)).detail.changes).toEqual(patched.body.changes);
@@ -294,19 +355,25 @@ describe('corrections', () => {
     expectField(await staff.send('PATCH', `/api/tasks/${id}`, { responsiblePerson: '  ' }), 400, 'responsiblePerson');
   });
 
-  it('answers a county user another county\'s records as missing, and changes nothing', async () => {
+  it("answers a county user another county's records as missing, and changes nothing", async () => {
     const [foreign] = await sql<{ inspection_id: number; finding_id: string; task_id: string }>(
       `SELECT i.id AS inspection_id, f.id::text AS finding_id, k.id::text AS task_id FROM rectification_tasks k JOIN findings f ON f.id = k.finding_id
          JOIN inspections i ON i.id = f.inspection_id JOIN org_units u ON u.id = f.unit_id WHERE ${UNIT_COUNTY} = $1 AND k.deleted_at IS NULL ORDER BY k.id LIMIT 1`,
       [other.id],
     );
-    const seq = await sql('SELECT max(change_seq)::text AS s FROM inspections UNION ALL SELECT max(change_seq)::text FROM findings UNION ALL SELECT max(change_seq)::text FROM rectification_tasks');
+    const seq = await sql(
+      'SELECT max(change_seq)::text AS s FROM inspections UNION ALL SELECT max(change_seq)::text FROM findings UNION ALL SELECT max(change_seq)::text FROM rectification_tasks',
+    );
     expect((await county.send('PATCH', `/api/inspections/${foreign.inspection_id}`, { team: '越权' })).status).toBe(404);
     expect((await county.send('PATCH', `/api/findings/${foreign.finding_id}`, { description: '越权' })).status).toBe(404);
     expect((await county.send('PATCH', `/api/tasks/${foreign.task_id}`, { responsiblePerson: '越权' })).status).toBe(404);
     expect((await county.get(`/api/inspections/${foreign.inspection_id}`)).status).toBe(404);
     expect((await county.get(`/api/inspections/${foreign.inspection_id}/earlier-findings`)).status).toBe(404);
-    expect(await sql('SELECT max(change_seq)::text AS s FROM inspections UNION ALL SELECT max(change_seq)::text FROM findings UNION ALL SELECT max(change_seq)::text FROM rectification_tasks')).toEqual(seq);
+    expect(
+      await sql(
+        'SELECT max(change_seq)::text AS s FROM inspections UNION ALL SELECT max(change_seq)::text FROM findings UNION ALL SELECT max(change_seq)::text FROM rectification_tasks',
+      ),
+    ).toEqual(seq);
   });
 });
 
@@ -323,7 +390,9 @@ describe('one inspection and the 问题 list', () => {
         WHERE f.inspection_id = $1 AND f.deleted_at IS NULL GROUP BY f.id ORDER BY f.id`,
       [target.id],
     );
-    const got = detail.body.findings.map((f) => ({ finding: String(f.id), tasks: f.taskList.length ? f.taskList.map((k) => String(k.id)) : null })).sort((a, b) => Number(a.finding) - Number(b.finding));
+    const got = detail.body.findings
+      .map((f) => ({ finding: String(f.id), tasks: f.taskList.length ? f.taskList.map((k) => String(k.id)) : null }))
+      .sort((a, b) => Number(a.finding) - Number(b.finding));
     expect(got).toEqual(rows);
   });
 
@@ -334,7 +403,12 @@ describe('one inspection and the 问题 list', () => {
     const word = [...sample.description].slice(0, 4).join('');
     const live = 'f.deleted_at IS NULL AND i.deleted_at IS NULL';
     const count = async (where: string, params: unknown[]) =>
-      (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM findings f JOIN inspections i ON i.id = f.inspection_id JOIN org_units u ON u.id = f.unit_id JOIN issue_categories k ON k.id = f.category_id WHERE ${live} AND ${where}`, params))[0].n;
+      (
+        await sql<{ n: number }>(
+          `SELECT count(*)::int AS n FROM findings f JOIN inspections i ON i.id = f.inspection_id JOIN org_units u ON u.id = f.unit_id JOIN issue_categories k ON k.id = f.category_id WHERE ${live} AND ${where}`,
+          params,
+        )
+      )[0].n;
     const search = await staff.get<{ total: number; rows: { description: string }[] }>(`/api/records/findings?q=${encodeURIComponent(word)}&pageSize=200`);
     expect(search.body.total).toBe(await count('f.description LIKE $1', [`%${word}%`]));
     for (const row of search.body.rows) expect(row.description).toContain(word);
@@ -343,7 +417,9 @@ describe('one inspection and the 问题 list', () => {
     const mineOnly = await county.get<{ total: number }>('/api/records/findings?pageSize=1');
     expect(mineOnly.body.total).toBe(await count(`${UNIT_COUNTY} = $1`, [own.id]));
     const second = await staff.get<{ rows: { id: number }[] }>('/api/records/findings?pageSize=5&page=2&sort=id');
-    const ids = await sql<{ id: string }>(`SELECT f.id::text FROM findings f JOIN inspections i ON i.id = f.inspection_id WHERE ${live} ORDER BY f.id LIMIT 5 OFFSET 5`);
+    const ids = await sql<{ id: string }>(
+      `SELECT f.id::text FROM findings f JOIN inspections i ON i.id = f.inspection_id WHERE ${live} ORDER BY f.id LIMIT 5 OFFSET 5`,
+    );
     expect(second.body.rows.map((r) => String(r.id))).toEqual(ids.map((r) => r.id));
     expectField(await staff.get('/api/records/findings?pageSize=500'), 400, 'pageSize');
   });
@@ -390,7 +466,7 @@ describe('a correction reaching the warehouse', () => {
     expect(await figures()).toEqual({ total: before.total, from: before.from - 1, to: before.to + 1 });
   });
 
-  it('correcting an inspection\'s mode moves its findings between the modes\' figures after the ETL', async () => {
+  it("correcting an inspection's mode moves its findings between the modes' figures after the ETL", async () => {
     const [inspection] = await sql<{ id: number; n: number }>(
       `SELECT i.id, count(*)::int AS n FROM inspections i JOIN findings f ON f.inspection_id = i.id AND f.deleted_at IS NULL AND f.found_date <= $1
         WHERE i.deleted_at IS NULL AND i.mode = 'ROUTINE' GROUP BY i.id HAVING count(*) >= 2 ORDER BY i.id LIMIT 1`,
@@ -458,7 +534,15 @@ function libreOfficeRows(workbook: Buffer): string[][] {
     fs.writeFileSync(path.join(dir, 'list.xlsx'), workbook);
     execFileSync(
       'soffice',
-      [`-env:UserInstallation=file://${path.join(dir, 'profile')}`, '--headless', '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false', '--outdir', path.join(dir, 'out'), path.join(dir, 'list.xlsx')],
+      [
+        `-env:UserInstallation=file://${path.join(dir, 'profile')}`,
+        '--headless',
+        '--convert-to',
+        'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false',
+        '--outdir',
+        path.join(dir, 'out'),
+        path.join(dir, 'list.xlsx'),
+      ],
       { stdio: 'pipe', timeout: 180_000 },
     );
     return parseCsv(fs.readFileSync(path.join(dir, 'out', 'list.csv'), 'utf8'));
@@ -493,17 +577,64 @@ describe('导出 of the 巡察 and 问题 lists', () => {
       `SELECT r.id, r.name FROM rounds r JOIN inspections i ON i.round_id = r.id AND i.deleted_at IS NULL AND i.mode = 'ROUTINE' GROUP BY r.id ORDER BY count(*) DESC, r.id LIMIT 1`,
     );
     const filter = `roundId=${round.id}&mode=ROUTINE&sort=unit`;
-    const list = await staff.get<{ total: number; rows: { id: number; roundName: string; countyName: string; unitCode: string; unitName: string; team: string; isCross: boolean; isElevated: boolean; stationedFrom: string; stationedTo: string | null; feedbackDate: string | null; findings: number; tasks: number }[] }>(
-      `/api/inspections?${filter}&pageSize=200`,
-    );
-    const [{ n }] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM inspections WHERE deleted_at IS NULL AND round_id = $1 AND mode = 'ROUTINE'`, [round.id]);
+    const list = await staff.get<{
+      total: number;
+      rows: {
+        id: number;
+        roundName: string;
+        countyName: string;
+        unitCode: string;
+        unitName: string;
+        team: string;
+        isCross: boolean;
+        isElevated: boolean;
+        stationedFrom: string;
+        stationedTo: string | null;
+        feedbackDate: string | null;
+        findings: number;
+        tasks: number;
+      }[];
+    }>(`/api/inspections?${filter}&pageSize=200`);
+    const [{ n }] = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM inspections WHERE deleted_at IS NULL AND round_id = $1 AND mode = 'ROUTINE'`, [
+      round.id,
+    ]);
     expect(list.body.total).toBe(n);
     expect(n).toBeGreaterThan(3);
     expect(n).toBeLessThanOrEqual(200);
-    const header = ['巡察编号', '轮次', '县(市、区)', '单位代码', '被巡察单位', '巡察组', '巡察方式', '交叉巡察', '提级巡察', '进驻日期', '进驻结束日期', '反馈日期', '问题数', '整改任务数'];
+    const header = [
+      '巡察编号',
+      '轮次',
+      '县(市、区)',
+      '单位代码',
+      '被巡察单位',
+      '巡察组',
+      '巡察方式',
+      '交叉巡察',
+      '提级巡察',
+      '进驻日期',
+      '进驻结束日期',
+      '反馈日期',
+      '问题数',
+      '整改任务数',
+    ];
     const expected = [
       header,
-      ...list.body.rows.map((r) => [String(r.id), r.roundName, r.countyName, r.unitCode, r.unitName, r.team, '常规巡察', yes(r.isCross), yes(r.isElevated), r.stationedFrom, r.stationedTo ?? '', r.feedbackDate ?? '', String(r.findings), String(r.tasks)]),
+      ...list.body.rows.map((r) => [
+        String(r.id),
+        r.roundName,
+        r.countyName,
+        r.unitCode,
+        r.unitName,
+        r.team,
+        '常规巡察',
+        yes(r.isCross),
+        yes(r.isElevated),
+        r.stationedFrom,
+        r.stationedTo ?? '',
+        r.feedbackDate ?? '',
+        String(r.findings),
+        String(r.tasks),
+      ]),
     ];
 
     const csv = await download(staff, `/api/inspections.csv?${filter}`);
@@ -528,9 +659,25 @@ describe('导出 of the 巡察 and 问题 lists', () => {
     );
     const filter = `categoryId=${category.id}&regionId=${own.id}&sort=id`;
     const [region] = await sql<{ name: string }>('SELECT name FROM regions WHERE id = $1', [own.id]);
-    const list = await staff.get<{ total: number; rows: { id: number; inspectionId: number; roundName: string; countyName: string; unitCode: string; unitName: string; parentCategoryName: string; categoryName: string; description: string; isImmediate: boolean; isKeyConcern: boolean; recurrenceOfId: number | null; foundDate: string; tasks: number }[] }>(
-      `/api/records/findings?${filter}&pageSize=200`,
-    );
+    const list = await staff.get<{
+      total: number;
+      rows: {
+        id: number;
+        inspectionId: number;
+        roundName: string;
+        countyName: string;
+        unitCode: string;
+        unitName: string;
+        parentCategoryName: string;
+        categoryName: string;
+        description: string;
+        isImmediate: boolean;
+        isKeyConcern: boolean;
+        recurrenceOfId: number | null;
+        foundDate: string;
+        tasks: number;
+      }[];
+    }>(`/api/records/findings?${filter}&pageSize=200`);
     const [{ n }] = await sql<{ n: number }>(
       `SELECT count(*)::int AS n FROM findings f JOIN inspections i ON i.id = f.inspection_id JOIN org_units u ON u.id = f.unit_id JOIN issue_categories k ON k.id = f.category_id
         WHERE f.deleted_at IS NULL AND i.deleted_at IS NULL AND k.parent_id = $1 AND ${UNIT_COUNTY} = $2`,
@@ -539,10 +686,40 @@ describe('导出 of the 巡察 and 问题 lists', () => {
     expect(list.body.total).toBe(n);
     expect(n).toBeGreaterThan(3);
     expect(n).toBeLessThanOrEqual(200);
-    const header = ['问题编号', '巡察编号', '轮次', '县(市、区)', '单位代码', '被巡察单位', '问题大类', '问题类别', '问题描述', '立行立改', '重点关注', '复发所指问题', '发现日期', '整改任务数'];
+    const header = [
+      '问题编号',
+      '巡察编号',
+      '轮次',
+      '县(市、区)',
+      '单位代码',
+      '被巡察单位',
+      '问题大类',
+      '问题类别',
+      '问题描述',
+      '立行立改',
+      '重点关注',
+      '复发所指问题',
+      '发现日期',
+      '整改任务数',
+    ];
     const expected = [
       header,
-      ...list.body.rows.map((r) => [String(r.id), String(r.inspectionId), r.roundName, r.countyName, r.unitCode, r.unitName, r.parentCategoryName, r.categoryName, r.description, yes(r.isImmediate), yes(r.isKeyConcern), r.recurrenceOfId === null ? '' : String(r.recurrenceOfId), r.foundDate, String(r.tasks)]),
+      ...list.body.rows.map((r) => [
+        String(r.id),
+        String(r.inspectionId),
+        r.roundName,
+        r.countyName,
+        r.unitCode,
+        r.unitName,
+        r.parentCategoryName,
+        r.categoryName,
+        r.description,
+        yes(r.isImmediate),
+        yes(r.isKeyConcern),
+        r.recurrenceOfId === null ? '' : String(r.recurrenceOfId),
+        r.foundDate,
+        String(r.tasks),
+      ]),
     ];
 
     const csv = await download(staff, `/api/records/findings.csv?${filter}`);

@@ -217,9 +217,15 @@ describe('chart and KPI drills list exactly what the element counts', () => {
       const expected: Record<string, number> = {};
       const actual: Record<string, number> = {};
       for (const row of body.byCategory) {
-        for (const [figure, member] of [['repeats', 'repeat'], ['rebounds', 'rebound']] as const) {
+        for (const [figure, member] of [
+          ['repeats', 'repeat'],
+          ['rebounds', 'rebound'],
+        ] as const) {
           expected[`${label}: category ${row.categoryId} ${figure}`] = row[figure];
-          actual[`${label}: category ${row.categoryId} ${figure}`] = await drilled('/api/findings', filters, { categoryId: String(row.categoryId), recurrence: member });
+          actual[`${label}: category ${row.categoryId} ${figure}`] = await drilled('/api/findings', filters, {
+            categoryId: String(row.categoryId),
+            recurrence: member,
+          });
         }
       }
       expected[`${label}: repeat card`] = body.repeat.numerator;

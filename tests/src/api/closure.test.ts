@@ -122,7 +122,9 @@ describe('applying for closure', () => {
     expect(download.status).toBe(200);
     expect(download.headers.get('content-type')).toContain('wordprocessingml');
     expect(Buffer.compare(Buffer.from(await download.arrayBuffer()), docx)).toBe(0);
-    const audit = await sql<{ username: string }>(`SELECT username FROM audit_logs WHERE action = 'closure.evidence.download' AND target LIKE $1`, [`%${body.request.evidence[1].id}%`]);
+    const audit = await sql<{ username: string }>(`SELECT username FROM audit_logs WHERE action = 'closure.evidence.download' AND target LIKE $1`, [
+      `%${body.request.evidence[1].id}%`,
+    ]);
     expect(audit.map((a) => a.username)).toEqual(['staff-reviewer']);
     // the queue shows it
     const queue = await reviewer.get<{ rows: { id: number; taskId: number }[] }>('/api/closure-requests?pageSize=200');
@@ -136,7 +138,9 @@ describe('applying for closure', () => {
     const taskId = nextTask();
     // 整改中: the status form offers 基本完成 and 未完成; 申请销号 goes through the closure review
     const before = await staff.get<Detail>(`/api/tasks/${taskId}`);
-    expect(before.body.task).toEqual(expect.objectContaining({ status: 'IN_PROGRESS', nextStatuses: ['BASICALLY_DONE', 'NOT_DONE'], mayApplyForClosure: true }));
+    expect(before.body.task).toEqual(
+      expect.objectContaining({ status: 'IN_PROGRESS', nextStatuses: ['BASICALLY_DONE', 'NOT_DONE'], mayApplyForClosure: true }),
+    );
     expect((await apply(staff, taskId, [{ name: '报告.pdf', bytes: pdfFile() }])).status).toBe(201);
     // 申请销号 with its request pending: only the review moves it (通过, 退回), and no second application
     const after = await staff.get<Detail>(`/api/tasks/${taskId}`);
@@ -163,7 +167,11 @@ describe('applying for closure', () => {
     const taskId = nextTask();
     const big = await apply(staff, taskId, [{ name: 'big.pdf', bytes: pdfOfSize(20 * 1024 * 1024 + 1) }]);
     expect([big.status, big.body.details?.[0].field]).toEqual([413, 'files']);
-    const many = await apply(staff, taskId, Array.from({ length: 11 }, (_, i) => ({ name: `p${i}.pdf`, bytes: pdfFile() })));
+    const many = await apply(
+      staff,
+      taskId,
+      Array.from({ length: 11 }, (_, i) => ({ name: `p${i}.pdf`, bytes: pdfFile() })),
+    );
     expect([many.status, many.body.details?.[0].field]).toEqual([400, 'files']);
     expect(await sql('SELECT id FROM closure_requests WHERE task_id = $1', [taskId])).toEqual([]);
   });

@@ -43,7 +43,10 @@ describe('线索', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ seed: { scale: 'tiny', today } });
-    [{ inspectionId }] = await query<{ inspectionId: number }>(t.db.url, `SELECT id AS "inspectionId" FROM inspections WHERE deleted_at IS NULL ORDER BY id LIMIT 1`);
+    [{ inspectionId }] = await query<{ inspectionId: number }>(
+      t.db.url,
+      `SELECT id AS "inspectionId" FROM inspections WHERE deleted_at IS NULL ORDER BY id LIMIT 1`,
+    );
   });
   afterAll(async () => {
     await t?.close();
@@ -66,7 +69,13 @@ describe('线索', () => {
       // the latest handover day whose deadline is `offset` days from today
       let handed = today;
       while (between(today, threeMonthsAfter(handed)) !== offset) handed = plus(handed, -1);
-      const response = await t.send<ClueRow>('POST', '/api/clues', { inspectionId, handedTo: 'DISCIPLINE', handedDate: handed, persons: 2, summary: `边界线索 ${offset}` });
+      const response = await t.send<ClueRow>('POST', '/api/clues', {
+        inspectionId,
+        handedTo: 'DISCIPLINE',
+        handedDate: handed,
+        persons: 2,
+        summary: `边界线索 ${offset}`,
+      });
       expect(response.status).toBe(201);
       expect(response.body.feedbackDue).toBe(threeMonthsAfter(handed));
       made.set(offset, response.body.id);
@@ -91,7 +100,11 @@ describe('线索', () => {
         WHERE c.deleted_at IS NULL GROUP BY 1 ORDER BY 1`,
     );
     expect(byCounty.length).toBeGreaterThan(1);
-    const stats = await t.get<{ total: { clues: number }; byCounty: { countyId: number; clues: number; persons: number; concluded: number }[]; byInspection: { clues: number }[] }>('/api/clues/stats');
+    const stats = await t.get<{
+      total: { clues: number };
+      byCounty: { countyId: number; clues: number; persons: number; concluded: number }[];
+      byInspection: { clues: number }[];
+    }>('/api/clues/stats');
     expect(stats.status).toBe(200);
     expect(stats.body.byCounty.map(({ countyId, clues, persons, concluded }) => ({ county: countyId, clues, persons, concluded }))).toEqual(byCounty);
     expect(stats.body.byInspection.reduce((s, r) => s + r.clues, 0)).toBe(stats.body.total.clues);
@@ -134,8 +147,22 @@ describe('线索', () => {
       `SELECT i.id FROM inspections i JOIN org_units u ON u.id = i.unit_id WHERE i.deleted_at IS NULL AND ${UNIT_COUNTY} = $1 ORDER BY i.id LIMIT 1`,
       [county],
     );
-    expect((await t.send('POST', '/api/clues', { inspectionId: trickyInspection, handedTo: 'DISCIPLINE', handedDate: plus(today, -3), persons: 7, summary: tricky })).status).toBe(201);
-    expect((await t.send('POST', '/api/clues', { inspectionId: trickyInspection, handedTo: 'ORGANIZATION', handedDate: plus(today, -40), persons: 2, summary: '处置中的线索', disposalStatus: 'IN_PROGRESS' })).status).toBe(201);
+    expect(
+      (await t.send('POST', '/api/clues', { inspectionId: trickyInspection, handedTo: 'DISCIPLINE', handedDate: plus(today, -3), persons: 7, summary: tricky }))
+        .status,
+    ).toBe(201);
+    expect(
+      (
+        await t.send('POST', '/api/clues', {
+          inspectionId: trickyInspection,
+          handedTo: 'ORGANIZATION',
+          handedDate: plus(today, -40),
+          persons: 2,
+          summary: '处置中的线索',
+          disposalStatus: 'IN_PROGRESS',
+        })
+      ).status,
+    ).toBe(201);
     const expected = await query<{ id: string; unit: string; persons: string; summary: string }>(
       t.db.url,
       `SELECT c.id::text AS id, u.name AS unit, c.persons::text AS persons, c.summary
@@ -152,7 +179,12 @@ describe('线索', () => {
       const columns = records[header];
       const at = (name: string) => columns.indexOf(name);
       expect([at('被巡察单位'), at('涉及人数'), at('线索摘要'), at('处置状态')].every((i) => i > 0)).toBe(true);
-      return byId(records.slice(header + 1).filter((r) => /^\d+$/.test(r[0] ?? '')).map((r) => ({ id: r[0], unit: r[at('被巡察单位')], persons: r[at('涉及人数')], summary: r[at('线索摘要')] })));
+      return byId(
+        records
+          .slice(header + 1)
+          .filter((r) => /^\d+$/.test(r[0] ?? ''))
+          .map((r) => ({ id: r[0], unit: r[at('被巡察单位')], persons: r[at('涉及人数')], summary: r[at('线索摘要')] })),
+      );
     };
 
     const statuses = ['PENDING', 'IN_PROGRESS'];
@@ -195,7 +227,15 @@ describe('线索', () => {
       fs.writeFileSync(path.join(dir, 'clues.xlsx'), bytes);
       execFileSync(
         'soffice',
-        [`-env:UserInstallation=file://${path.join(dir, 'profile')}`, '--headless', '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1', '--outdir', path.join(dir, 'out'), path.join(dir, 'clues.xlsx')],
+        [
+          `-env:UserInstallation=file://${path.join(dir, 'profile')}`,
+          '--headless',
+          '--convert-to',
+          'csv:Text - txt - csv (StarCalc):44,34,76,1',
+          '--outdir',
+          path.join(dir, 'out'),
+          path.join(dir, 'clues.xlsx'),
+        ],
         { stdio: 'pipe', timeout: 180_000 },
       );
       const records = parseCsv(fs.readFileSync(path.join(dir, 'out', 'clues.csv'), 'utf8'));

@@ -24,7 +24,10 @@ describe('demo accounts', () => {
   });
 
   it('has a county-office account for every county and for 市本级', async () => {
-    const regions = await query<{ code: string }>(t.db.url, `SELECT code FROM regions WHERE level IN ('COUNTY', 'MUNICIPAL') AND deleted_at IS NULL ORDER BY code`);
+    const regions = await query<{ code: string }>(
+      t.db.url,
+      `SELECT code FROM regions WHERE level IN ('COUNTY', 'MUNICIPAL') AND deleted_at IS NULL ORDER BY code`,
+    );
     const users = await query<{ username: string }>(t.db.url, `SELECT username FROM users WHERE role = 'COUNTY_STAFF' ORDER BY username`);
     expect(users.map((u) => u.username)).toEqual(regions.map((r) => `county-${r.code}`).sort());
   });

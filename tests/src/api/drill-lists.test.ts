@@ -79,7 +79,12 @@ describe('drill-down lists of open tasks and findings', () => {
        AND ($2::int IS NULL OR ${UNIT_COUNTY} = $2)`;
 
   /** Pages of `size` of the list at `path`: each page's total and rows equal to the reference's slice. */
-  async function expectPages<T extends { id: number }>(path: string, expected: Array<Partial<T> & { id: number }>, size: number, pick: (row: T) => Partial<T> & { id: number }) {
+  async function expectPages<T extends { id: number }>(
+    path: string,
+    expected: Array<Partial<T> & { id: number }>,
+    size: number,
+    pick: (row: T) => Partial<T> & { id: number },
+  ) {
     const last = Math.max(1, Math.ceil(expected.length / size));
     for (const page of [...new Set([1, 2, Math.ceil(last / 2), last - 1, last, last + 1])].filter((p) => p >= 1)) {
       const response = await t.get<Page<T>>(`${path}&pageSize=${size}&page=${page}`);
@@ -113,14 +118,33 @@ describe('drill-down lists of open tasks and findings', () => {
         [today, regionId],
       );
       expect(overdue.length).toBeGreaterThan(regionId === null ? 30 : 5);
-      await expectPages<TaskRow>(`/api/tasks?overdue=true&sort=-daysOverdue${region}`, overdue, regionId === null ? 7 : 2, (r) => ({ id: r.id, daysOverdue: r.daysOverdue }));
-      await expectPages<TaskRow>(`/api/tasks?overdue=true&sort=-id${region}`, [...overdue].sort((a, b) => b.id - a.id), 13, (r) => ({ id: r.id, daysOverdue: r.daysOverdue }));
+      await expectPages<TaskRow>(`/api/tasks?overdue=true&sort=-daysOverdue${region}`, overdue, regionId === null ? 7 : 2, (r) => ({
+        id: r.id,
+        daysOverdue: r.daysOverdue,
+      }));
+      await expectPages<TaskRow>(
+        `/api/tasks?overdue=true&sort=-id${region}`,
+        [...overdue].sort((a, b) => b.id - a.id),
+        13,
+        (r) => ({ id: r.id, daysOverdue: r.daysOverdue }),
+      );
       const shortestFirst = [...overdue].sort((a, b) => a.daysOverdue - b.daysOverdue || a.id - b.id);
-      await expectPages<TaskRow>(`/api/tasks?overdue=true&sort=daysOverdue${region}`, shortestFirst, regionId === null ? 11 : 3, (r) => ({ id: r.id, daysOverdue: r.daysOverdue }));
+      await expectPages<TaskRow>(`/api/tasks?overdue=true&sort=daysOverdue${region}`, shortestFirst, regionId === null ? 11 : 3, (r) => ({
+        id: r.id,
+        daysOverdue: r.daysOverdue,
+      }));
       // the earliest due first: the longest overdue first, as above
-      for (const [bucket, from, to] of [['180%2B', 181, Infinity], ['91-180', 91, 180], ['31-90', 31, 90], ['1-30', 1, 30]] as const) {
+      for (const [bucket, from, to] of [
+        ['180%2B', 181, Infinity],
+        ['91-180', 91, 180],
+        ['31-90', 31, 90],
+        ['1-30', 1, 30],
+      ] as const) {
         const aged = overdue.filter((r) => r.daysOverdue >= from && r.daysOverdue <= to);
-        await expectPages<TaskRow>(`/api/tasks?overdue=true&agingBucket=${bucket}&sort=dueDate${region}`, aged, 5, (r) => ({ id: r.id, daysOverdue: r.daysOverdue }));
+        await expectPages<TaskRow>(`/api/tasks?overdue=true&agingBucket=${bucket}&sort=dueDate${region}`, aged, 5, (r) => ({
+          id: r.id,
+          daysOverdue: r.daysOverdue,
+        }));
       }
 
       // every task fed back, by closed date (most recent first, the open ones last, ties by id): fact_tasks
@@ -132,7 +156,12 @@ describe('drill-down lists of open tasks and findings', () => {
       );
       // ties, broken by id: tasks closed the same day, and the open ones (no closed date)
       expect(new Set(byClosed.map((r) => r.closed)).size).toBeLessThan(byClosed.length - 10);
-      await expectPages<TaskRow>(`/api/tasks?sort=-closedDate${region}`, byClosed.map(({ id, dueDate }) => ({ id, dueDate })), 50, (r) => ({ id: r.id, dueDate: r.dueDate }));
+      await expectPages<TaskRow>(
+        `/api/tasks?sort=-closedDate${region}`,
+        byClosed.map(({ id, dueDate }) => ({ id, dueDate })),
+        50,
+        (r) => ({ id: r.id, dueDate: r.dueDate }),
+      );
 
       // the findings fed back and not rectified (without tasks, or with one not 已销号), newest first
       const FINDINGS = `FROM findings f
@@ -151,7 +180,12 @@ describe('drill-down lists of open tasks and findings', () => {
       expect(open.length).toBeGreaterThan(7);
       // ties, broken by id: findings of one day
       if (regionId === null) expect(new Set(open.map((r) => r.found)).size).toBeLessThan(open.length);
-      await expectPages<FindingRow>(`/api/findings?fedBack=true&closed=false&sort=-foundDate${region}`, open.map(({ id, tasks }) => ({ id, tasks })), 7, (r) => ({ id: r.id, tasks: r.tasks }));
+      await expectPages<FindingRow>(
+        `/api/findings?fedBack=true&closed=false&sort=-foundDate${region}`,
+        open.map(({ id, tasks }) => ({ id, tasks })),
+        7,
+        (r) => ({ id: r.id, tasks: r.tasks }),
+      );
       // every finding fed back, by feedback day, ties by id: the tasks grouped per finding
       const fed = await query<{ id: number; tasks: number }>(
         t.db.url,
@@ -174,10 +208,15 @@ describe('drill-down lists of open tasks and findings', () => {
     const whole = await all<TaskRow>(`/api/tasks?asOf=${quarterEnd}&overdue=true&sort=-daysOverdue`);
     expect(whole.total).toBe(metric.body.overdue.count);
     expect(whole.rows).toHaveLength(whole.total);
-    await expectPages<TaskRow>(`/api/tasks?asOf=${quarterEnd}&overdue=true&sort=-daysOverdue`, whole.rows.map((r) => ({ id: r.id, daysOverdue: r.daysOverdue })), 9, (r) => ({
-      id: r.id,
-      daysOverdue: r.daysOverdue,
-    }));
+    await expectPages<TaskRow>(
+      `/api/tasks?asOf=${quarterEnd}&overdue=true&sort=-daysOverdue`,
+      whole.rows.map((r) => ({ id: r.id, daysOverdue: r.daysOverdue })),
+      9,
+      (r) => ({
+        id: r.id,
+        daysOverdue: r.daysOverdue,
+      }),
+    );
   }
 
   it('give the same rows as the full lists filtered', async () => {
@@ -213,7 +252,10 @@ describe('drill-down lists of open tasks and findings', () => {
       [open.slice(3, 6).map((r) => r.id), today],
     );
     await query(t.db.url, 'UPDATE rectification_tasks SET deleted_at = now() WHERE id = ANY($1::bigint[])', [open.slice(6).map((r) => r.id)]);
-    const [closed] = await query<{ id: string }>(t.db.url, `SELECT id::text FROM rectification_tasks WHERE deleted_at IS NULL AND status = 'CLOSED' ORDER BY id LIMIT 1`);
+    const [closed] = await query<{ id: string }>(
+      t.db.url,
+      `SELECT id::text FROM rectification_tasks WHERE deleted_at IS NULL AND status = 'CLOSED' ORDER BY id LIMIT 1`,
+    );
     await query(t.db.url, `UPDATE rectification_tasks SET status = 'IN_PROGRESS', closed_date = NULL WHERE id = $1`, [closed.id]);
     await query(
       t.db.url,

@@ -202,7 +202,11 @@ describe('exports', () => {
         for (let r = 5; r <= Math.min(sheet.rowCount, 400); r++) {
           const cell = sheet.getCell(r, c);
           if (cell.isMerged || typeof cell.value !== 'string' || cell.alignment?.wrapText) continue;
-          expect({ sheet: sheet.name, cell: cell.address, fits: textWidth(cell.value) <= (column.width ?? 0) }).toEqual({ sheet: sheet.name, cell: cell.address, fits: true });
+          expect({ sheet: sheet.name, cell: cell.address, fits: textWidth(cell.value) <= (column.width ?? 0) }).toEqual({
+            sheet: sheet.name,
+            cell: cell.address,
+            fits: true,
+          });
         }
       }
     }
@@ -352,7 +356,13 @@ describe('exports', () => {
     ]);
 
     // unit by unit, from the drill-down lists
-    interface FindingRow { roundId: number; unitName: string; countyName: string; isImmediate: boolean; closed: boolean }
+    interface FindingRow {
+      roundId: number;
+      unitName: string;
+      countyName: string;
+      isImmediate: boolean;
+      closed: boolean;
+    }
     const findings: FindingRow[] = [];
     for (let page = 1; ; page++) {
       const body = await api<{ total: number; rows: FindingRow[] }>(`/api/findings?asOf=${q.end}&fedBack=true&pageSize=200&page=${page}`);
@@ -396,7 +406,12 @@ describe('exports', () => {
       const row = byCounty.find((r) => r[1] === countyName.get(region.regionId))!;
       expect([row[1], row[2], row[3], row[8]]).toEqual([countyName.get(region.regionId), region.findings, region.findingsClosed, region.overdue]);
     }
-    expect(byRound.map((r) => r[1]).sort()).toEqual(rectification.byRound.filter((r) => r.findings > 0).map((r) => roundName.get(r.roundId)).sort());
+    expect(byRound.map((r) => r[1]).sort()).toEqual(
+      rectification.byRound
+        .filter((r) => r.findings > 0)
+        .map((r) => roundName.get(r.roundId))
+        .sort(),
+    );
     for (const round of rectification.byRound.filter((r) => r.findings > 0)) {
       const row = byRound.find((r) => r[1] === roundName.get(round.roundId))!;
       expect([row[2], row[3], row[8]]).toEqual([round.findings, round.findingsClosed, round.overdue]);
@@ -512,7 +527,10 @@ describe('exports', () => {
       for (const sheet of book.worksheets) {
         const raw = values(sheet.name);
         const display = shown(sheet.name);
-        expect(display[2]?.filter(Boolean)).toEqual(['统计截止日期：', `${Number(q.end.slice(0, 4))}年${Number(q.end.slice(5, 7))}月${Number(q.end.slice(8))}日`]);
+        expect(display[2]?.filter(Boolean)).toEqual([
+          '统计截止日期：',
+          `${Number(q.end.slice(0, 4))}年${Number(q.end.slice(5, 7))}月${Number(q.end.slice(8))}日`,
+        ]);
         let compared = 0;
         for (let r = FIRST_DATA_ROW; r <= sheet.rowCount; r++) {
           for (const cell of masters(sheet.getRow(r))) {
@@ -526,7 +544,10 @@ describe('exports', () => {
               if (cell.numFmt === '0.0%') {
                 // full precision as values; one decimal as shown (either rounding of a tie)
                 expect({ where, close: Math.abs(Number(value.replace(/%$/, '')) / 100 - v) < 1e-12 }).toEqual({ where, close: true });
-                expect({ where, close: /^\d+\.\d%$/.test(text ?? '') && Math.abs(Number(text.slice(0, -1)) - v * 100) <= 0.05 + 1e-9 }).toEqual({ where, close: true });
+                expect({ where, close: /^\d+\.\d%$/.test(text ?? '') && Math.abs(Number(text.slice(0, -1)) - v * 100) <= 0.05 + 1e-9 }).toEqual({
+                  where,
+                  close: true,
+                });
               } else {
                 expect({ where, value, text }).toEqual({ where, value: String(v), text: String(v) });
               }
@@ -644,7 +665,11 @@ describe('exports', () => {
       const expected = await allTasks(`asOf=${q.end}&overdue=true&sort=-daysOverdue`);
       expect(dataRows(paged.getWorksheet('附表2 超期整改清单')!).map((r) => r[1])).toEqual(expected.rows.map((r) => r.id));
       const csv = await download(`/api/tasks.csv?asOf=${q.end}&overdue=true&sort=-daysOverdue`);
-      expect(parseCsv(csv.body.toString('utf8').slice(1)).slice(1).map((r) => Number(r[0]))).toEqual(expected.rows.map((r) => r.id));
+      expect(
+        parseCsv(csv.body.toString('utf8').slice(1))
+          .slice(1)
+          .map((r) => Number(r[0])),
+      ).toEqual(expected.rows.map((r) => r.id));
     } finally {
       service.chunkSize = saved;
     }
@@ -666,7 +691,11 @@ describe('exports', () => {
     if (q.current < 4) cases.push([`year=${thisYear}&quarter=4`, 'quarter']); // in the future
     for (const [params, field] of cases) {
       const response = await t.get<{ statusCode: number; message: string }>(`/api/exports/quarterly?${params}`);
-      expect({ params, status: response.status, message: response.body.message }).toEqual({ params, status: 400, message: expect.stringMatching(new RegExp(`^${field}: `)) });
+      expect({ params, status: response.status, message: response.body.message }).toEqual({
+        params,
+        status: 400,
+        message: expect.stringMatching(new RegExp(`^${field}: `)),
+      });
     }
   });
 
@@ -682,7 +711,12 @@ describe('exports', () => {
     const records = parseCsv(text);
     expect(records[0].slice(0, 4)).toEqual(['任务编号', '问题编号', '县(市、区)', '被巡察单位']);
     expect(records.length - 1).toBe(expected.total);
-    expect(records.slice(1).map((r) => Number(r[0])).sort((a, b) => a - b)).toEqual(expected.rows.map((r) => r.id).sort((a, b) => a - b));
+    expect(
+      records
+        .slice(1)
+        .map((r) => Number(r[0]))
+        .sort((a, b) => a - b),
+    ).toEqual(expected.rows.map((r) => r.id).sort((a, b) => a - b));
     expect(new Set(records.map((r) => r.length)).size).toBe(1);
     const bad = await t.get<{ message: string }>(`/api/tasks.csv?page=2`);
     expect(bad.status).toBe(400);

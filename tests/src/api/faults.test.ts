@@ -85,10 +85,19 @@ interface Running {
 }
 
 async function serve(databaseUrl: string, warehouse: Warehouse, env: NodeJS.ProcessEnv = {}, username = 'staff'): Promise<Running> {
-  const app = await createApp({ config: loadConfig({ ...TEST_APP_ENV, ...env }), databaseUrl, warehouse, logger: process.env.XUNCHA_TEST_APP_LOGS ? undefined : false });
+  const app = await createApp({
+    config: loadConfig({ ...TEST_APP_ENV, ...env }),
+    databaseUrl,
+    warehouse,
+    logger: process.env.XUNCHA_TEST_APP_LOGS ? undefined : false,
+  });
   await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-  const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: TEST_PASSWORD }) });
+  const login = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: TEST_PASSWORD }),
+  });
   if (login.status !== 200) throw new Error(`sign-in: ${login.status}`);
   return { app, url, cookie: (login.headers.get('set-cookie') ?? '').split(';')[0] };
 }
@@ -135,7 +144,11 @@ describe('the warehouse engine stops and starts again', () => {
     db = await createTestDatabase();
     await seedDatabase(db.url, { scale: 'tiny', seed: 3, today: TODAY });
     // closures are applied for by one writer and approved by another
-    await ensureAccounts(db.url, [...(await demoAccounts(db.url)), { username: 'closure-reviewer', displayName: '销号审核人', role: 'STAFF', regionId: null }], TEST_PASSWORD);
+    await ensureAccounts(
+      db.url,
+      [...(await demoAccounts(db.url)), { username: 'closure-reviewer', displayName: '销号审核人', role: 'STAFF', regionId: null }],
+      TEST_PASSWORD,
+    );
     // a session of its own (the file's shared one stays open for the other tests)
     const engine = await openWarehouse({ database: `xt_faults_${process.pid}_${Date.now()}`, dataDir: testWarehouseDir() });
     await migrateWarehouse(engine);
@@ -181,7 +194,10 @@ describe('the warehouse engine stops and starts again', () => {
     // over the next 6.5 s, once a failed run has started after them (no fixed sleep)
     const windowEnd = new Date(Date.now() + 6_500);
     const failedSince = (from: Date, to: Date) =>
-      query<{ started_at: Date }>(db.url, "SELECT started_at FROM etl_runs WHERE status = 'FAILED' AND started_at >= $1 AND started_at < $2 ORDER BY id", [from, to]);
+      query<{ started_at: Date }>(db.url, "SELECT started_at FROM etl_runs WHERE status = 'FAILED' AND started_at >= $1 AND started_at < $2 ORDER BY id", [
+        from,
+        to,
+      ]);
     await until('a failed run after the counted 6.5 s', async () => ((await failedSince(windowEnd, new Date(8.64e15))).length > 0 ? true : undefined), 60_000);
     const failed = await failedSince(stoppedAt, windowEnd);
     expect(failed.length).toBeGreaterThanOrEqual(2);
@@ -191,10 +207,14 @@ describe('the warehouse engine stops and starts again', () => {
 
     await warehouse.start();
     // the next scheduled run loads what was written while the engine was away
-    const closedAfter = await until('the closure to reach the metrics', async () => {
-      const n = await closedTasks(running, task.countyId);
-      return n !== undefined && n === closedBefore! + 1 ? n : undefined;
-    }, 30_000);
+    const closedAfter = await until(
+      'the closure to reach the metrics',
+      async () => {
+        const n = await closedTasks(running, task.countyId);
+        return n !== undefined && n === closedBefore! + 1 ? n : undefined;
+      },
+      30_000,
+    );
     expect(closedAfter).toBe(closedBefore! + 1);
     expect((await call(running, 'GET', '/api/health')).status).toBe(200);
   });
@@ -250,14 +270,20 @@ describe('PostgreSQL restarts while the app runs', () => {
     expect([200, 503]).toContain(figures.status);
 
     pg = await startPostgres({ dataDir: path.join(pgDir, 'pg'), port });
-    const detail = await until('the app to reach PostgreSQL again', async () => {
-      const response = await call(running, 'GET', `/api/tasks/${task.id}`);
-      return response.status === 200 ? response : undefined;
-    }, 30_000);
+    const detail = await until(
+      'the app to reach PostgreSQL again',
+      async () => {
+        const response = await call(running, 'GET', `/api/tasks/${task.id}`);
+        return response.status === 200 ? response : undefined;
+      },
+      30_000,
+    );
     expect(detail.status).toBe(200);
     expect((await call(running, 'POST', `/api/tasks/${task.id}/notes`, { note: '重启后' })).status).toBe(201);
     expect((await call(running, 'GET', '/api/metrics/overview')).status).toBe(200);
-    const notes = await query<{ note: string }>(databaseUrl, "SELECT note FROM task_events WHERE task_id = $1 AND type = 'PROGRESS_NOTE' ORDER BY id", [task.id]);
+    const notes = await query<{ note: string }>(databaseUrl, "SELECT note FROM task_events WHERE task_id = $1 AND type = 'PROGRESS_NOTE' ORDER BY id", [
+      task.id,
+    ]);
     expect(notes.map((n) => n.note)).toEqual(['重启前', '重启后']);
   });
 });
@@ -273,7 +299,11 @@ describe('a graceful shutdown', () => {
       // a full run (the administrator's) takes a while; the shutdown begins while it is under way
       const running = await serve(db.url, warehouse, {}, 'admin');
       const inFlight = call(running, 'POST', '/api/etl/run', { mode: 'full' });
-      await until('the run to start', async () => ((await query(db.url, "SELECT 1 FROM etl_runs WHERE status = 'RUNNING'")).length > 0 ? true : undefined), 10_000);
+      await until(
+        'the run to start',
+        async () => ((await query(db.url, "SELECT 1 FROM etl_runs WHERE status = 'RUNNING'")).length > 0 ? true : undefined),
+        10_000,
+      );
       const closing = running.app.close();
       const answer = await inFlight;
       await closing;

@@ -84,7 +84,9 @@ describe('accounts', () => {
       expect([again.status, again.body.message.split(':')[0]]).toEqual([409, 'username']);
     }
     // and the database refuses it too, whoever writes
-    await expect(sql("INSERT INTO users (username, display_name, password_hash, role) VALUES ('case.USER', 'x', 'x', 'STAFF')")).rejects.toThrow(/users_username_lower_key/);
+    await expect(sql("INSERT INTO users (username, display_name, password_hash, role) VALUES ('case.USER', 'x', 'x', 'STAFF')")).rejects.toThrow(
+      /users_username_lower_key/,
+    );
   });
 
   it('refuses a new password equal to the current one (400 naming newPassword)', async () => {

@@ -128,8 +128,7 @@ describe('SQL injection', () => {
           const free = FREE_TEXT.has(`${op.method} ${op.path} ${name}`) && !payload.includes('\u0000');
           // free text matches nothing: an empty page, or a file of the list's header alone (a CSV) or an empty workbook
           const body = response.body as unknown;
-          const noMatch =
-            typeof body === 'string' ? !op.path.endsWith('.csv') || body.split('\r\n').filter(Boolean).length === 1 : response.body.total === 0;
+          const noMatch = typeof body === 'string' ? !op.path.endsWith('.csv') || body.split('\r\n').filter(Boolean).length === 1 : response.body.total === 0;
           const ok = free ? response.status === 200 && noMatch : response.status === 400 && response.body.message?.startsWith(`${name}:`);
           if (!ok) unexpected.push(`${op.path}?${name}=${payload} → ${response.status} ${JSON.stringify(response.body).slice(0, 120)}`);
         }
@@ -166,7 +165,9 @@ describe('SQL injection', () => {
   });
 
   it('in every text a write stores: kept verbatim as data', async () => {
-    const [task] = await sql<{ id: string }>("SELECT id::text AS id FROM rectification_tasks WHERE status = 'IN_PROGRESS' AND deleted_at IS NULL ORDER BY id LIMIT 1");
+    const [task] = await sql<{ id: string }>(
+      "SELECT id::text AS id FROM rectification_tasks WHERE status = 'IN_PROGRESS' AND deleted_at IS NULL ORDER BY id LIMIT 1",
+    );
     const before = await sql<{ n: string }>('SELECT count(*) AS n FROM findings');
     for (const payload of PAYLOADS.filter((p) => !p.includes('\u0000'))) {
       const note = `${payload} 进展`;
@@ -229,12 +230,14 @@ describe('path traversal', () => {
 
 describe('oversized and malformed bodies', () => {
   it('refuses a JSON body over 1 MB with a 413, a deeply nested one and a prototype-polluting one with a 400', async () => {
-    const [task] = await sql<{ id: string }>("SELECT id::text AS id FROM rectification_tasks WHERE deleted_at IS NULL ORDER BY id LIMIT 1");
+    const [task] = await sql<{ id: string }>('SELECT id::text AS id FROM rectification_tasks WHERE deleted_at IS NULL ORDER BY id LIMIT 1');
     const post = (body: string) =>
-      fetch(`${t.url}/api/tasks/${task.id}/notes`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: t.cookie }, body }).then(async (r) => ({
-        status: r.status,
-        body: (await r.json()) as { message: string },
-      }));
+      fetch(`${t.url}/api/tasks/${task.id}/notes`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: t.cookie }, body }).then(
+        async (r) => ({
+          status: r.status,
+          body: (await r.json()) as { message: string },
+        }),
+      );
     expect((await post(JSON.stringify({ note: 'x'.repeat(1_100_000) }))).status).toBe(413);
     const nested = await post(`{"note":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
     expect([nested.status, nested.body.message.split(':')[0]]).toEqual([400, 'note']);
@@ -276,12 +279,25 @@ describe('oversized and malformed bodies', () => {
     const book = new ExcelJS.Workbook();
     const sheet = book.addWorksheet('整改台账');
     sheet.addRow(LEDGER_COLUMNS.map((c) => c.header));
-    const cells: Record<string, unknown> = { round: '第一轮', unit: 'U1', category: '1.01', description: 'ENTITY_HERE', isImmediate: '否', measure: '整改', responsibleDept: '办公室', responsiblePerson: '李四', track: '限期整改', dueDate: TODAY, foundDate: TODAY };
+    const cells: Record<string, unknown> = {
+      round: '第一轮',
+      unit: 'U1',
+      category: '1.01',
+      description: 'ENTITY_HERE',
+      isImmediate: '否',
+      measure: '整改',
+      responsibleDept: '办公室',
+      responsiblePerson: '李四',
+      track: '限期整改',
+      dueDate: TODAY,
+      foundDate: TODAY,
+    };
     sheet.addRow(LEDGER_COLUMNS.map((c) => cells[c.key] ?? null));
     const archive = await JSZip.loadAsync(Buffer.from(await book.xlsx.writeBuffer()));
     const sheetPath = Object.keys(archive.files).find((name) => /xl\/worksheets\/sheet\d+\.xml$/.test(name))!;
     const xml = await archive.file(sheetPath)!.async('string');
-    const doctype = '<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>';
+    const doctype =
+      '<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>';
     const hostile = xml.replace(/^(<\?xml[^>]*\?>)?/, (decl) => `${decl}${doctype}`).replace(/ENTITY_HERE/g, '&xxe;&c;');
     archive.file(sheetPath, hostile);
     const entity = await upload(Buffer.from(await archive.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' })));
@@ -296,7 +312,9 @@ describe('oversized and malformed bodies', () => {
 
 describe('cross-site writes', () => {
   it('are refused even with the session cookie: another Origin, a cross-site fetch, a form post', async () => {
-    const [task] = await sql<{ id: string }>("SELECT id::text AS id FROM rectification_tasks WHERE status = 'IN_PROGRESS' AND deleted_at IS NULL ORDER BY id LIMIT 1");
+    const [task] = await sql<{ id: string }>(
+      "SELECT id::text AS id FROM rectification_tasks WHERE status = 'IN_PROGRESS' AND deleted_at IS NULL ORDER BY id LIMIT 1",
+    );
     const before = await state();
     const attempts: [string, Record<string, string>, string][] = [
       ['another origin', { origin: 'https://evil.example', 'content-type': 'application/json' }, JSON.stringify({ status: 'CLOSE_REQUESTED' })],

@@ -103,7 +103,9 @@ beforeAll(async () => {
     [TODAY],
   );
   [fresh, history] = pairs.map((f) => ({ round: f.round, roundId: f.round_id, unitCode: f.code, unitName: f.name, unitId: f.unit_id }));
-  categories = await sql<{ id: number; code: string; name: string }>('SELECT id, code, name FROM issue_categories WHERE level = 2 AND deleted_at IS NULL ORDER BY code LIMIT 3');
+  categories = await sql<{ id: number; code: string; name: string }>(
+    'SELECT id, code, name FROM issue_categories WHERE level = 2 AND deleted_at IS NULL ORDER BY code LIMIT 3',
+  );
 });
 
 afterAll(async () => {
@@ -142,11 +144,18 @@ async function workbook(rows: unknown[][], history?: unknown[][]): Promise<Buffe
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
-async function upload<T>(content: Buffer, options: { preview?: boolean; confirm?: boolean; name?: string; field?: string } = {}): Promise<{ status: number; body: T & ErrorBody }> {
+async function upload<T>(
+  content: Buffer,
+  options: { preview?: boolean; confirm?: boolean; name?: string; field?: string } = {},
+): Promise<{ status: number; body: T & ErrorBody }> {
   const form = new FormData();
   form.append(options.field ?? 'file', new Blob([new Uint8Array(content)]), options.name ?? 'ledger.xlsx');
   if (options.confirm) form.append('confirmNewInspections', 'true');
-  const response = await fetch(`${t.url}/api/imports/ledger${options.preview ? '/preview' : ''}`, { method: 'POST', body: form, headers: { cookie: t.cookie } });
+  const response = await fetch(`${t.url}/api/imports/ledger${options.preview ? '/preview' : ''}`, {
+    method: 'POST',
+    body: form,
+    headers: { cookie: t.cookie },
+  });
   const text = await response.text();
   let body: unknown = text;
   try {
@@ -213,9 +222,26 @@ describe('the template', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuncha-ledger-lo-'));
     try {
       fs.writeFileSync(path.join(dir, 'template.xlsx'), bytes);
-      execFileSync('soffice', [`-env:UserInstallation=file://${path.join(dir, 'profile')}`, '--headless', '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1', '--outdir', dir, path.join(dir, 'template.xlsx')], { stdio: 'pipe', timeout: 180_000 });
+      execFileSync(
+        'soffice',
+        [
+          `-env:UserInstallation=file://${path.join(dir, 'profile')}`,
+          '--headless',
+          '--convert-to',
+          'csv:Text - txt - csv (StarCalc):44,34,76,1',
+          '--outdir',
+          dir,
+          path.join(dir, 'template.xlsx'),
+        ],
+        { stdio: 'pipe', timeout: 180_000 },
+      );
       const csv = fs.readFileSync(path.join(dir, 'template.csv'), 'utf8');
-      expect(csv.split('\n')[0].split(',').map((cell) => cell.replace(/^"|"$/g, ''))).toEqual(HEADERS);
+      expect(
+        csv
+          .split('\n')[0]
+          .split(',')
+          .map((cell) => cell.replace(/^"|"$/g, '')),
+      ).toEqual(HEADERS);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -236,14 +262,42 @@ describe('an import with bad rows, then corrected', () => {
   ];
   const corrected = () => [
     // an Excel date cell; the unit by its name
-    row({ description: `${tag} 1`, unit: existing.unitName, dueDate: new Date(`${addDays(TODAY, 60)}T00:00:00Z`), foundDate: new Date(`${addDays(existing.stationed, 1)}T00:00:00Z`) }),
+    row({
+      description: `${tag} 1`,
+      unit: existing.unitName,
+      dueDate: new Date(`${addDays(TODAY, 60)}T00:00:00Z`),
+      foundDate: new Date(`${addDays(existing.stationed, 1)}T00:00:00Z`),
+    }),
     // text dates 2024/3/1 and 2024年3月1日; trailing spaces and a full-width space
-    row({ description: `${tag} 2  `, category: `${categories[1].code} ${categories[1].name}`, unit: `${existing.unitCode} `, dueDate: slash(addDays(TODAY, 61)), foundDate: chinese(addDays(existing.stationed, 2)), responsiblePerson: '赵六　' }),
+    row({
+      description: `${tag} 2  `,
+      category: `${categories[1].code} ${categories[1].name}`,
+      unit: `${existing.unitCode} `,
+      dueDate: slash(addDays(TODAY, 61)),
+      foundDate: chinese(addDays(existing.stationed, 2)),
+      responsiblePerson: '赵六　',
+    }),
     // full-width digits and punctuation
-    row({ description: `${tag} 3`, isImmediate: '是', track: '立行立改 ', category: fullWidth(categories[2].code).replace('.', '．'), dueDate: fullWidth(addDays(TODAY, 62)), foundDate: fullWidth(addDays(existing.stationed, 3)) }),
+    row({
+      description: `${tag} 3`,
+      isImmediate: '是',
+      track: '立行立改 ',
+      category: fullWidth(categories[2].code).replace('.', '．'),
+      dueDate: fullWidth(addDays(TODAY, 62)),
+      foundDate: fullWidth(addDays(existing.stationed, 3)),
+    }),
     row({ description: `${tag} 4`, track: '长期坚持', dueDate: null }),
     // a new inspection of a unit in a round: created once, for both rows, after confirmation
-    row({ description: `${tag} 5`, round: fresh.round, unit: newUnit(), team: '第三巡察组', mode: '专项巡察', stationedFrom: addDays(TODAY, -100), feedbackDate: addDays(TODAY, -70), foundDate: addDays(TODAY, -90) }),
+    row({
+      description: `${tag} 5`,
+      round: fresh.round,
+      unit: newUnit(),
+      team: '第三巡察组',
+      mode: '专项巡察',
+      stationedFrom: addDays(TODAY, -100),
+      feedbackDate: addDays(TODAY, -70),
+      foundDate: addDays(TODAY, -90),
+    }),
     row({ description: `${tag} 6`, round: `${fresh.round} `, unit: fresh.unitCode, foundDate: addDays(TODAY, -80) }),
   ];
 
@@ -279,7 +333,13 @@ describe('an import with bad rows, then corrected', () => {
     const before = await counts();
     const file = await workbook(corrected());
     const preview = await upload<Preview>(file, { preview: true });
-    expect(preview.body).toMatchObject({ rows: 6, problems: [], newInspections: [{ round: fresh.round, unit: `${fresh.unitName}（${fresh.unitCode}）`, team: '第三巡察组', stationedFrom: addDays(TODAY, -100), rows: [6, 7] }] });
+    expect(preview.body).toMatchObject({
+      rows: 6,
+      problems: [],
+      newInspections: [
+        { round: fresh.round, unit: `${fresh.unitName}（${fresh.unitCode}）`, team: '第三巡察组', stationedFrom: addDays(TODAY, -100), rows: [6, 7] },
+      ],
+    });
 
     const unconfirmed = await upload<unknown>(file);
     expect(unconfirmed.status).toBe(400);
@@ -301,12 +361,74 @@ describe('an import with bad rows, then corrected', () => {
     );
     const old = { existing: true, round: existing.round, mode: expect.any(String), team: expect.any(String), stationed: existing.stationed };
     expect(rows).toEqual([
-      { ...old, description: `${tag} 1`, code: categories[0].code, is_immediate: false, found: addDays(existing.stationed, 1), track: 'DEADLINE', person: '王五', due: addDays(TODAY, 60) },
-      { ...old, description: `${tag} 2`, code: categories[1].code, is_immediate: false, found: addDays(existing.stationed, 2), track: 'DEADLINE', person: '赵六', due: addDays(TODAY, 61) },
-      { ...old, description: `${tag} 3`, code: categories[2].code, is_immediate: true, found: addDays(existing.stationed, 3), track: 'IMMEDIATE', person: '王五', due: addDays(TODAY, 62) },
-      { ...old, description: `${tag} 4`, code: categories[0].code, is_immediate: false, found: addDays(existing.stationed, 5), track: 'LONG_TERM', person: '王五', due: null },
-      { description: `${tag} 5`, code: categories[0].code, is_immediate: false, found: addDays(TODAY, -90), track: 'DEADLINE', person: '王五', due: addDays(TODAY, 60), existing: false, round: fresh.round, team: '第三巡察组', mode: 'SPECIAL', stationed: addDays(TODAY, -100) },
-      { description: `${tag} 6`, code: categories[0].code, is_immediate: false, found: addDays(TODAY, -80), track: 'DEADLINE', person: '王五', due: addDays(TODAY, 60), existing: false, round: fresh.round, team: '第三巡察组', mode: 'SPECIAL', stationed: addDays(TODAY, -100) },
+      {
+        ...old,
+        description: `${tag} 1`,
+        code: categories[0].code,
+        is_immediate: false,
+        found: addDays(existing.stationed, 1),
+        track: 'DEADLINE',
+        person: '王五',
+        due: addDays(TODAY, 60),
+      },
+      {
+        ...old,
+        description: `${tag} 2`,
+        code: categories[1].code,
+        is_immediate: false,
+        found: addDays(existing.stationed, 2),
+        track: 'DEADLINE',
+        person: '赵六',
+        due: addDays(TODAY, 61),
+      },
+      {
+        ...old,
+        description: `${tag} 3`,
+        code: categories[2].code,
+        is_immediate: true,
+        found: addDays(existing.stationed, 3),
+        track: 'IMMEDIATE',
+        person: '王五',
+        due: addDays(TODAY, 62),
+      },
+      {
+        ...old,
+        description: `${tag} 4`,
+        code: categories[0].code,
+        is_immediate: false,
+        found: addDays(existing.stationed, 5),
+        track: 'LONG_TERM',
+        person: '王五',
+        due: null,
+      },
+      {
+        description: `${tag} 5`,
+        code: categories[0].code,
+        is_immediate: false,
+        found: addDays(TODAY, -90),
+        track: 'DEADLINE',
+        person: '王五',
+        due: addDays(TODAY, 60),
+        existing: false,
+        round: fresh.round,
+        team: '第三巡察组',
+        mode: 'SPECIAL',
+        stationed: addDays(TODAY, -100),
+      },
+      {
+        description: `${tag} 6`,
+        code: categories[0].code,
+        is_immediate: false,
+        found: addDays(TODAY, -80),
+        track: 'DEADLINE',
+        person: '王五',
+        due: addDays(TODAY, 60),
+        existing: false,
+        round: fresh.round,
+        team: '第三巡察组',
+        mode: 'SPECIAL',
+        stationed: addDays(TODAY, -100),
+      },
     ]);
     // the CREATED events are of today, not backdated
     const events = await sql<{ n: number }>(
@@ -374,11 +496,17 @@ describe('refusals of the file as a whole', () => {
       ['a truncated workbook', (await workbook([row()])).subarray(0, 2000), 'ledger.xlsx', 400, /xlsx|corrupt/],
       ['a zip that is no workbook', zip([{ name: 'hello.txt', data: Buffer.from('hello') }]), 'ledger.xlsx', 400, /xlsx|workbook|表/],
       ['a header without rows', await workbook([]), 'ledger.xlsx', 400, /no data rows/],
-      ['the old template (巡察ID)', await (async () => {
-        const book = new ExcelJS.Workbook();
-        book.addWorksheet('整改台账').addRow(['巡察ID', '问题类别代码', '问题描述']);
-        return Buffer.from(await book.xlsx.writeBuffer());
-      })(), 'ledger.xlsx', 400, /轮次/],
+      [
+        'the old template (巡察ID)',
+        await (async () => {
+          const book = new ExcelJS.Workbook();
+          book.addWorksheet('整改台账').addRow(['巡察ID', '问题类别代码', '问题描述']);
+          return Buffer.from(await book.xlsx.writeBuffer());
+        })(),
+        'ledger.xlsx',
+        400,
+        /轮次/,
+      ],
       ['too large an upload', randomBytes(1024 * 1024 + 10), 'ledger.xlsx', 413, /^file: /],
       ['a zip bomb', zip([{ name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(100 * 1024 * 1024) }]), 'ledger.xlsx', 400, /压缩炸弹|zip bomb/],
     ];
@@ -470,7 +598,9 @@ describe('history migration', () => {
 
   /** The history round's task closure as of a day, from the API. */
   const byRound = async (asOf: string) => {
-    const body = (await t.get<{ byRound: { roundId: number; tasks: number; tasksClosed: number }[] }>(`/api/metrics/rectification?asOf=${asOf}&roundId=${history.roundId}`)).body;
+    const body = (
+      await t.get<{ byRound: { roundId: number; tasks: number; tasksClosed: number }[] }>(`/api/metrics/rectification?asOf=${asOf}&roundId=${history.roundId}`)
+    ).body;
     return body.byRound.find((r) => r.roundId === history.roundId) ?? { tasks: 0, tasksClosed: 0 };
   };
 
@@ -513,7 +643,10 @@ describe('history migration', () => {
     ]);
 
     // the timeline marks them as 补录
-    const [{ id: t2 }] = await sql<{ id: string }>('SELECT t.id::text AS id FROM rectification_tasks t JOIN findings f ON f.id = t.finding_id WHERE f.description = $1', [`${tag} T2`]);
+    const [{ id: t2 }] = await sql<{ id: string }>(
+      'SELECT t.id::text AS id FROM rectification_tasks t JOIN findings f ON f.id = t.finding_id WHERE f.description = $1',
+      [`${tag} T2`],
+    );
     const detail = await t.get<{ events: { type: string; backdated: boolean; eventDate: string }[] }>(`/api/tasks/${t2}`);
     expect(detail.body.events.map((e) => [e.eventDate, e.backdated])).toEqual(events.map((e) => [e.day, true]));
 
@@ -527,7 +660,11 @@ describe('history migration', () => {
     }
     // and by hand: the imported round's tasks existing and closed as of each day grew by the imported ones
     // D1 (-300): T1, T2, T3, T5 exist, none closed; D2 (-150): T4 too, T1 and T2 closed; D3 (-20): T4 closed as well
-    for (const [asOf, tasksMine, closedMine] of [[D1, 4, 0], [D2, 5, 2], [D3, 5, 3]] as const) {
+    for (const [asOf, tasksMine, closedMine] of [
+      [D1, 4, 0],
+      [D2, 5, 2],
+      [D3, 5, 3],
+    ] as const) {
       const after = await byRound(asOf);
       const prior = before.get(asOf) ?? { tasks: NaN, tasksClosed: NaN };
       expect([asOf, after.tasks - prior.tasks, after.tasksClosed - prior.tasksClosed]).toEqual([asOf, tasksMine, closedMine]);
@@ -563,10 +700,19 @@ describe('effectiveDate on task writes', () => {
 
   it('creates, changes and extends on a past day with a reason, marked 补录 in the event and the audit log', async () => {
     const created = addDays(TODAY, -100);
-    const task = { findingId, measure: '补录措施', responsibleDept: '办公室', responsiblePerson: '张三', track: 'DEADLINE', originalDueDate: addDays(TODAY, -10) };
+    const task = {
+      findingId,
+      measure: '补录措施',
+      responsibleDept: '办公室',
+      responsiblePerson: '张三',
+      track: 'DEADLINE',
+      originalDueDate: addDays(TODAY, -10),
+    };
     expect((await post('/api/tasks', { ...task, effectiveDate: created })).body.message).toMatch(/^backdateReason: /);
     expect((await post('/api/tasks', { ...task, effectiveDate: addDays(TODAY, 1), backdateReason: 'x' })).body.message).toMatch(/^effectiveDate: /);
-    expect((await post('/api/tasks', { ...task, effectiveDate: addDays(existing.stationed, 1), backdateReason: 'x' })).body.message).toMatch(/^effectiveDate: .*发现日期/);
+    expect((await post('/api/tasks', { ...task, effectiveDate: addDays(existing.stationed, 1), backdateReason: 'x' })).body.message).toMatch(
+      /^effectiveDate: .*发现日期/,
+    );
     const write = await post<TaskWrite>('/api/tasks', { ...task, effectiveDate: created, backdateReason: '纸质台账补录' });
     expect(write.status).toBe(201);
     expect(write.body.event).toMatchObject({ eventDate: created, backdated: true, backdateReason: '纸质台账补录' });
@@ -574,14 +720,21 @@ describe('effectiveDate on task writes', () => {
     const id = write.body.task.id;
 
     // a status change: not before creation, not in the future, a reason when backdated
-    expect((await post(`/api/tasks/${id}/status`, { status: 'IN_PROGRESS', effectiveDate: addDays(created, -1), backdateReason: 'x' })).body.message).toMatch(/^effectiveDate: /);
+    expect((await post(`/api/tasks/${id}/status`, { status: 'IN_PROGRESS', effectiveDate: addDays(created, -1), backdateReason: 'x' })).body.message).toMatch(
+      /^effectiveDate: /,
+    );
     expect((await post(`/api/tasks/${id}/status`, { status: 'IN_PROGRESS', effectiveDate: addDays(TODAY, 1) })).body.message).toMatch(/^effectiveDate: /);
     expect((await post(`/api/tasks/${id}/status`, { status: 'IN_PROGRESS', effectiveDate: addDays(TODAY, -90) })).body.message).toMatch(/^backdateReason: /);
     const started = await post<TaskWrite>(`/api/tasks/${id}/status`, { status: 'IN_PROGRESS', effectiveDate: addDays(TODAY, -90), backdateReason: '补录' });
     expect(started.body.event).toMatchObject({ eventDate: addDays(TODAY, -90), backdated: true });
     expect(await lastAudit('task.status')).toMatchObject({ backdated: true, effectiveDate: addDays(TODAY, -90) });
 
-    const extended = await post<TaskWrite>(`/api/tasks/${id}/extensions`, { newDueDate: addDays(TODAY, 30), reason: '协调', effectiveDate: addDays(TODAY, -20), backdateReason: '补录' });
+    const extended = await post<TaskWrite>(`/api/tasks/${id}/extensions`, {
+      newDueDate: addDays(TODAY, 30),
+      reason: '协调',
+      effectiveDate: addDays(TODAY, -20),
+      backdateReason: '补录',
+    });
     expect(extended.status).toBe(201);
     expect(extended.body).toMatchObject({ task: { currentDueDate: addDays(TODAY, 30) }, event: { eventDate: addDays(TODAY, -20), backdated: true } });
 

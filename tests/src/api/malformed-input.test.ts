@@ -99,7 +99,11 @@ describe('malformed input', () => {
       const response = await t.send<{ message: string }>('POST', '/api/etl/run', body);
       expect([response.status, response.body.message.split(':')[0]]).toEqual([400, field]);
     }
-    const broken = await fetch(`${t.url}/api/etl/run`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: t.cookie }, body: '{"mode": "full"' });
+    const broken = await fetch(`${t.url}/api/etl/run`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: t.cookie },
+      body: '{"mode": "full"',
+    });
     expect(broken.status).toBe(400);
     expect(((await broken.json()) as { message: string }).message).toMatch(/^body: /);
   });
@@ -109,8 +113,7 @@ describe('malformed input', () => {
     const inspection = { roundId: 1, unitId: 1, team: '第一巡察组', mode: 'ROUTINE', isCross: false, isElevated: false, stationedFrom: '2025-03-01' };
     const finding = { inspectionId: 1, categoryId: 6, description: '问题', isImmediate: false, isKeyConcern: false, foundDate: '2025-03-02' };
     const taskBody = { findingId: 1, measure: '措施', responsibleDept: '办公室', responsiblePerson: '张三', track: 'DEADLINE', originalDueDate: '2025-06-30' };
-    const bad = (base: Record<string, unknown>, field: string, values: unknown[]) =>
-      values.map((value) => ({ body: { ...base, [field]: value }, field }));
+    const bad = (base: Record<string, unknown>, field: string, values: unknown[]) => values.map((value) => ({ body: { ...base, [field]: value }, field }));
     const junk = [null, '', 'x', -1, 0, 1.5, 1e20, [], {}, true, "1' OR '1'='1", '巡察'.repeat(3000)];
     const cases: { path: string; body: unknown; field: string }[] = [
       ...bad(inspection, 'roundId', junk).map((c) => ({ path: '/api/inspections', ...c })),
@@ -123,7 +126,10 @@ describe('malformed input', () => {
       ...bad(taskBody, 'originalDueDate', ['2025-13-01', 'tomorrow']).map((c) => ({ path: '/api/tasks', ...c })),
       ...bad({ status: 'IN_PROGRESS' }, 'status', ['DONE', '', null, 4]).map((c) => ({ path: `/api/tasks/${task}/status`, ...c })),
       ...bad({ newDueDate: '2030-01-01', reason: '等待审批' }, 'reason', ['', '   ', null, 5]).map((c) => ({ path: `/api/tasks/${task}/extensions`, ...c })),
-      ...bad({ newDueDate: '2030-01-01', reason: '等待审批' }, 'newDueDate', ['2030-02-30', 'soon', null]).map((c) => ({ path: `/api/tasks/${task}/extensions`, ...c })),
+      ...bad({ newDueDate: '2030-01-01', reason: '等待审批' }, 'newDueDate', ['2030-02-30', 'soon', null]).map((c) => ({
+        path: `/api/tasks/${task}/extensions`,
+        ...c,
+      })),
       ...bad({ note: '已完成整改' }, 'note', ['', null, 12]).map((c) => ({ path: `/api/tasks/${task}/notes`, ...c })),
       { path: '/api/inspections', body: { ...inspection, extra: 1 }, field: 'extra' },
       { path: `/api/tasks/${task}/notes`, body: [], field: 'body' },
@@ -133,7 +139,8 @@ describe('malformed input', () => {
     for (const { path, body, field } of cases) {
       const response = await t.send<{ message?: string }>('POST', path, body);
       const message = typeof response.body === 'object' && response.body !== null ? (response.body.message ?? '') : '';
-      if (response.status !== 400 || !message.startsWith(`${field}:`)) wrong.push(`${path} ${JSON.stringify(body).slice(0, 120)} → ${response.status} ${message.slice(0, 120)}`);
+      if (response.status !== 400 || !message.startsWith(`${field}:`))
+        wrong.push(`${path} ${JSON.stringify(body).slice(0, 120)} → ${response.status} ${message.slice(0, 120)}`);
     }
     for (const path of ['/api/tasks/0x10/notes', '/api/tasks/abc/status', '/api/inspections/-1', '/api/findings/1.5']) {
       const response = await t.send(path.endsWith('notes') || path.endsWith('status') ? 'POST' : 'DELETE', path, { note: 'x', status: 'IN_PROGRESS' });

@@ -52,16 +52,31 @@ describe('regions', () => {
     expect(blank.body.message).toMatch(/^name: 区划名称不能为空/);
     const level = await staff.send<{ message: string }>('POST', '/api/masterdata/regions', { code: 'X1', name: '某镇', level: 'VILLAGE', parentId: own.id });
     expect([level.status, level.body.message.split(':')[0]]).toEqual([400, 'level']);
-    const wrongParent = await staff.send<{ message: string }>('POST', '/api/masterdata/regions', { code: 'X1', name: '某镇', level: 'TOWNSHIP', parentId: city.id });
+    const wrongParent = await staff.send<{ message: string }>('POST', '/api/masterdata/regions', {
+      code: 'X1',
+      name: '某镇',
+      level: 'TOWNSHIP',
+      parentId: city.id,
+    });
     expect(wrongParent.status).toBe(400);
     expect(wrongParent.body.message).toMatch(/^parentId: 乡镇\(街道\)的上级须为县\(市、区\)或市本级/);
-    const taken = await staff.send<{ message: string }>('POST', '/api/masterdata/regions', { code: own.code, name: '重复', level: 'COUNTY', parentId: city.id });
+    const taken = await staff.send<{ message: string }>('POST', '/api/masterdata/regions', {
+      code: own.code,
+      name: '重复',
+      level: 'COUNTY',
+      parentId: city.id,
+    });
     expect([taken.status, taken.body.message.split(':')[0]]).toEqual([409, 'code']);
   });
 
   it('are added and edited by staff and the administrator, audited; a leader reads only', async () => {
     const since = new Date();
-    const created = await staff.send<{ id: number; level: string; parentId: number }>('POST', '/api/masterdata/regions', { code: 'T-NEW-1', name: '新设街道', level: 'TOWNSHIP', parentId: own.id });
+    const created = await staff.send<{ id: number; level: string; parentId: number }>('POST', '/api/masterdata/regions', {
+      code: 'T-NEW-1',
+      name: '新设街道',
+      level: 'TOWNSHIP',
+      parentId: own.id,
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ level: 'TOWNSHIP', parentId: own.id });
     const renamed = await admin.send<{ name: string }>('PATCH', `/api/masterdata/regions/${created.body.id}`, { name: '新设街道（更名）' });
@@ -82,9 +97,19 @@ describe('regions', () => {
     const { body } = await county.get<{ rows: { id: number; level: string; parentId: number | null }[] }>('/api/masterdata/regions');
     expect(body.rows.length).toBeGreaterThan(1);
     for (const r of body.rows) expect(r.id === own.id || r.parentId === own.id).toBe(true);
-    const mine = await county.send<{ id: number }>('POST', '/api/masterdata/regions', { code: 'T-CNTY-1', name: '本县新镇', level: 'TOWNSHIP', parentId: own.id });
+    const mine = await county.send<{ id: number }>('POST', '/api/masterdata/regions', {
+      code: 'T-CNTY-1',
+      name: '本县新镇',
+      level: 'TOWNSHIP',
+      parentId: own.id,
+    });
     expect(mine.status).toBe(201);
-    const elsewhere = await county.send<{ message: string }>('POST', '/api/masterdata/regions', { code: 'T-CNTY-2', name: '他县新镇', level: 'TOWNSHIP', parentId: other.id });
+    const elsewhere = await county.send<{ message: string }>('POST', '/api/masterdata/regions', {
+      code: 'T-CNTY-2',
+      name: '他县新镇',
+      level: 'TOWNSHIP',
+      parentId: other.id,
+    });
     expect([elsewhere.status, elsewhere.body.message.split(':')[0]]).toEqual([400, 'parentId']);
     expect((await county.send('POST', '/api/masterdata/regions', { code: 'C-NEW', name: '新县', level: 'COUNTY', parentId: city.id })).status).toBe(403);
     const [otherTownship] = await sql<{ id: number }>('SELECT id FROM regions WHERE parent_id = $1 LIMIT 1', [other.id]);
@@ -97,32 +122,93 @@ describe('regions', () => {
 describe('terms and rounds', () => {
   let termId: number;
 
-  it('add a term whose dates do not overlap the committee\'s other terms', async () => {
-    const [last] = await sql<{ end_date: string; ordinal: number }>("SELECT to_char(max(end_date), 'YYYY-MM-DD') AS end_date, max(ordinal) AS ordinal FROM terms WHERE committee_region_id = $1", [own.id]);
-    const overlapping = await staff.send<{ message: string }>('POST', '/api/masterdata/terms', { committeeRegionId: own.id, ordinal: last.ordinal + 1, name: '重叠届', startDate: last.end_date, endDate: '2099-12-31' });
+  it("add a term whose dates do not overlap the committee's other terms", async () => {
+    const [last] = await sql<{ end_date: string; ordinal: number }>(
+      "SELECT to_char(max(end_date), 'YYYY-MM-DD') AS end_date, max(ordinal) AS ordinal FROM terms WHERE committee_region_id = $1",
+      [own.id],
+    );
+    const overlapping = await staff.send<{ message: string }>('POST', '/api/masterdata/terms', {
+      committeeRegionId: own.id,
+      ordinal: last.ordinal + 1,
+      name: '重叠届',
+      startDate: last.end_date,
+      endDate: '2099-12-31',
+    });
     expect(overlapping.status).toBe(400);
     expect(overlapping.body.message).toMatch(/^startDate: 届期与.*重叠/);
-    const reversed = await staff.send<{ message: string }>('POST', '/api/masterdata/terms', { committeeRegionId: own.id, ordinal: last.ordinal + 1, name: '倒序', startDate: '2099-01-01', endDate: '2098-01-01' });
+    const reversed = await staff.send<{ message: string }>('POST', '/api/masterdata/terms', {
+      committeeRegionId: own.id,
+      ordinal: last.ordinal + 1,
+      name: '倒序',
+      startDate: '2099-01-01',
+      endDate: '2098-01-01',
+    });
     expect(reversed.body.message).toMatch(/^endDate: 结束日期早于开始日期/);
-    const notCommittee = await staff.send<{ message: string }>('POST', '/api/masterdata/terms', { committeeRegionId: municipal.id, ordinal: 1, name: 'x', startDate: '2099-01-01', endDate: '2099-12-31' });
+    const notCommittee = await staff.send<{ message: string }>('POST', '/api/masterdata/terms', {
+      committeeRegionId: municipal.id,
+      ordinal: 1,
+      name: 'x',
+      startDate: '2099-01-01',
+      endDate: '2099-12-31',
+    });
     expect(notCommittee.body.message).toMatch(/^committeeRegionId: 党委须为市委或县（区）委/);
     const start = new Date(Date.parse(`${last.end_date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-    const created = await staff.send<{ id: number; committeeName: string }>('POST', '/api/masterdata/terms', { committeeRegionId: own.id, ordinal: last.ordinal + 1, name: '下一届', startDate: start, endDate: '2099-12-31' });
+    const created = await staff.send<{ id: number; committeeName: string }>('POST', '/api/masterdata/terms', {
+      committeeRegionId: own.id,
+      ordinal: last.ordinal + 1,
+      name: '下一届',
+      startDate: start,
+      endDate: '2099-12-31',
+    });
     expect(created.status).toBe(201);
     expect(created.body.committeeName).toMatch(/委$/);
     termId = created.body.id;
-    expect((await county.send('POST', '/api/masterdata/terms', { committeeRegionId: own.id, ordinal: 99, name: 'x', startDate: '2100-01-01', endDate: '2100-12-31' })).status).toBe(403);
+    expect(
+      (
+        await county.send('POST', '/api/masterdata/terms', {
+          committeeRegionId: own.id,
+          ordinal: 99,
+          name: 'x',
+          startDate: '2100-01-01',
+          endDate: '2100-12-31',
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('add rounds within the term, and keep the term around its rounds', async () => {
-    const outside = await staff.send<{ message: string }>('POST', '/api/masterdata/rounds', { termId, ordinal: 1, name: '第一轮', year: 2099, startDate: '2099-03-01', endDate: '2100-06-30' });
+    const outside = await staff.send<{ message: string }>('POST', '/api/masterdata/rounds', {
+      termId,
+      ordinal: 1,
+      name: '第一轮',
+      year: 2099,
+      startDate: '2099-03-01',
+      endDate: '2100-06-30',
+    });
     expect(outside.status).toBe(400);
     expect(outside.body.message).toMatch(/^endDate: 结束日期晚于届期结束/);
-    const badYear = await staff.send<{ message: string }>('POST', '/api/masterdata/rounds', { termId, ordinal: 1, name: '第一轮', year: 99, startDate: '2099-03-01', endDate: '2099-06-30' });
+    const badYear = await staff.send<{ message: string }>('POST', '/api/masterdata/rounds', {
+      termId,
+      ordinal: 1,
+      name: '第一轮',
+      year: 99,
+      startDate: '2099-03-01',
+      endDate: '2099-06-30',
+    });
     expect(badYear.body.message).toMatch(/^year: 年度须为四位年份/);
-    const round = await staff.send<{ id: number }>('POST', '/api/masterdata/rounds', { termId, ordinal: 1, name: '第一轮', year: 2099, startDate: '2099-03-01', endDate: '2099-06-30' });
+    const round = await staff.send<{ id: number }>('POST', '/api/masterdata/rounds', {
+      termId,
+      ordinal: 1,
+      name: '第一轮',
+      year: 2099,
+      startDate: '2099-03-01',
+      endDate: '2099-06-30',
+    });
     expect(round.status).toBe(201);
-    expect((await staff.send('POST', '/api/masterdata/rounds', { termId, ordinal: 1, name: '又一轮', year: 2099, startDate: '2099-07-01', endDate: '2099-08-30' })).status).toBe(409);
+    expect(
+      (await staff.send('POST', '/api/masterdata/rounds', { termId, ordinal: 1, name: '又一轮', year: 2099, startDate: '2099-07-01', endDate: '2099-08-30' }))
+        .status,
+    ).toBe(409);
     const shrink = await staff.send<{ message: string }>('PATCH', `/api/masterdata/terms/${termId}`, { endDate: '2099-05-31' });
     expect(shrink.status).toBe(400);
     expect(shrink.body.message).toMatch(/^endDate: 第一轮/);
@@ -142,17 +228,48 @@ describe('the unit directory', () => {
   });
 
   it('adds a unit, its committee taken from its region; validation names the field', async () => {
-    const bad = await staff.send<{ message: string }>('POST', '/api/masterdata/units', { code: 'U 1', name: '某单位', category: 'SOE', regionId: own.id, validFrom: '2020-01-01' });
+    const bad = await staff.send<{ message: string }>('POST', '/api/masterdata/units', {
+      code: 'U 1',
+      name: '某单位',
+      category: 'SOE',
+      regionId: own.id,
+      validFrom: '2020-01-01',
+    });
     expect(bad.body.message).toMatch(/^code: 单位代码只能包含字母、数字/);
-    const badDate = await staff.send<{ message: string }>('POST', '/api/masterdata/units', { code: 'U-1', name: '某单位', category: 'SOE', regionId: own.id, validFrom: '2020-02-30' });
+    const badDate = await staff.send<{ message: string }>('POST', '/api/masterdata/units', {
+      code: 'U-1',
+      name: '某单位',
+      category: 'SOE',
+      regionId: own.id,
+      validFrom: '2020-02-30',
+    });
     expect(badDate.body.message).toMatch(/^validFrom: 设立日期须为有效日期/);
-    const created = await staff.send<{ id: number; committeeRegionId: number }>('POST', '/api/masterdata/units', { code: 'U-1', name: '某国有公司', category: 'SOE', regionId: ownTownship, validFrom: '2020-01-01' });
+    const created = await staff.send<{ id: number; committeeRegionId: number }>('POST', '/api/masterdata/units', {
+      code: 'U-1',
+      name: '某国有公司',
+      category: 'SOE',
+      regionId: ownTownship,
+      validFrom: '2020-01-01',
+    });
     expect(created.status).toBe(201);
     expect(created.body.committeeRegionId).toBe(own.id);
     unitId = created.body.id;
-    const cityUnit = await admin.send<{ committeeRegionId: number }>('POST', '/api/masterdata/units', { code: 'U-CITY', name: '市直某局', category: 'PARTY_GOV', regionId: municipal.id, validFrom: '2020-01-01' });
+    const cityUnit = await admin.send<{ committeeRegionId: number }>('POST', '/api/masterdata/units', {
+      code: 'U-CITY',
+      name: '市直某局',
+      category: 'PARTY_GOV',
+      regionId: municipal.id,
+      validFrom: '2020-01-01',
+    });
     expect([cityUnit.status, cityUnit.body.committeeRegionId]).toEqual([201, city.id]);
-    const village = await staff.send<{ parentUnitId: number; parentUnitName: string }>('POST', '/api/masterdata/units', { code: 'U-1-V', name: '某村', category: 'VILLAGE', regionId: ownTownship, parentUnitId: unitId, validFrom: '2020-01-01' });
+    const village = await staff.send<{ parentUnitId: number; parentUnitName: string }>('POST', '/api/masterdata/units', {
+      code: 'U-1-V',
+      name: '某村',
+      category: 'VILLAGE',
+      regionId: ownTownship,
+      parentUnitId: unitId,
+      validFrom: '2020-01-01',
+    });
     expect(village.body).toMatchObject({ parentUnitId: unitId, parentUnitName: '某国有公司' });
     expect((await staff.send('PATCH', `/api/masterdata/units/${unitId}`, { parentUnitId: unitId })).status).toBe(400);
   });
@@ -174,11 +291,17 @@ describe('the unit directory', () => {
     const [successor] = await sql<{ id: number }>("SELECT id FROM org_units WHERE code = 'U-CITY'");
     const early = await staff.send<{ message: string }>('POST', `/api/masterdata/units/${unitId}/abolish`, { date: '2019-01-01', mergedIntoId: successor.id });
     expect(early.body.message).toMatch(/^date: 撤并日期早于设立日期/);
-    const merged = await staff.send<{ validTo: string; mergedIntoId: number; mergedIntoName: string }>('POST', `/api/masterdata/units/${unitId}/abolish`, { date: '2024-03-01', mergedIntoId: successor.id });
+    const merged = await staff.send<{ validTo: string; mergedIntoId: number; mergedIntoName: string }>('POST', `/api/masterdata/units/${unitId}/abolish`, {
+      date: '2024-03-01',
+      mergedIntoId: successor.id,
+    });
     expect(merged.status).toBe(201);
     expect(merged.body).toMatchObject({ validTo: '2024-03-01', mergedIntoId: successor.id, mergedIntoName: '市直某局' });
     expect((await staff.send('POST', `/api/masterdata/units/${unitId}/abolish`, { date: '2024-04-01' })).status).toBe(409);
-    const [row] = await sql<{ valid_to: string; merged_into_id: number }>("SELECT to_char(valid_to, 'YYYY-MM-DD') AS valid_to, merged_into_id FROM org_units WHERE id = $1", [unitId]);
+    const [row] = await sql<{ valid_to: string; merged_into_id: number }>(
+      "SELECT to_char(valid_to, 'YYYY-MM-DD') AS valid_to, merged_into_id FROM org_units WHERE id = $1",
+      [unitId],
+    );
     expect(row).toEqual({ valid_to: '2024-03-01', merged_into_id: successor.id });
     const undone = await staff.send<{ validTo: null; mergedIntoId: null }>('PATCH', `/api/masterdata/units/${unitId}`, { validTo: null });
     expect(undone.body).toMatchObject({ validTo: null, mergedIntoId: null });
@@ -186,7 +309,7 @@ describe('the unit directory', () => {
     expect((await audited('masterdata.unit.update', since)).length).toBe(2);
   });
 
-  it('keeps a county user to their own county\'s units (404 for another county\'s)', async () => {
+  it("keeps a county user to their own county's units (404 for another county's)", async () => {
     const [foreignUnit] = await sql<{ id: number }>(
       "SELECT u.id FROM org_units u JOIN regions g ON g.id = u.region_id WHERE (CASE WHEN g.level = 'TOWNSHIP' THEN g.parent_id ELSE g.id END) = $1 LIMIT 1",
       [other.id],
@@ -201,9 +324,21 @@ describe('the unit directory', () => {
     );
     expect(list.body.total).toBe(Number(n));
     expect((await county.get(`/api/masterdata/units?regionId=${other.id}`)).status).toBe(403);
-    const elsewhere = await county.send<{ message: string }>('POST', '/api/masterdata/units', { code: 'U-C-X', name: '他县单位', category: 'SOE', regionId: other.id, validFrom: '2020-01-01' });
+    const elsewhere = await county.send<{ message: string }>('POST', '/api/masterdata/units', {
+      code: 'U-C-X',
+      name: '他县单位',
+      category: 'SOE',
+      regionId: other.id,
+      validFrom: '2020-01-01',
+    });
     expect([elsewhere.status, elsewhere.body.message.split(':')[0]]).toEqual([400, 'regionId']);
-    const mine = await county.send<{ id: number }>('POST', '/api/masterdata/units', { code: 'U-C-1', name: '本县单位', category: 'SOE', regionId: ownTownship, validFrom: '2020-01-01' });
+    const mine = await county.send<{ id: number }>('POST', '/api/masterdata/units', {
+      code: 'U-C-1',
+      name: '本县单位',
+      category: 'SOE',
+      regionId: ownTownship,
+      validFrom: '2020-01-01',
+    });
     expect(mine.status).toBe(201);
     expect((await county.send('PATCH', `/api/masterdata/units/${mine.body.id}`, { name: '本县单位（改）' })).status).toBe(200);
   });
@@ -221,7 +356,9 @@ describe('issue categories', () => {
     expect((await staff.send('DELETE', `/api/masterdata/categories/${one.body.id}`)).status).toBe(409);
     expect((await staff.send('DELETE', `/api/masterdata/categories/${two.body.id}`)).status).toBe(200);
     expect((await staff.send('DELETE', `/api/masterdata/categories/${one.body.id}`)).status).toBe(200);
-    const [used] = await sql<{ id: number; code: string; n: string }>('SELECT c.id, c.code, count(*) AS n FROM findings f JOIN issue_categories c ON c.id = f.category_id GROUP BY c.id, c.code ORDER BY c.code LIMIT 1');
+    const [used] = await sql<{ id: number; code: string; n: string }>(
+      'SELECT c.id, c.code, count(*) AS n FROM findings f JOIN issue_categories c ON c.id = f.category_id GROUP BY c.id, c.code ORDER BY c.code LIMIT 1',
+    );
     const refused = await staff.send<{ message: string }>('DELETE', `/api/masterdata/categories/${used.id}`);
     expect(refused.status).toBe(409);
     expect(refused.body.message).toContain(`已有 ${used.n} 个问题使用，不能删除`);
@@ -283,7 +420,19 @@ describe('the unit import', () => {
     const ExcelJS = (await import('exceljs')).default;
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(await response.arrayBuffer());
-    expect(book.getWorksheet('被巡察单位名录')?.getRow(1).values).toEqual([undefined, '单位代码', '单位名称', '单位类别', '所在区划', '管辖党委', '上级单位代码', '设立日期', '撤销日期', '主要负责人', '分管领导']);
+    expect(book.getWorksheet('被巡察单位名录')?.getRow(1).values).toEqual([
+      undefined,
+      '单位代码',
+      '单位名称',
+      '单位类别',
+      '所在区划',
+      '管辖党委',
+      '上级单位代码',
+      '设立日期',
+      '撤销日期',
+      '主要负责人',
+      '分管领导',
+    ]);
     expect(book.getWorksheet('区划')?.rowCount).toBeGreaterThan(5);
   });
 
@@ -319,7 +468,16 @@ describe('the unit import', () => {
     ]);
     const imported = await upload(url(), staff.cookie, good);
     expect([imported.status, imported.body.imported]).toEqual([201, 4]);
-    const rows = await sql<{ code: string; name: string; category: string; region: string; committee: string; parent: string | null; valid_from: string; valid_to: string | null }>(
+    const rows = await sql<{
+      code: string;
+      name: string;
+      category: string;
+      region: string;
+      committee: string;
+      parent: string | null;
+      valid_from: string;
+      valid_to: string | null;
+    }>(
       `SELECT u.code, u.name, u.category::text AS category, g.code AS region, c.code AS committee, p.code AS parent,
               to_char(u.valid_from, 'YYYY-MM-DD') AS valid_from, to_char(u.valid_to, 'YYYY-MM-DD') AS valid_to
          FROM org_units u JOIN regions g ON g.id = u.region_id JOIN regions c ON c.id = u.committee_region_id LEFT JOIN org_units p ON p.id = u.parent_unit_id
@@ -327,41 +485,94 @@ describe('the unit import', () => {
     );
     const [newCounty] = await sql<{ code: string }>("SELECT code FROM regions WHERE code = 'R-C1'");
     expect(rows).toEqual([
-      { code: 'M-001', name: '新区党工委', category: 'PARTY_GOV', region: 'R-C1', committee: newCounty.code, parent: null, valid_from: '2021-05-06', valid_to: null },
-      { code: 'M-002', name: '新区街道党工委', category: 'TOWNSHIP', region: 'R-T1', committee: 'R-C1', parent: 'M-001', valid_from: '2021-05-06', valid_to: null },
-      { code: 'M-003', name: '新区某村', category: 'VILLAGE', region: 'R-T2', committee: 'R-C1', parent: 'M-002', valid_from: '2021-05-06', valid_to: '2024-03-01' },
-      { code: 'M-004', name: '新区学校', category: 'INSTITUTION', region: 'R-C1', committee: city.code, parent: null, valid_from: '2000-01-01', valid_to: null },
+      {
+        code: 'M-001',
+        name: '新区党工委',
+        category: 'PARTY_GOV',
+        region: 'R-C1',
+        committee: newCounty.code,
+        parent: null,
+        valid_from: '2021-05-06',
+        valid_to: null,
+      },
+      {
+        code: 'M-002',
+        name: '新区街道党工委',
+        category: 'TOWNSHIP',
+        region: 'R-T1',
+        committee: 'R-C1',
+        parent: 'M-001',
+        valid_from: '2021-05-06',
+        valid_to: null,
+      },
+      {
+        code: 'M-003',
+        name: '新区某村',
+        category: 'VILLAGE',
+        region: 'R-T2',
+        committee: 'R-C1',
+        parent: 'M-002',
+        valid_from: '2021-05-06',
+        valid_to: '2024-03-01',
+      },
+      {
+        code: 'M-004',
+        name: '新区学校',
+        category: 'INSTITUTION',
+        region: 'R-C1',
+        committee: city.code,
+        parent: null,
+        valid_from: '2000-01-01',
+        valid_to: null,
+      },
     ]);
     expect((await audited('masterdata.unit.import', since)).map((r) => r.success)).toEqual([false, true]);
   });
 
-  it('keeps a county user\'s rows to their county', async () => {
+  it("keeps a county user's rows to their county", async () => {
     const [{ code: foreignTownship }] = await sql<{ code: string }>("SELECT code FROM regions WHERE parent_id = $1 AND level = 'TOWNSHIP' LIMIT 1", [other.id]);
     const [{ code: ownTownship }] = await sql<{ code: string }>("SELECT code FROM regions WHERE parent_id = $1 AND level = 'TOWNSHIP' LIMIT 1", [own.id]);
-    const refused = await upload(url(), county.cookie, await unitFile([
-      ['K-001', '本县单位', '其他', ownTownship, null, null, null, null],
-      ['K-002', '他县单位', '其他', foreignTownship, null, null, null, null],
-    ]));
+    const refused = await upload(
+      url(),
+      county.cookie,
+      await unitFile([
+        ['K-001', '本县单位', '其他', ownTownship, null, null, null, null],
+        ['K-002', '他县单位', '其他', foreignTownship, null, null, null, null],
+      ]),
+    );
     expect(refused.status).toBe(400);
     expect(refused.body.details).toEqual([{ field: 'row 3', message: expect.stringMatching(/^所在区划: .*不在本县/) }]);
   });
 
   // --- unit leaders (主要负责人, 分管领导) -------------------------------------------------
-  it('keeps a unit\'s 主要负责人 and 分管领导: entered, changed, cleared, and imported as optional columns', async () => {
+  it("keeps a unit's 主要负责人 and 分管领导: entered, changed, cleared, and imported as optional columns", async () => {
     const created = await staff.send<{ id: number; principalLeader: string | null; leaderInCharge: string | null }>('POST', '/api/masterdata/units', {
-      code: 'L-001', name: '领导测试单位', category: 'SOE', regionId: own.id, validFrom: '2020-01-01', principalLeader: '张主任', leaderInCharge: ' 李副主任 ',
+      code: 'L-001',
+      name: '领导测试单位',
+      category: 'SOE',
+      regionId: own.id,
+      validFrom: '2020-01-01',
+      principalLeader: '张主任',
+      leaderInCharge: ' 李副主任 ',
     });
     expect([created.status, created.body.principalLeader, created.body.leaderInCharge]).toEqual([201, '张主任', '李副主任']);
     const tooLong = await staff.send<{ message: string }>('PATCH', `/api/masterdata/units/${created.body.id}`, { leaderInCharge: '长'.repeat(65) });
     expect([tooLong.status, tooLong.body.message]).toEqual([400, expect.stringMatching(/^leaderInCharge: 分管领导不能超过 64 个字/)]);
     const changed = await staff.send('PATCH', `/api/masterdata/units/${created.body.id}`, { principalLeader: null, leaderInCharge: '王副主任' });
     expect(changed.body).toMatchObject({ principalLeader: null, leaderInCharge: '王副主任' });
-    expect((await staff.send('PATCH', `/api/masterdata/units/${created.body.id}`, { name: '领导测试单位（改名）' })).body).toMatchObject({ principalLeader: null, leaderInCharge: '王副主任' });
+    expect((await staff.send('PATCH', `/api/masterdata/units/${created.body.id}`, { name: '领导测试单位（改名）' })).body).toMatchObject({
+      principalLeader: null,
+      leaderInCharge: '王副主任',
+    });
 
-    const file = await workbook('被巡察单位名录', [...UNIT_HEADER, '主要负责人', '分管领导'], [
-      ['L-002', '有领导的单位', '其他', own.code, null, null, null, null, '赵书记', '钱副书记'],
-      ['L-003', '无领导的单位', '其他', own.code, null, null, null, null, null, ''],
-    ]);
+    const file = await workbook(
+      '被巡察单位名录',
+      [...UNIT_HEADER, '主要负责人', '分管领导'],
+      [
+        ['L-002', '有领导的单位', '其他', own.code, null, null, null, null, '赵书记', '钱副书记'],
+        ['L-003', '无领导的单位', '其他', own.code, null, null, null, null, null, ''],
+      ],
+    );
     const imported = await upload(url(), staff.cookie, file);
     expect([imported.status, imported.body.imported]).toEqual([201, 2]);
     expect(await sql("SELECT code, principal_leader, leader_in_charge FROM org_units WHERE code IN ('L-002', 'L-003') ORDER BY code")).toEqual([
@@ -376,13 +587,21 @@ describe('the warehouse', () => {
     const [target] = await sql<{ id: number; region_id: number }>(
       'SELECT u.id, u.region_id FROM org_units u WHERE EXISTS (SELECT 1 FROM findings f WHERE f.unit_id = u.id AND f.deleted_at IS NULL) ORDER BY u.id LIMIT 1',
     );
-    const [township] = await sql<{ id: number; parent_id: number }>("SELECT id, parent_id FROM regions WHERE level = 'TOWNSHIP' AND parent_id = $1 AND id <> $2 LIMIT 1", [other.id, target.region_id]);
+    const [township] = await sql<{ id: number; parent_id: number }>(
+      "SELECT id, parent_id FROM regions WHERE level = 'TOWNSHIP' AND parent_id = $1 AND id <> $2 LIMIT 1",
+      [other.id, target.region_id],
+    );
     const [category] = await sql<{ id: number }>('SELECT category_id AS id FROM findings WHERE deleted_at IS NULL ORDER BY id LIMIT 1');
     await t.etl();
-    expect((await staff.send('PATCH', `/api/masterdata/units/${target.id}`, { regionId: township.id, name: '迁移后的单位', category: 'OTHER' })).status).toBe(200);
+    expect((await staff.send('PATCH', `/api/masterdata/units/${target.id}`, { regionId: township.id, name: '迁移后的单位', category: 'OTHER' })).status).toBe(
+      200,
+    );
     expect((await staff.send('PATCH', `/api/masterdata/categories/${category.id}`, { name: '改名后的类别' })).status).toBe(200);
     await t.etl();
-    const [unit] = await t.warehouse.query<{ name: string; region_id: number; county_id: number }>('SELECT name, region_id, county_id FROM dim_units FINAL WHERE id = {id:UInt32}', { id: target.id });
+    const [unit] = await t.warehouse.query<{ name: string; region_id: number; county_id: number }>(
+      'SELECT name, region_id, county_id FROM dim_units FINAL WHERE id = {id:UInt32}',
+      { id: target.id },
+    );
     expect(unit).toEqual({ name: '迁移后的单位', region_id: township.id, county_id: other.id });
     const [{ n }] = await sql<{ n: string }>('SELECT count(*) AS n FROM findings WHERE unit_id = $1 AND deleted_at IS NULL', [target.id]);
     const facts = await t.warehouse.query<{ n: string; county: number; region: number; category: string }>(
@@ -390,7 +609,10 @@ describe('the warehouse', () => {
       { id: target.id },
     );
     expect(facts.map((f) => ({ ...f, n: Number(f.n) }))).toEqual([{ n: Number(n), county: other.id, region: township.id, category: 'OTHER' }]);
-    const moved = await t.warehouse.query<{ n: string }>('SELECT count() AS n FROM fact_findings FINAL WHERE unit_id = {id:UInt32} AND county_id <> {county:UInt32} AND is_deleted = 0', { id: target.id, county: other.id });
+    const moved = await t.warehouse.query<{ n: string }>(
+      'SELECT count() AS n FROM fact_findings FINAL WHERE unit_id = {id:UInt32} AND county_id <> {county:UInt32} AND is_deleted = 0',
+      { id: target.id, county: other.id },
+    );
     expect(Number(moved[0].n)).toBe(0);
     const [dim] = await t.warehouse.query<{ name: string }>('SELECT name FROM dim_categories FINAL WHERE id = {id:UInt32}', { id: category.id });
     expect(dim.name).toBe('改名后的类别');

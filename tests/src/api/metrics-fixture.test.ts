@@ -54,7 +54,10 @@ describe('metrics API on the hand-built fixture', () => {
   });
 
   it('pages the uncovered units', async () => {
-    const actual = await get<{ uncovered: { total: number; rows: { unitId: number }[] } }>('coverage', queryOf({ asOf: D1 }, { uncoveredLimit: 2, uncoveredOffset: 1 }));
+    const actual = await get<{ uncovered: { total: number; rows: { unitId: number }[] } }>(
+      'coverage',
+      queryOf({ asOf: D1 }, { uncoveredLimit: 2, uncoveredOffset: 1 }),
+    );
     expect(actual.uncovered.total).toBe(FIXTURE_EXPECTED.uncoveredPageD1.total);
     expect(actual.uncovered.rows.map((row) => row.unitId)).toEqual(FIXTURE_EXPECTED.uncoveredPageD1.unitIds);
   });

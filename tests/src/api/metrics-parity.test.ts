@@ -103,7 +103,9 @@ describe('metrics API = plain SQL on PostgreSQL, demo data', () => {
         }
       }
     }
-    const rows = await t.warehouse.query<{ as_of: string; n: string }>('SELECT toString(as_of) AS as_of, count() AS n FROM quarter_builds GROUP BY as_of ORDER BY as_of');
+    const rows = await t.warehouse.query<{ as_of: string; n: string }>(
+      'SELECT toString(as_of) AS as_of, count() AS n FROM quarter_builds GROUP BY as_of ORDER BY as_of',
+    );
     expect(rows).toEqual(quarterEnds.map((as_of) => ({ as_of, n: '1' })));
   });
 });

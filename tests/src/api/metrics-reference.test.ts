@@ -1,15 +1,8 @@
 import { type Filters, categoriesSchema, coverageSchema, overviewSchema, rectificationSchema, recurrenceSchema } from '@xuncha/backend';
 import { D1, D2, D3, FIXTURE_EXPECTED, filtersEcho, loadMetricsFixture, overviewOf, type FilteredCase } from '../support/metrics-fixture';
-import {
-  referenceCategories,
-  referenceCoverage,
-  referenceOverview,
-  referenceRectification,
-  referenceRecurrence,
-} from '../support/metrics-reference';
+import { referenceCategories, referenceCoverage, referenceOverview, referenceRectification, referenceRecurrence } from '../support/metrics-reference';
 import { createTestDatabase, type TestDatabase } from '../support/pg';
 import { rounded } from '../support/rounded';
-
 
 function filtersOf(c: FilteredCase): Filters {
   const f: Filters = { asOf: c.filters.asOf };

@@ -130,7 +130,10 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 
 it('survives PostgreSQL stopping during an ETL run: 503 meanwhile, the run failed, the next one catches up', async () => {
   // a change for the runs to carry
-  const [task] = await query<{ id: string }>(databaseUrl, "SELECT id::text AS id FROM rectification_tasks WHERE status = 'IN_PROGRESS' AND deleted_at IS NULL ORDER BY id LIMIT 1");
+  const [task] = await query<{ id: string }>(
+    databaseUrl,
+    "SELECT id::text AS id FROM rectification_tasks WHERE status = 'IN_PROGRESS' AND deleted_at IS NULL ORDER BY id LIMIT 1",
+  );
   expect((await request(url, cookie, 'POST', `/api/tasks/${task.id}/notes`, { note: '停机前' })).status).toBe(201);
 
   // a full run that stays inside its first insert until PostgreSQL is down
@@ -150,7 +153,11 @@ it('survives PostgreSQL stopping during an ETL run: 503 meanwhile, the run faile
   expect((await request(url, cookie, 'GET', `/api/tasks/${task.id}`)).status).toBe(503);
 
   pg = await startPostgres({ dataDir: path.join(pgDir, 'pg'), port });
-  await until('the app to reach PostgreSQL again', async () => ((await request(url, cookie, 'GET', `/api/tasks/${task.id}`)).status === 200 ? true : undefined), 30_000);
+  await until(
+    'the app to reach PostgreSQL again',
+    async () => ((await request(url, cookie, 'GET', `/api/tasks/${task.id}`)).status === 200 ? true : undefined),
+    30_000,
+  );
   expect((await request(url, cookie, 'POST', `/api/tasks/${task.id}/notes`, { note: '重启后' })).status).toBe(201);
 
   // the next run catches up: the warehouse matches PostgreSQL table by table

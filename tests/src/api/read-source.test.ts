@@ -98,7 +98,9 @@ describe('read sources: the scope picks the source, every source gives the refer
   const fromApi = async (metric: MetricName, filters: Filters): Promise<{ body: unknown; source: BoundSource }> => {
     const spy = jest.spyOn(repository, metric);
     try {
-      const query = new URLSearchParams(Object.entries({ ...filters, ...(metric === 'coverage' ? { uncoveredLimit: UNCOVERED } : {}) }).map(([k, v]) => [k, String(v)] as [string, string]));
+      const query = new URLSearchParams(
+        Object.entries({ ...filters, ...(metric === 'coverage' ? { uncoveredLimit: UNCOVERED } : {}) }).map(([k, v]) => [k, String(v)] as [string, string]),
+      );
       const response = await t.get(`/api/metrics/${metric}?${query.toString()}`);
       expect(response.status).toBe(200);
       expect(spy).toHaveBeenCalledTimes(1);
@@ -136,17 +138,25 @@ describe('read sources: the scope picks the source, every source gives the refer
     const dims = (await scopes.resolve({})).dims;
     // as of today every day loaded lies on or before as-of
     expect(dims.maxEventDate! <= today && dims.summary!.allBy <= today && dims.unitCoverageBy! <= today).toBe(true);
-    const cases = [{ asOf: today }, { asOf: today, regionId: county }, { asOf: today, unitCategory: 'VILLAGE' as const, mode: 'ROUTINE' as const }].flatMap((filters) =>
-      METRICS.map((metric) => ({
-        metric,
-        filters,
-        expected: SUMMARY,
-        // the facts, with the tasks' current state or replayed to the end of today, answer it too
-        also: [FACTS_CURRENT, FACTS_REPLAYED],
-      })),
+    const cases = [{ asOf: today }, { asOf: today, regionId: county }, { asOf: today, unitCategory: 'VILLAGE' as const, mode: 'ROUTINE' as const }].flatMap(
+      (filters) =>
+        METRICS.map((metric) => ({
+          metric,
+          filters,
+          expected: SUMMARY,
+          // the facts, with the tasks' current state or replayed to the end of today, answer it too
+          also: [FACTS_CURRENT, FACTS_REPLAYED],
+        })),
     );
     // the finding summaries hold the round: a round filter keeps them
-    cases.push(...(['categories', 'rectification', 'recurrence'] as const).map((metric) => ({ metric, filters: { asOf: today, roundId: round }, expected: SUMMARY, also: [FACTS_CURRENT] })));
+    cases.push(
+      ...(['categories', 'rectification', 'recurrence'] as const).map((metric) => ({
+        metric,
+        filters: { asOf: today, roundId: round },
+        expected: SUMMARY,
+        also: [FACTS_CURRENT],
+      })),
+    );
     await check(cases);
   });
 
@@ -172,7 +182,12 @@ describe('read sources: the scope picks the source, every source gives the refer
         expected: FACTS_CURRENT,
         also: [FACTS_REPLAYED],
       })),
-      ...(['categories', 'rectification', 'recurrence'] as const).map((metric) => ({ metric, filters: { asOf: lastQuarter, regionId: township }, expected: FACTS_REPLAYED, also: [] })),
+      ...(['categories', 'rectification', 'recurrence'] as const).map((metric) => ({
+        metric,
+        filters: { asOf: lastQuarter, regionId: township },
+        expected: FACTS_REPLAYED,
+        also: [],
+      })),
       { metric: 'coverage', filters: { asOf: today, regionId: township }, expected: { kind: 'summary' }, also: [FACTS_CURRENT] },
       // coverage within a round, or against the previous term
       { metric: 'coverage', filters: { asOf: today, roundId: round }, expected: FACTS_CURRENT, also: [] },

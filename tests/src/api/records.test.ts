@@ -90,7 +90,7 @@ beforeAll(async () => {
     [addDays(TODAY, -400), TODAY],
   );
   units = await sql<{ id: number }>('SELECT id FROM org_units WHERE deleted_at IS NULL AND valid_to IS NULL ORDER BY id LIMIT 2');
-  level2 = await sql<{ id: number; code: string }>("SELECT id, code FROM issue_categories WHERE level = 2 AND deleted_at IS NULL ORDER BY code LIMIT 3");
+  level2 = await sql<{ id: number; code: string }>('SELECT id, code FROM issue_categories WHERE level = 2 AND deleted_at IS NULL ORDER BY code LIMIT 3');
   [{ id: level1Id }] = await sql<{ id: number }>('SELECT id FROM issue_categories WHERE level = 1 ORDER BY code LIMIT 1');
 }, 300_000);
 
@@ -147,7 +147,14 @@ async function newTask(overrides: Record<string, unknown> = {}, finding?: Findin
 }
 
 async function taskRow(id: number) {
-  const [row] = await sql<{ status: string; closed_date: string | null; current_due_date: string | null; original_due_date: string | null; change_seq: string; deleted_at: Date | null }>(
+  const [row] = await sql<{
+    status: string;
+    closed_date: string | null;
+    current_due_date: string | null;
+    original_due_date: string | null;
+    change_seq: string;
+    deleted_at: Date | null;
+  }>(
     `SELECT status::text, to_char(closed_date, 'YYYY-MM-DD') AS closed_date, to_char(current_due_date, 'YYYY-MM-DD') AS current_due_date,
             to_char(original_due_date, 'YYYY-MM-DD') AS original_due_date, change_seq::text, deleted_at
        FROM rectification_tasks WHERE id = $1`,
@@ -157,7 +164,16 @@ async function taskRow(id: number) {
 }
 
 async function events(taskId: number) {
-  return sql<{ id: string; type: string; event_date: string; from_status: string | null; to_status: string | null; new_due_date: string | null; note: string | null; actor: string }>(
+  return sql<{
+    id: string;
+    type: string;
+    event_date: string;
+    from_status: string | null;
+    to_status: string | null;
+    new_due_date: string | null;
+    note: string | null;
+    actor: string;
+  }>(
     `SELECT id::text, type::text, to_char(event_date, 'YYYY-MM-DD') AS event_date, from_status::text, to_status::text,
             to_char(new_due_date, 'YYYY-MM-DD') AS new_due_date, note, actor
        FROM task_events WHERE task_id = $1 ORDER BY id`,
@@ -179,7 +195,13 @@ function expectFieldError(response: { status: number; body: unknown }, field: st
 describe('creates', () => {
   it('POST /api/inspections records an inspection, with its dates as sent', async () => {
     const inspection = await newInspection({ mode: 'SPECIAL', isCross: true });
-    expect(inspection).toMatchObject({ roundId, unitId: units[0].id, stationedFrom: addDays(TODAY, -60), stationedTo: addDays(TODAY, -40), feedbackDate: addDays(TODAY, -20) });
+    expect(inspection).toMatchObject({
+      roundId,
+      unitId: units[0].id,
+      stationedFrom: addDays(TODAY, -60),
+      stationedTo: addDays(TODAY, -40),
+      feedbackDate: addDays(TODAY, -20),
+    });
     const [row] = await sql<{ unit_id: number; mode: string; is_cross: boolean; stationed_from: string; feedback_date: string }>(
       "SELECT unit_id, mode::text, is_cross, to_char(stationed_from, 'YYYY-MM-DD') AS stationed_from, to_char(feedback_date, 'YYYY-MM-DD') AS feedback_date FROM inspections WHERE id = $1",
       [inspection.id],
@@ -202,11 +224,20 @@ describe('creates', () => {
     expect(await sql('SELECT count(*)::text AS n FROM inspections')).toEqual(before);
   });
 
-  it('POST /api/findings records a finding under the inspection\'s unit; refuses a level-1 category and a bad recurrence', async () => {
+  it("POST /api/findings records a finding under the inspection's unit; refuses a level-1 category and a bad recurrence", async () => {
     const inspection = await newInspection({ unitId: units[1].id });
     const finding = await newFinding(inspection, { isImmediate: true });
-    expect(finding).toMatchObject({ inspectionId: inspection.id, unitId: units[1].id, categoryId: level2[0].id, recurrenceOfId: null, foundDate: addDays(TODAY, -50) });
-    const [row] = await sql<{ unit_id: number; is_immediate: boolean; description: string }>('SELECT unit_id, is_immediate, description FROM findings WHERE id = $1', [finding.id]);
+    expect(finding).toMatchObject({
+      inspectionId: inspection.id,
+      unitId: units[1].id,
+      categoryId: level2[0].id,
+      recurrenceOfId: null,
+      foundDate: addDays(TODAY, -50),
+    });
+    const [row] = await sql<{ unit_id: number; is_immediate: boolean; description: string }>(
+      'SELECT unit_id, is_immediate, description FROM findings WHERE id = $1',
+      [finding.id],
+    );
     expect(row).toEqual({ unit_id: units[1].id, is_immediate: true, description: `问题 ${TAG}` });
 
     // a recurrence of an earlier finding of the same unit
@@ -215,13 +246,75 @@ describe('creates', () => {
     expect(again.recurrenceOfId).toBe(finding.id);
 
     const other = await newFinding(await newInspection({ unitId: units[0].id }));
-    expectFieldError(await post('/api/findings', { inspectionId: later.id, categoryId: level2[0].id, description: 'x', isImmediate: false, isKeyConcern: false, foundDate: addDays(TODAY, -5), recurrenceOfId: other.id }), 'recurrenceOfId');
+    expectFieldError(
+      await post('/api/findings', {
+        inspectionId: later.id,
+        categoryId: level2[0].id,
+        description: 'x',
+        isImmediate: false,
+        isKeyConcern: false,
+        foundDate: addDays(TODAY, -5),
+        recurrenceOfId: other.id,
+      }),
+      'recurrenceOfId',
+    );
     // not earlier: found the same day
-    expectFieldError(await post('/api/findings', { inspectionId: inspection.id, categoryId: level2[0].id, description: 'x', isImmediate: false, isKeyConcern: false, foundDate: addDays(TODAY, -50), recurrenceOfId: finding.id }), 'recurrenceOfId');
-    expectFieldError(await post('/api/findings', { inspectionId: later.id, categoryId: level1Id, description: 'x', isImmediate: false, isKeyConcern: false, foundDate: addDays(TODAY, -5) }), 'categoryId');
-    expectFieldError(await post('/api/findings', { inspectionId: later.id, categoryId: level2[0].id, description: '   ', isImmediate: false, isKeyConcern: false, foundDate: addDays(TODAY, -5) }), 'description');
-    expectFieldError(await post('/api/findings', { inspectionId: later.id, categoryId: level2[0].id, description: '问'.repeat(10_001), isImmediate: false, isKeyConcern: false, foundDate: addDays(TODAY, -5) }), 'description');
-    expectFieldError(await post('/api/findings', { inspectionId: 999_999, categoryId: level2[0].id, description: 'x', isImmediate: false, isKeyConcern: false, foundDate: addDays(TODAY, -5) }), 'inspectionId');
+    expectFieldError(
+      await post('/api/findings', {
+        inspectionId: inspection.id,
+        categoryId: level2[0].id,
+        description: 'x',
+        isImmediate: false,
+        isKeyConcern: false,
+        foundDate: addDays(TODAY, -50),
+        recurrenceOfId: finding.id,
+      }),
+      'recurrenceOfId',
+    );
+    expectFieldError(
+      await post('/api/findings', {
+        inspectionId: later.id,
+        categoryId: level1Id,
+        description: 'x',
+        isImmediate: false,
+        isKeyConcern: false,
+        foundDate: addDays(TODAY, -5),
+      }),
+      'categoryId',
+    );
+    expectFieldError(
+      await post('/api/findings', {
+        inspectionId: later.id,
+        categoryId: level2[0].id,
+        description: '   ',
+        isImmediate: false,
+        isKeyConcern: false,
+        foundDate: addDays(TODAY, -5),
+      }),
+      'description',
+    );
+    expectFieldError(
+      await post('/api/findings', {
+        inspectionId: later.id,
+        categoryId: level2[0].id,
+        description: '问'.repeat(10_001),
+        isImmediate: false,
+        isKeyConcern: false,
+        foundDate: addDays(TODAY, -5),
+      }),
+      'description',
+    );
+    expectFieldError(
+      await post('/api/findings', {
+        inspectionId: 999_999,
+        categoryId: level2[0].id,
+        description: 'x',
+        isImmediate: false,
+        isKeyConcern: false,
+        foundDate: addDays(TODAY, -5),
+      }),
+      'inspectionId',
+    );
     const [{ n }] = await sql<{ n: string }>('SELECT count(*)::text AS n FROM findings WHERE inspection_id = $1', [later.id]);
     expect(n).toBe('1');
   });
@@ -238,9 +331,20 @@ describe('creates', () => {
     });
     expect(response.status).toBe(201);
     const { task, event } = response.body;
-    expect(task).toMatchObject({ findingId: finding.id, status: 'NOT_STARTED', originalDueDate: addDays(TODAY, 30), currentDueDate: addDays(TODAY, 30), closedDate: null });
+    expect(task).toMatchObject({
+      findingId: finding.id,
+      status: 'NOT_STARTED',
+      originalDueDate: addDays(TODAY, 30),
+      currentDueDate: addDays(TODAY, 30),
+      closedDate: null,
+    });
     expect(event).toMatchObject({ taskId: task.id, type: 'CREATED', toStatus: 'NOT_STARTED', eventDate: TODAY, actor: 'staff' });
-    expect(await taskRow(task.id)).toMatchObject({ status: 'NOT_STARTED', original_due_date: addDays(TODAY, 30), current_due_date: addDays(TODAY, 30), closed_date: null });
+    expect(await taskRow(task.id)).toMatchObject({
+      status: 'NOT_STARTED',
+      original_due_date: addDays(TODAY, 30),
+      current_due_date: addDays(TODAY, 30),
+      closed_date: null,
+    });
     expect(await events(task.id)).toEqual([
       { id: String(event.id), type: 'CREATED', event_date: TODAY, from_status: null, to_status: 'NOT_STARTED', new_due_date: null, note: null, actor: 'staff' },
     ]);
@@ -292,7 +396,14 @@ describe('task status', () => {
         const response = await post<TaskWrite>(`/api/tasks/${task.id}/status`, { status: to, ...(note ? { note } : {}) });
         expect([from, to, response.status]).toEqual([from, to, 201]);
         expect(response.body.task.status).toBe(to);
-        expect(response.body.event).toMatchObject({ type: 'STATUS_CHANGE', fromStatus: from, toStatus: to, eventDate: TODAY, actor: 'staff', note: note ?? null });
+        expect(response.body.event).toMatchObject({
+          type: 'STATUS_CHANGE',
+          fromStatus: from,
+          toStatus: to,
+          eventDate: TODAY,
+          actor: 'staff',
+          note: note ?? null,
+        });
         const row = await taskRow(task.id);
         expect(row.status).toBe(to);
         expect(row.closed_date).toBe(to === 'CLOSED' ? TODAY : null);
@@ -320,7 +431,14 @@ describe('task status', () => {
       { step: 'CLOSE_REQUESTED', refused: ['CLOSED', 'IN_PROGRESS', 'BASICALLY_DONE', 'NOT_DONE', 'CLOSE_REQUESTED', 'NOT_STARTED'] },
       { step: 'CLOSED', refused: ['IN_PROGRESS', 'CLOSE_REQUESTED', 'NOT_STARTED', 'CLOSED'] },
     ];
-    const labels: Record<string, string> = { NOT_STARTED: '未开始', IN_PROGRESS: '整改中', CLOSE_REQUESTED: '申请销号', CLOSED: '已销号', BASICALLY_DONE: '基本完成', NOT_DONE: '未完成' };
+    const labels: Record<string, string> = {
+      NOT_STARTED: '未开始',
+      IN_PROGRESS: '整改中',
+      CLOSE_REQUESTED: '申请销号',
+      CLOSED: '已销号',
+      BASICALLY_DONE: '基本完成',
+      NOT_DONE: '未完成',
+    };
     let current = 'NOT_STARTED';
     for (const { step, refused } of stages) {
       if (step === 'CLOSE_REQUESTED') {
@@ -369,7 +487,11 @@ describe('extensions and notes', () => {
   it('refuses an extension without a reason (400 naming reason) and writes nothing', async () => {
     const task = await newTask({ originalDueDate: addDays(TODAY, 30) });
     const before = await taskRow(task.id);
-    for (const body of [{ newDueDate: addDays(TODAY, 90) }, { newDueDate: addDays(TODAY, 90), reason: '   ' }, { newDueDate: addDays(TODAY, 90), reason: 'x'.repeat(1001) }]) {
+    for (const body of [
+      { newDueDate: addDays(TODAY, 90) },
+      { newDueDate: addDays(TODAY, 90), reason: '   ' },
+      { newDueDate: addDays(TODAY, 90), reason: 'x'.repeat(1001) },
+    ]) {
       const error = expectFieldError(await post(`/api/tasks/${task.id}/extensions`, body), 'reason');
       expect(error.message).toMatch(/^reason: 延期理由/);
     }
@@ -384,7 +506,15 @@ describe('extensions and notes', () => {
     expect(response.status).toBe(201);
     expect(response.body.task).toMatchObject({ originalDueDate: addDays(TODAY, 30), currentDueDate: addDays(TODAY, 90) });
     expect(await taskRow(task.id)).toMatchObject({ original_due_date: addDays(TODAY, 30), current_due_date: addDays(TODAY, 90) });
-    expect((await events(task.id)).at(-1)).toMatchObject({ type: 'EXTENSION', event_date: TODAY, new_due_date: addDays(TODAY, 90), note: reason, actor: 'staff', from_status: null, to_status: null });
+    expect((await events(task.id)).at(-1)).toMatchObject({
+      type: 'EXTENSION',
+      event_date: TODAY,
+      new_due_date: addDays(TODAY, 90),
+      note: reason,
+      actor: 'staff',
+      from_status: null,
+      to_status: null,
+    });
 
     // not later than the current due date
     expectFieldError(await post(`/api/tasks/${task.id}/extensions`, { newDueDate: addDays(TODAY, 90), reason }), 'newDueDate');
@@ -433,7 +563,9 @@ describe('soft delete', () => {
 
     expect((await t.send('DELETE', `/api/findings/${finding.id}`)).status).toBe(200);
     expect((await t.send('DELETE', `/api/findings/${finding.id}`)).status).toBe(404);
-    expect((await post('/api/tasks', { findingId: finding.id, measure: 'm', responsibleDept: 'd', responsiblePerson: 'p', track: 'LONG_TERM' })).status).toBe(400);
+    expect((await post('/api/tasks', { findingId: finding.id, measure: 'm', responsibleDept: 'd', responsiblePerson: 'p', track: 'LONG_TERM' })).status).toBe(
+      400,
+    );
 
     expect((await t.send('DELETE', `/api/inspections/${inspection.id}`)).status).toBe(200);
     expect((await t.send('DELETE', `/api/inspections/${inspection.id}`)).status).toBe(404);

@@ -72,7 +72,15 @@ function readWithLibreOffice(bytes: Buffer, names: readonly string[]): Map<strin
     fs.writeFileSync(path.join(dir, 'book.xlsx'), bytes);
     execFileSync(
       'soffice',
-      [`-env:UserInstallation=file://${path.join(dir, 'profile')}`, '--headless', '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1', '--outdir', path.join(dir, 'out'), path.join(dir, 'book.xlsx')],
+      [
+        `-env:UserInstallation=file://${path.join(dir, 'profile')}`,
+        '--headless',
+        '--convert-to',
+        'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1',
+        '--outdir',
+        path.join(dir, 'out'),
+        path.join(dir, 'book.xlsx'),
+      ],
       { stdio: 'pipe', timeout: 180_000 },
     );
     return new Map(names.map((name) => [name, parseCsv(fs.readFileSync(path.join(dir, 'out', `book-${name}.csv`), 'utf8'))]));
@@ -82,7 +90,12 @@ function readWithLibreOffice(bytes: Buffer, names: readonly string[]): Map<strin
 }
 
 /** The corrections a change of figures makes: every (row, column) whose value differs, current − reported. */
-function expectedCorrections(sheet: string, before: Map<string, number | null>, after: Map<string, number | null>, format: (column: string) => 'count' | 'rate'): Correction[] {
+function expectedCorrections(
+  sheet: string,
+  before: Map<string, number | null>,
+  after: Map<string, number | null>,
+  format: (column: string) => 'count' | 'rate',
+): Correction[] {
   const out: Correction[] = [];
   for (const [key, reported] of before) {
     const current = after.get(key) ?? null;
@@ -97,7 +110,13 @@ function expectedCorrections(sheet: string, before: Map<string, number | null>, 
 const rate = (n: number, d: number) => (d === 0 ? null : n / d);
 const sortCorrections = (list: Correction[]) => [...list].sort((a, b) => `${a.sheet}|${a.row}|${a.column}`.localeCompare(`${b.sheet}|${b.row}|${b.column}`));
 /** Rates compared to 12 places (a ratio computed twice may differ in the last bit). */
-const rounded = (list: Correction[]) => list.map((c) => ({ ...c, reported: c.reported === null ? null : Number(c.reported.toFixed(12)), current: c.current === null ? null : Number(c.current.toFixed(12)), difference: c.difference === null ? null : Number(c.difference.toFixed(12)) }));
+const rounded = (list: Correction[]) =>
+  list.map((c) => ({
+    ...c,
+    reported: c.reported === null ? null : Number(c.reported.toFixed(12)),
+    current: c.current === null ? null : Number(c.current.toFixed(12)),
+    difference: c.difference === null ? null : Number(c.difference.toFixed(12)),
+  }));
 
 describe('reported quarters (已报送)', () => {
   const today = pinToday();
@@ -128,7 +147,14 @@ describe('reported quarters (已报送)', () => {
 
   it('starts 未报送, then marks the quarter 已报送 once (audited) and serves the workbook as reported', async () => {
     const before = await state();
-    expect(before).toMatchObject({ year: q.year, quarter: q.quarter, region: { id: options.regions[0].id, name: options.regions[0].name }, state: 'unreported', reported: null, corrections: [] });
+    expect(before).toMatchObject({
+      year: q.year,
+      quarter: q.quarter,
+      region: { id: options.regions[0].id, name: options.regions[0].name },
+      state: 'unreported',
+      reported: null,
+      corrections: [],
+    });
     const computed = await download(`/api/exports/quarterly?${params}`);
     expect(computed.status).toBe(200);
     expect(computed.headers.get('x-xuncha-workbook')).toBe('made');
@@ -141,17 +167,26 @@ describe('reported quarters (已报送)', () => {
     stateReported = marked.body;
     const again = await t.send<{ message: string }>('POST', '/api/exports/quarterly/report', { year: q.year, quarter: q.quarter });
     expect([again.status, again.body.message.split(':')[0]]).toEqual([409, 'quarter']);
-    const audit = await query<{ action: string; success: boolean }>(t.db.url, "SELECT action, success FROM audit_logs WHERE action = 'export.quarterly-report' ORDER BY id");
+    const audit = await query<{ action: string; success: boolean }>(
+      t.db.url,
+      "SELECT action, success FROM audit_logs WHERE action = 'export.quarterly-report' ORDER BY id",
+    );
     expect(audit).toEqual([
       { action: 'export.quarterly-report', success: true },
       { action: 'export.quarterly-report', success: false },
     ]);
     // the file kept in PostgreSQL is what is served
-    const [kept] = await query<{ sha256: string; size: number; content: Buffer }>(t.db.url, 'SELECT sha256, size, content FROM reported_quarters WHERE year = $1 AND quarter = $2 AND region_id = $3', [q.year, q.quarter, options.regions[0].id]);
+    const [kept] = await query<{ sha256: string; size: number; content: Buffer }>(
+      t.db.url,
+      'SELECT sha256, size, content FROM reported_quarters WHERE year = $1 AND quarter = $2 AND region_id = $3',
+      [q.year, q.quarter, options.regions[0].id],
+    );
     expect(createHash('sha256').update(kept.content).digest('hex')).toBe(kept.sha256);
     const served = await download(`/api/exports/quarterly?${params}`);
     expect(served.headers.get('x-xuncha-workbook')).toBe('reported');
-    expect(decodeURIComponent(/filename\*=UTF-8''([^;]+)/.exec(served.headers.get('content-disposition') ?? '')![1])).toBe(`${options.regions[0].name}巡察工作统计-${q.year}年第${q.quarter}季度-已报送.xlsx`);
+    expect(decodeURIComponent(/filename\*=UTF-8''([^;]+)/.exec(served.headers.get('content-disposition') ?? '')![1])).toBe(
+      `${options.regions[0].name}巡察工作统计-${q.year}年第${q.quarter}季度-已报送.xlsx`,
+    );
     expect(served.body.equals(kept.content)).toBe(true);
     expect(stateReported.reported!.sha256).toBe(kept.sha256);
     // the same cells as the workbook computed before it was marked
@@ -234,7 +269,15 @@ describe('reported quarters (已报送)', () => {
     for (const row of [`按地区 / ${countyName.get(task.county_id)}`, `按巡察轮次 / ${roundName.get(task.round_id)}`, '合计']) {
       expect(corrections.find((c) => c.sheet === '整改情况汇总' && c.row === row && c.column === '超期未完成整改任务数')).toMatchObject({ difference: -1 });
     }
-    expect(corrections.find((c) => c.sheet === '附表2 超期整改清单')).toEqual({ sheet: '附表2 超期整改清单', row: '合计', column: '超期整改任务数', format: 'count', reported: rect0.overdue.count, current: rect1.overdue.count, difference: -1 });
+    expect(corrections.find((c) => c.sheet === '附表2 超期整改清单')).toEqual({
+      sheet: '附表2 超期整改清单',
+      row: '合计',
+      column: '超期整改任务数',
+      format: 'count',
+      reported: rect0.overdue.count,
+      current: rect1.overdue.count,
+      difference: -1,
+    });
 
     // 问题复发情况: by county, by level-1 category and in total
     const recurrence = (rec: RecurrenceResponse) => {
@@ -250,7 +293,12 @@ describe('reported quarters (已报送)', () => {
       for (const r of rec.byRegion) put(`按地区 / ${countyName.get(r.regionId)}`, r);
       const level1 = new Map(options.categories.map((c) => [c.id, c.name]));
       for (const c of rec.byCategory) put(`按问题类别 / ${level1.get(c.categoryId)}`, c);
-      put('合计', { reinspectionFindings: rec.repeat.denominator, repeats: rec.repeat.numerator, closedReinspected: rec.rebound.denominator, rebounds: rec.rebound.numerator });
+      put('合计', {
+        reinspectionFindings: rec.repeat.denominator,
+        repeats: rec.repeat.numerator,
+        closedReinspected: rec.rebound.denominator,
+        rebounds: rec.rebound.numerator,
+      });
       return m;
     };
     const expectedRecurrence = expectedCorrections('问题复发情况', recurrence(rec0), recurrence(rec1), rectificationFormat);
@@ -276,7 +324,9 @@ describe('reported quarters (已报送)', () => {
     const current = await download(`/api/exports/quarterly?${params}&version=current`);
     expect(current.status).toBe(200);
     expect(current.headers.get('x-xuncha-workbook')).toBe('made');
-    expect(decodeURIComponent(/filename\*=UTF-8''([^;]+)/.exec(current.headers.get('content-disposition') ?? '')![1])).toBe(`${options.regions[0].name}巡察工作统计-${q.year}年第${q.quarter}季度-当前计算.xlsx`);
+    expect(decodeURIComponent(/filename\*=UTF-8''([^;]+)/.exec(current.headers.get('content-disposition') ?? '')![1])).toBe(
+      `${options.regions[0].name}巡察工作统计-${q.year}年第${q.quarter}季度-当前计算.xlsx`,
+    );
     const now = readWithLibreOffice(current.body, SHEETS);
     for (const name of SHEETS) expect(now.get(name)![0][0]).toContain('当前计算数，非已报送数');
     const total = now.get('整改情况汇总')!.find((r) => r[0] === '合计')!;

@@ -36,7 +36,10 @@ describe('the response cache', () => {
 
   it('is fresh after an ETL run of the app that loaded a write', async () => {
     const before = closedTasks((await t.get('/api/metrics/rectification')).body);
-    const [task] = await query<{ id: string }>(t.db.url, "SELECT id::text AS id FROM rectification_tasks WHERE status = 'CLOSE_REQUESTED' AND deleted_at IS NULL ORDER BY id LIMIT 1");
+    const [task] = await query<{ id: string }>(
+      t.db.url,
+      "SELECT id::text AS id FROM rectification_tasks WHERE status = 'CLOSE_REQUESTED' AND deleted_at IS NULL ORDER BY id LIMIT 1",
+    );
     expect(await closeTask(t, task.id)).toBe(201);
     // not loaded yet: the kept answer is still right for the warehouse
     expect(closedTasks((await t.get('/api/metrics/rectification')).body)).toBe(before);

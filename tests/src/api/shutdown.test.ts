@@ -34,7 +34,14 @@ const failed = (value: Answer | Failed): value is Failed => 'code' in value;
 /** Starts a request and returns a way to send its body, and its answer (or the error that ended it). */
 function begin(agent: http.Agent, method: string, path: string, body?: string) {
   const url = new URL(t.url + path);
-  const request = http.request({ agent, host: url.hostname, port: url.port, method, path, headers: body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+  const request = http.request({
+    agent,
+    host: url.hostname,
+    port: url.port,
+    method,
+    path,
+    headers: body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+  });
   const answer = new Promise<Answer | Failed>((resolve) => {
     request.on('response', (response) => {
       let text = '';

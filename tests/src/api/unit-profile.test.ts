@@ -80,16 +80,46 @@ describe('单位画像', () => {
     const p = response.body;
     expect(p.asOf).toBe(today);
 
-    const byMode = await sql<{ mode: string; n: number }>('SELECT mode::text AS mode, count(*)::int AS n FROM inspections WHERE unit_id = $1 AND deleted_at IS NULL GROUP BY 1', [unitId]);
-    expect(p.byMode.filter((m) => m.inspections > 0).map((m) => [m.mode, m.inspections]).sort()).toEqual(byMode.map((m) => [m.mode, m.n]).sort());
-    expect(p.inspections.reduce((s, i) => s + i.findings, 0)).toBe(Number((await sql<{ n: string }>(`SELECT count(*) AS n FROM findings WHERE unit_id = $1 AND deleted_at IS NULL AND inspection_id IN (SELECT id FROM inspections WHERE deleted_at IS NULL)`, [unitId]))[0].n));
+    const byMode = await sql<{ mode: string; n: number }>(
+      'SELECT mode::text AS mode, count(*)::int AS n FROM inspections WHERE unit_id = $1 AND deleted_at IS NULL GROUP BY 1',
+      [unitId],
+    );
+    expect(
+      p.byMode
+        .filter((m) => m.inspections > 0)
+        .map((m) => [m.mode, m.inspections])
+        .sort(),
+    ).toEqual(byMode.map((m) => [m.mode, m.n]).sort());
+    expect(p.inspections.reduce((s, i) => s + i.findings, 0)).toBe(
+      Number(
+        (
+          await sql<{ n: string }>(
+            `SELECT count(*) AS n FROM findings WHERE unit_id = $1 AND deleted_at IS NULL AND inspection_id IN (SELECT id FROM inspections WHERE deleted_at IS NULL)`,
+            [unitId],
+          )
+        )[0].n,
+      ),
+    );
 
-    const byCategory = await sql<{ categoryId: number; n: number }>(`SELECT f.category_id AS "categoryId", count(*)::int AS n ${FINDINGS} GROUP BY 1 ORDER BY 1`, [unitId, today]);
+    const byCategory = await sql<{ categoryId: number; n: number }>(
+      `SELECT f.category_id AS "categoryId", count(*)::int AS n ${FINDINGS} GROUP BY 1 ORDER BY 1`,
+      [unitId, today],
+    );
     expect(p.categories.map((c) => [c.categoryId, c.findings]).sort((a, b) => a[0] - b[0])).toEqual(byCategory.map((c) => [c.categoryId, c.n]));
     const hand = await recurrence(unitId);
     expect([hand.repeats.length > 0, hand.rebounds.length > 0]).toEqual([true, true]);
-    expect(p.findings.filter((f) => f.isRepeat).map((f) => f.id).sort((a, b) => a - b)).toEqual(hand.repeats);
-    expect(p.findings.filter((f) => f.isRebound).map((f) => f.id).sort((a, b) => a - b)).toEqual(hand.rebounds);
+    expect(
+      p.findings
+        .filter((f) => f.isRepeat)
+        .map((f) => f.id)
+        .sort((a, b) => a - b),
+    ).toEqual(hand.repeats);
+    expect(
+      p.findings
+        .filter((f) => f.isRebound)
+        .map((f) => f.id)
+        .sort((a, b) => a - b),
+    ).toEqual(hand.rebounds);
     expect(p.categories.reduce((s, c) => s + c.repeats, 0)).toBe(hand.repeats.length);
     expect(p.categories.reduce((s, c) => s + c.rebounds, 0)).toBe(hand.rebounds.length);
 
@@ -102,7 +132,9 @@ describe('单位画像', () => {
       [unitId, today],
     );
     expect(tasks.length).toBeGreaterThan(0);
-    expect([...p.tasks].sort((a, b) => a.id - b.id).map((k) => ({ id: k.id, status: k.status, extensions: k.extensions, overdue: k.daysOverdue }))).toEqual(tasks);
+    expect([...p.tasks].sort((a, b) => a.id - b.id).map((k) => ({ id: k.id, status: k.status, extensions: k.extensions, overdue: k.daysOverdue }))).toEqual(
+      tasks,
+    );
 
     // days to close: closed findings fed back by today, max(0, latest closed day − feedback day)
     const days = await sql<{ days: number }>(
@@ -116,7 +148,10 @@ describe('单位画像', () => {
     const county = await t.get<{ daysToClose: { count: number; median: number | null } }>(`/api/metrics/rectification?regionId=${p.unit.countyId}`);
     expect(p.daysToClose.county).toEqual({ count: county.body.daysToClose.count, median: county.body.daysToClose.median });
 
-    const clues = await sql<{ id: number }>('SELECT c.id FROM clues c JOIN inspections i ON i.id = c.inspection_id AND i.deleted_at IS NULL WHERE i.unit_id = $1 AND c.deleted_at IS NULL ORDER BY 1', [unitId]);
+    const clues = await sql<{ id: number }>(
+      'SELECT c.id FROM clues c JOIN inspections i ON i.id = c.inspection_id AND i.deleted_at IS NULL WHERE i.unit_id = $1 AND c.deleted_at IS NULL ORDER BY 1',
+      [unitId],
+    );
     expect(p.clues.map((c) => c.id).sort((a, b) => a - b)).toEqual(clues.map((c) => c.id));
 
     const people = await sql<{ name: string; dept: string; tasks: number; open: number }>(
@@ -125,10 +160,16 @@ describe('单位画像', () => {
         WHERE f.unit_id = $1 AND k.deleted_at IS NULL GROUP BY 1, 2 ORDER BY 1, 2`,
       [unitId],
     );
-    expect(p.persons.slice(0, 2).map((r) => [r.role, r.name])).toEqual([['PRINCIPAL', '画像主任'], ['IN_CHARGE', '画像副主任']]);
-    expect(p.persons.slice(2).map((r) => ({ name: r.name, dept: r.dept, tasks: r.tasks, open: r.openTasks })).sort((a, b) => (a.name + a.dept < b.name + b.dept ? -1 : 1))).toEqual(
-      [...people].sort((a, b) => (a.name + a.dept < b.name + b.dept ? -1 : 1)),
-    );
+    expect(p.persons.slice(0, 2).map((r) => [r.role, r.name])).toEqual([
+      ['PRINCIPAL', '画像主任'],
+      ['IN_CHARGE', '画像副主任'],
+    ]);
+    expect(
+      p.persons
+        .slice(2)
+        .map((r) => ({ name: r.name, dept: r.dept, tasks: r.tasks, open: r.openTasks }))
+        .sort((a, b) => (a.name + a.dept < b.name + b.dept ? -1 : 1)),
+    ).toEqual([...people].sort((a, b) => (a.name + a.dept < b.name + b.dept ? -1 : 1)));
   });
 
   it('answers a unit that does not exist as missing', async () => {

@@ -114,9 +114,15 @@ describe('预警 and 督办单', () => {
   it('puts tasks due in 20, 10, 0 and −1 days on the levels a hand computation gives', async () => {
     // by hand: 21 → none, 20 → yellow, 11 → yellow, 10 → orange, 0 (today) → orange, −1 → red
     const expected: Record<number, string | null> = { 21: null, 20: 'yellow', 11: 'yellow', 10: 'orange', 0: 'orange', [-1]: 'red' };
-    const lists = Object.fromEntries(await Promise.all(['yellow', 'orange', 'red'].map(async (level) => [level, new Set((await all(`warning=${level}&regionId=${county}`)).map((r) => r.id))] as const)));
+    const lists = Object.fromEntries(
+      await Promise.all(
+        ['yellow', 'orange', 'red'].map(async (level) => [level, new Set((await all(`warning=${level}&regionId=${county}`)).map((r) => r.id))] as const),
+      ),
+    );
     for (const [offset, id] of made) {
-      const found = Object.entries(lists).filter(([, ids]) => ids.has(id)).map(([level]) => level);
+      const found = Object.entries(lists)
+        .filter(([, ids]) => ids.has(id))
+        .map(([level]) => level);
       expect({ offset, levels: found }).toEqual({ offset, levels: expected[offset] === null ? [] : [expected[offset]] });
     }
   });
@@ -128,7 +134,9 @@ describe('预警 and 督办单', () => {
       [today, null],
     );
     const byHand = (days: number) => (days < 0 ? 'red' : days <= 10 ? 'orange' : days <= 20 ? 'yellow' : null);
-    const summary = await t.get<{ asOf: string; days: { yellow: number; orange: number }; levels: { level: string; count: number; recipients: string[] }[] }>('/api/warnings/summary');
+    const summary = await t.get<{ asOf: string; days: { yellow: number; orange: number }; levels: { level: string; count: number; recipients: string[] }[] }>(
+      '/api/warnings/summary',
+    );
     expect(summary.status).toBe(200);
     expect(summary.body.asOf).toBe(today);
     expect(summary.body.days).toEqual({ yellow: 20, orange: 10 });
@@ -152,7 +160,9 @@ describe('预警 and 督办单', () => {
     const units = new Set(expected.map((r) => r.unit));
     // one unit's leaders entered in the unit directory: its 督办单 names them; the others name the roles
     const ledUnit = expected[0];
-    expect((await t.send('PATCH', `/api/masterdata/units/${ledUnit.unitId}`, { principalLeader: '督办测试主任', leaderInCharge: '督办测试副主任' })).status).toBe(200);
+    expect(
+      (await t.send('PATCH', `/api/masterdata/units/${ledUnit.unitId}`, { principalLeader: '督办测试主任', leaderInCharge: '督办测试副主任' })).status,
+    ).toBe(200);
     const response = await fetch(`${t.url}/api/notices?warning=red&regionId=${county}`, {
       method: 'POST',
       headers: { cookie: t.cookie, 'content-type': 'application/json' },
@@ -179,7 +189,15 @@ describe('预警 and 督办单', () => {
         documents.forEach((doc, i) => fs.writeFileSync(path.join(dir, `n${i}.docx`), doc));
         execFileSync(
           'soffice',
-          [`-env:UserInstallation=file://${path.join(dir, 'profile')}`, '--headless', '--convert-to', 'txt:Text', '--outdir', path.join(dir, 'txt'), ...documents.map((_, i) => path.join(dir, `n${i}.docx`))],
+          [
+            `-env:UserInstallation=file://${path.join(dir, 'profile')}`,
+            '--headless',
+            '--convert-to',
+            'txt:Text',
+            '--outdir',
+            path.join(dir, 'txt'),
+            ...documents.map((_, i) => path.join(dir, `n${i}.docx`)),
+          ],
           { stdio: 'pipe', timeout: 300_000 },
         );
         const named: number[] = [];
@@ -189,7 +207,11 @@ describe('预警 and 督办单', () => {
           expect(text.split('\n')[0].trim()).toBe('整改督办单');
           expect(text).toMatch(/巡督〔\d{4}〕\d+号/);
           expect(text).toContain('主要负责人'); // red: up to the 主要负责人
-          const addressee = text.split('\n').find((l) => l.trim().endsWith('：'))!.trim().slice(0, -1);
+          const addressee = text
+            .split('\n')
+            .find((l) => l.trim().endsWith('：'))!
+            .trim()
+            .slice(0, -1);
           addressees.push(addressee);
           const persons = [...new Set(expected.filter((r) => r.unit === addressee).map((r) => r.person))];
           const ask = /请责任人(.+?)，(分管领导.*?)，(主要负责人.*?)切实履行整改责任/.exec(text);
@@ -240,7 +262,7 @@ describe('预警 and 督办单', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent(`超期任务_${countyName}_${today}.xlsx`)}`);
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load((await response.arrayBuffer()));
+    await book.xlsx.load(await response.arrayBuffer());
     const sheet = book.worksheets[0];
     expect(sheet.getCell(6, 1).value).toBe('任务编号');
     const ids: number[] = [];
@@ -262,7 +284,7 @@ describe('预警 and 督办单', () => {
     const city = await fetch(`${t.url}/api/exports/quarterly?year=${year}&quarter=${quarter}&regionId=${county}`, { headers: { cookie: t.cookie } });
     expect(city.status).toBe(200);
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load((await city.arrayBuffer()));
+    await book.xlsx.load(await city.arrayBuffer());
     expect(book.worksheets[0].getRow(2).values).toContain(countyName);
 
     const [{ code, other }] = await query<{ code: string; other: number }>(

@@ -171,7 +171,12 @@ describe('kept quarterly workbooks', () => {
     for (const table of QUARTER_STATE_TABLES) await t.warehouse.command(`DELETE FROM ${table} WHERE as_of IN {ends:Array(Date)}`, { ends });
     const builds = async () =>
       Object.fromEntries(
-        (await t.warehouse.query<{ day: string; n: string }>('SELECT toString(as_of) AS day, count() AS n FROM quarter_builds WHERE as_of IN {ends:Array(Date)} GROUP BY day', { ends })).map((r) => [r.day, Number(r.n)]),
+        (
+          await t.warehouse.query<{ day: string; n: string }>(
+            'SELECT toString(as_of) AS day, count() AS n FROM quarter_builds WHERE as_of IN {ends:Array(Date)} GROUP BY day',
+            { ends },
+          )
+        ).map((r) => [r.day, Number(r.n)]),
       );
     expect(await builds()).toEqual({});
     await t.app.get(WorkbookPrebuilder).pass();

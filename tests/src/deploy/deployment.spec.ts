@@ -45,7 +45,11 @@ interface Stage {
 
 /** The Dockerfile's stages, with line continuations joined and comments dropped. */
 function dockerStages(text: string): Stage[] {
-  const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/).map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+  const lines = text
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'));
   const stages: Stage[] = [];
   for (const line of lines) {
     const [, keyword, args] = /^(\S+)\s*(.*)$/.exec(line) ?? [];
@@ -75,7 +79,12 @@ describe('deployment files', () => {
     expect(healthcheck?.args).toMatch(/\bCMD\b/);
     expect(healthcheck?.args).toContain('/api/health');
     expect(last('EXPOSE')?.args).toBe('3000');
-    expect(final.instructions.filter((i) => i.keyword === 'ENV').map((i) => i.args).join(' ')).toMatch(/\bHOST=0\.0\.0\.0\b/);
+    expect(
+      final.instructions
+        .filter((i) => i.keyword === 'ENV')
+        .map((i) => i.args)
+        .join(' '),
+    ).toMatch(/\bHOST=0\.0\.0\.0\b/);
     const cmd = last('CMD')?.args ?? '';
     expect(cmd.includes('scripts/start.ts') || /"npm",\s*"start"/.test(cmd)).toBe(true);
   });

@@ -70,7 +70,9 @@ describe('ETL crash safety (SIGKILL at random points)', () => {
       if (killAfterMs !== undefined) {
         void (async () => {
           while (!exited) {
-            const [row] = await query<{ running: boolean }>(db.url, `SELECT EXISTS (SELECT 1 FROM etl_runs WHERE status = 'RUNNING' AND id > $1) AS running`, [lastRunId]);
+            const [row] = await query<{ running: boolean }>(db.url, `SELECT EXISTS (SELECT 1 FROM etl_runs WHERE status = 'RUNNING' AND id > $1) AS running`, [
+              lastRunId,
+            ]);
             if (row.running) {
               timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
               return;
@@ -207,9 +209,16 @@ describe('npm start killed between the warehouse migrations and its full load', 
    * the output shows the warehouse migrated, or `ms` after its startup run began; without
    * it, the start runs until ready, answers /api/health, and is stopped with SIGTERM.
    */
-  const start = async (env: NodeJS.ProcessEnv, kill?: 'migrated' | { ms: number }): Promise<Exited & { health?: { status: number; body: Record<string, unknown> } }> => {
+  const start = async (
+    env: NodeJS.ProcessEnv,
+    kill?: 'migrated' | { ms: number },
+  ): Promise<Exited & { health?: { status: number; body: Record<string, unknown> } }> => {
     const [{ max }] = await query<{ max: number | null }>(db.url, 'SELECT max(id) AS max FROM etl_runs');
-    const child = spawn(process.execPath, ['-r', './scripts/register.cjs', START], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-r', './scripts/register.cjs', START], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     let exited = false;
     let health: { status: number; body: Record<string, unknown> } | undefined;
@@ -229,7 +238,9 @@ describe('npm start killed between the warehouse migrations and its full load', 
     if (kill !== undefined && kill !== 'migrated') {
       void (async () => {
         while (!exited) {
-          const [row] = await query<{ running: boolean }>(db.url, `SELECT EXISTS (SELECT 1 FROM etl_runs WHERE status = 'RUNNING' AND id > $1) AS running`, [max ?? 0]);
+          const [row] = await query<{ running: boolean }>(db.url, `SELECT EXISTS (SELECT 1 FROM etl_runs WHERE status = 'RUNNING' AND id > $1) AS running`, [
+            max ?? 0,
+          ]);
           if (row.running) {
             timer = setTimeout(() => child.kill('SIGKILL'), kill.ms);
             return;
@@ -290,7 +301,9 @@ describe('npm start killed between the warehouse migrations and its full load', 
 
     const final = await start({ ...env('ch-new'), PORT: String(await freePort()) });
     expect({ seed, kills, code: final.code, output: final.output }).toMatchObject({ code: 0 });
-    expect({ seed, kills, health: final.health }).toMatchObject({ health: { status: 200, body: { status: 'ok', warehouse: { state: 'current', fullLoad: null } } } });
+    expect({ seed, kills, health: final.health }).toMatchObject({
+      health: { status: 200, body: { status: 'ok', warehouse: { state: 'current', fullLoad: null } } },
+    });
 
     const warehouse: Warehouse = await openWarehouse({ database: 'crash', dataDir: path.join(dir, 'ch-new') });
     try {

@@ -25,7 +25,11 @@ let county: TestClient;
 
 interface Health {
   status: string;
-  warehouse: { state: string; fullLoad: { reason: string } | null; counts: Record<string, { postgres: number; warehouse: number; pending: number }> | null } | null;
+  warehouse: {
+    state: string;
+    fullLoad: { reason: string } | null;
+    counts: Record<string, { postgres: number; warehouse: number; pending: number }> | null;
+  } | null;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -159,7 +163,9 @@ describe('readers during a full load', () => {
       return { counts: JSON.stringify(counts), listed: String(listed) };
     };
     const [old, fresh] = [parts(before), parts(after)];
-    const between = seen.map(parts).filter((p) => (p.counts !== old.counts && p.counts !== fresh.counts) || (p.listed !== old.listed && p.listed !== fresh.listed));
+    const between = seen
+      .map(parts)
+      .filter((p) => (p.counts !== old.counts && p.counts !== fresh.counts) || (p.listed !== old.listed && p.listed !== fresh.listed));
     expect({ old, fresh, between }).toEqual({ old, fresh, between: [] });
     await expectParity();
   });
@@ -240,7 +246,10 @@ describe('/api/health', () => {
     expect(counts.tasks).toEqual({ postgres: Number(pg.tasks), warehouse: Number(pg.tasks), pending: 0 });
 
     // written, not yet loaded: no alarm
-    await query(t.db.url, 'UPDATE rectification_tasks SET deleted_at = now() WHERE id IN (SELECT id FROM rectification_tasks WHERE deleted_at IS NULL ORDER BY id LIMIT 3)');
+    await query(
+      t.db.url,
+      'UPDATE rectification_tasks SET deleted_at = now() WHERE id IN (SELECT id FROM rectification_tasks WHERE deleted_at IS NULL ORDER BY id LIMIT 3)',
+    );
     const catching = await healthUntil('catching_up');
     expect(catching.status).toBe(200);
     expect(catching.body.warehouse!.counts!.tasks).toMatchObject({ postgres: Number(pg.tasks) - 3, warehouse: Number(pg.tasks) });

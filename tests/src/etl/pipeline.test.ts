@@ -134,7 +134,9 @@ describe('ETL pipeline: PostgreSQL → chDB', () => {
     await query(db.url, `UPDATE org_units SET region_id = $1, category = 'OTHER' WHERE id = $2`, [other.id, unit.id]);
     // rename a category and move it under another level-1 parent
     const [category] = await query<{ id: number; parent_id: number }>(db.url, `SELECT id, parent_id FROM issue_categories WHERE level = 2 ORDER BY id LIMIT 1`);
-    const [parent] = await query<{ id: number }>(db.url, `SELECT id FROM issue_categories WHERE level = 1 AND id <> $1 ORDER BY id LIMIT 1`, [category.parent_id]);
+    const [parent] = await query<{ id: number }>(db.url, `SELECT id FROM issue_categories WHERE level = 1 AND id <> $1 ORDER BY id LIMIT 1`, [
+      category.parent_id,
+    ]);
     await query(db.url, `UPDATE issue_categories SET name = name || '（调整）', parent_id = $1 WHERE id = $2`, [parent.id, category.id]);
 
     const result = await etl();
@@ -171,10 +173,9 @@ describe('ETL pipeline: PostgreSQL → chDB', () => {
       expect(first.tables.fact_findings.read).toBe(1);
       await early.query('COMMIT');
       await etl();
-      const found = await warehouse.query<{ id: string }>(
-        `SELECT toString(id) AS id FROM fact_findings FINAL WHERE id IN ({ids:Array(UInt64)}) ORDER BY id`,
-        { ids: [a.rows[0].id, b.rows[0].id] },
-      );
+      const found = await warehouse.query<{ id: string }>(`SELECT toString(id) AS id FROM fact_findings FINAL WHERE id IN ({ids:Array(UInt64)}) ORDER BY id`, {
+        ids: [a.rows[0].id, b.rows[0].id],
+      });
       expect(found.map((r) => r.id)).toEqual([a.rows[0].id, b.rows[0].id].sort((x, y) => Number(x) - Number(y)));
     } finally {
       await early.end();

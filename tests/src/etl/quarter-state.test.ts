@@ -31,7 +31,8 @@ const FIGURES = [
   'sum(closed_reinspected)',
   'sum(rebounds)',
 ].join(', ');
-const UNIT_COLUMNS = 'id, code, name, category, region_id, county_id, committee_region_id, valid_from, valid_to, last_routine, last_special, last_mobile, last_revisit';
+const UNIT_COLUMNS =
+  'id, code, name, category, region_id, county_id, committee_region_id, valid_from, valid_to, last_routine, last_special, last_mobile, last_revisit';
 /** The build id the check derives from scratch under (never one ensureQuarterState hands out). */
 const SCRATCH = '1';
 

@@ -72,7 +72,9 @@ describe('ETL extract from DATABASE_READ_URL', () => {
     it('refuses another database, before a full run empties the warehouse, and records the failure on the primary', async () => {
       const [{ n: before }] = await warehouse.query<{ n: string }>('SELECT count() AS n FROM fact_tasks FINAL');
       const attempt = etl('full', other.url);
-      await expect(attempt).rejects.toThrow(/^DATABASE_READ_URL \(.*\) names database "xt_[^"]+", DATABASE_URL "xt_[^"]+": the extract must read the same database$/);
+      await expect(attempt).rejects.toThrow(
+        /^DATABASE_READ_URL \(.*\) names database "xt_[^"]+", DATABASE_URL "xt_[^"]+": the extract must read the same database$/,
+      );
       const [{ n: after }] = await warehouse.query<{ n: string }>('SELECT count() AS n FROM fact_tasks FINAL');
       expect(after).toBe(before);
       const [run] = await query<{ status: string; error: string }>(db.url, 'SELECT status::text, error FROM etl_runs ORDER BY id DESC LIMIT 1');
@@ -120,7 +122,10 @@ describe('ETL extract from DATABASE_READ_URL', () => {
     it('while the replica lags, changes wait; once it replays them the next run loads them', async () => {
       await onStandby('SELECT pg_wal_replay_pause()');
       try {
-        await query(primary, `UPDATE rectification_tasks SET responsible_dept = '纪检组' WHERE id = (SELECT max(id) FROM rectification_tasks WHERE deleted_at IS NULL)`);
+        await query(
+          primary,
+          `UPDATE rectification_tasks SET responsible_dept = '纪检组' WHERE id = (SELECT max(id) FROM rectification_tasks WHERE deleted_at IS NULL)`,
+        );
         await query(primary, `UPDATE org_units SET name = name || '（更名）' WHERE id = (SELECT min(id) FROM org_units)`);
         const lagging = await etl();
         expect(lagging.status).toBe('succeeded');
@@ -143,7 +148,10 @@ describe('ETL extract from DATABASE_READ_URL', () => {
         // An older transaction, still open, writes first; a younger one commits meanwhile.
         await late.query('BEGIN');
         await late.query(`UPDATE findings SET description = description || '（补充）' WHERE id = (SELECT min(id) FROM findings WHERE deleted_at IS NULL)`);
-        await query(primary, `UPDATE rectification_tasks SET responsible_person = '周七' WHERE id = (SELECT min(id) FROM rectification_tasks WHERE deleted_at IS NULL)`);
+        await query(
+          primary,
+          `UPDATE rectification_tasks SET responsible_person = '周七' WHERE id = (SELECT min(id) FROM rectification_tasks WHERE deleted_at IS NULL)`,
+        );
         await caughtUp(primary, standby);
         const before = await etl();
         expect(before.tables.fact_tasks.read).toBeGreaterThanOrEqual(1);
@@ -165,7 +173,9 @@ describe('ETL extract from DATABASE_READ_URL', () => {
       const elsewhere = await createTestDatabase();
       try {
         const attempt = runEtl({ databaseUrl: primary, readDatabaseUrl: elsewhere.url, sink: warehouseSink(warehouse), trigger: 'test' });
-        await expect(attempt).rejects.toThrow(/^DATABASE_READ_URL \(.*\) is not a streaming replica of DATABASE_URL: system identifier \d+, the primary's is \d+/);
+        await expect(attempt).rejects.toThrow(
+          /^DATABASE_READ_URL \(.*\) is not a streaming replica of DATABASE_URL: system identifier \d+, the primary's is \d+/,
+        );
       } finally {
         await elsewhere.drop();
       }

@@ -122,8 +122,6 @@ describe('ETL: bad records and an unreachable warehouse', () => {
     expect(row.status).toBe('CLOSE_REQUESTED');
     const parity = await warehouseParity(db.url, warehouse);
     // the rejected records of the previous test are still in PostgreSQL only
-    expect(parity.filter((p) => p.pgCount !== p.chCount).map((p) => [p.table, p.pgCount - p.chCount])).toEqual([
-      ['fact_tasks', 4],
-    ]);
+    expect(parity.filter((p) => p.pgCount !== p.chCount).map((p) => [p.table, p.pgCount - p.chCount])).toEqual([['fact_tasks', 4]]);
   });
 });

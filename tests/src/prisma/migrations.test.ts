@@ -28,7 +28,9 @@ describe('migrations', () => {
     const expected = readMigrations().map((m) => ({
       migration_name: m.name,
       // the checksum Prisma computes: SHA-256 of the file, in hex
-      checksum: createHash('sha256').update(readFileSync(`${__dirname}/../../../prisma/migrations/${m.name}/migration.sql`)).digest('hex'),
+      checksum: createHash('sha256')
+        .update(readFileSync(`${__dirname}/../../../prisma/migrations/${m.name}/migration.sql`))
+        .digest('hex'),
       finished: true,
       applied_steps_count: 1,
       rolled_back_at: null,

@@ -10,18 +10,7 @@ import { createTestDatabase, query, type TestDatabase } from '../support/pg';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const TODAY = '2026-06-30';
-const CASE_TABLES = [
-  'regions',
-  'terms',
-  'org_units',
-  'rounds',
-  'issue_categories',
-  'inspections',
-  'clues',
-  'findings',
-  'rectification_tasks',
-  'task_events',
-];
+const CASE_TABLES = ['regions', 'terms', 'org_units', 'rounds', 'issue_categories', 'inspections', 'clues', 'findings', 'rectification_tasks', 'task_events'];
 
 /** md5 per table over the business columns, rows in id order. */
 async function checksums(url: string): Promise<Record<string, string>> {
@@ -63,7 +52,9 @@ describe('demo data generator (seed)', () => {
 
   beforeAll(async () => {
     [a, b, c] = await Promise.all([createTestDatabase(), createTestDatabase(), createTestDatabase()]);
-    const spies = (['log', 'info', 'warn', 'error'] as const).map((name) => jest.spyOn(console, name).mockImplementation((...args) => void consoleCalls.push(args)));
+    const spies = (['log', 'info', 'warn', 'error'] as const).map((name) =>
+      jest.spyOn(console, name).mockImplementation((...args) => void consoleCalls.push(args)),
+    );
     try {
       [summary] = await Promise.all([
         seedDatabase(a.url, { scale: 'demo', seed: 7, today: TODAY }),
@@ -98,7 +89,8 @@ describe('demo data generator (seed)', () => {
     const sumC = await checksums(c.url);
     expect(sumB).toEqual(sumA);
     for (const table of CASE_TABLES) {
-      if (table === 'issue_categories') expect(sumC[table]).toBe(sumA[table]); // the fixed seeded tree
+      if (table === 'issue_categories')
+        expect(sumC[table]).toBe(sumA[table]); // the fixed seeded tree
       else expect(sumC[table]).not.toBe(sumA[table]);
     }
   });
@@ -106,8 +98,13 @@ describe('demo data generator (seed)', () => {
   it('refuses a database with case records, and --force replaces them (keeping users’ region scopes)', async () => {
     expect(await isDatabaseEmpty(c.url)).toBe(false);
     await expect(seedDatabase(c.url, { scale: 'tiny', seed: 1, today: TODAY })).rejects.toThrow(UserError);
-    const [{ id: regionId, code }] = await query<{ id: number; code: string }>(c.url, `SELECT id, code FROM regions WHERE level = 'COUNTY' ORDER BY code DESC LIMIT 1`);
-    await query(c.url, `INSERT INTO users (username, display_name, password_hash, role, region_id) VALUES ('county', '县区用户', 'x', 'COUNTY_STAFF', $1)`, [regionId]);
+    const [{ id: regionId, code }] = await query<{ id: number; code: string }>(
+      c.url,
+      `SELECT id, code FROM regions WHERE level = 'COUNTY' ORDER BY code DESC LIMIT 1`,
+    );
+    await query(c.url, `INSERT INTO users (username, display_name, password_hash, role, region_id) VALUES ('county', '县区用户', 'x', 'COUNTY_STAFF', $1)`, [
+      regionId,
+    ]);
     await seedDatabase(c.url, { scale: 'demo', seed: 7, today: TODAY, force: true });
     expect(await checksums(c.url)).toEqual(sumA);
     const [user] = await query<{ code: string }>(c.url, `SELECT r.code FROM users u JOIN regions r ON r.id = u.region_id WHERE u.username = 'county'`);
@@ -149,7 +146,9 @@ describe('demo data generator (seed)', () => {
       expect(term.current_share).toBeLessThan(0.7);
     }
     // about two rounds a year, each within its term
-    expect(await count(a.url, `SELECT count(*) AS n FROM rounds o JOIN terms t ON t.id = o.term_id WHERE o.start_date < t.start_date OR o.start_date > t.end_date`)).toBe(0);
+    expect(
+      await count(a.url, `SELECT count(*) AS n FROM rounds o JOIN terms t ON t.id = o.term_id WHERE o.start_date < t.start_date OR o.start_date > t.end_date`),
+    ).toBe(0);
     const perYear = await one<{ rate: number }>(a.url, `SELECT count(*)::float / (9 * 8.0) AS rate FROM rounds`);
     expect(perYear.rate).toBeGreaterThan(1.5);
     expect(perYear.rate).toBeLessThan(2.5);
@@ -290,7 +289,10 @@ describe('demo data generator (seed)', () => {
     );
     expect(top.map((t) => t.code).sort()).toEqual(['2', '3']);
     expect(await count(a.url, `SELECT count(*) AS n FROM findings f JOIN issue_categories c ON c.id = f.category_id WHERE c.level <> 2`)).toBe(0);
-    const flags = await one<{ immediate: number; key: number }>(a.url, `SELECT avg(is_immediate::int)::float8 AS immediate, avg(is_key_concern::int)::float8 AS key FROM findings`);
+    const flags = await one<{ immediate: number; key: number }>(
+      a.url,
+      `SELECT avg(is_immediate::int)::float8 AS immediate, avg(is_key_concern::int)::float8 AS key FROM findings`,
+    );
     expect(flags.immediate).toBeGreaterThan(0.05);
     expect(flags.key).toBeGreaterThan(0.02);
   });
@@ -359,7 +361,10 @@ describe('demo data generator (seed)', () => {
     for (const value of Object.values(mix)) expect(Number(value)).toBeGreaterThan(0);
     expect(Number(mix.tracks)).toBe(3);
     // 1–3 tasks per finding fed back, none before feedback; tracks follow the finding
-    const perFinding = await one<{ min: number; max: number }>(a.url, `SELECT min(n)::int AS min, max(n)::int AS max FROM (SELECT count(*) AS n FROM rectification_tasks GROUP BY finding_id) x`);
+    const perFinding = await one<{ min: number; max: number }>(
+      a.url,
+      `SELECT min(n)::int AS min, max(n)::int AS max FROM (SELECT count(*) AS n FROM rectification_tasks GROUP BY finding_id) x`,
+    );
     expect([perFinding.min, perFinding.max]).toEqual([1, 3]);
     const rules = [
       `SELECT count(*) AS n FROM findings f JOIN inspections i ON i.id = f.inspection_id
@@ -445,7 +450,10 @@ describe('demo data generator (seed)', () => {
     const sequence = await one<{ last_value: string }>(a.url, `SELECT last_value FROM change_capture_seq`);
     expect(BigInt(sequence.last_value)).toBeGreaterThanOrEqual(BigInt(seq.max));
     // the triggers are enabled again: a later write gets a newer change_seq from them
-    const triggers = await query<{ tgname: string; tgenabled: string }>(a.url, `SELECT tgname, tgenabled FROM pg_trigger WHERE tgname LIKE '%\\_capture\\_change'`);
+    const triggers = await query<{ tgname: string; tgenabled: string }>(
+      a.url,
+      `SELECT tgname, tgenabled FROM pg_trigger WHERE tgname LIKE '%\\_capture\\_change'`,
+    );
     expect(triggers).toHaveLength(CASE_TABLES.length);
     for (const t of triggers) expect(t.tgenabled).toBe('O');
     const fresh = await createTestDatabase();
@@ -460,7 +468,10 @@ describe('demo data generator (seed)', () => {
       await fresh.drop();
     }
     for (const table of CASE_TABLES) {
-      const ok = await one<{ ok: boolean }>(a.url, `SELECT (SELECT last_value FROM pg_sequences WHERE sequencename = '${table}_id_seq') >= (SELECT max(id) FROM "${table}") AS ok`);
+      const ok = await one<{ ok: boolean }>(
+        a.url,
+        `SELECT (SELECT last_value FROM pg_sequences WHERE sequencename = '${table}_id_seq') >= (SELECT max(id) FROM "${table}") AS ok`,
+      );
       expect([table, ok.ok]).toEqual([table, true]);
     }
     await query(b.url, `UPDATE findings SET is_key_concern = NOT is_key_concern WHERE id = 1`);
@@ -533,7 +544,11 @@ describe('db:seed command', () => {
   const cli = path.join(ROOT, 'prisma', 'src', 'cli', 'seed.ts');
 
   it('exits 1 with one line on stderr and no stack trace for a bad argument', () => {
-    const run = spawnSync(tsx, [cli, '--scale', 'huge'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' } });
+    const run = spawnSync(tsx, [cli, '--scale', 'huge'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' },
+    });
     expect(run.status).toBe(1);
     const lines = run.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);

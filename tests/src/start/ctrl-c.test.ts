@@ -22,7 +22,17 @@ it('stops cleanly on Ctrl-C to its process group while writes are under way', as
   const port = await freePort();
   const child = spawn(process.execPath, ['-r', './scripts/register.cjs', 'scripts/start.ts'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, DATABASE_URL: '', CLICKHOUSE_URL: '', DATA_DIR: dir, STATIC_DIR: path.join(dir, 'dist'), PORT: String(port), DEMO_DATA: 'off', ETL_INTERVAL_SECONDS: '1', DEMO_PASSWORD: 'ctrl-c-demo-pw' },
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      CLICKHOUSE_URL: '',
+      DATA_DIR: dir,
+      STATIC_DIR: path.join(dir, 'dist'),
+      PORT: String(port),
+      DEMO_DATA: 'off',
+      ETL_INTERVAL_SECONDS: '1',
+      DEMO_PASSWORD: 'ctrl-c-demo-pw',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // a process group, as a terminal's foreground job is
   });
@@ -37,7 +47,11 @@ it('stops cleanly on Ctrl-C to its process group while writes are under way', as
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const base = `http://127.0.0.1:${port}`;
-    const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'ctrl-c-demo-pw' }) });
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'ctrl-c-demo-pw' }),
+    });
     expect(login.status).toBe(200);
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
     const me = (await (await fetch(`${base}/api/auth/me`, { headers: { cookie } })).json()) as { id: number };
@@ -48,7 +62,11 @@ it('stops cleanly on Ctrl-C to its process group while writes are under way', as
     const writer = async (n: number) => {
       for (let i = 0; !stop; i++) {
         try {
-          const response = await fetch(`${base}/api/users/${me.id}`, { method: 'PATCH', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ displayName: `管理员 ${n}-${i}` }) });
+          const response = await fetch(`${base}/api/users/${me.id}`, {
+            method: 'PATCH',
+            headers: { cookie, 'content-type': 'application/json' },
+            body: JSON.stringify({ displayName: `管理员 ${n}-${i}` }),
+          });
           const body = await response.text();
           answers.push(response.status === 503 && /服务正在停止/.test(body) ? 'stopping' : String(response.status));
         } catch {

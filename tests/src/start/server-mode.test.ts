@@ -20,7 +20,11 @@ interface Started {
 }
 
 function start(env: NodeJS.ProcessEnv): Started {
-  const child = spawn(process.execPath, ['-r', './scripts/register.cjs', 'scripts/start.ts'], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['-r', './scripts/register.cjs', 'scripts/start.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
@@ -87,7 +91,11 @@ describe('npm start against a PostgreSQL server', () => {
     expect(started.output()).not.toContain('first-admin-pw');
     const base = `http://127.0.0.1:${env.PORT}`;
     expect((await fetch(`${base}/api/health`)).status).toBe(200);
-    const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'first-admin-pw' }) });
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'first-admin-pw' }),
+    });
     expect(login.status).toBe(200);
     expect(await query(db.url, 'SELECT username, role FROM users')).toEqual([{ username: 'admin', role: 'ADMIN' }]);
     // no demo data: DESIGN.md's issue categories only, and the setup checklist says what is missing (issue 14)
@@ -97,7 +105,10 @@ describe('npm start against a PostgreSQL server', () => {
     ]);
     expect(await query(db.url, 'SELECT (SELECT count(*)::int FROM regions) + (SELECT count(*)::int FROM org_units) AS n')).toEqual([{ n: 0 }]);
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-    const setup = (await (await fetch(`${base}/api/masterdata/setup`, { headers: { cookie } })).json()) as { complete: boolean; items: { key: string; done: boolean }[] };
+    const setup = (await (await fetch(`${base}/api/masterdata/setup`, { headers: { cookie } })).json()) as {
+      complete: boolean;
+      items: { key: string; done: boolean }[];
+    };
     expect(setup.complete).toBe(false);
     expect(setup.items.filter((i) => i.done).map((i) => i.key)).toEqual(['categories']);
     expect(started.output()).toContain('default issue categories written');
@@ -109,7 +120,11 @@ describe('npm start against a PostgreSQL server', () => {
     const started = start(env);
     await ready(started);
     const login = (password: string) =>
-      fetch(`http://127.0.0.1:${env.PORT}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+      fetch(`http://127.0.0.1:${env.PORT}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password }),
+      });
     expect((await login('first-admin-pw')).status).toBe(200);
     expect((await login('another-password')).status).toBe(401);
     expect(await started.stop()).toBe(0);

@@ -119,7 +119,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 }
 
 /** One request to an app at `url` with a session cookie (or none); the body parsed when it is JSON. */
-export async function request<T>(url: string, cookie: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<TestResponse<T>> {
+export async function request<T>(
+  url: string,
+  cookie: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<TestResponse<T>> {
   const response = await fetch(url + path, {
     method,
     headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(cookie ? { cookie } : {}), ...headers },

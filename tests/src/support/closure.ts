@@ -17,7 +17,12 @@ export async function closureReviewer(t: TestApp): Promise<TestClient> {
 }
 
 /** Applies for closure (as `applicant`, with a small PDF) and posts the multipart form. */
-export async function applyForClosure(t: TestApp, applicant: { cookie: string }, taskId: number | string, explanation = '整改已完成'): Promise<{ status: number; body: { request: { id: number }; message?: string } }> {
+export async function applyForClosure(
+  t: TestApp,
+  applicant: { cookie: string },
+  taskId: number | string,
+  explanation = '整改已完成',
+): Promise<{ status: number; body: { request: { id: number }; message?: string } }> {
   const form = new FormData();
   form.append('explanation', explanation);
   form.append('files', new Blob([new Uint8Array(pdfFile())]), '整改报告.pdf');

@@ -815,14 +815,7 @@ const EXPECTED_D3: ExpectedAsOf = {
       regionRow(3, JIA_TERM, 782 / 1827, 4, 2, 1), // 0.5 ÷ 0.428
       regionRow(4, YI_TERM, 963 / 1826, 3, 2, 1), // 0.667 ÷ 0.527
     ],
-    byUnitCategory: [
-      cat('INSTITUTION', 2, 2),
-      cat('OTHER', 1, 0),
-      cat('PARTY_GOV', 4, 4),
-      cat('SOE', 2, 1),
-      cat('TOWNSHIP', 1, 1),
-      cat('VILLAGE', 1, 0),
-    ],
+    byUnitCategory: [cat('INSTITUTION', 2, 2), cat('OTHER', 1, 0), cat('PARTY_GOV', 4, 4), cat('SOE', 2, 1), cat('TOWNSHIP', 1, 1), cat('VILLAGE', 1, 0)],
     uncovered: {
       total: 3,
       rows: [
@@ -1018,11 +1011,7 @@ const FILTERED: FilteredCase[] = [
       coverage: r(4, 4), // 101 104 107 111 (114 deleted)
       pace: ((547 / 1827) * 2 + (731 / 1827) * 1 + (912 / 1826) * 1) / 4,
       projected: 1,
-      byRegion: [
-        regionRow(2, CITY_TERM, 547 / 1827, 2, 2, 1),
-        regionRow(3, JIA_TERM, 731 / 1827, 1, 1, 1),
-        regionRow(4, YI_TERM, 912 / 1826, 1, 1, 1),
-      ],
+      byRegion: [regionRow(2, CITY_TERM, 547 / 1827, 2, 2, 1), regionRow(3, JIA_TERM, 731 / 1827, 1, 1, 1), regionRow(4, YI_TERM, 912 / 1826, 1, 1, 1)],
       byUnitCategory: [cat('PARTY_GOV', 4, 4)],
       uncovered: { total: 0, rows: [] },
     },
@@ -1119,11 +1108,7 @@ const FILTERED: FilteredCase[] = [
       coverage: r(0, 10),
       pace: PACE_D2_3_4_3,
       projected: 0,
-      byRegion: [
-        regionRow(2, CITY_TERM, 547 / 1827, 3, 0, 0),
-        regionRow(3, JIA_TERM, 731 / 1827, 4, 0, 0),
-        regionRow(4, YI_TERM, 912 / 1826, 3, 0, 0),
-      ],
+      byRegion: [regionRow(2, CITY_TERM, 547 / 1827, 3, 0, 0), regionRow(3, JIA_TERM, 731 / 1827, 4, 0, 0), regionRow(4, YI_TERM, 912 / 1826, 3, 0, 0)],
       byUnitCategory: [
         cat('INSTITUTION', 2, 0), // 102 112
         cat('OTHER', 1, 0), // 113
@@ -1276,11 +1261,7 @@ const FILTERED: FilteredCase[] = [
       coverage: r(2, 10),
       pace: PACE_D2_3_4_3,
       projected: 0.2 / PACE_D2_3_4_3, // 0.2 ÷ 0.40 ≈ 0.50
-      byRegion: [
-        regionRow(2, CITY_TERM, 547 / 1827, 3, 0, 0),
-        regionRow(3, JIA_TERM, 731 / 1827, 4, 2, 1),
-        regionRow(4, YI_TERM, 912 / 1826, 3, 0, 0),
-      ],
+      byRegion: [regionRow(2, CITY_TERM, 547 / 1827, 3, 0, 0), regionRow(3, JIA_TERM, 731 / 1827, 4, 2, 1), regionRow(4, YI_TERM, 912 / 1826, 3, 0, 0)],
       byUnitCategory: [
         cat('INSTITUTION', 2, 0),
         cat('OTHER', 1, 0),

@@ -390,10 +390,7 @@ export async function referenceCategories(databaseUrl: string, filters: Filters)
        GROUP BY c.id, c.parent_id, c.code, c.name ORDER BY c.code COLLATE "C", c.id`,
       params,
     );
-    const byRegion = await run(
-      `${sql} SELECT county_id AS key, count(*)::int AS count FROM cf WHERE county_id IS NOT NULL GROUP BY 1 ORDER BY 1`,
-      params,
-    );
+    const byRegion = await run(`${sql} SELECT county_id AS key, count(*)::int AS count FROM cf WHERE county_id IS NOT NULL GROUP BY 1 ORDER BY 1`, params);
     const regionCategory = await run(
       `${sql}
        SELECT county_id, category1_id, count(*)::int AS count FROM cf
@@ -482,11 +479,13 @@ export async function referenceRectification(databaseUrl: string, filters: Filte
   const groupCols = `count(*)::int AS findings, count(*) FILTER (WHERE closed)::int AS findings_closed,
     COALESCE(sum(n_tasks), 0)::int AS tasks, COALESCE(sum(n_closed), 0)::int AS tasks_closed, COALESCE(sum(n_overdue), 0)::int AS overdue`;
 
-  return withClient(databaseUrl, async (run) => {
-    // the findings with their task counts, once into a temporary table, then summed four ways
-    await run(`CREATE TEMP TABLE frc_rows AS ${sql} SELECT * FROM frc`, params);
-    const [t] = await run(
-      `SELECT ${groupCols},
+  return withClient(
+    databaseUrl,
+    async (run) => {
+      // the findings with their task counts, once into a temporary table, then summed four ways
+      await run(`CREATE TEMP TABLE frc_rows AS ${sql} SELECT * FROM frc`, params);
+      const [t] = await run(
+        `SELECT ${groupCols},
               count(*) FILTER (WHERE is_immediate)::int AS imm, count(*) FILTER (WHERE is_immediate AND closed)::int AS imm_closed,
               COALESCE(sum(n_on_time), 0)::int AS on_time,
               COALESCE(sum(n_b1), 0)::int AS b1, COALESCE(sum(n_b2), 0)::int AS b2,
@@ -494,10 +493,10 @@ export async function referenceRectification(databaseUrl: string, filters: Filte
               COALESCE(sum(n_due20), 0)::int AS due20, COALESCE(sum(n_due10), 0)::int AS due10,
               COALESCE(sum(n_extended), 0)::int AS extended
        FROM frc_rows`,
-      [],
-    );
-    const [dc] = await run(
-      `WITH dc AS (
+        [],
+      );
+      const [dc] = await run(
+        `WITH dc AS (
          SELECT GREATEST(0, closure - feedback_date) AS days,
                 row_number() OVER (ORDER BY GREATEST(0, closure - feedback_date)) AS rk,
                 count(*) OVER () AS n
@@ -507,33 +506,35 @@ export async function referenceRectification(databaseUrl: string, filters: Filte
               max(days) FILTER (WHERE rk = (n + 1) / 2) AS median,
               max(days) FILTER (WHERE rk = (9 * n + 9) / 10) AS p90
        FROM dc`,
-      [],
-    );
-    const byRegion = await run(`SELECT county_id AS key, ${groupCols} FROM frc_rows WHERE county_id IS NOT NULL GROUP BY 1 ORDER BY 1`, []);
-    const byRound = await run(`SELECT round_id AS key, ${groupCols} FROM frc_rows GROUP BY 1 ORDER BY 1`, []);
+        [],
+      );
+      const byRegion = await run(`SELECT county_id AS key, ${groupCols} FROM frc_rows WHERE county_id IS NOT NULL GROUP BY 1 ORDER BY 1`, []);
+      const byRound = await run(`SELECT round_id AS key, ${groupCols} FROM frc_rows GROUP BY 1 ORDER BY 1`, []);
 
-    const group = (r: Row) => ({
-      findings: num(r.findings),
-      findingsClosed: num(r.findings_closed),
-      tasks: num(r.tasks),
-      tasksClosed: num(r.tasks_closed),
-      overdue: num(r.overdue),
-    });
-    const bucketCounts = [num(t.b1), num(t.b2), num(t.b3), num(t.b4)];
-    return {
-      filters: appliedFilters(filters, []),
-      findingClosure: ratio(num(t.findings_closed), num(t.findings)),
-      taskClosure: ratio(num(t.tasks_closed), num(t.tasks)),
-      immediateClosure: ratio(num(t.imm_closed), num(t.imm)),
-      onTime: ratio(num(t.on_time), num(t.tasks_closed)),
-      overdue: { count: num(t.overdue), buckets: BUCKETS.map((bucket, i) => ({ bucket, count: bucketCounts[i] })) },
-      dueSoon: { within20: num(t.due20), within10: num(t.due10) },
-      extended: ratio(num(t.extended), num(t.tasks)),
-      daysToClose: { count: num(dc.n), median: numOrNull(dc.median), p90: numOrNull(dc.p90) },
-      byRegion: byRegion.map((r) => ({ regionId: num(r.key), ...group(r) })),
-      byRound: byRound.map((r) => ({ roundId: num(r.key), ...group(r) })),
-    };
-  }, { hashJoinsOnly: true });
+      const group = (r: Row) => ({
+        findings: num(r.findings),
+        findingsClosed: num(r.findings_closed),
+        tasks: num(r.tasks),
+        tasksClosed: num(r.tasks_closed),
+        overdue: num(r.overdue),
+      });
+      const bucketCounts = [num(t.b1), num(t.b2), num(t.b3), num(t.b4)];
+      return {
+        filters: appliedFilters(filters, []),
+        findingClosure: ratio(num(t.findings_closed), num(t.findings)),
+        taskClosure: ratio(num(t.tasks_closed), num(t.tasks)),
+        immediateClosure: ratio(num(t.imm_closed), num(t.imm)),
+        onTime: ratio(num(t.on_time), num(t.tasks_closed)),
+        overdue: { count: num(t.overdue), buckets: BUCKETS.map((bucket, i) => ({ bucket, count: bucketCounts[i] })) },
+        dueSoon: { within20: num(t.due20), within10: num(t.due10) },
+        extended: ratio(num(t.extended), num(t.tasks)),
+        daysToClose: { count: num(dc.n), median: numOrNull(dc.median), p90: numOrNull(dc.p90) },
+        byRegion: byRegion.map((r) => ({ regionId: num(r.key), ...group(r) })),
+        byRound: byRound.map((r) => ({ roundId: num(r.key), ...group(r) })),
+      };
+    },
+    { hashJoinsOnly: true },
+  );
 }
 
 // --- recurrence ----------------------------------------------------------------------
@@ -594,26 +595,30 @@ export async function referenceRecurrence(databaseUrl: string, filters: Filters)
   );
   const sums = `COALESCE(sum(reinspection), 0)::int AS reinspection, COALESCE(sum(repeat), 0)::int AS repeat,
     COALESCE(sum(closed_reinspected), 0)::int AS closed_reinspected, COALESCE(sum(rebound), 0)::int AS rebound`;
-  return withClient(databaseUrl, async (run) => {
-    // counted once into a temporary table, then summed three ways
-    await run(`CREATE TEMP TABLE counted_rows AS ${sql} SELECT * FROM counted`, params);
-    const [t] = await run(`SELECT ${sums} FROM counted_rows`, []);
-    const byRegion = await run(`SELECT county_id AS key, ${sums} FROM counted_rows WHERE county_id IS NOT NULL GROUP BY 1 ORDER BY 1`, []);
-    const byCategory = await run(`SELECT category1_id AS key, ${sums} FROM counted_rows WHERE category1_id IS NOT NULL GROUP BY 1 ORDER BY 1`, []);
-    const group = (r: Row) => ({
-      reinspectionFindings: num(r.reinspection),
-      repeats: num(r.repeat),
-      closedReinspected: num(r.closed_reinspected),
-      rebounds: num(r.rebound),
-    });
-    return {
-      filters: appliedFilters(filters, []),
-      repeat: ratio(num(t.repeat), num(t.reinspection)),
-      rebound: ratio(num(t.rebound), num(t.closed_reinspected)),
-      byRegion: byRegion.map((r) => ({ regionId: num(r.key), ...group(r) })),
-      byCategory: byCategory.map((r) => ({ categoryId: num(r.key), ...group(r) })),
-    };
-  }, { hashJoinsOnly: true });
+  return withClient(
+    databaseUrl,
+    async (run) => {
+      // counted once into a temporary table, then summed three ways
+      await run(`CREATE TEMP TABLE counted_rows AS ${sql} SELECT * FROM counted`, params);
+      const [t] = await run(`SELECT ${sums} FROM counted_rows`, []);
+      const byRegion = await run(`SELECT county_id AS key, ${sums} FROM counted_rows WHERE county_id IS NOT NULL GROUP BY 1 ORDER BY 1`, []);
+      const byCategory = await run(`SELECT category1_id AS key, ${sums} FROM counted_rows WHERE category1_id IS NOT NULL GROUP BY 1 ORDER BY 1`, []);
+      const group = (r: Row) => ({
+        reinspectionFindings: num(r.reinspection),
+        repeats: num(r.repeat),
+        closedReinspected: num(r.closed_reinspected),
+        rebounds: num(r.rebound),
+      });
+      return {
+        filters: appliedFilters(filters, []),
+        repeat: ratio(num(t.repeat), num(t.reinspection)),
+        rebound: ratio(num(t.rebound), num(t.closed_reinspected)),
+        byRegion: byRegion.map((r) => ({ regionId: num(r.key), ...group(r) })),
+        byCategory: byCategory.map((r) => ({ categoryId: num(r.key), ...group(r) })),
+      };
+    },
+    { hashJoinsOnly: true },
+  );
 }
 
 // --- overview ------------------------------------------------------------------------

@@ -122,7 +122,13 @@ describe('chDB warehouse', () => {
        ENGINE = ReplacingMergeTree(version, is_deleted) ORDER BY id`,
     );
     const rows = (from: number, to: number, version: number, isDeleted = 0) =>
-      Array.from({ length: to - from }, (_, i) => ({ id: from + i, g: (from + i) % 7, day: `2025-01-${String(1 + ((from + i) % 28)).padStart(2, '0')}`, version, is_deleted: isDeleted }));
+      Array.from({ length: to - from }, (_, i) => ({
+        id: from + i,
+        g: (from + i) % 7,
+        day: `2025-01-${String(1 + ((from + i) % 28)).padStart(2, '0')}`,
+        version,
+        is_deleted: isDeleted,
+      }));
     await wh.insert('listed', rows(0, 100_000, 1));
     // a later batch: 2,000 rows deleted, 3,000 moved to another group (g = 3 is filtered out below)
     await wh.insert('listed', [...rows(10_000, 12_000, 2, 1), ...rows(50_000, 53_000, 2).map((r) => ({ ...r, g: 3 }))]);
@@ -166,7 +172,10 @@ describe('chDB warehouse', () => {
 
   it('answers concurrent queries and inserts on one session correctly', async () => {
     await wh.command('CREATE TABLE busy (id UInt64, g UInt8) ENGINE = MergeTree ORDER BY id');
-    await wh.insert('busy', Array.from({ length: 10_000 }, (_, i) => ({ id: i, g: i % 10 })));
+    await wh.insert(
+      'busy',
+      Array.from({ length: 10_000 }, (_, i) => ({ id: i, g: i % 10 })),
+    );
     const jobs: Promise<unknown>[] = [];
     for (let i = 0; i < 60; i++) {
       const g = i % 10;
@@ -227,7 +236,10 @@ CREATE TABLE IF NOT EXISTS m_regions (code String, name String) ENGINE = MergeTr
 INSERT INTO m_regions VALUES ('330100', '市本级;市直'), ('330102', '上城区');
 `,
       );
-      fs.writeFileSync(path.join(dir, '002_tasks.sql'), 'CREATE TABLE IF NOT EXISTS m_tasks (id UInt64, version UInt64, is_deleted UInt8) ENGINE = ReplacingMergeTree(version, is_deleted) ORDER BY id;\n');
+      fs.writeFileSync(
+        path.join(dir, '002_tasks.sql'),
+        'CREATE TABLE IF NOT EXISTS m_tasks (id UInt64, version UInt64, is_deleted UInt8) ENGINE = ReplacingMergeTree(version, is_deleted) ORDER BY id;\n',
+      );
 
       expect(await migrateWarehouse(wh, dir)).toEqual({ applied: ['001_regions.sql', '002_tasks.sql'], alreadyApplied: 0 });
       expect(await migrateWarehouse(wh, dir)).toEqual({ applied: [], alreadyApplied: 2 });
@@ -246,7 +258,10 @@ INSERT INTO m_regions VALUES ('330100', '市本级;市直'), ('330102', '上城�
       await expect(migrateWarehouse(wh, dir)).rejects.toThrow('warehouse migration 002_tasks.sql was changed after it was applied');
 
       fs.rmSync(path.join(dir, '002_tasks.sql'));
-      fs.writeFileSync(path.join(dir, '004_broken.sql'), 'CREATE TABLE IF NOT EXISTS m_ok (a UInt8) ENGINE = Memory;\nCREATE TABLE m_bad (a UInt8) ENGINE = Nope;\n');
+      fs.writeFileSync(
+        path.join(dir, '004_broken.sql'),
+        'CREATE TABLE IF NOT EXISTS m_ok (a UInt8) ENGINE = Memory;\nCREATE TABLE m_bad (a UInt8) ENGINE = Nope;\n',
+      );
       await expect(migrateWarehouse(wh, dir)).rejects.toMatchObject({
         message: expect.stringMatching(/^warehouse migration 004_broken\.sql, statement 2 of 2: Code: 56\./),
         code: 56,
@@ -280,7 +295,9 @@ INSERT INTO m_regions VALUES ('330100', '市本级;市直'), ('330102', '上城�
       expect(outcome.whileOpen).toEqual({
         ok: false,
         name: 'WarehouseError',
-        message: expect.stringContaining(`this process already has the embedded warehouse open in another directory (chDB opens one data directory per process); cannot open ${b}`),
+        message: expect.stringContaining(
+          `this process already has the embedded warehouse open in another directory (chDB opens one data directory per process); cannot open ${b}`,
+        ),
       });
       expect(outcome.afterClose).toEqual({ ok: true, value: ['probe_b'] });
       expect(outcome.backToA).toEqual({ ok: true, value: ['in A'] });

@@ -60,9 +60,7 @@ async function main(): Promise<void> {
         .join('\n')}\n`,
       'utf8',
     );
-    await timed(`insertRaw ${n} TabSeparated lines in one call (other ids)`, () =>
-      wh.insertRaw('tasks_tsv', undefined, 'TabSeparated', tsv),
-    );
+    await timed(`insertRaw ${n} TabSeparated lines in one call (other ids)`, () => wh.insertRaw('tasks_tsv', undefined, 'TabSeparated', tsv));
 
     const replaced = Math.round(n / 10);
     await timed(`insert ${replaced} replacements (every 10th task, version 2)`, () => wh.insert('tasks', taskRows(replaced, 2, 0, 10)));

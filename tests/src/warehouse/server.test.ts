@@ -52,15 +52,14 @@ describe('server warehouse: unreachable server', () => {
   });
 
   it('refuses a malformed URL in one line', async () => {
-    await expect(openWarehouse({ url: 'localhost:8123', database: 'xuncha', dataDir: '/nonexistent' })).rejects.toThrow(
-      'CLICKHOUSE_URL is not a valid URL',
-    );
+    await expect(openWarehouse({ url: 'localhost:8123', database: 'xuncha', dataDir: '/nonexistent' })).rejects.toThrow('CLICKHOUSE_URL is not a valid URL');
   });
 });
 
 const serverUrl = process.env.CLICKHOUSE_URL;
 if (!serverUrl) {
-  const reason = 'server warehouse: skipped the live-server checks: CLICKHOUSE_URL is not set (bash tests/src/support/start-clickhouse-server.sh --install starts one)';
+  const reason =
+    'server warehouse: skipped the live-server checks: CLICKHOUSE_URL is not set (bash tests/src/support/start-clickhouse-server.sh --install starts one)';
   if (process.env.XUNCHA_REQUIRE_SYSTEM_PACKAGES === '1') {
     it('runs against a ClickHouse server (required here)', () => {
       throw new Error(reason);
@@ -112,7 +111,10 @@ function probeServer(url: string): ServerFeatures {
         exactRowsBeforeLimit: exact.ok,
       }));
     })().catch((e) => { process.stderr.write(String(e && e.message || e)); process.exit(1); });`;
-  const out = execFileSync(process.execPath, ['-e', script, url, process.env.CLICKHOUSE_USER ?? '', process.env.CLICKHOUSE_PASSWORD ?? ''], { encoding: 'utf8', timeout: 30_000 });
+  const out = execFileSync(process.execPath, ['-e', script, url, process.env.CLICKHOUSE_USER ?? '', process.env.CLICKHOUSE_PASSWORD ?? ''], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return JSON.parse(out) as ServerFeatures;
 }
 
@@ -156,9 +158,7 @@ function itWhere(supported: boolean | undefined, feature: string): jest.It {
     expect(await wh.query('SELECT count() AS c, uniqExact(name) AS names, max(id) AS top FROM plumbing')).toEqual([
       { c: '1001', names: '8', top: '18446744073709551615' },
     ]);
-    expect(await wh.query("SELECT id, name, day FROM plumbing WHERE name = '最大'")).toEqual([
-      { id: '18446744073709551615', name: '最大', day: '2025-12-31' },
-    ]);
+    expect(await wh.query("SELECT id, name, day FROM plumbing WHERE name = '最大'")).toEqual([{ id: '18446744073709551615', name: '最大', day: '2025-12-31' }]);
   });
 
   it('inserts TabSeparated lines into the named columns', async () => {
@@ -179,7 +179,15 @@ function itWhere(supported: boolean | undefined, feature: string): jest.It {
   itWhere(features?.parameters, '{name:Type} parameters')('binds {name:Type} parameters', async () => {
     const [row] = await wh.query<Record<string, unknown>>(
       "SELECT {s:String} AS s, {d:Date} AS d, {t:DateTime('Asia/Shanghai')} AS t, {u:UInt64} AS u, {n:Nullable(String)} AS n, {a:Array(String)} AS a, {ids:Array(UInt64)} AS ids",
-      { s: `巡察办 "反馈" it's`, d: '2024-02-29', t: '2024-02-29 13:14:15', u: '18446744073709551615', n: null, a: ['县区', "o'b"], ids: ['1', '9007199254740993'] },
+      {
+        s: `巡察办 "反馈" it's`,
+        d: '2024-02-29',
+        t: '2024-02-29 13:14:15',
+        u: '18446744073709551615',
+        n: null,
+        a: ['县区', "o'b"],
+        ids: ['1', '9007199254740993'],
+      },
     );
     expect(row).toEqual({
       s: `巡察办 "反馈" it's`,
@@ -192,22 +200,30 @@ function itWhere(supported: boolean | undefined, feature: string): jest.It {
     });
   });
 
-  itWhere(features?.replacingIsDeleted, 'ReplacingMergeTree(version, is_deleted)')('deduplicates with ReplacingMergeTree(version, is_deleted) and FINAL', async () => {
-    await wh.command('CREATE TABLE facts (id UInt64, status String, version UInt64, is_deleted UInt8) ENGINE = ReplacingMergeTree(version, is_deleted) ORDER BY id');
-    await wh.insert('facts', [
-      { id: 1, status: '整改中', version: 1, is_deleted: 0 },
-      { id: 2, status: '整改中', version: 1, is_deleted: 0 },
-    ]);
-    await wh.insert('facts', [
-      { id: 1, status: '已销号', version: 2, is_deleted: 0 },
-      { id: 2, status: '整改中', version: 2, is_deleted: 1 },
-    ]);
-    expect(await wh.query('SELECT id, status FROM facts FINAL ORDER BY id')).toEqual([{ id: '1', status: '已销号' }]);
-  });
+  itWhere(features?.replacingIsDeleted, 'ReplacingMergeTree(version, is_deleted)')(
+    'deduplicates with ReplacingMergeTree(version, is_deleted) and FINAL',
+    async () => {
+      await wh.command(
+        'CREATE TABLE facts (id UInt64, status String, version UInt64, is_deleted UInt8) ENGINE = ReplacingMergeTree(version, is_deleted) ORDER BY id',
+      );
+      await wh.insert('facts', [
+        { id: 1, status: '整改中', version: 1, is_deleted: 0 },
+        { id: 2, status: '整改中', version: 1, is_deleted: 0 },
+      ]);
+      await wh.insert('facts', [
+        { id: 1, status: '已销号', version: 2, is_deleted: 0 },
+        { id: 2, status: '整改中', version: 2, is_deleted: 1 },
+      ]);
+      expect(await wh.query('SELECT id, status FROM facts FINAL ORDER BY id')).toEqual([{ id: '1', status: '已销号' }]);
+    },
+  );
 
   itWhere(features?.exactRowsBeforeLimit, 'exact rows before LIMIT')('counts the list a page is taken from in the same pass, exactly', async () => {
     await wh.command('CREATE TABLE listed (id UInt64, g UInt8) ENGINE = MergeTree ORDER BY id');
-    await wh.insert('listed', Array.from({ length: 50_000 }, (_, i) => ({ id: i, g: i % 5 })));
+    await wh.insert(
+      'listed',
+      Array.from({ length: 50_000 }, (_, i) => ({ id: i, g: i % 5 })),
+    );
     const sql = 'SELECT id FROM listed WHERE g != 2 ORDER BY id DESC LIMIT 10 OFFSET 100';
     const page = await wh.queryPage<{ id: string }>(sql);
     expect(page.rowsBeforeLimit).toBe(40_000);
@@ -218,7 +234,10 @@ function itWhere(supported: boolean | undefined, feature: string): jest.It {
   itWhere(features?.parameters, 'the migration runner (records with parameters)')('runs the migration runner', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuncha-wh-server-migrations-'));
     try {
-      fs.writeFileSync(path.join(dir, '001_a.sql'), "CREATE TABLE IF NOT EXISTS m_a (x String) ENGINE = MergeTree ORDER BY x;\nINSERT INTO m_a VALUES ('a;b');\n");
+      fs.writeFileSync(
+        path.join(dir, '001_a.sql'),
+        "CREATE TABLE IF NOT EXISTS m_a (x String) ENGINE = MergeTree ORDER BY x;\nINSERT INTO m_a VALUES ('a;b');\n",
+      );
       expect(await migrateWarehouse(wh, dir)).toEqual({ applied: ['001_a.sql'], alreadyApplied: 0 });
       expect(await migrateWarehouse(wh, dir)).toEqual({ applied: [], alreadyApplied: 1 });
       expect(await wh.query('SELECT x FROM m_a')).toEqual([{ x: 'a;b' }]);

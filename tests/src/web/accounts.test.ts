@@ -33,7 +33,11 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 /** A session of `username` with `password` straight from the API: its cookie, or the status that refused it. */
 async function signIn(url: string, username: string, password: string): Promise<{ status: number; cookie: string; body: Json }> {
-  const response = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const response = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   return { status: response.status, cookie: (response.headers.get('set-cookie') ?? '').split(';')[0], body: (await response.json()) as Json };
 }
 
@@ -73,7 +77,8 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
   };
   const shot = (page: Page, name: string, fullPage = false) => page.screenshot({ path: path.join(SCREENSHOT_DIR, `accounts-${name}.png`), fullPage });
   const text = async (page: Page, testid: string) => (await page.getByTestId(testid).innerText()).trim();
-  const waitReady = (page: Page, testid: string) => page.waitForSelector(`[data-testid="${testid}"][data-state="ready"][aria-busy="false"]`, { timeout: 30_000 });
+  const waitReady = (page: Page, testid: string) =>
+    page.waitForSelector(`[data-testid="${testid}"][data-state="ready"][aria-busy="false"]`, { timeout: 30_000 });
   const pathOf = (page: Page) => new URL(page.url()).pathname;
   const tableRows = (page: Page, testid: string) =>
     page.$$eval(`[data-testid="${testid}"] .el-table__body-wrapper tbody tr.el-table__row`, (rows) =>
@@ -87,7 +92,8 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     await page.getByTestId(selectTestid).click();
     await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click();
   };
-  const formErrors = (page: Page, form: string) => page.$$eval(`[data-testid="${form}"] .el-form-item__error`, (els) => els.map((e) => (e.textContent ?? '').trim()));
+  const formErrors = (page: Page, form: string) =>
+    page.$$eval(`[data-testid="${form}"] .el-form-item__error`, (els) => els.map((e) => (e.textContent ?? '').trim()));
   /** Signs in through the page (already on /login). */
   const signInThroughPage = async (page: Page, username: string, password: string) => {
     await fill(page, 'login-username', username);
@@ -118,7 +124,10 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     }
     return last;
   };
-  const same = <T>(expected: T) => (value: T) => JSON.stringify(value) === JSON.stringify(expected);
+  const same =
+    <T>(expected: T) =>
+    (value: T) =>
+      JSON.stringify(value) === JSON.stringify(expected);
   const expectRatio = async (page: Page, testid: string, ratio: { numerator: number; denominator: number; rate: number | null }) => {
     expect(await text(page, `${testid}-value`)).toBe(formatPercent(ratio.rate));
     expect(await text(page, `${testid}-fraction`)).toBe(formatFraction(ratio));
@@ -170,7 +179,27 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     await expect(page.getByTestId('user-county').count()).resolves.toBe(0);
     const navs = await navItems(page);
     // grouped by menu: 分析, 业务记录, 督办, 基础数据 (read only for a leader), 系统
-    expect(navs).toEqual(['nav-overview', 'nav-coverage', 'nav-categories', 'nav-rectification', 'nav-recurrence', 'nav-inspections', 'nav-finding-records', 'nav-ledger-import', 'nav-overdue', 'nav-closure-review', 'nav-warnings', 'nav-clues', 'nav-setup', 'nav-md-regions', 'nav-md-terms', 'nav-md-units', 'nav-md-categories', 'nav-export', 'nav-etl']);
+    expect(navs).toEqual([
+      'nav-overview',
+      'nav-coverage',
+      'nav-categories',
+      'nav-rectification',
+      'nav-recurrence',
+      'nav-inspections',
+      'nav-finding-records',
+      'nav-ledger-import',
+      'nav-overdue',
+      'nav-closure-review',
+      'nav-warnings',
+      'nav-clues',
+      'nav-setup',
+      'nav-md-regions',
+      'nav-md-terms',
+      'nav-md-units',
+      'nav-md-categories',
+      'nav-export',
+      'nav-etl',
+    ]);
     // the session is the page's own httpOnly cookie
     const cookies = await page.context().cookies();
     expect(cookies.find((c) => c.name === 'xuncha_session')).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
@@ -211,7 +240,12 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     expectedFailures.push(/429 \(Too Many Requests\)/);
     await signInThroughPage(page, ghost, 'wrong-password');
     const tooMany = `登录失败次数过多，请 ${minutes} 分钟后再试`;
-    expect(await poll(() => text(page, 'login-error'), (v) => v === tooMany)).toBe(tooMany);
+    expect(
+      await poll(
+        () => text(page, 'login-error'),
+        (v) => v === tooMany,
+      ),
+    ).toBe(tooMany);
     expect(await page.getByTestId('login-submit').isEnabled()).toBe(true);
     await shot(page, '02-login-too-many');
 
@@ -220,7 +254,12 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     await expect(text(page, 'login-submit')).resolves.toBe('Sign in');
     await signInThroughPage(page, ghost, 'wrong-password');
     const english = /^Too many failed sign-ins; try again in \d+ min$/;
-    expect(await poll(() => text(page, 'login-error'), (v) => english.test(v))).toMatch(english);
+    expect(
+      await poll(
+        () => text(page, 'login-error'),
+        (v) => english.test(v),
+      ),
+    ).toMatch(english);
     await page.getByTestId('lang-switch').click();
     await expect(text(page, 'login-submit')).resolves.toBe('登录');
   });
@@ -276,7 +315,17 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     await first.click();
     await page.waitForSelector('[data-testid="task-detail"][data-state="ready"]');
     expect((await leader.get<Json>(`/api/tasks/${id}`)).status).toBe(200);
-    for (const form of ['note-form', 'status-form', 'extend-form', 'note-submit', 'extend-submit', 'task-message', 'apply-form', 'review-form', 'reopen-form']) {
+    for (const form of [
+      'note-form',
+      'status-form',
+      'extend-form',
+      'note-submit',
+      'extend-submit',
+      'task-message',
+      'apply-form',
+      'review-form',
+      'reopen-form',
+    ]) {
       await expect(page.getByTestId(form).count()).resolves.toBe(0);
     }
     expect(await page.locator('[data-testid="task-drawer"] .section-title').allInnerTexts()).toEqual(['办理过程', '销号申请']);
@@ -347,7 +396,16 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     await page.waitForURL((url) => url.pathname === '/admin/users');
     await waitReady(page, 'users');
     // the administrator sets up the master data (issue 14) and keeps the system
-    expect(await navItems(page)).toEqual(['nav-setup', 'nav-md-regions', 'nav-md-terms', 'nav-md-units', 'nav-md-categories', 'nav-admin-users', 'nav-admin-audit', 'nav-etl']);
+    expect(await navItems(page)).toEqual([
+      'nav-setup',
+      'nav-md-regions',
+      'nav-md-terms',
+      'nav-md-units',
+      'nav-md-categories',
+      'nav-admin-users',
+      'nav-admin-audit',
+      'nav-etl',
+    ]);
     await expect(page.getByTestId('filter-bar').count()).resolves.toBe(0);
     const admin = await t.as('admin');
     const listed = (await admin.get<Json>('/api/users')).body.rows;
@@ -397,7 +455,13 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     await page.getByTestId('user-form').waitFor({ state: 'hidden', timeout: 5_000 });
 
     const user = (await admin.get<Json>('/api/users')).body.rows.find((u: Json) => u.username === created.username);
-    expect(user).toMatchObject({ displayName: '新县区用户', role: 'COUNTY_STAFF', region: { id: county.id, name: county.name }, active: true, lastSeenAt: null });
+    expect(user).toMatchObject({
+      displayName: '新县区用户',
+      role: 'COUNTY_STAFF',
+      region: { id: county.id, name: county.name },
+      active: true,
+      lastSeenAt: null,
+    });
     const row = (await tableRows(page, 'users-table')).find((r) => r[0] === created.username)!;
     expect(row.slice(0, 6)).toEqual([created.username, '新县区用户', '县区巡察办工作人员', county.name, '启用', '从未登录']);
     await shot(page, '07-admin-users', true);
@@ -411,7 +475,9 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     await page.locator('.el-message-box', { hasText: '全量同步' }).getByRole('button', { name: '全量同步' }).click();
     await page.getByTestId('etl-message').waitFor({ timeout: 60_000 });
     expect(await text(page, 'etl-message')).toMatch(/^同步完成/);
-    expect(await query<{ mode: string; status: string }>(t.db.url, 'SELECT mode, status FROM etl_runs WHERE id > $1', [max ?? 0])).toEqual([{ mode: 'full', status: 'SUCCEEDED' }]);
+    expect(await query<{ mode: string; status: string }>(t.db.url, 'SELECT mode, status FROM etl_runs WHERE id > $1', [max ?? 0])).toEqual([
+      { mode: 'full', status: 'SUCCEEDED' },
+    ]);
   });
 
   it('the new county user signs in (another browser) and sees only that county', async () => {
@@ -432,7 +498,7 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     const mine = (await getWith(t.url, session.cookie, '/api/metrics/overview')).body;
     expect(Number((await text(page, 'kpi-findings-value')).replace(/[^\d]/g, ''))).toBe(mine.cards.findings);
     await expectRatio(page, 'kpi-finding-closure', mine.cards.findingClosure);
-    expect((await page.$$eval('[data-testid="chart-closure-by-region-table"] tbody tr td:first-child', (tds) => tds.map((td) => td.textContent)))).toEqual(
+    expect(await page.$$eval('[data-testid="chart-closure-by-region-table"] tbody tr td:first-child', (tds) => tds.map((td) => td.textContent))).toEqual(
       mine.charts.closureByRegion.map(() => created.countyName),
     );
     await page.context().close();
@@ -450,9 +516,19 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     const admin = await t.as('admin');
     const logins = (await admin.get<Json>(`/api/audit?username=${created.username}&page=1&pageSize=50`)).body;
     expect(logins.rows.some((r: Json) => r.action === 'auth.login' && r.success)).toBe(true);
-    const rows = await poll(() => tableRows(page, 'audit-table'), (r) => r.length === logins.rows.length);
+    const rows = await poll(
+      () => tableRows(page, 'audit-table'),
+      (r) => r.length === logins.rows.length,
+    );
     expect(rows.map((r) => r.slice(1))).toEqual(
-      logins.rows.map((r: Json) => [formatShanghai(r.at), created.username, r.action === 'auth.login' ? '登录' : r.action, r.target ?? '—', r.ip ?? '—', r.success ? '成功' : '失败']),
+      logins.rows.map((r: Json) => [
+        formatShanghai(r.at),
+        created.username,
+        r.action === 'auth.login' ? '登录' : r.action,
+        r.target ?? '—',
+        r.ip ?? '—',
+        r.success ? '成功' : '失败',
+      ]),
     );
     expect(await text(page, 'audit-total')).toContain(formatCount(logins.total));
     await shot(page, '08-audit-user-sign-in', true);
@@ -465,7 +541,10 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     await page.waitForURL((url) => url.searchParams.get('action') === 'user.create' && url.searchParams.get('success') === 'true');
     const creations = (await admin.get<Json>('/api/audit?username=admin&action=user.create&success=true&page=1&pageSize=50')).body;
     expect(creations.total).toBe(1);
-    const creation = await poll(() => tableRows(page, 'audit-table'), (r) => r.length === 1 && r[0][3] === '新建用户');
+    const creation = await poll(
+      () => tableRows(page, 'audit-table'),
+      (r) => r.length === 1 && r[0][3] === '新建用户',
+    );
     expect(creation.map((r) => r[3])).toEqual(['新建用户']);
     await page.locator('[data-testid="audit-table"] .el-table__expand-icon').first().click();
     const detail = JSON.parse(await text(page, 'audit-detail'));
@@ -492,7 +571,12 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     await fill(page, 'password-current', 'not-my-password');
     await fill(page, 'password-confirm', created.newPassword);
     await page.getByTestId('password-submit').click();
-    expect(await poll(() => formErrors(page, 'password-form'), (v) => v.length === 1 && v[0].startsWith('当前密码不正确'))).toEqual(['当前密码不正确']);
+    expect(
+      await poll(
+        () => formErrors(page, 'password-form'),
+        (v) => v.length === 1 && v[0].startsWith('当前密码不正确'),
+      ),
+    ).toEqual(['当前密码不正确']);
     await shot(page, '10-password-dialog');
     await fill(page, 'password-current', created.password);
     await input(page, 'password-confirm').press('Enter');
@@ -542,7 +626,12 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     await user.waitForURL((url) => url.pathname === '/login');
     expect(await text(user, 'login-notice')).toBe('会话已过期，请重新登录');
     await signInThroughPage(user, created.username, 'third-password-3');
-    expect(await poll(() => text(user, 'login-error'), (v) => v === '用户名或密码错误')).toBe('用户名或密码错误');
+    expect(
+      await poll(
+        () => text(user, 'login-error'),
+        (v) => v === '用户名或密码错误',
+      ),
+    ).toBe('用户名或密码错误');
   });
 
   it('logged no errors in the pages', () => {

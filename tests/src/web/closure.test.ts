@@ -170,7 +170,9 @@ const YESTERDAY = new Date(Date.parse(`${TODAY}T00:00:00Z`) - 86_400_000).toISOS
     expect(new URL(reviewer.url()).searchParams.get('task')).toBe(String(taskId));
     const [download] = await Promise.all([reviewer.waitForEvent('download'), reviewer.getByTestId('evidence-link').click()]);
     expect(Buffer.compare(fs.readFileSync(await download.path()), pdf)).toBe(0);
-    expect((await sql<{ username: string }>(`SELECT username FROM audit_logs WHERE action = 'closure.evidence.download'`)).map((r) => r.username)).toEqual(['reviewer']);
+    expect((await sql<{ username: string }>(`SELECT username FROM audit_logs WHERE action = 'closure.evidence.download'`)).map((r) => r.username)).toEqual([
+      'reviewer',
+    ]);
     await field(reviewer, 'review-note').fill('材料齐全，同意销号');
     await reviewer.getByTestId('closure-approve').click();
     await confirm(reviewer);
@@ -219,7 +221,9 @@ const YESTERDAY = new Date(Date.parse(`${TODAY}T00:00:00Z`) - 86_400_000).toISOS
   it('worklist: status filter (申请销号), search by number, page size, a link to one task, and a write shown at once', async () => {
     const cells = (page: Page) =>
       page.$$eval('[data-testid="overdue-table"] tbody tr', (rows) =>
-        rows.map((row) => Array.from((row as unknown as { cells: ArrayLike<{ textContent: string | null }> }).cells, (cell) => (cell.textContent ?? '').trim())),
+        rows.map((row) =>
+          Array.from((row as unknown as { cells: ArrayLike<{ textContent: string | null }> }).cells, (cell) => (cell.textContent ?? '').trim()),
+        ),
       );
     const waitList = () => staff.waitForSelector('[data-testid="overdue-list"][data-state="ready"][aria-busy="false"]', { timeout: 30_000 });
 
@@ -270,6 +274,10 @@ const YESTERDAY = new Date(Date.parse(`${TODAY}T00:00:00Z`) - 86_400_000).toISOS
     const list = { kind: 'tasks', title: '待审核清单', query: { status: 'CLOSE_REQUESTED' } };
     await reviewer.goto(`/overview?drill=${encodeURIComponent(JSON.stringify(list))}`);
     await reviewer.getByText('待审核清单').first().waitFor({ timeout: 30_000 });
-    await reviewer.locator('[data-testid="drill-drawer"], .el-drawer').filter({ has: reviewer.locator('tbody tr', { hasText: '申请销号' }) }).first().waitFor({ timeout: 30_000 });
+    await reviewer
+      .locator('[data-testid="drill-drawer"], .el-drawer')
+      .filter({ has: reviewer.locator('tbody tr', { hasText: '申请销号' }) })
+      .first()
+      .waitFor({ timeout: 30_000 });
   });
 });

@@ -108,7 +108,13 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
     options = await api('/api/options');
     browser = await launchChromium();
     // reduced motion: the charts are drawn without animation, and a test waits for their `finished` event
-    context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', acceptDownloads: true, baseURL: t.url, reducedMotion: 'reduce' });
+    context = await browser.newContext({
+      viewport: { width: 1366, height: 768 },
+      locale: 'zh-CN',
+      acceptDownloads: true,
+      baseURL: t.url,
+      reducedMotion: 'reduce',
+    });
     const [name, value] = t.cookie.split('=');
     await context.addCookies([{ name, value, url: t.url }]);
     page = await context.newPage();
@@ -203,12 +209,17 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
     const tree = await tableRows('chart-category-tree-table');
     expect(tree.filter((row) => row[0] !== '')).toEqual(categories.level1.map((r: Json) => [r.name, '', formatCount(r.count)]));
     expect(tree.filter((row) => row[0] === '')).toEqual(
-      categories.level1.flatMap((l1: Json) => categories.level2.filter((l2: Json) => l2.parentId === l1.categoryId).map((l2: Json) => ['', l2.name, formatCount(l2.count)])),
+      categories.level1.flatMap((l1: Json) =>
+        categories.level2.filter((l2: Json) => l2.parentId === l1.categoryId).map((l2: Json) => ['', l2.name, formatCount(l2.count)]),
+      ),
     );
     const heat = await tableRows('chart-region-category-table');
     const cells = new Map(categories.regionCategory.map((c: Json) => [`${c.regionId}:${c.categoryId}`, c.count]));
     expect(heat).toEqual(
-      categories.byRegion.map((r: Json) => [regionName(r.regionId), ...categories.level1.map((c: Json) => formatCount((cells.get(`${r.regionId}:${c.categoryId}`) as number) ?? 0))]),
+      categories.byRegion.map((r: Json) => [
+        regionName(r.regionId),
+        ...categories.level1.map((c: Json) => formatCount((cells.get(`${r.regionId}:${c.categoryId}`) as number) ?? 0)),
+      ]),
     );
     const quarterly = await tableRows('chart-quarterly-table');
     const shown = quarterly.reduce((sum, row) => sum + Number(row[1].replace(/[^\d]/g, '')), 0);
@@ -244,10 +255,17 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
     await page.getByTestId('closure-by-round-committee').click();
     await page.locator('.el-select-dropdown__item:visible').first().waitFor();
     const offered = await page.locator('.el-select-dropdown__item:visible').allInnerTexts();
-    expect(offered).toEqual(committees.map((c: Json) => [c, [...r.byRound].filter((x: Json) => committeeOf.get(x.roundId) === c.id).length] as const).filter(([, n]) => n > 0).map(([c, n]) => `${c.name}委（${n} 轮）`));
+    expect(offered).toEqual(
+      committees
+        .map((c: Json) => [c, [...r.byRound].filter((x: Json) => committeeOf.get(x.roundId) === c.id).length] as const)
+        .filter(([, n]) => n > 0)
+        .map(([c, n]) => `${c.name}委（${n} 轮）`),
+    );
     await page.keyboard.press('Escape');
     await page.locator('.el-select-dropdown__item:visible').first().waitFor({ state: 'hidden' });
-    expect(await tableRows('chart-days-to-close-table')).toEqual([[formatCount(r.daysToClose.count), formatCount(r.daysToClose.median), formatCount(r.daysToClose.p90)]]);
+    expect(await tableRows('chart-days-to-close-table')).toEqual([
+      [formatCount(r.daysToClose.count), formatCount(r.daysToClose.median), formatCount(r.daysToClose.p90)],
+    ]);
     await shot('04-rectification');
   });
 
@@ -260,7 +278,11 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
     await expectCanvas('chart-recurrence-by-region');
     await expectCanvas('chart-recurrence-by-category');
     expect((await tableRows('chart-recurrence-by-region-table')).map((row) => [row[0], row[2], row[4]])).toEqual(
-      r.byRegion.map((x: Json) => [regionName(x.regionId), `${formatCount(x.repeats)} / ${formatCount(x.reinspectionFindings)}`, `${formatCount(x.rebounds)} / ${formatCount(x.closedReinspected)}`]),
+      r.byRegion.map((x: Json) => [
+        regionName(x.regionId),
+        `${formatCount(x.repeats)} / ${formatCount(x.reinspectionFindings)}`,
+        `${formatCount(x.rebounds)} / ${formatCount(x.closedReinspected)}`,
+      ]),
     );
     expect((await tableRows('chart-recurrence-by-category-table')).map((row) => row[2])).toEqual(
       r.byCategory.map((x: Json) => `${formatCount(x.repeats)} / ${formatCount(x.reinspectionFindings)}`),
@@ -372,17 +394,26 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
     await pickOption('overdue-sort', '整改期限（早→晚）');
     await page.waitForURL((url) => url.searchParams.get('sort') === 'dueDate');
     const byDue = await api('/api/tasks?overdue=true&sort=dueDate&page=1&pageSize=20');
-    await poll(ids, byDue.rows.map((r: Json) => r.id));
+    await poll(
+      ids,
+      byDue.rows.map((r: Json) => r.id),
+    );
 
     await page.locator('[data-testid="overdue-pagination"] .el-pager li', { hasText: /^2$/ }).click();
     await page.waitForURL((url) => url.searchParams.get('page') === '2');
     const page2 = await api('/api/tasks?overdue=true&sort=dueDate&page=2&pageSize=20');
-    await poll(ids, page2.rows.map((r: Json) => r.id));
+    await poll(
+      ids,
+      page2.rows.map((r: Json) => r.id),
+    );
 
     await page.getByTestId('bucket-31-90').click();
     await page.waitForURL((url) => url.searchParams.get('agingBucket') === '31-90' && !url.searchParams.has('page'));
     const bucket = await api('/api/tasks?overdue=true&sort=dueDate&agingBucket=31-90&page=1&pageSize=20');
-    await poll(ids, bucket.rows.map((r: Json) => r.id));
+    await poll(
+      ids,
+      bucket.rows.map((r: Json) => r.id),
+    );
   });
 
   it('a task opens from the keyboard; its drawer shows the timeline, and a progress note appears in it', async () => {

@@ -178,12 +178,26 @@ function addDays(day: string, days: number): string {
     // corrected: the new inspection is named, and the import waits for its confirmation
     const good = await filled(
       template,
-      [base(1), base(2), base(3), { ...base(4), round: fresh.round, unit: `${fresh.unitName}（${fresh.unitCode}）`, team: '网页巡察组', stationedFrom: addDays(today, -30), foundDate: addDays(today, -20) }],
+      [
+        base(1),
+        base(2),
+        base(3),
+        {
+          ...base(4),
+          round: fresh.round,
+          unit: `${fresh.unitName}（${fresh.unitCode}）`,
+          team: '网页巡察组',
+          stationedFrom: addDays(today, -30),
+          foundDate: addDays(today, -20),
+        },
+      ],
       'good.xlsx',
     );
     await page.getByTestId('ledger-file').setInputFiles(good);
     await page.getByTestId('ledger-no-problems').waitFor();
-    expect(await tableRows('ledger-new-inspections')).toEqual([[fresh.round, `${fresh.unitName}（${fresh.unitCode}）`, '网页巡察组', addDays(today, -30), '5']]);
+    expect(await tableRows('ledger-new-inspections')).toEqual([
+      [fresh.round, `${fresh.unitName}（${fresh.unitCode}）`, '网页巡察组', addDays(today, -30), '5'],
+    ]);
     expect(await page.getByTestId('ledger-import').isDisabled()).toBe(true);
     await page.getByTestId('ledger-confirm').click();
     expect(await page.getByTestId('ledger-import').isDisabled()).toBe(false);

@@ -46,7 +46,10 @@ const LOCALES = ['zh-CN', 'en'] as const;
     const context = await browser.newContext({ viewport: size, locale, acceptDownloads: true, baseURL: t.url, reducedMotion: 'reduce' });
     contexts.push(context);
     // runs in the page: the dashboard's remembered language (frontend/src/i18n/index.ts)
-    await context.addInitScript((l) => (globalThis as unknown as { localStorage: { setItem(key: string, value: string): void } }).localStorage.setItem('xuncha.locale', l), locale);
+    await context.addInitScript(
+      (l) => (globalThis as unknown as { localStorage: { setItem(key: string, value: string): void } }).localStorage.setItem('xuncha.locale', l),
+      locale,
+    );
     const [name, value] = cookie.split('=');
     await context.addCookies([{ name, value, url: t.url }]);
     const page = await context.newPage();

@@ -25,7 +25,13 @@ function tool(name: string, args: string[]): boolean {
     return false;
   }
 }
-const missing = unavailable ?? (!tool('pdftotext', ['-v']) ? 'pdftotext (poppler-utils) is not installed' : !tool('soffice', ['--version']) ? 'soffice (LibreOffice) is not installed' : undefined);
+const missing =
+  unavailable ??
+  (!tool('pdftotext', ['-v'])
+    ? 'pdftotext (poppler-utils) is not installed'
+    : !tool('soffice', ['--version'])
+      ? 'soffice (LibreOffice) is not installed'
+      : undefined);
 if (missing) {
   if (process.env.XUNCHA_REQUIRE_SYSTEM_PACKAGES === '1') {
     it('prints in a real browser and LibreOffice (required here)', () => {
@@ -40,7 +46,9 @@ if (missing) {
 function pdfPages(file: string): string[] {
   const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
   const pages = Number(/^Pages:\s+(\d+)/m.exec(info)?.[1]);
-  return Array.from({ length: pages }, (_, i) => execFileSync('pdftotext', ['-f', String(i + 1), '-l', String(i + 1), file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ''));
+  return Array.from({ length: pages }, (_, i) =>
+    execFileSync('pdftotext', ['-f', String(i + 1), '-l', String(i + 1), file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ''),
+  );
 }
 
 (missing ? describe.skip : describe)('printing', () => {
@@ -78,7 +86,9 @@ function pdfPages(file: string): string[] {
     expect(ids.length).toBeGreaterThan(200); // more than one page of the API, and several of paper
     await page.goto(`/print/worklist?${params}`);
     await page.waitForSelector('[data-testid="print-worklist"][data-state="ready"]', { timeout: 60_000 });
-    const shown = await page.$$eval('[data-testid="print-table"] tbody tr', (rows) => rows.map((r) => Number((r as unknown as { cells: ArrayLike<{ textContent: string | null }> }).cells[1].textContent)));
+    const shown = await page.$$eval('[data-testid="print-table"] tbody tr', (rows) =>
+      rows.map((r) => Number((r as unknown as { cells: ArrayLike<{ textContent: string | null }> }).cells[1].textContent)),
+    );
     expect(shown).toEqual(ids);
     expect(await page.locator('.app-nav').count()).toBe(0);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'print-worklist.png') });
@@ -100,10 +110,16 @@ function pdfPages(file: string): string[] {
   it('prints the quarterly workbook with a header row and a page number on every page', async () => {
     const [y, m] = today.split('-').map(Number);
     const last = new Date(Date.UTC(y, Math.floor((m - 1) / 3) * 3, 0));
-    const response = await fetch(`${t.url}/api/exports/quarterly?year=${last.getUTCFullYear()}&quarter=${Math.floor(last.getUTCMonth() / 3) + 1}`, { headers: { cookie: t.cookie } });
+    const response = await fetch(`${t.url}/api/exports/quarterly?year=${last.getUTCFullYear()}&quarter=${Math.floor(last.getUTCMonth() / 3) + 1}`, {
+      headers: { cookie: t.cookie },
+    });
     expect(response.status).toBe(200);
     fs.writeFileSync(path.join(dir, 'quarterly.xlsx'), Buffer.from(await response.arrayBuffer()));
-    execFileSync('soffice', [`-env:UserInstallation=file://${path.join(dir, 'profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, path.join(dir, 'quarterly.xlsx')], { stdio: 'pipe', timeout: 300_000 });
+    execFileSync(
+      'soffice',
+      [`-env:UserInstallation=file://${path.join(dir, 'profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, path.join(dir, 'quarterly.xlsx')],
+      { stdio: 'pipe', timeout: 300_000 },
+    );
     const pdf = path.join(dir, 'quarterly.pdf');
     fs.copyFileSync(pdf, path.join(SCREENSHOT_DIR, 'print-quarterly.pdf'));
     const pages = pdfPages(pdf);
@@ -130,7 +146,9 @@ function pdfPages(file: string): string[] {
     // an annex runs over several pages, its header row on each
     expect(sheetOf.filter((s) => s >= 4).length).toBeGreaterThan(2);
     // the signature block closes each sheet
-    expect(pages.filter((text) => text.includes('填报人：') && text.includes('审核人：') && text.includes('单位负责人：') && text.includes('填报日期：')).length).toBe(6);
+    expect(
+      pages.filter((text) => text.includes('填报人：') && text.includes('审核人：') && text.includes('单位负责人：') && text.includes('填报日期：')).length,
+    ).toBe(6);
     execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '2', pdf, path.join(SCREENSHOT_DIR, 'print-quarterly')], { stdio: 'pipe' });
   });
 
@@ -139,7 +157,9 @@ function pdfPages(file: string): string[] {
     await page.emulateMedia({ media: 'screen' });
     await page.goto('/warnings');
     for (const { level, count } of summary.levels) {
-      await page.locator(`[data-testid="warning-${level}-count"]`, { hasText: new RegExp(`^\\s*${count.toLocaleString('zh-CN').replace(/,/g, ',?')}\\s*$`) }).waitFor({ timeout: 30_000 });
+      await page
+        .locator(`[data-testid="warning-${level}-count"]`, { hasText: new RegExp(`^\\s*${count.toLocaleString('zh-CN').replace(/,/g, ',?')}\\s*$`) })
+        .waitFor({ timeout: 30_000 });
     }
     await page.getByTestId('warning-orange').click();
     await page.waitForSelector('[data-testid="warning-list"][data-state="ready"][aria-busy="false"]', { timeout: 30_000 });
@@ -158,6 +178,8 @@ function pdfPages(file: string): string[] {
     expect(params.get('warning')).toBe('orange');
     const first = (await t.get<{ rows: { id: number }[] }>(`/api/tasks?${params.toString()}&pageSize=1`)).body.rows[0].id;
     const escalated = await t.get<{ events: { type: string; eventDate: string; note: string | null }[] }>(`/api/tasks/${first}`);
-    expect(escalated.body.events.filter((e) => e.type === 'ESCALATION' && e.eventDate === today)).toEqual([expect.objectContaining({ note: expect.stringMatching(/^整改督办单 巡督〔\d{4}〕\d+号$/) })]);
+    expect(escalated.body.events.filter((e) => e.type === 'ESCALATION' && e.eventDate === today)).toEqual([
+      expect.objectContaining({ note: expect.stringMatching(/^整改督办单 巡督〔\d{4}〕\d+号$/) }),
+    ]);
   });
 });

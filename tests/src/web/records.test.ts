@@ -36,7 +36,10 @@ function addDays(day: string, days: number): string {
   let page: Page;
   const errors: string[] = [];
   const sql = <T extends Record<string, unknown>>(text: string, params: unknown[] = []) => query<T>(t.db.url, text, params);
-  const input = (testid: string) => page.locator(`input[data-testid="${testid}"], textarea[data-testid="${testid}"], [data-testid="${testid}"] input, [data-testid="${testid}"] textarea`).first();
+  const input = (testid: string) =>
+    page
+      .locator(`input[data-testid="${testid}"], textarea[data-testid="${testid}"], [data-testid="${testid}"] input, [data-testid="${testid}"] textarea`)
+      .first();
   const fill = (testid: string, value: string) => input(testid).fill(value);
   const fillDate = async (testid: string, value: string) => {
     await input(testid).fill(value);
@@ -88,7 +91,9 @@ function addDays(day: string, days: number): string {
         WHERE g.level = 'MUNICIPAL' AND u.deleted_at IS NULL AND u.valid_to IS NULL AND u.valid_from <= $1 ORDER BY u.id LIMIT 1`,
       [round.start],
     );
-    const [category] = await sql<{ id: number; code: string; name: string }>('SELECT id, code, name FROM issue_categories WHERE level = 2 ORDER BY code DESC LIMIT 1');
+    const [category] = await sql<{ id: number; code: string; name: string }>(
+      'SELECT id, code, name FROM issue_categories WHERE level = 2 ORDER BY code DESC LIMIT 1',
+    );
     const team = `浏览器测试组${Date.now() % 100000}`;
 
     await page.goto('/records/inspections');
@@ -105,7 +110,10 @@ function addDays(day: string, days: number): string {
     await fill('inspection-form-team', team);
     await fillDate('inspection-form-stationed-from', addDays(round.start, -1));
     await page.getByTestId('inspection-form-submit').click();
-    const refused = await until(() => formErrors('inspection-form'), (e) => e.length > 0);
+    const refused = await until(
+      () => formErrors('inspection-form'),
+      (e) => e.length > 0,
+    );
     expect(refused).toEqual([expect.stringMatching(/^进驻日期须在该轮次的起止日期/)]);
     expect(await sql('SELECT id FROM inspections WHERE team = $1', [team])).toEqual([]);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'records-01-inspection-refused.png') });
@@ -114,9 +122,11 @@ function addDays(day: string, days: number): string {
     await page.getByTestId('inspection-form-submit').click();
     await page.waitForURL(/\/records\/inspections\/\d+$/);
     const inspectionId = Number(new URL(page.url()).pathname.split('/').pop());
-    expect(await sql("SELECT round_id, unit_id, team, mode::text, to_char(stationed_from, 'YYYY-MM-DD') AS day, deleted_at FROM inspections WHERE id = $1", [inspectionId])).toEqual([
-      { round_id: round.id, unit_id: unit.id, team, mode: 'ROUTINE', day: round.start, deleted_at: null },
-    ]);
+    expect(
+      await sql("SELECT round_id, unit_id, team, mode::text, to_char(stationed_from, 'YYYY-MM-DD') AS day, deleted_at FROM inspections WHERE id = $1", [
+        inspectionId,
+      ]),
+    ).toEqual([{ round_id: round.id, unit_id: unit.id, team, mode: 'ROUTINE', day: round.start, deleted_at: null }]);
     await waitReady('inspection-detail');
 
     // --- a finding
@@ -126,10 +136,11 @@ function addDays(day: string, days: number): string {
     await fillDate('finding-form-found', today);
     await page.getByTestId('finding-form-submit').click();
     const [finding] = await until(
-      () => sql<{ id: string; category_id: number; unit_id: number; is_immediate: boolean; found: string }>(
-        "SELECT id::text, category_id, unit_id, is_immediate, to_char(found_date, 'YYYY-MM-DD') AS found FROM findings WHERE inspection_id = $1 AND deleted_at IS NULL",
-        [inspectionId],
-      ),
+      () =>
+        sql<{ id: string; category_id: number; unit_id: number; is_immediate: boolean; found: string }>(
+          "SELECT id::text, category_id, unit_id, is_immediate, to_char(found_date, 'YYYY-MM-DD') AS found FROM findings WHERE inspection_id = $1 AND deleted_at IS NULL",
+          [inspectionId],
+        ),
       (rows) => rows.length === 1,
     );
     expect(finding).toMatchObject({ category_id: category.id, unit_id: unit.id, is_immediate: false, found: today });
@@ -157,7 +168,10 @@ function addDays(day: string, days: number): string {
     await fill('task-form-person', '李四');
     await page.getByTestId('task-form-submit').click();
     await until(taskOf, (rows) => rows[0].person === '李四');
-    const [audit] = await sql<{ detail: { changes: unknown } }>("SELECT detail FROM audit_logs WHERE action = 'task.update' AND target = $1 ORDER BY id DESC LIMIT 1", [`/api/tasks/${task.id}`]);
+    const [audit] = await sql<{ detail: { changes: unknown } }>(
+      "SELECT detail FROM audit_logs WHERE action = 'task.update' AND target = $1 ORDER BY id DESC LIMIT 1",
+      [`/api/tasks/${task.id}`],
+    );
     expect(audit.detail.changes).toEqual([{ field: 'responsiblePerson', before: '张三', after: '李四' }]);
 
     // --- a delete, after confirming
@@ -177,7 +191,7 @@ function addDays(day: string, days: number): string {
 
   it('records a backdated (补录) status change and extension from the task drawer, shown as 补录 in the timeline', async () => {
     // a task in progress whose last event is weeks old
-    const lastOf = "(SELECT max(e.event_date) FROM task_events e WHERE e.task_id = t.id AND e.deleted_at IS NULL)";
+    const lastOf = '(SELECT max(e.event_date) FROM task_events e WHERE e.task_id = t.id AND e.deleted_at IS NULL)';
     const [task] = await sql<{ id: string; last: string; due: string | null }>(
       `SELECT t.id::text, to_char(${lastOf}, 'YYYY-MM-DD') AS last, to_char(t.current_due_date, 'YYYY-MM-DD') AS due FROM rectification_tasks t JOIN findings f ON f.id = t.finding_id JOIN inspections i ON i.id = f.inspection_id
         WHERE t.deleted_at IS NULL AND f.deleted_at IS NULL AND i.deleted_at IS NULL AND t.status = 'IN_PROGRESS' AND t.current_due_date IS NOT NULL AND ${lastOf} <= $1::date
@@ -246,10 +260,18 @@ function addDays(day: string, days: number): string {
     await fill('extend-reason', '工程周期长');
     await page.getByTestId('extend-submit').click();
     await until(eventsOf, (rows) => rows.length === 2).catch(async (error: unknown) => {
-      throw new Error(`${String(error)}; the drawer says: ${await page.getByTestId('task-message').innerText().catch(() => '(nothing)')}`);
+      throw new Error(
+        `${String(error)}; the drawer says: ${await page
+          .getByTestId('task-message')
+          .innerText()
+          .catch(() => '(nothing)')}`,
+      );
     });
     expect((await eventsOf())[1]).toEqual({ type: 'EXTENSION', day: extended, to: null, backdated: true, reason });
-    await page.locator('[data-testid="timeline-event"][data-type="EXTENSION"]', { has: page.getByTestId('event-backdated') }).first().waitFor();
+    await page
+      .locator('[data-testid="timeline-event"][data-type="EXTENSION"]', { has: page.getByTestId('event-backdated') })
+      .first()
+      .waitFor();
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'records-04-backdated-timeline.png'), fullPage: true });
     expect(errors).toEqual([]);
   });

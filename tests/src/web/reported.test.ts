@@ -65,18 +65,25 @@ function previousQuarter(day: string) {
   it('marks the last ended quarter 已报送 after a confirmation', async () => {
     await page.goto('/export');
     await page.waitForSelector('[data-testid="reported-card"][data-state="ready"]', { timeout: 60_000 });
-    await tag().filter({ hasText: /^\s*未报送\s*$/ }).waitFor({ timeout: 30_000 });
+    await tag()
+      .filter({ hasText: /^\s*未报送\s*$/ })
+      .waitFor({ timeout: 30_000 });
     await shot('unreported');
     await page.getByTestId('reported-mark').click();
     const dialog = page.locator('.el-message-box');
     await dialog.waitFor();
     expect(await dialog.innerText()).toContain(`${q.year}年第${q.quarter}季度`);
     await page.locator('.el-message-box .el-button--primary').click();
-    await tag().filter({ hasText: /^\s*已报送\s*$/ }).waitFor({ timeout: 60_000 });
+    await tag()
+      .filter({ hasText: /^\s*已报送\s*$/ })
+      .waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('reported-by').innerText()).toMatch(/由 staff 标记已报送/);
     await page.getByTestId('reported-no-corrections').waitFor();
     expect(await page.getByTestId('reported-mark').count()).toBe(0);
-    const [row] = await query<{ reported_by: string }>(t.db.url, 'SELECT reported_by FROM reported_quarters WHERE year = $1 AND quarter = $2', [q.year, q.quarter]);
+    const [row] = await query<{ reported_by: string }>(t.db.url, 'SELECT reported_by FROM reported_quarters WHERE year = $1 AND quarter = $2', [
+      q.year,
+      q.quarter,
+    ]);
     expect(row.reported_by).toBe('staff');
     await shot('reported');
   });
@@ -101,12 +108,16 @@ function previousQuarter(day: string) {
       [task.id, effective],
     );
     await t.etl();
-    const reported = (await t.get<{ corrections: { sheet: string; reported: number; current: number }[] }>(`/api/exports/quarterly/report?year=${q.year}&quarter=${q.quarter}`)).body;
+    const reported = (
+      await t.get<{ corrections: { sheet: string; reported: number; current: number }[] }>(`/api/exports/quarterly/report?year=${q.year}&quarter=${q.quarter}`)
+    ).body;
     const listed = reported.corrections.find((c) => c.sheet === '附表2 超期整改清单')!;
     expect(listed.current).toBe(listed.reported - 1);
 
     await page.reload();
-    await tag().filter({ hasText: /^\s*已报送，有更正\s*$/ }).waitFor({ timeout: 60_000 });
+    await tag()
+      .filter({ hasText: /^\s*已报送，有更正\s*$/ })
+      .waitFor({ timeout: 60_000 });
     const table = page.getByTestId('reported-corrections');
     await table.waitFor();
     const rows = await table.locator('tbody tr').allInnerTexts();

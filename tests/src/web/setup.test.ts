@@ -42,7 +42,12 @@ if (unavailable) {
     await input(testid).fill(value);
     await input(testid).press('Enter');
   };
-  const done = async () => Object.fromEntries(await page.$$eval('[data-testid^="setup-item-"]', (items) => items.map((i) => [i.getAttribute('data-testid')!.replace('setup-item-', ''), i.getAttribute('data-done')])));
+  const done = async () =>
+    Object.fromEntries(
+      await page.$$eval('[data-testid^="setup-item-"]', (items) =>
+        items.map((i) => [i.getAttribute('data-testid')!.replace('setup-item-', ''), i.getAttribute('data-done')]),
+      ),
+    );
   const upload = async (kind: 'regions' | 'units', file: Buffer, name: string) => {
     const where = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xuncha-setup-')), name);
     fs.writeFileSync(where, file);
@@ -53,7 +58,9 @@ if (unavailable) {
     await page.getByTestId(`${kind}-import-problem-table`).waitFor({ state: 'hidden' });
   };
   const problemRows = (kind: string) =>
-    page.$$eval(`[data-testid="${kind}-import-problem-table"] .el-table__body-wrapper tbody tr`, (rows) => rows.map((r) => (r.querySelector('td')?.textContent ?? '').trim()));
+    page.$$eval(`[data-testid="${kind}-import-problem-table"] .el-table__body-wrapper tbody tr`, (rows) =>
+      rows.map((r) => (r.querySelector('td')?.textContent ?? '').trim()),
+    );
 
   beforeAll(async () => {
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
@@ -91,7 +98,15 @@ if (unavailable) {
   it('imports the regions (a file with problems first, nothing imported) and adds a township on the page', async () => {
     await page.getByTestId('setup-go-regions').click();
     await waitReady('md-regions');
-    await upload('regions', await regionFile([['SC', '小城市', '市', null], ['SC', '重复', '县', 'SC'], ['SC-T', '某镇', '镇', 'SC']]), 'regions-bad.xlsx');
+    await upload(
+      'regions',
+      await regionFile([
+        ['SC', '小城市', '市', null],
+        ['SC', '重复', '县', 'SC'],
+        ['SC-T', '某镇', '镇', 'SC'],
+      ]),
+      'regions-bad.xlsx',
+    );
     await page.getByTestId('regions-import-problem-table').waitFor();
     expect(await problemRows('regions')).toEqual(['3', '4']);
     await shot('02-region-problems');
@@ -115,7 +130,7 @@ if (unavailable) {
     await page.getByTestId('region-form-save').click();
     await page.locator('[data-testid="regions-table"] tbody tr', { hasText: '乙街道' }).waitFor();
     const rows = await sql<{ code: string; name: string; level: string; parent: string | null }>(
-      "SELECT g.code, g.name, g.level::text AS level, p.code AS parent FROM regions g LEFT JOIN regions p ON p.id = g.parent_id ORDER BY g.code",
+      'SELECT g.code, g.name, g.level::text AS level, p.code AS parent FROM regions g LEFT JOIN regions p ON p.id = g.parent_id ORDER BY g.code',
     );
     expect(rows).toEqual([
       { code: 'SC', name: '小城市', level: 'CITY', parent: null },
@@ -128,7 +143,7 @@ if (unavailable) {
     await shot('03-regions');
   });
 
-  it('adds the city committee\'s term and its first round', async () => {
+  it("adds the city committee's term and its first round", async () => {
     await clickNav(page, 'md-terms');
     await waitReady('md-terms');
     const [city] = await sql<{ id: number }>("SELECT id FROM regions WHERE code = 'SC'");
@@ -138,7 +153,9 @@ if (unavailable) {
     await fillDate('term-form-end', '2026-12-31');
     await page.getByTestId('term-form-save').click();
     await page.getByTestId('term-dialog').waitFor({ state: 'hidden' });
-    const [term] = await sql<{ id: number; name: string; start: string; end: string }>("SELECT id, name, to_char(start_date, 'YYYY-MM-DD') AS start, to_char(end_date, 'YYYY-MM-DD') AS end FROM terms");
+    const [term] = await sql<{ id: number; name: string; start: string; end: string }>(
+      "SELECT id, name, to_char(start_date, 'YYYY-MM-DD') AS start, to_char(end_date, 'YYYY-MM-DD') AS end FROM terms",
+    );
     expect(term).toMatchObject({ name: '第十二届', start: '2022-01-01', end: '2026-12-31' });
     await page.getByTestId(`round-create-${term.id}`).click();
     await fill('round-form-name', '十二届市委第一轮巡察');
@@ -171,7 +188,8 @@ if (unavailable) {
     await page.getByTestId('units-import-problem-table').waitFor();
     expect(await problemRows('units')).toEqual(['3', '4']);
     const messages = await page.getByTestId('units-import-problem-table').innerText();
-    for (const expected of ['单位名称: 必填', '单位类别: 须为', '所在区划: 未知的区划', '设立日期: 须为有效日期', '上级单位代码: 未知的单位代码 U99']) expect(messages).toContain(expected);
+    for (const expected of ['单位名称: 必填', '单位类别: 须为', '所在区划: 未知的区划', '设立日期: 须为有效日期', '上级单位代码: 未知的单位代码 U99'])
+      expect(messages).toContain(expected);
     await closeProblems('units');
     expect(await sql('SELECT id FROM org_units')).toEqual([]);
     await upload(
@@ -231,11 +249,21 @@ if (unavailable) {
   it('fits the grouped navigation into 1366 px, in Chinese and in English', async () => {
     for (const language of ['zh', 'en']) {
       type Box = { right: number; left: number };
-      type El = { scrollWidth: number; clientWidth: number; getBoundingClientRect(): Box; querySelector(s: string): El | null; querySelectorAll(s: string): ArrayLike<El> };
+      type El = {
+        scrollWidth: number;
+        clientWidth: number;
+        getBoundingClientRect(): Box;
+        querySelector(s: string): El | null;
+        querySelectorAll(s: string): ArrayLike<El>;
+      };
       const fits = await page.locator('.app-header').evaluate((header: El) => {
         const groups = Array.from(header.querySelectorAll('.app-nav__group'), (g) => g.getBoundingClientRect());
         const user = header.querySelector('.user-menu')?.getBoundingClientRect();
-        return { overflow: header.scrollWidth - header.clientWidth, groups: groups.length, clear: user ? Math.max(...groups.map((g) => g.right)) <= user.left : false };
+        return {
+          overflow: header.scrollWidth - header.clientWidth,
+          groups: groups.length,
+          clear: user ? Math.max(...groups.map((g) => g.right)) <= user.left : false,
+        };
       });
       // 分析, 业务记录, 督办, 基础数据, 系统
       expect([language, fits]).toEqual([language, { overflow: 0, groups: 5, clear: true }]);

@@ -97,12 +97,23 @@ if (unavailable) {
     await shot('1366-en');
     // the search box sits in the header at 1366 px in English: nothing overflows, the navigation and the user menu stay clear of it
     type Box = { right: number; left: number; width: number };
-    type El = { scrollWidth: number; clientWidth: number; getBoundingClientRect(): Box; querySelector(s: string): El | null; querySelectorAll(s: string): ArrayLike<El> };
+    type El = {
+      scrollWidth: number;
+      clientWidth: number;
+      getBoundingClientRect(): Box;
+      querySelector(s: string): El | null;
+      querySelectorAll(s: string): ArrayLike<El>;
+    };
     const fits = await page.locator('.app-header').evaluate((header: El) => {
       const groups = Array.from(header.querySelectorAll('.app-nav__group'), (g) => g.getBoundingClientRect());
       const search = header.querySelector('.unit-search')!.getBoundingClientRect();
       const user = header.querySelector('.user-menu')?.getBoundingClientRect();
-      return { overflow: header.scrollWidth - header.clientWidth, navClear: Math.max(...groups.map((g) => g.right)) <= search.left, userClear: user ? search.right <= user.left : false, wide: search.width >= 120 };
+      return {
+        overflow: header.scrollWidth - header.clientWidth,
+        navClear: Math.max(...groups.map((g) => g.right)) <= search.left,
+        userClear: user ? search.right <= user.left : false,
+        wide: search.width >= 120,
+      };
     });
     expect(fits).toEqual({ overflow: 0, navClear: true, userClear: true, wide: true });
     await page.getByTestId('lang-switch').click();

@@ -43,5 +43,7 @@ export const AuditEntrySchema = z.object({
   detail: z.record(z.string(), z.unknown()).nullable(),
 });
 export type AuditEntryView = z.infer<typeof AuditEntrySchema>;
-export class AuditPageDto extends createZodDto(z.object({ total: z.number().int(), page: z.number().int(), pageSize: z.number().int(), rows: z.array(AuditEntrySchema) })) {}
+export class AuditPageDto extends createZodDto(
+  z.object({ total: z.number().int(), page: z.number().int(), pageSize: z.number().int(), rows: z.array(AuditEntrySchema) }),
+) {}
 export type AuditPage = z.infer<(typeof AuditPageDto)['schema']>;

@@ -61,7 +61,11 @@ export class OkDto extends createZodDto(OkSchema) {}
 const displayName = z.string().trim().min(1, '姓名不能为空 must not be blank').max(64, '姓名至多 64 个字符 must be at most 64 characters');
 const newPassword = z.string().min(8, '密码至少 8 个字符 must be at least 8 characters').max(128, '密码至多 128 个字符 must be at most 128 characters');
 const role = z.enum(ROLES, `角色须为 must be one of ${ROLES.join(', ')}`);
-const regionId = z.number().int('须为正整数 must be a positive integer id').min(1, '须为正整数 must be a positive integer id').max(2 ** 31 - 1, '须为正整数 must be a positive integer id');
+const regionId = z
+  .number()
+  .int('须为正整数 must be a positive integer id')
+  .min(1, '须为正整数 must be a positive integer id')
+  .max(2 ** 31 - 1, '须为正整数 must be a positive integer id');
 
 export const CreateUserSchema = z.strictObject({
   username: username.regex(/^[A-Za-z0-9_.-]+$/, '用户名只能包含字母、数字和 _ . - (letters, digits, _ . - only)'),

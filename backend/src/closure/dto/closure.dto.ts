@@ -24,7 +24,11 @@ export const APPLY_BODY: ApiBodyOptions = {
     required: ['explanation', 'files'],
     properties: {
       explanation: { type: 'string', description: '整改情况说明' },
-      files: { type: 'array', items: { type: 'string', format: 'binary' }, description: '佐证材料: PDF, PNG, JPEG, Word (.docx/.doc), Excel (.xlsx/.xls); the type is read from the bytes' },
+      files: {
+        type: 'array',
+        items: { type: 'string', format: 'binary' },
+        description: '佐证材料: PDF, PNG, JPEG, Word (.docx/.doc), Excel (.xlsx/.xls); the type is read from the bytes',
+      },
     },
   },
 };
@@ -39,7 +43,9 @@ export class ClosureReasonDto extends createZodDto(reasonSchema) {}
 
 export const queueQuerySchema = z
   .object({
-    status: z.enum(CLOSURE_REQUEST_STATUSES, `须为 ${CLOSURE_REQUEST_STATUSES.join(', ')} 之一 must be one of ${CLOSURE_REQUEST_STATUSES.join(', ')}`).default('PENDING'),
+    status: z
+      .enum(CLOSURE_REQUEST_STATUSES, `须为 ${CLOSURE_REQUEST_STATUSES.join(', ')} 之一 must be one of ${CLOSURE_REQUEST_STATUSES.join(', ')}`)
+      .default('PENDING'),
     page: pageParam.default(1),
     pageSize: pageSizeParam.default(20),
   })

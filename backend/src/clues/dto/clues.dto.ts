@@ -90,10 +90,24 @@ export const clueRowSchema = z.object({
 });
 export class ClueRowDto extends createZodDto(clueRowSchema) {}
 export class CluePageDto extends createZodDto(
-  z.object({ today: z.string(), feedbackMonths: z.number().int(), total: z.number().int(), page: z.number().int(), pageSize: z.number().int(), rows: z.array(clueRowSchema) }),
+  z.object({
+    today: z.string(),
+    feedbackMonths: z.number().int(),
+    total: z.number().int(),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+    rows: z.array(clueRowSchema),
+  }),
 ) {}
 
-const tally = z.object({ clues: z.number().int(), persons: z.number().int(), concluded: z.number().int(), yellow: z.number().int(), orange: z.number().int(), red: z.number().int() });
+const tally = z.object({
+  clues: z.number().int(),
+  persons: z.number().int(),
+  concluded: z.number().int(),
+  yellow: z.number().int(),
+  orange: z.number().int(),
+  red: z.number().int(),
+});
 export class ClueStatsDto extends createZodDto(
   z.object({
     today: z.string(),

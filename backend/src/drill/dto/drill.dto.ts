@@ -1,6 +1,19 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { AGING_BUCKETS, DUE_SOON_DAYS, type DueSoonDays, filtersSchema, pageParam, pageSizeParam, isoDate, queryId, TASK_STATUSES, TASK_TRACKS, UNIT_CATEGORIES, INSPECTION_MODES } from '../../common/filters';
+import {
+  AGING_BUCKETS,
+  DUE_SOON_DAYS,
+  type DueSoonDays,
+  filtersSchema,
+  pageParam,
+  pageSizeParam,
+  isoDate,
+  queryId,
+  TASK_STATUSES,
+  TASK_TRACKS,
+  UNIT_CATEGORIES,
+  INSPECTION_MODES,
+} from '../../common/filters';
 
 /** The due-soon windows a task list may ask for, as query values. */
 const DUE_SOON_CHOICES = DUE_SOON_DAYS.map(String) as unknown as readonly [`${DueSoonDays}`, ...`${DueSoonDays}`[]];
@@ -17,7 +30,18 @@ const statusList = z
 export const WARNING_LEVELS = ['yellow', 'orange', 'red'] as const;
 export type WarningLevel = (typeof WARNING_LEVELS)[number];
 
-export const TASK_SORTS = ['id', '-id', 'dueDate', '-dueDate', 'daysOverdue', '-daysOverdue', 'originalDueDate', '-originalDueDate', 'closedDate', '-closedDate'] as const;
+export const TASK_SORTS = [
+  'id',
+  '-id',
+  'dueDate',
+  '-dueDate',
+  'daysOverdue',
+  '-daysOverdue',
+  'originalDueDate',
+  '-originalDueDate',
+  'closedDate',
+  '-closedDate',
+] as const;
 export const RECURRENCE_MEMBERS = ['reinspection', 'repeat', 'closedReinspected', 'rebound'] as const;
 export const FINDING_SORTS = ['id', '-id', 'foundDate', '-foundDate', 'feedbackDate', '-feedbackDate'] as const;
 

@@ -2,7 +2,6 @@ import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { pageParam, pageSizeParam, queryId } from '../../common/filters';
 
-
 export class PageQueryDto extends createZodDto(z.object({ page: pageParam.default(1), pageSize: pageSizeParam.default(20) }).strict()) {}
 export class RunIdParamDto extends createZodDto(z.object({ id: queryId }).strict()) {}
 /** The body is optional: no body runs an incremental load. */

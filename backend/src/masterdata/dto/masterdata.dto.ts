@@ -87,7 +87,12 @@ export type CreateTerm = z.infer<typeof createTermSchema>;
 export class CreateTermDto extends createZodDto(createTermSchema) {}
 
 export const updateTermSchema = z
-  .object({ ordinal: ordinal('届次序号').optional(), name: text('届次名称', 64).optional(), startDate: day('开始日期').optional(), endDate: day('结束日期').optional() })
+  .object({
+    ordinal: ordinal('届次序号').optional(),
+    name: text('届次名称', 64).optional(),
+    startDate: day('开始日期').optional(),
+    endDate: day('结束日期').optional(),
+  })
   .strict()
   .superRefine(endAfterStart);
 export type UpdateTerm = z.infer<typeof updateTermSchema>;
@@ -101,7 +106,13 @@ export type CreateRound = z.infer<typeof createRoundSchema>;
 export class CreateRoundDto extends createZodDto(createRoundSchema) {}
 
 export const updateRoundSchema = z
-  .object({ ordinal: ordinal('轮次序号').optional(), name: text('轮次名称', 64).optional(), year: year.optional(), startDate: day('开始日期').optional(), endDate: day('结束日期').optional() })
+  .object({
+    ordinal: ordinal('轮次序号').optional(),
+    name: text('轮次名称', 64).optional(),
+    year: year.optional(),
+    startDate: day('开始日期').optional(),
+    endDate: day('结束日期').optional(),
+  })
   .strict()
   .superRefine(endAfterStart);
 export type UpdateRound = z.infer<typeof updateRoundSchema>;
@@ -226,7 +237,9 @@ export const unitRecordSchema = z.object({
 });
 export type UnitRecord = z.infer<typeof unitRecordSchema>;
 export class UnitRecordDto extends createZodDto(unitRecordSchema) {}
-export class UnitPageDto extends createZodDto(z.object({ total: z.number().int(), page: z.number().int(), pageSize: z.number().int(), rows: z.array(unitRecordSchema) })) {}
+export class UnitPageDto extends createZodDto(
+  z.object({ total: z.number().int(), page: z.number().int(), pageSize: z.number().int(), rows: z.array(unitRecordSchema) }),
+) {}
 
 // --- issue categories ---------------------------------------------------------------
 
@@ -259,7 +272,11 @@ export class DeletedCategoryDto extends createZodDto(z.object({ id: z.number().i
 export class DirectoryImportResultDto extends createZodDto(z.object({ imported: z.number().int() })) {}
 
 export const DIRECTORY_UPLOAD_BODY: ApiBodyOptions = {
-  schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: 'the .xlsx workbook (from the template)' } } },
+  schema: {
+    type: 'object',
+    required: ['file'],
+    properties: { file: { type: 'string', format: 'binary', description: 'the .xlsx workbook (from the template)' } },
+  },
 };
 
 export const SETUP_ITEMS = ['regions', 'terms', 'rounds', 'units', 'categories', 'users'] as const;

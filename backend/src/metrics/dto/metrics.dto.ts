@@ -95,9 +95,7 @@ export const categoriesSchema = z.object({
   /** every level-1 category, zero counts included, by code */
   level1: z.array(z.object({ categoryId: z.number().int(), code: z.string(), name: z.string(), count: z.number().int() })),
   /** every level-2 category, zero counts included, by code */
-  level2: z.array(
-    z.object({ categoryId: z.number().int(), parentId: z.number().int(), code: z.string(), name: z.string(), count: z.number().int() }),
-  ),
+  level2: z.array(z.object({ categoryId: z.number().int(), parentId: z.number().int(), code: z.string(), name: z.string(), count: z.number().int() })),
   byRegion: z.array(z.object({ regionId: z.number().int(), count: z.number().int() })),
   /** county × level-1 category */
   regionCategory: z.array(z.object({ regionId: z.number().int(), categoryId: z.number().int(), count: z.number().int() })),

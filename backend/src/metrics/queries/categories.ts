@@ -26,7 +26,11 @@ export function groupingMask(set: readonly string[], columns: readonly string[] 
 
 /** Findings found by as-of, counted in every grouping the categories page shows, in one scan. */
 export function buildCategoriesQuery(scope: Scope): SqlQuery {
-  const findings = findingsSubquery(scope, false, "category_id, county_id, category1_id, unit_category, round_id, mode, concat(toString(toYear(found_date)), 'Q', toString(toQuarter(found_date))) AS quarter");
+  const findings = findingsSubquery(
+    scope,
+    false,
+    "category_id, county_id, category1_id, unit_category, round_id, mode, concat(toString(toYear(found_date)), 'Q', toString(toQuarter(found_date))) AS quarter",
+  );
   const sets = Object.values(CATEGORY_SETS)
     .map((set) => `(${set.join(', ')})`)
     .join(', ');

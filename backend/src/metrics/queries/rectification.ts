@@ -25,7 +25,9 @@ function windowFigures(aggregate: (condition: string) => string, due: string, du
   const aged = AGING_WINDOWS.map(
     (w, i) => `${aggregate(`${late} AND ${daysLate} ${w.to === null ? `>= ${w.from}` : `BETWEEN ${w.from} AND ${w.to}`}`)} AS ${prefix}${AGED_COLUMNS[i]}`,
   );
-  const dueSoon = DUE_SOON_DAYS.map((days, i) => `${aggregate(`${due} >= {asOf:Date} AND ${due} <= addDays({asOf:Date}, ${days})`)} AS ${prefix}${DUE_SOON_COLUMNS[i]}`);
+  const dueSoon = DUE_SOON_DAYS.map(
+    (days, i) => `${aggregate(`${due} >= {asOf:Date} AND ${due} <= addDays({asOf:Date}, ${days})`)} AS ${prefix}${DUE_SOON_COLUMNS[i]}`,
+  );
   return [...aged, ...dueSoon];
 }
 

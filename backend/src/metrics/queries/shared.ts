@@ -112,7 +112,10 @@ export function taskStateCte(scope: Scope, options: TaskStateOptions): SqlQuery 
   // task) stream past them, with no second pass over the tasks to prune the states first.
   return {
     query: `tasks AS (
-  SELECT ${columns.split(', ').map((name) => `t.${name} AS ${name}`).join(', ')},
+  SELECT ${columns
+    .split(', ')
+    .map((name) => `t.${name} AS ${name}`)
+    .join(', ')},
     s.status AS status,
     s.due AS due,
     if(s.status = 'CLOSED', s.status_date, NULL) AS closed_date
@@ -197,7 +200,11 @@ export function tableOf(source: TableSource, of: 'findings' | 'units'): { from: 
  * only when as-of lies on or after every day it depends on, so that the "on or before as-of"
  * conditions hold for every row; a quarter build only for its day.
  */
-export function summaryConditions(scope: Scope, extra: readonly string[], source: TableSource): { from: string; where: string; params: Record<string, unknown> } {
+export function summaryConditions(
+  scope: Scope,
+  extra: readonly string[],
+  source: TableSource,
+): { from: string; where: string; params: Record<string, unknown> } {
   if (scope.townshipId !== undefined) throw new Error('the finding summary has no township column');
   if (source.kind === 'quarter' && source.quarterEnd !== scope.asOf) throw new Error(`a quarter build of ${source.quarterEnd} read as of ${scope.asOf}`);
   const { where, params } = filterConditions(scope, { categories: true });

@@ -9,12 +9,26 @@ export const optionsSchema = z.object({
   /** current and previous term periods; each committee has its own dates, the label spans them */
   terms: z.array(z.object({ value: z.enum(['current', 'previous']), label: z.string(), startDate: z.string(), endDate: z.string() })),
   rounds: z.array(
-    z.object({ id: z.number().int(), name: z.string(), termId: z.number().int(), committeeRegionId: z.number().int(), year: z.number().int(), startDate: z.string() }),
+    z.object({
+      id: z.number().int(),
+      name: z.string(),
+      termId: z.number().int(),
+      committeeRegionId: z.number().int(),
+      year: z.number().int(),
+      startDate: z.string(),
+    }),
   ),
   /** the city, its counties and 市本级, and their townships */
   regions: z.array(region.extend({ children: z.array(region.extend({ children: z.array(region) })) })),
   unitCategories: z.array(z.object({ value: z.enum(UNIT_CATEGORIES), label: z.string() })),
-  categories: z.array(z.object({ id: z.number().int(), code: z.string(), name: z.string(), children: z.array(z.object({ id: z.number().int(), code: z.string(), name: z.string() })) })),
+  categories: z.array(
+    z.object({
+      id: z.number().int(),
+      code: z.string(),
+      name: z.string(),
+      children: z.array(z.object({ id: z.number().int(), code: z.string(), name: z.string() })),
+    }),
+  ),
   modes: z.array(z.object({ value: z.enum(INSPECTION_MODES), label: z.string() })),
 });
 export type OptionsResponse = z.infer<typeof optionsSchema>;

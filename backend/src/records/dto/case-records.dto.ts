@@ -9,7 +9,8 @@ import { bigId, day, findingRecordSchema, inspectionRecordSchema, intId, taskRec
  * Read from PostgreSQL, the system of record.
  */
 
-const flag = (label: string) => z.boolean({ error: (issue) => (issue.input === undefined ? `${label}必填 is required` : `${label}须为布尔值 true/false; must be true or false`) });
+const flag = (label: string) =>
+  z.boolean({ error: (issue) => (issue.input === undefined ? `${label}必填 is required` : `${label}须为布尔值 true/false; must be true or false`) });
 /** A free-text search, taken as data (matched with ILIKE, its pattern characters literal). */
 const search = (label: string) =>
   z
@@ -78,7 +79,9 @@ export const unitLookupQuerySchema = z.object({ q: search('被巡察单位').opt
 export type UnitLookupQuery = z.infer<typeof unitLookupQuerySchema>;
 export class UnitLookupQueryDto extends createZodDto(unitLookupQuerySchema) {}
 
-export class InspectionPathDto extends createZodDto(z.object({ id: wholeNumber(1, 2 ** 31 - 1, '巡察ID须为正整数 ID must be a positive integer id') }).strict()) {}
+export class InspectionPathDto extends createZodDto(
+  z.object({ id: wholeNumber(1, 2 ** 31 - 1, '巡察ID须为正整数 ID must be a positive integer id') }).strict(),
+) {}
 
 // --- corrections ------------------------------------------------------------------------
 
@@ -155,7 +158,12 @@ export const inspectionRowSchema = inspectionRecordSchema.extend({
 });
 export type InspectionRow = z.infer<typeof inspectionRowSchema>;
 
-export const inspectionPageSchema = z.object({ total: z.number().int(), page: z.number().int(), pageSize: z.number().int(), rows: z.array(inspectionRowSchema) });
+export const inspectionPageSchema = z.object({
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  rows: z.array(inspectionRowSchema),
+});
 export type InspectionPage = z.infer<typeof inspectionPageSchema>;
 export class InspectionPageDto extends createZodDto(inspectionPageSchema) {}
 
@@ -172,7 +180,12 @@ export const findingRowSchema = findingRecordSchema.extend({
 });
 export type FindingRow = z.infer<typeof findingRowSchema>;
 
-export const findingRecordPageSchema = z.object({ total: z.number().int(), page: z.number().int(), pageSize: z.number().int(), rows: z.array(findingRowSchema) });
+export const findingRecordPageSchema = z.object({
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  rows: z.array(findingRowSchema),
+});
 export type FindingRecordPage = z.infer<typeof findingRecordPageSchema>;
 export class FindingRecordPageDto extends createZodDto(findingRecordPageSchema) {}
 
@@ -206,10 +219,11 @@ export const unitChoiceSchema = z.object({
   validFrom: dayOut,
   validTo: dayOut.nullable(),
 });
-export class UnitChoicesDto extends createZodDto(z.object({ total: z.number().int().describe('units answered (20 at most)'), rows: z.array(unitChoiceSchema) })) {}
+export class UnitChoicesDto extends createZodDto(
+  z.object({ total: z.number().int().describe('units answered (20 at most)'), rows: z.array(unitChoiceSchema) }),
+) {}
 export type UnitChoices = { total: number; rows: z.infer<typeof unitChoiceSchema>[] };
 
 export class InspectionUpdateResultDto extends createZodDto(z.object({ record: inspectionRecordSchema, changes: z.array(changeSchema) })) {}
 export class FindingUpdateResultDto extends createZodDto(z.object({ record: findingRecordSchema, changes: z.array(changeSchema) })) {}
 export class TaskUpdateResultDto extends createZodDto(z.object({ record: taskRecordSchema, changes: z.array(changeSchema) })) {}
-

@@ -52,7 +52,11 @@ export const LEDGER_UPLOAD_BODY: ApiBodyOptions = {
     required: ['file'],
     properties: {
       file: FILE_PROPERTY,
-      confirmNewInspections: { type: 'string', enum: ['true', 'false'], description: 'create the inspections the preview listed as new (required when there are any)' },
+      confirmNewInspections: {
+        type: 'string',
+        enum: ['true', 'false'],
+        description: 'create the inspections the preview listed as new (required when there are any)',
+      },
     },
   },
 };

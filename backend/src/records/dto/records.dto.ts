@@ -10,8 +10,7 @@ import { DATE_RANGE_MESSAGE, INSPECTION_MODES, isDayInRange, isRealDay, TASK_STA
 
 const INT_MAX = 2 ** 31 - 1;
 
-const typed = (label: string, kind: string) => (issue: { input: unknown }) =>
-  issue.input === undefined ? `${label}必填 is required` : `${label}须为${kind}`;
+const typed = (label: string, kind: string) => (issue: { input: unknown }) => (issue.input === undefined ? `${label}必填 is required` : `${label}须为${kind}`);
 
 /** Characters as PostgreSQL counts them (code points). */
 const characters = (value: string) => [...value].length;
@@ -73,10 +72,18 @@ export const createInspectionSchema = z
   .strict()
   .superRefine((value, ctx) => {
     if (value.stationedTo && value.stationedTo < value.stationedFrom) {
-      ctx.addIssue({ code: 'custom', path: ['stationedTo'], message: `进驻结束日期早于进驻日期 must not be before stationedFrom (${value.stationedTo} < ${value.stationedFrom})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stationedTo'],
+        message: `进驻结束日期早于进驻日期 must not be before stationedFrom (${value.stationedTo} < ${value.stationedFrom})`,
+      });
     }
     if (value.feedbackDate && value.feedbackDate < value.stationedFrom) {
-      ctx.addIssue({ code: 'custom', path: ['feedbackDate'], message: `反馈日期早于进驻日期 must not be before stationedFrom (${value.feedbackDate} < ${value.stationedFrom})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['feedbackDate'],
+        message: `反馈日期早于进驻日期 must not be before stationedFrom (${value.feedbackDate} < ${value.stationedFrom})`,
+      });
     }
   });
 export type CreateInspection = z.infer<typeof createInspectionSchema>;
@@ -101,7 +108,9 @@ export class CreateFindingDto extends createZodDto(createFindingSchema) {}
  * the future nor before the task's creation; a reason is required when it is before today.
  */
 const backdating = {
-  effectiveDate: day('生效日期').optional().describe('the day the write takes effect (YYYY-MM-DD); default today; before today = backdated (补录), which needs a reason'),
+  effectiveDate: day('生效日期')
+    .optional()
+    .describe('the day the write takes effect (YYYY-MM-DD); default today; before today = backdated (补录), which needs a reason'),
   backdateReason: text('补录原因', 1000).optional().describe('why the write is recorded late (required when effectiveDate is before today)'),
 };
 

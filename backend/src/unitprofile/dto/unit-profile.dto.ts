@@ -49,7 +49,16 @@ export const unitProfileSchema = z.object({
   ),
   byMode: z.array(z.object({ mode: z.enum(INSPECTION_MODES), inspections: z.number().int() })),
   /** findings by level-2 category; repeats and rebounds as the 复发 figures define them */
-  categories: z.array(z.object({ categoryId: z.number().int(), categoryName: z.string(), parentName: z.string(), findings: z.number().int(), repeats: z.number().int(), rebounds: z.number().int() })),
+  categories: z.array(
+    z.object({
+      categoryId: z.number().int(),
+      categoryName: z.string(),
+      parentName: z.string(),
+      findings: z.number().int(),
+      repeats: z.number().int(),
+      rebounds: z.number().int(),
+    }),
+  ),
   findings: z.array(
     z.object({
       id: z.number().int(),
