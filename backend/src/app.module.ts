@@ -13,6 +13,7 @@ import { DrillModule } from './drill/drill.module';
 import { ExportsModule } from './exports/exports.module';
 import { AuthModule } from './auth/auth.module';
 import { AuditModule } from './audit/audit.module';
+import { AuditLogModule } from './audit-log/audit-log.module';
 import { MasterdataModule } from './masterdata/masterdata.module';
 import { ClosureModule } from './closure/closure.module';
 import { WarningsModule } from './warnings/warnings.module';
@@ -28,6 +29,7 @@ export class AppModule {
       imports: [
         InfraModule.forRoot(deps),
         AuditModule,
+        AuditLogModule,
         AuthModule,
         DimensionsModule,
         ResponseCacheModule,

@@ -8,7 +8,7 @@
 export { createApp, openApiDocument, type CreateAppOptions } from './app';
 export { ConfigError, DEFAULT_DEMO_PASSWORD, loadConfig, type AppConfig } from './config/app-config';
 export { APP_CONFIG } from './infra/tokens';
-export { AUDIT_KEY } from './auth/access';
+export { AUDIT_KEY } from './audit/audited';
 export { AccountsSetupError, demoAccounts, ensureAccounts, ensureStartAccounts, hasAdmin, type DemoAccount } from './auth/bootstrap-users';
 export { ensureDefaultCategories } from './masterdata/default-categories';
 export type { AgingBucket, Filters, InspectionMode, TaskStatus, UnitCategory } from './common/filters';

@@ -2,13 +2,18 @@ import { Inject, Injectable, Logger, type CallHandler, type ExecutionContext, ty
 import { Reflector } from '@nestjs/core';
 import { HttpException } from '@nestjs/common';
 import { catchError, concatMap, type Observable } from 'rxjs';
-import { AUDIT_KEY } from '../auth/access';
-import type { SignedRequest } from '../auth/principal';
+import type { Request } from 'express';
 import { auditContext, type PendingAudit } from './audit-context';
-import { AuditService } from './audit.service';
+import { AUDIT_KEY } from './audited';
+import { AuditService, type AuditActor } from './audit.service';
 
-/** A request whose handler may add to its audit entry (what a write did: rows imported, a backdated day). */
-export interface AuditedRequest extends SignedRequest {
+/**
+ * A request whose handler may add to its audit entry (what a write did: rows imported, a
+ * backdated day). Its principal is whoever the auth middleware signed in (auth/principal.ts);
+ * the entry needs only who that was.
+ */
+export interface AuditedRequest extends Request {
+  principal?: AuditActor;
   auditDetail?: Record<string, unknown>;
 }
 

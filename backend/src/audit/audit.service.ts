@@ -1,13 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Prisma, type Db } from '@xuncha/prisma';
 import { PRISMA } from '../infra/tokens';
-import type { Principal } from '../auth/principal';
 import type { AuditTx } from './audit-context';
+
+/** Who an entry names: the signed-in user (auth's Principal has these fields and more). */
+export interface AuditActor {
+  userId: number;
+  username: string;
+}
 
 export interface AuditEntry {
   action: string;
   /** Who acted: the signed-in user, or for a sign-in attempt the username tried. */
-  principal?: Pick<Principal, 'userId' | 'username'>;
+  principal?: AuditActor;
   username?: string;
   target?: string;
   detail?: Record<string, unknown>;

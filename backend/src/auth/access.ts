@@ -38,10 +38,9 @@ export const ACCESS_ROLES: Record<Exclude<Access, 'public' | 'signedIn'>, readon
 };
 
 export const ACCESS_KEY = 'xuncha:access';
-export const AUDIT_KEY = 'xuncha:audit';
 
 /** Declares who may call a route (see Access). */
 export const Allow = (access: Access) => SetMetadata(ACCESS_KEY, access);
 
-/** Records every call of this route in the audit log under `action` (e.g. task.status). */
-export const Audited = (action: string) => SetMetadata(AUDIT_KEY, action);
+/** The audit decorator, beside Allow on every route that declares it (defined by the audit log's recording). */
+export { AUDIT_KEY, Audited } from '../audit/audited';

@@ -12,7 +12,7 @@ const FILE = { schema: { type: 'string', format: 'binary' } } as const;
 @ApiTags('audit')
 @Controller()
 @Allow('admin')
-export class AuditController {
+export class AuditLogController {
   constructor(@Inject(AuditLogService) private readonly service: AuditLogService) {}
 
   @Get('audit')

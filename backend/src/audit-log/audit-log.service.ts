@@ -5,7 +5,7 @@ import { shanghaiToday } from '@xuncha/shared';
 import { contentDisposition, CSV_TYPE, csvHead, csvRows, XLSX_TYPE, type CsvColumn } from '../exports/files';
 import { writeTable, type TableColumn } from '../exports/sheet-writer';
 import { AUDIT_ACTIONS, describeAudit, recordOf } from './audit-describe';
-import { AuditRepository, type AuditRow } from './audit.repository';
+import { AuditLogRepository, type AuditRow } from './audit-log.repository';
 import type { AuditEntryView, AuditFilters, AuditPage, AuditQuery } from './dto/audit.dto';
 
 /** An instant as Beijing wall-clock time, `2026-12-03 09:41:07`. */
@@ -31,7 +31,7 @@ const CHUNK = 2000;
 /** Reading the audit log (ADMIN): a page in words, and the whole filtered log as a file. */
 @Injectable()
 export class AuditLogService {
-  constructor(@Inject(AuditRepository) private readonly repository: AuditRepository) {}
+  constructor(@Inject(AuditLogRepository) private readonly repository: AuditLogRepository) {}
 
   async page(query: AuditQuery): Promise<AuditPage> {
     const { page, pageSize, ...filters } = query;

@@ -26,7 +26,7 @@ function beijingEnd(day: string): Date {
 
 /** The audit log's reads (PostgreSQL audit_logs); its writes are AuditService's. */
 @Injectable()
-export class AuditRepository {
+export class AuditLogRepository {
   constructor(@Inject(PRISMA) private readonly prisma: Db) {}
 
   private where(filters: AuditFilters): Prisma.AuditLogWhereInput {
