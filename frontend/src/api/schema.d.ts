@@ -12,7 +12,7 @@ export interface paths {
             cookie?: never;
         };
         /** 审计日志 who did what, when and from where, newest first, each entry named in words (ADMIN) */
-        get: operations["AuditController_list"];
+        get: operations["AuditLogController_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -29,7 +29,7 @@ export interface paths {
             cookie?: never;
         };
         /** 审计日志 CSV: every entry under the same filters as GET /api/audit; the file named after the filters (ADMIN) */
-        get: operations["AuditController_csv"];
+        get: operations["AuditLogController_csv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -46,7 +46,7 @@ export interface paths {
             cookie?: never;
         };
         /** 审计日志 .xlsx: every entry under the same filters as GET /api/audit; the file named after the filters (ADMIN) */
-        get: operations["AuditController_xlsx"];
+        get: operations["AuditLogController_xlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2067,7 +2067,7 @@ export interface components {
         };
         EtlFreshnessDto_Output: {
             /** @description the end of the last successful ETL run (ISO instant); null before the first */
-            lastSucceededAt: string[];
+            lastSucceededAt: string | null;
         };
         EtlRejectsDto_Output: {
             total: number;
@@ -3082,7 +3082,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    AuditController_list: {
+    AuditLogController_list: {
         parameters: {
             query?: {
                 page?: string;
@@ -3111,7 +3111,7 @@ export interface operations {
             };
         };
     };
-    AuditController_csv: {
+    AuditLogController_csv: {
         parameters: {
             query?: {
                 username?: string;
@@ -3139,7 +3139,7 @@ export interface operations {
             };
         };
     };
-    AuditController_xlsx: {
+    AuditLogController_xlsx: {
         parameters: {
             query?: {
                 username?: string;

@@ -48,5 +48,5 @@ export class EtlRunResultDto extends createZodDto(
 
 /** 数据更新于: when the warehouse last took in PostgreSQL's records (the last successful run's end). */
 export class EtlFreshnessDto extends createZodDto(
-  z.object({ lastSucceededAt: z.string().nullable().describe('the end of the last successful ETL run (ISO instant); null before the first') }),
+  z.object({ lastSucceededAt: z.string().max(40).nullable().describe('the end of the last successful ETL run (ISO instant); null before the first') }),
 ) {}
