@@ -35,7 +35,7 @@ export type CreateUserBody = Schemas['CreateUserDto'];
 export type UpdateUserBody = Schemas['UpdateUserDto'];
 export type AuditPage = ResponseOf<'/api/audit', 'get'>;
 export type AuditEntry = AuditPage['rows'][number];
-export type AuditQuery = NonNullable<operations['AuditController_list']['parameters']['query']>;
+export type AuditQuery = NonNullable<operations['AuditLogController_list']['parameters']['query']>;
 
 // --- 预警, 线索 (h/warnings) -------------------------------------------------------------
 export type WarningSummary = ResponseOf<'/api/warnings/summary', 'get'>;
