@@ -521,11 +521,12 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
       (r) => r.length === logins.rows.length,
     );
     expect(rows.map((r) => r.slice(1))).toEqual(
+      // the user by name and login, the action and the entry in words (issue 18: no raw paths)
       logins.rows.map((r: Json) => [
         formatShanghai(r.at),
-        created.username,
+        `${r.displayName} (${r.username})`,
         r.action === 'auth.login' ? '登录' : r.action,
-        r.target ?? '—',
+        r.summary,
         r.ip ?? '—',
         r.success ? '成功' : '失败',
       ]),
@@ -547,7 +548,9 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     );
     expect(creation.map((r) => r[3])).toEqual(['新建用户']);
     await page.locator('[data-testid="audit-table"] .el-table__expand-icon').first().click();
-    const detail = JSON.parse(await text(page, 'audit-detail'));
+    // the raw detail, folded under the entry in words
+    await page.locator('[data-testid="audit-detail"] details summary').first().click();
+    const detail = JSON.parse(await page.locator('[data-testid="audit-detail"] details pre').first().innerText());
     expect(detail).toEqual(creations.rows[0].detail);
     expect(detail.body).toMatchObject({ username: created.username, role: 'COUNTY_STAFF', regionId: created.countyId, password: '[hidden]' });
     await shot(page, '09-audit-detail', true);
