@@ -68,7 +68,10 @@ async function state() {
 const callerFor = (op: Operation): TestClient | TestApp => (op.path.startsWith('/api/users') || op.path.startsWith('/api/audit') ? admin : t);
 
 /** Valid values of the parameters an operation requires, so that each payload is tried alone. */
-const REQUIRED: Record<string, Record<string, string>> = { '/api/exports/quarterly': { year: '2025', quarter: '1' } };
+const REQUIRED: Record<string, Record<string, string>> = {
+  '/api/exports/quarterly': { year: '2025', quarter: '1' },
+  '/api/exports/quarterly/report': { year: '2025', quarter: '1' },
+};
 
 function withPayload(op: Operation, name: string, payload: string): string {
   const params = new URLSearchParams({ ...REQUIRED[op.path] });
@@ -92,6 +95,19 @@ const FREE_TEXT = new Set([
   'GET /api/tasks q',
   'GET /api/tasks.csv q',
   'GET /api/tasks.xlsx q',
+  // the downloads of those lists take the same searches
+  'GET /api/audit.csv username',
+  'GET /api/audit.csv action',
+  'GET /api/audit.xlsx username',
+  'GET /api/audit.xlsx action',
+  'GET /api/inspections.csv unit',
+  'GET /api/inspections.csv team',
+  'GET /api/inspections.xlsx unit',
+  'GET /api/inspections.xlsx team',
+  'GET /api/records/findings.csv q',
+  'GET /api/records/findings.csv unit',
+  'GET /api/records/findings.xlsx q',
+  'GET /api/records/findings.xlsx unit',
 ]);
 
 beforeAll(async () => {
