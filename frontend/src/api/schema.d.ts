@@ -1604,6 +1604,7 @@ export interface components {
                     denominator: number;
                     rate: number | null;
                 };
+                closedUndated: number;
                 overdue: number;
                 dueSoon20: number;
                 repeat: {
@@ -1788,6 +1789,7 @@ export interface components {
                 denominator: number;
                 rate: number | null;
             };
+            closedUndated: number;
             overdue: {
                 count: number;
                 buckets: {
