@@ -3531,6 +3531,7 @@ export interface operations {
                 dueSoon?: "10" | "20";
                 warning?: "yellow" | "orange" | "red";
                 extended?: "true" | "false";
+                originalDue?: "true" | "false";
                 immediate?: "true" | "false";
                 q?: string;
                 sort?: "id" | "-id" | "dueDate" | "-dueDate" | "daysOverdue" | "-daysOverdue" | "originalDueDate" | "-originalDueDate" | "closedDate" | "-closedDate";
@@ -3744,6 +3745,7 @@ export interface operations {
                 dueSoon?: "10" | "20";
                 warning?: "yellow" | "orange" | "red";
                 extended?: "true" | "false";
+                originalDue?: "true" | "false";
                 immediate?: "true" | "false";
                 q?: string;
                 sort?: "id" | "-id" | "dueDate" | "-dueDate" | "daysOverdue" | "-daysOverdue" | "originalDueDate" | "-originalDueDate" | "closedDate" | "-closedDate";
@@ -3782,6 +3784,7 @@ export interface operations {
                 dueSoon?: "10" | "20";
                 warning?: "yellow" | "orange" | "red";
                 extended?: "true" | "false";
+                originalDue?: "true" | "false";
                 immediate?: "true" | "false";
                 q?: string;
                 sort?: "id" | "-id" | "dueDate" | "-dueDate" | "daysOverdue" | "-daysOverdue" | "originalDueDate" | "-originalDueDate" | "closedDate" | "-closedDate";
@@ -5241,6 +5244,7 @@ export interface operations {
                 dueSoon?: "10" | "20";
                 warning?: "yellow" | "orange" | "red";
                 extended?: "true" | "false";
+                originalDue?: "true" | "false";
                 immediate?: "true" | "false";
                 q?: string;
                 sort?: "id" | "-id" | "dueDate" | "-dueDate" | "daysOverdue" | "-daysOverdue" | "originalDueDate" | "-originalDueDate" | "closedDate" | "-closedDate";
