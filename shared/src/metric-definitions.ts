@@ -16,8 +16,8 @@ export interface MetricDefinition {
 export const METRIC_DEFINITIONS = {
   coverage: {
     name: { zh: '巡察覆盖率', en: 'Coverage' },
-    zh: '本届内已被巡察（常规、专项、机动巡察）的在册单位数 ÷ 本届应巡察单位数。',
-    en: 'Units of the current term inspected (routine, special or mobile) ÷ units in scope of the term.',
+    zh: '本届内已被巡察（常规、专项、机动巡察）的在册单位数 ÷ 本届应巡察单位数；选定轮次时，只计该轮次所属巡察机构在该轮次所属届内的单位，被该轮次巡察的单位数 ÷ 这些单位数。',
+    en: "Units of the current term inspected (routine, special or mobile) ÷ units in scope of the term; with a round selected, the units of that round's committee in the round's term: those the round inspected ÷ those units.",
   },
   pace: {
     name: { zh: '时间进度', en: 'Time elapsed' },
@@ -56,8 +56,8 @@ export const METRIC_DEFINITIONS = {
   },
   onTime: {
     name: { zh: '按期销号率', en: 'On-time closure' },
-    zh: '已销号任务中在原定整改时限内（含当日）销号的任务数 ÷ 已销号任务数，没有原定时限的任务计为按期。',
-    en: 'Closed tasks closed on or before their original due date ÷ closed tasks, a task without an original due date counting as on time.',
+    zh: '有原定整改时限的已销号任务中，在原定时限内（含当日）销号的任务数 ÷ 这些任务数；没有原定时限（长期坚持）的已销号任务不计入分子分母，其数量另行列示。',
+    en: 'Closed tasks with an original due date closed on or before it ÷ closed tasks with an original due date; closed tasks without one (long-term) are left out of both and counted beside the rate.',
   },
   extended: {
     name: { zh: '延期任务占比', en: 'Extended tasks' },

@@ -18,7 +18,10 @@ const dims: Dimensions = {
     { id: 3, committeeRegionId: 3, ordinal: 1, name: '区委第一届', startDate: '2019-06-01', endDate: '2024-05-31' },
     { id: 4, committeeRegionId: 3, ordinal: 2, name: '区委第二届', startDate: '2024-06-01', endDate: '2029-05-31' },
   ],
-  rounds: [{ id: 7, termId: 2, ordinal: 1, year: 2023, name: '第一轮', startDate: '2023-03-01', endDate: '2023-05-20' }],
+  rounds: [
+    { id: 7, termId: 2, ordinal: 1, year: 2023, name: '第一轮', startDate: '2023-03-01', endDate: '2023-05-20' },
+    { id: 9, termId: 3, ordinal: 1, year: 2020, name: '区委第一轮', startDate: '2020-03-01', endDate: '2020-05-20' },
+  ],
   modes: ['ROUTINE'],
   unitCategories: ['VILLAGE'],
   maxEventDate: '2026-11-20',
@@ -46,6 +49,14 @@ describe('resolveScope', () => {
     expect(scope.termIds).toBeUndefined();
     expect(scope.coverageTerms.map((t) => t.id)).toEqual([2, 4]);
     expect(resolveScope({ term: 'previous' }, dims, '2026-11-24').termIds).toEqual([1, 3]);
+  });
+
+  it("counts coverage under a round against the round's committee and term alone, previous or not", () => {
+    expect(resolveScope({ roundId: 7 }, dims, '2026-11-24').coverageTerms.map((t) => t.id)).toEqual([2]);
+    // 区委第一届 is the previous term: no term=previous needed, and term=current does not hide it
+    expect(resolveScope({ roundId: 9 }, dims, '2026-11-24').coverageTerms.map((t) => t.id)).toEqual([3]);
+    const current = resolveScope({ roundId: 9, term: 'current' }, dims, '2026-11-24');
+    expect([current.coverageTerms.map((t) => t.id), current.termIds]).toEqual([[3], [2, 4]]);
   });
 
   it('maps a region by its level: county-level regions by county, townships by region, the city to nothing', () => {

@@ -11,7 +11,10 @@ export interface Scope {
   asOf: string;
   /** Set when a term filter was given: the selected term of every committee that has one. */
   termIds?: number[];
-  /** The term each committee is counted against for coverage (current unless term=previous). */
+  /**
+   * The term each committee is counted against for coverage (current unless term=previous);
+   * with a round filter, the round's term alone (its committee's units are the denominator).
+   */
   coverageTerms: TermRow[];
   roundId?: number;
   /** A MUNICIPAL or COUNTY region: units whose county it is. */
@@ -62,8 +65,12 @@ export function resolveScope(input: FiltersInput, dims: Dimensions, today: strin
   };
   if (input.term) scope.termIds = scope.coverageTerms.map((t) => t.id);
   if (input.roundId !== undefined) {
-    if (!dims.rounds.some((r) => r.id === input.roundId)) throw badParameter('roundId', `no round with id ${input.roundId}`);
+    const round = dims.rounds.find((r) => r.id === input.roundId);
+    if (!round) throw badParameter('roundId', `no round with id ${input.roundId}`);
     scope.roundId = input.roundId;
+    // Coverage of a round: the units of its committee over the round's term, current or
+    // previous, whatever the term filter says.
+    scope.coverageTerms = dims.terms.filter((t) => t.id === round.termId);
   }
   if (input.regionId !== undefined) {
     const region = dims.regions.find((r) => r.id === input.regionId);

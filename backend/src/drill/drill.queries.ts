@@ -114,6 +114,7 @@ export function buildTaskListQuery(
     const extended = 'due IS NOT NULL AND original_due_date IS NOT NULL AND due > original_due_date';
     where.push(query.extended ? `(${extended})` : `NOT (${extended})`);
   }
+  if (query.originalDue !== undefined) where.push(`original_due_date IS ${query.originalDue ? 'NOT ' : ''}NULL`);
   if (query.immediate !== undefined) where.push(`finding_is_immediate = ${query.immediate ? 1 : 0}`);
   if (query.searchIds) {
     // the tasks a search (q) found in PostgreSQL

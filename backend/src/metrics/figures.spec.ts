@@ -15,7 +15,8 @@ describe('the per-task and per-finding figures: one definition, three readers', 
     const t = taskFigures({ status: 's', due: 'd', closedDate: 'c', original: 'o' });
     expect(t).toEqual({
       closed: "s = 'CLOSED'",
-      onTime: "s = 'CLOSED' AND (o IS NULL OR c <= o)",
+      onTime: "s = 'CLOSED' AND o IS NOT NULL AND c <= o",
+      closedUndated: "s = 'CLOSED' AND o IS NULL",
       extended: 'd IS NOT NULL AND o IS NOT NULL AND d > o',
       openWithDue: "s != 'CLOSED' AND d IS NOT NULL",
       closureDay: 'max(c)',
@@ -31,7 +32,8 @@ describe('the per-task and per-finding figures: one definition, three readers', 
     ];
     for (const [name, sql, columns] of readers) {
       const t = taskFigures(columns);
-      for (const figure of [t.closed, t.onTime, t.extended]) expect({ name, has: sql.includes(`countIf(${figure})`) }).toEqual({ name, has: true });
+      for (const figure of [t.closed, t.onTime, t.closedUndated, t.extended])
+        expect({ name, has: sql.includes(`countIf(${figure})`) }).toEqual({ name, has: true });
       expect({ name, has: sql.includes(t.openWithDue) && sql.includes(t.closureDay) }).toEqual({ name, has: true });
     }
     expect(PER_FINDING_CTE).toContain("countIf(status = 'CLOSED') AS closed_n, max(closed_date) AS closure_day");

@@ -55,6 +55,8 @@ export interface TaskFigures {
   tasks: number;
   closed: number;
   onTime: number;
+  /** closed without an original due date */
+  closedUndated: number;
   overdue: number;
   /** open tasks overdue, per aging window (AGING_WINDOWS) */
   aged: number[];
@@ -109,6 +111,7 @@ function taskFigures(r: TaskFiguresRow): TaskFigures {
     tasks: count(r.tasks),
     closed: count(r.closed),
     onTime: count(r.on_time),
+    closedUndated: count(r.closed_undated),
     overdue: count(r.overdue),
     aged: AGED_COLUMNS.map((column) => count(r[column])),
     dueSoon: DUE_SOON_COLUMNS.map((column) => count(r[column])),
@@ -163,7 +166,7 @@ export class MetricsRepository {
         tasks.set(k, row);
         continue;
       }
-      for (const name of ['tasks', 'closed', 'onTime', 'overdue', 'extended'] as const) seen[name] += row[name];
+      for (const name of ['tasks', 'closed', 'onTime', 'closedUndated', 'overdue', 'extended'] as const) seen[name] += row[name];
       seen.aged = seen.aged.map((n, i) => n + row.aged[i]);
       seen.dueSoon = seen.dueSoon.map((n, i) => n + row.dueSoon[i]);
     }

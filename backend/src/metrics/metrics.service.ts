@@ -276,7 +276,8 @@ export class MetricsService {
       findingClosure: ratio(total(findings, 'closed'), total(findings, 'findings')),
       taskClosure: ratio(closedTasks, total(tasks, 'tasks')),
       immediateClosure: ratio(total(immediate, 'closed'), total(immediate, 'findings')),
-      onTime: ratio(total(tasks, 'onTime'), closedTasks),
+      onTime: ratio(total(tasks, 'onTime'), closedTasks - total(tasks, 'closedUndated')),
+      closedUndated: total(tasks, 'closedUndated'),
       overdue: {
         count: total(tasks, 'overdue'),
         buckets: AGING_BUCKETS.map((bucket, i) => ({ bucket, count: tasks.reduce((s, t) => s + t.aged[i], 0) })),
@@ -340,6 +341,7 @@ export class MetricsService {
         taskClosure: rectification.taskClosure,
         immediateClosure: rectification.immediateClosure,
         onTime: rectification.onTime,
+        closedUndated: rectification.closedUndated,
         overdue: rectification.overdue.count,
         dueSoon20: rectification.dueSoon.within20,
         repeat: recurrence.repeat,

@@ -21,8 +21,10 @@ export function taskFigures(c: TaskColumns) {
   return {
     /** 已销号 */
     closed: `${c.status} = 'CLOSED'`,
-    /** 已销号 by its original due date (a task without one is on time) */
-    onTime: `${c.status} = 'CLOSED' AND (${c.original} IS NULL OR ${c.closedDate} <= ${c.original})`,
+    /** 已销号 on or before its original due date (a task without one, 长期坚持, is neither on time nor late) */
+    onTime: `${c.status} = 'CLOSED' AND ${c.original} IS NOT NULL AND ${c.closedDate} <= ${c.original}`,
+    /** 已销号 without an original due date (长期坚持): left out of the on-time rate, counted beside it */
+    closedUndated: `${c.status} = 'CLOSED' AND ${c.original} IS NULL`,
     /** its current due date later than the original one */
     extended: `${c.due} IS NOT NULL AND ${c.original} IS NOT NULL AND ${c.due} > ${c.original}`,
     /** not 已销号, with a due date (overdue, aging and due soon are read off the due date) */

@@ -26,7 +26,7 @@ export interface SummaryQuery {
 const KEY = ['round_id', 'term_id', 'county_id', 'unit_category', 'mode', 'category1_id', 'category_id', 'is_immediate', 'fed_back', 'found_quarter'] as const;
 const key = KEY.join(', ');
 const FIGURES =
-  'findings, findings_closed, close_days, tasks, tasks_closed, tasks_on_time, tasks_extended, open_due, reinspection_findings, repeats, closed_reinspected, rebounds, max_found, max_feedback';
+  'findings, findings_closed, close_days, tasks, tasks_closed, tasks_on_time, tasks_closed_undated, tasks_extended, open_due, reinspection_findings, repeats, closed_reinspected, rebounds, max_found, max_feedback';
 const NO_DAYS = "CAST(map(), 'Map(UInt32, UInt64)')";
 const NO_DUE = "CAST(map(), 'Map(Date, UInt64)')";
 const NO_DAY = "CAST(NULL, 'Nullable(Date)')";
@@ -48,7 +48,7 @@ export function buildFindingSummaryRebuild(rounds: readonly number[] | 'all', ve
       ? ''
       : `
 UNION ALL
-SELECT ${key}, 0, 0, ${NO_DAYS}, 0, 0, 0, 0, ${NO_DUE}, 0, 0, 0, 0, toDate(0), ${NO_DAY}, {version:UInt64}, 1
+SELECT ${key}, 0, 0, ${NO_DAYS}, 0, 0, 0, 0, 0, ${NO_DUE}, 0, 0, 0, 0, toDate(0), ${NO_DAY}, {version:UInt64}, 1
 FROM fact_finding_summary FINAL
 WHERE is_deleted = 0 AND round_id IN {rounds:Array(UInt32)}`;
   return {
@@ -86,6 +86,7 @@ WITH
       count() AS n,
       countIf(${TASK.closed}) AS closed_n,
       countIf(${TASK.onTime}) AS on_time_n,
+      countIf(${TASK.closedUndated}) AS closed_undated_n,
       countIf(${TASK.extended}) AS extended_n,
       ${TASK.closureDay} AS closure_day
     FROM t
@@ -112,13 +113,13 @@ WITH
     LEFT JOIN last_visit AS v ON v.unit_id = p.unit_id
     LEFT JOIN linked AS l ON l.finding_id = p.finding_id
   )
-SELECT ${key}, sum(findings), sum(findings_closed), sumMap(close_days), sum(tasks), sum(tasks_closed), sum(tasks_on_time), sum(tasks_extended),
+SELECT ${key}, sum(findings), sum(findings_closed), sumMap(close_days), sum(tasks), sum(tasks_closed), sum(tasks_on_time), sum(tasks_closed_undated), sum(tasks_extended),
   sumMap(open_due), sum(reinspection_findings), sum(repeats), sum(closed_reinspected), sum(rebounds), max(max_found), max(max_feedback),
   {version:UInt64} + 1, 0
 FROM (
   SELECT f.round_id AS round_id, f.term_id AS term_id, f.county_id AS county_id, f.unit_category AS unit_category, f.mode AS mode,
     f.category1_id AS category1_id, f.category_id AS category_id, f.is_immediate AS is_immediate, f.fed_back AS fed_back, f.found_quarter AS found_quarter,
-    count() AS findings, 0 AS findings_closed, ${NO_DAYS} AS close_days, 0 AS tasks, 0 AS tasks_closed, 0 AS tasks_on_time, 0 AS tasks_extended,
+    count() AS findings, 0 AS findings_closed, ${NO_DAYS} AS close_days, 0 AS tasks, 0 AS tasks_closed, 0 AS tasks_on_time, 0 AS tasks_closed_undated, 0 AS tasks_extended,
     ${NO_DUE} AS open_due,
     countIf(v.hit = 1 AND ${isReinspection('f.stationed_from', 'v.first_date')}) AS reinspection_findings,
     countIf(v.hit = 1 AND ${isReinspection('f.stationed_from', 'v.first_date')} AND ${isRepeat('f.stationed_from', 'c.first_date')}) AS repeats,
@@ -129,16 +130,16 @@ FROM (
   GROUP BY ${key}
   UNION ALL
   SELECT ${key}, 0, sum(closed_findings), mapFromArrays(groupArrayIf(assumeNotNull(days), days IS NOT NULL), groupArrayIf(closed_findings, days IS NOT NULL)),
-    sum(tasks), sum(tasks_closed), sum(tasks_on_time), sum(tasks_extended), ${NO_DUE}, 0, 0, sum(closed_reinspected), sum(rebounds), toDate(0), ${NO_DAY}
+    sum(tasks), sum(tasks_closed), sum(tasks_on_time), sum(tasks_closed_undated), sum(tasks_extended), ${NO_DUE}, 0, 0, sum(closed_reinspected), sum(rebounds), toDate(0), ${NO_DAY}
   FROM (
-    SELECT ${key}, days, countIf(closed) AS closed_findings, sum(n) AS tasks, sum(closed_n) AS tasks_closed, sum(on_time_n) AS tasks_on_time,
+    SELECT ${key}, days, countIf(closed) AS closed_findings, sum(n) AS tasks, sum(closed_n) AS tasks_closed, sum(on_time_n) AS tasks_on_time, sum(closed_undated_n) AS tasks_closed_undated,
       sum(extended_n) AS tasks_extended, countIf(reinspected) AS closed_reinspected, countIf(rebound) AS rebounds
     FROM finding_state
     GROUP BY ${key}, days
   )
   GROUP BY ${key}
   UNION ALL
-  SELECT ${key}, 0, 0, ${NO_DAYS}, 0, 0, 0, 0, mapFromArrays(groupArray(due), groupArray(n)), 0, 0, 0, 0, toDate(0), ${NO_DAY}
+  SELECT ${key}, 0, 0, ${NO_DAYS}, 0, 0, 0, 0, 0, mapFromArrays(groupArray(due), groupArray(n)), 0, 0, 0, 0, toDate(0), ${NO_DAY}
   FROM (
     SELECT ${key}, assumeNotNull(current_due_date) AS due, count() AS n
     FROM t

@@ -197,7 +197,7 @@ export async function quarterChangeToken(warehouse: Warehouse, asOf: string): Pr
 const KEY = ['round_id', 'term_id', 'county_id', 'unit_category', 'mode', 'category1_id', 'category_id', 'is_immediate', 'fed_back', 'found_quarter'] as const;
 const key = KEY.join(', ');
 const FIGURES =
-  'findings, findings_closed, close_days, tasks, tasks_closed, tasks_on_time, tasks_extended, open_due, reinspection_findings, repeats, closed_reinspected, rebounds';
+  'findings, findings_closed, close_days, tasks, tasks_closed, tasks_on_time, tasks_closed_undated, tasks_extended, open_due, reinspection_findings, repeats, closed_reinspected, rebounds';
 /** The per-task figures over a task's state as of the day (`s`, fact_task_state) and its row (`k`, fact_tasks). */
 const TASK = taskFigures({ status: 's.status', due: 's.due', closedDate: "if(s.status = 'CLOSED', s.status_date, NULL)", original: 'k.original_due_date' });
 
@@ -223,6 +223,7 @@ WITH
     SELECT k.finding_id AS finding_id, 1 AS hit, count() AS n,
       countIf(${TASK.closed}) AS closed_n,
       countIf(${TASK.onTime}) AS on_time_n,
+      countIf(${TASK.closedUndated}) AS closed_undated_n,
       countIf(${TASK.extended}) AS extended_n,
       ${TASK.closureDay} AS closure_day,
       groupArrayIf(assumeNotNull(s.due), ${TASK.openWithDue}) AS open_due
@@ -262,7 +263,7 @@ WITH
       toUInt8(ifNull(f.feedback_date <= {asOf:Date}, 0)) AS fed_back, toStartOfQuarter(f.found_date) AS found_quarter,
       v.hit = 1 AND ${isReinspection('f.stationed_from', 'v.first_date')} AS reinspection,
       reinspection AND ${isRepeat('f.stationed_from', 'c.first_date')} AS repeat,
-      p.n AS n, p.closed_n AS closed_n, p.on_time_n AS on_time_n, p.extended_n AS extended_n, p.open_due AS open_due,
+      p.n AS n, p.closed_n AS closed_n, p.on_time_n AS on_time_n, p.closed_undated_n AS closed_undated_n, p.extended_n AS extended_n, p.open_due AS open_due,
       p.hit = 1 AND p.closed_n = p.n AS closed,
       closed AND v.hit = 1 AND ${isReinspectedAfterClosure('v.last_date', 'p.closure_day')} AS reinspected,
       reinspected AND l.hit = 1 AND ${isRebound('l.last_found', 'p.closure_day')} AS rebound,
@@ -279,7 +280,7 @@ WITH
   )
 SELECT {asOf:Date}, {build:UInt64}, ${key},
   count(), countIf(closed), ${counted('groupArrayIf(assumeNotNull(days), days IS NOT NULL)', 'close_day_list')},
-  sum(n), sum(closed_n), sum(on_time_n), sum(extended_n), ${counted('groupArrayArray(open_due)', 'due_list')},
+  sum(n), sum(closed_n), sum(on_time_n), sum(closed_undated_n), sum(extended_n), ${counted('groupArrayArray(open_due)', 'due_list')},
   countIf(reinspection), countIf(repeat), countIf(reinspected), countIf(rebound)
 FROM state
 GROUP BY ${key}`,

@@ -1604,6 +1604,7 @@ export interface components {
                     denominator: number;
                     rate: number | null;
                 };
+                closedUndated: number;
                 overdue: number;
                 dueSoon20: number;
                 repeat: {
@@ -1788,6 +1789,7 @@ export interface components {
                 denominator: number;
                 rate: number | null;
             };
+            closedUndated: number;
             overdue: {
                 count: number;
                 buckets: {
@@ -3529,6 +3531,7 @@ export interface operations {
                 dueSoon?: "10" | "20";
                 warning?: "yellow" | "orange" | "red";
                 extended?: "true" | "false";
+                originalDue?: "true" | "false";
                 immediate?: "true" | "false";
                 q?: string;
                 sort?: "id" | "-id" | "dueDate" | "-dueDate" | "daysOverdue" | "-daysOverdue" | "originalDueDate" | "-originalDueDate" | "closedDate" | "-closedDate";
@@ -3742,6 +3745,7 @@ export interface operations {
                 dueSoon?: "10" | "20";
                 warning?: "yellow" | "orange" | "red";
                 extended?: "true" | "false";
+                originalDue?: "true" | "false";
                 immediate?: "true" | "false";
                 q?: string;
                 sort?: "id" | "-id" | "dueDate" | "-dueDate" | "daysOverdue" | "-daysOverdue" | "originalDueDate" | "-originalDueDate" | "closedDate" | "-closedDate";
@@ -3780,6 +3784,7 @@ export interface operations {
                 dueSoon?: "10" | "20";
                 warning?: "yellow" | "orange" | "red";
                 extended?: "true" | "false";
+                originalDue?: "true" | "false";
                 immediate?: "true" | "false";
                 q?: string;
                 sort?: "id" | "-id" | "dueDate" | "-dueDate" | "daysOverdue" | "-daysOverdue" | "originalDueDate" | "-originalDueDate" | "closedDate" | "-closedDate";
@@ -5239,6 +5244,7 @@ export interface operations {
                 dueSoon?: "10" | "20";
                 warning?: "yellow" | "orange" | "red";
                 extended?: "true" | "false";
+                originalDue?: "true" | "false";
                 immediate?: "true" | "false";
                 q?: string;
                 sort?: "id" | "-id" | "dueDate" | "-dueDate" | "daysOverdue" | "-daysOverdue" | "originalDueDate" | "-originalDueDate" | "closedDate" | "-closedDate";

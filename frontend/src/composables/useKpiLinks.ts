@@ -24,7 +24,8 @@ export function useKpiLinks() {
     findingClosure: () => drill.findings(title('findingClosure'), { fedBack: 'true' }),
     taskClosure: () => drill.tasks(title('taskClosure'), {}),
     immediateClosure: () => drill.findings(title('immediateClosure'), { fedBack: 'true', immediate: 'true' }),
-    onTime: () => drill.tasks(title('onTime'), { closed: 'true', sort: '-closedDate' }),
+    // the rate's denominator: closed tasks with an original due date (长期坚持 ones are left out)
+    onTime: () => drill.tasks(title('onTime'), { closed: 'true', originalDue: 'true', sort: '-closedDate' }),
     extended: () => drill.tasks(title('extended'), { extended: 'true' }),
     repeat: () => drill.findings(title('repeat'), { recurrence: 'repeat' }),
     rebound: () => drill.findings(title('rebound'), { recurrence: 'rebound' }),

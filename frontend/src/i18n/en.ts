@@ -848,6 +848,7 @@ const en: Messages = {
   freshness: { updated: 'Data updated {time}' },
   punct: { colon: ': ', semicolon: '; ', comma: ', ', open: ' (', close: ')', gap: '  ' },
   trend: { partialQuarter: 'to {day}', partialToday: 'to today' },
+  onTimeRule: { undated: 'Not counted: {n} closed long-term tasks without an original due date' },
 };
 
 export default en;

@@ -821,6 +821,7 @@ const zhCN = {
   freshness: { updated: '数据更新于 {time}' },
   punct: { colon: '：', semicolon: '；', comma: '，', open: '（', close: '）', gap: '　' },
   trend: { partialQuarter: '截至{day}', partialToday: '截至今日' },
+  onTimeRule: { undated: '另有长期坚持（无原定时限）已销号任务 {n} 项，不计入' },
 };
 
 export default zhCN;

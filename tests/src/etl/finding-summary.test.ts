@@ -6,7 +6,7 @@ import { createTestDatabase, query, type TestDatabase } from '../support/pg';
 const TODAY = '2026-06-30';
 const KEY = 'round_id, term_id, county_id, unit_category, mode, category1_id, category_id, is_immediate, fed_back, found_quarter';
 const FIGURES =
-  'findings, findings_closed, close_days, tasks, tasks_closed, tasks_on_time, tasks_extended, open_due, reinspection_findings, repeats, closed_reinspected, rebounds, max_found, max_feedback';
+  'findings, findings_closed, close_days, tasks, tasks_closed, tasks_on_time, tasks_closed_undated, tasks_extended, open_due, reinspection_findings, repeats, closed_reinspected, rebounds, max_found, max_feedback';
 
 /**
  * fact_finding_summary, kept up to date round by round by each incremental run, equals the

@@ -24,6 +24,7 @@ const FIGURES = [
   'sum(tasks)',
   'sum(tasks_closed)',
   'sum(tasks_on_time)',
+  'sum(tasks_closed_undated)',
   'sum(tasks_extended)',
   'sumMap(open_due)',
   'sum(reinspection_findings)',

@@ -23,7 +23,12 @@
  * - task 2011 extended 2025-03-01 → 2025-03-31: due today at D1 (not overdue although its original
  *   due date has passed), overdue by the extended date at D2 and D3; task 2004 extended and closed
  *   late; task 2030 extended so that it is neither overdue nor due soon at D2;
- * - tasks 2008 and 2035 are 长期坚持 without a due date: never overdue;
+ * - tasks 2008 and 2035 are 长期坚持 without a due date: never overdue; 2008, closed 2025-05-15, is
+ *   left out of the on-time rate from D2 on and counted beside it (closedUndated), next to 2007
+ *   of the same finding closed on time and 2002 (市本级 too) closed late (case 市本级 below);
+ * - coverage under a round filter counts the units of the round's committee over the round's term:
+ *   city round 202 (市委, current term), county round 205 (甲县委), and round 201 of 市委's
+ *   previous term without term=previous;
  * - status changes after a quarter end: task 2018 closed 2025-04-15 and task 2008 closed
  *   2025-05-15 (D1 figures ignore them); task 2018's IN_PROGRESS event is back-dated
  *   (recorded after the CLOSED, dated before it) so ordering by (event_date, id) matters;
@@ -620,8 +625,9 @@ const EXPECTED_D1: ExpectedAsOf = {
     taskClosure: r(13, 22),
     // 立行立改: 1005 ✓, 1008 ✓, 1023 ✓, 1024 ✗
     immediateClosure: r(3, 4),
-    // late: 2002, 2004, 2024
+    // late: 2002, 2004, 2024 (2008 is not closed yet)
     onTime: r(10, 13),
+    closedUndated: 0,
     // 2018: 90 days; 2010 (基本完成): 151; 2025: 243. 2011 due today is not overdue; 2008, 2035 no due date
     overdue: { count: 3, buckets: buckets(0, 1, 1, 1) },
     // 2011 due on D1 (0 days)
@@ -758,8 +764,9 @@ const EXPECTED_D2: ExpectedAsOf = {
     taskClosure: r(15, 26),
     // 1016 is fed back only 2025-07-05
     immediateClosure: r(3, 4),
-    // + 2008 on time (no original due), 2018 late
-    onTime: r(11, 15),
+    // + 2018 late; 2008 (closed, no original due date) is left out of both sides and counted beside
+    onTime: r(10, 14),
+    closedUndated: 1,
     // 2020: 30 days; 2011: 91 (by its extended due date); 2010: 242; 2025: 334. 2013 due today is not overdue
     overdue: { count: 4, buckets: buckets(1, 0, 1, 2) },
     // 2013 (0 days), 2014 (10), 2029 (10), 2022 (20); 2023 (21) and 2030 (62, after extension) are not
@@ -857,8 +864,9 @@ const EXPECTED_D3: ExpectedAsOf = {
     taskClosure: r(17, 30),
     // + 1016 ✓
     immediateClosure: r(4, 5),
-    // + 2016 (2025-06-05 ≤ 06-10), 2029 (07-08 ≤ 07-10)
-    onTime: r(13, 17),
+    // + 2016 (2025-06-05 ≤ 06-10), 2029 (07-08 ≤ 07-10); 2008 still left out
+    onTime: r(12, 16),
+    closedUndated: 1,
     // 1-30: 2023 (30); 31-90: 2015 (31), 2022 (31), 2014 (41), 2013 (51), 2020 (81); 91-180: 2011 (142); 180+: 2010 (293), 2025 (385)
     overdue: { count: 9, buckets: buckets(1, 5, 1, 2) },
     // 2028 (10 days), 2030 (11 days); 2027 is 41 days out
@@ -900,6 +908,7 @@ export function overviewOf(e: ExpectedAsOf): OverviewResponse {
       taskClosure: e.rectification.taskClosure,
       immediateClosure: e.rectification.immediateClosure,
       onTime: e.rectification.onTime,
+      closedUndated: e.rectification.closedUndated,
       overdue: e.rectification.overdue.count,
       dueSoon20: e.rectification.dueSoon.within20,
       repeat: e.recurrence.repeat,
@@ -955,6 +964,7 @@ const FILTERED: FilteredCase[] = [
       taskClosure: r(8, 13),
       immediateClosure: r(2, 3), // 1005 ✓ 1023 ✓ 1024
       onTime: r(5, 8), // late: 2004 2018 2024
+      closedUndated: 0, // 2035 (no due date) is 未完成, not closed
       overdue: { count: 2, buckets: buckets(1, 0, 0, 1) }, // 2020 (30), 2025 (334)
       dueSoon: { within20: 1, within10: 0 }, // 2022 (20 days)
       extended: r(1, 13), // 2004
@@ -1030,7 +1040,8 @@ const FILTERED: FilteredCase[] = [
       // 2003 2004 2006–2010 2013 2014 2018–2022 2035 2029 2030; closed 2003 2004 2006–2009 2018 2019 2021
       taskClosure: r(9, 17),
       immediateClosure: r(1, 1), // 1008
-      onTime: r(7, 9), // late: 2004 2018
+      onTime: r(6, 8), // late: 2004 2018; 2008 left out
+      closedUndated: 1,
       overdue: { count: 2, buckets: buckets(1, 0, 0, 1) }, // 2020 (30), 2010 (242)
       dueSoon: { within20: 4, within10: 3 }, // 2013 (0) 2014 (10) 2029 (10) 2022 (20)
       extended: r(2, 17), // 2004 2030
@@ -1257,19 +1268,19 @@ const FILTERED: FilteredCase[] = [
     name: 'round 205',
     filters: { ...NO_FILTERS, asOf: D2, roundId: 205 },
     coverage: {
-      // counting: 311 (107), 312 (109); 313 is 回头看. 104's inspection is in round 202: out of scope.
-      coverage: r(2, 10),
-      pace: PACE_D2_3_4_3,
-      projected: 0.2 / PACE_D2_3_4_3, // 0.2 ÷ 0.40 ≈ 0.50
-      byRegion: [regionRow(2, CITY_TERM, 547 / 1827, 3, 0, 0), regionRow(3, JIA_TERM, 731 / 1827, 4, 2, 1), regionRow(4, YI_TERM, 912 / 1826, 3, 0, 0)],
+      // a county round: the units of its committee (甲县委: 107–110), not every committee's.
+      // counting: 311 (107), 312 (109); 313 is 回头看.
+      coverage: r(2, 4),
+      pace: 731 / 1827, // 甲县委's current term alone
+      projected: 1, // 0.5 ÷ 0.40 > 1
+      byRegion: [regionRow(3, JIA_TERM, 731 / 1827, 4, 2, 1)],
       byUnitCategory: [
-        cat('INSTITUTION', 2, 0),
-        cat('OTHER', 1, 0),
-        cat('PARTY_GOV', 3, 1), // 107
-        cat('SOE', 2, 0),
+        cat('PARTY_GOV', 1, 1), // 107
+        cat('SOE', 1, 0), // 108
         cat('TOWNSHIP', 1, 1), // 109
-        cat('VILLAGE', 1, 0),
+        cat('VILLAGE', 1, 0), // 110
       ],
+      uncovered: { total: 2, rows: [uncovered(110, null, null, null), uncovered(108, '2024-06-01', 394, 1.1)] },
     },
     categories: { total: 8, byRound: [{ roundId: 205, count: 8 }] },
     rectification: {
@@ -1280,6 +1291,60 @@ const FILTERED: FilteredCase[] = [
     recurrence: {
       repeat: r(3, 5), // 1018 ✓ 1019 ✓ 1020 1021 1025 ✓
       rebound: r(1, 2), // 1018 ✓ (←1026), 1019
+    },
+  },
+  {
+    name: 'round 202 (a city round)',
+    filters: { ...NO_FILTERS, asOf: D2, roundId: 202 },
+    coverage: {
+      // the units of its committee (市委: 101–106) over 市委's current term (E = D2): 101 102 103 active,
+      // 104 abolished in the term and inspected in the round (306) → in; 105 (only 301, round 201) and
+      // 106 (abolished before the term) out. Covered by the round: 101 (305), 102 (307), 104 (306).
+      coverage: r(3, 4),
+      pace: 547 / 1827,
+      projected: 1, // 0.75 ÷ 0.30 > 1
+      byRegion: [regionRow(2, CITY_TERM, 547 / 1827, 4, 3, 1)],
+      byUnitCategory: [cat('INSTITUTION', 1, 1), cat('PARTY_GOV', 2, 2), cat('SOE', 1, 0)],
+      uncovered: { total: 1, rows: [uncovered(103, '2025-05-10', 51, 0.1)] },
+    },
+  },
+  {
+    name: 'round 201 (市委, previous term) without term=previous',
+    filters: { ...NO_FILTERS, asOf: D2, roundId: 201 },
+    coverage: {
+      // 市委's term 1 (E = 2023-12-31): 101–105 active, 106 abolished 2023-06-30 and inspected in the round (302)
+      // → 6 in scope; covered 105 (301) and 106 (302). Every day of the term has passed: pace 1.
+      coverage: r(2, 6),
+      pace: 1,
+      projected: 2 / 6,
+      byRegion: [{ regionId: 2, termId: 1, termStart: '2019-01-01', termEnd: '2023-12-31', pace: 1, projected: 2 / 6, inScope: 6, covered: 2, rate: 2 / 6 }],
+      byUnitCategory: [
+        cat('INSTITUTION', 2, 1), // 102 105 ✓
+        cat('OTHER', 1, 1), // 106 ✓
+        cat('PARTY_GOV', 2, 0), // 101 104
+        cat('SOE', 1, 0), // 103
+      ],
+      uncovered: {
+        total: 4,
+        rows: [
+          uncovered(104, '2024-03-15', 472, 1.3),
+          uncovered(102, '2024-04-01', 455, 1.2),
+          uncovered(101, '2025-03-01', 121, 0.3),
+          uncovered(103, '2025-05-10', 51, 0.1),
+        ],
+      },
+    },
+  },
+  {
+    name: '市本级 (regionId 2): on-time rate without 长期坚持 tasks',
+    filters: { ...NO_FILTERS, asOf: D2, regionId: 2 },
+    rectification: {
+      // tasks: 2001 2002 2006–2014 (1009 has none; 2034 does not exist); closed 2001 2002 2006 2007 2008 2009 2012
+      taskClosure: r(7, 11),
+      // on time: 2001 (11-30 ≤ 12-31), 2006, 2007 (12-20 ≤ 12-31), 2009, 2012; late: 2002 (2022-01-15 > 2021-10-31);
+      // 2008 (长期坚持, closed 2025-05-15, no original due date) on neither side
+      onTime: r(5, 6),
+      closedUndated: 1,
     },
   },
 ];

@@ -238,9 +238,15 @@ export async function referenceCoverage(databaseUrl: string, filters: Filters, o
   const scopeSql = withCtes(
     TERMS,
     UNIT_GEO,
+    // without a round filter each committee's selected term; with one, the round's term alone
     `committee AS (
       SELECT st.id AS term_id, st.committee_region_id, st.start_date, st.end_date, LEAST(p.d, st.end_date) AS e
       FROM sel_term st CROSS JOIN p
+      WHERE p.round_id IS NULL
+      UNION ALL
+      SELECT t.id, t.committee_region_id, t.start_date, t.end_date, LEAST(p.d, t.end_date)
+      FROM rounds ro JOIN terms t ON t.id = ro.term_id CROSS JOIN p
+      WHERE ro.id = p.round_id AND t.deleted_at IS NULL
     )`,
     `candidate AS (
       SELECT ug.id, ug.code, ug.name, ug.unit_category, ug.region_id, ug.county_id, ug.committee_region_id,
@@ -450,7 +456,8 @@ export async function referenceRectification(databaseUrl: string, filters: Filte
     `tk AS (
       SELECT ta.id, ta.finding_id, ta.closed_date,
              (ta.status = 'CLOSED') AS closed,
-             (ta.status = 'CLOSED' AND (ta.original_due_date IS NULL OR ta.closed_date <= ta.original_due_date)) AS on_time,
+             (ta.status = 'CLOSED' AND ta.original_due_date IS NOT NULL AND ta.closed_date <= ta.original_due_date) AS on_time,
+             (ta.status = 'CLOSED' AND ta.original_due_date IS NULL) AS closed_undated,
              CASE WHEN ta.status <> 'CLOSED' AND ta.due_date IS NOT NULL AND ta.due_date < p.d THEN p.d - ta.due_date END AS days_overdue,
              (ta.status <> 'CLOSED' AND ta.due_date BETWEEN p.d AND p.d + 20) AS due20,
              (ta.status <> 'CLOSED' AND ta.due_date BETWEEN p.d AND p.d + 10) AS due10,
@@ -463,6 +470,7 @@ export async function referenceRectification(databaseUrl: string, filters: Filte
              count(tk.id) FILTER (WHERE tk.closed) AS n_closed,
              max(tk.closed_date) AS closure,
              count(tk.id) FILTER (WHERE tk.on_time) AS n_on_time,
+             count(tk.id) FILTER (WHERE tk.closed_undated) AS n_closed_undated,
              count(tk.id) FILTER (WHERE tk.days_overdue IS NOT NULL) AS n_overdue,
              count(tk.id) FILTER (WHERE tk.days_overdue BETWEEN 1 AND 30) AS n_b1,
              count(tk.id) FILTER (WHERE tk.days_overdue BETWEEN 31 AND 90) AS n_b2,
@@ -487,7 +495,7 @@ export async function referenceRectification(databaseUrl: string, filters: Filte
       const [t] = await run(
         `SELECT ${groupCols},
               count(*) FILTER (WHERE is_immediate)::int AS imm, count(*) FILTER (WHERE is_immediate AND closed)::int AS imm_closed,
-              COALESCE(sum(n_on_time), 0)::int AS on_time,
+              COALESCE(sum(n_on_time), 0)::int AS on_time, COALESCE(sum(n_closed_undated), 0)::int AS closed_undated,
               COALESCE(sum(n_b1), 0)::int AS b1, COALESCE(sum(n_b2), 0)::int AS b2,
               COALESCE(sum(n_b3), 0)::int AS b3, COALESCE(sum(n_b4), 0)::int AS b4,
               COALESCE(sum(n_due20), 0)::int AS due20, COALESCE(sum(n_due10), 0)::int AS due10,
@@ -524,7 +532,8 @@ export async function referenceRectification(databaseUrl: string, filters: Filte
         findingClosure: ratio(num(t.findings_closed), num(t.findings)),
         taskClosure: ratio(num(t.tasks_closed), num(t.tasks)),
         immediateClosure: ratio(num(t.imm_closed), num(t.imm)),
-        onTime: ratio(num(t.on_time), num(t.tasks_closed)),
+        onTime: ratio(num(t.on_time), num(t.tasks_closed) - num(t.closed_undated)),
+        closedUndated: num(t.closed_undated),
         overdue: { count: num(t.overdue), buckets: BUCKETS.map((bucket, i) => ({ bucket, count: bucketCounts[i] })) },
         dueSoon: { within20: num(t.due20), within10: num(t.due10) },
         extended: ratio(num(t.extended), num(t.tasks)),
@@ -639,6 +648,7 @@ export async function referenceOverview(databaseUrl: string, filters: Filters, o
       taskClosure: rectification.taskClosure,
       immediateClosure: rectification.immediateClosure,
       onTime: rectification.onTime,
+      closedUndated: rectification.closedUndated,
       overdue: rectification.overdue.count,
       dueSoon20: rectification.dueSoon.within20,
       repeat: recurrence.repeat,

@@ -147,6 +147,10 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
     await expectRatio('kpi-task-closure', cards.taskClosure);
     await expectRatio('kpi-immediate-closure', cards.immediateClosure);
     await expectRatio('kpi-on-time', cards.onTime);
+    // closed tasks without an original due date (长期坚持), left out of the rate: their count beside it
+    const aside = await text('kpi-on-time-aside');
+    expect(aside).toMatch(/^另有长期坚持（无原定时限）已销号任务 [\d,]+ 项，不计入$/);
+    expect(Number(aside.replace(/[^\d]/g, ''))).toBe(cards.closedUndated);
     await expectRatio('kpi-repeat', cards.repeat);
     await expectRatio('kpi-rebound', cards.rebound);
     expect(await text('kpi-pace-value')).toBe(formatPercent(cards.pace));

@@ -58,6 +58,8 @@ export const taskListQuerySchema = filtersSchema
     /** 预警 level on the ladder (WARNING_YELLOW_DAYS, WARNING_ORANGE_DAYS; red = overdue) */
     warning: z.enum(WARNING_LEVELS, `must be one of ${WARNING_LEVELS.join(', ')}`).optional(),
     extended: bool.optional(),
+    /** with (true) or without (false: 长期坚持) an original due date: the on-time rate counts only the former */
+    originalDue: bool.optional(),
     immediate: bool.optional(),
     /** 搜索: a task number, or part of a unit's name, the responsible person or department */
     q: z.string('must be text').trim().min(1, 'must not be blank').max(64, 'must be at most 64 characters').optional(),

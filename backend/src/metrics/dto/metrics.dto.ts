@@ -126,8 +126,10 @@ export const rectificationSchema = z.object({
   taskClosure: ratioSchema,
   /** 立行立改 findings alone */
   immediateClosure: ratioSchema,
-  /** tasks closed on or before their original due date ÷ tasks closed */
+  /** tasks closed on or before their original due date ÷ tasks closed with an original due date */
   onTime: ratioSchema,
+  /** tasks closed without an original due date (长期坚持): left out of onTime, shown beside it */
+  closedUndated: z.number().int(),
   overdue: z.object({
     count: z.number().int(),
     /** all four buckets, in order, zero counts included */
@@ -183,6 +185,8 @@ export const overviewSchema = z.object({
     taskClosure: ratioSchema,
     immediateClosure: ratioSchema,
     onTime: ratioSchema,
+    /** closed tasks without an original due date, left out of onTime */
+    closedUndated: z.number().int(),
     overdue: z.number().int(),
     dueSoon20: z.number().int(),
     repeat: ratioSchema,

@@ -75,7 +75,7 @@ export function buildRectificationTasksQuery(scope: Scope, current: boolean): Sq
 ${tasks.query}
 SELECT county_id, round_id, immediate, days,
   countIf(is_closed) AS closed_findings,
-  sum(n_tasks) AS tasks, sum(n_closed) AS closed, sum(n_on_time) AS on_time, sum(n_overdue) AS overdue,
+  sum(n_tasks) AS tasks, sum(n_closed) AS closed, sum(n_on_time) AS on_time, sum(n_closed_undated) AS closed_undated, sum(n_overdue) AS overdue,
   ${windowSums}, sum(n_extended) AS extended,
   grouping(${CLOSED_GROUPING_COLUMNS.join(', ')}) AS g
 FROM (
@@ -85,6 +85,7 @@ FROM (
     n_closed = n_tasks AS is_closed,
     if(is_closed, ${closeDays('any(feedback_date)', TASK.closureDay)}, NULL) AS days,
     countIf(${TASK.onTime}) AS n_on_time,
+    countIf(${TASK.closedUndated}) AS n_closed_undated,
     countIf(${late}) AS n_overdue,
     ${windows.join(',\n    ')},
     countIf(${TASK.extended}) AS n_extended
@@ -110,6 +111,8 @@ export interface TaskFiguresRow {
   tasks: string;
   closed: string;
   on_time: string;
+  /** closed tasks without an original due date (left out of the on-time rate) */
+  closed_undated: string;
   overdue: string;
   /** per aging window: AGED_COLUMNS; per due-soon window: DUE_SOON_COLUMNS */
   [window: `aged_${number}` | `due_${number}`]: string;
@@ -168,12 +171,12 @@ export function buildSummaryTaskFiguresQuery(scope: Scope, source: TableSource =
   const { from, where, params } = summaryConditions(scope, ['fed_back = 1'], source);
   const over = (condition: string) => `arraySum(arrayMap((d, k) -> if(${condition}, k, 0), mapKeys(due), mapValues(due)))`;
   return {
-    query: `SELECT county_id, round_id, n_tasks AS tasks, n_closed AS closed, n_on_time AS on_time,
+    query: `SELECT county_id, round_id, n_tasks AS tasks, n_closed AS closed, n_on_time AS on_time, n_closed_undated AS closed_undated,
   ${over('d < {asOf:Date}')} AS overdue,
   ${windowFigures(over, 'd', 'd').join(',\n  ')},
   n_extended AS extended
 FROM (
-  SELECT county_id, round_id, sum(tasks) AS n_tasks, sum(tasks_closed) AS n_closed, sum(tasks_on_time) AS n_on_time,
+  SELECT county_id, round_id, sum(tasks) AS n_tasks, sum(tasks_closed) AS n_closed, sum(tasks_on_time) AS n_on_time, sum(tasks_closed_undated) AS n_closed_undated,
     sum(tasks_extended) AS n_extended, sumMap(open_due) AS due
   FROM ${from}
   WHERE ${where}
