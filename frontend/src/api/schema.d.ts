@@ -2884,6 +2884,7 @@ export interface components {
             rows: {
                 id: number;
                 inspectionId: number;
+                unitId: number;
                 unitName: string;
                 countyId: number;
                 countyName: string;
@@ -2951,6 +2952,7 @@ export interface components {
         ClueRowDto_Output: {
             id: number;
             inspectionId: number;
+            unitId: number;
             unitName: string;
             countyId: number;
             countyName: string;
