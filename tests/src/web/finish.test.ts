@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app';
 import { browserUnavailable, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
+import { pdfFile } from '../support/evidence-files';
 import { query } from '../support/pg';
 import { pinToday } from '../support/today';
 
@@ -108,6 +109,38 @@ if (unavailable) {
     const [unit] = await sql<{ id: number }>(`SELECT id FROM org_units WHERE code = $1 AND deleted_at IS NULL`, [code]);
     expect(await opensProfile(page, uncovered.locator('a.unit-link'))).toBe(unit.id);
     await shot(page, 'profile-from-uncovered');
+    expect(errors).toEqual([]);
+  });
+
+  it('puts data in the locale brackets in English: the inspection page and the closure queue', async () => {
+    const page = await pageIn('en');
+    const [inspection] = await sql<{ id: number; code: string; name: string; findings: number }>(
+      `SELECT i.id, u.code, u.name, (SELECT count(*) FROM findings f WHERE f.inspection_id = i.id AND f.deleted_at IS NULL)::int AS findings
+         FROM inspections i JOIN org_units u ON u.id = i.unit_id WHERE i.deleted_at IS NULL ORDER BY i.id LIMIT 1`,
+    );
+    await page.goto(`/records/inspections/${inspection.id}`);
+    const particulars = page.getByTestId('inspection-particulars');
+    await particulars.waitFor({ timeout: 30_000 });
+    const unitCell = particulars.locator('td', { has: page.locator('a.unit-link') });
+    expect((await unitCell.innerText()).trim()).toBe(`${inspection.name} (${inspection.code})`);
+    await expect(page.getByText(`Findings (${inspection.findings})`, { exact: true }).count()).resolves.toBe(1);
+
+    // one closure request in the queue, applied for through the API with a PDF
+    const [task] = await sql<{ id: number; unit: string; region: string }>(
+      `SELECT k.id, u.name AS unit, g.name AS region FROM rectification_tasks k JOIN findings f ON f.id = k.finding_id AND f.deleted_at IS NULL
+         JOIN inspections i ON i.id = f.inspection_id AND i.deleted_at IS NULL JOIN org_units u ON u.id = f.unit_id JOIN regions g ON g.id = u.region_id
+        WHERE k.status = 'IN_PROGRESS' AND k.deleted_at IS NULL ORDER BY k.id LIMIT 1`,
+    );
+    const form = new FormData();
+    form.append('explanation', '已按要求完成整改');
+    form.append('files', new Blob([new Uint8Array(pdfFile())]), '整改报告.pdf');
+    const applied = await fetch(`${t.url}/api/tasks/${task.id}/closure-requests`, { method: 'POST', body: form, headers: { cookie: t.cookie } });
+    expect(applied.status).toBe(201);
+    await page.goto('/closure-review');
+    const row = page.locator('[data-testid="closure-queue-table"] .el-table__body tr', { hasText: `#${task.id}` });
+    await row.waitFor({ timeout: 30_000 });
+    expect((await row.locator('td').nth(1).innerText()).trim()).toBe(`${task.unit} (${task.region})`);
+    await shot(page, 'closure-queue-1366-en');
     expect(errors).toEqual([]);
   });
 });
