@@ -63,6 +63,20 @@ if (unavailable) {
     return id;
   }
 
+  /** Waits until the chart is drawn; its box on the page. */
+  async function chartBox(page: Page, testid: string) {
+    await page.waitForSelector(`[data-testid="${testid}-chart"][data-chart-state="finished"]`, { timeout: 30_000 });
+    return (await page.getByTestId(`${testid}-chart`).boundingBox())!;
+  }
+  /** The full name the chart shows after the pointer moved to (x, y) on the page; null: none. */
+  async function tipAt(page: Page, testid: string, x: number, y: number): Promise<string | null> {
+    await page.mouse.move(x, y);
+    const tip = page.getByTestId(`${testid}-axis-tip`);
+    // ECharts answers the move within a frame; wait for the tip to settle on one state
+    await page.waitForFunction(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)))));
+    return (await tip.count()) ? (await tip.innerText()).trim() : null;
+  }
+
   beforeAll(async () => {
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
     const dist = ensureDashboardBuilt();
@@ -109,6 +123,29 @@ if (unavailable) {
     const [unit] = await sql<{ id: number }>(`SELECT id FROM org_units WHERE code = $1 AND deleted_at IS NULL`, [code]);
     expect(await opensProfile(page, uncovered.locator('a.unit-link'))).toBe(unit.id);
     await shot(page, 'profile-from-uncovered');
+    expect(errors).toEqual([]);
+  });
+
+  it('shows a category name cut on the axis whole on hover', async () => {
+    const page = await pageIn('zh-CN');
+    await page.goto('/');
+    const testid = 'chart-categories-level1';
+    const chart = await chartBox(page, testid);
+    const names = await page
+      .locator(`[data-testid="${testid}-table"] tbody tr`)
+      .evaluateAll((rows) => rows.map((r) => r.querySelector('td')!.textContent!.trim()));
+    const cut = names.filter((n) => [...n].length > 9);
+    expect(cut.length).toBeGreaterThan(0);
+    // down the start of the labels (8 px from the left): every name the pointer meets shows whole
+    const seen = new Set<string>();
+    for (let y = chart.y + 8; y < chart.y + chart.height - 24; y += 4) {
+      const tip = await tipAt(page, testid, chart.x + 20, y);
+      if (tip) seen.add(tip);
+    }
+    for (const name of cut) expect(seen).toContain(name);
+    for (const name of seen) expect(names).toContain(name);
+    await page.mouse.move(chart.x + 20, chart.y + 8);
+    await shot(page, 'category-axis-hover');
     expect(errors).toEqual([]);
   });
 
