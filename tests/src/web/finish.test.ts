@@ -126,6 +126,30 @@ if (unavailable) {
     expect(errors).toEqual([]);
   });
 
+  it('keeps the unit-type labels apart in English at 1366 px, each whole on hover', async () => {
+    const page = await pageIn('en');
+    await page.goto('/coverage');
+    const testid = 'chart-coverage-by-unit-category';
+    await chartBox(page, testid);
+    const names = await page
+      .locator(`[data-testid="${testid}-table"] tbody tr`)
+      .evaluateAll((rows) => rows.map((r) => r.querySelector('td')!.textContent!.trim()));
+    expect(names.length).toBeGreaterThan(3);
+    expect(names).toContain('Township (subdistrict)');
+    await page.getByTestId(testid).scrollIntoViewIfNeeded();
+    await shot(page, 'coverage-unit-types-1366-en');
+    const chart = await chartBox(page, testid);
+    // the grid of buildCoverageByUnitCategoryOption: 48 px left, 24 right, 48 below; labels start 8 px under the axis, 14 px a line
+    const band = (chart.width - 72) / names.length;
+    const lines = [chart.y + chart.height - 48 + 8 + 7, chart.y + chart.height - 48 + 8 + 21];
+    for (const [i, name] of names.entries()) expect(await tipAt(page, testid, chart.x + 48 + (i + 0.5) * band, lines[0])).toBe(name);
+    // where two bands meet, on either line, no label: the labels do not run into each other
+    for (let i = 1; i < names.length; i++) {
+      for (const y of lines) expect(await tipAt(page, testid, chart.x + 48 + i * band, y)).toBeNull();
+    }
+    expect(errors).toEqual([]);
+  });
+
   it('shows a category name cut on the axis whole on hover', async () => {
     const page = await pageIn('zh-CN');
     await page.goto('/');
