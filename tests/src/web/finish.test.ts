@@ -72,8 +72,11 @@ if (unavailable) {
   async function tipAt(page: Page, testid: string, x: number, y: number): Promise<string | null> {
     await page.mouse.move(x, y);
     const tip = page.getByTestId(`${testid}-axis-tip`);
-    // ECharts answers the move within a frame; wait for the tip to settle on one state
-    await page.waitForFunction(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)))));
+    // ECharts answers the move at once and Vue renders within the frame: two frames later the tip is settled
+    await page.evaluate(() => {
+      const w = globalThis as unknown as { requestAnimationFrame: (callback: () => void) => number };
+      return new Promise<void>((resolve) => w.requestAnimationFrame(() => w.requestAnimationFrame(() => resolve())));
+    });
     return (await tip.count()) ? (await tip.innerText()).trim() : null;
   }
 
