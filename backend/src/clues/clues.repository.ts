@@ -8,6 +8,7 @@ import { auditedTransaction } from '../audit/audit-context';
 export interface ClueListRow {
   id: number;
   inspection_id: number;
+  unit_id: number;
   unit_name: string;
   county_id: number;
   round_id: number;
@@ -53,7 +54,7 @@ export interface ClueContext {
 function warned(context: ClueContext): Prisma.Sql {
   return Prisma.sql`
     WITH base AS (
-      SELECT c.id, c.inspection_id, u.name AS unit_name,
+      SELECT c.id, c.inspection_id, u.id AS unit_id, u.name AS unit_name,
         (CASE WHEN g.level = 'TOWNSHIP' THEN g.parent_id ELSE g.id END) AS county_id,
         i.round_id, r.name AS round_name, c.handed_to::text AS handed_to, c.handed_date, c.persons, c.summary,
         c.disposal_status::text AS disposal_status, c.concluded_date,
@@ -82,7 +83,7 @@ export class CluesRepository {
 
   list(context: ClueContext, query: ClueListQuery, id: number | null = null): Promise<ClueListRow[]> {
     return this.prisma.$queryRaw<ClueListRow[]>`${warned(context)}
-      SELECT id, inspection_id, unit_name, county_id, round_id, round_name, handed_to, to_char(handed_date, 'YYYY-MM-DD') AS handed_date,
+      SELECT id, inspection_id, unit_id, unit_name, county_id, round_id, round_name, handed_to, to_char(handed_date, 'YYYY-MM-DD') AS handed_date,
         persons, summary, disposal_status, to_char(concluded_date, 'YYYY-MM-DD') AS concluded_date,
         to_char(feedback_due, 'YYYY-MM-DD') AS feedback_due, warning, count(*) OVER () AS total
       FROM clue

@@ -57,6 +57,7 @@ export class CluesService {
     return {
       id: r.id,
       inspectionId: r.inspection_id,
+      unitId: r.unit_id,
       unitName: r.unit_name,
       countyId: r.county_id,
       countyName: county(r.county_id),

@@ -2886,6 +2886,7 @@ export interface components {
             rows: {
                 id: number;
                 inspectionId: number;
+                unitId: number;
                 unitName: string;
                 countyId: number;
                 countyName: string;
@@ -2953,6 +2954,7 @@ export interface components {
         ClueRowDto_Output: {
             id: number;
             inspectionId: number;
+            unitId: number;
             unitName: string;
             countyId: number;
             countyName: string;

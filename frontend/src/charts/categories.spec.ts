@@ -22,6 +22,18 @@ describe('buildLevel1BarOption', () => {
     expect((series(option)[0].data as { value: number }[]).map((d) => d.value)).toEqual([5, 0, 2]);
     expect((option.yAxis as { data: string[] }).data).toEqual(['贯彻落实', '不正之风', '基层党建']);
   });
+
+  it('keeps a long name whole on the axis, cuts it in the label and lets the label be hovered', () => {
+    const long = '贯彻落实党的路线方针政策和上级决策部署';
+    const axis = buildLevel1BarOption([{ categoryId: 1, name: long, count: 3 }], { findings: '问题数' }).yAxis as {
+      data: string[];
+      triggerEvent: boolean;
+      axisLabel: { formatter: (name: string) => string };
+    };
+    expect(axis.data).toEqual([long]);
+    expect(axis.axisLabel.formatter(long)).toBe('贯彻落实党的路线…');
+    expect(axis.triggerEvent).toBe(true);
+  });
 });
 
 describe('buildCategoryTreeOption', () => {

@@ -26,7 +26,15 @@ export function buildLevel1BarOption(rows: Level1Row[], labels: { findings: stri
         return `<b>${escapeHtml(row.name)}</b><br/>${tipRow('', labels.findings, withDetail(labels.findings, formatCount(row.count), `${formatPercent(total ? row.count / total : null)}`))}`;
       },
     },
-    yAxis: { type: 'category', inverse: true, data: rows.map((r) => shorten(r.name, 9)), axisTick: { show: false } },
+    // the axis keeps the full names and shows them cut; hovering a label shows it whole (ChartCard, `triggerEvent`)
+    yAxis: {
+      type: 'category',
+      inverse: true,
+      data: rows.map((r) => r.name),
+      axisTick: { show: false },
+      axisLabel: { formatter: (name: string) => shorten(name, 9) },
+      triggerEvent: true,
+    },
     xAxis: { type: 'value', minInterval: 1, splitLine: { lineStyle: { type: 'dashed' } } },
     series: [
       {
@@ -143,7 +151,13 @@ export function buildRegionCategoryHeatmapOption(
         return `<b>${escapeHtml(counties[y].name)}</b> · ${escapeHtml(categories[x].name)}<br/>${tipRow('', labels.findings, formatCount(v))}`;
       },
     },
-    xAxis: { type: 'category', data: categories.map((c) => shorten(c.name, 6)), splitArea: { show: true }, axisLabel: { interval: 0 } },
+    xAxis: {
+      type: 'category',
+      data: categories.map((c) => c.name),
+      splitArea: { show: true },
+      axisLabel: { interval: 0, formatter: (name: string) => shorten(name, 6) },
+      triggerEvent: true,
+    },
     yAxis: { type: 'category', data: counties.map((c) => c.name), inverse: true, splitArea: { show: true } },
     visualMap: {
       min: 0,
@@ -221,7 +235,7 @@ export function buildQuarterlyTrendOption(
   return {
     ...baseOption,
     grid: { left: 8, right: 16, top: 56, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
-    legend: { top: 0, type: 'scroll', formatter: (name: string) => shorten(name, 8) },
+    legend: { top: 0, type: 'scroll', formatter: (name: string) => shorten(name, 8), tooltip: { show: true } },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     xAxis: {
       type: 'category',

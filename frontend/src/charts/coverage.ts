@@ -1,7 +1,7 @@
 import type { EChartsOption } from 'echarts';
 import { baseOption, bandAxes, percentAxis, tipRow, withDetail } from './common';
 import { COLOR } from './palette';
-import { formatCount, formatPercent, percentPoints } from './format';
+import { formatCount, formatPercent, percentPoints, wrapWords } from './format';
 
 export interface CoverageBarRow {
   name: string;
@@ -92,14 +92,21 @@ export function buildCoverageByUnitCategoryOption(rows: CoverageBarRow[], pace: 
   const pacePoints = percentPoints(pace);
   return {
     ...baseOption,
-    grid: { left: 48, right: 24, top: 40, bottom: 32 },
+    grid: { left: 48, right: 24, top: 40, bottom: 48 },
     legend: { top: 4, data: [labels.rate] },
     tooltip: {
       trigger: 'axis',
       axisPointer: { type: 'shadow' },
       formatter: (params: unknown) => coverageTip(rows, params as TipParam[], labels),
     },
-    xAxis: { type: 'category', data: rows.map((r) => r.name), axisTick: { show: false }, axisLabel: { interval: 0 } },
+    // English unit types are long for six bands at 1366 px: wrapped at their spaces; hovering a label shows it whole
+    xAxis: {
+      type: 'category',
+      data: rows.map((r) => r.name),
+      axisTick: { show: false },
+      axisLabel: { interval: 0, formatter: (name: string) => wrapWords(name), lineHeight: 14 },
+      triggerEvent: true,
+    },
     yAxis: { type: 'value', ...percentAxis, splitLine: { lineStyle: { type: 'dashed' } } },
     series: [
       {

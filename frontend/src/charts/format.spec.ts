@@ -1,4 +1,4 @@
-import { formatCount, formatFraction, formatPercent, formatRatio, percentPoints, rateOf, shorten } from './format';
+import { formatCount, formatFraction, formatPercent, formatRatio, percentPoints, rateOf, shorten, wrapWords } from './format';
 
 describe('number formatting (zh-CN)', () => {
   it('groups thousands and shows rates with one decimal next to their fraction', () => {
@@ -17,6 +17,13 @@ describe('number formatting (zh-CN)', () => {
     expect(rateOf(0, 0)).toBeNull();
     expect(percentPoints(null)).toBeNull();
     expect(percentPoints(2 / 3)).toBe(66.7);
+  });
+
+  it('wraps names at their spaces into lines of at most the given length', () => {
+    expect(wrapWords('Township (subdistrict)')).toBe('Township\n(subdistrict)');
+    expect(wrapWords('Party & government')).toBe('Party &\ngovernment');
+    expect(wrapWords('Other')).toBe('Other');
+    expect(wrapWords('乡镇（街道）')).toBe('乡镇（街道）');
   });
 
   it('shortens long names by characters, not bytes', () => {

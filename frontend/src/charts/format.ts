@@ -48,6 +48,20 @@ export function ratio(numerator: number, denominator: number): RatioLike {
   return { numerator, denominator, rate: rateOf(numerator, denominator) };
 }
 
+/**
+ * A name broken into lines of at most `max` characters at its spaces, for a narrow axis band
+ * (English names); a word longer than `max` keeps a line of its own, a name without spaces stays whole.
+ */
+export function wrapWords(name: string, max = 12): string {
+  const lines: string[] = [];
+  for (const word of name.split(' ')) {
+    const last = lines.length - 1;
+    if (last >= 0 && [...lines[last]].length + 1 + [...word].length <= max) lines[last] += ` ${word}`;
+    else lines.push(word);
+  }
+  return lines.join('\n');
+}
+
 /** Long Chinese category names shortened for an axis label; the tooltip keeps the full name. */
 export function shorten(name: string, max = 8): string {
   const chars = [...name];

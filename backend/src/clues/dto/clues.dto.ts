@@ -71,6 +71,7 @@ export class ClueIdParamDto extends createZodDto(z.object({ id: queryId }).stric
 export const clueRowSchema = z.object({
   id: z.number().int(),
   inspectionId: z.number().int(),
+  unitId: z.number().int(),
   unitName: z.string(),
   countyId: z.number().int(),
   countyName: z.string(),
