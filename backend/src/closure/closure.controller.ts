@@ -66,7 +66,8 @@ export class ClosureController {
 
   @Get('closure-requests.csv')
   @ApiOperation({
-    summary: '销号申请清单 CSV: every request of GET /api/closure-requests under the same status (UTF-8 with BOM, Chinese headers); the file named after the filters',
+    summary:
+      '销号申请清单 CSV: every request of GET /api/closure-requests under the same status (UTF-8 with BOM, Chinese headers); the file named after the filters',
   })
   @Audited('export.closure-queue-csv')
   @ApiProduces(CSV_TYPE)

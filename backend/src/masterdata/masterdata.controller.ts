@@ -166,7 +166,8 @@ export class MasterdataController {
   @Get('units.csv')
   @Allow('masterdataRead')
   @ApiOperation({
-    summary: '被巡察单位名录 CSV: every unit of GET /api/masterdata/units under the same filters (UTF-8 with BOM, Chinese headers); the file named after the filters',
+    summary:
+      '被巡察单位名录 CSV: every unit of GET /api/masterdata/units under the same filters (UTF-8 with BOM, Chinese headers); the file named after the filters',
   })
   @Audited('export.units-csv')
   @ApiProduces(CSV_TYPE)
