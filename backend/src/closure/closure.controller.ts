@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Res, StreamableFile, UploadedFiles, UseInterceptors } from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
-import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ZodResponse } from 'nestjs-zod';
 import { Audited } from '../auth/access';
-import { contentDisposition } from '../exports/files';
+import { contentDisposition, CSV_TYPE, XLSX_TYPE } from '../exports/files';
 import { Actor } from '../records/actor';
 import { TaskRecordIdParamDto, TaskWriteResultDto } from '../records/dto/records.dto';
 import { ClosureService, type EvidenceUpload } from './closure.service';
@@ -12,6 +12,7 @@ import {
   APPLY_BODY,
   ApplyClosureDto,
   ApproveClosureDto,
+  ClosureQueueFileQueryDto,
   ClosureQueuePageDto,
   ClosureQueueQueryDto,
   ClosureReasonDto,
@@ -21,6 +22,8 @@ import {
   EvidenceIdParamDto,
 } from './dto/closure.dto';
 import { EvidenceErrorsInterceptor } from './evidence-errors.interceptor';
+
+const FILE = { schema: { type: 'string', format: 'binary' } } as const;
 
 /** 销号审核: apply with evidence, approve or return, reopen; the review queue; evidence downloads. */
 @ApiTags('closure')
@@ -59,6 +62,27 @@ export class ClosureController {
   @ZodResponse({ status: 200, type: ClosureQueuePageDto })
   queue(@Query() query: ClosureQueueQueryDto) {
     return this.service.queue(query);
+  }
+
+  @Get('closure-requests.csv')
+  @ApiOperation({
+    summary:
+      '销号申请清单 CSV: every request of GET /api/closure-requests under the same status (UTF-8 with BOM, Chinese headers); the file named after the filters',
+  })
+  @Audited('export.closure-queue-csv')
+  @ApiProduces(CSV_TYPE)
+  @ApiOkResponse({ description: 'the closure review queue as CSV', ...FILE })
+  csv(@Query() query: ClosureQueueFileQueryDto) {
+    return this.service.queueFile(query, 'csv');
+  }
+
+  @Get('closure-requests.xlsx')
+  @ApiOperation({ summary: '销号申请清单 .xlsx: every request of GET /api/closure-requests under the same status; the file named after the filters' })
+  @Audited('export.closure-queue-xlsx')
+  @ApiProduces(XLSX_TYPE)
+  @ApiOkResponse({ description: 'the closure review queue as a workbook', ...FILE })
+  xlsx(@Query() query: ClosureQueueFileQueryDto) {
+    return this.service.queueFile(query, 'xlsx');
   }
 
   @Post('closure-requests/:id/approve')

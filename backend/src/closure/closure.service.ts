@@ -1,16 +1,30 @@
 import { createHash } from 'node:crypto';
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, type StreamableFile } from '@nestjs/common';
 import { shanghaiToday } from '@xuncha/shared';
 import { CountyScope } from '../auth/county-scope';
 import { AppError } from '../common/http-exception.filter';
 import { TASK_STATUS_LABELS } from '../common/labels';
 import { dbDate, isoDay, isoDayOrNull } from '../common/dates';
 import type { AppConfig } from '../config/app-config';
+import { DimensionsService } from '../dimensions/dimensions.service';
+import { listFileName } from '../exports/list-csv';
+import { csvListFile, xlsxListFile } from '../exports/list-file';
 import { APP_CONFIG } from '../infra/tokens';
 import { RecordsRepository, type Tx } from '../records/records.repository';
 import { writeView } from '../records/records.service';
 import { ClosureRepository, type EvidenceData } from './closure.repository';
-import type { ApplyClosure, ApproveClosure, ClosureReason, ClosureRequestRecord, ClosureWrite, EvidenceRecord, QueuePage, QueueQuery } from './dto/closure.dto';
+import { CLOSURE_QUEUE_FILE_COLUMNS, closureQueueLabel } from './closure-queue-file';
+import type {
+  ApplyClosure,
+  ApproveClosure,
+  ClosureReason,
+  ClosureRequestRecord,
+  ClosureWrite,
+  EvidenceRecord,
+  QueueFileQuery,
+  QueuePage,
+  QueueQuery,
+} from './dto/closure.dto';
 import { EVIDENCE_ACCEPTED, EVIDENCE_CONTENT_TYPES, evidenceKind, EvidenceRefused } from './evidence-type';
 
 /** An uploaded evidence file as multer (memory storage) hands it over. */
@@ -19,6 +33,9 @@ export interface EvidenceUpload {
   size: number;
   buffer: Buffer;
 }
+
+/** The most requests one download of the queue holds (far above any city's queue). */
+const MAX_QUEUE_FILE_ROWS = 1_000_000;
 
 type RequestRow = Awaited<ReturnType<ClosureRepository['requestsOfTask']>>[number];
 
@@ -55,6 +72,7 @@ export class ClosureService {
     @Inject(RecordsRepository) private readonly records: RecordsRepository,
     @Inject(CountyScope) private readonly county: CountyScope,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DimensionsService) private readonly dimensions: DimensionsService,
   ) {}
 
   async apply(taskId: number, input: ApplyClosure, uploads: EvidenceUpload[] | undefined, actor: string): Promise<ClosureWrite> {
@@ -168,6 +186,26 @@ export class ClosureService {
       ];
     });
     return { total: tasks.length === 0 ? 0 : Number(tasks[0].total), page: query.page, pageSize: query.pageSize, rows };
+  }
+
+  /**
+   * Every request of the queue under the same status as .xlsx or CSV, within the user's county,
+   * named after the filters (`待审核销号申请_某县_2026-12-03.xlsx`). The requests under review
+   * are hundreds, not millions: read at once.
+   */
+  async queueFile(query: QueueFileQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
+    const today = shanghaiToday();
+    const { rows } = await this.queue({ ...query, page: 1, pageSize: MAX_QUEUE_FILE_ROWS });
+    const limit = this.county.limit();
+    const regions = (await this.dimensions.get()).regions;
+    const county = limit === null ? undefined : regions.find((r) => r.id === limit)?.name;
+    const label = closureQueueLabel(query.status);
+    const name = listFileName(label, { region: county }, today, format);
+    const ascii = `closure-requests-${query.status.toLowerCase()}-${today}.${format}`;
+    if (format === 'csv') return csvListFile(CLOSURE_QUEUE_FILE_COLUMNS, [rows], ascii, name);
+    // 填报单位: the county account's county, else the city
+    const reportingUnit = county ?? regions.find((r) => r.level === 'CITY')?.name ?? '';
+    return xlsxListFile(CLOSURE_QUEUE_FILE_COLUMNS, [rows], rows, { title: label, reportingUnit, asOf: today, ascii, name });
   }
 
   /** One evidence file's bytes, for a download (404 outside the user's county). */

@@ -3,6 +3,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { Allow, Audited } from '../auth/access';
+import { CSV_TYPE, XLSX_TYPE } from '../exports/files';
 import type { Upload } from '../records/ledger-import.service';
 import { UploadErrorsInterceptor } from '../records/upload-errors.interceptor';
 import { DirectoryImportService } from './directory-import.service';
@@ -26,6 +27,7 @@ import {
   SetupStatusDto,
   TermListDto,
   TermRecordDto,
+  UnitFileQueryDto,
   UnitPageDto,
   UnitQueryDto,
   UnitRecordDto,
@@ -159,6 +161,29 @@ export class MasterdataController {
   @ZodResponse({ status: 200, type: UnitPageDto })
   units(@Query() query: UnitQueryDto) {
     return this.service.units(query);
+  }
+
+  @Get('units.csv')
+  @Allow('masterdataRead')
+  @ApiOperation({
+    summary:
+      '被巡察单位名录 CSV: every unit of GET /api/masterdata/units under the same filters (UTF-8 with BOM, Chinese headers); the file named after the filters',
+  })
+  @Audited('export.units-csv')
+  @ApiProduces(CSV_TYPE)
+  @ApiOkResponse({ description: 'the unit directory as CSV', schema: { type: 'string', format: 'binary' } })
+  unitsCsv(@Query() query: UnitFileQueryDto) {
+    return this.service.unitsFile(query, 'csv');
+  }
+
+  @Get('units.xlsx')
+  @Allow('masterdataRead')
+  @ApiOperation({ summary: '被巡察单位名录 .xlsx: every unit of GET /api/masterdata/units under the same filters; the file named after the filters' })
+  @Audited('export.units-xlsx')
+  @ApiProduces(XLSX_TYPE)
+  @ApiOkResponse({ description: 'the unit directory as a workbook', schema: { type: 'string', format: 'binary' } })
+  unitsXlsx(@Query() query: UnitFileQueryDto) {
+    return this.service.unitsFile(query, 'xlsx');
   }
 
   @Get('units/template')

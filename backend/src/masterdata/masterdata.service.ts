@@ -1,8 +1,11 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, type StreamableFile } from '@nestjs/common';
 import { shanghaiToday } from '@xuncha/shared';
 import { CountyScope } from '../auth/county-scope';
 import { AppError } from '../common/http-exception.filter';
 import { dbDate, isoDay } from '../common/dates';
+import { UNIT_CATEGORY_LABELS } from '../common/labels';
+import { namedFileName } from '../exports/list-csv';
+import { csvListFile, xlsxListFile } from '../exports/list-file';
 import type {
   AbolishUnit,
   CategoryRecord,
@@ -16,6 +19,7 @@ import type {
   RoundRecord,
   SetupStatus,
   TermRecord,
+  UnitFileQuery,
   UnitQuery,
   UnitRecord,
   UpdateRegion,
@@ -24,6 +28,7 @@ import type {
   UpdateUnit,
 } from './dto/masterdata.dto';
 import { MasterdataRepository, type RegionRow, type UnitRow } from './masterdata.repository';
+import { UNIT_FILE_COLUMNS, unitListLabel } from './unit-list-file';
 
 /** A 400 naming one field, in the error filter's shape. */
 export function badField(field: string, message: string): AppError {
@@ -33,6 +38,9 @@ export function badField(field: string, message: string): AppError {
 function conflict(field: string, message: string): AppError {
   return new AppError(HttpStatus.CONFLICT, `${field}: ${message}`, [{ field, message }]);
 }
+
+/** The most units one download of the directory holds (far above any city's directory). */
+const MAX_UNIT_FILE_ROWS = 1_000_000;
 
 const cityOnly = () =>
   new AppError(
@@ -273,18 +281,44 @@ export class MasterdataService {
 
   // --- units -------------------------------------------------------------------------
 
-  async units(query: UnitQuery): Promise<{ total: number; page: number; pageSize: number; rows: UnitRecord[] }> {
+  /** A county account's limit, refusing a region of another county (403). */
+  private async unitsLimit(regionId: number | undefined): Promise<number | null> {
     const limit = this.county.limit();
-    if (limit !== null && query.regionId !== undefined) {
-      const region = await this.repository.region(query.regionId);
+    if (limit !== null && regionId !== undefined) {
+      const region = await this.repository.region(regionId);
       if (!region || countyOf(region) !== limit)
-        throw new AppError(
-          HttpStatus.FORBIDDEN,
-          `regionId: 县区账号只能查看本县（区） a county account may see only its own county (region ${query.regionId})`,
-        );
+        throw new AppError(HttpStatus.FORBIDDEN, `regionId: 县区账号只能查看本县（区） a county account may see only its own county (region ${regionId})`);
     }
+    return limit;
+  }
+
+  async units(query: UnitQuery): Promise<{ total: number; page: number; pageSize: number; rows: UnitRecord[] }> {
+    const limit = await this.unitsLimit(query.regionId);
     const { total, rows } = await this.repository.units(query, limit, shanghaiToday());
     return { total, page: query.page ?? 1, pageSize: query.pageSize ?? 20, rows };
+  }
+
+  /**
+   * Every unit of the directory under the same filters as .xlsx or CSV, within the user's
+   * county, named after the filters (`被巡察单位名录(现存单位)_某县_国有企业_搜索-医院_2026-12-03.xlsx`).
+   * A city's directory is thousands of units, not millions: read at once.
+   */
+  async unitsFile(query: UnitFileQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
+    const limit = await this.unitsLimit(query.regionId);
+    const today = shanghaiToday();
+    const { rows } = await this.repository.units({ ...query, page: 1, pageSize: MAX_UNIT_FILE_ROWS }, limit, today);
+    const regions = new Map((await this.repository.allRegions()).map((r) => [r.id, r]));
+    const regionId = query.regionId ?? limit ?? undefined;
+    const region = regionId === undefined ? undefined : regions.get(regionId)?.name;
+    const committee = query.committeeRegionId === undefined ? undefined : `${regions.get(query.committeeRegionId)?.name ?? query.committeeRegionId}党委管辖`;
+    const label = unitListLabel(query.status);
+    const q = query.q?.trim() ? `搜索-${query.q.trim()}` : undefined;
+    const name = namedFileName([label, region, committee, query.category ? UNIT_CATEGORY_LABELS[query.category] : undefined, q, today], format);
+    const ascii = `units-${today}.${format}`;
+    if (format === 'csv') return csvListFile(UNIT_FILE_COLUMNS, [rows], ascii, name);
+    // 填报单位: the county account's county, else the city
+    const reportingUnit = (limit === null ? [...regions.values()].find((r) => r.level === 'CITY') : regions.get(limit))?.name ?? '';
+    return xlsxListFile(UNIT_FILE_COLUMNS, [rows], rows, { title: label, reportingUnit, asOf: today, ascii, name });
   }
 
   private async visibleUnit(id: number): Promise<UnitRow> {

@@ -227,7 +227,7 @@ async function fileOf(request: Promise<Response>, fallback: string): Promise<{ b
 
 /** Every row of a list (its filters, without paging) as .xlsx or CSV. */
 /** A list downloaded whole: the drill-down lists (tasks, findings), the case-record lists (inspections, records/findings), the clues and the audit log. */
-export type ListKind = 'tasks' | 'findings' | 'inspections' | 'records/findings' | 'clues' | 'audit';
+export type ListKind = 'tasks' | 'findings' | 'inspections' | 'records/findings' | 'clues' | 'audit' | 'closure-requests' | 'masterdata/units';
 export const downloadList = (kind: ListKind, format: 'xlsx' | 'csv', query: Record<string, unknown>) =>
   fileOf(fetch(`/api/${kind}.${format}?${listParams(query)}`), `${kind.replace('/', '-')}.${format}`);
 

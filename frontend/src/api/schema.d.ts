@@ -969,6 +969,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/masterdata/units.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 被巡察单位名录 CSV: every unit of GET /api/masterdata/units under the same filters (UTF-8 with BOM, Chinese headers); the file named after the filters */
+        get: operations["MasterdataController_unitsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/masterdata/units.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 被巡察单位名录 .xlsx: every unit of GET /api/masterdata/units under the same filters; the file named after the filters */
+        get: operations["MasterdataController_unitsXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/masterdata/units/template": {
         parameters: {
             query?: never;
@@ -1118,6 +1152,40 @@ export interface paths {
         };
         /** 待审核销号 the closure review queue (default PENDING), oldest first, within the user's county */
         get: operations["ClosureController_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/closure-requests.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 销号申请清单 CSV: every request of GET /api/closure-requests under the same status (UTF-8 with BOM, Chinese headers); the file named after the filters */
+        get: operations["ClosureController_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/closure-requests.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 销号申请清单 .xlsx: every request of GET /api/closure-requests under the same status; the file named after the filters */
+        get: operations["ClosureController_xlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4823,6 +4891,58 @@ export interface operations {
             };
         };
     };
+    MasterdataController_unitsCsv: {
+        parameters: {
+            query?: {
+                q?: string;
+                regionId?: string;
+                category?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
+                committeeRegionId?: string;
+                status?: "active" | "closed" | "all";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the unit directory as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    MasterdataController_unitsXlsx: {
+        parameters: {
+            query?: {
+                q?: string;
+                regionId?: string;
+                category?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
+                committeeRegionId?: string;
+                status?: "active" | "closed" | "all";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the unit directory as a workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
     MasterdataController_unitTemplate: {
         parameters: {
             query?: never;
@@ -5126,6 +5246,50 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClosureQueuePageDto_Output"];
+                };
+            };
+        };
+    };
+    ClosureController_csv: {
+        parameters: {
+            query?: {
+                status?: "PENDING" | "APPROVED" | "RETURNED";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the closure review queue as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    ClosureController_xlsx: {
+        parameters: {
+            query?: {
+                status?: "PENDING" | "APPROVED" | "RETURNED";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the closure review queue as a workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
         };

@@ -919,6 +919,65 @@ describe('a county user', () => {
       expect([...counties].filter((c) => c !== own.name)).toEqual([]);
       expect((await downloadText(county, `/api/clues.xlsx?regionId=${other.id}`)).status).toBe(403);
     },
+
+    // --- exports2 branch: 导出 of the closure queue and the unit directory ----------------------
+    'GET /api/closure-requests.csv': async () => {
+      const request = await foreignClosure();
+      const ids = async (client: TestClient) => {
+        const download = await downloadText(client, '/api/closure-requests.csv');
+        expect(download.status).toBe(200);
+        return parseCsv(download.bytes.toString('utf8'))
+          .slice(1)
+          .map((r) => r[0]);
+      };
+      expect(await ids(county)).not.toContain(String(request.requestId));
+      expect(await ids(staff)).toContain(String(request.requestId));
+    },
+    'GET /api/closure-requests.xlsx': async () => {
+      const request = await foreignClosure();
+      const ids = async (client: TestClient) => {
+        const download = await downloadText(client, '/api/closure-requests.xlsx');
+        expect(download.status).toBe(200);
+        const book = new ExcelJS.Workbook();
+        await book.xlsx.load(download.bytes as unknown as ArrayBuffer);
+        const found: string[] = [];
+        book.worksheets[0].eachRow((row) => found.push(String(row.getCell(1).value)));
+        return found;
+      };
+      expect(await ids(county)).not.toContain(String(request.requestId));
+      expect(await ids(staff)).toContain(String(request.requestId));
+    },
+    'GET /api/masterdata/units.csv': async () => {
+      const [unit] = await sql<{ code: string }>('SELECT code FROM org_units WHERE id = $1', [foreign.unitId]);
+      const mineCsv = await downloadText(county, '/api/masterdata/units.csv');
+      expect(mineCsv.status).toBe(200);
+      expect(mineCsv.bytes.equals((await downloadText(staff, `/api/masterdata/units.csv?regionId=${own.id}`)).bytes)).toBe(true);
+      const codes = parseCsv(mineCsv.bytes.toString('utf8'))
+        .slice(1)
+        .map((r) => r[0]);
+      expect(codes.length).toBeGreaterThan(0);
+      expect(codes).not.toContain(unit.code);
+      expect((await downloadText(county, `/api/masterdata/units.csv?regionId=${other.id}`)).status).toBe(403);
+    },
+    'GET /api/masterdata/units.xlsx': async () => {
+      const [unit] = await sql<{ code: string }>('SELECT code FROM org_units WHERE id = $1', [foreign.unitId]);
+      const mineXlsx = await downloadText(county, '/api/masterdata/units.xlsx');
+      expect(mineXlsx.status).toBe(200);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(mineXlsx.bytes as unknown as ArrayBuffer);
+      const codes: string[] = [];
+      book.worksheets[0].eachRow((row) => codes.push(String(row.getCell(1).value)));
+      expect(codes).not.toContain(unit.code);
+      const mine = await sql<{ code: string }>(
+        `SELECT u.code FROM org_units u JOIN regions g ON g.id = u.region_id
+          WHERE u.deleted_at IS NULL AND (u.region_id = $1 OR g.parent_id = $1 OR g.parent_id IN (SELECT id FROM regions WHERE parent_id = $1))`,
+        [own.id],
+      );
+      expect(mine.length).toBeGreaterThan(0);
+      expect(codes).toEqual(expect.arrayContaining(mine.map((r) => r.code)));
+      expect((await downloadText(county, `/api/masterdata/units.xlsx?regionId=${other.id}`)).status).toBe(403);
+    },
+    // --- end of exports2 probes
     // 单位画像: another county's unit answers as missing
     'GET /api/units/:id/profile': async () => {
       expect((await county.get(`/api/units/${foreign.unitId}/profile`)).status).toBe(404);

@@ -2,7 +2,9 @@ import { shanghaiToday } from '@xuncha/shared';
 import { sniffEvidence } from '@xuncha/backend';
 import { startTestApp, TEST_PASSWORD, type TestApp, type TestClient } from '../support/app';
 import { docxFile, exeFile, pdfFile, pdfOfSize, pngFile, xlsxFile } from '../support/evidence-files';
+import { parseCsv } from '../support/csv';
 import { query } from '../support/pg';
+import { xlsxRecordsViaSoffice } from '../support/xlsx-via-soffice';
 
 /**
  * 销号审核 through HTTP: apply with evidence (the type read from the bytes), review by
@@ -242,5 +244,100 @@ describe('reviewing', () => {
     expect(history.body.rows.map((r) => [r.status, r.reviewNote])).toEqual([['RETURNED', '佐证材料不足']]);
     // it can apply again
     expect((await apply(staff, taskId, [{ name: 'again.pdf', bytes: pdfFile() }])).status).toBe(201);
+  });
+});
+
+describe('导出', () => {
+  /** The data rows below the header row (first cell 申请编号): id, task, unit, applicant, explanation, evidence count. */
+  const table = (records: string[][]) => {
+    const header = records.findIndex((r) => r[0] === '申请编号');
+    expect(header).toBeGreaterThanOrEqual(0);
+    const columns = records[header];
+    const at = (name: string) => columns.indexOf(name);
+    expect([at('任务编号'), at('被巡察单位'), at('申请人'), at('整改情况说明'), at('佐证材料(份)'), at('审核状态')].every((i) => i > 0)).toBe(true);
+    return records
+      .slice(header + 1)
+      .filter((r) => /^\d+$/.test(r[0] ?? ''))
+      .map((r) => ({
+        id: r[0],
+        taskId: r[at('任务编号')],
+        unit: r[at('被巡察单位')],
+        applicant: r[at('申请人')],
+        explanation: r[at('整改情况说明')],
+        evidence: r[at('佐证材料(份)')],
+        status: r[at('审核状态')],
+      }));
+  };
+  /** The queue as PostgreSQL gives it, oldest first. */
+  const expected = async (status: string) =>
+    (
+      await sql<{ id: string; task_id: string; unit: string; applicant: string; explanation: string; evidence: string }>(
+        `SELECT c.id, c.task_id, u.name AS unit, c.applicant, c.explanation,
+                (SELECT count(*) FROM closure_evidence e WHERE e.request_id = c.id) AS evidence
+           FROM closure_requests c
+           JOIN rectification_tasks k ON k.id = c.task_id AND k.deleted_at IS NULL
+           JOIN findings f ON f.id = k.finding_id AND f.deleted_at IS NULL
+           JOIN inspections i ON i.id = f.inspection_id AND i.deleted_at IS NULL
+           JOIN org_units u ON u.id = f.unit_id
+          WHERE c.status = $1::closure_request_status
+          ORDER BY c.requested_at, c.id`,
+        [status],
+      )
+    ).map((r) => ({
+      id: String(r.id),
+      taskId: String(r.task_id),
+      unit: r.unit,
+      applicant: r.applicant,
+      explanation: r.explanation,
+      evidence: String(r.evidence),
+    }));
+
+  it('lists, as CSV and as .xlsx, exactly the requests PostgreSQL gives for the status, named after it', async () => {
+    const tricky = '已整改，"附件"见后\n第二行, 完毕';
+    const pendingTask = nextTask();
+    expect(
+      (
+        await apply(
+          staff,
+          pendingTask,
+          [
+            { name: '说明.pdf', bytes: pdfFile() },
+            { name: '照片.png', bytes: pngFile() },
+          ],
+          tricky,
+        )
+      ).status,
+    ).toBe(201);
+    const returnedTask = nextTask();
+    const returnedApply = await apply(staff, returnedTask, [{ name: '台账.xlsx', bytes: await xlsxFile() }]);
+    expect(returnedApply.status).toBe(201);
+    expect((await reviewer.send('POST', `/api/closure-requests/${returnedApply.body.request.id}/return`, { reason: '佐证不足' })).status).toBe(201);
+
+    const pending = await expected('PENDING');
+    // (a multipart field's line break arrives as CRLF)
+    const mine = pending.find((r) => r.taskId === String(pendingTask));
+    expect([mine?.explanation.replace(/\r\n/g, '\n'), mine?.evidence]).toEqual([tricky, '2']);
+    const csv = await fetch(`${t.url}/api/closure-requests.csv?status=PENDING`, { headers: { cookie: staff.cookie } });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent(`待审核销号申请_${TODAY}.csv`)}`);
+    const fromCsv = table(parseCsv(await csv.text()));
+    expect(fromCsv.map(({ status: _status, ...r }) => r)).toEqual(pending);
+    expect(new Set(fromCsv.map((r) => r.status))).toEqual(new Set(['待审核']));
+    // a page parameter is not a filter of the download
+    expect((await fetch(`${t.url}/api/closure-requests.csv?page=2`, { headers: { cookie: staff.cookie } })).status).toBe(400);
+
+    const returned = await expected('RETURNED');
+    expect(returned.map((r) => r.taskId)).toContain(String(returnedTask));
+    const xlsx = await fetch(`${t.url}/api/closure-requests.xlsx?status=RETURNED`, { headers: { cookie: staff.cookie } });
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent(`已退回销号申请_${TODAY}.xlsx`)}`);
+    const records = xlsxRecordsViaSoffice(Buffer.from(await xlsx.arrayBuffer()));
+    expect(records[0][0]).toBe('已退回销号申请');
+    const fromXlsx = table(records);
+    expect(fromXlsx.map(({ status: _status, ...r }) => r)).toEqual(returned);
+    expect(new Set(fromXlsx.map((r) => r.status))).toEqual(new Set(['已退回']));
+
+    const audited = await sql<{ action: string }>(`SELECT action FROM audit_logs WHERE action LIKE 'export.closure-queue-%' ORDER BY id`);
+    expect(audited.map((r) => r.action)).toEqual(expect.arrayContaining(['export.closure-queue-csv', 'export.closure-queue-xlsx']));
   });
 });

@@ -108,6 +108,9 @@ const FREE_TEXT = new Set([
   'GET /api/records/findings.csv unit',
   'GET /api/records/findings.xlsx q',
   'GET /api/records/findings.xlsx unit',
+  // the closure queue's and the unit directory's downloads (h/exports2)
+  'GET /api/masterdata/units.csv q',
+  'GET /api/masterdata/units.xlsx q',
 ]);
 
 beforeAll(async () => {

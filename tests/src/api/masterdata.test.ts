@@ -1,7 +1,9 @@
 import { shanghaiToday } from '@xuncha/shared';
 import { startTestApp, type TestApp, type TestClient } from '../support/app';
 import { regionFile, UNIT_HEADER, unitFile, upload, workbook } from '../support/directory-files';
+import { parseCsv } from '../support/csv';
 import { query } from '../support/pg';
+import { xlsxRecordsViaSoffice } from '../support/xlsx-via-soffice';
 
 /**
  * 基础数据 over the real app: regions, terms and rounds, the unit directory and the issue
@@ -633,5 +635,79 @@ describe('the setup checklist', () => {
     const counts = Object.fromEntries(body.items.map((i) => [i.key, i.count]));
     expect(counts).toMatchObject({ regions: Number(row.regions), units: Number(row.units), categories: Number(row.categories) });
     expect(body.complete).toBe(true);
+  });
+});
+
+describe('导出 of the unit directory', () => {
+  /** The data rows below the header row (first cell 单位代码): code, name, category, region, dates. */
+  const table = (records: string[][]) => {
+    const header = records.findIndex((r) => r[0] === '单位代码');
+    expect(header).toBeGreaterThanOrEqual(0);
+    const columns = records[header];
+    const at = (name: string) => columns.indexOf(name);
+    expect([at('单位名称'), at('单位类别'), at('所在区划'), at('设立日期'), at('撤销日期')].every((i) => i > 0)).toBe(true);
+    return records
+      .slice(header + 1)
+      .filter((r) => r.length > 1 && r[0] !== '')
+      .map((r) => ({ code: r[0], name: r[at('单位名称')], category: r[at('单位类别')], region: r[at('所在区划')], validTo: r[at('撤销日期')] }));
+  };
+  const LABELS: Record<string, string> = {
+    PARTY_GOV: '党政机关',
+    INSTITUTION: '事业单位',
+    SOE: '国有企业',
+    TOWNSHIP: '乡镇(街道)',
+    VILLAGE: '村(社区)',
+    OTHER: '其他',
+  };
+  /** The directory as PostgreSQL gives it, by code. */
+  const expected = async (where: string, params: unknown[]) =>
+    (
+      await sql<{ code: string; name: string; category: string; region: string; valid_to: string | null }>(
+        `SELECT u.code, u.name, u.category::text AS category, g.name AS region, to_char(u.valid_to, 'YYYY-MM-DD') AS valid_to
+           FROM org_units u JOIN regions g ON g.id = u.region_id
+          WHERE u.deleted_at IS NULL AND ${where}
+          ORDER BY u.code`,
+        params,
+      )
+    ).map((r) => ({ code: r.code, name: r.name, category: LABELS[r.category], region: r.region, validTo: r.valid_to ?? '' }));
+  /** The file name a browser saves the download as (filename*). */
+  const fileName = (response: Response) => decodeURIComponent(/filename\*=UTF-8''([^;]+)/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? '');
+  /** Within the county: its own units, its townships' and their villages'. */
+  const IN_COUNTY = `(u.region_id = $1 OR g.parent_id = $1 OR g.parent_id IN (SELECT id FROM regions WHERE parent_id = $1))`;
+
+  it('lists, as CSV and as .xlsx, exactly the units PostgreSQL gives for the filters, named after them', async () => {
+    const [{ name: ownName }] = await sql<{ name: string }>('SELECT name FROM regions WHERE id = $1', [own.id]);
+    const active = await expected(`${IN_COUNTY} AND (u.valid_to IS NULL OR u.valid_to > $2::date)`, [own.id, TODAY]);
+    expect(active.length).toBeGreaterThan(1);
+
+    // CSV: the city office filtering to a county's units in force; a county account's own directory is the same
+    const csvName = `被巡察单位名录(现存单位)_${ownName}_${TODAY}.csv`;
+    for (const [client, path] of [
+      [staff, `/api/masterdata/units.csv?regionId=${own.id}&status=active`],
+      [county, '/api/masterdata/units.csv?status=active'],
+    ] as const) {
+      const response = await fetch(`${t.url}${path}`, { headers: { cookie: client.cookie } });
+      expect(response.status).toBe(200);
+      expect(fileName(response)).toBe(csvName);
+      expect(table(parseCsv(await response.text()))).toEqual(active);
+    }
+    expect((await fetch(`${t.url}/api/masterdata/units.csv?regionId=${other.id}`, { headers: { cookie: county.cookie } })).status).toBe(403);
+
+    // .xlsx: a category and a search across the city, read back by LibreOffice
+    const [{ code: sample }] = await sql<{ code: string }>("SELECT code FROM org_units WHERE deleted_at IS NULL AND category = 'SOE' ORDER BY code LIMIT 1");
+    const q = sample.slice(0, Math.max(2, sample.length - 2));
+    const like = `%${q}%`;
+    const soe = await expected(`u.category = 'SOE' AND (u.name ILIKE $1 OR u.code ILIKE $1)`, [like]);
+    expect(soe.length).toBeGreaterThan(0);
+    const xlsx = await fetch(`${t.url}/api/masterdata/units.xlsx?category=SOE&q=${encodeURIComponent(q)}`, { headers: { cookie: leader.cookie } });
+    expect(xlsx.status).toBe(200);
+    expect(fileName(xlsx)).toBe(`被巡察单位名录_国有企业_搜索-${q}_${TODAY}.xlsx`);
+    const records = xlsxRecordsViaSoffice(Buffer.from(await xlsx.arrayBuffer()));
+    expect(records[0][0]).toBe('被巡察单位名录');
+    expect(table(records)).toEqual(soe);
+
+    const since = new Date(Date.now() - 600_000);
+    expect((await audited('export.units-csv', since)).map((r) => r.username)).toEqual(expect.arrayContaining(['staff', `county-${own.code}`]));
+    expect((await audited('export.units-xlsx', since)).map((r) => r.username)).toEqual(['leader']);
   });
 });

@@ -53,6 +53,10 @@ export const queueQuerySchema = z
 export type QueueQuery = z.infer<typeof queueQuerySchema>;
 export class ClosureQueueQueryDto extends createZodDto(queueQuerySchema) {}
 
+export const queueFileQuerySchema = queueQuerySchema.omit({ page: true, pageSize: true }).strict();
+export type QueueFileQuery = z.infer<typeof queueFileQuerySchema>;
+export class ClosureQueueFileQueryDto extends createZodDto(queueFileQuerySchema) {}
+
 // --- responses ---------------------------------------------------------------------------
 
 export const evidenceRecordSchema = z.object({

@@ -171,6 +171,10 @@ export const unitQuerySchema = z
 export type UnitQuery = z.infer<typeof unitQuerySchema>;
 export class UnitQueryDto extends createZodDto(unitQuerySchema) {}
 
+export const unitFileQuerySchema = unitQuerySchema.omit({ page: true, pageSize: true }).strict();
+export type UnitFileQuery = z.infer<typeof unitFileQuerySchema>;
+export class UnitFileQueryDto extends createZodDto(unitFileQuerySchema) {}
+
 const unitFields = {
   code: code('单位代码', 24),
   name: text('单位名称', 128),
