@@ -18,9 +18,26 @@ describe('server messages in the chosen language', () => {
     ['files.0: 报告.pdf：文件为空 the file is empty', '报告.pdf：文件为空', 'the file is empty'],
     ['must be a date (YYYY-MM-DD)', 'must be a date (YYYY-MM-DD)', 'must be a date (YYYY-MM-DD)'],
     ['区县账号只能查看本县（区）', '区县账号只能查看本县（区）', '区县账号只能查看本县（区）'],
+    [
+      '上级单位代码: 未知的单位代码 U99 unknown unit code (neither in this file nor in the directory)',
+      '上级单位代码: 未知的单位代码 U99',
+      'unknown unit code (neither in this file nor in the directory)',
+    ],
+    [
+      '数据库暂不可用，请稍后再试 The case-record database (PostgreSQL) is unavailable; please retry shortly',
+      '数据库暂不可用，请稍后再试',
+      'The case-record database (PostgreSQL) is unavailable; please retry shortly',
+    ],
   ])('%s', (text, zh, en) => {
     expect(splitBilingual(text)).toEqual({ zh, en });
     expect(localized(text, 'zh-CN')).toBe(zh);
     expect(localized(text, 'en')).toBe(en);
+  });
+
+  it('takes each problem of an import row in the chosen language', () => {
+    const row =
+      '单位名称: 必填 the name is required; 单位类别: 须为党政机关之一 must be one of the categories; 上级单位代码: 未知的单位代码 U99 unknown unit code';
+    expect(localized(row, 'zh-CN')).toBe('单位名称: 必填；单位类别: 须为党政机关之一；上级单位代码: 未知的单位代码 U99');
+    expect(localized(row, 'en')).toBe('the name is required; must be one of the categories; unknown unit code');
   });
 });

@@ -14,19 +14,27 @@ export function splitBilingual(text: string): { zh: string; en: string } {
   for (const match of plain.matchAll(/\s+(?=[A-Za-z])/g)) {
     if (CJK.test(plain.slice(0, match.index))) candidates.push(match.index);
   }
-  // the English part starts with a lower-case word (must, task, a) or with words, not with a
-  // name inside the Chinese (只接受 PDF、图片)
+  // the English part starts with a lower-case word (must, task, a) or a capitalized word followed
+  // by more English (The case-record…), not with a name or code inside the Chinese (只接受 PDF、图片;
+  // 未知的单位代码 U99 unknown…)
   const starts = (i: number) => {
-    const rest = plain.slice(i).trim();
-    return /^[a-z]/.test(rest) || !CJK.test(rest.split(/\s+/).slice(0, 2).join(' '));
+    const [first = '', second = ''] = plain.slice(i).trim().split(/\s+/);
+    return /^[a-z]/.test(first) || (/^[A-Z][A-Za-z'-]*$/.test(first) && second !== '' && !CJK.test(second));
   };
   const at = candidates.find(starts) ?? candidates[0];
   if (at === undefined) return { zh: plain, en: plain };
   return { zh: plain.slice(0, at).trim(), en: plain.slice(at).trim() };
 }
 
-/** The part of a server message for the locale ('zh-CN' or 'en'). */
+/**
+ * The part of a server message for the locale ('zh-CN' or 'en'). A message listing several
+ * problems ("单位名称: 必填 … ; 单位类别: 须为… …", an import row's) is split at each Chinese
+ * problem and each is taken in the chosen language.
+ */
 export function localized(text: string, locale: string): string {
-  const parts = splitBilingual(text);
-  return locale.startsWith('zh') ? parts.zh : parts.en;
+  const zh = locale.startsWith('zh');
+  return text
+    .split(/;\s+(?=[\u3400-\u9fff])/)
+    .map((problem) => splitBilingual(problem)[zh ? 'zh' : 'en'])
+    .join(zh ? '；' : '; ');
 }
