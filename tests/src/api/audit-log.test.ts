@@ -5,6 +5,7 @@ import path from 'node:path';
 import { startTestApp, type TestApp, type TestClient } from '../support/app';
 import { query } from '../support/pg';
 import { pinToday } from '../support/today';
+import { parseCsv } from '../support/csv';
 
 /**
  * The audit log as the administrator reads it: each entry named in words (the record, the
@@ -36,39 +37,6 @@ let t: TestApp;
 let admin: TestClient;
 let staff: TestClient;
 const sql = <T extends Record<string, unknown>>(text: string, params: unknown[] = []) => query<T>(t.db.url, text, params);
-
-/** An RFC 4180 CSV as records (quoted fields may hold commas and line breaks). */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      record.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || record.length > 0) {
-    record.push(field);
-    records.push(record);
-  }
-  return records;
-}
 
 const download = async (client: TestClient, urlPath: string) => {
   const response = await fetch(t.url + urlPath, { headers: { cookie: client.cookie } });

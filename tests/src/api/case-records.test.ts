@@ -1,11 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { CaseRecordsService } from '@xuncha/backend';
 import { shanghaiToday } from '@xuncha/shared';
 import { startTestApp, type TestApp, type TestClient } from '../support/app';
 import { query } from '../support/pg';
+import { parseCsv } from '../support/csv';
+import { xlsxRecordsViaSoffice } from '../support/xlsx-via-soffice';
 
 /**
  * The case-record pages' API: the 巡察 list and detail, the 问题 list, corrections (PATCH) with
@@ -494,62 +492,8 @@ async function download(client: TestClient, url: string): Promise<{ status: numb
   return { status: response.status, bytes: Buffer.from(await response.arrayBuffer()), name: star ? decodeURIComponent(star[1]) : '' };
 }
 
-/** RFC 4180 records (quoted fields may hold commas, quotes and line breaks). */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      record.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field !== '' || record.length > 0) {
-    record.push(field);
-    records.push(record);
-  }
-  return records;
-}
-
-/** The first sheet of a workbook as LibreOffice shows its cells, as CSV records (soffice --headless --convert-to csv). */
-function libreOfficeRows(workbook: Buffer): string[][] {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuncha-records-'));
-  try {
-    fs.writeFileSync(path.join(dir, 'list.xlsx'), workbook);
-    execFileSync(
-      'soffice',
-      [
-        `-env:UserInstallation=file://${path.join(dir, 'profile')}`,
-        '--headless',
-        '--convert-to',
-        'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false',
-        '--outdir',
-        path.join(dir, 'out'),
-        path.join(dir, 'list.xlsx'),
-      ],
-      { stdio: 'pipe', timeout: 180_000 },
-    );
-    return parseCsv(fs.readFileSync(path.join(dir, 'out', 'list.csv'), 'utf8'));
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
+/** The first sheet of a workbook as LibreOffice shows its cells (formatted as displayed), as CSV records. */
+const libreOfficeRows = (workbook: Buffer) => xlsxRecordsViaSoffice(workbook, '44,34,76,1,,0,false,true,true,false,false');
 
 /** The table of a converted list: its header row (first cell `first`) and every row under it that is not empty (the header spans two rows). */
 function tableOf(records: string[][], first: string): string[][] {

@@ -1,10 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { shanghaiToday } from '@xuncha/shared';
 import { startTestApp, type TestApp } from '../support/app';
 import { parseCsv } from '../support/csv';
+import { xlsxRecordsViaSoffice } from '../support/xlsx-via-soffice';
 import { query } from '../support/pg';
 
 /**
@@ -222,27 +220,8 @@ describe('线索', () => {
       console.log('clues: skipped the LibreOffice check: soffice is not installed');
       return;
     }
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuncha-clues-'));
-    try {
-      fs.writeFileSync(path.join(dir, 'clues.xlsx'), bytes);
-      execFileSync(
-        'soffice',
-        [
-          `-env:UserInstallation=file://${path.join(dir, 'profile')}`,
-          '--headless',
-          '--convert-to',
-          'csv:Text - txt - csv (StarCalc):44,34,76,1',
-          '--outdir',
-          path.join(dir, 'out'),
-          path.join(dir, 'clues.xlsx'),
-        ],
-        { stdio: 'pipe', timeout: 180_000 },
-      );
-      const records = parseCsv(fs.readFileSync(path.join(dir, 'out', 'clues.csv'), 'utf8'));
-      expect(records[0][0]).toBe('待处置线索');
-      expect(table(records)).toEqual(pending);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const records = xlsxRecordsViaSoffice(bytes);
+    expect(records[0][0]).toBe('待处置线索');
+    expect(table(records)).toEqual(pending);
   });
 });

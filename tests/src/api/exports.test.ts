@@ -18,6 +18,7 @@ import {
 import { startTestApp, type TestApp } from '../support/app';
 import { query } from '../support/pg';
 import { pinToday } from '../support/today';
+import { parseCsv } from '../support/csv';
 
 /**
  * The quarterly statistics workbook and the CSV lists, end to end: the workbook read back
@@ -74,39 +75,6 @@ function dataRows(sheet: ExcelJS.Worksheet): Cell[][] {
     rows.push(Array.from({ length: sheet.columnCount }, (_, c) => plain(row.getCell(c + 1))));
   }
   return rows;
-}
-
-/** RFC 4180 records (quoted fields may hold commas, quotes and line breaks). */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      record.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field !== '' || record.length > 0) {
-    record.push(field);
-    records.push(record);
-  }
-  return records;
 }
 
 function sofficeVersion(): string | undefined {

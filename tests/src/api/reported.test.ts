@@ -8,6 +8,7 @@ import { startTestApp, type TestApp, type TestClient } from '../support/app';
 import { referenceRecurrence, referenceRectification } from '../support/metrics-reference';
 import { query } from '../support/pg';
 import { pinToday } from '../support/today';
+import { parseCsv } from '../support/csv';
 
 /**
  * 已报送 (issue 16 item 5), end to end over the real engines: a quarter marked reported keeps
@@ -30,39 +31,6 @@ function previousQuarter(day: string) {
   const start = new Date(Date.UTC(year, firstMonth, 1)).toISOString().slice(0, 10);
   const end = new Date(Date.UTC(year, firstMonth + 3, 1) - 86_400_000).toISOString().slice(0, 10);
   return { year, quarter, start, end };
-}
-
-/** RFC 4180 records. */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      record.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field !== '' || record.length > 0) {
-    record.push(field);
-    records.push(record);
-  }
-  return records;
 }
 
 /** Every sheet of a workbook as LibreOffice reads it (the cells as shown), by sheet name. */

@@ -6,9 +6,10 @@ import { parseCsv } from './csv';
 
 /**
  * A produced .xlsx read back by LibreOffice headless (converted to UTF-8 CSV): the records of
- * its first sheet as a spreadsheet application sees them. LibreOffice is required.
+ * its first sheet as a spreadsheet application sees them. LibreOffice is required. `filter`: the
+ * CSV filter's options (separator, quote, charset, first line; more to export cells as shown).
  */
-export function xlsxRecordsViaSoffice(bytes: Buffer): string[][] {
+export function xlsxRecordsViaSoffice(bytes: Buffer, filter = '44,34,76,1'): string[][] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuncha-xlsx-'));
   try {
     fs.writeFileSync(path.join(dir, 'list.xlsx'), bytes);
@@ -18,7 +19,7 @@ export function xlsxRecordsViaSoffice(bytes: Buffer): string[][] {
         `-env:UserInstallation=file://${path.join(dir, 'profile')}`,
         '--headless',
         '--convert-to',
-        'csv:Text - txt - csv (StarCalc):44,34,76,1',
+        `csv:Text - txt - csv (StarCalc):${filter}`,
         '--outdir',
         path.join(dir, 'out'),
         path.join(dir, 'list.xlsx'),
