@@ -35,6 +35,7 @@ export { MetricsService, type MetricRead } from './metrics/metrics.service';
 export { MetricsRepository } from './metrics/metrics.repository';
 export type { BoundSource, MetricName, ReadSource } from './metrics/read-source';
 export { ScopeService } from './dimensions/scope.service';
+export { SYSTEM, type Caller, type Principal } from './auth/principal';
 export { CaseRecordsService } from './records/case-records.service';
 export { WorkbookPrebuilder } from './exports/workbook-prebuild';
 export { lastEndedQuarter, lastEndedQuarters, quarterPeriod, type QuarterPeriod } from './exports/quarters';

@@ -37,8 +37,27 @@ export function currentPrincipal(): Principal | undefined {
  * everyone else (and outside requests: the ETL, the command-line tools).
  */
 export function currentCountyLimit(): number | null {
-  const principal = store.getStore();
-  return principal?.role === 'COUNTY_STAFF' ? principal.countyId : null;
+  return countyLimit(currentCaller());
+}
+
+/** The signed-in user of the current request, or the system outside requests. */
+export function currentCaller(): Caller {
+  return store.getStore() ?? SYSTEM;
+}
+
+/**
+ * Work that no user asked for: the ETL and what it triggers, the start-up jobs, the
+ * command-line tools, and a workbook built once for everyone its own restriction admits.
+ * The system has no county limit.
+ */
+export const SYSTEM = Object.freeze({ system: true as const });
+
+/** Whom a service works for: the signed-in user of a request, or the system. */
+export type Caller = Principal | typeof SYSTEM;
+
+/** The county a caller is limited to: a COUNTY_STAFF user's region, or null for everyone else and the system. */
+export function countyLimit(auth: Caller): number | null {
+  return 'role' in auth && auth.role === 'COUNTY_STAFF' ? auth.countyId : null;
 }
 
 export const ROLE_LABELS: Record<Role, string> = {

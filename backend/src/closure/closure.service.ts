@@ -1,3 +1,4 @@
+import { currentCaller } from '../auth/principal';
 import { createHash } from 'node:crypto';
 import { HttpStatus, Inject, Injectable, type StreamableFile } from '@nestjs/common';
 import { shanghaiToday } from '@xuncha/shared';
@@ -76,7 +77,7 @@ export class ClosureService {
   ) {}
 
   async apply(taskId: number, input: ApplyClosure, uploads: EvidenceUpload[] | undefined, actor: string): Promise<ClosureWrite> {
-    await this.county.check('task', taskId, CountyScope.notFound('整改任务', taskId));
+    await this.county.check(currentCaller(), 'task', taskId, CountyScope.notFound('整改任务', taskId));
     const files = this.checkedEvidence(uploads ?? []);
     const today = shanghaiToday();
     return this.records.transaction(
@@ -138,7 +139,7 @@ export class ClosureService {
   }
 
   async reopen(taskId: number, input: ClosureReason, actor: string) {
-    await this.county.check('task', taskId, CountyScope.notFound('整改任务', taskId));
+    await this.county.check(currentCaller(), 'task', taskId, CountyScope.notFound('整改任务', taskId));
     const today = shanghaiToday();
     return this.records.transaction(async (tx) => {
       const task = await this.lockedTask(tx, taskId);
@@ -160,12 +161,12 @@ export class ClosureService {
   }
 
   async requestsOfTask(taskId: number): Promise<{ rows: ClosureRequestRecord[] }> {
-    await this.county.check('task', taskId, CountyScope.notFound('整改任务', taskId));
+    await this.county.check(currentCaller(), 'task', taskId, CountyScope.notFound('整改任务', taskId));
     return { rows: (await this.repository.requestsOfTask(BigInt(taskId))).map(requestView) };
   }
 
   async queue(query: QueueQuery): Promise<QueuePage> {
-    const tasks = await this.repository.queue(query.status, this.county.limit(), query.page, query.pageSize);
+    const tasks = await this.repository.queue(query.status, this.county.limit(currentCaller()), query.page, query.pageSize);
     const requests = new Map((await this.repository.requests(tasks.map((t) => t.request_id))).map((r) => [String(r.id), r]));
     const rows = tasks.flatMap((t) => {
       const request = requests.get(String(t.request_id));
@@ -196,7 +197,7 @@ export class ClosureService {
   async queueFile(query: QueueFileQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
     const today = shanghaiToday();
     const { rows } = await this.queue({ ...query, page: 1, pageSize: MAX_QUEUE_FILE_ROWS });
-    const limit = this.county.limit();
+    const limit = this.county.limit(currentCaller());
     const regions = (await this.dimensions.get()).regions;
     const county = limit === null ? undefined : regions.find((r) => r.id === limit)?.name;
     const label = closureQueueLabel(query.status);
@@ -213,7 +214,7 @@ export class ClosureService {
     const row = await this.repository.evidence(BigInt(id));
     const missing = CountyScope.notFound('佐证材料', id);
     if (!row) throw missing();
-    await this.county.check('task', row.taskId, missing);
+    await this.county.check(currentCaller(), 'task', row.taskId, missing);
     const content = Buffer.isBuffer(row.content) ? row.content : Buffer.from(row.content.buffer, row.content.byteOffset, row.content.length);
     return { content, fileName: row.fileName, contentType: row.contentType, kind: row.kind };
   }
@@ -221,7 +222,7 @@ export class ClosureService {
   private async review(id: number, actor: string, outcome: 'APPROVED' | 'RETURNED', note: string | null): Promise<ClosureWrite> {
     const taskId = await this.repository.taskOfRequest(BigInt(id));
     if (taskId === null) throw notFoundRequest(id);
-    await this.county.check('task', taskId, () => notFoundRequest(id));
+    await this.county.check(currentCaller(), 'task', taskId, () => notFoundRequest(id));
     const today = shanghaiToday();
     return this.records.transaction(async (tx) => {
       const request = await this.repository.lockRequest(tx, BigInt(id));

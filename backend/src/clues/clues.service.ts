@@ -1,3 +1,4 @@
+import { currentCaller } from '../auth/principal';
 import { HttpStatus, Inject, Injectable, type StreamableFile } from '@nestjs/common';
 import { shanghaiToday } from '@xuncha/shared';
 import { CountyScope } from '../auth/county-scope';
@@ -35,7 +36,7 @@ export class CluesService {
 
   /** The county a read is limited to: a county account's own (another is refused), else the one asked for. */
   private async context(regionId: number | undefined): Promise<ClueContext> {
-    const limit = this.county.limit();
+    const limit = this.county.limit(currentCaller());
     if (limit !== null && regionId !== undefined && regionId !== limit)
       throw new AppError(HttpStatus.FORBIDDEN, `regionId: 只能查看本县区的线索 a county account sees only its own county (region ${regionId})`);
     const countyId = limit ?? regionId ?? null;
@@ -106,7 +107,7 @@ export class CluesService {
 
   /** 填报单位: the county account's county, else the city. */
   private async reportingUnit(): Promise<string> {
-    const limit = this.county.limit();
+    const limit = this.county.limit(currentCaller());
     const regions = (await this.dimensions.get()).regions;
     return regions.find((r) => (limit === null ? r.level === 'CITY' : r.id === limit))?.name ?? '';
   }
@@ -136,7 +137,7 @@ export class CluesService {
   }
 
   async create(input: CreateClue) {
-    await this.county.check(
+    await this.county.check(currentCaller(), 
       'inspection',
       input.inspectionId,
       () => new AppError(400, `inspectionId: 巡察不存在或已删除 inspection ${input.inspectionId} does not exist or was deleted`),
@@ -153,7 +154,7 @@ export class CluesService {
     const inspectionId = await this.repository.clueInspection(id);
     const missing = () => new AppError(HttpStatus.NOT_FOUND, `线索不存在或已删除 clue ${id} does not exist or was deleted`);
     if (inspectionId === null) throw missing();
-    await this.county.check('inspection', inspectionId, missing);
+    await this.county.check(currentCaller(), 'inspection', inspectionId, missing);
     const current = await this.repository.current(id);
     this.checkDates(
       input.handedDate ?? isoDay(current.handedDate),

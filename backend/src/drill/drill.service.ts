@@ -1,3 +1,4 @@
+import { currentCaller } from '../auth/principal';
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { agingWindowOf, type AgingBucket, type InspectionMode, type TaskStatus, type UnitCategory } from '../common/filters';
 import { AppError } from '../common/http-exception.filter';
@@ -30,7 +31,7 @@ export class DrillService {
   ) {}
 
   private scope(input: TaskListQuery | FindingListQuery) {
-    return this.scopes.resolve(input);
+    return this.scopes.resolve(currentCaller(), input);
   }
 
   /** A search (q) resolved in PostgreSQL to the tasks it finds; the warehouse list keeps only those. */
@@ -149,7 +150,7 @@ export class DrillService {
   }
 
   async task(id: number) {
-    await this.county.check('task', id, () => new AppError(404, `整改任务不存在 No rectification task with id ${id}`));
+    await this.county.check(currentCaller(), 'task', id, () => new AppError(404, `整改任务不存在 No rectification task with id ${id}`));
     const task = await this.repository.taskDetail(BigInt(id));
     if (!task) throw new AppError(404, `整改任务不存在 No rectification task with id ${id}`);
     const { finding } = task;

@@ -1,3 +1,4 @@
+import { currentCaller } from '../auth/principal';
 import { createHash } from 'node:crypto';
 import { PassThrough, type Writable } from 'node:stream';
 import { currentCountyLimit } from '../auth/principal';
@@ -227,7 +228,7 @@ export class ExportsService {
     figuresOnly = false,
   ): Promise<QuarterlyData> {
     const filters: FiltersInput = { asOf: period.end, ...(county ? { regionId: county.id } : {}) };
-    const { scope, current } = await this.scopes.resolve(filters);
+    const { scope, current } = await this.scopes.resolve(currentCaller(), filters);
     const countingModes = this.config.coverageModes;
     const coverage = await this.repository.coverageByPeriod(scope, countingModes, { quarterStart: period.start, yearStart: period.yearStart });
     const categoryCounts = await this.repository.regionLevel2(scope);

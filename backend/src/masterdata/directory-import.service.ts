@@ -1,3 +1,4 @@
+import { currentCaller } from '../auth/principal';
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type ExcelJS from 'exceljs';
 import { CountyScope } from '../auth/county-scope';
@@ -283,7 +284,7 @@ export class DirectoryImportService {
   }
 
   async importRegions(file: Upload | undefined): Promise<{ imported: number }> {
-    if (this.county.limit() !== null) {
+    if (this.county.limit(currentCaller()) !== null) {
       throw new AppError(
         HttpStatus.FORBIDDEN,
         '县区账号不能导入区划表，请在页面上添加本县（区）的乡镇（街道） a county account may not import the region list; add your townships on the page',
@@ -337,7 +338,7 @@ export class DirectoryImportService {
   // --- units -------------------------------------------------------------------------
 
   async unitTemplate(): Promise<Buffer> {
-    const limit = this.county.limit();
+    const limit = this.county.limit(currentCaller());
     const regions = (await this.repository.allRegions()).filter((r) => limit === null || countyOf(r) === limit);
     return buildTemplate({
       sheet: UNIT_SHEET,
@@ -360,7 +361,7 @@ export class DirectoryImportService {
 
   async importUnits(file: Upload | undefined): Promise<{ imported: number }> {
     const rows = this.rows(await this.workbook(file), UNIT_SHEET, UNIT_COLUMNS);
-    const limit = this.county.limit();
+    const limit = this.county.limit(currentCaller());
     const allRegions = await this.repository.allRegions();
     const regionById = new Map(allRegions.map((r) => [r.id, r]));
     const hasMunicipal = allRegions.some((r) => r.level === 'MUNICIPAL');

@@ -1,3 +1,4 @@
+import { currentCaller } from '../auth/principal';
 import { HttpStatus, Inject, Injectable, type StreamableFile } from '@nestjs/common';
 import { shanghaiToday } from '@xuncha/shared';
 import { CountyScope } from '../auth/county-scope';
@@ -87,18 +88,18 @@ export class MasterdataService {
   ) {}
 
   private cityStaffOnly(): void {
-    if (this.county.limit() !== null) throw cityOnly();
+    if (this.county.limit(currentCaller()) !== null) throw cityOnly();
   }
 
   // --- regions -----------------------------------------------------------------------
 
   async regions(): Promise<{ rows: RegionRecord[] }> {
-    return { rows: await this.repository.regions(this.county.limit()) };
+    return { rows: await this.repository.regions(this.county.limit(currentCaller())) };
   }
 
   private async visibleRegion(id: number): Promise<RegionRow> {
     const region = await this.repository.region(id);
-    const limit = this.county.limit();
+    const limit = this.county.limit(currentCaller());
     if (!region || (limit !== null && countyOf(region) !== limit)) {
       throw new AppError(HttpStatus.NOT_FOUND, `区划不存在或已删除 region ${id} does not exist or was deleted`);
     }
@@ -113,7 +114,7 @@ export class MasterdataService {
       throw badField('parentId', `${LEVEL_NAMES[level]}须有上级区划 a ${level} region needs a parent (${allowed.join(' or ')})`);
     }
     const parent = await this.repository.region(parentId);
-    const limit = this.county.limit();
+    const limit = this.county.limit(currentCaller());
     if (!parent || (limit !== null && parent.id !== limit))
       throw badField('parentId', `上级区划不存在或已删除 region ${parentId} does not exist or was deleted`);
     if (!allowed.includes(parent.level)) {
@@ -127,7 +128,7 @@ export class MasterdataService {
 
   async createRegion(input: CreateRegion): Promise<RegionRecord> {
     // a county user adds townships (streets) of their own county only
-    if (this.county.limit() !== null && input.level !== 'TOWNSHIP') throw cityOnly();
+    if (this.county.limit(currentCaller()) !== null && input.level !== 'TOWNSHIP') throw cityOnly();
     const parentId = await this.parentFor(input.level, input.parentId);
     if (await this.repository.regionByCode(input.code)) throw conflict('code', `区划代码 ${input.code} 已存在 region code ${input.code} already exists`);
     const row = await this.repository.createRegion({ code: input.code, name: input.name, level: input.level, parentId });
@@ -136,7 +137,7 @@ export class MasterdataService {
 
   async updateRegion(id: number, input: UpdateRegion): Promise<RegionRecord> {
     const region = await this.visibleRegion(id);
-    if (this.county.limit() !== null && region.level !== 'TOWNSHIP') throw cityOnly();
+    if (this.county.limit(currentCaller()) !== null && region.level !== 'TOWNSHIP') throw cityOnly();
     const data: { code?: string; name?: string; parentId?: number | null } = {};
     if (input.code !== undefined && input.code !== region.code) {
       if (await this.repository.regionByCode(input.code)) throw conflict('code', `区划代码 ${input.code} 已存在 region code ${input.code} already exists`);
@@ -157,7 +158,7 @@ export class MasterdataService {
   async terms(): Promise<{ committees: { regionId: number; name: string; level: RegionLevel }[]; rows: TermRecord[] }> {
     const [all, regions] = await Promise.all([this.repository.terms(), this.repository.allRegions()]);
     // a county user sees the city's committee and their own, not another county's
-    const limit = this.county.limit();
+    const limit = this.county.limit(currentCaller());
     const shown = (r: RegionRow) => (r.level === 'CITY' || r.level === 'COUNTY') && (limit === null || r.level === 'CITY' || r.id === limit);
     const committees = regions.filter(shown).map((r) => ({ regionId: r.id, name: committeeName(r), level: r.level }));
     const ids = new Set(committees.map((c) => c.regionId));
@@ -283,7 +284,7 @@ export class MasterdataService {
 
   /** A county account's limit, refusing a region of another county (403). */
   private async unitsLimit(regionId: number | undefined): Promise<number | null> {
-    const limit = this.county.limit();
+    const limit = this.county.limit(currentCaller());
     if (limit !== null && regionId !== undefined) {
       const region = await this.repository.region(regionId);
       if (!region || countyOf(region) !== limit)
@@ -322,7 +323,7 @@ export class MasterdataService {
   }
 
   private async visibleUnit(id: number): Promise<UnitRow> {
-    await this.county.check('unit', id, CountyScope.notFound('单位', id));
+    await this.county.check(currentCaller(), 'unit', id, CountyScope.notFound('单位', id));
     const unit = await this.repository.unit(id);
     if (!unit) throw CountyScope.notFound('单位', id)();
     return unit;
@@ -336,7 +337,7 @@ export class MasterdataService {
   private async placement(unitId: number | null, regionId: number, committeeRegionId: number | undefined, parentUnitId: number | null | undefined) {
     const regions = new Map((await this.repository.allRegions()).map((r) => [r.id, r]));
     const region = regions.get(regionId);
-    const limit = this.county.limit();
+    const limit = this.county.limit(currentCaller());
     if (!region || (limit !== null && countyOf(region) !== limit))
       throw badField('regionId', `所在区划不存在或已删除 region ${regionId} does not exist or was deleted`);
     if (region.level === 'CITY' && [...regions.values()].some((r) => r.level === 'MUNICIPAL')) {
@@ -355,7 +356,7 @@ export class MasterdataService {
     }
     if (parentUnitId !== undefined && parentUnitId !== null) {
       if (parentUnitId === unitId) throw badField('parentUnitId', '上级单位不能是自己 a unit cannot be its own parent');
-      await this.county.check('unit', parentUnitId, () =>
+      await this.county.check(currentCaller(), 'unit', parentUnitId, () =>
         badField('parentUnitId', `上级单位不存在或已删除 unit ${parentUnitId} does not exist or was deleted`),
       );
       const parent = await this.repository.unit(parentUnitId);
@@ -433,7 +434,7 @@ export class MasterdataService {
     const mergedIntoId = input.mergedIntoId ?? null;
     if (mergedIntoId !== null) {
       if (mergedIntoId === id) throw badField('mergedIntoId', '不能并入自己 a unit cannot be merged into itself');
-      await this.county.check('unit', mergedIntoId, () =>
+      await this.county.check(currentCaller(), 'unit', mergedIntoId, () =>
         badField('mergedIntoId', `并入单位不存在或已删除 unit ${mergedIntoId} does not exist or was deleted`),
       );
       const successor = await this.repository.unit(mergedIntoId);

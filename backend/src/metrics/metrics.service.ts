@@ -1,3 +1,4 @@
+import { currentCaller } from '../auth/principal';
 import { Inject, Injectable } from '@nestjs/common';
 import { AGING_BUCKETS, DUE_SOON_DAYS, type DueSoonDays, type FiltersInput, type UnitCategory } from '../common/filters';
 import type { AppConfig } from '../config/app-config';
@@ -81,7 +82,7 @@ export class MetricsService {
    * use, once per request however many metrics read it.
    */
   private async reads(input: FiltersInput) {
-    const resolved = await this.scopes.resolve(input);
+    const resolved = await this.scopes.resolve(currentCaller(), input);
     const builds = new Map<string, Promise<string>>();
     const bind = async (metric: MetricName): Promise<BoundSource> => {
       const source = chooseReadSource(metric, resolved, resolved.today);

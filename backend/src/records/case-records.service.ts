@@ -1,3 +1,4 @@
+import { currentCaller } from '../auth/principal';
 import { HttpStatus, Inject, Injectable, type StreamableFile } from '@nestjs/common';
 import { type Prisma } from '@xuncha/prisma';
 import { shanghaiToday } from '@xuncha/shared';
@@ -63,18 +64,18 @@ export class CaseRecordsService {
   // --- reads --------------------------------------------------------------------------
 
   async inspections(query: InspectionListQuery): Promise<InspectionPage> {
-    const { total, rows } = await this.repository.inspections(query, this.county.limit());
+    const { total, rows } = await this.repository.inspections(query, this.county.limit(currentCaller()));
     return { total, page: query.page, pageSize: query.pageSize, rows: rows.map(inspectionRowView) };
   }
 
   async findings(query: FindingRecordListQuery): Promise<FindingRecordPage> {
-    const { total, rows } = await this.repository.findings(query, this.county.limit());
+    const { total, rows } = await this.repository.findings(query, this.county.limit(currentCaller()));
     return { total, page: query.page, pageSize: query.pageSize, rows: rows.map(findingRowView) };
   }
 
   /** Every row of the 巡察 list under the same parameters, as CSV or .xlsx; the file named after the filters. */
   async inspectionsFile(query: InspectionFileQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
-    const county = this.county.limit();
+    const county = this.county.limit(currentCaller());
     const read = async (page: number) => {
       const { total, rows } = await this.repository.inspections({ ...query, page, pageSize: this.fileChunk }, county);
       return { total, rows: rows.map(inspectionRowView) };
@@ -91,7 +92,7 @@ export class CaseRecordsService {
 
   /** Every row of the 问题 list under the same parameters, as CSV or .xlsx; the file named after the filters. */
   async findingsFile(query: FindingRecordFileQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
-    const county = this.county.limit();
+    const county = this.county.limit(currentCaller());
     const read = async (page: number) => {
       const { total, rows } = await this.repository.findings({ ...query, page, pageSize: this.fileChunk }, county);
       return { total, rows: rows.map(findingRowView) };
@@ -107,7 +108,7 @@ export class CaseRecordsService {
   }
 
   async inspection(id: number): Promise<InspectionDetail> {
-    const row = await this.repository.inspection(id, this.county.limit());
+    const row = await this.repository.inspection(id, this.county.limit(currentCaller()));
     if (!row) throw notFound('巡察', 'inspection', id)();
     const findings = await this.repository.findingsOf(id);
     const tasks = await this.repository.tasksOf(findings.map((f) => f.id));
@@ -120,7 +121,7 @@ export class CaseRecordsService {
   }
 
   async earlierFindings(id: number): Promise<EarlierFindings> {
-    const row = await this.repository.inspection(id, this.county.limit());
+    const row = await this.repository.inspection(id, this.county.limit(currentCaller()));
     if (!row) throw notFound('巡察', 'inspection', id)();
     const rows = await this.repository.earlierFindings(row.unit_id, id, row.stationed_from);
     return {
@@ -137,7 +138,7 @@ export class CaseRecordsService {
   }
 
   async units(query: UnitLookupQuery): Promise<UnitChoices> {
-    const rows = await this.repository.units(query.q, this.county.limit());
+    const rows = await this.repository.units(query.q, this.county.limit(currentCaller()));
     return {
       total: rows.length,
       rows: rows.map((r) => ({ id: r.id, code: r.code, name: r.name, countyName: r.county_name, validFrom: r.valid_from, validTo: r.valid_to })),
@@ -147,7 +148,7 @@ export class CaseRecordsService {
   // --- corrections ----------------------------------------------------------------------
 
   async updateInspection(id: number, input: UpdateInspection): Promise<{ record: InspectionRecord; changes: Change[] }> {
-    await this.county.check('inspection', id, notFound('巡察', 'inspection', id));
+    await this.county.check(currentCaller(), 'inspection', id, notFound('巡察', 'inspection', id));
     const current = await this.repository.inspectionRow(id);
     if (!current) throw notFound('巡察', 'inspection', id)();
     const before = inspectionRecord(current);
@@ -175,7 +176,7 @@ export class CaseRecordsService {
     }
     const bounds = await this.repository.findingBounds(id);
     if (changed.has('unitId')) {
-      await this.county.check('unit', after.unitId, () => badField('unitId', `被巡察单位不存在或已删除 unit ${after.unitId} does not exist or was deleted`));
+      await this.county.check(currentCaller(), 'unit', after.unitId, () => badField('unitId', `被巡察单位不存在或已删除 unit ${after.unitId} does not exist or was deleted`));
       if (!(await this.records.unit(after.unitId))) throw badField('unitId', `被巡察单位不存在或已删除 unit ${after.unitId} does not exist or was deleted`);
       if (bounds.linked)
         throw badField(
@@ -220,7 +221,7 @@ export class CaseRecordsService {
   }
 
   async updateFinding(id: number, input: UpdateFinding): Promise<{ record: FindingRecord; changes: Change[] }> {
-    await this.county.check('finding', id, notFound('问题', 'finding', id));
+    await this.county.check(currentCaller(), 'finding', id, notFound('问题', 'finding', id));
     const current = await this.repository.findingRow(BigInt(id));
     if (!current) throw notFound('问题', 'finding', id)();
     const before = findingRecord(current);
@@ -280,7 +281,7 @@ export class CaseRecordsService {
   }
 
   async updateTask(id: number, input: UpdateTask): Promise<{ record: TaskRecord; changes: Change[] }> {
-    await this.county.check('task', id, notFound('整改任务', 'task', id));
+    await this.county.check(currentCaller(), 'task', id, notFound('整改任务', 'task', id));
     const current = await this.repository.taskRow(BigInt(id));
     if (!current) throw notFound('整改任务', 'task', id)();
     const before = taskView(current);

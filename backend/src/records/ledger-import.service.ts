@@ -1,3 +1,4 @@
+import { currentCaller } from '../auth/principal';
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { shanghaiToday } from '@xuncha/shared';
@@ -96,7 +97,7 @@ export class LedgerImportService {
   ) {}
 
   async template(): Promise<Buffer> {
-    const county = this.county.limit();
+    const county = this.county.limit(currentCaller());
     const [rounds, units, categories] = await Promise.all([this.repository.rounds(county), this.repository.units(county), this.repository.categories()]);
     return buildLedgerTemplate({
       rounds: rounds.map((r) => r.name),
@@ -180,7 +181,7 @@ export class LedgerImportService {
   private async resolve(rows: LedgerRow[], history: HistoryRow[], cellProblems: Problem[]): Promise<Resolved> {
     const problems = [...cellProblems];
     const today = shanghaiToday();
-    const county = this.county.limit();
+    const county = this.county.limit(currentCaller());
     const [rounds, units, categories] = await Promise.all([this.repository.rounds(county), this.repository.units(county), this.repository.categories()]);
 
     const roundByName = groupBy(rounds, (r) => fold(r.name));

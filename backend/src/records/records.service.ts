@@ -1,3 +1,4 @@
+import { currentCaller } from '../auth/principal';
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { shanghaiToday } from '@xuncha/shared';
 import { CountyScope } from '../auth/county-scope';
@@ -49,7 +50,7 @@ export class RecordsService {
 
   async createInspection(input: CreateInspection): Promise<InspectionRecord> {
     // a county user's unit of another county is answered as one that does not exist
-    await this.county.check('unit', input.unitId, () => badField('unitId', `被巡察单位不存在或已删除 unit ${input.unitId} does not exist or was deleted`));
+    await this.county.check(currentCaller(), 'unit', input.unitId, () => badField('unitId', `被巡察单位不存在或已删除 unit ${input.unitId} does not exist or was deleted`));
     const unit = await this.repository.unit(input.unitId);
     if (!unit) throw badField('unitId', `被巡察单位不存在或已删除 unit ${input.unitId} does not exist or was deleted`);
     // the round: of the writer's own committee (403 otherwise), stationed within its dates
@@ -75,7 +76,7 @@ export class RecordsService {
   }
 
   async createFinding(input: CreateFinding): Promise<FindingRecord> {
-    await this.county.check('inspection', input.inspectionId, () =>
+    await this.county.check(currentCaller(), 'inspection', input.inspectionId, () =>
       badField('inspectionId', `巡察不存在或已删除 inspection ${input.inspectionId} does not exist or was deleted`),
     );
     const [inspection, category] = await Promise.all([this.repository.inspection(input.inspectionId), this.repository.category(input.categoryId)]);
@@ -120,7 +121,7 @@ export class RecordsService {
   }
 
   async createTask(input: CreateTask, actor: string): Promise<TaskWrite> {
-    await this.county.check('finding', input.findingId, () =>
+    await this.county.check(currentCaller(), 'finding', input.findingId, () =>
       badField('findingId', `问题不存在或已删除 finding ${input.findingId} does not exist or was deleted`),
     );
     const finding = await this.repository.finding(BigInt(input.findingId));
@@ -162,7 +163,7 @@ export class RecordsService {
   }
 
   async changeStatus(id: number, input: ChangeStatus, actor: string): Promise<TaskWrite> {
-    await this.county.check('task', id, CountyScope.notFound('整改任务', id));
+    await this.county.check(currentCaller(), 'task', id, CountyScope.notFound('整改任务', id));
     if (input.date !== undefined && input.effectiveDate !== undefined && input.date !== input.effectiveDate) {
       throw badField(
         'effectiveDate',
@@ -197,7 +198,7 @@ export class RecordsService {
   }
 
   async extend(id: number, input: Extension, actor: string): Promise<TaskWrite> {
-    await this.county.check('task', id, CountyScope.notFound('整改任务', id));
+    await this.county.check(currentCaller(), 'task', id, CountyScope.notFound('整改任务', id));
     const effective = effectiveDay(input, shanghaiToday());
     const written = await this.repository.transaction(async (tx) => {
       const task = await this.lockedTask(tx, id);
@@ -231,7 +232,7 @@ export class RecordsService {
   }
 
   async addNote(id: number, input: ProgressNote, actor: string): Promise<TaskWrite> {
-    await this.county.check('task', id, CountyScope.notFound('整改任务', id));
+    await this.county.check(currentCaller(), 'task', id, CountyScope.notFound('整改任务', id));
     const today = shanghaiToday();
     const written = await this.repository.transaction(async (tx) => {
       const task = await this.lockedTask(tx, id);
@@ -241,21 +242,21 @@ export class RecordsService {
   }
 
   async deleteInspection(id: number): Promise<Deleted> {
-    await this.county.check('inspection', id, CountyScope.notFound('巡察', id));
+    await this.county.check(currentCaller(), 'inspection', id, CountyScope.notFound('巡察', id));
     const row = await this.repository.deleteInspection(id);
     if (!row) throw new AppError(HttpStatus.NOT_FOUND, `巡察不存在或已删除 inspection ${id} does not exist or was deleted`);
     return deletedView(row);
   }
 
   async deleteFinding(id: number): Promise<Deleted> {
-    await this.county.check('finding', id, CountyScope.notFound('问题', id));
+    await this.county.check(currentCaller(), 'finding', id, CountyScope.notFound('问题', id));
     const row = await this.repository.deleteFinding(BigInt(id));
     if (!row) throw new AppError(HttpStatus.NOT_FOUND, `问题不存在或已删除 finding ${id} does not exist or was deleted`);
     return deletedView(row);
   }
 
   async deleteTask(id: number): Promise<Deleted> {
-    await this.county.check('task', id, CountyScope.notFound('整改任务', id));
+    await this.county.check(currentCaller(), 'task', id, CountyScope.notFound('整改任务', id));
     const row = await this.repository.deleteTask(BigInt(id));
     if (!row) throw new AppError(HttpStatus.NOT_FOUND, `整改任务不存在或已删除 task ${id} does not exist or was deleted`);
     return deletedView(row);

@@ -1,3 +1,4 @@
+import { currentCaller } from '../auth/principal';
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { CountyScope } from '../auth/county-scope';
 import { AppError } from '../common/http-exception.filter';
@@ -26,7 +27,7 @@ export class RoundRules {
   async check(roundId: number, stationedFrom: string): Promise<void> {
     const round = await this.repository.round(roundId);
     if (!round) throw badField('roundId', `轮次不存在或已删除 round ${roundId} does not exist or was deleted`);
-    const county = this.county.limit();
+    const county = this.county.limit(currentCaller());
     if (county !== null && round.committee_region_id !== county) {
       throw badField(
         'roundId',

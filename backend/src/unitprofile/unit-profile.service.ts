@@ -1,3 +1,4 @@
+import { currentCaller } from '../auth/principal';
 import { Inject, Injectable } from '@nestjs/common';
 import { shanghaiToday } from '@xuncha/shared';
 import { CountyScope } from '../auth/county-scope';
@@ -25,7 +26,7 @@ export class UnitProfileService {
 
   async profile(id: number): Promise<UnitProfile> {
     const missing = CountyScope.notFound('单位', id);
-    await this.county.check('unit', id, missing);
+    await this.county.check(currentCaller(), 'unit', id, missing);
     const unit = await this.repository.unit(id);
     if (!unit) throw missing();
     const asOf = shanghaiToday();
@@ -38,7 +39,7 @@ export class UnitProfileService {
     ]);
 
     // repeats and rebounds: the members of the county's 复发 figures that are this unit's findings
-    const { scope, current } = await this.scopes.resolve({ regionId: unit.countyId, asOf });
+    const { scope, current } = await this.scopes.resolve(currentCaller(), { regionId: unit.countyId, asOf });
     const [repeats, rebounds] =
       findings.length === 0
         ? [new Set<string>(), new Set<string>()]
