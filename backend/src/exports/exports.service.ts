@@ -233,9 +233,9 @@ export class ExportsService {
     const coverage = await this.repository.coverageByPeriod(scope, countingModes, { quarterStart: period.start, yearStart: period.yearStart });
     const categoryCounts = await this.repository.regionLevel2(scope);
     const units = await this.repository.unitRectification(scope, current);
-    const recurrence = await this.metrics.recurrence(filters);
+    const recurrence = await this.metrics.recurrence(currentCaller(), filters);
     const overdueQuery: TaskListQuery = { ...filters, overdue: true, sort: '-daysOverdue', page: 1, pageSize: this.chunkSize };
-    const overdueList = await this.drill.taskChunks(overdueQuery, { descriptions: true });
+    const overdueList = await this.drill.taskChunks(currentCaller(), overdueQuery, { descriptions: true });
     const overduePage = (page: number) => this.overduePage(overdueList, page);
     // the figures alone need the list's length, not its rows
     const firstOverdue = figuresOnly ? { total: overdueList.total, rows: [] } : await overduePage(1);
@@ -292,7 +292,7 @@ export class ExportsService {
 
   /** Every row of GET /api/tasks under the same parameters, as CSV or .xlsx; the file named after the filters. */
   async tasksFile(query: TaskCsvQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
-    const list = await this.drill.taskChunks({ ...query, page: 1, pageSize: this.chunkSize });
+    const list = await this.drill.taskChunks(currentCaller(), { ...query, page: 1, pageSize: this.chunkSize });
     const read = async (page: number) => ({ total: list.total, rows: await list.chunk((page - 1) * this.chunkSize, this.chunkSize) });
     const first = await read(1);
     const label = taskListLabel(query);
@@ -305,7 +305,7 @@ export class ExportsService {
 
   /** Every row of GET /api/findings under the same parameters, as CSV or .xlsx; the file named after the filters. */
   async findingsFile(query: FindingCsvQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
-    const read = (page: number) => this.drill.findings({ ...query, page, pageSize: this.chunkSize } satisfies FindingListQuery);
+    const read = (page: number) => this.drill.findings(currentCaller(), { ...query, page, pageSize: this.chunkSize } satisfies FindingListQuery);
     const first = await read(1);
     const label = findingListLabel(query);
     const name = listFileName(label, await this.nameParts(query), first.asOf, format);

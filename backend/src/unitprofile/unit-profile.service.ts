@@ -64,7 +64,7 @@ export class UnitProfileService {
       categories.set(f.categoryId, c);
     }
 
-    const county = (await this.metrics.rectification({ regionId: unit.countyId, asOf })).daysToClose;
+    const county = (await this.metrics.rectification(currentCaller(), { regionId: unit.countyId, asOf })).daysToClose;
 
     const persons: UnitProfile['persons'] = [];
     if (unit.principalLeader) persons.push({ role: 'PRINCIPAL', name: unit.principalLeader, dept: null, tasks: 0, openTasks: 0 });

@@ -1,7 +1,7 @@
 import { Inject, Injectable, StreamableFile } from '@nestjs/common';
 import JSZip from 'jszip';
 import { shanghaiToday } from '@xuncha/shared';
-import { currentCountyLimit, currentPrincipal } from '../auth/principal';
+import { currentCaller, currentCountyLimit, currentPrincipal } from '../auth/principal';
 import { AppError } from '../common/http-exception.filter';
 import type { FiltersInput } from '../common/filters';
 import type { AppConfig } from '../config/app-config';
@@ -39,7 +39,7 @@ export class WarningsService {
     let asOf = '';
     const levels = [];
     for (const level of WARNING_LEVELS) {
-      const page = await this.drill.tasks({ ...filters, warning: level, sort: 'id', page: 1, pageSize: 1 } satisfies TaskListQuery);
+      const page = await this.drill.tasks(currentCaller(), { ...filters, warning: level, sort: 'id', page: 1, pageSize: 1 } satisfies TaskListQuery);
       asOf = page.asOf;
       levels.push({ level, label: WARNING_LABELS[level], count: page.total, recipients: [...WARNING_RECIPIENTS[level]] });
     }
@@ -52,7 +52,7 @@ export class WarningsService {
    * ESCALATION event dated today, and the issue an audit entry, in one transaction.
    */
   async issue(query: TaskCsvQuery, body: NoticeBody, actor: string): Promise<StreamableFile> {
-    const list = await this.drill.taskChunks({ ...query, page: 1, pageSize: MAX_NOTICE_TASKS });
+    const list = await this.drill.taskChunks(currentCaller(), { ...query, page: 1, pageSize: MAX_NOTICE_TASKS });
     if (list.total === 0) throw new AppError(400, '筛选条件下没有整改任务，无法生成文书 no task matches the filters');
     if (list.total > MAX_NOTICE_TASKS) {
       throw new AppError(
