@@ -1,7 +1,6 @@
-import { currentCaller } from '../auth/principal';
 import { createHash } from 'node:crypto';
 import { PassThrough, type Writable } from 'node:stream';
-import { currentCountyLimit } from '../auth/principal';
+import { countyLimit, SYSTEM, type Caller } from '../auth/principal';
 import { Inject, Injectable, StreamableFile } from '@nestjs/common';
 import { shanghaiToday } from '@xuncha/shared';
 import type { FiltersInput, InspectionMode } from '../common/filters';
@@ -228,14 +227,15 @@ export class ExportsService {
     figuresOnly = false,
   ): Promise<QuarterlyData> {
     const filters: FiltersInput = { asOf: period.end, ...(county ? { regionId: county.id } : {}) };
-    const { scope, current } = await this.scopes.resolve(currentCaller(), filters);
+    // made once for everyone its restriction admits (quarterlyRestriction applied the county limit): read as the system
+    const { scope, current } = await this.scopes.resolve(SYSTEM, filters);
     const countingModes = this.config.coverageModes;
     const coverage = await this.repository.coverageByPeriod(scope, countingModes, { quarterStart: period.start, yearStart: period.yearStart });
     const categoryCounts = await this.repository.regionLevel2(scope);
     const units = await this.repository.unitRectification(scope, current);
-    const recurrence = await this.metrics.recurrence(currentCaller(), filters);
+    const recurrence = await this.metrics.recurrence(SYSTEM, filters);
     const overdueQuery: TaskListQuery = { ...filters, overdue: true, sort: '-daysOverdue', page: 1, pageSize: this.chunkSize };
-    const overdueList = await this.drill.taskChunks(currentCaller(), overdueQuery, { descriptions: true });
+    const overdueList = await this.drill.taskChunks(SYSTEM, overdueQuery, { descriptions: true });
     const overduePage = (page: number) => this.overduePage(overdueList, page);
     // the figures alone need the list's length, not its rows
     const firstOverdue = figuresOnly ? { total: overdueList.total, rows: [] } : await overduePage(1);
@@ -291,8 +291,8 @@ export class ExportsService {
   // --- CSV ---------------------------------------------------------------------------------
 
   /** Every row of GET /api/tasks under the same parameters, as CSV or .xlsx; the file named after the filters. */
-  async tasksFile(query: TaskCsvQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
-    const list = await this.drill.taskChunks(currentCaller(), { ...query, page: 1, pageSize: this.chunkSize });
+  async tasksFile(auth: Caller, query: TaskCsvQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
+    const list = await this.drill.taskChunks(auth, { ...query, page: 1, pageSize: this.chunkSize });
     const read = async (page: number) => ({ total: list.total, rows: await list.chunk((page - 1) * this.chunkSize, this.chunkSize) });
     const first = await read(1);
     const label = taskListLabel(query);
@@ -300,19 +300,19 @@ export class ExportsService {
     const ascii = `tasks-${list.asOf}.${format}`;
     const pages = listPages(first, read, this.chunkSize);
     if (format === 'csv') return csvListFile(TASK_CSV_COLUMNS, pages, ascii, name);
-    return xlsxListFile(TASK_CSV_COLUMNS, pages, first.rows, { title: label, asOf: list.asOf, reportingUnit: await this.reportingUnitName(), ascii, name });
+    return xlsxListFile(TASK_CSV_COLUMNS, pages, first.rows, { title: label, asOf: list.asOf, reportingUnit: await this.reportingUnitName(auth), ascii, name });
   }
 
   /** Every row of GET /api/findings under the same parameters, as CSV or .xlsx; the file named after the filters. */
-  async findingsFile(query: FindingCsvQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
-    const read = (page: number) => this.drill.findings(currentCaller(), { ...query, page, pageSize: this.chunkSize } satisfies FindingListQuery);
+  async findingsFile(auth: Caller, query: FindingCsvQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
+    const read = (page: number) => this.drill.findings(auth, { ...query, page, pageSize: this.chunkSize } satisfies FindingListQuery);
     const first = await read(1);
     const label = findingListLabel(query);
     const name = listFileName(label, await this.nameParts(query), first.asOf, format);
     const ascii = `findings-${first.asOf}.${format}`;
     const pages = listPages(first, read, this.chunkSize);
     if (format === 'csv') return csvListFile(FINDING_CSV_COLUMNS, pages, ascii, name);
-    return xlsxListFile(FINDING_CSV_COLUMNS, pages, first.rows, { title: label, asOf: first.asOf, reportingUnit: await this.reportingUnitName(), ascii, name });
+    return xlsxListFile(FINDING_CSV_COLUMNS, pages, first.rows, { title: label, asOf: first.asOf, reportingUnit: await this.reportingUnitName(auth), ascii, name });
   }
 
   /** The names of a list's filters that pick a region, round, category, unit category or mode. */
@@ -328,9 +328,9 @@ export class ExportsService {
   }
 
   /** 填报单位 of a list: the county account's county, else the city. */
-  private async reportingUnitName(): Promise<string> {
+  private async reportingUnitName(auth: Caller): Promise<string> {
     const dims = await this.dimensions.get();
-    const county = currentCountyLimit();
+    const county = countyLimit(auth);
     return dims.regions.find((r) => (county === null ? r.level === 'CITY' : r.id === county))?.name ?? '';
   }
 }
