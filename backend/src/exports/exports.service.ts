@@ -312,7 +312,13 @@ export class ExportsService {
     const ascii = `findings-${first.asOf}.${format}`;
     const pages = listPages(first, read, this.chunkSize);
     if (format === 'csv') return csvListFile(FINDING_CSV_COLUMNS, pages, ascii, name);
-    return xlsxListFile(FINDING_CSV_COLUMNS, pages, first.rows, { title: label, asOf: first.asOf, reportingUnit: await this.reportingUnitName(auth), ascii, name });
+    return xlsxListFile(FINDING_CSV_COLUMNS, pages, first.rows, {
+      title: label,
+      asOf: first.asOf,
+      reportingUnit: await this.reportingUnitName(auth),
+      ascii,
+      name,
+    });
   }
 
   /** The names of a list's filters that pick a region, round, category, unit category or mode. */

@@ -176,7 +176,9 @@ export class CaseRecordsService {
     }
     const bounds = await this.repository.findingBounds(id);
     if (changed.has('unitId')) {
-      await this.county.check(auth, 'unit', after.unitId, () => badField('unitId', `被巡察单位不存在或已删除 unit ${after.unitId} does not exist or was deleted`));
+      await this.county.check(auth, 'unit', after.unitId, () =>
+        badField('unitId', `被巡察单位不存在或已删除 unit ${after.unitId} does not exist or was deleted`),
+      );
       if (!(await this.records.unit(after.unitId))) throw badField('unitId', `被巡察单位不存在或已删除 unit ${after.unitId} does not exist or was deleted`);
       if (bounds.linked)
         throw badField(

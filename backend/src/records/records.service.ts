@@ -50,7 +50,9 @@ export class RecordsService {
 
   async createInspection(auth: Principal, input: CreateInspection): Promise<InspectionRecord> {
     // a county user's unit of another county is answered as one that does not exist
-    await this.county.check(auth, 'unit', input.unitId, () => badField('unitId', `被巡察单位不存在或已删除 unit ${input.unitId} does not exist or was deleted`));
+    await this.county.check(auth, 'unit', input.unitId, () =>
+      badField('unitId', `被巡察单位不存在或已删除 unit ${input.unitId} does not exist or was deleted`),
+    );
     const unit = await this.repository.unit(input.unitId);
     if (!unit) throw badField('unitId', `被巡察单位不存在或已删除 unit ${input.unitId} does not exist or was deleted`);
     // the round: of the writer's own committee (403 otherwise), stationed within its dates
