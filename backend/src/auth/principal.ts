@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Request } from 'express';
 
 export const ROLES = ['LEADER', 'STAFF', 'COUNTY_STAFF', 'ADMIN'] as const;
@@ -18,31 +17,6 @@ export interface Principal {
 /** A request as the auth middleware leaves it. */
 export interface SignedRequest extends Request {
   principal?: Principal;
-}
-
-const store = new AsyncLocalStorage<Principal | undefined>();
-
-/** Runs the rest of the request with its principal reachable from any service. */
-export function withPrincipal<T>(principal: Principal | undefined, fn: () => T): T {
-  return store.run(principal, fn);
-}
-
-/** The signed-in user of the current request (undefined outside requests or without a session). */
-export function currentPrincipal(): Principal | undefined {
-  return store.getStore();
-}
-
-/**
- * The county the current request is limited to: a COUNTY_STAFF user's region, or null for
- * everyone else (and outside requests: the ETL, the command-line tools).
- */
-export function currentCountyLimit(): number | null {
-  return countyLimit(currentCaller());
-}
-
-/** The signed-in user of the current request, or the system outside requests. */
-export function currentCaller(): Caller {
-  return store.getStore() ?? SYSTEM;
 }
 
 /**
