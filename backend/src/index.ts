@@ -39,7 +39,7 @@ export { SYSTEM, type Caller, type Principal } from './auth/principal';
 export { CaseRecordsService } from './records/case-records.service';
 export { WorkbookPrebuilder } from './exports/workbook-prebuild';
 export { lastEndedQuarter, lastEndedQuarters, quarterPeriod, type QuarterPeriod } from './exports/quarters';
-export { SIGNATURE_LINE, textWidth } from './exports/sheet-writer';
+export { SIGNATURE_LINE, textWidth } from './files/sheet-writer';
 export { HISTORY_COLUMNS, HISTORY_SHEET, LEDGER_COLUMNS, LEDGER_SHEET } from './records/ledger-workbook';
 export { ALLOWED_TRANSITIONS, DIRECT_TRANSITIONS, REVIEWED_TRANSITIONS } from './records/task-transitions';
 export { evidenceKind, sniffEvidence, type EvidenceKind } from './closure/evidence-type';

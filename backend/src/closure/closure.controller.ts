@@ -4,8 +4,8 @@ import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags
 import type { Response } from 'express';
 import { ZodResponse } from 'nestjs-zod';
 import { Audited } from '../auth/access';
-import { contentDisposition, CSV_TYPE, XLSX_TYPE } from '../exports/files';
-import { Actor } from '../records/actor';
+import { contentDisposition, CSV_TYPE, XLSX_TYPE } from '../files/files';
+import { Actor } from '../auth/actor';
 import { TaskRecordIdParamDto, TaskWriteResultDto } from '../records/dto/records.dto';
 import { ClosureService, type EvidenceUpload } from './closure.service';
 import {

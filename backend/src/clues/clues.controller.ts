@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, Param, Patch, Post, Query } from '@nestj
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { Audited } from '../auth/access';
-import { CSV_TYPE, XLSX_TYPE } from '../exports/files';
+import { CSV_TYPE, XLSX_TYPE } from '../files/files';
 import {
   ClueFileQueryDto,
   ClueIdParamDto,

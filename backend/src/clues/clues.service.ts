@@ -10,8 +10,7 @@ import type { WarningLevel } from '../drill/dto/drill.dto';
 import { APP_CONFIG } from '../infra/tokens';
 import { CluesRepository, type ClueContext, type ClueListRow, type ClueTallyRow } from './clues.repository';
 import type { ClueFileQuery, ClueListQuery, CreateClue, UpdateClue } from './dto/clues.dto';
-import { listFileName } from '../exports/list-csv';
-import { csvListFile, xlsxListFile } from '../exports/list-file';
+import { csvListFile, listFileName, xlsxListFile } from '../files/list-file';
 import { CLUE_FILE_COLUMNS, clueListLabel } from './clue-list-file';
 
 /** The most clues one download holds (far above any city's clues). */

@@ -4,7 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import { FindingCsvQueryDto, QuarterlyQueryDto, TaskCsvQueryDto } from './dto/exports.dto';
 import { Audited } from '../auth/access';
 import { ExportsService } from './exports.service';
-import { CSV_TYPE, XLSX_TYPE } from './files';
+import { CSV_TYPE, XLSX_TYPE } from '../files/files';
 import { ReportedService } from './reported.service';
 import { Auth } from '../auth/auth.decorator';
 import type { Principal } from '../auth/principal';

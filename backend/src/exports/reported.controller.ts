@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { Allow, Audited } from '../auth/access';
-import { Actor } from '../records/actor';
+import { Actor } from '../auth/actor';
 import { ReportedQueryDto, ReportedStateDto, ReportQuarterDto } from './dto/reported.dto';
 import { ReportedService } from './reported.service';
 import { Auth } from '../auth/auth.decorator';

@@ -6,7 +6,7 @@ import { AppError } from '../common/http-exception.filter';
 import { withCorrectionSheet } from './correction-sheet';
 import type { ReportedState, ReportQuarter } from './dto/reported.dto';
 import { ExportsService, type ExportRestriction } from './exports.service';
-import { contentDisposition, XLSX_TYPE } from './files';
+import { contentDisposition, XLSX_TYPE } from '../files/files';
 import { figureCorrections, type FigureCorrection } from './quarterly-workbook';
 import { endedQuarter, quarterPeriod } from './quarters';
 import { ReportedRepository, type ReportedRecord } from './reported.repository';

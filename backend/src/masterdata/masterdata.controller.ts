@@ -3,7 +3,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { Allow, Audited } from '../auth/access';
-import { CSV_TYPE, XLSX_TYPE } from '../exports/files';
+import { CSV_TYPE, XLSX_TYPE } from '../files/files';
 import type { Upload } from '../records/ledger-import.service';
 import { UploadErrorsInterceptor } from '../records/upload-errors.interceptor';
 import { DirectoryImportService } from './directory-import.service';

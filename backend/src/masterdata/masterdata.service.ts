@@ -5,8 +5,7 @@ import type { Principal } from '../auth/principal';
 import { AppError } from '../common/http-exception.filter';
 import { dbDate, isoDay } from '../common/dates';
 import { UNIT_CATEGORY_LABELS } from '../common/labels';
-import { namedFileName } from '../exports/list-csv';
-import { csvListFile, xlsxListFile } from '../exports/list-file';
+import { csvListFile, namedFileName, xlsxListFile } from '../files/list-file';
 import type {
   AbolishUnit,
   CategoryRecord,

@@ -5,7 +5,7 @@ import { CountyScope } from '../auth/county-scope';
 import type { Principal } from '../auth/principal';
 import { AppError } from '../common/http-exception.filter';
 import { dbDate, isoDay, isoDayOrNull } from '../common/dates';
-import { csvListFile, listPages, xlsxListFile } from '../exports/list-file';
+import { csvListFile, listPages, xlsxListFile } from '../files/list-file';
 import { CaseRecordsRepository, type FindingRowSql, type InspectionRowSql } from './case-records.repository';
 import type {
   Change,

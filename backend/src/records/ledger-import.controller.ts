@@ -4,7 +4,7 @@ import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags
 import { ZodResponse } from 'nestjs-zod';
 import { Audited } from '../auth/access';
 import type { AuditedRequest } from '../audit/audit.interceptor';
-import { Actor } from './actor';
+import { Actor } from '../auth/actor';
 import { LEDGER_PREVIEW_BODY, LEDGER_UPLOAD_BODY, LedgerImportResultDto, LedgerPreviewDto } from './dto/ledger-import.dto';
 import { LedgerImportService, type Upload } from './ledger-import.service';
 import { UploadErrorsInterceptor } from './upload-errors.interceptor';

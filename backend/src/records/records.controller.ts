@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Inject, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { Audited } from '../auth/access';
-import { Actor } from './actor';
+import { Actor } from '../auth/actor';
 import {
   ChangeTaskStatusDto,
   CreateFindingDto,

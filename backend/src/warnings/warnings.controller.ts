@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/
 import { ZodResponse } from 'nestjs-zod';
 import { Audited } from '../auth/access';
 import { ResponseCacheInterceptor } from '../response-cache/response-cache.interceptor';
-import { Actor } from '../records/actor';
+import { Actor } from '../auth/actor';
 import { Auth } from '../auth/auth.decorator';
 import type { Principal } from '../auth/principal';
 import { NoticeBodyDto, NoticeQueryDto, WarningSummaryDto, WarningSummaryQueryDto } from './dto/warnings.dto';

@@ -9,7 +9,7 @@ import { DimensionsService } from '../dimensions/dimensions.service';
 import { DrillService } from '../drill/drill.service';
 import { WARNING_LEVELS, type TaskListQuery } from '../drill/dto/drill.dto';
 import { APP_CONFIG } from '../infra/tokens';
-import { contentDisposition } from '../exports/files';
+import { contentDisposition } from '../files/files';
 import type { TaskCsvQuery } from '../exports/dto/exports.dto';
 import { NOTICE_TITLES, writeNoticeDocument, type NoticeData, type NoticeTask } from './notice-document';
 import { highestLevel, WARNING_LABELS, WARNING_RECIPIENTS, warningLevel } from './warning-ladder';
