@@ -16,7 +16,7 @@ export class OptionsController {
   @Get()
   @ApiOperation({ summary: '筛选项 the values the filter bar offers' })
   @ZodResponse({ status: 200, type: OptionsDto })
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- validated only: it must be empty
+  // the query is validated only: it must be empty
   options(@Auth() auth: Principal, @Query(new ZodValidationPipe(noQuerySchema)) _query: Record<string, never>) {
     return this.service.options(auth);
   }
