@@ -5,9 +5,10 @@ import type { SignedRequest } from './principal';
 import { SESSION_COOKIE, type SessionsService } from './sessions.service';
 
 /**
- * Reads the session cookie and makes its user the request's principal (on the request, where
- * the controllers take it with @Auth() and hand it to the services). It refuses nothing itself: the AccessGuard
- * decides per route; the OpenAPI pages, outside Nest's routes, need a session here.
+ * Reads the session cookie and makes its user the request's principal, on the request only:
+ * the controllers take it with @Auth() and hand it to the services. It refuses nothing
+ * itself: the AccessGuard decides per route; the OpenAPI pages, outside Nest's routes, need
+ * a session here.
  */
 export function sessionMiddleware(sessions: SessionsService) {
   return (request: Request, _response: Response, next: NextFunction) => {
