@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { Allow, Audited } from '../auth/access';
-import { CSV_TYPE, XLSX_TYPE } from '../exports/files';
+import { CSV_TYPE, XLSX_TYPE } from '../files/files';
 import { AuditLogService } from './audit-log.service';
 import { AuditFileQueryDto, AuditPageDto, AuditQueryDto, type AuditPage } from './dto/audit.dto';
 

@@ -1,7 +1,7 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { AppError } from '../common/http-exception.filter';
 import { CountyScopeRepository, type RecordKind } from './county-scope.repository';
-import { currentCountyLimit } from './principal';
+import { countyLimit, type Caller } from './principal';
 
 export type { RecordKind } from './county-scope.repository';
 
@@ -15,22 +15,22 @@ export type { RecordKind } from './county-scope.repository';
 export class CountyScope {
   constructor(@Inject(CountyScopeRepository) private readonly repository: CountyScopeRepository) {}
 
-  /** The county the current request is limited to, or null. */
-  limit(): number | null {
-    return currentCountyLimit();
+  /** The county the caller is limited to, or null. */
+  limit(auth: Caller): number | null {
+    return countyLimit(auth);
   }
 
-  /** Of the given records, those whose unit lies in the current user's county (all of them without a limit). */
-  async allowed(kind: RecordKind, ids: readonly (number | bigint)[]): Promise<Set<string>> {
-    const county = this.limit();
+  /** Of the given records, those whose unit lies in the caller's county (all of them without a limit). */
+  async allowed(auth: Caller, kind: RecordKind, ids: readonly (number | bigint)[]): Promise<Set<string>> {
+    const county = this.limit(auth);
     if (county === null || ids.length === 0) return new Set(ids.map(String));
     return this.repository.inCounty(kind, ids, county);
   }
 
-  /** Throws `notFound` when the record lies outside the current user's county. */
-  async check(kind: RecordKind, id: number | bigint, notFound: () => Error): Promise<void> {
-    if (this.limit() === null) return;
-    if (!(await this.allowed(kind, [id])).has(String(id))) throw notFound();
+  /** Throws `notFound` when the record lies outside the caller's county. */
+  async check(auth: Caller, kind: RecordKind, id: number | bigint, notFound: () => Error): Promise<void> {
+    if (this.limit(auth) === null) return;
+    if (!(await this.allowed(auth, kind, [id])).has(String(id))) throw notFound();
   }
 
   /** A 404 in the words the records use for a missing record. */

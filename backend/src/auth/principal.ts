@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Request } from 'express';
 
 export const ROLES = ['LEADER', 'STAFF', 'COUNTY_STAFF', 'ADMIN'] as const;
@@ -20,25 +19,19 @@ export interface SignedRequest extends Request {
   principal?: Principal;
 }
 
-const store = new AsyncLocalStorage<Principal | undefined>();
-
-/** Runs the rest of the request with its principal reachable from any service. */
-export function withPrincipal<T>(principal: Principal | undefined, fn: () => T): T {
-  return store.run(principal, fn);
-}
-
-/** The signed-in user of the current request (undefined outside requests or without a session). */
-export function currentPrincipal(): Principal | undefined {
-  return store.getStore();
-}
-
 /**
- * The county the current request is limited to: a COUNTY_STAFF user's region, or null for
- * everyone else (and outside requests: the ETL, the command-line tools).
+ * Work that no user asked for: the ETL and what it triggers, the start-up jobs, the
+ * command-line tools, and a workbook built once for everyone its own restriction admits.
+ * The system has no county limit.
  */
-export function currentCountyLimit(): number | null {
-  const principal = store.getStore();
-  return principal?.role === 'COUNTY_STAFF' ? principal.countyId : null;
+export const SYSTEM = Object.freeze({ system: true as const });
+
+/** Whom a service works for: the signed-in user of a request, or the system. */
+export type Caller = Principal | typeof SYSTEM;
+
+/** The county a caller is limited to: a COUNTY_STAFF user's region, or null for everyone else and the system. */
+export function countyLimit(auth: Caller): number | null {
+  return 'role' in auth && auth.role === 'COUNTY_STAFF' ? auth.countyId : null;
 }
 
 export const ROLE_LABELS: Record<Role, string> = {

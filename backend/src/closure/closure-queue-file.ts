@@ -1,5 +1,5 @@
 import { TASK_STATUS_LABELS } from '../common/labels';
-import type { CsvColumn } from '../exports/files';
+import type { CsvColumn } from '../files/files';
 import type { QueueRow } from './dto/closure.dto';
 
 /** The 导出 of the closure review queue (.xlsx and CSV): its columns and what the file is called. */

@@ -4,8 +4,8 @@ import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags
 import type { Response } from 'express';
 import { ZodResponse } from 'nestjs-zod';
 import { Audited } from '../auth/access';
-import { contentDisposition, CSV_TYPE, XLSX_TYPE } from '../exports/files';
-import { Actor } from '../records/actor';
+import { contentDisposition, CSV_TYPE, XLSX_TYPE } from '../files/files';
+import { Actor } from '../auth/actor';
 import { TaskRecordIdParamDto, TaskWriteResultDto } from '../records/dto/records.dto';
 import { ClosureService, type EvidenceUpload } from './closure.service';
 import {
@@ -22,6 +22,8 @@ import {
   EvidenceIdParamDto,
 } from './dto/closure.dto';
 import { EvidenceErrorsInterceptor } from './evidence-errors.interceptor';
+import { Auth } from '../auth/auth.decorator';
+import type { Principal } from '../auth/principal';
 
 const FILE = { schema: { type: 'string', format: 'binary' } } as const;
 
@@ -38,30 +40,36 @@ export class ClosureController {
   @ApiBody(APPLY_BODY)
   @UseInterceptors(EvidenceErrorsInterceptor, FilesInterceptor('files'))
   @ZodResponse({ status: 201, type: ClosureWriteDto })
-  apply(@Param() params: TaskRecordIdParamDto, @Body() body: ApplyClosureDto, @UploadedFiles() files: EvidenceUpload[] | undefined, @Actor() actor: string) {
-    return this.service.apply(params.id, body, files, actor);
+  apply(
+    @Auth() auth: Principal,
+    @Param() params: TaskRecordIdParamDto,
+    @Body() body: ApplyClosureDto,
+    @UploadedFiles() files: EvidenceUpload[] | undefined,
+    @Actor() actor: string,
+  ) {
+    return this.service.apply(auth, params.id, body, files, actor);
   }
 
   @Get('tasks/:id/closure-requests')
   @ApiOperation({ summary: "销号申请记录 a task's closure requests with their evidence (without the bytes) and review results" })
   @ZodResponse({ status: 200, type: ClosureRequestListDto })
-  ofTask(@Param() params: TaskRecordIdParamDto) {
-    return this.service.requestsOfTask(params.id);
+  ofTask(@Auth() auth: Principal, @Param() params: TaskRecordIdParamDto) {
+    return this.service.requestsOfTask(auth, params.id);
   }
 
   @Post('tasks/:id/reopen')
   @Audited('closure.reopen')
   @ApiOperation({ summary: '撤销销号 reopen a closed task with a reason (→ 整改中 IN_PROGRESS from today; earlier days keep it closed)' })
   @ZodResponse({ status: 201, type: TaskWriteResultDto })
-  reopen(@Param() params: TaskRecordIdParamDto, @Body() body: ClosureReasonDto, @Actor() actor: string) {
-    return this.service.reopen(params.id, body, actor);
+  reopen(@Auth() auth: Principal, @Param() params: TaskRecordIdParamDto, @Body() body: ClosureReasonDto, @Actor() actor: string) {
+    return this.service.reopen(auth, params.id, body, actor);
   }
 
   @Get('closure-requests')
   @ApiOperation({ summary: "待审核销号 the closure review queue (default PENDING), oldest first, within the user's county" })
   @ZodResponse({ status: 200, type: ClosureQueuePageDto })
-  queue(@Query() query: ClosureQueueQueryDto) {
-    return this.service.queue(query);
+  queue(@Auth() auth: Principal, @Query() query: ClosureQueueQueryDto) {
+    return this.service.queue(auth, query);
   }
 
   @Get('closure-requests.csv')
@@ -72,8 +80,8 @@ export class ClosureController {
   @Audited('export.closure-queue-csv')
   @ApiProduces(CSV_TYPE)
   @ApiOkResponse({ description: 'the closure review queue as CSV', ...FILE })
-  csv(@Query() query: ClosureQueueFileQueryDto) {
-    return this.service.queueFile(query, 'csv');
+  csv(@Auth() auth: Principal, @Query() query: ClosureQueueFileQueryDto) {
+    return this.service.queueFile(auth, query, 'csv');
   }
 
   @Get('closure-requests.xlsx')
@@ -81,32 +89,32 @@ export class ClosureController {
   @Audited('export.closure-queue-xlsx')
   @ApiProduces(XLSX_TYPE)
   @ApiOkResponse({ description: 'the closure review queue as a workbook', ...FILE })
-  xlsx(@Query() query: ClosureQueueFileQueryDto) {
-    return this.service.queueFile(query, 'xlsx');
+  xlsx(@Auth() auth: Principal, @Query() query: ClosureQueueFileQueryDto) {
+    return this.service.queueFile(auth, query, 'xlsx');
   }
 
   @Post('closure-requests/:id/approve')
   @Audited('closure.approve')
   @ApiOperation({ summary: '销号审核通过 approve a closure request (→ 已销号 CLOSED); the applicant may not (403)' })
   @ZodResponse({ status: 201, type: ClosureWriteDto })
-  approve(@Param() params: ClosureRequestIdParamDto, @Body() body: ApproveClosureDto, @Actor() actor: string) {
-    return this.service.approve(params.id, body, actor);
+  approve(@Auth() auth: Principal, @Param() params: ClosureRequestIdParamDto, @Body() body: ApproveClosureDto, @Actor() actor: string) {
+    return this.service.approve(auth, params.id, body, actor);
   }
 
   @Post('closure-requests/:id/return')
   @Audited('closure.return')
   @ApiOperation({ summary: '销号申请退回 return a closure request with a reason (→ 整改中 IN_PROGRESS); the applicant may not (403)' })
   @ZodResponse({ status: 201, type: ClosureWriteDto })
-  giveBack(@Param() params: ClosureRequestIdParamDto, @Body() body: ClosureReasonDto, @Actor() actor: string) {
-    return this.service.giveBack(params.id, body, actor);
+  giveBack(@Auth() auth: Principal, @Param() params: ClosureRequestIdParamDto, @Body() body: ClosureReasonDto, @Actor() actor: string) {
+    return this.service.giveBack(auth, params.id, body, actor);
   }
 
   @Get('closure-evidence/:id')
   @Audited('closure.evidence.download')
   @ApiOperation({ summary: '下载佐证材料 download one evidence file (audited)' })
   @ApiOkResponse({ description: 'the file', schema: { type: 'string', format: 'binary' } })
-  async evidence(@Param() params: EvidenceIdParamDto, @Res({ passthrough: true }) response: Response) {
-    const file = await this.service.evidence(params.id);
+  async evidence(@Auth() auth: Principal, @Param() params: EvidenceIdParamDto, @Res({ passthrough: true }) response: Response) {
+    const file = await this.service.evidence(auth, params.id);
     response.setHeader('Content-Type', file.contentType);
     response.setHeader('Content-Disposition', contentDisposition(`evidence-${params.id}.${file.kind}`, file.fileName));
     response.setHeader('X-Content-Type-Options', 'nosniff');

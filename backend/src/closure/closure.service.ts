@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { HttpStatus, Inject, Injectable, type StreamableFile } from '@nestjs/common';
 import { shanghaiToday } from '@xuncha/shared';
 import { CountyScope } from '../auth/county-scope';
+import type { Principal } from '../auth/principal';
 import { AppError } from '../common/http-exception.filter';
 import { TASK_STATUS_LABELS } from '../common/labels';
 import { dbDate, isoDay, isoDayOrNull } from '../common/dates';
 import type { AppConfig } from '../config/app-config';
 import { DimensionsService } from '../dimensions/dimensions.service';
-import { listFileName } from '../exports/list-csv';
-import { csvListFile, xlsxListFile } from '../exports/list-file';
+import { csvListFile, listFileName, xlsxListFile } from '../files/list-file';
 import { APP_CONFIG } from '../infra/tokens';
 import { RecordsRepository, type Tx } from '../records/records.repository';
 import { writeView } from '../records/records.service';
@@ -75,8 +75,8 @@ export class ClosureService {
     @Inject(DimensionsService) private readonly dimensions: DimensionsService,
   ) {}
 
-  async apply(taskId: number, input: ApplyClosure, uploads: EvidenceUpload[] | undefined, actor: string): Promise<ClosureWrite> {
-    await this.county.check('task', taskId, CountyScope.notFound('整改任务', taskId));
+  async apply(auth: Principal, taskId: number, input: ApplyClosure, uploads: EvidenceUpload[] | undefined, actor: string): Promise<ClosureWrite> {
+    await this.county.check(auth, 'task', taskId, CountyScope.notFound('整改任务', taskId));
     const files = this.checkedEvidence(uploads ?? []);
     const today = shanghaiToday();
     return this.records.transaction(
@@ -129,16 +129,16 @@ export class ClosureService {
     );
   }
 
-  approve(id: number, input: ApproveClosure, actor: string): Promise<ClosureWrite> {
-    return this.review(id, actor, 'APPROVED', input.note ?? null);
+  approve(auth: Principal, id: number, input: ApproveClosure, actor: string): Promise<ClosureWrite> {
+    return this.review(auth, id, actor, 'APPROVED', input.note ?? null);
   }
 
-  giveBack(id: number, input: ClosureReason, actor: string): Promise<ClosureWrite> {
-    return this.review(id, actor, 'RETURNED', input.reason);
+  giveBack(auth: Principal, id: number, input: ClosureReason, actor: string): Promise<ClosureWrite> {
+    return this.review(auth, id, actor, 'RETURNED', input.reason);
   }
 
-  async reopen(taskId: number, input: ClosureReason, actor: string) {
-    await this.county.check('task', taskId, CountyScope.notFound('整改任务', taskId));
+  async reopen(auth: Principal, taskId: number, input: ClosureReason, actor: string) {
+    await this.county.check(auth, 'task', taskId, CountyScope.notFound('整改任务', taskId));
     const today = shanghaiToday();
     return this.records.transaction(async (tx) => {
       const task = await this.lockedTask(tx, taskId);
@@ -159,13 +159,13 @@ export class ClosureService {
     });
   }
 
-  async requestsOfTask(taskId: number): Promise<{ rows: ClosureRequestRecord[] }> {
-    await this.county.check('task', taskId, CountyScope.notFound('整改任务', taskId));
+  async requestsOfTask(auth: Principal, taskId: number): Promise<{ rows: ClosureRequestRecord[] }> {
+    await this.county.check(auth, 'task', taskId, CountyScope.notFound('整改任务', taskId));
     return { rows: (await this.repository.requestsOfTask(BigInt(taskId))).map(requestView) };
   }
 
-  async queue(query: QueueQuery): Promise<QueuePage> {
-    const tasks = await this.repository.queue(query.status, this.county.limit(), query.page, query.pageSize);
+  async queue(auth: Principal, query: QueueQuery): Promise<QueuePage> {
+    const tasks = await this.repository.queue(query.status, this.county.limit(auth), query.page, query.pageSize);
     const requests = new Map((await this.repository.requests(tasks.map((t) => t.request_id))).map((r) => [String(r.id), r]));
     const rows = tasks.flatMap((t) => {
       const request = requests.get(String(t.request_id));
@@ -193,10 +193,10 @@ export class ClosureService {
    * named after the filters (`待审核销号申请_某县_2026-12-03.xlsx`). The requests under review
    * are hundreds, not millions: read at once.
    */
-  async queueFile(query: QueueFileQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
+  async queueFile(auth: Principal, query: QueueFileQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
     const today = shanghaiToday();
-    const { rows } = await this.queue({ ...query, page: 1, pageSize: MAX_QUEUE_FILE_ROWS });
-    const limit = this.county.limit();
+    const { rows } = await this.queue(auth, { ...query, page: 1, pageSize: MAX_QUEUE_FILE_ROWS });
+    const limit = this.county.limit(auth);
     const regions = (await this.dimensions.get()).regions;
     const county = limit === null ? undefined : regions.find((r) => r.id === limit)?.name;
     const label = closureQueueLabel(query.status);
@@ -209,19 +209,19 @@ export class ClosureService {
   }
 
   /** One evidence file's bytes, for a download (404 outside the user's county). */
-  async evidence(id: number): Promise<{ content: Buffer; fileName: string; contentType: string; kind: string }> {
+  async evidence(auth: Principal, id: number): Promise<{ content: Buffer; fileName: string; contentType: string; kind: string }> {
     const row = await this.repository.evidence(BigInt(id));
     const missing = CountyScope.notFound('佐证材料', id);
     if (!row) throw missing();
-    await this.county.check('task', row.taskId, missing);
+    await this.county.check(auth, 'task', row.taskId, missing);
     const content = Buffer.isBuffer(row.content) ? row.content : Buffer.from(row.content.buffer, row.content.byteOffset, row.content.length);
     return { content, fileName: row.fileName, contentType: row.contentType, kind: row.kind };
   }
 
-  private async review(id: number, actor: string, outcome: 'APPROVED' | 'RETURNED', note: string | null): Promise<ClosureWrite> {
+  private async review(auth: Principal, id: number, actor: string, outcome: 'APPROVED' | 'RETURNED', note: string | null): Promise<ClosureWrite> {
     const taskId = await this.repository.taskOfRequest(BigInt(id));
     if (taskId === null) throw notFoundRequest(id);
-    await this.county.check('task', taskId, () => notFoundRequest(id));
+    await this.county.check(auth, 'task', taskId, () => notFoundRequest(id));
     const today = shanghaiToday();
     return this.records.transaction(async (tx) => {
       const request = await this.repository.lockRequest(tx, BigInt(id));

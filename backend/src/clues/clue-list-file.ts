@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { CsvColumn } from '../exports/files';
+import type { CsvColumn } from '../files/files';
 import type { clueRowSchema } from './dto/clues.dto';
 
 /** The 导出 of the clue list (.xlsx and CSV): its columns and what the file is called. */

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Inject, Param, Patch, Post, Query } from '@nestj
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { Audited } from '../auth/access';
-import { CSV_TYPE, XLSX_TYPE } from '../exports/files';
+import { CSV_TYPE, XLSX_TYPE } from '../files/files';
 import {
   ClueFileQueryDto,
   ClueIdParamDto,
@@ -15,6 +15,8 @@ import {
   UpdateClueDto,
 } from './dto/clues.dto';
 import { CluesService } from './clues.service';
+import { Auth } from '../auth/auth.decorator';
+import type { Principal } from '../auth/principal';
 
 const FILE = { schema: { type: 'string', format: 'binary' } } as const;
 
@@ -26,8 +28,8 @@ export class CluesController {
   @Get('clues')
   @ApiOperation({ summary: '线索 clues handed over from inspections, with their feedback deadline and warning level (most urgent first)' })
   @ZodResponse({ status: 200, type: CluePageDto })
-  list(@Query() query: ClueListQueryDto) {
-    return this.service.list(query);
+  list(@Auth() auth: Principal, @Query() query: ClueListQueryDto) {
+    return this.service.list(auth, query);
   }
 
   @Get('clues.csv')
@@ -37,8 +39,8 @@ export class CluesController {
   @Audited('export.clues-csv')
   @ApiProduces(CSV_TYPE)
   @ApiOkResponse({ description: 'the clue list as CSV', ...FILE })
-  csv(@Query() query: ClueFileQueryDto) {
-    return this.service.file(query, 'csv');
+  csv(@Auth() auth: Principal, @Query() query: ClueFileQueryDto) {
+    return this.service.file(auth, query, 'csv');
   }
 
   @Get('clues.xlsx')
@@ -46,30 +48,30 @@ export class CluesController {
   @Audited('export.clues-xlsx')
   @ApiProduces(XLSX_TYPE)
   @ApiOkResponse({ description: 'the clue list as a workbook', ...FILE })
-  xlsx(@Query() query: ClueFileQueryDto) {
-    return this.service.file(query, 'xlsx');
+  xlsx(@Auth() auth: Principal, @Query() query: ClueFileQueryDto) {
+    return this.service.file(auth, query, 'xlsx');
   }
 
   @Get('clues/stats')
   @ApiOperation({ summary: '线索统计 clues, persons, concluded and warned, by county and by inspection' })
   @ZodResponse({ status: 200, type: ClueStatsDto })
-  stats(@Query() query: ClueStatsQueryDto) {
-    return this.service.stats(query.regionId);
+  stats(@Auth() auth: Principal, @Query() query: ClueStatsQueryDto) {
+    return this.service.stats(auth, query.regionId);
   }
 
   @Post('clues')
   @Audited('clue.create')
   @ApiOperation({ summary: '登记线索 record a clue handed over from an inspection' })
   @ZodResponse({ status: 201, type: ClueRowDto })
-  create(@Body() body: CreateClueDto) {
-    return this.service.create(body);
+  create(@Auth() auth: Principal, @Body() body: CreateClueDto) {
+    return this.service.create(auth, body);
   }
 
   @Patch('clues/:id')
   @Audited('clue.update')
   @ApiOperation({ summary: '更新线索 change a clue: recipient, handover day, persons, summary, disposal status, feedback day' })
   @ZodResponse({ status: 200, type: ClueRowDto })
-  update(@Param() params: ClueIdParamDto, @Body() body: UpdateClueDto) {
-    return this.service.update(params.id, body);
+  update(@Auth() auth: Principal, @Param() params: ClueIdParamDto, @Body() body: UpdateClueDto) {
+    return this.service.update(auth, params.id, body);
   }
 }

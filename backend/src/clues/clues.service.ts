@@ -1,6 +1,7 @@
 import { HttpStatus, Inject, Injectable, type StreamableFile } from '@nestjs/common';
 import { shanghaiToday } from '@xuncha/shared';
 import { CountyScope } from '../auth/county-scope';
+import type { Principal } from '../auth/principal';
 import { isoDay } from '../common/dates';
 import { AppError } from '../common/http-exception.filter';
 import type { AppConfig } from '../config/app-config';
@@ -9,8 +10,7 @@ import type { WarningLevel } from '../drill/dto/drill.dto';
 import { APP_CONFIG } from '../infra/tokens';
 import { CluesRepository, type ClueContext, type ClueListRow, type ClueTallyRow } from './clues.repository';
 import type { ClueFileQuery, ClueListQuery, CreateClue, UpdateClue } from './dto/clues.dto';
-import { listFileName } from '../exports/list-csv';
-import { csvListFile, xlsxListFile } from '../exports/list-file';
+import { csvListFile, listFileName, xlsxListFile } from '../files/list-file';
 import { CLUE_FILE_COLUMNS, clueListLabel } from './clue-list-file';
 
 /** The most clues one download holds (far above any city's clues). */
@@ -34,8 +34,8 @@ export class CluesService {
   ) {}
 
   /** The county a read is limited to: a county account's own (another is refused), else the one asked for. */
-  private async context(regionId: number | undefined): Promise<ClueContext> {
-    const limit = this.county.limit();
+  private async context(auth: Principal, regionId: number | undefined): Promise<ClueContext> {
+    const limit = this.county.limit(auth);
     if (limit !== null && regionId !== undefined && regionId !== limit)
       throw new AppError(HttpStatus.FORBIDDEN, `regionId: 只能查看本县区的线索 a county account sees only its own county (region ${regionId})`);
     const countyId = limit ?? regionId ?? null;
@@ -74,8 +74,8 @@ export class CluesService {
     };
   }
 
-  async list(query: ClueListQuery) {
-    const context = await this.context(query.regionId);
+  async list(auth: Principal, query: ClueListQuery) {
+    const context = await this.context(auth, query.regionId);
     const rows = await this.repository.list(context, query);
     const county = await this.names();
     return {
@@ -92,8 +92,8 @@ export class CluesService {
    * Every clue of the list under the same filters as .xlsx or CSV, named after the filters
    * (`红色预警线索_某县_2026-12-03.xlsx`). Clues are hundreds, not millions: read at once.
    */
-  async file(query: ClueFileQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
-    const context = await this.context(query.regionId);
+  async file(auth: Principal, query: ClueFileQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
+    const context = await this.context(auth, query.regionId);
     const county = await this.names();
     const rows = (await this.repository.list(context, { ...query, page: 1, pageSize: MAX_CLUE_FILE_ROWS })).map((r) => this.view(r, county));
     const label = clueListLabel(query);
@@ -101,18 +101,18 @@ export class CluesService {
     const name = listFileName(label, { region: context.countyId === null ? undefined : county(context.countyId), round: inspection }, context.today, format);
     const ascii = `clues-${context.today}.${format}`;
     if (format === 'csv') return csvListFile(CLUE_FILE_COLUMNS, [rows], ascii, name);
-    return xlsxListFile(CLUE_FILE_COLUMNS, [rows], rows, { title: label, reportingUnit: await this.reportingUnit(), asOf: context.today, ascii, name });
+    return xlsxListFile(CLUE_FILE_COLUMNS, [rows], rows, { title: label, reportingUnit: await this.reportingUnit(auth), asOf: context.today, ascii, name });
   }
 
   /** 填报单位: the county account's county, else the city. */
-  private async reportingUnit(): Promise<string> {
-    const limit = this.county.limit();
+  private async reportingUnit(auth: Principal): Promise<string> {
+    const limit = this.county.limit(auth);
     const regions = (await this.dimensions.get()).regions;
     return regions.find((r) => (limit === null ? r.level === 'CITY' : r.id === limit))?.name ?? '';
   }
 
-  async stats(regionId: number | undefined) {
-    const context = await this.context(regionId);
+  async stats(auth: Principal, regionId: number | undefined) {
+    const context = await this.context(auth, regionId);
     const county = await this.names();
     const tally = (r: ClueTallyRow) => ({
       clues: Number(r.clues),
@@ -135,8 +135,9 @@ export class CluesService {
     return { today: context.today, total, byCounty, byInspection };
   }
 
-  async create(input: CreateClue) {
+  async create(auth: Principal, input: CreateClue) {
     await this.county.check(
+      auth,
       'inspection',
       input.inspectionId,
       () => new AppError(400, `inspectionId: 巡察不存在或已删除 inspection ${input.inspectionId} does not exist or was deleted`),
@@ -146,14 +147,14 @@ export class CluesService {
     }
     this.checkDates(input.handedDate, input.disposalStatus, input.concludedDate ?? null);
     const { id } = await this.repository.create(input);
-    return this.one(id);
+    return this.one(auth, id);
   }
 
-  async update(id: number, input: UpdateClue) {
+  async update(auth: Principal, id: number, input: UpdateClue) {
     const inspectionId = await this.repository.clueInspection(id);
     const missing = () => new AppError(HttpStatus.NOT_FOUND, `线索不存在或已删除 clue ${id} does not exist or was deleted`);
     if (inspectionId === null) throw missing();
-    await this.county.check('inspection', inspectionId, missing);
+    await this.county.check(auth, 'inspection', inspectionId, missing);
     const current = await this.repository.current(id);
     this.checkDates(
       input.handedDate ?? isoDay(current.handedDate),
@@ -161,7 +162,7 @@ export class CluesService {
       input.concludedDate === undefined ? (current.concludedDate ? isoDay(current.concludedDate) : null) : input.concludedDate,
     );
     await this.repository.update(id, input);
-    return this.one(id);
+    return this.one(auth, id);
   }
 
   /** Handover not in the future; 反馈日期 not before it nor in the future, and given once 已办结. */
@@ -175,8 +176,8 @@ export class CluesService {
       throw new AppError(400, 'concludedDate: 已办结的线索须填写反馈日期 is required once the clue is concluded');
   }
 
-  private async one(id: number) {
-    const context = await this.context(undefined);
+  private async one(auth: Principal, id: number) {
+    const context = await this.context(auth, undefined);
     const [row] = await this.repository.list(context, { page: 1, pageSize: 1 }, id);
     return this.view(row, await this.names());
   }

@@ -3,7 +3,7 @@ import { shanghaiToday } from '@xuncha/shared';
 import type { FiltersInput } from '../common/filters';
 import type { Dimensions } from './dimensions.repository';
 import { DimensionsService } from './dimensions.service';
-import { currentCountyLimit } from '../auth/principal';
+import { countyLimit, type Caller } from '../auth/principal';
 import { limitToCounty, resolveScope, type Scope } from './scope';
 
 export interface ResolvedScope {
@@ -18,14 +18,14 @@ export interface ResolvedScope {
   today: string;
 }
 
-/** Turns request filters into a Scope against the current dimensions and today's date. */
+/** Turns request filters into a Scope against the current dimensions and today's date, limited to the caller's county. */
 @Injectable()
 export class ScopeService {
   constructor(@Inject(DimensionsService) private readonly dimensions: DimensionsService) {}
 
-  async resolve(input: FiltersInput): Promise<ResolvedScope> {
+  async resolve(auth: Caller, input: FiltersInput): Promise<ResolvedScope> {
     const dims = await this.dimensions.get();
-    const county = currentCountyLimit();
+    const county = countyLimit(auth);
     const today = shanghaiToday();
     const scope = resolveScope(county === null ? input : limitToCounty(input, county, dims), dims, today);
     const current = dims.maxEventDate !== null && scope.asOf >= dims.maxEventDate;

@@ -1,3 +1,4 @@
+import type { Caller } from '../auth/principal';
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { agingWindowOf, type AgingBucket, type InspectionMode, type TaskStatus, type UnitCategory } from '../common/filters';
 import { AppError } from '../common/http-exception.filter';
@@ -29,8 +30,8 @@ export class DrillService {
     @Inject(CountyScope) private readonly county: CountyScope,
   ) {}
 
-  private scope(input: TaskListQuery | FindingListQuery) {
-    return this.scopes.resolve(input);
+  private scope(auth: Caller, input: TaskListQuery | FindingListQuery) {
+    return this.scopes.resolve(auth, input);
   }
 
   /** A search (q) resolved in PostgreSQL to the tasks it finds; the warehouse list keeps only those. */
@@ -50,9 +51,9 @@ export class DrillService {
     return { region: (id: number) => regions.get(id) ?? '', category: (id: number) => categories.get(id) ?? '' };
   }
 
-  async tasks(input: TaskListQuery) {
+  async tasks(auth: Caller, input: TaskListQuery) {
     const query = await this.searched(input);
-    const { scope, dims, current } = await this.scope(query);
+    const { scope, dims, current } = await this.scope(auth, query);
     const { total, rows } = await this.repository.tasks(scope, query, current);
     return { asOf: scope.asOf, total, page: query.page, pageSize: query.pageSize, rows: await this.taskRows(rows, dims) };
   }
@@ -61,9 +62,9 @@ export class DrillService {
    * For exports: the whole task list, read once for its ids in order, then a chunk of rows
    * at a time by id (instead of page after page, each evaluating the list again).
    */
-  async taskChunks(input: TaskListQuery, options: { descriptions?: boolean } = {}) {
+  async taskChunks(auth: Caller, input: TaskListQuery, options: { descriptions?: boolean } = {}) {
     const query = await this.searched(input);
-    const { scope, dims, current } = await this.scope(query);
+    const { scope, dims, current } = await this.scope(auth, query);
     const ids = await this.repository.taskIds(scope, query, current);
     return {
       asOf: scope.asOf,
@@ -113,8 +114,8 @@ export class DrillService {
     });
   }
 
-  async findings(query: FindingListQuery) {
-    const { scope, dims, current } = await this.scope(query);
+  async findings(auth: Caller, query: FindingListQuery) {
+    const { scope, dims, current } = await this.scope(auth, query);
     const { total, rows } = await this.repository.findings(scope, query, current);
     const texts = await this.repository.findingTexts(rows.map((r) => r.id));
     const names = this.names(dims);
@@ -148,8 +149,8 @@ export class DrillService {
     };
   }
 
-  async task(id: number) {
-    await this.county.check('task', id, () => new AppError(404, `整改任务不存在 No rectification task with id ${id}`));
+  async task(auth: Caller, id: number) {
+    await this.county.check(auth, 'task', id, () => new AppError(404, `整改任务不存在 No rectification task with id ${id}`));
     const task = await this.repository.taskDetail(BigInt(id));
     if (!task) throw new AppError(404, `整改任务不存在 No rectification task with id ${id}`);
     const { finding } = task;

@@ -3,7 +3,8 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { EtlFreshnessDto, EtlRejectsDto, EtlRunResultDto, EtlRunsDto, PageQueryDto, RunEtlBodyDto, RunIdParamDto } from './dto/etl.dto';
 import { Allow, Audited } from '../auth/access';
-import { currentCountyLimit, currentPrincipal } from '../auth/principal';
+import { Auth } from '../auth/auth.decorator';
+import { countyLimit, type Principal } from '../auth/principal';
 import { AppError } from '../common/http-exception.filter';
 import { EtlService } from './etl.service';
 
@@ -20,8 +21,8 @@ export class EtlController {
       "立即同步 run the ETL now (incremental by default). A full run is the administrator's (403 otherwise); it waits behind a run under way and answers once it has run. An incremental run answers skipped while another run is under way.",
   })
   @ZodResponse({ status: 200, type: EtlRunResultDto })
-  run(@Body() body: RunEtlBodyDto) {
-    return this.service.runNow(body.mode, currentPrincipal());
+  run(@Auth() auth: Principal, @Body() body: RunEtlBodyDto) {
+    return this.service.runNow(body.mode, auth);
   }
 
   @Get('runs')
@@ -45,9 +46,9 @@ export class EtlController {
   @Allow('etlStatus')
   @ApiOperation({ summary: '拒收记录 the records a run rejected, with their reasons' })
   @ZodResponse({ status: 200, type: EtlRejectsDto })
-  rejects(@Param() params: RunIdParamDto, @Query() query: PageQueryDto) {
+  rejects(@Auth() auth: Principal, @Param() params: RunIdParamDto, @Query() query: PageQueryDto) {
     // rejected rows may be of any county: a county user sees the counts, not the rows
-    if (currentCountyLimit() !== null)
+    if (countyLimit(auth) !== null)
       throw new AppError(403, '拒收明细可能含其他县区的数据，县区用户无权查看 rejected rows may be of other counties: not shown to county users');
     return this.service.rejects(params.id, query.page, query.pageSize);
   }

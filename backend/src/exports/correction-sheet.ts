@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { FigureCorrection } from './quarterly-workbook';
-import { SIGNATURE_LINE } from './sheet-writer';
+import { SIGNATURE_LINE } from '../files/sheet-writer';
 
 /** The sheet a reported workbook gains when a figure differs now from what was reported. */
 export const CORRECTION_SHEET = '更正说明';

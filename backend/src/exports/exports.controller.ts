@@ -4,8 +4,10 @@ import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import { FindingCsvQueryDto, QuarterlyQueryDto, TaskCsvQueryDto } from './dto/exports.dto';
 import { Audited } from '../auth/access';
 import { ExportsService } from './exports.service';
-import { CSV_TYPE, XLSX_TYPE } from './files';
+import { CSV_TYPE, XLSX_TYPE } from '../files/files';
 import { ReportedService } from './reported.service';
+import { Auth } from '../auth/auth.decorator';
+import type { Principal } from '../auth/principal';
 
 const FILE = { schema: { type: 'string', format: 'binary' } } as const;
 
@@ -36,8 +38,8 @@ export class ExportsController {
       },
     },
   })
-  async quarterly(@Query() query: QuarterlyQueryDto, @Res({ passthrough: true }) response: Response) {
-    const { file, source } = await this.reported.download(query.year, query.quarter, query.regionId, query.version);
+  async quarterly(@Auth() auth: Principal, @Query() query: QuarterlyQueryDto, @Res({ passthrough: true }) response: Response) {
+    const { file, source } = await this.reported.download(auth, query.year, query.quarter, query.regionId, query.version);
     response.setHeader('X-Xuncha-Workbook', source);
     return file;
   }
@@ -49,8 +51,8 @@ export class ExportsController {
   @Audited('export.tasks-csv')
   @ApiProduces(CSV_TYPE)
   @ApiOkResponse({ description: 'the task list as CSV', ...FILE })
-  tasksCsv(@Query() query: TaskCsvQueryDto) {
-    return this.service.tasksFile(query, 'csv');
+  tasksCsv(@Auth() auth: Principal, @Query() query: TaskCsvQueryDto) {
+    return this.service.tasksFile(auth, query, 'csv');
   }
 
   @Get('tasks.xlsx')
@@ -58,8 +60,8 @@ export class ExportsController {
   @Audited('export.tasks-xlsx')
   @ApiProduces(XLSX_TYPE)
   @ApiOkResponse({ description: 'the task list as a workbook', ...FILE })
-  tasksXlsx(@Query() query: TaskCsvQueryDto) {
-    return this.service.tasksFile(query, 'xlsx');
+  tasksXlsx(@Auth() auth: Principal, @Query() query: TaskCsvQueryDto) {
+    return this.service.tasksFile(auth, query, 'xlsx');
   }
 
   @Get('findings.csv')
@@ -69,8 +71,8 @@ export class ExportsController {
   @Audited('export.findings-csv')
   @ApiProduces(CSV_TYPE)
   @ApiOkResponse({ description: 'the finding list as CSV', ...FILE })
-  findingsCsv(@Query() query: FindingCsvQueryDto) {
-    return this.service.findingsFile(query, 'csv');
+  findingsCsv(@Auth() auth: Principal, @Query() query: FindingCsvQueryDto) {
+    return this.service.findingsFile(auth, query, 'csv');
   }
 
   @Get('findings.xlsx')
@@ -78,7 +80,7 @@ export class ExportsController {
   @Audited('export.findings-xlsx')
   @ApiProduces(XLSX_TYPE)
   @ApiOkResponse({ description: 'the finding list as a workbook', ...FILE })
-  findingsXlsx(@Query() query: FindingCsvQueryDto) {
-    return this.service.findingsFile(query, 'xlsx');
+  findingsXlsx(@Auth() auth: Principal, @Query() query: FindingCsvQueryDto) {
+    return this.service.findingsFile(auth, query, 'xlsx');
   }
 }

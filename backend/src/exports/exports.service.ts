@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PassThrough, type Writable } from 'node:stream';
-import { currentCountyLimit } from '../auth/principal';
+import { countyLimit, SYSTEM, type Caller } from '../auth/principal';
 import { Inject, Injectable, StreamableFile } from '@nestjs/common';
 import { shanghaiToday } from '@xuncha/shared';
 import type { FiltersInput, InspectionMode } from '../common/filters';
@@ -16,9 +16,9 @@ import { APP_CONFIG } from '../infra/tokens';
 import { MetricsService } from '../metrics/metrics.service';
 import type { FindingCsvQuery, TaskCsvQuery } from './dto/exports.dto';
 import { ExportsRepository } from './exports.repository';
-import { contentDisposition, XLSX_TYPE } from './files';
-import { csvListFile, listPages, xlsxListFile, type ListPage } from './list-file';
-import { FINDING_CSV_COLUMNS, findingListLabel, listFileName, TASK_CSV_COLUMNS, taskListLabel, type ListNameParts } from './list-csv';
+import { contentDisposition, XLSX_TYPE } from '../files/files';
+import { csvListFile, listFileName, listPages, xlsxListFile, type ListNameParts, type ListPage } from '../files/list-file';
+import { FINDING_CSV_COLUMNS, findingListLabel, TASK_CSV_COLUMNS, taskListLabel } from './list-csv';
 import { UNIT_CATEGORY_LABELS } from '../common/labels';
 import { workbookFigures, writeQuarterlyWorkbook, type Named, type OverdueTask, type QuarterlyData, type WorkbookFigure } from './quarterly-workbook';
 import { endedQuarter, type QuarterPeriod } from './quarters';
@@ -227,14 +227,15 @@ export class ExportsService {
     figuresOnly = false,
   ): Promise<QuarterlyData> {
     const filters: FiltersInput = { asOf: period.end, ...(county ? { regionId: county.id } : {}) };
-    const { scope, current } = await this.scopes.resolve(filters);
+    // made once for everyone its restriction admits (quarterlyRestriction applied the county limit): read as the system
+    const { scope, current } = await this.scopes.resolve(SYSTEM, filters);
     const countingModes = this.config.coverageModes;
     const coverage = await this.repository.coverageByPeriod(scope, countingModes, { quarterStart: period.start, yearStart: period.yearStart });
     const categoryCounts = await this.repository.regionLevel2(scope);
     const units = await this.repository.unitRectification(scope, current);
-    const recurrence = await this.metrics.recurrence(filters);
+    const recurrence = await this.metrics.recurrence(SYSTEM, filters);
     const overdueQuery: TaskListQuery = { ...filters, overdue: true, sort: '-daysOverdue', page: 1, pageSize: this.chunkSize };
-    const overdueList = await this.drill.taskChunks(overdueQuery, { descriptions: true });
+    const overdueList = await this.drill.taskChunks(SYSTEM, overdueQuery, { descriptions: true });
     const overduePage = (page: number) => this.overduePage(overdueList, page);
     // the figures alone need the list's length, not its rows
     const firstOverdue = figuresOnly ? { total: overdueList.total, rows: [] } : await overduePage(1);
@@ -290,8 +291,8 @@ export class ExportsService {
   // --- CSV ---------------------------------------------------------------------------------
 
   /** Every row of GET /api/tasks under the same parameters, as CSV or .xlsx; the file named after the filters. */
-  async tasksFile(query: TaskCsvQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
-    const list = await this.drill.taskChunks({ ...query, page: 1, pageSize: this.chunkSize });
+  async tasksFile(auth: Caller, query: TaskCsvQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
+    const list = await this.drill.taskChunks(auth, { ...query, page: 1, pageSize: this.chunkSize });
     const read = async (page: number) => ({ total: list.total, rows: await list.chunk((page - 1) * this.chunkSize, this.chunkSize) });
     const first = await read(1);
     const label = taskListLabel(query);
@@ -299,19 +300,25 @@ export class ExportsService {
     const ascii = `tasks-${list.asOf}.${format}`;
     const pages = listPages(first, read, this.chunkSize);
     if (format === 'csv') return csvListFile(TASK_CSV_COLUMNS, pages, ascii, name);
-    return xlsxListFile(TASK_CSV_COLUMNS, pages, first.rows, { title: label, asOf: list.asOf, reportingUnit: await this.reportingUnitName(), ascii, name });
+    return xlsxListFile(TASK_CSV_COLUMNS, pages, first.rows, { title: label, asOf: list.asOf, reportingUnit: await this.reportingUnitName(auth), ascii, name });
   }
 
   /** Every row of GET /api/findings under the same parameters, as CSV or .xlsx; the file named after the filters. */
-  async findingsFile(query: FindingCsvQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
-    const read = (page: number) => this.drill.findings({ ...query, page, pageSize: this.chunkSize } satisfies FindingListQuery);
+  async findingsFile(auth: Caller, query: FindingCsvQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
+    const read = (page: number) => this.drill.findings(auth, { ...query, page, pageSize: this.chunkSize } satisfies FindingListQuery);
     const first = await read(1);
     const label = findingListLabel(query);
     const name = listFileName(label, await this.nameParts(query), first.asOf, format);
     const ascii = `findings-${first.asOf}.${format}`;
     const pages = listPages(first, read, this.chunkSize);
     if (format === 'csv') return csvListFile(FINDING_CSV_COLUMNS, pages, ascii, name);
-    return xlsxListFile(FINDING_CSV_COLUMNS, pages, first.rows, { title: label, asOf: first.asOf, reportingUnit: await this.reportingUnitName(), ascii, name });
+    return xlsxListFile(FINDING_CSV_COLUMNS, pages, first.rows, {
+      title: label,
+      asOf: first.asOf,
+      reportingUnit: await this.reportingUnitName(auth),
+      ascii,
+      name,
+    });
   }
 
   /** The names of a list's filters that pick a region, round, category, unit category or mode. */
@@ -327,9 +334,9 @@ export class ExportsService {
   }
 
   /** 填报单位 of a list: the county account's county, else the city. */
-  private async reportingUnitName(): Promise<string> {
+  private async reportingUnitName(auth: Caller): Promise<string> {
     const dims = await this.dimensions.get();
-    const county = currentCountyLimit();
+    const county = countyLimit(auth);
     return dims.regions.find((r) => (county === null ? r.level === 'CITY' : r.id === county))?.name ?? '';
   }
 }

@@ -1,4 +1,5 @@
-import { findingListLabel, listFileName, taskListLabel } from './list-csv';
+import { listFileName } from '../files/list-file';
+import { findingListLabel, taskListLabel } from './list-csv';
 
 describe('list file names', () => {
   it('name the list after its filters', () => {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { MODE_LABELS, TASK_STATUS_LABELS, TRACK_LABELS, UNIT_CATEGORY_LABELS } from '../common/labels';
 import type { findingRowSchema, taskRowSchema } from '../drill/dto/drill.dto';
-import type { CsvColumn } from './files';
+import type { CsvColumn } from '../files/files';
 
 /** The columns of the drill-down lists' CSV and .xlsx downloads: the API's rows, headed and labelled in Chinese. */
 
@@ -48,15 +48,6 @@ export const FINDING_CSV_COLUMNS: readonly CsvColumn<FindingRow>[] = [
   { header: '整改完成日期', format: 'date', value: (r) => r.closureDate },
 ];
 
-/** Named parts of a list's filters, for its file name: region, round, category, unit category, mode. */
-export interface ListNameParts {
-  region?: string;
-  round?: string;
-  category?: string;
-  unitCategory?: string;
-  mode?: string;
-}
-
 /** What a task list holds, from its filters, in the words of the dashboard's cards. */
 export function taskListLabel(query: {
   warning?: 'yellow' | 'orange' | 'red';
@@ -87,15 +78,4 @@ export function findingListLabel(query: { closed?: boolean; fedBack?: boolean; i
   if (query.immediate === true) return '立行立改问题';
   if (query.fedBack === true) return '已反馈问题';
   return '问题清单';
-}
-
-/** `超期任务_某县_第一轮_2026-12-03.xlsx`: the list, its named filters, the as-of day; no path characters. */
-export function listFileName(label: string, parts: ListNameParts, asOf: string, extension: 'csv' | 'xlsx'): string {
-  return namedFileName([label, parts.region, parts.round, parts.category, parts.unitCategory, parts.mode, asOf], extension);
-}
-
-/** The named parts that are given, joined by `_`, each without path characters (nor `_`). */
-export function namedFileName(parts: readonly (string | undefined)[], extension: 'csv' | 'xlsx'): string {
-  const named = parts.filter((p): p is string => !!p);
-  return `${named.map((p) => p.replace(/[\\/:*?"<>|_\u0000-\u001f]/g, '-')).join('_')}.${extension}`;
 }

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { quarterPeriod } from './quarters';
 import { figureCorrections, SHEET_NAMES, workbookFigures, writeQuarterlyWorkbook, type OverdueTask, type QuarterlyData } from './quarterly-workbook';
-import { columnLetter, fitWidths, textWidth } from './sheet-writer';
+import { columnLetter, fitWidths, textWidth } from '../files/sheet-writer';
 
 const task = (id: number, daysOverdue: number): OverdueTask => ({
   id,

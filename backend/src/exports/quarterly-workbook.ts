@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { AGING_BUCKETS, UNIT_CATEGORIES, type AgingBucket, type TaskStatus, type UnitCategory } from '../common/filters';
 import { TASK_STATUS_LABELS, UNIT_CATEGORY_LABELS } from '../common/labels';
 import type { QuarterPeriod } from './quarters';
-import { textWidth, writeTable, type CellValue, type TableColumn, type TableRow, type TableSpec } from './sheet-writer';
+import { textWidth, writeTable, type CellValue, type TableColumn, type TableRow, type TableSpec } from '../files/sheet-writer';
 
 /**
  * The quarterly statistics workbook (docs/ARCHITECTURE.md, "The quarterly workbook"): the

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, StreamableFile } from '@nestjs/common';
 import { shanghaiToday } from '@xuncha/shared';
-import { currentCountyLimit } from '../auth/principal';
+import { countyLimit, type Principal } from '../auth/principal';
 import { AppError } from '../common/http-exception.filter';
 import { withCorrectionSheet } from './correction-sheet';
 import type { ReportedState, ReportQuarter } from './dto/reported.dto';
 import { ExportsService, type ExportRestriction } from './exports.service';
-import { contentDisposition, XLSX_TYPE } from './files';
+import { contentDisposition, XLSX_TYPE } from '../files/files';
 import { figureCorrections, type FigureCorrection } from './quarterly-workbook';
 import { endedQuarter, quarterPeriod } from './quarters';
 import { ReportedRepository, type ReportedRecord } from './reported.repository';
@@ -35,8 +35,8 @@ export class ReportedService {
   ) {}
 
   /** A quarter's state for a workbook: 未报送, 已报送, or 已报送 with corrections (which). */
-  async state(year: number, quarter: number, regionId: number | undefined): Promise<ReportedState> {
-    const { restrict, region } = await this.target(year, quarter, regionId);
+  async state(auth: Principal, year: number, quarter: number, regionId: number | undefined): Promise<ReportedState> {
+    const { restrict, region } = await this.target(auth, year, quarter, regionId);
     const record = await this.repository.find(year, quarter, region.id);
     const corrections = record ? await this.corrections(record, restrict) : [];
     return {
@@ -62,9 +62,9 @@ export class ReportedService {
    * Marks a quarter's workbook 已报送: the workbook is made now and kept with its figures. A
    * quarter reported already is a 409 (what was reported stays).
    */
-  async report(body: ReportQuarter, actor: string): Promise<ReportedState> {
+  async report(auth: Principal, body: ReportQuarter, actor: string): Promise<ReportedState> {
     const { year, quarter } = body;
-    const { restrict, region } = await this.target(year, quarter, body.regionId);
+    const { restrict, region } = await this.target(auth, year, quarter, body.regionId);
     if (await this.repository.find(year, quarter, region.id)) throw this.already(year, quarter, region.name);
     const made = await this.exports.quarterlyToReport(year, quarter, restrict);
     const kept = await this.repository.create({
@@ -79,7 +79,7 @@ export class ReportedService {
       content: made.content,
     });
     if (!kept) throw this.already(year, quarter, region.name);
-    return this.state(year, quarter, body.regionId);
+    return this.state(auth, year, quarter, body.regionId);
   }
 
   /**
@@ -88,12 +88,13 @@ export class ReportedService {
    * so; an unreported quarter is computed now.
    */
   async download(
+    auth: Principal,
     year: number,
     quarter: number,
     regionId: number | undefined,
     version: 'reported' | 'current' | undefined,
   ): Promise<{ file: StreamableFile; source: QuarterlySource }> {
-    const { restrict, region } = await this.target(year, quarter, regionId);
+    const { restrict, region } = await this.target(auth, year, quarter, regionId);
     const record = await this.repository.find(year, quarter, region.id);
     if (!record || version === 'current') return this.exports.quarterly(year, quarter, restrict, record !== null);
     const content = await this.repository.content(year, quarter, region.id);
@@ -120,9 +121,9 @@ export class ReportedService {
   }
 
   /** The workbook a request names: the quarter must have ended; a county account's is its county's. */
-  private async target(year: number, quarter: number, regionId: number | undefined) {
+  private async target(auth: Principal, year: number, quarter: number, regionId: number | undefined) {
     endedQuarter(year, quarter, shanghaiToday());
-    const restrict = this.exports.quarterlyRestriction(currentCountyLimit(), regionId);
+    const restrict = this.exports.quarterlyRestriction(countyLimit(auth), regionId);
     return { restrict, region: await this.exports.reportingRegion(restrict) };
   }
 

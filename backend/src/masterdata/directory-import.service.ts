@@ -1,6 +1,7 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type ExcelJS from 'exceljs';
 import { CountyScope } from '../auth/county-scope';
+import type { Principal } from '../auth/principal';
 import type { AppConfig } from '../config/app-config';
 import { UNIT_CATEGORIES, type UnitCategory } from '../common/filters';
 import { AppError } from '../common/http-exception.filter';
@@ -282,8 +283,8 @@ export class DirectoryImportService {
     });
   }
 
-  async importRegions(file: Upload | undefined): Promise<{ imported: number }> {
-    if (this.county.limit() !== null) {
+  async importRegions(auth: Principal, file: Upload | undefined): Promise<{ imported: number }> {
+    if (this.county.limit(auth) !== null) {
       throw new AppError(
         HttpStatus.FORBIDDEN,
         '县区账号不能导入区划表，请在页面上添加本县（区）的乡镇（街道） a county account may not import the region list; add your townships on the page',
@@ -336,8 +337,8 @@ export class DirectoryImportService {
 
   // --- units -------------------------------------------------------------------------
 
-  async unitTemplate(): Promise<Buffer> {
-    const limit = this.county.limit();
+  async unitTemplate(auth: Principal): Promise<Buffer> {
+    const limit = this.county.limit(auth);
     const regions = (await this.repository.allRegions()).filter((r) => limit === null || countyOf(r) === limit);
     return buildTemplate({
       sheet: UNIT_SHEET,
@@ -358,9 +359,9 @@ export class DirectoryImportService {
     });
   }
 
-  async importUnits(file: Upload | undefined): Promise<{ imported: number }> {
+  async importUnits(auth: Principal, file: Upload | undefined): Promise<{ imported: number }> {
     const rows = this.rows(await this.workbook(file), UNIT_SHEET, UNIT_COLUMNS);
-    const limit = this.county.limit();
+    const limit = this.county.limit(auth);
     const allRegions = await this.repository.allRegions();
     const regionById = new Map(allRegions.map((r) => [r.id, r]));
     const hasMunicipal = allRegions.some((r) => r.level === 'MUNICIPAL');

@@ -3,7 +3,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { Allow, Audited } from '../auth/access';
-import { CSV_TYPE, XLSX_TYPE } from '../exports/files';
+import { CSV_TYPE, XLSX_TYPE } from '../files/files';
 import type { Upload } from '../records/ledger-import.service';
 import { UploadErrorsInterceptor } from '../records/upload-errors.interceptor';
 import { DirectoryImportService } from './directory-import.service';
@@ -37,6 +37,8 @@ import {
   UpdateUnitDto,
 } from './dto/masterdata.dto';
 import { MasterdataService } from './masterdata.service';
+import { Auth } from '../auth/auth.decorator';
+import type { Principal } from '../auth/principal';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const attachment = (ascii: string, name: string) => `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
@@ -69,24 +71,24 @@ export class MasterdataController {
   @Allow('masterdataRead')
   @ApiOperation({ summary: '行政区划 every region (a county user: their county and its townships), with its live units' })
   @ZodResponse({ status: 200, type: RegionListDto })
-  regions() {
-    return this.service.regions();
+  regions(@Auth() auth: Principal) {
+    return this.service.regions(auth);
   }
 
   @Post('regions')
   @Audited('masterdata.region.create')
   @ApiOperation({ summary: '新增区划 add a region (the city, 市本级, a county or a township)' })
   @ZodResponse({ status: 201, type: RegionRecordDto })
-  createRegion(@Body() body: CreateRegionDto) {
-    return this.service.createRegion(body);
+  createRegion(@Auth() auth: Principal, @Body() body: CreateRegionDto) {
+    return this.service.createRegion(auth, body);
   }
 
   @Patch('regions/:id')
   @Audited('masterdata.region.update')
   @ApiOperation({ summary: "编辑区划 change a region's code, name or parent (the ETL re-emits the facts under it)" })
   @ZodResponse({ status: 200, type: RegionRecordDto })
-  updateRegion(@Param() params: MasterIdParamDto, @Body() body: UpdateRegionDto) {
-    return this.service.updateRegion(params.id, body);
+  updateRegion(@Auth() auth: Principal, @Param() params: MasterIdParamDto, @Body() body: UpdateRegionDto) {
+    return this.service.updateRegion(auth, params.id, body);
   }
 
   @Get('regions/template')
@@ -107,8 +109,8 @@ export class MasterdataController {
   @ApiBody(DIRECTORY_UPLOAD_BODY)
   @UseInterceptors(UploadErrorsInterceptor, FileInterceptor('file'))
   @ZodResponse({ status: 201, type: DirectoryImportResultDto })
-  importRegions(@UploadedFile() file: Upload | undefined) {
-    return this.imports.importRegions(file);
+  importRegions(@Auth() auth: Principal, @UploadedFile() file: Upload | undefined) {
+    return this.imports.importRegions(auth, file);
   }
 
   // --- terms and rounds -------------------------------------------------------------
@@ -117,40 +119,40 @@ export class MasterdataController {
   @Allow('masterdataRead')
   @ApiOperation({ summary: "届次与轮次 the committees, their terms and each term's rounds" })
   @ZodResponse({ status: 200, type: TermListDto })
-  terms() {
-    return this.service.terms();
+  terms(@Auth() auth: Principal) {
+    return this.service.terms(auth);
   }
 
   @Post('terms')
   @Audited('masterdata.term.create')
   @ApiOperation({ summary: "新增届次 add a committee's term (dates may not overlap its other terms)" })
   @ZodResponse({ status: 201, type: TermRecordDto })
-  createTerm(@Body() body: CreateTermDto) {
-    return this.service.createTerm(body);
+  createTerm(@Auth() auth: Principal, @Body() body: CreateTermDto) {
+    return this.service.createTerm(auth, body);
   }
 
   @Patch('terms/:id')
   @Audited('masterdata.term.update')
   @ApiOperation({ summary: '编辑届次 change a term (its rounds must stay within its dates)' })
   @ZodResponse({ status: 200, type: TermRecordDto })
-  updateTerm(@Param() params: MasterIdParamDto, @Body() body: UpdateTermDto) {
-    return this.service.updateTerm(params.id, body);
+  updateTerm(@Auth() auth: Principal, @Param() params: MasterIdParamDto, @Body() body: UpdateTermDto) {
+    return this.service.updateTerm(auth, params.id, body);
   }
 
   @Post('rounds')
   @Audited('masterdata.round.create')
   @ApiOperation({ summary: '新增轮次 add a round of a term (dates within the term)' })
   @ZodResponse({ status: 201, type: RoundRecordDto })
-  createRound(@Body() body: CreateRoundDto) {
-    return this.service.createRound(body);
+  createRound(@Auth() auth: Principal, @Body() body: CreateRoundDto) {
+    return this.service.createRound(auth, body);
   }
 
   @Patch('rounds/:id')
   @Audited('masterdata.round.update')
   @ApiOperation({ summary: '编辑轮次 change a round' })
   @ZodResponse({ status: 200, type: RoundRecordDto })
-  updateRound(@Param() params: MasterIdParamDto, @Body() body: UpdateRoundDto) {
-    return this.service.updateRound(params.id, body);
+  updateRound(@Auth() auth: Principal, @Param() params: MasterIdParamDto, @Body() body: UpdateRoundDto) {
+    return this.service.updateRound(auth, params.id, body);
   }
 
   // --- units -------------------------------------------------------------------------
@@ -159,8 +161,8 @@ export class MasterdataController {
   @Allow('masterdataRead')
   @ApiOperation({ summary: '被巡察单位名录 the unit directory: search (q), filter, page' })
   @ZodResponse({ status: 200, type: UnitPageDto })
-  units(@Query() query: UnitQueryDto) {
-    return this.service.units(query);
+  units(@Auth() auth: Principal, @Query() query: UnitQueryDto) {
+    return this.service.units(auth, query);
   }
 
   @Get('units.csv')
@@ -172,8 +174,8 @@ export class MasterdataController {
   @Audited('export.units-csv')
   @ApiProduces(CSV_TYPE)
   @ApiOkResponse({ description: 'the unit directory as CSV', schema: { type: 'string', format: 'binary' } })
-  unitsCsv(@Query() query: UnitFileQueryDto) {
-    return this.service.unitsFile(query, 'csv');
+  unitsCsv(@Auth() auth: Principal, @Query() query: UnitFileQueryDto) {
+    return this.service.unitsFile(auth, query, 'csv');
   }
 
   @Get('units.xlsx')
@@ -182,8 +184,8 @@ export class MasterdataController {
   @Audited('export.units-xlsx')
   @ApiProduces(XLSX_TYPE)
   @ApiOkResponse({ description: 'the unit directory as a workbook', schema: { type: 'string', format: 'binary' } })
-  unitsXlsx(@Query() query: UnitFileQueryDto) {
-    return this.service.unitsFile(query, 'xlsx');
+  unitsXlsx(@Auth() auth: Principal, @Query() query: UnitFileQueryDto) {
+    return this.service.unitsFile(auth, query, 'xlsx');
   }
 
   @Get('units/template')
@@ -193,8 +195,8 @@ export class MasterdataController {
   @ApiOkResponse({ description: 'the template workbook', schema: { type: 'string', format: 'binary' } })
   @Header('Content-Type', XLSX)
   @Header('Content-Disposition', attachment('units-template.xlsx', '被巡察单位名录导入模板.xlsx'))
-  async unitTemplate() {
-    return new StreamableFile(await this.imports.unitTemplate());
+  async unitTemplate(@Auth() auth: Principal) {
+    return new StreamableFile(await this.imports.unitTemplate(auth));
   }
 
   @Post('units/import')
@@ -204,40 +206,40 @@ export class MasterdataController {
   @ApiBody(DIRECTORY_UPLOAD_BODY)
   @UseInterceptors(UploadErrorsInterceptor, FileInterceptor('file'))
   @ZodResponse({ status: 201, type: DirectoryImportResultDto })
-  importUnits(@UploadedFile() file: Upload | undefined) {
-    return this.imports.importUnits(file);
+  importUnits(@Auth() auth: Principal, @UploadedFile() file: Upload | undefined) {
+    return this.imports.importUnits(auth, file);
   }
 
   @Get('units/:id')
   @Allow('masterdataRead')
   @ApiOperation({ summary: '单位 one unit of the directory' })
   @ZodResponse({ status: 200, type: UnitRecordDto })
-  unit(@Param() params: MasterIdParamDto) {
-    return this.service.unit(params.id);
+  unit(@Auth() auth: Principal, @Param() params: MasterIdParamDto) {
+    return this.service.unit(auth, params.id);
   }
 
   @Post('units')
   @Audited('masterdata.unit.create')
   @ApiOperation({ summary: '新增单位 add a unit to the directory' })
   @ZodResponse({ status: 201, type: UnitRecordDto })
-  createUnit(@Body() body: CreateUnitDto) {
-    return this.service.createUnit(body);
+  createUnit(@Auth() auth: Principal, @Body() body: CreateUnitDto) {
+    return this.service.createUnit(auth, body);
   }
 
   @Patch('units/:id')
   @Audited('masterdata.unit.update')
   @ApiOperation({ summary: '编辑单位 change a unit: name, category, region (a move), committee, parent, dates' })
   @ZodResponse({ status: 200, type: UnitRecordDto })
-  updateUnit(@Param() params: MasterIdParamDto, @Body() body: UpdateUnitDto) {
-    return this.service.updateUnit(params.id, body);
+  updateUnit(@Auth() auth: Principal, @Param() params: MasterIdParamDto, @Body() body: UpdateUnitDto) {
+    return this.service.updateUnit(auth, params.id, body);
   }
 
   @Post('units/:id/abolish')
   @Audited('masterdata.unit.abolish')
   @ApiOperation({ summary: '撤并 abolish a unit on a day, or merge it into another unit (its successor)' })
   @ZodResponse({ status: 201, type: UnitRecordDto })
-  abolishUnit(@Param() params: MasterIdParamDto, @Body() body: AbolishUnitDto) {
-    return this.service.abolishUnit(params.id, body);
+  abolishUnit(@Auth() auth: Principal, @Param() params: MasterIdParamDto, @Body() body: AbolishUnitDto) {
+    return this.service.abolishUnit(auth, params.id, body);
   }
 
   // --- categories ---------------------------------------------------------------------
@@ -254,23 +256,23 @@ export class MasterdataController {
   @Audited('masterdata.category.create')
   @ApiOperation({ summary: '新增问题类别 add a level-1 category, or a level-2 one under a level-1 parent' })
   @ZodResponse({ status: 201, type: CategoryRecordDto })
-  createCategory(@Body() body: CreateCategoryDto) {
-    return this.service.createCategory(body);
+  createCategory(@Auth() auth: Principal, @Body() body: CreateCategoryDto) {
+    return this.service.createCategory(auth, body);
   }
 
   @Patch('categories/:id')
   @Audited('masterdata.category.rename')
   @ApiOperation({ summary: '重命名问题类别 rename a category (the ETL re-emits its findings)' })
   @ZodResponse({ status: 200, type: CategoryRecordDto })
-  renameCategory(@Param() params: MasterIdParamDto, @Body() body: RenameCategoryDto) {
-    return this.service.renameCategory(params.id, body.name);
+  renameCategory(@Auth() auth: Principal, @Param() params: MasterIdParamDto, @Body() body: RenameCategoryDto) {
+    return this.service.renameCategory(auth, params.id, body.name);
   }
 
   @Delete('categories/:id')
   @Audited('masterdata.category.delete')
   @ApiOperation({ summary: '删除问题类别 delete an unused category (409 when findings use it)' })
   @ZodResponse({ status: 200, type: DeletedCategoryDto })
-  deleteCategory(@Param() params: MasterIdParamDto) {
-    return this.service.deleteCategory(params.id);
+  deleteCategory(@Auth() auth: Principal, @Param() params: MasterIdParamDto) {
+    return this.service.deleteCategory(auth, params.id);
   }
 }

@@ -1,11 +1,11 @@
 import { HttpStatus, Inject, Injectable, type StreamableFile } from '@nestjs/common';
 import { shanghaiToday } from '@xuncha/shared';
 import { CountyScope } from '../auth/county-scope';
+import type { Principal } from '../auth/principal';
 import { AppError } from '../common/http-exception.filter';
 import { dbDate, isoDay } from '../common/dates';
 import { UNIT_CATEGORY_LABELS } from '../common/labels';
-import { namedFileName } from '../exports/list-csv';
-import { csvListFile, xlsxListFile } from '../exports/list-file';
+import { csvListFile, namedFileName, xlsxListFile } from '../files/list-file';
 import type {
   AbolishUnit,
   CategoryRecord,
@@ -86,19 +86,19 @@ export class MasterdataService {
     @Inject(CountyScope) private readonly county: CountyScope,
   ) {}
 
-  private cityStaffOnly(): void {
-    if (this.county.limit() !== null) throw cityOnly();
+  private cityStaffOnly(auth: Principal): void {
+    if (this.county.limit(auth) !== null) throw cityOnly();
   }
 
   // --- regions -----------------------------------------------------------------------
 
-  async regions(): Promise<{ rows: RegionRecord[] }> {
-    return { rows: await this.repository.regions(this.county.limit()) };
+  async regions(auth: Principal): Promise<{ rows: RegionRecord[] }> {
+    return { rows: await this.repository.regions(this.county.limit(auth)) };
   }
 
-  private async visibleRegion(id: number): Promise<RegionRow> {
+  private async visibleRegion(auth: Principal, id: number): Promise<RegionRow> {
     const region = await this.repository.region(id);
-    const limit = this.county.limit();
+    const limit = this.county.limit(auth);
     if (!region || (limit !== null && countyOf(region) !== limit)) {
       throw new AppError(HttpStatus.NOT_FOUND, `区划不存在或已删除 region ${id} does not exist or was deleted`);
     }
@@ -106,14 +106,14 @@ export class MasterdataService {
   }
 
   /** A parent for a region of `level` (null for the city), checked against the level rules and the county limit. */
-  private async parentFor(level: RegionLevel, parentId: number | null | undefined): Promise<number | null> {
+  private async parentFor(auth: Principal, level: RegionLevel, parentId: number | null | undefined): Promise<number | null> {
     const allowed = PARENT_LEVELS[level];
     if (parentId === undefined || parentId === null) {
       if (allowed.includes(null)) return null;
       throw badField('parentId', `${LEVEL_NAMES[level]}须有上级区划 a ${level} region needs a parent (${allowed.join(' or ')})`);
     }
     const parent = await this.repository.region(parentId);
-    const limit = this.county.limit();
+    const limit = this.county.limit(auth);
     if (!parent || (limit !== null && parent.id !== limit))
       throw badField('parentId', `上级区划不存在或已删除 region ${parentId} does not exist or was deleted`);
     if (!allowed.includes(parent.level)) {
@@ -125,18 +125,18 @@ export class MasterdataService {
     return parent.id;
   }
 
-  async createRegion(input: CreateRegion): Promise<RegionRecord> {
+  async createRegion(auth: Principal, input: CreateRegion): Promise<RegionRecord> {
     // a county user adds townships (streets) of their own county only
-    if (this.county.limit() !== null && input.level !== 'TOWNSHIP') throw cityOnly();
-    const parentId = await this.parentFor(input.level, input.parentId);
+    if (this.county.limit(auth) !== null && input.level !== 'TOWNSHIP') throw cityOnly();
+    const parentId = await this.parentFor(auth, input.level, input.parentId);
     if (await this.repository.regionByCode(input.code)) throw conflict('code', `区划代码 ${input.code} 已存在 region code ${input.code} already exists`);
     const row = await this.repository.createRegion({ code: input.code, name: input.name, level: input.level, parentId });
     return { ...row, units: 0 };
   }
 
-  async updateRegion(id: number, input: UpdateRegion): Promise<RegionRecord> {
-    const region = await this.visibleRegion(id);
-    if (this.county.limit() !== null && region.level !== 'TOWNSHIP') throw cityOnly();
+  async updateRegion(auth: Principal, id: number, input: UpdateRegion): Promise<RegionRecord> {
+    const region = await this.visibleRegion(auth, id);
+    if (this.county.limit(auth) !== null && region.level !== 'TOWNSHIP') throw cityOnly();
     const data: { code?: string; name?: string; parentId?: number | null } = {};
     if (input.code !== undefined && input.code !== region.code) {
       if (await this.repository.regionByCode(input.code)) throw conflict('code', `区划代码 ${input.code} 已存在 region code ${input.code} already exists`);
@@ -145,7 +145,7 @@ export class MasterdataService {
     if (input.name !== undefined) data.name = input.name;
     if (input.parentId !== undefined && input.parentId !== region.parentId) {
       if (input.parentId === id) throw badField('parentId', '上级区划不能是自己 a region cannot be its own parent');
-      data.parentId = await this.parentFor(region.level, input.parentId);
+      data.parentId = await this.parentFor(auth, region.level, input.parentId);
     }
     const row = Object.keys(data).length > 0 ? await this.repository.updateRegion(id, data) : region;
     const units = (await this.repository.regions(null)).find((r) => r.id === id)?.units ?? 0;
@@ -154,10 +154,10 @@ export class MasterdataService {
 
   // --- terms and rounds -------------------------------------------------------------
 
-  async terms(): Promise<{ committees: { regionId: number; name: string; level: RegionLevel }[]; rows: TermRecord[] }> {
+  async terms(auth: Principal): Promise<{ committees: { regionId: number; name: string; level: RegionLevel }[]; rows: TermRecord[] }> {
     const [all, regions] = await Promise.all([this.repository.terms(), this.repository.allRegions()]);
     // a county user sees the city's committee and their own, not another county's
-    const limit = this.county.limit();
+    const limit = this.county.limit(auth);
     const shown = (r: RegionRow) => (r.level === 'CITY' || r.level === 'COUNTY') && (limit === null || r.level === 'CITY' || r.id === limit);
     const committees = regions.filter(shown).map((r) => ({ regionId: r.id, name: committeeName(r), level: r.level }));
     const ids = new Set(committees.map((c) => c.regionId));
@@ -191,8 +191,8 @@ export class MasterdataService {
     }
   }
 
-  async createTerm(input: CreateTerm): Promise<TermRecord> {
-    this.cityStaffOnly();
+  async createTerm(auth: Principal, input: CreateTerm): Promise<TermRecord> {
+    this.cityStaffOnly(auth);
     const region = await this.repository.region(input.committeeRegionId);
     if (!region) throw badField('committeeRegionId', `党委所在区划不存在 region ${input.committeeRegionId} does not exist`);
     if (region.level !== 'CITY' && region.level !== 'COUNTY') {
@@ -221,8 +221,8 @@ export class MasterdataService {
     };
   }
 
-  async updateTerm(id: number, input: UpdateTerm): Promise<TermRecord> {
-    this.cityStaffOnly();
+  async updateTerm(auth: Principal, id: number, input: UpdateTerm): Promise<TermRecord> {
+    this.cityStaffOnly(auth);
     const term = await this.repository.term(id);
     if (!term) throw new AppError(HttpStatus.NOT_FOUND, `届次不存在或已删除 term ${id} does not exist or was deleted`);
     const start = input.startDate ?? isoDay(term.startDate);
@@ -238,7 +238,7 @@ export class MasterdataService {
       }
     }
     await this.repository.updateTerm(id, { ordinal: input.ordinal, name: input.name, startDate: dbDate(start), endDate: dbDate(end) });
-    const updated = (await this.terms()).rows.find((t) => t.id === id);
+    const updated = (await this.terms(auth)).rows.find((t) => t.id === id);
     if (!updated) throw new AppError(HttpStatus.NOT_FOUND, `届次不存在或已删除 term ${id} does not exist or was deleted`);
     return updated;
   }
@@ -254,15 +254,15 @@ export class MasterdataService {
     if (same) throw conflict('ordinal', `该届已有第 ${ordinal} 轮 the term already has a round with ordinal ${ordinal} (${same.name})`);
   }
 
-  async createRound(input: CreateRound): Promise<RoundRecord> {
-    this.cityStaffOnly();
+  async createRound(auth: Principal, input: CreateRound): Promise<RoundRecord> {
+    this.cityStaffOnly(auth);
     await this.checkRound(input.termId, input.ordinal, input.startDate, input.endDate, null);
     const round = await this.repository.createRound({ ...input, startDate: dbDate(input.startDate), endDate: dbDate(input.endDate) });
     return roundView(round, 0);
   }
 
-  async updateRound(id: number, input: UpdateRound): Promise<RoundRecord> {
-    this.cityStaffOnly();
+  async updateRound(auth: Principal, id: number, input: UpdateRound): Promise<RoundRecord> {
+    this.cityStaffOnly(auth);
     const round = await this.repository.round(id);
     if (!round) throw new AppError(HttpStatus.NOT_FOUND, `轮次不存在或已删除 round ${id} does not exist or was deleted`);
     const start = input.startDate ?? isoDay(round.startDate);
@@ -282,8 +282,8 @@ export class MasterdataService {
   // --- units -------------------------------------------------------------------------
 
   /** A county account's limit, refusing a region of another county (403). */
-  private async unitsLimit(regionId: number | undefined): Promise<number | null> {
-    const limit = this.county.limit();
+  private async unitsLimit(auth: Principal, regionId: number | undefined): Promise<number | null> {
+    const limit = this.county.limit(auth);
     if (limit !== null && regionId !== undefined) {
       const region = await this.repository.region(regionId);
       if (!region || countyOf(region) !== limit)
@@ -292,8 +292,8 @@ export class MasterdataService {
     return limit;
   }
 
-  async units(query: UnitQuery): Promise<{ total: number; page: number; pageSize: number; rows: UnitRecord[] }> {
-    const limit = await this.unitsLimit(query.regionId);
+  async units(auth: Principal, query: UnitQuery): Promise<{ total: number; page: number; pageSize: number; rows: UnitRecord[] }> {
+    const limit = await this.unitsLimit(auth, query.regionId);
     const { total, rows } = await this.repository.units(query, limit, shanghaiToday());
     return { total, page: query.page ?? 1, pageSize: query.pageSize ?? 20, rows };
   }
@@ -303,8 +303,8 @@ export class MasterdataService {
    * county, named after the filters (`被巡察单位名录(现存单位)_某县_国有企业_搜索-医院_2026-12-03.xlsx`).
    * A city's directory is thousands of units, not millions: read at once.
    */
-  async unitsFile(query: UnitFileQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
-    const limit = await this.unitsLimit(query.regionId);
+  async unitsFile(auth: Principal, query: UnitFileQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
+    const limit = await this.unitsLimit(auth, query.regionId);
     const today = shanghaiToday();
     const { rows } = await this.repository.units({ ...query, page: 1, pageSize: MAX_UNIT_FILE_ROWS }, limit, today);
     const regions = new Map((await this.repository.allRegions()).map((r) => [r.id, r]));
@@ -321,22 +321,28 @@ export class MasterdataService {
     return xlsxListFile(UNIT_FILE_COLUMNS, [rows], rows, { title: label, reportingUnit, asOf: today, ascii, name });
   }
 
-  private async visibleUnit(id: number): Promise<UnitRow> {
-    await this.county.check('unit', id, CountyScope.notFound('单位', id));
+  private async visibleUnit(auth: Principal, id: number): Promise<UnitRow> {
+    await this.county.check(auth, 'unit', id, CountyScope.notFound('单位', id));
     const unit = await this.repository.unit(id);
     if (!unit) throw CountyScope.notFound('单位', id)();
     return unit;
   }
 
-  async unit(id: number): Promise<UnitRecord> {
-    return this.visibleUnit(id);
+  async unit(auth: Principal, id: number): Promise<UnitRecord> {
+    return this.visibleUnit(auth, id);
   }
 
   /** The region, committee and parent of a unit, checked (and limited to the user's county). */
-  private async placement(unitId: number | null, regionId: number, committeeRegionId: number | undefined, parentUnitId: number | null | undefined) {
+  private async placement(
+    auth: Principal,
+    unitId: number | null,
+    regionId: number,
+    committeeRegionId: number | undefined,
+    parentUnitId: number | null | undefined,
+  ) {
     const regions = new Map((await this.repository.allRegions()).map((r) => [r.id, r]));
     const region = regions.get(regionId);
-    const limit = this.county.limit();
+    const limit = this.county.limit(auth);
     if (!region || (limit !== null && countyOf(region) !== limit))
       throw badField('regionId', `所在区划不存在或已删除 region ${regionId} does not exist or was deleted`);
     if (region.level === 'CITY' && [...regions.values()].some((r) => r.level === 'MUNICIPAL')) {
@@ -355,7 +361,7 @@ export class MasterdataService {
     }
     if (parentUnitId !== undefined && parentUnitId !== null) {
       if (parentUnitId === unitId) throw badField('parentUnitId', '上级单位不能是自己 a unit cannot be its own parent');
-      await this.county.check('unit', parentUnitId, () =>
+      await this.county.check(auth, 'unit', parentUnitId, () =>
         badField('parentUnitId', `上级单位不存在或已删除 unit ${parentUnitId} does not exist or was deleted`),
       );
       const parent = await this.repository.unit(parentUnitId);
@@ -367,8 +373,8 @@ export class MasterdataService {
     return { regionId: region.id, committeeRegionId: committee };
   }
 
-  async createUnit(input: CreateUnit): Promise<UnitRecord> {
-    const place = await this.placement(null, input.regionId, input.committeeRegionId, input.parentUnitId);
+  async createUnit(auth: Principal, input: CreateUnit): Promise<UnitRecord> {
+    const place = await this.placement(auth, null, input.regionId, input.committeeRegionId, input.parentUnitId);
     if (await this.repository.unitIdByCode(input.code)) throw conflict('code', `单位代码 ${input.code} 已存在 unit code ${input.code} already exists`);
     const id = await this.repository.createUnit({
       code: input.code,
@@ -381,13 +387,14 @@ export class MasterdataService {
       principalLeader: input.principalLeader ?? null,
       leaderInCharge: input.leaderInCharge ?? null,
     });
-    return this.visibleUnit(id);
+    return this.visibleUnit(auth, id);
   }
 
-  async updateUnit(id: number, input: UpdateUnit): Promise<UnitRecord> {
-    const unit = await this.visibleUnit(id);
+  async updateUnit(auth: Principal, id: number, input: UpdateUnit): Promise<UnitRecord> {
+    const unit = await this.visibleUnit(auth, id);
     const moved = input.regionId !== undefined && input.regionId !== unit.regionId;
     const place = await this.placement(
+      auth,
       id,
       input.regionId ?? unit.regionId,
       input.committeeRegionId ?? (moved ? undefined : unit.committeeRegionId),
@@ -421,19 +428,19 @@ export class MasterdataService {
       ...(input.leaderInCharge !== undefined ? { leaderInCharge: input.leaderInCharge } : {}),
       ...(input.validTo !== undefined ? { validTo: input.validTo, ...(input.validTo === null ? { mergedIntoId: null } : {}) } : {}),
     });
-    return this.visibleUnit(id);
+    return this.visibleUnit(auth, id);
   }
 
   /** 撤并: abolished on `date`, or merged on `date` into another unit (its successor). */
-  async abolishUnit(id: number, input: AbolishUnit): Promise<UnitRecord> {
-    const unit = await this.visibleUnit(id);
+  async abolishUnit(auth: Principal, id: number, input: AbolishUnit): Promise<UnitRecord> {
+    const unit = await this.visibleUnit(auth, id);
     if (unit.validTo !== null)
       throw conflict('date', `该单位已于 ${unit.validTo} 撤并 the unit was already abolished or merged on ${unit.validTo}; undo that first (validTo: null)`);
     if (input.date < unit.validFrom) throw badField('date', `撤并日期早于设立日期 must not be before the unit's validFrom (${input.date} < ${unit.validFrom})`);
     const mergedIntoId = input.mergedIntoId ?? null;
     if (mergedIntoId !== null) {
       if (mergedIntoId === id) throw badField('mergedIntoId', '不能并入自己 a unit cannot be merged into itself');
-      await this.county.check('unit', mergedIntoId, () =>
+      await this.county.check(auth, 'unit', mergedIntoId, () =>
         badField('mergedIntoId', `并入单位不存在或已删除 unit ${mergedIntoId} does not exist or was deleted`),
       );
       const successor = await this.repository.unit(mergedIntoId);
@@ -443,7 +450,7 @@ export class MasterdataService {
       }
     }
     await this.repository.updateUnit(id, { validTo: input.date, mergedIntoId });
-    return this.visibleUnit(id);
+    return this.visibleUnit(auth, id);
   }
 
   // --- categories ---------------------------------------------------------------------
@@ -452,8 +459,8 @@ export class MasterdataService {
     return { rows: await this.repository.categories() };
   }
 
-  async createCategory(input: CreateCategory): Promise<CategoryRecord> {
-    this.cityStaffOnly();
+  async createCategory(auth: Principal, input: CreateCategory): Promise<CategoryRecord> {
+    this.cityStaffOnly(auth);
     let level = 1;
     if (input.parentId !== undefined && input.parentId !== null) {
       const parent = await this.repository.category(input.parentId);
@@ -478,8 +485,8 @@ export class MasterdataService {
     return category;
   }
 
-  async renameCategory(id: number, name: string): Promise<CategoryRecord> {
-    this.cityStaffOnly();
+  async renameCategory(auth: Principal, id: number, name: string): Promise<CategoryRecord> {
+    this.cityStaffOnly(auth);
     await this.liveCategory(id);
     await this.repository.renameCategory(id, name);
     const row = (await this.repository.categories()).find((c) => c.id === id);
@@ -487,8 +494,8 @@ export class MasterdataService {
     return row;
   }
 
-  async deleteCategory(id: number): Promise<{ id: number }> {
-    this.cityStaffOnly();
+  async deleteCategory(auth: Principal, id: number): Promise<{ id: number }> {
+    this.cityStaffOnly(auth);
     const category = await this.liveCategory(id);
     const use = await this.repository.categoryUse(id);
     if (use.findings > 0)

@@ -1,5 +1,5 @@
 import { UNIT_CATEGORY_LABELS } from '../common/labels';
-import type { CsvColumn } from '../exports/files';
+import type { CsvColumn } from '../files/files';
 import type { UnitRow } from './masterdata.repository';
 
 /** The 导出 of the unit directory (.xlsx and CSV): its columns and what the file is called. */

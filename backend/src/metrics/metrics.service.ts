@@ -1,3 +1,4 @@
+import type { Caller } from '../auth/principal';
 import { Inject, Injectable } from '@nestjs/common';
 import { AGING_BUCKETS, DUE_SOON_DAYS, type DueSoonDays, type FiltersInput, type UnitCategory } from '../common/filters';
 import type { AppConfig } from '../config/app-config';
@@ -80,8 +81,8 @@ export class MetricsService {
    * `read(metric)` answers the metric's read, building a past quarter end's state on first
    * use, once per request however many metrics read it.
    */
-  private async reads(input: FiltersInput) {
-    const resolved = await this.scopes.resolve(input);
+  private async reads(auth: Caller, input: FiltersInput) {
+    const resolved = await this.scopes.resolve(auth, input);
     const builds = new Map<string, Promise<string>>();
     const bind = async (metric: MetricName): Promise<BoundSource> => {
       const source = chooseReadSource(metric, resolved, resolved.today);
@@ -107,8 +108,8 @@ export class MetricsService {
     };
   }
 
-  async coverage(input: CoverageQuery): Promise<CoverageResponse> {
-    const read = await this.reads(input);
+  async coverage(auth: Caller, input: CoverageQuery): Promise<CoverageResponse> {
+    const read = await this.reads(auth, input);
     return this.coverageFrom(await read('coverage'), input.uncoveredLimit ?? 50, input.uncoveredOffset ?? 0);
   }
 
@@ -194,8 +195,8 @@ export class MetricsService {
     };
   }
 
-  async categories(input: FiltersInput): Promise<CategoriesResponse> {
-    const read = await this.reads(input);
+  async categories(auth: Caller, input: FiltersInput): Promise<CategoriesResponse> {
+    const read = await this.reads(auth, input);
     return this.categoriesFrom(await read('categories'));
   }
 
@@ -243,8 +244,8 @@ export class MetricsService {
     };
   }
 
-  async rectification(input: FiltersInput): Promise<RectificationResponse> {
-    const read = await this.reads(input);
+  async rectification(auth: Caller, input: FiltersInput): Promise<RectificationResponse> {
+    const read = await this.reads(auth, input);
     return this.rectificationFrom(await read('rectification'));
   }
 
@@ -290,8 +291,8 @@ export class MetricsService {
     };
   }
 
-  async recurrence(input: FiltersInput): Promise<RecurrenceResponse> {
-    const read = await this.reads(input);
+  async recurrence(auth: Caller, input: FiltersInput): Promise<RecurrenceResponse> {
+    const read = await this.reads(auth, input);
     return this.recurrenceFrom(await read('recurrence'));
   }
 
@@ -323,8 +324,8 @@ export class MetricsService {
     };
   }
 
-  async overview(input: FiltersInput): Promise<OverviewResponse> {
-    const read = await this.reads(input);
+  async overview(auth: Caller, input: FiltersInput): Promise<OverviewResponse> {
+    const read = await this.reads(auth, input);
     const coverageRead = await read('coverage');
     const coverage = await this.coverageFrom(coverageRead, 0, 0);
     const categories = await this.categoriesFrom(await read('categories'));

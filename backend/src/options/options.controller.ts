@@ -4,6 +4,8 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ZodResponse, ZodValidationPipe } from 'nestjs-zod';
 import { noQuerySchema, OptionsDto } from './dto/options.dto';
 import { OptionsService } from './options.service';
+import { Auth } from '../auth/auth.decorator';
+import type { Principal } from '../auth/principal';
 
 @ApiTags('options')
 @UseInterceptors(ResponseCacheInterceptor)
@@ -14,8 +16,8 @@ export class OptionsController {
   @Get()
   @ApiOperation({ summary: '筛选项 the values the filter bar offers' })
   @ZodResponse({ status: 200, type: OptionsDto })
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- validated only: it must be empty
-  options(@Query(new ZodValidationPipe(noQuerySchema)) _query: Record<string, never>) {
-    return this.service.options();
+  // the query is validated only: it must be empty
+  options(@Auth() auth: Principal, @Query(new ZodValidationPipe(noQuerySchema)) _query: Record<string, never>) {
+    return this.service.options(auth);
   }
 }

@@ -4,7 +4,7 @@ import { INSPECTION_MODES, UNIT_CATEGORIES } from '../common/filters';
 import { MODE_LABELS, UNIT_CATEGORY_LABELS } from '../common/labels';
 import { DimensionsService } from '../dimensions/dimensions.service';
 import type { Dimensions } from '../dimensions/dimensions.repository';
-import { currentCountyLimit } from '../auth/principal';
+import { countyLimit, type Principal } from '../auth/principal';
 import { committeeTerms, countyDimensions } from '../dimensions/scope';
 import type { OptionsResponse } from './dto/options.dto';
 
@@ -13,9 +13,9 @@ import type { OptionsResponse } from './dto/options.dto';
 export class OptionsService {
   constructor(@Inject(DimensionsService) private readonly dimensions: DimensionsService) {}
 
-  async options(): Promise<OptionsResponse> {
+  async options(auth: Principal): Promise<OptionsResponse> {
     const dims = await this.dimensions.get();
-    const county = currentCountyLimit();
+    const county = countyLimit(auth);
     return buildOptions(county === null ? dims : countyDimensions(dims, county), shanghaiToday());
   }
 }

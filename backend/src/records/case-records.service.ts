@@ -2,9 +2,10 @@ import { HttpStatus, Inject, Injectable, type StreamableFile } from '@nestjs/com
 import { type Prisma } from '@xuncha/prisma';
 import { shanghaiToday } from '@xuncha/shared';
 import { CountyScope } from '../auth/county-scope';
+import type { Principal } from '../auth/principal';
 import { AppError } from '../common/http-exception.filter';
 import { dbDate, isoDay, isoDayOrNull } from '../common/dates';
-import { csvListFile, listPages, xlsxListFile } from '../exports/list-file';
+import { csvListFile, listPages, xlsxListFile } from '../files/list-file';
 import { CaseRecordsRepository, type FindingRowSql, type InspectionRowSql } from './case-records.repository';
 import type {
   Change,
@@ -62,19 +63,19 @@ export class CaseRecordsService {
 
   // --- reads --------------------------------------------------------------------------
 
-  async inspections(query: InspectionListQuery): Promise<InspectionPage> {
-    const { total, rows } = await this.repository.inspections(query, this.county.limit());
+  async inspections(auth: Principal, query: InspectionListQuery): Promise<InspectionPage> {
+    const { total, rows } = await this.repository.inspections(query, this.county.limit(auth));
     return { total, page: query.page, pageSize: query.pageSize, rows: rows.map(inspectionRowView) };
   }
 
-  async findings(query: FindingRecordListQuery): Promise<FindingRecordPage> {
-    const { total, rows } = await this.repository.findings(query, this.county.limit());
+  async findings(auth: Principal, query: FindingRecordListQuery): Promise<FindingRecordPage> {
+    const { total, rows } = await this.repository.findings(query, this.county.limit(auth));
     return { total, page: query.page, pageSize: query.pageSize, rows: rows.map(findingRowView) };
   }
 
   /** Every row of the 巡察 list under the same parameters, as CSV or .xlsx; the file named after the filters. */
-  async inspectionsFile(query: InspectionFileQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
-    const county = this.county.limit();
+  async inspectionsFile(auth: Principal, query: InspectionFileQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
+    const county = this.county.limit(auth);
     const read = async (page: number) => {
       const { total, rows } = await this.repository.inspections({ ...query, page, pageSize: this.fileChunk }, county);
       return { total, rows: rows.map(inspectionRowView) };
@@ -90,8 +91,8 @@ export class CaseRecordsService {
   }
 
   /** Every row of the 问题 list under the same parameters, as CSV or .xlsx; the file named after the filters. */
-  async findingsFile(query: FindingRecordFileQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
-    const county = this.county.limit();
+  async findingsFile(auth: Principal, query: FindingRecordFileQuery, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
+    const county = this.county.limit(auth);
     const read = async (page: number) => {
       const { total, rows } = await this.repository.findings({ ...query, page, pageSize: this.fileChunk }, county);
       return { total, rows: rows.map(findingRowView) };
@@ -106,8 +107,8 @@ export class CaseRecordsService {
     return xlsxListFile(FINDING_LIST_COLUMNS, pages, first.rows, { title: '问题列表', asOf: today, reportingUnit: names.reportingUnit, ascii, name });
   }
 
-  async inspection(id: number): Promise<InspectionDetail> {
-    const row = await this.repository.inspection(id, this.county.limit());
+  async inspection(auth: Principal, id: number): Promise<InspectionDetail> {
+    const row = await this.repository.inspection(id, this.county.limit(auth));
     if (!row) throw notFound('巡察', 'inspection', id)();
     const findings = await this.repository.findingsOf(id);
     const tasks = await this.repository.tasksOf(findings.map((f) => f.id));
@@ -119,8 +120,8 @@ export class CaseRecordsService {
     };
   }
 
-  async earlierFindings(id: number): Promise<EarlierFindings> {
-    const row = await this.repository.inspection(id, this.county.limit());
+  async earlierFindings(auth: Principal, id: number): Promise<EarlierFindings> {
+    const row = await this.repository.inspection(id, this.county.limit(auth));
     if (!row) throw notFound('巡察', 'inspection', id)();
     const rows = await this.repository.earlierFindings(row.unit_id, id, row.stationed_from);
     return {
@@ -136,8 +137,8 @@ export class CaseRecordsService {
     };
   }
 
-  async units(query: UnitLookupQuery): Promise<UnitChoices> {
-    const rows = await this.repository.units(query.q, this.county.limit());
+  async units(auth: Principal, query: UnitLookupQuery): Promise<UnitChoices> {
+    const rows = await this.repository.units(query.q, this.county.limit(auth));
     return {
       total: rows.length,
       rows: rows.map((r) => ({ id: r.id, code: r.code, name: r.name, countyName: r.county_name, validFrom: r.valid_from, validTo: r.valid_to })),
@@ -146,8 +147,8 @@ export class CaseRecordsService {
 
   // --- corrections ----------------------------------------------------------------------
 
-  async updateInspection(id: number, input: UpdateInspection): Promise<{ record: InspectionRecord; changes: Change[] }> {
-    await this.county.check('inspection', id, notFound('巡察', 'inspection', id));
+  async updateInspection(auth: Principal, id: number, input: UpdateInspection): Promise<{ record: InspectionRecord; changes: Change[] }> {
+    await this.county.check(auth, 'inspection', id, notFound('巡察', 'inspection', id));
     const current = await this.repository.inspectionRow(id);
     if (!current) throw notFound('巡察', 'inspection', id)();
     const before = inspectionRecord(current);
@@ -175,7 +176,9 @@ export class CaseRecordsService {
     }
     const bounds = await this.repository.findingBounds(id);
     if (changed.has('unitId')) {
-      await this.county.check('unit', after.unitId, () => badField('unitId', `被巡察单位不存在或已删除 unit ${after.unitId} does not exist or was deleted`));
+      await this.county.check(auth, 'unit', after.unitId, () =>
+        badField('unitId', `被巡察单位不存在或已删除 unit ${after.unitId} does not exist or was deleted`),
+      );
       if (!(await this.records.unit(after.unitId))) throw badField('unitId', `被巡察单位不存在或已删除 unit ${after.unitId} does not exist or was deleted`);
       if (bounds.linked)
         throw badField(
@@ -190,7 +193,7 @@ export class CaseRecordsService {
       if (unit?.validTo && after.stationedFrom > isoDay(unit.validTo))
         throw badField('unitId', `进驻时该单位已撤销 unit ${after.unitId} was abolished on ${isoDay(unit.validTo)}, before ${after.stationedFrom}`);
     }
-    if (changed.has('roundId') || changed.has('stationedFrom')) await this.rounds.check(after.roundId, after.stationedFrom);
+    if (changed.has('roundId') || changed.has('stationedFrom')) await this.rounds.check(auth, after.roundId, after.stationedFrom);
     if (changed.has('stationedFrom') && bounds.first_found && bounds.first_found < after.stationedFrom) {
       throw badField(
         'stationedFrom',
@@ -219,8 +222,8 @@ export class CaseRecordsService {
     return { record: inspectionRecord(row), changes };
   }
 
-  async updateFinding(id: number, input: UpdateFinding): Promise<{ record: FindingRecord; changes: Change[] }> {
-    await this.county.check('finding', id, notFound('问题', 'finding', id));
+  async updateFinding(auth: Principal, id: number, input: UpdateFinding): Promise<{ record: FindingRecord; changes: Change[] }> {
+    await this.county.check(auth, 'finding', id, notFound('问题', 'finding', id));
     const current = await this.repository.findingRow(BigInt(id));
     if (!current) throw notFound('问题', 'finding', id)();
     const before = findingRecord(current);
@@ -279,8 +282,8 @@ export class CaseRecordsService {
     return { record: findingRecord(row), changes };
   }
 
-  async updateTask(id: number, input: UpdateTask): Promise<{ record: TaskRecord; changes: Change[] }> {
-    await this.county.check('task', id, notFound('整改任务', 'task', id));
+  async updateTask(auth: Principal, id: number, input: UpdateTask): Promise<{ record: TaskRecord; changes: Change[] }> {
+    await this.county.check(auth, 'task', id, notFound('整改任务', 'task', id));
     const current = await this.repository.taskRow(BigInt(id));
     if (!current) throw notFound('整改任务', 'task', id)();
     const before = taskView(current);

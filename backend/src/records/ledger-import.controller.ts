@@ -4,10 +4,12 @@ import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags
 import { ZodResponse } from 'nestjs-zod';
 import { Audited } from '../auth/access';
 import type { AuditedRequest } from '../audit/audit.interceptor';
-import { Actor } from './actor';
+import { Actor } from '../auth/actor';
 import { LEDGER_PREVIEW_BODY, LEDGER_UPLOAD_BODY, LedgerImportResultDto, LedgerPreviewDto } from './dto/ledger-import.dto';
 import { LedgerImportService, type Upload } from './ledger-import.service';
 import { UploadErrorsInterceptor } from './upload-errors.interceptor';
+import { Auth } from '../auth/auth.decorator';
+import type { Principal } from '../auth/principal';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const TEMPLATE_NAME = encodeURIComponent('整改台账导入模板.xlsx');
@@ -25,8 +27,8 @@ export class LedgerImportController {
   @ApiOkResponse({ description: 'the template workbook', schema: { type: 'string', format: 'binary' } })
   @Header('Content-Type', XLSX)
   @Header('Content-Disposition', `attachment; filename="ledger-template.xlsx"; filename*=UTF-8''${TEMPLATE_NAME}`)
-  async template() {
-    return new StreamableFile(await this.service.template());
+  async template(@Auth() auth: Principal) {
+    return new StreamableFile(await this.service.template(auth));
   }
 
   @Post('preview')
@@ -36,8 +38,8 @@ export class LedgerImportController {
   @ApiBody(LEDGER_PREVIEW_BODY)
   @UseInterceptors(UploadErrorsInterceptor, FileInterceptor('file'))
   @ZodResponse({ status: 200, type: LedgerPreviewDto })
-  preview(@UploadedFile() file: Upload | undefined) {
-    return this.service.preview(file);
+  preview(@Auth() auth: Principal, @UploadedFile() file: Upload | undefined) {
+    return this.service.preview(auth, file);
   }
 
   @Post()
@@ -51,12 +53,13 @@ export class LedgerImportController {
   @UseInterceptors(UploadErrorsInterceptor, FileInterceptor('file'))
   @ZodResponse({ status: 201, type: LedgerImportResultDto })
   async import(
+    @Auth() auth: Principal,
     @UploadedFile() file: Upload | undefined,
     @Body() body: Record<string, unknown> | undefined,
     @Actor() actor: string,
     @Req() request: AuditedRequest,
   ) {
-    const result = await this.service.import(file, body?.confirmNewInspections === 'true', actor);
+    const result = await this.service.import(auth, file, body?.confirmNewInspections === 'true', actor);
     request.auditDetail = { result };
     return result;
   }

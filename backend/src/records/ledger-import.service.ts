@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { shanghaiToday } from '@xuncha/shared';
 import type { AppConfig } from '../config/app-config';
 import { CountyScope } from '../auth/county-scope';
+import type { Principal } from '../auth/principal';
 import { AppError } from '../common/http-exception.filter';
 import { APP_CONFIG } from '../infra/tokens';
 import { isoDay } from '../common/dates';
@@ -95,8 +96,8 @@ export class LedgerImportService {
     @Inject(CountyScope) private readonly county: CountyScope,
   ) {}
 
-  async template(): Promise<Buffer> {
-    const county = this.county.limit();
+  async template(auth: Principal): Promise<Buffer> {
+    const county = this.county.limit(auth);
     const [rounds, units, categories] = await Promise.all([this.repository.rounds(county), this.repository.units(county), this.repository.categories()]);
     return buildLedgerTemplate({
       rounds: rounds.map((r) => r.name),
@@ -105,10 +106,10 @@ export class LedgerImportService {
     });
   }
 
-  async preview(file: Upload | undefined): Promise<LedgerPreview> {
+  async preview(auth: Principal, file: Upload | undefined): Promise<LedgerPreview> {
     const upload = this.checkFile(file);
     const read = await this.read(upload);
-    const resolved = await this.resolve(read.rows, read.history, read.problems);
+    const resolved = await this.resolve(auth, read.rows, read.history, read.problems);
     const importedAt = await this.repository.importedRecently(hashOf(upload));
     return {
       fileName: upload.originalname,
@@ -121,10 +122,10 @@ export class LedgerImportService {
     };
   }
 
-  async import(file: Upload | undefined, confirmNewInspections: boolean, actor: string): Promise<LedgerImportResult> {
+  async import(auth: Principal, file: Upload | undefined, confirmNewInspections: boolean, actor: string): Promise<LedgerImportResult> {
     const upload = this.checkFile(file);
     const read = await this.read(upload);
-    const resolved = await this.resolve(read.rows, read.history, read.problems);
+    const resolved = await this.resolve(auth, read.rows, read.history, read.problems);
     // every problem of every row at once
     if (resolved.problems.length > 0) throw rowsRefused(resolved.problems);
     if (resolved.newInspections.length > 0 && !confirmNewInspections) {
@@ -177,10 +178,10 @@ export class LedgerImportService {
    * against them and the history against each task: every problem of every row, also of
    * rows whose other cells had problems (what could be read is checked).
    */
-  private async resolve(rows: LedgerRow[], history: HistoryRow[], cellProblems: Problem[]): Promise<Resolved> {
+  private async resolve(auth: Principal, rows: LedgerRow[], history: HistoryRow[], cellProblems: Problem[]): Promise<Resolved> {
     const problems = [...cellProblems];
     const today = shanghaiToday();
-    const county = this.county.limit();
+    const county = this.county.limit(auth);
     const [rounds, units, categories] = await Promise.all([this.repository.rounds(county), this.repository.units(county), this.repository.categories()]);
 
     const roundByName = groupBy(rounds, (r) => fold(r.name));

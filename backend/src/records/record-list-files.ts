@@ -1,6 +1,6 @@
 import { MODE_LABELS } from '../common/labels';
-import type { CsvColumn } from '../exports/files';
-import { namedFileName } from '../exports/list-csv';
+import type { CsvColumn } from '../files/files';
+import { namedFileName } from '../files/list-file';
 import type { FindingRecordListQuery, FindingRow, InspectionListQuery, InspectionRow } from './dto/case-records.dto';
 
 /** The columns of the 巡察 and 问题 lists' CSV and .xlsx downloads: the list's rows, headed in Chinese. */

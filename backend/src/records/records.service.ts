@@ -1,6 +1,7 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { shanghaiToday } from '@xuncha/shared';
 import { CountyScope } from '../auth/county-scope';
+import type { Principal } from '../auth/principal';
 import { AppError } from '../common/http-exception.filter';
 import { TASK_STATUS_LABELS } from '../common/labels';
 import { dbDate, isoDay, isoDayOrNull } from '../common/dates';
@@ -47,13 +48,15 @@ export class RecordsService {
     @Inject(RoundRules) private readonly rounds: RoundRules,
   ) {}
 
-  async createInspection(input: CreateInspection): Promise<InspectionRecord> {
+  async createInspection(auth: Principal, input: CreateInspection): Promise<InspectionRecord> {
     // a county user's unit of another county is answered as one that does not exist
-    await this.county.check('unit', input.unitId, () => badField('unitId', `被巡察单位不存在或已删除 unit ${input.unitId} does not exist or was deleted`));
+    await this.county.check(auth, 'unit', input.unitId, () =>
+      badField('unitId', `被巡察单位不存在或已删除 unit ${input.unitId} does not exist or was deleted`),
+    );
     const unit = await this.repository.unit(input.unitId);
     if (!unit) throw badField('unitId', `被巡察单位不存在或已删除 unit ${input.unitId} does not exist or was deleted`);
     // the round: of the writer's own committee (403 otherwise), stationed within its dates
-    await this.rounds.check(input.roundId, input.stationedFrom);
+    await this.rounds.check(auth, input.roundId, input.stationedFrom);
     if (input.stationedFrom < isoDay(unit.validFrom)) {
       throw badField('unitId', `进驻时该单位尚未设立 unit ${input.unitId} was established on ${isoDay(unit.validFrom)}, after ${input.stationedFrom}`);
     }
@@ -74,8 +77,8 @@ export class RecordsService {
     return inspectionView(row);
   }
 
-  async createFinding(input: CreateFinding): Promise<FindingRecord> {
-    await this.county.check('inspection', input.inspectionId, () =>
+  async createFinding(auth: Principal, input: CreateFinding): Promise<FindingRecord> {
+    await this.county.check(auth, 'inspection', input.inspectionId, () =>
       badField('inspectionId', `巡察不存在或已删除 inspection ${input.inspectionId} does not exist or was deleted`),
     );
     const [inspection, category] = await Promise.all([this.repository.inspection(input.inspectionId), this.repository.category(input.categoryId)]);
@@ -119,8 +122,8 @@ export class RecordsService {
     return findingView(row);
   }
 
-  async createTask(input: CreateTask, actor: string): Promise<TaskWrite> {
-    await this.county.check('finding', input.findingId, () =>
+  async createTask(auth: Principal, input: CreateTask, actor: string): Promise<TaskWrite> {
+    await this.county.check(auth, 'finding', input.findingId, () =>
       badField('findingId', `问题不存在或已删除 finding ${input.findingId} does not exist or was deleted`),
     );
     const finding = await this.repository.finding(BigInt(input.findingId));
@@ -161,8 +164,8 @@ export class RecordsService {
     return writeView(written);
   }
 
-  async changeStatus(id: number, input: ChangeStatus, actor: string): Promise<TaskWrite> {
-    await this.county.check('task', id, CountyScope.notFound('整改任务', id));
+  async changeStatus(auth: Principal, id: number, input: ChangeStatus, actor: string): Promise<TaskWrite> {
+    await this.county.check(auth, 'task', id, CountyScope.notFound('整改任务', id));
     if (input.date !== undefined && input.effectiveDate !== undefined && input.date !== input.effectiveDate) {
       throw badField(
         'effectiveDate',
@@ -196,8 +199,8 @@ export class RecordsService {
     return writeView(written);
   }
 
-  async extend(id: number, input: Extension, actor: string): Promise<TaskWrite> {
-    await this.county.check('task', id, CountyScope.notFound('整改任务', id));
+  async extend(auth: Principal, id: number, input: Extension, actor: string): Promise<TaskWrite> {
+    await this.county.check(auth, 'task', id, CountyScope.notFound('整改任务', id));
     const effective = effectiveDay(input, shanghaiToday());
     const written = await this.repository.transaction(async (tx) => {
       const task = await this.lockedTask(tx, id);
@@ -230,8 +233,8 @@ export class RecordsService {
     return writeView(written);
   }
 
-  async addNote(id: number, input: ProgressNote, actor: string): Promise<TaskWrite> {
-    await this.county.check('task', id, CountyScope.notFound('整改任务', id));
+  async addNote(auth: Principal, id: number, input: ProgressNote, actor: string): Promise<TaskWrite> {
+    await this.county.check(auth, 'task', id, CountyScope.notFound('整改任务', id));
     const today = shanghaiToday();
     const written = await this.repository.transaction(async (tx) => {
       const task = await this.lockedTask(tx, id);
@@ -240,22 +243,22 @@ export class RecordsService {
     return writeView(written);
   }
 
-  async deleteInspection(id: number): Promise<Deleted> {
-    await this.county.check('inspection', id, CountyScope.notFound('巡察', id));
+  async deleteInspection(auth: Principal, id: number): Promise<Deleted> {
+    await this.county.check(auth, 'inspection', id, CountyScope.notFound('巡察', id));
     const row = await this.repository.deleteInspection(id);
     if (!row) throw new AppError(HttpStatus.NOT_FOUND, `巡察不存在或已删除 inspection ${id} does not exist or was deleted`);
     return deletedView(row);
   }
 
-  async deleteFinding(id: number): Promise<Deleted> {
-    await this.county.check('finding', id, CountyScope.notFound('问题', id));
+  async deleteFinding(auth: Principal, id: number): Promise<Deleted> {
+    await this.county.check(auth, 'finding', id, CountyScope.notFound('问题', id));
     const row = await this.repository.deleteFinding(BigInt(id));
     if (!row) throw new AppError(HttpStatus.NOT_FOUND, `问题不存在或已删除 finding ${id} does not exist or was deleted`);
     return deletedView(row);
   }
 
-  async deleteTask(id: number): Promise<Deleted> {
-    await this.county.check('task', id, CountyScope.notFound('整改任务', id));
+  async deleteTask(auth: Principal, id: number): Promise<Deleted> {
+    await this.county.check(auth, 'task', id, CountyScope.notFound('整改任务', id));
     const row = await this.repository.deleteTask(BigInt(id));
     if (!row) throw new AppError(HttpStatus.NOT_FOUND, `整改任务不存在或已删除 task ${id} does not exist or was deleted`);
     return deletedView(row);

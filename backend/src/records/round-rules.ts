@@ -1,5 +1,6 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { CountyScope } from '../auth/county-scope';
+import type { Principal } from '../auth/principal';
 import { AppError } from '../common/http-exception.filter';
 import { CaseRecordsRepository } from './case-records.repository';
 
@@ -23,10 +24,10 @@ export class RoundRules {
     @Inject(CountyScope) private readonly county: CountyScope,
   ) {}
 
-  async check(roundId: number, stationedFrom: string): Promise<void> {
+  async check(auth: Principal, roundId: number, stationedFrom: string): Promise<void> {
     const round = await this.repository.round(roundId);
     if (!round) throw badField('roundId', `轮次不存在或已删除 round ${roundId} does not exist or was deleted`);
-    const county = this.county.limit();
+    const county = this.county.limit(auth);
     if (county !== null && round.committee_region_id !== county) {
       throw badField(
         'roundId',

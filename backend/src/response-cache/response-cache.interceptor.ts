@@ -3,7 +3,7 @@ import { shanghaiToday } from '@xuncha/shared';
 import type { Request, Response } from 'express';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { asSlowWork } from '@xuncha/etl';
-import { currentCountyLimit } from '../auth/principal';
+import { countyLimit, type SignedRequest } from '../auth/principal';
 import type { AppConfig } from '../config/app-config';
 import type { Dimensions } from '../dimensions/dimensions.repository';
 import { DimensionsService } from '../dimensions/dimensions.service';
@@ -64,14 +64,15 @@ export class ResponseCacheInterceptor implements NestInterceptor {
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     if (!this.config.responseCache) return next.handle();
     const http = context.switchToHttp();
-    const request = http.getRequest<Request>();
+    const request = http.getRequest<SignedRequest>();
     const response = http.getResponse<Response>();
     const { dimensions, generation } = await this.dimensions.withGeneration();
     this.store.observe(generation, dimensions);
     const today = shanghaiToday();
-    const countyLimit = currentCountyLimit();
-    const key = `${request.path}?${canonicalQuery(request.query)}|county=${countyLimit ?? ''}|today=${today}`;
-    const scope = answerScope(request.query, countyLimit, dimensions, today);
+    // the AccessGuard, which runs first, admits none of the routes cached here without a session
+    const county = request.principal ? countyLimit(request.principal) : null;
+    const key = `${request.path}?${canonicalQuery(request.query)}|county=${county ?? ''}|today=${today}`;
+    const scope = answerScope(request.query, county, dimensions, today);
     const compute = () => lastValueFrom(next.handle());
     const { hit, answer } = this.store.answer(key, scope, () => (slowAnswer(scope, today) ? asSlowWork(compute) : compute()));
     response.setHeader('X-Xuncha-Cache', hit ? 'hit' : 'miss');

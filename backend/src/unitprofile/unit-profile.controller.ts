@@ -3,6 +3,8 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { UnitProfileDto, UnitProfileParamDto } from './dto/unit-profile.dto';
 import { UnitProfileService } from './unit-profile.service';
+import { Auth } from '../auth/auth.decorator';
+import type { Principal } from '../auth/principal';
 
 @ApiTags('units')
 @Controller()
@@ -15,7 +17,7 @@ export class UnitProfileController {
       '单位画像 one inspected unit: inspections by mode, findings by category with repeats and rebounds, tasks, days to close against its county, clues, responsible persons',
   })
   @ZodResponse({ status: 200, type: UnitProfileDto })
-  profile(@Param() params: UnitProfileParamDto) {
-    return this.service.profile(params.id);
+  profile(@Auth() auth: Principal, @Param() params: UnitProfileParamDto) {
+    return this.service.profile(auth, params.id);
   }
 }

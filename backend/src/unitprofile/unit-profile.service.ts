@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { shanghaiToday } from '@xuncha/shared';
 import { CountyScope } from '../auth/county-scope';
+import type { Principal } from '../auth/principal';
 import { INSPECTION_MODES } from '../common/filters';
 import { ScopeService } from '../dimensions/scope.service';
 import { recurrenceMemberIdsSubquery } from '../metrics/metrics.queries';
@@ -23,9 +24,9 @@ export class UnitProfileService {
     @Inject(MetricsService) private readonly metrics: MetricsService,
   ) {}
 
-  async profile(id: number): Promise<UnitProfile> {
+  async profile(auth: Principal, id: number): Promise<UnitProfile> {
     const missing = CountyScope.notFound('单位', id);
-    await this.county.check('unit', id, missing);
+    await this.county.check(auth, 'unit', id, missing);
     const unit = await this.repository.unit(id);
     if (!unit) throw missing();
     const asOf = shanghaiToday();
@@ -38,7 +39,7 @@ export class UnitProfileService {
     ]);
 
     // repeats and rebounds: the members of the county's 复发 figures that are this unit's findings
-    const { scope, current } = await this.scopes.resolve({ regionId: unit.countyId, asOf });
+    const { scope, current } = await this.scopes.resolve(auth, { regionId: unit.countyId, asOf });
     const [repeats, rebounds] =
       findings.length === 0
         ? [new Set<string>(), new Set<string>()]
@@ -63,7 +64,7 @@ export class UnitProfileService {
       categories.set(f.categoryId, c);
     }
 
-    const county = (await this.metrics.rectification({ regionId: unit.countyId, asOf })).daysToClose;
+    const county = (await this.metrics.rectification(auth, { regionId: unit.countyId, asOf })).daysToClose;
 
     const persons: UnitProfile['persons'] = [];
     if (unit.principalLeader) persons.push({ role: 'PRINCIPAL', name: unit.principalLeader, dept: null, tasks: 0, openTasks: 0 });

@@ -3,7 +3,9 @@ import { ApiCreatedResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/
 import { ZodResponse } from 'nestjs-zod';
 import { Audited } from '../auth/access';
 import { ResponseCacheInterceptor } from '../response-cache/response-cache.interceptor';
-import { Actor } from '../records/actor';
+import { Actor } from '../auth/actor';
+import { Auth } from '../auth/auth.decorator';
+import type { Principal } from '../auth/principal';
 import { NoticeBodyDto, NoticeQueryDto, WarningSummaryDto, WarningSummaryQueryDto } from './dto/warnings.dto';
 import { DOCX_TYPE, WarningsService, ZIP_TYPE } from './warnings.service';
 
@@ -19,8 +21,8 @@ export class WarningsController {
       '预警 open tasks per level of the ladder (yellow ≤ WARNING_YELLOW_DAYS, orange ≤ WARNING_ORANGE_DAYS before due, red overdue); the lists: GET /api/tasks?warning=',
   })
   @ZodResponse({ status: 200, type: WarningSummaryDto })
-  summary(@Query() query: WarningSummaryQueryDto) {
-    return this.service.summary(query);
+  summary(@Auth() auth: Principal, @Query() query: WarningSummaryQueryDto) {
+    return this.service.summary(auth, query);
   }
 
   @Post('notices')
@@ -31,7 +33,7 @@ export class WarningsController {
   })
   @ApiProduces(DOCX_TYPE, ZIP_TYPE)
   @ApiCreatedResponse({ description: 'the notice, or a zip of notices', schema: { type: 'string', format: 'binary' } })
-  issue(@Query() query: NoticeQueryDto, @Body() body: NoticeBodyDto, @Actor() actor: string) {
-    return this.service.issue(query, body, actor);
+  issue(@Auth() auth: Principal, @Query() query: NoticeQueryDto, @Body() body: NoticeBodyDto, @Actor() actor: string) {
+    return this.service.issue(auth, query, body, actor);
   }
 }

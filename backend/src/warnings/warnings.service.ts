@@ -1,7 +1,7 @@
 import { Inject, Injectable, StreamableFile } from '@nestjs/common';
 import JSZip from 'jszip';
 import { shanghaiToday } from '@xuncha/shared';
-import { currentCountyLimit, currentPrincipal } from '../auth/principal';
+import { countyLimit, type Principal } from '../auth/principal';
 import { AppError } from '../common/http-exception.filter';
 import type { FiltersInput } from '../common/filters';
 import type { AppConfig } from '../config/app-config';
@@ -9,7 +9,7 @@ import { DimensionsService } from '../dimensions/dimensions.service';
 import { DrillService } from '../drill/drill.service';
 import { WARNING_LEVELS, type TaskListQuery } from '../drill/dto/drill.dto';
 import { APP_CONFIG } from '../infra/tokens';
-import { contentDisposition } from '../exports/files';
+import { contentDisposition } from '../files/files';
 import type { TaskCsvQuery } from '../exports/dto/exports.dto';
 import { NOTICE_TITLES, writeNoticeDocument, type NoticeData, type NoticeTask } from './notice-document';
 import { highestLevel, WARNING_LABELS, WARNING_RECIPIENTS, warningLevel } from './warning-ladder';
@@ -35,11 +35,11 @@ export class WarningsService {
   ) {}
 
   /** Open tasks per warning level under the filters, as of their as-of day. */
-  async summary(filters: FiltersInput) {
+  async summary(auth: Principal, filters: FiltersInput) {
     let asOf = '';
     const levels = [];
     for (const level of WARNING_LEVELS) {
-      const page = await this.drill.tasks({ ...filters, warning: level, sort: 'id', page: 1, pageSize: 1 } satisfies TaskListQuery);
+      const page = await this.drill.tasks(auth, { ...filters, warning: level, sort: 'id', page: 1, pageSize: 1 } satisfies TaskListQuery);
       asOf = page.asOf;
       levels.push({ level, label: WARNING_LABELS[level], count: page.total, recipients: [...WARNING_RECIPIENTS[level]] });
     }
@@ -51,8 +51,8 @@ export class WarningsService {
    * responsible department), a zip when there are several. Each task named gets an
    * ESCALATION event dated today, and the issue an audit entry, in one transaction.
    */
-  async issue(query: TaskCsvQuery, body: NoticeBody, actor: string): Promise<StreamableFile> {
-    const list = await this.drill.taskChunks({ ...query, page: 1, pageSize: MAX_NOTICE_TASKS });
+  async issue(auth: Principal, query: TaskCsvQuery, body: NoticeBody, actor: string): Promise<StreamableFile> {
+    const list = await this.drill.taskChunks(auth, { ...query, page: 1, pageSize: MAX_NOTICE_TASKS });
     if (list.total === 0) throw new AppError(400, '筛选条件下没有整改任务，无法生成文书 no task matches the filters');
     if (list.total > MAX_NOTICE_TASKS) {
       throw new AppError(
@@ -82,10 +82,9 @@ export class WarningsService {
     }
     const leaders = await this.repository.unitLeaders([...new Set(rows.map((r) => r.unitId))]);
     const today = shanghaiToday();
-    const issuer = await this.issuer();
+    const issuer = await this.issuer(auth);
     const title = NOTICE_TITLES[body.kind];
     const ordered = [...groups.values()].sort((a, b) => a.addressee.localeCompare(b.addressee, 'zh-CN'));
-    const principal = currentPrincipal();
     const { number, result } = await this.repository.issue(
       Number(today.slice(0, 4)),
       NUMBER_PREFIX[body.kind],
@@ -111,7 +110,7 @@ export class WarningsService {
         taskIds: rows.map((r) => r.id),
         eventDate: new Date(`${today}T00:00:00Z`),
         actor,
-        principal,
+        principal: auth,
         detail: { kind: body.kind, groupBy: body.groupBy, asOf, query, documents: ordered.length, tasks: rows.length, taskIds: rows.map((r) => r.id) },
       }),
     );
@@ -136,9 +135,9 @@ export class WarningsService {
   }
 
   /** 落款: the county's office for a county account, else the city's. */
-  private async issuer(): Promise<string> {
+  private async issuer(auth: Principal): Promise<string> {
     const dims = await this.dimensions.get();
-    const county = currentCountyLimit();
+    const county = countyLimit(auth);
     const region = (county !== null && dims.regions.find((r) => r.id === county && r.level === 'COUNTY')) || dims.regions.find((r) => r.level === 'CITY');
     return `中共${region?.name ?? ''}委巡察工作领导小组办公室`;
   }

@@ -3,6 +3,7 @@ import {
   MetricsService,
   QuarterStateService,
   ScopeService,
+  SYSTEM,
   type BoundSource,
   type Filters,
   type MetricName,
@@ -122,7 +123,7 @@ describe('read sources: the scope picks the source, every source gives the refer
       expect({ metric, filters, source: chosen }).toEqual({ metric, filters, source: expected });
       const want = JSON.stringify(rounded(await reference(metric, filters)));
       expect({ metric, filters, figure: JSON.stringify(rounded(api.body)) }).toEqual({ metric, filters, figure: want });
-      const resolved = await scopes.resolve(filters);
+      const resolved = await scopes.resolve(SYSTEM, filters);
       for (const other of also) {
         const source: BoundSource = other.kind === 'quarter' ? { ...other, build: (await quarters.get(other.quarterEnd)).build } : other;
         const figure = await figuresFrom(metric, { scope: resolved.scope, dims: resolved.dims, source });
@@ -135,7 +136,7 @@ describe('read sources: the scope picks the source, every source gives the refer
   const FACTS_REPLAYED: ReadSource = { kind: 'facts', current: false };
 
   it('summary: as of today, after the last event loaded, every metric reads the current-state tables', async () => {
-    const dims = (await scopes.resolve({})).dims;
+    const dims = (await scopes.resolve(SYSTEM, {})).dims;
     // as of today every day loaded lies on or before as-of
     expect(dims.maxEventDate! <= today && dims.summary!.allBy <= today && dims.unitCoverageBy! <= today).toBe(true);
     const cases = [{ asOf: today }, { asOf: today, regionId: county }, { asOf: today, unitCategory: 'VILLAGE' as const, mode: 'ROUTINE' as const }].flatMap(
@@ -169,7 +170,7 @@ describe('read sources: the scope picks the source, every source gives the refer
 
   it('facts: a township, a coverage round or previous term, or an as-of that is no quarter end before the last event reads the facts', async () => {
     const dayBefore = shiftDays(lastQuarter, -1);
-    const dims = (await scopes.resolve({})).dims;
+    const dims = (await scopes.resolve(SYSTEM, {})).dims;
     // before the last event loaded: the tasks are replayed
     expect(dayBefore < dims.maxEventDate!).toBe(true);
     const cases: { metric: MetricName; filters: Filters; expected: ReadSource; also: ReadSource[] }[] = [

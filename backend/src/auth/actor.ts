@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { SignedRequest } from '../auth/principal';
+import type { SignedRequest } from './principal';
 
 /** Who is writing, as TaskEvent.actor records it: the signed-in user's username. */
 export function actorOf(request: SignedRequest): string {

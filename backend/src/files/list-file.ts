@@ -103,3 +103,23 @@ export function csvListFile<T>(columns: readonly CsvColumn<T>[], pages: AsyncIte
   // Nest's handler of a stream failing after the headers went out destroys the connection
   return new StreamableFile(Readable.from(text(), { objectMode: false }), { type: CSV_TYPE, disposition: contentDisposition(ascii, name) });
 }
+
+/** Named parts of a list's filters, for its file name: region, round, category, unit category, mode. */
+export interface ListNameParts {
+  region?: string;
+  round?: string;
+  category?: string;
+  unitCategory?: string;
+  mode?: string;
+}
+
+/** `超期任务_某县_第一轮_2026-12-03.xlsx`: the list, its named filters, the as-of day; no path characters. */
+export function listFileName(label: string, parts: ListNameParts, asOf: string, extension: 'csv' | 'xlsx'): string {
+  return namedFileName([label, parts.region, parts.round, parts.category, parts.unitCategory, parts.mode, asOf], extension);
+}
+
+/** The named parts that are given, joined by `_`, each without path characters (nor `_`). */
+export function namedFileName(parts: readonly (string | undefined)[], extension: 'csv' | 'xlsx'): string {
+  const named = parts.filter((p): p is string => !!p);
+  return `${named.map((p) => p.replace(/[\\/:*?"<>|_\u0000-\u001f]/g, '-')).join('_')}.${extension}`;
+}
