@@ -306,6 +306,49 @@ function addDays(day: string, days: number): string {
     await countyContext.close();
   });
 
+  it('a county user’s link to another county’s task or drill list lands on their own task list with a short notice', async () => {
+    const options = await api('/api/options');
+    const [mine, other] = options.regions[0].children.filter((r: Json) => r.level === 'COUNTY');
+    // a task of the other county (its unit's region is the county or one of its townships)
+    const [task] = await query<{ id: number }>(
+      t.db.url,
+      `SELECT k.id FROM rectification_tasks k JOIN findings f ON f.id = k.finding_id AND f.deleted_at IS NULL
+         JOIN org_units u ON u.id = f.unit_id JOIN regions g ON g.id = u.region_id
+        WHERE k.deleted_at IS NULL AND (g.id = $1 OR g.parent_id = $1) ORDER BY k.id LIMIT 1`,
+      [other.id],
+    );
+    expect(task).toBeDefined();
+    const client = await t.as(`county-${mine.code}`);
+    expect((await client.get(`/api/tasks/${task.id}`)).status).toBe(404);
+    const countyContext = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', baseURL: t.url, reducedMotion: 'reduce' });
+    const [name, value] = client.cookie.split('=');
+    await countyContext.addCookies([{ name, value, url: t.url }]);
+    const p = await countyContext.newPage();
+    p.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    // the drawer's request answers 404 on purpose (the browser logs it)
+    expectedFailures.push(/404 \(Not Found\)/);
+
+    await p.goto(`/rectification?task=${task.id}`);
+    await p.locator('.el-message', { hasText: `任务 #${task.id} 不属于${mine.name}` }).waitFor();
+    await p.waitForURL((url) => url.pathname === '/overdue' && !url.searchParams.has('task'));
+    await waitReady(p, 'overdue-list');
+    await expect(p.getByTestId('task-drawer').isVisible()).resolves.toBe(false);
+    await expect(p.locator('[data-state="error"]').count()).resolves.toBe(0);
+    // their own list: as many tasks as the API gives them
+    const own = (await client.get<Json>('/api/tasks?overdue=true&pageSize=1')).body;
+    await eventually(async () => numberIn(await text(p, 'overdue-total')), own.total);
+    await shot(p, '09-county-task-link');
+
+    // a drill list of the other county: not opened (the server would refuse it), a notice naming their county
+    const drill = JSON.stringify({ kind: 'tasks', title: '超期任务', query: { regionId: other.id } });
+    await p.goto(`/overdue?drill=${encodeURIComponent(drill)}`);
+    await p.locator('.el-message', { hasText: mine.name }).last().waitFor();
+    await p.waitForURL((url) => !url.searchParams.has('drill'));
+    await waitReady(p, 'overdue-list');
+    await expect(p.getByTestId('drill-drawer').isVisible()).resolves.toBe(false);
+    await countyContext.close();
+  });
+
   it('logged no errors in the page', () => {
     const unexpected = errors.filter((e) => !expectedFailures.some((re) => re.test(e)));
     expect(unexpected).toEqual([]);
