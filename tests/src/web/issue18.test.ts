@@ -177,6 +177,11 @@ describeInBrowser('issue 18 in a browser at both sizes in both languages', () =>
       await page.getByTestId('kpi-on-time-definition').hover();
       const definition = METRIC_DEFINITIONS.onTime[en ? 'en' : 'zh'];
       await page.locator('.el-popper:visible', { hasText: definition }).waitFor();
+      // the chart cards' 口径 from the same source
+      const findings = METRIC_DEFINITIONS.findings;
+      expect(await page.getByTestId('chart-categories-level1-definition').getAttribute('data-definition')).toBe(
+        en ? `${findings.name.en}: ${findings.en}` : `${findings.name.zh}：${findings.zh}`,
+      );
       await shot(page, '04-10-overview', locale, size);
       await page.mouse.move(0, 0);
 
