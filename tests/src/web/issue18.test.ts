@@ -326,6 +326,31 @@ describeInBrowser('issue 18 in a browser at both sizes in both languages', () =>
     });
   }
 
+  it('small things: 导出 as tall as the toolbar button beside it, the unit directory’s row actions apart', async () => {
+    for (const [url, exportId, neighbour] of [
+      ['/masterdata/units', 'units-export-xlsx', 'unit-create'],
+      ['/records/inspections', 'inspections-export-xlsx', 'inspection-create'],
+    ] as const) {
+      const page = await pageAs(t.cookie, 'zh-CN', SIZES[0]);
+      await page.goto(url);
+      await page.getByTestId(exportId).waitFor({ timeout: 30_000 });
+      await page.getByTestId(neighbour).waitFor();
+      const [a, b] = [(await page.getByTestId(exportId).boundingBox())!, (await page.getByTestId(neighbour).boundingBox())!];
+      expect(Math.round(a.height)).toBe(Math.round(b.height));
+      if (url === '/masterdata/units') {
+        const edit = page.locator('[data-testid^="unit-edit-"]').first();
+        await edit.waitFor({ timeout: 30_000 });
+        const row = page.locator('.el-table__body tr', { has: edit });
+        const [e, c] = [
+          (await edit.boundingBox())!,
+          (await row.locator('[data-testid^="unit-close-"], [data-testid^="unit-restore-"]').first().boundingBox())!,
+        ];
+        expect(c.x - (e.x + e.width)).toBeGreaterThanOrEqual(8);
+        await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'issue18-small-units-1366-zh.png') });
+      }
+    }
+  });
+
   it('logged no errors in the page', () => {
     expect(errors.filter((e) => !expected.some((re) => re.test(e)))).toEqual([]);
   });
