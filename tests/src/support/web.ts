@@ -45,17 +45,20 @@ export interface ContextOptions {
 
 /** A context signed in with `cookie`; reduced motion, so charts are drawn without animation (the tests wait for their `finished` event). */
 export async function signedInContext(browser: Browser, options: ContextOptions): Promise<BrowserContext> {
-  const { baseURL, cookie, viewport = SIZES[0], locale = 'zh-CN', rememberLocale = false, acceptDownloads } = options;
+  const { baseURL, cookie, viewport = SIZES[0], locale = 'zh-CN', rememberLocale: remember = false, acceptDownloads } = options;
   const context = await browser.newContext({ viewport, locale, baseURL, reducedMotion: 'reduce', ...(acceptDownloads ? { acceptDownloads } : {}) });
-  if (rememberLocale) {
-    // runs in the page
-    await context.addInitScript(
-      (l) => (globalThis as unknown as { localStorage: { setItem(key: string, value: string): void } }).localStorage.setItem('xuncha.locale', l),
-      locale,
-    );
-  }
+  if (remember) await rememberLocale(context, locale);
   if (cookie) await addSessionCookie(context, baseURL, cookie);
   return context;
+}
+
+/** Stores the dashboard's remembered language (frontend/src/i18n/index.ts) in the context's pages before they run. */
+export async function rememberLocale(context: BrowserContext, locale: string): Promise<void> {
+  // runs in the page
+  await context.addInitScript(
+    (l) => (globalThis as unknown as { localStorage: { setItem(key: string, value: string): void } }).localStorage.setItem('xuncha.locale', l),
+    locale,
+  );
 }
 
 export async function addSessionCookie(context: BrowserContext, url: string, cookie: string): Promise<void> {

@@ -3,8 +3,9 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { shanghaiToday } from '@xuncha/shared';
 import { startTestApp, type TestApp } from '../support/app';
-import { browserUnavailable, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
+import { ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
 import { query } from '../support/pg';
+import { addSessionCookie, collectErrors, describeInBrowser } from '../support/web';
 
 /**
  * The case-record pages in a real browser: create an inspection (after the server refused a
@@ -14,22 +15,11 @@ import { query } from '../support/pg';
  */
 jest.setTimeout(180_000);
 
-const unavailable = browserUnavailable();
-if (unavailable) {
-  if (process.env.XUNCHA_REQUIRE_SYSTEM_PACKAGES === '1') {
-    it('runs in a real browser (required here)', () => {
-      throw new Error(unavailable);
-    });
-  } else {
-    console.log(unavailable);
-  }
-}
-
 function addDays(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-(unavailable ? describe.skip : describe)('case records in a browser', () => {
+describeInBrowser('case records in a browser', () => {
   const today = shanghaiToday();
   let t: TestApp;
   let browser: Browser;
@@ -69,10 +59,9 @@ function addDays(day: string, days: number): string {
     t = await startTestApp({ seed: { scale: 'tiny', today }, env: { STATIC_DIR: dist } });
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', baseURL: t.url });
-    const [name, value] = t.cookie.split('=');
-    await context.addCookies([{ name, value, url: t.url }]);
+    await addSessionCookie(context, t.url, t.cookie);
     page = await context.newPage();
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    collectErrors(page, errors);
   });
 
   afterAll(async () => {
