@@ -100,3 +100,25 @@ export async function unwrap<T>(call: Promise<{ data?: unknown; error?: unknown;
   if (!result.response.ok) throw failure(result.response, result.error);
   return result.data as T;
 }
+
+/**
+ * Posts a multipart form (an upload: openapi-fetch sends JSON only): the JSON answer on
+ * success; otherwise an ApiError with the server's message and per-field details, passed
+ * through the access handlers as every other call's (the one error path of every upload).
+ */
+export async function postForm<T>(path: string, form: FormData): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, { method: 'POST', body: form });
+  } catch (cause) {
+    throw new ApiError(0, cause instanceof Error ? cause.message : String(cause));
+  }
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    body = undefined;
+  }
+  if (!response.ok) throw failure(response, body);
+  return body as T;
+}

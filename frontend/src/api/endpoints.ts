@@ -1,5 +1,5 @@
 import type { Filters } from '../lib/filters';
-import { api, unwrap, failure, ApiError, type ResponseOf } from './client';
+import { api, unwrap, failure, postForm, ApiError, type ResponseOf } from './client';
 import type { operations } from './schema';
 import type {
   AuditPage,
@@ -186,20 +186,7 @@ export async function applyForClosure(taskId: number, explanation: string, files
   const form = new FormData();
   form.append('explanation', explanation);
   for (const file of files) form.append('files', file, file.name);
-  let response: Response;
-  try {
-    response = await fetch(`/api/tasks/${taskId}/closure-requests`, { method: 'POST', body: form });
-  } catch (cause) {
-    throw new ApiError(0, cause instanceof Error ? cause.message : String(cause));
-  }
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch {
-    body = undefined;
-  }
-  if (!response.ok) throw failure(response, body);
-  return body as ClosureWrite;
+  return postForm<ClosureWrite>(`/api/tasks/${taskId}/closure-requests`, form);
 }
 // --- 预警, 督办单, list downloads, 线索 (h/warnings) -------------------------------------
 

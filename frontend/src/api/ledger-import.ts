@@ -1,4 +1,4 @@
-import { ApiError, failure, toApiError, type ResponseOf } from './client';
+import { ApiError, failure, type ResponseOf } from './client';
 import { filenameOf } from './endpoints';
 
 /** The ledger import's calls: the template as a file, and uploads that report their progress. */
@@ -51,9 +51,8 @@ function send<T>(path: string, file: File, fields: Record<string, string>, progr
       }
       if (xhr.status >= 200 && xhr.status < 300) resolve(body as T);
       else {
-        const response = new Response(null, { status: xhr.status, statusText: xhr.statusText });
-        // 401/403 go to the access handlers as for every other call
-        reject(xhr.status === 401 || xhr.status === 403 ? failure(response, body) : toApiError(response, body));
+        // the same error path as postForm's (client.ts): 401/403 go to the access handlers as for every other call
+        reject(failure(new Response(null, { status: xhr.status, statusText: xhr.statusText }), body));
       }
     };
     xhr.send(form);

@@ -1,4 +1,4 @@
-import { api, ApiError, failure, unwrap, type ResponseOf } from './client';
+import { api, ApiError, failure, postForm, unwrap, type ResponseOf } from './client';
 import type { operations } from './schema';
 import { filenameOf, type Signal } from './endpoints';
 
@@ -62,20 +62,7 @@ export type DirectoryKind = 'regions' | 'units';
 export async function importDirectory(kind: DirectoryKind, file: File): Promise<{ imported: number }> {
   const form = new FormData();
   form.append('file', file, file.name);
-  let response: Response;
-  try {
-    response = await fetch(`/api/masterdata/${kind}/import`, { method: 'POST', body: form });
-  } catch (cause) {
-    throw new ApiError(0, cause instanceof Error ? cause.message : String(cause));
-  }
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch {
-    body = undefined;
-  }
-  if (!response.ok) throw failure(response, body);
-  return body as { imported: number };
+  return postForm<{ imported: number }>(`/api/masterdata/${kind}/import`, form);
 }
 
 /** The import template as a file. */

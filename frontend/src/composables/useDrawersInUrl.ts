@@ -1,7 +1,10 @@
 import { watch } from 'vue';
 import { useRoute, useRouter, type LocationQuery } from 'vue-router';
+import { i18n } from '../i18n';
+import { ownCountyQuery, type LinkQuery } from '../lib/county-link';
 import { useAuthStore } from '../stores/auth';
 import { useDrillStore, type DrillRequest } from '../stores/drill';
+import { useOptionsStore } from '../stores/options';
 
 /** A drill list as the URL carries it (`?drill=<JSON>`), or undefined when it is not one. */
 export function drillFromUrl(raw: unknown): DrillRequest | undefined {
@@ -25,13 +28,32 @@ export function drillFromUrl(raw: unknown): DrillRequest | undefined {
  * The open drawers live in the URL, so a link to one task or one drill list can be sent:
  * `?task=<id>` for the task drawer, `?drill=<JSON of the list>` for a drill drawer. Opening
  * the link opens the drawer; opening or closing a drawer updates the URL (replacing the
- * entry, so Back leaves the page rather than stepping through drawers).
+ * entry, so Back leaves the page rather than stepping through drawers). A county user's
+ * link to another county's list is not opened (the server would refuse it): the page stays,
+ * in their county, with a short notice.
  */
 export function useDrawersInUrl(): void {
   const route = useRoute();
   const router = useRouter();
   const drill = useDrillStore();
   const auth = useAuthStore();
+  const options = useOptionsStore();
+
+  /** Whether a county user's drill list names a region or round outside their county. */
+  const foreign = async (list: DrillRequest): Promise<boolean> => {
+    const county = auth.me?.region;
+    const query = list.query as LinkQuery;
+    if (!county || (query.regionId === undefined && query.roundId === undefined)) return false;
+    await options.load();
+    if (!options.data) return false;
+    const regions = new Set<number>();
+    const walk = (r: { id: number; children?: unknown[] }) => {
+      regions.add(r.id);
+      for (const child of (r.children ?? []) as { id: number }[]) walk(child);
+    };
+    for (const city of options.data.regions) for (const c of city.children) walk(c);
+    return ownCountyQuery(query, county.id, regions, new Set(options.data.rounds.map((r) => r.id))) !== undefined;
+  };
 
   const fromUrl = () => {
     if (route.name === 'login' || !auth.can.read) return;
@@ -40,7 +62,13 @@ export function useDrawersInUrl(): void {
     if (id !== undefined && drill.taskId !== id) drill.openTask(id);
     if (id === undefined && drill.taskId !== undefined) drill.closeTask();
     const list = drillFromUrl(route.query.drill);
-    if (list && JSON.stringify(list) !== JSON.stringify(drill.list)) drill.openList(list);
+    if (list && JSON.stringify(list) !== JSON.stringify(drill.list)) {
+      void foreign(list).then((outside) => {
+        if (!outside) return drill.openList(list);
+        write('drill', undefined);
+        void import('../lib/notify').then(({ notifyInfo }) => notifyInfo(i18n.global.t('countyLink.moved', { county: auth.me?.region?.name ?? '' })));
+      });
+    }
     if (!list && drill.list !== undefined) drill.closeList();
   };
   // registered after App's own watch on the user (which closes everything): a link's drawers open again once signed in

@@ -849,6 +849,9 @@ const en: Messages = {
   punct: { colon: ': ', semicolon: '; ', comma: ', ', open: ' (', close: ')', gap: '  ' },
   trend: { partialQuarter: 'to {day}', partialToday: 'to today' },
   onTimeRule: { undated: 'Not counted: {n} closed long-term tasks without an original due date' },
+  taskLink: {
+    elsewhere: 'Task #{id} is not one of {county} (or was deleted): showing your county’s task list instead',
+  },
 };
 
 export default en;

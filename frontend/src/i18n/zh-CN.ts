@@ -822,6 +822,9 @@ const zhCN = {
   punct: { colon: '：', semicolon: '；', comma: '，', open: '（', close: '）', gap: '　' },
   trend: { partialQuarter: '截至{day}', partialToday: '截至今日' },
   onTimeRule: { undated: '另有长期坚持（无原定时限）已销号任务 {n} 项，不计入' },
+  taskLink: {
+    elsewhere: '任务 #{id} 不属于{county}（或已删除），已为您打开本县（区）的任务清单',
+  },
 };
 
 export default zhCN;

@@ -4,8 +4,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { formatCount, formatFraction, formatPercent, formatShanghai } from '@xuncha/frontend';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
 import { query } from '../support/pg';
-import { browserUnavailable, clickNav, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
+import { clickNav, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
 import { pinToday } from '../support/today';
+import { addSessionCookie, collectErrors, describeInBrowser } from '../support/web';
 
 /**
  * Accounts in a real browser (Debian's chromium driven by playwright-core) against the real
@@ -17,17 +18,6 @@ import { pinToday } from '../support/today';
  * test-output/screenshots/accounts-*.png.
  */
 jest.setTimeout(240_000);
-
-const unavailable = browserUnavailable();
-if (unavailable) {
-  if (process.env.XUNCHA_REQUIRE_SYSTEM_PACKAGES === '1') {
-    it('runs in a real browser (required here)', () => {
-      throw new Error(unavailable);
-    });
-  } else {
-    console.log(unavailable);
-  }
-}
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -46,7 +36,7 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
   return { status: response.status, body: (await response.json()) as Json };
 }
 
-(unavailable ? describe.skip : describe)('accounts in a browser', () => {
+describeInBrowser('accounts in a browser', () => {
   let t: TestApp;
   let browser: Browser;
   let options: Json;
@@ -65,14 +55,10 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', baseURL: t.url, reducedMotion: 'reduce' });
     contexts.push(context);
     if (cookie) {
-      const [name, value] = cookie.split('=');
-      await context.addCookies([{ name, value, url: t.url }]);
+      await addSessionCookie(context, t.url, cookie);
     }
     const page = await context.newPage();
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`console: ${message.text()} ${message.location().url}`);
-    });
+    collectErrors(page, errors, { console: true });
     return page;
   };
   const shot = (page: Page, name: string, fullPage = false) => page.screenshot({ path: path.join(SCREENSHOT_DIR, `accounts-${name}.png`), fullPage });

@@ -3,9 +3,10 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { shanghaiToday } from '@xuncha/shared';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
-import { browserUnavailable, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
+import { ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
 import { exeFile, pdfFile, pdfOfSize, pngFile } from '../support/evidence-files';
 import { query } from '../support/pg';
+import { addSessionCookie, collectErrors, describeInBrowser } from '../support/web';
 
 /**
  * 销号审核 in a real browser: staff apply for closure with a file (a renamed .exe and a file
@@ -17,21 +18,10 @@ import { query } from '../support/pg';
  */
 jest.setTimeout(300_000);
 
-const unavailable = browserUnavailable();
-if (unavailable) {
-  if (process.env.XUNCHA_REQUIRE_SYSTEM_PACKAGES === '1') {
-    it('runs in a real browser (required here)', () => {
-      throw new Error(unavailable);
-    });
-  } else {
-    console.log(unavailable);
-  }
-}
-
 const TODAY = shanghaiToday();
 const YESTERDAY = new Date(Date.parse(`${TODAY}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
-(unavailable ? describe.skip : describe)('closure review in a browser', () => {
+describeInBrowser('closure review in a browser', () => {
   let t: TestApp;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
@@ -46,10 +36,9 @@ const YESTERDAY = new Date(Date.parse(`${TODAY}T00:00:00Z`) - 86_400_000).toISOS
   async function pageAs(cookie: string): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', acceptDownloads: true, baseURL: t.url });
     contexts.push(context);
-    const [name, value] = cookie.split('=');
-    await context.addCookies([{ name, value, url: t.url }]);
+    await addSessionCookie(context, t.url, cookie);
     const page = await context.newPage();
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    collectErrors(page, errors);
     return page;
   }
 

@@ -3,8 +3,9 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { formatCount, formatFraction, formatPercent, localized, rateOf, BAND_GRID, COLUMN_GRID, bandCenterY, columnCenterX } from '@xuncha/frontend';
 import { startTestApp, type TestApp } from '../support/app';
-import { browserUnavailable, clickNav, ensureDashboardBuilt, initialJavaScript, launchChromium, SCREENSHOT_DIR } from '../support/browser';
+import { clickNav, ensureDashboardBuilt, initialJavaScript, launchChromium, SCREENSHOT_DIR } from '../support/browser';
 import { pinToday } from '../support/today';
+import { addSessionCookie, collectErrors, describeInBrowser } from '../support/web';
 
 /**
  * The dashboard in a real browser (Debian's chromium driven by playwright-core) against the
@@ -15,17 +16,6 @@ import { pinToday } from '../support/today';
  */
 jest.setTimeout(180_000);
 
-const unavailable = browserUnavailable();
-if (unavailable) {
-  if (process.env.XUNCHA_REQUIRE_SYSTEM_PACKAGES === '1') {
-    it('runs in a real browser (required here)', () => {
-      throw new Error(unavailable);
-    });
-  } else {
-    console.log(unavailable);
-  }
-}
-
 interface Ratio {
   numerator: number;
   denominator: number;
@@ -33,7 +23,7 @@ interface Ratio {
 }
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-(unavailable ? describe.skip : describe)('dashboard in a browser', () => {
+describeInBrowser('dashboard in a browser', () => {
   let t: TestApp;
   let browser: Browser;
   let context: BrowserContext;
@@ -115,13 +105,9 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
       baseURL: t.url,
       reducedMotion: 'reduce',
     });
-    const [name, value] = t.cookie.split('=');
-    await context.addCookies([{ name, value, url: t.url }]);
+    await addSessionCookie(context, t.url, t.cookie);
     page = await context.newPage();
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`console: ${message.text()} ${message.location().url}`);
-    });
+    collectErrors(page, errors, { console: true });
   });
 
   afterAll(async () => {

@@ -5,8 +5,9 @@ import { formatCount, BAND_GRID, COLUMN_GRID, bandCenterY, columnCenterX } from 
 import { METRIC_DEFINITIONS } from '@xuncha/shared';
 import { startTestApp, type TestApp } from '../support/app';
 import { query } from '../support/pg';
-import { browserUnavailable, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
+import { ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
 import { pinToday } from '../support/today';
+import { addSessionCookie, collectErrors, describeInBrowser, signedInContext } from '../support/web';
 
 /**
  * In a real browser: a bar clicked on two pages opens a drawer whose total is the bar's
@@ -17,17 +18,6 @@ import { pinToday } from '../support/today';
  */
 jest.setTimeout(240_000);
 
-const unavailable = browserUnavailable();
-if (unavailable) {
-  if (process.env.XUNCHA_REQUIRE_SYSTEM_PACKAGES === '1') {
-    it('runs in a real browser (required here)', () => {
-      throw new Error(unavailable);
-    });
-  } else {
-    console.log(unavailable);
-  }
-}
-
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 function addDays(day: string, days: number): string {
@@ -36,7 +26,7 @@ function addDays(day: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-(unavailable ? describe.skip : describe)('drills, KPI cards and refusals in a browser', () => {
+describeInBrowser('drills, KPI cards and refusals in a browser', () => {
   let t: TestApp;
   let browser: Browser;
   let context: BrowserContext;
@@ -81,13 +71,9 @@ function addDays(day: string, days: number): string {
   };
 
   async function newPage(cookie: string): Promise<Page> {
-    const [name, value] = cookie.split('=');
-    await context.addCookies([{ name, value, url: t.url }]);
+    await addSessionCookie(context, t.url, cookie);
     const p = await context.newPage();
-    p.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-    p.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`console: ${message.text()} ${message.location().url}`);
-    });
+    collectErrors(p, errors, { console: true });
     return p;
   }
 
@@ -286,14 +272,9 @@ function addDays(day: string, days: number): string {
     const counties: Json[] = options.regions[0].children.filter((r: Json) => r.level === 'COUNTY');
     const [mine, other] = counties;
     const client = await t.as(`county-${mine.code}`);
-    const countyContext = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', baseURL: t.url, reducedMotion: 'reduce' });
-    const [name, value] = client.cookie.split('=');
-    await countyContext.addCookies([{ name, value, url: t.url }]);
+    const countyContext = await signedInContext(browser, { baseURL: t.url, cookie: client.cookie });
     const p = await countyContext.newPage();
-    p.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    p.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`console: ${m.text()} ${m.location().url}`);
-    });
+    collectErrors(p, errors, { console: true });
     await p.goto(`/rectification?regionId=${other.id}&mode=ROUTINE`);
     await p.waitForURL((url) => url.searchParams.get('regionId') === String(mine.id));
     expect(new URL(p.url()).searchParams.get('mode')).toBe('ROUTINE');
@@ -303,6 +284,47 @@ function addDays(day: string, days: number): string {
     const theirs = (await client.get<Json>(`/api/metrics/rectification?regionId=${mine.id}&mode=ROUTINE`)).body;
     expect(numberIn(await text(p, 'kpi-overdue-value'))).toBe(theirs.overdue.count);
     await shot(p, '08-county-link');
+    await countyContext.close();
+  });
+
+  it('a county user’s link to another county’s task or drill list lands on their own task list with a short notice', async () => {
+    const options = await api('/api/options');
+    const [mine, other] = options.regions[0].children.filter((r: Json) => r.level === 'COUNTY');
+    // a task of the other county (its unit's region is the county or one of its townships)
+    const [task] = await query<{ id: number }>(
+      t.db.url,
+      `SELECT k.id FROM rectification_tasks k JOIN findings f ON f.id = k.finding_id AND f.deleted_at IS NULL
+         JOIN org_units u ON u.id = f.unit_id JOIN regions g ON g.id = u.region_id
+        WHERE k.deleted_at IS NULL AND (g.id = $1 OR g.parent_id = $1) ORDER BY k.id LIMIT 1`,
+      [other.id],
+    );
+    expect(task).toBeDefined();
+    const client = await t.as(`county-${mine.code}`);
+    expect((await client.get(`/api/tasks/${task.id}`)).status).toBe(404);
+    const countyContext = await signedInContext(browser, { baseURL: t.url, cookie: client.cookie });
+    const p = await countyContext.newPage();
+    collectErrors(p, errors);
+    // the drawer's request answers 404 on purpose (the browser logs it)
+    expectedFailures.push(/404 \(Not Found\)/);
+
+    await p.goto(`/rectification?task=${task.id}`);
+    await p.locator('.el-message', { hasText: `任务 #${task.id} 不属于${mine.name}` }).waitFor();
+    await p.waitForURL((url) => url.pathname === '/overdue' && !url.searchParams.has('task'));
+    await waitReady(p, 'overdue-list');
+    await expect(p.getByTestId('task-drawer').isVisible()).resolves.toBe(false);
+    await expect(p.locator('[data-state="error"]').count()).resolves.toBe(0);
+    // their own list: as many tasks as the API gives them
+    const own = (await client.get<Json>('/api/tasks?overdue=true&pageSize=1')).body;
+    await eventually(async () => numberIn(await text(p, 'overdue-total')), own.total);
+    await shot(p, '09-county-task-link');
+
+    // a drill list of the other county: not opened (the server would refuse it), a notice naming their county
+    const drill = JSON.stringify({ kind: 'tasks', title: '超期任务', query: { regionId: other.id } });
+    await p.goto(`/overdue?drill=${encodeURIComponent(drill)}`);
+    await p.locator('.el-message', { hasText: mine.name }).last().waitFor();
+    await p.waitForURL((url) => !url.searchParams.has('drill'));
+    await waitReady(p, 'overdue-list');
+    await expect(p.getByTestId('drill-drawer').isVisible()).resolves.toBe(false);
     await countyContext.close();
   });
 

@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app';
-import { browserUnavailable, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
+import { ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
 import { pdfFile } from '../support/evidence-files';
 import { query } from '../support/pg';
 import { pinToday } from '../support/today';
+import { addSessionCookie, collectErrors, describeInBrowser, rememberLocale } from '../support/web';
 
 /**
  * Loose ends of issue 18 in a real browser: unit names open the 单位画像 from the task drawer,
@@ -15,18 +16,7 @@ import { pinToday } from '../support/today';
  */
 jest.setTimeout(240_000);
 
-const unavailable = browserUnavailable();
-if (unavailable) {
-  if (process.env.XUNCHA_REQUIRE_SYSTEM_PACKAGES === '1') {
-    it('runs in a real browser (required here)', () => {
-      throw new Error(unavailable);
-    });
-  } else {
-    console.log(unavailable);
-  }
-}
-
-(unavailable ? describe.skip : describe)('issue 18 loose ends in a browser', () => {
+describeInBrowser('issue 18 loose ends in a browser', () => {
   const today = pinToday();
   let t: TestApp;
   let browser: Browser;
@@ -38,15 +28,10 @@ if (unavailable) {
   async function pageIn(locale: 'zh-CN' | 'en', width = 1366, height = 768): Promise<Page> {
     const context = await browser.newContext({ viewport: { width, height }, locale, baseURL: t.url, reducedMotion: 'reduce' });
     contexts.push(context);
-    // runs in the page: the dashboard's remembered language (frontend/src/i18n/index.ts)
-    await context.addInitScript(
-      (l) => (globalThis as unknown as { localStorage: { setItem(key: string, value: string): void } }).localStorage.setItem('xuncha.locale', l),
-      locale,
-    );
-    const [name, value] = t.cookie.split('=');
-    await context.addCookies([{ name, value, url: t.url }]);
+    await rememberLocale(context, locale);
+    await addSessionCookie(context, t.url, t.cookie);
     const page = await context.newPage();
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    collectErrors(page, errors);
     return page;
   }
 

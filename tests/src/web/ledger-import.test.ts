@@ -6,8 +6,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { LEDGER_COLUMNS } from '@xuncha/backend';
 import { shanghaiToday } from '@xuncha/shared';
 import { startTestApp, type TestApp } from '../support/app';
-import { browserUnavailable, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
+import { ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
 import { query } from '../support/pg';
+import { addSessionCookie, collectErrors, describeInBrowser } from '../support/web';
 
 /**
  * The 台账导入 page in a real browser (Debian's chromium driven by playwright-core) over the
@@ -18,24 +19,13 @@ import { query } from '../support/pg';
  */
 jest.setTimeout(240_000);
 
-const unavailable = browserUnavailable();
-if (unavailable) {
-  if (process.env.XUNCHA_REQUIRE_SYSTEM_PACKAGES === '1') {
-    it('runs in a real browser (required here)', () => {
-      throw new Error(unavailable);
-    });
-  } else {
-    console.log(unavailable);
-  }
-}
-
 type Key = (typeof LEDGER_COLUMNS)[number]['key'];
 
 function addDays(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-(unavailable ? describe.skip : describe)('the ledger import page', () => {
+describeInBrowser('the ledger import page', () => {
   const today = shanghaiToday();
   const tag = `网页导入${process.pid}`;
   let t: TestApp;
@@ -87,10 +77,9 @@ function addDays(day: string, days: number): string {
     [{ code: category }] = await sql<{ code: string }>('SELECT code FROM issue_categories WHERE level = 2 AND deleted_at IS NULL ORDER BY code LIMIT 1');
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', baseURL: t.url, acceptDownloads: true });
-    const [name, value] = t.cookie.split('=');
-    await context.addCookies([{ name, value, url: t.url }]);
+    await addSessionCookie(context, t.url, t.cookie);
     page = await context.newPage();
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    collectErrors(page, errors);
     page.on('console', (message) => {
       // the bad upload's preview is a 200; nothing on this page should log an error
       if (message.type() === 'error') errors.push(`console: ${message.text()} ${message.location().url}`);

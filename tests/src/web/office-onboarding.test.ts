@@ -6,10 +6,11 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ensureDefaultCategories, HISTORY_COLUMNS, LEDGER_COLUMNS, HISTORY_SHEET } from '@xuncha/backend';
 import { formatFraction, formatPercent } from '@xuncha/frontend';
 import { startTestApp, type TestApp } from '../support/app';
-import { browserUnavailable, clickNav, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
+import { clickNav, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
 import { regionFile, unitFile } from '../support/directory-files';
 import { query } from '../support/pg';
 import { pinToday } from '../support/today';
+import { addSessionCookie, collectErrors, describeInBrowser } from '../support/web';
 
 /**
  * An office's whole first day in a real browser, from an empty server-mode database (no
@@ -21,17 +22,6 @@ import { pinToday } from '../support/today';
  * Screenshots: test-output/screenshots/onboarding-*.png.
  */
 jest.setTimeout(300_000);
-
-const unavailable = browserUnavailable();
-if (unavailable) {
-  if (process.env.XUNCHA_REQUIRE_SYSTEM_PACKAGES === '1') {
-    it('runs in a real browser (required here)', () => {
-      throw new Error(unavailable);
-    });
-  } else {
-    console.log(unavailable);
-  }
-}
 
 type LedgerKey = (typeof LEDGER_COLUMNS)[number]['key'];
 type HistoryKey = (typeof HISTORY_COLUMNS)[number]['key'];
@@ -46,7 +36,7 @@ function addDays(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-(unavailable ? describe.skip : describe)('an office onboarding from an empty database, in a browser', () => {
+describeInBrowser('an office onboarding from an empty database, in a browser', () => {
   const today = pinToday();
   // every date is relative to today, so the figures below hold on any day the test runs
   const term = { name: '第十二届', start: addDays(today, -400), end: addDays(today, 1400) };
@@ -123,13 +113,9 @@ function addDays(day: string, days: number): string {
       acceptDownloads: true,
       reducedMotion: 'reduce',
     });
-    const [name, value] = t.cookie.split('=');
-    await context.addCookies([{ name, value, url: t.url }]);
+    await addSessionCookie(context, t.url, t.cookie);
     page = await context.newPage();
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(`console: ${message.text()} ${message.location().url}`);
-    });
+    collectErrors(page, errors, { console: true });
   });
 
   afterAll(async () => {

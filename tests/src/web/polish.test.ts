@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app';
-import { browserUnavailable, clickNav, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
+import { clickNav, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
 import { query } from '../support/pg';
 import { pinToday } from '../support/today';
+import { addSessionCookie, collectErrors, describeInBrowser, rememberLocale } from '../support/web';
 
 /**
  * The polish of issue 18 in a real browser, at 1366 and 1920 in Chinese and English: the
@@ -14,24 +15,13 @@ import { pinToday } from '../support/today';
  */
 jest.setTimeout(300_000);
 
-const unavailable = browserUnavailable();
-if (unavailable) {
-  if (process.env.XUNCHA_REQUIRE_SYSTEM_PACKAGES === '1') {
-    it('runs in a real browser (required here)', () => {
-      throw new Error(unavailable);
-    });
-  } else {
-    console.log(unavailable);
-  }
-}
-
 const SIZES = [
   { width: 1366, height: 768 },
   { width: 1920, height: 1080 },
 ] as const;
 const LOCALES = ['zh-CN', 'en'] as const;
 
-(unavailable ? describe.skip : describe)('polish in a browser', () => {
+describeInBrowser('polish in a browser', () => {
   const today = pinToday();
   let t: TestApp;
   let browser: Browser;
@@ -45,15 +35,10 @@ const LOCALES = ['zh-CN', 'en'] as const;
   async function pageAs(cookie: string, locale: (typeof LOCALES)[number], size: (typeof SIZES)[number]): Promise<Page> {
     const context = await browser.newContext({ viewport: size, locale, acceptDownloads: true, baseURL: t.url, reducedMotion: 'reduce' });
     contexts.push(context);
-    // runs in the page: the dashboard's remembered language (frontend/src/i18n/index.ts)
-    await context.addInitScript(
-      (l) => (globalThis as unknown as { localStorage: { setItem(key: string, value: string): void } }).localStorage.setItem('xuncha.locale', l),
-      locale,
-    );
-    const [name, value] = cookie.split('=');
-    await context.addCookies([{ name, value, url: t.url }]);
+    await rememberLocale(context, locale);
+    await addSessionCookie(context, t.url, cookie);
     const page = await context.newPage();
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    collectErrors(page, errors);
     return page;
   }
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOT_DIR, `polish-${name}.png`), fullPage: true });

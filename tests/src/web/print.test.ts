@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { shanghaiToday } from '@xuncha/shared';
 import { startTestApp, type TestApp } from '../support/app';
 import { browserUnavailable, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
+import { addSessionCookie } from '../support/web';
 
 /**
  * Printing, read back from the PDF each page prints to (pdftotext, page by page): the
@@ -65,8 +66,7 @@ function pdfPages(file: string): string[] {
     t = await startTestApp({ seed: { scale: 'tiny', today }, env: { STATIC_DIR: ensureDashboardBuilt() } });
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', acceptDownloads: true, baseURL: t.url });
-    const [name, value] = t.cookie.split('=');
-    await context.addCookies([{ name, value, url: t.url }]);
+    await addSessionCookie(context, t.url, t.cookie);
     page = await context.newPage();
   });
   afterAll(async () => {

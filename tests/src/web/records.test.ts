@@ -3,8 +3,9 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { shanghaiToday } from '@xuncha/shared';
 import { startTestApp, type TestApp } from '../support/app';
-import { browserUnavailable, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
+import { ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
 import { query } from '../support/pg';
+import { addSessionCookie, collectErrors, describeInBrowser } from '../support/web';
 
 /**
  * The case-record pages in a real browser: create an inspection (after the server refused a
@@ -14,22 +15,11 @@ import { query } from '../support/pg';
  */
 jest.setTimeout(180_000);
 
-const unavailable = browserUnavailable();
-if (unavailable) {
-  if (process.env.XUNCHA_REQUIRE_SYSTEM_PACKAGES === '1') {
-    it('runs in a real browser (required here)', () => {
-      throw new Error(unavailable);
-    });
-  } else {
-    console.log(unavailable);
-  }
-}
-
 function addDays(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-(unavailable ? describe.skip : describe)('case records in a browser', () => {
+describeInBrowser('case records in a browser', () => {
   const today = shanghaiToday();
   let t: TestApp;
   let browser: Browser;
@@ -69,10 +59,9 @@ function addDays(day: string, days: number): string {
     t = await startTestApp({ seed: { scale: 'tiny', today }, env: { STATIC_DIR: dist } });
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', baseURL: t.url });
-    const [name, value] = t.cookie.split('=');
-    await context.addCookies([{ name, value, url: t.url }]);
+    await addSessionCookie(context, t.url, t.cookie);
     page = await context.newPage();
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    collectErrors(page, errors);
   });
 
   afterAll(async () => {
@@ -274,5 +263,56 @@ function addDays(day: string, days: number): string {
       .waitFor();
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'records-04-backdated-timeline.png'), fullPage: true });
     expect(errors).toEqual([]);
+  });
+
+  it('offers no 整改时限 before the inspection’s feedback date in 新建任务; a refusal shows at the field in Chinese alone', async () => {
+    // an inspection with a finding, its feedback date set to the 15th of this month (the picker opens on this month)
+    const feedback = `${today.slice(0, 8)}15`;
+    const [finding] = await sql<{ id: string; inspection: string }>(
+      `SELECT f.id::text, f.inspection_id::text AS inspection FROM findings f JOIN inspections i ON i.id = f.inspection_id AND i.deleted_at IS NULL
+        WHERE f.deleted_at IS NULL AND i.stationed_from < $1::date ORDER BY f.id DESC LIMIT 1`,
+      [feedback],
+    );
+    await sql(`UPDATE inspections SET feedback_date = $2::date WHERE id = $1`, [finding.inspection, feedback]);
+    await page.goto(`/records/inspections/${finding.inspection}`);
+    await waitReady('inspection-detail');
+    await page.getByTestId(`task-create-${finding.id}`).click();
+    await fill('task-form-measure', '逐项整改');
+    await fill('task-form-dept', '办公室');
+    await fill('task-form-person', '王五');
+
+    // the calendar: every day of this month before the 15th disabled, the 15th and after offered
+    await input('task-form-due').click();
+    await page.locator('.el-picker-panel:visible').waitFor();
+    const cells = await page.$$eval('.el-picker-panel:visible td', (tds) =>
+      tds
+        .filter((td) => td.classList.contains('available') || td.classList.contains('disabled'))
+        .filter((td) => !td.classList.contains('prev-month') && !td.classList.contains('next-month'))
+        .map((td) => ({ day: Number((td.textContent ?? '').trim()), disabled: td.classList.contains('disabled') })),
+    );
+    expect(cells.length).toBeGreaterThanOrEqual(28);
+    expect(cells).toEqual(cells.map((c) => ({ day: c.day, disabled: c.day < 15 })));
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'records-05-task-due-picker.png') });
+    await page.keyboard.press('Escape');
+    // typed, the day before is not taken; the feedback day is
+    await fillDate('task-form-due', addDays(feedback, -1));
+    await page.keyboard.press('Escape');
+    await page.locator('.el-picker-panel:visible').waitFor({ state: 'hidden' });
+    expect(await input('task-form-due').inputValue()).toBe('');
+    await fillDate('task-form-due', feedback);
+    expect(await input('task-form-due').inputValue()).toBe(feedback);
+
+    // 立行立改 may fall due before the feedback: the day before is offered; switched back to 限期整改, the server refuses it at the field
+    await pickOption('task-form-track', '立行立改');
+    await fillDate('task-form-due', addDays(feedback, -1));
+    expect(await input('task-form-due').inputValue()).toBe(addDays(feedback, -1));
+    await pickOption('task-form-track', '限期整改');
+    await page.getByTestId('task-form-submit').click();
+    await until(formErrors.bind(null, 'task-form'), (shown) => shown.length > 0);
+    expect(await formErrors('task-form')).toEqual(['整改时限早于巡察反馈日期']);
+    await expect(page.getByTestId('task-form-error').count()).resolves.toBe(0);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'records-06-task-due-refused.png') });
+    expect(await sql(`SELECT 1 FROM rectification_tasks WHERE finding_id = $1 AND responsible_person = '王五'`, [finding.id])).toEqual([]);
+    expect(errors.filter((e) => !/400 \(Bad Request\)/.test(e))).toEqual([]);
   });
 });

@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app';
-import { browserUnavailable, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
+import { ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
 import { query } from '../support/pg';
 import { pinToday } from '../support/today';
+import { addSessionCookie, collectErrors, describeInBrowser } from '../support/web';
 
 /**
  * 已报送 on the export page in a real browser: the last ended quarter shows 未报送; staff mark it
@@ -14,17 +15,6 @@ import { pinToday } from '../support/today';
  * Screenshots go to test-output/screenshots.
  */
 jest.setTimeout(300_000);
-
-const unavailable = browserUnavailable();
-if (unavailable) {
-  if (process.env.XUNCHA_REQUIRE_SYSTEM_PACKAGES === '1') {
-    it('runs in a real browser (required here)', () => {
-      throw new Error(unavailable);
-    });
-  } else {
-    console.log(unavailable);
-  }
-}
 
 const TODAY = pinToday();
 
@@ -37,7 +27,7 @@ function previousQuarter(day: string) {
   return { year, quarter, end };
 }
 
-(unavailable ? describe.skip : describe)('reported quarters on the export page', () => {
+describeInBrowser('reported quarters on the export page', () => {
   let t: TestApp;
   let browser: Browser;
   let context: BrowserContext;
@@ -52,10 +42,9 @@ function previousQuarter(day: string) {
     t = await startTestApp({ seed: { scale: 'tiny', today: TODAY }, env: { STATIC_DIR: ensureDashboardBuilt() } });
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', acceptDownloads: true, baseURL: t.url });
-    const [name, value] = t.cookie.split('=');
-    await context.addCookies([{ name, value, url: t.url }]);
+    await addSessionCookie(context, t.url, t.cookie);
     page = await context.newPage();
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    collectErrors(page, errors);
   });
   afterAll(async () => {
     await browser?.close();

@@ -4,9 +4,10 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ensureDefaultCategories } from '@xuncha/backend';
 import { startTestApp, type TestApp } from '../support/app';
-import { browserUnavailable, clickNav, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
+import { clickNav, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
 import { regionFile, unitFile } from '../support/directory-files';
 import { query } from '../support/pg';
+import { addSessionCookie, collectErrors, describeInBrowser } from '../support/web';
 
 /**
  * A new office's first start in a real browser: an empty database as a server-mode start
@@ -17,18 +18,7 @@ import { query } from '../support/pg';
  */
 jest.setTimeout(240_000);
 
-const unavailable = browserUnavailable();
-if (unavailable) {
-  if (process.env.XUNCHA_REQUIRE_SYSTEM_PACKAGES === '1') {
-    it('runs in a real browser (required here)', () => {
-      throw new Error(unavailable);
-    });
-  } else {
-    console.log(unavailable);
-  }
-}
-
-(unavailable ? describe.skip : describe)('setting up an office from an empty database', () => {
+describeInBrowser('setting up an office from an empty database', () => {
   let t: TestApp;
   let browser: Browser;
   let page: Page;
@@ -69,10 +59,9 @@ if (unavailable) {
     t = await startTestApp({ prepare: async (url) => void (await ensureDefaultCategories(url)), env: { STATIC_DIR: dist } });
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', baseURL: t.url });
-    const [name, value] = t.cookie.split('=');
-    await context.addCookies([{ name, value, url: t.url }]);
+    await addSessionCookie(context, t.url, t.cookie);
     page = await context.newPage();
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    collectErrors(page, errors);
     page.on('console', (message) => {
       // the import's refusals (400) are the test's own doing
       if (message.type() === 'error' && !/400 \(Bad Request\)/.test(message.text())) errors.push(`console: ${message.text()}`);

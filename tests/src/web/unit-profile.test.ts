@@ -3,8 +3,9 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { shanghaiToday } from '@xuncha/shared';
 import { startTestApp, type TestApp } from '../support/app';
-import { browserUnavailable, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
+import { ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
 import { query } from '../support/pg';
+import { collectErrors, describeInBrowser, signedInContext } from '../support/web';
 
 /**
  * 单位画像 in a real browser: found from the header's unit search by keyboard, its figures as
@@ -13,18 +14,7 @@ import { query } from '../support/pg';
  */
 jest.setTimeout(240_000);
 
-const unavailable = browserUnavailable();
-if (unavailable) {
-  if (process.env.XUNCHA_REQUIRE_SYSTEM_PACKAGES === '1') {
-    it('runs in a real browser (required here)', () => {
-      throw new Error(unavailable);
-    });
-  } else {
-    console.log(unavailable);
-  }
-}
-
-(unavailable ? describe.skip : describe)('单位画像 in a browser', () => {
+describeInBrowser('单位画像 in a browser', () => {
   const today = shanghaiToday();
   let t: TestApp;
   let browser: Browser;
@@ -41,11 +31,9 @@ if (unavailable) {
     t = await startTestApp({ seed: { scale: 'tiny', today }, env: { STATIC_DIR: dist } });
     await t.etl();
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', baseURL: t.url, reducedMotion: 'reduce' });
-    const [name, value] = t.cookie.split('=');
-    await context.addCookies([{ name, value, url: t.url }]);
+    const context = await signedInContext(browser, { baseURL: t.url, cookie: t.cookie });
     page = await context.newPage();
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    collectErrors(page, errors);
   });
 
   afterAll(async () => {
