@@ -781,8 +781,21 @@ function readKind(value: Plain): Read<HistoryKind> {
 const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
 const MS_PER_DAY = 86_400_000;
 
+/** Texts read as dates lately and what they read as: a ledger's dates repeat (readDate is pure). */
+const readDates = new Map<string, Read<string>>();
+
 /** A calendar day from a date cell, an Excel serial number or text like 2026-03-31, 2026/3/31, 2026年3月31日 (full-width digits too). */
 function readDate(value: Plain): Read<string> {
+  if (typeof value !== 'string') return readDateOf(value);
+  let read = readDates.get(value);
+  if (read === undefined) {
+    if (readDates.size >= 10_000) readDates.clear();
+    readDates.set(value, (read = readDateOf(value)));
+  }
+  return read;
+}
+
+function readDateOf(value: Plain): Read<string> {
   let day: string | undefined;
   if (value instanceof Date) {
     if (!Number.isNaN(value.getTime())) day = value.toISOString().slice(0, 10);
