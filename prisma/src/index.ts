@@ -18,6 +18,7 @@ export {
 export { embeddedBinDir, freePort, startPostgres, type PostgresInstance, type StartPostgresOptions } from './embedded-postgres';
 export { migrate, readMigrations, MIGRATIONS_DIR, type MigrateResult, type Migration } from './migrate';
 export { pgClient } from './pg-client';
+export { copyRows, type CopyValue } from './copy-rows';
 export { clearFullLoad, ETL_STATE_ID, pendingFullLoad, requestFullLoad, type FullLoadRequest } from './etl-state';
 export {
   CASE_TABLES,

@@ -1,5 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { Worker } from 'node:worker_threads';
+import { spawn } from 'node:child_process';
 import { Client } from 'pg';
 import { withDatabase, startPostgres, migrate, seedDatabase, type Scale } from '@xuncha/prisma';
 import { DERIVED_BY_MIGRATION, nextGeneration, rebuildDerived, warehouseSink, runEtl, migrateWarehouse, openWarehouse, type Warehouse } from '@xuncha/etl';
@@ -226,4 +230,93 @@ export function percentile(values: number[], p: number): number {
 export function bench(name: string, value: number, unit: string): void {
   const shown = Number.isInteger(value) ? String(value) : value.toFixed(value < 10 ? 2 : 1);
   console.log(`BENCH ${name} ${shown} ${unit}`);
+}
+
+/** The process's resident memory now, in MB: all of it, its anonymous part, its file-backed part (mapped files: node, libchdb.so…). */
+export interface RssParts {
+  rss: number;
+  anon: number;
+  file: number;
+}
+
+export function rssParts(): RssParts {
+  const status = fs.readFileSync('/proc/self/status', 'utf8');
+  const mb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
+  return { rss: mb('VmRSS'), anon: mb('RssAnon'), file: mb('RssFile') + mb('RssShmem') };
+}
+
+/** Resident memory of the pages mapped from files whose path contains `name` (say libchdb.so), in MB. */
+export function mappedRssMb(name: string): number {
+  let kb = 0;
+  let inside = false;
+  for (const line of fs.readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+    if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) inside = line.includes(name);
+    else if (inside && line.startsWith('Rss:')) kb += Number(/(\d+)/.exec(line)?.[1] ?? 0);
+  }
+  return kb / 1024;
+}
+
+/** A full garbage collection now (V8's gc, exposed for the moment), so that a baseline holds no garbage of the bench's own. */
+export function collectGarbage(): void {
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
+}
+
+/**
+ * Watches this process's memory from a worker thread (it samples every 10 ms, also while
+ * the main thread is busy). Once the worker runs, a full GC, then `open` (the baseline:
+ * the app, its PostgreSQL client, the in-process chDB and the watcher, none of the bench's
+ * garbage), and the kernel's peak-RSS counter (VmHWM) is reset. `stop` gives the peaks
+ * since: of the whole RSS (VmHWM) and of its anonymous part (sampled), in MB.
+ */
+export async function watchMemory(): Promise<{ open: RssParts; stop(): Promise<{ peakRss: number; peakAnon: number }> }> {
+  const shared = new Int32Array(new SharedArrayBuffer(8)); // [0] stop flag, [1] peak anonymous kB
+  const worker = new Worker(
+    `const fs = require('node:fs');
+     const { workerData: shared } = require('node:worker_threads');
+     const sample = () => {
+       const kb = Number(/RssAnon:\\s+(\\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0);
+       if (kb > Atomics.load(shared, 1)) Atomics.store(shared, 1, kb);
+     };
+     const timer = setInterval(() => {
+       if (Atomics.load(shared, 0) === 1) { clearInterval(timer); return; }
+       sample();
+     }, 10);`,
+    { eval: true, workerData: shared },
+  );
+  await new Promise((resolve) => worker.once('online', resolve));
+  collectGarbage();
+  const open = rssParts();
+  Atomics.store(shared, 1, 0);
+  fs.writeFileSync('/proc/self/clear_refs', '5'); // the kernel's peak-RSS counter starts again here
+  return {
+    open,
+    async stop() {
+      const peakRss = peakRssMb();
+      const now = rssParts().anon;
+      Atomics.store(shared, 0, 1);
+      await worker.terminate();
+      return { peakRss, peakAnon: Math.max(now, Atomics.load(shared, 1) / 1024) };
+    },
+  };
+}
+
+/**
+ * Calls `name` of the module `file` (an async function of one JSON argument, answering JSON)
+ * in a child process: what a benchmark generates ahead (a workbook to upload) then takes
+ * none of the measured process's memory.
+ */
+export async function inChildProcess<T>(file: string, name: string, arg: unknown): Promise<T> {
+  const register = path.join(__dirname, '..', '..', 'scripts', 'register.cjs');
+  const script = `let input = ''; process.stdin.on('data', (d) => (input += d)).on('end', async () => {
+    const result = await require(${JSON.stringify(file)})[${JSON.stringify(name)}](JSON.parse(input));
+    process.stdout.write(JSON.stringify(result ?? null));
+  });`;
+  const child = spawn(process.execPath, ['-r', register, '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stdin.end(JSON.stringify(arg));
+  const code = await new Promise<number | null>((resolve, reject) => child.once('error', reject).once('exit', resolve));
+  if (code !== 0) throw new Error(`bench: ${path.basename(file)} ${name} in a child process exited with ${code}`);
+  return JSON.parse(output) as T;
 }

@@ -4,16 +4,26 @@
  * HTTP on the tiny demo data (its rounds, units and inspections): the preview, then the
  * import (all rows in one transaction), each the whole request (upload, reading, checks,
  * writes). BENCH_LEDGER_ROWS: rows (default 10000). Goal: each under 10 s and 500 MB. The
- * process holds the app and the in-process chDB too: the figure above open is the import's own.
+ * process holds the app and the in-process chDB too, whose library (libchdb.so, 566 MB on
+ * disk) is mapped into it: its resident pages count in the process's RSS as file-backed
+ * memory (RssFile), the heaps as anonymous memory (RssAnon). Memory figures:
  *
  *   BENCH ledger-10k-file-mb                  the workbook's size
  *   BENCH ledger-10k-preview-seconds          POST /api/imports/ledger/preview
  *   BENCH ledger-10k-import-seconds           POST /api/imports/ledger (confirmNewInspections)
  *   BENCH ledger-10k-events                   task events written (CREATED and the history)
+ *   BENCH ledger-10k-open-rss-mb              BASELINE, WHOLE PROCESS, before the preview
+ *                                             (after a full GC): the app, its PostgreSQL
+ *                                             client, the in-process chDB
+ *   BENCH ledger-10k-open-rss-anon-mb         the baseline's anonymous part (heaps)
+ *   BENCH ledger-10k-open-rss-file-mb         the baseline's file-backed part (mapped binaries)
+ *   BENCH ledger-10k-open-libchdb-rss-mb      of which libchdb.so's resident pages
  *   BENCH ledger-10k-peak-rss-mb              WHOLE PROCESS: peak resident memory during both
- *                                             (the app and the in-process chDB included)
- *   BENCH ledger-10k-peak-rss-above-open-mb   THE IMPORT'S OWN: the same less the process's
- *                                             memory before the preview (its baseline)
+ *                                             (VmHWM; the app and the in-process chDB included)
+ *   BENCH ledger-10k-peak-rss-anon-mb         WHOLE PROCESS, ANONYMOUS PART: its peak during
+ *                                             both (sampled every 10 ms; no mapped library pages)
+ *   BENCH ledger-10k-peak-rss-above-open-mb   THE IMPORT'S OWN: the whole-process peak less
+ *                                             the baseline
  */
 import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
@@ -23,7 +33,7 @@ import ExcelJS from 'exceljs';
 import { Client } from 'pg';
 import { createApp, loadConfig, HISTORY_COLUMNS, LEDGER_COLUMNS } from '@xuncha/backend';
 import { shanghaiToday } from '@xuncha/shared';
-import { bench, benchDatabase, benchSession, benchWarehouse, BENCH_APP_ENV, peakRssMb } from './fixture';
+import { bench, benchDatabase, benchSession, benchWarehouse, BENCH_APP_ENV, inChildProcess, mappedRssMb, watchMemory } from './fixture';
 
 const ROWS = Number(process.env.BENCH_LEDGER_ROWS ?? 10_000);
 
@@ -78,10 +88,20 @@ async function targets(url: string, today: string): Promise<Target[]> {
 
 /**
  * The ledger: ROWS tasks, each with 2 to 4 events; half closed (some directly from 整改中),
- * one in four extended. Written with exceljs's streaming writer to a temporary file, so that
- * the generator leaves little in memory before the measured requests.
+ * one in four extended. Written with exceljs's streaming writer to `filename`; benchLedger
+ * runs this in a child process, so that the generator's memory is not counted as the app's.
  */
-async function ledger(places: Target[], categories: string[], today: string): Promise<{ file: Buffer; events: number }> {
+export async function writeLedgerFile({
+  places,
+  categories,
+  today,
+  filename,
+}: {
+  places: Target[];
+  categories: string[];
+  today: string;
+  filename: string;
+}): Promise<{ events: number }> {
   const ledgerRows: unknown[][] = [];
   const historyRows: unknown[][] = [];
   const created = new Set<Target>();
@@ -121,24 +141,18 @@ async function ledger(places: Target[], categories: string[], today: string): Pr
     }
     if (day(40) > today) throw new Error(`bench ledger: a history day after today (${day(40)})`);
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuncha-bench-ledger-'));
-  const filename = path.join(dir, 'ledger.xlsx');
-  try {
-    const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename, useSharedStrings: true });
-    for (const [name, header, rows] of [
-      ['整改台账', LEDGER_COLUMNS.map((c) => c.header), ledgerRows],
-      ['历史', HISTORY_COLUMNS.map((c) => c.header), historyRows],
-    ] as const) {
-      const sheet = writer.addWorksheet(name);
-      sheet.addRow([...header]).commit();
-      for (const row of rows) sheet.addRow(row).commit();
-      sheet.commit();
-    }
-    await writer.commit();
-    return { file: fs.readFileSync(filename), events: historyRows.length };
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+  const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ filename, useSharedStrings: true });
+  for (const [name, header, rows] of [
+    ['整改台账', LEDGER_COLUMNS.map((c) => c.header), ledgerRows],
+    ['历史', HISTORY_COLUMNS.map((c) => c.header), historyRows],
+  ] as const) {
+    const sheet = writer.addWorksheet(name);
+    sheet.addRow([...header]).commit();
+    for (const row of rows) sheet.addRow(row).commit();
+    sheet.commit();
   }
+  await writer.commit();
+  return { events: historyRows.length };
 }
 
 export async function benchLedger(): Promise<void> {
@@ -156,11 +170,16 @@ export async function benchLedger(): Promise<void> {
     await client.connect();
     const { rows: categories } = await client.query<{ code: string }>('SELECT code FROM issue_categories WHERE level = 2 AND deleted_at IS NULL ORDER BY code');
     await client.end();
-    const { file, events } = await ledger(
-      await targets(db.url, today),
-      categories.map((c) => c.code),
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuncha-bench-ledger-'));
+    const filename = path.join(dir, 'ledger.xlsx');
+    const { events } = await inChildProcess<{ events: number }>(__filename, 'writeLedgerFile', {
+      places: await targets(db.url, today),
+      categories: categories.map((c) => c.code),
       today,
-    );
+      filename,
+    });
+    const file = fs.readFileSync(filename);
+    fs.rmSync(dir, { recursive: true, force: true });
     bench(`${label}-file-mb`, file.length / 1048576, 'MB');
 
     const post = async (path: string, confirm: boolean) => {
@@ -175,8 +194,7 @@ export async function benchLedger(): Promise<void> {
       return { seconds, body };
     };
 
-    const openRssMb = process.memoryUsage().rss / 1048576;
-    fs.writeFileSync('/proc/self/clear_refs', '5'); // the kernel's peak-RSS counter starts again here
+    const memory = await watchMemory();
     const preview = await post('/api/imports/ledger/preview', false);
     const problems = (preview.body.problems as unknown[]).length;
     if (problems > 0) throw new Error(`bench ledger: the preview found ${problems} problems: ${JSON.stringify(preview.body.problems).slice(0, 500)}`);
@@ -185,12 +203,19 @@ export async function benchLedger(): Promise<void> {
     if (imported.body.imported !== ROWS || imported.body.events !== ROWS + events) throw new Error(`bench ledger: imported ${JSON.stringify(imported.body)}`);
     bench(`${label}-import-seconds`, imported.seconds, 's');
     bench(`${label}-events`, Number(imported.body.events), 'events');
-    const peak = peakRssMb();
-    bench(`${label}-peak-rss-mb`, peak, 'MB');
-    bench(`${label}-peak-rss-above-open-mb`, peak - openRssMb, 'MB');
+    const { peakRss, peakAnon } = await memory.stop();
+    const { open } = memory;
+    bench(`${label}-open-rss-mb`, open.rss, 'MB');
+    bench(`${label}-open-rss-anon-mb`, open.anon, 'MB');
+    bench(`${label}-open-rss-file-mb`, open.file, 'MB');
+    bench(`${label}-open-libchdb-rss-mb`, mappedRssMb('libchdb'), 'MB');
+    bench(`${label}-peak-rss-mb`, peakRss, 'MB');
+    bench(`${label}-peak-rss-anon-mb`, peakAnon, 'MB');
+    bench(`${label}-peak-rss-above-open-mb`, peakRss - open.rss, 'MB');
     console.error(
-      `  (${label}-peak-rss-mb is the whole process: the app, its PostgreSQL client and the in-process chDB, ${Math.round(openRssMb)} MB before the preview; ` +
-        `${label}-peak-rss-above-open-mb is the import's own: the peak less that baseline)`,
+      `  (${label}-peak-rss-mb is the whole process: the app, its PostgreSQL client and the in-process chDB, ${Math.round(open.rss)} MB before the preview ` +
+        `(${Math.round(open.anon)} MB anonymous, ${Math.round(open.file)} MB file-backed: mapped binaries, libchdb.so among them); ` +
+        `${label}-peak-rss-anon-mb its anonymous part at its peak; ${label}-peak-rss-above-open-mb is the import's own: the peak less that baseline)`,
     );
   } finally {
     await app.close();

@@ -6,19 +6,27 @@
  *   BENCH masterdata-units-import-5k-seconds                 the upload: read, check every row, insert
  *   BENCH masterdata-units-import-5k-refused-seconds         the same file with one bad row per 100:
  *                                                            every problem named, nothing imported
- *   BENCH masterdata-units-import-5k-peak-rss-mb             peak resident memory of the process (app,
- *                                                            PostgreSQL client and in-process chDB, whose
- *                                                            own few hundred MB are there before any import)
- *   BENCH masterdata-units-import-5k-peak-rss-above-open-mb  the same less the memory before the imports
+ *   BENCH masterdata-units-import-5k-open-rss-mb             BASELINE, WHOLE PROCESS, before the two imports
+ *                                                            (after a full GC): app, PostgreSQL client, in-process chDB
+ *   BENCH masterdata-units-import-5k-open-rss-anon-mb        the baseline's anonymous part (heaps)
+ *   BENCH masterdata-units-import-5k-open-rss-file-mb        the baseline's file-backed part (mapped binaries)
+ *   BENCH masterdata-units-import-5k-open-libchdb-rss-mb     of which libchdb.so's resident pages
+ *   BENCH masterdata-units-import-5k-peak-rss-mb             WHOLE PROCESS: peak resident memory (VmHWM) during
+ *                                                            both imports (chDB's few hundred MB included)
+ *   BENCH masterdata-units-import-5k-peak-rss-anon-mb        WHOLE PROCESS, ANONYMOUS PART: its peak (sampled every
+ *                                                            10 ms; no mapped library pages)
+ *   BENCH masterdata-units-import-5k-peak-rss-above-open-mb  THE IMPORTS' OWN: the whole-process peak less the baseline
  *
  * Goal (issue 14): under 10 s and 500 MB.
  */
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { Client } from 'pg';
 import { createApp, loadConfig } from '@xuncha/backend';
 import { unitFile, upload } from '../src/support/directory-files';
-import { bench, BENCH_APP_ENV, benchDatabase, benchSession, benchWarehouse, peakRssMb } from './fixture';
+import { bench, BENCH_APP_ENV, benchDatabase, benchSession, benchWarehouse, inChildProcess, mappedRssMb, watchMemory } from './fixture';
 
 async function query<T>(url: string, text: string): Promise<T[]> {
   const client = new Client({ connectionString: url });
@@ -31,6 +39,34 @@ async function query<T>(url: string, text: string): Promise<T[]> {
 }
 
 const UNITS = 5_000;
+
+/**
+ * The directory: per township its 乡镇 unit and villages under it, until 5,000 rows, written
+ * to `good`, and the same with one bad row per 100 to `bad`. Run in a child process.
+ */
+export async function writeUnitFiles({ townships, good, bad }: { townships: string[]; good: string; bad: string }): Promise<{ rows: number }> {
+  const rows: unknown[][] = [];
+  for (let i = 0; rows.length < UNITS; i++) {
+    const region = townships[i % townships.length];
+    const township = `B${String(i).padStart(5, '0')}`;
+    rows.push([township, `基准乡镇${i}党委`, '乡镇(街道)', region, null, null, new Date(Date.UTC(2001, i % 12, 1 + (i % 28))), null]);
+    for (let v = 0; v < 24 && rows.length < UNITS; v++) {
+      rows.push([
+        `${township}-${String(v).padStart(2, '0')}`,
+        `基准乡镇${i}第${v}村党支部 `,
+        '村（社区）',
+        region,
+        null,
+        township,
+        `2002/${1 + (v % 12)}/${1 + (v % 28)}`,
+        v === 23 ? '2024年3月1日' : null,
+      ]);
+    }
+  }
+  fs.writeFileSync(good, await unitFile(rows));
+  fs.writeFileSync(bad, await unitFile(rows.map((row, i) => (i % 100 === 7 ? [row[0], '', '学校', '无此区', null, null, '2002-13-01', null] : row))));
+  return { rows: rows.length };
+}
 
 export async function benchMasterdata(): Promise<void> {
   // a copy of the seeded tiny city (its regions), the app on it
@@ -45,35 +81,22 @@ export async function benchMasterdata(): Promise<void> {
       t.db.url,
       "SELECT code, level::text AS level FROM regions WHERE level IN ('TOWNSHIP', 'COUNTY') ORDER BY code",
     );
-    const townships = regions.filter((r) => r.level === 'TOWNSHIP');
-    const rows: unknown[][] = [];
-    // per township: its 乡镇 unit and villages under it, until 5,000 rows
-    for (let i = 0; rows.length < UNITS; i++) {
-      const region = townships[i % townships.length].code;
-      const township = `B${String(i).padStart(5, '0')}`;
-      rows.push([township, `基准乡镇${i}党委`, '乡镇(街道)', region, null, null, new Date(Date.UTC(2001, i % 12, 1 + (i % 28))), null]);
-      for (let v = 0; v < 24 && rows.length < UNITS; v++) {
-        rows.push([
-          `${township}-${String(v).padStart(2, '0')}`,
-          `基准乡镇${i}第${v}村党支部 `,
-          '村（社区）',
-          region,
-          null,
-          township,
-          `2002/${1 + (v % 12)}/${1 + (v % 28)}`,
-          v === 23 ? '2024年3月1日' : null,
-        ]);
-      }
-    }
-    const good = await unitFile(rows);
-    const bad = await unitFile(rows.map((row, i) => (i % 100 === 7 ? [row[0], '', '学校', '无此区', null, null, '2002-13-01', null] : row)));
-    console.error(`  (${rows.length} rows, ${(good.length / 1024).toFixed(0)} KB)`);
+    // the two files are made in a child process: the generator's memory is not the app's
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuncha-bench-units-'));
+    const files = { good: path.join(dir, 'good.xlsx'), bad: path.join(dir, 'bad.xlsx') };
+    const { rows } = await inChildProcess<{ rows: number }>(__filename, 'writeUnitFiles', {
+      townships: regions.filter((r) => r.level === 'TOWNSHIP').map((r) => r.code),
+      ...files,
+    });
+    const good = fs.readFileSync(files.good);
+    const bad = fs.readFileSync(files.bad);
+    fs.rmSync(dir, { recursive: true, force: true });
+    console.error(`  (${rows} rows, ${(good.length / 1024).toFixed(0)} KB)`);
     const url = `${t.url}/api/masterdata/units/import`;
 
     // warm: one refused upload first (the app's first request loads and compiles exceljs)
     await upload(url, t.cookie, bad);
-    const openRssMb = process.memoryUsage().rss / 1048576;
-    fs.writeFileSync('/proc/self/clear_refs', '5');
+    const memory = await watchMemory();
     let started = performance.now();
     const refused = await upload(url, t.cookie, bad);
     const refusedSeconds = (performance.now() - started) / 1000;
@@ -88,11 +111,19 @@ export async function benchMasterdata(): Promise<void> {
     if (Number(n) !== UNITS) throw new Error(`bench: ${n} units in the directory, not ${UNITS}`);
     bench('masterdata-units-import-5k-seconds', seconds, 's');
     bench('masterdata-units-import-5k-refused-seconds', refusedSeconds, 's');
-    bench('masterdata-units-import-5k-peak-rss-mb', Math.round(peakRssMb()), 'MB');
-    bench('masterdata-units-import-5k-peak-rss-above-open-mb', Math.round(peakRssMb() - openRssMb), 'MB');
+    const { peakRss, peakAnon } = await memory.stop();
+    const { open } = memory;
+    bench('masterdata-units-import-5k-open-rss-mb', Math.round(open.rss), 'MB');
+    bench('masterdata-units-import-5k-open-rss-anon-mb', Math.round(open.anon), 'MB');
+    bench('masterdata-units-import-5k-open-rss-file-mb', Math.round(open.file), 'MB');
+    bench('masterdata-units-import-5k-open-libchdb-rss-mb', Math.round(mappedRssMb('libchdb')), 'MB');
+    bench('masterdata-units-import-5k-peak-rss-mb', Math.round(peakRss), 'MB');
+    bench('masterdata-units-import-5k-peak-rss-anon-mb', Math.round(peakAnon), 'MB');
+    bench('masterdata-units-import-5k-peak-rss-above-open-mb', Math.round(peakRss - open.rss), 'MB');
     console.error(
-      `  (masterdata-units-import-5k-peak-rss-mb is the whole process, the in-process chDB included, ${Math.round(openRssMb)} MB before the imports; ` +
-        "masterdata-units-import-5k-peak-rss-above-open-mb is the imports' own: the peak less that baseline)",
+      `  (masterdata-units-import-5k-peak-rss-mb is the whole process, the in-process chDB included, ${Math.round(open.rss)} MB before the imports ` +
+        `(${Math.round(open.anon)} MB anonymous, ${Math.round(open.file)} MB file-backed: mapped binaries, libchdb.so among them); ` +
+        "masterdata-units-import-5k-peak-rss-anon-mb its anonymous part at its peak; masterdata-units-import-5k-peak-rss-above-open-mb is the imports' own: the peak less that baseline)",
     );
   } finally {
     await app.close();

@@ -1,8 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Db } from '@xuncha/prisma';
+import type { Db, pgClient } from '@xuncha/prisma';
 
 /** The interactive-transaction client of the Prisma client. */
 export type AuditTx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+/** A node-postgres connection of a write's own (a bulk import writing with COPY). */
+export type AuditSqlClient = Pick<ReturnType<typeof pgClient>, 'query'>;
+/** What an entry is inserted with: a Prisma transaction, or the connection of a transaction opened with SQL. */
+export type AuditClient = Pick<AuditTx, 'auditLog'> | AuditSqlClient;
 
 /**
  * The audit entry of the @Audited request under way, prepared by the AuditInterceptor
@@ -20,7 +24,7 @@ export type AuditTx = Parameters<Parameters<Db['$transaction']>[0]>[0];
  */
 export interface PendingAudit {
   /** Inserts the success entry with `tx`. */
-  insert(tx: AuditTx): Promise<void>;
+  insert(tx: AuditClient): Promise<void>;
   /** Set by the transaction that inserted the entry, once it has committed. */
   committed: boolean;
   /** Set while a transaction holding the entry is open (not yet committed). */
@@ -30,7 +34,7 @@ export interface PendingAudit {
 export const auditContext = new AsyncLocalStorage<PendingAudit>();
 
 /** Inserts the request's pending audit entry with `tx`, once per request; a no-op outside an @Audited request. */
-export async function joinAudit(tx: AuditTx): Promise<void> {
+export async function joinAudit(tx: AuditClient): Promise<void> {
   const pending = auditContext.getStore();
   if (!pending || pending.committed || pending.inserting) return;
   pending.inserting = true;
@@ -52,6 +56,29 @@ export async function auditedTransaction<T>(prisma: Db, work: (tx: AuditTx) => P
     }, options);
     if (joins) pending.committed = true;
     return result;
+  } finally {
+    if (joins) pending.inserting = false;
+  }
+}
+
+/**
+ * auditedTransaction on a node-postgres connection of the caller's (a bulk import that
+ * writes with COPY, which Prisma cannot): BEGIN, `work`, the audit entry, COMMIT on
+ * `client`; ROLLBACK when anything fails. The caller owns the connection.
+ */
+export async function auditedSqlTransaction<T>(client: AuditSqlClient, work: () => Promise<T>): Promise<T> {
+  const pending = auditContext.getStore();
+  const joins = pending !== undefined && !pending.committed && !pending.inserting;
+  await client.query('BEGIN');
+  try {
+    const value = await work();
+    if (joins) await joinAudit(client);
+    await client.query('COMMIT');
+    if (joins) pending.committed = true;
+    return value;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
   } finally {
     if (joins) pending.inserting = false;
   }

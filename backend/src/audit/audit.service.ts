@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Prisma, type Db } from '@xuncha/prisma';
 import { PRISMA } from '../infra/tokens';
-import type { AuditTx } from './audit-context';
+import type { AuditClient, AuditSqlClient } from './audit-context';
 
 /** Who an entry names: the signed-in user (auth's Principal has these fields and more). */
 export interface AuditActor {
@@ -47,6 +47,11 @@ export function auditDetail(value: unknown, depth = 0): unknown {
   return value;
 }
 
+/** A node-postgres connection, not a Prisma transaction (a property read: Prisma's clients are proxies). */
+function isSqlClient(client: AuditClient): client is AuditSqlClient {
+  return (client as { auditLog?: unknown }).auditLog === undefined;
+}
+
 /** The audit log (PostgreSQL audit_logs): every write, import, export and sign-in attempt. */
 @Injectable()
 export class AuditService {
@@ -88,17 +93,28 @@ export class AuditService {
    * Inserts one entry with `client` — inside a write's transaction, the transaction's
    * client (see audit-context.ts): then a failure here rolls the write back.
    */
-  async insert(client: Pick<AuditTx, 'auditLog'>, entry: AuditEntry): Promise<bigint> {
+  async insert(client: AuditClient, entry: AuditEntry): Promise<bigint> {
     let detail = entry.detail === undefined ? undefined : (auditDetail(entry.detail) as Record<string, unknown>);
     if (detail && JSON.stringify(detail).length > MAX_DETAIL_CHARS) detail = { truncated: JSON.stringify(detail).slice(0, MAX_DETAIL_CHARS) };
+    const username = (entry.principal?.username ?? entry.username ?? null)?.slice(0, 64) ?? null;
+    const target = entry.target?.slice(0, 256) ?? null;
+    const ip = entry.ip?.slice(0, 64) ?? null;
+    if (isSqlClient(client)) {
+      // a transaction opened with SQL on a connection of the write's own (auditedSqlTransaction)
+      const { rows } = await client.query<{ id: string }>(
+        'INSERT INTO audit_logs (action, user_id, username, target, detail, ip, success) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7) RETURNING id::text AS id',
+        [entry.action, entry.principal?.userId ?? null, username, target, detail === undefined ? null : JSON.stringify(detail), ip, entry.success],
+      );
+      return BigInt(rows[0].id);
+    }
     const created = await client.auditLog.create({
       data: {
         action: entry.action,
         userId: entry.principal?.userId ?? null,
-        username: (entry.principal?.username ?? entry.username ?? null)?.slice(0, 64) ?? null,
-        target: entry.target?.slice(0, 256) ?? null,
+        username,
+        target,
         detail: detail === undefined ? Prisma.DbNull : (detail as Prisma.InputJsonValue),
-        ip: entry.ip?.slice(0, 64) ?? null,
+        ip,
         success: entry.success,
       },
     });

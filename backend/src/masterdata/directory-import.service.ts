@@ -1,5 +1,4 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import type ExcelJS from 'exceljs';
 import { CountyScope } from '../auth/county-scope';
 import type { Principal } from '../auth/principal';
 import type { AppConfig } from '../config/app-config';
@@ -8,7 +7,6 @@ import { AppError } from '../common/http-exception.filter';
 import { UNIT_CATEGORY_LABELS } from '../common/labels';
 import { APP_CONFIG } from '../infra/tokens';
 import type { Upload } from '../records/ledger-import.service';
-import { loadWorkbook, LedgerRefused } from '../records/ledger-workbook';
 import { checkZip, looksLikeZip, ZipRefused } from '../records/zip-guard';
 import {
   buildTemplate,
@@ -16,7 +14,7 @@ import {
   readChoice,
   readCode,
   readDay,
-  readSheet,
+  readSheetFile,
   readText,
   rowReader,
   SheetRefused,
@@ -231,7 +229,8 @@ export class DirectoryImportService {
     @Inject(CountyScope) private readonly county: CountyScope,
   ) {}
 
-  private async workbook(file: Upload | undefined): Promise<ExcelJS.Workbook> {
+  /** The rows of the upload's sheet `sheet` (streamed); a 400 when the file as a whole is unusable. */
+  private async rows<K extends string>(file: Upload | undefined, sheet: string, columns: readonly SheetColumn<K>[]): Promise<SheetRow<K>[]> {
     if (!file) throw badFile('请上传文件（表单字段 file） no file uploaded: send the workbook as multipart field "file"');
     if (file.size > this.config.maxUploadBytes)
       throw new AppError(HttpStatus.PAYLOAD_TOO_LARGE, `file: 文件过大 the file is larger than ${this.config.maxUploadBytes} bytes`);
@@ -244,17 +243,9 @@ export class DirectoryImportService {
     if (!looksLikeZip(file.buffer)) throw badFile('不是有效的 .xlsx 文件 the file is not an .xlsx workbook');
     try {
       checkZip(file.buffer, { maxTotalBytes: Math.min(256 * 1024 * 1024, Math.max(16 * 1024 * 1024, 100 * file.size)), maxEntries: 2000 });
-      return await loadWorkbook(file.buffer);
+      return await readSheetFile(file.buffer, sheet, columns, MAX_DIRECTORY_ROWS);
     } catch (error) {
-      if (error instanceof ZipRefused || error instanceof LedgerRefused) throw badFile(error.message);
-      throw error;
-    }
-  }
-
-  private rows<K extends string>(workbook: ExcelJS.Workbook, sheet: string, columns: readonly SheetColumn<K>[]): SheetRow<K>[] {
-    try {
-      return readSheet(workbook, sheet, columns, MAX_DIRECTORY_ROWS);
-    } catch (error) {
+      if (error instanceof ZipRefused) throw badFile(error.message);
       if (error instanceof SheetRefused) throw badFile(error.message, error.field);
       throw error;
     }
@@ -290,7 +281,7 @@ export class DirectoryImportService {
         '县区账号不能导入区划表，请在页面上添加本县（区）的乡镇（街道） a county account may not import the region list; add your townships on the page',
       );
     }
-    const rows = this.rows(await this.workbook(file), REGION_SHEET, REGION_COLUMNS);
+    const rows = await this.rows(file, REGION_SHEET, REGION_COLUMNS);
     const existing = await this.repository.allRegions();
     const existingByCode = new Map(existing.map((r) => [r.code, r]));
     const problems: RowProblems[] = [];
@@ -360,7 +351,7 @@ export class DirectoryImportService {
   }
 
   async importUnits(auth: Principal, file: Upload | undefined): Promise<{ imported: number }> {
-    const rows = this.rows(await this.workbook(file), UNIT_SHEET, UNIT_COLUMNS);
+    const rows = await this.rows(file, UNIT_SHEET, UNIT_COLUMNS);
     const limit = this.county.limit(auth);
     const allRegions = await this.repository.allRegions();
     const regionById = new Map(allRegions.map((r) => [r.id, r]));

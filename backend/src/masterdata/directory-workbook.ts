@@ -1,5 +1,7 @@
 import ExcelJS from 'exceljs';
 import { isoDate } from '../common/filters';
+import { openXlsx, XlsxUnreadable, type XlsxValue } from '../records/xlsx-reader';
+import { ZipRefused } from '../records/zip-guard';
 
 /**
  * Reading the office's own lists (区划表, 被巡察单位名录) from Excel, and writing their
@@ -47,30 +49,59 @@ const HEADER_SEARCH_ROWS = 10;
 
 /**
  * The rows of the sheet named `sheetName` (else the first sheet) below its header row, the
- * first of the first ten rows naming every required column. Empty rows are skipped.
+ * first of the first ten rows naming every required column. Empty rows are skipped. The
+ * file is streamed (xlsx-reader.ts): only the columns' values of each row are kept, never
+ * a workbook's cell model; rows beyond `maxRows` are counted, not kept.
  */
-export function readSheet<K extends string>(workbook: ExcelJS.Workbook, sheetName: string, columns: readonly SheetColumn<K>[], maxRows: number): SheetRow<K>[] {
-  const sheet = workbook.getWorksheet(sheetName) ?? workbook.worksheets[0];
-  if (!sheet) throw new SheetRefused('工作簿中没有工作表 the workbook has no worksheet');
+export async function readSheetFile<K extends string>(
+  buffer: Buffer,
+  sheetName: string,
+  columns: readonly SheetColumn<K>[],
+  maxRows: number,
+): Promise<SheetRow<K>[]> {
   const required = columns.filter((c) => c.required);
   let headerRow = 0;
   let positions = new Map<K, number>();
   let best: { row: number; found: Map<K, number> } | undefined;
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    if (headerRow !== 0 || rowNumber > HEADER_SEARCH_ROWS) return;
-    const found = new Map<K, number>();
-    row.eachCell({ includeEmpty: false }, (cell, col) => {
-      const name = normalizeHeader(textOf(plain(cell.value)));
-      const column = columns.find((c) => [c.header, ...(c.aliases ?? [])].some((h) => normalizeHeader(h) === name));
-      if (column && !found.has(column.key)) found.set(column.key, col);
+  const rows: SheetRow<K>[] = [];
+  let count = 0;
+  try {
+    const workbook = await openXlsx(buffer);
+    const sheet = workbook.sheets.includes(sheetName) ? sheetName : workbook.sheets[0];
+    await workbook.readSheet(sheet, (rowNumber, values) => {
+      if (headerRow === 0) {
+        if (rowNumber > HEADER_SEARCH_ROWS) return;
+        const found = new Map<K, number>();
+        values.forEach((value, col) => {
+          const name = normalizeHeader(textOf(plainOf(value)));
+          const column = columns.find((c) => [c.header, ...(c.aliases ?? [])].some((h) => normalizeHeader(h) === name));
+          if (column && !found.has(column.key)) found.set(column.key, col);
+        });
+        if (required.every((c) => found.has(c.key))) {
+          headerRow = rowNumber;
+          positions = found;
+        } else if (!best || found.size > best.found.size) {
+          best = { row: rowNumber, found };
+        }
+        return;
+      }
+      const cells = {} as Record<K, Plain>;
+      let empty = true;
+      for (const column of columns) {
+        const position = positions.get(column.key);
+        const value = position === undefined ? null : plainOf(values[position] ?? null);
+        cells[column.key] = value;
+        if (!isBlank(value)) empty = false;
+      }
+      if (empty) return;
+      count += 1;
+      if (count <= maxRows) rows.push({ row: rowNumber, cells });
     });
-    if (required.every((c) => found.has(c.key))) {
-      headerRow = rowNumber;
-      positions = found;
-    } else if (!best || found.size > best.found.size) {
-      best = { row: rowNumber, found };
-    }
-  });
+  } catch (error) {
+    if (error instanceof XlsxUnreadable || error instanceof ZipRefused)
+      throw new SheetRefused('文件已损坏或不是 .xlsx 工作簿 the file could not be read as an .xlsx workbook (corrupt, or another format)');
+    throw error;
+  }
   if (headerRow === 0) {
     if (!best) throw new SheetRefused('表格为空，没有表头和数据行 the sheet is empty: no header and no data rows');
     const found = best.found;
@@ -80,24 +111,9 @@ export function readSheet<K extends string>(workbook: ExcelJS.Workbook, sheetNam
       `row ${best.row}`,
     );
   }
-  const rows: SheetRow<K>[] = [];
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    if (rowNumber <= headerRow) return;
-    const cells = {} as Record<K, Plain>;
-    let empty = true;
-    for (const column of columns) {
-      const position = positions.get(column.key);
-      const value = position === undefined ? null : plain(row.getCell(position).value);
-      cells[column.key] = value;
-      if (!isBlank(value)) empty = false;
-    }
-    if (!empty) rows.push({ row: rowNumber, cells });
-  });
-  if (rows.length === 0) throw new SheetRefused('表格没有数据行 the sheet has no data rows (only a header)');
-  if (rows.length > maxRows)
-    throw new SheetRefused(
-      `行数过多（${rows.length} 行），一次最多导入 ${maxRows} 行 the sheet has ${rows.length} data rows; at most ${maxRows} can be imported at once`,
-    );
+  if (count === 0) throw new SheetRefused('表格没有数据行 the sheet has no data rows (only a header)');
+  if (count > maxRows)
+    throw new SheetRefused(`行数过多（${count} 行），一次最多导入 ${maxRows} 行 the sheet has ${count} data rows; at most ${maxRows} can be imported at once`);
   return rows;
 }
 
@@ -113,15 +129,10 @@ export function normalize(text: string): string {
   return text.normalize('NFKC').trim();
 }
 
-/** A cell's value with rich text, hyperlinks and formulas reduced to what they show. */
-export function plain(value: ExcelJS.CellValue): Plain {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return value;
-  if ('error' in value) return new CellFault(String(value.error));
-  if ('richText' in value) return value.richText.map((r) => r.text).join('');
-  if ('hyperlink' in value) return typeof value.text === 'string' ? value.text : plain(value.text);
-  if ('formula' in value || 'sharedFormula' in value) return value.result === undefined ? null : plain(value.result);
-  return null;
+/** A value the reader gave as a plain value: an Excel error a CellFault. */
+export function plainOf(value: XlsxValue): Plain {
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) return new CellFault(value.error);
+  return value;
 }
 
 export function isBlank(value: Plain): boolean {

@@ -1,13 +1,11 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import type { Db } from '@xuncha/prisma';
+import { copyRows, pgClient, type CopyValue, type Db } from '@xuncha/prisma';
 import type { InspectionMode, TaskStatus } from '../common/filters';
 import { AppError } from '../common/http-exception.filter';
-import { PRISMA } from '../infra/tokens';
+import { DATABASE_URL, PRISMA } from '../infra/tokens';
 import type { Track } from './ledger-workbook';
 import type { HistoryEvent } from './ledger-history';
-import { auditedTransaction } from '../audit/audit-context';
-
-type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+import { auditedSqlTransaction } from '../audit/audit-context';
 
 /** How long the same file (by its SHA-256) is refused after it was imported. */
 export const DUPLICATE_WINDOW_MINUTES = 10;
@@ -52,10 +50,13 @@ export interface ImportPlan {
   entries: ImportEntry[];
 }
 
-/** PostgreSQL reads and the one write of the ledger import. */
+/** PostgreSQL reads and the one write of the ledger import (with COPY, on a connection of its own). */
 @Injectable()
 export class LedgerImportRepository {
-  constructor(@Inject(PRISMA) private readonly prisma: Db) {}
+  constructor(
+    @Inject(PRISMA) private readonly prisma: Db,
+    @Inject(DATABASE_URL) private readonly databaseUrl: string,
+  ) {}
 
   /** Live rounds with their committee (region), optionally of one committee only. */
   rounds(committeeRegionId: number | null) {
@@ -107,109 +108,110 @@ export class LedgerImportRepository {
   /**
    * Writes the plan in one transaction: new inspections, then per entry a finding, its task
    * (in its final state) and its events (CREATED on the creation day, then the history),
-   * each table in one INSERT taking its columns as arrays (`unnest`). The file's hash is
-   * taken under an advisory lock first: a second upload of the same file waits for the
-   * first and is then refused (409), as is the same file again within the window.
+   * each table with one COPY on a connection of the import's own (Prisma cannot COPY), the
+   * request's audit entry in the same transaction. The file's hash is taken under an
+   * advisory lock first: a second upload of the same file waits for the first and is then
+   * refused (409), as is the same file again within the window.
    */
   async importLedger(plan: ImportPlan): Promise<{ imported: number; inspectionsCreated: number; events: number }> {
-    return auditedTransaction(
-      this.prisma,
-      async (tx) => {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(('x' || substr(${plan.fileHash}, 1, 15))::bit(60)::bigint)`;
-        const [earlier] = await tx.$queryRaw<{ created_at: Date }[]>`
-          SELECT created_at FROM ledger_imports
-           WHERE file_hash = ${plan.fileHash} AND created_at > now() - make_interval(mins => ${DUPLICATE_WINDOW_MINUTES}::int)
-           ORDER BY created_at DESC LIMIT 1`;
-        if (earlier) throw duplicate(earlier.created_at);
+    const client = pgClient({ connectionString: this.databaseUrl, options: '-c TimeZone=UTC' });
+    await client.connect();
+    try {
+      return await auditedSqlTransaction(client, async () => {
+        await client.query(`SELECT pg_advisory_xact_lock(('x' || substr($1::text, 1, 15))::bit(60)::bigint)`, [plan.fileHash]);
+        const { rows: earlier } = await client.query<{ created_at: Date }>(
+          `SELECT created_at FROM ledger_imports
+            WHERE file_hash = $1 AND created_at > now() - make_interval(mins => $2::int)
+            ORDER BY created_at DESC LIMIT 1`,
+          [plan.fileHash, DUPLICATE_WINDOW_MINUTES],
+        );
+        if (earlier[0]) throw duplicate(earlier[0].created_at);
 
-        const inspectionIds = await this.insertInspections(tx, plan.newInspections);
+        const inspectionIds = await insertInspections(client, plan.newInspections);
         const entries = plan.entries;
         const n = entries.length;
-        const findingIds = (await nextIds(tx, 'findings', n)).map(String);
-        const taskIds = (await nextIds(tx, 'rectification_tasks', n)).map(String);
+        const findingIds = await nextIds(client, 'findings', n);
+        const taskIds = await nextIds(client, 'rectification_tasks', n);
         const inspectionOf = (e: ImportEntry) => (typeof e.inspection === 'number' ? e.inspection : (inspectionIds.get(e.inspection) as number));
-        await tx.$executeRaw`
-          INSERT INTO findings (id, inspection_id, unit_id, category_id, description, is_immediate, is_key_concern, found_date)
-          SELECT id, inspection_id, unit_id, category_id, description, is_immediate, false, found_date
-            FROM unnest(${findingIds}::bigint[], ${entries.map(inspectionOf)}::int[], ${entries.map((e) => e.unitId)}::int[],
-                        ${entries.map((e) => e.categoryId)}::int[], ${entries.map((e) => e.description)}::text[], ${entries.map((e) => e.isImmediate)}::bool[],
-                        ${entries.map((e) => e.foundDate)}::date[])
-                 AS r(id, inspection_id, unit_id, category_id, description, is_immediate, found_date)`;
-        await tx.$executeRaw`
-          INSERT INTO rectification_tasks (id, finding_id, measure, responsible_dept, responsible_person, track, original_due_date, current_due_date, status, closed_date)
-          SELECT * FROM unnest(${taskIds}::bigint[], ${findingIds}::bigint[], ${entries.map((e) => e.measure)}::text[], ${entries.map((e) => e.responsibleDept)}::text[],
-                               ${entries.map((e) => e.responsiblePerson)}::text[], ${entries.map((e) => e.track)}::task_track[], ${entries.map((e) => e.originalDueDate)}::date[],
-                               ${entries.map((e) => e.currentDueDate)}::date[], ${entries.map((e) => e.status)}::task_status[], ${entries.map((e) => e.closedDate)}::date[])`;
-
-        // the events in their order (ids ascending), CREATED first for each task
-        const ev = {
-          task: [] as string[],
-          type: [] as string[],
-          date: [] as string[],
-          from: [] as (string | null)[],
-          to: [] as (string | null)[],
-          due: [] as (string | null)[],
-          note: [] as (string | null)[],
-          backdated: [] as boolean[],
+        await copyRows(
+          client,
+          'findings',
+          ['id', 'inspection_id', 'unit_id', 'category_id', 'description', 'is_immediate', 'is_key_concern', 'found_date'],
+          entries.map((e, i) => [findingIds[i], inspectionOf(e), e.unitId, e.categoryId, e.description, e.isImmediate, false, e.foundDate]),
+        );
+        await copyRows(
+          client,
+          'rectification_tasks',
+          ['id', 'finding_id', 'measure', 'responsible_dept', 'responsible_person', 'track', 'original_due_date', 'current_due_date', 'status', 'closed_date'],
+          entries.map((e, i) => [
+            taskIds[i],
+            findingIds[i],
+            e.measure,
+            e.responsibleDept,
+            e.responsiblePerson,
+            e.track,
+            e.originalDueDate,
+            e.currentDueDate,
+            e.status,
+            e.closedDate,
+          ]),
+        );
+        // the events in their order (ids ascending as they are written), CREATED first for each task
+        const reason = `历史台账导入 history import: ${plan.fileName}`.slice(0, 1000);
+        const eventRow = (task: string, e: HistoryEvent | (Omit<HistoryEvent, 'type'> & { type: 'CREATED' })): CopyValue[] => {
+          const backdated = e.date < plan.today;
+          return [task, e.type, e.date, e.fromStatus, e.toStatus, e.newDueDate, e.note, plan.actor, backdated, backdated ? reason : null];
         };
-        const push = (task: string, e: HistoryEvent) => {
-          ev.task.push(task);
-          ev.type.push(e.type);
-          ev.date.push(e.date);
-          ev.from.push(e.fromStatus);
-          ev.to.push(e.toStatus);
-          ev.due.push(e.newDueDate);
-          ev.note.push(e.note);
-          ev.backdated.push(e.date < plan.today);
-        };
-        entries.forEach((e, i) => {
-          push(taskIds[i], {
-            type: 'CREATED' as HistoryEvent['type'],
-            date: e.createdDate,
-            fromStatus: null,
-            toStatus: 'NOT_STARTED',
-            newDueDate: null,
-            note: null,
-          });
-          for (const event of e.events) push(taskIds[i], event);
-        });
-        await tx.$executeRaw`
-          INSERT INTO task_events (task_id, type, event_date, from_status, to_status, new_due_date, note, actor, backdated, backdate_reason)
-          SELECT task_id, type, event_date, from_status, to_status, new_due_date, note, ${plan.actor}, backdated,
-                 CASE WHEN backdated THEN ${`历史台账导入 history import: ${plan.fileName}`.slice(0, 1000)}::text END
-            FROM unnest(${ev.task}::bigint[], ${ev.type}::task_event_type[], ${ev.date}::date[], ${ev.from}::task_status[], ${ev.to}::task_status[],
-                        ${ev.due}::date[], ${ev.note}::text[], ${ev.backdated}::bool[]) WITH ORDINALITY
-                 AS r(task_id, type, event_date, from_status, to_status, new_due_date, note, backdated, k)
-           ORDER BY k`;
-        const events = ev.task.length;
-        await tx.ledgerImport.create({
-          data: {
-            fileHash: plan.fileHash,
-            fileName: plan.fileName.slice(0, 256),
-            actor: plan.actor,
-            rows: n,
-            inspectionsCreated: plan.newInspections.length,
-            events,
-          },
-        });
-        return { imported: n, inspectionsCreated: plan.newInspections.length, events };
-      },
-      { maxWait: 120_000, timeout: 180_000 },
-    );
+        function* events(): Generator<CopyValue[]> {
+          for (let i = 0; i < n; i++) {
+            const e = entries[i];
+            yield eventRow(taskIds[i], { type: 'CREATED', date: e.createdDate, fromStatus: null, toStatus: 'NOT_STARTED', newDueDate: null, note: null });
+            for (const event of e.events) yield eventRow(taskIds[i], event);
+          }
+        }
+        const written = await copyRows(
+          client,
+          'task_events',
+          ['task_id', 'type', 'event_date', 'from_status', 'to_status', 'new_due_date', 'note', 'actor', 'backdated', 'backdate_reason'],
+          events(),
+        );
+        await client.query('INSERT INTO ledger_imports (file_hash, file_name, actor, rows, inspections_created, events) VALUES ($1, $2, $3, $4, $5, $6)', [
+          plan.fileHash,
+          plan.fileName.slice(0, 256),
+          plan.actor,
+          n,
+          plan.newInspections.length,
+          written,
+        ]);
+        return { imported: n, inspectionsCreated: plan.newInspections.length, events: written };
+      });
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   }
+}
 
-  private async insertInspections(tx: Tx, inspections: NewInspection[]): Promise<Map<string, number>> {
-    const ids = new Map<string, number>();
-    if (inspections.length === 0) return ids;
-    const rows = await tx.$queryRaw<{ id: number; round_id: number; unit_id: number }[]>`
-      INSERT INTO inspections (round_id, unit_id, team, mode, stationed_from, feedback_date)
-      SELECT * FROM unnest(${inspections.map((i) => i.roundId)}::int[], ${inspections.map((i) => i.unitId)}::int[], ${inspections.map((i) => i.team)}::text[],
-                           ${inspections.map((i) => i.mode)}::inspection_mode[], ${inspections.map((i) => i.stationedFrom)}::date[], ${inspections.map((i) => i.feedbackDate)}::date[])
-      RETURNING id, round_id, unit_id`;
-    // a new inspection is unique by (round, unit) among the new ones: its key
-    for (const row of rows) ids.set(`${row.round_id}:${row.unit_id}`, row.id);
-    return ids;
-  }
+type SqlClient = ReturnType<typeof pgClient>;
+
+async function insertInspections(client: SqlClient, inspections: NewInspection[]): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  if (inspections.length === 0) return ids;
+  const { rows } = await client.query<{ id: number; round_id: number; unit_id: number }>(
+    `INSERT INTO inspections (round_id, unit_id, team, mode, stationed_from, feedback_date)
+     SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::inspection_mode[], $5::date[], $6::date[])
+     RETURNING id, round_id, unit_id`,
+    [
+      inspections.map((i) => i.roundId),
+      inspections.map((i) => i.unitId),
+      inspections.map((i) => i.team),
+      inspections.map((i) => i.mode),
+      inspections.map((i) => i.stationedFrom),
+      inspections.map((i) => i.feedbackDate),
+    ],
+  );
+  // a new inspection is unique by (round, unit) among the new ones: its key
+  for (const row of rows) ids.set(`${row.round_id}:${row.unit_id}`, row.id);
+  return ids;
 }
 
 function duplicate(at: Date): AppError {
@@ -217,11 +219,12 @@ function duplicate(at: Date): AppError {
   return new AppError(HttpStatus.CONFLICT, `file: ${message}`, [{ field: 'file', message }]);
 }
 
-/** `n` ids from the id sequence of `table` (one of ours, never user input). */
-async function nextIds(tx: Tx, table: 'findings' | 'rectification_tasks', n: number): Promise<bigint[]> {
+/** `n` ids from the id sequence of `table` (one of ours, never user input), ascending, as text (bigint). */
+async function nextIds(client: SqlClient, table: 'findings' | 'rectification_tasks', n: number): Promise<string[]> {
   if (n === 0) return [];
-  const rows = await tx.$queryRaw<
-    { id: bigint | number | string }[]
-  >`SELECT nextval(pg_get_serial_sequence(${table}, 'id')) AS id FROM generate_series(1, ${n}::int) ORDER BY 1`;
-  return rows.map((r) => BigInt(r.id));
+  const { rows } = await client.query<{ id: string }>(
+    'SELECT id::text AS id FROM (SELECT nextval(pg_get_serial_sequence($1, $2)) AS id FROM generate_series(1, $3::int)) s ORDER BY s.id',
+    [table, 'id', n],
+  );
+  return rows.map((r) => r.id);
 }

@@ -21,6 +21,7 @@ import {
   type HistoryRow,
   type LedgerRow,
   type Problem,
+  type ReadLedger,
 } from './ledger-workbook';
 import { checkZip, looksLikeZip, ZipRefused } from './zip-guard';
 
@@ -37,6 +38,9 @@ const EXPANSION_FLOOR = 16 * 1024 * 1024;
 const EXPANSION_CEILING = 128 * 1024 * 1024;
 /** An .xlsx has a dozen parts; a ledger with images or many sheets maybe a few hundred. */
 const MAX_PARTS = 2000;
+
+/** How long a previewed file's reading is kept for its import. */
+const PREVIEW_KEPT_MS = 10 * 60_000;
 
 const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 
@@ -80,7 +84,7 @@ interface Resolved {
 }
 
 /** Names compared as a clerk types them: full-width folded, spaces dropped. */
-const fold = (text: string) => text.normalize('NFKC').replace(/\s+/g, '');
+const foldText = (text: string) => text.normalize('NFKC').replace(/\s+/g, '');
 
 /**
  * The ledger import (整改台账) and history migration: the template with the office's own
@@ -90,6 +94,13 @@ const fold = (text: string) => text.normalize('NFKC').replace(/\s+/g, '');
  */
 @Injectable()
 export class LedgerImportService {
+  /**
+   * The last file previewed, as read (its cells, a pure function of its bytes): the import
+   * of the same file (same SHA-256) within PREVIEW_KEPT_MS takes it instead of reading the
+   * workbook again. One file only, dropped when an import takes it.
+   */
+  private previewed: { hash: string; at: number; read: ReadLedger } | null = null;
+
   constructor(
     @Inject(LedgerImportRepository) private readonly repository: LedgerImportRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -108,9 +119,12 @@ export class LedgerImportService {
 
   async preview(auth: Principal, file: Upload | undefined): Promise<LedgerPreview> {
     const upload = this.checkFile(file);
+    const hash = hashOf(upload);
     const read = await this.read(upload);
+    // kept for the import of the same file that usually follows
+    this.previewed = { hash, at: Date.now(), read };
     const resolved = await this.resolve(auth, read.rows, read.history, read.problems);
-    const importedAt = await this.repository.importedRecently(hashOf(upload));
+    const importedAt = await this.repository.importedRecently(hash);
     return {
       fileName: upload.originalname,
       rows: read.rows.length,
@@ -124,7 +138,11 @@ export class LedgerImportService {
 
   async import(auth: Principal, file: Upload | undefined, confirmNewInspections: boolean, actor: string): Promise<LedgerImportResult> {
     const upload = this.checkFile(file);
-    const read = await this.read(upload);
+    const hash = hashOf(upload);
+    const previewed = this.previewed;
+    this.previewed = null;
+    const read = previewed && previewed.hash === hash && Date.now() - previewed.at < PREVIEW_KEPT_MS ? previewed.read : await this.read(upload);
+    // what the rows name is resolved again: rounds, units and inspections may have changed since the preview
     const resolved = await this.resolve(auth, read.rows, read.history, read.problems);
     // every problem of every row at once
     if (resolved.problems.length > 0) throw rowsRefused(resolved.problems);
@@ -134,7 +152,7 @@ export class LedgerImportService {
       throw new AppError(HttpStatus.BAD_REQUEST, `confirmNewInspections: ${message}`, [{ field: 'confirmNewInspections', message }]);
     }
     const written = await this.repository.importLedger({
-      fileHash: hashOf(upload),
+      fileHash: hash,
       fileName: upload.originalname.replace(/[\u0000-\u001F\u007F]/g, ''),
       actor,
       today: shanghaiToday(),
@@ -159,7 +177,7 @@ export class LedgerImportService {
   }
 
   /** The upload's rows and the problems of their cells; a 400 when the file as a whole is unusable. */
-  private async read(file: Upload): Promise<{ rows: LedgerRow[]; history: HistoryRow[]; problems: Problem[] }> {
+  private async read(file: Upload): Promise<ReadLedger> {
     try {
       checkZip(file.buffer, {
         maxTotalBytes: Math.min(EXPANSION_CEILING, Math.max(EXPANSION_FLOOR, EXPANSION_RATIO * file.size)),
@@ -181,6 +199,13 @@ export class LedgerImportService {
   private async resolve(auth: Principal, rows: LedgerRow[], history: HistoryRow[], cellProblems: Problem[]): Promise<Resolved> {
     const problems = [...cellProblems];
     const today = shanghaiToday();
+    // the same few rounds, units and categories on thousands of rows: each text folded once
+    const foldCache = new Map<string, string>();
+    const fold = (text: string) => {
+      let folded = foldCache.get(text);
+      if (folded === undefined) foldCache.set(text, (folded = foldText(text)));
+      return folded;
+    };
     const county = this.county.limit(auth);
     const [rounds, units, categories] = await Promise.all([this.repository.rounds(county), this.repository.units(county), this.repository.categories()]);
 

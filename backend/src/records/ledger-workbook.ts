@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import {
   DATE_RANGE_MESSAGE,
@@ -11,6 +10,7 @@ import {
   type TaskStatus,
 } from '../common/filters';
 import { MODE_LABELS, TASK_STATUS_LABELS, TRACK_LABELS } from '../common/labels';
+import { openXlsx, type XlsxValue } from './xlsx-reader';
 
 /**
  * The ledger (整改台账) workbook: its two sheets, the template offered for download, and the
@@ -424,18 +424,6 @@ function letterOf(n: number): string {
 
 // --- reading an upload -------------------------------------------------------------
 
-/** Loads the workbook; anything exceljs cannot read is refused with a clear message. */
-export async function loadWorkbook(buffer: Buffer): Promise<ExcelJS.Workbook> {
-  const workbook = new ExcelJS.Workbook();
-  try {
-    // a copy as a plain ArrayBuffer, the type exceljs declares (JSZip reads either)
-    await workbook.xlsx.load(new Uint8Array(buffer).buffer);
-  } catch {
-    throw new LedgerRefused('文件已损坏或不是 .xlsx 工作簿 the file could not be read as an .xlsx workbook (corrupt, or another format)');
-  }
-  return workbook;
-}
-
 export interface ReadLedger {
   rows: LedgerRow[];
   history: HistoryRow[];
@@ -477,61 +465,41 @@ export function readLedger(workbook: ExcelJS.Workbook, maxRows = MAX_LEDGER_ROWS
 }
 
 /**
- * readLedger over the file itself, streamed (exceljs WorkbookReader): only the ledger and
- * 历史 sheets' values are kept, as plain values, never the workbook's cell model; rows
- * beyond what can be imported are counted, not kept. A file exceljs cannot read is refused.
+ * readLedger over the file itself, streamed (xlsx-reader.ts): only the ledger and 历史
+ * sheets are read, their values kept as plain values, never a workbook's cell model; rows
+ * beyond what can be imported are counted, not kept. A file that cannot be read as a
+ * workbook is refused.
  */
 export async function readLedgerFile(buffer: Buffer, maxRows = MAX_LEDGER_ROWS): Promise<ReadLedger> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buffer]), {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    entries: 'ignore',
-  });
   const kept = new Map<string, PlainSheet>();
-  /** Sheet names in the workbook's order (workbook.xml comes before the sheets). */
-  const order = () => ((reader as unknown as { model?: { sheets?: { name: string }[] } }).model?.sheets ?? []).map((sheet) => sheet.name);
-  let first: string | undefined;
+  let names: string[];
   try {
-    for await (const worksheet of reader) {
-      const sheet = worksheet as unknown as AsyncIterable<ExcelJS.Row> & { name: string };
-      const names = order();
-      first ??= names[0] ?? sheet.name;
-      const wanted = sheet.name === LEDGER_SHEET || sheet.name === HISTORY_SHEET || (sheet.name === first && !names.includes(LEDGER_SHEET));
-      const plainRows: PlainSheet = { name: sheet.name, rows: [], notKept: 0 };
-      const cap = (sheet.name === HISTORY_SHEET ? MAX_HISTORY_ROWS : maxRows) + HEADER_SEARCH_ROWS + 1;
-      // every sheet is read to its end (the zip is one stream); only the wanted ones are kept
-      for await (const row of sheet) {
-        if (!wanted) continue;
+    const workbook = await openXlsx(buffer);
+    names = workbook.sheets;
+    const wanted = names.filter((name, i) => name === LEDGER_SHEET || name === HISTORY_SHEET || (i === 0 && !names.includes(LEDGER_SHEET)));
+    for (const name of wanted) {
+      const plainRows: PlainSheet = { name, rows: [], notKept: 0 };
+      const cap = (name === HISTORY_SHEET ? MAX_HISTORY_ROWS : maxRows) + HEADER_SEARCH_ROWS + 1;
+      await workbook.readSheet(name, (row, values) => {
         const cells: Plain[] = [];
         let blank = true;
-        row.eachCell({ includeEmpty: false }, (cell, col) => {
-          const value = plain(unescaped(cell.value));
-          cells[col] = value;
-          if (!isBlank(value)) blank = false;
+        values.forEach((value, col) => {
+          const cell = plainOf(value);
+          cells[col] = cell;
+          if (!isBlank(cell)) blank = false;
         });
-        if (cells.length === 0) continue; // a row that is only formatted
-        if (plainRows.rows.length < cap) plainRows.rows.push({ row: row.number, cells });
+        if (plainRows.rows.length < cap) plainRows.rows.push({ row, cells });
         else if (!blank) plainRows.notKept += 1;
-      }
-      if (wanted) kept.set(sheet.name, plainRows);
+      });
+      kept.set(name, plainRows);
     }
   } catch {
     throw new LedgerRefused('文件已损坏或不是 .xlsx 工作簿 the file could not be read as an .xlsx workbook (corrupt, or another format)');
   }
-  const ledger = kept.get(LEDGER_SHEET) ?? (first === undefined ? undefined : kept.get(first));
+  const ledger = kept.get(LEDGER_SHEET) ?? kept.get(names[0]);
   if (!ledger) throw new LedgerRefused('工作簿中没有工作表 the workbook has no worksheet');
   const history = kept.get(HISTORY_SHEET);
   return readPlainLedger(ledger, history && history !== ledger ? history : undefined, maxRows);
-}
-
-/** Text as the loaded workbook reads it: the XML escapes of characters (`_x0000_`) decoded, which the streaming reader leaves as written. */
-function unescaped(value: ExcelJS.CellValue): ExcelJS.CellValue {
-  const decode = (text: string) => text.replace(/_x([0-9A-F]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  if (typeof value === 'string') return decode(value);
-  if (value && typeof value === 'object' && 'richText' in value) return { richText: value.richText.map((run) => ({ ...run, text: decode(run.text) })) };
-  return value;
 }
 
 function readPlainLedger(ledger: PlainSheet, historySheet: PlainSheet | undefined, maxRows: number): ReadLedger {
@@ -718,6 +686,13 @@ function plain(value: ExcelJS.CellValue): Plain {
   return result;
 }
 
+/** A value of the streaming reader as a plain value: an error a CellFault, control characters refused as `plain` does. */
+function plainOf(value: XlsxValue): Plain {
+  if (typeof value === 'string') return CONTROL.test(value) ? new CellFault(value.replace(CONTROL, '?'), true) : value;
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) return new CellFault(value.error);
+  return value;
+}
+
 function plainValue(value: ExcelJS.CellValue): Plain {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return value;
@@ -806,8 +781,21 @@ function readKind(value: Plain): Read<HistoryKind> {
 const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
 const MS_PER_DAY = 86_400_000;
 
+/** Texts read as dates lately and what they read as: a ledger's dates repeat (readDate is pure). */
+const readDates = new Map<string, Read<string>>();
+
 /** A calendar day from a date cell, an Excel serial number or text like 2026-03-31, 2026/3/31, 2026年3月31日 (full-width digits too). */
 function readDate(value: Plain): Read<string> {
+  if (typeof value !== 'string') return readDateOf(value);
+  let read = readDates.get(value);
+  if (read === undefined) {
+    if (readDates.size >= 10_000) readDates.clear();
+    readDates.set(value, (read = readDateOf(value)));
+  }
+  return read;
+}
+
+function readDateOf(value: Plain): Read<string> {
   let day: string | undefined;
   if (value instanceof Date) {
     if (!Number.isNaN(value.getTime())) day = value.toISOString().slice(0, 10);

@@ -1,4 +1,4 @@
-import { inflateRawSync } from 'node:zlib';
+import { createInflateRaw, inflateRawSync } from 'node:zlib';
 
 /**
  * A small reader of a zip's central directory, run on an uploaded workbook before exceljs
@@ -215,17 +215,62 @@ function mib(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
 
+/** Where one part of a zip lies in it: its compressed bytes start at `start`. */
+export interface ZipPart {
+  name: string;
+  /** 0 stored, 8 deflated. */
+  method: number;
+  start: number;
+  compressedSize: number;
+  uncompressedSize: number;
+}
+
+/** The parts of a zip already passed by `checkZip`, in the directory's order. */
+export function zipParts(buffer: Buffer): ZipPart[] {
+  return readEntries(buffer, readDirectory(buffer)).map((entry) => {
+    const at = entry.localOffset;
+    if (at + 30 > buffer.length || buffer.readUInt32LE(at) !== LOCAL) throw corrupt(`bad local header of ${entry.name}`);
+    const start = at + 30 + buffer.readUInt16LE(at + 26) + buffer.readUInt16LE(at + 28);
+    if (start + entry.compressedSize > buffer.length) throw corrupt(`${entry.name} runs past the end of the file`);
+    return { name: entry.name, method: entry.method, start, compressedSize: entry.compressedSize, uncompressedSize: entry.uncompressedSize };
+  });
+}
+
+/**
+ * A part's content as it inflates, in chunks of up to `chunkSize` bytes, never more than
+ * its declared size in all: only the chunk under way is in memory, not the whole part.
+ */
+export async function* zipPartChunks(buffer: Buffer, part: ZipPart, chunkSize = 256 * 1024): AsyncGenerator<Buffer> {
+  const data = buffer.subarray(part.start, part.start + part.compressedSize);
+  if (part.method === 0) {
+    for (let at = 0; at < data.length; at += chunkSize) yield data.subarray(at, Math.min(data.length, at + chunkSize));
+    return;
+  }
+  const inflater = createInflateRaw({ chunkSize });
+  inflater.end(data);
+  let total = 0;
+  try {
+    for await (const chunk of inflater as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > part.uncompressedSize) throw corrupt(`${part.name} is not the size it declares`);
+      yield chunk;
+    }
+  } catch (error) {
+    if (error instanceof ZipRefused) throw error;
+    throw corrupt(`${part.name} cannot be decompressed`);
+  } finally {
+    inflater.destroy();
+  }
+}
+
 /**
  * The content of one part of a zip already passed by `checkZip` (null when absent), read
  * with its declared size as the limit. Used to tell a Word document from a workbook by
  * its `[Content_Types].xml`.
  */
 export function readZipPart(buffer: Buffer, name: string): Buffer | null {
-  const entry = readEntries(buffer, readDirectory(buffer)).find((e) => e.name === name);
-  if (!entry) return null;
-  const at = entry.localOffset;
-  if (at + 30 > buffer.length || buffer.readUInt32LE(at) !== LOCAL) throw corrupt(`bad local header of ${entry.name}`);
-  const start = at + 30 + buffer.readUInt16LE(at + 26) + buffer.readUInt16LE(at + 28);
-  const part = buffer.subarray(start, start + entry.compressedSize);
-  return entry.method === 0 ? Buffer.from(part) : inflateRawSync(part, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
+  const part = zipParts(buffer).find((e) => e.name === name);
+  if (!part) return null;
+  const data = buffer.subarray(part.start, part.start + part.compressedSize);
+  return part.method === 0 ? Buffer.from(data) : inflateRawSync(data, { maxOutputLength: Math.max(1, part.uncompressedSize) });
 }
