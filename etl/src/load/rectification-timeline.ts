@@ -144,9 +144,21 @@ export function buildMarkTimelineDirty(table: string, ids: readonly string[], ta
       return mark('fact_findings', ids);
     case 'fact_tasks':
       return mark('fact_tasks', ids);
-    case 'fact_task_events':
-      // an event never moves to another task: its task's key, as the task row holds it now
-      return mark('fact_tasks', taskIds);
+    case 'fact_task_events': {
+      // An event never moves to another task: its task's key, as the task row holds it now.
+      // Only events that change a task's state (a status, an extension): a progress note
+      // splits a state interval in two with the same state, whose changes cancel out.
+      const columns = ORDERED_KEY.map((column) => (column === 'is_immediate' ? 'finding_is_immediate' : column)).join(', ');
+      return {
+        query: `INSERT INTO etl_timeline_dirty (${ORDERED_KEY.join(', ')})
+SELECT DISTINCT ${columns} FROM fact_tasks FINAL
+WHERE id IN (
+  SELECT task_id FROM fact_task_events FINAL
+  WHERE task_id IN {taskIds:Array(UInt64)} AND id IN {ids:Array(UInt64)} AND (to_status IS NOT NULL OR type = 'EXTENSION')
+)`,
+        params: { ids: [...ids], taskIds: [...new Set(taskIds)] },
+      };
+    }
     default:
       return null;
   }

@@ -97,8 +97,15 @@ describe('rectification as of a past day: the timeline', () => {
     expect(await closedBy(closedOn)).toBeGreaterThanOrEqual((await closedBy(addDays(closedOn, -1))) + 1);
     await expectTimelineEqualsReference([addDays(closedOn, -1), closedOn, notQuarterEnd(addDays(closedOn, 30))]);
 
-    // the same 销号 reopened 40 days later (撤销销号), recorded today as the app records it
+    // the same 销号 reopened 40 days later (撤销销号), recorded today as the app records it, with a
+    // progress note between (which splits the task's state, changes no figure and marks nothing)
     const reopenedOn = notQuarterEnd(addDays(closedOn, 40));
+    await query(t.db.url, `INSERT INTO task_events (task_id, type, event_date, actor, note) VALUES ($1, 'PROGRESS_NOTE', $2::date, 'test', '复查记录')`, [
+      task.id,
+      addDays(closedOn, 20),
+    ]);
+    await t.etl();
+    await expectTimelineEqualsReference([notQuarterEnd(addDays(closedOn, 20)), notQuarterEnd(addDays(closedOn, 22))]);
     await query(
       t.db.url,
       `WITH changed AS (UPDATE rectification_tasks SET status = 'IN_PROGRESS', closed_date = NULL WHERE id = $1)
