@@ -30,6 +30,12 @@
  *   BENCH load-mixed-1m-chdb-pg-ch-mismatched-tables       warehouse tables that differ from PostgreSQL after (goal 0)
  *   BENCH load-mixed-1m-chdb-app-peak-rss-mb
  *
+ * Before the load, on the idle app (the ETL running every second): one uncached read as of a
+ * past day that is no quarter end, each the first request for its day, city-wide:
+ *
+ *   BENCH load-asof-1m-chdb-overview-ms          the overview (every metric as of the day)
+ *   BENCH load-asof-1m-chdb-rectification-ms     rectification alone
+ *
  * BENCH_MIXED_SECONDS and BENCH_MIXED_CONNECTIONS change its duration and connections,
  * BENCH_MIXED_SCALE the data (tiny for a quick try; the figures name it).
  */
@@ -225,6 +231,16 @@ async function mixedProfile(): Promise<void> {
       const { cookie } = await benchSession(db.url, base);
       const dashboard = await dashboardPaths(base, cookie);
       const { tasks, regions } = await drawingPool(db.url);
+      for (const [metric, asOf] of [
+        ['overview', '2025-05-17'],
+        ['rectification', '2025-02-11'],
+      ] as const) {
+        const started = performance.now();
+        const response = await fetch(`${base}/api/metrics/${metric}?asOf=${asOf}`, { headers: { cookie } });
+        await response.arrayBuffer();
+        if (!response.ok) throw new Error(`load: ${metric} as of ${asOf} → ${response.status}`);
+        bench(`load-asof-${scale}-chdb-${metric}-ms`, Math.round(performance.now() - started), 'ms');
+      }
       const metrics = ['overview', 'overview', 'rectification', 'categories'];
       const random = randomSource(15);
       const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];

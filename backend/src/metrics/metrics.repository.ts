@@ -188,6 +188,7 @@ export class MetricsRepository {
 
   /** Category counts, from `source` (chooseReadSource). */
   async categories(scope: Scope, source: BoundSource): Promise<CategoryCount[]> {
+    if (source.kind === 'timeline') throw new Error('the rectification timeline holds no category counts');
     const rows = await this.run<CategoriesRow>(source.kind === 'facts' ? buildCategoriesQuery(scope) : buildSummaryCategoriesQuery(scope, source));
     return rows.map((r) => ({
       categoryId: r.category_id,
@@ -232,6 +233,7 @@ export class MetricsRepository {
    * `source` (chooseReadSource): the summaries hold both in the same rows.
    */
   async recurrence(scope: Scope, source: BoundSource): Promise<{ repeats: RecurrenceCount[]; rebounds: RecurrenceCount[] }> {
+    if (source.kind === 'timeline') throw new Error('the rectification timeline holds no recurrence figures');
     if (source.kind === 'facts') {
       const repeats = await this.run<RepeatRow>(buildRepeatQuery(scope));
       const rebounds = await this.run<ReboundRow>(buildReboundQuery(scope, source.current));

@@ -29,25 +29,40 @@ describe('chooseReadSource', () => {
     for (const metric of findingMetrics) {
       // after the last task event but before the last day of the summary: the tasks' current state
       expect(choose(metric, input('2025-08-11'))).toEqual({ kind: 'facts', current: true });
-      expect(choose(metric, input('2025-08-09'))).toEqual({ kind: 'facts', current: false });
     }
+    expect(choose('recurrence', input('2025-08-09'))).toEqual({ kind: 'facts', current: false });
+  });
+
+  it('reads rectification from its timeline where the facts would replay the tasks', () => {
+    expect(choose('rectification', input('2025-08-09'))).toEqual({ kind: 'timeline' });
+    expect(choose('rectification', input('2025-06-29'))).toEqual({ kind: 'timeline' });
+    expect(choose('rectification', input('2024-02-29', { countyId: 3, roundId: 7 }))).toEqual({ kind: 'timeline' });
+    // a township, which the summaries have no column for
+    expect(choose('rectification', input('2025-06-30', { townshipId: 12 }))).toEqual({ kind: 'timeline' });
+    // after the last task event the facts read the tasks' current state: no replay
+    expect(choose('rectification', input(today, { townshipId: 12 }))).toEqual({ kind: 'facts', current: true });
   });
 
   it('reads a past quarter end from its build, where the current-state tables do not hold it', () => {
     for (const metric of ['coverage', 'categories', ...findingMetrics] as const) {
       expect(choose(metric, input('2025-06-30'))).toEqual({ kind: 'quarter', quarterEnd: '2025-06-30' });
       expect(choose(metric, input('2024-12-31'))).toEqual({ kind: 'quarter', quarterEnd: '2024-12-31' });
+    }
+    for (const metric of ['coverage', 'categories', 'recurrence'] as const) {
       // not a quarter end
       expect(choose(metric, input('2025-06-29'))).toEqual({ kind: 'facts', current: false });
     }
     // a quarter end that is today has no build yet
-    expect(chooseReadSource('rectification', input('2025-06-30'), '2025-06-30')).toEqual({ kind: 'facts', current: false });
+    expect(chooseReadSource('recurrence', input('2025-06-30'), '2025-06-30')).toEqual({ kind: 'facts', current: false });
+    expect(chooseReadSource('rectification', input('2025-06-30'), '2025-06-30')).toEqual({ kind: 'timeline' });
   });
 
   it('reads the facts for what the precomputed tables have no column for', () => {
     // a township filter: the finding summaries are by county (coverage's units carry their township)
     for (const metric of ['categories', ...findingMetrics] as const) {
       expect(choose(metric, input(today, { townshipId: 12 }))).toEqual({ kind: 'facts', current: true });
+    }
+    for (const metric of ['categories', 'recurrence'] as const) {
       expect(choose(metric, input('2025-06-30', { townshipId: 12 }))).toEqual({ kind: 'facts', current: false });
     }
     expect(choose('coverage', input(today, { townshipId: 12 }))).toEqual({ kind: 'summary' });

@@ -11,6 +11,9 @@
  *   previous term).
  * - `quarter`: a past quarter end's build (quarter_summary, quarter_units), the same
  *   columns as of that day, under the same conditions on the filters.
+ * - `timeline`: rectification only, any day and any scope: the changes of its figures by
+ *   day (fact_rectification_timeline, by the summary's dimensions and the township), summed
+ *   up to as-of; chosen where the facts would replay the tasks' history (fact_task_state).
  */
 import { isQuarterEnd } from '@xuncha/etl';
 import type { ResolvedScope } from '../dimensions/scope.service';
@@ -19,7 +22,7 @@ import type { ResolvedScope } from '../dimensions/scope.service';
 export type MetricName = 'coverage' | 'categories' | 'rectification' | 'recurrence';
 
 /** The source chosen for a metric under a scope. */
-export type ReadSource = { kind: 'facts'; current: boolean } | { kind: 'summary' } | { kind: 'quarter'; quarterEnd: string };
+export type ReadSource = { kind: 'facts'; current: boolean } | { kind: 'summary' } | { kind: 'quarter'; quarterEnd: string } | { kind: 'timeline' };
 
 /** A chosen source ready to read: a quarter end with the build that holds its state. */
 export type BoundSource = Exclude<ReadSource, { kind: 'quarter' }> | { kind: 'quarter'; quarterEnd: string; build: string };
@@ -40,6 +43,8 @@ export function quarterEndBefore(asOf: string, today: string): boolean {
  * as of as-of, else a past quarter end's build when as-of is one, else the facts. The
  * summaries are by county and coverage's by unit over whole terms, so a township filter
  * (the finding figures), a round filter or the previous term (coverage) reads the facts.
+ * Rectification reads its timeline wherever it would replay the tasks' history from the
+ * facts (an as-of day before the last event loaded), for any scope.
  */
 export function chooseReadSource(metric: MetricName, { scope, current, dims }: ChoiceInput, today: string): ReadSource {
   const asOf = scope.asOf;
@@ -51,7 +56,9 @@ export function chooseReadSource(metric: MetricName, { scope, current, dims }: C
     if (dims.unitCoverageBy !== null && asOf >= dims.unitCoverageBy) return { kind: 'summary' };
     return quarter ?? facts;
   }
-  if (scope.townshipId !== undefined) return facts;
+  // the rectification figures as of any day, for a township too, where the facts would replay the tasks' history
+  const otherwise: ReadSource = metric === 'rectification' && !current ? { kind: 'timeline' } : facts;
+  if (scope.townshipId !== undefined) return otherwise;
   const summary = dims.summary;
   const summaryHolds =
     summary !== null &&
@@ -61,5 +68,5 @@ export function chooseReadSource(metric: MetricName, { scope, current, dims }: C
       : // every day loaded lies on or before as-of, and the tasks' current state is their state then
         current && asOf >= summary.allBy);
   if (summaryHolds) return { kind: 'summary' };
-  return quarter ?? facts;
+  return quarter ?? otherwise;
 }

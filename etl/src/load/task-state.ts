@@ -5,6 +5,9 @@
  * version (the highest change sequence among its events and its task row), so it replaces
  * the rows it had; a soft-deleted event leaves a tombstone.
  */
+/** valid_to of a task's last state (2299-12-31 as a Date holds it): the state has not ended. */
+export const STATE_OPEN_END = "toDate('2299-12-31')";
+
 export interface TaskStateQuery {
   query: string;
   params: Record<string, unknown>;
@@ -28,7 +31,7 @@ SELECT l.task_id, l.id, l.event_date, l.valid_to, l.status, l.status_date,
   greatest(vs.v, t.version), 0
 FROM (
   SELECT task_id, id, event_date,
-    leadInFrame(event_date, 1, toDate('2299-12-31')) OVER (PARTITION BY task_id ORDER BY event_date, id ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) AS valid_to,
+    leadInFrame(event_date, 1, ${STATE_OPEN_END}) OVER (PARTITION BY task_id ORDER BY event_date, id ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) AS valid_to,
     anyLast(to_status) OVER history AS status,
     anyLast(if(to_status IS NULL, NULL, event_date)) OVER history AS status_date,
     anyLast(if(type = 'EXTENSION', new_due_date, NULL)) OVER history AS extended_due,

@@ -5,6 +5,7 @@ import { buildMarkFindingsDirty, buildOpenFindingsRebuild, DIRTY_FINDINGS, OPEN_
 import { buildOpenTasksRebuild } from './open-tasks';
 import { buildMarkUnitsDirty, buildUnitCoverageRebuild, DIRTY_UNITS, UNIT_COVERAGE_CHUNK, UNIT_COVERAGE_NEXT_VERSION } from './unit-coverage';
 import { buildTaskStateRebuild, TASK_STATE_CHUNK } from './task-state';
+import { buildMarkTimelineDirty, buildTimelineRebuild, DIRTY_CELLS, TIMELINE_CELL_CHUNK, TIMELINE_NEXT_VERSION } from './rectification-timeline';
 import {
   buildQuarterMarkAfter,
   buildQuarterMarkBefore,
@@ -17,7 +18,8 @@ import {
 import { shanghaiToday } from '@xuncha/shared';
 
 /** The tables the warehouse derives from the loaded facts. */
-export type DerivedTable = 'fact_task_state' | 'fact_finding_summary' | 'fact_open_tasks' | 'fact_open_findings' | 'fact_unit_coverage';
+export type DerivedTable =
+  'fact_task_state' | 'fact_finding_summary' | 'fact_open_tasks' | 'fact_open_findings' | 'fact_unit_coverage' | 'fact_rectification_timeline';
 
 /** The derived tables each warehouse migration created: a warehouse migrated later derives them in full. */
 export const DERIVED_BY_MIGRATION: Record<string, DerivedTable> = {
@@ -26,6 +28,7 @@ export const DERIVED_BY_MIGRATION: Record<string, DerivedTable> = {
   '006_open_tasks.sql': 'fact_open_tasks',
   '007_open_findings.sql': 'fact_open_findings',
   '008_unit_coverage.sql': 'fact_unit_coverage',
+  '011_rectification_timeline.sql': 'fact_rectification_timeline',
 };
 
 interface DerivedQuery {
@@ -44,8 +47,8 @@ interface MarkedDerived {
   table: DerivedTable;
   /** the table of marks */
   marks: string;
-  /** marks what loading rows of `table` (by id) may change, as the warehouse holds them now */
-  mark(table: string, ids: readonly string[]): DerivedQuery | null;
+  /** marks what loading rows of `table` (by id; task events also by task id) may change, as the warehouse holds them now */
+  mark(table: string, ids: readonly string[], taskIds: readonly string[]): DerivedQuery | null;
   /** the marked keys, in order: one column */
   dirty: string;
   chunk: number;
@@ -85,6 +88,17 @@ const MARKED_DERIVED: readonly MarkedDerived[] = [
     nextVersion: UNIT_COVERAGE_NEXT_VERSION,
     rebuild: (units, next) => buildUnitCoverageRebuild(units === 'all' ? 'all' : units, units === 'all' ? 1n : next),
   },
+  {
+    // after fact_task_state, which the run has rebuilt for its tasks before the marked tables
+    table: 'fact_rectification_timeline',
+    marks: 'etl_timeline_dirty',
+    mark: buildMarkTimelineDirty,
+    dirty: DIRTY_CELLS,
+    chunk: TIMELINE_CELL_CHUNK,
+    nextVersion: TIMELINE_NEXT_VERSION,
+    // tombstones with the version after the highest, the rebuilt rows one more
+    rebuild: (cells, next) => (cells === 'all' ? buildTimelineRebuild('all', 1n) : buildTimelineRebuild(cells, next + 1n)),
+  },
 ];
 
 /** Rebuilds the marked keys of one derived table in chunks, then empties its marks. */
@@ -115,8 +129,8 @@ export async function rebuildDerived(warehouse: Warehouse, tables: readonly Deri
     const rebuild = buildOpenTasksRebuild('all');
     await warehouse.command(rebuild.query, rebuild.params);
   }
-  // after the facts' own derived tables, as before: open findings, unit coverage, then the summary
-  for (const name of ['fact_open_findings', 'fact_unit_coverage', 'fact_finding_summary'] as const) {
+  // after the facts' own derived tables, as before: open findings, unit coverage, the summary, then the timeline
+  for (const name of ['fact_open_findings', 'fact_unit_coverage', 'fact_finding_summary', 'fact_rectification_timeline'] as const) {
     const derived = MARKED_DERIVED.find((d) => d.table === name)!;
     if (!tables.includes(name)) continue;
     await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.${name}`);
@@ -126,7 +140,14 @@ export async function rebuildDerived(warehouse: Warehouse, tables: readonly Deri
   }
 }
 
-const DERIVED_TABLES: readonly DerivedTable[] = ['fact_task_state', 'fact_finding_summary', 'fact_open_tasks', 'fact_open_findings', 'fact_unit_coverage'];
+const DERIVED_TABLES: readonly DerivedTable[] = [
+  'fact_task_state',
+  'fact_finding_summary',
+  'fact_open_tasks',
+  'fact_open_findings',
+  'fact_unit_coverage',
+  'fact_rectification_timeline',
+];
 /** Marks of what incremental runs touched: emptied once a full load is in. */
 const DIRTY_TABLES = MARKED_DERIVED.map((d) => d.marks);
 
@@ -229,7 +250,7 @@ export function warehouseSink(warehouse: Warehouse, options: WarehouseSinkOption
     const ids = idsOf(columns, lines);
     const taskIds = columns.includes('task_id') ? idsOf(columns, lines, 'task_id') : [];
     const quarter = !quarterMarks ? null : when === 'before' ? buildQuarterMarkBefore(table, ids, taskIds) : buildQuarterMarkAfter(table, ids, taskIds);
-    for (const mark of [...MARKED_DERIVED.map((d) => d.mark(table, ids)), quarter]) {
+    for (const mark of [...MARKED_DERIVED.map((d) => d.mark(table, ids, taskIds)), quarter]) {
       if (mark) await warehouse.command(mark.query, mark.params);
     }
   };

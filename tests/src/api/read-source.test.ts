@@ -134,6 +134,7 @@ describe('read sources: the scope picks the source, every source gives the refer
 
   const FACTS_CURRENT: ReadSource = { kind: 'facts', current: true };
   const FACTS_REPLAYED: ReadSource = { kind: 'facts', current: false };
+  const TIMELINE: ReadSource = { kind: 'timeline' };
 
   it('summary: as of today, after the last event loaded, every metric reads the current-state tables', async () => {
     const dims = (await scopes.resolve(SYSTEM, {})).dims;
@@ -163,19 +164,28 @@ describe('read sources: the scope picks the source, every source gives the refer
 
   it('quarter: as of a past quarter end, before the last event, every metric reads its build', async () => {
     const quarterCases = [{ asOf: lastQuarter }, { asOf: lastQuarter, regionId: county, unitCategory: 'VILLAGE' as const }].flatMap((filters) =>
-      METRICS.map((metric) => ({ metric, filters, expected: quarterOf(lastQuarter), also: [FACTS_REPLAYED] })),
+      METRICS.map((metric) => ({
+        metric,
+        filters,
+        expected: quarterOf(lastQuarter),
+        also: metric === 'rectification' ? [FACTS_REPLAYED, TIMELINE] : [FACTS_REPLAYED],
+      })),
     );
     await check(quarterCases);
   });
 
-  it('facts: a township, a coverage round or previous term, or an as-of that is no quarter end before the last event reads the facts', async () => {
+  it('facts: a township, a coverage round or previous term, or an as-of that is no quarter end before the last event reads the facts (rectification its timeline)', async () => {
     const dayBefore = shiftDays(lastQuarter, -1);
     const dims = (await scopes.resolve(SYSTEM, {})).dims;
     // before the last event loaded: the tasks are replayed
     expect(dayBefore < dims.maxEventDate!).toBe(true);
     const cases: { metric: MetricName; filters: Filters; expected: ReadSource; also: ReadSource[] }[] = [
       // the day before the quarter end: no build holds it
-      ...METRICS.map((metric) => ({ metric, filters: { asOf: dayBefore }, expected: FACTS_REPLAYED, also: [] })),
+      ...METRICS.map((metric) =>
+        metric === 'rectification'
+          ? { metric, filters: { asOf: dayBefore }, expected: TIMELINE, also: [FACTS_REPLAYED] }
+          : { metric, filters: { asOf: dayBefore }, expected: FACTS_REPLAYED, also: [] },
+      ),
       // a township: the finding summaries are by county (coverage's units carry their township)
       ...(['categories', 'rectification', 'recurrence'] as const).map((metric) => ({
         metric,
@@ -183,12 +193,14 @@ describe('read sources: the scope picks the source, every source gives the refer
         expected: FACTS_CURRENT,
         also: [FACTS_REPLAYED],
       })),
-      ...(['categories', 'rectification', 'recurrence'] as const).map((metric) => ({
+      ...(['categories', 'recurrence'] as const).map((metric) => ({
         metric,
         filters: { asOf: lastQuarter, regionId: township },
         expected: FACTS_REPLAYED,
         also: [],
       })),
+      // rectification's timeline has the township
+      { metric: 'rectification', filters: { asOf: lastQuarter, regionId: township }, expected: TIMELINE, also: [FACTS_REPLAYED] },
       { metric: 'coverage', filters: { asOf: today, regionId: township }, expected: { kind: 'summary' }, also: [FACTS_CURRENT] },
       // coverage within a round, or against the previous term
       { metric: 'coverage', filters: { asOf: today, roundId: round }, expected: FACTS_CURRENT, also: [] },

@@ -7,7 +7,7 @@ import { closeDays } from '@xuncha/etl';
 import { AGING_WINDOWS, DUE_SOON_DAYS } from '../../common/filters';
 import type { Scope } from '../../dimensions/scope';
 import type { TableSource } from '../read-source';
-import { findingsSubquery, SUMMARY, summaryConditions, TASK, taskStateCte, type SqlQuery } from './shared';
+import { FED_BACK, findingsSubquery, SUMMARY, summaryConditions, TASK, taskStateCte, type SqlQuery } from './shared';
 
 /** The columns of the aging and due-soon windows (AGING_WINDOWS, DUE_SOON_DAYS), in their order. */
 export const AGED_COLUMNS = AGING_WINDOWS.map((_, i) => `aged_${i}` as const);
@@ -121,7 +121,7 @@ export interface TaskFiguresRow {
 
 /** Findings fed back and how many of them are closed, by county, round and 立行立改 (buildFindingTotalsQuery, and buildRectificationTasksQuery's closed findings). */
 export function buildSummaryFindingClosureQuery(scope: Scope, source: TableSource = SUMMARY): SqlQuery {
-  const { from, where, params } = summaryConditions(scope, ['fed_back = 1'], source);
+  const { from, where, params } = summaryConditions(scope, [FED_BACK], source);
   return {
     query: `SELECT county_id, round_id, is_immediate AS immediate, sum(findings) AS n_findings, sum(findings_closed) AS n_closed
 FROM ${from}
@@ -143,7 +143,7 @@ export interface SummaryFindingClosureRow {
 
 /** The days-to-close histogram of the closed findings fed back (buildRectificationTasksQuery's days set). */
 export function buildSummaryCloseDaysQuery(scope: Scope, source: TableSource = SUMMARY): SqlQuery {
-  const { from, where, params } = summaryConditions(scope, ['fed_back = 1'], source);
+  const { from, where, params } = summaryConditions(scope, [FED_BACK], source);
   return {
     query: `SELECT days, n
 FROM (
@@ -168,7 +168,7 @@ export interface SummaryCloseDaysRow {
  * to their counts) give overdue, aging and due soon as of the as-of day.
  */
 export function buildSummaryTaskFiguresQuery(scope: Scope, source: TableSource = SUMMARY): SqlQuery {
-  const { from, where, params } = summaryConditions(scope, ['fed_back = 1'], source);
+  const { from, where, params } = summaryConditions(scope, [FED_BACK], source);
   const over = (condition: string) => `arraySum(arrayMap((d, k) -> if(${condition}, k, 0), mapKeys(due), mapValues(due)))`;
   return {
     query: `SELECT county_id, round_id, n_tasks AS tasks, n_closed AS closed, n_on_time AS on_time, n_closed_undated AS closed_undated,

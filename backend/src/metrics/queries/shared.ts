@@ -182,6 +182,10 @@ export function inspectionUnitFilter(scope: Scope, prefix: string): string[] {
  */
 export function tableOf(source: TableSource, of: 'findings' | 'units'): { from: string; where: string[]; params: Record<string, unknown> } {
   const prefix = of === 'units' ? 'u.' : '';
+  if (source.kind === 'timeline') {
+    if (of === 'units') throw new Error('the rectification timeline has no units');
+    return { from: 'fact_rectification_timeline FINAL', where: ['is_deleted = 0', 'day <= {asOf:Date}'], params: {} };
+  }
   if (source.kind === 'summary') {
     return { from: of === 'units' ? 'fact_unit_coverage AS u FINAL' : 'fact_finding_summary FINAL', where: [`${prefix}is_deleted = 0`], params: {} };
   }
@@ -198,16 +202,27 @@ export function tableOf(source: TableSource, of: 'findings' | 'units'): { from: 
  * figures as of that day); the same filters as on the facts, by the same column names. Both
  * are by county: not for a township filter. chooseReadSource picks the current-state summary
  * only when as-of lies on or after every day it depends on, so that the "on or before as-of"
- * conditions hold for every row; a quarter build only for its day.
+ * conditions hold for every row; a quarter build only for its day. The rectification
+ * timeline (etl/src/load/rectification-timeline.ts) has the rectification columns, changes
+ * by day summed up to as-of, and the township: `fedBack` (only findings fed back by as-of)
+ * is a condition on the summaries, what the timeline's rows are.
  */
 export function summaryConditions(
   scope: Scope,
   extra: readonly string[],
   source: TableSource,
 ): { from: string; where: string; params: Record<string, unknown> } {
-  if (scope.townshipId !== undefined) throw new Error('the finding summary has no township column');
+  if (scope.townshipId !== undefined && source.kind !== 'timeline') throw new Error('the finding summary has no township column');
   if (source.kind === 'quarter' && source.quarterEnd !== scope.asOf) throw new Error(`a quarter build of ${source.quarterEnd} read as of ${scope.asOf}`);
   const { where, params } = filterConditions(scope, { categories: true });
   const table = tableOf(source, 'findings');
-  return { from: table.from, where: and([...table.where, ...extra, ...where]), params: { ...params, ...table.params } };
+  const conditions = source.kind === 'timeline' ? extra.filter((condition) => condition !== FED_BACK) : extra;
+  return {
+    from: table.from,
+    where: and([...table.where, ...conditions, ...where]),
+    params: { ...params, ...table.params, ...(source.kind === 'timeline' ? { asOf: scope.asOf } : {}) },
+  };
 }
+
+/** The summaries' condition for the findings fed back (by as-of): every row of the rectification timeline is. */
+export const FED_BACK = 'fed_back = 1';
