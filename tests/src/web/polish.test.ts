@@ -113,7 +113,9 @@ describeInBrowser('polish in a browser', () => {
         const stamp = page.getByTestId('data-updated');
         await stamp.waitFor();
         expect((await stamp.innerText()).trim()).toBe(locale === 'en' ? `Data updated ${at}` : `数据更新于 ${at}`);
-        // one control: no separate 按季度; its shortcuts set asOf to a quarter's last day
+        // one control: no separate 按季度; its shortcuts set asOf to a quarter's last day. The
+        // page settles first: cards arriving re-render the filter bar and can close an open panel
+        await settled(page, 3);
         await page.locator('[data-testid="filter-as-of-field"] input').click();
         const shortcut = page.locator('.el-picker-panel__shortcut:visible').nth(1); // [0] is today, [1] the last ended quarter
         const label = (await shortcut.innerText()).trim();
