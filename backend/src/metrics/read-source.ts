@@ -14,6 +14,7 @@
  */
 import { isQuarterEnd } from '@xuncha/etl';
 import type { ResolvedScope } from '../dimensions/scope.service';
+import { belowSummary, levelOf } from './areas';
 
 /** The metrics that choose a source: each reads all its figures from the one chosen. */
 export type MetricName = 'coverage' | 'categories' | 'rectification' | 'recurrence';
@@ -38,8 +39,9 @@ export function quarterEndBefore(asOf: string, today: string): boolean {
 /**
  * The source of `metric` under `scope`: the current-state tables when they hold the figures
  * as of as-of, else a past quarter end's build when as-of is one, else the facts. The
- * summaries are by county and coverage's by unit over whole terms, so a township filter
- * (the finding figures), a round filter or the previous term (coverage) reads the facts.
+ * summaries are by county and coverage's by unit over whole terms, so a township filter or
+ * series by township or unit (the finding figures, metrics/areas.ts), a round filter or the
+ * previous term (coverage) reads the facts.
  */
 export function chooseReadSource(metric: MetricName, { scope, current, dims }: ChoiceInput, today: string): ReadSource {
   const asOf = scope.asOf;
@@ -51,7 +53,8 @@ export function chooseReadSource(metric: MetricName, { scope, current, dims }: C
     if (dims.unitCoverageBy !== null && asOf >= dims.unitCoverageBy) return { kind: 'summary' };
     return quarter ?? facts;
   }
-  if (scope.townshipId !== undefined) return facts;
+  // by township or unit (the series below a county or a township): the summaries have no such column
+  if (scope.townshipId !== undefined || belowSummary(levelOf(scope))) return facts;
   const summary = dims.summary;
   const summaryHolds =
     summary !== null &&
