@@ -849,6 +849,20 @@ const en: Messages = {
   punct: { colon: ': ', semicolon: '; ', comma: ', ', open: ' (', close: ')', gap: '  ' },
   trend: { partialQuarter: 'to {day}', partialToday: 'to today' },
   onTimeRule: { undated: 'Not counted: {n} closed long-term tasks without an original due date' },
+  areaDrill: {
+    breadcrumb: 'Region levels',
+    showing: 'Shown by {area}',
+    levels: { county: 'region', township: 'township', unitCategory: 'municipal unit category', unit: 'unit' },
+    titles: {
+      coverage: 'Coverage by {area} against term elapsed',
+      closure: 'Rectification by {area}',
+      recurrence: 'Recurrence by {area}',
+      heatmap: 'By {area} × category',
+    },
+    countyUnits: 'County-level units',
+    hintDown: 'Click to go down a level; the path above goes back up',
+    hintUnit: 'Click a unit to open its profile',
+  },
 };
 
 export default en;

@@ -822,6 +822,20 @@ const zhCN = {
   punct: { colon: '：', semicolon: '；', comma: '，', open: '（', close: '）', gap: '　' },
   trend: { partialQuarter: '截至{day}', partialToday: '截至今日' },
   onTimeRule: { undated: '另有长期坚持（无原定时限）已销号任务 {n} 项，不计入' },
+  areaDrill: {
+    breadcrumb: '地区层级',
+    showing: '按{area}显示',
+    levels: { county: '各地区', township: '各乡镇（街道）', unitCategory: '各市直单位类别', unit: '各单位' },
+    titles: {
+      coverage: '{area}巡察覆盖率与时间进度',
+      closure: '{area}问题整改情况',
+      recurrence: '{area}复发情况',
+      heatmap: '{area} × 问题类别',
+    },
+    countyUnits: '县直单位',
+    hintDown: '点击进入下一级，上方路径可返回',
+    hintUnit: '点击单位打开单位画像',
+  },
 };
 
 export default zhCN;
