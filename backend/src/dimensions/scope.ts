@@ -1,6 +1,7 @@
 import { AppError } from '../common/http-exception.filter';
 import type { Filters, FiltersInput, InspectionMode, UnitCategory } from '../common/filters';
 import type { Dimensions, TermRow } from './dimensions.repository';
+import type { AreaLevel } from '../metrics/areas';
 
 /**
  * Filters resolved against the dimensions: what the warehouse queries need. Ids that do
@@ -28,6 +29,11 @@ export interface Scope {
   category1Id?: number;
   category2Id?: number;
   mode?: InspectionMode;
+  /**
+   * The level the metrics' by-region series are grouped at (metrics/areas.ts), one below the
+   * region in scope; unset: by county.
+   */
+  area?: AreaLevel;
 }
 
 export function badParameter(name: string, message: string): AppError {

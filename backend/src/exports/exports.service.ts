@@ -233,7 +233,8 @@ export class ExportsService {
     const coverage = await this.repository.coverageByPeriod(scope, countingModes, { quarterStart: period.start, yearStart: period.yearStart });
     const categoryCounts = await this.repository.regionLevel2(scope);
     const units = await this.repository.unitRectification(scope, current);
-    const recurrence = await this.metrics.recurrence(SYSTEM, filters);
+    // by county, as the workbook's rows are, whatever the region
+    const recurrence = await this.metrics.recurrence(SYSTEM, filters, 'county');
     const overdueQuery: TaskListQuery = { ...filters, overdue: true, sort: '-daysOverdue', page: 1, pageSize: this.chunkSize };
     const overdueList = await this.drill.taskChunks(SYSTEM, overdueQuery, { descriptions: true });
     const overduePage = (page: number) => this.overduePage(overdueList, page);

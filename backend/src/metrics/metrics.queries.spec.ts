@@ -138,7 +138,7 @@ describe('metric queries', () => {
   it('rectification evaluates the tasks’ state as of D once for the closed findings, their days and the task figures', () => {
     const { query } = builders.rectificationAsOf;
     expect(query.match(/FROM fact_task_state FINAL/g)).toHaveLength(1);
-    expect(query).toContain('GROUP BY GROUPING SETS ((county_id, round_id, immediate), (days))');
+    expect(query).toContain('GROUP BY GROUPING SETS ((county_id, area, round_id, immediate), (days))');
   });
 
   it('recurrence compares with the units’ history without re-evaluating the counted findings', () => {
@@ -238,10 +238,10 @@ describe('queries over a quarter end’s state', () => {
 
 describe('groupingMask', () => {
   it('sets a bit for every column outside the set, the first column highest', () => {
-    // columns: category_id, county_id, category1_id, unit_category, round_id, mode, quarter
+    // columns: category_id, area, category1_id, unit_category, round_id, mode, quarter
     expect(groupingMask(['category_id'])).toBe(0b0111111);
-    expect(groupingMask(['county_id', 'category1_id'])).toBe(0b1001111);
+    expect(groupingMask(['area', 'category1_id'])).toBe(0b1001111);
     expect(groupingMask(['quarter', 'category1_id'])).toBe(0b1101110);
-    expect(groupingMask(['days'], ['county_id', 'round_id', 'immediate', 'days'])).toBe(0b1110);
+    expect(groupingMask(['days'], ['county_id', 'area', 'round_id', 'immediate', 'days'])).toBe(0b11110);
   });
 });

@@ -42,8 +42,10 @@ export function count(value: string | number): number {
   return n;
 }
 
+/** `area`: the key of the by-region series' row (metrics/areas.ts, at the scope's level). */
 export interface FindingClosure {
   countyId: number;
+  area: number;
   roundId: number;
   immediate: boolean;
   findings: number;
@@ -51,6 +53,7 @@ export interface FindingClosure {
 }
 export interface TaskFigures {
   countyId: number;
+  area: number;
   roundId: number;
   tasks: number;
   closed: number;
@@ -66,7 +69,7 @@ export interface TaskFigures {
 }
 export interface CategoryCount {
   categoryId: number;
-  countyId: number;
+  area: number;
   category1Id: number;
   unitCategory: string;
   roundId: number;
@@ -77,6 +80,7 @@ export interface CategoryCount {
 }
 export interface CoverageCount {
   countyId: number;
+  area: number;
   termId: number;
   unitCategory: string;
   inScope: number;
@@ -93,6 +97,7 @@ export interface UncoveredUnit {
 }
 export interface RecurrenceCount {
   countyId: number;
+  area: number;
   category1Id: number;
   a: number;
   b: number;
@@ -107,6 +112,7 @@ export interface Rectification {
 function taskFigures(r: TaskFiguresRow): TaskFigures {
   return {
     countyId: r.county_id,
+    area: count(r.area),
     roundId: r.round_id,
     tasks: count(r.tasks),
     closed: count(r.closed),
@@ -141,6 +147,7 @@ export class MetricsRepository {
       return {
         groups: groups.map((r) => ({
           countyId: r.county_id,
+          area: count(r.area),
           roundId: r.round_id,
           immediate: r.immediate === 1,
           findings: count(r.n_findings),
@@ -152,15 +159,15 @@ export class MetricsRepository {
     }
     const totals = await this.run<FindingTotalsRow>(buildFindingTotalsQuery(scope));
     const rows = await this.run<RectificationTasksRow>(buildRectificationTasksQuery(scope, source.current));
-    const groupMask = groupingMask(['county_id', 'round_id', 'immediate'], CLOSED_GROUPING_COLUMNS);
+    const groupMask = groupingMask(['county_id', 'area', 'round_id', 'immediate'], CLOSED_GROUPING_COLUMNS);
     const daysMask = groupingMask(['days'], CLOSED_GROUPING_COLUMNS);
     const groupRows = rows.filter((r) => count(r.g) === groupMask);
-    const key = (county: number, round: number, immediate: number) => `${county}:${round}:${immediate}`;
-    const closedBy = new Map(groupRows.map((r) => [key(r.county_id, r.round_id, r.immediate), count(r.closed_findings)]));
-    // task figures by county and round: the sum over 立行立改 or not
+    const key = (county: number, area: string | number, round: number, immediate: number) => `${county}:${area}:${round}:${immediate}`;
+    const closedBy = new Map(groupRows.map((r) => [key(r.county_id, count(r.area), r.round_id, r.immediate), count(r.closed_findings)]));
+    // task figures by county, area and round: the sum over 立行立改 or not
     const tasks = new Map<string, TaskFigures>();
     for (const row of groupRows.map(taskFigures)) {
-      const k = `${row.countyId}:${row.roundId}`;
+      const k = `${row.countyId}:${row.area}:${row.roundId}`;
       const seen = tasks.get(k);
       if (!seen) {
         tasks.set(k, row);
@@ -173,16 +180,17 @@ export class MetricsRepository {
     return {
       groups: totals.map((r) => ({
         countyId: r.county_id,
+        area: count(r.area),
         roundId: r.round_id,
         immediate: r.immediate === 1,
         findings: count(r.findings),
-        closed: closedBy.get(key(r.county_id, r.round_id, r.immediate)) ?? 0,
+        closed: closedBy.get(key(r.county_id, count(r.area), r.round_id, r.immediate)) ?? 0,
       })),
       days: rows
         .filter((r) => count(r.g) === daysMask && r.days !== null && count(r.closed_findings) > 0)
         .map((r) => ({ days: count(r.days!), n: count(r.closed_findings) }))
         .sort((a, b) => a.days - b.days),
-      tasks: [...tasks.values()].sort((a, b) => a.countyId - b.countyId || a.roundId - b.roundId),
+      tasks: [...tasks.values()].sort((a, b) => a.countyId - b.countyId || a.area - b.area || a.roundId - b.roundId),
     };
   }
 
@@ -192,7 +200,7 @@ export class MetricsRepository {
     const rows = await this.run<CategoriesRow>(source.kind === 'facts' ? buildCategoriesQuery(scope) : buildSummaryCategoriesQuery(scope, source));
     return rows.map((r) => ({
       categoryId: r.category_id,
-      countyId: r.county_id,
+      area: count(r.area),
       category1Id: r.category1_id,
       unitCategory: r.unit_category,
       roundId: r.round_id,
@@ -207,6 +215,7 @@ export class MetricsRepository {
     const rows = await this.run<CoverageRow>(buildCoverageQuery(scope, options));
     return rows.map((r) => ({
       countyId: r.county_id,
+      area: count(r.area),
       termId: r.term_id,
       unitCategory: r.unit_category,
       inScope: count(r.in_scope),
@@ -238,13 +247,37 @@ export class MetricsRepository {
       const repeats = await this.run<RepeatRow>(buildRepeatQuery(scope));
       const rebounds = await this.run<ReboundRow>(buildReboundQuery(scope, source.current));
       return {
-        repeats: repeats.map((r) => ({ countyId: r.county_id, category1Id: r.category1_id, a: count(r.reinspection_findings), b: count(r.repeats) })),
-        rebounds: rebounds.map((r) => ({ countyId: r.county_id, category1Id: r.category1_id, a: count(r.closed_reinspected), b: count(r.rebounds) })),
+        repeats: repeats.map((r) => ({
+          countyId: r.county_id,
+          area: count(r.area),
+          category1Id: r.category1_id,
+          a: count(r.reinspection_findings),
+          b: count(r.repeats),
+        })),
+        rebounds: rebounds.map((r) => ({
+          countyId: r.county_id,
+          area: count(r.area),
+          category1Id: r.category1_id,
+          a: count(r.closed_reinspected),
+          b: count(r.rebounds),
+        })),
       };
     }
     const rows = await this.run<SummaryRecurrenceRow>(buildSummaryRecurrenceQuery(scope, source));
     const of = (a: 'reinspection_findings' | 'closed_reinspected', b: 'repeats' | 'rebounds') =>
-      rows.filter((r) => count(r[a]) > 0).map((r) => ({ countyId: r.county_id, category1Id: r.category1_id, a: count(r[a]), b: count(r[b]) }));
+      rows
+        .filter((r) => count(r[a]) > 0)
+        .map((r) => ({ countyId: r.county_id, area: count(r.area), category1Id: r.category1_id, a: count(r[a]), b: count(r[b]) }));
     return { repeats: of('reinspection_findings', 'repeats'), rebounds: of('closed_reinspected', 'rebounds') };
+  }
+
+  /** The names of units (the by-unit series' rows), by id. */
+  async unitNames(ids: readonly number[]): Promise<Map<number, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.run<{ id: number; name: string }>({
+      query: 'SELECT id, name FROM dim_units FINAL WHERE id IN {ids:Array(UInt32)}',
+      params: { ids },
+    });
+    return new Map(rows.map((r) => [Number(r.id), r.name]));
   }
 }

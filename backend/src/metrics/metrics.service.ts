@@ -6,7 +6,9 @@ import { APP_CONFIG } from '../infra/tokens';
 import { ScopeService } from '../dimensions/scope.service';
 import type { Dimensions } from '../dimensions/dimensions.repository';
 import type { Scope } from '../dimensions/scope';
-import type { CategoriesResponse, CoverageResponse, OverviewResponse, Ratio, RecurrenceResponse, RectificationResponse } from './dto/metrics.dto';
+import { UNIT_CATEGORY_LABELS } from '../common/labels';
+import { areaLevelOf, areaUnitCategory, levelOf, type AreaLevel } from './areas';
+import type { Area, CategoriesResponse, CoverageResponse, OverviewResponse, Ratio, RecurrenceResponse, RectificationResponse } from './dto/metrics.dto';
 import { CATEGORY_SETS, groupingMask } from './metrics.queries';
 import { MetricsRepository, type RecurrenceCount } from './metrics.repository';
 import { QuarterStateService } from './quarter-state.service';
@@ -81,8 +83,10 @@ export class MetricsService {
    * `read(metric)` answers the metric's read, building a past quarter end's state on first
    * use, once per request however many metrics read it.
    */
-  private async reads(auth: Caller, input: FiltersInput) {
-    const resolved = await this.scopes.resolve(auth, input);
+  private async reads(auth: Caller, input: FiltersInput, area?: AreaLevel) {
+    const found = await this.scopes.resolve(auth, input);
+    // the by-region series one level below the region in scope, unless the caller names the level
+    const resolved = { ...found, scope: { ...found.scope, area: area ?? areaLevelOf(found.scope, found.dims) } };
     const builds = new Map<string, Promise<string>>();
     const bind = async (metric: MetricName): Promise<BoundSource> => {
       const source = chooseReadSource(metric, resolved, resolved.today);
@@ -92,6 +96,47 @@ export class MetricsService {
       return { ...source, build: await build };
     };
     return async (metric: MetricName): Promise<MetricRead> => ({ scope: resolved.scope, dims: resolved.dims, source: await bind(metric) });
+  }
+
+  /**
+   * What each key of the by-region series stands for (metrics/areas.ts), in the order of the
+   * keys: a region and its name, 县直单位 (a county's units in no township: the county's key), a
+   * 市直 unit category, a unit and its name.
+   */
+  private async areas(scope: Scope, dims: Dimensions, keys: Iterable<number>): Promise<Map<number, Area>> {
+    const level = levelOf(scope);
+    const sorted = [...new Set(keys)].sort((a, b) => a - b);
+    const regionName = (id: number) => dims.regions.find((r) => r.id === id)?.name ?? String(id);
+    const names = level === 'unit' ? await this.repository.unitNames(sorted) : new Map<number, string>();
+    const within = scope.townshipId ?? scope.countyId ?? 0;
+    const area = (key: number): Area => {
+      const none = { unitCategory: null, unitId: null };
+      switch (level) {
+        case 'county':
+          return { level: 'county', regionId: key, name: regionName(key), ...none };
+        case 'township':
+          return key === scope.countyId
+            ? { level: 'countyUnits', regionId: key, name: '县直单位', ...none }
+            : { level: 'township', regionId: key, name: regionName(key), ...none };
+        case 'unitCategory': {
+          const unitCategory = areaUnitCategory(key);
+          return { level: 'unitCategory', regionId: within, unitCategory, unitId: null, name: UNIT_CATEGORY_LABELS[unitCategory] };
+        }
+        case 'unit':
+          return { level: 'unit', regionId: within, unitCategory: null, unitId: key, name: names.get(key) ?? String(key) };
+      }
+    };
+    return new Map(sorted.map((key) => [key, area(key)]));
+  }
+
+  /** Rows keyed by area (sorted by key) with what each area stands for. */
+  private async byArea<G extends object>(scope: Scope, dims: Dimensions, rows: [number, G][]): Promise<(Area & G)[]> {
+    const areas = await this.areas(
+      scope,
+      dims,
+      rows.map(([key]) => key),
+    );
+    return rows.map(([key, g]) => ({ ...areas.get(key)!, ...g }));
   }
 
   private applied(scope: Scope, ignored: string[] = []) {
@@ -114,7 +159,7 @@ export class MetricsService {
   }
 
   /** The coverage figures by a given read (any source that may answer its scope gives the same). */
-  async coverageFrom({ scope, source }: MetricRead, uncoveredLimit: number, uncoveredOffset: number): Promise<CoverageResponse> {
+  async coverageFrom({ scope, dims, source }: MetricRead, uncoveredLimit: number, uncoveredOffset: number): Promise<CoverageResponse> {
     const countingModes = this.config.coverageModes.filter((m) => scope.mode === undefined || m === scope.mode);
     const options = { countingModes, uncoveredLimit, uncoveredOffset, source };
     const rows = await this.repository.coverage(scope, options);
@@ -130,22 +175,28 @@ export class MetricsService {
     const projected = (rate: number | null, pace: number) => (rate === null || pace <= 0 ? null : Math.min(1, rate / pace));
     const regions = sumBy(
       rows,
-      (r) => `${r.countyId}:${r.termId}`,
+      (r) => `${r.area}:${r.termId}`,
       (t, r) => {
         inc(t, 'inScope', r.inScope);
         inc(t, 'covered', r.covered);
-        t.countyId = r.countyId;
+        t.area = r.area;
         t.termId = r.termId;
       },
     );
+    const areas = await this.areas(
+      scope,
+      dims,
+      rows.map((r) => r.area),
+    );
     const byRegion = [...regions.values()]
       .filter((g) => g.inScope > 0)
+      .sort((a, b) => a.area - b.area || a.termId - b.termId)
       .map((g) => {
         const term = terms.get(g.termId)!;
         const pace = paceOf(g.termId);
         const rate = g.covered / g.inScope;
         return {
-          regionId: g.countyId,
+          ...areas.get(g.area)!,
           termId: g.termId,
           termStart: term.startDate,
           termEnd: term.endDate,
@@ -155,8 +206,7 @@ export class MetricsService {
           covered: g.covered,
           rate,
         };
-      })
-      .sort((a, b) => a.regionId - b.regionId || a.termId - b.termId);
+      });
     const categories = sumBy(
       rows,
       (r) => r.unitCategory,
@@ -214,20 +264,24 @@ export class MetricsService {
     const level1 = dims.categories
       .filter((c) => c.level === 1)
       .map((c) => ({ categoryId: c.id, code: c.code, name: c.name, count: level2.filter((l) => l.parentId === c.id).reduce((s, l) => s + l.count, 0) }));
-    const regionCategory = of(CATEGORY_SETS.regionCategory)
-      .map((r) => ({ regionId: r.countyId, categoryId: r.category1Id, count: r.n }))
-      .sort((a, b) => a.regionId - b.regionId || a.categoryId - b.categoryId);
+    const cells = of(CATEGORY_SETS.regionCategory).sort((a, b) => a.area - b.area || a.category1Id - b.category1Id);
+    const areas = await this.areas(
+      scope,
+      dims,
+      cells.map((r) => r.area),
+    );
+    const regionCategory = cells.map((r) => ({ ...areas.get(r.area)!, categoryId: r.category1Id, count: r.n }));
     const regionTotals = sumBy(
-      regionCategory,
-      (r) => r.regionId,
-      (t, r) => inc(t, 'count', r.count),
+      cells,
+      (r) => r.area,
+      (t, r) => inc(t, 'count', r.n),
     );
     return {
       filters: this.applied(scope),
       total: level2.reduce((s, l) => s + l.count, 0),
       level1,
       level2,
-      byRegion: [...regionTotals.entries()].map(([regionId, t]) => ({ regionId, count: t.count })).sort((a, b) => a.regionId - b.regionId),
+      byRegion: [...regionTotals.entries()].map(([key, t]) => ({ ...areas.get(key)!, count: t.count })),
       regionCategory,
       unitCategoryMatrix: of(CATEGORY_SETS.unitCategoryMatrix)
         .map((r) => ({ unitCategory: r.unitCategory as UnitCategory, categoryId: r.category1Id, count: r.n }))
@@ -250,11 +304,11 @@ export class MetricsService {
   }
 
   /** The rectification figures by a given read. */
-  async rectificationFrom({ scope, source }: MetricRead): Promise<RectificationResponse> {
+  async rectificationFrom({ scope, dims, source }: MetricRead): Promise<RectificationResponse> {
     const { groups: findings, days, tasks } = await this.repository.rectification(scope, source);
     const total = <T, K extends keyof T>(rows: readonly T[], name: K) => rows.reduce((s, r) => s + Number(r[name]), 0);
     const immediate = findings.filter((f) => f.immediate);
-    const group = (key: 'countyId' | 'roundId') => {
+    const group = (key: 'area' | 'roundId') => {
       const out = new Map<number, { findings: number; findingsClosed: number; tasks: number; tasksClosed: number; overdue: number }>();
       const get = (k: number) => out.get(k) ?? out.set(k, { findings: 0, findingsClosed: 0, tasks: 0, tasksClosed: 0, overdue: 0 }).get(k)!;
       for (const f of findings) {
@@ -286,21 +340,22 @@ export class MetricsService {
       dueSoon: { within20: dueWithin(20), within10: dueWithin(10) },
       extended: ratio(total(tasks, 'extended'), total(tasks, 'tasks')),
       daysToClose: { count: days.reduce((s, d) => s + d.n, 0), median: nearestRank(days, 0.5), p90: nearestRank(days, 0.9) },
-      byRegion: group('countyId').map(([regionId, g]) => ({ regionId, ...g })),
+      byRegion: await this.byArea(scope, dims, group('area')),
       byRound: group('roundId').map(([roundId, g]) => ({ roundId, ...g })),
     };
   }
 
-  async recurrence(auth: Caller, input: FiltersInput): Promise<RecurrenceResponse> {
-    const read = await this.reads(auth, input);
+  /** `area`: the level of the by-region rows, when not the one below the region in scope (the workbook's: county). */
+  async recurrence(auth: Caller, input: FiltersInput, area?: AreaLevel): Promise<RecurrenceResponse> {
+    const read = await this.reads(auth, input, area);
     return this.recurrenceFrom(await read('recurrence'));
   }
 
   /** The recurrence figures by a given read. */
-  async recurrenceFrom({ scope, source }: MetricRead): Promise<RecurrenceResponse> {
+  async recurrenceFrom({ scope, dims, source }: MetricRead): Promise<RecurrenceResponse> {
     const { repeats, rebounds } = await this.repository.recurrence(scope, source);
     const empty = () => ({ reinspectionFindings: 0, repeats: 0, closedReinspected: 0, rebounds: 0 });
-    const group = (key: 'countyId' | 'category1Id') => {
+    const group = (key: 'area' | 'category1Id') => {
       const out = new Map<number, ReturnType<typeof empty>>();
       const get = (k: number) => out.get(k) ?? out.set(k, empty()).get(k)!;
       const add = (rows: RecurrenceCount[], a: 'reinspectionFindings' | 'closedReinspected', b: 'repeats' | 'rebounds') => {
@@ -319,7 +374,7 @@ export class MetricsService {
       filters: this.applied(scope),
       repeat: ratio(sum(repeats, 'b'), sum(repeats, 'a')),
       rebound: ratio(sum(rebounds, 'b'), sum(rebounds, 'a')),
-      byRegion: group('countyId').map(([regionId, g]) => ({ regionId, ...g })),
+      byRegion: await this.byArea(scope, dims, group('area')),
       byCategory: group('category1Id').map(([categoryId, g]) => ({ categoryId, ...g })),
     };
   }

@@ -67,6 +67,14 @@ describe('chooseReadSource', () => {
     }
     expect(choose('coverage', input(today, { townshipId: 12 }))).toEqual({ kind: 'summary' });
     expect(choose('coverage', input('2025-06-30', { townshipId: 12 }))).toEqual({ kind: 'quarter', quarterEnd: '2025-06-30' });
+    // series by township (a county in scope) or by unit: the finding summaries have neither; by 市直 unit category they do
+    for (const metric of ['categories', ...findingMetrics] as const) {
+      expect(choose(metric, input(today, { countyId: 3, area: 'township' }))).toEqual({ kind: 'facts', current: true });
+      expect(choose(metric, input('2025-06-30', { countyId: 2, unitCategory: 'SOE', area: 'unit' }))).toEqual({ kind: 'facts', current: false });
+      expect(choose(metric, input('2025-06-30', { countyId: 2, area: 'unitCategory' }))).toEqual({ kind: 'quarter', quarterEnd: '2025-06-30' });
+    }
+    expect(choose('coverage', input(today, { countyId: 3, area: 'township' }))).toEqual({ kind: 'summary' });
+    expect(choose('coverage', input('2025-06-30', { countyId: 2, area: 'unit' }))).toEqual({ kind: 'quarter', quarterEnd: '2025-06-30' });
     // a round or the previous term: coverage's tables hold each unit's latest inspections over whole terms
     for (const asOf of [today, '2025-06-30']) {
       expect(choose('coverage', input(asOf, { roundId: 3 }))).toEqual({ kind: 'facts', current: asOf >= maxEventDate });

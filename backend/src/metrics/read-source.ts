@@ -17,6 +17,7 @@
  */
 import { isQuarterEnd } from '@xuncha/etl';
 import type { ResolvedScope } from '../dimensions/scope.service';
+import { belowSummary, levelOf } from './areas';
 
 /** The metrics that choose a source: each reads all its figures from the one chosen. */
 export type MetricName = 'coverage' | 'categories' | 'rectification' | 'recurrence';
@@ -41,10 +42,11 @@ export function quarterEndBefore(asOf: string, today: string): boolean {
 /**
  * The source of `metric` under `scope`: the current-state tables when they hold the figures
  * as of as-of, else a past quarter end's build when as-of is one, else the facts. The
- * summaries are by county and coverage's by unit over whole terms, so a township filter
- * (the finding figures), a round filter or the previous term (coverage) reads the facts.
- * Rectification reads its timeline wherever it would replay the tasks' history from the
- * facts (an as-of day before the last event loaded), for any scope.
+ * summaries are by county and coverage's by unit over whole terms, so a township filter or
+ * series by township or unit (the finding figures, metrics/areas.ts), a round filter or the
+ * previous term (coverage) reads the facts. Rectification reads its timeline wherever it
+ * would replay the tasks' history from the facts (an as-of day before the last event
+ * loaded), unless its series are by unit: the timeline has the township, not the unit.
  */
 export function chooseReadSource(metric: MetricName, { scope, current, dims }: ChoiceInput, today: string): ReadSource {
   const asOf = scope.asOf;
@@ -56,9 +58,11 @@ export function chooseReadSource(metric: MetricName, { scope, current, dims }: C
     if (dims.unitCoverageBy !== null && asOf >= dims.unitCoverageBy) return { kind: 'summary' };
     return quarter ?? facts;
   }
-  // the rectification figures as of any day, for a township too, where the facts would replay the tasks' history
-  const otherwise: ReadSource = metric === 'rectification' && !current ? { kind: 'timeline' } : facts;
-  if (scope.townshipId !== undefined) return otherwise;
+  const level = levelOf(scope);
+  // the rectification figures as of a past day, where the facts would replay the tasks' history
+  const otherwise: ReadSource = metric === 'rectification' && !current && level !== 'unit' ? { kind: 'timeline' } : facts;
+  // by township or unit (the series below a county or a township): the summaries have no such column
+  if (scope.townshipId !== undefined || belowSummary(level)) return otherwise;
   const summary = dims.summary;
   const summaryHolds =
     summary !== null &&

@@ -1688,7 +1688,12 @@ export interface components {
             };
             charts: {
                 coverageByRegion: {
+                    /** @enum {string} */
+                    level: "county" | "township" | "countyUnits" | "unitCategory" | "unit";
                     regionId: number;
+                    unitCategory: ("PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER") | null;
+                    unitId: number | null;
+                    name: string;
                     termId: number;
                     termStart: string;
                     termEnd: string;
@@ -1705,7 +1710,12 @@ export interface components {
                     count: number;
                 }[];
                 closureByRegion: {
+                    /** @enum {string} */
+                    level: "county" | "township" | "countyUnits" | "unitCategory" | "unit";
                     regionId: number;
+                    unitCategory: ("PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER") | null;
+                    unitId: number | null;
+                    name: string;
                     findings: number;
                     findingsClosed: number;
                     tasks: number;
@@ -1738,7 +1748,12 @@ export interface components {
             pace: number | null;
             projected: number | null;
             byRegion: {
+                /** @enum {string} */
+                level: "county" | "township" | "countyUnits" | "unitCategory" | "unit";
                 regionId: number;
+                unitCategory: ("PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER") | null;
+                unitId: number | null;
+                name: string;
                 termId: number;
                 termStart: string;
                 termEnd: string;
@@ -1797,11 +1812,21 @@ export interface components {
                 count: number;
             }[];
             byRegion: {
+                /** @enum {string} */
+                level: "county" | "township" | "countyUnits" | "unitCategory" | "unit";
                 regionId: number;
+                unitCategory: ("PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER") | null;
+                unitId: number | null;
+                name: string;
                 count: number;
             }[];
             regionCategory: {
+                /** @enum {string} */
+                level: "county" | "township" | "countyUnits" | "unitCategory" | "unit";
                 regionId: number;
+                unitCategory: ("PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER") | null;
+                unitId: number | null;
+                name: string;
                 categoryId: number;
                 count: number;
             }[];
@@ -1881,7 +1906,12 @@ export interface components {
                 p90: number | null;
             };
             byRegion: {
+                /** @enum {string} */
+                level: "county" | "township" | "countyUnits" | "unitCategory" | "unit";
                 regionId: number;
+                unitCategory: ("PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER") | null;
+                unitId: number | null;
+                name: string;
                 findings: number;
                 findingsClosed: number;
                 tasks: number;
@@ -1919,7 +1949,12 @@ export interface components {
                 rate: number | null;
             };
             byRegion: {
+                /** @enum {string} */
+                level: "county" | "township" | "countyUnits" | "unitCategory" | "unit";
                 regionId: number;
+                unitCategory: ("PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER") | null;
+                unitId: number | null;
+                name: string;
                 reinspectionFindings: number;
                 repeats: number;
                 closedReinspected: number;

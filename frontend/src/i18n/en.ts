@@ -852,6 +852,20 @@ const en: Messages = {
   taskLink: {
     elsewhere: 'Task #{id} is not one of {county} (or was deleted): showing your county’s task list instead',
   },
+  areaDrill: {
+    breadcrumb: 'Region levels',
+    showing: 'Shown by {area}',
+    levels: { county: 'region', township: 'township', unitCategory: 'municipal unit category', unit: 'unit' },
+    titles: {
+      coverage: 'Coverage by {area} against term elapsed',
+      closure: 'Rectification by {area}',
+      recurrence: 'Recurrence by {area}',
+      heatmap: 'By {area} × category',
+    },
+    countyUnits: 'County-level units',
+    hintDown: 'Click to go down a level; the path above goes back up',
+    hintUnit: 'Click a unit to open its profile',
+  },
 };
 
 export default en;

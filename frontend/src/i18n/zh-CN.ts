@@ -825,6 +825,20 @@ const zhCN = {
   taskLink: {
     elsewhere: '任务 #{id} 不属于{county}（或已删除），已为您打开本县（区）的任务清单',
   },
+  areaDrill: {
+    breadcrumb: '地区层级',
+    showing: '按{area}显示',
+    levels: { county: '各地区', township: '各乡镇（街道）', unitCategory: '各市直单位类别', unit: '各单位' },
+    titles: {
+      coverage: '{area}巡察覆盖率与时间进度',
+      closure: '{area}问题整改情况',
+      recurrence: '{area}复发情况',
+      heatmap: '{area} × 问题类别',
+    },
+    countyUnits: '县直单位',
+    hintDown: '点击进入下一级，上方路径可返回',
+    hintUnit: '点击单位打开单位画像',
+  },
 };
 
 export default zhCN;

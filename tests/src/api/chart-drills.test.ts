@@ -13,7 +13,10 @@ import { drillQuery, type DrillParents } from '@xuncha/frontend';
  *
  * The drills (the frontend composes the page's filters with the element's own parameters):
  * - 总览 问题类别 (CategoryLevel1Card), 问题 类别树 (CategoryTreeCard): /api/findings?categoryId
- * - 问题 地区×类别 (RegionCategoryHeatmapCard): /api/findings?regionId&categoryId
+ * - 问题 地区×类别 (RegionCategoryHeatmapCard): its rows one level below the page's region
+ *   (issue 18, item 9): a county's or a township's cell /api/findings?regionId&categoryId, a
+ *   市直 unit category's ?regionId(市本级)&unitCategory&categoryId; a unit's cell opens its
+ *   单位画像 and 县直单位's nothing (no list: not compared)
  * - 超期账龄 (AgingBucketsCard, 总览 and 整改): /api/tasks?overdue=true&agingBucket
  * - 复发 by category (RecurrenceBarsCard): /api/findings?categoryId&recurrence
  * - KPI cards (composables/useKpiLinks): a count its list; a closure or on-time rate the list
@@ -23,8 +26,8 @@ import { drillQuery, type DrillParents } from '@xuncha/frontend';
  * function the pages use: under a township or a level-2 category filter, a county's or a
  * level-1 category's element keeps the narrower filter, and one outside it opens nothing
  * (then it must count nothing).
- * The county and round bars (ClosureByCounty, ClosureByRound, CoverageByCounty, recurrence by
- * county) set the page's filter instead of opening a list.
+ * The region and round bars (ClosureByCounty, ClosureByRound, CoverageByCounty, recurrence by
+ * region) set the page's filter (a unit's open its 单位画像) instead of opening a list.
  */
 jest.setTimeout(600_000);
 
@@ -50,7 +53,7 @@ function queryOf(filters: Filters | Query): string {
 }
 
 interface Options {
-  regions: { id: number; children: { id: number; children: { id: number }[] }[] }[];
+  regions: { id: number; children: { id: number; level: string; children: { id: number }[] }[] }[];
   categories: { id: number; children: { id: number }[] }[];
 }
 
@@ -65,6 +68,8 @@ describe('chart and KPI drills list exactly what the element counts', () => {
     const county = [...body.byRegion].sort((a, b) => b.tasks - a.tasks)[0];
     const round = [...body.byRound].sort((a, b) => b.tasks - a.tasks)[0];
     const options = (await t.get<Options>('/api/options')).body;
+    const municipal = options.regions[0].children.find((r) => r.level === 'MUNICIPAL');
+    expect(municipal).toBeDefined();
     const regionParent = new Map<number, number>();
     for (const city of options.regions)
       for (const c of city.children) {
@@ -89,6 +94,9 @@ describe('chart and KPI drills list exactly what the element counts', () => {
       ['a mode', { asOf: TODAY, mode: 'ROUTINE' }],
       ['the previous term', { asOf: TODAY, term: 'previous' }],
       ['a township', { asOf: TODAY, regionId: township! }],
+      ['市本级', { asOf: TODAY, regionId: municipal!.id }],
+      ['市本级 400 days ago', { asOf: addDays(TODAY, -400), regionId: municipal!.id }],
+      ['a 市直 unit category', { asOf: TODAY, regionId: municipal!.id, unitCategory: 'PARTY_GOV' }],
       ['a level-1 category', { asOf: TODAY, categoryId: level2.parentId }],
       ['a level-2 category', { asOf: TODAY, categoryId: level2.categoryId }],
     );
@@ -127,9 +135,14 @@ describe('chart and KPI drills list exactly what the element counts', () => {
         actual[`${label}: category ${node.categoryId}`] = await drilled('/api/findings', filters, { categoryId: String(node.categoryId) });
       }
       for (const cell of body.regionCategory) {
-        const key = `${label}: county ${cell.regionId} × category ${cell.categoryId}`;
+        if (cell.level === 'unit' || cell.level === 'countyUnits') continue; // a unit's profile; 县直单位: nothing
+        const key = `${label}: ${cell.level} ${cell.regionId}${cell.unitCategory ? ` ${cell.unitCategory}` : ''} × category ${cell.categoryId}`;
         expected[key] = cell.count;
-        actual[key] = await drilled('/api/findings', filters, { regionId: String(cell.regionId), categoryId: String(cell.categoryId) });
+        actual[key] = await drilled('/api/findings', filters, {
+          regionId: String(cell.regionId),
+          categoryId: String(cell.categoryId),
+          ...(cell.unitCategory ? { unitCategory: cell.unitCategory } : {}),
+        });
       }
       expected[`${label}: findings card`] = body.total;
       actual[`${label}: findings card`] = await total('/api/findings', q);

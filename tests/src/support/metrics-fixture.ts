@@ -460,8 +460,29 @@ function uncovered(id: number, last: string | null, days: number | null, years: 
 const CITY_TERM = { termId: 2, termStart: '2024-01-01', termEnd: '2028-12-31' };
 const JIA_TERM = { termId: 4, termStart: '2023-07-01', termEnd: '2028-06-30' };
 const YI_TERM = { termId: 6, termStart: '2023-01-01', termEnd: '2027-12-31' };
-function regionRow(regionId: number, term: typeof CITY_TERM, pace: number, inScope: number, covered: number, projected: number): CoverageRegionRow {
-  return { regionId, ...term, pace, projected, inScope, covered, rate: covered / inScope };
+type AreaFields = Pick<CoverageRegionRow, 'level' | 'regionId' | 'unitCategory' | 'unitId' | 'name'>;
+const REGION_NAME = new Map(REGIONS.map((g) => [g.id, g.name]));
+/** A by-region row's area (issue 18, item 9): a county-level region, under no region filter. */
+function county(regionId: number): AreaFields {
+  return { level: 'county', regionId, unitCategory: null, unitId: null, name: REGION_NAME.get(regionId)! };
+}
+/** Under a county filter: a township, or the county's own units (县直单位). */
+function township(regionId: number): AreaFields {
+  return { level: 'township', regionId, unitCategory: null, unitId: null, name: REGION_NAME.get(regionId)! };
+}
+function countyUnits(countyId: number): AreaFields {
+  return { level: 'countyUnits', regionId: countyId, unitCategory: null, unitId: null, name: '县直单位' };
+}
+/** Under a township filter (or 市本级 and a unit category): a unit. */
+function unitArea(unitId: number, within: number): AreaFields {
+  return { level: 'unit', regionId: within, unitCategory: null, unitId, name: UNIT_BY_ID.get(unitId)!.name };
+}
+/** Under 市本级: a 市直 unit category. */
+function unitCategoryArea(unitCategory: UnitCategory, within: number, name: string): AreaFields {
+  return { level: 'unitCategory', regionId: within, unitCategory, unitId: null, name };
+}
+function regionRow(area: number | AreaFields, term: typeof CITY_TERM, pace: number, inScope: number, covered: number, projected: number): CoverageRegionRow {
+  return { ...(typeof area === 'number' ? county(area) : area), ...term, pace, projected, inScope, covered, rate: covered / inScope };
 }
 const cat = (unitCategory: UnitCategory, inScope: number, covered: number) => ({ unitCategory, inScope, covered, rate: covered / inScope });
 
@@ -565,16 +586,16 @@ const EXPECTED_D1: ExpectedAsOf = {
     // 3.01: 1003 1011 1018; 3.02: 1012 1014 1022
     level2: level2(3, 3, 6, 4, 3, 3),
     byRegion: [
-      { regionId: 2, count: 11 }, // 1001 1002 1006–1014
-      { regionId: 3, count: 11 }, // 1003 1004 1005 1018–1025 (1022–1024 in the township)
+      { ...county(2), count: 11 }, // 1001 1002 1006–1014
+      { ...county(3), count: 11 }, // 1003 1004 1005 1018–1025 (1022–1024 in the township)
     ],
     regionCategory: [
-      { regionId: 2, categoryId: 1, count: 3 }, // 1002 1008 1009
-      { regionId: 2, categoryId: 2, count: 5 }, // 1001 1006 1007 1010 1013
-      { regionId: 2, categoryId: 3, count: 3 }, // 1011 1012 1014
-      { regionId: 3, categoryId: 1, count: 3 }, // 1004 1019 1023
-      { regionId: 3, categoryId: 2, count: 5 }, // 1005 1020 1021 1024 1025
-      { regionId: 3, categoryId: 3, count: 3 }, // 1003 1018 1022
+      { ...county(2), categoryId: 1, count: 3 }, // 1002 1008 1009
+      { ...county(2), categoryId: 2, count: 5 }, // 1001 1006 1007 1010 1013
+      { ...county(2), categoryId: 3, count: 3 }, // 1011 1012 1014
+      { ...county(3), categoryId: 1, count: 3 }, // 1004 1019 1023
+      { ...county(3), categoryId: 2, count: 5 }, // 1005 1020 1021 1024 1025
+      { ...county(3), categoryId: 3, count: 3 }, // 1003 1018 1022
     ],
     unitCategoryMatrix: [
       { unitCategory: 'INSTITUTION', categoryId: 2, count: 1 }, // 1001
@@ -638,9 +659,9 @@ const EXPECTED_D1: ExpectedAsOf = {
     daysToClose: { count: 11, median: 130, p90: 207 },
     byRegion: [
       // 1001 1002 1006–1012; closed 1001 1002 1006 1008 1012; tasks 2001 2002 2006–2012; closed 2001 2002 2006 2007 2009 2012; overdue 2010
-      { regionId: 2, ...closure(9, 5, 9, 6, 1) },
+      { ...county(2), ...closure(9, 5, 9, 6, 1) },
       // 1003 1004 1005 1018–1025; closed 1003 1004 1005 1019 1023 1025; 13 tasks, 7 closed; overdue 2018 2025
-      { regionId: 3, ...closure(11, 6, 13, 7, 2) },
+      { ...county(3), ...closure(11, 6, 13, 7, 2) },
     ],
     byRound: [
       { roundId: 201, ...closure(2, 2, 2, 2, 0) }, // 1001 1002
@@ -658,8 +679,8 @@ const EXPECTED_D1: ExpectedAsOf = {
     // rebounds: 1003←1018, 1005←1025, 1006←1013
     rebound: r(3, 4),
     byRegion: [
-      { regionId: 2, ...rec(2, 1, 2, 1) }, // 1013 ✓ 1014; 1006 ✓ 1008
-      { regionId: 3, ...rec(5, 3, 2, 2) }, // 1018 ✓ 1019 ✓ 1020 1021 1025 ✓; 1003 ✓ 1005 ✓
+      { ...county(2), ...rec(2, 1, 2, 1) }, // 1013 ✓ 1014; 1006 ✓ 1008
+      { ...county(3), ...rec(5, 3, 2, 2) }, // 1018 ✓ 1019 ✓ 1020 1021 1025 ✓; 1003 ✓ 1005 ✓
     ],
     byCategory: [
       { categoryId: 1, ...rec(1, 1, 1, 0) }, // 1019 ✓; 1008
@@ -708,18 +729,18 @@ const EXPECTED_D2: ExpectedAsOf = {
     // 1.01 +1028; 1.02 +1016 +1029; 2.02 +1015; 3.01 +1026; 3.02 +1027
     level2: level2(4, 5, 6, 5, 4, 4),
     byRegion: [
-      { regionId: 2, count: 13 }, // +1015 1016
-      { regionId: 3, count: 13 }, // +1026 1027
-      { regionId: 4, count: 2 }, // 1028 1029 (1030 deleted)
+      { ...county(2), count: 13 }, // +1015 1016
+      { ...county(3), count: 13 }, // +1026 1027
+      { ...county(4), count: 2 }, // 1028 1029 (1030 deleted)
     ],
     regionCategory: [
-      { regionId: 2, categoryId: 1, count: 4 }, // +1016
-      { regionId: 2, categoryId: 2, count: 6 }, // +1015
-      { regionId: 2, categoryId: 3, count: 3 },
-      { regionId: 3, categoryId: 1, count: 3 },
-      { regionId: 3, categoryId: 2, count: 5 },
-      { regionId: 3, categoryId: 3, count: 5 }, // +1026 1027
-      { regionId: 4, categoryId: 1, count: 2 }, // 1028 1029
+      { ...county(2), categoryId: 1, count: 4 }, // +1016
+      { ...county(2), categoryId: 2, count: 6 }, // +1015
+      { ...county(2), categoryId: 3, count: 3 },
+      { ...county(3), categoryId: 1, count: 3 },
+      { ...county(3), categoryId: 2, count: 5 },
+      { ...county(3), categoryId: 3, count: 5 }, // +1026 1027
+      { ...county(4), categoryId: 1, count: 2 }, // 1028 1029
     ],
     unitCategoryMatrix: [
       { unitCategory: 'INSTITUTION', categoryId: 2, count: 1 },
@@ -776,9 +797,9 @@ const EXPECTED_D2: ExpectedAsOf = {
     // + 289 (1018) and 360 (1007): 0 0 5 87 117 130 143 163 203 207 289 360 538; rank 7 → 143; rank ⌈11.7⌉ = 12 → 360
     daysToClose: { count: 13, median: 143, p90: 360 },
     byRegion: [
-      { regionId: 2, ...closure(11, 6, 11, 7, 2) }, // +1013 1014, +1007 closed; +2013 2014, +2008 closed; overdue 2010 2011
-      { regionId: 3, ...closure(11, 7, 13, 8, 2) }, // +1018 closed; overdue 2020 2025
-      { regionId: 4, ...closure(2, 0, 2, 0, 0) }, // 1028 1029; 2029 2030 open, not overdue
+      { ...county(2), ...closure(11, 6, 11, 7, 2) }, // +1013 1014, +1007 closed; +2013 2014, +2008 closed; overdue 2010 2011
+      { ...county(3), ...closure(11, 7, 13, 8, 2) }, // +1018 closed; overdue 2020 2025
+      { ...county(4), ...closure(2, 0, 2, 0, 0) }, // 1028 1029; 2029 2030 open, not overdue
     ],
     byRound: [
       { roundId: 201, ...closure(2, 2, 2, 2, 0) },
@@ -798,8 +819,8 @@ const EXPECTED_D2: ExpectedAsOf = {
     // rebounds + 1018←1026 (found 2025-05-25); 1004←1019 was found 2024-04-20, before 1004's closure: no
     rebound: r(4, 7),
     byRegion: [
-      { regionId: 2, ...rec(2, 1, 2, 1) },
-      { regionId: 3, ...rec(7, 4, 5, 3) }, // + 1026 ✓ 1027; + 1004 1018 ✓ 1019
+      { ...county(2), ...rec(2, 1, 2, 1) },
+      { ...county(3), ...rec(7, 4, 5, 3) }, // + 1026 ✓ 1027; + 1004 1018 ✓ 1019
     ],
     byCategory: [
       { categoryId: 1, ...rec(1, 1, 3, 0) }, // 1019 ✓; 1008 1004 1019
@@ -838,11 +859,11 @@ const EXPECTED_D3: ExpectedAsOf = {
     level1: level1(9, 12, 8),
     level2: level2(4, 5, 6, 6, 4, 4),
     byRegion: [
-      { regionId: 2, count: 13 },
-      { regionId: 3, count: 13 },
-      { regionId: 4, count: 3 },
+      { ...county(2), count: 13 },
+      { ...county(3), count: 13 },
+      { ...county(4), count: 3 },
     ],
-    regionCategory: [...EXPECTED_D2.categories.regionCategory, { regionId: 4, categoryId: 2, count: 1 }],
+    regionCategory: [...EXPECTED_D2.categories.regionCategory, { ...county(4), categoryId: 2, count: 1 }],
     unitCategoryMatrix: [
       { unitCategory: 'INSTITUTION', categoryId: 2, count: 2 }, // 1001 1031
       ...EXPECTED_D2.categories.unitCategoryMatrix.slice(1),
@@ -875,9 +896,9 @@ const EXPECTED_D3: ExpectedAsOf = {
     // + 0 (1016) and 33 (1028): 0 0 0 5 33 87 117 130 143 163 203 207 289 360 538; rank 8 → 130; rank ⌈13.5⌉ = 14 → 360
     daysToClose: { count: 15, median: 130, p90: 360 },
     byRegion: [
-      { regionId: 2, ...closure(13, 7, 13, 8, 5) }, // + 1015 1016 (closed); overdue 2010 2011 2013 2014 2015
-      { regionId: 3, ...closure(13, 7, 15, 8, 4) }, // + 1026 1027 (2027 2028 open); overdue 2020 2022 2023 2025
-      { regionId: 4, ...closure(2, 1, 2, 1, 0) }, // 1028 closed
+      { ...county(2), ...closure(13, 7, 13, 8, 5) }, // + 1015 1016 (closed); overdue 2010 2011 2013 2014 2015
+      { ...county(3), ...closure(13, 7, 15, 8, 4) }, // + 1026 1027 (2027 2028 open); overdue 2020 2022 2023 2025
+      { ...county(4), ...closure(2, 1, 2, 1, 0) }, // 1028 closed
     ],
     byRound: [
       { roundId: 201, ...closure(2, 2, 2, 2, 0) },
@@ -947,7 +968,8 @@ const FILTERED: FilteredCase[] = [
       coverage: r(2, 4), // 107 109 of 107–110
       pace: 731 / 1827, // one committee
       projected: 1,
-      byRegion: [regionRow(3, JIA_TERM, 731 / 1827, 4, 2, 1)],
+      // by township: 县直 107 ✓ 108, 东镇 109 ✓ 110
+      byRegion: [regionRow(countyUnits(3), JIA_TERM, 731 / 1827, 2, 1, 1), regionRow(township(5), JIA_TERM, 731 / 1827, 2, 1, 1)],
       byUnitCategory: [cat('PARTY_GOV', 1, 1), cat('SOE', 1, 0), cat('TOWNSHIP', 1, 1), cat('VILLAGE', 1, 0)],
       uncovered: { total: 2, rows: [uncovered(110, null, null, null), uncovered(108, '2024-06-01', 394, 1.1)] },
     },
@@ -956,7 +978,19 @@ const FILTERED: FilteredCase[] = [
       level1: level1(3, 5, 5),
       // 1.01: 1023; 1.02: 1004 1019; 2.01: 1020 1024; 2.02: 1005 1021 1025; 3.01: 1003 1018 1026; 3.02: 1022 1027
       level2: level2(1, 2, 2, 3, 3, 2),
-      byRegion: [{ regionId: 3, count: 13 }],
+      // 县直 (107 108): 1003 1004 1005 1018–1021 1025–1027; 东镇 (109): 1022 1023 1024
+      byRegion: [
+        { ...countyUnits(3), count: 10 },
+        { ...township(5), count: 3 },
+      ],
+      regionCategory: [
+        { ...countyUnits(3), categoryId: 1, count: 2 }, // 1004 1019
+        { ...countyUnits(3), categoryId: 2, count: 4 }, // 1005 1020 1021 1025
+        { ...countyUnits(3), categoryId: 3, count: 4 }, // 1003 1018 1026 1027
+        { ...township(5), categoryId: 1, count: 1 }, // 1023
+        { ...township(5), categoryId: 2, count: 1 }, // 1024
+        { ...township(5), categoryId: 3, count: 1 }, // 1022
+      ],
     },
     rectification: {
       // 1003 1004 1005 1018–1025; closed 1003 1004 1005 1018 1019 1023 1025
@@ -970,7 +1004,11 @@ const FILTERED: FilteredCase[] = [
       extended: r(1, 13), // 2004
       // 0 5 117 130 143 289 538: rank 4 → 130, rank ⌈6.3⌉ = 7 → 538
       daysToClose: { count: 7, median: 130, p90: 538 },
-      byRegion: [{ regionId: 3, ...closure(11, 7, 13, 8, 2) }],
+      // 东镇 as in the township case below; 县直 the rest (overdue 2020)
+      byRegion: [
+        { ...countyUnits(3), ...closure(8, 6, 10, 7, 1) },
+        { ...township(5), ...closure(3, 1, 3, 1, 1) },
+      ],
       byRound: [
         { roundId: 204, ...closure(3, 3, 3, 3, 0) },
         { roundId: 205, ...closure(8, 4, 10, 5, 2) },
@@ -979,7 +1017,8 @@ const FILTERED: FilteredCase[] = [
     recurrence: {
       repeat: r(4, 7), // 1018 ✓ 1019 ✓ 1020 1021 1025 ✓ 1026 ✓ 1027
       rebound: r(3, 5), // 1003 ✓ 1004 1005 ✓ 1018 ✓ 1019
-      byRegion: [{ regionId: 3, ...rec(7, 4, 5, 3) }],
+      // 东镇 has none (312 is its only inspection)
+      byRegion: [{ ...countyUnits(3), ...rec(7, 4, 5, 3) }],
       byCategory: [
         { categoryId: 1, ...rec(1, 1, 2, 0) }, // 1019 ✓; 1004 1019
         { categoryId: 2, ...rec(3, 1, 1, 1) }, // 1020 1021 1025 ✓; 1005 ✓
@@ -994,11 +1033,12 @@ const FILTERED: FilteredCase[] = [
       coverage: r(1, 2), // 109 ✓, 110
       pace: 731 / 1827,
       projected: 1,
-      byRegion: [regionRow(3, JIA_TERM, 731 / 1827, 2, 1, 1)],
+      // by unit
+      byRegion: [regionRow(unitArea(109, 5), JIA_TERM, 731 / 1827, 1, 1, 1), regionRow(unitArea(110, 5), JIA_TERM, 731 / 1827, 1, 0, 0)],
       byUnitCategory: [cat('TOWNSHIP', 1, 1), cat('VILLAGE', 1, 0)],
       uncovered: { total: 1, rows: [uncovered(110, null, null, null)] },
     },
-    categories: { total: 3, byRegion: [{ regionId: 3, count: 3 }] }, // 1022 1023 1024
+    categories: { total: 3, byRegion: [{ ...unitArea(109, 5), count: 3 }] }, // 1022 1023 1024, all of 109
     rectification: {
       findingClosure: r(1, 3), // 1023
       taskClosure: r(1, 3), // 2024 of 2023 2024 2025
@@ -1008,7 +1048,7 @@ const FILTERED: FilteredCase[] = [
       dueSoon: { within20: 0, within10: 0 }, // 2023 is 21 days out
       extended: r(0, 3),
       daysToClose: { count: 1, median: 5, p90: 5 },
-      byRegion: [{ regionId: 3, ...closure(3, 1, 3, 1, 1) }],
+      byRegion: [{ ...unitArea(109, 5), ...closure(3, 1, 3, 1, 1) }],
       byRound: [{ roundId: 205, ...closure(3, 1, 3, 1, 1) }],
     },
     // 312 is the township's only inspection
@@ -1048,9 +1088,9 @@ const FILTERED: FilteredCase[] = [
       // 0 87 117 130 289 360 538: rank 4 → 130; rank 7 → 538
       daysToClose: { count: 7, median: 130, p90: 538 },
       byRegion: [
-        { regionId: 2, ...closure(7, 3, 7, 4, 1) }, // 1006–1010 1013 1014
-        { regionId: 3, ...closure(6, 4, 8, 5, 1) }, // 1003 1004 1018–1021
-        { regionId: 4, ...closure(2, 0, 2, 0, 0) }, // 1028 1029
+        { ...county(2), ...closure(7, 3, 7, 4, 1) }, // 1006–1010 1013 1014
+        { ...county(3), ...closure(6, 4, 8, 5, 1) }, // 1003 1004 1018–1021
+        { ...county(4), ...closure(2, 0, 2, 0, 0) }, // 1028 1029
       ],
       byRound: [
         { roundId: 202, ...closure(5, 3, 5, 4, 1) }, // 1006–1010
@@ -1064,8 +1104,8 @@ const FILTERED: FilteredCase[] = [
       repeat: r(4, 8), // 1013 ✓ 1014 1018 ✓ 1019 ✓ 1020 1021 1026 ✓ 1027 (1025 is a SOE's)
       rebound: r(3, 6), // 1003 ✓ 1004 1006 ✓ 1008 1018 ✓ 1019
       byRegion: [
-        { regionId: 2, ...rec(2, 1, 2, 1) },
-        { regionId: 3, ...rec(6, 3, 4, 2) },
+        { ...county(2), ...rec(2, 1, 2, 1) },
+        { ...county(3), ...rec(6, 3, 4, 2) },
       ],
       byCategory: [
         { categoryId: 1, ...rec(1, 1, 3, 0) }, // 1019 ✓; 1004 1008 1019
@@ -1162,8 +1202,8 @@ const FILTERED: FilteredCase[] = [
       extended: r(0, 3),
       daysToClose: { count: 1, median: 143, p90: 143 },
       byRegion: [
-        { regionId: 2, ...closure(2, 0, 2, 0, 0) },
-        { regionId: 3, ...closure(1, 1, 1, 1, 0) },
+        { ...county(2), ...closure(2, 0, 2, 0, 0) },
+        { ...county(3), ...closure(1, 1, 1, 1, 0) },
       ],
       byRound: [
         { roundId: 203, ...closure(2, 0, 2, 0, 0) },
@@ -1174,8 +1214,8 @@ const FILTERED: FilteredCase[] = [
       repeat: r(2, 3), // 1013 ✓ 1014 1025 ✓
       rebound: r(0, 0), // 1025 closed 2024-12-15, no later inspection of 108
       byRegion: [
-        { regionId: 2, ...rec(2, 1, 0, 0) },
-        { regionId: 3, ...rec(1, 1, 0, 0) },
+        { ...county(2), ...rec(2, 1, 0, 0) },
+        { ...county(3), ...rec(1, 1, 0, 0) },
       ],
       byCategory: [
         { categoryId: 2, ...rec(2, 2, 0, 0) }, // 1013 1025
@@ -1193,9 +1233,9 @@ const FILTERED: FilteredCase[] = [
       pace: 1, // every previous term is over
       projected: 4 / 12,
       byRegion: [
-        { regionId: 2, termId: 1, termStart: '2019-01-01', termEnd: '2023-12-31', pace: 1, projected: 2 / 6, inScope: 6, covered: 2, rate: 2 / 6 },
-        { regionId: 3, termId: 3, termStart: '2018-07-01', termEnd: '2023-06-30', pace: 1, projected: 0.5, inScope: 4, covered: 2, rate: 0.5 },
-        { regionId: 4, termId: 5, termStart: '2018-01-01', termEnd: '2022-12-31', pace: 1, projected: 0, inScope: 2, covered: 0, rate: 0 },
+        { ...county(2), termId: 1, termStart: '2019-01-01', termEnd: '2023-12-31', pace: 1, projected: 2 / 6, inScope: 6, covered: 2, rate: 2 / 6 },
+        { ...county(3), termId: 3, termStart: '2018-07-01', termEnd: '2023-06-30', pace: 1, projected: 0.5, inScope: 4, covered: 2, rate: 0.5 },
+        { ...county(4), termId: 5, termStart: '2018-01-01', termEnd: '2022-12-31', pace: 1, projected: 0, inScope: 2, covered: 0, rate: 0 },
       ],
       byUnitCategory: [
         cat('INSTITUTION', 3, 1), // 102 105 ✓ 112
@@ -1239,8 +1279,8 @@ const FILTERED: FilteredCase[] = [
       // 0 130 163 207 538: rank 3 → 163; rank 5 → 538
       daysToClose: { count: 5, median: 163, p90: 538 },
       byRegion: [
-        { regionId: 2, ...closure(2, 2, 2, 2, 0) },
-        { regionId: 3, ...closure(3, 3, 3, 3, 0) },
+        { ...county(2), ...closure(2, 2, 2, 2, 0) },
+        { ...county(3), ...closure(3, 3, 3, 3, 0) },
       ],
       byRound: [
         { roundId: 201, ...closure(2, 2, 2, 2, 0) },
@@ -1250,7 +1290,7 @@ const FILTERED: FilteredCase[] = [
     recurrence: {
       repeat: r(0, 0), // 301–304 are first inspections
       rebound: r(2, 3), // 1003 ✓ 1004 ✗ 1005 ✓ (1001 1002: units never inspected again)
-      byRegion: [{ regionId: 3, ...rec(0, 0, 3, 2) }],
+      byRegion: [{ ...county(3), ...rec(0, 0, 3, 2) }],
       byCategory: [
         { categoryId: 1, ...rec(0, 0, 1, 0) }, // 1004
         { categoryId: 2, ...rec(0, 0, 1, 1) }, // 1005
@@ -1317,7 +1357,7 @@ const FILTERED: FilteredCase[] = [
       coverage: r(2, 6),
       pace: 1,
       projected: 2 / 6,
-      byRegion: [{ regionId: 2, termId: 1, termStart: '2019-01-01', termEnd: '2023-12-31', pace: 1, projected: 2 / 6, inScope: 6, covered: 2, rate: 2 / 6 }],
+      byRegion: [{ ...county(2), termId: 1, termStart: '2019-01-01', termEnd: '2023-12-31', pace: 1, projected: 2 / 6, inScope: 6, covered: 2, rate: 2 / 6 }],
       byUnitCategory: [
         cat('INSTITUTION', 2, 1), // 102 105 ✓
         cat('OTHER', 1, 1), // 106 ✓
@@ -1345,6 +1385,32 @@ const FILTERED: FilteredCase[] = [
       // 2008 (长期坚持, closed 2025-05-15, no original due date) on neither side
       onTime: r(5, 6),
       closedUndated: 1,
+    },
+    categories: {
+      total: 13,
+      // by 市直 unit category, in the order of the categories: PARTY_GOV 101 (1006–1009 1013 1014) 104 (1010);
+      // INSTITUTION 105 (1001) 102 (1011 1012); SOE 103 (1015 1016); OTHER 106 (1002)
+      byRegion: [
+        { ...unitCategoryArea('PARTY_GOV', 2, '党政机关'), count: 7 },
+        { ...unitCategoryArea('INSTITUTION', 2, '事业单位'), count: 3 },
+        { ...unitCategoryArea('SOE', 2, '国有企业'), count: 2 },
+        { ...unitCategoryArea('OTHER', 2, '其他'), count: 1 },
+      ],
+    },
+  },
+  {
+    name: '市本级 and a unit category (regionId 2, PARTY_GOV): by unit',
+    filters: { ...NO_FILTERS, asOf: D2, regionId: 2, unitCategory: 'PARTY_GOV' },
+    coverage: {
+      // 101 (305), 104 (306, abolished 2024-12-31 after it): both covered in 市委's second term
+      byRegion: [regionRow(unitArea(101, 2), CITY_TERM, 547 / 1827, 1, 1, 1), regionRow(unitArea(104, 2), CITY_TERM, 547 / 1827, 1, 1, 1)],
+    },
+    categories: {
+      total: 7,
+      byRegion: [
+        { ...unitArea(101, 2), count: 6 }, // 1006–1009 1013 1014
+        { ...unitArea(104, 2), count: 1 }, // 1010
+      ],
     },
   },
 ];

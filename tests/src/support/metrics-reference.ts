@@ -145,6 +145,101 @@ finding_close AS (
 
 const withCtes = (...ctes: string[]): string => `WITH ${[P, ...ctes].join(',\n')}\n`;
 
+// --- areas: the rows of the "各地区" series -----------------------------------------
+
+type Run = (sql: string, params: unknown[]) => Promise<Row[]>;
+type AreaRow = Pick<CoverageResponse['byRegion'][number], 'level' | 'regionId' | 'unitCategory' | 'unitId' | 'name'>;
+
+const UNIT_CATEGORY_ORDER = ['PARTY_GOV', 'INSTITUTION', 'SOE', 'TOWNSHIP', 'VILLAGE', 'OTHER'];
+const UNIT_CATEGORY_NAMES: Record<string, string> = {
+  PARTY_GOV: '党政机关',
+  INSTITUTION: '事业单位',
+  SOE: '国有企业',
+  TOWNSHIP: '乡镇(街道)',
+  VILLAGE: '村(社区)',
+  OTHER: '其他',
+};
+
+/**
+ * The areas the by-region series group by, one level below the region filter (issue 18,
+ * item 9): none or the city, each county (county_id); a county, each unit's region (a
+ * township, or the county itself: 县直单位); 市本级, each unit category (without a
+ * unit-category filter) or else each unit; a township, each unit. `key(alias)` is the
+ * grouping key over a row carrying unit_id, region_id, unit_category and county_id, as text;
+ * `describe` names the keys found, ordered as the API orders them.
+ */
+interface Areas {
+  key: (alias: string) => string;
+  describe: (run: Run, keys: string[]) => Promise<Map<string, AreaRow>>;
+  order: (a: string, b: string) => number;
+}
+
+async function areasOf(run: Run, filters: Filters): Promise<Areas> {
+  const [region] = filters.regionId === undefined ? [] : await run('SELECT id, level::text AS level FROM regions WHERE id = $1', [filters.regionId]);
+  const level = region ? str(region.level) : 'CITY';
+  const byNumber = (a: string, b: string) => Number(a) - Number(b);
+  const regionNames = async (keys: string[]) =>
+    new Map((await run('SELECT id::text AS id, name FROM regions WHERE id = ANY($1::int[])', [keys.map(Number)])).map((r) => [str(r.id), str(r.name)]));
+  const none = { unitCategory: null, unitId: null };
+  if (level === 'CITY')
+    return {
+      key: (a) => `${a}.county_id::text`,
+      order: byNumber,
+      describe: async (_run, keys) => {
+        const names = await regionNames(keys);
+        return new Map(keys.map((k) => [k, { level: 'county', regionId: Number(k), name: names.get(k)!, ...none }]));
+      },
+    };
+  if (level === 'COUNTY')
+    return {
+      key: (a) => `${a}.region_id::text`,
+      order: byNumber,
+      describe: async (_run, keys) => {
+        const names = await regionNames(keys);
+        return new Map(
+          keys.map((k) => [
+            k,
+            Number(k) === filters.regionId
+              ? { level: 'countyUnits', regionId: Number(k), name: '县直单位', ...none }
+              : { level: 'township', regionId: Number(k), name: names.get(k)!, ...none },
+          ]),
+        );
+      },
+    };
+  if (level === 'MUNICIPAL' && filters.unitCategory === undefined)
+    return {
+      key: (a) => `${a}.unit_category::text`,
+      order: (a, b) => UNIT_CATEGORY_ORDER.indexOf(a) - UNIT_CATEGORY_ORDER.indexOf(b),
+      describe: async (_run, keys) =>
+        new Map(
+          keys.map((k) => [
+            k,
+            { level: 'unitCategory', regionId: filters.regionId!, unitCategory: k as UnitCategory, unitId: null, name: UNIT_CATEGORY_NAMES[k] },
+          ]),
+        ),
+    };
+  return {
+    key: (a) => `${a}.unit_id::text`,
+    order: byNumber,
+    describe: async (r, keys) => {
+      const names = new Map(
+        (await r('SELECT id::text AS id, name FROM org_units WHERE id = ANY($1::int[])', [keys.map(Number)])).map((u) => [str(u.id), str(u.name)]),
+      );
+      return new Map(keys.map((k) => [k, { level: 'unit', regionId: filters.regionId!, unitCategory: null, unitId: Number(k), name: names.get(k)! }]));
+    },
+  };
+}
+
+/** Rows with a text `key` (areasOf), sorted as the API sorts them and described. */
+async function describedRows(run: Run, areas: Areas, rows: Row[]): Promise<{ area: AreaRow; row: Row }[]> {
+  const keys = [...new Set(rows.map((r) => str(r.key)))];
+  const described = await areas.describe(run, keys);
+  return rows
+    .map((row) => ({ area: described.get(str(row.key))!, row, key: str(row.key) }))
+    .sort((a, b) => areas.order(a.key, b.key))
+    .map(({ area, row }) => ({ area, row }));
+}
+
 // --- helpers -------------------------------------------------------------------------
 
 function num(value: unknown): number {
@@ -249,7 +344,7 @@ export async function referenceCoverage(databaseUrl: string, filters: Filters, o
       WHERE ro.id = p.round_id AND t.deleted_at IS NULL
     )`,
     `candidate AS (
-      SELECT ug.id, ug.code, ug.name, ug.unit_category, ug.region_id, ug.county_id, ug.committee_region_id,
+      SELECT ug.id, ug.id AS unit_id, ug.code, ug.name, ug.unit_category, ug.region_id, ug.county_id, ug.committee_region_id,
              c.term_id, c.start_date AS term_start, c.end_date AS term_end, c.e,
              (ug.valid_from <= c.e AND (ug.valid_to IS NULL OR ug.valid_to >= c.e)) AS active,
              (ug.valid_to IS NOT NULL AND ug.valid_to >= c.start_date AND ug.valid_to < c.e) AS abolished_in_term,
@@ -271,6 +366,7 @@ export async function referenceCoverage(databaseUrl: string, filters: Filters, o
   );
 
   return withClient(databaseUrl, async (run) => {
+    const areas = await areasOf(run, filters);
     const committees = await run(
       `${scopeSql}
        SELECT committee_region_id, (e - term_start + 1) AS elapsed, (term_end - term_start + 1) AS term_days,
@@ -281,14 +377,15 @@ export async function referenceCoverage(databaseUrl: string, filters: Filters, o
     );
     const counties = await run(
       `${scopeSql}
-       SELECT county_id, term_id, to_char(term_start, 'YYYY-MM-DD') AS term_start, to_char(term_end, 'YYYY-MM-DD') AS term_end,
+       SELECT ${areas.key('s')} AS key, term_id, to_char(term_start, 'YYYY-MM-DD') AS term_start, to_char(term_end, 'YYYY-MM-DD') AS term_end,
               (e - term_start + 1) AS elapsed, (term_end - term_start + 1) AS term_days,
               count(*)::int AS in_scope, count(*) FILTER (WHERE covered)::int AS covered
-       FROM scope WHERE county_id IS NOT NULL
-       GROUP BY county_id, term_id, term_start, term_end, e
-       ORDER BY county_id, term_id`,
+       FROM scope s WHERE county_id IS NOT NULL
+       GROUP BY 1, term_id, term_start, term_end, e
+       ORDER BY term_id`,
       params,
     );
+    const regionRows = await describedRows(run, areas, counties);
     const categories = await run(
       `${scopeSql}
        SELECT unit_category, count(*)::int AS in_scope, count(*) FILTER (WHERE covered)::int AS covered
@@ -331,13 +428,13 @@ export async function referenceCoverage(databaseUrl: string, filters: Filters, o
       coverage,
       pace,
       projected: projectedOf(coverage.rate, pace),
-      byRegion: counties.map((r) => {
+      byRegion: regionRows.map(({ area, row: r }) => {
         const n = num(r.in_scope);
         const k = num(r.covered);
         const regionPace = num(r.elapsed) / num(r.term_days);
         const rate = rateOf(k, n);
         return {
-          regionId: num(r.county_id),
+          ...area,
           termId: num(r.term_id),
           termStart: str(r.term_start),
           termEnd: str(r.term_end),
@@ -379,6 +476,7 @@ export async function referenceCategories(databaseUrl: string, filters: Filters)
   const params = baseParams(filters, filters.term ?? null);
   const sql = withCtes(TERMS, UNIT_GEO, FINDINGS, `cf AS (SELECT ff.* FROM ff CROSS JOIN p WHERE ff.found_date <= p.d)`);
   return withClient(databaseUrl, async (run) => {
+    const areas = await areasOf(run, filters);
     const [{ total }] = await run(`${sql} SELECT count(*)::int AS total FROM cf`, params);
     const level1 = await run(
       `${sql}
@@ -396,12 +494,20 @@ export async function referenceCategories(databaseUrl: string, filters: Filters)
        GROUP BY c.id, c.parent_id, c.code, c.name ORDER BY c.code COLLATE "C", c.id`,
       params,
     );
-    const byRegion = await run(`${sql} SELECT county_id AS key, count(*)::int AS count FROM cf WHERE county_id IS NOT NULL GROUP BY 1 ORDER BY 1`, params);
-    const regionCategory = await run(
-      `${sql}
-       SELECT county_id, category1_id, count(*)::int AS count FROM cf
-       WHERE county_id IS NOT NULL AND category1_id IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2`,
-      params,
+    const byRegion = await describedRows(
+      run,
+      areas,
+      await run(`${sql} SELECT ${areas.key('cf')} AS key, count(*)::int AS count FROM cf WHERE county_id IS NOT NULL GROUP BY 1`, params),
+    );
+    const regionCategory = await describedRows(
+      run,
+      areas,
+      await run(
+        `${sql}
+       SELECT ${areas.key('cf')} AS key, category1_id, count(*)::int AS count FROM cf
+       WHERE county_id IS NOT NULL AND category1_id IS NOT NULL GROUP BY 1, 2 ORDER BY 2`,
+        params,
+      ),
     );
     const matrix = await run(
       `${sql}
@@ -429,8 +535,8 @@ export async function referenceCategories(databaseUrl: string, filters: Filters)
         name: str(r.name),
         count: num(r.count),
       })),
-      byRegion: byRegion.map((r) => ({ regionId: num(r.key), count: num(r.count) })),
-      regionCategory: regionCategory.map((r) => ({ regionId: num(r.county_id), categoryId: num(r.category1_id), count: num(r.count) })),
+      byRegion: byRegion.map(({ area, row }) => ({ ...area, count: num(row.count) })),
+      regionCategory: regionCategory.map(({ area, row }) => ({ ...area, categoryId: num(row.category1_id), count: num(row.count) })),
       unitCategoryMatrix: matrix.map((r) => ({
         unitCategory: str(r.unit_category) as UnitCategory,
         categoryId: num(r.category1_id),
@@ -465,7 +571,7 @@ export async function referenceRectification(databaseUrl: string, filters: Filte
       FROM task_asof ta JOIN fed ON fed.id = ta.finding_id CROSS JOIN p
     )`,
     `fr AS (
-      SELECT fed.id, fed.county_id, fed.round_id, fed.is_immediate, fed.feedback_date,
+      SELECT fed.id, fed.county_id, fed.region_id, fed.unit_id, fed.unit_category, fed.round_id, fed.is_immediate, fed.feedback_date,
              count(tk.id) AS n_tasks,
              count(tk.id) FILTER (WHERE tk.closed) AS n_closed,
              max(tk.closed_date) AS closure,
@@ -480,7 +586,7 @@ export async function referenceRectification(databaseUrl: string, filters: Filte
              count(tk.id) FILTER (WHERE tk.due10) AS n_due10,
              count(tk.id) FILTER (WHERE tk.extended) AS n_extended
       FROM fed LEFT JOIN tk ON tk.finding_id = fed.id
-      GROUP BY fed.id, fed.county_id, fed.round_id, fed.is_immediate, fed.feedback_date
+      GROUP BY fed.id, fed.county_id, fed.region_id, fed.unit_id, fed.unit_category, fed.round_id, fed.is_immediate, fed.feedback_date
     )`,
     `frc AS (SELECT fr.*, (fr.n_tasks > 0 AND fr.n_tasks = fr.n_closed) AS closed FROM fr)`,
   );
@@ -516,7 +622,12 @@ export async function referenceRectification(databaseUrl: string, filters: Filte
        FROM dc`,
         [],
       );
-      const byRegion = await run(`SELECT county_id AS key, ${groupCols} FROM frc_rows WHERE county_id IS NOT NULL GROUP BY 1 ORDER BY 1`, []);
+      const areas = await areasOf(run, filters);
+      const byRegion = await describedRows(
+        run,
+        areas,
+        await run(`SELECT ${areas.key('r')} AS key, ${groupCols} FROM frc_rows r WHERE county_id IS NOT NULL GROUP BY 1`, []),
+      );
       const byRound = await run(`SELECT round_id AS key, ${groupCols} FROM frc_rows GROUP BY 1 ORDER BY 1`, []);
 
       const group = (r: Row) => ({
@@ -538,7 +649,7 @@ export async function referenceRectification(databaseUrl: string, filters: Filte
         dueSoon: { within20: num(t.due20), within10: num(t.due10) },
         extended: ratio(num(t.extended), num(t.tasks)),
         daysToClose: { count: num(dc.n), median: numOrNull(dc.median), p90: numOrNull(dc.p90) },
-        byRegion: byRegion.map((r) => ({ regionId: num(r.key), ...group(r) })),
+        byRegion: byRegion.map(({ area, row }) => ({ ...area, ...group(row) })),
         byRound: byRound.map((r) => ({ roundId: num(r.key), ...group(r) })),
       };
     },
@@ -578,7 +689,7 @@ export async function referenceRecurrence(databaseUrl: string, filters: Filters)
     )`,
     // a re-inspection: an earlier visit of the unit; a repeat: its category found at an earlier visit
     `reinspection_findings AS (
-      SELECT ff.id, ff.county_id, ff.category1_id, (first_found.first_day < ci.stationed_from) AS is_repeat
+      SELECT ff.id, ff.county_id, ff.region_id, ff.unit_id, ff.unit_category, ff.category1_id, (first_found.first_day < ci.stationed_from) AS is_repeat
       FROM ff
       JOIN inspections ci ON ci.id = ff.inspection_id AND ci.deleted_at IS NULL
       JOIN visits v ON v.unit_id = ci.unit_id
@@ -588,7 +699,7 @@ export async function referenceRecurrence(databaseUrl: string, filters: Filters)
     )`,
     // closed, the unit visited again after the closure; a rebound: named by a finding found after it
     `closed_reinspected AS (
-      SELECT ff.id, ff.county_id, ff.category1_id, COALESCE(links.last_found > fc.closure, false) AS is_rebound
+      SELECT ff.id, ff.county_id, ff.region_id, ff.unit_id, ff.unit_category, ff.category1_id, COALESCE(links.last_found > fc.closure, false) AS is_rebound
       FROM ff
       JOIN finding_close fc ON fc.finding_id = ff.id
       JOIN visits v ON v.unit_id = ff.unit_id
@@ -596,10 +707,10 @@ export async function referenceRecurrence(databaseUrl: string, filters: Filters)
       WHERE fc.n_tasks = fc.n_closed AND v.last_day > fc.closure
     )`,
     `counted AS (
-      SELECT county_id, category1_id, 1 AS reinspection, is_repeat::int AS repeat, 0 AS closed_reinspected, 0 AS rebound
+      SELECT county_id, region_id, unit_id, unit_category, category1_id, 1 AS reinspection, is_repeat::int AS repeat, 0 AS closed_reinspected, 0 AS rebound
       FROM reinspection_findings
       UNION ALL
-      SELECT county_id, category1_id, 0, 0, 1, is_rebound::int FROM closed_reinspected
+      SELECT county_id, region_id, unit_id, unit_category, category1_id, 0, 0, 1, is_rebound::int FROM closed_reinspected
     )`,
   );
   const sums = `COALESCE(sum(reinspection), 0)::int AS reinspection, COALESCE(sum(repeat), 0)::int AS repeat,
@@ -610,7 +721,12 @@ export async function referenceRecurrence(databaseUrl: string, filters: Filters)
       // counted once into a temporary table, then summed three ways
       await run(`CREATE TEMP TABLE counted_rows AS ${sql} SELECT * FROM counted`, params);
       const [t] = await run(`SELECT ${sums} FROM counted_rows`, []);
-      const byRegion = await run(`SELECT county_id AS key, ${sums} FROM counted_rows WHERE county_id IS NOT NULL GROUP BY 1 ORDER BY 1`, []);
+      const areas = await areasOf(run, filters);
+      const byRegion = await describedRows(
+        run,
+        areas,
+        await run(`SELECT ${areas.key('r')} AS key, ${sums} FROM counted_rows r WHERE county_id IS NOT NULL GROUP BY 1`, []),
+      );
       const byCategory = await run(`SELECT category1_id AS key, ${sums} FROM counted_rows WHERE category1_id IS NOT NULL GROUP BY 1 ORDER BY 1`, []);
       const group = (r: Row) => ({
         reinspectionFindings: num(r.reinspection),
@@ -622,7 +738,7 @@ export async function referenceRecurrence(databaseUrl: string, filters: Filters)
         filters: appliedFilters(filters, []),
         repeat: ratio(num(t.repeat), num(t.reinspection)),
         rebound: ratio(num(t.rebound), num(t.closed_reinspected)),
-        byRegion: byRegion.map((r) => ({ regionId: num(r.key), ...group(r) })),
+        byRegion: byRegion.map(({ area, row }) => ({ ...area, ...group(row) })),
         byCategory: byCategory.map((r) => ({ categoryId: num(r.key), ...group(r) })),
       };
     },

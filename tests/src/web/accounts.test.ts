@@ -358,7 +358,11 @@ describeInBrowser('accounts in a browser', () => {
       rows.map((row) => Array.from((row as unknown as { cells: ArrayLike<{ textContent: string | null }> }).cells, (c) => (c.textContent ?? '').trim())),
     );
     expect(closure.map((row) => [row[0], row[2]])).toEqual(
-      mine.charts.closureByRegion.map((r: Json) => [county.name, `${formatCount(r.findingsClosed)} / ${formatCount(r.findings)}`]),
+      // a county user's 各地区 charts show their townships and 县直单位 (issue 18, item 9)
+      mine.charts.closureByRegion.map((r: Json) => [
+        r.level === 'countyUnits' ? '县直单位' : r.name,
+        `${formatCount(r.findingsClosed)} / ${formatCount(r.findings)}`,
+      ]),
     );
     await shot(page, '05-county-overview', true);
 
@@ -485,7 +489,7 @@ describeInBrowser('accounts in a browser', () => {
     expect(Number((await text(page, 'kpi-findings-value')).replace(/[^\d]/g, ''))).toBe(mine.cards.findings);
     await expectRatio(page, 'kpi-finding-closure', mine.cards.findingClosure);
     expect(await page.$$eval('[data-testid="chart-closure-by-region-table"] tbody tr td:first-child', (tds) => tds.map((td) => td.textContent))).toEqual(
-      mine.charts.closureByRegion.map(() => created.countyName),
+      mine.charts.closureByRegion.map((r: Json) => (r.level === 'countyUnits' ? '县直单位' : r.name)),
     );
     await page.context().close();
   });

@@ -330,7 +330,11 @@ describeInBrowser('dashboard in a browser', () => {
     await waitReady('overview-kpis');
     const drilled = await api(`/api/metrics/overview?regionId=${target.regionId}`);
     await expectRatio('kpi-finding-closure', drilled.cards.findingClosure);
-    expect((await tableRows('chart-closure-by-region-table')).map((r) => r[0])).toEqual([regionName(target.regionId)]);
+    // the chart goes one level down: the county's townships and 县直单位 (issue 18, item 9)
+    expect((await tableRows('chart-closure-by-region-table')).map((r) => r[0])).toEqual(
+      drilled.charts.closureByRegion.map((r: Json) => (r.level === 'countyUnits' ? '县直单位' : r.name)),
+    );
+    expect(drilled.charts.closureByRegion.every((r: Json) => r.level === 'township' || r.level === 'countyUnits')).toBe(true);
     await shot('06-overview-county-drill');
   });
 

@@ -5,7 +5,8 @@ import { AGING_BUCKETS, INSPECTION_MODES, UNIT_CATEGORIES } from '../../common/f
  * Response shapes of the metric endpoints. Every rate travels with its numerator and
  * denominator; rate is null when the denominator is 0. Lists of rows ("long format") hold
  * only non-zero groups, sorted by their keys ascending, except where a comment says
- * otherwise. Region rows are county-level regions (市本级 and each county): `county_id`.
+ * otherwise. Region rows ("各地区", `byRegion`, `regionCategory`) lie one level below the
+ * region in scope (backend/src/metrics/areas.ts) and say which (areaSchema).
  */
 export const ratioSchema = z.object({
   numerator: z.number().int(),
@@ -29,6 +30,31 @@ export const appliedFiltersSchema = z.object({
   /** Filters given but not meaningful for this metric (coverage ignores categoryId). */
   ignored: z.array(z.string()),
 });
+
+/** What a by-region row stands for (backend/src/metrics/areas.ts). */
+export const AREA_ROW_LEVELS = ['county', 'township', 'countyUnits', 'unitCategory', 'unit'] as const;
+
+/**
+ * The area of a by-region row, one level below the region in scope: the city's county-level
+ * regions (`county`: 市本级 and each county), a county's townships (`township`) and its units
+ * in no township (`countyUnits`, 县直单位), 市本级's unit categories (`unitCategory`, 市直单位),
+ * a township's (or a 市直 category's) units (`unit`).
+ */
+export const areaSchema = z.object({
+  level: z.enum(AREA_ROW_LEVELS),
+  /**
+   * The region the row's filter names: the county (county, countyUnits), the township, 市本级
+   * (unitCategory, with `unitCategory`), the region in scope (unit)
+   */
+  regionId: z.number().int(),
+  /** unitCategory rows: the category (with regionId 市本级, the drill's filter) */
+  unitCategory: unitCategoryEnum.nullable(),
+  /** unit rows: the unit (its 单位画像) */
+  unitId: z.number().int().nullable(),
+  /** the region's or unit's name; 县直单位; the unit category's Chinese name */
+  name: z.string(),
+});
+export type Area = z.infer<typeof areaSchema>;
 
 // --- coverage ------------------------------------------------------------------------
 
@@ -67,7 +93,7 @@ export const coverageSchema = z.object({
   projected: z.number().min(0).max(1).nullable(),
   byRegion: z.array(
     z.object({
-      regionId: z.number().int(),
+      ...areaSchema.shape,
       /** the committee's term used for this region */
       termId: z.number().int(),
       termStart: z.string(),
@@ -96,9 +122,9 @@ export const categoriesSchema = z.object({
   level1: z.array(z.object({ categoryId: z.number().int(), code: z.string(), name: z.string(), count: z.number().int() })),
   /** every level-2 category, zero counts included, by code */
   level2: z.array(z.object({ categoryId: z.number().int(), parentId: z.number().int(), code: z.string(), name: z.string(), count: z.number().int() })),
-  byRegion: z.array(z.object({ regionId: z.number().int(), count: z.number().int() })),
-  /** county × level-1 category */
-  regionCategory: z.array(z.object({ regionId: z.number().int(), categoryId: z.number().int(), count: z.number().int() })),
+  byRegion: z.array(z.object({ ...areaSchema.shape, count: z.number().int() })),
+  /** area (as byRegion) × level-1 category */
+  regionCategory: z.array(z.object({ ...areaSchema.shape, categoryId: z.number().int(), count: z.number().int() })),
   /** unit category × level-1 category */
   unitCategoryMatrix: z.array(z.object({ unitCategory: unitCategoryEnum, categoryId: z.number().int(), count: z.number().int() })),
   byRound: z.array(z.object({ roundId: z.number().int(), count: z.number().int() })),
@@ -144,7 +170,7 @@ export const rectificationSchema = z.object({
     median: z.number().int().nullable(),
     p90: z.number().int().nullable(),
   }),
-  byRegion: z.array(z.object({ regionId: z.number().int(), ...closureGroupSchema.shape })),
+  byRegion: z.array(z.object({ ...areaSchema.shape, ...closureGroupSchema.shape })),
   byRound: z.array(z.object({ roundId: z.number().int(), ...closureGroupSchema.shape })),
 });
 export type RectificationResponse = z.infer<typeof rectificationSchema>;
@@ -166,7 +192,7 @@ export const recurrenceSchema = z.object({
   filters: appliedFiltersSchema,
   repeat: ratioSchema,
   rebound: ratioSchema,
-  byRegion: z.array(z.object({ regionId: z.number().int(), ...recurrenceGroupSchema.shape })),
+  byRegion: z.array(z.object({ ...areaSchema.shape, ...recurrenceGroupSchema.shape })),
   /** by level-1 category */
   byCategory: z.array(z.object({ categoryId: z.number().int(), ...recurrenceGroupSchema.shape })),
 });

@@ -1,14 +1,16 @@
 /** The categories metric's queries: over the facts and over a precomputed source, side by side. */
 import type { Scope } from '../../dimensions/scope';
+import { areaKey, levelOf } from '../areas';
 import type { TableSource } from '../read-source';
 import { findingsSubquery, SUMMARY, summaryConditions, type SqlQuery } from './shared';
 
 /** The grouping sets of the categories metric, in the order `grouping()` receives their columns. */
-export const CATEGORY_GROUPING_COLUMNS = ['category_id', 'county_id', 'category1_id', 'unit_category', 'round_id', 'mode', 'quarter'] as const;
+export const CATEGORY_GROUPING_COLUMNS = ['category_id', 'area', 'category1_id', 'unit_category', 'round_id', 'mode', 'quarter'] as const;
 
 export const CATEGORY_SETS = {
   level2: ['category_id'],
-  regionCategory: ['county_id', 'category1_id'],
+  /** area (the scope's level, metrics/areas.ts) × level-1 category */
+  regionCategory: ['area', 'category1_id'],
   unitCategoryMatrix: ['unit_category', 'category1_id'],
   byRound: ['round_id'],
   byMode: ['mode'],
@@ -29,7 +31,7 @@ export function buildCategoriesQuery(scope: Scope): SqlQuery {
   const findings = findingsSubquery(
     scope,
     false,
-    "category_id, county_id, category1_id, unit_category, round_id, mode, concat(toString(toYear(found_date)), 'Q', toString(toQuarter(found_date))) AS quarter",
+    `category_id, ${areaKey(levelOf(scope))} AS area, category1_id, unit_category, round_id, mode, concat(toString(toYear(found_date)), 'Q', toString(toQuarter(found_date))) AS quarter`,
   );
   const sets = Object.values(CATEGORY_SETS)
     .map((set) => `(${set.join(', ')})`)
@@ -46,7 +48,7 @@ GROUP BY GROUPING SETS (${sets})`,
 
 export interface CategoriesRow {
   category_id: number;
-  county_id: number;
+  area: string | number;
   category1_id: number;
   unit_category: string;
   round_id: number;
@@ -65,7 +67,7 @@ export function buildSummaryCategoriesQuery(scope: Scope, source: TableSource = 
   return {
     query: `SELECT ${CATEGORY_GROUPING_COLUMNS.join(', ')}, sum(findings) AS n, grouping(${CATEGORY_GROUPING_COLUMNS.join(', ')}) AS g
 FROM (
-    SELECT category_id, county_id, category1_id, unit_category, round_id, mode,
+    SELECT category_id, ${areaKey(levelOf(scope))} AS area, category1_id, unit_category, round_id, mode,
       concat(toString(toYear(found_quarter)), 'Q', toString(toQuarter(found_quarter))) AS quarter, findings
     FROM ${from}
     WHERE ${where}

@@ -5,6 +5,7 @@
  */
 import { LAST_BY_MODE } from '@xuncha/etl';
 import type { Scope } from '../../dimensions/scope';
+import { areaKey, levelOf } from '../areas';
 import type { BoundSource } from '../read-source';
 import { and, FACTS, inspectionUnitFilter, tableOf, type SqlQuery } from './shared';
 
@@ -116,23 +117,24 @@ unit_status AS (
   };
 }
 
-/** In scope and covered units by county and unit category. */
+/** In scope and covered units by county, area (the scope's level, metrics/areas.ts) and unit category. */
 export function buildCoverageQuery(scope: Scope, options: CoverageOptions): SqlQuery {
   const status = unitStatusCte(scope, options);
   return {
     query: `WITH
 ${status.query}
-SELECT county_id, term_id, unit_category, count() AS in_scope, countIf(covered) AS covered_units
+SELECT county_id, ${areaKey(levelOf(scope))} AS area, term_id, unit_category, count() AS in_scope, countIf(covered) AS covered_units
 FROM unit_status
 WHERE active OR (abolished_in_term AND covered)
-GROUP BY county_id, term_id, unit_category
-ORDER BY county_id, term_id, unit_category`,
+GROUP BY county_id, area, term_id, unit_category
+ORDER BY county_id, area, term_id, unit_category`,
     params: status.params,
   };
 }
 
 export interface CoverageRow {
   county_id: number;
+  area: string | number;
   term_id: number;
   unit_category: string;
   in_scope: string;

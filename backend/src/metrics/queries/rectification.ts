@@ -6,6 +6,7 @@
 import { closeDays } from '@xuncha/etl';
 import { AGING_WINDOWS, DUE_SOON_DAYS } from '../../common/filters';
 import type { Scope } from '../../dimensions/scope';
+import { areaKey, levelOf } from '../areas';
 import type { TableSource } from '../read-source';
 import { FED_BACK, findingsSubquery, SUMMARY, summaryConditions, TASK, taskStateCte, type SqlQuery } from './shared';
 
@@ -31,34 +32,35 @@ function windowFigures(aggregate: (condition: string) => string, due: string, du
   return [...aged, ...dueSoon];
 }
 
-/** Findings fed back by as-of (every filter), by county, round and 立行立改. */
+/** Findings fed back by as-of (every filter), by county, area (the scope's level, metrics/areas.ts), round and 立行立改. */
 export function buildFindingTotalsQuery(scope: Scope): SqlQuery {
-  const findings = findingsSubquery(scope, true, 'county_id, round_id, is_immediate');
+  const findings = findingsSubquery(scope, true, `county_id, ${areaKey(levelOf(scope))} AS area, round_id, is_immediate`);
   return {
-    query: `SELECT county_id, round_id, is_immediate AS immediate, count() AS findings
+    query: `SELECT county_id, area, round_id, is_immediate AS immediate, count() AS findings
 FROM (
     ${findings.query}
 )
-GROUP BY county_id, round_id, immediate
-ORDER BY county_id, round_id, immediate`,
+GROUP BY county_id, area, round_id, immediate
+ORDER BY county_id, area, round_id, immediate`,
     params: findings.params,
   };
 }
 
 export interface FindingTotalsRow {
   county_id: number;
+  area: string | number;
   round_id: number;
   immediate: number;
   findings: string;
 }
 
 /** The grouping sets of the rectification query, in the order `grouping()` receives their columns. */
-export const CLOSED_GROUPING_COLUMNS = ['county_id', 'round_id', 'immediate', 'days'] as const;
+export const CLOSED_GROUPING_COLUMNS = ['county_id', 'area', 'round_id', 'immediate', 'days'] as const;
 
 /**
  * The tasks of the findings fed back by as-of, in one pass over them (one evaluation of
  * their state as of D), grouped by finding and then:
- * - by county, round and 立行立改: findings closed (with tasks, all 已销号), and the task-level
+ * - by county, area (the scope's level, metrics/areas.ts), round and 立行立改: findings closed (with tasks, all 已销号), and the task-level
  *   figures (closed, on time, overdue by bucket, due soon, extended);
  * - by days from feedback to the last task's 销号 (a histogram of the closed findings; days
  *   is NULL for the others).
@@ -73,13 +75,13 @@ export function buildRectificationTasksQuery(scope: Scope, current: boolean): Sq
   return {
     query: `WITH
 ${tasks.query}
-SELECT county_id, round_id, immediate, days,
+SELECT county_id, area, round_id, immediate, days,
   countIf(is_closed) AS closed_findings,
   sum(n_tasks) AS tasks, sum(n_closed) AS closed, sum(n_on_time) AS on_time, sum(n_closed_undated) AS closed_undated, sum(n_overdue) AS overdue,
   ${windowSums}, sum(n_extended) AS extended,
   grouping(${CLOSED_GROUPING_COLUMNS.join(', ')}) AS g
 FROM (
-  SELECT finding_id, any(county_id) AS county_id, any(round_id) AS round_id, any(finding_is_immediate) AS immediate,
+  SELECT finding_id, any(county_id) AS county_id, any(${areaKey(levelOf(scope), 'k.')}) AS area, any(round_id) AS round_id, any(finding_is_immediate) AS immediate,
     count() AS n_tasks,
     countIf(${TASK.closed}) AS n_closed,
     n_closed = n_tasks AS is_closed,
@@ -89,10 +91,10 @@ FROM (
     countIf(${late}) AS n_overdue,
     ${windows.join(',\n    ')},
     countIf(${TASK.extended}) AS n_extended
-  FROM tasks
+  FROM tasks AS k
   GROUP BY finding_id
 )
-GROUP BY GROUPING SETS ((county_id, round_id, immediate), (days))`,
+GROUP BY GROUPING SETS ((county_id, area, round_id, immediate), (days))`,
     params: tasks.params,
   };
 }
@@ -107,6 +109,7 @@ export interface RectificationTasksRow extends TaskFiguresRow {
 /** Task-level figures by county and round: closed, on time, overdue by bucket, due soon, extended (the summary's). */
 export interface TaskFiguresRow {
   county_id: number;
+  area: string | number;
   round_id: number;
   tasks: string;
   closed: string;
@@ -123,18 +126,19 @@ export interface TaskFiguresRow {
 export function buildSummaryFindingClosureQuery(scope: Scope, source: TableSource = SUMMARY): SqlQuery {
   const { from, where, params } = summaryConditions(scope, [FED_BACK], source);
   return {
-    query: `SELECT county_id, round_id, is_immediate AS immediate, sum(findings) AS n_findings, sum(findings_closed) AS n_closed
+    query: `SELECT county_id, ${areaKey(levelOf(scope))} AS area, round_id, is_immediate AS immediate, sum(findings) AS n_findings, sum(findings_closed) AS n_closed
 FROM ${from}
 WHERE ${where}
-GROUP BY county_id, round_id, immediate
+GROUP BY county_id, area, round_id, immediate
 HAVING n_findings > 0
-ORDER BY county_id, round_id, immediate`,
+ORDER BY county_id, area, round_id, immediate`,
     params,
   };
 }
 
 export interface SummaryFindingClosureRow {
   county_id: number;
+  area: string | number;
   round_id: number;
   immediate: number;
   n_findings: string;
@@ -171,19 +175,19 @@ export function buildSummaryTaskFiguresQuery(scope: Scope, source: TableSource =
   const { from, where, params } = summaryConditions(scope, [FED_BACK], source);
   const over = (condition: string) => `arraySum(arrayMap((d, k) -> if(${condition}, k, 0), mapKeys(due), mapValues(due)))`;
   return {
-    query: `SELECT county_id, round_id, n_tasks AS tasks, n_closed AS closed, n_on_time AS on_time, n_closed_undated AS closed_undated,
+    query: `SELECT county_id, area, round_id, n_tasks AS tasks, n_closed AS closed, n_on_time AS on_time, n_closed_undated AS closed_undated,
   ${over('d < {asOf:Date}')} AS overdue,
   ${windowFigures(over, 'd', 'd').join(',\n  ')},
   n_extended AS extended
 FROM (
-  SELECT county_id, round_id, sum(tasks) AS n_tasks, sum(tasks_closed) AS n_closed, sum(tasks_on_time) AS n_on_time, sum(tasks_closed_undated) AS n_closed_undated,
+  SELECT county_id, ${areaKey(levelOf(scope))} AS area, round_id, sum(tasks) AS n_tasks, sum(tasks_closed) AS n_closed, sum(tasks_on_time) AS n_on_time, sum(tasks_closed_undated) AS n_closed_undated,
     sum(tasks_extended) AS n_extended, sumMap(open_due) AS due
   FROM ${from}
   WHERE ${where}
-  GROUP BY county_id, round_id
+  GROUP BY county_id, area, round_id
   HAVING n_tasks > 0
 )
-ORDER BY county_id, round_id`,
+ORDER BY county_id, area, round_id`,
     params: { ...params, asOf: scope.asOf },
   };
 }

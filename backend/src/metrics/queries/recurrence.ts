@@ -1,6 +1,7 @@
 /** The recurrence metric's queries (repeats and rebounds): over the facts and over a precomputed source, side by side. */
 import { isRebound, isReinspectedAfterClosure, isReinspection, isRepeat } from '@xuncha/etl';
 import type { Scope } from '../../dimensions/scope';
+import { areaKey, levelOf } from '../areas';
 import type { TableSource } from '../read-source';
 import { and, findingsSubquery, inspectionUnitFilter, SUMMARY, summaryConditions, TASK, taskStateCte, type SqlQuery } from './shared';
 
@@ -10,7 +11,7 @@ import { and, findingsSubquery, inspectionUnitFilter, SUMMARY, summaryConditions
  * at the unit (`is_repeat`). The repeat figures count these rows; the 复发 drill lists them.
  */
 function repeatFindingsCtes(scope: Scope): SqlQuery {
-  const findings = findingsSubquery(scope, false, 'id, unit_id, category_id, category1_id, county_id, stationed_from');
+  const findings = findingsSubquery(scope, false, 'id, unit_id, region_id, unit_category, category_id, category1_id, county_id, stationed_from');
   return {
     query: `f AS (
     ${findings.query}
@@ -28,7 +29,7 @@ first_found AS (
   GROUP BY unit_id, category_id
 ),
 repeat_findings AS (
-  SELECT f.id AS id, f.county_id AS county_id, f.category1_id AS category1_id, ${isRepeat('f.stationed_from', 'c.first_date')} AS is_repeat
+  SELECT f.id AS id, f.county_id AS county_id, ${areaKey(levelOf(scope), 'f.')} AS area, f.category1_id AS category1_id, ${isRepeat('f.stationed_from', 'c.first_date')} AS is_repeat
   FROM f
   INNER JOIN first_visit AS v ON v.unit_id = f.unit_id
   LEFT JOIN first_found AS c ON c.unit_id = f.unit_id AND c.category_id = f.category_id
@@ -47,18 +48,19 @@ export function buildRepeatQuery(scope: Scope): SqlQuery {
   return {
     query: `WITH
 ${ctes.query}
-SELECT county_id, category1_id,
+SELECT county_id, area, category1_id,
   count() AS reinspection_findings,
   countIf(is_repeat) AS repeats
 FROM repeat_findings
-GROUP BY county_id, category1_id
-ORDER BY county_id, category1_id`,
+GROUP BY county_id, area, category1_id
+ORDER BY county_id, area, category1_id`,
     params: ctes.params,
   };
 }
 
 export interface RepeatRow {
   county_id: number;
+  area: string | number;
   category1_id: number;
   reinspection_findings: string;
   repeats: string;
@@ -75,8 +77,8 @@ function reboundFindingsCtes(scope: Scope, current: boolean): SqlQuery {
   return {
     query: `${tasks.query},
 closed AS (
-  SELECT finding_id AS id, any(unit_id) AS unit_id, any(county_id) AS county_id, any(category1_id) AS category1_id, ${TASK.closureDay} AS closure_day
-  FROM tasks
+  SELECT finding_id AS id, any(unit_id) AS unit_id, any(county_id) AS county_id, any(${areaKey(levelOf(scope), 'k.')}) AS area, any(category1_id) AS category1_id, ${TASK.closureDay} AS closure_day
+  FROM tasks AS k
   GROUP BY finding_id
   HAVING countIf(${TASK.closed}) = count()
 ),
@@ -93,7 +95,7 @@ linked AS (
   GROUP BY finding_id
 ),
 rebound_findings AS (
-  SELECT c.id AS id, c.county_id AS county_id, c.category1_id AS category1_id,
+  SELECT c.id AS id, c.county_id AS county_id, c.area AS area, c.category1_id AS category1_id,
     l.finding_id != 0 AND ${isRebound('l.last_found', 'c.closure_day')} AS is_rebound
   FROM closed AS c
   INNER JOIN last_visit AS v ON v.unit_id = c.unit_id
@@ -113,18 +115,19 @@ export function buildReboundQuery(scope: Scope, current: boolean): SqlQuery {
   return {
     query: `WITH
 ${ctes.query}
-SELECT county_id, category1_id,
+SELECT county_id, area, category1_id,
   count() AS closed_reinspected,
   countIf(is_rebound) AS rebounds
 FROM rebound_findings
-GROUP BY county_id, category1_id
-ORDER BY county_id, category1_id`,
+GROUP BY county_id, area, category1_id
+ORDER BY county_id, area, category1_id`,
     params: ctes.params,
   };
 }
 
 export interface ReboundRow {
   county_id: number;
+  area: string | number;
   category1_id: number;
   closed_reinspected: string;
   rebounds: string;
@@ -154,19 +157,20 @@ SELECT id FROM ${repeat ? 'repeat_findings' : 'rebound_findings'} ${condition}`,
 export function buildSummaryRecurrenceQuery(scope: Scope, source: TableSource = SUMMARY): SqlQuery {
   const { from, where, params } = summaryConditions(scope, [], source);
   return {
-    query: `SELECT county_id, category1_id, sum(reinspection_findings) AS reinspection_findings, sum(repeats) AS repeats,
+    query: `SELECT county_id, ${areaKey(levelOf(scope))} AS area, category1_id, sum(reinspection_findings) AS reinspection_findings, sum(repeats) AS repeats,
   sum(closed_reinspected) AS closed_reinspected, sum(rebounds) AS rebounds
 FROM ${from}
 WHERE ${where}
-GROUP BY county_id, category1_id
+GROUP BY county_id, area, category1_id
 HAVING reinspection_findings > 0 OR closed_reinspected > 0
-ORDER BY county_id, category1_id`,
+ORDER BY county_id, area, category1_id`,
     params,
   };
 }
 
 export interface SummaryRecurrenceRow {
   county_id: number;
+  area: string | number;
   category1_id: number;
   reinspection_findings: string;
   repeats: string;

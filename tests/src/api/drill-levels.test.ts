@@ -1,0 +1,140 @@
+import type { CategoriesResponse, CoverageResponse, Filters, OptionsResponse, RectificationResponse, RecurrenceResponse } from '@xuncha/backend';
+import { drillQuery, type DrillParents } from '@xuncha/frontend';
+import { startTestApp, type TestApp } from '../support/app';
+import { referenceCategories, referenceCoverage, referenceRecurrence, referenceRectification } from '../support/metrics-reference';
+import { rounded } from '../support/rounded';
+import { pinToday } from '../support/today';
+
+jest.setTimeout(600_000);
+
+const TODAY = pinToday();
+
+function shiftDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+function quarterEndBefore(day: string): string {
+  const [y, m] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, Math.floor((m - 1) / 3) * 3, 1) - 86_400_000).toISOString().slice(0, 10);
+}
+
+const queryOf = (filters: object) =>
+  new URLSearchParams(
+    Object.entries(filters)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, String(v)] as [string, string]),
+  ).toString();
+
+type AreaLevel = CoverageResponse['byRegion'][number]['level'];
+
+/**
+ * Issue 18, item 9: the "各地区" series follow the region filter down one level — the city by
+ * county, a county by township and 县直单位, 市本级 by 市直 unit category, a township (or 市本级
+ * with a unit category) by unit — every row equal to the PostgreSQL reference (which groups
+ * independently), at today, a past day and a past quarter's end (the quarter build), for a
+ * county user too; and a row's drill (the heatmap's cells) lists exactly what it counts.
+ */
+describe('the by-region series one level below the scope', () => {
+  let t: TestApp;
+  let parents: DrillParents;
+  const levels: [string, Omit<Filters, 'asOf'>, AreaLevel[]][] = [];
+  const days = [TODAY, shiftDays(TODAY, -400), quarterEndBefore(TODAY)];
+
+  beforeAll(async () => {
+    t = await startTestApp({ seed: { scale: 'tiny', today: TODAY } });
+    const options = (await t.get<OptionsResponse>('/api/options')).body;
+    const city = options.regions[0];
+    const municipal = city.children.find((r) => r.level === 'MUNICIPAL')!;
+    // the county with the most townships, and its first township with findings
+    const county = [...city.children.filter((r) => r.level === 'COUNTY')].sort((a, b) => b.children.length - a.children.length)[0];
+    expect(county.children.length).toBeGreaterThan(0);
+    const categories = (await t.get<CategoriesResponse>(`/api/metrics/categories?regionId=${county.id}`)).body;
+    const township = categories.byRegion.find((r) => r.level === 'township')!;
+    expect(township).toBeDefined();
+    const regionParent = new Map<number, number>();
+    for (const c of city.children) {
+      regionParent.set(c.id, city.id);
+      for (const child of c.children) regionParent.set(child.id, c.id);
+    }
+    parents = { region: (id) => regionParent.get(id), category: () => undefined };
+    levels.push(
+      ['the city', {}, ['county']],
+      ['a county', { regionId: county.id }, ['countyUnits', 'township']],
+      ['a township', { regionId: township.regionId }, ['unit']],
+      ['市本级', { regionId: municipal.id }, ['unitCategory']],
+      ['a 市直 unit category', { regionId: municipal.id, unitCategory: 'PARTY_GOV' }, ['unit']],
+    );
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const check = async <T extends { byRegion: { level: AreaLevel }[] }>(
+    metric: string,
+    reference: (url: string, filters: Filters) => Promise<T>,
+    pick: (r: T) => unknown,
+  ) => {
+    let rows = 0;
+    for (const [label, given, expectedLevels] of levels)
+      for (const asOf of days) {
+        const filters: Filters = { ...given, asOf };
+        const api = await t.get<T>(`/api/metrics/${metric}?${queryOf(filters)}`);
+        expect(api.status).toBe(200);
+        const expected = await reference(t.db.url, filters);
+        expect({ label, asOf, rows: rounded(pick(api.body)) }).toEqual({ label, asOf, rows: rounded(pick(expected)) });
+        for (const row of api.body.byRegion)
+          expect({ label, level: row.level, in: expectedLevels.includes(row.level) }).toEqual({ label, level: row.level, in: true });
+        rows += api.body.byRegion.length;
+      }
+    // the comparison is not vacuous: rows at each level
+    expect(rows).toBeGreaterThan(levels.length * 2);
+  };
+
+  it('coverage', () =>
+    check<CoverageResponse>(
+      'coverage',
+      (url, f) => referenceCoverage(url, f, { uncoveredLimit: 0 }),
+      (r) => [r.byRegion, r.coverage],
+    ));
+  it('categories', () => check<CategoriesResponse>('categories', referenceCategories, (r) => [r.byRegion, r.regionCategory, r.total]));
+  it('rectification', () => check<RectificationResponse>('rectification', referenceRectification, (r) => [r.byRegion, r.findingClosure, r.taskClosure]));
+  it('recurrence', () => check<RecurrenceResponse>('recurrence', referenceRecurrence, (r) => [r.byRegion, r.repeat, r.rebound]));
+
+  it('a county user sees their townships, as the county filter shows them', async () => {
+    const county = levels[1][1].regionId!;
+    const options = (await t.get<OptionsResponse>('/api/options')).body;
+    const code = options.regions[0].children.find((r) => r.id === county)!.code;
+    const user = await t.as(`county-${code}`);
+    for (const metric of ['coverage', 'categories', 'rectification', 'recurrence']) {
+      const mine = await user.get<{ byRegion: unknown[] }>(`/api/metrics/${metric}?asOf=${TODAY}`);
+      const filtered = await t.get<{ byRegion: unknown[] }>(`/api/metrics/${metric}?asOf=${TODAY}&regionId=${county}`);
+      expect(mine.status).toBe(200);
+      expect({ metric, rows: mine.body.byRegion }).toEqual({ metric, rows: filtered.body.byRegion });
+      expect((mine.body.byRegion as { level: string }[]).some((r) => r.level === 'township')).toBe(true);
+    }
+  });
+
+  it('each township and 市直 category cell of the heatmap lists exactly what it counts', async () => {
+    const expected: Record<string, number> = {};
+    const actual: Record<string, number> = {};
+    for (const [label, given] of levels.filter(([, , l]) => l.includes('township') || l.includes('unitCategory') || l.includes('county')))
+      for (const asOf of [TODAY, days[1]]) {
+        const filters = { ...given, asOf };
+        const { body } = await t.get<CategoriesResponse>(`/api/metrics/categories?${queryOf(filters)}`);
+        for (const cell of body.regionCategory) {
+          // what the heatmap's cell sends (RegionCategoryHeatmapCard): 县直单位 opens nothing
+          if (cell.level === 'countyUnits' || cell.level === 'unit') continue;
+          const element: Record<string, string> = { regionId: String(cell.regionId), categoryId: String(cell.categoryId) };
+          if (cell.unitCategory) element.unitCategory = cell.unitCategory;
+          const page = Object.fromEntries(Object.entries(filters).map(([k, v]) => [k, String(v)]));
+          const query = drillQuery(page, element, parents);
+          const key = `${label} ${asOf}: ${cell.level} ${cell.name} × ${cell.categoryId}`;
+          expected[key] = cell.count;
+          actual[key] = query ? (await t.get<{ total: number }>(`/api/findings?${queryOf(query)}&pageSize=1`)).body.total : 0;
+        }
+      }
+    expect(Object.keys(expected).some((k) => k.includes(' township '))).toBe(true);
+    expect(Object.keys(expected).some((k) => k.includes(' unitCategory '))).toBe(true);
+    expect(actual).toEqual(expected);
+  });
+});
