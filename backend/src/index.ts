@@ -34,6 +34,7 @@ export type { ReportedState } from './exports/dto/reported.dto';
 export { MetricsService, type MetricRead } from './metrics/metrics.service';
 export { MetricsRepository } from './metrics/metrics.repository';
 export type { BoundSource, MetricName, ReadSource } from './metrics/read-source';
+export { areaLevelOf, type AreaLevel } from './metrics/areas';
 export { ScopeService } from './dimensions/scope.service';
 export { SYSTEM, type Caller, type Principal } from './auth/principal';
 export { CaseRecordsService } from './records/case-records.service';

@@ -1,4 +1,5 @@
 import {
+  areaLevelOf,
   MetricsRepository,
   MetricsService,
   QuarterStateService,
@@ -48,6 +49,7 @@ describe('read sources: the scope picks the source, every source gives the refer
   let scopes: ScopeService;
   let quarters: QuarterStateService;
   let county: number;
+  let municipal: number;
   let township: number;
   let round: number;
 
@@ -61,6 +63,7 @@ describe('read sources: the scope picks the source, every source gives the refer
     const counties = options.regions[0].children.filter((r) => r.level === 'COUNTY');
     const withTownships = counties.find((c) => c.children.length > 0)!;
     county = counties[0].id;
+    municipal = options.regions[0].children.find((r) => r.level === 'MUNICIPAL')!.id;
     township = withTownships.children[0].id;
     round = options.rounds.find((r) => r.committeeRegionId === county)!.id;
   });
@@ -121,13 +124,15 @@ describe('read sources: the scope picks the source, every source gives the refer
       const api = await fromApi(metric, filters);
       const chosen: ReadSource = api.source.kind === 'quarter' ? { kind: 'quarter', quarterEnd: api.source.quarterEnd } : api.source;
       expect({ metric, filters, source: chosen }).toEqual({ metric, filters, source: expected });
-      const want = JSON.stringify(rounded(await reference(metric, filters)));
-      expect({ metric, filters, figure: JSON.stringify(rounded(api.body)) }).toEqual({ metric, filters, figure: want });
+      const want = rounded(await reference(metric, filters));
+      expect({ metric, filters, figure: rounded(api.body) }).toEqual({ metric, filters, figure: want });
       const resolved = await scopes.resolve(SYSTEM, filters);
+      // the by-region series one level below the scope's region, as the metrics service sets it
+      const scope = { ...resolved.scope, area: areaLevelOf(resolved.scope, resolved.dims) };
       for (const other of also) {
         const source: BoundSource = other.kind === 'quarter' ? { ...other, build: (await quarters.get(other.quarterEnd)).build } : other;
-        const figure = await figuresFrom(metric, { scope: resolved.scope, dims: resolved.dims, source });
-        expect({ metric, filters, source: other, figure: JSON.stringify(rounded(figure)) }).toEqual({ metric, filters, source: other, figure: want });
+        const figure = await figuresFrom(metric, { scope, dims: resolved.dims, source });
+        expect({ metric, filters, source: other, figure: rounded(figure) }).toEqual({ metric, filters, source: other, figure: want });
       }
     }
   };
@@ -140,7 +145,8 @@ describe('read sources: the scope picks the source, every source gives the refer
     const dims = (await scopes.resolve(SYSTEM, {})).dims;
     // as of today every day loaded lies on or before as-of
     expect(dims.maxEventDate! <= today && dims.summary!.allBy <= today && dims.unitCoverageBy! <= today).toBe(true);
-    const cases = [{ asOf: today }, { asOf: today, regionId: county }, { asOf: today, unitCategory: 'VILLAGE' as const, mode: 'ROUTINE' as const }].flatMap(
+    // 市本级: its series are by unit category, a column of the summaries (a county's, by township, are not)
+    const cases = [{ asOf: today }, { asOf: today, regionId: municipal }, { asOf: today, unitCategory: 'VILLAGE' as const, mode: 'ROUTINE' as const }].flatMap(
       (filters) =>
         METRICS.map((metric) => ({
           metric,
@@ -163,7 +169,7 @@ describe('read sources: the scope picks the source, every source gives the refer
   });
 
   it('quarter: as of a past quarter end, before the last event, every metric reads its build', async () => {
-    const quarterCases = [{ asOf: lastQuarter }, { asOf: lastQuarter, regionId: county, unitCategory: 'VILLAGE' as const }].flatMap((filters) =>
+    const quarterCases = [{ asOf: lastQuarter }, { asOf: lastQuarter, regionId: municipal }].flatMap((filters) =>
       METRICS.map((metric) => ({
         metric,
         filters,
@@ -174,7 +180,7 @@ describe('read sources: the scope picks the source, every source gives the refer
     await check(quarterCases);
   });
 
-  it('facts: a township, a coverage round or previous term, or an as-of that is no quarter end before the last event reads the facts (rectification its timeline)', async () => {
+  it('facts: a township or a county (series by unit or township), a coverage round or previous term, or an as-of that is no quarter end before the last event reads the facts (rectification its timeline, but not by unit)', async () => {
     const dayBefore = shiftDays(lastQuarter, -1);
     const dims = (await scopes.resolve(SYSTEM, {})).dims;
     // before the last event loaded: the tasks are replayed
@@ -199,8 +205,36 @@ describe('read sources: the scope picks the source, every source gives the refer
         expected: FACTS_REPLAYED,
         also: [],
       })),
-      // rectification's timeline has the township
-      { metric: 'rectification', filters: { asOf: lastQuarter, regionId: township }, expected: TIMELINE, also: [FACTS_REPLAYED] },
+      // a township's series are by unit, a column the timeline lacks too
+      { metric: 'rectification', filters: { asOf: lastQuarter, regionId: township }, expected: FACTS_REPLAYED, also: [] },
+      // a county: its series are by township, a column of neither the summaries nor the quarter builds
+      // (coverage's units carry their township); rectification's timeline has the township
+      ...(['categories', 'recurrence'] as const).map((metric) => ({
+        metric,
+        filters: { asOf: today, regionId: county },
+        expected: FACTS_CURRENT,
+        also: [FACTS_REPLAYED],
+      })),
+      { metric: 'rectification', filters: { asOf: today, regionId: county }, expected: FACTS_CURRENT, also: [FACTS_REPLAYED] },
+      { metric: 'coverage', filters: { asOf: today, regionId: county }, expected: { kind: 'summary' }, also: [FACTS_CURRENT] },
+      ...(['categories', 'recurrence'] as const).map((metric) => ({
+        metric,
+        filters: { asOf: lastQuarter, regionId: county, unitCategory: 'VILLAGE' as const },
+        expected: FACTS_REPLAYED,
+        also: [],
+      })),
+      {
+        metric: 'rectification',
+        filters: { asOf: lastQuarter, regionId: county, unitCategory: 'VILLAGE' as const },
+        expected: TIMELINE,
+        also: [FACTS_REPLAYED],
+      },
+      {
+        metric: 'coverage',
+        filters: { asOf: lastQuarter, regionId: county, unitCategory: 'VILLAGE' as const },
+        expected: quarterOf(lastQuarter),
+        also: [FACTS_REPLAYED],
+      },
       { metric: 'coverage', filters: { asOf: today, regionId: township }, expected: { kind: 'summary' }, also: [FACTS_CURRENT] },
       // coverage within a round, or against the previous term
       { metric: 'coverage', filters: { asOf: today, roundId: round }, expected: FACTS_CURRENT, also: [] },
