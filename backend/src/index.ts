@@ -36,6 +36,7 @@ export { MetricsRepository } from './metrics/metrics.repository';
 export type { BoundSource, MetricName, ReadSource } from './metrics/read-source';
 export { ScopeService } from './dimensions/scope.service';
 export { CaseRecordsService } from './records/case-records.service';
+export { EtlService } from './etl/etl.service';
 export { WorkbookPrebuilder } from './exports/workbook-prebuild';
 export { lastEndedQuarter, lastEndedQuarters, quarterPeriod, type QuarterPeriod } from './exports/quarters';
 export { SIGNATURE_LINE, textWidth } from './exports/sheet-writer';

@@ -6,6 +6,7 @@ import { Audited } from '../auth/access';
 import { ExportsService } from './exports.service';
 import { CSV_TYPE, XLSX_TYPE } from './files';
 import { ReportedService } from './reported.service';
+import { FiltersDto } from '../metrics/dto/metrics-query.dto';
 
 const FILE = { schema: { type: 'string', format: 'binary' } } as const;
 
@@ -40,6 +41,30 @@ export class ExportsController {
     const { file, source } = await this.reported.download(query.year, query.quarter, query.regionId, query.version);
     response.setHeader('X-Xuncha-Workbook', source);
     return file;
+  }
+
+  @Get('uncovered-units.csv')
+  @ApiOperation({
+    summary:
+      '未覆盖单位 CSV: every uncovered unit under the same filters as GET /api/metrics/coverage (its uncovered list, in its order); the file named after the filters',
+  })
+  @Audited('export.uncovered-csv')
+  @ApiProduces(CSV_TYPE)
+  @ApiOkResponse({ description: 'the uncovered units as CSV', ...FILE })
+  uncoveredCsv(@Query() query: FiltersDto) {
+    return this.service.uncoveredFile(query, 'csv');
+  }
+
+  @Get('uncovered-units.xlsx')
+  @ApiOperation({
+    summary:
+      '未覆盖单位 .xlsx: every uncovered unit under the same filters as GET /api/metrics/coverage (its uncovered list, in its order); the file named after the filters',
+  })
+  @Audited('export.uncovered-xlsx')
+  @ApiProduces(XLSX_TYPE)
+  @ApiOkResponse({ description: 'the uncovered units as a workbook', ...FILE })
+  uncoveredXlsx(@Query() query: FiltersDto) {
+    return this.service.uncoveredFile(query, 'xlsx');
   }
 
   @Get('tasks.csv')

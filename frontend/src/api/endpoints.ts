@@ -227,9 +227,21 @@ async function fileOf(request: Promise<Response>, fallback: string): Promise<{ b
 
 /** Every row of a list (its filters, without paging) as .xlsx or CSV. */
 /** A list downloaded whole: the drill-down lists (tasks, findings), the case-record lists (inspections, records/findings), the clues and the audit log. */
-export type ListKind = 'tasks' | 'findings' | 'inspections' | 'records/findings' | 'clues' | 'audit' | 'closure-requests' | 'masterdata/units';
+export type ListKind =
+  | 'tasks'
+  | 'findings'
+  | 'inspections'
+  | 'records/findings'
+  | 'clues'
+  | 'audit'
+  | 'closure-requests'
+  | 'masterdata/units'
+  | 'uncovered-units'
+  | 'users'
+  | 'etl/runs'
+  | `etl/runs/${number}/rejects`;
 export const downloadList = (kind: ListKind, format: 'xlsx' | 'csv', query: Record<string, unknown>) =>
-  fileOf(fetch(`/api/${kind}.${format}?${listParams(query)}`), `${kind.replace('/', '-')}.${format}`);
+  fileOf(fetch(`/api/${kind}.${format}?${listParams(query)}`), `${kind.replaceAll('/', '-')}.${format}`);
 
 export type NoticeKind = 'WARNING' | 'SUPERVISION';
 /** 预警函 / 督办单 for every task of the list: a .docx, or a zip of several. Records an escalation on each task. */
