@@ -63,6 +63,8 @@ export const AUDIT_ACTIONS: Record<string, { label: string; verb: string }> = {
   'export.etl-runs-xlsx': { label: '导出同步记录(Excel)', verb: '导出同步记录(Excel)' },
   'export.etl-rejects-csv': { label: '导出拒收记录(CSV)', verb: '导出拒收记录(CSV)' },
   'export.etl-rejects-xlsx': { label: '导出拒收记录(Excel)', verb: '导出拒收记录(Excel)' },
+  'export.quarterly-withdraw': { label: '撤回已报送', verb: '撤回已报送' },
+  'export.quarterly-withdrawn': { label: '下载已撤回的报送表', verb: '下载已撤回的报送表' },
   'etl.run': { label: '立即同步', verb: '立即同步数据' },
 };
 

@@ -146,6 +146,13 @@ export const getReportedState = (year: number, quarter: number, regionId?: numbe
 export const reportQuarter = (year: number, quarter: number, regionId?: number) =>
   unwrap<ReportedState>(api.POST('/api/exports/quarterly/report', { body: { year, quarter, ...(regionId ? { regionId } : {}) } }));
 
+export type WithdrawnReport = ReportedState['withdrawn'][number];
+/** 撤回已报送 (ADMIN): the report is kept as 已撤回 with the reason, and the quarter may be reported again. */
+export const withdrawReport = (year: number, quarter: number, regionId: number | undefined, reason: string) =>
+  unwrap<ReportedState>(api.POST('/api/exports/quarterly/report/withdraw', { body: { year, quarter, reason, ...(regionId ? { regionId } : {}) } }));
+/** A withdrawn report's workbook, as it was reported. */
+export const withdrawnReportUrl = (id: number) => `/api/exports/quarterly/report/withdrawn/${id}`;
+
 /** The file name in a Content-Disposition header (filename* first, UTF-8). */
 export function filenameOf(header: string | null): string | undefined {
   if (!header) return undefined;

@@ -520,6 +520,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/exports/quarterly/report/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤回已报送 withdraw a quarter’s report (ADMIN, with a reason): it is kept as 已撤回 (who, when, why) with its file and figures, and the quarter may be reported again. Nothing reported: 409 */
+        post: operations["ReportedController_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/quarterly/report/withdrawn/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 已撤回的报送表 a withdrawn report’s workbook, byte for byte as it was reported (a county account: its county’s only) */
+        get: operations["ReportedController_withdrawnFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/etl/run": {
         parameters: {
             query?: never;
@@ -2228,11 +2262,30 @@ export interface components {
                 current: number | null;
                 difference: number | null;
             }[];
+            withdrawn: {
+                id: number;
+                /** @description ISO timestamp */
+                reportedAt: string;
+                reportedBy: string;
+                /** @description ISO timestamp */
+                withdrawnAt: string;
+                withdrawnBy: string;
+                reason: string;
+                fileName: string;
+                size: number;
+                sha256: string;
+            }[];
         };
         ReportQuarterDto: {
             year: number;
             quarter: number;
             regionId?: number;
+        };
+        WithdrawQuarterDto: {
+            year: number;
+            quarter: number;
+            regionId?: number;
+            reason: string;
         };
         RunEtlBodyDto: {
             /**
@@ -4216,6 +4269,51 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReportedStateDto_Output"];
+                };
+            };
+        };
+    };
+    ReportedController_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawQuarterDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportedStateDto_Output"];
+                };
+            };
+        };
+    };
+    ReportedController_withdrawnFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the workbook as reported */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
         };

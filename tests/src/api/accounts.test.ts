@@ -1031,6 +1031,28 @@ describe('a county user', () => {
     'GET /api/etl/runs/:id/rejects.xlsx': async () => {
       expect((await downloadText(county, '/api/etl/runs/1/rejects.xlsx')).status).toBe(403);
     },
+    // 撤回已报送: the administrator's alone; a withdrawn report of another county answers as missing
+    'POST /api/exports/quarterly/report/withdraw': async () => {
+      const [year, quarter] = previousQuarter(TODAY);
+      const before = await sql('SELECT id, withdrawn_at FROM reported_quarters ORDER BY id');
+      for (const regionId of [own.id, other.id])
+        expect((await county.send('POST', '/api/exports/quarterly/report/withdraw', { year, quarter, regionId, reason: '越权' })).status).toBe(403);
+      expect(await sql('SELECT id, withdrawn_at FROM reported_quarters ORDER BY id')).toEqual(before);
+    },
+    'GET /api/exports/quarterly/report/withdrawn/:id': async () => {
+      const [year, quarter] = previousQuarter(TODAY);
+      // the administrator marks and withdraws the other county's workbook, then the county user's own
+      for (const regionId of [other.id, own.id]) {
+        const reported = await admin.send('POST', '/api/exports/quarterly/report', { year, quarter, regionId });
+        expect([201, 409]).toContain(reported.status);
+        expect((await admin.send('POST', '/api/exports/quarterly/report/withdraw', { year, quarter, regionId, reason: '账户测试' })).status).toBe(201);
+      }
+      const [theirs] = await sql<{ id: number }>('SELECT id FROM reported_quarters WHERE region_id = $1 AND withdrawn_at IS NOT NULL LIMIT 1', [other.id]);
+      const [ours] = await sql<{ id: number }>('SELECT id FROM reported_quarters WHERE region_id = $1 AND withdrawn_at IS NOT NULL LIMIT 1', [own.id]);
+      expect((await downloadText(county, `/api/exports/quarterly/report/withdrawn/${theirs.id}`)).status).toBe(404);
+      expect((await downloadText(county, `/api/exports/quarterly/report/withdrawn/${ours.id}`)).status).toBe(200);
+      expect((await downloadText(staff, `/api/exports/quarterly/report/withdrawn/${theirs.id}`)).status).toBe(200);
+    },
     // --- end of exports3 probes
   };
 

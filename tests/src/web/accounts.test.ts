@@ -402,6 +402,8 @@ async function getWith(url: string, cookie: string, pathname: string): Promise<{
       'nav-md-terms',
       'nav-md-units',
       'nav-md-categories',
+      // 导出: the 报送 state, where the administrator may withdraw a report
+      'nav-export',
       'nav-admin-users',
       'nav-admin-audit',
       'nav-etl',
