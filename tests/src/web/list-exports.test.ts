@@ -97,9 +97,13 @@ interface Found {
   /** Waits until no card of the page is loading, and the page's view is there. */
   async function settled(page: Page): Promise<void> {
     await page.waitForSelector('.page', { timeout: 30_000 });
-    await page.waitForFunction(() => document.querySelectorAll('section.card[data-state="loading"], .el-loading-mask').length === 0, undefined, {
-      timeout: 60_000,
-    });
+    // (the tests compile without the DOM's types: the page's document, as far as used here)
+    type Doc = { querySelectorAll(selector: string): { length: number } };
+    await page.waitForFunction(
+      () => (globalThis as unknown as { document: Doc }).document.querySelectorAll('section.card[data-state="loading"], .el-loading-mask').length === 0,
+      undefined,
+      { timeout: 60_000 },
+    );
   }
 
   /** Every table shown, with the 导出 buttons of its card or drawer. */
@@ -108,7 +112,8 @@ interface Found {
       '.el-table',
       (tables, name) =>
         tables
-          .filter((table) => (table as HTMLElement).offsetParent !== null)
+          // shown: not inside a hidden tab, collapsed row or closed drawer
+          .filter((table) => (table as unknown as { offsetParent: unknown }).offsetParent !== null)
           .map((table) => {
             const holder = table.closest('section.card, .el-drawer');
             const buttons = holder ? [...holder.querySelectorAll('.export-buttons')] : [];
