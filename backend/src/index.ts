@@ -38,6 +38,7 @@ export { areaLevelOf, type AreaLevel } from './metrics/areas';
 export { ScopeService } from './dimensions/scope.service';
 export { SYSTEM, type Caller, type Principal } from './auth/principal';
 export { CaseRecordsService } from './records/case-records.service';
+export { EtlService } from './etl/etl.service';
 export { WorkbookPrebuilder } from './exports/workbook-prebuild';
 export { lastEndedQuarter, lastEndedQuarters, quarterPeriod, type QuarterPeriod } from './exports/quarters';
 export { SIGNATURE_LINE, textWidth } from './files/sheet-writer';

@@ -89,7 +89,7 @@ export const routes: RouteRecordRaw[] = [
     path: '/export',
     name: 'export',
     component: () => import('./views/ExportView.vue'),
-    meta: { group: 'system', nav: 'nav.export', noFilters: true, access: 'read' },
+    meta: { group: 'system', nav: 'nav.export', noFilters: true, access: 'quarterReport' },
   },
   {
     path: '/admin/users',

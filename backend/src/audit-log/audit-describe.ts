@@ -54,6 +54,17 @@ export const AUDIT_ACTIONS: Record<string, { label: string; verb: string }> = {
   'export.findings-xlsx': { label: '导出问题清单(Excel)', verb: '导出问题清单(Excel)' },
   'export.audit-csv': { label: '导出审计日志(CSV)', verb: '导出审计日志(CSV)' },
   'export.audit-xlsx': { label: '导出审计日志(Excel)', verb: '导出审计日志(Excel)' },
+  // exports3: the last lists' 导出, and the withdrawal of a reported quarter
+  'export.uncovered-csv': { label: '导出未覆盖单位(CSV)', verb: '导出未覆盖单位(CSV)' },
+  'export.uncovered-xlsx': { label: '导出未覆盖单位(Excel)', verb: '导出未覆盖单位(Excel)' },
+  'export.users-csv': { label: '导出用户列表(CSV)', verb: '导出用户列表(CSV)' },
+  'export.users-xlsx': { label: '导出用户列表(Excel)', verb: '导出用户列表(Excel)' },
+  'export.etl-runs-csv': { label: '导出同步记录(CSV)', verb: '导出同步记录(CSV)' },
+  'export.etl-runs-xlsx': { label: '导出同步记录(Excel)', verb: '导出同步记录(Excel)' },
+  'export.etl-rejects-csv': { label: '导出拒收记录(CSV)', verb: '导出拒收记录(CSV)' },
+  'export.etl-rejects-xlsx': { label: '导出拒收记录(Excel)', verb: '导出拒收记录(Excel)' },
+  'export.quarterly-withdraw': { label: '撤回已报送', verb: '撤回已报送' },
+  'export.quarterly-withdrawn': { label: '下载已撤回的报送表', verb: '下载已撤回的报送表' },
   'etl.run': { label: '立即同步', verb: '立即同步数据' },
 };
 

@@ -60,6 +60,12 @@ export class AccountsRepository {
     });
   }
 
+  /** The city's name (填报单位 of the account list's download); '' before the regions exist. */
+  async cityName(): Promise<string> {
+    const city = await this.prisma.region.findFirst({ where: { level: 'CITY', deletedAt: null }, select: { name: true }, orderBy: { id: 'asc' } });
+    return city?.name ?? '';
+  }
+
   /** Creates a user in the request's audited transaction. */
   create(data: { username: string; displayName: string; role: Role; regionId: number | null; passwordHash: string }): Promise<AccountRow> {
     return auditedTransaction(this.prisma, (tx) => tx.user.create({ data, include: WITH_REGION_AND_LAST_USE }));

@@ -9,12 +9,13 @@ import { CountyScopeRepository } from './county-scope.repository';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 import { UsersController } from './users.controller';
+import { UsersFileController } from './users-file.controller';
 import { UsersService } from './users.service';
 
 /** Accounts, sessions, the access rules of every route and county scope (the audit log: AuditModule). */
 @Global()
 @Module({
-  controllers: [AuthController, UsersController],
+  controllers: [AuthController, UsersController, UsersFileController],
   providers: [
     AccountsRepository,
     SessionsRepository,

@@ -1,11 +1,15 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, StreamableFile } from '@nestjs/common';
+import { shanghaiToday } from '@xuncha/shared';
 import { AppError } from '../common/http-exception.filter';
+import { namedFileName } from '../files/list-file';
+import { csvListFile, xlsxListFile } from '../files/list-file';
 import { AccountsRepository, type AccountRow } from './accounts.repository';
 import type { CreateUserDto, UpdateUserDto, UserRegion, UserView } from './dto/auth.dto';
 import { hashPassword, passwordProblem } from './passwords';
 import { accountView } from './auth.service';
 import type { Principal, Role } from './principal';
 import { SessionsService } from './sessions.service';
+import { USER_FILE_COLUMNS, USER_LIST_LABEL } from './user-list-file';
 
 const bad = (field: string, message: string) => new AppError(HttpStatus.BAD_REQUEST, `${field}: ${message}`, [{ field, message }]);
 
@@ -20,6 +24,16 @@ export class UsersService {
   async list(): Promise<{ rows: UserView[] }> {
     const users = await this.accounts.list();
     return { rows: users.map(userView) };
+  }
+
+  /** Every account as .xlsx or CSV (`用户列表_2026-12-03.xlsx`): the rows of GET /api/users, in its order. */
+  async file(format: 'csv' | 'xlsx'): Promise<StreamableFile> {
+    const today = shanghaiToday();
+    const { rows } = await this.list();
+    const name = namedFileName([USER_LIST_LABEL, today], format);
+    const ascii = `users-${today}.${format}`;
+    if (format === 'csv') return csvListFile(USER_FILE_COLUMNS, [rows], ascii, name);
+    return xlsxListFile(USER_FILE_COLUMNS, [rows], rows, { title: USER_LIST_LABEL, reportingUnit: await this.accounts.cityName(), asOf: today, ascii, name });
   }
 
   /** The regions checkRegion accepts for a COUNTY_STAFF user: 市本级 and the counties, by code. */

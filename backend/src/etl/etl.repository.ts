@@ -25,6 +25,12 @@ export class EtlRepository {
     return { total, rows };
   }
 
+  /** The city's name (填报单位 of the history's download); '' before the regions exist. */
+  async cityName(): Promise<string> {
+    const city = await this.prisma.region.findFirst({ where: { level: 'CITY', deletedAt: null }, select: { name: true }, orderBy: { id: 'asc' } });
+    return city?.name ?? '';
+  }
+
   async run(id: number) {
     return this.prisma.etlRun.findUnique({ where: { id } });
   }

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, StreamableFile, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { shanghaiToday } from '@xuncha/shared';
 import { type Warehouse, warehouseSink, runEtl, type EtlMode, type EtlRunResult, recordingChanges, startScheduler, type Scheduler } from '@xuncha/etl';
 import type { AppConfig } from '../config/app-config';
 import { AppError } from '../common/http-exception.filter';
@@ -7,6 +8,10 @@ import { APP_CONFIG, DATABASE_READ_URL, DATABASE_URL, WAREHOUSE } from '../infra
 import { DimensionsService } from '../dimensions/dimensions.service';
 import { ResponseCacheService } from '../response-cache/response-cache.service';
 import { EtlRepository } from './etl.repository';
+import { namedFileName } from '../files/list-file';
+import { csvListFile, listPages, xlsxListFile, type ListFile, type ListPage } from '../files/list-file';
+import type { CsvColumn } from '../files/files';
+import { ETL_REJECT_FILE_COLUMNS, ETL_RUN_FILE_COLUMNS, ETL_RUNS_LABEL, etlRejectsLabel, type EtlRejectView, type EtlRunView } from './etl-list-file';
 
 const PAGE_SIZE_MAX = 200;
 
@@ -18,6 +23,8 @@ const PAGE_SIZE_MAX = 200;
 @Injectable()
 export class EtlService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ETL');
+  /** Rows per read of a list downloaded whole (tests lower it to cross page boundaries). */
+  fileChunk = PAGE_SIZE_MAX;
   private scheduler?: Scheduler;
   private readonly sink;
   private readonly warehouse: Warehouse;
@@ -121,12 +128,37 @@ export class EtlService implements OnApplicationBootstrap, OnApplicationShutdown
     const run = await this.repository.run(runId);
     if (!run) throw new AppError(404, `同步记录不存在 No ETL run with id ${runId}`);
     const { total, rows } = await this.repository.rejects(runId, page, Math.min(pageSize, PAGE_SIZE_MAX));
-    return {
-      total,
-      page,
-      pageSize,
-      rows: rows.map((r) => ({ id: Number(r.id), table: r.tableName, recordId: r.recordId, reason: r.reason, createdAt: r.createdAt.toISOString() })),
-    };
+    return { total, page, pageSize, rows: rows.map(rejectView) };
+  }
+
+  /** The whole run history, newest first, as .xlsx or CSV (`数据同步记录_2026-12-03.xlsx`): the rows of GET /api/etl/runs. */
+  async runsFile(format: 'csv' | 'xlsx'): Promise<StreamableFile> {
+    const today = shanghaiToday();
+    const read = async (page: number): Promise<ListPage<EtlRunView>> => this.runs(page, this.fileChunk);
+    const name = namedFileName([ETL_RUNS_LABEL, today], format);
+    return this.listFile(ETL_RUN_FILE_COLUMNS, read, format, { title: ETL_RUNS_LABEL, asOf: today, ascii: `etl-runs-${today}.${format}`, name });
+  }
+
+  /** One run's rejects as .xlsx or CSV (`拒收记录(批次12)_2026-12-03.xlsx`): the rows of GET /api/etl/runs/:id/rejects. */
+  async rejectsFile(runId: number, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
+    const today = shanghaiToday();
+    const read = async (page: number): Promise<ListPage<EtlRejectView>> => this.rejects(runId, page, this.fileChunk);
+    const label = etlRejectsLabel(runId);
+    const name = namedFileName([label, today], format);
+    return this.listFile(ETL_REJECT_FILE_COLUMNS, read, format, { title: label, asOf: today, ascii: `etl-run-${runId}-rejects-${today}.${format}`, name });
+  }
+
+  /** A list read a page at a time (the first before the answer starts: a missing run is a 404, not a broken download). */
+  private async listFile<T>(
+    columns: readonly CsvColumn<T>[],
+    read: (page: number) => Promise<ListPage<T>>,
+    format: 'csv' | 'xlsx',
+    file: Omit<ListFile, 'reportingUnit'>,
+  ): Promise<StreamableFile> {
+    const first = await read(1);
+    const pages = listPages(first, read, this.fileChunk);
+    if (format === 'csv') return csvListFile(columns, pages, file.ascii, file.name);
+    return xlsxListFile(columns, pages, first.rows, { ...file, reportingUnit: await this.repository.cityName() });
   }
 
   /** For /api/health: the last run and the last successful one. */
@@ -137,6 +169,11 @@ export class EtlService implements OnApplicationBootstrap, OnApplicationShutdown
 }
 
 type RunRecord = NonNullable<Awaited<ReturnType<EtlRepository['run']>>>;
+type RejectRecord = Awaited<ReturnType<EtlRepository['rejects']>>['rows'][number];
+
+function rejectView(r: RejectRecord): EtlRejectView {
+  return { id: Number(r.id), table: r.tableName, recordId: r.recordId, reason: r.reason, createdAt: r.createdAt.toISOString() };
+}
 
 function runView(run: RunRecord) {
   return {

@@ -8,6 +8,7 @@ import { CSV_TYPE, XLSX_TYPE } from '../files/files';
 import { ReportedService } from './reported.service';
 import { Auth } from '../auth/auth.decorator';
 import type { Principal } from '../auth/principal';
+import { FiltersDto } from '../metrics/dto/metrics-query.dto';
 
 const FILE = { schema: { type: 'string', format: 'binary' } } as const;
 
@@ -42,6 +43,30 @@ export class ExportsController {
     const { file, source } = await this.reported.download(auth, query.year, query.quarter, query.regionId, query.version);
     response.setHeader('X-Xuncha-Workbook', source);
     return file;
+  }
+
+  @Get('uncovered-units.csv')
+  @ApiOperation({
+    summary:
+      '未覆盖单位 CSV: every uncovered unit under the same filters as GET /api/metrics/coverage (its uncovered list, in its order); the file named after the filters',
+  })
+  @Audited('export.uncovered-csv')
+  @ApiProduces(CSV_TYPE)
+  @ApiOkResponse({ description: 'the uncovered units as CSV', ...FILE })
+  uncoveredCsv(@Auth() auth: Principal, @Query() query: FiltersDto) {
+    return this.service.uncoveredFile(auth, query, 'csv');
+  }
+
+  @Get('uncovered-units.xlsx')
+  @ApiOperation({
+    summary:
+      '未覆盖单位 .xlsx: every uncovered unit under the same filters as GET /api/metrics/coverage (its uncovered list, in its order); the file named after the filters',
+  })
+  @Audited('export.uncovered-xlsx')
+  @ApiProduces(XLSX_TYPE)
+  @ApiOkResponse({ description: 'the uncovered units as a workbook', ...FILE })
+  uncoveredXlsx(@Auth() auth: Principal, @Query() query: FiltersDto) {
+    return this.service.uncoveredFile(auth, query, 'xlsx');
   }
 
   @Get('tasks.csv')

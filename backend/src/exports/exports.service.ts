@@ -20,6 +20,7 @@ import { contentDisposition, XLSX_TYPE } from '../files/files';
 import { csvListFile, listFileName, listPages, xlsxListFile, type ListNameParts, type ListPage } from '../files/list-file';
 import { FINDING_CSV_COLUMNS, findingListLabel, TASK_CSV_COLUMNS, taskListLabel } from './list-csv';
 import { UNIT_CATEGORY_LABELS } from '../common/labels';
+import { uncoveredFileColumns, uncoveredListLabel } from './uncovered-list-file';
 import { workbookFigures, writeQuarterlyWorkbook, type Named, type OverdueTask, type QuarterlyData, type WorkbookFigure } from './quarterly-workbook';
 import { endedQuarter, type QuarterPeriod } from './quarters';
 import { WorkbookStore, type OpenWorkbook, type WorkbookSlot } from './workbook-store';
@@ -320,6 +321,24 @@ export class ExportsService {
       ascii,
       name,
     });
+  }
+
+  /**
+   * The coverage page's 未覆盖单位 list under the same filters as GET /api/metrics/coverage, as
+   * CSV or .xlsx, in its order (`未覆盖单位_某县_2026-12-03.xlsx`; coverage ignores categoryId, so
+   * the name does too).
+   */
+  async uncoveredFile(auth: Caller, query: FiltersInput, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
+    const list = await this.metrics.uncoveredPages(auth, query, this.chunkSize);
+    const dims = await this.dimensions.get();
+    const regions = new Map(dims.regions.map((r) => [r.id, r.name]));
+    const columns = uncoveredFileColumns((id) => regions.get(id));
+    const label = uncoveredListLabel(query.term);
+    const name = listFileName(label, { ...(await this.nameParts(query)), category: undefined }, list.asOf, format);
+    const ascii = `uncovered-units-${list.asOf}.${format}`;
+    const pages = listPages(list.first, list.page, this.chunkSize);
+    if (format === 'csv') return csvListFile(columns, pages, ascii, name);
+    return xlsxListFile(columns, pages, list.first.rows, { title: label, asOf: list.asOf, reportingUnit: await this.reportingUnitName(auth), ascii, name });
   }
 
   /** The names of a list's filters that pick a region, round, category, unit category or mode. */

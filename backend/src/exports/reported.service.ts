@@ -4,7 +4,7 @@ import { shanghaiToday } from '@xuncha/shared';
 import { countyLimit, type Principal } from '../auth/principal';
 import { AppError } from '../common/http-exception.filter';
 import { withCorrectionSheet } from './correction-sheet';
-import type { ReportedState, ReportQuarter } from './dto/reported.dto';
+import type { ReportedState, ReportQuarter, WithdrawQuarter } from './dto/reported.dto';
 import { ExportsService, type ExportRestriction } from './exports.service';
 import { contentDisposition, XLSX_TYPE } from '../files/files';
 import { figureCorrections, type FigureCorrection } from './quarterly-workbook';
@@ -39,6 +39,7 @@ export class ReportedService {
     const { restrict, region } = await this.target(auth, year, quarter, regionId);
     const record = await this.repository.find(year, quarter, region.id);
     const corrections = record ? await this.corrections(record, restrict) : [];
+    const withdrawn = await this.repository.withdrawn(year, quarter, region.id);
     return {
       year,
       quarter,
@@ -55,7 +56,48 @@ export class ReportedService {
           }
         : null,
       corrections,
+      withdrawn: withdrawn.map((w) => ({
+        id: w.id,
+        reportedAt: w.reportedAt.toISOString(),
+        reportedBy: w.reportedBy,
+        withdrawnAt: w.withdrawnAt.toISOString(),
+        withdrawnBy: w.withdrawnBy,
+        reason: w.withdrawnReason,
+        fileName: w.fileName,
+        size: w.size,
+        sha256: w.sha256,
+      })),
     };
+  }
+
+  /**
+   * 撤回已报送 (the administrator's): the report in force becomes 已撤回 with who, when and why;
+   * its file and figures stay (listed in the state, downloadable), and the quarter may be
+   * reported again. None in force: 409.
+   */
+  async withdraw(auth: Principal, body: WithdrawQuarter, actor: string): Promise<ReportedState> {
+    const { year, quarter } = body;
+    const { region } = await this.target(auth, year, quarter, body.regionId);
+    if (!(await this.repository.withdraw(year, quarter, region.id, actor, body.reason))) {
+      throw new AppError(
+        409,
+        `quarter: ${region.name}${year}年第${quarter}季度未标记为已报送，无可撤回 this quarter's workbook is not reported: nothing to withdraw`,
+      );
+    }
+    return this.state(auth, year, quarter, body.regionId);
+  }
+
+  /**
+   * A withdrawn report's workbook, byte for byte as it was reported (its name says 已撤回).
+   * Another county's answers as missing to a county account.
+   */
+  async withdrawnFile(auth: Principal, id: number): Promise<StreamableFile> {
+    const record = await this.repository.withdrawnFile(id);
+    const limit = countyLimit(auth);
+    if (!record || (limit !== null && record.regionId !== limit)) throw new AppError(404, `id: 已撤回的报送记录 ${id} 不存在 no withdrawn report ${id}`);
+    const name = record.fileName.replace(/\.xlsx$/, '-已撤回.xlsx');
+    const ascii = `xuncha-quarterly-${record.year}Q${record.quarter}-withdrawn-${record.id}.xlsx`;
+    return new StreamableFile(record.content, { type: XLSX_TYPE, disposition: contentDisposition(ascii, name), length: record.content.length });
   }
 
   /**

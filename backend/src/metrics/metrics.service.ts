@@ -10,7 +10,7 @@ import { UNIT_CATEGORY_LABELS } from '../common/labels';
 import { areaLevelOf, areaUnitCategory, levelOf, type AreaLevel } from './areas';
 import type { Area, CategoriesResponse, CoverageResponse, OverviewResponse, Ratio, RecurrenceResponse, RectificationResponse } from './dto/metrics.dto';
 import { CATEGORY_SETS, groupingMask } from './metrics.queries';
-import { MetricsRepository, type RecurrenceCount } from './metrics.repository';
+import { MetricsRepository, type RecurrenceCount, type UncoveredUnit } from './metrics.repository';
 import { QuarterStateService } from './quarter-state.service';
 import { chooseReadSource, type BoundSource, type MetricName } from './read-source';
 
@@ -64,6 +64,17 @@ const inc = (target: Record<string, number>, name: string, value: number) => {
 };
 
 const byKey = <K extends number | string>(a: K, b: K) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** An uncovered unit as the API answers it: the days and years since its last inspection. */
+function uncoveredView(u: UncoveredUnit, asOf: string): CoverageResponse['uncovered']['rows'][number] {
+  const days = u.lastInspectionDate === null ? null : daysBetween(u.lastInspectionDate, asOf);
+  return {
+    ...u,
+    unitCategory: u.unitCategory as UnitCategory,
+    daysSinceLast: days,
+    yearsSinceLast: days === null ? null : Math.round((days / 365.25) * 10) / 10,
+  };
+}
 
 /**
  * Assembles the metric responses from the repository's grouped rows. Authorization (the
@@ -230,19 +241,24 @@ export class MetricsService {
       projected: pace === null ? null : projected(coverage.rate, pace),
       byRegion,
       byUnitCategory,
-      uncovered: {
-        total: inScope - covered,
-        rows: uncovered.map((u) => {
-          const days = u.lastInspectionDate === null ? null : daysBetween(u.lastInspectionDate, scope.asOf);
-          return {
-            ...u,
-            unitCategory: u.unitCategory as UnitCategory,
-            daysSinceLast: days,
-            yearsSinceLast: days === null ? null : Math.round((days / 365.25) * 10) / 10,
-          };
-        }),
-      },
+      uncovered: { total: inScope - covered, rows: uncovered.map((u) => uncoveredView(u, scope.asOf)) },
     };
+  }
+
+  /**
+   * The 未覆盖单位 list under the coverage filters, a page at a time (its 导出): the scope and
+   * source resolved once; page 1 is the coverage answer's own list, later pages read the rows only.
+   */
+  async uncoveredPages(auth: Caller, input: FiltersInput, pageSize: number) {
+    const read = await (await this.reads(auth, input))('coverage');
+    const first = (await this.coverageFrom(read, pageSize, 0)).uncovered;
+    const countingModes = this.config.coverageModes.filter((m) => read.scope.mode === undefined || m === read.scope.mode);
+    const page = async (n: number): Promise<CoverageResponse['uncovered']> => {
+      if (n === 1) return first;
+      const options = { countingModes, uncoveredLimit: pageSize, uncoveredOffset: (n - 1) * pageSize, source: read.source };
+      return { total: first.total, rows: (await this.repository.uncovered(read.scope, options)).map((u) => uncoveredView(u, read.scope.asOf)) };
+    };
+    return { asOf: read.scope.asOf, first, page };
   }
 
   async categories(auth: Caller, input: FiltersInput): Promise<CategoriesResponse> {

@@ -146,6 +146,13 @@ export const getReportedState = (year: number, quarter: number, regionId?: numbe
 export const reportQuarter = (year: number, quarter: number, regionId?: number) =>
   unwrap<ReportedState>(api.POST('/api/exports/quarterly/report', { body: { year, quarter, ...(regionId ? { regionId } : {}) } }));
 
+export type WithdrawnReport = ReportedState['withdrawn'][number];
+/** 撤回已报送 (ADMIN): the report is kept as 已撤回 with the reason, and the quarter may be reported again. */
+export const withdrawReport = (year: number, quarter: number, regionId: number | undefined, reason: string) =>
+  unwrap<ReportedState>(api.POST('/api/exports/quarterly/report/withdraw', { body: { year, quarter, reason, ...(regionId ? { regionId } : {}) } }));
+/** A withdrawn report's workbook, as it was reported. */
+export const withdrawnReportUrl = (id: number) => `/api/exports/quarterly/report/withdrawn/${id}`;
+
 /** The file name in a Content-Disposition header (filename* first, UTF-8). */
 export function filenameOf(header: string | null): string | undefined {
   if (!header) return undefined;
@@ -214,9 +221,21 @@ async function fileOf(request: Promise<Response>, fallback: string): Promise<{ b
 
 /** Every row of a list (its filters, without paging) as .xlsx or CSV. */
 /** A list downloaded whole: the drill-down lists (tasks, findings), the case-record lists (inspections, records/findings), the clues and the audit log. */
-export type ListKind = 'tasks' | 'findings' | 'inspections' | 'records/findings' | 'clues' | 'audit' | 'closure-requests' | 'masterdata/units';
+export type ListKind =
+  | 'tasks'
+  | 'findings'
+  | 'inspections'
+  | 'records/findings'
+  | 'clues'
+  | 'audit'
+  | 'closure-requests'
+  | 'masterdata/units'
+  | 'uncovered-units'
+  | 'users'
+  | 'etl/runs'
+  | `etl/runs/${number}/rejects`;
 export const downloadList = (kind: ListKind, format: 'xlsx' | 'csv', query: Record<string, unknown>) =>
-  fileOf(fetch(`/api/${kind}.${format}?${listParams(query)}`), `${kind.replace('/', '-')}.${format}`);
+  fileOf(fetch(`/api/${kind}.${format}?${listParams(query)}`), `${kind.replaceAll('/', '-')}.${format}`);
 
 export type NoticeKind = 'WARNING' | 'SUPERVISION';
 /** 预警函 / 督办单 for every task of the list: a .docx, or a zip of several. Records an escalation on each task. */

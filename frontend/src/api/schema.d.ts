@@ -175,6 +175,40 @@ export interface paths {
         patch: operations["UsersController_update"];
         trace?: never;
     };
+    "/api/users.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 用户列表 CSV: every account, as GET /api/users lists them (ADMIN) */
+        get: operations["UsersFileController_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 用户列表 .xlsx: every account, as GET /api/users lists them (ADMIN) */
+        get: operations["UsersFileController_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -366,6 +400,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/uncovered-units.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 未覆盖单位 CSV: every uncovered unit under the same filters as GET /api/metrics/coverage (its uncovered list, in its order); the file named after the filters */
+        get: operations["ExportsController_uncoveredCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/uncovered-units.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 未覆盖单位 .xlsx: every uncovered unit under the same filters as GET /api/metrics/coverage (its uncovered list, in its order); the file named after the filters */
+        get: operations["ExportsController_uncoveredXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tasks.csv": {
         parameters: {
             query?: never;
@@ -452,6 +520,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/exports/quarterly/report/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤回已报送 withdraw a quarter’s report (ADMIN, with a reason): it is kept as 已撤回 (who, when, why) with its file and figures, and the quarter may be reported again. Nothing reported: 409 */
+        post: operations["ReportedController_withdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/quarterly/report/withdrawn/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 已撤回的报送表 a withdrawn report’s workbook, byte for byte as it was reported (a county account: its county’s only) */
+        get: operations["ReportedController_withdrawnFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/etl/run": {
         parameters: {
             query?: never;
@@ -486,6 +588,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/etl/runs.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 同步记录 CSV: every ETL run, newest first, as GET /api/etl/runs lists them */
+        get: operations["EtlController_runsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/etl/runs.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 同步记录 .xlsx: every ETL run, newest first, as GET /api/etl/runs lists them */
+        get: operations["EtlController_runsXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/etl/freshness": {
         parameters: {
             query?: never;
@@ -512,6 +648,40 @@ export interface paths {
         };
         /** 拒收记录 the records a run rejected, with their reasons */
         get: operations["EtlController_rejects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/etl/runs/{id}/rejects.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 拒收记录 CSV: every record a run rejected, as GET /api/etl/runs/:id/rejects lists them (not county users) */
+        get: operations["EtlController_rejectsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/etl/runs/{id}/rejects.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 拒收记录 .xlsx: every record a run rejected, as GET /api/etl/runs/:id/rejects lists them (not county users) */
+        get: operations["EtlController_rejectsXlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2127,11 +2297,30 @@ export interface components {
                 current: number | null;
                 difference: number | null;
             }[];
+            withdrawn: {
+                id: number;
+                /** @description ISO timestamp */
+                reportedAt: string;
+                reportedBy: string;
+                /** @description ISO timestamp */
+                withdrawnAt: string;
+                withdrawnBy: string;
+                reason: string;
+                fileName: string;
+                size: number;
+                sha256: string;
+            }[];
         };
         ReportQuarterDto: {
             year: number;
             quarter: number;
             regionId?: number;
+        };
+        WithdrawQuarterDto: {
+            year: number;
+            quarter: number;
+            regionId?: number;
+            reason: string;
         };
         RunEtlBodyDto: {
             /**
@@ -3444,6 +3633,46 @@ export interface operations {
             };
         };
     };
+    UsersFileController_csv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the accounts as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    UsersFileController_xlsx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the accounts as a workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
     HealthController_health: {
         parameters: {
             query?: never;
@@ -3833,6 +4062,62 @@ export interface operations {
             };
         };
     };
+    ExportsController_uncoveredCsv: {
+        parameters: {
+            query?: {
+                term?: "current" | "previous";
+                roundId?: string;
+                regionId?: string;
+                unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
+                categoryId?: string;
+                mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
+                asOf?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the uncovered units as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    ExportsController_uncoveredXlsx: {
+        parameters: {
+            query?: {
+                term?: "current" | "previous";
+                roundId?: string;
+                regionId?: string;
+                unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
+                categoryId?: string;
+                mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
+                asOf?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the uncovered units as a workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
     ExportsController_tasksCsv: {
         parameters: {
             query?: {
@@ -4023,6 +4308,51 @@ export interface operations {
             };
         };
     };
+    ReportedController_withdraw: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawQuarterDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportedStateDto_Output"];
+                };
+            };
+        };
+    };
+    ReportedController_withdrawnFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the workbook as reported */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
     EtlController_run: {
         parameters: {
             query?: never;
@@ -4068,6 +4398,46 @@ export interface operations {
             };
         };
     };
+    EtlController_runsCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the run history as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    EtlController_runsXlsx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the run history as a workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
     EtlController_freshness: {
         parameters: {
             query?: never;
@@ -4107,6 +4477,50 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EtlRejectsDto_Output"];
+                };
+            };
+        };
+    };
+    EtlController_rejectsCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the rejects as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    EtlController_rejectsXlsx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the rejects as a workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
         };

@@ -763,7 +763,7 @@ const en: Messages = {
     by: 'marked reported on {at} by {by}',
     mark: 'Mark as reported',
     confirm:
-      'Mark the statistics of {unit} for {quarter} as reported? The workbook and its figures are then kept as they are now and no longer change with backfilled or corrected records; later changes are listed as corrections. This cannot be undone.',
+      'Mark the statistics of {unit} for {quarter} as reported? The workbook and its figures are then kept as they are now and no longer change with backfilled or corrected records; later changes are listed as corrections. Only the administrator can withdraw it afterwards.',
     marked: 'Marked as reported',
     failed: 'Marking failed: {message}',
     unreportedNote:
@@ -865,6 +865,26 @@ const en: Messages = {
     countyUnits: 'County-level units',
     hintDown: 'Click to go down a level; the path above goes back up',
     hintUnit: 'Click a unit to open its profile',
+  },
+  reportWithdrawal: {
+    title: 'Withdraw the report',
+    reason: 'Reason for withdrawing',
+    reasonPlaceholder: 'Why it is withdrawn (required), e.g. a figure was wrong and must be reported again',
+    reasonRequired: 'Enter the reason for withdrawing',
+    submit: 'Withdraw',
+    confirm:
+      'Withdraw the report of {unit} for {quarter}? The quarter becomes not reported again: its workbook is computed from the current records and may be marked reported again. The reported workbook and its figures are not deleted: they are kept as a withdrawn report (who, when and why) and can still be downloaded. The withdrawal is recorded in the audit log.',
+    done: 'Report withdrawn; the quarter may be reported again',
+    failed: 'Withdrawing failed: {message}',
+    listTitle: 'Withdrawn reports ({n})',
+    state: 'State',
+    withdrawn: 'Withdrawn',
+    reportedAt: 'Reported on · by',
+    withdrawnAt: 'Withdrawn on · by',
+    file: 'Workbook',
+    download: 'Download as reported',
+    adminNote:
+      'The administrator sees the reporting state below and may withdraw a reported quarter; the workbooks hold case records and are downloaded by the office staff.',
   },
 };
 

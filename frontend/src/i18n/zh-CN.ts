@@ -738,7 +738,8 @@ const zhCN = {
     states: { unreported: '未报送', reported: '已报送', corrected: '已报送，有更正' },
     by: '于 {at} 由 {by} 标记已报送',
     mark: '标记已报送',
-    confirm: '将{unit}{quarter}的统计报表标记为已报送？标记后该季度报表及其数字按报送时保存，不再随补录或更正改变；此后的变化将作为更正列出。此操作不能撤销。',
+    confirm:
+      '将{unit}{quarter}的统计报表标记为已报送？标记后该季度报表及其数字按报送时保存，不再随补录或更正改变；此后的变化将作为更正列出。标记后只能由系统管理员撤回。',
     marked: '已标记为已报送',
     failed: '标记失败：{message}',
     unreportedNote: '未报送的季度报表按当前记录计算；季度数字报出后请标记已报送，以保存报送时的报表和数字。',
@@ -838,6 +839,25 @@ const zhCN = {
     countyUnits: '县直单位',
     hintDown: '点击进入下一级，上方路径可返回',
     hintUnit: '点击单位打开单位画像',
+  },
+  reportWithdrawal: {
+    title: '撤回报送',
+    reason: '撤回原因',
+    reasonPlaceholder: '填写撤回原因（必填），如：报送数字有误需重报',
+    reasonRequired: '请填写撤回原因',
+    submit: '撤回报送',
+    confirm:
+      '撤回{unit}{quarter}的报送？撤回后该季度恢复为未报送，报表按当前记录计算，可重新标记已报送；原报送的报表文件和数字不会删除，保留为“已撤回”记录（撤回人、时间和原因），仍可下载。撤回将记入审计日志。',
+    done: '已撤回报送，该季度可重新报送',
+    failed: '撤回失败：{message}',
+    listTitle: '已撤回的报送（{n} 份）',
+    state: '状态',
+    withdrawn: '已撤回',
+    reportedAt: '报送时间 · 报送人',
+    withdrawnAt: '撤回时间 · 撤回人',
+    file: '报送表',
+    download: '下载原报送表',
+    adminNote: '系统管理员可在下方查看报送状态并撤回已报送的季度；季度报表含案件数据，由业务人员下载。',
   },
 };
 

@@ -14,7 +14,7 @@ export type Permissions = Me['can'];
  * figures and lists), admin (users and the audit log), etlStatus (the sync history),
  * write (case-record writes and imports), masterdata (基础数据, read by every role).
  */
-export type PageAccess = 'public' | 'signedIn' | 'read' | 'admin' | 'etlStatus' | 'write' | 'masterdata';
+export type PageAccess = 'public' | 'signedIn' | 'read' | 'admin' | 'etlStatus' | 'write' | 'masterdata' | 'quarterReport';
 
 /** The API's access rule each page audience stands for. */
 const RULE_OF: Record<Exclude<PageAccess, 'public' | 'signedIn'>, keyof Permissions> = {
@@ -23,6 +23,8 @@ const RULE_OF: Record<Exclude<PageAccess, 'public' | 'signedIn'>, keyof Permissi
   etlStatus: 'etlStatus',
   write: 'write',
   masterdata: 'masterdataRead',
+  // 导出: the readers download workbooks; the administrator sees the 报送 state and may withdraw a report
+  quarterReport: 'quarterReportRead',
 };
 
 /** Whether a user with these permissions (undefined: signed out) may open a page of `access`. */

@@ -986,6 +986,74 @@ describe('a county user', () => {
       expect((await staff.get(`/api/units/${foreign.unitId}/profile`)).status).toBe(200);
     },
     // --- end of unit profile branch probes
+    // --- exports3 branch: 导出 of 未覆盖单位, 用户管理 and 数据同步 ------------------------------
+    'GET /api/uncovered-units.csv': async () => {
+      const mineCsv = await downloadText(county, '/api/uncovered-units.csv');
+      expect(mineCsv.status).toBe(200);
+      expect(mineCsv.bytes.equals((await downloadText(staff, `/api/uncovered-units.csv?regionId=${own.id}`)).bytes)).toBe(true);
+      const counties = new Set(
+        parseCsv(mineCsv.bytes.toString('utf8'))
+          .slice(1)
+          .map((r) => r[3]),
+      );
+      expect([...counties]).toEqual([own.name]);
+      expect((await downloadText(county, `/api/uncovered-units.csv?regionId=${other.id}`)).status).toBe(403);
+    },
+    'GET /api/uncovered-units.xlsx': async () => {
+      const mineXlsx = await downloadText(county, '/api/uncovered-units.xlsx');
+      expect(mineXlsx.status).toBe(200);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(mineXlsx.bytes as unknown as ArrayBuffer);
+      const counties = new Set<string>();
+      book.worksheets[0].eachRow((row, n) => n > 6 && counties.add(String(row.getCell(4).value)));
+      expect([...counties]).toEqual([own.name]);
+      expect((await downloadText(county, `/api/uncovered-units.xlsx?regionId=${other.id}`)).status).toBe(403);
+    },
+    'GET /api/users.csv': async () => {
+      expect((await downloadText(county, '/api/users.csv')).status).toBe(403);
+    },
+    'GET /api/users.xlsx': async () => {
+      expect((await downloadText(county, '/api/users.xlsx')).status).toBe(403);
+    },
+    'GET /api/etl/runs.csv': async () => {
+      // the run history holds counts only, the same for every county (as GET /api/etl/runs)
+      const mineCsv = await downloadText(county, '/api/etl/runs.csv');
+      expect(mineCsv.status).toBe(200);
+      const [{ n }] = await sql<{ n: number }>('SELECT count(*)::int AS n FROM etl_runs');
+      expect(parseCsv(mineCsv.bytes.toString('utf8')).length - 1).toBe(n);
+    },
+    'GET /api/etl/runs.xlsx': async () => {
+      expect((await downloadText(county, '/api/etl/runs.xlsx')).status).toBe(200);
+    },
+    'GET /api/etl/runs/:id/rejects.csv': async () => {
+      expect((await downloadText(county, '/api/etl/runs/1/rejects.csv')).status).toBe(403);
+    },
+    'GET /api/etl/runs/:id/rejects.xlsx': async () => {
+      expect((await downloadText(county, '/api/etl/runs/1/rejects.xlsx')).status).toBe(403);
+    },
+    // 撤回已报送: the administrator's alone; a withdrawn report of another county answers as missing
+    'POST /api/exports/quarterly/report/withdraw': async () => {
+      const [year, quarter] = previousQuarter(TODAY);
+      const before = await sql('SELECT id, withdrawn_at FROM reported_quarters ORDER BY id');
+      for (const regionId of [own.id, other.id])
+        expect((await county.send('POST', '/api/exports/quarterly/report/withdraw', { year, quarter, regionId, reason: '越权' })).status).toBe(403);
+      expect(await sql('SELECT id, withdrawn_at FROM reported_quarters ORDER BY id')).toEqual(before);
+    },
+    'GET /api/exports/quarterly/report/withdrawn/:id': async () => {
+      const [year, quarter] = previousQuarter(TODAY);
+      // the administrator marks and withdraws the other county's workbook, then the county user's own
+      for (const regionId of [other.id, own.id]) {
+        const reported = await admin.send('POST', '/api/exports/quarterly/report', { year, quarter, regionId });
+        expect([201, 409]).toContain(reported.status);
+        expect((await admin.send('POST', '/api/exports/quarterly/report/withdraw', { year, quarter, regionId, reason: '账户测试' })).status).toBe(201);
+      }
+      const [theirs] = await sql<{ id: number }>('SELECT id FROM reported_quarters WHERE region_id = $1 AND withdrawn_at IS NOT NULL LIMIT 1', [other.id]);
+      const [ours] = await sql<{ id: number }>('SELECT id FROM reported_quarters WHERE region_id = $1 AND withdrawn_at IS NOT NULL LIMIT 1', [own.id]);
+      expect((await downloadText(county, `/api/exports/quarterly/report/withdrawn/${theirs.id}`)).status).toBe(404);
+      expect((await downloadText(county, `/api/exports/quarterly/report/withdrawn/${ours.id}`)).status).toBe(200);
+      expect((await downloadText(staff, `/api/exports/quarterly/report/withdrawn/${theirs.id}`)).status).toBe(200);
+    },
+    // --- end of exports3 probes
   };
 
   /** The OpenAPI pages (Swagger UI's files and the document) hold no records: the same for everyone signed in. */

@@ -329,4 +329,90 @@ describe('reported quarters (已报送)', () => {
       expect([JSON.stringify(body), refused.status, refused.body.message.split(':')[0]]).toEqual([JSON.stringify(body), 400, field]);
     }
   });
+
+  // --- 撤回已报送 (exports3): withdrawn by the administrator, kept with its file, reported again
+  it('lets the administrator alone withdraw a report with a reason (audited), keeps its file, and the quarter is reported again with the new figures', async () => {
+    const city = options.regions[0];
+    const county = city.children.find((r) => r.level === 'COUNTY')!;
+    const [{ code }] = await query<{ code: string }>(t.db.url, 'SELECT code FROM regions WHERE id = $1', [county.id]);
+    const countyStaff = await t.as(`county-${code}`);
+    const leader = await t.as('leader');
+    const admin = await t.as('admin');
+    const body = { year: q.year, quarter: q.quarter, reason: '报送时漏录补录销号，需更正后重报' };
+    const [kept] = await query<{ id: number; sha256: string; size: number; content: Buffer }>(
+      t.db.url,
+      'SELECT id, sha256, size, content FROM reported_quarters WHERE year = $1 AND quarter = $2 AND region_id = $3 AND withdrawn_at IS NULL',
+      [q.year, q.quarter, city.id],
+    );
+    expect(kept).toBeDefined();
+
+    // only the administrator; a reason is required
+    for (const client of [t, leader, countyStaff]) expect((await client.send('POST', '/api/exports/quarterly/report/withdraw', body)).status).toBe(403);
+    for (const reason of [undefined, '   ']) {
+      const refused = await admin.send<{ message: string }>('POST', '/api/exports/quarterly/report/withdraw', { year: q.year, quarter: q.quarter, reason });
+      expect([refused.status, refused.body.message.split(':')[0]]).toEqual([400, 'reason']);
+    }
+    expect((await state()).state).toBe('corrected');
+
+    const withdrawn = await admin.send<ReportedState>('POST', '/api/exports/quarterly/report/withdraw', body);
+    expect(withdrawn.status).toBe(201);
+    expect(withdrawn.body).toMatchObject({ region: { id: city.id }, state: 'unreported', reported: null, corrections: [] });
+    expect(withdrawn.body.withdrawn).toEqual([
+      {
+        id: kept.id,
+        reportedAt: stateReported.reported!.at,
+        reportedBy: 'staff',
+        withdrawnAt: expect.any(String),
+        withdrawnBy: 'admin',
+        reason: body.reason,
+        fileName: stateReported.reported!.fileName,
+        size: kept.size,
+        sha256: kept.sha256,
+      },
+    ]);
+    const again = await admin.send<{ message: string }>('POST', '/api/exports/quarterly/report/withdraw', body);
+    expect([again.status, again.body.message.split(':')[0]]).toEqual([409, 'quarter']);
+    // the county workbooks are untouched
+    expect((await state(leader, `&regionId=${county.id}`)).state).toBe('reported');
+    // audited, with the reason; the refusals recorded as failures
+    const audit = await query<{ username: string; success: boolean; reason: string | null }>(
+      t.db.url,
+      "SELECT username, success, detail->'body'->>'reason' AS reason FROM audit_logs WHERE action = 'export.quarterly-withdraw' AND success ORDER BY id",
+    );
+    expect(audit).toEqual([{ username: 'admin', success: true, reason: body.reason }]);
+
+    // the withdrawn file downloads byte for byte, for the readers of the city's workbook
+    const file = await download(`/api/exports/quarterly/report/withdrawn/${kept.id}`);
+    expect(file.status).toBe(200);
+    expect(file.body.equals(kept.content)).toBe(true);
+    expect(createHash('sha256').update(file.body).digest('hex')).toBe(kept.sha256);
+    expect(decodeURIComponent(/filename\*=UTF-8''([^;]+)/.exec(file.headers.get('content-disposition') ?? '')![1])).toBe(
+      `${city.name}巡察工作统计-${q.year}年第${q.quarter}季度-已撤回.xlsx`,
+    );
+    expect((await download(`/api/exports/quarterly/report/withdrawn/${kept.id}`, leader)).status).toBe(200);
+    expect((await download(`/api/exports/quarterly/report/withdrawn/${kept.id}`, countyStaff)).status).toBe(404); // the city's, not their county's
+    expect((await download('/api/exports/quarterly/report/withdrawn/987654')).status).toBe(404);
+
+    // no longer served as reported: computed now
+    const computed = await download(`/api/exports/quarterly?${params}`);
+    expect(computed.headers.get('x-xuncha-workbook')).not.toBe('reported');
+
+    // reported again: the figures as they are now (the backdated 销号 counted), no correction
+    const rect = await referenceRectification(t.db.url, { asOf: q.end });
+    const reReported = await t.send<ReportedState>('POST', '/api/exports/quarterly/report', { year: q.year, quarter: q.quarter });
+    expect(reReported.status).toBe(201);
+    expect(reReported.body).toMatchObject({ state: 'reported', reported: { by: 'staff' }, corrections: [] });
+    expect(reReported.body.reported!.sha256).not.toBe(kept.sha256);
+    expect(reReported.body.withdrawn.map((w) => w.id)).toEqual([kept.id]);
+    const served = await download(`/api/exports/quarterly?${params}`);
+    expect(served.headers.get('x-xuncha-workbook')).toBe('reported');
+    const overdueTotal = (bytes: Buffer) =>
+      readWithLibreOffice(bytes, ['整改情况汇总'])
+        .get('整改情况汇总')!
+        .find((r) => r[0] === '合计')![8];
+    expect(overdueTotal(served.body)).toBe(String(rect.overdue.count));
+    // the withdrawn report kept the figures it was reported with: one overdue task more
+    expect(overdueTotal(kept.content)).toBe(String(rect.overdue.count + 1));
+    expect((await download(`/api/exports/quarterly/report/withdrawn/${kept.id}`)).body.equals(kept.content)).toBe(true);
+  });
 });

@@ -392,6 +392,8 @@ describeInBrowser('accounts in a browser', () => {
       'nav-md-terms',
       'nav-md-units',
       'nav-md-categories',
+      // 导出: the 报送 state, where the administrator may withdraw a report
+      'nav-export',
       'nav-admin-users',
       'nav-admin-audit',
       'nav-etl',

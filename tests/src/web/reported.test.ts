@@ -123,4 +123,74 @@ describeInBrowser('reported quarters on the export page', () => {
     expect((await current).suggestedFilename()).toMatch(new RegExp(`${q.year}年第${q.quarter}季度-当前计算\\.xlsx$`));
     expect(errors).toEqual([]);
   });
+
+  // --- 撤回已报送 (exports3)
+  it('lets the administrator withdraw the report with a reason after a confirmation; staff then download the withdrawn file and report again', async () => {
+    const adminContext = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', baseURL: t.url });
+    const [name, value] = (await t.as('admin')).cookie.split('=');
+    await adminContext.addCookies([{ name, value, url: t.url }]);
+    const adminPage = await adminContext.newPage();
+    adminPage.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    await adminPage.goto('/export');
+    await adminPage
+      .getByTestId('reported-tag')
+      .filter({ hasText: /^\s*已报送，有更正\s*$/ })
+      .waitFor({ timeout: 60_000 });
+    // the administrator sees the state, not the workbook downloads (case records)
+    expect(await adminPage.getByTestId('export-download').count()).toBe(0);
+    await adminPage.getByTestId('export-admin-note').waitFor();
+    // a reason is required
+    await adminPage.getByTestId('withdraw-submit').click();
+    await adminPage.getByTestId('withdraw-error').filter({ hasText: '请填写撤回原因' }).waitFor();
+    const reason = '报送后补录销号，数字需更正重报';
+    await adminPage.locator('input[data-testid="withdraw-reason"]').fill(reason);
+    await adminPage.getByTestId('withdraw-submit').click();
+    const dialog = adminPage.locator('.el-message-box');
+    await dialog.waitFor();
+    const said = await dialog.innerText();
+    expect(said).toContain(`${q.year}年第${q.quarter}季度`);
+    expect(said).toContain('恢复为未报送');
+    expect(said).toContain('不会删除');
+    await adminPage.screenshot({ path: path.join(SCREENSHOT_DIR, 'reported-withdraw-confirm.png'), fullPage: true });
+    await adminPage.locator('.el-message-box .el-button--primary').click();
+    await adminPage
+      .getByTestId('reported-tag')
+      .filter({ hasText: /^\s*未报送\s*$/ })
+      .waitFor({ timeout: 60_000 });
+    const withdrawnRows = await adminPage.getByTestId('withdrawn-reports').locator('tbody tr').allInnerTexts();
+    expect(withdrawnRows).toHaveLength(1);
+    expect(withdrawnRows[0]).toContain(reason);
+    expect(withdrawnRows[0]).toContain('admin');
+    expect(await adminPage.getByTestId('withdraw-form').count()).toBe(0);
+    await adminPage.screenshot({ path: path.join(SCREENSHOT_DIR, 'reported-withdrawn.png'), fullPage: true });
+    await adminContext.close();
+    const [kept] = await query<{ id: number; withdrawn_by: string; withdrawn_reason: string; content: Buffer }>(
+      t.db.url,
+      'SELECT id, withdrawn_by, withdrawn_reason, content FROM reported_quarters WHERE year = $1 AND quarter = $2 AND withdrawn_at IS NOT NULL',
+      [q.year, q.quarter],
+    );
+    expect([kept.withdrawn_by, kept.withdrawn_reason]).toEqual(['admin', reason]);
+
+    // staff: 未报送 again, the withdrawn report listed with its file, byte for byte
+    await page.reload();
+    await tag()
+      .filter({ hasText: /^\s*未报送\s*$/ })
+      .waitFor({ timeout: 60_000 });
+    const file = page.waitForEvent('download');
+    await page.getByTestId(`withdrawn-download-${kept.id}`).click();
+    const downloaded = await file;
+    expect(downloaded.suggestedFilename()).toMatch(new RegExp(`${q.year}年第${q.quarter}季度-已撤回\\.xlsx$`));
+    expect(fs.readFileSync(await downloaded.path()).equals(kept.content)).toBe(true);
+    expect(await page.getByTestId('withdraw-form').count()).toBe(0);
+    // and report it again: the figures as they are now, no correction
+    await page.getByTestId('reported-mark').click();
+    await page.locator('.el-message-box .el-button--primary').click();
+    await tag()
+      .filter({ hasText: /^\s*已报送\s*$/ })
+      .waitFor({ timeout: 60_000 });
+    await page.getByTestId('reported-no-corrections').waitFor();
+    expect(await page.getByTestId('withdrawn-reports').locator('tbody tr').count()).toBe(1);
+    await shot('reported-again');
+    expect(errors).toEqual([]);
+  });
 });

@@ -25,13 +25,9 @@ export const etlRunSchema = z.object({
 export class EtlRunsDto extends createZodDto(
   z.object({ total: z.number().int(), page: z.number().int(), pageSize: z.number().int(), rows: z.array(etlRunSchema) }),
 ) {}
+export const etlRejectSchema = z.object({ id: z.number().int(), table: z.string(), recordId: z.string(), reason: z.string(), createdAt: z.string() });
 export class EtlRejectsDto extends createZodDto(
-  z.object({
-    total: z.number().int(),
-    page: z.number().int(),
-    pageSize: z.number().int(),
-    rows: z.array(z.object({ id: z.number().int(), table: z.string(), recordId: z.string(), reason: z.string(), createdAt: z.string() })),
-  }),
+  z.object({ total: z.number().int(), page: z.number().int(), pageSize: z.number().int(), rows: z.array(etlRejectSchema) }),
 ) {}
 export class EtlRunResultDto extends createZodDto(
   z.object({

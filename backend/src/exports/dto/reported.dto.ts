@@ -1,6 +1,7 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { intId } from '../../records/dto/records.dto';
+import { intId, text } from '../../records/dto/records.dto';
+import { queryId } from '../../common/filters';
 import { quarterlyQuerySchema } from './exports.dto';
 
 /** 已报送 (issue 16 item 5): a quarter's statistics marked reported, and the corrections since. */
@@ -26,6 +27,13 @@ export const reportQuarterSchema = z
   .strict();
 export type ReportQuarter = z.infer<typeof reportQuarterSchema>;
 export class ReportQuarterDto extends createZodDto(reportQuarterSchema) {}
+
+/** 撤回已报送 (ADMIN): which workbook, and why (required; kept with the withdrawn report). */
+export const withdrawQuarterSchema = reportQuarterSchema.extend({ reason: text('撤回原因', 500) }).strict();
+export type WithdrawQuarter = z.infer<typeof withdrawQuarterSchema>;
+export class WithdrawQuarterDto extends createZodDto(withdrawQuarterSchema) {}
+
+export class WithdrawnIdParamDto extends createZodDto(z.object({ id: queryId }).strict()) {}
 
 const figureValue = z.number().nullable();
 
@@ -67,6 +75,20 @@ export const reportedStateSchema = z.object({
     .nullable(),
   /** the figures that differ now from what was reported, in the workbook's order (empty when not reported) */
   corrections: z.array(correctionSchema),
+  /** 已撤回: the reports of this quarter's workbook withdrawn by the administrator, the latest first; each keeps its file (GET /api/exports/quarterly/report/withdrawn/:id) */
+  withdrawn: z.array(
+    z.object({
+      id: z.number().int(),
+      reportedAt: z.string().describe('ISO timestamp'),
+      reportedBy: z.string(),
+      withdrawnAt: z.string().describe('ISO timestamp'),
+      withdrawnBy: z.string(),
+      reason: z.string(),
+      fileName: z.string(),
+      size: z.number().int(),
+      sha256: z.string(),
+    }),
+  ),
 });
 export type ReportedState = z.infer<typeof reportedStateSchema>;
 export class ReportedStateDto extends createZodDto(reportedStateSchema) {}

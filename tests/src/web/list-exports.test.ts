@@ -1,0 +1,173 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../support/app';
+import { browserUnavailable, ensureDashboardBuilt, launchChromium } from '../support/browser';
+import { applyForClosure } from '../support/closure';
+import { query } from '../support/pg';
+import { pinToday } from '../support/today';
+
+/**
+ * Every list has 导出 (issue 16 item 4), in a real browser: for each role that sees different
+ * pages, every page of the navigation is visited (the pages are taken from the menu, so a new
+ * page is visited too), and so are the drill drawers; every table shown must sit in a card or
+ * drawer that carries the 导出 buttons (.xlsx and CSV), unless it is one of the few tables
+ * named below that are not lists. A new list without 导出 fails here.
+ */
+jest.setTimeout(300_000);
+
+const unavailable = browserUnavailable();
+if (unavailable) {
+  if (process.env.XUNCHA_REQUIRE_SYSTEM_PACKAGES === '1') {
+    it('runs in a real browser (required here)', () => {
+      throw new Error(unavailable);
+    });
+  } else {
+    console.log(unavailable);
+  }
+}
+
+const TODAY = pinToday();
+
+/** Tables that are not lists, by test id (a prefix ends with `-`), and why they need no 导出. */
+const NOT_LISTS: Record<string, string> = {
+  'clue-by-county': '线索按县区统计: one count row per county; the clue list on the same page has 导出',
+  'regions-table': '行政区划: the region tree, kept through its Excel template and import',
+  'md-categories-table': '问题分类: the two-level category tree (tens of rows)',
+  'terms-': '届次: a committee’s few terms, each with its rounds',
+  'rounds-': '轮次: the rounds of one term',
+  'reported-corrections': '更正: the corrections of one report, also in the workbook’s 更正说明 sheet',
+  'withdrawn-reports': '已撤回的报送: the withdrawn reports of one quarter, each with its file',
+};
+const exempt = (testid: string) => Object.keys(NOT_LISTS).some((key) => (key.endsWith('-') ? testid.startsWith(key) : testid === key));
+
+/** The lists that must be found (so that the test cannot pass by finding none). */
+const EXPECTED_LISTS = [
+  'uncovered-table',
+  'inspection-table',
+  'finding-record-table',
+  'overdue-table',
+  'closure-queue-table',
+  'clue-table',
+  'units-table',
+  'etl-runs-table',
+  'users-table',
+  'audit-table',
+  'drill-tasks',
+  'drill-findings',
+];
+
+interface Found {
+  page: string;
+  table: string;
+  /** the 导出 buttons of the table's card or drawer (test ids), empty when none */
+  exports: string[];
+}
+
+(unavailable ? describe.skip : describe)('导出 on every list page', () => {
+  let t: TestApp;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp({ seed: { scale: 'tiny', today: TODAY }, env: { STATIC_DIR: ensureDashboardBuilt() } });
+    browser = await launchChromium();
+    // one request in the 销号审核 queue, so that its list shows
+    const [task] = await query<{ id: string }>(
+      t.db.url,
+      "SELECT id::text FROM rectification_tasks WHERE status = 'IN_PROGRESS' AND deleted_at IS NULL ORDER BY id LIMIT 1",
+    );
+    expect((await applyForClosure(t, await t.as('staff'), task.id)).status).toBe(201);
+  });
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function pageAs(username: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', baseURL: t.url, reducedMotion: 'reduce' });
+    contexts.push(context);
+    const [name, value] = (await t.as(username)).cookie.split('=');
+    await context.addCookies([{ name, value, url: t.url }]);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    return page;
+  }
+
+  /** Waits until no card of the page is loading, and the page's view is there. */
+  async function settled(page: Page): Promise<void> {
+    await page.waitForSelector('.page', { timeout: 30_000 });
+    // (the tests compile without the DOM's types: the page's document, as far as used here)
+    type Doc = { querySelectorAll(selector: string): { length: number } };
+    await page.waitForFunction(
+      () => (globalThis as unknown as { document: Doc }).document.querySelectorAll('section.card[data-state="loading"], .el-loading-mask').length === 0,
+      undefined,
+      { timeout: 60_000 },
+    );
+  }
+
+  /** Every table shown, with the 导出 buttons of its card or drawer. */
+  function tablesOf(page: Page, label: string): Promise<Found[]> {
+    return page.$$eval(
+      '.el-table',
+      (tables, name) =>
+        tables
+          // shown: not inside a hidden tab, collapsed row or closed drawer
+          .filter((table) => (table as unknown as { offsetParent: unknown }).offsetParent !== null)
+          .map((table) => {
+            const holder = table.closest('section.card, .el-drawer');
+            const buttons = holder ? [...holder.querySelectorAll('.export-buttons')] : [];
+            return {
+              page: name,
+              table:
+                table.getAttribute('data-testid') ?? `(unnamed table: ${table.closest('[data-testid]')?.getAttribute('data-testid') ?? 'no named holder'})`,
+              exports: buttons.filter((b) => b.querySelectorAll('button').length === 2).map((b) => b.getAttribute('data-testid') ?? '(unnamed)'),
+            };
+          }),
+      label,
+    );
+  }
+
+  /** The pages of the navigation menu, in its order. */
+  async function navPages(page: Page): Promise<string[]> {
+    await page.goto('/');
+    await page.waitForSelector('.app-nav [data-testid^="nav-"]', { state: 'attached', timeout: 30_000 });
+    return page.$$eval('.app-nav a[data-testid^="nav-"]', (links) => links.map((a) => a.getAttribute('href') ?? ''));
+  }
+
+  it('finds the 导出 buttons beside every list, for staff and for the administrator', async () => {
+    const found: Found[] = [];
+    const visited: string[] = [];
+    for (const username of ['staff', 'admin']) {
+      const page = await pageAs(username);
+      const pages = await navPages(page);
+      expect(pages.length).toBeGreaterThan(5);
+      for (const href of pages) {
+        await page.goto(href);
+        await settled(page);
+        visited.push(`${username} ${href}`);
+        found.push(...(await tablesOf(page, `${username} ${href}`)));
+      }
+      if (username === 'staff') {
+        // the drill drawers, which live in the URL
+        for (const drill of [
+          { kind: 'tasks', title: '超期任务', query: { overdue: 'true' } },
+          { kind: 'findings', title: '未整改完成问题', query: { closed: 'false' } },
+        ]) {
+          await page.goto(`/rectification?drill=${encodeURIComponent(JSON.stringify(drill))}`);
+          await page.locator('.el-drawer').getByText(drill.title).first().waitFor({ timeout: 30_000 });
+          await page.locator('.el-drawer .el-table').first().waitFor({ timeout: 30_000 });
+          await settled(page);
+          found.push(...(await tablesOf(page, `${username} drill ${drill.kind}`)));
+        }
+      }
+    }
+    // a list is a table that is not named as something else; each has its 导出 (.xlsx and CSV)
+    const lists = found.filter((f) => !exempt(f.table));
+    expect(lists.filter((f) => f.exports.length === 0)).toEqual([]);
+    const names = new Set(lists.map((f) => f.table));
+    for (const expected of EXPECTED_LISTS) expect([expected, names.has(expected)]).toEqual([expected, true]);
+    expect(visited.length).toBeGreaterThan(15);
+    expect(errors).toEqual([]);
+  });
+});
