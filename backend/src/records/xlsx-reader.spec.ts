@@ -1,41 +1,10 @@
 import ExcelJS from 'exceljs';
-import { crc32, deflateRawSync } from 'node:zlib';
 import { openXlsx, XlsxUnreadable, type XlsxValue } from './xlsx-reader';
+import { zip } from './zip-fixture';
 
-/** A zip of deflated parts. */
-function zip(parts: { name: string; text: string }[]): Buffer {
-  const out: Buffer[] = [];
-  const directory: Buffer[] = [];
-  let offset = 0;
-  for (const part of parts) {
-    const name = Buffer.from(part.name);
-    const raw = Buffer.from(part.text);
-    const data = deflateRawSync(raw);
-    const header = (central: boolean) => {
-      const h = Buffer.alloc(central ? 46 : 30);
-      h.writeUInt32LE(central ? 0x02014b50 : 0x04034b50, 0);
-      const base = central ? 2 : 0;
-      h.writeUInt16LE(8, 8 + base);
-      h.writeUInt32LE(crc32(raw), 14 + base);
-      h.writeUInt32LE(data.length, 18 + base);
-      h.writeUInt32LE(raw.length, 22 + base);
-      h.writeUInt16LE(name.length, 26 + base);
-      if (central) h.writeUInt32LE(offset, 42);
-      return h;
-    };
-    directory.push(header(true), name);
-    const local = header(false);
-    out.push(local, name, data);
-    offset += local.length + name.length + data.length;
-  }
-  const dir = Buffer.concat(directory);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(parts.length, 8);
-  end.writeUInt16LE(parts.length, 10);
-  end.writeUInt32LE(dir.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...out, dir, end]);
+/** A zip of deflated parts, each given as text. */
+function zipText(parts: { name: string; text: string }[]): Buffer {
+  return zip(parts.map((part) => ({ name: part.name, data: Buffer.from(part.text) })));
 }
 
 /** Every row of every sheet as the reader gives it: [sheet, row, values by column]. */
@@ -112,7 +81,7 @@ describe('openXlsx', () => {
 
   it('reads what other writers write: prefixed elements, rows and cells without r, phonetic runs, _xHHHH_ escapes, date styles', async () => {
     const ns = 'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
-    const buffer = zip([
+    const buffer = zipText([
       {
         name: '_rels/.rels',
         text: '<Relationships><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="/xl/workbook.xml"/></Relationships>',
@@ -154,6 +123,6 @@ describe('openXlsx', () => {
   });
 
   it('refuses a zip that holds no workbook', async () => {
-    await expect(openXlsx(zip([{ name: 'hello.txt', text: 'hello' }]))).rejects.toBeInstanceOf(XlsxUnreadable);
+    await expect(openXlsx(zipText([{ name: 'hello.txt', text: 'hello' }]))).rejects.toBeInstanceOf(XlsxUnreadable);
   });
 });
