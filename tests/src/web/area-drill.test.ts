@@ -3,8 +3,9 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { BAND_GRID, bandCenterY } from '@xuncha/frontend';
 import { startTestApp, type TestApp } from '../support/app';
-import { browserUnavailable, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
+import { ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
 import { pinToday } from '../support/today';
+import { describeInBrowser } from '../support/web';
 
 /**
  * Issue 18, item 9 in a real browser: on 总览, a county's bar moves the 各地区 charts down to
@@ -14,20 +15,9 @@ import { pinToday } from '../support/today';
  */
 jest.setTimeout(300_000);
 
-const unavailable = browserUnavailable();
-if (unavailable) {
-  if (process.env.XUNCHA_REQUIRE_SYSTEM_PACKAGES === '1') {
-    it('runs in a real browser (required here)', () => {
-      throw new Error(unavailable);
-    });
-  } else {
-    console.log(unavailable);
-  }
-}
-
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-(unavailable ? describe.skip : describe)('the 各地区 charts drill below the county', () => {
+describeInBrowser('the 各地区 charts drill below the county', () => {
   const today = pinToday();
   let t: TestApp;
   let browser: Browser;

@@ -1,9 +1,10 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app';
-import { browserUnavailable, ensureDashboardBuilt, launchChromium } from '../support/browser';
+import { ensureDashboardBuilt, launchChromium } from '../support/browser';
 import { applyForClosure } from '../support/closure';
 import { query } from '../support/pg';
 import { pinToday } from '../support/today';
+import { describeInBrowser } from '../support/web';
 
 /**
  * Every list has 导出 (issue 16 item 4), in a real browser: for each role that sees different
@@ -13,17 +14,6 @@ import { pinToday } from '../support/today';
  * named below that are not lists. A new list without 导出 fails here.
  */
 jest.setTimeout(300_000);
-
-const unavailable = browserUnavailable();
-if (unavailable) {
-  if (process.env.XUNCHA_REQUIRE_SYSTEM_PACKAGES === '1') {
-    it('runs in a real browser (required here)', () => {
-      throw new Error(unavailable);
-    });
-  } else {
-    console.log(unavailable);
-  }
-}
 
 const TODAY = pinToday();
 
@@ -62,7 +52,7 @@ interface Found {
   exports: string[];
 }
 
-(unavailable ? describe.skip : describe)('导出 on every list page', () => {
+describeInBrowser('导出 on every list page', () => {
   let t: TestApp;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
