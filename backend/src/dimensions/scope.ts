@@ -1,7 +1,10 @@
 import { AppError } from '../common/http-exception.filter';
 import type { Filters, FiltersInput, InspectionMode, UnitCategory } from '../common/filters';
 import type { Dimensions, TermRow } from './dimensions.repository';
-import type { AreaLevel } from '../metrics/areas';
+
+/** The levels the metrics' by-region series are grouped at (metrics/areas.ts says how). */
+export const AREA_LEVELS = ['county', 'township', 'unitCategory', 'unit'] as const;
+export type AreaLevel = (typeof AREA_LEVELS)[number];
 
 /**
  * Filters resolved against the dimensions: what the warehouse queries need. Ids that do

@@ -7,11 +7,9 @@
  */
 import { UNIT_CATEGORIES, type UnitCategory } from '../common/filters';
 import type { Dimensions } from '../dimensions/dimensions.repository';
-import type { Scope } from '../dimensions/scope';
+import type { AreaLevel, Scope } from '../dimensions/scope';
 
-export const AREA_LEVELS = ['county', 'township', 'unitCategory', 'unit'] as const;
-/** The level the by-region series are grouped at. */
-export type AreaLevel = (typeof AREA_LEVELS)[number];
+export { AREA_LEVELS, type AreaLevel } from '../dimensions/scope';
 
 /** The level one below the scope's region. */
 export function areaLevelOf(scope: Scope, dims: Pick<Dimensions, 'regions'>): AreaLevel {
