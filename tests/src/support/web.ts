@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { browserUnavailable } from './browser';
 
@@ -85,4 +86,31 @@ export function waitReady(page: Page, testid: string, timeout = 30_000): Promise
 /** `1366-zh`, `1920-en`: a screenshot's suffix. */
 export function sizeTag(locale: Locale, size: Viewport): string {
   return `${size.width}-${locale === 'en' ? 'en' : 'zh'}`;
+}
+
+/**
+ * Reads until `accept` takes the value or `timeout` passes (a page answers after a call, a
+ * list reloads after a navigation): a wait on a condition, not a fixed sleep. Returns the
+ * last value read.
+ */
+export async function readUntil<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeout = 15_000): Promise<T> {
+  const end = Date.now() + timeout;
+  let value = await read();
+  while (!accept(value) && Date.now() < end) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await read();
+  }
+  return value;
+}
+
+/** `readUntil`, expecting `accept` to take the last value read; returns it. */
+export async function expectUntil<T>(read: () => Promise<T>, accept: (value: T) => boolean, timeout = 15_000): Promise<T> {
+  const value = await readUntil(read, accept, timeout);
+  expect(accept(value)).toBe(true);
+  return value;
+}
+
+/** Expects `read` to give `expected` (deep equality) within `timeout`. */
+export async function expectEventually<T>(read: () => Promise<T>, expected: T, timeout = 15_000): Promise<void> {
+  expect(await readUntil(read, (value) => isDeepStrictEqual(value, expected), timeout)).toEqual(expected);
 }

@@ -6,7 +6,7 @@ import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/app';
 import { query } from '../support/pg';
 import { clickNav, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
 import { pinToday } from '../support/today';
-import { addSessionCookie, collectErrors, describeInBrowser } from '../support/web';
+import { addSessionCookie, collectErrors, describeInBrowser, readUntil } from '../support/web';
 
 /**
  * Accounts in a real browser (Debian's chromium driven by playwright-core) against the real
@@ -101,15 +101,7 @@ describeInBrowser('accounts in a browser', () => {
     }
   };
   /** Reads until `accept` takes the value (the page answers after a call); returns the last value read. */
-  const poll = async <T>(read: () => Promise<T>, accept: (value: T) => boolean, timeout = 15_000): Promise<T> => {
-    const until = Date.now() + timeout;
-    let last = await read();
-    while (!accept(last) && Date.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      last = await read();
-    }
-    return last;
-  };
+  const poll = readUntil;
   const same =
     <T>(expected: T) =>
     (value: T) =>

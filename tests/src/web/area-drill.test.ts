@@ -5,7 +5,7 @@ import { BAND_GRID, bandCenterY } from '@xuncha/frontend';
 import { startTestApp, type TestApp } from '../support/app';
 import { ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
 import { pinToday } from '../support/today';
-import { describeInBrowser } from '../support/web';
+import { describeInBrowser, expectEventually } from '../support/web';
 
 /**
  * Issue 18, item 9 in a real browser: on 总览, a county's bar moves the 各地区 charts down to
@@ -38,15 +38,7 @@ describeInBrowser('the 各地区 charts drill below the county', () => {
   const crumbs = (p: Page) => p.$$eval('[data-testid="area-breadcrumb"] [data-testid^="crumb-"]', (els) => els.map((el) => (el.textContent ?? '').trim()));
   const shownName = (r: Json, lang: 'zh' | 'en' = 'zh') => (r.level === 'countyUnits' ? (lang === 'zh' ? '县直单位' : 'County-level units') : r.name);
   /** Retries until the chart's table shows `expected` (it reloads after a navigation). */
-  const tableShows = async (p: Page, testid: string, expected: string[]) => {
-    const until = Date.now() + 20_000;
-    let last = await firstColumn(p, testid);
-    while (JSON.stringify(last) !== JSON.stringify(expected) && Date.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      last = await firstColumn(p, testid);
-    }
-    expect(last).toEqual(expected);
-  };
+  const tableShows = (p: Page, testid: string, expected: string[]) => expectEventually(() => firstColumn(p, testid), expected, 20_000);
   /** Clicks the bar of row `index` (of `count`) of the overview's closure chart. */
   const clickBar = async (p: Page, index: number, count: number) => {
     const chart = p.getByTestId('chart-closure-by-region-chart');

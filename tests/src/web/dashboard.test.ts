@@ -5,7 +5,7 @@ import { formatCount, formatFraction, formatPercent, localized, rateOf, BAND_GRI
 import { startTestApp, type TestApp } from '../support/app';
 import { clickNav, ensureDashboardBuilt, initialJavaScript, launchChromium, SCREENSHOT_DIR } from '../support/browser';
 import { pinToday } from '../support/today';
-import { addSessionCookie, collectErrors, describeInBrowser } from '../support/web';
+import { addSessionCookie, collectErrors, describeInBrowser, expectEventually } from '../support/web';
 
 /**
  * The dashboard in a real browser (Debian's chromium driven by playwright-core) against the
@@ -53,15 +53,7 @@ describeInBrowser('dashboard in a browser', () => {
       rows.map((row) => Array.from((row as unknown as { cells: ArrayLike<{ textContent: string | null }> }).cells, (cell) => (cell.textContent ?? '').trim())),
     );
   /** Retries `read` until its value equals `expected` (the table reloads after a navigation). */
-  const poll = async <T>(read: () => Promise<T>, expected: T, timeout = 15_000) => {
-    const until = Date.now() + timeout;
-    let last: T = await read();
-    while (JSON.stringify(last) !== JSON.stringify(expected) && Date.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      last = await read();
-    }
-    expect(last).toEqual(expected);
-  };
+  const poll = expectEventually;
   const waitReady = async (testid: string) => {
     await page.waitForSelector(`[data-testid="${testid}"][data-state="ready"][aria-busy="false"]`, { timeout: 30_000 });
   };

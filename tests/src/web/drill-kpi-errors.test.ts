@@ -7,7 +7,7 @@ import { startTestApp, type TestApp } from '../support/app';
 import { query } from '../support/pg';
 import { ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
 import { pinToday } from '../support/today';
-import { addSessionCookie, collectErrors, describeInBrowser, signedInContext } from '../support/web';
+import { addSessionCookie, collectErrors, describeInBrowser, signedInContext, expectEventually } from '../support/web';
 
 /**
  * In a real browser: a bar clicked on two pages opens a drawer whose total is the bar's
@@ -45,15 +45,7 @@ describeInBrowser('drills, KPI cards and refusals in a browser', () => {
   const text = async (p: Page, testid: string) => (await p.getByTestId(testid).innerText()).trim();
   const numberIn = (s: string) => Number(s.replace(/[^\d]/g, ''));
   /** Retries `read` until it gives `expected` (a list reloads after a navigation). */
-  const eventually = async <T>(read: () => Promise<T>, expected: T, timeout = 15_000) => {
-    const until = Date.now() + timeout;
-    let last = await read();
-    while (last !== expected && Date.now() < until) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      last = await read();
-    }
-    expect(last).toBe(expected);
-  };
+  const eventually = expectEventually;
   const waitReady = (p: Page, testid: string) => p.waitForSelector(`[data-testid="${testid}"][data-state="ready"][aria-busy="false"]`, { timeout: 30_000 });
   const chartBox = async (p: Page, testid: string) => {
     const chart = p.getByTestId(`${testid}-chart`);

@@ -10,7 +10,7 @@ import { clickNav, ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '
 import { regionFile, unitFile } from '../support/directory-files';
 import { query } from '../support/pg';
 import { pinToday } from '../support/today';
-import { addSessionCookie, collectErrors, describeInBrowser } from '../support/web';
+import { addSessionCookie, collectErrors, describeInBrowser, expectUntil } from '../support/web';
 
 /**
  * An office's whole first day in a real browser, from an empty server-mode database (no
@@ -71,16 +71,7 @@ describeInBrowser('an office onboarding from an empty database, in a browser', (
     await page.getByTestId(`${kind}-import-file`).setInputFiles(where);
   };
   /** Waits until `read` gives a value `accept` takes (a write lands when its dialog closes). */
-  const until = async <T>(read: () => Promise<T>, accept: (value: T) => boolean, timeout = 15_000): Promise<T> => {
-    const end = Date.now() + timeout;
-    let value = await read();
-    while (!accept(value) && Date.now() < end) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      value = await read();
-    }
-    expect(accept(value)).toBe(true);
-    return value;
-  };
+  const until = expectUntil;
   const api = async (url: string): Promise<Json> => {
     const response = await t.get<Json>(url);
     expect(response.status).toBe(200);

@@ -5,7 +5,7 @@ import { shanghaiToday } from '@xuncha/shared';
 import { startTestApp, type TestApp } from '../support/app';
 import { ensureDashboardBuilt, launchChromium, SCREENSHOT_DIR } from '../support/browser';
 import { query } from '../support/pg';
-import { addSessionCookie, collectErrors, describeInBrowser } from '../support/web';
+import { addSessionCookie, collectErrors, describeInBrowser, expectUntil } from '../support/web';
 
 /**
  * The case-record pages in a real browser: create an inspection (after the server refused a
@@ -42,16 +42,7 @@ describeInBrowser('case records in a browser', () => {
   const formErrors = (form: string) => page.$$eval(`[data-testid="${form}"] .el-form-item__error`, (els) => els.map((e) => (e.textContent ?? '').trim()));
   const waitReady = (testid: string) => page.waitForSelector(`[data-testid="${testid}"][data-state="ready"][aria-busy="false"]`, { timeout: 30_000 });
   /** Waits until `read` gives a value `accept` takes (a write lands when its dialog closes). */
-  const until = async <T>(read: () => Promise<T>, accept: (value: T) => boolean, timeout = 15_000): Promise<T> => {
-    const end = Date.now() + timeout;
-    let value = await read();
-    while (!accept(value) && Date.now() < end) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      value = await read();
-    }
-    expect(accept(value)).toBe(true);
-    return value;
-  };
+  const until = expectUntil;
 
   beforeAll(async () => {
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
