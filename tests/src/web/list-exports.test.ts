@@ -1,7 +1,9 @@
+import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app';
 import { ensureDashboardBuilt, launchChromium } from '../support/browser';
 import { applyForClosure } from '../support/closure';
+import { parseCsv } from '../support/csv';
 import { query } from '../support/pg';
 import { pinToday } from '../support/today';
 import { describeInBrowser } from '../support/web';
@@ -170,6 +172,17 @@ describeInBrowser('导出 on every list page', () => {
         await settled(page);
         visited.push(`${username} /units/${unit.id}`);
         found.push(...(await tablesOf(page, `${username} unit profile`)));
+        // its buttons download that table: the tasks as CSV, one record per task of the unit
+        const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('unit-profile-tasks-export-csv').click()]);
+        expect(download.suggestedFilename()).toMatch(new RegExp(`^单位画像-整改任务_.+_${TODAY}\\.csv$`));
+        const [{ n }] = await query<{ n: number }>(
+          t.db.url,
+          `SELECT count(*)::int AS n FROM rectification_tasks k JOIN findings f ON f.id = k.finding_id AND f.deleted_at IS NULL
+             JOIN inspections i ON i.id = f.inspection_id AND i.deleted_at IS NULL WHERE f.unit_id = $1 AND k.deleted_at IS NULL`,
+          [unit.id],
+        );
+        expect(n).toBeGreaterThan(0);
+        expect(parseCsv(fs.readFileSync(await download.path(), 'utf8')).length).toBe(n + 1);
       }
     }
     // a list is a table that is not named as something else; each has its 导出 (.xlsx and CSV)
