@@ -237,6 +237,16 @@ describe('单位画像 导出 (GET /api/units/:id/profile.xlsx|csv?table=…)', 
     expect((await download(staff, `/api/units/${unit.id}/profile.xlsx?table=clues`)).status).toBe(200);
     const after = await sql<{ n: number }>("SELECT count(*)::int AS n FROM audit_logs WHERE action = 'export.unit-profile-xlsx'");
     expect(after[0].n).toBe(before[0].n + 1);
+    const [last] = await sql<{ target: string; username: string }>(
+      "SELECT target, username FROM audit_logs WHERE action = 'export.unit-profile-xlsx' ORDER BY id DESC LIMIT 1",
+    );
+    expect([last.username, last.target.startsWith(`/api/units/${unit.id}/profile.xlsx`)]).toEqual(['staff', true]);
+    for (const format of ['csv', 'xlsx']) {
+      const mark = await sql<{ n: number }>('SELECT count(*)::int AS n FROM audit_logs WHERE action = $1', [`export.regions-${format}`]);
+      expect((await download(county, `/api/masterdata/regions.${format}`)).status).toBe(200);
+      const [{ n }] = await sql<{ n: number }>('SELECT count(*)::int AS n FROM audit_logs WHERE action = $1', [`export.regions-${format}`]);
+      expect(n).toBe(mark[0].n + 1);
+    }
   });
 });
 
