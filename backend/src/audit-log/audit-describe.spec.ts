@@ -4,6 +4,7 @@ describe('describeAudit', () => {
   it('names the record a path points at, with its name', () => {
     expect(recordOf('/api/tasks/12/status')).toEqual({ kind: 'task', id: '12' });
     expect(recordOf('/api/masterdata/units/7')).toEqual({ kind: 'unit', id: '7' });
+    expect(recordOf('/api/units/7/profile.csv')).toEqual({ kind: 'unit', id: '7' });
     expect(recordOf('/api/tasks')).toBeNull();
     expect(recordOf(null)).toBeNull();
   });

@@ -65,6 +65,11 @@ export const AUDIT_ACTIONS: Record<string, { label: string; verb: string }> = {
   'export.etl-rejects-xlsx': { label: '导出拒收记录(Excel)', verb: '导出拒收记录(Excel)' },
   'export.quarterly-withdraw': { label: '撤回已报送', verb: '撤回已报送' },
   'export.quarterly-withdrawn': { label: '下载已撤回的报送表', verb: '下载已撤回的报送表' },
+  // profileexports: 导出 of 单位画像's tables and of 行政区划
+  'export.unit-profile-csv': { label: '导出单位画像(CSV)', verb: '导出单位画像(CSV)' },
+  'export.unit-profile-xlsx': { label: '导出单位画像(Excel)', verb: '导出单位画像(Excel)' },
+  'export.regions-csv': { label: '导出行政区划(CSV)', verb: '导出行政区划(CSV)' },
+  'export.regions-xlsx': { label: '导出行政区划(Excel)', verb: '导出行政区划(Excel)' },
   'etl.run': { label: '立即同步', verb: '立即同步数据' },
 };
 
@@ -100,6 +105,8 @@ const PATHS: [RegExp, RecordKind][] = [
   [/^\/api\/masterdata\/terms\/(\d+)(?:\/|$)/, 'term'],
   [/^\/api\/masterdata\/rounds\/(\d+)(?:\/|$)/, 'round'],
   [/^\/api\/masterdata\/units\/(\d+)(?:\/|$)/, 'unit'],
+  // 单位画像 and its downloads (`/api/units/7/profile.csv`)
+  [/^\/api\/units\/(\d+)(?:\/|$)/, 'unit'],
   [/^\/api\/masterdata\/categories\/(\d+)(?:\/|$)/, 'category'],
   [/^\/api\/clues\/(\d+)(?:\/|$)/, 'clue'],
   [/^\/api\/closure-requests\/(\d+)(?:\/|$)/, 'closureRequest'],

@@ -29,6 +29,7 @@ import type {
 } from './dto/masterdata.dto';
 import { MasterdataRepository, type RegionRow, type UnitRow } from './masterdata.repository';
 import { UNIT_FILE_COLUMNS, unitListLabel } from './unit-list-file';
+import { REGION_FILE_COLUMNS, REGION_LIST_LABEL } from './region-list-file';
 
 /** A 400 naming one field, in the error filter's shape. */
 export function badField(field: string, message: string): AppError {
@@ -94,6 +95,26 @@ export class MasterdataService {
 
   async regions(auth: Principal): Promise<{ rows: RegionRecord[] }> {
     return { rows: await this.repository.regions(this.county.limit(auth)) };
+  }
+
+  /**
+   * 导出 of 行政区划 (.xlsx or CSV): the rows of GET /api/masterdata/regions in its order,
+   * each with its parent; a county account's file holds its county and townships and is named after it.
+   */
+  async regionsFile(auth: Principal, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
+    const limit = this.county.limit(auth);
+    const today = shanghaiToday();
+    const { rows } = await this.regions(auth);
+    const regions = new Map((await this.repository.allRegions()).map((r) => [r.id, r]));
+    const fileRows = rows.map((r) => {
+      const parent = r.parentId === null ? undefined : regions.get(r.parentId);
+      return { ...r, parentCode: parent?.code ?? null, parentName: parent?.name ?? null };
+    });
+    const reportingUnit = (limit === null ? [...regions.values()].find((r) => r.level === 'CITY') : regions.get(limit))?.name ?? '';
+    const name = namedFileName([REGION_LIST_LABEL, limit === null ? undefined : reportingUnit, today], format);
+    const ascii = `regions-${today}.${format}`;
+    if (format === 'csv') return csvListFile(REGION_FILE_COLUMNS, [fileRows], ascii, name);
+    return xlsxListFile(REGION_FILE_COLUMNS, [fileRows], fileRows, { title: REGION_LIST_LABEL, reportingUnit, asOf: today, ascii, name });
   }
 
   private async visibleRegion(auth: Principal, id: number): Promise<RegionRow> {

@@ -1,10 +1,14 @@
-import { Controller, Get, Inject, Param } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
-import { UnitProfileDto, UnitProfileParamDto } from './dto/unit-profile.dto';
+import { UnitProfileDto, UnitProfileFileQueryDto, UnitProfileParamDto } from './dto/unit-profile.dto';
 import { UnitProfileService } from './unit-profile.service';
 import { Auth } from '../auth/auth.decorator';
 import type { Principal } from '../auth/principal';
+import { Audited } from '../auth/access';
+import { CSV_TYPE, XLSX_TYPE } from '../files/files';
+
+const FILE = { schema: { type: 'string', format: 'binary' } } as const;
 
 @ApiTags('units')
 @Controller()
@@ -19,5 +23,29 @@ export class UnitProfileController {
   @ZodResponse({ status: 200, type: UnitProfileDto })
   profile(@Auth() auth: Principal, @Param() params: UnitProfileParamDto) {
     return this.service.profile(auth, params.id);
+  }
+
+  @Get('units/:id/profile.csv')
+  @ApiOperation({
+    summary:
+      '单位画像 导出 CSV: one table of GET /api/units/:id/profile (table=inspections|categories|findings|tasks|clues|persons), row for row (UTF-8 with BOM, Chinese headers); the file named after the unit, the table and the day',
+  })
+  @Audited('export.unit-profile-csv')
+  @ApiProduces(CSV_TYPE)
+  @ApiOkResponse({ description: 'the table as CSV', ...FILE })
+  csv(@Auth() auth: Principal, @Param() params: UnitProfileParamDto, @Query() query: UnitProfileFileQueryDto) {
+    return this.service.file(auth, params.id, query.table, 'csv');
+  }
+
+  @Get('units/:id/profile.xlsx')
+  @ApiOperation({
+    summary:
+      '单位画像 导出 .xlsx: one table of GET /api/units/:id/profile (table=inspections|categories|findings|tasks|clues|persons), row for row; the file named after the unit, the table and the day',
+  })
+  @Audited('export.unit-profile-xlsx')
+  @ApiProduces(XLSX_TYPE)
+  @ApiOkResponse({ description: 'the table as a workbook', ...FILE })
+  xlsx(@Auth() auth: Principal, @Param() params: UnitProfileParamDto, @Query() query: UnitProfileFileQueryDto) {
+    return this.service.file(auth, params.id, query.table, 'xlsx');
   }
 }

@@ -157,6 +157,15 @@ export class UnitProfileRepository {
        ORDER BY c.handed_date DESC, c.id DESC`;
   }
 
+  /** 填报单位 of a download: the county account's county (`county`), else the city. */
+  async reportingUnit(county: number | null): Promise<string> {
+    const [row] = await this.prisma.$queryRaw<{ name: string }[]>`
+      SELECT name FROM regions
+       WHERE deleted_at IS NULL AND (CASE WHEN ${county}::int IS NULL THEN level = 'CITY' ELSE id = ${county}::int END)
+       ORDER BY id LIMIT 1`;
+    return row?.name ?? '';
+  }
+
   /** The finding ids a recurrence members subquery lists (64-bit ids as strings). */
   async memberIds(sql: SqlQuery): Promise<Set<string>> {
     const rows = await this.warehouse.query<{ id: string }>(`SELECT toString(id) AS id FROM (\n${sql.query}\n)`, sql.params);

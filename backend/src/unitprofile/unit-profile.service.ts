@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type StreamableFile } from '@nestjs/common';
 import { shanghaiToday } from '@xuncha/shared';
 import { CountyScope } from '../auth/county-scope';
 import type { Principal } from '../auth/principal';
@@ -6,7 +6,9 @@ import { INSPECTION_MODES } from '../common/filters';
 import { ScopeService } from '../dimensions/scope.service';
 import { recurrenceMemberIdsSubquery } from '../metrics/metrics.queries';
 import { MetricsService, nearestRank } from '../metrics/metrics.service';
-import type { UnitProfile } from './dto/unit-profile.dto';
+import type { UnitProfile, UnitProfileTable } from './dto/unit-profile.dto';
+import { csvListFile, namedFileName, xlsxListFile } from '../files/list-file';
+import { PROFILE_TABLE_FILES } from './unit-profile-file';
 import { UnitProfileRepository } from './unit-profile.repository';
 
 /**
@@ -106,5 +108,22 @@ export class UnitProfileService {
       })),
       persons,
     };
+  }
+
+  /**
+   * 导出 of one table of the page (.xlsx or CSV): the rows of GET /api/units/:id/profile,
+   * in its order, under the same scope; the file named after the unit, the table and the day.
+   */
+  async file(auth: Principal, id: number, table: UnitProfileTable, format: 'csv' | 'xlsx'): Promise<StreamableFile> {
+    const profile = await this.profile(auth, id);
+    const spec = PROFILE_TABLE_FILES[table];
+    const title = `单位画像-${spec.label}`;
+    const name = namedFileName([title, profile.unit.name, profile.asOf], format);
+    const ascii = `unit-${id}-${table}-${profile.asOf}.${format}`;
+    if (format === 'csv') return spec.write(profile, (columns, rows) => csvListFile(columns, [rows], ascii, name));
+    const reportingUnit = await this.repository.reportingUnit(this.county.limit(auth));
+    return spec.write(profile, (columns, rows) =>
+      xlsxListFile(columns, [rows], rows, { title: `${profile.unit.name}${spec.label}`, reportingUnit, asOf: profile.asOf, ascii, name }),
+    );
   }
 }

@@ -230,6 +230,8 @@ export type ListKind =
   | 'audit'
   | 'closure-requests'
   | 'masterdata/units'
+  | 'masterdata/regions'
+  | `units/${number}/profile`
   | 'uncovered-units'
   | 'users'
   | 'etl/runs'

@@ -1001,6 +1001,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/masterdata/regions.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 行政区划 CSV: every region of GET /api/masterdata/regions, in its order, with its parent (UTF-8 with BOM, Chinese headers); named with the day */
+        get: operations["MasterdataController_regionsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/masterdata/regions.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 行政区划 .xlsx: every region of GET /api/masterdata/regions, in its order, with its parent; named with the day */
+        get: operations["MasterdataController_regionsXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/masterdata/regions/{id}": {
         parameters: {
             query?: never;
@@ -1544,6 +1578,40 @@ export interface paths {
         };
         /** 单位画像 one inspected unit: inspections by mode, findings by category with repeats and rebounds, tasks, days to close against its county, clues, responsible persons */
         get: operations["UnitProfileController_profile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/units/{id}/profile.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 单位画像 导出 CSV: one table of GET /api/units/:id/profile (table=inspections|categories|findings|tasks|clues|persons), row for row (UTF-8 with BOM, Chinese headers); the file named after the unit, the table and the day */
+        get: operations["UnitProfileController_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/units/{id}/profile.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 单位画像 导出 .xlsx: one table of GET /api/units/:id/profile (table=inspections|categories|findings|tasks|clues|persons), row for row; the file named after the unit, the table and the day */
+        get: operations["UnitProfileController_xlsx"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5101,6 +5169,46 @@ export interface operations {
             };
         };
     };
+    MasterdataController_regionsCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the regions as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    MasterdataController_regionsXlsx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the regions as a workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
     MasterdataController_updateRegion: {
         parameters: {
             query?: never;
@@ -6048,6 +6156,54 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnitProfileDto_Output"];
+                };
+            };
+        };
+    };
+    UnitProfileController_csv: {
+        parameters: {
+            query: {
+                table: "inspections" | "categories" | "findings" | "tasks" | "clues" | "persons";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the table as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    UnitProfileController_xlsx: {
+        parameters: {
+            query: {
+                table: "inspections" | "categories" | "findings" | "tasks" | "clues" | "persons";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the table as a workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
         };

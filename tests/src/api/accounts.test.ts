@@ -1054,6 +1054,40 @@ describe('a county user', () => {
       expect((await downloadText(staff, `/api/exports/quarterly/report/withdrawn/${theirs.id}`)).status).toBe(200);
     },
     // --- end of exports3 probes
+    // --- profileexports branch: 导出 of 单位画像's tables and of 行政区划 -------------------------
+    'GET /api/units/:id/profile.csv': async () => {
+      expect((await downloadText(county, `/api/units/${foreign.unitId}/profile.csv?table=tasks`)).status).toBe(404);
+      const mineCsv = await downloadText(county, `/api/units/${mine.unitId}/profile.csv?table=tasks`);
+      expect(mineCsv.status).toBe(200);
+      expect(mineCsv.bytes.equals((await downloadText(staff, `/api/units/${mine.unitId}/profile.csv?table=tasks`)).bytes)).toBe(true);
+      expect((await downloadText(staff, `/api/units/${foreign.unitId}/profile.csv?table=tasks`)).status).toBe(200);
+    },
+    'GET /api/units/:id/profile.xlsx': async () => {
+      expect((await downloadText(county, `/api/units/${foreign.unitId}/profile.xlsx?table=inspections`)).status).toBe(404);
+      expect((await downloadText(county, `/api/units/${mine.unitId}/profile.xlsx?table=inspections`)).status).toBe(200);
+    },
+    'GET /api/masterdata/regions.csv': async () => {
+      // the county's own regions only, as GET /api/masterdata/regions lists them
+      const mineCsv = await downloadText(county, '/api/masterdata/regions.csv');
+      expect(mineCsv.status).toBe(200);
+      const { body } = await county.get<{ rows: { code: string }[] }>('/api/masterdata/regions');
+      const codes = parseCsv(mineCsv.bytes.toString('utf8'))
+        .slice(1)
+        .map((r) => r[0]);
+      expect(codes).toEqual(body.rows.map((r) => r.code));
+      expect(codes).not.toContain(other.code);
+    },
+    'GET /api/masterdata/regions.xlsx': async () => {
+      const mineXlsx = await downloadText(county, '/api/masterdata/regions.xlsx');
+      expect(mineXlsx.status).toBe(200);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(mineXlsx.bytes as unknown as ArrayBuffer);
+      const codes: string[] = [];
+      book.worksheets[0].eachRow((row, n) => n > 6 && codes.push(String(row.getCell(1).value)));
+      expect(codes).toContain(own.code);
+      expect(codes).not.toContain(other.code);
+    },
+    // --- end of profileexports probes
   };
 
   /** The OpenAPI pages (Swagger UI's files and the document) hold no records: the same for everyone signed in. */

@@ -1,7 +1,9 @@
+import fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/app';
 import { ensureDashboardBuilt, launchChromium } from '../support/browser';
 import { applyForClosure } from '../support/closure';
+import { parseCsv } from '../support/csv';
 import { query } from '../support/pg';
 import { pinToday } from '../support/today';
 import { describeInBrowser } from '../support/web';
@@ -20,7 +22,6 @@ const TODAY = pinToday();
 /** Tables that are not lists, by test id (a prefix ends with `-`), and why they need no 导出. */
 const NOT_LISTS: Record<string, string> = {
   'clue-by-county': '线索按县区统计: one count row per county; the clue list on the same page has 导出',
-  'regions-table': '行政区划: the region tree, kept through its Excel template and import',
   'md-categories-table': '问题分类: the two-level category tree (tens of rows)',
   'terms-': '届次: a committee’s few terms, each with its rounds',
   'rounds-': '轮次: the rounds of one term',
@@ -43,6 +44,13 @@ const EXPECTED_LISTS = [
   'audit-table',
   'drill-tasks',
   'drill-findings',
+  'regions-table',
+  // 单位画像 (visited by the unit's URL: it is not in the menu)
+  'unit-profile-inspection-table',
+  'unit-profile-category-table',
+  'unit-profile-person-table',
+  'unit-profile-task-table',
+  'unit-profile-clue-table',
 ];
 
 interface Found {
@@ -150,6 +158,31 @@ describeInBrowser('导出 on every list page', () => {
           await settled(page);
           found.push(...(await tablesOf(page, `${username} drill ${drill.kind}`)));
         }
+        // 单位画像 of a unit whose every table has rows (a unit with clues, the most tasks first)
+        const [unit] = await query<{ id: number }>(
+          t.db.url,
+          `SELECT u.id FROM org_units u
+            WHERE u.deleted_at IS NULL
+              AND EXISTS (SELECT 1 FROM clues k JOIN inspections i ON i.id = k.inspection_id AND i.deleted_at IS NULL WHERE i.unit_id = u.id AND k.deleted_at IS NULL)
+            ORDER BY (SELECT count(*) FROM rectification_tasks k JOIN findings f ON f.id = k.finding_id WHERE f.unit_id = u.id AND k.deleted_at IS NULL) DESC, u.id
+            LIMIT 1`,
+        );
+        await page.goto(`/units/${unit.id}`);
+        await page.locator('[data-testid="unit-profile-clue-table"]').waitFor({ timeout: 30_000 });
+        await settled(page);
+        visited.push(`${username} /units/${unit.id}`);
+        found.push(...(await tablesOf(page, `${username} unit profile`)));
+        // its buttons download that table: the tasks as CSV, one record per task of the unit
+        const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('unit-profile-tasks-export-csv').click()]);
+        expect(download.suggestedFilename()).toMatch(new RegExp(`^单位画像-整改任务_.+_${TODAY}\\.csv$`));
+        const [{ n }] = await query<{ n: number }>(
+          t.db.url,
+          `SELECT count(*)::int AS n FROM rectification_tasks k JOIN findings f ON f.id = k.finding_id AND f.deleted_at IS NULL
+             JOIN inspections i ON i.id = f.inspection_id AND i.deleted_at IS NULL WHERE f.unit_id = $1 AND k.deleted_at IS NULL`,
+          [unit.id],
+        );
+        expect(n).toBeGreaterThan(0);
+        expect(parseCsv(fs.readFileSync(await download.path(), 'utf8')).length).toBe(n + 1);
       }
     }
     // a list is a table that is not named as something else; each has its 导出 (.xlsx and CSV)

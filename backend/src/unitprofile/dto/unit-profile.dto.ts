@@ -6,6 +6,18 @@ import { INSPECTION_MODES, queryId, UNIT_CATEGORIES } from '../../common/filters
 
 export class UnitProfileParamDto extends createZodDto(z.object({ id: queryId }).strict()) {}
 
+/** The tables of the page that download (导出): one file per table. */
+export const UNIT_PROFILE_TABLES = ['inspections', 'categories', 'findings', 'tasks', 'clues', 'persons'] as const;
+export type UnitProfileTable = (typeof UNIT_PROFILE_TABLES)[number];
+export class UnitProfileFileQueryDto extends createZodDto(
+  z
+    .object({
+      /** which table: 历次巡察, 问题类别, 问题清单, 整改任务, 问题线索, 责任人 */
+      table: z.enum(UNIT_PROFILE_TABLES),
+    })
+    .strict(),
+) {}
+
 const day = z.string().min(10).max(10);
 const TASK_STATUSES = ['NOT_STARTED', 'IN_PROGRESS', 'CLOSE_REQUESTED', 'CLOSED', 'BASICALLY_DONE', 'NOT_DONE'] as const;
 const CLUE_RECIPIENTS = ['DISCIPLINE', 'ORGANIZATION', 'OTHER'] as const;
