@@ -3717,6 +3717,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -3744,6 +3745,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -3773,6 +3775,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -3800,6 +3803,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -3827,6 +3831,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -3854,6 +3859,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -3917,6 +3923,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -3925,6 +3932,7 @@ export interface operations {
                 closed?: "true" | "false";
                 immediate?: "true" | "false";
                 recurrence?: "reinspection" | "repeat" | "closedReinspected" | "rebound";
+                unitId?: string;
                 sort?: "id" | "-id" | "foundDate" | "-foundDate" | "feedbackDate" | "-feedbackDate";
                 page?: string;
                 pageSize?: string;
@@ -4068,6 +4076,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -4096,6 +4105,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -4124,6 +4134,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -4163,6 +4174,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -4202,6 +4214,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -4210,6 +4223,7 @@ export interface operations {
                 closed?: "true" | "false";
                 immediate?: "true" | "false";
                 recurrence?: "reinspection" | "repeat" | "closedReinspected" | "rebound";
+                unitId?: string;
                 sort?: "id" | "-id" | "foundDate" | "-foundDate" | "feedbackDate" | "-feedbackDate";
             };
             header?: never;
@@ -4235,6 +4249,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -4243,6 +4258,7 @@ export interface operations {
                 closed?: "true" | "false";
                 immediate?: "true" | "false";
                 recurrence?: "reinspection" | "repeat" | "closedReinspected" | "rebound";
+                unitId?: string;
                 sort?: "id" | "-id" | "foundDate" | "-foundDate" | "feedbackDate" | "-feedbackDate";
             };
             header?: never;
@@ -5821,6 +5837,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -5848,6 +5865,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
