@@ -9,7 +9,7 @@ import { describeInBrowser } from '../support/web';
 
 /**
  * Issue 18, item 9 in a real browser: on 总览, a county's bar moves the 各地区 charts down to
- * its townships (and 县直单位), a township's to its units, a unit's opens its 单位画像; the
+ * its townships (and 县直单位, whose bar goes down to its units), a township's to its units, a unit's opens its 单位画像; the
  * breadcrumb goes back up, the URL and the filter bar following; a county user's charts show
  * their townships. Screenshots of each level at 1366×768 and 1920×1080 in Chinese and English.
  */
@@ -164,6 +164,51 @@ describeInBrowser('the 各地区 charts drill below the county', () => {
       top.charts.closureByRegion.map((r: Json) => r.name),
     );
     expect(await crumbs(page)).toEqual([city.name]);
+  });
+
+  it("a county's 县直单位 bar goes down to its units, and the breadcrumb and the URL follow", async () => {
+    const city = options.regions[0];
+    const county = options.regions[0].children.find((r: Json) => String(r.id) === visited.find(([level]) => level === 'county')![1].split('=')[1]);
+    const countyRows = (await api(`/api/metrics/overview?regionId=${county.id}`)).charts.closureByRegion as Json[];
+    const row = countyRows.find((r) => r.level === 'countyUnits')!;
+    expect(row).toBeDefined();
+    await page.goto(`/?regionId=${county.id}`);
+    await waitReady(page, 'overview-kpis');
+    await tableShows(
+      page,
+      'chart-closure-by-region-table',
+      countyRows.map((r) => shownName(r)),
+    );
+    await clickBar(page, countyRows.indexOf(row), countyRows.length);
+    await page.waitForURL(() => new URL(page.url()).searchParams.get('countyUnits') === 'true' && regionOf() === String(county.id));
+    const units = (await api(`/api/metrics/overview?regionId=${county.id}&countyUnits=true`)).charts.closureByRegion as Json[];
+    expect(units.length).toBeGreaterThan(0);
+    expect(units.every((r) => r.level === 'unit')).toBe(true);
+    await tableShows(
+      page,
+      'chart-closure-by-region-table',
+      units.map((r) => r.name),
+    );
+    expect(await crumbs(page)).toEqual([city.name, county.name, '县直单位']);
+    expect(await page.getByTestId('chart-closure-by-region').innerText()).toContain('各单位问题整改情况');
+    await page.getByTestId('filter-county-units').waitFor();
+    visited.push(['county-units', `/?regionId=${county.id}&countyUnits=true`]);
+    // the URL alone reproduces the level
+    await page.goto(`/?regionId=${county.id}&countyUnits=true`);
+    await waitReady(page, 'overview-kpis');
+    await tableShows(
+      page,
+      'chart-closure-by-region-table',
+      units.map((r) => r.name),
+    );
+    // up to the county: 县直单位 is left
+    await page.getByTestId(`crumb-region:${county.id}`).click();
+    await page.waitForURL(() => new URL(page.url()).searchParams.get('countyUnits') === null && regionOf() === String(county.id));
+    await tableShows(
+      page,
+      'chart-closure-by-region-table',
+      countyRows.map((r) => shownName(r)),
+    );
   });
 
   it('市本级 goes down to its unit categories, and one of them to its units', async () => {
