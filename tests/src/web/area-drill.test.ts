@@ -211,6 +211,34 @@ describeInBrowser('the 各地区 charts drill below the county', () => {
     );
   });
 
+  it("a unit's heatmap cell lists the unit's findings of the category, as many as the cell shows", async () => {
+    const county = visited.find(([level]) => level === 'county-units')![1];
+    const query = new URLSearchParams(county.slice(2));
+    const data = await api(`/api/metrics/categories?${query.toString()}`);
+    expect(data.byRegion.every((r: Json) => r.level === 'unit')).toBe(true);
+    await page.goto(`/categories?${query.toString()}`);
+    const chart = page.getByTestId('chart-region-category-chart');
+    await chart.scrollIntoViewIfNeeded();
+    await page.waitForSelector('[data-testid="chart-region-category-chart"][data-chart-state="finished"]');
+    const box = (await chart.boundingBox())!;
+    // the grid's top and right edges are fixed (8 and 16 px, charts/categories.ts): the top-right cell is the first unit × the last category
+    await page.mouse.click(box.x + box.width - 16 - 4, box.y + 8 + 4);
+    const unit = data.byRegion[0];
+    const category = data.level1[data.level1.length - 1];
+    const cell = data.regionCategory.find((c: Json) => c.unitId === unit.unitId && c.categoryId === category.categoryId);
+    await page.getByTestId('drill-drawer').waitFor({ state: 'visible' });
+    // a cell of no findings opens an empty list (no total shown)
+    const list = await page.waitForSelector('[data-testid="drill-list"]:is([data-state="ready"], [data-state="empty"])[aria-busy="false"]');
+    const title = (await page.locator('.el-drawer__title:visible, .el-drawer__header:visible').first().innerText()).trim();
+    expect(title).toContain(`${unit.name} · ${category.name}`);
+    const total = (await list.getAttribute('data-state')) === 'empty' ? 0 : Number((await page.getByTestId('drill-total').innerText()).replace(/[^\d]/g, ''));
+    expect(total).toBe(cell?.count ?? 0);
+    // the page stays where it is: the cell opened a list, not the unit's profile
+    expect(new URL(page.url()).pathname).toBe('/categories');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('drill-drawer').waitFor({ state: 'hidden' });
+  });
+
   it('市本级 goes down to its unit categories, and one of them to its units', async () => {
     const municipal = options.regions[0].children.find((r: Json) => r.level === 'MUNICIPAL');
     await page.goto(`/?regionId=${municipal.id}`);
