@@ -90,6 +90,14 @@ export const filtersSchema = z.object({
   roundId: queryId.optional(),
   /** A region includes everything under it. */
   regionId: queryId.optional(),
+  /**
+   * 县直单位: with the regionId of a county, only its units that lie in no township (units
+   * whose region is the county itself); refused with any other region.
+   */
+  countyUnits: z
+    .enum(['true', 'false'], 'must be true or false')
+    .transform((v) => v === 'true')
+    .optional(),
   unitCategory: z.enum(UNIT_CATEGORIES).optional(),
   /** A level-1 category includes its level-2 children. */
   categoryId: queryId.optional(),
@@ -104,6 +112,7 @@ export interface Filters {
   term?: 'current' | 'previous';
   roundId?: number;
   regionId?: number;
+  countyUnits?: boolean;
   unitCategory?: UnitCategory;
   categoryId?: number;
   mode?: InspectionMode;

@@ -43,6 +43,14 @@ describe('committeeTerms', () => {
 });
 
 describe('resolveScope', () => {
+  it("resolves countyUnits (县直单位) to the county's units in no township, and only with a county", () => {
+    const scope = resolveScope({ regionId: 3, countyUnits: true }, dims, '2026-11-24');
+    expect([scope.countyId, scope.townshipId]).toEqual([3, 3]);
+    expect(resolveScope({ regionId: 3, countyUnits: false }, dims, '2026-11-24').townshipId).toBeUndefined();
+    for (const regionId of [undefined, 1, 2, 4])
+      expect(() => resolveScope({ regionId, countyUnits: true }, dims, '2026-11-24')).toThrow(/^countyUnits: 县直单位/);
+  });
+
   it('defaults as-of to today and restricts terms only when asked', () => {
     const scope = resolveScope({}, dims, '2026-11-24');
     expect(scope.asOf).toBe('2026-11-24');

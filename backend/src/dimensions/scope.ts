@@ -24,8 +24,9 @@ export interface Scope {
   /** A MUNICIPAL or COUNTY region: units whose county it is. */
   countyId?: number;
   /**
-   * A TOWNSHIP region: units whose region it is. (The API's `regionId` names any region;
-   * resolved, a county-level one becomes `countyId`, a township this.)
+   * A TOWNSHIP region, or with `countyUnits` (县直单位) the county itself: units whose region
+   * it is. (The API's `regionId` names any region; resolved, a county-level one becomes
+   * `countyId`, a township this.)
    */
   townshipId?: number;
   unitCategory?: UnitCategory;
@@ -86,6 +87,12 @@ export function resolveScope(input: FiltersInput, dims: Dimensions, today: strin
     if (!region) throw badParameter('regionId', `no region with id ${input.regionId}`);
     if (region.level === 'MUNICIPAL' || region.level === 'COUNTY') scope.countyId = region.id;
     else if (region.level === 'TOWNSHIP') scope.townshipId = region.id;
+  }
+  if (input.countyUnits) {
+    const region = input.regionId === undefined ? undefined : dims.regions.find((r) => r.id === input.regionId);
+    // 县直单位: the county's units in no township, those whose region is the county itself
+    if (region?.level !== 'COUNTY') throw badParameter('countyUnits', '县直单位须与某个县的 regionId 一同使用 must go with the regionId of a county');
+    scope.townshipId = region.id;
   }
   if (input.categoryId !== undefined) {
     const category = dims.categories.find((c) => c.id === input.categoryId);

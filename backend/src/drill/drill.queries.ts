@@ -185,10 +185,13 @@ export function buildFindingListQuery(scope: Scope, query: FindingListQuery, cur
   const fedBack = query.fedBack === true;
   if (listsOpenFindings(query, current)) return buildOpenFindingListQuery(scope, query, ids);
   const tasks = taskStateCte(scope, { fedBack, current });
+  const unit = unitCondition(query);
   const findings = findingsSubquery(
     scope,
     fedBack,
     'id, inspection_id, unit_id, unit_category, county_id, category_id, category1_id, mode, round_id, is_immediate, found_date, feedback_date',
+    'fact_findings',
+    unit.where,
   );
   const where: string[] = [];
   if (query.closed !== undefined) where.push(query.closed ? 'closed' : 'NOT closed');
@@ -213,7 +216,7 @@ FROM listed
 ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
 ORDER BY ${FINDING_ORDER[query.sort]}
 LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
-    params: { ...tasks.params, ...findings.params, ...members?.params, limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
+    params: { ...tasks.params, ...findings.params, ...members?.params, ...unit.params, limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
   };
 }
 /**
@@ -222,12 +225,13 @@ LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
  * The same rows as buildFindingListQuery's.
  */
 function buildOpenFindingListQuery(scope: Scope, query: FindingListQuery, ids?: readonly string[]): SqlQuery {
+  const unit = unitCondition(query);
   const findings = findingsSubquery(
     scope,
     query.fedBack === true,
     "id, inspection_id, unit_id, unit_category, county_id, category_id, category1_id, mode, round_id, is_immediate, found_date, feedback_date, task_count, closed_count, toUInt8(0) AS closed, CAST(NULL, 'Nullable(Date)') AS closure_day",
     'fact_open_findings',
-    ids ? ['id IN {ids:Array(UInt64)}'] : [],
+    [...(ids ? ['id IN {ids:Array(UInt64)}'] : []), ...unit.where],
   );
   const where = query.immediate !== undefined ? [`is_immediate = ${query.immediate ? 1 : 0}`] : [];
   const body = `FROM (
@@ -235,13 +239,18 @@ function buildOpenFindingListQuery(scope: Scope, query: FindingListQuery, ids?: 
 )
 ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
 ORDER BY ${FINDING_ORDER[query.sort]}`;
-  if (ids) return { query: `SELECT *\n${body}`, params: { ...findings.params, ids: [...ids] } };
+  if (ids) return { query: `SELECT *\n${body}`, params: { ...findings.params, ...unit.params, ids: [...ids] } };
   return {
     query: `SELECT id
 ${body}
 LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
-    params: { ...findings.params, limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
+    params: { ...findings.params, ...unit.params, limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
   };
+}
+
+/** The finding list's unit filter (unitId) as a condition on the findings read. */
+function unitCondition(query: FindingListQuery): { where: string[]; params: Record<string, unknown> } {
+  return query.unitId === undefined ? { where: [], params: {} } : { where: ['unit_id = {listUnitId:UInt32}'], params: { listUnitId: query.unitId } };
 }
 export interface FindingPageRow {
   id: string;

@@ -3785,6 +3785,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -3812,6 +3813,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -3841,6 +3843,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -3868,6 +3871,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -3895,6 +3899,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -3922,6 +3927,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -3985,6 +3991,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -3993,6 +4000,7 @@ export interface operations {
                 closed?: "true" | "false";
                 immediate?: "true" | "false";
                 recurrence?: "reinspection" | "repeat" | "closedReinspected" | "rebound";
+                unitId?: string;
                 sort?: "id" | "-id" | "foundDate" | "-foundDate" | "feedbackDate" | "-feedbackDate";
                 page?: string;
                 pageSize?: string;
@@ -4136,6 +4144,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -4164,6 +4173,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -4192,6 +4202,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -4231,6 +4242,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -4270,6 +4282,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -4278,6 +4291,7 @@ export interface operations {
                 closed?: "true" | "false";
                 immediate?: "true" | "false";
                 recurrence?: "reinspection" | "repeat" | "closedReinspected" | "rebound";
+                unitId?: string;
                 sort?: "id" | "-id" | "foundDate" | "-foundDate" | "feedbackDate" | "-feedbackDate";
             };
             header?: never;
@@ -4303,6 +4317,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -4311,6 +4326,7 @@ export interface operations {
                 closed?: "true" | "false";
                 immediate?: "true" | "false";
                 recurrence?: "reinspection" | "repeat" | "closedReinspected" | "rebound";
+                unitId?: string;
                 sort?: "id" | "-id" | "foundDate" | "-foundDate" | "feedbackDate" | "-feedbackDate";
             };
             header?: never;
@@ -5929,6 +5945,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";
@@ -5956,6 +5973,7 @@ export interface operations {
                 term?: "current" | "previous";
                 roundId?: string;
                 regionId?: string;
+                countyUnits?: "true" | "false";
                 unitCategory?: "PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER";
                 categoryId?: string;
                 mode?: "ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT";

@@ -25,11 +25,12 @@ export function useAreas() {
   /** The region in scope: the filter's, else a county user's own. */
   const regionId = computed(() => (filters.value.regionId ? Number(filters.value.regionId) : own.value));
   const region = computed(() => (regionId.value === undefined ? undefined : regionPath(roots.value, regionId.value)?.at(-1)));
-  const level = computed(() => chartLevel(region.value, filters.value.unitCategory));
+  const countyUnits = computed(() => filters.value.countyUnits === 'true');
+  const level = computed(() => chartLevel(region.value, filters.value.unitCategory, countyUnits.value));
   const crumbs = computed(() =>
-    breadcrumb(roots.value, regionId.value, filters.value.unitCategory, own.value).map((c) => ({
+    breadcrumb(roots.value, regionId.value, filters.value.unitCategory, own.value, countyUnits.value).map((c) => ({
       ...c,
-      name: c.unitCategory ? t(`enums.unitCategory.${c.unitCategory}`) : c.name,
+      name: c.countyUnits ? t('areaDrill.countyUnits') : c.unitCategory ? t(`enums.unitCategory.${c.unitCategory}`) : c.name,
     })),
   );
 
@@ -41,10 +42,15 @@ export function useAreas() {
         ? t(`enums.unitCategory.${row.unitCategory}`)
         : row.name;
 
-  /** Goes down from a row: a narrower filter, or the unit's 单位画像; 县直单位 leads nowhere. */
+  /** Goes down from a row: a narrower filter (县直单位: the county's units), or the unit's 单位画像. */
   function open(row: AreaRow) {
     const target = areaTarget(row);
-    if (target.kind === 'filter') return setFilters({ regionId: target.regionId, ...(target.unitCategory ? { unitCategory: target.unitCategory } : {}) });
+    if (target.kind === 'filter')
+      return setFilters({
+        regionId: target.regionId,
+        countyUnits: target.countyUnits ? 'true' : undefined,
+        ...(target.unitCategory ? { unitCategory: target.unitCategory } : {}),
+      });
     if (target.kind === 'unit') return router.push({ name: 'unit-profile', params: { id: String(target.unitId) }, query: linkQuery.value });
     return undefined;
   }

@@ -25,6 +25,7 @@ describe('the drill levels of the by-region charts', () => {
     expect(chartLevel(tree[0].children![0], undefined)).toBe('unitCategory');
     expect(chartLevel(tree[0].children![0], 'SOE')).toBe('unit');
     expect(chartLevel(tree[0].children![1].children![0], undefined)).toBe('unit');
+    expect(chartLevel(tree[0].children![1], undefined, true)).toBe('unit');
   });
 
   it('goes down a level from a row, to a unit’s profile, or nowhere from 县直单位', () => {
@@ -37,7 +38,7 @@ describe('the drill levels of the by-region charts', () => {
       unitCategory: 'SOE',
     });
     expect(areaTarget({ level: 'unit', regionId: 5, unitCategory: null, unitId: 109, name: '东镇党委' })).toEqual({ kind: 'unit', unitId: 109 });
-    expect(areaTarget({ level: 'countyUnits', regionId: 3, name: '县直单位', ...none })).toEqual({ kind: 'none' });
+    expect(areaTarget({ level: 'countyUnits', regionId: 3, name: '县直单位', ...none })).toEqual({ kind: 'filter', regionId: '3', countyUnits: true });
     expect(areaKey({ level: 'unit', regionId: 5, unitCategory: null, unitId: 109, name: '' })).toBe('unit:109');
     expect(areaKey({ level: 'countyUnits', regionId: 3, unitCategory: null, unitId: null, name: '' })).toBe('countyUnits:3');
   });
@@ -65,5 +66,12 @@ describe('the drill levels of the by-region charts', () => {
     ]);
     // a county user without a region filter: the page shows their county
     expect(breadcrumb(tree, 3, undefined, 3).map((c) => c.name)).toEqual(['甲县']);
+    // a county's 县直单位: a step below the county; going up leaves it
+    expect(breadcrumb(tree, 3, undefined, undefined, true).map((c) => [c.key, c.patch])).toEqual([
+      ['region:1', { regionId: undefined, countyUnits: undefined }],
+      ['region:3', { regionId: '3', countyUnits: undefined }],
+      ['countyUnits:3', { regionId: '3', countyUnits: 'true' }],
+    ]);
+    expect(breadcrumb(tree, 3, undefined, 3, true).map((c) => c.key)).toEqual(['region:3', 'countyUnits:3']);
   });
 });

@@ -38,10 +38,12 @@ export function regionPath(roots: readonly RegionNode[], id: number): RegionNode
 
 /**
  * The level below the scope: the region filter (or a county user's own county when none is
- * set) and, under 市本级, the unit-category filter. As the API decides it.
+ * set) and, under 市本级, the unit-category filter; a county's 县直单位 (countyUnits) by unit.
+ * As the API decides it.
  */
-export function chartLevel(region: RegionNode | undefined, unitCategory: string | undefined): ChartLevel {
+export function chartLevel(region: RegionNode | undefined, unitCategory: string | undefined, countyUnits = false): ChartLevel {
   if (!region || region.level === 'CITY') return 'county';
+  if (region.level === 'COUNTY' && countyUnits) return 'unit';
   if (region.level === 'TOWNSHIP') return 'unit';
   if (region.level === 'MUNICIPAL') return unitCategory ? 'unit' : 'unitCategory';
   return 'township';
@@ -52,8 +54,9 @@ export function areaKey(row: AreaRow): string {
   return `${row.level}:${row.unitId ?? row.unitCategory ?? row.regionId}`;
 }
 
-/** Where a click on a row leads: a narrower filter, the unit's 单位画像, or nowhere (县直单位). */
-export type AreaTarget = { kind: 'filter'; regionId: string; unitCategory?: string } | { kind: 'unit'; unitId: number } | { kind: 'none' };
+/** Where a click on a row leads: a narrower filter (县直单位: the county's with countyUnits), the unit's 单位画像, or nowhere. */
+export type AreaTarget =
+  { kind: 'filter'; regionId: string; unitCategory?: string; countyUnits?: boolean } | { kind: 'unit'; unitId: number } | { kind: 'none' };
 
 export function areaTarget(row: AreaRow): AreaTarget {
   switch (row.level) {
@@ -65,25 +68,32 @@ export function areaTarget(row: AreaRow): AreaTarget {
     case 'unit':
       return row.unitId ? { kind: 'unit', unitId: row.unitId } : { kind: 'none' };
     case 'countyUnits':
-      return { kind: 'none' };
+      return { kind: 'filter', regionId: String(row.regionId), countyUnits: true };
   }
 }
 
 /** One step of the breadcrumb: its label and the filters it sets (a key given undefined: cleared; absent: kept). */
 export interface Crumb {
   key: string;
-  /** a region's name, or a unit category's code (the caller names it) */
+  /** a region's name, or a unit category's code (the caller names it); empty for 县直单位 (the caller names it) */
   name: string;
   unitCategory?: string;
-  patch: { regionId: string | undefined; unitCategory?: string | undefined };
+  countyUnits?: boolean;
+  patch: { regionId: string | undefined; unitCategory?: string | undefined; countyUnits?: string | undefined };
 }
 
 /**
  * The breadcrumb of a scope: the city (or the county user's own region: they may go no
- * higher), each region down to the filter's, and under 市本级 the unit category. The last is
- * where the page is.
+ * higher), each region down to the filter's, and under 市本级 the unit category, under a county
+ * its 县直单位 (countyUnits). The last is where the page is.
  */
-export function breadcrumb(roots: readonly RegionNode[], regionId: number | undefined, unitCategory: string | undefined, floor?: number): Crumb[] {
+export function breadcrumb(
+  roots: readonly RegionNode[],
+  regionId: number | undefined,
+  unitCategory: string | undefined,
+  floor?: number,
+  countyUnits = false,
+): Crumb[] {
   const path = regionId === undefined ? roots.slice(0, 1) : (regionPath(roots, regionId) ?? roots.slice(0, 1));
   const start =
     floor === undefined
@@ -95,12 +105,18 @@ export function breadcrumb(roots: readonly RegionNode[], regionId: number | unde
   const last = path[path.length - 1];
   // under 市本级 the unit category is a level: going above it clears it; elsewhere it is the user's filter, kept
   const categoryLevel = last?.level === 'MUNICIPAL' && unitCategory !== undefined;
+  const unitsLevel = last?.level === 'COUNTY' && countyUnits;
   const crumbs: Crumb[] = path.slice(start).map((r, i) => ({
     key: `region:${r.id}`,
     name: r.name,
     // the top clears the region filter (a county user's top is their region all the same)
-    patch: { regionId: i === 0 && start === 0 && r.level === 'CITY' ? undefined : String(r.id), ...(categoryLevel ? { unitCategory: undefined } : {}) },
+    patch: {
+      regionId: i === 0 && start === 0 && r.level === 'CITY' ? undefined : String(r.id),
+      ...(categoryLevel ? { unitCategory: undefined } : {}),
+      ...(unitsLevel ? { countyUnits: undefined } : {}),
+    },
   }));
+  if (unitsLevel) crumbs.push({ key: `countyUnits:${last.id}`, name: '', countyUnits: true, patch: { regionId: String(last.id), countyUnits: 'true' } });
   if (categoryLevel) crumbs.push({ key: `category:${unitCategory}`, name: unitCategory, unitCategory, patch: { regionId: String(last.id), unitCategory } });
   return crumbs;
 }

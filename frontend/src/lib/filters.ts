@@ -2,13 +2,15 @@
  * The shared filters, kept in the URL query under the names the API takes, so a page
  * passes them straight on. Pure: no router, no browser.
  */
-export const FILTER_KEYS = ['term', 'roundId', 'regionId', 'unitCategory', 'categoryId', 'mode', 'asOf'] as const;
+export const FILTER_KEYS = ['term', 'roundId', 'regionId', 'countyUnits', 'unitCategory', 'categoryId', 'mode', 'asOf'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
 export interface Filters {
   term?: 'current' | 'previous';
   roundId?: string;
   regionId?: string;
+  /** 'true': with a county's regionId, only its 县直单位 (units in no township) */
+  countyUnits?: 'true' | 'false';
   unitCategory?: 'PARTY_GOV' | 'INSTITUTION' | 'SOE' | 'TOWNSHIP' | 'VILLAGE' | 'OTHER';
   categoryId?: string;
   mode?: 'ROUTINE' | 'SPECIAL' | 'MOBILE' | 'REVISIT';

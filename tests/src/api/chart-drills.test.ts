@@ -15,8 +15,8 @@ import { drillQuery, type DrillParents } from '@xuncha/frontend';
  * - 总览 问题类别 (CategoryLevel1Card), 问题 类别树 (CategoryTreeCard): /api/findings?categoryId
  * - 问题 地区×类别 (RegionCategoryHeatmapCard): its rows one level below the page's region
  *   (issue 18, item 9): a county's or a township's cell /api/findings?regionId&categoryId, a
- *   市直 unit category's ?regionId(市本级)&unitCategory&categoryId; a unit's cell opens its
- *   单位画像 and 县直单位's nothing (no list: not compared)
+ *   市直 unit category's ?regionId(市本级)&unitCategory&categoryId, 县直单位's
+ *   ?regionId(the county)&countyUnits=true&categoryId, a unit's ?regionId&unitId&categoryId
  * - 超期账龄 (AgingBucketsCard, 总览 and 整改): /api/tasks?overdue=true&agingBucket
  * - 复发 by category (RecurrenceBarsCard): /api/findings?categoryId&recurrence
  * - KPI cards (composables/useKpiLinks): a count its list; a closure or on-time rate the list
@@ -89,6 +89,7 @@ describe('chart and KPI drills list exactly what the element counts', () => {
       ['no filter', { asOf: TODAY }],
       ['400 days ago', { asOf: addDays(TODAY, -400) }],
       ['a county', { asOf: TODAY, regionId: county.regionId }],
+      ["a county's 县直单位", { asOf: TODAY, regionId: county.regionId, countyUnits: true }],
       ['a round', { asOf: TODAY, roundId: round.roundId }],
       ['a unit category', { asOf: TODAY, unitCategory: 'TOWNSHIP' }],
       ['a mode', { asOf: TODAY, mode: 'ROUTINE' }],
@@ -135,13 +136,14 @@ describe('chart and KPI drills list exactly what the element counts', () => {
         actual[`${label}: category ${node.categoryId}`] = await drilled('/api/findings', filters, { categoryId: String(node.categoryId) });
       }
       for (const cell of body.regionCategory) {
-        if (cell.level === 'unit' || cell.level === 'countyUnits') continue; // a unit's profile; 县直单位: nothing
         const key = `${label}: ${cell.level} ${cell.regionId}${cell.unitCategory ? ` ${cell.unitCategory}` : ''} × category ${cell.categoryId}`;
         expected[key] = cell.count;
         actual[key] = await drilled('/api/findings', filters, {
           regionId: String(cell.regionId),
           categoryId: String(cell.categoryId),
           ...(cell.unitCategory ? { unitCategory: cell.unitCategory } : {}),
+          ...(cell.level === 'countyUnits' ? { countyUnits: 'true' } : {}),
+          ...(cell.level === 'unit' && cell.unitId !== null ? { unitId: String(cell.unitId) } : {}),
         });
       }
       expected[`${label}: findings card`] = body.total;

@@ -2,6 +2,7 @@ import type { CategoriesResponse, CoverageResponse, Filters, OptionsResponse, Re
 import { drillQuery, type DrillParents } from '@xuncha/frontend';
 import { startTestApp, type TestApp } from '../support/app';
 import { referenceCategories, referenceCoverage, referenceRecurrence, referenceRectification } from '../support/metrics-reference';
+import { query as pgQuery } from '../support/pg';
 import { rounded } from '../support/rounded';
 import { pinToday } from '../support/today';
 
@@ -33,6 +34,8 @@ type AreaLevel = CoverageResponse['byRegion'][number]['level'];
  * with a unit category) by unit — every row equal to the PostgreSQL reference (which groups
  * independently), at today, a past day and a past quarter's end (the quarter build), for a
  * county user too; and a row's drill (the heatmap's cells) lists exactly what it counts.
+ * A county's 县直单位 row drills into `countyUnits=true` (its units, those whose region is the
+ * county itself); a unit's heatmap cell into the findings list of that unit (`unitId`).
  */
 describe('the by-region series one level below the scope', () => {
   let t: TestApp;
@@ -51,6 +54,8 @@ describe('the by-region series one level below the scope', () => {
     const categories = (await t.get<CategoriesResponse>(`/api/metrics/categories?regionId=${county.id}`)).body;
     const township = categories.byRegion.find((r) => r.level === 'township')!;
     expect(township).toBeDefined();
+    // the county has units in no township (县直单位) with findings: its row is drilled below
+    expect(categories.byRegion.some((r) => r.level === 'countyUnits')).toBe(true);
     const regionParent = new Map<number, number>();
     for (const c of city.children) {
       regionParent.set(c.id, city.id);
@@ -60,6 +65,7 @@ describe('the by-region series one level below the scope', () => {
     levels.push(
       ['the city', {}, ['county']],
       ['a county', { regionId: county.id }, ['countyUnits', 'township']],
+      ["a county's 县直单位", { regionId: county.id, countyUnits: true }, ['unit']],
       ['a township', { regionId: township.regionId }, ['unit']],
       ['市本级', { regionId: municipal.id }, ['unitCategory']],
       ['a 市直 unit category', { regionId: municipal.id, unitCategory: 'PARTY_GOV' }, ['unit']],
@@ -114,18 +120,19 @@ describe('the by-region series one level below the scope', () => {
     }
   });
 
-  it('each township and 市直 category cell of the heatmap lists exactly what it counts', async () => {
+  it('every cell of the heatmap lists exactly what it counts, 县直单位 and units too', async () => {
     const expected: Record<string, number> = {};
     const actual: Record<string, number> = {};
-    for (const [label, given] of levels.filter(([, , l]) => l.includes('township') || l.includes('unitCategory') || l.includes('county')))
+    for (const [label, given] of levels)
       for (const asOf of [TODAY, days[1]]) {
         const filters = { ...given, asOf };
         const { body } = await t.get<CategoriesResponse>(`/api/metrics/categories?${queryOf(filters)}`);
         for (const cell of body.regionCategory) {
-          // what the heatmap's cell sends (RegionCategoryHeatmapCard): 县直单位 opens nothing
-          if (cell.level === 'countyUnits' || cell.level === 'unit') continue;
+          // what the heatmap's cell sends (RegionCategoryHeatmapCard): its area and category on the page's filters
           const element: Record<string, string> = { regionId: String(cell.regionId), categoryId: String(cell.categoryId) };
           if (cell.unitCategory) element.unitCategory = cell.unitCategory;
+          if (cell.level === 'countyUnits') element.countyUnits = 'true';
+          if (cell.unitId !== null) element.unitId = String(cell.unitId);
           const page = Object.fromEntries(Object.entries(filters).map(([k, v]) => [k, String(v)]));
           const query = drillQuery(page, element, parents);
           const key = `${label} ${asOf}: ${cell.level} ${cell.name} × ${cell.categoryId}`;
@@ -133,8 +140,37 @@ describe('the by-region series one level below the scope', () => {
           actual[key] = query ? (await t.get<{ total: number }>(`/api/findings?${queryOf(query)}&pageSize=1`)).body.total : 0;
         }
       }
-    expect(Object.keys(expected).some((k) => k.includes(' township '))).toBe(true);
-    expect(Object.keys(expected).some((k) => k.includes(' unitCategory '))).toBe(true);
+    for (const level of ['township', 'unitCategory', 'countyUnits', 'unit'])
+      expect({ level, found: Object.keys(expected).some((k) => k.includes(`: ${level} `)) }).toEqual({ level, found: true });
     expect(actual).toEqual(expected);
+  });
+
+  it("the 县直单位 bar's drawer holds exactly its findings, and countyUnits needs a county", async () => {
+    const county = levels[1][1].regionId!;
+    const { body } = await t.get<CategoriesResponse>(`/api/metrics/categories?regionId=${county}&asOf=${TODAY}`);
+    const row = body.byRegion.find((r) => r.level === 'countyUnits')!;
+    const drawer = await t.get<{ total: number; rows: { unitId: number }[] }>(`/api/findings?regionId=${county}&countyUnits=true&asOf=${TODAY}&pageSize=200`);
+    expect(drawer.body.total).toBe(row.count);
+    // independently: the findings of the county's units whose region is the county itself
+    const [{ n }] = await pgQuery<{ n: string }>(
+      t.db.url,
+      `SELECT count(*)::text AS n FROM findings f JOIN inspections i ON i.id = f.inspection_id AND i.deleted_at IS NULL
+         JOIN org_units u ON u.id = f.unit_id WHERE f.deleted_at IS NULL AND u.region_id = $1 AND f.found_date <= $2`,
+      [county, TODAY],
+    );
+    expect(drawer.body.total).toBe(Number(n));
+    const options = (await t.get<OptionsResponse>('/api/options')).body;
+    const municipal = options.regions[0].children.find((r) => r.level === 'MUNICIPAL')!;
+    const township = options.regions[0].children.find((r) => r.id === county)!.children[0];
+    for (const query of ['countyUnits=true', `countyUnits=true&regionId=${municipal.id}`, `countyUnits=true&regionId=${township.id}`, 'countyUnits=yes']) {
+      const refused = await t.get<{ message: string }>(`/api/findings?${query}`);
+      expect({ query, status: refused.status, field: refused.body.message.split(':')[0] }).toEqual({ query, status: 400, field: 'countyUnits' });
+    }
+    // a county user: 县直单位 of their own county answers, another county's is outside it
+    const code = options.regions[0].children.find((r) => r.id === county)!.code;
+    const other = options.regions[0].children.find((r) => r.level === 'COUNTY' && r.id !== county)!;
+    const user = await t.as(`county-${code}`);
+    expect((await user.get<{ total: number }>(`/api/findings?countyUnits=true&asOf=${TODAY}&pageSize=1`)).body.total).toBe(row.count);
+    expect((await user.get(`/api/findings?countyUnits=true&regionId=${other.id}`)).status).toBe(403);
   });
 });

@@ -6,7 +6,7 @@
  * task's state as of D comes from its events alone.
  *
  * Every query starts with the CTE `p` holding the shared filters as typed parameters
- * ($1 asOf … $7 mode); metric-specific values follow as $8, $9, ….
+ * ($1 asOf … $7 mode, $8 countyUnits); metric-specific values follow as $9, $10, ….
  */
 import { Client } from 'pg';
 import type {
@@ -42,7 +42,7 @@ export interface CoverageOptions {
 /** The shared filters as one typed row; `term` is the effective term (coverage defaults it). */
 const P = `p AS (
   SELECT $1::date AS d, $2::text AS term, $3::int AS round_id, $4::int AS region_id,
-         $5::text AS unit_category, $6::int AS category_id, $7::text AS mode
+         $5::text AS unit_category, $6::int AS category_id, $7::text AS mode, $8::boolean AS county_units
 )`;
 
 /** Each committee's current term (start ≤ D ≤ end), its previous one, and the selected one. */
@@ -79,7 +79,8 @@ const regionPasses = (a: string): string => `(p.region_id IS NULL OR EXISTS (
     SELECT 1 FROM regions fr WHERE fr.id = p.region_id AND (
       fr.level = 'CITY'
       OR (fr.level IN ('MUNICIPAL', 'COUNTY') AND ${a}.county_id = fr.id)
-      OR (fr.level = 'TOWNSHIP' AND ${a}.region_id = fr.id))))`;
+      OR (fr.level = 'TOWNSHIP' AND ${a}.region_id = fr.id))))
+  AND (p.county_units IS NOT TRUE OR ${a}.region_id = p.region_id)`;
 
 /**
  * fx: every existing finding (finding and its inspection not deleted) with what it carries;
@@ -164,7 +165,7 @@ const UNIT_CATEGORY_NAMES: Record<string, string> = {
  * The areas the by-region series group by, one level below the region filter (issue 18,
  * item 9): none or the city, each county (county_id); a county, each unit's region (a
  * township, or the county itself: 县直单位); 市本级, each unit category (without a
- * unit-category filter) or else each unit; a township, each unit. `key(alias)` is the
+ * unit-category filter) or else each unit; a township, or a county's 县直单位 (countyUnits), each unit. `key(alias)` is the
  * grouping key over a row carrying unit_id, region_id, unit_category and county_id, as text;
  * `describe` names the keys found, ordered as the API orders them.
  */
@@ -190,7 +191,7 @@ async function areasOf(run: Run, filters: Filters): Promise<Areas> {
         return new Map(keys.map((k) => [k, { level: 'county', regionId: Number(k), name: names.get(k)!, ...none }]));
       },
     };
-  if (level === 'COUNTY')
+  if (level === 'COUNTY' && !filters.countyUnits)
     return {
       key: (a) => `${a}.region_id::text`,
       order: byNumber,
@@ -287,7 +288,7 @@ function appliedFilters(filters: Filters, ignored: string[]): AppliedFilters {
   };
 }
 
-/** $1…$7 in the order of the `p` CTE. */
+/** $1…$8 in the order of the `p` CTE. */
 function baseParams(filters: Filters, term: 'current' | 'previous' | null): unknown[] {
   return [
     filters.asOf,
@@ -297,6 +298,7 @@ function baseParams(filters: Filters, term: 'current' | 'previous' | null): unkn
     filters.unitCategory ?? null,
     filters.categoryId ?? null,
     filters.mode ?? null,
+    filters.countyUnits ?? null,
   ];
 }
 
@@ -351,7 +353,7 @@ export async function referenceCoverage(databaseUrl: string, filters: Filters, o
              EXISTS (
                SELECT 1 FROM inspections i
                WHERE i.unit_id = ug.id AND i.deleted_at IS NULL
-                 AND i.mode::text = ANY ($8::text[])
+                 AND i.mode::text = ANY ($9::text[])
                  AND (p.round_id IS NULL OR i.round_id = p.round_id)
                  AND i.stationed_from BETWEEN c.start_date AND c.e
              ) AS covered
@@ -407,7 +409,7 @@ export async function referenceCoverage(databaseUrl: string, filters: Filters, o
               round((p.d - l.last_date)::numeric / 365.25, 1)::text AS years_since
        FROM last_seen l CROSS JOIN p
        ORDER BY l.last_date IS NOT NULL, l.last_date, l.id
-       LIMIT $9::int OFFSET $10::int`,
+       LIMIT $10::int OFFSET $11::int`,
       [...params, limit, offset],
     );
 

@@ -9,7 +9,7 @@ import { describeInBrowser, expectEventually } from '../support/web';
 
 /**
  * Issue 18, item 9 in a real browser: on 总览, a county's bar moves the 各地区 charts down to
- * its townships (and 县直单位), a township's to its units, a unit's opens its 单位画像; the
+ * its townships (and 县直单位, whose bar goes down to its units), a township's to its units, a unit's opens its 单位画像; the
  * breadcrumb goes back up, the URL and the filter bar following; a county user's charts show
  * their townships. Screenshots of each level at 1366×768 and 1920×1080 in Chinese and English.
  */
@@ -156,6 +156,79 @@ describeInBrowser('the 各地区 charts drill below the county', () => {
       top.charts.closureByRegion.map((r: Json) => r.name),
     );
     expect(await crumbs(page)).toEqual([city.name]);
+  });
+
+  it("a county's 县直单位 bar goes down to its units, and the breadcrumb and the URL follow", async () => {
+    const city = options.regions[0];
+    const county = options.regions[0].children.find((r: Json) => String(r.id) === visited.find(([level]) => level === 'county')![1].split('=')[1]);
+    const countyRows = (await api(`/api/metrics/overview?regionId=${county.id}`)).charts.closureByRegion as Json[];
+    const row = countyRows.find((r) => r.level === 'countyUnits')!;
+    expect(row).toBeDefined();
+    await page.goto(`/?regionId=${county.id}`);
+    await waitReady(page, 'overview-kpis');
+    await tableShows(
+      page,
+      'chart-closure-by-region-table',
+      countyRows.map((r) => shownName(r)),
+    );
+    await clickBar(page, countyRows.indexOf(row), countyRows.length);
+    await page.waitForURL(() => new URL(page.url()).searchParams.get('countyUnits') === 'true' && regionOf() === String(county.id));
+    const units = (await api(`/api/metrics/overview?regionId=${county.id}&countyUnits=true`)).charts.closureByRegion as Json[];
+    expect(units.length).toBeGreaterThan(0);
+    expect(units.every((r) => r.level === 'unit')).toBe(true);
+    await tableShows(
+      page,
+      'chart-closure-by-region-table',
+      units.map((r) => r.name),
+    );
+    expect(await crumbs(page)).toEqual([city.name, county.name, '县直单位']);
+    expect(await page.getByTestId('chart-closure-by-region').innerText()).toContain('各单位问题整改情况');
+    await page.getByTestId('filter-county-units').waitFor();
+    visited.push(['county-units', `/?regionId=${county.id}&countyUnits=true`]);
+    // the URL alone reproduces the level
+    await page.goto(`/?regionId=${county.id}&countyUnits=true`);
+    await waitReady(page, 'overview-kpis');
+    await tableShows(
+      page,
+      'chart-closure-by-region-table',
+      units.map((r) => r.name),
+    );
+    // up to the county: 县直单位 is left
+    await page.getByTestId(`crumb-region:${county.id}`).click();
+    await page.waitForURL(() => new URL(page.url()).searchParams.get('countyUnits') === null && regionOf() === String(county.id));
+    await tableShows(
+      page,
+      'chart-closure-by-region-table',
+      countyRows.map((r) => shownName(r)),
+    );
+  });
+
+  it("a unit's heatmap cell lists the unit's findings of the category, as many as the cell shows", async () => {
+    const county = visited.find(([level]) => level === 'county-units')![1];
+    const query = new URLSearchParams(county.slice(2));
+    const data = await api(`/api/metrics/categories?${query.toString()}`);
+    expect(data.byRegion.every((r: Json) => r.level === 'unit')).toBe(true);
+    await page.goto(`/categories?${query.toString()}`);
+    const chart = page.getByTestId('chart-region-category-chart');
+    await chart.scrollIntoViewIfNeeded();
+    await page.waitForSelector('[data-testid="chart-region-category-chart"][data-chart-state="finished"]');
+    const box = (await chart.boundingBox())!;
+    // the grid's top and right edges are fixed (8 and 16 px, charts/categories.ts): the top-right cell is the first unit × the last category
+    await page.mouse.click(box.x + box.width - 16 - 4, box.y + 8 + 4);
+    const unit = data.byRegion[0];
+    const category = data.level1[data.level1.length - 1];
+    const cell = data.regionCategory.find((c: Json) => c.unitId === unit.unitId && c.categoryId === category.categoryId);
+    await page.getByTestId('drill-drawer').waitFor({ state: 'visible' });
+    // a cell of no findings opens an empty list (no total shown)
+    const list = await page.waitForSelector('[data-testid="drill-list"]:is([data-state="ready"], [data-state="empty"])[aria-busy="false"]');
+    const title = (await page.locator('.el-drawer__title:visible, .el-drawer__header:visible').first().innerText()).trim();
+    expect(title).toContain(`${unit.name} · ${category.name}`);
+    const total = (await list.getAttribute('data-state')) === 'empty' ? 0 : Number((await page.getByTestId('drill-total').innerText()).replace(/[^\d]/g, ''));
+    expect(total).toBe(cell?.count ?? 0);
+    // the page stays where it is: the cell opened a list, not the unit's profile
+    expect(new URL(page.url()).pathname).toBe('/categories');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('drill-drawer').waitFor({ state: 'hidden' });
   });
 
   it('市本级 goes down to its unit categories, and one of them to its units', async () => {

@@ -85,6 +85,8 @@ export const findingListQuerySchema = filtersSchema
      * names as its recurrence)
      */
     recurrence: z.enum(RECURRENCE_MEMBERS, `must be one of ${RECURRENCE_MEMBERS.join(', ')}`).optional(),
+    /** only one unit's findings (a unit's heatmap cell) */
+    unitId: queryId.optional(),
     sort: z.enum(FINDING_SORTS, `must be one of ${FINDING_SORTS.join(', ')}`).default('id'),
     page: page.default(1),
     pageSize: pageSize.default(20),
