@@ -331,6 +331,8 @@ describe('audit entries commit with their writes', () => {
     await created(await admin.send('PATCH', `/api/users/${user.id}`, { displayName: '审计二' }));
     // 已报送: the last ended quarter's workbook kept as reported
     await created(await t.send('POST', '/api/exports/quarterly/report', lastEndedQuarter(TODAY)));
+    // 撤回报送 (the administrator's), with its reason
+    await created(await admin.send('POST', '/api/exports/quarterly/report/withdraw', { ...lastEndedQuarter(TODAY), reason: '审计撤回' }));
     await created(await t.send('POST', '/api/etl/run', { mode: 'incremental' }));
 
     const entries = await sql<{ action: string; outside: boolean }>(
