@@ -1,12 +1,12 @@
 import { PassThrough, Readable } from 'node:stream';
 import { Inject, Injectable, StreamableFile } from '@nestjs/common';
-import ExcelJS from 'exceljs';
 import { shanghaiToday } from '@xuncha/shared';
 import { contentDisposition, CSV_TYPE, csvHead, csvRows, XLSX_TYPE, type CsvColumn } from '../files/files';
 import { writeTable, type TableColumn } from '../files/sheet-writer';
 import { AUDIT_ACTIONS, describeAudit, recordOf } from './audit-describe';
 import { AuditLogRepository, type AuditRow } from './audit-log.repository';
 import type { AuditEntryView, AuditFilters, AuditPage, AuditQuery } from './dto/audit.dto';
+import { loadExcel } from '../files/excel';
 
 /** An instant as Beijing wall-clock time, `2026-12-03 09:41:07`. */
 export function beijingTime(at: Date): string {
@@ -76,7 +76,7 @@ export class AuditLogService {
     const rows = (list: readonly AuditEntryView[]) => list.map((r) => ({ cells: AUDIT_COLUMNS.map((c) => cell(c.value(r))) }));
     const reportingUnit = await this.repository.cityName();
     void (async () => {
-      const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
+      const workbook = new (await loadExcel()).stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
       workbook.creator = 'Xuncha Insight 巡察整改监督分析平台';
       async function* table() {
         for await (const page of pages()) yield rows(page);

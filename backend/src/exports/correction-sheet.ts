@@ -1,6 +1,6 @@
-import ExcelJS from 'exceljs';
 import type { FigureCorrection } from './quarterly-workbook';
 import { SIGNATURE_LINE } from '../files/sheet-writer';
+import { loadExcel } from '../files/excel';
 
 /** The sheet a reported workbook gains when a figure differs now from what was reported. */
 export const CORRECTION_SHEET = '更正说明';
@@ -30,7 +30,7 @@ const WIDTHS = [6, 18, 30, 30, 12, 12, 12];
  * the print setup of the other sheets (header row repeated, page numbers, signature block).
  */
 export async function withCorrectionSheet(reported: Buffer, corrections: readonly FigureCorrection[], context: CorrectionContext): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
+  const book = new (await loadExcel()).Workbook();
   await book.xlsx.load(reported as unknown as ArrayBuffer);
   const sheet = book.addWorksheet(CORRECTION_SHEET, {
     views: [{ state: 'frozen', ySplit: 4 }],

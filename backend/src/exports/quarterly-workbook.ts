@@ -1,9 +1,9 @@
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { AGING_BUCKETS, UNIT_CATEGORIES, type AgingBucket, type TaskStatus, type UnitCategory } from '../common/filters';
 import { TASK_STATUS_LABELS, UNIT_CATEGORY_LABELS } from '../common/labels';
 import type { QuarterPeriod } from './quarters';
 import { textWidth, writeTable, type CellValue, type TableColumn, type TableRow, type TableSpec } from '../files/sheet-writer';
+import { loadExcel } from '../files/excel';
 
 /**
  * The quarterly statistics workbook (docs/ARCHITECTURE.md, "The quarterly workbook"): the
@@ -424,7 +424,7 @@ export function recurrenceSheet(data: QuarterlyData): { spec: TableSpec; rows: T
 
 /** Writes the sheets (SHEET_NAMES, in order) to `output` (an .xlsx stream) and waits until the file is complete. */
 export async function writeQuarterlyWorkbook(output: Writable, data: QuarterlyData): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
+  const workbook = new (await loadExcel()).stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
   workbook.creator = 'Xuncha Insight 巡察整改监督分析平台';
   workbook.title = `${data.reportingUnit}巡察工作统计（${data.period.label}）`;
   const coverage = coverageSheet(data);

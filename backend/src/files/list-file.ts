@@ -1,8 +1,8 @@
 import { PassThrough, Readable } from 'node:stream';
 import { StreamableFile } from '@nestjs/common';
-import ExcelJS from 'exceljs';
 import { contentDisposition, CSV_TYPE, csvHead, csvRows, XLSX_TYPE, type CsvColumn } from './files';
 import { writeTable, type TableColumn } from './sheet-writer';
+import { loadExcel } from './excel';
 
 /**
  * A list downloaded whole, as CSV or .xlsx, from the same columns: the drill-down lists, the
@@ -70,7 +70,7 @@ export function xlsxListFile<T>(
   const cell = (value: string | number | boolean | null) => (typeof value === 'boolean' ? (value ? '是' : '否') : value);
   const rows = (list: readonly T[]) => list.map((r) => ({ cells: columns.map((c) => cell(c.value(r))) }));
   void (async () => {
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
+    const workbook = new (await loadExcel()).stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
     workbook.creator = 'Xuncha Insight 巡察整改监督分析平台';
     async function* table() {
       for await (const page of pages) yield rows(page);

@@ -1,7 +1,7 @@
-import ExcelJS from 'exceljs';
 import { isoDate } from '../common/filters';
 import { openXlsx, XlsxUnreadable, type XlsxValue } from '../records/xlsx-reader';
 import { ZipRefused } from '../records/zip-guard';
+import { loadExcel } from '../files/excel';
 
 /**
  * Reading the office's own lists (区划表, 被巡察单位名录) from Excel, and writing their
@@ -254,7 +254,7 @@ export interface TemplateSpec<K extends string> {
 }
 
 export async function buildTemplate<K extends string>(spec: TemplateSpec<K>): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   workbook.creator = 'Xuncha Insight';
   workbook.created = new Date(0);
   const sheet = workbook.addWorksheet(spec.sheet, { views: [{ state: 'frozen', ySplit: 1 }] });

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import {
   DATE_RANGE_MESSAGE,
   INSPECTION_MODES,
@@ -11,6 +11,7 @@ import {
 } from '../common/filters';
 import { MODE_LABELS, TASK_STATUS_LABELS, TRACK_LABELS } from '../common/labels';
 import { openXlsx, type XlsxValue } from './xlsx-reader';
+import { loadExcel } from '../files/excel';
 
 /**
  * The ledger (整改台账) workbook: its two sheets, the template offered for download, and the
@@ -308,7 +309,7 @@ export const unitLabel = (u: { code: string; name: string }) => `${u.name}（${u
 export const categoryLabel = (c: { code: string; name: string }) => `${c.code} ${c.name}`;
 
 export async function buildLedgerTemplate(lists: TemplateLists): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   workbook.creator = 'Xuncha Insight';
   workbook.created = new Date(0);
 
