@@ -1,9 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import v8 from 'node:v8';
-import vm from 'node:vm';
-import { Worker } from 'node:worker_threads';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { Client } from 'pg';
 import { withDatabase, startPostgres, migrate, seedDatabase, type Scale } from '@xuncha/prisma';
 import { DERIVED_BY_MIGRATION, nextGeneration, rebuildDerived, warehouseSink, runEtl, migrateWarehouse, openWarehouse, type Warehouse } from '@xuncha/etl';
@@ -18,8 +15,10 @@ export const BENCH_TODAY = '2026-06-30';
 
 /** The settings of the benchmarks' apps: no ETL schedule, no workbooks kept or made ahead (the export bench sets its own). */
 export const BENCH_APP_ENV = { ETL_INTERVAL_SECONDS: '0', WORKBOOK_STORE_DIR: 'off', WORKBOOK_PREBUILD_MINUTES: '0' } as const;
+/** The repository's root. */
+const REPO = path.resolve(__dirname, '..', '..');
 /** BENCH_DATA_DIR: another place for the bench data (say, a second set while the first is in use). */
-const ROOT = path.resolve(process.env.BENCH_DATA_DIR || path.join(__dirname, '..', '..', 'data', 'bench'));
+const ROOT = path.resolve(process.env.BENCH_DATA_DIR || path.join(REPO, 'data', 'bench'));
 
 export interface BenchDatabase {
   url: string;
@@ -233,71 +232,96 @@ export function bench(name: string, value: number, unit: string): void {
   console.log(`BENCH ${name} ${shown} ${unit}`);
 }
 
-/** The process's resident memory now, in MB: all of it, its anonymous part, its file-backed part (mapped files: node, libchdb.so…). */
+/** A process's resident memory now, in MB: all of it, its anonymous part, its file-backed part (mapped files: node, libchdb.so…). */
 export interface RssParts {
   rss: number;
   anon: number;
   file: number;
 }
 
-export function rssParts(): RssParts {
-  const status = fs.readFileSync('/proc/self/status', 'utf8');
+/** The resident memory of process `pid` (this one by default). */
+export function rssParts(pid: number | 'self' = 'self'): RssParts {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const mb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
   return { rss: mb('VmRSS'), anon: mb('RssAnon'), file: mb('RssFile') + mb('RssShmem') };
 }
 
-/** Resident memory of the pages mapped from files whose path contains `name` (say libchdb.so), in MB. */
-export function mappedRssMb(name: string): number {
+/** The peak resident memory of process `pid` (VmHWM, since it started or since `watchMemory` reset it), in MB. */
+export function peakRssMbOf(pid: number): number {
+  return Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+}
+
+/** Resident memory of the pages process `pid` maps from files whose path contains `name` (say libchdb.so), in MB. */
+export function mappedRssMb(pid: number, name: string): number {
   let kb = 0;
   let inside = false;
-  for (const line of fs.readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+  for (const line of fs.readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
     if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) inside = line.includes(name);
     else if (inside && line.startsWith('Rss:')) kb += Number(/(\d+)/.exec(line)?.[1] ?? 0);
   }
   return kb / 1024;
 }
 
-/** A full garbage collection now (V8's gc, exposed for the moment), so that a baseline holds no garbage of the bench's own. */
-export function collectGarbage(): void {
-  v8.setFlagsFromString('--expose-gc');
-  (vm.runInNewContext('gc') as () => void)();
+/**
+ * Watches the memory of the app's process `pid` (another process: this one only sends it
+ * requests) from now: `open` is the baseline, and the kernel's peak-RSS counter (VmHWM) is
+ * reset. `stop` gives the peaks since: of the whole RSS (VmHWM) and of its anonymous part
+ * (sampled every 10 ms), in MB.
+ */
+export function watchMemory(pid: number): { open: RssParts; stop(): { peakRss: number; peakAnon: number } } {
+  const open = rssParts(pid);
+  fs.writeFileSync(`/proc/${pid}/clear_refs`, '5'); // its peak-RSS counter starts again here
+  let peakAnon = open.anon;
+  const timer = setInterval(() => (peakAnon = Math.max(peakAnon, rssParts(pid).anon)), 10);
+  return {
+    open,
+    stop() {
+      clearInterval(timer);
+      return { peakRss: peakRssMbOf(pid), peakAnon: Math.max(peakAnon, rssParts(pid).anon) };
+    },
+  };
+}
+
+/** The app, as `npm start` runs it (scripts/register.cjs: the compiled JavaScript kept), alone in a process of its own. */
+export interface AppProcess {
+  child: ChildProcess;
+  pid: number;
+  base: string;
+  /** SIGTERM, then its exit (at once when it has exited already). */
+  stop(): Promise<void>;
 }
 
 /**
- * Watches this process's memory from a worker thread (it samples every 10 ms, also while
- * the main thread is busy). Once the worker runs, a full GC, then `open` (the baseline:
- * the app, its PostgreSQL client, the in-process chDB and the watcher, none of the bench's
- * garbage), and the kernel's peak-RSS counter (VmHWM) is reset. `stop` gives the peaks
- * since: of the whole RSS (VmHWM) and of its anonymous part (sampled), in MB.
+ * Starts tests/bench/serve.ts on the bench database and warehouse named by `env` (DATABASE_URL,
+ * CH_DATA_DIR, CLICKHOUSE_DATABASE…): the app in a child process, so that the benchmark's own
+ * work (generating files, sending requests) shares neither its event loop nor its memory.
  */
-export async function watchMemory(): Promise<{ open: RssParts; stop(): Promise<{ peakRss: number; peakAnon: number }> }> {
-  const shared = new Int32Array(new SharedArrayBuffer(8)); // [0] stop flag, [1] peak anonymous kB
-  const worker = new Worker(
-    `const fs = require('node:fs');
-     const { workerData: shared } = require('node:worker_threads');
-     const sample = () => {
-       const kb = Number(/RssAnon:\\s+(\\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0);
-       if (kb > Atomics.load(shared, 1)) Atomics.store(shared, 1, kb);
-     };
-     const timer = setInterval(() => {
-       if (Atomics.load(shared, 0) === 1) { clearInterval(timer); return; }
-       sample();
-     }, 10);`,
-    { eval: true, workerData: shared },
-  );
-  await new Promise((resolve) => worker.once('online', resolve));
-  collectGarbage();
-  const open = rssParts();
-  Atomics.store(shared, 1, 0);
-  fs.writeFileSync('/proc/self/clear_refs', '5'); // the kernel's peak-RSS counter starts again here
+export async function startAppProcess(env: NodeJS.ProcessEnv): Promise<AppProcess> {
+  const child = spawn(process.execPath, ['-r', './scripts/register.cjs', 'tests/bench/serve.ts'], {
+    cwd: REPO,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let exited = child.exitCode !== null;
+  child.once('exit', () => (exited = true));
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const found = /LISTENING (\d+)/.exec(out);
+      if (found) resolve(Number(found[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`the app exited (${code}) before listening: ${out.slice(-500)}`)));
+  });
   return {
-    open,
+    child,
+    pid: child.pid!,
+    base: `http://127.0.0.1:${port}`,
     async stop() {
-      const peakRss = peakRssMb();
-      const now = rssParts().anon;
-      Atomics.store(shared, 0, 1);
-      await worker.terminate();
-      return { peakRss, peakAnon: Math.max(now, Atomics.load(shared, 1) / 1024) };
+      if (exited) return;
+      const done = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await done;
     },
   };
 }
@@ -308,7 +332,7 @@ export async function watchMemory(): Promise<{ open: RssParts; stop(): Promise<{
  * none of the measured process's memory.
  */
 export async function inChildProcess<T>(file: string, name: string, arg: unknown): Promise<T> {
-  const register = path.join(__dirname, '..', '..', 'scripts', 'register.cjs');
+  const register = path.join(REPO, 'scripts', 'register.cjs');
   const script = `let input = ''; process.stdin.on('data', (d) => (input += d)).on('end', async () => {
     const result = await require(${JSON.stringify(file)})[${JSON.stringify(name)}](JSON.parse(input));
     process.stdout.write(JSON.stringify(result ?? null));

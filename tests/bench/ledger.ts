@@ -3,18 +3,21 @@
  * history (about 2.2 events a task on the 历史 sheet, 50 rows creating inspections), through
  * HTTP on the tiny demo data (its rounds, units and inspections): the preview, then the
  * import (all rows in one transaction), each the whole request (upload, reading, checks,
- * writes). BENCH_LEDGER_ROWS: rows (default 10000). Goal: each under 10 s and 500 MB. The
- * process holds the app and the in-process chDB too, whose library (libchdb.so, 566 MB on
- * disk) is mapped into it: its resident pages count in the process's RSS as file-backed
- * memory (RssFile), the heaps as anonymous memory (RssAnon). Memory figures:
+ * writes). BENCH_LEDGER_ROWS: rows (default 10000). Goal: each under 10 s and 500 MB.
+ *
+ * The app runs in a process of its own, as `npm start` runs it (startAppProcess: the
+ * compiled JavaScript kept by scripts/register.cjs), and the figures are that process's. It
+ * holds the in-process chDB too, whose library (libchdb.so, 566 MB on disk) is mapped into
+ * it: its resident pages count in the process's RSS as file-backed memory (RssFile), the
+ * heaps as anonymous memory (RssAnon). Memory figures:
  *
  *   BENCH ledger-10k-file-mb                  the workbook's size
  *   BENCH ledger-10k-preview-seconds          POST /api/imports/ledger/preview
  *   BENCH ledger-10k-import-seconds           POST /api/imports/ledger (confirmNewInspections)
  *   BENCH ledger-10k-events                   task events written (CREATED and the history)
- *   BENCH ledger-10k-open-rss-mb              BASELINE, WHOLE PROCESS, before the preview
- *                                             (after a full GC): the app, its PostgreSQL
- *                                             client, the in-process chDB
+ *   BENCH ledger-10k-open-rss-mb              BASELINE, THE APP'S WHOLE PROCESS, before the
+ *                                             preview: the app, its PostgreSQL clients,
+ *                                             the in-process chDB
  *   BENCH ledger-10k-open-rss-anon-mb         the baseline's anonymous part (heaps)
  *   BENCH ledger-10k-open-rss-file-mb         the baseline's file-backed part (mapped binaries)
  *   BENCH ledger-10k-open-libchdb-rss-mb      of which libchdb.so's resident pages
@@ -25,15 +28,14 @@
  *   BENCH ledger-10k-peak-rss-above-open-mb   THE IMPORT'S OWN: the whole-process peak less
  *                                             the baseline
  */
-import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { Client } from 'pg';
-import { createApp, loadConfig, HISTORY_COLUMNS, LEDGER_COLUMNS } from '@xuncha/backend';
+import { HISTORY_COLUMNS, LEDGER_COLUMNS } from '@xuncha/backend';
 import { shanghaiToday } from '@xuncha/shared';
-import { bench, benchDatabase, benchSession, benchWarehouse, BENCH_APP_ENV, inChildProcess, mappedRssMb, watchMemory } from './fixture';
+import { bench, benchDatabase, benchSession, benchWarehouse, benchWarehouseDir, inChildProcess, mappedRssMb, startAppProcess, watchMemory } from './fixture';
 
 const ROWS = Number(process.env.BENCH_LEDGER_ROWS ?? 10_000);
 
@@ -157,11 +159,16 @@ export async function writeLedgerFile({
 
 export async function benchLedger(): Promise<void> {
   const db = await benchDatabase('tiny');
-  const warehouse = await benchWarehouse(db);
-  const app = await createApp({ config: loadConfig({ ...BENCH_APP_ENV, MAX_UPLOAD_MB: '50' }), databaseUrl: db.url, warehouse, logger: false });
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  const base = `http://127.0.0.1:${port}`;
+  // loaded here, then handed to the app's process: one process per chDB folder
+  await (await benchWarehouse(db)).close();
+  const app = await startAppProcess({
+    DATABASE_URL: db.url,
+    CH_DATA_DIR: benchWarehouseDir(db),
+    CLICKHOUSE_DATABASE: 'bench',
+    CLICKHOUSE_URL: '',
+    MAX_UPLOAD_MB: '50',
+  });
+  const { base } = app;
   const label = `ledger-${ROWS >= 1000 ? `${Math.round(ROWS / 1000)}k` : ROWS}`;
   try {
     const { cookie } = await benchSession(db.url, base);
@@ -194,7 +201,7 @@ export async function benchLedger(): Promise<void> {
       return { seconds, body };
     };
 
-    const memory = await watchMemory();
+    const memory = watchMemory(app.pid);
     const preview = await post('/api/imports/ledger/preview', false);
     const problems = (preview.body.problems as unknown[]).length;
     if (problems > 0) throw new Error(`bench ledger: the preview found ${problems} problems: ${JSON.stringify(preview.body.problems).slice(0, 500)}`);
@@ -203,23 +210,22 @@ export async function benchLedger(): Promise<void> {
     if (imported.body.imported !== ROWS || imported.body.events !== ROWS + events) throw new Error(`bench ledger: imported ${JSON.stringify(imported.body)}`);
     bench(`${label}-import-seconds`, imported.seconds, 's');
     bench(`${label}-events`, Number(imported.body.events), 'events');
-    const { peakRss, peakAnon } = await memory.stop();
+    const { peakRss, peakAnon } = memory.stop();
     const { open } = memory;
     bench(`${label}-open-rss-mb`, open.rss, 'MB');
     bench(`${label}-open-rss-anon-mb`, open.anon, 'MB');
     bench(`${label}-open-rss-file-mb`, open.file, 'MB');
-    bench(`${label}-open-libchdb-rss-mb`, mappedRssMb('libchdb'), 'MB');
+    bench(`${label}-open-libchdb-rss-mb`, mappedRssMb(app.pid, 'libchdb'), 'MB');
     bench(`${label}-peak-rss-mb`, peakRss, 'MB');
     bench(`${label}-peak-rss-anon-mb`, peakAnon, 'MB');
     bench(`${label}-peak-rss-above-open-mb`, peakRss - open.rss, 'MB');
     console.error(
-      `  (${label}-peak-rss-mb is the whole process: the app, its PostgreSQL client and the in-process chDB, ${Math.round(open.rss)} MB before the preview ` +
+      `  (${label}-peak-rss-mb is the app's whole process, as npm start runs it: the app, its PostgreSQL clients and the in-process chDB, ${Math.round(open.rss)} MB before the preview ` +
         `(${Math.round(open.anon)} MB anonymous, ${Math.round(open.file)} MB file-backed: mapped binaries, libchdb.so among them); ` +
         `${label}-peak-rss-anon-mb its anonymous part at its peak; ${label}-peak-rss-above-open-mb is the import's own: the peak less that baseline)`,
     );
   } finally {
-    await app.close();
-    await warehouse.close();
+    await app.stop();
     await db.close();
   }
 }

@@ -39,17 +39,13 @@
  * BENCH_MIXED_SECONDS and BENCH_MIXED_CONNECTIONS change its duration and connections,
  * BENCH_MIXED_SCALE the data (tiny for a quick try; the figures name it).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { warehouseSink, runEtl, openWarehouse, type Warehouse } from '@xuncha/etl';
 import type { Scale } from '@xuncha/prisma';
 import { PARITY } from '../src/support/parity';
-import { bench, benchDatabase, benchSession, benchWarehouse, benchWarehouseDir, percentile, type BenchDatabase } from './fixture';
-
-const ROOT = path.resolve(__dirname, '..', '..');
+import { bench, benchDatabase, benchSession, benchWarehouse, benchWarehouseDir, peakRssMbOf, percentile, startAppProcess, type BenchDatabase } from './fixture';
 
 /** What the dashboard's pages ask for, for the city and three counties. */
 async function dashboardPaths(base: string, cookie: string): Promise<string[]> {
@@ -71,30 +67,6 @@ async function dashboardPaths(base: string, cookie: string): Promise<string[]> {
   ];
 }
 
-/** Starts tests/bench/serve.ts; resolves with the child and its port. */
-async function startApp(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['-r', './scripts/register.cjs', 'tests/bench/serve.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const found = /LISTENING (\d+)/.exec(out);
-      if (found) resolve(Number(found[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`the app exited (${code}) before listening: ${out.slice(-500)}`)));
-  });
-  return { child, port };
-}
-
-function peakRssMbOf(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-}
-
 export async function benchLoad(): Promise<void> {
   const profile = process.env.BENCH_LOAD_PROFILE ?? 'all';
   if (!['all', 'dashboard', 'mixed'].includes(profile)) throw new Error(`BENCH_LOAD_PROFILE is dashboard or mixed, not ${profile}`);
@@ -108,8 +80,8 @@ async function dashboardProfile(): Promise<void> {
   const db = await benchDatabase('1m', { copy: false });
   // loaded (once) here, then handed to the app's process: one process per chDB folder
   await (await benchWarehouse(db)).close();
-  const { child, port } = await startApp({ DATABASE_URL: db.url, CH_DATA_DIR: benchWarehouseDir(db), CLICKHOUSE_DATABASE: 'bench', CLICKHOUSE_URL: '' });
-  const base = `http://127.0.0.1:${port}`;
+  const app = await startAppProcess({ DATABASE_URL: db.url, CH_DATA_DIR: benchWarehouseDir(db), CLICKHOUSE_DATABASE: 'bench', CLICKHOUSE_URL: '' });
+  const { base } = app;
   try {
     const { cookie } = await benchSession(db.url, base);
     const paths = await dashboardPaths(base, cookie);
@@ -126,13 +98,12 @@ async function dashboardProfile(): Promise<void> {
     bench('load-1m-chdb-p50-ms', result.latency.p50, 'ms');
     bench('load-1m-chdb-p99-ms', result.latency.p99, 'ms');
     bench('load-1m-chdb-errors', errors, 'count');
-    bench('load-1m-chdb-app-peak-rss-mb', Math.round(peakRssMbOf(child.pid!)), 'MB');
+    bench('load-1m-chdb-app-peak-rss-mb', Math.round(peakRssMbOf(app.pid)), 'MB');
     console.error(
       `load: ${result.requests.total} requests in ${seconds} s over ${connections} connections (${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts); max latency ${result.latency.max} ms`,
     );
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await app.stop();
     await db.close();
   }
 }
@@ -216,17 +187,15 @@ async function mixedProfile(): Promise<void> {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.cpSync(source, dir, { recursive: true, verbatimSymlinks: true });
   try {
-    const { child, port } = await startApp({
+    const app = await startAppProcess({
       DATABASE_URL: db.url,
       CH_DATA_DIR: dir,
       CLICKHOUSE_DATABASE: 'bench',
       CLICKHOUSE_URL: '',
       BENCH_ETL_INTERVAL_SECONDS: '1',
     });
-    const base = `http://127.0.0.1:${port}`;
+    const { base } = app;
     const samples: Sample[] = [];
-    let exited = false;
-    child.once('exit', () => (exited = true));
     try {
       const { cookie } = await benchSession(db.url, base);
       const dashboard = await dashboardPaths(base, cookie);
@@ -299,17 +268,14 @@ async function mixedProfile(): Promise<void> {
         bench(figure(`${kind}-p99-ms`), Math.round(percentile(times, 0.99)), 'ms');
       }
       bench(figure('writes'), samples.filter((s) => s.kind === 'write' && s.ok).length, 'count');
-      bench(figure('app-peak-rss-mb'), Math.round(peakRssMbOf(child.pid!)), 'MB');
+      bench(figure('app-peak-rss-mb'), Math.round(peakRssMbOf(app.pid)), 'MB');
       const counts = (['write', 'detail', 'uncached', 'dashboard'] as const).map((k) => `${samples.filter((s) => s.kind === k).length} ${k}`).join(', ');
       console.error(
         `load: mixed, ${samples.length} requests (${counts}) in ${elapsed.toFixed(1)} s over ${connections} connections; max latency ${Math.round(Math.max(...all))} ms` +
           (failures.size > 0 ? `; failures: ${[...failures].map(([k, n]) => `${k} ×${n}`).join(', ')}` : ''),
       );
     } finally {
-      if (!exited) {
-        child.kill('SIGTERM');
-        await new Promise((resolve) => child.once('exit', resolve));
-      }
+      await app.stop();
     }
     // The app has stopped: one more run loads what its last runs left, then both sides are compared.
     const warehouse = await openWarehouse({ database: 'bench', dataDir: dir });

@@ -6,8 +6,8 @@
  *   BENCH masterdata-units-import-5k-seconds                 the upload: read, check every row, insert
  *   BENCH masterdata-units-import-5k-refused-seconds         the same file with one bad row per 100:
  *                                                            every problem named, nothing imported
- *   BENCH masterdata-units-import-5k-open-rss-mb             BASELINE, WHOLE PROCESS, before the two imports
- *                                                            (after a full GC): app, PostgreSQL client, in-process chDB
+ *   BENCH masterdata-units-import-5k-open-rss-mb             BASELINE, THE APP'S WHOLE PROCESS, before the two
+ *                                                            imports: app, PostgreSQL clients, in-process chDB
  *   BENCH masterdata-units-import-5k-open-rss-anon-mb        the baseline's anonymous part (heaps)
  *   BENCH masterdata-units-import-5k-open-rss-file-mb        the baseline's file-backed part (mapped binaries)
  *   BENCH masterdata-units-import-5k-open-libchdb-rss-mb     of which libchdb.so's resident pages
@@ -20,13 +20,11 @@
  * Goal (issue 14): under 10 s and 500 MB.
  */
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { createApp, loadConfig } from '@xuncha/backend';
 import { unitFile, upload } from '../src/support/directory-files';
-import { bench, BENCH_APP_ENV, benchDatabase, benchSession, benchWarehouse, inChildProcess, mappedRssMb, watchMemory } from './fixture';
+import { bench, benchDatabase, benchSession, benchWarehouse, benchWarehouseDir, inChildProcess, mappedRssMb, startAppProcess, watchMemory } from './fixture';
 
 async function query<T>(url: string, text: string): Promise<T[]> {
   const client = new Client({ connectionString: url });
@@ -71,10 +69,10 @@ export async function writeUnitFiles({ townships, good, bad }: { townships: stri
 export async function benchMasterdata(): Promise<void> {
   // a copy of the seeded tiny city (its regions), the app on it
   const db = await benchDatabase('tiny');
-  const warehouse = await benchWarehouse(db);
-  const app = await createApp({ config: loadConfig({ ...BENCH_APP_ENV }), databaseUrl: db.url, warehouse, logger: false });
-  await app.listen(0, '127.0.0.1');
-  const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  // loaded here, then handed to the app's process: one process per chDB folder
+  await (await benchWarehouse(db)).close();
+  const app = await startAppProcess({ DATABASE_URL: db.url, CH_DATA_DIR: benchWarehouseDir(db), CLICKHOUSE_DATABASE: 'bench', CLICKHOUSE_URL: '' });
+  const { base } = app;
   const t = { db, url: base, cookie: (await benchSession(db.url, base)).cookie };
   try {
     const regions = await query<{ code: string; level: string }>(
@@ -96,7 +94,7 @@ export async function benchMasterdata(): Promise<void> {
 
     // warm: one refused upload first (the app's first request loads and compiles exceljs)
     await upload(url, t.cookie, bad);
-    const memory = await watchMemory();
+    const memory = watchMemory(app.pid);
     let started = performance.now();
     const refused = await upload(url, t.cookie, bad);
     const refusedSeconds = (performance.now() - started) / 1000;
@@ -111,23 +109,22 @@ export async function benchMasterdata(): Promise<void> {
     if (Number(n) !== UNITS) throw new Error(`bench: ${n} units in the directory, not ${UNITS}`);
     bench('masterdata-units-import-5k-seconds', seconds, 's');
     bench('masterdata-units-import-5k-refused-seconds', refusedSeconds, 's');
-    const { peakRss, peakAnon } = await memory.stop();
+    const { peakRss, peakAnon } = memory.stop();
     const { open } = memory;
     bench('masterdata-units-import-5k-open-rss-mb', Math.round(open.rss), 'MB');
     bench('masterdata-units-import-5k-open-rss-anon-mb', Math.round(open.anon), 'MB');
     bench('masterdata-units-import-5k-open-rss-file-mb', Math.round(open.file), 'MB');
-    bench('masterdata-units-import-5k-open-libchdb-rss-mb', Math.round(mappedRssMb('libchdb')), 'MB');
+    bench('masterdata-units-import-5k-open-libchdb-rss-mb', Math.round(mappedRssMb(app.pid, 'libchdb')), 'MB');
     bench('masterdata-units-import-5k-peak-rss-mb', Math.round(peakRss), 'MB');
     bench('masterdata-units-import-5k-peak-rss-anon-mb', Math.round(peakAnon), 'MB');
     bench('masterdata-units-import-5k-peak-rss-above-open-mb', Math.round(peakRss - open.rss), 'MB');
     console.error(
-      `  (masterdata-units-import-5k-peak-rss-mb is the whole process, the in-process chDB included, ${Math.round(open.rss)} MB before the imports ` +
+      `  (masterdata-units-import-5k-peak-rss-mb is the app's whole process, as npm start runs it, the in-process chDB included, ${Math.round(open.rss)} MB before the imports ` +
         `(${Math.round(open.anon)} MB anonymous, ${Math.round(open.file)} MB file-backed: mapped binaries, libchdb.so among them); ` +
         "masterdata-units-import-5k-peak-rss-anon-mb its anonymous part at its peak; masterdata-units-import-5k-peak-rss-above-open-mb is the imports' own: the peak less that baseline)",
     );
   } finally {
-    await app.close();
-    await warehouse.close();
+    await app.stop();
     await db.close();
   }
 }
