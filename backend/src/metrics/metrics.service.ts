@@ -160,6 +160,7 @@ export class MetricsService {
       unitCategory: f.unitCategory ?? null,
       categoryId: f.categoryId ?? null,
       mode: f.mode ?? null,
+      countyUnits: f.countyUnits ?? false,
       ignored,
     };
   }

@@ -1879,6 +1879,7 @@ export interface components {
                 unitCategory: ("PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER") | null;
                 categoryId: number | null;
                 mode: ("ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT") | null;
+                countyUnits: boolean;
                 ignored: string[];
             };
             cards: {
@@ -1976,6 +1977,7 @@ export interface components {
                 unitCategory: ("PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER") | null;
                 categoryId: number | null;
                 mode: ("ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT") | null;
+                countyUnits: boolean;
                 ignored: string[];
             };
             coverage: {
@@ -2033,6 +2035,7 @@ export interface components {
                 unitCategory: ("PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER") | null;
                 categoryId: number | null;
                 mode: ("ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT") | null;
+                countyUnits: boolean;
                 ignored: string[];
             };
             total: number;
@@ -2098,6 +2101,7 @@ export interface components {
                 unitCategory: ("PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER") | null;
                 categoryId: number | null;
                 mode: ("ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT") | null;
+                countyUnits: boolean;
                 ignored: string[];
             };
             findingClosure: {
@@ -2174,6 +2178,7 @@ export interface components {
                 unitCategory: ("PARTY_GOV" | "INSTITUTION" | "SOE" | "TOWNSHIP" | "VILLAGE" | "OTHER") | null;
                 categoryId: number | null;
                 mode: ("ROUTINE" | "SPECIAL" | "MOBILE" | "REVISIT") | null;
+                countyUnits: boolean;
                 ignored: string[];
             };
             repeat: {

@@ -75,7 +75,7 @@ describe('the by-region series one level below the scope', () => {
     await t?.close();
   });
 
-  const check = async <T extends { byRegion: { level: AreaLevel }[] }>(
+  const check = async <T extends { byRegion: { level: AreaLevel }[]; filters: { countyUnits: boolean } }>(
     metric: string,
     reference: (url: string, filters: Filters) => Promise<T>,
     pick: (r: T) => unknown,
@@ -88,6 +88,8 @@ describe('the by-region series one level below the scope', () => {
         expect(api.status).toBe(200);
         const expected = await reference(t.db.url, filters);
         expect({ label, asOf, rows: rounded(pick(api.body)) }).toEqual({ label, asOf, rows: rounded(pick(expected)) });
+        // the level is echoed back: 县直单位 is the county's regionId with countyUnits
+        expect({ label, countyUnits: api.body.filters.countyUnits }).toEqual({ label, countyUnits: given.countyUnits === true });
         for (const row of api.body.byRegion)
           expect({ label, level: row.level, in: expectedLevels.includes(row.level) }).toEqual({ label, level: row.level, in: true });
         rows += api.body.byRegion.length;

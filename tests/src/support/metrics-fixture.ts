@@ -431,7 +431,7 @@ type UncoveredRow = CoverageResponse['uncovered']['rows'][number];
 type CoverageRegionRow = CoverageResponse['byRegion'][number];
 
 export function filtersEcho(asOf: string, given: Partial<Omit<AppliedFilters, 'asOf'>> = {}): AppliedFilters {
-  return { asOf, term: null, roundId: null, regionId: null, unitCategory: null, categoryId: null, mode: null, ignored: [], ...given };
+  return { asOf, term: null, roundId: null, regionId: null, unitCategory: null, categoryId: null, mode: null, countyUnits: false, ignored: [], ...given };
 }
 
 const r = (numerator: number, denominator: number) => ({ numerator, denominator, rate: denominator === 0 ? null : numerator / denominator });
@@ -955,7 +955,7 @@ export interface FilteredCase {
   recurrence?: Partial<RecurrenceResponse>;
 }
 
-const NO_FILTERS = { term: null, roundId: null, regionId: null, unitCategory: null, categoryId: null, mode: null } as const;
+const NO_FILTERS = { term: null, roundId: null, regionId: null, unitCategory: null, categoryId: null, mode: null, countyUnits: false } as const;
 
 /** pace with 市 3, 甲县 4, 乙县 3 units in scope at D2 (104 out: it needs a counting inspection) */
 const PACE_D2_3_4_3 = ((547 / 1827) * 3 + (731 / 1827) * 4 + (912 / 1826) * 3) / 10;

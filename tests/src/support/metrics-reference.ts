@@ -284,6 +284,7 @@ function appliedFilters(filters: Filters, ignored: string[]): AppliedFilters {
     unitCategory: filters.unitCategory ?? null,
     categoryId: filters.categoryId ?? null,
     mode: filters.mode ?? null,
+    countyUnits: filters.countyUnits ?? false,
     ignored,
   };
 }

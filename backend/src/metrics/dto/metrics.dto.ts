@@ -27,6 +27,8 @@ export const appliedFiltersSchema = z.object({
   unitCategory: unitCategoryEnum.nullable(),
   categoryId: z.number().int().nullable(),
   mode: modeEnum.nullable(),
+  /** 县直单位: the county's (regionId's) units in no township. */
+  countyUnits: z.boolean(),
   /** Filters given but not meaningful for this metric (coverage ignores categoryId). */
   ignored: z.array(z.string()),
 });
