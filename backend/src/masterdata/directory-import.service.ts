@@ -8,22 +8,8 @@ import { UNIT_CATEGORY_LABELS } from '../common/labels';
 import { APP_CONFIG } from '../infra/tokens';
 import type { Upload } from '../records/ledger-import.service';
 import { checkZip, looksLikeZip, ZipRefused } from '../records/zip-guard';
-import {
-  buildTemplate,
-  normalize,
-  readChoice,
-  readCode,
-  readDay,
-  readSheetFile,
-  readText,
-  rowReader,
-  SheetRefused,
-  textOf,
-  type Plain,
-  type Read,
-  type SheetColumn,
-  type SheetRow,
-} from './directory-workbook';
+import { normalize, readDay, readText, textOf, type Plain, type Read } from '../records/cells';
+import { buildTemplate, readChoice, readCode, readSheetFile, rowReader, SheetRefused, type SheetColumn, type SheetRow } from './directory-workbook';
 import type { RegionLevel } from './dto/masterdata.dto';
 import { MasterdataRepository, type RegionImportRow, type RegionRow, type UnitImportRow } from './masterdata.repository';
 import { committeeName, committeeOf, countyOf, LEVEL_NAMES, PARENT_LEVELS } from './masterdata.service';

@@ -1,5 +1,5 @@
-import { isoDate } from '../common/filters';
-import { openXlsx, XlsxUnreadable, type XlsxValue } from '../records/xlsx-reader';
+import { CellFault, clip, isBlank, normalize, normalizeHeader, ok, plainOf, problem, textOf, type Plain, type Read } from '../records/cells';
+import { openXlsx, XlsxUnreadable } from '../records/xlsx-reader';
 import { ZipRefused } from '../records/zip-guard';
 import { loadExcel } from '../files/excel';
 
@@ -37,13 +37,6 @@ export class SheetRefused extends Error {
     this.name = 'SheetRefused';
   }
 }
-
-/** A cell holding an Excel error (#N/A, #REF!…). */
-export class CellFault {
-  constructor(readonly text: string) {}
-}
-
-export type Plain = string | number | boolean | Date | null | CellFault;
 
 const HEADER_SEARCH_ROWS = 10;
 
@@ -117,41 +110,6 @@ export async function readSheetFile<K extends string>(
   return rows;
 }
 
-/** Header text without blanks, a required mark or a parenthesised hint: 单位类别（必填） → 单位类别. */
-export function normalizeHeader(text: string): string {
-  return normalize(text)
-    .replace(/\([^)]*\)/g, '')
-    .replace(/[\s*]/g, '');
-}
-
-/** Full-width forms to their plain forms (ＡＢ１２（） → AB12()), blanks around removed. */
-export function normalize(text: string): string {
-  return text.normalize('NFKC').trim();
-}
-
-/** A value the reader gave as a plain value: an Excel error a CellFault. */
-export function plainOf(value: XlsxValue): Plain {
-  if (value !== null && typeof value === 'object' && !(value instanceof Date)) return new CellFault(value.error);
-  return value;
-}
-
-export function isBlank(value: Plain): boolean {
-  return value === null || (typeof value === 'string' && normalize(value) === '');
-}
-
-/** The cell as text: trimmed (full-width blanks too), a date cell as YYYY-MM-DD. */
-export function textOf(value: Plain): string {
-  if (value === null) return '';
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
-  if (value instanceof CellFault) return value.text;
-  return String(value).replace(/^[\s\u3000]+|[\s\u3000]+$/g, '');
-}
-
-/** What a reader makes of a non-blank cell: its value, or the problem with it. */
-export type Read<T> = { value: T } | { problem: string };
-export const ok = <T>(value: T): Read<T> => ({ value });
-export const problem = (message: string): { problem: string } => ({ problem: message });
-
 /**
  * Reads one row's cells, collecting every problem as `列名: 问题`. `need` reads a required
  * cell, `may` an optional one (null when blank).
@@ -166,7 +124,7 @@ export function rowReader<K extends string>(columns: readonly SheetColumn<K>[], 
       return required ? undefined : null;
     }
     if (value instanceof CellFault) {
-      problems.push(`${label(key)}: 单元格为错误值 ${value.text} the cell holds an error value`);
+      problems.push(`${label(key)}: ${value.message}`);
       return undefined;
     }
     const result = reader(value);
@@ -194,33 +152,6 @@ export const readCode =
     return ok(text);
   };
 
-export const readText =
-  (max: number) =>
-  (value: Plain): Read<string> => {
-    const text = textOf(value);
-    const length = [...text].length;
-    return length > max ? problem(`不能超过 ${max} 个字 must be at most ${max} characters (got ${length})`) : ok(text);
-  };
-
-const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
-const MS_PER_DAY = 86_400_000;
-
-/** A calendar day from a date cell, an Excel serial number or text like 2024-03-01, 2024/3/1, 2024年3月1日 (full-width digits too). */
-export function readDay(value: Plain): Read<string> {
-  let day: string | undefined;
-  if (value instanceof Date) {
-    if (!Number.isNaN(value.getTime())) day = value.toISOString().slice(0, 10);
-  } else if (typeof value === 'number') {
-    if (Number.isFinite(value) && value >= 1 && value < 2_958_466) day = new Date(EXCEL_EPOCH + Math.floor(value) * MS_PER_DAY).toISOString().slice(0, 10);
-  } else {
-    const match = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(normalize(textOf(value)));
-    if (match) day = `${match[1]}-${match[2].padStart(2, '0')}-${match[3].padStart(2, '0')}`;
-  }
-  if (day === undefined || !isoDate.safeParse(day).success)
-    return problem(`须为有效日期，如 2024-03-01 must be a real date such as 2024-03-01 (got "${clip(textOf(value))}")`);
-  return ok(day);
-}
-
 /** One of the given labels (or the enum value itself), compared without full-width forms and blanks. */
 export const readChoice =
   <T extends string>(labels: Record<T, readonly string[]>, what: string) =>
@@ -232,10 +163,6 @@ export const readChoice =
     const allowed = (Object.values(labels) as readonly string[][]).map((n) => n[0]).join('、');
     return problem(`须为 ${allowed} 之一 ${what} must be one of ${allowed} (got "${clip(textOf(value))}")`);
   };
-
-export function clip(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
-}
 
 // --- templates -------------------------------------------------------------------
 

@@ -1,16 +1,8 @@
 import type ExcelJS from 'exceljs';
-import {
-  DATE_RANGE_MESSAGE,
-  INSPECTION_MODES,
-  isDayInRange,
-  isRealDay,
-  TASK_STATUSES,
-  TASK_TRACKS,
-  type InspectionMode,
-  type TaskStatus,
-} from '../common/filters';
+import { INSPECTION_MODES, TASK_STATUSES, TASK_TRACKS, type InspectionMode, type TaskStatus } from '../common/filters';
 import { MODE_LABELS, TASK_STATUS_LABELS, TRACK_LABELS } from '../common/labels';
-import { openXlsx, type XlsxValue } from './xlsx-reader';
+import { CellFault, clip, folded, isBlank, normalizeHeader, ok, plainOf, plainText, problem, readDay, readText, textOf, type Plain, type Read } from './cells';
+import { openXlsx } from './xlsx-reader';
 import { loadExcel } from '../files/excel';
 
 /**
@@ -583,14 +575,6 @@ function readSheet<K extends string>(
   return { rows };
 }
 
-/** Header text without spaces, a required-mark or a parenthesised hint: 立行立改(是/否) → 立行立改. */
-function normalizeHeader(text: string): string {
-  return text
-    .normalize('NFKC')
-    .replace(/[（(][^）)]*[）)]/g, '')
-    .replace(/[\s*＊]/g, '');
-}
-
 /** Reads cells of one row, collecting each cell's problem under the column's header. */
 function cellReader<K extends string>(sheet: string, row: number, columns: readonly Column<K>[], values: Map<K, Plain>, problems: Problem[]) {
   const name = (key: K) => normalizeHeader(columns.find((c) => c.key === key)?.header ?? key);
@@ -599,12 +583,7 @@ function cellReader<K extends string>(sheet: string, row: number, columns: reado
   const cell = <T>(key: K, read: (value: Plain) => Read<T>, required: boolean): T | undefined => {
     const value = values.get(key) ?? null;
     if (value instanceof CellFault) {
-      report(
-        key,
-        value.control
-          ? `含有不允许的控制字符（如 _x0000_） contains a control character such as NUL (_x0000_); retype the cell`
-          : `单元格为错误值 ${value.text} the cell holds an error value`,
-      );
+      report(key, value.message);
       return undefined;
     }
     if (isBlank(value)) {
@@ -625,7 +604,7 @@ function parseLedgerRow(sheet: string, row: number, values: Map<LedgerKey, Plain
   const { cell, blank } = cellReader(sheet, row, LEDGER_COLUMNS, values, problems);
   const track = cell('track', readTrack, true);
   // 长期坚持 may go without a due date; with an unreadable track, the track's problem is reported
-  const dueDate = blank('dueDate') && (track === 'LONG_TERM' || track === undefined) ? null : cell('dueDate', readDate, true);
+  const dueDate = blank('dueDate') && (track === 'LONG_TERM' || track === undefined) ? null : cell('dueDate', readDay, true);
   return {
     row,
     taskKey: cell('taskKey', readText(32), false),
@@ -633,8 +612,8 @@ function parseLedgerRow(sheet: string, row: number, values: Map<LedgerKey, Plain
     unit: cell('unit', readText(160), true),
     team: cell('team', readText(64), false),
     mode: cell('mode', readMode, false),
-    stationedFrom: cell('stationedFrom', readDate, false),
-    feedbackDate: cell('feedbackDate', readDate, false),
+    stationedFrom: cell('stationedFrom', readDay, false),
+    feedbackDate: cell('feedbackDate', readDay, false),
     category: cell('category', readCode, true),
     description: cell('description', readText(10_000), true),
     isImmediate: cell('isImmediate', readYesNo, true),
@@ -643,8 +622,8 @@ function parseLedgerRow(sheet: string, row: number, values: Map<LedgerKey, Plain
     responsiblePerson: cell('responsiblePerson', readText(64), true),
     track,
     dueDate: track === undefined && dueDate === null ? undefined : dueDate,
-    foundDate: cell('foundDate', readDate, true),
-    createdDate: cell('createdDate', readDate, false),
+    foundDate: cell('foundDate', readDay, true),
+    createdDate: cell('createdDate', readDay, false),
   };
 }
 
@@ -654,10 +633,10 @@ function parseHistoryRow(sheet: string, row: number, values: Map<HistoryKey, Pla
   const result: HistoryRow = {
     row,
     taskKey: cell('taskKey', readText(32), true),
-    date: cell('date', readDate, true),
+    date: cell('date', readDay, true),
     kind,
     status: cell('status', readStatus, kind === 'STATUS_CHANGE'),
-    newDueDate: cell('newDueDate', readDate, kind === 'EXTENSION'),
+    newDueDate: cell('newDueDate', readDay, kind === 'EXTENSION'),
     note: cell('note', readText(kind === 'PROGRESS_NOTE' ? 10_000 : 1000), kind === 'EXTENSION' || kind === 'PROGRESS_NOTE'),
   };
   if (kind !== undefined && kind !== 'STATUS_CHANGE' && !blank('status')) report('status', `只用于状态变更 only for a 状态变更 (status change) row`);
@@ -667,31 +646,10 @@ function parseHistoryRow(sheet: string, row: number, values: Map<HistoryKey, Pla
 
 // --- cell values -----------------------------------------------------------------
 
-/** A cell holding an Excel error (#N/A, #REF!…), or text with control characters (a NUL from _x0000_). */
-class CellFault {
-  constructor(
-    readonly text: string,
-    readonly control = false,
-  ) {}
-}
-
-type Plain = string | number | boolean | Date | null | CellFault;
-
-/** C0 control characters other than tab and line breaks: PostgreSQL refuses NUL in text, and none belongs in a ledger. */
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-
 /** A cell's value with rich text, hyperlinks and formulas reduced to what they show. */
 function plain(value: ExcelJS.CellValue): Plain {
   const result = plainValue(value);
-  if (typeof result === 'string' && CONTROL.test(result)) return new CellFault(result.replace(CONTROL, '?'), true);
-  return result;
-}
-
-/** A value of the streaming reader as a plain value: an error a CellFault, control characters refused as `plain` does. */
-function plainOf(value: XlsxValue): Plain {
-  if (typeof value === 'string') return CONTROL.test(value) ? new CellFault(value.replace(CONTROL, '?'), true) : value;
-  if (value !== null && typeof value === 'object' && !(value instanceof Date)) return new CellFault(value.error);
-  return value;
+  return typeof result === 'string' ? plainText(result) : result;
 }
 
 function plainValue(value: ExcelJS.CellValue): Plain {
@@ -704,40 +662,11 @@ function plainValue(value: ExcelJS.CellValue): Plain {
   return null;
 }
 
-function isBlank(value: Plain): boolean {
-  return value === null || (typeof value === 'string' && value.trim() === '');
-}
-
-function textOf(value: Plain): string {
-  if (value === null) return '';
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
-  if (value instanceof CellFault) return value.text;
-  return String(value).trim();
-}
-
-/** Text with full-width letters, digits and punctuation made half-width (for codes, dates, choices). */
-function folded(value: Plain): string {
-  return textOf(value).normalize('NFKC').trim();
-}
-
-/** What a reader makes of a non-blank cell: its value, or the problem with it. */
-type Read<T> = { value: T } | { problem: string };
-const ok = <T>(value: T): Read<T> => ({ value });
-const problem = (message: string): { problem: string } => ({ problem: message });
-
 function readCode(value: Plain): Read<string> {
   // a code typed into a number cell: 2.1 was 2.10
   if (typeof value === 'number') return ok(Number.isInteger(value) ? String(value) : value.toFixed(2));
   return ok(folded(value));
 }
-
-const readText =
-  (max: number) =>
-  (value: Plain): Read<string> => {
-    const text = typeof value === 'number' ? String(value) : textOf(value);
-    const length = [...text].length;
-    return length > max ? problem(`不能超过 ${max} 个字 must be at most ${max} characters (got ${length})`) : ok(text);
-  };
 
 function readYesNo(value: Plain): Read<boolean> {
   if (typeof value === 'boolean') return ok(value);
@@ -777,40 +706,4 @@ function readKind(value: Plain): Read<HistoryKind> {
   const text = folded(value);
   const kind = (Object.keys(HISTORY_KIND_LABELS) as HistoryKind[]).find((k) => HISTORY_KIND_LABELS[k] === text || k === text.toUpperCase());
   return kind ? ok(kind) : problem(`须为 状态变更、延期 或 进展记录 must be one of 状态变更, 延期, 进展记录 (got "${clip(text)}")`);
-}
-
-const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
-const MS_PER_DAY = 86_400_000;
-
-/** Texts read as dates lately and what they read as: a ledger's dates repeat (readDate is pure). */
-const readDates = new Map<string, Read<string>>();
-
-/** A calendar day from a date cell, an Excel serial number or text like 2026-03-31, 2026/3/31, 2026年3月31日 (full-width digits too). */
-function readDate(value: Plain): Read<string> {
-  if (typeof value !== 'string') return readDateOf(value);
-  let read = readDates.get(value);
-  if (read === undefined) {
-    if (readDates.size >= 10_000) readDates.clear();
-    readDates.set(value, (read = readDateOf(value)));
-  }
-  return read;
-}
-
-function readDateOf(value: Plain): Read<string> {
-  let day: string | undefined;
-  if (value instanceof Date) {
-    if (!Number.isNaN(value.getTime())) day = value.toISOString().slice(0, 10);
-  } else if (typeof value === 'number') {
-    if (Number.isFinite(value) && value >= 1 && value < 2_958_466) day = new Date(EXCEL_EPOCH + Math.floor(value) * MS_PER_DAY).toISOString().slice(0, 10);
-  } else {
-    const match = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(folded(value));
-    if (match) day = `${match[1]}-${match[2].padStart(2, '0')}-${match[3].padStart(2, '0')}`;
-  }
-  if (day === undefined || !isRealDay(day)) return problem(`须为有效日期，如 2026-03-31 must be a real date such as 2026-03-31 (got "${clip(textOf(value))}")`);
-  if (!isDayInRange(day)) return problem(`${DATE_RANGE_MESSAGE} (got "${day}")`);
-  return ok(day);
-}
-
-function clip(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }

@@ -410,6 +410,15 @@ describe('the region import', () => {
     ]);
     expect((await upload(url(), county.cookie, good)).status).toBe(403);
   });
+
+  it('a NUL escape (_x0000_) in a cell is a 400 naming its row and column, never a 500', async () => {
+    const before = await sql<{ n: string }>('SELECT count(*) AS n FROM regions');
+    // exceljs writes the text as is; a reader decodes _x0000_ to NUL, which PostgreSQL refuses in text
+    const refused = await upload(url(), staff.cookie, await regionFile([['R-N1', '某_x0000_区', '县', city.code]]));
+    expect(refused.status).toBe(400);
+    expect(refused.body.details).toEqual([{ field: 'row 2', message: expect.stringMatching(/^区划名称: 含有不允许的控制字符/) }]);
+    expect(await sql('SELECT count(*) AS n FROM regions')).toEqual(before);
+  });
 });
 
 describe('the unit import', () => {
@@ -529,6 +538,14 @@ describe('the unit import', () => {
       },
     ]);
     expect((await audited('masterdata.unit.import', since)).map((r) => r.success)).toEqual([false, true]);
+  });
+
+  it('a NUL escape (_x0000_) in a cell is a 400 naming its row and column, never a 500', async () => {
+    const before = await sql<{ n: string }>('SELECT count(*) AS n FROM org_units');
+    const refused = await upload(url(), staff.cookie, await unitFile([['M-N01', '新区_x0000_党工委', '党政机关', own.code, null, null, null, null]]));
+    expect(refused.status).toBe(400);
+    expect(refused.body.details).toEqual([{ field: 'row 2', message: expect.stringMatching(/^单位名称: 含有不允许的控制字符/) }]);
+    expect(await sql('SELECT count(*) AS n FROM org_units')).toEqual(before);
   });
 
   it("keeps a county user's rows to their county", async () => {
