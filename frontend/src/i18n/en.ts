@@ -724,6 +724,7 @@ const en: Messages = {
     exportXlsx: 'Export Excel',
     exportCsv: 'Export CSV',
     exportFailed: 'Export failed: {message}',
+    exportNothing: 'Nothing to export',
     print: 'Print worklist',
     printNow: 'Print',
     worklistTitle: 'Rectification supervision worklist',

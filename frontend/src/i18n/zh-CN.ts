@@ -700,6 +700,7 @@ const zhCN = {
     exportXlsx: '导出 Excel',
     exportCsv: '导出 CSV',
     exportFailed: '导出失败：{message}',
+    exportNothing: '没有可导出的记录',
     print: '打印督办清单',
     printNow: '打印',
     worklistTitle: '巡察整改督办清单',

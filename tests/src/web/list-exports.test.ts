@@ -193,4 +193,30 @@ describeInBrowser('导出 on every list page', () => {
     expect(visited.length).toBeGreaterThan(15);
     expect(errors).toEqual([]);
   });
+
+  it('disables 导出 where a list shows no row, and says why', async () => {
+    // a unit with tasks and no clue: its 问题线索 table is empty, its 整改任务 table is not
+    const [unit] = await query<{ id: number }>(
+      t.db.url,
+      `SELECT u.id FROM org_units u
+        WHERE u.deleted_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM clues k JOIN inspections i ON i.id = k.inspection_id WHERE i.unit_id = u.id AND k.deleted_at IS NULL)
+          AND EXISTS (SELECT 1 FROM rectification_tasks k JOIN findings f ON f.id = k.finding_id AND f.deleted_at IS NULL
+                        JOIN inspections i ON i.id = f.inspection_id AND i.deleted_at IS NULL WHERE f.unit_id = u.id AND k.deleted_at IS NULL)
+        ORDER BY u.id LIMIT 1`,
+    );
+    const page = await pageAs('staff');
+    await page.goto(`/units/${unit.id}`);
+    // the empty card shows its empty state in place of the table, its 导出 beside the title
+    await page.locator('[data-testid="unit-profile-task-table"]').waitFor({ timeout: 30_000 });
+    await page.getByTestId('unit-profile-clues-export').waitFor({ timeout: 30_000 });
+    await settled(page);
+    for (const format of ['xlsx', 'csv']) {
+      expect([format, await page.getByTestId(`unit-profile-clues-export-${format}`).isDisabled()]).toEqual([format, true]);
+      expect([format, await page.getByTestId(`unit-profile-tasks-export-${format}`).isDisabled()]).toEqual([format, false]);
+    }
+    expect(await page.getByTestId('unit-profile-clues-export').getAttribute('title')).toBe('没有可导出的记录');
+    expect(await page.getByTestId('unit-profile-tasks-export').getAttribute('title')).toBeNull();
+    expect(errors).toEqual([]);
+  });
 });
