@@ -76,25 +76,28 @@ describe('rebounds as of a past day: the findings’ closure spans', () => {
   });
 
   it('follows a backdated 销号 of a finding’s last open task and its reopening, loaded by incremental runs', async () => {
-    // a finding whose tasks are all 已销号 but one, open for months before the day with no event from then on, at a unit inspected again after the day
-    const closedOn = notQuarterEnd(addDays(today, -120));
-    const [task] = await query<{ id: string; status: string }>(
+    // a finding whose tasks are all 已销号 but one, open for months with no event since, at a unit inspected
+    // again between 60 and 300 days ago: the open task is closed 5 days before that inspection
+    const [task] = await query<{ id: string; status: string; visit: string }>(
       t.db.url,
-      `SELECT t.id::text, t.status::text FROM rectification_tasks t
+      `SELECT t.id::text, t.status::text, to_char(j.stationed_from, 'YYYY-MM-DD') AS visit FROM rectification_tasks t
         JOIN findings f ON f.id = t.finding_id AND f.deleted_at IS NULL
         JOIN inspections i ON i.id = f.inspection_id
-        WHERE t.deleted_at IS NULL AND t.status <> 'CLOSED'
-          AND (SELECT min(e.event_date) FROM task_events e WHERE e.task_id = t.id) < $1::date - 60
-          AND NOT EXISTS (SELECT 1 FROM task_events e WHERE e.task_id = t.id AND e.event_date >= $1::date)
+        JOIN inspections j ON j.unit_id = i.unit_id AND j.deleted_at IS NULL AND j.stationed_from BETWEEN $1::date - 300 AND $1::date - 60
+        WHERE t.deleted_at IS NULL AND t.status <> 'CLOSED' AND f.found_date < j.stationed_from - 30
+          AND (SELECT min(e.event_date) FROM task_events e WHERE e.task_id = t.id) < j.stationed_from - 60
+          AND NOT EXISTS (SELECT 1 FROM task_events e WHERE e.task_id = t.id AND e.event_date >= j.stationed_from - 10)
           AND NOT EXISTS (SELECT 1 FROM rectification_tasks o WHERE o.finding_id = t.finding_id AND o.id <> t.id AND o.deleted_at IS NULL
-                            AND (o.status <> 'CLOSED' OR o.closed_date >= $1::date))
-          AND EXISTS (SELECT 1 FROM inspections j WHERE j.unit_id = i.unit_id AND j.deleted_at IS NULL AND j.stationed_from > $1::date AND j.stationed_from < $2::date)
+                            AND (o.status <> 'CLOSED' OR o.closed_date >= j.stationed_from - 10))
+          AND NOT EXISTS (SELECT 1 FROM inspections k WHERE k.unit_id = i.unit_id AND k.deleted_at IS NULL AND k.stationed_from > j.stationed_from)
         ORDER BY t.id LIMIT 1`,
-      [closedOn, today],
+      [today],
     );
     expect(task).toBeDefined();
+    const closedOn = notQuarterEnd(addDays(task.visit, -5));
     const closedReinspected = async (asOf: string) => (await referenceRecurrence(t.db.url, { asOf })).rebound.denominator;
     const before = await closedReinspected(today);
+    const beforeAtVisit = await closedReinspected(task.visit);
     await query(
       t.db.url,
       `WITH changed AS (UPDATE rectification_tasks SET status = 'CLOSED', closed_date = $2::date WHERE id = $1)
@@ -104,7 +107,9 @@ describe('rebounds as of a past day: the findings’ closure spans', () => {
     await t.etl();
     // the reference moves: the finding counts as closed and inspected again
     expect(await closedReinspected(today)).toBe(before + 1);
-    await expectEqualsReference([addDays(closedOn, -1), closedOn, notQuarterEnd(addDays(closedOn, 30))]);
+    await expectEqualsReference([addDays(closedOn, -1), closedOn, task.visit, notQuarterEnd(addDays(closedOn, 30))]);
+    // counted from the visit on: the figures move where the comparison looks
+    expect(await closedReinspected(task.visit)).toBe(beforeAtVisit + 1);
 
     // reopened 40 days later (撤销销号) with a progress note between (which splits the task's state, and so a span)
     const reopenedOn = notQuarterEnd(addDays(closedOn, 40));
