@@ -177,6 +177,7 @@ export async function benchWarehouse(db: BenchDatabase, log: (line: string) => v
       'fact_open_findings',
       'fact_unit_coverage',
       'fact_rectification_timeline',
+      'fact_finding_closure',
     ]) {
       await warehouse.command(`OPTIMIZE TABLE ${table} FINAL`);
     }

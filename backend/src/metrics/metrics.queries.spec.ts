@@ -142,7 +142,13 @@ describe('metric queries', () => {
   });
 
   it('recurrence compares with the units’ history without re-evaluating the counted findings', () => {
-    expect(builders.rebound.query.match(/FROM fact_task_state FINAL/g)).toHaveLength(1);
+    // as of a past day the closed findings are their spans closed on the day, no task state; today the tasks' current state once
+    expect(builders.rebound.query).not.toContain('fact_task_state');
+    expect(builders.rebound.query.match(/FROM fact_finding_closure AS k FINAL/g)).toHaveLength(1);
+    expect(builders.rebound.query).toContain('closed_from <= {asOf:Date}');
+    expect(builders.rebound.query).toContain('closed_to > {asOf:Date}');
+    expect(buildReboundQuery(full, true).query.match(/FROM fact_tasks FINAL/g)).toHaveLength(1);
+    expect(buildReboundQuery(full, true).query).not.toContain('fact_finding_closure');
     expect(builders.repeat.query).not.toContain('IN (SELECT');
     expect(builders.rebound.query).not.toContain('IN (SELECT');
   });

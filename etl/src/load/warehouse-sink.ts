@@ -6,6 +6,7 @@ import { buildOpenTasksRebuild } from './open-tasks';
 import { buildMarkUnitsDirty, buildUnitCoverageRebuild, DIRTY_UNITS, UNIT_COVERAGE_CHUNK, UNIT_COVERAGE_NEXT_VERSION } from './unit-coverage';
 import { buildTaskStateRebuild, TASK_STATE_CHUNK } from './task-state';
 import { buildMarkTimelineDirty, buildTimelineRebuild, DIRTY_CELLS, TIMELINE_CELL_CHUNK, TIMELINE_NEXT_VERSION } from './rectification-timeline';
+import { buildClosureRebuild, buildMarkClosureDirty, CLOSURE_CHUNK, CLOSURE_NEXT_VERSION, DIRTY_CLOSURE } from './finding-closure';
 import {
   buildQuarterMarkAfter,
   buildQuarterMarkBefore,
@@ -19,7 +20,13 @@ import { shanghaiToday } from '@xuncha/shared';
 
 /** The tables the warehouse derives from the loaded facts. */
 export type DerivedTable =
-  'fact_task_state' | 'fact_finding_summary' | 'fact_open_tasks' | 'fact_open_findings' | 'fact_unit_coverage' | 'fact_rectification_timeline';
+  | 'fact_task_state'
+  | 'fact_finding_summary'
+  | 'fact_open_tasks'
+  | 'fact_open_findings'
+  | 'fact_unit_coverage'
+  | 'fact_rectification_timeline'
+  | 'fact_finding_closure';
 
 /** The derived tables each warehouse migration created: a warehouse migrated later derives them in full. */
 export const DERIVED_BY_MIGRATION: Record<string, DerivedTable> = {
@@ -29,6 +36,7 @@ export const DERIVED_BY_MIGRATION: Record<string, DerivedTable> = {
   '007_open_findings.sql': 'fact_open_findings',
   '008_unit_coverage.sql': 'fact_unit_coverage',
   '011_rectification_timeline.sql': 'fact_rectification_timeline',
+  '012_finding_closure.sql': 'fact_finding_closure',
 };
 
 interface DerivedQuery {
@@ -99,6 +107,17 @@ const MARKED_DERIVED: readonly MarkedDerived[] = [
     // tombstones with the version after the highest, the rebuilt rows one more
     rebuild: (cells, next) => (cells === 'all' ? buildTimelineRebuild('all', 1n) : buildTimelineRebuild(cells, next + 1n)),
   },
+  {
+    // after fact_task_state, as the timeline
+    table: 'fact_finding_closure',
+    marks: 'etl_closure_dirty',
+    mark: buildMarkClosureDirty,
+    dirty: DIRTY_CLOSURE,
+    chunk: CLOSURE_CHUNK,
+    nextVersion: CLOSURE_NEXT_VERSION,
+    // tombstones with the version after the highest, the rebuilt rows one more
+    rebuild: (ids, next) => (ids === 'all' ? buildClosureRebuild('all', 1n) : buildClosureRebuild(ids, next + 1n)),
+  },
 ];
 
 /** Rebuilds the marked keys of one derived table in chunks, then empties its marks. */
@@ -129,8 +148,8 @@ export async function rebuildDerived(warehouse: Warehouse, tables: readonly Deri
     const rebuild = buildOpenTasksRebuild('all');
     await warehouse.command(rebuild.query, rebuild.params);
   }
-  // after the facts' own derived tables, as before: open findings, unit coverage, the summary, then the timeline
-  for (const name of ['fact_open_findings', 'fact_unit_coverage', 'fact_finding_summary', 'fact_rectification_timeline'] as const) {
+  // after the facts' own derived tables, as before: open findings, unit coverage, the summary, then the timeline and the closure spans
+  for (const name of ['fact_open_findings', 'fact_unit_coverage', 'fact_finding_summary', 'fact_rectification_timeline', 'fact_finding_closure'] as const) {
     const derived = MARKED_DERIVED.find((d) => d.table === name)!;
     if (!tables.includes(name)) continue;
     await warehouse.command(`TRUNCATE TABLE IF EXISTS ${warehouse.database}.${name}`);
@@ -147,6 +166,7 @@ const DERIVED_TABLES: readonly DerivedTable[] = [
   'fact_open_findings',
   'fact_unit_coverage',
   'fact_rectification_timeline',
+  'fact_finding_closure',
 ];
 /** Marks of what incremental runs touched: emptied once a full load is in. */
 const DIRTY_TABLES = MARKED_DERIVED.map((d) => d.marks);

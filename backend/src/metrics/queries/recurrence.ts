@@ -3,7 +3,7 @@ import { isRebound, isReinspectedAfterClosure, isReinspection, isRepeat } from '
 import type { Scope } from '../../dimensions/scope';
 import { areaKey, levelOf } from '../areas';
 import type { TableSource } from '../read-source';
-import { and, findingsSubquery, inspectionUnitFilter, SUMMARY, summaryConditions, TASK, taskStateCte, type SqlQuery } from './shared';
+import { and, filterConditions, findingsSubquery, inspectionUnitFilter, SUMMARY, summaryConditions, TASK, taskStateCte, type SqlQuery } from './shared';
 
 /**
  * `repeat_findings` CTE (after its helpers): each finding of a re-inspection (stationed after
@@ -67,12 +67,25 @@ export interface RepeatRow {
 }
 
 /**
- * `rebound_findings` CTE (after its helpers): each finding closed by as-of (from its tasks
- * alone, as in buildRectificationTasksQuery) whose unit was inspected again after the
- * closure, and whether a later finding (found after the closure) names it as its
- * recurrence (`is_rebound`). The rebound figures count these rows; the 复发 drill lists them.
+ * `closed` CTE: each finding closed by as-of (from its tasks alone, as in
+ * buildRectificationTasksQuery: with tasks as of the day, all 已销号), with its closure day
+ * (the last 销号), unit, county, area and level-1 category. As of a past day, the finding's
+ * span closed on that day (fact_finding_closure, derived from the same task states by
+ * etl/src/load/finding-closure.ts: one row per closed finding); with `current`, the tasks'
+ * current state grouped by finding.
  */
-function reboundFindingsCtes(scope: Scope, current: boolean): SqlQuery {
+function closedFindingsCte(scope: Scope, current: boolean): SqlQuery {
+  if (!current) {
+    const { where, params } = filterConditions(scope, { categories: true });
+    return {
+      query: `closed AS (
+  SELECT finding_id AS id, unit_id, county_id, ${areaKey(levelOf(scope), 'k.')} AS area, category1_id, closure_day
+  FROM fact_finding_closure AS k FINAL
+  WHERE ${and(['is_deleted = 0', 'closed_from <= {asOf:Date}', 'closed_to > {asOf:Date}', ...where])}
+)`,
+      params: { ...params, asOf: scope.asOf },
+    };
+  }
   const tasks = taskStateCte(scope, { fedBack: false, current });
   return {
     query: `${tasks.query},
@@ -81,7 +94,21 @@ closed AS (
   FROM tasks AS k
   GROUP BY finding_id
   HAVING countIf(${TASK.closed}) = count()
-),
+)`,
+    params: tasks.params,
+  };
+}
+
+/**
+ * `rebound_findings` CTE (after its helpers): each finding closed by as-of (closedFindingsCte)
+ * whose unit was inspected again after the closure, and whether a later finding (found after
+ * the closure) names it as its recurrence (`is_rebound`). The rebound figures count these
+ * rows; the 复发 drill lists them.
+ */
+function reboundFindingsCtes(scope: Scope, current: boolean): SqlQuery {
+  const closed = closedFindingsCte(scope, current);
+  return {
+    query: `${closed.query},
 last_visit AS (
   SELECT unit_id, max(stationed_from) AS last_date
   FROM fact_inspections FINAL
@@ -102,7 +129,7 @@ rebound_findings AS (
   LEFT JOIN linked AS l ON l.finding_id = c.id
   WHERE ${isReinspectedAfterClosure('v.last_date', 'c.closure_day')}
 )`,
-    params: tasks.params,
+    params: closed.params,
   };
 }
 
