@@ -79,7 +79,21 @@ describe('taskStateCte', () => {
   it('joins the states as of D with the filtered tasks once, without a second pass over the tasks', () => {
     const cte = taskStateCte(full, { fedBack: true, current: false });
     expect(cte.query.match(/FROM fact_tasks FINAL/g)).toHaveLength(1);
-    expect(cte.query).not.toContain('IN (SELECT');
+    expect(taskStateCte(base, { fedBack: true, current: false }).query).not.toContain('IN (SELECT');
+  });
+
+  it('prunes both reads of a county, township or round to its tasks’ ids, read without FINAL under the same filters', () => {
+    const ids =
+      'IN (SELECT id FROM fact_tasks WHERE is_deleted = 0\n    AND found_date <= {asOf:Date}\n    AND feedback_date <= {asOf:Date}\n    AND region_id = {regionId:UInt32})';
+    const township = taskStateCte({ ...base, townshipId: 12 }, { fedBack: true, current: false }).query;
+    expect(township).toContain(`task_id ${ids}`);
+    expect(township.split(`id ${ids}`)).toHaveLength(3);
+    expect(taskStateCte({ ...base, townshipId: 12 }, { fedBack: true, current: true }).query).toContain(`id ${ids}`);
+    expect(taskStateCte({ ...base, roundId: 7 }, { fedBack: false, current: false }).query).toContain('task_id IN (SELECT id FROM fact_tasks WHERE');
+    expect(taskStateCte({ ...base, category1Id: 1, mode: 'ROUTINE' }, { fedBack: false, current: false }).query).not.toContain('IN (SELECT');
+    // a list page's ids and the small fact_open_tasks need no pruning
+    expect(taskStateCte(full, { fedBack: true, current: false, ids: ['5'] }).query).not.toContain('IN (SELECT');
+    expect(taskStateCte(full, { fedBack: true, current: true, openOnly: true }).query).not.toContain('IN (SELECT');
   });
 
   it('reads the state between events otherwise, keeping only tasks that had a status by then', () => {
@@ -143,8 +157,14 @@ describe('metric queries', () => {
 
   it('recurrence compares with the units’ history without re-evaluating the counted findings', () => {
     expect(builders.rebound.query.match(/FROM fact_task_state FINAL/g)).toHaveLength(1);
-    expect(builders.repeat.query).not.toContain('IN (SELECT');
-    expect(builders.rebound.query).not.toContain('IN (SELECT');
+    // the only subqueries are a county's ids, which prune the reads of its facts
+    const subqueries = (sql: string) => [...sql.matchAll(/IN \(SELECT id FROM (\w+) WHERE/g)].map((m) => m[1]);
+    expect(subqueries(builders.repeat.query)).toEqual(['fact_findings', 'fact_findings']);
+    expect(subqueries(builders.rebound.query)).toEqual(['fact_tasks', 'fact_tasks']);
+    expect(builders.repeat.query.match(/IN \(SELECT/g)).toHaveLength(2);
+    expect(builders.rebound.query.match(/IN \(SELECT/g)).toHaveLength(2);
+    expect(buildRepeatQuery(base).query).not.toContain('IN (SELECT');
+    expect(buildReboundQuery(base, false).query).not.toContain('IN (SELECT');
   });
 
   it('coverage from each unit’s latest inspection by mode: the counting modes’ days within the term', () => {
