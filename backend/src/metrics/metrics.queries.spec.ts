@@ -14,6 +14,7 @@ import {
   buildSummaryTaskFiguresQuery,
   CATEGORY_SETS,
   filterConditions,
+  findingsSubquery,
   groupingMask,
   taskStateCte,
 } from './metrics.queries';
@@ -91,6 +92,14 @@ describe('taskStateCte', () => {
     expect(taskStateCte({ ...base, townshipId: 12 }, { fedBack: true, current: true }).query).toContain(`id ${ids}`);
     expect(taskStateCte({ ...base, roundId: 7 }, { fedBack: false, current: false }).query).toContain('task_id IN (SELECT id FROM fact_tasks WHERE');
     expect(taskStateCte({ ...base, category1Id: 1, mode: 'ROUTINE' }, { fedBack: false, current: false }).query).not.toContain('IN (SELECT');
+    // a drill list's unit narrows the read as a scope does
+    expect(taskStateCte(base, { fedBack: false, current: false, where: ['unit_id = {listUnitId:UInt32}'] }).query).toContain(
+      'task_id IN (SELECT id FROM fact_tasks WHERE is_deleted = 0\n    AND found_date <= {asOf:Date}\n    AND unit_id = {listUnitId:UInt32})',
+    );
+    expect(findingsSubquery(base, false, 'id', 'fact_findings', ['unit_id = {listUnitId:UInt32}']).query).toContain(
+      'id IN (SELECT id FROM fact_findings WHERE is_deleted = 0\n    AND found_date <= {asOf:Date}\n    AND unit_id = {listUnitId:UInt32})',
+    );
+    expect(findingsSubquery(base, false, 'id').query).not.toContain('IN (SELECT');
     // a list page's ids and the small fact_open_tasks need no pruning
     expect(taskStateCte(full, { fedBack: true, current: false, ids: ['5'] }).query).not.toContain('IN (SELECT');
     expect(taskStateCte(full, { fedBack: true, current: true, openOnly: true }).query).not.toContain('IN (SELECT');

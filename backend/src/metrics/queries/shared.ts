@@ -103,6 +103,8 @@ export interface TaskStateOptions {
   openOnly?: boolean;
   /** Only these tasks (a list page's ids: read by the primary key). */
   ids?: readonly string[];
+  /** Further conditions on fact_tasks (a drill list's unit): they narrow the read as a scope does. */
+  where?: readonly string[];
 }
 
 /**
@@ -112,7 +114,13 @@ export interface TaskStateOptions {
  */
 export function taskStateCte(scope: Scope, options: TaskStateOptions): SqlQuery {
   const { where, params } = filterConditions(scope, { categories: true });
-  const base = ['is_deleted = 0', 'found_date <= {asOf:Date}', ...(options.fedBack ? ['feedback_date <= {asOf:Date}'] : []), ...where];
+  const base = [
+    'is_deleted = 0',
+    'found_date <= {asOf:Date}',
+    ...(options.fedBack ? ['feedback_date <= {asOf:Date}'] : []),
+    ...where,
+    ...(options.where ?? []),
+  ];
   if (options.ids) {
     base.push('id IN {ids:Array(UInt64)}');
     params.ids = options.ids;
@@ -121,7 +129,8 @@ export function taskStateCte(scope: Scope, options: TaskStateOptions): SqlQuery 
   // A scope narrower than the city reads its tasks' ids first (one column, no FINAL), and the
   // reads below only the granules holding them (fact_task_state is ordered by task_id); a list
   // page's ids prune by themselves, and fact_open_tasks is small enough to read whole.
-  const prune = narrowsFacts(scope) && !options.ids && table === 'fact_tasks' ? (column: string) => [scopeIds(column, table, base)] : () => [];
+  const narrow = narrowsFacts(scope) || (options.where?.length ?? 0) > 0;
+  const prune = narrow && !options.ids && table === 'fact_tasks' ? (column: string) => [scopeIds(column, table, base)] : () => [];
   const columns =
     'id, finding_id, county_id, region_id, round_id, category_id, category1_id, unit_id, unit_category, mode, finding_is_immediate, track, responsible_dept, original_due_date, feedback_date, found_date';
   if (options.current) {
@@ -173,7 +182,11 @@ export const PER_FINDING_CTE = `per_finding AS (
   GROUP BY finding_id
 )`;
 
-/** The findings (of `table`: fact_findings, or fact_open_findings, the same columns) found by as-of and passing the filters. */
+/**
+ * The findings (of `table`: fact_findings, or fact_open_findings, the same columns) found by
+ * as-of and passing the filters and `extra` (a drill list's unit); of fact_findings, a scope
+ * narrower than the city or `extra` reads only its findings' granules (scopeIds).
+ */
 export function findingsSubquery(
   scope: Scope,
   fedBack: boolean,
@@ -186,7 +199,7 @@ export function findingsSubquery(
   return {
     query: `SELECT ${columns}
     FROM ${table} FINAL
-    WHERE ${and(narrowsFacts(scope) && table === 'fact_findings' ? [scopeIds('id', table, conditions), ...conditions] : conditions)}`,
+    WHERE ${and((narrowsFacts(scope) || extra.length > 0) && table === 'fact_findings' ? [scopeIds('id', table, conditions), ...conditions] : conditions)}`,
     params: { ...params, asOf: scope.asOf },
   };
 }
