@@ -184,8 +184,9 @@ export function listsOpenFindings(query: FindingListQuery, current: boolean): bo
 export function buildFindingListQuery(scope: Scope, query: FindingListQuery, current: boolean, ids?: readonly string[]): SqlQuery {
   const fedBack = query.fedBack === true;
   if (listsOpenFindings(query, current)) return buildOpenFindingListQuery(scope, query, ids);
-  const tasks = taskStateCte(scope, { fedBack, current });
   const unit = unitCondition(query);
+  // a unit's list needs only its tasks (the others join no finding listed)
+  const tasks = taskStateCte(scope, { fedBack, current, where: unit.where });
   const findings = findingsSubquery(
     scope,
     fedBack,

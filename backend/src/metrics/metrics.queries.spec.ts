@@ -14,6 +14,7 @@ import {
   buildSummaryTaskFiguresQuery,
   CATEGORY_SETS,
   filterConditions,
+  findingsSubquery,
   groupingMask,
   taskStateCte,
 } from './metrics.queries';
@@ -79,7 +80,29 @@ describe('taskStateCte', () => {
   it('joins the states as of D with the filtered tasks once, without a second pass over the tasks', () => {
     const cte = taskStateCte(full, { fedBack: true, current: false });
     expect(cte.query.match(/FROM fact_tasks FINAL/g)).toHaveLength(1);
-    expect(cte.query).not.toContain('IN (SELECT');
+    expect(taskStateCte(base, { fedBack: true, current: false }).query).not.toContain('IN (SELECT');
+  });
+
+  it('prunes both reads of a county, township or round to its tasks’ ids, read without FINAL under the same filters', () => {
+    const ids =
+      'IN (SELECT id FROM fact_tasks WHERE is_deleted = 0\n    AND found_date <= {asOf:Date}\n    AND feedback_date <= {asOf:Date}\n    AND region_id = {regionId:UInt32})';
+    const township = taskStateCte({ ...base, townshipId: 12 }, { fedBack: true, current: false }).query;
+    expect(township).toContain(`task_id ${ids}`);
+    expect(township.split(`id ${ids}`)).toHaveLength(3);
+    expect(taskStateCte({ ...base, townshipId: 12 }, { fedBack: true, current: true }).query).toContain(`id ${ids}`);
+    expect(taskStateCte({ ...base, roundId: 7 }, { fedBack: false, current: false }).query).toContain('task_id IN (SELECT id FROM fact_tasks WHERE');
+    expect(taskStateCte({ ...base, category1Id: 1, mode: 'ROUTINE' }, { fedBack: false, current: false }).query).not.toContain('IN (SELECT');
+    // a drill list's unit narrows the read as a scope does
+    expect(taskStateCte(base, { fedBack: false, current: false, where: ['unit_id = {listUnitId:UInt32}'] }).query).toContain(
+      'task_id IN (SELECT id FROM fact_tasks WHERE is_deleted = 0\n    AND found_date <= {asOf:Date}\n    AND unit_id = {listUnitId:UInt32})',
+    );
+    expect(findingsSubquery(base, false, 'id', 'fact_findings', ['unit_id = {listUnitId:UInt32}']).query).toContain(
+      'id IN (SELECT id FROM fact_findings WHERE is_deleted = 0\n    AND found_date <= {asOf:Date}\n    AND unit_id = {listUnitId:UInt32})',
+    );
+    expect(findingsSubquery(base, false, 'id').query).not.toContain('IN (SELECT');
+    // a list page's ids and the small fact_open_tasks need no pruning
+    expect(taskStateCte(full, { fedBack: true, current: false, ids: ['5'] }).query).not.toContain('IN (SELECT');
+    expect(taskStateCte(full, { fedBack: true, current: true, openOnly: true }).query).not.toContain('IN (SELECT');
   });
 
   it('reads the state between events otherwise, keeping only tasks that had a status by then', () => {
@@ -147,10 +170,19 @@ describe('metric queries', () => {
     expect(builders.rebound.query.match(/FROM fact_finding_closure AS k FINAL/g)).toHaveLength(1);
     expect(builders.rebound.query).toContain('closed_from <= {asOf:Date}');
     expect(builders.rebound.query).toContain('closed_to > {asOf:Date}');
-    expect(buildReboundQuery(full, true).query.match(/FROM fact_tasks FINAL/g)).toHaveLength(1);
-    expect(buildReboundQuery(full, true).query).not.toContain('fact_finding_closure');
-    expect(builders.repeat.query).not.toContain('IN (SELECT');
+    const reboundToday = buildReboundQuery(full, true).query;
+    expect(reboundToday.match(/FROM fact_tasks FINAL/g)).toHaveLength(1);
+    expect(reboundToday).not.toContain('fact_finding_closure');
+    // the only subqueries are a county's ids, which prune the reads of its facts; the spans are read by their own columns
+    const subqueries = (sql: string) => [...sql.matchAll(/IN \(SELECT id FROM (\w+) WHERE/g)].map((m) => m[1]);
+    expect(subqueries(builders.repeat.query)).toEqual(['fact_findings', 'fact_findings']);
+    expect(builders.repeat.query.match(/IN \(SELECT/g)).toHaveLength(2);
     expect(builders.rebound.query).not.toContain('IN (SELECT');
+    expect(subqueries(reboundToday)).toEqual(['fact_tasks']);
+    expect(reboundToday.match(/IN \(SELECT/g)).toHaveLength(1);
+    expect(buildRepeatQuery(base).query).not.toContain('IN (SELECT');
+    expect(buildReboundQuery(base, false).query).not.toContain('IN (SELECT');
+    expect(buildReboundQuery(base, true).query).not.toContain('IN (SELECT');
   });
 
   it('coverage from each unit’s latest inspection by mode: the counting modes’ days within the term', () => {

@@ -399,10 +399,13 @@ export class MetricsService {
   async overview(auth: Caller, input: FiltersInput): Promise<OverviewResponse> {
     const read = await this.reads(auth, input);
     const coverageRead = await read('coverage');
-    const coverage = await this.coverageFrom(coverageRead, 0, 0);
-    const categories = await this.categoriesFrom(await read('categories'));
-    const rectification = await this.rectificationFrom(await read('rectification'));
-    const recurrence = await this.recurrenceFrom(await read('recurrence'));
+    // the four metrics side by side: their statements queue for the warehouse's connections together
+    const [coverage, categories, rectification, recurrence] = await Promise.all([
+      this.coverageFrom(coverageRead, 0, 0),
+      read('categories').then((r) => this.categoriesFrom(r)),
+      read('rectification').then((r) => this.rectificationFrom(r)),
+      read('recurrence').then((r) => this.recurrenceFrom(r)),
+    ]);
     return {
       filters: this.applied(coverageRead.scope),
       cards: {

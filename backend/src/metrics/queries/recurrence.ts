@@ -3,7 +3,7 @@ import { isRebound, isReinspectedAfterClosure, isReinspection, isRepeat } from '
 import type { Scope } from '../../dimensions/scope';
 import { areaKey, levelOf } from '../areas';
 import type { TableSource } from '../read-source';
-import { and, filterConditions, findingsSubquery, inspectionUnitFilter, SUMMARY, summaryConditions, TASK, taskStateCte, type SqlQuery } from './shared';
+import { and, filterConditions, findingsSubquery, inspectionUnitFilter, scopeIds, SUMMARY, summaryConditions, TASK, taskStateCte, type SqlQuery } from './shared';
 
 /**
  * `repeat_findings` CTE (after its helpers): each finding of a re-inspection (stationed after
@@ -12,6 +12,9 @@ import { and, filterConditions, findingsSubquery, inspectionUnitFilter, SUMMARY,
  */
 function repeatFindingsCtes(scope: Scope): SqlQuery {
   const findings = findingsSubquery(scope, false, 'id, unit_id, region_id, unit_category, category_id, category1_id, county_id, stationed_from');
+  const history = ['is_deleted = 0', 'stationed_from <= {asOf:Date}', ...inspectionUnitFilter(scope, '')];
+  // the units' earlier findings: of a county or township, read by their ids (scopeIds)
+  const earlier = scope.countyId !== undefined || scope.townshipId !== undefined ? [scopeIds('id', 'fact_findings', history), ...history] : history;
   return {
     query: `f AS (
     ${findings.query}
@@ -19,13 +22,13 @@ function repeatFindingsCtes(scope: Scope): SqlQuery {
 first_visit AS (
   SELECT unit_id, min(stationed_from) AS first_date
   FROM fact_inspections FINAL
-  WHERE ${and(['is_deleted = 0', 'stationed_from <= {asOf:Date}', ...inspectionUnitFilter(scope, '')])}
+  WHERE ${and(history)}
   GROUP BY unit_id
 ),
 first_found AS (
   SELECT unit_id, category_id, min(stationed_from) AS first_date
   FROM fact_findings FINAL
-  WHERE ${and(['is_deleted = 0', 'stationed_from <= {asOf:Date}', ...inspectionUnitFilter(scope, '')])}
+  WHERE ${and(earlier)}
   GROUP BY unit_id, category_id
 ),
 repeat_findings AS (

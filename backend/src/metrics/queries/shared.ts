@@ -67,6 +67,27 @@ export function filterConditions(scope: Scope, columns: FilterColumns, prefix = 
 
 export const and = (conditions: readonly string[]) => conditions.join('\n    AND ');
 
+/**
+ * Whether the scope keeps a part of the city's facts, clustered by id: a county, a township
+ * (or 县直单位) or a round. Their rows lie in a few id ranges (a unit's findings and tasks are
+ * written together); a category, mode or unit-category filter alone keeps rows everywhere.
+ */
+export function narrowsFacts(scope: Scope): boolean {
+  return scope.countyId !== undefined || scope.townshipId !== undefined || scope.roundId !== undefined;
+}
+
+/**
+ * `<column> IN (SELECT id FROM <table> WHERE <conditions>)`: prunes a FINAL read of a fact
+ * table ordered by id (or fact_task_state, by task_id) to the granules of the scope's rows.
+ * Under FINAL a condition on a column outside the sort key is evaluated after the merge, on
+ * every row of every granule; one on the key prunes granules first. The ids are read without
+ * FINAL, every version of every row: those whose latest version passes are among them, and
+ * the read they prune keeps its own conditions (FINAL), so the rows kept are the same.
+ */
+export function scopeIds(column: string, table: string, conditions: readonly string[]): string {
+  return `${column} IN (SELECT id FROM ${table} WHERE ${and(conditions)})`;
+}
+
 export interface TaskStateOptions {
   /** Only tasks of findings fed back on or before as-of (rectification); recurrence needs all. */
   fedBack: boolean;
@@ -82,6 +103,8 @@ export interface TaskStateOptions {
   openOnly?: boolean;
   /** Only these tasks (a list page's ids: read by the primary key). */
   ids?: readonly string[];
+  /** Further conditions on fact_tasks (a drill list's unit): they narrow the read as a scope does. */
+  where?: readonly string[];
 }
 
 /**
@@ -91,25 +114,40 @@ export interface TaskStateOptions {
  */
 export function taskStateCte(scope: Scope, options: TaskStateOptions): SqlQuery {
   const { where, params } = filterConditions(scope, { categories: true });
-  const base = ['is_deleted = 0', 'found_date <= {asOf:Date}', ...(options.fedBack ? ['feedback_date <= {asOf:Date}'] : []), ...where];
+  const base = [
+    'is_deleted = 0',
+    'found_date <= {asOf:Date}',
+    ...(options.fedBack ? ['feedback_date <= {asOf:Date}'] : []),
+    ...where,
+    ...(options.where ?? []),
+  ];
   if (options.ids) {
     base.push('id IN {ids:Array(UInt64)}');
     params.ids = options.ids;
   }
+  const table = options.current && options.openOnly ? 'fact_open_tasks' : 'fact_tasks';
+  // A scope narrower than the city reads its tasks' ids first (one column, no FINAL), and the
+  // reads below only the granules holding them (fact_task_state is ordered by task_id); a list
+  // page's ids prune by themselves, and fact_open_tasks is small enough to read whole.
+  const narrow = narrowsFacts(scope) || (options.where?.length ?? 0) > 0;
+  const prune = narrow && !options.ids && table === 'fact_tasks' ? (column: string) => [scopeIds(column, table, base)] : () => [];
   const columns =
     'id, finding_id, county_id, region_id, round_id, category_id, category1_id, unit_id, unit_category, mode, finding_is_immediate, track, responsible_dept, original_due_date, feedback_date, found_date';
   if (options.current) {
     return {
       query: `tasks AS (
   SELECT ${columns}, status, current_due_date AS due, closed_date
-  FROM ${options.openOnly ? 'fact_open_tasks' : 'fact_tasks'} FINAL
-  WHERE ${and(base)}
+  FROM ${table} FINAL
+  WHERE ${and([...prune('id'), ...base])}
 )`,
       params: { ...params, asOf: scope.asOf },
     };
   }
+  const states = ['is_deleted = 0', 'status IS NOT NULL', 'valid_from <= {asOf:Date} AND valid_to > {asOf:Date}', ...prune('task_id')];
+  if (options.ids) states.push('task_id IN {ids:Array(UInt64)}');
   // The tasks passing the filters are the join's build side: the states as of D (one per
-  // task) stream past them, with no second pass over the tasks to prune the states first.
+  // task) stream past them, with no second pass over the tasks' rows to prune the states
+  // first (a scope's ids, one column without FINAL, are no such pass).
   return {
     query: `tasks AS (
   SELECT ${columns
@@ -122,12 +160,12 @@ export function taskStateCte(scope: Scope, options: TaskStateOptions): SqlQuery 
   FROM (
     SELECT task_id, status, status_date, due
     FROM fact_task_state FINAL
-    WHERE is_deleted = 0 AND status IS NOT NULL AND valid_from <= {asOf:Date} AND valid_to > {asOf:Date}${options.ids ? '\n      AND task_id IN {ids:Array(UInt64)}' : ''}
+    WHERE ${and(states)}
   ) AS s
   INNER JOIN (
     SELECT ${columns}
     FROM fact_tasks FINAL
-    WHERE ${and(base)}
+    WHERE ${and([...prune('id'), ...base])}
   ) AS t ON t.id = s.task_id
 )`,
     params: { ...params, asOf: scope.asOf },
@@ -144,7 +182,11 @@ export const PER_FINDING_CTE = `per_finding AS (
   GROUP BY finding_id
 )`;
 
-/** The findings (of `table`: fact_findings, or fact_open_findings, the same columns) found by as-of and passing the filters. */
+/**
+ * The findings (of `table`: fact_findings, or fact_open_findings, the same columns) found by
+ * as-of and passing the filters and `extra` (a drill list's unit); of fact_findings, a scope
+ * narrower than the city or `extra` reads only its findings' granules (scopeIds).
+ */
 export function findingsSubquery(
   scope: Scope,
   fedBack: boolean,
@@ -153,10 +195,11 @@ export function findingsSubquery(
   extra: readonly string[] = [],
 ): SqlQuery {
   const { where, params } = filterConditions(scope, { categories: true });
+  const conditions = ['is_deleted = 0', 'found_date <= {asOf:Date}', ...(fedBack ? ['feedback_date <= {asOf:Date}'] : []), ...where, ...extra];
   return {
     query: `SELECT ${columns}
     FROM ${table} FINAL
-    WHERE ${and(['is_deleted = 0', 'found_date <= {asOf:Date}', ...(fedBack ? ['feedback_date <= {asOf:Date}'] : []), ...where, ...extra])}`,
+    WHERE ${and((narrowsFacts(scope) || extra.length > 0) && table === 'fact_findings' ? [scopeIds('id', table, conditions), ...conditions] : conditions)}`,
     params: { ...params, asOf: scope.asOf },
   };
 }
