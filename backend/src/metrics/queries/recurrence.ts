@@ -3,7 +3,18 @@ import { isRebound, isReinspectedAfterClosure, isReinspection, isRepeat } from '
 import type { Scope } from '../../dimensions/scope';
 import { areaKey, levelOf } from '../areas';
 import type { TableSource } from '../read-source';
-import { and, filterConditions, findingsSubquery, inspectionUnitFilter, scopeIds, SUMMARY, summaryConditions, TASK, taskStateCte, type SqlQuery } from './shared';
+import {
+  and,
+  filterConditions,
+  findingsSubquery,
+  inspectionUnitFilter,
+  scopeIds,
+  SUMMARY,
+  summaryConditions,
+  TASK,
+  taskStateCte,
+  type SqlQuery,
+} from './shared';
 
 /**
  * `repeat_findings` CTE (after its helpers): each finding of a re-inspection (stationed after
