@@ -18,7 +18,7 @@
  * finding's spans get version v + 1, every span it had before a tombstone with version v.
  */
 import { taskFigures } from './figures';
-import { STATE_OPEN_END } from './task-state';
+import { SPAN_COLUMNS } from './rectification-timeline';
 
 export interface ClosureQuery {
   query: string;
@@ -69,10 +69,7 @@ WITH
   )
 SELECT finding_id, b, e, closure_day, ${DIMENSIONS.join(', ')}, {version:UInt64} + 1, 0
 FROM (
-  SELECT finding_id, ${DIMENSIONS.join(', ')}, bounds[i] AS b, if(i < length(bounds), bounds[i + 1], ${STATE_OPEN_END}) AS e,
-    arrayCount((x, y) -> x <= b AND b < y, fr, tt) AS n,
-    arrayCount((x, y, z) -> x <= b AND b < y AND z = 1, fr, tt, cl) AS closed_n,
-    arrayMax(arrayMap((x, y, z, d) -> if(x <= b AND b < y AND z = 1, d, toDate(0)), fr, tt, cl, cd)) AS closure_day
+  SELECT finding_id, ${DIMENSIONS.join(', ')}, ${SPAN_COLUMNS}
   FROM spans
   ARRAY JOIN arrayEnumerate(bounds) AS i
   WHERE n > 0 AND closed_n = n

@@ -1,20 +1,11 @@
-import { MetricsRepository, type Filters, type OptionsResponse } from '@xuncha/backend';
+import type { Filters } from '@xuncha/backend';
 import { startTestApp, type TestApp } from '../support/app';
+import { addDays, addProgressNote, expectSourceEqualsReference, notQuarterEnd, reopenTask, sourceScopes } from '../support/as-of-source';
 import { referenceRectification } from '../support/metrics-reference';
 import { query } from '../support/pg';
-import { rounded } from '../support/rounded';
 import { pinToday } from '../support/today';
 
 jest.setTimeout(300_000);
-
-function addDays(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-/** A quarter end is read from its build (read-source.ts): the day after it instead. */
-function notQuarterEnd(day: string): string {
-  return ['03-31', '06-30', '09-30', '12-31'].includes(day.slice(5)) ? addDays(day, 1) : day;
-}
 
 /**
  * The rectification figures as of a past day that is no quarter end are read from the
@@ -26,47 +17,30 @@ function notQuarterEnd(day: string): string {
 describe('rectification as of a past day: the timeline', () => {
   const today = pinToday();
   let t: TestApp;
-  let repository: MetricsRepository;
   let scopes: Omit<Filters, 'asOf'>[];
   let township: number;
 
   beforeAll(async () => {
     t = await startTestApp({ seed: { scale: 'tiny', seed: 7, today } });
-    repository = t.app.get(MetricsRepository);
-    const options = (await t.get<OptionsResponse>('/api/options')).body;
-    const counties = options.regions[0].children.filter((r) => r.level === 'COUNTY');
-    township = counties.find((c) => c.children.length > 0)!.children[0].id;
-    scopes = [{}, { regionId: counties[0].id }, { regionId: township }, { regionId: counties[1].id, unitCategory: 'VILLAGE' }];
+    ({ scopes, township } = await sourceScopes(t));
   });
   afterAll(async () => {
     await t?.close();
   });
 
   /**
-   * The API's rectification as of `asOf` under each scope: read from the timeline (a
+   * The API's rectification as of each day under each scope: read from the timeline (a
    * township's page from the facts: its series are by unit, a column the timeline lacks),
    * equal to the reference.
    */
-  const expectTimelineEqualsReference = async (days: readonly string[]) => {
-    for (const asOf of days) {
-      for (const scope of scopes) {
-        const filters: Filters = { ...scope, asOf };
-        const spy = jest.spyOn(repository, 'rectification');
-        try {
-          const query = new URLSearchParams(Object.entries(filters).map(([k, v]) => [k, String(v)] as [string, string]));
-          const response = await t.get(`/api/metrics/rectification?${query.toString()}`);
-          expect(response.status).toBe(200);
-          expect(spy).toHaveBeenCalledTimes(1);
-          const source = scope.regionId === township ? { kind: 'facts', current: false } : { kind: 'timeline' };
-          expect({ filters, source: spy.mock.calls[0][1] }).toEqual({ filters, source });
-          const want = rounded(await referenceRectification(t.db.url, filters));
-          expect({ filters, figure: rounded(response.body) }).toEqual({ filters, figure: want });
-        } finally {
-          spy.mockRestore();
-        }
-      }
-    }
-  };
+  const expectTimelineEqualsReference = (days: readonly string[]) =>
+    expectSourceEqualsReference(
+      t,
+      'rectification',
+      { scopes, days },
+      (scope) => (scope.regionId === township ? { kind: 'facts', current: false } : { kind: 'timeline' }),
+      referenceRectification,
+    );
 
   it('reads the timeline as of past days, equal to the reference', async () => {
     const days = [-900, -500, -200, -75, -20, -3].map((d) => notQuarterEnd(addDays(today, d)));
@@ -106,18 +80,10 @@ describe('rectification as of a past day: the timeline', () => {
     // the same 销号 reopened 40 days later (撤销销号), recorded today as the app records it, with a
     // progress note between (which splits the task's state, changes no figure and marks nothing)
     const reopenedOn = notQuarterEnd(addDays(closedOn, 40));
-    await query(t.db.url, `INSERT INTO task_events (task_id, type, event_date, actor, note) VALUES ($1, 'PROGRESS_NOTE', $2::date, 'test', '复查记录')`, [
-      task.id,
-      addDays(closedOn, 20),
-    ]);
+    await addProgressNote(t.db.url, task.id, addDays(closedOn, 20));
     await t.etl();
     await expectTimelineEqualsReference([notQuarterEnd(addDays(closedOn, 20)), notQuarterEnd(addDays(closedOn, 22))]);
-    await query(
-      t.db.url,
-      `WITH changed AS (UPDATE rectification_tasks SET status = 'IN_PROGRESS', closed_date = NULL WHERE id = $1)
-       INSERT INTO task_events (task_id, type, event_date, from_status, to_status, actor, note) VALUES ($1, 'STATUS_CHANGE', $2::date, 'CLOSED', 'IN_PROGRESS', 'test', '撤销销号')`,
-      [task.id, reopenedOn],
-    );
+    await reopenTask(t.db.url, task.id, reopenedOn);
     await t.etl();
     // (answers asked for before keep their cache where the run changed nothing: new days here)
     await expectTimelineEqualsReference([notQuarterEnd(addDays(closedOn, 5)), addDays(reopenedOn, -1), reopenedOn, notQuarterEnd(addDays(reopenedOn, 15))]);
