@@ -28,10 +28,11 @@ export type Plain = string | number | boolean | Date | null | CellFault;
 
 /** C0 control characters other than tab and line breaks: PostgreSQL refuses NUL in text, and none belongs in a list. */
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const EVERY_CONTROL = new RegExp(CONTROL.source, 'g');
 
 /** Text with control characters as a CellFault (shown with `?` in their place), other text as it is. */
 export function plainText(text: string): string | CellFault {
-  return CONTROL.test(text) ? new CellFault(text.replace(new RegExp(CONTROL.source, 'g'), '?'), true) : text;
+  return CONTROL.test(text) ? new CellFault(text.replace(EVERY_CONTROL, '?'), true) : text;
 }
 
 /** A value of the streaming reader (xlsx-reader.ts) as a plain value: an error or control characters a CellFault. */

@@ -5,6 +5,19 @@
  * (finding-summary.ts) and the quarter-end build (quarter-state.ts) all take them from here,
  * so the three sources evaluate one definition.
  */
+import { STATE_OPEN_END } from './task-state';
+
+/**
+ * A finding's history cut at the bounds of its tasks' state intervals, one row per span
+ * [b, e) over which the same tasks hold (`FROM spans ARRAY JOIN arrayEnumerate(bounds) AS i`,
+ * the arrays of each task interval: fr from, tt to, cl 已销号 (1/0), cd its 销号 day): n tasks,
+ * closed_n of them 已销号, closure_day the last 销号 among them. A span with n > 0 and
+ * closed_n = n is one in which the finding is closed (fact_finding_closure reads the same).
+ */
+export const SPAN_COLUMNS = `bounds[i] AS b, if(i < length(bounds), bounds[i + 1], ${STATE_OPEN_END}) AS e,
+      arrayCount((x, y) -> x <= b AND b < y, fr, tt) AS n,
+      arrayCount((x, y, z) -> x <= b AND b < y AND z = 1, fr, tt, cl) AS closed_n,
+      arrayMax(arrayMap((x, y, z, d) -> if(x <= b AND b < y AND z = 1, d, toDate(0)), fr, tt, cl, cd)) AS closure_day`;
 
 /** Where a query holds a task's state: SQL expressions (columns, or `alias.column`). */
 export interface TaskColumns {

@@ -17,8 +17,7 @@
  * them, the findings of the findings, tasks and task events it loads; each rebuilt
  * finding's spans get version v + 1, every span it had before a tombstone with version v.
  */
-import { taskFigures } from './figures';
-import { SPAN_COLUMNS } from './rectification-timeline';
+import { SPAN_COLUMNS, taskFigures } from './figures';
 
 export interface ClosureQuery {
   query: string;

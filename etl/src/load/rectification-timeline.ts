@@ -21,7 +21,7 @@
  * every day the key had before a tombstone with version v, so a day that no longer occurs
  * disappears.
  */
-import { closeDays, taskFigures } from './figures';
+import { closeDays, SPAN_COLUMNS, taskFigures } from './figures';
 import { STATE_OPEN_END } from './task-state';
 
 export interface TimelineQuery {
@@ -48,18 +48,6 @@ const NO_DAYS = "CAST(map(), 'Map(UInt32, Int64)')";
 const NO_DUE = "CAST(map(), 'Map(Date, Int64)')";
 /** The per-task figures over the task state intervals' columns (`iv` below). */
 const TASK = taskFigures({ status: 'status', due: 'due', closedDate: 'closed_date', original: 'original_due_date' });
-
-/**
- * A finding's history cut at the bounds of its tasks' state intervals, one row per span
- * [b, e) over which the same tasks hold (`FROM spans ARRAY JOIN arrayEnumerate(bounds) AS i`,
- * the arrays of each task interval: fr from, tt to, cl 已销号 (1/0), cd its 销号 day): n tasks,
- * closed_n of them 已销号, closure_day the last 销号 among them. A span with n > 0 and
- * closed_n = n is one in which the finding is closed (fact_finding_closure reads the same).
- */
-export const SPAN_COLUMNS = `bounds[i] AS b, if(i < length(bounds), bounds[i + 1], ${STATE_OPEN_END}) AS e,
-      arrayCount((x, y) -> x <= b AND b < y, fr, tt) AS n,
-      arrayCount((x, y, z) -> x <= b AND b < y AND z = 1, fr, tt, cl) AS closed_n,
-      arrayMax(arrayMap((x, y, z, d) -> if(x <= b AND b < y AND z = 1, d, toDate(0)), fr, tt, cl, cd)) AS closure_day`;
 
 /** `+1` on `from`, `-1` on `to` (none when the span never ends): an arrayJoin of (day, sign). */
 const edges = (from: string, to: string) => `arrayJoin(arrayFilter(e -> e.1 != ${STATE_OPEN_END}, [(${from}, toInt64(1)), (${to}, toInt64(-1))]))`;
