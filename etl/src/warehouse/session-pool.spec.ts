@@ -99,4 +99,31 @@ describe('SessionPool', () => {
     await Promise.all([...holders, slow, ordinary]);
     expect(order).toEqual(['ordinary', 'slow']);
   });
+
+  it("serves waiting slow work by when it began: an answer's next statement before later answers' statements", async () => {
+    const pool = new SessionPool(['only'], undefined, 1);
+    const order: string[] = [];
+    const first = gate();
+    // three answers, begun A, B, C; A has two statements, the second asked for once its first is done
+    const a = asSlowWork(async () => {
+      await pool.use(async () => {
+        order.push('A1');
+        await first.promise;
+      });
+      await pool.use(async () => void order.push('A2'));
+    });
+    const b = asSlowWork(() => pool.use(async () => void order.push('B1')));
+    const c = asSlowWork(() => pool.use(async () => void order.push('C1')));
+    first.open();
+    await Promise.all([a, b, c]);
+    // by statement it would be A1, B1, C1, A2: A, asked for first, finishing last
+    expect(order).toEqual(['A1', 'B1', 'A2', 'C1']);
+  });
+
+  it('tells the work whether it runs as slow work', async () => {
+    const pool = new SessionPool(['a', 'b']);
+    expect(await asSlowWork(() => pool.use(async (_, slow) => slow))).toBe(true);
+    expect(await pool.use(async (_, slow) => slow)).toBe(false);
+    expect(await asSlowWork(() => asOrdinaryWork(() => pool.use(async (_, slow) => slow)))).toBe(false);
+  });
 });

@@ -4,23 +4,38 @@ import { WarehouseError } from './errors';
 /**
  * Work that may be slow and that nobody waits for in a hurry: the warehouse queries of an
  * answer not yet kept (the response cache's misses). Marked by running it inside
- * `asSlowWork`; everything else (the ETL, the dimensions, kept answers' checks) is ordinary.
+ * `asSlowWork`, which numbers it (its ticket: earlier work, a smaller number); everything
+ * else (the ETL, the dimensions, kept answers' checks) is ordinary.
  */
-const slowWork = new AsyncLocalStorage<boolean>();
+const slowWork = new AsyncLocalStorage<number | undefined>();
+let lastTicket = 0;
 
-/** Runs `work` (and every warehouse statement it starts) as slow work. */
+/** Runs `work` (and every warehouse statement it starts) as slow work, after the slow work begun before it. */
 export function asSlowWork<T>(work: () => Promise<T>): Promise<T> {
-  return slowWork.run(true, work);
+  lastTicket += 1;
+  return slowWork.run(lastTicket, work);
 }
 
 /** Runs `work` as ordinary work, also when called from slow work (a shared read that others await). */
 export function asOrdinaryWork<T>(work: () => Promise<T>): Promise<T> {
-  return slowWork.run(false, work);
+  return slowWork.run(undefined, work);
 }
+
+/**
+ * The OS priority (nice) of an engine's threads while they run slow work: they yield the
+ * cores to the small reads, writes and the ETL (nice 0) that would otherwise wait behind an
+ * uncached analysis, and still take what those leave. 10 weighs about a tenth of 0 in the kernel's
+ * scheduler, so a busy moment never stops slow work outright.
+ */
+export const SLOW_WORK_NICE = 10;
 
 interface Waiter<S> {
   resolve: (session: S) => void;
   reject: (error: Error) => void;
+}
+
+interface SlowWaiter<S> extends Waiter<S> {
+  ticket: number;
 }
 
 /**
@@ -32,12 +47,16 @@ interface Waiter<S> {
  *
  * Slow work (`asSlowWork`) holds at most `slowLimit` connections at once and waits behind
  * ordinary work: uncached analytic queries cannot take every connection (nor both cores),
- * so the ETL and the small reads keep going while they queue.
+ * so the ETL and the small reads keep going while they queue. Among itself it is served by
+ * ticket, not by statement: an answer's next statement goes before the statements of
+ * answers asked for after it, so an answer of seven statements does not wait for the whole
+ * queue seven times (under a burst that made the first answers asked for the last to finish).
  */
 export class SessionPool<S> {
   private readonly idle: S[];
   private readonly waiting: Waiter<S>[] = [];
-  private readonly slowWaiting: Waiter<S>[] = [];
+  /** By ticket, the earliest first. */
+  private readonly slowWaiting: SlowWaiter<S>[] = [];
   private slowBusy = 0;
   private closed = false;
   readonly slowLimit: number;
@@ -52,12 +71,13 @@ export class SessionPool<S> {
     this.slowLimit = Math.max(1, Math.min(slowLimit, sessions.length));
   }
 
-  /** Runs `work` with a connection of its own for as long as it takes. */
-  async use<T>(work: (session: S) => Promise<T>): Promise<T> {
-    const slow = slowWork.getStore() === true;
-    const session = await this.acquire(slow);
+  /** Runs `work` with a connection of its own for as long as it takes; `slow` says whether it runs as slow work. */
+  async use<T>(work: (session: S, slow: boolean) => Promise<T>): Promise<T> {
+    const ticket = slowWork.getStore();
+    const slow = ticket !== undefined;
+    const session = await this.acquire(ticket);
     try {
-      return await work(session);
+      return await work(session, slow);
     } finally {
       if (slow) this.slowBusy -= 1;
       this.release(session);
@@ -70,8 +90,9 @@ export class SessionPool<S> {
     for (const waiter of [...this.waiting.splice(0), ...this.slowWaiting.splice(0)]) waiter.reject(this.closedError());
   }
 
-  private acquire(slow: boolean): Promise<S> {
+  private acquire(ticket: number | undefined): Promise<S> {
     if (this.closed) return Promise.reject(this.closedError());
+    const slow = ticket !== undefined;
     if (!slow || this.slowBusy < this.slowLimit) {
       const session = this.idle.pop();
       if (session !== undefined) {
@@ -79,7 +100,13 @@ export class SessionPool<S> {
         return Promise.resolve(session);
       }
     }
-    return new Promise<S>((resolve, reject) => (slow ? this.slowWaiting : this.waiting).push({ resolve, reject }));
+    return new Promise<S>((resolve, reject) => {
+      if (ticket === undefined) return void this.waiting.push({ resolve, reject });
+      // after every waiter with a ticket up to this one (tens wait at most: a scan is enough)
+      let at = this.slowWaiting.length;
+      while (at > 0 && this.slowWaiting[at - 1].ticket > ticket) at -= 1;
+      this.slowWaiting.splice(at, 0, { resolve, reject, ticket });
+    });
   }
 
   private release(session: S): void {
