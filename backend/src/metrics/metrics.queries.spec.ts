@@ -173,11 +173,13 @@ describe('metric queries', () => {
     const reboundToday = buildReboundQuery(full, true).query;
     expect(reboundToday.match(/FROM fact_tasks FINAL/g)).toHaveLength(1);
     expect(reboundToday).not.toContain('fact_finding_closure');
-    // the only subqueries are a county's ids, which prune the reads of its facts; the spans are read by their own columns
+    // the only subqueries are a county's ids, which prune the reads of its facts and of its findings' closure spans
     const subqueries = (sql: string) => [...sql.matchAll(/IN \(SELECT id FROM (\w+) WHERE/g)].map((m) => m[1]);
     expect(subqueries(builders.repeat.query)).toEqual(['fact_findings', 'fact_findings']);
     expect(builders.repeat.query.match(/IN \(SELECT/g)).toHaveLength(2);
-    expect(builders.rebound.query).not.toContain('IN (SELECT');
+    expect(subqueries(builders.rebound.query)).toEqual(['fact_findings']);
+    expect(builders.rebound.query).toContain('WHERE finding_id IN (SELECT id FROM fact_findings WHERE');
+    expect(builders.rebound.query.match(/IN \(SELECT/g)).toHaveLength(1);
     expect(subqueries(reboundToday)).toEqual(['fact_tasks']);
     expect(reboundToday.match(/IN \(SELECT/g)).toHaveLength(1);
     expect(buildRepeatQuery(base).query).not.toContain('IN (SELECT');

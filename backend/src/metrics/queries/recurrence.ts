@@ -8,6 +8,7 @@ import {
   filterConditions,
   findingsSubquery,
   inspectionUnitFilter,
+  narrowsFacts,
   scopeIds,
   SUMMARY,
   summaryConditions,
@@ -91,11 +92,13 @@ export interface RepeatRow {
 function closedFindingsCte(scope: Scope, current: boolean): SqlQuery {
   if (!current) {
     const { where, params } = filterConditions(scope, { categories: true });
+    // the spans are ordered by finding: a county's, township's or round's read by its findings' ids
+    const prune = narrowsFacts(scope) ? [scopeIds('finding_id', 'fact_findings', where)] : [];
     return {
       query: `closed AS (
   SELECT finding_id AS id, unit_id, county_id, ${areaKey(levelOf(scope), 'k.')} AS area, category1_id, closure_day
   FROM fact_finding_closure AS k FINAL
-  WHERE ${and(['is_deleted = 0', 'closed_from <= {asOf:Date}', 'closed_to > {asOf:Date}', ...where])}
+  WHERE ${and([...prune, 'is_deleted = 0', 'closed_from <= {asOf:Date}', 'closed_to > {asOf:Date}', ...where])}
 )`,
       params: { ...params, asOf: scope.asOf },
     };
