@@ -42,7 +42,10 @@ export default tseslint.config(
     languageOptions: {
       globals: { ...globals.node },
       parserOptions: {
-        projectService: true,
+        // One program for every workspace but the dashboard (the root tsconfig.json includes
+        // them all), instead of one per package's tsconfig.json, each checking again what it
+        // imports from the others: `npm run lint` took 69 s that way, 55 s this way.
+        project: ['./tsconfig.json', './frontend/tsconfig.json'],
         tsconfigRootDir: import.meta.dirname,
         extraFileExtensions: ['.vue'],
       },
@@ -65,7 +68,7 @@ export default tseslint.config(
     files: ['frontend/**/*.vue'],
     languageOptions: {
       globals: { ...globals.browser },
-      parserOptions: { parser: tseslint.parser, projectService: true, extraFileExtensions: ['.vue'] },
+      parserOptions: { parser: tseslint.parser, project: ['./frontend/tsconfig.json'], extraFileExtensions: ['.vue'] },
     },
     // typescript-eslint's program reads a .vue file's script without vue-tsc's view of the
     // component (its props, emits, template refs and the ECharts callback types it imports), so

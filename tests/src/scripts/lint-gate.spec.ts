@@ -6,8 +6,8 @@ import path from 'node:path';
 /**
  * The lint and format gates (`npm run lint`, `npm run format:check`, run by .ci/run) pass on
  * clean code and fail on a planted violation. The planted files sit in a folder of their own
- * whose config is the repository's (re-exported, and Prettier's copied), so the project
- * itself is never touched.
+ * whose config is the repository's (its rules, with the folder's tsconfig.json as the typed
+ * rules' project; Prettier's copied), so the project itself is never touched.
  */
 jest.setTimeout(120_000);
 
@@ -23,7 +23,12 @@ function run(bin: string, args: string[], cwd: string) {
 /** A folder holding `files`, linted with the repository's ESLint configuration and checked with its Prettier settings. */
 function plantedFolder(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xuncha-lint-'));
-  fs.writeFileSync(path.join(dir, 'eslint.config.mjs'), `export { default } from ${JSON.stringify(path.join(ROOT, 'eslint.config.mjs'))};\n`);
+  // the repository's configuration, its type information taken from this folder's tsconfig.json
+  fs.writeFileSync(
+    path.join(dir, 'eslint.config.mjs'),
+    `import config from ${JSON.stringify(path.join(ROOT, 'eslint.config.mjs'))};\n` +
+      `export default [...config, { languageOptions: { parserOptions: { project: ['./tsconfig.json'], tsconfigRootDir: ${JSON.stringify(dir)} } } }];\n`,
+  );
   fs.copyFileSync(path.join(ROOT, '.prettierrc.json'), path.join(dir, '.prettierrc.json'));
   fs.writeFileSync(
     path.join(dir, 'tsconfig.json'),
