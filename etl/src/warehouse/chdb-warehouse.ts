@@ -6,7 +6,7 @@ import { clickhouseError, messageOf, WarehouseError } from './errors';
 import { insertStatement, plainIdentifier } from './identifier';
 import { pageStatement, parsePage, type WarehousePage } from './page';
 import { parameterSettings } from './chdb-params';
-import { SessionPool, SLOW_WORK_NICE } from './session-pool';
+import { SessionPool } from './session-pool';
 import { SwapGate } from './swap-gate';
 import { singleStatement } from './single-statement';
 import { parseJsonEachRow, prepareParams, toJsonEachRow } from './values';
@@ -94,8 +94,6 @@ class ChdbWarehouse implements Warehouse {
   private readonly pool: SessionPool<Session>;
   /** Statements against the full load's table exchange (swap-gate.ts). */
   private readonly gate = new SwapGate();
-  /** The connections whose threads run at SLOW_WORK_NICE now. */
-  private readonly lowered = new WeakSet<Session>();
 
   constructor(
     sessions: readonly Session[],
@@ -109,33 +107,13 @@ class ChdbWarehouse implements Warehouse {
     return new WarehouseError(`the embedded warehouse at ${this.dataDir} is closed`);
   }
 
-  /**
-   * Runs `work` on a connection of the pool, its engine threads at the priority of the work
-   * (`os_thread_priority`, a setting of the connection, changed only when it must change).
-   */
-  private use<T>(work: (session: Session) => Promise<T>): Promise<T> {
-    return this.pool.use(async (session, slow) => {
-      if (slow !== this.lowered.has(session)) {
-        const statement = `SET os_thread_priority = ${slow ? SLOW_WORK_NICE : 0}`;
-        try {
-          await session.queryAsync(statement);
-        } catch (error) {
-          throw clickhouseError(error, statement);
-        }
-        if (slow) this.lowered.add(session);
-        else this.lowered.delete(session);
-      }
-      return work(session);
-    });
-  }
-
   private async run(sql: string, params: Record<string, unknown> | undefined, format: string, page = false): Promise<string> {
     if (this.closed) throw this.closedError();
     const single = singleStatement(sql);
     const statement = page ? pageStatement(single) : single;
     const settings = parameterSettings(statement, prepareParams(statement, params));
     return this.gate.shared(() =>
-      this.use(async (session) => {
+      this.pool.use(async (session) => {
         try {
           // The parameters are settings of this connection, which runs nothing else meanwhile.
           if (settings !== undefined) await session.queryAsync(settings);
@@ -151,7 +129,7 @@ class ChdbWarehouse implements Warehouse {
     if (this.closed) throw this.closedError();
     const statement = singleStatement(sql);
     await this.gate.exclusive(() =>
-      this.use(async (session) => {
+      this.pool.use(async (session) => {
         try {
           await session.queryAsync(statement, { format: 'TabSeparated' });
         } catch (error) {
@@ -185,7 +163,7 @@ class ChdbWarehouse implements Warehouse {
     const statement = insertStatement(target, columns, format);
     if (payload.length === 0) return;
     if (payload.length < INFILE_THRESHOLD_BYTES) {
-      await this.use(async (session) => {
+      await this.pool.use(async (session) => {
         try {
           // The payload goes to the engine as bytes; its parser does the rest, off the event loop.
           await session.insert({ table: target, values: payload, format, ...(columns ? { columns } : {}) });
@@ -203,7 +181,7 @@ class ChdbWarehouse implements Warehouse {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     try {
       await fs.promises.writeFile(file, payload);
-      await this.use((session) => session.queryAsync(infile));
+      await this.pool.use((session) => session.queryAsync(infile));
     } catch (error) {
       throw clickhouseError(error, statement);
     } finally {

@@ -6,4 +6,4 @@ export { migrateWarehouse, readWarehouseMigrations, type MigrateWarehouseOptions
 export { clusterizeDdl, onCluster } from './cluster';
 export { identifier, insertStatement } from './identifier';
 export { splitStatements } from './sql-text';
-export { asSlowWork, asOrdinaryWork, SLOW_WORK_NICE } from './session-pool';
+export { asSlowWork, asOrdinaryWork } from './session-pool';

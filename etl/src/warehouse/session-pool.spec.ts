@@ -119,11 +119,4 @@ describe('SessionPool', () => {
     // by statement it would be A1, B1, C1, A2: A, asked for first, finishing last
     expect(order).toEqual(['A1', 'B1', 'A2', 'C1']);
   });
-
-  it('tells the work whether it runs as slow work', async () => {
-    const pool = new SessionPool(['a', 'b']);
-    expect(await asSlowWork(() => pool.use(async (_, slow) => slow))).toBe(true);
-    expect(await pool.use(async (_, slow) => slow)).toBe(false);
-    expect(await asSlowWork(() => asOrdinaryWork(() => pool.use(async (_, slow) => slow)))).toBe(false);
-  });
 });

@@ -21,14 +21,6 @@ export function asOrdinaryWork<T>(work: () => Promise<T>): Promise<T> {
   return slowWork.run(undefined, work);
 }
 
-/**
- * The OS priority (nice) of an engine's threads while they run slow work: they yield the
- * cores to the small reads, writes and the ETL (nice 0) that would otherwise wait behind an
- * uncached analysis, and still take what those leave. 10 weighs about a tenth of 0 in the kernel's
- * scheduler, so a busy moment never stops slow work outright.
- */
-export const SLOW_WORK_NICE = 10;
-
 interface Waiter<S> {
   resolve: (session: S) => void;
   reject: (error: Error) => void;
@@ -71,13 +63,13 @@ export class SessionPool<S> {
     this.slowLimit = Math.max(1, Math.min(slowLimit, sessions.length));
   }
 
-  /** Runs `work` with a connection of its own for as long as it takes; `slow` says whether it runs as slow work. */
-  async use<T>(work: (session: S, slow: boolean) => Promise<T>): Promise<T> {
+  /** Runs `work` with a connection of its own for as long as it takes. */
+  async use<T>(work: (session: S) => Promise<T>): Promise<T> {
     const ticket = slowWork.getStore();
     const slow = ticket !== undefined;
     const session = await this.acquire(ticket);
     try {
-      return await work(session, slow);
+      return await work(session);
     } finally {
       if (slow) this.slowBusy -= 1;
       this.release(session);

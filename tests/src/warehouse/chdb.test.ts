@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { asSlowWork, migrateWarehouse, SLOW_WORK_NICE, WarehouseError, type Warehouse } from '@xuncha/etl';
+import { migrateWarehouse, WarehouseError, type Warehouse } from '@xuncha/etl';
 import { dropTestDatabase, oneLine, openTestWarehouse, testWarehouseDir } from '../support/clickhouse';
 import { runTsx } from '../support/cli';
 
@@ -204,38 +204,6 @@ describe('chDB warehouse', () => {
     expect(finished).toEqual(['fast']);
     expect(await slow).toEqual([{ s: 0, x: 1 }]);
     expect(finished).toEqual(['fast', 'slow']);
-  });
-
-  it('runs slow work on engine threads of a lower OS priority, and ordinary work at the usual one', async () => {
-    const setting = () => wh.query<{ value: string }>("SELECT value FROM system.settings WHERE name = 'os_thread_priority'");
-    // The engine's threads while a statement runs, with their nice value from /proc (field 19 of stat).
-    const niceWhile = async (running: Promise<unknown>): Promise<Set<number>> => {
-      const seen = new Set<number>();
-      let done = false;
-      void running.finally(() => (done = true));
-      while (!done) {
-        for (const task of fs.readdirSync(`/proc/${process.pid}/task`)) {
-          try {
-            const stat = fs.readFileSync(`/proc/${process.pid}/task/${task}/stat`, 'utf8');
-            const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-            const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-            if (name.startsWith('QueryPipeline') && fields[0] === 'R') seen.add(Number(fields[16]));
-          } catch {
-            // the thread ended between the listing and the read
-          }
-        }
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-      await running;
-      return seen;
-    };
-    // a statement that keeps two threads busy for about a second
-    const busy = 'SELECT count() AS c FROM (SELECT a.number FROM numbers_mt(6000000) AS a INNER JOIN numbers_mt(6000000) AS b ON a.number = b.number)';
-    expect(await asSlowWork(setting)).toEqual([{ value: String(SLOW_WORK_NICE) }]);
-    expect(await niceWhile(asSlowWork(() => wh.query(busy)))).toEqual(new Set([SLOW_WORK_NICE]));
-    // every connection back at the usual priority for ordinary work, the lowered one included
-    for (const [row] of await Promise.all(Array.from({ length: 6 }, setting))) expect(row).toEqual({ value: '0' });
-    expect(await niceWhile(wh.query(busy))).toEqual(new Set([0]));
   });
 
   it('keeps each concurrent query to its own parameter values', async () => {
