@@ -66,8 +66,9 @@ describeInBrowser('dashboard in a browser', () => {
     // read back as plain numbers, independent of the formatter
     expect(fraction.split('/').map((part) => Number(part.replace(/[^\d]/g, '')))).toEqual([ratio.numerator, ratio.denominator]);
   };
+  /** A KPI's count as the page shows it: after a navigation (back, forward) the card may show the last figure, still ready, until its new request starts. */
   const expectCount = async (testid: string, count: number) => {
-    expect(Number((await text(`${testid}-value`)).replace(/[^\d]/g, ''))).toBe(count);
+    await expectEventually(async () => Number((await text(`${testid}-value`)).replace(/[^\d]/g, '')), count);
   };
   /** A chart drew on its canvas (ECharts initialised it and it has a size). */
   const expectCanvas = async (testid: string) => {
